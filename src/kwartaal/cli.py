@@ -1,0 +1,443 @@
+"""The command line: a thin click layer over the library. Heavy modules load inside commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .problems import KwartaalError, msg
+
+
+@dataclass
+class State:
+    repo: Path | None = None
+    today_text: str | None = None
+    lang_option: str | None = None
+    _body: Any = None
+    _told_no_git: bool = False
+
+    def root(self) -> Path:
+        from .loader import CONFIG_FILE, find_root
+
+        if self.repo is not None:
+            if not (self.repo / CONFIG_FILE).is_file():
+                raise KwartaalError(msg(
+                    "{repo} holds no kwartaal.toml; give the folder of a body, or create one "
+                    "with 'kwartaal init'",
+                    "{repo} bevat geen kwartaal.toml; geef de map van een overleg, of maak er "
+                    "een met 'kwartaal init'", repo=self.repo))
+            return self.repo.resolve()
+        found = find_root(Path.cwd())
+        if found is None:
+            raise KwartaalError(msg(
+                "no kwartaal.toml in this folder or above it; use --repo PATH (or KWARTAAL_REPO), "
+                "or create a body with 'kwartaal init'",
+                "geen kwartaal.toml in deze map of erboven; gebruik --repo PAD (of "
+                "KWARTAAL_REPO), of maak een overleg met 'kwartaal init'"))
+        return found
+
+    def today(self) -> dt.date:
+        from .dates import today
+
+        return today(self.today_text)
+
+    def body(self) -> Any:
+        """The loaded body; commands that need sound data refuse when it has errors."""
+        if self._body is None:
+            from .loader import load_checked
+
+            self._body = load_checked(self.root())
+        return self._body
+
+    def lang(self) -> str:
+        if self.lang_option:
+            return self.lang_option
+        if self._body is not None:
+            return str(self._body.config.language)
+        try:
+            import tomllib
+
+            with (self.root() / "kwartaal.toml").open("rb") as handle:
+                lang = tomllib.load(handle).get("body", {}).get("language")
+            return lang if lang in ("nl", "en") else "en"
+        except (KwartaalError, OSError, ValueError, AttributeError):
+            return "en"
+
+    def say(self, en: str, nl: str, **params: Any) -> None:
+        click.echo(msg(en, nl, **params).render(self.lang()))
+
+    def committed(self, result: Any, what: str) -> None:
+        if result.reason == "committed":
+            self.say("{what} (commit {sha})", "{what} (commit {sha})", what=what,
+                     sha=result.sha[:8])
+        elif result.reason == "not-a-repository" and not self._told_no_git:
+            self._told_no_git = True
+            self.say("{what}; not a git repository, so nothing was committed",
+                     "{what}; geen git-repository, dus niets vastgelegd", what=what)
+        else:
+            self.say("{what} (not committed)", "{what} (niet vastgelegd)", what=what)
+
+
+def _state() -> State:
+    return click.get_current_context().ensure_object(State)
+
+
+def _set(attr: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None:
+            setattr(ctx.ensure_object(State), attr, value)
+        return value
+
+    return callback
+
+
+def _global_options(func: Callable[..., Any], *, env: bool) -> Callable[..., Any]:
+    options = [
+        click.option("--repo", type=click.Path(file_okay=False, path_type=Path),
+                     envvar="KWARTAAL_REPO" if env else None, expose_value=False,
+                     callback=_set("repo"), is_eager=True,
+                     help="Folder of the body (holding kwartaal.toml). Default: the nearest "
+                          "one upward from here; also KWARTAAL_REPO."),
+        click.option("--today", metavar="YYYY-MM-DD", envvar="KWARTAAL_TODAY" if env else None,
+                     expose_value=False, callback=_set("today_text"), is_eager=True,
+                     help="Take this date as today (also KWARTAAL_TODAY)."),
+        click.option("--lang", type=click.Choice(["nl", "en"]),
+                     envvar="KWARTAAL_LANG" if env else None, expose_value=False,
+                     callback=_set("lang_option"), is_eager=True,
+                     help="Language of documents and messages. Default: the body's."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def common(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The global options, also accepted after the command name."""
+    return _global_options(func, env=False)
+
+
+class KwartaalGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KwartaalError as exc:
+            state = ctx.ensure_object(State)
+            click.echo(f"{_error_word(state)}: {exc.render(state.lang())}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+def _error_word(state: State) -> str:
+    return "fout" if state.lang() == "nl" else "error"
+
+
+@click.group(cls=KwartaalGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kwartaal")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """kwartaal: agendas, actions, minutes and compensation of a recurring meeting,
+    kept as plain TOML files in git.
+
+    \b
+    Examples:
+      kwartaal --repo meetings check
+      kwartaal person list
+    """
+    ctx.ensure_object(State)
+
+
+cli = _global_options(cli, env=True)  # type: ignore[assignment]
+
+
+# -- check --------------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option("--json", "as_json", is_flag=True, help="Print {errors, warnings} as JSON.")
+@common
+def check(strict: bool, as_json: bool) -> None:
+    """Validate the whole body: syntax, keys, types, dates, references, amounts, privacy.
+
+    Prints one line per problem (path:line: error|warning: message) and a count.
+    Exit 0 without errors (warnings fail only with --strict), 1 with errors.
+
+    \b
+    Example:
+      kwartaal --repo meetings check --strict
+    """
+    from .loader import load
+    from .validate import shown_path, validate
+
+    state = _state()
+    loaded = load(state.root())
+    state._body = loaded.body
+    lang = state.lang()
+    problems = validate(loaded, state.today())
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    if as_json:
+        from .output import emit_json
+
+        def entry(p: Any) -> dict[str, Any]:
+            return {"path": shown_path(p.path), "line": p.line, "message": p.text(lang)}
+
+        emit_json({"errors": [entry(p) for p in errors], "warnings": [entry(p) for p in warnings]})
+    else:
+        for p in problems:
+            where = shown_path(p.path) + (f":{p.line}" if p.line else "")
+            word = {"error": "fout", "warning": "waarschuwing"}[p.severity] if lang == "nl" \
+                else p.severity
+            click.echo(f"{where}: {word}: {p.text(lang)}")
+        state.say("{e} error(s), {w} warning(s)", "{e} fout(en), {w} waarschuwing(en)",
+                  e=len(errors), w=len(warnings))
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+# -- init ---------------------------------------------------------------------------------------
+
+@cli.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--name", help="The body's name, e.g. 'Kwartaaloverleg Sekswerk Voorbeeldstad'.")
+@click.option("--lang", "body_lang", type=click.Choice(["nl", "en"]), default="nl",
+              show_default=True, help="The body's language.")
+@click.option("--today", metavar="YYYY-MM-DD", expose_value=False, callback=_set("today_text"),
+              help="Take this date as today.")
+def init(path: Path, name: str | None, body_lang: str) -> None:
+    """Create a new body: kwartaal.toml with the three standing items, people.toml, meetings/.
+
+    Runs 'git init' when PATH is not in a git repository yet, and commits. Refuses to touch an
+    existing body.
+
+    \b
+    Example:
+      kwartaal init overleg --name "Kwartaaloverleg Sekswerk Voorbeeldstad" --lang nl
+    """
+    from .admin import init_body
+
+    state = _state()
+    state.lang_option = state.lang_option or body_lang
+    result = init_body(path, name, body_lang)
+    state.committed(result, msg("created a body in {p}", "overleg aangemaakt in {p}",
+                                p=path).render(body_lang))
+
+
+# -- people -------------------------------------------------------------------------------------
+
+@cli.group()
+def person() -> None:
+    """People of the body: add and list."""
+
+
+@person.command("add")
+@click.argument("person_id", metavar="ID")
+@click.option("--name", required=True, help="Display name: a legal name only for 'named' people.")
+@click.option("--visibility", required=True,
+              type=click.Choice(["named", "working-name", "role-only"]),
+              help="How public documents show this person.")
+@click.option("--org", "organisation", default="", help="Organisation.")
+@click.option("--role", default="", help="Role, e.g. 'lid van de klankbordgroep'.")
+@click.option("--core/--invited", default=True, help="Core member (default) or invited by topic.")
+@click.option("--compensated", is_flag=True, help="Paid for their time.")
+@click.option("--age-band", type=click.Choice(["21+", "under-21"]), default=None)
+@click.option("--lang", "person_lang", type=click.Choice(["nl", "en"]), default=None,
+              help="Preferred language of documents.")
+@click.option("--channel", default=None,
+              help="How they want documents, e.g. 'email', 'via-organisation' (no addresses).")
+@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
+@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
+@common
+def person_add(person_id: str, name: str, visibility: str, organisation: str, role: str,
+               core: bool, compensated: bool, age_band: str | None, person_lang: str | None,
+               channel: str | None, no_commit: bool, author: str | None) -> None:
+    """Add a person to people.toml.
+
+    \b
+    Example:
+      kwartaal person add roos --name Roos --visibility working-name \\
+        --org Klankbordgroep --role "lid van de klankbordgroep" --compensated
+    """
+    from .admin import PersonInput, add_person
+    from .gitops import commit, refuse_dirty
+    from .loader import PEOPLE_FILE
+
+    state = _state()
+    body = state.body()
+    refuse_dirty(body.root, [body.root / PEOPLE_FILE])
+    path = add_person(body, PersonInput(person_id, name, visibility, organisation, role, core,
+                                        compensated, age_band, person_lang, channel))
+    result = commit(body.root, [path], f"person: add {person_id}", no_commit=no_commit,
+                    author=author)
+    state.committed(result, msg("added {id}", "{id} toegevoegd", id=person_id).render(state.lang()))
+
+
+@person.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@common
+def person_list(as_json: bool) -> None:
+    """List the people of the body.
+
+    \b
+    Example:
+      kwartaal person list --json
+    """
+    state = _state()
+    body = state.body()
+    people = list(body.people.values())
+    if as_json:
+        from .output import emit_json
+
+        emit_json([{"id": p.id, "name": p.name, "visibility": p.visibility,
+                    "organisation": p.organisation, "role": p.role, "core": p.core,
+                    "compensated": p.compensated} for p in people])
+        return
+    from .output import table
+
+    nl = state.lang() == "nl"
+    headers = ["id", "naam" if nl else "name", "zichtbaarheid" if nl else "visibility",
+               "organisatie" if nl else "organisation", "rol" if nl else "role",
+               "kern" if nl else "core", "vergoed" if nl else "compensated"]
+    yes, no = ("ja", "nee") if nl else ("yes", "no")
+    table(headers, [[p.id, p.name, p.visibility, p.organisation, p.role,
+                     yes if p.core else no, yes if p.compensated else no] for p in people])
+
+
+# -- themes -------------------------------------------------------------------------------------
+
+@cli.group()
+def theme() -> None:
+    """Themes (oplossingsrichtingen) that actions hang under."""
+
+
+@theme.command("add")
+@click.argument("key")
+@click.option("--title", required=True, help="Title in the body's language.")
+@click.option("--title-en", default=None, help="English title, when the body is Dutch.")
+@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
+@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
+@common
+def theme_add(key: str, title: str, title_en: str | None, no_commit: bool,
+              author: str | None) -> None:
+    """Add a theme to kwartaal.toml.
+
+    \b
+    Example:
+      kwartaal theme add destigmatisering --title Destigmatisering --title-en Destigmatisation
+    """
+    from .admin import add_theme
+    from .gitops import commit, refuse_dirty
+    from .loader import CONFIG_FILE
+
+    state = _state()
+    body = state.body()
+    refuse_dirty(body.root, [body.root / CONFIG_FILE])
+    path = add_theme(body, key, title, title_en)
+    result = commit(body.root, [path], f"theme: add {key}", no_commit=no_commit, author=author)
+    state.committed(result, msg("added theme {k}", "thema {k} toegevoegd", k=key)
+                    .render(state.lang()))
+
+
+@theme.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@common
+def theme_list(as_json: bool) -> None:
+    """List the themes.
+
+    \b
+    Example:
+      kwartaal theme list
+    """
+    from .model import text_in
+
+    state = _state()
+    body = state.body()
+    lang = state.lang()
+    themes = list(body.config.themes.values())
+    if as_json:
+        from .output import emit_json
+
+        emit_json([{"key": t.key, "title": text_in(t.title, lang, body.config.language)}
+                   for t in themes])
+        return
+    from .output import table
+
+    table(["key", "titel" if lang == "nl" else "title"],
+          [[t.key, text_in(t.title, lang, body.config.language)] for t in themes])
+
+
+# -- config -------------------------------------------------------------------------------------
+
+@cli.group()
+def config() -> None:
+    """Read and change the body's settings in kwartaal.toml."""
+
+
+@config.command("get")
+@click.argument("key")
+@common
+def config_get(key: str) -> None:
+    """Print a setting by its dotted key.
+
+    \b
+    Example:
+      kwartaal config get cadence.time
+    """
+    from .admin import config_get as get
+
+    state = _state()
+    value = get(state.body(), key)
+    if isinstance(value, (dict, list)):
+        from .output import emit_json
+
+        emit_json(value)
+    elif isinstance(value, bool):
+        click.echo("true" if value else "false")
+    else:
+        click.echo(str(value))
+
+
+@config.command("set")
+@click.argument("key")
+@click.argument("value")
+@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
+@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
+@common
+def config_set(key: str, value: str, no_commit: bool, author: str | None) -> None:
+    """Change a setting; it is validated before anything is written.
+
+    Lists are given comma-separated.
+
+    \b
+    Examples:
+      kwartaal config set compensation.regime fee
+      kwartaal config set cadence.months 3,6,9,12
+    """
+    from .admin import config_set as set_
+    from .gitops import commit, refuse_dirty
+    from .loader import CONFIG_FILE
+
+    state = _state()
+    body = state.body()
+    refuse_dirty(body.root, [body.root / CONFIG_FILE])
+    path = set_(body, key, value)
+    result = commit(body.root, [path], f"config: {key} = {value}", no_commit=no_commit,
+                    author=author)
+    state.committed(result, f"{key} = {value}")
+
+
+def main() -> None:
+    try:
+        cli(prog_name="kwartaal")
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+

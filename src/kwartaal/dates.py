@@ -1,0 +1,78 @@
+"""Dates: a fixable 'today', the body's cadence, and due dates given as text."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+import re
+
+from . import model as m
+from .problems import KwartaalError, msg
+
+
+def parse_iso(value: str, what: str = "date") -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise KwartaalError(msg(
+            "{what}: '{value}' is not a date; write it as YYYY-MM-DD (e.g. 2026-03-12)",
+            "{what}: '{value}' is geen datum; schrijf JJJJ-MM-DD (bijv. 2026-03-12)",
+            what=what, value=value)) from exc
+
+
+def today(option: str | None = None) -> dt.date:
+    """--today, else KWARTAAL_TODAY, else the system date."""
+    value = option or os.environ.get("KWARTAAL_TODAY")
+    if value:
+        return parse_iso(value, "--today / KWARTAAL_TODAY")
+    return dt.date.today()
+
+
+def nth_weekday(year: int, month: int, weekday: int, week: int) -> dt.date | None:
+    """The week-th given weekday of a month (week -1: the last); None if it does not exist."""
+    days = [d for d in calendar.Calendar().itermonthdates(year, month)
+            if d.month == month and d.weekday() == weekday]
+    if week == -1:
+        return days[-1]
+    return days[week - 1] if 1 <= week <= len(days) else None
+
+
+def cadence_dates(cadence: m.Cadence, after: dt.date, count: int = 1) -> list[dt.date]:
+    """The next meeting dates strictly after a date, from explicit dates or the rule."""
+    found: list[dt.date] = []
+    explicit = sorted(d for d in cadence.dates if d > after)
+    if explicit:
+        return explicit[:count]
+    months = sorted(set(cadence.months)) or [3, 6, 9, 12]
+    weekday = m.WEEKDAYS.index(cadence.weekday) if cadence.weekday in m.WEEKDAYS else 3
+    year, month = after.year, after.month
+    for _ in range(12 * 10):
+        if month in months:
+            day = nth_weekday(year, month, weekday, cadence.week)
+            if day is not None and day > after:
+                found.append(day)
+                if len(found) == count:
+                    break
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return found
+
+
+_RELATIVE = re.compile(r"^\+(\d+)([dwm])$")
+
+
+def relative_date(value: str, base: dt.date) -> dt.date | None:
+    """'+10d', '+4w', '+2m' from base; None when value is not of that form."""
+    found = _RELATIVE.match(value.strip())
+    if not found:
+        return None
+    amount, unit = int(found.group(1)), found.group(2)
+    if unit == "d":
+        return base + dt.timedelta(days=amount)
+    if unit == "w":
+        return base + dt.timedelta(weeks=amount)
+    month0 = base.month - 1 + amount
+    year, month = base.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(base.day, calendar.monthrange(year, month)[1]))

@@ -1,0 +1,343 @@
+"""Reading a body: files to typed records plus the problems met on the way.
+
+The read path uses the standard tomllib (fast, exact decimals); writes go through store.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from . import schema as s
+from .problems import KwartaalError, Problem, msg
+
+CONFIG_FILE = "kwartaal.toml"
+PEOPLE_FILE = "people.toml"
+MEETINGS_DIR = "meetings"
+MEETING_ID = re.compile(r"^\d{4}-\d{2}-\d{2}(-\d+)?$")
+_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass(slots=True)
+class Loaded:
+    body: m.Body
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder upward from start that holds kwartaal.toml."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
+
+
+def meeting_files(root: Path) -> list[Path]:
+    folder = root / MEETINGS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix == ".toml" and p.is_file())
+
+
+def read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
+    """Parse one file; a syntax error becomes a problem with line and column."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(path, None, "error", msg(
+            "cannot read the file: {err}", "kan het bestand niet lezen: {err}",
+            err=exc.strerror or str(exc))))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(path, line, "error", msg(
+            "the file is not valid UTF-8 text (byte {pos}); save it as UTF-8",
+            "het bestand is geen geldige UTF-8-tekst (byte {pos}); sla het op als UTF-8",
+            pos=exc.start)))
+        return None
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(_syntax_problem(path, text, str(exc)))
+        return None
+
+
+def _syntax_problem(path: Path, text: str, message: str) -> Problem:
+    found = _POSITION.search(message)
+    reason = _POSITION.sub("", message).strip()
+    line = column = None
+    if found:
+        line, column = int(found.group(1)), int(found.group(2))
+    else:
+        # tomllib says "at end of document" for some errors; tomlkit knows the line.
+        try:
+            import tomlkit
+
+            tomlkit.parse(text)
+        except Exception as exc:  # noqa: BLE001 - any parse error carries the position we want
+            line = getattr(exc, "line", None)
+            column = getattr(exc, "col", None)
+            reason = re.sub(r"\s*at line \d+ col \d+$", "", str(exc)) or reason
+    if reason.startswith("Invalid date"):
+        return Problem(path, line, "error", msg(
+            "TOML syntax error at column {col}: not a real date or time (e.g. 2026-02-30); "
+            "write an existing date as YYYY-MM-DD",
+            "TOML-syntaxfout in kolom {col}: geen bestaande datum of tijd (bijv. 2026-02-30); "
+            "schrijf een bestaande datum als JJJJ-MM-DD", col=column or "?"))
+    return Problem(path, line, "error", msg(
+        "TOML syntax error{at}: {reason}", "TOML-syntaxfout{at}: {reason}",
+        at=f" at column {column}" if column else "", reason=reason))
+
+
+def load(root: Path) -> Loaded:
+    """Load the whole body below root. Never raises for bad content: see Loaded.problems."""
+    problems: list[Problem] = []
+    config_path = root / CONFIG_FILE
+    raw_config = read_toml(config_path, problems) or {}
+    config = build_config(raw_config, config_path, problems, root)
+    people_path = root / PEOPLE_FILE
+    people: dict[str, m.Person] = {}
+    if people_path.exists():
+        raw_people = read_toml(people_path, problems) or {}
+        people = build_people(raw_people, people_path, problems, config.language)
+    meetings: list[m.Meeting] = []
+    for path in meeting_files(root):
+        raw = read_toml(path, problems)
+        if raw is not None:
+            meeting = build_meeting(raw, path, problems, config.language)
+            if meeting is not None:
+                meetings.append(meeting)
+    meetings.sort(key=lambda mt: (mt.date, mt.id))
+    return Loaded(m.Body(root=root, config=config, people=people, meetings=meetings), problems)
+
+
+def load_checked(root: Path) -> m.Body:
+    """Load for a command that needs sound data: refuse when the files have errors."""
+    loaded = load(root)
+    errors = loaded.errors
+    if errors:
+        first = errors[0]
+        where = f"{_shown(first.path)}:{first.line}" if first.line else _shown(first.path)
+        more = len(errors) - 1
+        raise KwartaalError(msg(
+            "{where}: {text_en}\n{more_en}run 'kwartaal check' for the full list, fix it, "
+            "and try again",
+            "{where}: {text_nl}\n{more_nl}draai 'kwartaal check' voor de volledige lijst, "
+            "herstel het en probeer opnieuw",
+            where=where, text_en=first.text("en"), text_nl=first.text("nl"),
+            more_en=f"({more} more error(s)) " if more else "",
+            more_nl=f"({more} andere fout(en)) " if more else ""))
+    return loaded.body
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root: Path) -> m.Config:
+    conv = s.Converter(path, problems)
+    for key, value in raw.items():
+        if key not in s.CONFIG_TABLES:
+            conv.error((), key, "unknown table '{key}'{hint_en}",
+                       "onbekende tabel '{key}'{hint_nl}", key=key, **_hints(key, s.CONFIG_TABLES))
+        elif key not in ("standing",) and not isinstance(value, dict):
+            conv.error((), key, "'{key}' must be a table ([{key}])",
+                       "'{key}' moet een tabel zijn ([{key}])", key=key)
+    if "body" not in raw:
+        conv.error((), None, "the [body] table is missing (it holds the body's name)",
+                   "de tabel [body] ontbreekt (daarin staat de naam van het overleg)")
+    body = conv.table(_dict(raw.get("body")), s.BODY, ("body",), "[body]")
+    lang = body["language"] or "nl"
+    conv.body_lang = lang
+    cadence = conv.table(_dict(raw.get("cadence")), s.CADENCE, ("cadence",), "[cadence]")
+    agenda = conv.table(_dict(raw.get("agenda")), s.AGENDA, ("agenda",), "[agenda]")
+    standing: list[m.StandingItem] = []
+    raw_standing = raw.get("standing", [])
+    if not isinstance(raw_standing, list):
+        conv.error((), "standing", "'standing' must be written as [[standing]] tables",
+                   "'standing' moet als [[standing]]-tabellen geschreven worden")
+        raw_standing = []
+    for index, item in enumerate(raw_standing):
+        section = ("standing", index)
+        values = conv.table(item, s.STANDING, section, "[[standing]]")
+        if values["key"]:
+            standing.append(m.StandingItem(values["key"], values["title"] or {},
+                                           values["description"] or {}, values["minutes"] or 0,
+                                           m.Source(path, section)))
+    themes: dict[str, m.Theme] = {}
+    for key, item in _dict(raw.get("themes")).items():
+        section = ("themes", key)
+        values = conv.table(item, s.THEME, section, f"[themes.{key}]")
+        themes[key] = m.Theme(key, values["title"] or {key: key}, values["description"] or {},
+                              m.Source(path, section))
+    comp = conv.table(_dict(raw.get("compensation")), s.COMPENSATION, ("compensation",),
+                      "[compensation]")
+    limits: dict[int, m.YearLimits] = {}
+    for year_key, table in (comp.get("limits") or {}).items():
+        section = ("compensation", "limits", year_key)
+        if not (isinstance(year_key, str) and year_key.isdigit() and len(year_key) == 4):
+            conv.error(section, None, "[compensation.limits.{year}]: the key must be a year",
+                       "[compensation.limits.{year}]: de sleutel moet een jaartal zijn",
+                       year=year_key)
+            continue
+        values = conv.table(table, s.LIMITS, section, f"[compensation.limits.{year_key}]")
+        if all(values[k] is not None for k in s.LIMITS):
+            limits[int(year_key)] = m.YearLimits(int(year_key), values["hour_21plus"],
+                                                 values["hour_under21"], values["month"],
+                                                 values["year"])
+    policy = m.CompensationPolicy(
+        regime=comp["regime"], hourly_rate=comp["hourly_rate"], fixed_fee=comp["fixed_fee"],
+        hours=comp["hours"], meal=comp["meal"], travel=comp["travel"],
+        travel_amount=comp["travel_amount"], costs_count=comp["costs_count"],
+        method=comp["method"], description=comp["description"], limits=limits)
+    publish = conv.table(_dict(raw.get("publish")), s.PUBLISH, ("publish",), "[publish]")
+    privacy = conv.table(_dict(raw.get("privacy")), s.PRIVACY, ("privacy",), "[privacy]")
+    return m.Config(
+        name=body["name"] or root.name,
+        language=lang,
+        languages=body["languages"] or [lang],
+        chair=body["chair"],
+        co_chair=body["co_chair"],
+        secretary=body["secretary"],
+        convenors=body["convenors"],
+        cadence=m.Cadence(**cadence),
+        agenda=m.AgendaTimes(**agenda),
+        standing=standing,
+        themes=themes,
+        compensation=policy,
+        publish_folder=publish["folder"],
+        privacy_allow=privacy["allow"],
+        src=m.Source(path),
+    )
+
+
+def build_people(raw: dict[str, Any], path: Path, problems: list[Problem],
+                 lang: str) -> dict[str, m.Person]:
+    conv = s.Converter(path, problems, lang)
+    people: dict[str, m.Person] = {}
+    for pid, table in raw.items():
+        section = (pid,)
+        if not s.ID_PATTERN.match(pid):
+            conv.error(section, None,
+                       "person id '{id}' may hold only lower-case letters, digits, '-' and '_'",
+                       "persoons-id '{id}' mag alleen kleine letters, cijfers, '-' en '_' bevatten",
+                       id=pid)
+        v = conv.table(table, s.PERSON, section, f"[{pid}]")
+        people[pid] = m.Person(
+            id=pid, name=v["name"] or pid, visibility=v["visibility"] or "role-only",
+            organisation=v["organisation"], role=v["role"], role_plural=v["role_plural"],
+            core=v["core"], compensated=v["compensated"], age_band=v["age_band"],
+            lang=v["lang"] or lang, channel=v["channel"], email=v["email"], phone=v["phone"],
+            left=v["left"], src=m.Source(path, section))
+    return people
+
+
+def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem],
+                  lang: str) -> m.Meeting | None:
+    conv = s.Converter(path, problems, lang)
+    mid = path.stem
+    if not MEETING_ID.match(mid):
+        conv.error((), None,
+                   "the file name '{name}' is not a meeting id: name meeting files "
+                   "YYYY-MM-DD.toml (YYYY-MM-DD-2.toml for a second meeting on one day)",
+                   "de bestandsnaam '{name}' is geen vergader-id: noem vergaderbestanden "
+                   "JJJJ-MM-DD.toml (JJJJ-MM-DD-2.toml voor een tweede vergadering op één dag)",
+                   name=path.name)
+    v = conv.table(raw, s.MEETING, (), "meeting")
+    if v["date"] is None:
+        return None
+    records: dict[str, list[dict[str, Any]]] = {}
+    for kind, spec in s.MEETING_TABLES.items():
+        rows = v.get(kind)
+        out: list[dict[str, Any]] = []
+        if rows is None:
+            rows = []
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            conv.error((), kind, "'{kind}' must be written as [[{kind}]] tables",
+                       "'{kind}' moet als [[{kind}]]-tabellen geschreven worden", kind=kind)
+            rows = []
+        for index, row in enumerate(rows):
+            section = (kind, index)
+            values = conv.table(row, spec, section, f"[[{kind}]] #{index + 1}")
+            local = values.get("id")
+            if local is None:
+                continue
+            if not s.ID_PATTERN.match(local):
+                conv.error(section, "id", "[[{kind}]]: id '{id}' may hold only lower-case "
+                           "letters, digits, '-' and '_'",
+                           "[[{kind}]]: id '{id}' mag alleen kleine letters, cijfers, '-' en '_' "
+                           "bevatten", kind=kind, id=local)
+            values["_section"] = section
+            out.append(values)
+        records[kind] = out
+
+    def src(values: dict[str, Any]) -> m.Source:
+        return m.Source(path, values["_section"])
+
+    def full(local: str) -> str:
+        return f"{mid}/{local}"
+
+    items = [m.Item(full(r["id"]), r["id"], r["title"] or "", r["by"], r["under"], r["theme"],
+                    r["closed"], r["minutes"], r["note"], r["carry_over"], r["handled"],
+                    r["carried_from"], src(r)) for r in records["item"]]
+    notes = [m.Note(full(r["id"]), r["id"], r["item"] or "", r["text"] or "", r["closed"], src(r))
+             for r in records["note"]]
+    decisions = [m.Decision(full(r["id"]), r["id"], r["text"] or "", r["item"], r["closed"],
+                            r["supersedes"], src(r)) for r in records["decision"]]
+    actions = []
+    for r in records["action"]:
+        history = _history(conv, r["history"], r["_section"])
+        actions.append(m.Action(full(r["id"]), r["id"], mid, r["title"] or "", r["owner"] or "",
+                                r["with"], r["due"], r["theme"], r["status"] or "open",
+                                r["closed"], r["item"], history, src(r)))
+    lines = [m.CompensationLine(full(r["id"]), r["id"], r["person"] or "", r["kind"] or "other",
+                                r["hours"], r["amount"] if r["amount"] is not None else Decimal(0),
+                                r["method"], r["paid"], r["note"], src(r))
+             for r in records["compensation"]]
+    return m.Meeting(
+        id=mid, date=v["date"], time=v["time"], length=v["length"], place=v["place"],
+        format=v["format"], link=v["link"], status=v["status"] or "planned", chair=v["chair"],
+        secretary=v["secretary"], invited=v["invited"], present=v["present"],
+        excused=v["excused"], absent=v["absent"], online=v["online"],
+        minutes_reviewed=v["minutes_reviewed"], minutes_approved=v["minutes_approved"],
+        published=v["published"], items=items, notes=notes, decisions=decisions,
+        actions=actions, compensation=lines, src=m.Source(path))
+
+
+def _history(conv: s.Converter, raw: object, section: tuple[object, ...]) -> list[m.HistoryEntry]:
+    if not isinstance(raw, list):
+        conv.error(section, "history", "'history' must be a list of {{ date, by, what }} entries",
+                   "'history' moet een lijst van {{ date, by, what }}-regels zijn")
+        return []
+    entries = []
+    for entry in raw:
+        v = conv.table(entry, s.HISTORY, section, "history")
+        if v["date"] is not None:
+            entries.append(m.HistoryEntry(v["date"], v["by"], v["what"] or ""))
+    return entries
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _hints(key: str, choices: object) -> dict[str, str]:
+    from .problems import hints
+
+    return hints(key, list(choices))  # type: ignore[call-overload]

@@ -1,0 +1,139 @@
+"""Writing a body's files: in place with tomlkit (comments and layout survive), atomically.
+
+Every write goes to a temporary file in the same folder, is flushed and fsynced, and is then
+renamed over the original, so a crash leaves either the old or the new file, never half of one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .problems import KwartaalError, msg
+
+BOM = "\ufeff"
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace path with text; keeps the file's permissions; never leaves a partial file."""
+    data = text.encode("utf-8")
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def read_text(path: Path) -> tuple[str, bool]:
+    """The file's text without a byte-order mark, and whether it had one."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise KwartaalError(msg(
+            "{path}: not valid UTF-8 text; save it as UTF-8 first",
+            "{path}: geen geldige UTF-8-tekst; sla het eerst op als UTF-8", path=path)) from exc
+    if text.startswith(BOM):
+        return text[1:], True
+    return text, False
+
+
+def parse(text: str, path: Path) -> Any:
+    import tomlkit
+
+    try:
+        return tomlkit.parse(text)
+    except Exception as exc:  # tomlkit raises several parse error classes
+        raise KwartaalError(msg(
+            "{path}: cannot edit, the file has a TOML error: {err}; run 'kwartaal check'",
+            "{path}: kan niet bewerken, het bestand heeft een TOML-fout: {err}; "
+            "draai 'kwartaal check'", path=path, err=exc)) from exc
+
+
+@contextmanager
+def edit(path: Path) -> Iterator[Any]:
+    """Edit a TOML file as a tomlkit document; written back only if its text changed."""
+    import tomlkit
+
+    text, bom = read_text(path)
+    doc = parse(text, path)
+    yield doc
+    new = tomlkit.dumps(doc)
+    if new != text:
+        atomic_write(path, (BOM if bom else "") + new)
+
+
+def roundtrip(text: str) -> str:
+    """What the write path makes of an unchanged file (byte-identical for valid TOML)."""
+    import tomlkit
+
+    return tomlkit.dumps(tomlkit.parse(text))
+
+
+def toml_value(value: Any) -> Any:
+    """A Python value as a tomlkit item; amounts keep exactly two decimals."""
+    import tomlkit
+    from tomlkit.items import Float, Trivia
+
+    if isinstance(value, Decimal):
+        return Float(float(value), Trivia(), f"{value:.2f}")
+    if isinstance(value, Mapping):
+        table = tomlkit.inline_table()
+        for key, item in value.items():
+            table[key] = toml_value(item)
+        return table
+    if isinstance(value, list):
+        array = tomlkit.array()
+        for item in value:
+            array.append(toml_value(item))
+        return array
+    if isinstance(value, (str, bool, int, dt.date)):
+        return tomlkit.item(value)
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def render_table(header: str, values: Mapping[str, Any], *, array: bool) -> str:
+    """One table as TOML text, e.g. '[[action]]' with its keys, for appending to a file."""
+    import tomlkit
+
+    table = tomlkit.table()
+    for key, value in values.items():
+        if value is None:
+            continue
+        table[key] = toml_value(value)
+    body = tomlkit.dumps(table)
+    bracket = f"[[{header}]]" if array else f"[{header}]"
+    return f"{bracket}\n{body}"
+
+
+def append_table(path: Path, header: str, values: Mapping[str, Any], *, array: bool) -> None:
+    """Append a table at the end of a file, separated by one blank line; nothing else changes."""
+    if path.exists():
+        text, bom = read_text(path)
+    else:
+        text, bom = "", False
+    block = render_table(header, values, array=array)
+    if text and not text.endswith("\n"):
+        text += "\n"
+    if text and not text.endswith("\n\n"):
+        text += "\n"
+    new = text + block
+    parse(new, path)  # never write what cannot be read back
+    atomic_write(path, (BOM if bom else "") + new)
