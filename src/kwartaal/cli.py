@@ -98,7 +98,8 @@ def _set(attr: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
     return callback
 
 
-def _global_options(func: Callable[..., Any], *, env: bool) -> Callable[..., Any]:
+def _global_options(func: Callable[..., Any], *, env: bool,
+                    skip: tuple[str, ...] = ()) -> Callable[..., Any]:
     options = [
         click.option("--repo", type=click.Path(file_okay=False, path_type=Path),
                      envvar="KWARTAAL_REPO" if env else None, expose_value=False,
@@ -113,14 +114,21 @@ def _global_options(func: Callable[..., Any], *, env: bool) -> Callable[..., Any
                      callback=_set("lang_option"), is_eager=True,
                      help="Language of documents and messages. Default: the body's."),
     ]
-    for option in reversed(options):
-        func = option(func)
+    names = ("repo", "today", "lang")
+    for name, option in reversed(list(zip(names, options, strict=True))):
+        if name not in skip:
+            func = option(func)
     return func
 
 
 def common(func: Callable[..., Any]) -> Callable[..., Any]:
     """The global options, also accepted after the command name."""
     return _global_options(func, env=False)
+
+
+def common_but_lang(func: Callable[..., Any]) -> Callable[..., Any]:
+    """For commands whose own --lang means something else (a person's language)."""
+    return _global_options(func, env=False, skip=("lang",))
 
 
 class KwartaalGroup(click.Group):
@@ -232,7 +240,12 @@ def init(path: Path, name: str | None, body_lang: str) -> None:
 
 @cli.group()
 def person() -> None:
-    """People of the body: add and list."""
+    """People of the body: add and list.
+
+    \b
+    Example:
+      kwartaal person list
+    """
 
 
 @person.command("add")
@@ -252,7 +265,7 @@ def person() -> None:
               help="How they want documents, e.g. 'email', 'via-organisation' (no addresses).")
 @click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
 @click.option("--author", default=None, help="Commit author, 'Name <email>'.")
-@common
+@common_but_lang
 def person_add(person_id: str, name: str, visibility: str, organisation: str, role: str,
                core: bool, compensated: bool, age_band: str | None, person_lang: str | None,
                channel: str | None, no_commit: bool, author: str | None) -> None:
@@ -312,7 +325,12 @@ def person_list(as_json: bool) -> None:
 
 @cli.group()
 def theme() -> None:
-    """Themes (oplossingsrichtingen) that actions hang under."""
+    """Themes (oplossingsrichtingen) that actions hang under.
+
+    \b
+    Example:
+      kwartaal theme list
+    """
 
 
 @theme.command("add")
@@ -375,7 +393,12 @@ def theme_list(as_json: bool) -> None:
 
 @cli.group()
 def config() -> None:
-    """Read and change the body's settings in kwartaal.toml."""
+    """Read and change the body's settings in kwartaal.toml.
+
+    \b
+    Example:
+      kwartaal config get cadence.time
+    """
 
 
 @config.command("get")

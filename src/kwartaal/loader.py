@@ -91,7 +91,7 @@ def _syntax_problem(path: Path, text: str, message: str) -> Problem:
             line = getattr(exc, "line", None)
             column = getattr(exc, "col", None)
             reason = re.sub(r"\s*at line \d+ col \d+$", "", str(exc)) or reason
-    if reason.startswith("Invalid date"):
+    if reason.startswith("Invalid date") or _impossible_date_on(text, line):
         return Problem(path, line, "error", msg(
             "TOML syntax error at column {col}: not a real date or time (e.g. 2026-02-30); "
             "write an existing date as YYYY-MM-DD",
@@ -100,6 +100,19 @@ def _syntax_problem(path: Path, text: str, message: str) -> Problem:
     return Problem(path, line, "error", msg(
         "TOML syntax error{at}: {reason}", "TOML-syntaxfout{at}: {reason}",
         at=f" at column {column}" if column else "", reason=reason))
+
+
+def _impossible_date_on(text: str, line: int | None) -> bool:
+    """Whether the line holds something shaped like a date that does not exist (2025-12-32)."""
+    if line is None:
+        return False
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return False
+    for token in re.findall(r"(?<![\d\"'])\d{4}-\d{2}-\d{2}(?![\d\"'])", lines[line - 1]):
+        if s.parse_date(token) is None:
+            return True
+    return False
 
 
 def load(root: Path) -> Loaded:
@@ -197,10 +210,16 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
                        year=year_key)
             continue
         values = conv.table(table, s.LIMITS, section, f"[compensation.limits.{year_key}]")
-        if all(values[k] is not None for k in s.LIMITS):
-            limits[int(year_key)] = m.YearLimits(int(year_key), values["hour_21plus"],
-                                                 values["hour_under21"], values["month"],
-                                                 values["year"])
+        missing = [k for k in s.LIMITS if values[k] is None]
+        if missing:
+            conv.warning(section, None,
+                         "[compensation.limits.{year}]: no {keys} yet; those limits count as "
+                         "unknown for {year}",
+                         "[compensation.limits.{year}]: nog geen {keys}; die grenzen gelden als "
+                         "onbekend voor {year}", year=year_key, keys=", ".join(missing))
+        limits[int(year_key)] = m.YearLimits(int(year_key), values["hour_21plus"],
+                                             values["hour_under21"], values["month"],
+                                             values["year"])
     policy = m.CompensationPolicy(
         regime=comp["regime"], hourly_rate=comp["hourly_rate"], fixed_fee=comp["fixed_fee"],
         hours=comp["hours"], meal=comp["meal"], travel=comp["travel"],

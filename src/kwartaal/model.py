@@ -86,11 +86,13 @@ class AgendaTimes:
 
 @dataclass(slots=True)
 class YearLimits:
+    """A year's limits; None where the figure is not known (yet)."""
+
     year: int
-    hour_21plus: Decimal
-    hour_under21: Decimal
-    month: Decimal
-    year_total: Decimal
+    hour_21plus: Decimal | None
+    hour_under21: Decimal | None
+    month: Decimal | None
+    year_total: Decimal | None
 
 
 @dataclass(slots=True)

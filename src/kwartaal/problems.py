@@ -23,7 +23,7 @@ class Msg:
         return template.format(**self.params)
 
 
-def msg(en: str, nl: str, **params: object) -> Msg:
+def msg(en: str, nl: str, /, **params: object) -> Msg:
     return Msg(en, nl, params)
 
 

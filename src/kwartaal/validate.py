@@ -25,7 +25,7 @@ class _Checker:
         self.today = today
         self.problems: list[Problem] = []
 
-    def add(self, src: m.Source, key: str | None, severity: str, en: str, nl: str,
+    def add(self, src: m.Source, key: str | None, severity: str, en: str, nl: str, /,
             **params: object) -> None:
         line = line_of(src.path, src.section, key) if key else src.line
         self.problems.append(Problem(src.path, line, severity, msg(en, nl, **params)))  # type: ignore[arg-type]

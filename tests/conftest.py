@@ -1,0 +1,84 @@
+"""Shared fixtures: real git repositories in temporary folders, and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kwartaal.cli import cli
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "meetings"
+EXAMPLE_TODAY = "2026-01-15"
+
+
+@pytest.fixture(autouse=True)
+def _git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Commits work on a machine with no git identity, and ignore the user's own settings."""
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Secretaris Test")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "secretaris@example.org")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Secretaris Test")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "secretaris@example.org")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("KWARTAAL_REPO", "KWARTAAL_TODAY", "KWARTAAL_LANG", "KWARTAAL_ME"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def init_repo(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    git(path, "init", "-q", "-b", "main")
+    return path
+
+
+def commit_all(path: Path, message: str = "start") -> None:
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", message)
+
+
+def commit_count(path: Path) -> int:
+    return int(git(path, "rev-list", "--count", "HEAD").strip())
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run() -> Run:
+    """Invoke the CLI; a traceback is never an acceptable outcome."""
+
+    def invoke(*args: str, expect: int | None = 0, input: str | None = None) -> Result:
+        result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=True)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        if expect is not None:
+            assert result.exit_code == expect, (result.exit_code, result.output)
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """The shipped example body, as a subfolder of a fresh git repository."""
+    repo = init_repo(tmp_path / "repo")
+    shutil.copytree(EXAMPLE, repo / "meetings")
+    commit_all(repo)
+    return repo / "meetings"
+
+
+@pytest.fixture
+def new_body(tmp_path: Path, run: Run) -> Path:
+    """A body made with 'kwartaal init'."""
+    path = tmp_path / "overleg"
+    run("init", str(path), "--name", "Kwartaaloverleg Proefstad")
+    return path
