@@ -454,6 +454,14 @@ def config_set(key: str, value: str, no_commit: bool, author: str | None) -> Non
     state.committed(result, f"{key} = {value}")
 
 
+def _register() -> None:
+    """Command modules attach themselves to the group; importing them is cheap (click only)."""
+    from . import cli_actions  # noqa: F401
+
+
+_register()
+
+
 def main() -> None:
     try:
         cli(prog_name="kwartaal")

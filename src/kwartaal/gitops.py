@@ -82,3 +82,34 @@ def commit(folder: Path, paths: Sequence[Path], message: str, *, no_commit: bool
             "de wijziging staat in je werkmap; leg die zelf vast zodra git is ingesteld "
             "(bijv. git config user.name / user.email)", detail=detail)) from exc
     return CommitResult(True, repo.head.commit.hexsha, "committed")
+
+
+@dataclass(slots=True)
+class CommitInfo:
+    sha: str
+    date: str
+    author: str
+    subject: str
+
+
+def commits_touching(path: Path, first: int, last: int) -> list[CommitInfo]:
+    """Commits that changed lines first..last of path as they are now (git log -L), newest
+    first; empty outside git or for a file git does not track yet."""
+    repo = open_repo(path.parent)
+    if repo is None or not repo.head.is_valid():
+        return []
+    import git
+
+    rel = _rel(repo, path)
+    try:
+        out = repo.git.log(f"-L{first},{last}:{rel}", "--no-patch",
+                           "--format=%x1e%H%x1f%ad%x1f%an%x1f%s", "--date=short")
+    except git.GitCommandError:
+        return []
+    commits = []
+    for block in out.split("\x1e"):
+        head = block.strip().splitlines()[0] if block.strip() else ""
+        parts = head.split("\x1f")
+        if len(parts) == 4:
+            commits.append(CommitInfo(*parts))
+    return commits

@@ -79,3 +79,19 @@ def line_of(path: Path, section: Section, key: str | None = None) -> int | None:
     except OSError:
         return None
     return index.line(section, key)
+
+
+def section_span(path: Path, section: Section) -> tuple[int, int] | None:
+    """First and last line of a table: from its header to the line before the next header."""
+    try:
+        st = path.stat()
+        index = _index_for(path, (st.st_mtime_ns, st.st_size))
+        total = path.read_text(encoding="utf-8", errors="replace").count("\n") or 1
+    except OSError:
+        return None
+    start = index.headers.get(section)
+    if start is None:
+        return None
+    later = [line for line in index.headers.values() if line > start]
+    end = min(later) - 1 if later else total
+    return start, max(start, end)

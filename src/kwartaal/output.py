@@ -16,19 +16,36 @@ def use_rich() -> bool:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]],
-          styles: Sequence[str | None] | None = None, title: str | None = None) -> None:
-    """Print rows; styles gives an optional rich style per row (e.g. 'red')."""
+          styles: Sequence[str | None] | None = None, title: str | None = None,
+          wrap: int | None = 1, narrow_drop: Sequence[int] = ()) -> None:
+    """Print rows; styles gives an optional rich style per row (e.g. 'red'). Only the column
+    numbered wrap (the title, usually) wraps on a narrow terminal; ids and dates stay whole."""
     if use_rich():
+        from rich import box
         from rich.console import Console
         from rich.table import Table
 
-        grid = Table(title=title, header_style="bold")
-        for header in headers:
-            grid.add_column(header)
+        console = Console()
+        if console.width < 110 and narrow_drop:
+            keep = [i for i in range(len(headers)) if i not in narrow_drop]
+            headers = [headers[i] for i in keep]
+            rows = [[row[i] for i in keep] for row in rows]
+            wrap = keep.index(wrap) if wrap in keep else None
+        grid = Table(title=title, header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False,
+                     collapse_padding=True, padding=(0, 1, 0, 0))
+        for index, header in enumerate(headers):
+            widest = max([0, *(len(row[index]) for row in rows)])
+            if index == wrap:
+                grid.add_column(header, overflow="fold", min_width=min(16, widest))
+            else:
+                # ids, dates and statuses stay whole; headers and long values may wrap
+                short = widest <= 13
+                grid.add_column(header, overflow="fold", no_wrap=short,
+                                min_width=max(widest, len(header)) if short else None)
         for index, row in enumerate(rows):
             style = styles[index] if styles else None
             grid.add_row(*row, style=style)
-        Console().print(grid)
+        console.print(grid)
         return
     if title:
         click.echo(title)

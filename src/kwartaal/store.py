@@ -22,7 +22,11 @@ BOM = "\ufeff"
 
 def atomic_write(path: Path, text: str) -> None:
     """Replace path with text; keeps the file's permissions; never leaves a partial file."""
-    data = text.encode("utf-8")
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, fsync, rename over the original."""
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
@@ -109,18 +113,33 @@ def toml_value(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
-def render_table(header: str, values: Mapping[str, Any], *, array: bool) -> str:
-    """One table as TOML text, e.g. '[[action]]' with its keys, for appending to a file."""
+def inline_table(values: Mapping[str, Any]) -> Any:
+    """An inline table written the way people write them: { a = 1, b = "x" }."""
     import tomlkit
 
-    table = tomlkit.table()
+    inner = ", ".join(f"{key} = {toml_value(value).as_string()}"
+                      for key, value in values.items())
+    return tomlkit.parse(f"x = {{ {inner} }}\n")["x"]
+
+
+def render_table(header: str, values: Mapping[str, Any], *, array: bool) -> str:
+    """One table as TOML text, e.g. '[[action]]' with its keys, for appending to a file.
+
+    A list of tables (an action's history) is written one entry per line."""
+    import tomlkit
+
+    lines = [f"[[{header}]]" if array else f"[{header}]"]
     for key, value in values.items():
         if value is None:
             continue
-        table[key] = toml_value(value)
-    body = tomlkit.dumps(table)
-    bracket = f"[[{header}]]" if array else f"[{header}]"
-    return f"{bracket}\n{body}"
+        if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            entries = "".join(f"  {inline_table(v).as_string()},\n" for v in value)
+            lines.append(f"{key} = [\n{entries}]")
+            continue
+        fragment = tomlkit.document()
+        fragment[key] = toml_value(value)
+        lines.append(tomlkit.dumps(fragment).rstrip("\n"))
+    return "\n".join(lines) + "\n"
 
 
 def append_table(path: Path, header: str, values: Mapping[str, Any], *, array: bool) -> None:

@@ -1,0 +1,83 @@
+"""Rendering documents from Jinja2 templates: the shipped ones, or a body's own overrides.
+
+Templates only lay out what they are given; they decide nothing. They run in Jinja2's sandbox,
+so a body's own template cannot reach Python internals or the file system, and HTML is
+autoescaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .problems import KwartaalError, msg
+
+
+def shipped_templates() -> Path:
+    """The templates folder of the source tree, or of the installed data files."""
+    candidates = [Path(__file__).resolve().parents[2] / "templates",
+                  Path(sys.prefix) / "share" / "kwartaal" / "templates"]
+    for folder in candidates:
+        if folder.is_dir():
+            return folder
+    raise KwartaalError(msg("kwartaal's templates are missing from this installation; "
+                            "reinstall kwartaal", "de sjablonen van kwartaal ontbreken; "
+                            "installeer kwartaal opnieuw"))
+
+
+def long_date(value: dt.date | None, lang: str) -> str:
+    """'donderdag 12 maart 2026' / 'Thursday 12 March 2026'."""
+    if value is None:
+        return ""
+    from babel.dates import format_date
+
+    return format_date(value, "EEEE d MMMM y", locale="nl_NL" if lang == "nl" else "en_GB")
+
+
+def money(value: Decimal | None, lang: str) -> str:
+    """'€ 1.234,56' in Dutch, '€1,234.56' in English."""
+    if value is None:
+        return ""
+    from babel.numbers import format_currency
+
+    return format_currency(value, "EUR", locale="nl_NL" if lang == "nl" else "en_GB")
+
+
+@lru_cache(maxsize=8)
+def _environment(body_templates: str | None) -> Any:
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    loaders = []
+    if body_templates:
+        loaders.append(FileSystemLoader(body_templates))
+    loaders.append(FileSystemLoader(str(shipped_templates())))
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(["html", "html.j2"], default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
+    """Render templates/<lang>/<name> (a body's own templates/ folder wins)."""
+    from jinja2 import TemplateError
+
+    folder = body_root / "templates" if body_root is not None else None
+    env = _environment(str(folder) if folder is not None and folder.is_dir() else None)
+    try:
+        template = env.get_template(f"{lang}/{name}")
+        return str(template.render(lang=lang, long_date=lambda d: long_date(d, lang),
+                                   money=lambda v: money(v, lang), **context))
+    except TemplateError as exc:
+        raise KwartaalError(msg(
+            "template {name} ({lang}) failed: {err}",
+            "sjabloon {name} ({lang}) faalde: {err}", name=name, lang=lang, err=exc)) from exc
