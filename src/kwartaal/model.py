@@ -80,8 +80,10 @@ class Cadence:
 class AgendaTimes:
     opening: int = 5
     previous_minutes: int = 5
+    action_review: int = 10
     any_other_business: int = 10
     closing: int = 5
+    proposal: int = 10  # minutes for a proposed item that does not say
 
 
 @dataclass(slots=True)

@@ -68,14 +68,18 @@ def _environment(body_templates: str | None) -> Any:
 
 
 def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
-    """Render templates/<lang>/<name> (a body's own templates/ folder wins)."""
+    """Render templates/<lang>/<name>, else templates/<name>; a body's own templates/ folder
+    wins over the shipped one."""
     from jinja2 import TemplateError
 
     folder = body_root / "templates" if body_root is not None else None
     env = _environment(str(folder) if folder is not None and folder.is_dir() else None)
+    from .labels import labels
+
     try:
-        template = env.get_template(f"{lang}/{name}")
-        return str(template.render(lang=lang, long_date=lambda d: long_date(d, lang),
+        template = env.select_template([f"{lang}/{name}", name])
+        return str(template.render(lang=lang, t=labels(lang),
+                                   long_date=lambda d: long_date(d, lang),
                                    money=lambda v: money(v, lang), **context))
     except TemplateError as exc:
         raise KwartaalError(msg(

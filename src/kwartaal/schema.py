@@ -52,8 +52,10 @@ CADENCE = {
 AGENDA = {
     "opening": F("int", default=5),
     "previous_minutes": F("int", default=5),
+    "action_review": F("int", default=10),
     "any_other_business": F("int", default=10),
     "closing": F("int", default=5),
+    "proposal": F("int", default=10),
 }
 STANDING = {
     "key": F("str", required=True),
