@@ -254,7 +254,7 @@ def test_carry_over_comes_along(example: Path, run: Run) -> None:
     run("--repo", str(example), "--today", EXAMPLE_TODAY, "meeting", "new")
     data = _load(example / "meetings" / f"{NEXT}.toml")
     assert [(i["id"], i["title"], i["carried_from"]) for i in data["item"]] == [
-        ("p1", "Vergoeding 2026: de nieuwe grenzen zijn nog niet bekend", "2025-12-11/p3")]
+        ("p1", "Betaling in 2026: de nieuwe fiscale grenzen zijn nog niet bekend", "2025-12-11/p3")]
     agenda = _agenda(run, repo=example)
     assert [i["from"] for i in agenda["items"] if i["kind"] == "carried"] == ["2025-12-11/p3"]
     run("--repo", str(example), "--today", EXAMPLE_TODAY, "check", "--strict")

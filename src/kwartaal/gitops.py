@@ -113,3 +113,11 @@ def commits_touching(path: Path, first: int, last: int) -> list[CommitInfo]:
         if len(parts) == 4:
             commits.append(CommitInfo(*parts))
     return commits
+
+
+def tag_head(folder: Path, name: str, message: str) -> None:
+    """An annotated tag on HEAD; an existing tag of that name is moved (re-publishing)."""
+    repo = open_repo(folder)
+    if repo is None:
+        return
+    repo.git.tag("-f", "-a", name, "-m", message)

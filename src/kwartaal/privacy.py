@@ -57,6 +57,41 @@ def lint(body: m.Body, files: Iterable[Path]) -> list[Problem]:
                 name=person.name)))
     for path in files:
         problems.extend(_scan_file(path, allowed_text, allowed_digits))
+    problems.extend(_hidden_names_in_open_text(body))
+    return problems
+
+
+def _hidden_names_in_open_text(body: m.Body) -> list[Problem]:
+    """A role-only person's name in a text that will be published: public output replaces it
+    by the role, but the secretary should know and rephrase."""
+    from .minutes import hidden_names, is_hidden
+
+    names = hidden_names(body)
+    if not names:
+        return []
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+    problems = []
+    for meeting in body.meetings:
+        closed = {ref for i in meeting.items if i.closed for ref in (i.local_id, i.id)}
+        records: list[tuple[object, str, str]] = [
+            (i, "title", i.title) for i in meeting.items if not i.closed]
+        records += [(r, "text", r.text) for r in (*meeting.notes, *meeting.decisions)
+                    if not is_hidden(r, closed)]
+        records += [(a, "title", a.title) for a in meeting.actions if not is_hidden(a, closed)]
+        for record, key, text in records:
+            found = pattern.search(text)
+            if found:
+                src = record.src  # type: ignore[attr-defined]
+                from .lines import line_of
+
+                problems.append(Problem(src.path, line_of(src.path, src.section, key), "warning",
+                                        msg("this text is public and names '{name}', who is "
+                                            "role-only; public documents show the role instead "
+                                            "— better rephrase it",
+                                            "deze tekst is openbaar en noemt '{name}', die "
+                                            "role-only is; openbare stukken tonen daar de rol "
+                                            "— formuleer het liever anders",
+                                            name=found.group(1))))
     return problems
 
 
