@@ -71,8 +71,16 @@ def totals(body: m.Body, person: str, extra: list[tuple[dt.date, NewLine]] | Non
     return dict(months), dict(years)
 
 
-def _fmt(value: Decimal) -> str:
-    return f"€ {cents(value)}"
+def _en(value: Decimal) -> str:
+    from .render import money
+
+    return money(cents(value), "en")
+
+
+def _nl(value: Decimal) -> str:
+    from .render import money
+
+    return money(cents(value), "nl")
 
 
 def check_limits(body: m.Body, meeting: m.Meeting, lines: list[NewLine]) -> Verdict:
@@ -96,12 +104,12 @@ def check_limits(body: m.Body, meeting: m.Meeting, lines: list[NewLine]) -> Verd
                 if rate > cap:
                     over = cents(line.amount - cap * line.hours)
                     verdict.refusals.append((
-                        f"{line.person}: {_fmt(rate)} an hour is above the {year} limit of "
-                        f"{_fmt(cap)} ({'under 21' if under21 else '21+'}); the fee is "
-                        f"{_fmt(over)} too high",
-                        f"{line.person}: {_fmt(rate)} per uur is boven de grens van {_fmt(cap)} "
+                        f"{line.person}: {_en(rate)} an hour is above the {year} limit of "
+                        f"{_en(cap)} ({'under 21' if under21 else '21+'}); the fee is "
+                        f"{_en(over)} too high",
+                        f"{line.person}: {_nl(rate)} per uur is boven de grens van {_nl(cap)} "
                         f"in {year} ({'onder 21' if under21 else '21+'}); de vergoeding is "
-                        f"{_fmt(over)} te hoog"))
+                        f"{_nl(over)} te hoog"))
     for person in dict.fromkeys(line.person for line in lines):
         extra = [(meeting.date, line) for line in lines if line.person == person]
         if not any(counts_toward_limits(line.kind, policy) for _, line in extra):
@@ -117,19 +125,19 @@ def check_limits(body: m.Body, meeting: m.Meeting, lines: list[NewLine]) -> Verd
                 continue
             if total > cap:
                 verdict.refusals.append((
-                    f"{person}: {label_en} would reach {_fmt(total)}, {_fmt(total - cap)} above "
-                    f"the limit of {_fmt(cap)}; above it the whole allowance becomes taxable "
+                    f"{person}: {label_en} would reach {_en(total)}, {_en(total - cap)} above "
+                    f"the limit of {_en(cap)}; above it the whole allowance becomes taxable "
                     f"income and can cut a benefit",
-                    f"{person}: {label_nl} komt op {_fmt(total)}, {_fmt(total - cap)} boven de "
-                    f"grens van {_fmt(cap)}; daarboven wordt de hele vergoeding belast inkomen "
+                    f"{person}: {label_nl} komt op {_nl(total)}, {_nl(total - cap)} boven de "
+                    f"grens van {_nl(cap)}; daarboven wordt de hele vergoeding belast inkomen "
                     f"en kan een uitkering worden gekort"))
             elif total >= cap * WARN_SHARE:
                 share = int((total / cap * 100).to_integral_value(rounding="ROUND_FLOOR"))
                 verdict.warnings.append((
-                    f"{person}: {label_en} reaches {_fmt(total)}, {share}% of the limit of "
-                    f"{_fmt(cap)}",
-                    f"{person}: {label_nl} komt op {_fmt(total)}, {share}% van de grens van "
-                    f"{_fmt(cap)}"))
+                    f"{person}: {label_en} reaches {_en(total)}, {share}% of the limit of "
+                    f"{_en(cap)}",
+                    f"{person}: {label_nl} komt op {_nl(total)}, {share}% van de grens van "
+                    f"{_nl(cap)}"))
     return verdict
 
 
@@ -156,22 +164,22 @@ def limit_status(body: m.Body, person: str, year: int) -> tuple[str, list[tuple[
             continue
         if total > cap:
             status = "exceeded"
-            messages.append((f"{label_en}: {_fmt(total)} is above the limit of {_fmt(cap)}",
-                             f"{label_nl}: {_fmt(total)} is boven de grens van {_fmt(cap)}"))
+            messages.append((f"{label_en}: {_en(total)} is above the limit of {_en(cap)}",
+                             f"{label_nl}: {_nl(total)} is boven de grens van {_nl(cap)}"))
         elif total >= cap * WARN_SHARE:
             status = "warning" if status == "ok" else status
-            messages.append((f"{label_en}: {_fmt(total)} is at least 80% of {_fmt(cap)}",
-                             f"{label_nl}: {_fmt(total)} is minstens 80% van {_fmt(cap)}"))
+            messages.append((f"{label_en}: {_en(total)} is at least 80% of {_en(cap)}",
+                             f"{label_nl}: {_nl(total)} is minstens 80% van {_nl(cap)}"))
     for date, line in dated_lines(body, person):
         if date.year == year and line.kind == "fee" and line.hours:
             p = body.people.get(person)
             cap = limits.hour_under21 if p and p.age_band == "under-21" else limits.hour_21plus
             if cap is not None and line.amount / line.hours > cap:
                 status = "exceeded"
-                messages.append((f"{line.id}: {_fmt(line.amount / line.hours)} an hour is above "
-                                 f"{_fmt(cap)}",
-                                 f"{line.id}: {_fmt(line.amount / line.hours)} per uur is boven "
-                                 f"{_fmt(cap)}"))
+                messages.append((f"{line.id}: {_en(line.amount / line.hours)} an hour is above "
+                                 f"{_en(cap)}",
+                                 f"{line.id}: {_nl(line.amount / line.hours)} per uur is boven "
+                                 f"{_nl(cap)}"))
     return status, messages
 
 
