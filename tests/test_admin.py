@@ -15,6 +15,8 @@ def _all_commands() -> list[list[str]]:
 
     def walk(group: object, prefix: list[str]) -> None:
         for name, command in getattr(group, "commands", {}).items():
+            if command.hidden and name == "merge-driver":
+                continue  # called by git, not by people
             found.append([*prefix, name])
             walk(command, [*prefix, name])
 

@@ -124,6 +124,12 @@ def init_body(path: Path, name: str | None, lang: str) -> gitops.CommitResult:
         file.parent.mkdir(parents=True, exist_ok=True)
         store.atomic_write(file, text)
         written.append(file)
+    from .sync import configure_driver, write_attributes
+
+    attributes = write_attributes(path)
+    if attributes is not None:
+        written.append(attributes)
+    configure_driver(path)
     return gitops.commit(path, written, f"body: new body '{body_name}'")
 
 

@@ -456,7 +456,7 @@ def config_set(key: str, value: str, no_commit: bool, author: str | None) -> Non
 
 def _register() -> None:
     """Command modules attach themselves to the group; importing them is cheap (click only)."""
-    from . import cli_actions, cli_meetings, cli_minutes  # noqa: F401
+    from . import cli_actions, cli_git, cli_meetings, cli_minutes  # noqa: F401
 
 
 _register()

@@ -56,11 +56,13 @@ def _print_actions(actions: list[Any], today: Any, lang: str) -> None:
 @click.option("--theme", help="Only this theme.")
 @click.option("--meeting", help="Only actions created at this meeting.")
 @click.option("--sort", type=click.Choice(["due", "urgency"]), default="due", show_default=True)
+@click.option("--all-bodies", is_flag=True,
+              help="Every body (kwartaal.toml) in this repository, not just this one.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @common
 def actions_cmd(owner: str | None, everyone: bool, overdue: bool, due_within: int | None,
                 status: str | None, theme: str | None, meeting: str | None, sort: str,
-                as_json: bool) -> None:
+                all_bodies: bool, as_json: bool) -> None:
     """List actions: by default the open and in-progress ones, by due date.
 
     Overdue actions are red and those due within 14 days yellow on a terminal.
@@ -75,9 +77,13 @@ def actions_cmd(owner: str | None, everyone: bool, overdue: bool, due_within: in
     from .reports import action_row, select_actions
 
     state = _state()
-    body = state.body()
     today = state.today()
     who = None if everyone else (owner or _me())
+    if all_bodies:
+        _across_bodies(who, as_json, overdue=overdue, due_within=due_within,
+                       status=status or "active", theme=theme, sort=sort)
+        return
+    body = state.body()
     if who:
         require_person(body, who)
     if theme:
@@ -94,11 +100,50 @@ def actions_cmd(owner: str | None, everyone: bool, overdue: bool, due_within: in
     _print_actions(chosen, today, state.lang())
 
 
+def _across_bodies(owner: str | None, as_json: bool, **filters: Any) -> int:
+    """Actions of every body in the repository; returns how many were listed."""
+    from .history import find_bodies
+    from .loader import load_checked
+    from .reports import action_row, select_actions
+
+    state = _state()
+    today = state.today()
+    start = state.repo or Path.cwd()
+    rows: list[dict[str, Any]] = []
+    chosen: list[Any] = []
+    for root in find_bodies(start):
+        body = load_checked(root)
+        found = select_actions(body, today, owner=owner, **filters)
+        name = body.config.name
+        rows += [{**action_row(a, today), "body": name} for a in found]
+        chosen += [(name, a) for a in found]
+    if as_json:
+        from .output import emit_json
+
+        emit_json(rows)
+    elif chosen:
+        from . import rules
+        from .output import table
+
+        nl = state.lang() == "nl"
+        table(["overleg" if nl else "body", "id", "titel" if nl else "title",
+               "eigenaren" if nl else "owners", "deadline" if nl else "due",
+               "over tijd" if nl else "overdue", "status"],
+              [[name, a.id, a.title, ", ".join(a.owners), str(a.due or ""),
+                str(rules.days_overdue(a, today) or ""), a.status] for name, a in chosen],
+              ["red" if rules.is_overdue(a, today) else None for _, a in chosen], wrap=2)
+    else:
+        click.echo("geen acties" if state.lang() == "nl" else "no actions")
+    return len(rows)
+
+
 @cli.command("overdue")
 @click.option("--owner", help="Only this person's actions.")
+@click.option("--all-bodies", is_flag=True,
+              help="Every body (kwartaal.toml) in this repository.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @common
-def overdue_cmd(owner: str | None, as_json: bool) -> None:
+def overdue_cmd(owner: str | None, all_bodies: bool, as_json: bool) -> None:
     """List overdue actions. Exit 0 when there are none, 3 when there are.
 
     \b
@@ -109,6 +154,10 @@ def overdue_cmd(owner: str | None, as_json: bool) -> None:
     from .reports import action_row, select_actions
 
     state = _state()
+    if all_bodies:
+        if _across_bodies(owner, as_json, overdue=True):
+            sys.exit(3)
+        return
     body = state.body()
     today = state.today()
     if owner:

@@ -1,0 +1,117 @@
+"""Commands for working together through git: set-up, sync, log."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import _state, cli, common
+
+
+@cli.command("setup-git")
+@click.option("--no-commit", is_flag=True, help="Leave .gitattributes uncommitted.")
+@common
+def setup_git_cmd(no_commit: bool) -> None:
+    """Register kwartaal's merge driver in this clone, so that additions made in two clones
+    merge by themselves. Run once per clone; 'kwartaal init' and 'sync' do it too.
+
+    \b
+    Example:
+      kwartaal setup-git
+    """
+    from .gitops import commit
+    from .sync import configure_driver, write_attributes
+
+    state = _state()
+    root = state.root()
+    changed = write_attributes(root)
+    if not configure_driver(root):
+        state.say("not a git repository: wrote .gitattributes only",
+                  "geen git-repository: alleen .gitattributes geschreven")
+        return
+    if changed is not None:
+        result = commit(root, [changed], "git: merge kwartaal files by record",
+                        no_commit=no_commit)
+        state.committed(result, "setup-git")
+    else:
+        state.say("merge driver registered", "merge-driver ingesteld")
+
+
+@cli.command("merge-driver", hidden=True)
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("ours", type=click.Path(path_type=Path))
+@click.argument("theirs", type=click.Path(path_type=Path))
+@click.argument("shown", default="")
+def merge_driver_cmd(base: Path, ours: Path, theirs: Path, shown: str) -> None:
+    """Called by git: merge three versions of a kwartaal file record by record."""
+    from .sync import run_driver
+
+    sys.exit(run_driver(base, ours, theirs, shown or str(ours)))
+
+
+@cli.command("sync")
+@common
+def sync_cmd() -> None:
+    """Fetch and rebase on the shared remote, check, push.
+
+    Additions made in other clones merge by themselves; a record added on both sides under
+    the same id is renumbered on your side before it is pushed. On a real conflict it stops
+    and says what to do.
+
+    \b
+    Example:
+      kwartaal sync
+    """
+    from .loader import load
+    from .sync import sync
+    from .validate import validate
+
+    state = _state()
+    root = state.root()
+
+    def check() -> int:
+        loaded = load(root)
+        return sum(1 for p in validate(loaded, state.today()) if p.severity == "error")
+
+    report = sync(root, check=check)
+    state.say("synced with {remote}/{branch}: {n} commit(s) pulled, {pushed}",
+              "gesynchroniseerd met {remote}/{branch}: {n} commit(s) opgehaald, {pushed_nl}",
+              remote=report.remote, branch=report.branch, n=report.pulled,
+              pushed="pushed" if report.pushed else "nothing to push",
+              pushed_nl="verstuurd" if report.pushed else "niets te versturen")
+
+
+@cli.command("log")
+@click.option("--since", "since_text", default=None, metavar="YYYY-MM-DD")
+@click.option("--meeting", default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@common
+def log_cmd(since_text: str | None, meeting: str | None, as_json: bool) -> None:
+    """What happened when, newest first: meetings scheduled, items proposed, decisions,
+    actions created, moved, handed over, finished.
+
+    \b
+    Example:
+      kwartaal log --since 2025-09-01
+    """
+    from .actions import require_meeting
+    from .dates import parse_iso
+    from .history import events
+
+    state = _state()
+    body = state.body()
+    if meeting:
+        require_meeting(body, meeting)
+    since = parse_iso(since_text, "--since") if since_text else None
+    found = events(body, since=since, meeting_id=meeting)
+    if as_json:
+        from .output import emit_json
+
+        emit_json([e.as_dict() for e in found])
+        return
+    for event in found:
+        who = f" ({event.by})" if event.by else ""
+        text = f" — {event.text}" if event.text else ""
+        click.echo(f"{event.date}  {event.kind:<20} {event.id}{who}{text}")
