@@ -11,14 +11,20 @@ from .conftest import EXAMPLE, Run, commit_count, git, init_repo
 
 
 def _all_commands() -> list[list[str]]:
+    import click
+
     found: list[list[str]] = []
 
-    def walk(group: object, prefix: list[str]) -> None:
-        for name, command in getattr(group, "commands", {}).items():
-            if command.hidden and name == "merge-driver":
-                continue  # called by git, not by people
+    def walk(group: click.Group, prefix: list[str]) -> None:
+        ctx = click.Context(group)
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            assert command is not None, name
+            if command.hidden:
+                continue
             found.append([*prefix, name])
-            walk(command, [*prefix, name])
+            if isinstance(command, click.Group):
+                walk(command, [*prefix, name])
 
     walk(cli, [])
     return found

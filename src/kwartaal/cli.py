@@ -1,39 +1,53 @@
-"""The command line: a thin click layer over the library. Heavy modules load inside commands."""
+"""The command line: a thin click layer over the library.
+
+Start-up matters for a tool people run many times a day, so this module imports only click:
+each command's module is imported when that command runs, and heavy libraries (git, rich,
+jinja2, babel, tomlkit, icalendar) only inside the commands that use them.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import importlib
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
-from .problems import KwartaalError, msg
+
+if TYPE_CHECKING:
+    import datetime as dt
+    from pathlib import Path
+
+    from .problems import Msg
 
 
-@dataclass
 class State:
-    repo: Path | None = None
-    today_text: str | None = None
-    lang_option: str | None = None
-    _body: Any = None
-    _told_no_git: bool = False
+    """What the global options said, and the body once it is loaded."""
+
+    def __init__(self) -> None:
+        self.repo: Path | None = None
+        self.today_text: str | None = None
+        self.lang_option: str | None = None
+        self._body: Any = None
+        self._told_no_git = False
 
     def root(self) -> Path:
+        from pathlib import Path
+
         from .loader import CONFIG_FILE, find_root
+        from .problems import KwartaalError, msg
 
         if self.repo is not None:
-            if not (self.repo / CONFIG_FILE).is_file():
+            repo = Path(self.repo)
+            if not (repo / CONFIG_FILE).is_file():
                 raise KwartaalError(msg(
                     "{repo} holds no kwartaal.toml; give the folder of a body, or create one "
                     "with 'kwartaal init'",
                     "{repo} bevat geen kwartaal.toml; geef de map van een overleg, of maak er "
-                    "een met 'kwartaal init'", repo=self.repo))
-            return self.repo.resolve()
+                    "een met 'kwartaal init'", repo=repo))
+            return repo.resolve()
         found = find_root(Path.cwd())
         if found is None:
             raise KwartaalError(msg(
@@ -67,22 +81,25 @@ class State:
             with (self.root() / "kwartaal.toml").open("rb") as handle:
                 lang = tomllib.load(handle).get("body", {}).get("language")
             return lang if lang in ("nl", "en") else "en"
-        except (KwartaalError, OSError, ValueError, AttributeError):
+        except Exception:  # noqa: BLE001 - any failure here just means: no preference known
             return "en"
 
     def say(self, en: str, nl: str, **params: Any) -> None:
+        from .problems import msg
+
         click.echo(msg(en, nl, **params).render(self.lang()))
 
-    def committed(self, result: Any, what: str) -> None:
+    def committed(self, result: Any, what: str | Msg) -> None:
+        text = what if isinstance(what, str) else what.render(self.lang())
         if result.reason == "committed":
-            self.say("{what} (commit {sha})", "{what} (commit {sha})", what=what,
+            self.say("{what} (commit {sha})", "{what} (commit {sha})", what=text,
                      sha=result.sha[:8])
         elif result.reason == "not-a-repository" and not self._told_no_git:
             self._told_no_git = True
             self.say("{what}; not a git repository, so nothing was committed",
-                     "{what}; geen git-repository, dus niets vastgelegd", what=what)
+                     "{what}; geen git-repository, dus niets vastgelegd", what=text)
         else:
-            self.say("{what} (not committed)", "{what} (niet vastgelegd)", what=what)
+            self.say("{what} (not committed)", "{what} (niet vastgelegd)", what=text)
 
 
 def _state() -> State:
@@ -100,24 +117,25 @@ def _set(attr: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
 
 def _global_options(func: Callable[..., Any], *, env: bool,
                     skip: tuple[str, ...] = ()) -> Callable[..., Any]:
-    options = [
-        click.option("--repo", type=click.Path(file_okay=False, path_type=Path),
-                     envvar="KWARTAAL_REPO" if env else None, expose_value=False,
-                     callback=_set("repo"), is_eager=True,
-                     help="Folder of the body (holding kwartaal.toml). Default: the nearest "
-                          "one upward from here; also KWARTAAL_REPO."),
-        click.option("--today", metavar="YYYY-MM-DD", envvar="KWARTAAL_TODAY" if env else None,
-                     expose_value=False, callback=_set("today_text"), is_eager=True,
-                     help="Take this date as today (also KWARTAAL_TODAY)."),
-        click.option("--lang", type=click.Choice(["nl", "en"]),
-                     envvar="KWARTAAL_LANG" if env else None, expose_value=False,
-                     callback=_set("lang_option"), is_eager=True,
-                     help="Language of documents and messages. Default: the body's."),
-    ]
-    names = ("repo", "today", "lang")
-    for name, option in reversed(list(zip(names, options, strict=True))):
+    options = {
+        "repo": click.option(
+            "--repo", type=click.Path(file_okay=False), metavar="PATH",
+            envvar="KWARTAAL_REPO" if env else None, expose_value=False,
+            callback=_set("repo"), is_eager=True,
+            help="Folder of the body (holding kwartaal.toml). Default: the nearest one upward "
+                 "from here; also KWARTAAL_REPO."),
+        "today": click.option(
+            "--today", metavar="YYYY-MM-DD", envvar="KWARTAAL_TODAY" if env else None,
+            expose_value=False, callback=_set("today_text"), is_eager=True,
+            help="Take this date as today (also KWARTAAL_TODAY)."),
+        "lang": click.option(
+            "--lang", type=click.Choice(["nl", "en"]), envvar="KWARTAAL_LANG" if env else None,
+            expose_value=False, callback=_set("lang_option"), is_eager=True,
+            help="Language of documents and messages. Default: the body's."),
+    }
+    for name in reversed(list(options)):
         if name not in skip:
-            func = option(func)
+            func = options[name](func)
     return func
 
 
@@ -131,18 +149,75 @@ def common_but_lang(func: Callable[..., Any]) -> Callable[..., Any]:
     return _global_options(func, env=False, skip=("lang",))
 
 
+# name: (module, attribute, one-line help). The help is here so that `kwartaal --help` lists
+# every command without importing any of them.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "check": ("cli_core", "check", "Validate the whole body, with file and line of each "
+              "problem."),
+    "init": ("cli_core", "init", "Create a new body."),
+    "person": ("cli_core", "person", "People of the body: add and list."),
+    "theme": ("cli_core", "theme", "Themes that actions hang under: add and list."),
+    "config": ("cli_core", "config", "Read and change the body's settings."),
+    "meeting": ("cli_meetings", "meeting_group", "Plan meetings, list them, record that one "
+                "was held."),
+    "propose": ("cli_meetings", "propose_cmd", "Propose an agenda item; anyone may."),
+    "agenda": ("cli_meetings", "agenda_cmd", "Draft the agenda of a meeting, internal or "
+               "public."),
+    "calendar": ("cli_meetings", "calendar_cmd", "Every meeting as a calendar file (.ics)."),
+    "actions": ("cli_actions", "actions_cmd", "List actions: mine, overdue, by theme, …"),
+    "overdue": ("cli_actions", "overdue_cmd", "List overdue actions; exit 3 when there are "
+                "any."),
+    "action": ("cli_actions", "action_group", "Add, start, finish, drop, update, hand over, "
+               "show an action."),
+    "remind": ("cli_actions", "remind_cmd", "Write reminders to owners of overdue and soon-due "
+               "actions."),
+    "progress": ("cli_actions", "progress_cmd", "Progress per theme."),
+    "attend": ("cli_minutes", "attend_cmd", "Record attendance."),
+    "note": ("cli_minutes", "note_cmd", "Record what was said under an agenda item."),
+    "decide": ("cli_minutes", "decide_cmd", "Record a decision."),
+    "minutes": ("cli_minutes", "minutes_group", "Minutes: render, send for review, approve."),
+    "publish": ("cli_minutes", "publish_cmd", "Publish approved minutes (public md and html)."),
+    "compensate": ("cli_minutes", "compensate_cmd", "Record what a participant is paid; checks "
+                   "the limits."),
+    "compensation": ("cli_minutes", "compensation_group", "Compensation overview, finance "
+                     "export, payments."),
+    "setup-git": ("cli_git", "setup_git_cmd", "Register kwartaal's merge driver in this "
+                  "clone."),
+    "merge-driver": ("cli_git", "merge_driver_cmd", ""),
+    "sync": ("cli_git", "sync_cmd", "Pull, check and push the shared repository."),
+    "log": ("cli_git", "log_cmd", "What happened when, newest first."),
+}
+
+
 class KwartaalGroup(click.Group):
+    """Loads each command's module on first use, and turns KwartaalError into a message."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name, (_, _, short) in COMMANDS.items() if short]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module = importlib.import_module(f"{__package__}.{entry[0]}")
+        command: click.Command = getattr(module, entry[1])
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, short) for name, (_, _, short) in COMMANDS.items() if short]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context) -> Any:
+        from .problems import KwartaalError
+
         try:
             return super().invoke(ctx)
         except KwartaalError as exc:
             state = ctx.ensure_object(State)
-            click.echo(f"{_error_word(state)}: {exc.render(state.lang())}", err=True)
+            word = "fout" if state.lang() == "nl" else "error"
+            click.echo(f"{word}: {exc.render(state.lang())}", err=True)
             ctx.exit(exc.exit_code)
-
-
-def _error_word(state: State) -> str:
-    return "fout" if state.lang() == "nl" else "error"
 
 
 @click.group(cls=KwartaalGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -155,311 +230,13 @@ def cli(ctx: click.Context) -> None:
     \b
     Examples:
       kwartaal --repo meetings check
-      kwartaal person list
+      kwartaal agenda --public --format html --output agenda.html
+      KWARTAAL_ME=roos kwartaal actions
     """
     ctx.ensure_object(State)
 
 
 cli = _global_options(cli, env=True)  # type: ignore[assignment]
-
-
-# -- check --------------------------------------------------------------------------------------
-
-@cli.command()
-@click.option("--strict", is_flag=True, help="Warnings fail too.")
-@click.option("--json", "as_json", is_flag=True, help="Print {errors, warnings} as JSON.")
-@common
-def check(strict: bool, as_json: bool) -> None:
-    """Validate the whole body: syntax, keys, types, dates, references, amounts, privacy.
-
-    Prints one line per problem (path:line: error|warning: message) and a count.
-    Exit 0 without errors (warnings fail only with --strict), 1 with errors.
-
-    \b
-    Example:
-      kwartaal --repo meetings check --strict
-    """
-    from .loader import load
-    from .validate import shown_path, validate
-
-    state = _state()
-    loaded = load(state.root())
-    state._body = loaded.body
-    lang = state.lang()
-    problems = validate(loaded, state.today())
-    errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity == "warning"]
-    if as_json:
-        from .output import emit_json
-
-        def entry(p: Any) -> dict[str, Any]:
-            return {"path": shown_path(p.path), "line": p.line, "message": p.text(lang)}
-
-        emit_json({"errors": [entry(p) for p in errors], "warnings": [entry(p) for p in warnings]})
-    else:
-        for p in problems:
-            where = shown_path(p.path) + (f":{p.line}" if p.line else "")
-            word = {"error": "fout", "warning": "waarschuwing"}[p.severity] if lang == "nl" \
-                else p.severity
-            click.echo(f"{where}: {word}: {p.text(lang)}")
-        state.say("{e} error(s), {w} warning(s)", "{e} fout(en), {w} waarschuwing(en)",
-                  e=len(errors), w=len(warnings))
-    if errors or (strict and warnings):
-        sys.exit(1)
-
-
-# -- init ---------------------------------------------------------------------------------------
-
-@cli.command()
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--name", help="The body's name, e.g. 'Kwartaaloverleg Sekswerk Voorbeeldstad'.")
-@click.option("--lang", "body_lang", type=click.Choice(["nl", "en"]), default="nl",
-              show_default=True, help="The body's language.")
-@click.option("--today", metavar="YYYY-MM-DD", expose_value=False, callback=_set("today_text"),
-              help="Take this date as today.")
-def init(path: Path, name: str | None, body_lang: str) -> None:
-    """Create a new body: kwartaal.toml with the three standing items, people.toml, meetings/.
-
-    Runs 'git init' when PATH is not in a git repository yet, and commits. Refuses to touch an
-    existing body.
-
-    \b
-    Example:
-      kwartaal init overleg --name "Kwartaaloverleg Sekswerk Voorbeeldstad" --lang nl
-    """
-    from .admin import init_body
-
-    state = _state()
-    state.lang_option = state.lang_option or body_lang
-    result = init_body(path, name, body_lang)
-    state.committed(result, msg("created a body in {p}", "overleg aangemaakt in {p}",
-                                p=path).render(body_lang))
-
-
-# -- people -------------------------------------------------------------------------------------
-
-@cli.group()
-def person() -> None:
-    """People of the body: add and list.
-
-    \b
-    Example:
-      kwartaal person list
-    """
-
-
-@person.command("add")
-@click.argument("person_id", metavar="ID")
-@click.option("--name", required=True, help="Display name: a legal name only for 'named' people.")
-@click.option("--visibility", required=True,
-              type=click.Choice(["named", "working-name", "role-only"]),
-              help="How public documents show this person.")
-@click.option("--org", "organisation", default="", help="Organisation.")
-@click.option("--role", default="", help="Role, e.g. 'lid van de klankbordgroep'.")
-@click.option("--core/--invited", default=True, help="Core member (default) or invited by topic.")
-@click.option("--compensated", is_flag=True, help="Paid for their time.")
-@click.option("--age-band", type=click.Choice(["21+", "under-21"]), default=None)
-@click.option("--lang", "person_lang", type=click.Choice(["nl", "en"]), default=None,
-              help="Preferred language of documents.")
-@click.option("--channel", default=None,
-              help="How they want documents, e.g. 'email', 'via-organisation' (no addresses).")
-@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
-@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
-@common_but_lang
-def person_add(person_id: str, name: str, visibility: str, organisation: str, role: str,
-               core: bool, compensated: bool, age_band: str | None, person_lang: str | None,
-               channel: str | None, no_commit: bool, author: str | None) -> None:
-    """Add a person to people.toml.
-
-    \b
-    Example:
-      kwartaal person add roos --name Roos --visibility working-name \\
-        --org Klankbordgroep --role "lid van de klankbordgroep" --compensated
-    """
-    from .admin import PersonInput, add_person
-    from .gitops import commit, refuse_dirty
-    from .loader import PEOPLE_FILE
-
-    state = _state()
-    body = state.body()
-    refuse_dirty(body.root, [body.root / PEOPLE_FILE])
-    path = add_person(body, PersonInput(person_id, name, visibility, organisation, role, core,
-                                        compensated, age_band, person_lang, channel))
-    result = commit(body.root, [path], f"person: add {person_id}", no_commit=no_commit,
-                    author=author)
-    state.committed(result, msg("added {id}", "{id} toegevoegd", id=person_id).render(state.lang()))
-
-
-@person.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-@common
-def person_list(as_json: bool) -> None:
-    """List the people of the body.
-
-    \b
-    Example:
-      kwartaal person list --json
-    """
-    state = _state()
-    body = state.body()
-    people = list(body.people.values())
-    if as_json:
-        from .output import emit_json
-
-        emit_json([{"id": p.id, "name": p.name, "visibility": p.visibility,
-                    "organisation": p.organisation, "role": p.role, "core": p.core,
-                    "compensated": p.compensated} for p in people])
-        return
-    from .output import table
-
-    nl = state.lang() == "nl"
-    headers = ["id", "naam" if nl else "name", "zichtbaarheid" if nl else "visibility",
-               "organisatie" if nl else "organisation", "rol" if nl else "role",
-               "kern" if nl else "core", "vergoed" if nl else "compensated"]
-    yes, no = ("ja", "nee") if nl else ("yes", "no")
-    table(headers, [[p.id, p.name, p.visibility, p.organisation, p.role,
-                     yes if p.core else no, yes if p.compensated else no] for p in people])
-
-
-# -- themes -------------------------------------------------------------------------------------
-
-@cli.group()
-def theme() -> None:
-    """Themes (oplossingsrichtingen) that actions hang under.
-
-    \b
-    Example:
-      kwartaal theme list
-    """
-
-
-@theme.command("add")
-@click.argument("key")
-@click.option("--title", required=True, help="Title in the body's language.")
-@click.option("--title-en", default=None, help="English title, when the body is Dutch.")
-@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
-@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
-@common
-def theme_add(key: str, title: str, title_en: str | None, no_commit: bool,
-              author: str | None) -> None:
-    """Add a theme to kwartaal.toml.
-
-    \b
-    Example:
-      kwartaal theme add destigmatisering --title Destigmatisering --title-en Destigmatisation
-    """
-    from .admin import add_theme
-    from .gitops import commit, refuse_dirty
-    from .loader import CONFIG_FILE
-
-    state = _state()
-    body = state.body()
-    refuse_dirty(body.root, [body.root / CONFIG_FILE])
-    path = add_theme(body, key, title, title_en)
-    result = commit(body.root, [path], f"theme: add {key}", no_commit=no_commit, author=author)
-    state.committed(result, msg("added theme {k}", "thema {k} toegevoegd", k=key)
-                    .render(state.lang()))
-
-
-@theme.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
-@common
-def theme_list(as_json: bool) -> None:
-    """List the themes.
-
-    \b
-    Example:
-      kwartaal theme list
-    """
-    from .model import text_in
-
-    state = _state()
-    body = state.body()
-    lang = state.lang()
-    themes = list(body.config.themes.values())
-    if as_json:
-        from .output import emit_json
-
-        emit_json([{"key": t.key, "title": text_in(t.title, lang, body.config.language)}
-                   for t in themes])
-        return
-    from .output import table
-
-    table(["key", "titel" if lang == "nl" else "title"],
-          [[t.key, text_in(t.title, lang, body.config.language)] for t in themes])
-
-
-# -- config -------------------------------------------------------------------------------------
-
-@cli.group()
-def config() -> None:
-    """Read and change the body's settings in kwartaal.toml.
-
-    \b
-    Example:
-      kwartaal config get cadence.time
-    """
-
-
-@config.command("get")
-@click.argument("key")
-@common
-def config_get(key: str) -> None:
-    """Print a setting by its dotted key.
-
-    \b
-    Example:
-      kwartaal config get cadence.time
-    """
-    from .admin import config_get as get
-
-    state = _state()
-    value = get(state.body(), key)
-    if isinstance(value, (dict, list)):
-        from .output import emit_json
-
-        emit_json(value)
-    elif isinstance(value, bool):
-        click.echo("true" if value else "false")
-    else:
-        click.echo(str(value))
-
-
-@config.command("set")
-@click.argument("key")
-@click.argument("value")
-@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
-@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
-@common
-def config_set(key: str, value: str, no_commit: bool, author: str | None) -> None:
-    """Change a setting; it is validated before anything is written.
-
-    Lists are given comma-separated.
-
-    \b
-    Examples:
-      kwartaal config set compensation.regime fee
-      kwartaal config set cadence.months 3,6,9,12
-    """
-    from .admin import config_set as set_
-    from .gitops import commit, refuse_dirty
-    from .loader import CONFIG_FILE
-
-    state = _state()
-    body = state.body()
-    refuse_dirty(body.root, [body.root / CONFIG_FILE])
-    path = set_(body, key, value)
-    result = commit(body.root, [path], f"config: {key} = {value}", no_commit=no_commit,
-                    author=author)
-    state.committed(result, f"{key} = {value}")
-
-
-def _register() -> None:
-    """Command modules attach themselves to the group; importing them is cheap (click only)."""
-    from . import cli_actions, cli_git, cli_meetings, cli_minutes  # noqa: F401
-
-
-_register()
 
 
 def main() -> None:
@@ -471,4 +248,3 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-

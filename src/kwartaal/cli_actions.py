@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .cli import _state, cli, common
+from .cli import _state, common
 from .problems import msg
 
 STATUS_CHOICES = ["open", "in-progress", "done", "dropped", "all"]
@@ -45,7 +45,7 @@ def _print_actions(actions: list[Any], today: Any, lang: str) -> None:
     table(headers, rows, styles, narrow_drop=(6,))
 
 
-@cli.command("actions")
+@click.command("actions")
 @click.option("--owner", help="Only actions this person leads or shares (default: KWARTAAL_ME).")
 @click.option("--everyone", is_flag=True, help="Ignore KWARTAAL_ME: everyone's actions.")
 @click.option("--overdue", is_flag=True, help="Only overdue actions.")
@@ -108,7 +108,7 @@ def _across_bodies(owner: str | None, as_json: bool, **filters: Any) -> int:
 
     state = _state()
     today = state.today()
-    start = state.repo or Path.cwd()
+    start = Path(state.repo) if state.repo else Path.cwd()
     rows: list[dict[str, Any]] = []
     chosen: list[Any] = []
     for root in find_bodies(start):
@@ -137,7 +137,7 @@ def _across_bodies(owner: str | None, as_json: bool, **filters: Any) -> int:
     return len(rows)
 
 
-@cli.command("overdue")
+@click.command("overdue")
 @click.option("--owner", help="Only this person's actions.")
 @click.option("--all-bodies", is_flag=True,
               help="Every body (kwartaal.toml) in this repository.")
@@ -175,7 +175,7 @@ def overdue_cmd(owner: str | None, all_bodies: bool, as_json: bool) -> None:
         sys.exit(3)
 
 
-@cli.group("action")
+@click.group("action")
 def action_group() -> None:
     """Add and change actions; every change is dated in the action's history.
 
@@ -402,7 +402,7 @@ def action_show(action_id: str, as_json: bool) -> None:
     click.echo("\n".join(lines))
 
 
-@cli.command("remind")
+@click.command("remind")
 @click.option("--owner", help="Only this person's reminder.")
 @click.option("--within", type=click.IntRange(min=0), default=14, show_default=True,
               metavar="DAYS", help="Include actions due within DAYS.")
@@ -451,7 +451,7 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None) ->
                    n=len(found), folder=folder).render(state.lang()))
 
 
-@cli.command("progress")
+@click.command("progress")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
 @common
 def progress_cmd(as_json: bool) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from .cli import _state, cli, common
+from .cli import _state, common
 
 
-@cli.command("setup-git")
+@click.command("setup-git")
 @click.option("--no-commit", is_flag=True, help="Leave .gitattributes uncommitted.")
 @common
 def setup_git_cmd(no_commit: bool) -> None:
@@ -39,7 +39,7 @@ def setup_git_cmd(no_commit: bool) -> None:
         state.say("merge driver registered", "merge-driver ingesteld")
 
 
-@cli.command("merge-driver", hidden=True)
+@click.command("merge-driver", hidden=True)
 @click.argument("base", type=click.Path(path_type=Path))
 @click.argument("ours", type=click.Path(path_type=Path))
 @click.argument("theirs", type=click.Path(path_type=Path))
@@ -51,7 +51,7 @@ def merge_driver_cmd(base: Path, ours: Path, theirs: Path, shown: str) -> None:
     sys.exit(run_driver(base, ours, theirs, shown or str(ours)))
 
 
-@cli.command("sync")
+@click.command("sync")
 @common
 def sync_cmd() -> None:
     """Fetch and rebase on the shared remote, check, push.
@@ -83,7 +83,7 @@ def sync_cmd() -> None:
               pushed_nl="verstuurd" if report.pushed else "niets te versturen")
 
 
-@cli.command("log")
+@click.command("log")
 @click.option("--since", "since_text", default=None, metavar="YYYY-MM-DD")
 @click.option("--meeting", default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")

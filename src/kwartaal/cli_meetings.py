@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from .cli import _state, cli, common
-from .problems import KwartaalError, msg
+from .cli import _state, common
+from .cli_shared import (
+    _commit_options,
+    _finish,
+    _guard,
+    _meeting_path,
+    _write_or_print,
+    pick_meeting,
+)
+from .problems import msg
 
 
-def _write_or_print(text: str | bytes, output: Path | None) -> None:
-    if output is None:
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-        else:
-            click.echo(text, nl=not text.endswith("\n"))
-        return
-    from .store import atomic_write, atomic_write_bytes
-
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        atomic_write_bytes(output, text)
-    else:
-        atomic_write(output, text)
-
-
-@cli.group("meeting")
+@click.group("meeting")
 def meeting_group() -> None:
     """Plan meetings and list them.
 
@@ -107,7 +97,7 @@ def meeting_list(as_json: bool) -> None:
            for r in rows], wrap=None)
 
 
-@cli.command("propose")
+@click.command("propose")
 @click.argument("title")
 @click.option("--by", "by", required=True, metavar="PERSON", help="Who proposes it.")
 @click.option("--meeting", default=None, help="Default: the next planned meeting.")
@@ -148,21 +138,7 @@ def propose_cmd(title: str, by: str, meeting: str | None, under: str, theme: str
                     .render(state.lang()))
 
 
-def pick_meeting(body: Any, meeting_id: str | None, today: Any, *, held: bool) -> Any:
-    from .actions import require_meeting
-    from .rules import last_held, next_planned
-
-    if meeting_id:
-        return require_meeting(body, meeting_id)
-    found = last_held(body, today) if held else next_planned(body, today)
-    if found is None:
-        raise KwartaalError(msg(
-            "no {what} meeting; give its id", "geen {what_nl} vergadering; geef het id",
-            what="held" if held else "planned", what_nl="gehouden" if held else "geplande"))
-    return found
-
-
-@cli.command("agenda")
+@click.command("agenda")
 @click.argument("meeting_id", metavar="[MEETING]", required=False)
 @click.option("--public/--internal", "public", default=False,
               help="Public: no closed items, people shown as their visibility allows. "
@@ -201,7 +177,7 @@ def agenda_cmd(meeting_id: str | None, public: bool, fmt: str, output: Path | No
         state.say("wrote {path}", "{path} geschreven", path=output)
 
 
-@cli.command("calendar")
+@click.command("calendar")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the .ics file here instead of to standard output.")
 @common
@@ -220,3 +196,22 @@ def calendar_cmd(output: Path | None) -> None:
     _write_or_print(data, output)
     if output is not None:
         state.say("wrote {path}", "{path} geschreven", path=output)
+
+
+@meeting_group.command("held")
+@click.argument("meeting_id", metavar="MEETING")
+@click.option("--force", is_flag=True, help="Also for a date still to come.")
+@_commit_options
+def meeting_held(meeting_id: str, force: bool, no_commit: bool, author: str | None) -> None:
+    """Record that a meeting took place.
+
+    \b
+    Example:
+      kwartaal meeting held 2026-03-12
+    """
+    from .recording import set_meeting_status
+
+    state = _state()
+    _guard([_meeting_path(meeting_id)])
+    done = set_meeting_status(state.body(), meeting_id, "held", state.today(), force=force)
+    _finish([done.path], done.message, no_commit, author)

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 import click
 
-from .cli import _state, cli, common
-from .cli_meetings import _write_or_print, meeting_group, pick_meeting
+from .cli import _state, common
+from .cli_shared import (
+    _commit_options,
+    _finish,
+    _guard,
+    _meeting_path,
+    _write_or_print,
+    pick_meeting,
+)
 from .problems import KwartaalError, msg
 
 
@@ -25,42 +31,7 @@ class DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-def _commit_options(func: Any) -> Any:
-    func = click.option("--author", default=None, help="Commit author, 'Name <email>'.")(func)
-    func = click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")(func)
-    return common(func)
-
-
-def _finish(paths: list[Path], message: str, no_commit: bool, author: str | None,
-            notes: list[tuple[str, str]] | None = None, tag: str | None = None) -> None:
-    from .gitops import commit
-
-    state = _state()
-    body = state.body()
-    lang = state.lang()
-    for en, nl in notes or []:
-        click.echo(("let op: " if lang == "nl" else "note: ") + (nl if lang == "nl" else en))
-    result = commit(body.root, paths, message, no_commit=no_commit, author=author)
-    if tag and result.reason == "committed":
-        from .gitops import tag_head
-
-        tag_head(body.root, tag, message)
-    state.committed(result, message)
-
-
-def _guard(paths: list[Path], force: bool = False) -> None:
-    from .gitops import refuse_dirty
-
-    refuse_dirty(_state().body().root, paths, force)
-
-
-def _meeting_path(meeting_id: str) -> Path:
-    from .actions import require_meeting
-
-    return Path(require_meeting(_state().body(), meeting_id).src.path)
-
-
-@cli.command("attend")
+@click.command("attend")
 @click.argument("meeting_id", metavar="MEETING")
 @click.argument("people", nargs=-1, required=True, metavar="PERSON...")
 @click.option("--present", "status", flag_value="present", help="Was there.")
@@ -88,7 +59,7 @@ def attend_cmd(meeting_id: str, people: tuple[str, ...], status: str | None, onl
     _finish([done.path], done.message, no_commit, author)
 
 
-@cli.command("note")
+@click.command("note")
 @click.argument("meeting_id", metavar="MEETING")
 @click.argument("item", metavar="ITEM")
 @click.argument("text")
@@ -109,7 +80,7 @@ def note_cmd(meeting_id: str, item: str, text: str, closed: bool, no_commit: boo
     _finish([done.path], done.message, no_commit, author)
 
 
-@cli.command("decide")
+@click.command("decide")
 @click.argument("meeting_id", metavar="MEETING")
 @click.argument("text")
 @click.option("--item", default=None, help="The agenda item it was taken under.")
@@ -133,26 +104,7 @@ def decide_cmd(meeting_id: str, text: str, item: str | None, closed: bool,
     _finish([done.path], done.message, no_commit, author)
 
 
-@meeting_group.command("held")
-@click.argument("meeting_id", metavar="MEETING")
-@click.option("--force", is_flag=True, help="Also for a date still to come.")
-@_commit_options
-def meeting_held(meeting_id: str, force: bool, no_commit: bool, author: str | None) -> None:
-    """Record that a meeting took place.
-
-    \b
-    Example:
-      kwartaal meeting held 2026-03-12
-    """
-    from .recording import set_meeting_status
-
-    state = _state()
-    _guard([_meeting_path(meeting_id)])
-    done = set_meeting_status(state.body(), meeting_id, "held", state.today(), force=force)
-    _finish([done.path], done.message, no_commit, author)
-
-
-@cli.group("minutes", cls=DefaultGroup)
+@click.group("minutes", cls=DefaultGroup)
 def minutes_group() -> None:
     """Minutes: render them (default), send a draft for review, approve.
 
@@ -255,7 +207,7 @@ def minutes_approve(meeting_id: str, date_text: str | None, force: bool, no_comm
     _finish([done.path], f"minutes {meeting_id}: approved {when}", no_commit, author)
 
 
-@cli.command("publish")
+@click.command("publish")
 @click.argument("meeting_id", metavar="MEETING")
 @click.option("--force", is_flag=True, help="Publish minutes that are not approved yet.")
 @_commit_options
@@ -295,7 +247,7 @@ def _amount(value: str | None, name: str) -> Decimal | None:
     return amount
 
 
-@cli.command("compensate")
+@click.command("compensate")
 @click.argument("meeting_id", metavar="MEETING")
 @click.argument("person", required=False, metavar="[PERSON]")
 @click.option("--all-present", is_flag=True,
@@ -352,7 +304,7 @@ def compensate_cmd(meeting_id: str, person: str | None, all_present: bool, hours
     _finish([done.path], done.message, no_commit, author, notes + done.notes)
 
 
-@cli.group("compensation", cls=DefaultGroup)
+@click.group("compensation", cls=DefaultGroup)
 def compensation_group() -> None:
     """The compensation overview (default) and recording payments.
 

@@ -1,0 +1,302 @@
+"""Commands about the body itself: check, init, people, themes, settings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .cli import _set, _state, common, common_but_lang
+from .problems import msg
+
+# -- check --------------------------------------------------------------------------------------
+
+@click.command()
+@click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option("--json", "as_json", is_flag=True, help="Print {errors, warnings} as JSON.")
+@common
+def check(strict: bool, as_json: bool) -> None:
+    """Validate the whole body: syntax, keys, types, dates, references, amounts, privacy.
+
+    Prints one line per problem (path:line: error|warning: message) and a count.
+    Exit 0 without errors (warnings fail only with --strict), 1 with errors.
+
+    \b
+    Example:
+      kwartaal --repo meetings check --strict
+    """
+    from .loader import load
+    from .validate import shown_path, validate
+
+    state = _state()
+    loaded = load(state.root())
+    state._body = loaded.body
+    lang = state.lang()
+    problems = validate(loaded, state.today())
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    if as_json:
+        from .output import emit_json
+
+        def entry(p: Any) -> dict[str, Any]:
+            return {"path": shown_path(p.path), "line": p.line, "message": p.text(lang)}
+
+        emit_json({"errors": [entry(p) for p in errors], "warnings": [entry(p) for p in warnings]})
+    else:
+        for p in problems:
+            where = shown_path(p.path) + (f":{p.line}" if p.line else "")
+            word = {"error": "fout", "warning": "waarschuwing"}[p.severity] if lang == "nl" \
+                else p.severity
+            click.echo(f"{where}: {word}: {p.text(lang)}")
+        state.say("{e} error(s), {w} warning(s)", "{e} fout(en), {w} waarschuwing(en)",
+                  e=len(errors), w=len(warnings))
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+# -- init ---------------------------------------------------------------------------------------
+
+@click.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--name", help="The body's name, e.g. 'Kwartaaloverleg Sekswerk Voorbeeldstad'.")
+@click.option("--lang", "body_lang", type=click.Choice(["nl", "en"]), default="nl",
+              show_default=True, help="The body's language.")
+@click.option("--today", metavar="YYYY-MM-DD", expose_value=False, callback=_set("today_text"),
+              help="Take this date as today.")
+def init(path: Path, name: str | None, body_lang: str) -> None:
+    """Create a new body: kwartaal.toml with the three standing items, people.toml, meetings/.
+
+    Runs 'git init' when PATH is not in a git repository yet, and commits. Refuses to touch an
+    existing body.
+
+    \b
+    Example:
+      kwartaal init overleg --name "Kwartaaloverleg Sekswerk Voorbeeldstad" --lang nl
+    """
+    from .admin import init_body
+
+    state = _state()
+    state.lang_option = state.lang_option or body_lang
+    result = init_body(path, name, body_lang)
+    state.committed(result, msg("created a body in {p}", "overleg aangemaakt in {p}",
+                                p=path).render(body_lang))
+
+
+# -- people -------------------------------------------------------------------------------------
+
+@click.group()
+def person() -> None:
+    """People of the body: add and list.
+
+    \b
+    Example:
+      kwartaal person list
+    """
+
+
+@person.command("add")
+@click.argument("person_id", metavar="ID")
+@click.option("--name", required=True, help="Display name: a legal name only for 'named' people.")
+@click.option("--visibility", required=True,
+              type=click.Choice(["named", "working-name", "role-only"]),
+              help="How public documents show this person.")
+@click.option("--org", "organisation", default="", help="Organisation.")
+@click.option("--role", default="", help="Role, e.g. 'lid van de klankbordgroep'.")
+@click.option("--core/--invited", default=True, help="Core member (default) or invited by topic.")
+@click.option("--compensated", is_flag=True, help="Paid for their time.")
+@click.option("--age-band", type=click.Choice(["21+", "under-21"]), default=None)
+@click.option("--lang", "person_lang", type=click.Choice(["nl", "en"]), default=None,
+              help="Preferred language of documents.")
+@click.option("--channel", default=None,
+              help="How they want documents, e.g. 'email', 'via-organisation' (no addresses).")
+@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
+@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
+@common_but_lang
+def person_add(person_id: str, name: str, visibility: str, organisation: str, role: str,
+               core: bool, compensated: bool, age_band: str | None, person_lang: str | None,
+               channel: str | None, no_commit: bool, author: str | None) -> None:
+    """Add a person to people.toml.
+
+    \b
+    Example:
+      kwartaal person add roos --name Roos --visibility working-name \\
+        --org Klankbordgroep --role "lid van de klankbordgroep" --compensated
+    """
+    from .admin import PersonInput, add_person
+    from .gitops import commit, refuse_dirty
+    from .loader import PEOPLE_FILE
+
+    state = _state()
+    body = state.body()
+    refuse_dirty(body.root, [body.root / PEOPLE_FILE])
+    path = add_person(body, PersonInput(person_id, name, visibility, organisation, role, core,
+                                        compensated, age_band, person_lang, channel))
+    result = commit(body.root, [path], f"person: add {person_id}", no_commit=no_commit,
+                    author=author)
+    state.committed(result, msg("added {id}", "{id} toegevoegd", id=person_id).render(state.lang()))
+
+
+@person.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@common
+def person_list(as_json: bool) -> None:
+    """List the people of the body.
+
+    \b
+    Example:
+      kwartaal person list --json
+    """
+    state = _state()
+    body = state.body()
+    people = list(body.people.values())
+    if as_json:
+        from .output import emit_json
+
+        emit_json([{"id": p.id, "name": p.name, "visibility": p.visibility,
+                    "organisation": p.organisation, "role": p.role, "core": p.core,
+                    "compensated": p.compensated} for p in people])
+        return
+    from .output import table
+
+    nl = state.lang() == "nl"
+    headers = ["id", "naam" if nl else "name", "zichtbaarheid" if nl else "visibility",
+               "organisatie" if nl else "organisation", "rol" if nl else "role",
+               "kern" if nl else "core", "vergoed" if nl else "compensated"]
+    yes, no = ("ja", "nee") if nl else ("yes", "no")
+    table(headers, [[p.id, p.name, p.visibility, p.organisation, p.role,
+                     yes if p.core else no, yes if p.compensated else no] for p in people])
+
+
+# -- themes -------------------------------------------------------------------------------------
+
+@click.group()
+def theme() -> None:
+    """Themes (oplossingsrichtingen) that actions hang under.
+
+    \b
+    Example:
+      kwartaal theme list
+    """
+
+
+@theme.command("add")
+@click.argument("key")
+@click.option("--title", required=True, help="Title in the body's language.")
+@click.option("--title-en", default=None, help="English title, when the body is Dutch.")
+@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
+@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
+@common
+def theme_add(key: str, title: str, title_en: str | None, no_commit: bool,
+              author: str | None) -> None:
+    """Add a theme to kwartaal.toml.
+
+    \b
+    Example:
+      kwartaal theme add destigmatisering --title Destigmatisering --title-en Destigmatisation
+    """
+    from .admin import add_theme
+    from .gitops import commit, refuse_dirty
+    from .loader import CONFIG_FILE
+
+    state = _state()
+    body = state.body()
+    refuse_dirty(body.root, [body.root / CONFIG_FILE])
+    path = add_theme(body, key, title, title_en)
+    result = commit(body.root, [path], f"theme: add {key}", no_commit=no_commit, author=author)
+    state.committed(result, msg("added theme {k}", "thema {k} toegevoegd", k=key)
+                    .render(state.lang()))
+
+
+@theme.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@common
+def theme_list(as_json: bool) -> None:
+    """List the themes.
+
+    \b
+    Example:
+      kwartaal theme list
+    """
+    from .model import text_in
+
+    state = _state()
+    body = state.body()
+    lang = state.lang()
+    themes = list(body.config.themes.values())
+    if as_json:
+        from .output import emit_json
+
+        emit_json([{"key": t.key, "title": text_in(t.title, lang, body.config.language)}
+                   for t in themes])
+        return
+    from .output import table
+
+    table(["key", "titel" if lang == "nl" else "title"],
+          [[t.key, text_in(t.title, lang, body.config.language)] for t in themes])
+
+
+# -- config -------------------------------------------------------------------------------------
+
+@click.group()
+def config() -> None:
+    """Read and change the body's settings in kwartaal.toml.
+
+    \b
+    Example:
+      kwartaal config get cadence.time
+    """
+
+
+@config.command("get")
+@click.argument("key")
+@common
+def config_get(key: str) -> None:
+    """Print a setting by its dotted key.
+
+    \b
+    Example:
+      kwartaal config get cadence.time
+    """
+    from .admin import config_get as get
+
+    state = _state()
+    value = get(state.body(), key)
+    if isinstance(value, (dict, list)):
+        from .output import emit_json
+
+        emit_json(value)
+    elif isinstance(value, bool):
+        click.echo("true" if value else "false")
+    else:
+        click.echo(str(value))
+
+
+@config.command("set")
+@click.argument("key")
+@click.argument("value")
+@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
+@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
+@common
+def config_set(key: str, value: str, no_commit: bool, author: str | None) -> None:
+    """Change a setting; it is validated before anything is written.
+
+    Lists are given comma-separated.
+
+    \b
+    Examples:
+      kwartaal config set compensation.regime fee
+      kwartaal config set cadence.months 3,6,9,12
+    """
+    from .admin import config_set as set_
+    from .gitops import commit, refuse_dirty
+    from .loader import CONFIG_FILE
+
+    state = _state()
+    body = state.body()
+    refuse_dirty(body.root, [body.root / CONFIG_FILE])
+    path = set_(body, key, value)
+    result = commit(body.root, [path], f"config: {key} = {value}", no_commit=no_commit,
+                    author=author)
+    state.committed(result, f"{key} = {value}")
