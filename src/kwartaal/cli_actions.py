@@ -83,7 +83,7 @@ def actions_cmd(owner: str | None, everyone: bool, overdue: bool, due_within: in
         _across_bodies(who, as_json, overdue=overdue, due_within=due_within,
                        status=status or "active", theme=theme, sort=sort)
         return
-    body = state.body()
+    body = state.actions_body()
     if who:
         require_person(body, who)
     if theme:
@@ -103,7 +103,7 @@ def actions_cmd(owner: str | None, everyone: bool, overdue: bool, due_within: in
 def _across_bodies(owner: str | None, as_json: bool, **filters: Any) -> int:
     """Actions of every body in the repository; returns how many were listed."""
     from .history import find_bodies
-    from .loader import load_checked
+    from .loader import load_actions
     from .reports import action_row, select_actions
 
     state = _state()
@@ -112,7 +112,7 @@ def _across_bodies(owner: str | None, as_json: bool, **filters: Any) -> int:
     rows: list[dict[str, Any]] = []
     chosen: list[Any] = []
     for root in find_bodies(start):
-        body = load_checked(root)
+        body = load_actions(root)
         found = select_actions(body, today, owner=owner, **filters)
         name = body.config.name
         rows += [{**action_row(a, today), "body": name} for a in found]
@@ -158,7 +158,7 @@ def overdue_cmd(owner: str | None, all_bodies: bool, as_json: bool) -> None:
         if _across_bodies(owner, as_json, overdue=True):
             sys.exit(3)
         return
-    body = state.body()
+    body = state.actions_body()
     today = state.today()
     if owner:
         require_person(body, owner)
@@ -197,12 +197,22 @@ def _edit_options(func: Any) -> Any:
 
 
 def _apply(change_fn: Any, path_of: Any, *, force: bool, no_commit: bool,
-           author: str | None) -> None:
-    """Guard the file, make the change, commit just that file, report."""
+           author: str | None, action_id: str | None = None) -> None:
+    """Guard the file, make the change, commit just that file, report.
+
+    An edit of one existing action reads only its own meeting's file (plus settings and
+    people), so its cost does not grow with the number of meetings."""
     from .gitops import commit, refuse_dirty
 
     state = _state()
-    body = state.body()
+    if action_id and "/" in action_id and state._body is None:
+        from .loader import load_meetings
+
+        body = load_meetings(state.root(), [action_id.split("/", 1)[0]])
+        if not any(a.id == action_id for a in body.all_actions()):
+            body = state.body()  # unknown id: the full body gives the best did-you-mean
+    else:
+        body = state.body()
     refuse_dirty(body.root, [path_of(body)], force)
     change = change_fn(body)
     result = commit(body.root, [change.path], change.message, no_commit=no_commit, author=author)
@@ -272,7 +282,7 @@ def _status_command(name: str, status: str, help_text: str, example: str,
                               today=state.today(), lang=body.config.language, note=note)
 
         _apply(change, _path_of_action(action_id), force=force, no_commit=no_commit,
-               author=author)
+               author=author, action_id=action_id)
 
     command.__doc__ = f"{help_text}\n\n    \\b\n    Example:\n      {example}\n    "
     decorated: Any = _edit_options(command)
@@ -314,7 +324,9 @@ def action_update(action_id: str, due: str | None, note: str, by: str | None, no
         return update_action(body, action_id, due=due, note=note, by=by or _me() or "",
                              today=state.today(), lang=body.config.language)
 
-    _apply(change, _path_of_action(action_id), force=force, no_commit=no_commit, author=author)
+    partial = action_id if due is None or due.strip() != "next-meeting" else None
+    _apply(change, _path_of_action(action_id), force=force, no_commit=no_commit, author=author,
+           action_id=partial)
 
 
 @action_group.command("handover")
@@ -338,7 +350,8 @@ def action_handover(action_id: str, to: str, note: str, by: str | None, no_commi
         return handover(body, action_id, to=to, note=note, by=by or _me() or "",
                         today=state.today(), lang=body.config.language)
 
-    _apply(change, _path_of_action(action_id), force=force, no_commit=no_commit, author=author)
+    _apply(change, _path_of_action(action_id), force=force, no_commit=no_commit, author=author,
+           action_id=action_id)
 
 
 @action_group.command("show")
@@ -426,7 +439,7 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None) ->
     from .remind import as_email, reminders
 
     state = _state()
-    body = state.body()
+    body = state.actions_body()
     today = state.today()
     if owner:
         require_person(body, owner)
@@ -466,7 +479,7 @@ def progress_cmd(as_json: bool) -> None:
     from .reports import progress_rows
 
     state = _state()
-    body = state.body()
+    body = state.actions_body()
     rows = progress_rows(body, state.today(), state.lang())
     if as_json:
         from .output import emit_json

@@ -50,15 +50,18 @@ def meeting_files(root: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix == ".toml" and p.is_file())
 
 
-def read_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
-    """Parse one file; a syntax error becomes a problem with line and column."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(path, None, "error", msg(
-            "cannot read the file: {err}", "kan het bestand niet lezen: {err}",
-            err=exc.strerror or str(exc))))
-        return None
+def read_toml(path: Path, problems: list[Problem],
+              data: bytes | None = None) -> dict[str, Any] | None:
+    """Parse one file (or its bytes, already read); a syntax error becomes a problem with line
+    and column."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(path, None, "error", msg(
+                "cannot read the file: {err}", "kan het bestand niet lezen: {err}",
+                err=exc.strerror or str(exc))))
+            return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -119,8 +122,7 @@ def load(root: Path) -> Loaded:
     """Load the whole body below root. Never raises for bad content: see Loaded.problems."""
     problems: list[Problem] = []
     config_path = root / CONFIG_FILE
-    raw_config = read_toml(config_path, problems) or {}
-    config = build_config(raw_config, config_path, problems, root)
+    config = build_config(read_toml(config_path, problems) or {}, config_path, problems, root)
     people_path = root / PEOPLE_FILE
     people: dict[str, m.Person] = {}
     if people_path.exists():
@@ -360,3 +362,88 @@ def _hints(key: str, choices: object) -> dict[str, str]:
     from .problems import hints
 
     return hints(key, list(choices))  # type: ignore[call-overload]
+
+
+def load_meetings(root: Path, meeting_ids: list[str]) -> m.Body:
+    """Config, people and only the named meetings: for edits of one record, whose cost must
+    not grow with the number of meetings. Refuses when those files have errors."""
+    problems: list[Problem] = []
+    config_path = root / CONFIG_FILE
+    config = build_config(read_toml(config_path, problems) or {}, config_path, problems, root)
+    people_path = root / PEOPLE_FILE
+    people = (build_people(read_toml(people_path, problems) or {}, people_path, problems,
+                           config.language) if people_path.exists() else {})
+    meetings = []
+    for meeting_id in dict.fromkeys(meeting_ids):
+        path = root / MEETINGS_DIR / f"{meeting_id}.toml"
+        if not MEETING_ID.match(meeting_id) or not path.is_file():
+            continue
+        raw = read_toml(path, problems)
+        meeting = build_meeting(raw, path, problems, config.language) if raw is not None else None
+        if meeting is not None:
+            meetings.append(meeting)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        return load_checked(root)  # reports the errors the usual way
+    meetings.sort(key=lambda mt: (mt.date, mt.id))
+    return m.Body(root=root, config=config, people=people, meetings=meetings)
+
+
+def load_actions(root: Path) -> m.Body:
+    """The body with its actions but without the rest of each meeting (items, notes, decisions,
+    compensation, action histories): what `actions`, `overdue`, `progress` and `remind` need.
+
+    Unchanged meeting files come from the action index (cache.py), keyed by their content, so
+    a repeated run parses nothing. Refuses, like load_checked, when any file has errors."""
+    from .cache import ActionIndex, digest
+
+    problems: list[Problem] = []
+    config_path = root / CONFIG_FILE
+    config = build_config(read_toml(config_path, problems) or {}, config_path, problems, root)
+    people_path = root / PEOPLE_FILE
+    people = (build_people(read_toml(people_path, problems) or {}, people_path, problems,
+                           config.language) if people_path.exists() else {})
+    if any(p.severity == "error" for p in problems):
+        return load_checked(root)
+    index = ActionIndex.open(root)
+    meetings: list[m.Meeting] = []
+    for path in meeting_files(root):
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return load_checked(root)
+        key = digest(data) + config.language
+        entry = index.get(path.name, key)
+        if entry is None:
+            found: list[Problem] = []
+            raw = read_toml(path, found, data)
+            meeting = build_meeting(raw, path, found, config.language) if raw is not None else None
+            if meeting is None or any(p.severity == "error" for p in found):
+                return load_checked(root)
+            entry = (key, _meeting_row(meeting), tuple(_action_row(a) for a in meeting.actions))
+            index.put(path.name, entry)
+        meetings.append(_light_meeting(path, entry[1], entry[2]))
+    index.save()
+    meetings.sort(key=lambda mt: (mt.date, mt.id))
+    return m.Body(root=root, config=config, people=people, meetings=meetings)
+
+
+def _meeting_row(meeting: m.Meeting) -> tuple[Any, ...]:
+    return (meeting.id, meeting.date.toordinal(), meeting.time, meeting.length, meeting.status)
+
+
+def _action_row(action: m.Action) -> tuple[Any, ...]:
+    return (action.local_id, action.title, action.owner, tuple(action.co_owners),
+            action.due.toordinal() if action.due else 0, action.theme, action.status,
+            action.closed, action.item, action.src.section[1])
+
+
+def _light_meeting(path: Path, row: tuple[Any, ...], actions: tuple[Any, ...]) -> m.Meeting:
+    import datetime as dt
+
+    mid, date, time, length, status = row
+    built = [m.Action(f"{mid}/{a[0]}", a[0], mid, a[1], a[2], list(a[3]),
+                      dt.date.fromordinal(a[4]) if a[4] else None, a[5], a[6], a[7], a[8], [],
+                      m.Source(path, ("action", a[9]))) for a in actions]
+    return m.Meeting(mid, dt.date.fromordinal(date), time, length, "", "", "", status, "", "",
+                     [], [], [], [], [], None, None, None, [], [], [], built, [], m.Source(path))

@@ -17,6 +17,7 @@ from .problems import Problem, msg
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
 _PHONE_HINT = re.compile(r"\+?\(?\d[\d \-().]{7,}\d")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
 _NINE_DIGITS = re.compile(r"(?<![\d\-])\d{9}(?![\d\-])")
 # Two or more capitalised words ("Roos de Vries"): the shape of a legal name, not a working name.
 _FULL_NAME = re.compile(
@@ -121,8 +122,9 @@ def _scan_file(path: Path, allowed_text: set[str], allowed_digits: set[str]) -> 
             if _valid_bsn(found):
                 problems.append(_found(path, number, "a citizen service number (BSN)",
                                        "een burgerservicenummer (BSN)", found))
-        if _PHONE_HINT.search(line):
-            for found in _phone_numbers(line):
+        undated = _DATE.sub(" ", line)  # ISO dates and times are not phone numbers
+        if _PHONE_HINT.search(undated):
+            for found in _phone_numbers(undated):
                 if _digits(found) not in allowed_digits:
                     problems.append(_found(path, number, "a phone number", "een telefoonnummer",
                                            found))

@@ -25,8 +25,9 @@ def atomic_write(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, fsync, rename over the original."""
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write to a temporary file in the same folder, fsync, rename over the original.
+    durable=False skips the fsync, for files that may be lost (a cache)."""
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
@@ -36,7 +37,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
