@@ -66,7 +66,7 @@ def taskwarrior(body: Path, env: dict[str, str], runs: int, work: Path) -> tuple
     if task is None:
         return "skipped: Taskwarrior ('task') is not installed (Debian package taskwarrior)"
     data = work / "task-data"
-    data.mkdir(exist_ok=True)
+    data.mkdir(parents=True, exist_ok=True)
     rc = work / "taskrc"
     rc.write_text(f"data.location={data}\nconfirmation=off\nverbose=nothing\n"
                   "hooks=off\nnews.version=99.99.99\n", encoding="utf-8")

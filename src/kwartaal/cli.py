@@ -110,6 +110,21 @@ class State:
             self.say("{what} (not committed)", "{what} (niet vastgelegd)", what=text)
 
 
+def writes(func: Callable[..., Any]) -> Callable[..., Any]:
+    """For commands that change files: hold the body's lock from reading to committing, so
+    that two commands at the same moment both get their change in, one after the other."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .lock import body_lock
+
+        with body_lock(_state().root()):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 def _state() -> State:
     return click.get_current_context().ensure_object(State)
 
@@ -226,6 +241,18 @@ class KwartaalGroup(click.Group):
             word = "fout" if state.lang() == "nl" else "error"
             click.echo(f"{word}: {exc.render(state.lang())}", err=True)
             ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
+            # A bug, not bad input: say so plainly, keep the details for a report, and exit
+            # with EX_SOFTWARE so that scripts (and our own fuzz tests) can tell the difference.
+            import traceback
+
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in kwartaal, not in your files. Nothing was left half "
+                       "written. Please report it with the details below.", err=True)
+            click.echo("".join(traceback.format_exception_only(exc)).strip(), err=True)
+            ctx.exit(70)
 
 
 @click.group(cls=KwartaalGroup, context_settings={"help_option_names": ["-h", "--help"]})

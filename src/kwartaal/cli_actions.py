@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .cli import _state, common
+from .cli import _state, common, writes
 from .problems import msg
 
 STATUS_CHOICES = ["open", "in-progress", "done", "dropped", "all"]
@@ -240,6 +240,7 @@ def _path_of_action(action_id: str) -> Any:
 @click.option("--item", default="", help="The agenda item it came from.")
 @click.option("--closed", is_flag=True, help="Closed: never in public documents.")
 @_edit_options
+@writes
 def action_add(title: str, owner: str, co_owners: tuple[str, ...], due: str, theme: str,
                meeting: str | None, item: str, closed: bool, by: str | None, no_commit: bool,
                force: bool, author: str | None) -> None:
@@ -285,7 +286,7 @@ def _status_command(name: str, status: str, help_text: str, example: str,
                author=author, action_id=action_id)
 
     command.__doc__ = f"{help_text}\n\n    \\b\n    Example:\n      {example}\n    "
-    decorated: Any = _edit_options(command)
+    decorated: Any = _edit_options(writes(command))
     if note_option == "note":
         decorated = click.option("--note", default="", help="What was done.")(decorated)
     elif note_option == "reason":
@@ -308,6 +309,7 @@ _status_command("drop", "dropped", "Drop an action, with the reason.",
 @click.option("--due", default=None, metavar="DATE|+4w|next-meeting", help="A new due date.")
 @click.option("--note", default="", help="Progress to record.")
 @_edit_options
+@writes
 def action_update(action_id: str, due: str | None, note: str, by: str | None, no_commit: bool,
                   force: bool, author: str | None) -> None:
     """Move an action's due date and/or record progress.
@@ -334,6 +336,7 @@ def action_update(action_id: str, due: str | None, note: str, by: str | None, no
 @click.option("--to", "to", required=True, help="The new lead owner (person id).")
 @click.option("--note", default="", help="Why, or what the new owner should know.")
 @_edit_options
+@writes
 def action_handover(action_id: str, to: str, note: str, by: str | None, no_commit: bool,
                     force: bool, author: str | None) -> None:
     """Hand an action over to another owner (e.g. when someone changes jobs).

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .cli import _set, _state, common, common_but_lang
+from .cli import _set, _state, common, common_but_lang, writes
 from .problems import msg
 
 # -- check --------------------------------------------------------------------------------------
@@ -114,6 +114,7 @@ def person() -> None:
 @click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
 @click.option("--author", default=None, help="Commit author, 'Name <email>'.")
 @common_but_lang
+@writes
 def person_add(person_id: str, name: str, visibility: str, organisation: str, role: str,
                core: bool, compensated: bool, age_band: str | None, person_lang: str | None,
                channel: str | None, no_commit: bool, author: str | None) -> None:
@@ -188,6 +189,7 @@ def theme() -> None:
 @click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
 @click.option("--author", default=None, help="Commit author, 'Name <email>'.")
 @common
+@writes
 def theme_add(key: str, title: str, title_en: str | None, no_commit: bool,
               author: str | None) -> None:
     """Add a theme to kwartaal.toml.
@@ -279,6 +281,7 @@ def config_get(key: str) -> None:
 @click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
 @click.option("--author", default=None, help="Commit author, 'Name <email>'.")
 @common
+@writes
 def config_set(key: str, value: str, no_commit: bool, author: str | None) -> None:
     """Change a setting; it is validated before anything is written.
 

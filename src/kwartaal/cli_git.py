@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
-from .cli import _state, common
+from .cli import _state, common, writes
 
 
 @click.command("setup-git")
 @click.option("--no-commit", is_flag=True, help="Leave .gitattributes uncommitted.")
 @common
+@writes
 def setup_git_cmd(no_commit: bool) -> None:
     """Register kwartaal's merge driver in this clone, so that additions made in two clones
     merge by themselves. Run once per clone; 'kwartaal init' and 'sync' do it too.
@@ -53,6 +54,7 @@ def merge_driver_cmd(base: Path, ours: Path, theirs: Path, shown: str) -> None:
 
 @click.command("sync")
 @common
+@writes
 def sync_cmd() -> None:
     """Fetch and rebase on the shared remote, check, push.
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _state, common
+from .cli import _state, common, writes
 from .cli_shared import (
     _commit_options,
     _finish,
@@ -42,6 +42,7 @@ def meeting_group() -> None:
 @click.option("--no-commit", is_flag=True, help="Leave the new file uncommitted.")
 @click.option("--author", default=None, help="Commit author, 'Name <email>'.")
 @common
+@writes
 def meeting_new(date_text: str | None, time: str | None, place: str | None, fmt: str | None,
                 invite: tuple[str, ...], force: bool, no_commit: bool,
                 author: str | None) -> None:
@@ -111,6 +112,7 @@ def meeting_list(as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Edit even if the file has uncommitted changes.")
 @click.option("--author", default=None, help="Commit author, 'Name <email>'.")
 @common
+@writes
 def propose_cmd(title: str, by: str, meeting: str | None, under: str, theme: str, closed: bool,
                 minutes: int | None, note: str, no_commit: bool, force: bool,
                 author: str | None) -> None:
@@ -202,6 +204,7 @@ def calendar_cmd(output: Path | None) -> None:
 @click.argument("meeting_id", metavar="MEETING")
 @click.option("--force", is_flag=True, help="Also for a date still to come.")
 @_commit_options
+@writes
 def meeting_held(meeting_id: str, force: bool, no_commit: bool, author: str | None) -> None:
     """Record that a meeting took place.
 

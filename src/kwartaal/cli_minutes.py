@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _state, common
+from .cli import _state, common, writes
 from .cli_shared import (
     _commit_options,
     _finish,
@@ -39,6 +39,7 @@ class DefaultGroup(click.Group):
 @click.option("--absent", "status", flag_value="absent", help="Did not come, without notice.")
 @click.option("--online", is_flag=True, help="Joined online (with --present).")
 @_commit_options
+@writes
 def attend_cmd(meeting_id: str, people: tuple[str, ...], status: str | None, online: bool,
                no_commit: bool, author: str | None) -> None:
     """Record attendance of one or more people.
@@ -65,6 +66,7 @@ def attend_cmd(meeting_id: str, people: tuple[str, ...], status: str | None, onl
 @click.argument("text")
 @click.option("--closed", is_flag=True, help="Closed: in the internal minutes only.")
 @_commit_options
+@writes
 def note_cmd(meeting_id: str, item: str, text: str, closed: bool, no_commit: bool,
              author: str | None) -> None:
     """Record what was said under an agenda item (a standing key or an item id).
@@ -88,6 +90,7 @@ def note_cmd(meeting_id: str, item: str, text: str, closed: bool, no_commit: boo
 @click.option("--supersedes", default=None, metavar="DECISION",
               help="The id of a decision this one replaces.")
 @_commit_options
+@writes
 def decide_cmd(meeting_id: str, text: str, item: str | None, closed: bool,
                supersedes: str | None, no_commit: bool, author: str | None) -> None:
     """Record a decision.
@@ -150,6 +153,7 @@ def minutes_show(meeting_id: str | None, public: bool, fmt: str, output: Path | 
               help="Where to write the draft (default: minutes/<meeting>.md in the body).")
 @click.option("--force", is_flag=True, help="Also when the minutes were approved already.")
 @_commit_options
+@writes
 def minutes_review(meeting_id: str, output: Path | None, force: bool, no_commit: bool,
                    author: str | None) -> None:
     """Mark the minutes as a draft for correction and write the internal version.
@@ -188,6 +192,7 @@ def minutes_review(meeting_id: str, output: Path | None, force: bool, no_commit:
               help="The day they were approved (default: today).")
 @click.option("--force", is_flag=True, help="Move back from 'published'.")
 @_commit_options
+@writes
 def minutes_approve(meeting_id: str, date_text: str | None, force: bool, no_commit: bool,
                     author: str | None) -> None:
     """Record that the minutes were approved (normally at the next meeting).
@@ -211,6 +216,7 @@ def minutes_approve(meeting_id: str, date_text: str | None, force: bool, no_comm
 @click.argument("meeting_id", metavar="MEETING")
 @click.option("--force", is_flag=True, help="Publish minutes that are not approved yet.")
 @_commit_options
+@writes
 def publish_cmd(meeting_id: str, force: bool, no_commit: bool, author: str | None) -> None:
     """Write the public minutes (md and html) to the body's public folder, commit, and tag
     minutes/<meeting>. Refuses unapproved minutes unless --force, and refuses anything that
@@ -261,6 +267,7 @@ def _amount(value: str | None, name: str) -> Decimal | None:
 @click.option("--paid", "paid_text", default=None, metavar="DATE", help="Paid on this date.")
 @click.option("--force", is_flag=True, help="Record even above an allowance limit.")
 @_commit_options
+@writes
 def compensate_cmd(meeting_id: str, person: str | None, all_present: bool, hours: str | None,
                    fee: str | None, travel: str | None, meal: str | None, voucher: str | None,
                    method: str | None, paid_text: str | None, force: bool, no_commit: bool,
@@ -370,6 +377,7 @@ def compensation_report(year: int | None, person: str | None, fmt: str) -> None:
 @click.argument("person", metavar="PERSON")
 @click.option("--date", "date_text", required=True, metavar="YYYY-MM-DD")
 @_commit_options
+@writes
 def compensation_paid(meeting_id: str, person: str, date_text: str, no_commit: bool,
                       author: str | None) -> None:
     """Record that a person's lines of a meeting were paid.

@@ -44,10 +44,29 @@ def find_root(start: Path) -> Path | None:
 
 
 def meeting_files(root: Path) -> list[Path]:
+    """The meeting files, without any that a link would take outside the body."""
     folder = root / MEETINGS_DIR
-    if not folder.is_dir():
+    if not folder.is_dir() or not inside(root, folder):
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix == ".toml" and p.is_file())
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix == ".toml" and p.is_file() and inside(root, p))
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether path, links followed, stays within the body's folder."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def escaping_links(root: Path) -> list[Path]:
+    """Files and folders of the body that are links pointing outside it (reported by check)."""
+    candidates = [root / CONFIG_FILE, root / PEOPLE_FILE, root / MEETINGS_DIR, root / "templates"]
+    folder = root / MEETINGS_DIR
+    if folder.is_dir() and inside(root, folder):
+        candidates += [p for p in folder.iterdir() if p.suffix == ".toml"]
+    return [p for p in candidates if p.is_symlink() and not inside(root, p)]
 
 
 def read_toml(path: Path, problems: list[Problem],
@@ -75,6 +94,12 @@ def read_toml(path: Path, problems: list[Problem],
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         problems.append(_syntax_problem(path, text, str(exc)))
+        return None
+    except RecursionError:
+        problems.append(Problem(path, None, "error", msg(
+            "the file nests arrays or tables too deeply to read; no kwartaal file needs more "
+            "than a few levels", "het bestand nest lijsten of tabellen te diep om te lezen; "
+            "geen kwartaal-bestand heeft meer dan een paar niveaus nodig")))
         return None
 
 
@@ -121,11 +146,17 @@ def _impossible_date_on(text: str, line: int | None) -> bool:
 def load(root: Path) -> Loaded:
     """Load the whole body below root. Never raises for bad content: see Loaded.problems."""
     problems: list[Problem] = []
+    for link in escaping_links(root):
+        problems.append(Problem(link, None, "error", msg(
+            "this is a link to a place outside the body's folder; kwartaal does not follow it. "
+            "Put the file itself here", "dit is een koppeling naar een plek buiten de map van "
+            "het overleg; kwartaal volgt die niet. Zet het bestand zelf hier")))
     config_path = root / CONFIG_FILE
-    config = build_config(read_toml(config_path, problems) or {}, config_path, problems, root)
+    config_raw = read_toml(config_path, problems) if inside(root, config_path) else None
+    config = build_config(config_raw or {}, config_path, problems, root)
     people_path = root / PEOPLE_FILE
     people: dict[str, m.Person] = {}
-    if people_path.exists():
+    if people_path.exists() and inside(root, people_path):
         raw_people = read_toml(people_path, problems) or {}
         people = build_people(raw_people, people_path, problems, config.language)
     meetings: list[m.Meeting] = []
@@ -228,6 +259,12 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
         travel_amount=comp["travel_amount"], costs_count=comp["costs_count"],
         method=comp["method"], description=comp["description"], limits=limits)
     publish = conv.table(_dict(raw.get("publish")), s.PUBLISH, ("publish",), "[publish]")
+    folder = Path(publish["folder"] or "public")
+    if folder.is_absolute() or ".." in folder.parts:
+        conv.error(("publish",), "folder", "[publish] folder must be a folder inside the body, "
+                   "such as \"public\" (no absolute path, no ..)", "[publish] folder moet een "
+                   "map binnen het overleg zijn, zoals \"public\" (geen absoluut pad, geen ..)")
+        publish["folder"] = "public"
     privacy = conv.table(_dict(raw.get("privacy")), s.PRIVACY, ("privacy",), "[privacy]")
     return m.Config(
         name=body["name"] or root.name,

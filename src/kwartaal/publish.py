@@ -50,6 +50,11 @@ def publish(body: m.Body, meeting_id: str, today: dt.date, *,
         raise KwartaalError(msg("meeting {id} has not been held yet",
                                 "vergadering {id} is nog niet gehouden", id=meeting.id))
     folder = body.root / body.config.publish_folder / "minutes"
+    from .loader import inside
+
+    if not inside(body.root, folder.parent if folder.parent.exists() else body.root):
+        raise KwartaalError(msg("the publish folder lies outside the body; refused",
+                                "de publicatiemap ligt buiten het overleg; geweigerd"))
     rendered: dict[Path, str] = {}
     for lang in body.config.languages:
         suffix = "" if lang == body.config.language else f".{lang}"

@@ -73,6 +73,14 @@ def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
     from jinja2 import TemplateError
 
     folder = body_root / "templates" if body_root is not None else None
+    if folder is not None and folder.is_dir():
+        from .loader import inside
+
+        if not inside(body_root, folder):  # type: ignore[arg-type]
+            raise KwartaalError(msg(
+                "the body's templates folder links outside the body; kwartaal does not follow "
+                "it", "de map templates van het overleg verwijst naar buiten het overleg; "
+                "kwartaal volgt die niet"))
     env = _environment(str(folder) if folder is not None and folder.is_dir() else None)
     from .labels import labels
 

@@ -32,7 +32,9 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = None
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _clear_stale_temporaries(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                                    dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -46,6 +48,18 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
         with suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+
+
+def _clear_stale_temporaries(path: Path) -> None:
+    """Remove temporary files of earlier writes to path whose process is gone (killed in the
+    middle of a write); the name carries the writer's process id."""
+    from .lock import pid_alive
+
+    for stray in path.parent.glob(f".{path.name}.*.tmp"):
+        parts = stray.name[len(path.name) + 2:].split(".")
+        if parts and parts[0].isdigit() and not pid_alive(int(parts[0])):
+            with suppress(OSError):
+                stray.unlink()
 
 
 def read_text(path: Path) -> tuple[str, bool]:

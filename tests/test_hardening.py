@@ -1,0 +1,257 @@
+"""Crash-safe writes, concurrent runs, nothing outside the body, template safety, unicode."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLE_TODAY, Run, commit_count, git
+
+KWARTAAL = [sys.executable, "-m", "kwartaal"]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "KWARTAAL_TODAY": EXAMPLE_TODAY, **extra}
+
+
+def _kwartaal(body: Path, *args: str, env: dict[str, str] | None = None
+              ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*KWARTAAL, "--repo", str(body), *args], env=env or _env(),
+                          capture_output=True, text=True, timeout=120)
+
+
+# -- crash-safe writes -------------------------------------------------------------------------
+
+KILLER = """
+import os, signal, sys
+import kwartaal.store as store
+real_fsync = os.fsync
+def die(fd):
+    os.kill(os.getpid(), signal.SIGKILL)   # the machine "crashes" in the middle of the write
+os.fsync = die
+from kwartaal.cli import main
+sys.argv = ["kwartaal", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_killed_write_leaves_the_old_file_and_no_stray_file(example: Path) -> None:
+    path = example / "meetings" / "2025-09-11.toml"
+    before = path.read_bytes()
+    mode = path.stat().st_mode
+    killed = subprocess.run([sys.executable, "-c", KILLER, "--repo", str(example), "action",
+                             "done", "2025-09-11/a1"], env=_env(), capture_output=True,
+                            timeout=120)
+    assert killed.returncode == -signal.SIGKILL
+    assert path.read_bytes() == before
+    strays = list(path.parent.glob(".2025-09-11.toml.*.tmp"))
+    assert strays, "the kill should have happened with the temporary file written"
+    done = _kwartaal(example, "action", "done", "2025-09-11/a1")
+    assert done.returncode == 0, done.stderr
+    assert list(path.parent.glob(".*.tmp")) == []
+    assert 'status = "done"' in path.read_text(encoding="utf-8")
+    assert path.stat().st_mode == mode
+
+
+# -- concurrent runs ---------------------------------------------------------------------------
+
+def test_concurrent_additions_all_survive(example: Path) -> None:
+    before = commit_count(example.parent)
+    processes = [subprocess.Popen([*KWARTAAL, "--repo", str(example), "action", "add",
+                                   f"Gelijktijdig {n}", "--owner", "roos", "--due", "+6w"],
+                                  env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for n in range(4)]
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    data = tomllib.loads((example / "meetings" / "2025-12-11.toml").read_text(encoding="utf-8"))
+    added = [a for a in data["action"] if a["title"].startswith("Gelijktijdig")]
+    assert sorted(a["title"] for a in added) == [f"Gelijktijdig {n}" for n in range(4)]
+    assert len({a["id"] for a in data["action"]}) == len(data["action"])
+    assert commit_count(example.parent) == before + 4
+    assert git(example.parent, "status", "--porcelain") == ""
+
+
+def test_concurrent_edits_of_one_file_both_survive(example: Path) -> None:
+    commands = [["action", "done", "2025-09-11/a1"], ["action", "start", "2025-09-11/a3"],
+                ["action", "update", "2025-09-11/a5", "--note", "tegelijk"]]
+    processes = [subprocess.Popen([*KWARTAAL, "--repo", str(example), *c], env=_env(),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for c in commands]
+    for process in processes:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    actions = {a["id"]: a for a in tomllib.loads(
+        (example / "meetings" / "2025-09-11.toml").read_text(encoding="utf-8"))["action"]}
+    assert actions["a1"]["status"] == "done"
+    assert actions["a3"]["status"] == "in-progress"
+    assert actions["a5"]["history"][-1]["what"] == "notitie: tegelijk"
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from kwartaal.lock import body_lock
+with body_lock(Path(sys.argv[1]), use_flock=sys.argv[2] == "flock"):
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
+@pytest.mark.parametrize("kind", ["flock", "pid-file"])
+def test_a_lock_left_by_a_killed_process_is_cleared(kind: str, example: Path) -> None:
+    env = _env(**({"KWARTAAL_LOCK_FILE_ONLY": "1"} if kind == "pid-file" else {}))
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(example), kind], env=env,
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(timeout=30)
+    start = time.monotonic()
+    done = _kwartaal(example, "action", "start", "2025-09-11/a1", env=env)
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - start < 20
+
+
+def test_a_held_lock_makes_the_second_command_wait(example: Path) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER.replace("time.sleep(60)",
+                                                                    "time.sleep(1.5)"),
+                               str(example), "flock"], env=_env(), stdout=subprocess.PIPE,
+                              text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    start = time.monotonic()
+    done = _kwartaal(example, "action", "start", "2025-09-11/a1")
+    holder.wait(timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert time.monotonic() - start >= 1.0
+
+
+# -- nothing outside the body ------------------------------------------------------------------
+
+def test_links_pointing_outside_are_refused(example: Path, tmp_path: Path, run: Run) -> None:
+    outside = tmp_path / "elders.toml"
+    outside.write_text('date = 2027-01-01\nstatus = "planned"\n', encoding="utf-8")
+    (example / "meetings" / "2027-01-01.toml").symlink_to(outside)
+    result = run("--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en", "check",
+                 expect=1)
+    assert "2027-01-01.toml: error: this is a link to a place outside" in result.output
+    refused = run("--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en", "meeting",
+                  "list", "--json", expect=1).output
+    assert "link to a place outside the body" in refused
+    (example / "meetings" / "2027-01-01.toml").unlink()
+    (tmp_path / "sjablonen").mkdir()
+    (example / "templates").symlink_to(tmp_path / "sjablonen")
+    out = run("--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en", "agenda",
+              expect=1).output
+    assert "link to a place outside the body" in out
+
+
+def test_publish_folder_must_stay_inside(example: Path, run: Run) -> None:
+    config = example / "kwartaal.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('folder = "public"',
+                                                                 'folder = "../../etc"'),
+                      encoding="utf-8")
+    out = run("--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en", "check",
+              expect=1).output
+    assert "[publish] folder must be a folder inside the body" in out
+
+
+@pytest.mark.parametrize("args", [
+    ["action", "done", "../../etc/passwd"],
+    ["note", "../2025-09-11", "beleid", "x"],
+    ["attend", "/etc/passwd", "roos", "--present"],
+    ["minutes", "../../x"],
+    ["person", "add", "../x", "--name", "X", "--visibility", "named"],
+    ["theme", "add", "../x", "--title", "X"],
+])
+def test_ids_cannot_escape(args: list[str], example: Path, run: Run) -> None:
+    files = {p: p.read_bytes() for p in example.parent.rglob("*") if p.is_file()
+             and ".git" not in p.parts}
+    run("--repo", str(example), "--today", EXAMPLE_TODAY, *args, expect=1)
+    assert {p: p.read_bytes() for p in files} == files
+
+
+# -- templates ---------------------------------------------------------------------------------
+
+def test_html_is_escaped_everywhere(example: Path, run: Run) -> None:
+    r = ["--repo", str(example), "--today", EXAMPLE_TODAY]
+    run(*r, "decide", "2025-12-11", "<script>alert('x')</script> besluit", "--item", "p1")
+    html = run(*r, "minutes", "2025-12-11", "--format", "html").output
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; besluit" in html
+
+
+def test_sandbox_blocks_python_internals_and_files(example: Path, run: Run) -> None:
+    folder = example / "templates"
+    folder.mkdir()
+    for body in ("{{ a.__class__.__init__.__globals__ }}",
+                 "{% include '/etc/passwd' %}",
+                 "{{ lipsum.__globals__['os'].listdir('/') }}"):
+        (folder / "agenda.md.j2").write_text(body, encoding="utf-8")
+        result = run("--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en",
+                     "agenda", "--format", "md", expect=None)
+        assert result.exit_code == 1, result.output
+        assert "root:" not in result.output and "bin" not in result.output
+
+
+def test_hostile_public_agenda_template_sees_no_hidden_data(example: Path, run: Run) -> None:
+    folder = example / "templates"
+    folder.mkdir()
+    (folder / "agenda.md.j2").write_text("{{ a }}", encoding="utf-8")
+    out = run("--repo", str(example), "--today", EXAMPLE_TODAY, "agenda", "--public",
+              "--format", "md").output
+    for secret in ("Mila", "Jade", "Non-profit werkplek: uitkomst", "Locatieverkenning"):
+        assert secret not in out
+
+
+# -- unicode and locales -----------------------------------------------------------------------
+
+NAMES = {"zoe": ("Zoë Çelik-Ørsted", "named"), "anya": ("Аня", "working-name"),
+         "laila": ("ليلى", "working-name"), "rose": ("🌹 Rosa", "working-name")}
+
+
+def test_unicode_survives_every_round_trip(example: Path, run: Run) -> None:
+    r = ["--repo", str(example), "--today", EXAMPLE_TODAY]
+    for pid, (name, visibility) in NAMES.items():
+        run(*r, "person", "add", pid, "--name", name, "--visibility", visibility, "--role",
+            "deelnemer")
+    title = "Overleg met ليلى en Аня over het café 🌹 — ‏מימין לשמאל‏"
+    run(*r, "propose", title, "--by", "laila", "--under", "beleid")
+    people = (example / "people.toml").read_text(encoding="utf-8")
+    for name, _ in NAMES.values():
+        assert name in people
+    meeting = (example / "meetings" / "2026-03-12.toml").read_text(encoding="utf-8")
+    assert title in meeting
+    listed = json.loads(run(*r, "person", "list", "--json").output)
+    assert {p["id"]: p["name"] for p in listed if p["id"] in NAMES} == {
+        k: v[0] for k, v in NAMES.items()}
+    for fmt in ("md", "html", "json", "text"):
+        out = run(*r, "agenda", "--format", fmt).output
+        if fmt == "json":
+            out = json.dumps(json.loads(out), ensure_ascii=False)
+        assert title in out, fmt
+        assert "ليلى" in out
+    run(*r, "check", "--strict")
+
+
+def test_output_does_not_depend_on_locale_or_time_zone(example: Path) -> None:
+    outputs = []
+    for extra in ({"TZ": "UTC", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"},
+                  {"TZ": "Pacific/Kiritimati", "LANG": "tr_TR.UTF-8", "LC_ALL": "tr_TR.UTF-8"},
+                  {"TZ": "America/Adak", "LANG": "ar_EG.UTF-8", "LC_ALL": "C"}):
+        env = _env(**extra)
+        runs = [_kwartaal(example, *args, env=env) for args in (
+            ["agenda"], ["--lang", "en", "agenda", "--format", "md"],
+            ["actions", "--json"], ["minutes", "2025-12-11", "--format", "html"],
+            ["calendar"], ["compensation", "--year", "2025", "--format", "csv"])]
+        for result in runs:
+            assert result.returncode == 0, result.stderr
+        outputs.append([r.stdout for r in runs])
+    assert outputs[0] == outputs[1] == outputs[2]
