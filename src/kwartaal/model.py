@@ -276,11 +276,13 @@ class Body:
     people: dict[str, Person]
     meetings: list[Meeting]  # sorted by date, then id
 
+    _by_id: dict[str, Meeting] | None = field(default=None, repr=False, compare=False)
+
     def meeting(self, meeting_id: str) -> Meeting | None:
-        for m in self.meetings:
-            if m.id == meeting_id:
-                return m
-        return None
+        """By id, through an index built on first use (meetings are not added afterwards)."""
+        if self._by_id is None or len(self._by_id) != len(self.meetings):
+            self._by_id = {mt.id: mt for mt in self.meetings}
+        return self._by_id.get(meeting_id)
 
     def all_actions(self) -> list[Action]:
         return [a for m in self.meetings for a in m.actions]

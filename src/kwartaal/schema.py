@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -328,7 +329,10 @@ def _convert(value: object, kind: str, body_lang: str) -> Any:
     if kind == "any":
         return value
     if kind == "str":
-        return value if isinstance(value, str) else _INVALID
+        if not isinstance(value, str):
+            return _INVALID
+        # ids, statuses and keys repeat thousands of times: share one copy of each
+        return sys.intern(value) if len(value) < 48 else value
     if kind == "int":
         return value if isinstance(value, int) and not isinstance(value, bool) else _INVALID
     if kind == "bool":
