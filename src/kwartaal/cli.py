@@ -200,6 +200,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "decide": ("cli_minutes", "decide_cmd", "Record a decision."),
     "minutes": ("cli_minutes", "minutes_group", "Minutes: render, send for review, approve."),
     "publish": ("cli_minutes", "publish_cmd", "Publish approved minutes (public md and html)."),
+    "site": ("cli_minutes", "site_cmd", "Build the public website from public content only."),
     "compensate": ("cli_minutes", "compensate_cmd", "Record what a participant is paid; checks "
                    "the limits."),
     "compensation": ("cli_minutes", "compensation_group", "Compensation overview, finance "

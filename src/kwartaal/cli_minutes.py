@@ -238,6 +238,30 @@ def publish_cmd(meeting_id: str, force: bool, no_commit: bool, author: str | Non
             tag=f"minutes/{meeting_id}")
 
 
+@click.command("site")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the site (default: public/site in the body).")
+@common
+def site_cmd(output: Path | None) -> None:
+    """Build the public website: published minutes, the next meeting's public agenda, the
+    decision register, progress per theme, open actions and the calendar. Only public
+    content; the build fails if any page would contain what must stay hidden.
+
+    \b
+    Example:
+      kwartaal site --output public/site
+    """
+    from .site import build_site, write_site
+
+    state = _state()
+    body = state.body()
+    files = build_site(body, state.today())
+    folder = output or body.root / body.config.publish_folder / "site"
+    write_site(files, folder)
+    state.say("built {n} files in {folder}", "{n} bestanden gebouwd in {folder}",
+              n=len(files), folder=folder)
+
+
 def _amount(value: str | None, name: str) -> Decimal | None:
     if value is None:
         return None
