@@ -154,3 +154,15 @@ def test_other_commands_refuse_broken_files(example: Path, run: Run) -> None:
 def test_missing_body_is_a_message(tmp_path: Path, run: Run) -> None:
     result = run("--repo", str(tmp_path), "--lang", "en", "check", expect=1)
     assert "holds no kwartaal.toml" in result.output
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_amounts_that_are_not_numbers(value: str, example: Path, run: Run) -> None:
+    # Found by the fuzzer: TOML allows nan and inf, which no amount may be.
+    path = example / DEC
+    _replace(path, "amount = 7.40", f"amount = {value}")
+    error = _find(_errors(run, example), "'amount' must be an amount")
+    assert error["line"] == _line_of(path, f"amount = {value}")
+    config = example / "kwartaal.toml"
+    _replace(config, "hourly_rate = 5.60", f"hourly_rate = {value}")
+    _find(_errors(run, example), "'hourly_rate' must be an amount")

@@ -372,7 +372,8 @@ def _to_decimal(value: object) -> Any:
     if isinstance(value, bool):
         return _INVALID
     if isinstance(value, (int, Decimal)):
-        return Decimal(value)
+        result = Decimal(value)
+        return result if result.is_finite() else _INVALID  # TOML allows nan and inf
     if isinstance(value, str):
         try:
             result = Decimal(value.strip().replace(",", "."))
