@@ -432,12 +432,14 @@ def load_actions(root: Path) -> m.Body:
 
     Unchanged meeting files come from the action index (cache.py), keyed by their content, so
     a repeated run parses nothing. Refuses, like load_checked, when any file has errors."""
-    from .cache import ActionIndex, digest
+    from .cache import ActionIndex, digest, stat_key
 
     problems: list[Problem] = []
     config_path = root / CONFIG_FILE
+    config_stat = stat_key(config_path)
     config = build_config(read_toml(config_path, problems) or {}, config_path, problems, root)
     people_path = root / PEOPLE_FILE
+    people_stat = stat_key(people_path)
     people = (build_people(read_toml(people_path, problems) or {}, people_path, problems,
                            config.language) if people_path.exists() else {})
     if any(p.severity == "error" for p in problems):
@@ -445,22 +447,24 @@ def load_actions(root: Path) -> m.Body:
     index = ActionIndex.open(root)
     meetings: list[m.Meeting] = []
     for path in meeting_files(root):
+        stat = stat_key(path)
         try:
-            data = path.read_bytes()
+            entry, data = index.lookup(path.name, stat, path.read_bytes, config.language)
         except OSError:
             return load_checked(root)
-        key = digest(data) + config.language
-        entry = index.get(path.name, key)
         if entry is None:
             found: list[Problem] = []
             raw = read_toml(path, found, data)
             meeting = build_meeting(raw, path, found, config.language) if raw is not None else None
             if meeting is None or any(p.severity == "error" for p in found):
                 return load_checked(root)
-            entry = (key, _meeting_row(meeting), tuple(_action_row(a) for a in meeting.actions))
+            entry = (stat, digest(data or b"") + config.language, _meeting_row(meeting),
+                     tuple(_action_row(a) for a in meeting.actions))
             index.put(path.name, entry)
-        meetings.append(_light_meeting(path, entry[1], entry[2]))
-    index.save()
+        meetings.append(_light_meeting(path, entry[2], entry[3]))
+    # What fast.py needs to answer on its own: the other files' stat records and the people.
+    index.save({"config": config_stat, "people_file": people_stat,
+                "people": tuple(people), "language": config.language})
     meetings.sort(key=lambda mt: (mt.date, mt.id))
     return m.Body(root=root, config=config, people=people, meetings=meetings)
 
