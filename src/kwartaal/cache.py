@@ -26,28 +26,44 @@ import hashlib
 import marshal
 import os
 import time
-from pathlib import Path
-from typing import Any
 
 from . import __version__
+
+# fast.py imports this module before anything else: it keeps typing and pathlib (a fifth of
+# that lane's start-up) out, and works with plain path strings.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 FORMAT = 3
 RACY_NS = 2_000_000_000  # stat records this close to the index's own time are not trusted
 
 
 def cache_dir() -> Path:
+    from pathlib import Path
+
+    return Path(cache_folder())
+
+
+def cache_folder() -> str:
     explicit = os.environ.get("KWARTAAL_CACHE_DIR")
     if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "kwartaal"
+        return explicit
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "kwartaal")
+
+
+def where(root: str | os.PathLike[str]) -> str:
+    """The body's folder as the key of its cache files."""
+    return os.path.realpath(os.fspath(root))
 
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
-def stat_key(path: Path) -> tuple[int, int, int, int] | None:
+def stat_key(path: str | os.PathLike[str]) -> tuple[int, int, int, int] | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -55,21 +71,22 @@ def stat_key(path: Path) -> tuple[int, int, int, int] | None:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def index_path(root: Path) -> Path:
-    key = hashlib.blake2b(str(root.resolve()).encode(), digest_size=12).hexdigest()
-    return cache_dir() / f"{key}.actions"
+def index_path(root: str | os.PathLike[str]) -> str:
+    key = hashlib.blake2b(where(root).encode(), digest_size=12).hexdigest()
+    return os.path.join(cache_folder(), f"{key}.actions")
 
 
-def read_index(root: Path) -> dict[str, Any] | None:
+def read_index(root: str | os.PathLike[str]) -> dict[str, Any] | None:
     """The stored index of a body, or None when there is none that fits."""
     if os.environ.get("KWARTAAL_NO_CACHE"):
         return None
     try:
-        stored = marshal.loads(index_path(root).read_bytes())
+        with open(index_path(root), "rb") as handle:
+            stored = marshal.loads(handle.read())
     except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
         return None
     if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
-            and stored[1] == __version__ and stored[2] == str(root.resolve())
+            and stored[1] == __version__ and stored[2] == where(root)
             and isinstance(stored[3], dict)):
         return stored[3]
     return None
@@ -126,11 +143,13 @@ class ActionIndex:
         self.changed = self.changed or set(self.used) != set(self.entries)
         data = {"files": self.used, "saved": time.time_ns(), **meta}
         try:
-            blob = marshal.dumps((FORMAT, __version__, str(self.root.resolve()), data))
+            blob = marshal.dumps((FORMAT, __version__, where(self.root), data))
         except ValueError:
             return
         try:
-            path = index_path(self.root)
+            from pathlib import Path
+
+            path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)
             from .store import atomic_write_bytes
 

@@ -258,6 +258,19 @@ class Converter:
         out: dict[str, Any] = {}
         for key, value in raw.items():
             field = spec.get(key)
+            if field is not None:
+                # the common, valid cases without the general machinery: this runs for every
+                # value of every file
+                kind, kind_of_value = field.kind, type(value)
+                if kind == "str" and kind_of_value is str and (
+                        field.choices is None or value in field.choices):
+                    out[key] = sys.intern(value) if len(value) < 48 else value
+                    continue
+                if (kind == "any" or (kind == "date" and kind_of_value is dt.date)
+                        or (kind == "bool" and kind_of_value is bool)
+                        or (kind == "int" and kind_of_value is int)):
+                    out[key] = value
+                    continue
             if field is None:
                 self.error(section, key, "{where}: unknown key '{key}'{hint_en}",
                            "{where}: onbekende sleutel '{key}'{hint_nl}",
