@@ -28,7 +28,10 @@ STANDING_ITEMS = (
     ("samenwerking", "Samenwerking", "Cooperation"),
 )
 
-GITIGNORE = "# kwartaal keeps its cache of parsed records here; never shared\n.kwartaal-cache/\n"
+GITIGNORE = (
+    "# Files that editors and office programs leave behind; they are never the body's own.\n"
+    ".DS_Store\nThumbs.db\ndesktop.ini\n*~\n*.swp\n~$*\n.~lock.*#\n"
+)
 
 
 def config_template(name: str, lang: str) -> str:
