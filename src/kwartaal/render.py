@@ -86,9 +86,14 @@ def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
 
     try:
         template = env.select_template([f"{lang}/{name}", name])
-        return str(template.render(lang=lang, t=labels(lang),
+        text = str(template.render(lang=lang, t=labels(lang),
                                    long_date=lambda d: long_date(d, lang),
                                    money=lambda v: money(v, lang), **context))
+        if name.endswith((".md.j2", ".txt.j2")):
+            import re
+
+            text = re.sub(r"\n{3,}", "\n\n", text)  # templates stay readable; output tidy
+        return text
     except TemplateError as exc:
         raise KwartaalError(msg(
             "template {name} ({lang}) failed: {err}",
