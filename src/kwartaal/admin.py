@@ -148,6 +148,7 @@ class PersonInput:
     age_band: str | None = None
     lang: str | None = None
     channel: str | None = None
+    role_en: str = ""
 
 
 def add_person(body: m.Body, person: PersonInput) -> Path:
@@ -166,6 +167,7 @@ def add_person(body: m.Body, person: PersonInput) -> Path:
     values: dict[str, Any] = {
         "name": person.name, "visibility": person.visibility,
         "organisation": person.organisation or None, "role": person.role or None,
+        "role_en": person.role_en or None,
         "core": person.core, "compensated": person.compensated,
         "age_band": person.age_band, "lang": person.lang, "channel": person.channel,
     }

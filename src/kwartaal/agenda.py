@@ -15,11 +15,11 @@ from .labels import labels
 from .reports import public_name
 
 
-def display_name(body: m.Body, pid: str, public: bool) -> str:
+def display_name(body: m.Body, pid: str, public: bool, lang: str = "nl") -> str:
     person = body.people.get(pid)
     if not public:
         return person.name if person else pid
-    return public_name(person, pid)
+    return public_name(person, pid, lang)
 
 
 def previous_held(body: m.Body, meeting: m.Meeting) -> m.Meeting | None:
@@ -60,7 +60,7 @@ def _item_view(body: m.Body, item: m.Item, lang: str, public: bool, default: int
     theme = body.config.themes.get(item.theme)
     return {
         "key": item.id, "kind": kind, "title": item.title,
-        "proposer": display_name(body, item.by, public) if item.by else "",
+        "proposer": display_name(body, item.by, public, lang) if item.by else "",
         "theme": item.theme,
         "theme_title": m.text_in(theme.title, lang, body.config.language) if theme else "",
         "closed": item.closed, "minutes": item.minutes if item.minutes is not None else default,
@@ -135,9 +135,9 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
         "place": meeting.place or cfg.cadence.place,
         "format": meeting.format or cfg.cadence.format,
         "link": meeting.link or cfg.cadence.link,
-        "chair": display_name(body, meeting.chair or cfg.chair or "", public)
+        "chair": display_name(body, meeting.chair or cfg.chair or "", public, lang)
         if (meeting.chair or cfg.chair) else "",
-        "secretary": display_name(body, meeting.secretary or cfg.secretary or "", public)
+        "secretary": display_name(body, meeting.secretary or cfg.secretary or "", public, lang)
         if (meeting.secretary or cfg.secretary) else "",
         "organisations": organisations(body, meeting),
         "items": items,
@@ -166,7 +166,7 @@ def action_review(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
         late = rules.days_overdue(action, today)
         groups.setdefault(action.theme, []).append({
             "id": action.id, "title": action.title,
-            "owners": [display_name(body, pid, public) for pid in action.owners],
+            "owners": [display_name(body, pid, public, lang) for pid in action.owners],
             "due": action.due.isoformat() if action.due else None,
             "due_long": _long(action.due, lang) if action.due else "",
             "status": action.status, "overdue": late > 0, "days_overdue": late,

@@ -302,7 +302,8 @@ def build_people(raw: dict[str, Any], path: Path, problems: list[Problem],
             organisation=v["organisation"], role=v["role"], role_plural=v["role_plural"],
             core=v["core"], compensated=v["compensated"], age_band=v["age_band"],
             lang=v["lang"] or lang, channel=v["channel"], email=v["email"], phone=v["phone"],
-            left=v["left"], src=m.Source(path, section))
+            left=v["left"], src=m.Source(path, section), role_en=v["role_en"],
+            role_plural_en=v["role_plural_en"])
     return people
 
 

@@ -15,6 +15,7 @@ from . import model as m
 from .agenda import _long, _next_after, display_name
 from .compensation import cents
 from .labels import labels
+from .reports import public_name
 
 NUMBER_WORDS = {
     "nl": ["nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien",
@@ -33,9 +34,9 @@ def anchor(decision_id: str) -> str:
     return "besluit-" + decision_id.replace("/", "-")
 
 
-def hidden_names(body: m.Body) -> dict[str, str]:
+def hidden_names(body: m.Body, lang: str = "nl") -> dict[str, str]:
     """Names of role-only people, each with the role that may be shown instead."""
-    return {p.name: (p.role or "deelnemer") for p in body.people.values()
+    return {p.name: public_name(p, p.id, lang) for p in body.people.values()
             if p.visibility == "role-only" and p.name}
 
 
@@ -66,7 +67,7 @@ def attendance(body: m.Body, meeting: m.Meeting, lang: str, public: bool) -> dic
             person = body.people.get(pid)
             if public and (person is None or person.visibility == "role-only"):
                 continue
-            label = display_name(body, pid, public)
+            label = display_name(body, pid, public, lang)
             if person is not None and person.organisation and person.visibility == "named":
                 label += f" ({person.organisation})"
             if pid in meeting.online:
@@ -81,8 +82,8 @@ def attendance(body: m.Body, meeting: m.Meeting, lang: str, public: bool) -> dic
         for pid in ids:
             person = body.people.get(pid)
             if person is None or person.visibility == "role-only":
-                role = person.role if person else ""
-                plural = (person.role_plural if person else "") or role
+                role = person.role_in(lang) if person else ""
+                plural = person.role_plural_in(lang) if person else role
                 groups[(role, plural)] = groups.get((role, plural), 0) + 1
         out = []
         for (role, plural), count in groups.items():
@@ -104,7 +105,7 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool) -> 
     t = labels(lang)
     cfg = body.config
     closed_refs = _closed_refs(meeting)
-    secret = hidden_names(body) if public else {}
+    secret = hidden_names(body, lang) if public else {}
 
     def text(value: str) -> str:
         return redact(value, secret) if public else value
@@ -124,7 +125,7 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool) -> 
 
     def action_view(a: m.Action) -> dict[str, Any]:
         return {"id": a.id, "title": text(a.title),
-                "owners": [display_name(body, pid, public) for pid in a.owners],
+                "owners": [display_name(body, pid, public, lang) for pid in a.owners],
                 "due": a.due.isoformat() if a.due else None,
                 "due_long": _long(a.due, lang) if a.due else "",
                 "status": a.status, "status_label": t.get(a.status, a.status),
@@ -152,7 +153,7 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool) -> 
     def proposal(item: m.Item) -> dict[str, Any]:
         return section(item.id, {item.local_id, item.id}, text(item.title), "proposal",
                        closed=item.closed,
-                       proposer=display_name(body, item.by, public) if item.by else "")
+                       proposer=display_name(body, item.by, public, lang) if item.by else "")
 
     items: list[dict[str, Any]] = []
     items.append(section("opening", {"opening"}, t["opening"], "fixed"))
@@ -189,8 +190,9 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool) -> 
         "time": meeting.time or cfg.cadence.time,
         "place": meeting.place or cfg.cadence.place,
         "format": meeting.format or cfg.cadence.format,
-        "chair": display_name(body, meeting.chair, public) if meeting.chair else "",
-        "secretary": display_name(body, meeting.secretary, public) if meeting.secretary else "",
+        "chair": display_name(body, meeting.chair, public, lang) if meeting.chair else "",
+        "secretary": (display_name(body, meeting.secretary, public, lang)
+                      if meeting.secretary else ""),
         "attendance": attendance(body, meeting, lang, public),
         "items": items,
         "action_review": [action_view(a) for a in open_at(body, meeting)

@@ -149,9 +149,21 @@ class Person:
     left: dt.date | None
     src: Source
 
+    role_en: str = ""
+    role_plural_en: str = ""
+
     @property
     def is_named(self) -> bool:
         return self.visibility == "named"
+
+    def role_in(self, lang: str) -> str:
+        """The role in a document's language (English when given, else as written)."""
+        return (self.role_en if lang == "en" and self.role_en else self.role) or ""
+
+    def role_plural_in(self, lang: str) -> str:
+        plural = self.role_plural_en if lang == "en" and self.role_plural_en else \
+            self.role_plural
+        return plural or self.role_in(lang)
 
 
 @dataclass(slots=True)

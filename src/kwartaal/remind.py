@@ -39,8 +39,9 @@ def reminders(body: m.Body, today: dt.date, *, within: int, owner: str | None = 
         lang = lang_override or (person.lang if person and person.lang else body.config.language)
         actions.sort(key=lambda a: (a.due or dt.date.max, a.id))
 
-        def view(action: m.Action, _pid: str = pid) -> dict[str, Any]:
-            others = [public_name(body.people.get(o), o) for o in action.owners if o != _pid]
+        def view(action: m.Action, _pid: str = pid, _lang: str = lang) -> dict[str, Any]:
+            others = [public_name(body.people.get(o), o, _lang) for o in action.owners
+                      if o != _pid]
             return {"id": action.id, "title": action.title, "due": action.due,
                     "days_overdue": rules.days_overdue(action, today), "others": others}
 

@@ -103,6 +103,8 @@ PERSON = {
     "organisation": F("str", default=""),
     "role": F("str", default=""),
     "role_plural": F("str", default=""),
+    "role_en": F("str", default=""),
+    "role_plural_en": F("str", default=""),
     "core": F("bool", default=False),
     "compensated": F("bool", default=False),
     "age_band": F("str", choices=m.AGE_BANDS, default="21+"),

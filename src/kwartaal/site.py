@@ -66,7 +66,7 @@ def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
                          "share": round(row.share_done * 100)})
     page("progress.html", "progress.html.j2", 0, progress=progress)
     open_actions = [{"id": a.id, "title": a.title, "due": a.due.isoformat() if a.due else "",
-                     "owners": [display_name(body, pid, True) for pid in a.owners],
+                     "owners": [display_name(body, pid, True, lang) for pid in a.owners],
                      "theme": m.text_in(body.config.themes[a.theme].title, lang,
                                         body.config.language)
                      if a.theme in body.config.themes else "",
