@@ -27,8 +27,8 @@ def check(strict: bool, as_json: bool) -> None:
     Example:
       kwartaal --repo meetings check --strict
     """
-    from .loader import load
-    from .validate import shown_path, validate
+    from .loader import load, shown_path
+    from .validate import validate
 
     state = _state()
     loaded = load(state.root())

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import model as m
 from . import schema as s
-from .problems import KwartaalError, Problem, msg
+from .problems import KwartaalError, Problem, hints, msg
 
 CONFIG_FILE = "kwartaal.toml"
 PEOPLE_FILE = "people.toml"
@@ -143,9 +143,9 @@ def _impossible_date_on(text: str, line: int | None) -> bool:
     return False
 
 
-def load(root: Path) -> Loaded:
-    """Load the whole body below root. Never raises for bad content: see Loaded.problems."""
-    problems: list[Problem] = []
+def load_settings(root: Path, problems: list[Problem]) -> tuple[m.Config, dict[str, m.Person]]:
+    """kwartaal.toml and people.toml, and links out of the body reported as errors: the part
+    every way of loading shares."""
     for link in escaping_links(root):
         problems.append(Problem(link, None, "error", msg(
             "this is a link to a place outside the body's folder; kwartaal does not follow it. "
@@ -159,6 +159,13 @@ def load(root: Path) -> Loaded:
     if people_path.exists() and inside(root, people_path):
         raw_people = read_toml(people_path, problems) or {}
         people = build_people(raw_people, people_path, problems, config.language)
+    return config, people
+
+
+def load(root: Path) -> Loaded:
+    """Load the whole body below root. Never raises for bad content: see Loaded.problems."""
+    problems: list[Problem] = []
+    config, people = load_settings(root, problems)
     meetings: list[m.Meeting] = []
     for path in meeting_files(root):
         raw = read_toml(path, problems)
@@ -176,7 +183,7 @@ def load_checked(root: Path) -> m.Body:
     errors = loaded.errors
     if errors:
         first = errors[0]
-        where = f"{_shown(first.path)}:{first.line}" if first.line else _shown(first.path)
+        where = shown_path(first.path) + (f":{first.line}" if first.line else "")
         more = len(errors) - 1
         raise KwartaalError(msg(
             "{where}: {text_en}\n{more_en}run 'kwartaal check' for the full list, fix it, "
@@ -189,11 +196,13 @@ def load_checked(root: Path) -> m.Body:
     return loaded.body
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
+    """A path as a person would type it: relative to the current folder where possible."""
     try:
-        return os.path.relpath(path)
+        rel = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(path) if rel.startswith("..") else rel
 
 
 def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root: Path) -> m.Config:
@@ -201,7 +210,8 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
     for key, value in raw.items():
         if key not in s.CONFIG_TABLES:
             conv.error((), key, "unknown table '{key}'{hint_en}",
-                       "onbekende tabel '{key}'{hint_nl}", key=key, **_hints(key, s.CONFIG_TABLES))
+                       "onbekende tabel '{key}'{hint_nl}", key=key,
+                       **hints(key, list(s.CONFIG_TABLES)))
         elif key not in ("standing",) and not isinstance(value, dict):
             conv.error((), key, "'{key}' must be a table ([{key}])",
                        "'{key}' moet een tabel zijn ([{key}])", key=key)
@@ -396,21 +406,11 @@ def _dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _hints(key: str, choices: object) -> dict[str, str]:
-    from .problems import hints
-
-    return hints(key, list(choices))  # type: ignore[call-overload]
-
-
 def load_meetings(root: Path, meeting_ids: list[str]) -> m.Body:
     """Config, people and only the named meetings: for edits of one record, whose cost must
     not grow with the number of meetings. Refuses when those files have errors."""
     problems: list[Problem] = []
-    config_path = root / CONFIG_FILE
-    config = build_config(read_toml(config_path, problems) or {}, config_path, problems, root)
-    people_path = root / PEOPLE_FILE
-    people = (build_people(read_toml(people_path, problems) or {}, people_path, problems,
-                           config.language) if people_path.exists() else {})
+    config, people = load_settings(root, problems)
     meetings = []
     for meeting_id in dict.fromkeys(meeting_ids):
         path = root / MEETINGS_DIR / f"{meeting_id}.toml"
@@ -436,13 +436,9 @@ def load_actions(root: Path) -> m.Body:
     from .cache import ActionIndex, digest, stat_key
 
     problems: list[Problem] = []
-    config_path = root / CONFIG_FILE
-    config_stat = stat_key(config_path)
-    config = build_config(read_toml(config_path, problems) or {}, config_path, problems, root)
-    people_path = root / PEOPLE_FILE
-    people_stat = stat_key(people_path)
-    people = (build_people(read_toml(people_path, problems) or {}, people_path, problems,
-                           config.language) if people_path.exists() else {})
+    config_stat = stat_key(root / CONFIG_FILE)
+    people_stat = stat_key(root / PEOPLE_FILE)
+    config, people = load_settings(root, problems)
     if any(p.severity == "error" for p in problems):
         return load_checked(root)
     index = ActionIndex.open(root)

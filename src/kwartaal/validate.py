@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 from . import model as m
 from .lines import line_of
@@ -260,14 +259,3 @@ def _check_meetings(c: _Checker) -> None:
                       "{where}: '{id}' is not marked compensated in people.toml",
                       "{where}: '{id}' staat in people.toml niet als vergoed", where=where,
                       id=line.person)
-
-
-def shown_path(path: Path) -> str:
-    """A path as a person would type it: relative to the current folder where possible."""
-    import os
-
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
