@@ -143,18 +143,10 @@ def add_action(body: m.Body, *, title: str, owner: str, co_owners: list[str], du
             "deadline {due} ligt vóór vergadering {meeting} waar de actie bij hoort",
             due=due_date, meeting=meeting.id))
     local = next_local_id(meeting, "action")
-    values: dict[str, Any] = {"id": local, "title": title.strip(), "owner": owner}
-    if co_owners:
-        values["with"] = co_owners
-    values["due"] = due_date
-    if theme:
-        values["theme"] = theme
-    values["status"] = "open"
-    if closed:
-        values["closed"] = True
-    if item:
-        values["item"] = item
-    values["history"] = [history_entry(today, by, _word("created", lang))]
+    values = {"id": local, "title": title.strip(), "owner": owner, "with": co_owners or None,
+              "due": due_date, "theme": theme or None, "status": "open",
+              "closed": True if closed else None, "item": item or None,
+              "history": [history_entry(today, by, _word("created", lang))]}
     store.append_table(meeting.src.path, "action", values, array=True)
     action_id = f"{meeting.id}/{local}"
     return Change(meeting.src.path, action_id, f"action {action_id}: add — {title.strip()}")

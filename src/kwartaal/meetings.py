@@ -13,6 +13,7 @@ from .agenda import carry_over_candidates
 from .dates import cadence_dates
 from .loader import MEETINGS_DIR
 from .problems import KwartaalError, hints, msg
+from .rules import next_planned
 from .schema import TIME_PATTERN
 
 
@@ -100,13 +101,14 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
 
 
 def default_meeting(body: m.Body, today: dt.date) -> m.Meeting:
-    planned = [mt for mt in body.meetings if mt.status == "planned" and mt.date >= today]
-    if not planned:
+    """The next planned meeting, where proposals go unless told otherwise."""
+    planned = next_planned(body, today)
+    if planned is None:
         raise KwartaalError(msg(
             "no planned meeting ahead; plan one with 'kwartaal meeting new' or give --meeting",
             "geen geplande vergadering; plan er een met 'kwartaal meeting new' of geef "
             "--meeting"))
-    return planned[0]
+    return planned
 
 
 def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under: str,
@@ -124,16 +126,8 @@ def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under:
             key=under, known=", ".join(standing), **hints(under, standing)))
     meeting = require_meeting(body, meeting_id) if meeting_id else default_meeting(body, today)
     local = next_local_id(meeting, "item")
-    values: dict[str, Any] = {"id": local, "title": title.strip(), "by": by}
-    if under:
-        values["under"] = under
-    if theme:
-        values["theme"] = theme
-    if closed:
-        values["closed"] = True
-    if minutes is not None:
-        values["minutes"] = minutes
-    if note:
-        values["note"] = note
+    values = {"id": local, "title": title.strip(), "by": by, "under": under or None,
+              "theme": theme or None, "closed": True if closed else None, "minutes": minutes,
+              "note": note or None}
     store.append_table(meeting.src.path, "item", values, array=True)
     return meeting.src.path, f"{meeting.id}/{local}"

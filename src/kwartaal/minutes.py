@@ -112,8 +112,9 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool) -> 
 
     superseded_by: dict[str, str] = {}
     for mt in body.meetings:
+        refs = _closed_refs(mt) if public and mt.decisions else set()
         for d in mt.decisions:
-            if d.supersedes and not (public and is_hidden(d, _closed_refs(mt))):
+            if d.supersedes and not (public and is_hidden(d, refs)):
                 target = d.supersedes if "/" in d.supersedes else f"{mt.id}/{d.supersedes}"
                 superseded_by[target] = d.id
 

@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from . import model as m
 from . import store
@@ -78,9 +77,8 @@ def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool) -> R
     if not text.strip():
         raise KwartaalError(msg("the note is empty", "de notitie is leeg"))
     local = next_local_id(meeting, "note")
-    values: dict[str, Any] = {"id": local, "item": ref, "text": text.strip()}
-    if closed:
-        values["closed"] = True
+    values = {"id": local, "item": ref, "text": text.strip(),
+              "closed": True if closed else None}
     store.append_table(meeting.src.path, "note", values, array=True)
     return Recorded(meeting.src.path, f"note {meeting.id}/{local}: {ref}")
 
@@ -98,13 +96,8 @@ def decide(body: m.Body, meeting_id: str, text: str, item: str | None, closed: b
                 "no decision '{id}'{hint_en} to supersede", "geen besluit '{id}'{hint_nl}",
                 id=supersedes, **hints(supersedes, known)))
     local = next_local_id(meeting, "decision")
-    values: dict[str, Any] = {"id": local, "text": text.strip()}
-    if ref:
-        values["item"] = ref
-    if closed:
-        values["closed"] = True
-    if supersedes:
-        values["supersedes"] = supersedes
+    values = {"id": local, "text": text.strip(), "item": ref or None,
+              "closed": True if closed else None, "supersedes": supersedes or None}
     store.append_table(meeting.src.path, "decision", values, array=True)
     return Recorded(meeting.src.path, f"decision {meeting.id}/{local}: {text.strip()[:60]}")
 
@@ -174,26 +167,13 @@ def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bo
             "{reasons}. Nothing was recorded; lower the amount, or pass --force to record it "
             "anyway", "{reasons_nl}. Er is niets vastgelegd; verlaag het bedrag, of gebruik "
             "--force om het toch vast te leggen", reasons=first_en, reasons_nl=first_nl))
-    text, bom = store.read_text(meeting.src.path)
-    ids = _new_ids(meeting, len(lines))
-    blocks = []
-    for local, line in zip(ids, lines, strict=True):
-        values: dict[str, Any] = {"id": local, "person": line.person, "kind": line.kind}
-        if line.hours is not None:
-            values["hours"] = line.hours if line.hours != line.hours.to_integral() else int(
-                line.hours)
-        values["amount"] = line.amount
-        values["method"] = line.method
-        if line.paid:
-            values["paid"] = line.paid
-        if line.note:
-            values["note"] = line.note
-        blocks.append(store.render_table("compensation", values, array=True))
-    if text and not text.endswith("\n"):
-        text += "\n"
-    new = text + "".join("\n" + block for block in blocks)
-    store.parse(new, meeting.src.path)
-    store.atomic_write(meeting.src.path, ("\ufeff" if bom else "") + new)
+    rows = [{"id": local, "person": line.person, "kind": line.kind,
+             "hours": None if line.hours is None else (
+                 int(line.hours) if line.hours == line.hours.to_integral() else line.hours),
+             "amount": line.amount, "method": line.method, "paid": line.paid,
+             "note": line.note or None}
+            for local, line in zip(_new_ids(meeting, len(lines)), lines, strict=True)]
+    store.append_tables(meeting.src.path, "compensation", rows, array=True)
     people = ", ".join(dict.fromkeys(line.person for line in lines))
     return Recorded(meeting.src.path, f"compensation {meeting.id}: {people}",
                     notes=_verdict_notes(verdict))

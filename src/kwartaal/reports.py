@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from . import model as m
@@ -77,11 +76,3 @@ def progress_rows(body: m.Body, today: dt.date, lang: str) -> list[dict[str, Any
                      "dropped": row.dropped, "total": row.total,
                      "share_done": round(row.share_done, 4)})
     return rows
-
-
-def owners_of(actions: Iterable[m.Action]) -> list[str]:
-    seen: dict[str, None] = {}
-    for action in actions:
-        for pid in action.owners:
-            seen.setdefault(pid, None)
-    return list(seen)

@@ -159,16 +159,24 @@ def render_table(header: str, values: Mapping[str, Any], *, array: bool) -> str:
 
 
 def append_table(path: Path, header: str, values: Mapping[str, Any], *, array: bool) -> None:
-    """Append a table at the end of a file, separated by one blank line; nothing else changes."""
+    """Append a table at the end of a file, separated by one blank line; nothing else changes.
+    Keys whose value is None are left out."""
+    append_tables(path, header, [values], array=array)
+
+
+def append_tables(path: Path, header: str, rows: list[Mapping[str, Any]], *,
+                  array: bool) -> None:
+    """Append several tables in one write (all or none of them)."""
     if path.exists():
         text, bom = read_text(path)
     else:
         text, bom = "", False
-    block = render_table(header, values, array=array)
     if text and not text.endswith("\n"):
         text += "\n"
-    if text and not text.endswith("\n\n"):
-        text += "\n"
-    new = text + block
+    for values in rows:
+        if text and not text.endswith("\n\n"):
+            text += "\n"
+        text += render_table(header, values, array=array)
+    new = text
     parse(new, path)  # never write what cannot be read back
     atomic_write(path, (BOM if bom else "") + new)
