@@ -292,6 +292,11 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
         publish_folder=publish["folder"],
         privacy_allow=privacy["allow"],
         src=m.Source(path),
+        neutral_name=body["neutral_name"],
+        public_link=privacy["public_link"],
+        public_place=privacy["public_place"],
+        sensitive_words=tuple(w.strip().lower() for w in privacy["sensitive_words"] if w.strip())
+        if privacy["sensitive_words"] is not None else m.SENSITIVE_WORDS,
     )
 
 
@@ -313,7 +318,7 @@ def build_people(raw: dict[str, Any], path: Path, problems: list[Problem],
             core=v["core"], compensated=v["compensated"], age_band=v["age_band"],
             lang=v["lang"] or lang, channel=v["channel"], email=v["email"], phone=v["phone"],
             left=v["left"], src=m.Source(path, section), role_en=v["role_en"],
-            role_plural_en=v["role_plural_en"])
+            role_plural_en=v["role_plural_en"], aliases=v["aliases"])
     return people
 
 
@@ -386,7 +391,7 @@ def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem],
         excused=v["excused"], absent=v["absent"], online=v["online"],
         minutes_reviewed=v["minutes_reviewed"], minutes_approved=v["minutes_approved"],
         published=v["published"], items=items, notes=notes, decisions=decisions,
-        actions=actions, compensation=lines, src=m.Source(path))
+        actions=actions, compensation=lines, src=m.Source(path), public_place=v["public_place"])
 
 
 def _history(conv: s.Converter, raw: object, section: tuple[object, ...]) -> list[m.HistoryEntry]:

@@ -18,6 +18,11 @@ COMPENSATION_KINDS = ("fee", "travel", "meal", "voucher", "other")
 PAYMENT_METHODS = ("bank", "cash", "voucher")
 REGIMES = ("volunteer-allowance", "fee", "none")
 TRAVEL_RULES = ("actual", "fixed", "none")
+# Words that out a participant when they show on a lock screen, a bank statement or a calendar
+# shared with family: matched inside words, case-insensitively ("Sekswerkoverleg" too). A body
+# may set its own list under [privacy] sensitive_words.
+SENSITIVE_WORDS = ("sekswerk", "sexwerk", "sex work", "sex-work", "sexwork", "prostitu", "escort",
+                   "bordeel", "brothel", "erotisch", "erotic", "peeskamer", "raambordeel")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Local id prefixes inside a meeting file; the full id is "<meeting-id>/<local id>".
@@ -129,6 +134,10 @@ class Config:
     publish_folder: str
     privacy_allow: list[str]
     src: Source
+    neutral_name: str = ""  # as set; the name to use is visibility.neutral_name()
+    public_link: bool = False  # the video link may leave the group
+    public_place: bool = True  # the meeting place may leave the group
+    sensitive_words: tuple[str, ...] = SENSITIVE_WORDS
 
 
 @dataclass(slots=True)
@@ -151,6 +160,7 @@ class Person:
 
     role_en: str = ""
     role_plural_en: str = ""
+    aliases: list[str] = field(default_factory=list)  # other names used at the table; hidden
 
     @property
     def is_named(self) -> bool:
@@ -279,6 +289,7 @@ class Meeting:
     actions: list[Action]
     compensation: list[CompensationLine]
     src: Source
+    public_place: bool | None = None  # None: as the body's [privacy] public_place says
 
 
 @dataclass(slots=True)

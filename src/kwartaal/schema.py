@@ -38,6 +38,7 @@ BODY = {
     "co_chair": F("str", default=None),
     "secretary": F("str", default=None),
     "convenors": F("list[str]", default=[]),
+    "neutral_name": F("str", default=""),
 }
 CADENCE = {
     "months": F("list[int]", default=[3, 6, 9, 12]),
@@ -85,7 +86,12 @@ LIMITS = {  # each may be missing while a year's figures are being filled in: ch
     "year": F("decimal"),
 }
 PUBLISH = {"folder": F("str", default="public")}
-PRIVACY = {"allow": F("list[str]", default=[])}
+PRIVACY = {
+    "allow": F("list[str]", default=[]),
+    "public_link": F("bool", default=False),
+    "public_place": F("bool", default=True),
+    "sensitive_words": F("list[str]", default=None),
+}
 CONFIG_TABLES = {
     "body": BODY,
     "cadence": CADENCE,
@@ -113,6 +119,7 @@ PERSON = {
     "email": F("str", default=""),
     "phone": F("str", default=""),
     "left": F("date"),
+    "aliases": F("list[str]", default=[]),
 }
 
 MEETING = {
@@ -122,6 +129,7 @@ MEETING = {
     "place": F("str", default=""),
     "format": F("str", choices=m.FORMATS, default=""),
     "link": F("str", default=""),
+    "public_place": F("bool"),
     "status": F("str", required=True, choices=m.MEETING_STATUSES),
     "chair": F("str", default=""),
     "secretary": F("str", default=""),
