@@ -267,4 +267,5 @@ def test_body_template_overrides_the_shipped_one(example: Path, run: Run) -> Non
     (folder / "agenda.md.j2").write_text("EIGEN {{ a.date_long }}\n", encoding="utf-8")
     out = run("--repo", str(example), "--today", EXAMPLE_TODAY, "agenda", "--format",
               "md").output
-    assert out == "EIGEN donderdag 12 maart 2026\n"
+    # The body's own template decides the layout; an internal agenda still says it is one.
+    assert out == "**Vertrouwelijk — alleen voor deelnemers**\n\nEIGEN donderdag 12 maart 2026\n"

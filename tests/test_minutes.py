@@ -52,7 +52,7 @@ def test_public_minutes_leak_nothing(meeting: str, lang: str, fmt: str, run: Run
     assert found == []
     assert not re.search(r"vergoeding|compensation", public, re.IGNORECASE)
     internal = run("--repo", str(EXAMPLE), "--lang", lang, "minutes", meeting, "--format",
-                   fmt).output
+                   fmt, "--with-compensation").output
     assert re.search(r"vergoeding|compensation", internal, re.IGNORECASE)
 
 
@@ -68,7 +68,7 @@ def test_public_minutes_count_role_only_people(run: Run) -> None:
 
 def test_internal_minutes_hold_everything(run: Run) -> None:
     data = json.loads(run("--repo", str(EXAMPLE), "minutes", "2025-06-12", "--format",
-                          "json").output)
+                          "json", "--with-compensation").output)
     closed_titles = [i["title"] for i in data["items"] if i["closed"]]
     assert closed_titles == ["Verkenning non-profit werkplek: locatie en subsidie"]
     lines = _load(EXAMPLE / "meetings" / "2025-06-12.toml")["compensation"]
@@ -121,7 +121,7 @@ def test_public_text_naming_a_hidden_person_is_redacted_and_warned(example: Path
     assert "Jade" not in public
     assert "lid van de klankbordgroep stelt voor" in public
     result = run("--repo", str(example), "--lang", "en", "check")
-    assert "names 'Jade', who is role-only" in result.output
+    assert "names kbg-2, who is not shown by name" in result.output
 
 
 def _repo(body: Path, today: str = "2026-03-12") -> list[str]:

@@ -133,7 +133,18 @@ def init_body(path: Path, name: str | None, lang: str) -> gitops.CommitResult:
     if attributes is not None:
         written.append(attributes)
     configure_driver(path)
-    return gitops.commit(path, written, f"body: new body '{body_name}'")
+    result = gitops.commit(path, written, f"body: new body '{body_name}'")
+    # The hook comes after the first commit: the template files need no check, and a body
+    # made inside an existing repository then gets its hook too.
+    from .hooks import install_hook
+
+    notice = install_hook(path, lang).notice()
+    if notice is not None:
+        # Said here because the init command only reports the commit.
+        import click
+
+        click.echo(notice.render(lang), err=True)
+    return result
 
 
 @dataclass(slots=True)
@@ -321,5 +332,5 @@ def config_set(body: m.Body, key: str, raw: str) -> Path:
             "{key} = {raw}: {err_nl}; er is niets gewijzigd",
             key=key, raw=raw, err_en=errors[0].text("en"), err_nl=errors[0].text("nl")))
     if new != text:
-        store.atomic_write(path, ("\ufeff" if bom else "") + new)
+        store.write_body_file(path, new, text, bom=bom)
     return path

@@ -1,7 +1,8 @@
 """The agenda of a meeting as data: what is on it, in which order, for whom.
 
-Deciding what a public reader may see happens here, before any template is involved: the public
-agenda is built without closed titles or hidden names, so no template can print them.
+What a public reader may see is decided by `visibility`, before any template is involved: the
+public agenda is built from a public view, without closed titles, hidden names, the meeting link
+or an internal place, so no template can print them.
 """
 
 from __future__ import annotations
@@ -12,14 +13,7 @@ from typing import Any
 from . import model as m
 from . import rules
 from .labels import labels
-from .reports import public_name
-
-
-def display_name(body: m.Body, pid: str, public: bool, lang: str = "nl") -> str:
-    person = body.people.get(pid)
-    if not public:
-        return person.name if person else pid
-    return public_name(person, pid, lang)
+from .visibility import View
 
 
 def previous_held(body: m.Body, meeting: m.Meeting) -> m.Meeting | None:
@@ -55,28 +49,31 @@ def organisations(body: m.Body, meeting: m.Meeting) -> list[str]:
     return list(found)
 
 
-def _item_view(body: m.Body, item: m.Item, lang: str, public: bool, default: int,
-               kind: str) -> dict[str, Any]:
-    theme = body.config.themes.get(item.theme)
+def _item_view(v: View, item: m.Item, default: int, kind: str) -> dict[str, Any]:
+    cfg = v.body.config
+    theme = cfg.themes.get(item.theme)
+    where = f"{item.src.path.name} [[item]] {item.local_id}"
     return {
-        "key": item.id, "kind": kind, "title": item.title,
-        "proposer": display_name(body, item.by, public, lang) if item.by else "",
+        "key": item.id, "kind": kind, "title": v.text(item.title, where),
+        "proposer": v.person(item.by) if item.by else "",
         "theme": item.theme,
-        "theme_title": m.text_in(theme.title, lang, body.config.language) if theme else "",
-        "closed": item.closed, "minutes": item.minutes if item.minutes is not None else default,
-        "note": item.note, "children": [],
+        "theme_title": v.text(m.text_in(theme.title, v.lang, cfg.language)) if theme else "",
+        "closed": v.is_closed(item),
+        "minutes": item.minutes if item.minutes is not None else default,
+        "note": v.text(item.note, where), "children": [],
     }
 
 
 def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
                  public: bool) -> dict[str, Any]:
     t = labels(lang)
+    v = View(body, lang, public=public)
     cfg = body.config
     times = cfg.agenda
     default = times.proposal
-    visible = [i for i in meeting.items if not (public and i.closed)]
+    visible = [i for i in meeting.items if not v.hides(i)]
     closed_minutes = sum(i.minutes if i.minutes is not None else default
-                         for i in meeting.items if i.closed)
+                         for i in meeting.items if v.is_closed(i))
     items: list[dict[str, Any]] = []
 
     def fixed(key: str, title: str, minutes: int, **extra: Any) -> None:
@@ -90,27 +87,26 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
           note=t["minutes_of"].format(date=_long(previous.date, lang)) if previous else "")
     for standing in cfg.standing:
         entry = {"key": standing.key, "kind": "standing",
-                 "title": m.text_in(standing.title, lang, cfg.language), "proposer": "",
+                 "title": v.text(m.text_in(standing.title, lang, cfg.language)), "proposer": "",
                  "theme": "", "theme_title": "", "closed": False, "minutes": standing.minutes,
-                 "note": m.text_in(standing.description, lang, cfg.language)
+                 "note": v.text(m.text_in(standing.description, lang, cfg.language))
                  if standing.description else "", "children": []}
         for item in visible:
             if item.under == standing.key and not item.carried_from:
-                entry["children"].append(_item_view(body, item, lang, public, default,
-                                                    "proposal"))
+                entry["children"].append(_item_view(v, item, default, "proposal"))
         items.append(entry)
     for item in visible:
         if not item.under and not item.carried_from:
-            items.append(_item_view(body, item, lang, public, default, "proposal"))
+            items.append(_item_view(v, item, default, "proposal"))
     carried = [i for i in visible if i.carried_from]
-    carried += [i for i in carry_over_candidates(body, meeting) if not (public and i.closed)]
+    carried += [i for i in carry_over_candidates(body, meeting) if not v.hides(i)]
     for item in carried:
-        view = _item_view(body, item, lang, public, default, "carried")
+        view = _item_view(v, item, default, "carried")
         view["from"] = item.carried_from or item.id
         items.append(view)
     if public and closed_minutes:
         fixed("closed", t["closed_session"], closed_minutes)
-    review = action_review(body, meeting, today, lang, public)
+    review = action_review(v, meeting, today)
     fixed("actions", t["action_review"], times.action_review)
     fixed("any-other-business", t["any_other_business"], times.any_other_business)
     next_date = _next_after(body, meeting)
@@ -128,16 +124,17 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
         "meeting": meeting.id,
         "status": meeting.status,
         "visibility": "public" if public else "internal",
+        "confidential": "" if public else t["confidential"],
         "date": meeting.date.isoformat(),
         "date_long": _long(meeting.date, lang),
         "time": start,
         "end_time": _end_time(start, length),
-        "place": meeting.place or cfg.cadence.place,
+        "place": v.place(meeting),
         "format": meeting.format or cfg.cadence.format,
-        "link": meeting.link or cfg.cadence.link,
-        "chair": display_name(body, meeting.chair or cfg.chair or "", public, lang)
-        if (meeting.chair or cfg.chair) else "",
-        "secretary": display_name(body, meeting.secretary or cfg.secretary or "", public, lang)
+        "link": v.link(meeting),
+        "chair": v.person(meeting.chair or cfg.chair or "") if (meeting.chair or cfg.chair)
+        else "",
+        "secretary": v.person(meeting.secretary or cfg.secretary or "")
         if (meeting.secretary or cfg.secretary) else "",
         "organisations": organisations(body, meeting),
         "items": items,
@@ -150,9 +147,9 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
     }
 
 
-def action_review(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
-                  public: bool) -> list[dict[str, Any]]:
+def action_review(v: View, meeting: m.Meeting, today: dt.date) -> list[dict[str, Any]]:
     """Every action still open that was made before this meeting, grouped by theme."""
+    body, lang = v.body, v.lang
     cfg = body.config
     groups: dict[str, list[dict[str, Any]]] = {}
     for action in sorted(body.all_actions(), key=lambda a: (a.due or dt.date.max, a.id)):
@@ -161,31 +158,28 @@ def action_review(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
         origin = body.meeting(action.meeting)
         if origin is None or origin.date >= meeting.date:
             continue
-        if public and (action.closed or _under_closed_item(origin, action.item)):
+        if v.hides(action):
             continue
         late = rules.days_overdue(action, today)
         groups.setdefault(action.theme, []).append({
-            "id": action.id, "title": action.title,
-            "owners": [display_name(body, pid, public, lang) for pid in action.owners],
+            "id": action.id,
+            "title": v.text(action.title, f"{action.src.path.name} [[action]] {action.local_id}"),
+            "owners": [v.person(pid) for pid in action.owners],
             "due": action.due.isoformat() if action.due else None,
             "due_long": _long(action.due, lang) if action.due else "",
             "status": action.status, "overdue": late > 0, "days_overdue": late,
             "due_by_meeting": bool(late == 0 and action.due and action.due <= meeting.date),
-            "closed": action.closed,
+            "closed": v.is_closed(action),
         })
     order = [*cfg.themes, *[k for k in groups if k not in cfg.themes]]
     out = []
     for key in order:
         if key in groups:
             theme = cfg.themes.get(key)
-            out.append({"theme": key, "title": m.text_in(theme.title, lang, cfg.language)
+            out.append({"theme": key, "title": v.text(m.text_in(theme.title, lang, cfg.language))
                         if theme else (key or labels(lang)["no_theme"]),
                         "actions": groups[key]})
     return out
-
-
-def _under_closed_item(meeting: m.Meeting, ref: str) -> bool:
-    return any(i.closed and ref in (i.local_id, i.id) for i in meeting.items) if ref else False
 
 
 def _next_after(body: m.Body, meeting: m.Meeting) -> dt.date | None:
@@ -211,3 +205,24 @@ def _end_time(start: str, minutes: int) -> str:
         return ""
     total = hours * 60 + mins + minutes
     return f"{(total // 60) % 24:02d}:{total % 60:02d}"
+
+
+def render_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str, *, public: bool,
+                  fmt: str) -> str:
+    """The agenda as text, md, html or json. A public rendering is refused if it contains
+    anything hidden (a body's own template included); an internal one says it is internal."""
+    from .problems import msg
+    from .render import mark_confidential, render
+
+    data = build_agenda(body, meeting, today, lang, public=public)
+    if fmt == "json":
+        import json
+
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = render(body.root, f"agenda.{fmt if fmt != 'text' else 'txt'}.j2", lang, a=data)
+    if public:
+        View(body, lang, public=True).assert_clean(text, msg(
+            "the public agenda of {id}", "de openbare agenda van {id}", id=meeting.id))
+        return text
+    return mark_confidential(text, fmt, lang)

@@ -3,31 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from zoneinfo import ZoneInfo
 
 from . import model as m
 from .labels import labels
+from .problems import msg
 
 TIMEZONE = "Europe/Amsterdam"
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "body"
+def _body_key(name: str) -> str:
+    """A stable, unreadable key of the body for event UIDs: a UID travels with every copy of
+    an event, so it must not spell out what the meeting is about."""
+    import hashlib
+
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
 
 
-def calendar(body: m.Body, lang: str, stamp: dt.date) -> bytes:
-    """One event per meeting; the UID is stable, so a re-import updates instead of doubling."""
+def calendar(body: m.Body, lang: str, stamp: dt.date, *, public: bool) -> bytes:
+    """One event per meeting; the UID is stable, so a re-import updates instead of doubling.
+
+    Summaries and the calendar's name are the body's neutral name: calendar entries show on
+    lock screens and in shared family calendars. A public calendar has no meeting link (unless
+    the body publishes it) and no internal place."""
     from icalendar import Calendar, Event
 
+    from .visibility import View, neutral_name
+
     cfg = body.config
+    view = View(body, lang, public=public)
+    title = neutral_name(cfg)
     zone = ZoneInfo(TIMEZONE)
     t = labels(lang)
     cal = Calendar()
     cal.add("prodid", "-//kwartaal//kwartaal//NL")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", cfg.name)
+    cal.add("x-wr-calname", title)
     cal.add("x-wr-timezone", TIMEZONE)
     for meeting in body.meetings:
         start_text = meeting.time or cfg.cadence.time
@@ -35,14 +47,14 @@ def calendar(body: m.Body, lang: str, stamp: dt.date) -> bytes:
         start = dt.datetime.combine(meeting.date, dt.time(hours, minutes), tzinfo=zone)
         length = meeting.length or cfg.cadence.length
         fmt = meeting.format or cfg.cadence.format
-        place = meeting.place or cfg.cadence.place
-        link = meeting.link or cfg.cadence.link
+        place = view.place(meeting)
+        link = view.link(meeting)
         event = Event()
-        event.add("uid", f"{meeting.id}@{_slug(cfg.name)}.kwartaal")
+        event.add("uid", f"{meeting.id}@{_body_key(cfg.name)}.kwartaal")
         event.add("dtstamp", dt.datetime.combine(stamp, dt.time(0, 0), tzinfo=dt.UTC))
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=length))
-        event.add("summary", cfg.name)
+        event.add("summary", title)
         if fmt == "online":
             event.add("location", link or t["online"])
         elif place:
@@ -55,4 +67,7 @@ def calendar(body: m.Body, lang: str, stamp: dt.date) -> bytes:
         event.add("status", "CONFIRMED")
         cal.add_component(event)
     cal.add_missing_timezones()
-    return bytes(cal.to_ical())
+    data = bytes(cal.to_ical())
+    if public:
+        view.assert_clean(data, msg("the public calendar", "de openbare kalender"))
+    return data

@@ -112,17 +112,27 @@ class State:
 
 def writes(func: Callable[..., Any]) -> Callable[..., Any]:
     """For commands that change files: hold the body's lock from reading to committing, so
-    that two commands at the same moment both get their change in, one after the other."""
+    that two commands at the same moment both get their change in, one after the other; and
+    pass every write of a body file through the privacy check (--allow-private to override)."""
     import functools
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, allow_private: bool = False, **kwargs: Any) -> Any:
         from .lock import body_lock
+        from .privacy import write_check
+        from .store import checked_writes
 
-        with body_lock(_state().root()):
+        state = _state()
+        with body_lock(state.root()), checked_writes(write_check(
+                lambda: state._body if state._body is not None else state.body(),
+                allow_private=allow_private)):
             return func(*args, **kwargs)
 
-    return wrapper
+    return click.option(
+        "--allow-private", is_flag=True,
+        help="Write a text even though the privacy check finds contact details, a bank "
+             "account, a citizen service number or a hidden name in it (the line is marked "
+             "so).")(wrapper)
 
 
 def _state() -> State:

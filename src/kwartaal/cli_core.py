@@ -15,44 +15,122 @@ from .problems import msg
 
 @click.command()
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option("--staged", is_flag=True,
+              help="Check the files as staged for the next commit (git's index), not as they "
+                   "are in the folder; what the pre-commit hook runs.")
+@click.option("--new", "new_only", is_flag=True,
+              help="Only problems that the last commit does not have already fail; the others "
+                   "are still listed. The pre-commit hook judges a commit by what it brings in.")
+@click.option("--all-bodies", is_flag=True,
+              help="Every body (kwartaal.toml) in this repository; with --staged, every body "
+                   "with staged changes.")
 @click.option("--json", "as_json", is_flag=True, help="Print {errors, warnings} as JSON.")
 @common
-def check(strict: bool, as_json: bool) -> None:
+def check(strict: bool, staged: bool, new_only: bool, all_bodies: bool, as_json: bool) -> None:
     """Validate the whole body: syntax, keys, types, dates, references, amounts, privacy.
 
     Prints one line per problem (path:line: error|warning: message) and a count.
     Exit 0 without errors (warnings fail only with --strict), 1 with errors.
 
     \b
-    Example:
+    Examples:
       kwartaal --repo meetings check --strict
+      kwartaal check --strict --staged --new --all-bodies     # the pre-commit hook
     """
+    from collections import Counter
+
     from .loader import load, shown_path
     from .validate import validate
 
     state = _state()
-    loaded = load(state.root())
-    state._body = loaded.body
-    lang = state.lang()
-    problems = validate(loaded, state.today())
-    errors = [p for p in problems if p.severity == "error"]
-    warnings = [p for p in problems if p.severity == "warning"]
-    if as_json:
-        from .output import emit_json
+    today = state.today()
+    if all_bodies:
+        start = Path(state.repo) if state.repo is not None else Path.cwd()
+        if staged:
+            from .hooks import staged_bodies
 
-        def entry(p: Any) -> dict[str, Any]:
-            return {"path": shown_path(p.path), "line": p.line, "message": p.text(lang)}
+            roots = staged_bodies(start)
+        else:
+            from .history import find_bodies
 
-        emit_json({"errors": [entry(p) for p in errors], "warnings": [entry(p) for p in warnings]})
+            roots = find_bodies(start)
     else:
+        roots = [state.root()]
+
+    def checked(folder: Path, shown_as: Path) -> tuple[Any, list[Any]]:
+        """Load and validate folder, naming its files as below shown_as; keys compare a
+        problem across versions of the body (lines move, so they are left out)."""
+        import dataclasses
+
+        loaded = load(folder)
+        result = []
+        for p in validate(loaded, today):
+            rel = p.path.relative_to(folder) if p.path.is_relative_to(folder) else p.path
+            result.append((dataclasses.replace(p, path=shown_as / rel),
+                           (p.severity, rel.as_posix(), p.text("en"))))
+        return loaded.body, result
+
+    failing: list[Any] = []
+    errors: list[Any] = []
+    warnings: list[Any] = []
+    for root in roots:
+        if staged:
+            from .hooks import staged_copy
+
+            # The index's version, in a temporary folder; problems name the real files, which
+            # is where the user fixes them.
+            with staged_copy(root) as copy:
+                body, found = checked(copy, root)
+        else:
+            body, found = checked(root, root)
+        before: Counter[tuple[str, str, str]] = Counter()
+        # The last commit's version is only checked when something could fail.
+        if new_only and any(p.severity == "error" or strict for p, _ in found):
+            from .hooks import committed_copy
+
+            with committed_copy(root) as head:
+                if head is not None:
+                    before.update(key for _, key in checked(head, root)[1])
+        problems = [problem for problem, _ in found]
+        old = 0
+        for problem, key in found:
+            if before[key] > 0:  # the last commit has it already: shown, does not fail
+                before[key] -= 1
+                old += 1
+            elif problem.severity == "error" or strict:
+                failing.append(problem)
+        state._body = body
+        lang = state.lang()
+        body_errors = [p for p in problems if p.severity == "error"]
+        body_warnings = [p for p in problems if p.severity == "warning"]
+        errors += body_errors
+        warnings += body_warnings
+        if as_json:
+            continue
         for p in problems:
             where = shown_path(p.path) + (f":{p.line}" if p.line else "")
             word = {"error": "fout", "warning": "waarschuwing"}[p.severity] if lang == "nl" \
                 else p.severity
             click.echo(f"{where}: {word}: {p.text(lang)}")
-        state.say("{e} error(s), {w} warning(s)", "{e} fout(en), {w} waarschuwing(en)",
-                  e=len(errors), w=len(warnings))
-    if errors or (strict and warnings):
+        label = ""
+        if all_bodies:  # with several bodies, each count says whose it is
+            shown = shown_path(root)
+            label = f"{root.name if shown == '.' else shown}: "
+        state.say("{label}{e} error(s), {w} warning(s){old_en}",
+                  "{label}{e} fout(en), {w} waarschuwing(en){old_nl}",
+                  label=label, e=len(body_errors), w=len(body_warnings),
+                  old_en=f", {old} of them already in the last commit" if old else "",
+                  old_nl=f", waarvan {old} al in de laatste commit" if old else "")
+    if as_json:
+        from .output import emit_json
+
+        lang = state.lang()
+
+        def entry(p: Any) -> dict[str, Any]:
+            return {"path": shown_path(p.path), "line": p.line, "message": p.text(lang)}
+
+        emit_json({"errors": [entry(p) for p in errors], "warnings": [entry(p) for p in warnings]})
+    if failing:
         sys.exit(1)
 
 

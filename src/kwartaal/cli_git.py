@@ -16,13 +16,18 @@ from .cli import _state, common, writes
 @writes
 def setup_git_cmd(no_commit: bool) -> None:
     """Register kwartaal's merge driver in this clone, so that additions made in two clones
-    merge by themselves. Run once per clone; 'kwartaal init' and 'sync' do it too.
+    merge by themselves, and install the pre-commit hook that checks every commit first
+    (privacy included). Run once per clone; 'kwartaal init' does it too, 'sync' the driver.
+
+    An existing pre-commit hook that kwartaal did not write is left as it is; the command
+    says which line to add to it.
 
     \b
     Example:
       kwartaal setup-git
     """
     from .gitops import commit
+    from .hooks import install_hook
     from .sync import configure_driver, write_attributes
 
     state = _state()
@@ -38,6 +43,19 @@ def setup_git_cmd(no_commit: bool) -> None:
         state.committed(result, "setup-git")
     else:
         state.say("merge driver registered", "merge-driver ingesteld")
+    # After the commit above: that one needs no check, and an old planned meeting in the body
+    # must not keep a fresh clone from being set up.
+    hook = install_hook(root, state.lang())
+    notice = hook.notice()
+    if hook.status == "failed" and notice is not None:
+        from .problems import KwartaalError
+
+        raise KwartaalError(notice)  # the merge driver is set up; the check is not
+    if notice is not None:
+        click.echo(notice.render(state.lang()))
+    elif hook.status in ("unchanged", "foreign-calls-kwartaal"):
+        state.say("pre-commit hook in place: {path}", "pre-commit-hook aanwezig: {path}",
+                  path=hook.path)
 
 
 @click.command("merge-driver", hidden=True)

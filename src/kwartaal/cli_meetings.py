@@ -158,33 +158,29 @@ def agenda_cmd(meeting_id: str | None, public: bool, fmt: str, output: Path | No
       kwartaal agenda
       kwartaal agenda 2026-03-12 --public --format html --output agenda.html
     """
-    from .agenda import build_agenda
+    from .agenda import render_agenda
 
     state = _state()
     body = state.body()
     today = state.today()
     meeting = pick_meeting(body, meeting_id, today, held=False)
-    lang = state.lang()
-    data = build_agenda(body, meeting, today, lang, public=bool(public))
-    if fmt == "json":
-        import json
-
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    else:
-        from .render import render
-
-        text = render(body.root, f"agenda.{fmt if fmt != 'text' else 'txt'}.j2", lang, a=data)
+    text = render_agenda(body, meeting, today, state.lang(), public=bool(public), fmt=fmt)
     _write_or_print(text, output)
     if output is not None:
         state.say("wrote {path}", "{path} geschreven", path=output)
 
 
 @click.command("calendar")
+@click.option("--public/--internal", "public", default=False,
+              help="Public: no meeting link unless the body publishes it, no internal place. "
+                   "Internal (default): for the participants.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the .ics file here instead of to standard output.")
 @common
-def calendar_cmd(output: Path | None) -> None:
+def calendar_cmd(public: bool, output: Path | None) -> None:
     """Every meeting as a calendar event (.ics) to import or subscribe to.
+
+    Events carry the body's neutral name, so that a lock screen does not out anyone.
 
     \b
     Example:
@@ -194,7 +190,7 @@ def calendar_cmd(output: Path | None) -> None:
 
     state = _state()
     body = state.body()
-    data = calendar(body, state.lang(), state.today())
+    data = calendar(body, state.lang(), state.today(), public=public)
     _write_or_print(data, output)
     if output is not None:
         state.say("wrote {path}", "{path} geschreven", path=output)

@@ -128,8 +128,12 @@ def minutes_group() -> None:
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md",
               show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--with-compensation", is_flag=True,
+              help="Internal only: include who was paid what (left out by default, since the "
+                   "minutes go to every participant).")
 @common
-def minutes_show(meeting_id: str | None, public: bool, fmt: str, output: Path | None) -> None:
+def minutes_show(meeting_id: str | None, public: bool, fmt: str, output: Path | None,
+                 with_compensation: bool) -> None:
     """Render the minutes of a meeting (default: the last held one).
 
     \b
@@ -141,7 +145,11 @@ def minutes_show(meeting_id: str | None, public: bool, fmt: str, output: Path | 
     state = _state()
     body = state.body()
     meeting = pick_meeting(body, meeting_id, state.today(), held=True)
-    text = render_minutes(body, meeting, state.lang(), public=public, fmt=fmt)
+    if public and with_compensation:
+        raise KwartaalError(msg("--with-compensation is for internal minutes only",
+                                "--with-compensation kan alleen bij het interne verslag"))
+    text = render_minutes(body, meeting, state.lang(), public=public, fmt=fmt,
+                          with_compensation=with_compensation)
     _write_or_print(text, output)
     if output is not None:
         state.say("wrote {path}", "{path} geschreven", path=output)
@@ -152,10 +160,13 @@ def minutes_show(meeting_id: str | None, public: bool, fmt: str, output: Path | 
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the draft (default: minutes/<meeting>.md in the body).")
 @click.option("--force", is_flag=True, help="Also when the minutes were approved already.")
+@click.option("--with-compensation", is_flag=True,
+              help="Include who was paid what (left out by default: the draft goes to every "
+                   "participant).")
 @_commit_options
 @writes
-def minutes_review(meeting_id: str, output: Path | None, force: bool, no_commit: bool,
-                   author: str | None) -> None:
+def minutes_review(meeting_id: str, output: Path | None, force: bool, with_compensation: bool,
+                   no_commit: bool, author: str | None) -> None:
     """Mark the minutes as a draft for correction and write the internal version.
 
     \b
@@ -178,7 +189,8 @@ def minutes_review(meeting_id: str, output: Path | None, force: bool, no_commit:
     meeting = fresh.meeting(meeting_id)
     target = output or body.root / "minutes" / f"{meeting_id}.md"
     target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(target, render_minutes(fresh, meeting, state.lang(), public=False, fmt="md"))
+    atomic_write(target, render_minutes(fresh, meeting, state.lang(), public=False, fmt="md",
+                                        with_compensation=with_compensation))
     state.say("draft minutes for review: {path}", "conceptverslag ter correctie: {path}",
               path=target)
     inside = target.resolve().is_relative_to(body.root.resolve())

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .problems import KwartaalError, msg
+from .problems import KwartaalError, Msg, msg
 
 
 @dataclass(slots=True)
@@ -68,20 +69,93 @@ def commit(folder: Path, paths: Sequence[Path], message: str, *, no_commit: bool
         repo.git.add("--", *rels)
         if not repo.git.status("--porcelain", "--", *rels).strip():
             return CommitResult(False, None, "nothing-changed")
-        args = ["-q", "-m", message]
-        if author:
-            args.append(f"--author={author}")
-        repo.git.commit(*args, "--only", "--", *rels)
     except git.GitCommandError as exc:
-        detail = (exc.stderr or str(exc)).strip().removeprefix("stderr:").strip(" '")
         raise KwartaalError(msg(
-            "the files were changed but git could not commit them: {detail}\n"
-            "the change is in your working tree; commit it yourself once git is set up "
-            "(e.g. git config user.name / user.email)",
-            "de bestanden zijn gewijzigd maar git kon ze niet vastleggen: {detail}\n"
-            "de wijziging staat in je werkmap; leg die zelf vast zodra git is ingesteld "
-            "(bijv. git config user.name / user.email)", detail=detail)) from exc
+            "the files were changed but git could not stage them: {detail}",
+            "de bestanden zijn gewijzigd maar git kon ze niet stagen: {detail}",
+            detail=_output(exc))) from exc
+    args = ["-q", "-m", message]
+    if author:
+        args.append(f"--author={author}")
+    try:
+        repo.git.commit(*args, "--only", "--", *rels, env=_hook_env())
+    except git.GitCommandError as exc:
+        raise KwartaalError(_commit_failure(repo, exc)) from exc
     return CommitResult(True, repo.head.commit.hexsha, "committed")
+
+
+def _output(exc: Any) -> str:
+    """What git (and any hook it ran, whose output git sends to stderr) printed."""
+    parts = []
+    for raw, label in ((exc.stderr, "stderr"), (exc.stdout, "stdout")):
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw or "")
+        # GitPython wraps it as "\n  stderr: '...'"
+        text = text.strip()
+        if text.startswith(f"{label}: '") and text.endswith("'"):
+            text = text[len(label) + 3:-1]
+        if text.strip():
+            parts.append(text.strip("\n"))
+    return "\n".join(parts) or str(exc)
+
+
+# What git says when it does not know who is committing (with LC_ALL=C, as GitPython runs it).
+_NO_IDENTITY = ("Please tell me who you are", "identity unknown",
+                "unable to auto-detect email address", "empty ident name", "no email was given")
+
+
+def _commit_failure(repo: Any, exc: Any) -> Msg:
+    """Why `git commit` failed, in words that point at the real cause."""
+    from .hooks import SAYS, hook_path, is_ours
+
+    detail = _output(exc)
+    if any(phrase in detail for phrase in _NO_IDENTITY):
+        return msg(
+            "git does not know who is committing (no user.name / user.email), so nothing was "
+            "committed. Set them once with git config --global user.name \"Your Name\" and "
+            "git config --global user.email you@example.org, then try again",
+            "git weet niet wie er vastlegt (geen user.name / user.email), dus er is niets "
+            "vastgelegd. Stel ze één keer in met git config --global user.name \"Je Naam\" en "
+            "git config --global user.email jij@example.org, en probeer het opnieuw")
+    try:
+        hook = hook_path(Path(repo.working_tree_dir))
+    except KwartaalError:
+        hook = None  # git's own message below is still the right one to show
+    # Git prints nothing of its own when the pre-commit hook fails and exits 1; the hook ran
+    # before git looked at anything else.
+    hook_ran = hook is not None and os.access(hook, os.X_OK) and exc.status == 1
+    if SAYS in detail or (hook_ran and is_ours(hook)):
+        return msg(
+            "kwartaal's pre-commit check refused the commit, so nothing was committed:\n"
+            "{detail}\nFix what it reports and try again",
+            "de pre-commit-controle van kwartaal weigerde de commit, dus er is niets "
+            "vastgelegd:\n{detail}\nHerstel wat die meldt en probeer het opnieuw",
+            detail=detail)
+    if hook_ran:
+        return msg(
+            "the repository's pre-commit hook ({hook}) refused the commit, so nothing was "
+            "committed:\n{detail}",
+            "de pre-commit-hook van de repository ({hook}) weigerde de commit, dus er is niets "
+            "vastgelegd:\n{detail}", hook=hook, detail=detail)
+    return msg("git could not commit the change: {detail}",
+               "git kon de wijziging niet vastleggen: {detail}", detail=detail)
+
+
+def _hook_env() -> dict[str, str]:
+    """For the check the pre-commit hook runs: that kwartaal itself commits (its warnings do
+    not refuse, see hooks.OWN_COMMIT), and the date and language this command was given, so
+    that a change made with --today is checked against that same day."""
+    import click
+
+    from .hooks import OWN_COMMIT
+
+    env = {OWN_COMMIT: "1"}
+    ctx = click.get_current_context(silent=True)
+    state = ctx.find_root().obj if ctx is not None else None
+    for attr, name in (("today_text", "KWARTAAL_TODAY"), ("lang_option", "KWARTAAL_LANG")):
+        value = getattr(state, attr, None)
+        if isinstance(value, str) and value:
+            env[name] = value
+    return env
 
 
 @dataclass(slots=True)

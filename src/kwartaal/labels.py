@@ -105,6 +105,10 @@ LABELS: dict[str, dict[str, str]] = {
         "site_superseded": "vervangen",
         "owners": "Eigenaren",
         "nothing_recorded": "Niets vastgelegd.",
+        "confidential": "Vertrouwelijk — alleen voor deelnemers",
+        "place_withheld": "locatie bekend bij de deelnemers",
+        "participant": "deelnemer",
+        "compensation_left_out": "Vergoedingen staan niet in deze versie.",
     },
     "en": {
         "agenda": "Agenda",
@@ -209,6 +213,10 @@ LABELS: dict[str, dict[str, str]] = {
         "site_superseded": "replaced",
         "owners": "Owners",
         "nothing_recorded": "Nothing recorded.",
+        "confidential": "Confidential — participants only",
+        "place_withheld": "location known to participants",
+        "participant": "participant",
+        "compensation_left_out": "Compensation is not included in this version.",
     },
 }
 

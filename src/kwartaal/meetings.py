@@ -96,7 +96,7 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{meeting_id}.toml"
     store.parse(text, path)
-    store.atomic_write(path, text)
+    store.write_body_file(path, text)
     return path, meeting_id
 
 

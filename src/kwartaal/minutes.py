@@ -1,21 +1,21 @@
 """The minutes of a meeting as data, internal or public.
 
-The public version is built here without closed content, hidden names or compensation, so that
-no template — shipped or a body's own — is ever handed what it must not show.
+The public version is built from a public view (see `visibility`): without closed content, hidden
+names or compensation, so that no template — shipped or a body's own — is ever handed what it
+must not show.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any
 
 from . import model as m
-from .agenda import _long, _next_after, display_name
+from .agenda import _long, _next_after
 from .compensation import cents
 from .labels import labels
-from .reports import public_name
+from .visibility import View, meeting_of, role_label
 
 NUMBER_WORDS = {
     "nl": ["nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien",
@@ -34,40 +34,18 @@ def anchor(decision_id: str) -> str:
     return "besluit-" + decision_id.replace("/", "-")
 
 
-def hidden_names(body: m.Body, lang: str = "nl") -> dict[str, str]:
-    """Names of role-only people, each with the role that may be shown instead."""
-    return {p.name: public_name(p, p.id, lang) for p in body.people.values()
-            if p.visibility == "role-only" and p.name}
+def attendance(v: View, meeting: m.Meeting) -> dict[str, Any]:
+    """Who was there. A public view lists only people who may be named and counts the others
+    by role ('twee leden van de klankbordgroep')."""
+    body, lang = v.body, v.lang
 
-
-def redact(text: str, names: dict[str, str]) -> str:
-    """Replace whole-word hidden names in free text by the role; public output only."""
-    for name, role in sorted(names.items(), key=lambda kv: -len(kv[0])):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", role, text)
-    return text
-
-
-def _closed_refs(meeting: m.Meeting) -> set[str]:
-    refs: set[str] = set()
-    for item in meeting.items:
-        if item.closed:
-            refs.update((item.local_id, item.id))
-    return refs
-
-
-def is_hidden(record: Any, closed_refs: set[str]) -> bool:
-    """Closed itself, or hanging under a closed item."""
-    return bool(record.closed or (getattr(record, "item", "") in closed_refs))
-
-
-def attendance(body: m.Body, meeting: m.Meeting, lang: str, public: bool) -> dict[str, Any]:
     def names(ids: list[str]) -> list[str]:
         shown = []
         for pid in ids:
-            person = body.people.get(pid)
-            if public and (person is None or person.visibility == "role-only"):
+            if not v.listed_by_name(pid):
                 continue
-            label = display_name(body, pid, public, lang)
+            person = body.people.get(pid)
+            label = v.person(pid)
             if person is not None and person.organisation and person.visibility == "named":
                 label += f" ({person.organisation})"
             if pid in meeting.online:
@@ -76,19 +54,16 @@ def attendance(body: m.Body, meeting: m.Meeting, lang: str, public: bool) -> dic
         return shown
 
     def counted(ids: list[str]) -> list[str]:
-        if not public:
-            return []
         groups: dict[tuple[str, str], int] = {}
         for pid in ids:
+            if v.listed_by_name(pid):
+                continue
             person = body.people.get(pid)
-            if person is None or person.visibility == "role-only":
-                role = person.role_in(lang) if person else ""
-                plural = person.role_plural_in(lang) if person else role
-                groups[(role, plural)] = groups.get((role, plural), 0) + 1
-        out = []
-        for (role, plural), count in groups.items():
-            out.append(f"{count_words(count, lang)} {plural if count > 1 else role}".strip())
-        return out
+            role = role_label(person, lang)
+            plural = person.role_plural_in(lang) if person else role
+            groups[(role, plural or role)] = groups.get((role, plural or role), 0) + 1
+        return [f"{count_words(count, lang)} {plural if count > 1 else role}".strip()
+                for (role, plural), count in groups.items()]
 
     core = {p.id for p in body.people.values() if p.core}
     members = [pid for pid in meeting.present if pid in core]
@@ -101,39 +76,42 @@ def attendance(body: m.Body, meeting: m.Meeting, lang: str, public: bool) -> dic
     }
 
 
-def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool) -> dict[str, Any]:
+def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
+                  with_compensation: bool = False) -> dict[str, Any]:
+    """The minutes as data. Compensation is included only in an internal view that asks for
+    it: the minutes go to every participant, police included."""
     t = labels(lang)
     cfg = body.config
-    closed_refs = _closed_refs(meeting)
-    secret = hidden_names(body, lang) if public else {}
+    v = View(body, lang, public=public)
 
-    def text(value: str) -> str:
-        return redact(value, secret) if public else value
+    def where(record: Any, kind: str) -> str:
+        return f"{record.src.path.name} [[{kind}]] {record.local_id}"
 
+    decisions_by_id = {d.id: d for mt in body.meetings for d in mt.decisions}
     superseded_by: dict[str, str] = {}
-    for mt in body.meetings:
-        refs = _closed_refs(mt) if public and mt.decisions else set()
-        for d in mt.decisions:
-            if d.supersedes and not (public and is_hidden(d, refs)):
-                target = d.supersedes if "/" in d.supersedes else f"{mt.id}/{d.supersedes}"
-                superseded_by[target] = d.id
+    for d in decisions_by_id.values():
+        if d.supersedes and not v.hides(d):
+            superseded_by[_full(meeting_of(d.id), d.supersedes)] = d.id
 
     def decision_view(d: m.Decision) -> dict[str, Any]:
-        return {"id": d.id, "anchor": anchor(d.id), "text": text(d.text),
-                "closed": is_hidden(d, closed_refs), "supersedes": d.supersedes,
-                "supersedes_anchor": anchor(d.supersedes) if d.supersedes else "",
+        target = _full(meeting.id, d.supersedes) if d.supersedes else ""
+        if target and v.hides(decisions_by_id.get(target)):
+            target = ""  # a closed decision is not even referred to in public
+        return {"id": d.id, "anchor": anchor(d.id), "text": v.text(d.text, where(d, "decision")),
+                "closed": v.is_closed(d), "supersedes": d.supersedes if target else "",
+                "supersedes_anchor": anchor(target) if target else "",
                 "superseded_by": superseded_by.get(d.id, "")}
 
     def action_view(a: m.Action) -> dict[str, Any]:
-        return {"id": a.id, "title": text(a.title),
-                "owners": [display_name(body, pid, public, lang) for pid in a.owners],
+        return {"id": a.id, "title": v.text(a.title, where(a, "action")),
+                "owners": [v.person(pid) for pid in a.owners],
                 "due": a.due.isoformat() if a.due else None,
                 "due_long": _long(a.due, lang) if a.due else "",
                 "status": a.status, "status_label": t.get(a.status, a.status),
-                "closed": _hidden_anywhere(body, a)}
+                "closed": v.is_closed(a)}
 
     def visible(records: list[Any]) -> list[Any]:
-        return [r for r in records if not (public and is_hidden(r, closed_refs))]
+        return [r for r in records if not v.hides(r)]
 
     notes = visible(meeting.notes)
     decisions = visible(meeting.decisions)
@@ -145,29 +123,29 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool) -> 
         return {
             "key": key, "kind": kind, "title": title, "closed": extra.pop("closed", False),
             "proposer": extra.pop("proposer", ""),
-            "notes": [{"id": n.id, "text": text(n.text), "closed": is_hidden(n, closed_refs)}
-                      for n in notes if n.item in refs],
+            "notes": [{"id": n.id, "text": v.text(n.text, where(n, "note")),
+                       "closed": v.is_closed(n)} for n in notes if n.item in refs],
             "decisions": [decision_view(d) for d in decisions if d.item in refs],
             "actions": [action_view(a) for a in actions if a.item in refs],
             "children": [], **extra}
 
     def proposal(item: m.Item) -> dict[str, Any]:
-        return section(item.id, {item.local_id, item.id}, text(item.title), "proposal",
-                       closed=item.closed,
-                       proposer=display_name(body, item.by, public, lang) if item.by else "")
+        return section(item.id, {item.local_id, item.id}, v.text(item.title, where(item, "item")),
+                       "proposal", closed=v.is_closed(item),
+                       proposer=v.person(item.by) if item.by else "")
 
     items: list[dict[str, Any]] = []
     items.append(section("opening", {"opening"}, t["opening"], "fixed"))
     items.append(section("previous-minutes", {"previous-minutes"}, t["previous_minutes"],
                          "fixed"))
-    shown_items = [i for i in meeting.items if not (public and i.closed)]
+    shown_items = visible(meeting.items)
     for standing in cfg.standing:
         entry = section(standing.key, {standing.key},
-                        m.text_in(standing.title, lang, cfg.language), "standing")
+                        v.text(m.text_in(standing.title, lang, cfg.language)), "standing")
         entry["children"] = [proposal(i) for i in shown_items if i.under == standing.key]
         items.append(entry)
     items += [proposal(i) for i in shown_items if not i.under]
-    if public and any(i.closed for i in meeting.items):
+    if public and any(v.is_closed(i) for i in meeting.items):
         items.append({"key": "closed", "kind": "fixed", "title": t["closed_session"],
                       "closed": False, "proposer": "", "notes": [], "decisions": [],
                       "actions": [], "children": []})
@@ -187,30 +165,31 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool) -> 
     data: dict[str, Any] = {
         "body": cfg.name, "meeting": meeting.id, "status": meeting.status,
         "visibility": "public" if public else "internal",
+        "confidential": "" if public else t["confidential"],
         "date": meeting.date.isoformat(), "date_long": _long(meeting.date, lang),
         "time": meeting.time or cfg.cadence.time,
-        "place": meeting.place or cfg.cadence.place,
+        "place": v.place(meeting),
         "format": meeting.format or cfg.cadence.format,
-        "chair": display_name(body, meeting.chair, public, lang) if meeting.chair else "",
-        "secretary": (display_name(body, meeting.secretary, public, lang)
-                      if meeting.secretary else ""),
-        "attendance": attendance(body, meeting, lang, public),
+        "chair": v.person(meeting.chair) if meeting.chair else "",
+        "secretary": v.person(meeting.secretary) if meeting.secretary else "",
+        "attendance": attendance(v, meeting),
         "items": items,
-        "action_review": [action_view(a) for a in open_at(body, meeting)
-                          if not (public and _hidden_anywhere(body, a))],
+        "action_review": [action_view(a) for a in open_at(body, meeting) if not v.hides(a)],
         "decisions": [decision_view(d) for d in decisions],
         "next_meeting": next_date.isoformat() if next_date else None,
         "next_meeting_long": _long(next_date, lang) if next_date else "",
         "approved": meeting.minutes_approved.isoformat() if meeting.minutes_approved else None,
     }
     if not public:
-        data["compensation"] = compensation_log(body, meeting, lang)
+        if with_compensation:
+            data["compensation"] = compensation_log(body, meeting, lang)
+        elif meeting.compensation:
+            data["compensation_left_out"] = t["compensation_left_out"]
     return data
 
 
-def _hidden_anywhere(body: m.Body, action: m.Action) -> bool:
-    origin = body.meeting(action.meeting)
-    return is_hidden(action, _closed_refs(origin) if origin else set())
+def _full(meeting_id: str, ref: str) -> str:
+    return ref if "/" in ref else f"{meeting_id}/{ref}"
 
 
 def open_at(body: m.Body, meeting: m.Meeting) -> list[m.Action]:
@@ -229,6 +208,7 @@ def open_at(body: m.Body, meeting: m.Meeting) -> list[m.Action]:
 
 def compensation_log(body: m.Body, meeting: m.Meeting, lang: str) -> dict[str, Any]:
     t = labels(lang)
+    v = View(body, lang, public=False)
     lines = []
     total = paid = Decimal(0)
     for line in meeting.compensation:
@@ -236,7 +216,7 @@ def compensation_log(body: m.Body, meeting: m.Meeting, lang: str) -> dict[str, A
         if line.paid:
             paid += line.amount
         lines.append({"id": line.id, "person": line.person,
-                      "name": display_name(body, line.person, False),
+                      "name": v.person(line.person),
                       "kind": line.kind, "kind_label": t.get(f"kind_{line.kind}", line.kind),
                       "hours": str(line.hours) if line.hours is not None else "",
                       "amount": cents(line.amount), "method": line.method,
@@ -255,33 +235,3 @@ def to_json(data: dict[str, Any]) -> str:
         raise TypeError(type(value).__name__)
 
     return json.dumps(data, ensure_ascii=False, indent=2, default=default) + "\n"
-
-
-def forbidden_in_public(body: m.Body, lang: str) -> list[str]:
-    """Strings that must never appear in any public rendering of this body."""
-    from .render import money
-
-    found: set[str] = set()
-    for person in body.people.values():
-        if person.visibility == "role-only" and person.name:
-            found.add(person.name)
-    for meeting in body.meetings:
-        refs = _closed_refs(meeting)
-        for item in meeting.items:
-            if item.closed:
-                found.update(s for s in (item.title, item.note) if s)
-        for record in (*meeting.notes, *meeting.decisions):
-            if is_hidden(record, refs):
-                found.add(record.text)
-        for action in meeting.actions:
-            if is_hidden(action, refs):
-                found.add(action.title)
-        for line in meeting.compensation:
-            found.add(money(line.amount, lang))
-    t = labels(lang)
-    found.add(t["compensation_heading"])  # the internal section; never in public output
-    return sorted(s for s in found if s.strip())
-
-
-def leaks(rendered: str, forbidden: list[str]) -> list[str]:
-    return [s for s in forbidden if s in rendered]

@@ -20,7 +20,8 @@ class Msg:
 
     def render(self, lang: str = "en") -> str:
         template = self.nl if lang == "nl" else self.en
-        return template.format(**self.params)
+        params = {k: v.render(lang) if isinstance(v, Msg) else v for k, v in self.params.items()}
+        return template.format(**params)
 
 
 def msg(en: str, nl: str, /, **params: object) -> Msg:

@@ -14,25 +14,22 @@ from . import model as m
 from . import store
 from .actions import require_meeting
 from .compensation import cents, counts_toward_limits, limit_status
-from .minutes import build_minutes, forbidden_in_public, leaks, to_json
+from .minutes import build_minutes, to_json
 from .problems import KwartaalError, msg
-from .render import render
+from .render import mark_confidential, render
+from .visibility import View
 
 
 def render_minutes(body: m.Body, meeting: m.Meeting, lang: str, *, public: bool,
-                   fmt: str) -> str:
-    data = build_minutes(body, meeting, lang, public)
+                   fmt: str, with_compensation: bool = False) -> str:
+    data = build_minutes(body, meeting, lang, public, with_compensation=with_compensation)
     text = to_json(data) if fmt == "json" else render(body.root, f"minutes.{fmt}.j2", lang,
                                                       m=data)
     if public:
-        found = leaks(text, forbidden_in_public(body, lang))
-        if found:
-            raise KwartaalError(msg(
-                "the public minutes would contain what they must hide ({what}); nothing was "
-                "written. Check the body's own templates and the texts of open items",
-                "het openbare verslag zou bevatten wat verborgen moet blijven ({what}); er is "
-                "niets geschreven. Controleer de eigen sjablonen en de teksten van openbare "
-                "punten", what=", ".join(repr(s[:40]) for s in found[:3])))
+        View(body, lang, public=True).assert_clean(text, msg(
+            "the public minutes of {id}", "het openbare verslag van {id}", id=meeting.id))
+    else:
+        text = mark_confidential(text, fmt, lang)
     return text
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from . import model as m
 from . import rules
 from .render import render
-from .reports import public_name
+from .visibility import View, neutral_name
 
 
 @dataclass(slots=True)
@@ -24,7 +24,8 @@ class Reminder:
 def reminders(body: m.Body, today: dt.date, *, within: int, owner: str | None = None,
               lang_override: str | None = None) -> list[Reminder]:
     """Build the reminders. Other people appear as public documents would show them, so a
-    message never carries anyone's hidden name."""
+    message never carries anyone's hidden name; the body is called by its neutral name, since
+    a subject line shows on a lock screen."""
     per_owner: dict[str, list[m.Action]] = {}
     for action in body.all_actions():
         if not (rules.is_overdue(action, today) or rules.is_due_within(action, today, within)):
@@ -39,15 +40,16 @@ def reminders(body: m.Body, today: dt.date, *, within: int, owner: str | None = 
         lang = lang_override or (person.lang if person and person.lang else body.config.language)
         actions.sort(key=lambda a: (a.due or dt.date.max, a.id))
 
-        def view(action: m.Action, _pid: str = pid, _lang: str = lang) -> dict[str, Any]:
-            others = [public_name(body.people.get(o), o, _lang) for o in action.owners
-                      if o != _pid]
+        others_view = View(body, lang, public=True)
+
+        def view(action: m.Action, _pid: str = pid, _v: View = others_view) -> dict[str, Any]:
+            others = [_v.person(o) for o in action.owners if o != _pid]
             return {"id": action.id, "title": action.title, "due": action.due,
                     "days_overdue": rules.days_overdue(action, today), "others": others}
 
         overdue = [view(a) for a in actions if rules.is_overdue(a, today)]
         soon = [view(a) for a in actions if not rules.is_overdue(a, today)]
-        text = render(body.root, "reminder.txt.j2", lang, body_name=body.config.name,
+        text = render(body.root, "reminder.txt.j2", lang, body_name=neutral_name(body.config),
                       recipient=person.name if person else pid, count=len(actions),
                       overdue=overdue, soon=soon, next_meeting=next_meeting)
         subject, _, message = text.partition("\n\n")
@@ -65,7 +67,7 @@ def as_email(reminder: Reminder, body: m.Body, today: dt.date) -> bytes:
     sender = secretary.email if secretary and secretary.is_named and secretary.email else \
         "secretariaat@kwartaal.invalid"
     message = EmailMessage()
-    message["From"] = formataddr((body.config.name, sender))
+    message["From"] = formataddr((neutral_name(body.config), sender))
     if reminder.to:
         person = body.people[reminder.person]
         message["To"] = formataddr((person.name, reminder.to))

@@ -98,3 +98,24 @@ def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
         raise KwartaalError(msg(
             "template {name} ({lang}) failed: {err}",
             "sjabloon {name} ({lang}) faalde: {err}", name=name, lang=lang, err=exc)) from exc
+
+
+def mark_confidential(text: str, fmt: str, lang: str) -> str:
+    """Make sure an internal document says it is internal. The shipped templates print the
+    banner where it reads best; a body's own template that leaves it out gets it on top."""
+    from .labels import labels
+
+    banner = labels(lang)["confidential"]
+    if fmt == "json" or banner in text:
+        return text
+    if fmt == "html":
+        import re
+
+        block = f'<p class="confidential"><strong>{banner}</strong></p>\n'
+        found = re.search(r"<body[^>]*>\n?", text, flags=re.IGNORECASE)
+        if found:
+            return text[:found.end()] + block + text[found.end():]
+        return block + text
+    if fmt == "md":
+        return f"**{banner}**\n\n{text}"
+    return f"{banner.upper()}\n\n{text}"

@@ -9,15 +9,6 @@ from . import model as m
 from . import rules
 
 
-def public_name(person: m.Person | None, pid: str, lang: str = "nl") -> str:
-    """How a person may be shown outside the group: name, working name, or role only."""
-    if person is None:
-        return pid
-    if person.visibility == "role-only":
-        return person.role_in(lang) or ("participant" if lang == "en" else "deelnemer")
-    return person.name
-
-
 def action_row(action: m.Action, today: dt.date) -> dict[str, Any]:
     """The JSON shape of an action in lists: exactly these keys."""
     return {

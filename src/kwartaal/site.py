@@ -14,20 +14,18 @@ from typing import Any
 
 from . import model as m
 from . import rules
-from .agenda import build_agenda, display_name
-from .minutes import _hidden_anywhere, build_minutes, forbidden_in_public, leaks
+from .agenda import build_agenda
+from .minutes import build_minutes
 from .problems import KwartaalError, msg
 from .render import render
+from .visibility import View
 
 MARKER = ".kwartaal-site"
 
 
-def public_actions(body: m.Body) -> list[m.Action]:
-    return [a for a in body.all_actions() if not _hidden_anywhere(body, a)]
-
-
 def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
                other: str | None) -> dict[str, str]:
+    view = View(body, lang, public=True)
     published = [mt for mt in body.meetings if mt.status == "published"]
     pages: dict[str, str] = {}
     common: dict[str, Any] = {"body_name": body.config.name, "today": today.isoformat(),
@@ -54,21 +52,23 @@ def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
         d["link_superseded_by"] = d["superseded_by"] in on_page
         d["link_supersedes"] = d["supersedes"] in on_page
     page("decisions.html", "decisions.html.j2", 0, decisions=decisions)
-    shown = public_actions(body)
+    shown = [a for a in body.all_actions() if not view.hides(a)]
     progress = []
     for row in rules.progress(body, shown, today):
         theme = body.config.themes.get(row.key)
-        title = m.text_in(theme.title, lang, body.config.language) if theme else row.key
+        title = view.text(m.text_in(theme.title, lang, body.config.language)) if theme \
+            else row.key
         counted = row.done + row.in_progress + row.open
         progress.append({"key": row.key, "title": title or "—", "done": row.done,
                          "in_progress": row.in_progress, "open": row.open,
                          "overdue": row.overdue, "dropped": row.dropped, "counted": counted,
                          "share": round(row.share_done * 100)})
     page("progress.html", "progress.html.j2", 0, progress=progress)
-    open_actions = [{"id": a.id, "title": a.title, "due": a.due.isoformat() if a.due else "",
-                     "owners": [display_name(body, pid, True, lang) for pid in a.owners],
-                     "theme": m.text_in(body.config.themes[a.theme].title, lang,
-                                        body.config.language)
+    open_actions = [{"id": a.id, "title": view.text(a.title, a.id),
+                     "due": a.due.isoformat() if a.due else "",
+                     "owners": [view.person(pid) for pid in a.owners],
+                     "theme": view.text(m.text_in(body.config.themes[a.theme].title, lang,
+                                                  body.config.language))
                      if a.theme in body.config.themes else "",
                      "overdue": rules.days_overdue(a, today), "status": a.status}
                     for a in sorted(shown, key=lambda a: (a.due or dt.date.max, a.id))
@@ -94,19 +94,12 @@ def build_site(body: m.Body, today: dt.date) -> dict[str, str | bytes]:
         other = None if other_lang is None else (
             "" if other_lang == body.config.language else f"{other_lang}/")
         files.update(_pages_for(body, lang, today, prefix, other))
-    files["kwartaal.ics"] = calendar(body, body.config.language, today)
+    files["kwartaal.ics"] = calendar(body, body.config.language, today, public=True)
     files["style.css"] = render(body.root, "style.css", body.config.language)
-    forbidden = sorted({s for lang in langs for s in forbidden_in_public(body, lang)})
+    view = View(body, body.config.language, public=True)
     for name, content in files.items():
-        text = content.decode("utf-8") if isinstance(content, bytes) else content
-        found = leaks(text, forbidden)
-        if found:
-            raise KwartaalError(msg(
-                "the site was not built: page {page} would contain what must stay hidden "
-                "({what}). Check the body's own templates and the texts of open items",
-                "de site is niet gebouwd: pagina {page} zou bevatten wat verborgen moet "
-                "blijven ({what}). Controleer de eigen sjablonen en de teksten van openbare "
-                "punten", page=name, what=", ".join(repr(s[:40]) for s in found[:3])))
+        view.assert_clean(content, msg("the site (page {page})", "de site (pagina {page})",
+                                       page=name))
     return files
 
 

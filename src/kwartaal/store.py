@@ -7,10 +7,12 @@ renamed over the original, so a crash leaves either the old or the new file, nev
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,19 +21,66 @@ from .problems import KwartaalError, msg
 
 BOM = "\ufeff"
 
+# The check every write of a body file passes (the privacy lint of what the write adds); set
+# for the length of a writing command with `checked_writes`. It gets the path, the old and the
+# new text, and returns the text to write, or raises to refuse the write.
+WriteCheck = Callable[[Path, str, str], str]
+_WRITE_CHECK: ContextVar[WriteCheck | None] = ContextVar("kwartaal_write_check", default=None)
+
+
+@contextmanager
+def checked_writes(check: WriteCheck) -> Iterator[None]:
+    token = _WRITE_CHECK.set(check)
+    try:
+        yield
+    finally:
+        _WRITE_CHECK.reset(token)
+
+
+def write_body_file(path: Path, new: str, old: str = "", *, bom: bool = False) -> None:
+    """Replace (or create) a file of the body, after the write check; never half-written."""
+    check = _WRITE_CHECK.get()
+    if check is not None:
+        new = check(path, old, new)
+    atomic_write(path, (BOM if bom else "") + new)
+
+
+@functools.cache
+def process_umask() -> int:
+    """The process umask, read once: there is no call that only reads it."""
+    # /proc reads it without changing it; elsewhere set-and-restore briefly changes it for
+    # every thread, so the value set in between is 0o077: a file another thread creates in that
+    # instant comes out too private rather than world-writable.
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
 
 def atomic_write(path: Path, text: str) -> None:
     """Replace path with text; keeps the file's permissions; never leaves a partial file."""
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True,
+                       executable: bool = False) -> None:
     """Write to a temporary file in the same folder, fsync, rename over the original.
-    durable=False skips the fsync, for files that may be lost (a cache)."""
+    durable=False skips the fsync, for files that may be lost (a cache); executable=True adds
+    the execute bits the umask allows (a git hook)."""
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
-        mode = None
+        # mkstemp makes the temporary file 0600; a new file gets what open() would give it,
+        # else a site is unreadable to the web server and a shared folder to the group.
+        mode = 0o666 & ~process_umask()
+    if executable:
+        mode |= 0o111 & ~process_umask()
     _clear_stale_temporaries(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
                                     dir=path.parent)
@@ -41,8 +90,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp_name, mode)
+        os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
     except BaseException:
         with suppress(FileNotFoundError):
@@ -97,7 +145,7 @@ def edit(path: Path) -> Iterator[Any]:
     yield doc
     new = tomlkit.dumps(doc)
     if new != text:
-        atomic_write(path, (BOM if bom else "") + new)
+        write_body_file(path, new, text, bom=bom)
 
 
 def roundtrip(text: str) -> str:
@@ -171,6 +219,7 @@ def append_tables(path: Path, header: str, rows: list[Mapping[str, Any]], *,
         text, bom = read_text(path)
     else:
         text, bom = "", False
+    before = text
     if text and not text.endswith("\n"):
         text += "\n"
     for values in rows:
@@ -179,4 +228,4 @@ def append_tables(path: Path, header: str, rows: list[Mapping[str, Any]], *,
         text += render_table(header, values, array=array)
     new = text
     parse(new, path)  # never write what cannot be read back
-    atomic_write(path, (BOM if bom else "") + new)
+    write_body_file(path, new, before, bom=bom)

@@ -1,0 +1,424 @@
+"""What may leave the group, proved on generated bodies.
+
+Bodies are generated with hidden names (of people shown only by role, and other names of people
+shown by working name) written into every free-text field, in other cases and Unicode forms;
+closed items with actions, notes and decisions hanging under them from other meetings; a
+meeting link and an internal place; compensation lines. Every public output — the agenda in
+every format, the minutes in every format, every page of the site and the public calendar, in
+Dutch and English, with the shipped templates and with a hostile body template that prints
+everything it is given — is searched for what it must not contain, by a search written here,
+independently of the one kwartaal uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kwartaal.agenda import render_agenda
+from kwartaal.calendar_ics import calendar
+from kwartaal.loader import load_checked
+from kwartaal.publish import render_minutes
+from kwartaal.site import build_site
+
+from .conftest import EXAMPLE, EXAMPLE_TODAY, Run, commit_all, init_repo
+
+TODAY = dt.date(2026, 1, 15)
+LINK = "https://meet.example.org/besloten-kamer-7319"
+AMOUNT = "37.45"
+CLOSED = "zqxgesloten"  # every closed text carries this token with a number
+NAMES = ["Ivana", "Zoë", "Noa de Wit", "Jade", "Ayşe", "Ségolène", "Björn", "Mila"]
+
+
+def _fold(text: str) -> str:
+    """Case, Unicode form, accents and invisible characters away; entities and iCalendar
+    folding undone."""
+    text = re.sub(r"\r?\n[ \t]", "", text)
+    text = html.unescape(text.replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n"))
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in unicodedata.normalize("NFKD", decomposed)
+                   if unicodedata.category(c) not in ("Mn", "Me", "Cf"))
+
+
+def _contains_name(output: str, name: str) -> bool:
+    words = r"\s+".join(re.escape(w) for w in _fold(name).split())
+    return re.search(rf"(?<!\w){words}(?!\w)", _fold(output)) is not None
+
+
+def _leaks(output: str, hidden: list[str], with_amount: bool = True) -> list[str]:
+    found = [f"name {n!r}" for n in hidden if _contains_name(output, n)]
+    folded = _fold(output)
+    if CLOSED in folded:
+        found.append("closed text")
+    if "besloten-kamer-7319" in folded:
+        found.append("link")
+    if with_amount and ("37,45" in folded or "37.45" in folded):
+        found.append("amount")
+    if "vergoedingen van deelnemers" in folded or "compensation of participants" in folded:
+        found.append("compensation section")
+    return found
+
+
+# -- writing a body ---------------------------------------------------------------------------
+
+def _variant(name: str, form: str) -> str:
+    if form == "upper":
+        name = name.upper()
+    elif form == "lower":
+        name = name.lower()
+    elif form == "nfd":
+        name = unicodedata.normalize("NFD", name)
+    elif form == "zero-width" and len(name) > 2:
+        name = name[:2] + "\u200b" + name[2:]
+    return name
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _role_only(pid: str, name: str) -> str:
+    return f"""[{pid}]
+name = {_q(name)}
+visibility = "role-only"
+role = "lid van de klankbordgroep"
+role_plural = "leden van de klankbordgroep"
+role_en = "member of the advisory group"
+role_plural_en = "members of the advisory group"
+core = true
+compensated = true
+"""
+
+
+def write_body(root: Path, mentions: list[str], stored: list[str], lang: str,
+               hostile: bool) -> None:
+    """A body whose free texts are mentions[0..]; stored are the hidden names as people.toml
+    holds them (trailing spaces, another Unicode form)."""
+    texts = iter(mentions * 3)
+    root.mkdir(parents=True)
+    (root / "meetings").mkdir()
+    (root / "kwartaal.toml").write_text(f"""
+[body]
+name = "Kwartaaloverleg Sekswerk Proefstad"
+language = "{lang}"
+languages = ["nl", "en"]
+chair = "m-jansen"
+secretary = "m-jansen"
+
+[cadence]
+place = {_q("Werkplek van " + next(texts))}
+format = "hybrid"
+link = "{LINK}"
+
+[[standing]]
+key = "beleid"
+title = {{ nl = "Beleid", en = "Policy" }}
+
+[themes.veilig]
+title = {{ nl = "Veilige werkplekken", en = "Safe workplaces" }}
+
+[compensation]
+regime = "fee"
+""", encoding="utf-8")
+    (root / "people.toml").write_text(f"""
+[m-jansen]
+name = "Marleen Jansen"
+visibility = "named"
+organisation = "Gemeente Proefstad"
+role = "beleidsadviseur"
+core = true
+
+{_role_only("kbg-a", stored[0])}
+{_role_only("kbg-b", stored[1])}
+[roos]
+name = "Roos"
+visibility = "working-name"
+aliases = [{_q(stored[2])}]
+role = "lid van de klankbordgroep"
+core = true
+""", encoding="utf-8")
+
+    def meeting(date: str, status: str, extra: str, top: str = "") -> None:
+        (root / "meetings" / f"{date}.toml").write_text(f"""
+date = {date}
+status = "{status}"
+{top}
+place = {_q(next(texts) + " zaal")}
+format = "hybrid"
+chair = "m-jansen"
+invited = ["m-jansen", "kbg-a", "kbg-b", "roos"]
+present = ["m-jansen", "kbg-a", "kbg-b", "roos"]
+{extra}""", encoding="utf-8")
+
+    def item(pid: str, title: str, *, closed: bool = False, note: str = "",
+             carried: str = "", by: str = "kbg-a") -> str:
+        return (f'\n[[item]]\nid = "{pid}"\ntitle = {_q(title)}\nby = "{by}"\n'
+                + ("closed = true\n" if closed else "")
+                + (f"note = {_q(note)}\n" if note else "")
+                + (f'carried_from = "{carried}"\n' if carried else ""))
+
+    def note(nid: str, ref: str, text: str) -> str:
+        return f'\n[[note]]\nid = "{nid}"\nitem = "{ref}"\ntext = {_q(text)}\n'
+
+    def decision(did: str, ref: str, text: str) -> str:
+        return f'\n[[decision]]\nid = "{did}"\nitem = "{ref}"\ntext = {_q(text)}\n'
+
+    def action(aid: str, ref: str, title: str, due: str) -> str:
+        return (f'\n[[action]]\nid = "{aid}"\ntitle = {_q(title)}\nowner = "kbg-a"\n'
+                f'with = ["m-jansen", "kbg-b"]\ndue = {due}\nstatus = "open"\ntheme = "veilig"\n'
+                + (f'item = "{ref}"\n' if ref else "")
+                + "history = [\n  { date = 2025-06-12, by = \"m-jansen\", what = \"added\" },\n]\n")
+
+    meeting("2025-06-12", "published", "".join([
+        item("p1", f"Gesprek met {next(texts)} over de wijkagent", note=next(texts) + " vertelt"),
+        item("p2", f"Werkplek {CLOSED}1 locatie", closed=True, note=f"{CLOSED}2 subsidie"),
+        note("n1", "p1", f"{next(texts)} vertelt hoe het ging. Daarna praat {next(texts)} mee."),
+        note("n2", "p2", f"Pand aan de Havenweg {CLOSED}3"),
+        note("n3", "beleid", f"Op voorstel van {next(texts)}: 'sekswerk' in alle stukken."),
+        decision("d1", "p1", f"{next(texts)} en de wijkagent spreken maandelijks af."),
+        decision("d2", "p2", f"Het pand {CLOSED}4 wordt verkend."),
+        action("a1", "p1", f"{next(texts)} bellen over de workshop", "2025-09-01"),
+        action("a2", "p2", f"Subsidie {CLOSED}5 navragen", "2026-06-01"),
+        f'\n[[compensation]]\nid = "c1"\nperson = "kbg-a"\nkind = "fee"\nhours = 2.0\n'
+        f'amount = {AMOUNT}\nmethod = "cash"\n',
+    ]), top="minutes_approved = 2025-09-11\npublished = 2025-09-15")
+    meeting("2025-09-11", "published", "".join([
+        item("p1", f"Terugblik met {next(texts)}", by="roos"),
+        note("n1", "2025-06-12/p2", f"Vervolg {CLOSED}6 uit juni"),
+        decision("d1", "2025-06-12/p2", f"Besluit {CLOSED}7 over het pand"),
+        action("a1", "2025-06-12/p2", f"Huurprijs {CLOSED}8 opvragen", "2026-05-01"),
+        action("a2", "", f"Flyer maken met {next(texts)}", "2026-02-01"),
+    ]))
+    meeting("2026-03-12", "planned", "".join([
+        item("p1", f"Ervaringen van {next(texts)} met de politie", note=f"{next(texts)} ook"),
+        item("p2", f"Gesloten {CLOSED}9 kwestie", closed=True, note=f"{CLOSED}10"),
+        item("p3", f"Verder {CLOSED}11 met het pand", carried="2025-06-12/p2"),
+    ]))
+    if hostile:  # a body's own templates that print everything they are handed
+        folder = root / "templates"
+        (folder / "site").mkdir(parents=True)
+        (folder / "agenda.md.j2").write_text("{{ a }}\n", encoding="utf-8")
+        (folder / "minutes.md.j2").write_text("{{ m }}\n", encoding="utf-8")
+        (folder / "site" / "index.html.j2").write_text(
+            "{{ minutes }} {{ agenda }} {{ progress }}\n", encoding="utf-8")
+
+
+def public_outputs(root: Path) -> dict[str, str]:
+    body = load_checked(root)
+    planned = body.meeting("2026-03-12")
+    outputs: dict[str, str] = {}
+    for lang in ("nl", "en"):
+        for fmt in ("text", "md", "html", "json"):
+            outputs[f"agenda.{lang}.{fmt}"] = render_agenda(body, planned, TODAY, lang,
+                                                            public=True, fmt=fmt)
+        for mid in ("2025-06-12", "2025-09-11"):
+            for fmt in ("md", "html", "json"):
+                outputs[f"minutes {mid}.{lang}.{fmt}"] = render_minutes(
+                    body, body.meeting(mid), lang, public=True, fmt=fmt)
+        outputs[f"calendar.{lang}"] = calendar(body, lang, TODAY, public=True).decode()
+    for name, content in build_site(body, TODAY).items():
+        outputs[f"site/{name}"] = content.decode() if isinstance(content, bytes) else content
+    return outputs
+
+
+forms = st.sampled_from(["as-is", "upper", "lower", "nfd", "zero-width"])
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(st.sampled_from(NAMES), min_size=3, max_size=3, unique=True),
+       stored_forms=st.lists(st.sampled_from(["as-is", "trailing", "nfd"]), min_size=3,
+                             max_size=3),
+       mention_forms=st.lists(forms, min_size=12, max_size=12),
+       picks=st.lists(st.integers(0, 2), min_size=12, max_size=12),
+       lang=st.sampled_from(["nl", "en"]), hostile=st.booleans())
+def test_no_public_output_contains_what_it_hides(tmp_path_factory: pytest.TempPathFactory,
+                                                 names: list[str], stored_forms: list[str],
+                                                 mention_forms: list[str], picks: list[int],
+                                                 lang: str, hostile: bool) -> None:
+    root = tmp_path_factory.mktemp("body") / "overleg"
+    stored = [name + " " if form == "trailing" else _variant(name, form if form == "nfd"
+                                                                   else "as-is")
+              for name, form in zip(names, stored_forms, strict=True)]
+    mentions = [_variant(names[p], f) for p, f in zip(picks, mention_forms, strict=True)]
+    write_body(root, mentions, stored, lang, hostile)
+    outputs = public_outputs(root)
+    for where, output in outputs.items():
+        assert _leaks(output, names) == [], where
+    # And the internal versions do hold what they should: the test would see a leak.
+    body = load_checked(root)
+    internal = render_minutes(body, body.meeting("2025-06-12"), lang, public=False, fmt="md",
+                              with_compensation=True)
+    assert CLOSED in _fold(internal)
+
+
+def test_redaction_reads_well(tmp_path: Path) -> None:
+    root = tmp_path / "overleg"
+    write_body(root, ["Ivana"] * 12, ["Ivana", "Jade", "Mila"], "nl", False)
+    body = load_checked(root)
+    text = render_agenda(body, body.meeting("2026-03-12"), TODAY, "nl", public=True, fmt="md")
+    assert "Ervaringen van een lid van de klankbordgroep met de politie" in text
+    assert "Een lid van de klankbordgroep ook" in text
+    english = render_agenda(body, body.meeting("2026-03-12"), TODAY, "en", public=True,
+                            fmt="text")
+    assert "Ervaringen van a member of the advisory group met de politie" in english
+    # Closed follows its links: the carried-over item and the actions under the closed item of
+    # June (made in September) are not on the public agenda; internally they are, marked.
+    internal = render_agenda(body, body.meeting("2026-03-12"), TODAY, "nl", public=False,
+                             fmt="md")
+    assert f"{CLOSED}11" in internal and f"{CLOSED}8" in internal
+    assert internal.startswith("**Vertrouwelijk — alleen voor deelnemers**")
+    assert "meet.example.org" in internal
+
+
+def test_a_name_inside_a_word_is_not_a_name(tmp_path: Path) -> None:
+    root = tmp_path / "overleg"
+    write_body(root, ["Evaluatie"] * 12, ["Eva", "Jade", "Mila"], "nl", False)
+    body = load_checked(root)
+    text = render_agenda(body, body.meeting("2026-03-12"), TODAY, "nl", public=True, fmt="md")
+    assert "Ervaringen van Evaluatie met de politie" in text
+
+
+def test_a_named_persons_name_is_not_taken_for_a_hidden_one(tmp_path: Path) -> None:
+    root = tmp_path / "overleg"
+    write_body(root, ["Marleen Jansen"] * 12, ["Marleen", "Jade", "Mila"], "nl", False)
+    body = load_checked(root)
+    text = render_agenda(body, body.meeting("2026-03-12"), TODAY, "nl", public=True, fmt="md")
+    assert "Ervaringen van Marleen Jansen met de politie" in text
+
+
+# -- through the command line, as a chair and a secretary would ------------------------------
+
+@pytest.fixture
+def hidden_body(tmp_path: Path) -> Path:
+    repo = init_repo(tmp_path / "repo")
+    write_body(repo / "overleg", ["Ivana", "JADE", "mila"] * 4, ["Ivana ", "Jade", "Mila"], "nl",
+               False)
+    commit_all(repo)
+    return repo / "overleg"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_public_command_keeps_the_secrets(hidden_body: Path, run: Run, tmp_path: Path,
+                                                lang: str) -> None:
+    base = ["--repo", str(hidden_body), "--today", EXAMPLE_TODAY, "--lang", lang]
+    names = ["Ivana", "Jade", "Mila"]
+    for fmt in ("text", "md", "html", "json"):
+        out = run(*base, "agenda", "--public", "--format", fmt).output
+        assert _leaks(out, names) == [], fmt
+    for fmt in ("md", "html", "json"):
+        out = run(*base, "minutes", "2025-06-12", "--public", "--format", fmt).output
+        assert _leaks(out, names) == [], fmt
+    out = run(*base, "calendar", "--public").output
+    assert _leaks(out, names) == []
+    site = tmp_path / f"site-{lang}"
+    run(*base, "site", "--output", str(site))
+    for page in site.rglob("*"):
+        if page.is_file():
+            assert _leaks(page.read_text(encoding="utf-8"), names) == [], page
+
+
+def test_calendar_and_reminders_use_a_neutral_name(hidden_body: Path, run: Run,
+                                                   tmp_path: Path) -> None:
+    base = ["--repo", str(hidden_body), "--today", "2026-03-01"]
+    ics = run(*base, "calendar").output
+    assert "SUMMARY:Kwartaaloverleg Proefstad" in ics
+    assert "sekswerk" not in ics.lower()
+    assert "meet.example.org" in ics  # the internal calendar is for participants
+    public = run(*base, "calendar", "--public").output
+    assert "meet.example.org" not in public
+    out = tmp_path / "mail"
+    run(*base, "remind", "--format", "eml", "--output", str(out))
+    messages = list(out.glob("*.eml"))
+    assert messages
+    for message in messages:
+        head = message.read_text(encoding="utf-8").split("\n\n", 1)[0]
+        assert "sekswerk" not in _fold(head), head
+
+
+def test_the_link_is_published_only_when_the_body_says_so(hidden_body: Path, run: Run) -> None:
+    base = ["--repo", str(hidden_body), "--today", EXAMPLE_TODAY]
+    assert LINK not in run(*base, "agenda", "--public", "--format", "md").output
+    config = hidden_body / "kwartaal.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n[privacy]\npublic_link = true\n",
+                      encoding="utf-8")
+    assert LINK in run(*base, "agenda", "--public", "--format", "md").output
+
+
+def test_an_internal_place_stays_inside(hidden_body: Path, run: Run) -> None:
+    base = ["--repo", str(hidden_body), "--today", EXAMPLE_TODAY]
+    path = hidden_body / "meetings" / "2026-03-12.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r'place = ".*"', 'place = "Achterkamer Kerkstraat 5"\n'
+                           'public_place = false', text, count=1), encoding="utf-8")
+    public = run(*base, "agenda", "--public", "--format", "md").output
+    assert "Kerkstraat" not in public and "locatie bekend bij de deelnemers" in public
+    assert "Kerkstraat" in run(*base, "agenda", "--format", "md").output
+
+
+def test_review_draft_is_marked_and_leaves_out_compensation(hidden_body: Path,
+                                                            run: Run) -> None:
+    base = ["--repo", str(hidden_body), "--today", EXAMPLE_TODAY]
+    internal = run(*base, "minutes", "2025-06-12", "--format", "html").output
+    assert "Vertrouwelijk — alleen voor deelnemers" in internal
+    assert "37,45" not in internal
+    assert "37,45" in run(*base, "minutes", "2025-06-12", "--with-compensation").output
+    english = run(*base, "--lang", "en", "minutes", "2025-06-12").output
+    assert "Confidential — participants only" in english
+
+
+# -- at write time -------------------------------------------------------------------------------
+
+def test_a_phone_number_is_refused_at_write_time(example: Path, run: Run) -> None:
+    base = ["--repo", str(example), "--today", EXAMPLE_TODAY]
+    path = example / "meetings" / "2025-12-11.toml"
+    before = path.read_bytes()
+    result = run(*base, "note", "2025-12-11", "actueel", "Bel Mila op 06-12345678, "
+                 "NL91ABNA0417164300", expect=1)
+    assert "telefoonnummer" in result.output and "IBAN" in result.output
+    assert path.read_bytes() == before
+    result = run(*base, "--lang", "en", "decide", "2025-12-11",
+                 "Jade gaat het ministerie bellen", expect=1)
+    assert "kbg-2" in result.output and "Jade" not in result.output
+    assert path.read_bytes() == before
+    # Closed, the same name may be written; with --allow-private a number too, marked so.
+    run(*base, "decide", "2025-12-11", "Jade gaat het ministerie bellen", "--closed")
+    run(*base, "note", "2025-12-11", "actueel", "GGD-lijn 06-12345678", "--allow-private")
+    assert "06-12345678\"  # kwartaal: allow-private" in path.read_text(encoding="utf-8")
+    run(*base, "check", "--strict")
+
+
+def test_an_action_under_a_closed_item_of_another_meeting_stays_closed(example: Path,
+                                                                       run: Run) -> None:
+    base = ["--repo", str(example), "--today", EXAMPLE_TODAY]
+    run(*base, "action", "add", "Huurprijs Havenweg opvragen", "--owner", "roos", "--due",
+        "2026-04-01", "--item", "2025-06-12/p2")
+    public = run(*base, "agenda", "--public", "--format", "md").output
+    assert "Havenweg" not in public
+    internal = run(*base, "agenda", "--format", "md").output
+    assert "Huurprijs Havenweg opvragen" in internal
+
+
+def test_the_shipped_example_is_clean(tmp_path: Path) -> None:
+    body = tmp_path / "voorbeeld"
+    shutil.copytree(EXAMPLE, body)
+    outputs = public_outputs_example(body)
+    for where, output in outputs.items():
+        assert _leaks(output, ["Mila", "Jade"], with_amount=False) == [], where
+
+
+def public_outputs_example(root: Path) -> dict[str, str]:
+    body = load_checked(root)
+    outputs = {}
+    for name, content in build_site(body, TODAY).items():
+        outputs[name] = content.decode() if isinstance(content, bytes) else content
+    return outputs
