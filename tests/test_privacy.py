@@ -422,3 +422,13 @@ def public_outputs_example(root: Path) -> dict[str, str]:
     for name, content in build_site(body, TODAY).items():
         outputs[name] = content.decode() if isinstance(content, bytes) else content
     return outputs
+
+
+def test_check_warns_when_a_hidden_name_is_also_someone_elses(new_body: Path, run: Run) -> None:
+    base = ["--repo", str(new_body), "--lang", "en"]
+    run(*base, "person", "add", "kbg-1", "--name", "Sanne", "--visibility", "role-only",
+        "--role", "lid van de klankbordgroep")
+    run(*base, "person", "add", "sanne", "--name", "SANNE", "--visibility", "working-name",
+        "--role", "ervaringsdeskundige")
+    out = run(*base, "check", expect=None).output
+    assert "[kbg-1]: a name of this person" in out and "[sanne]" in out

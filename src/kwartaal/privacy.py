@@ -77,6 +77,7 @@ def lint(body: m.Body, files: Iterable[Path]) -> list[Problem]:
             continue  # reported by the loader
         problems.extend(scan_text(path, text, allowed_text, allowed_digits))
     problems.extend(_hidden_names_in_open_text(body))
+    problems.extend(_shared_names(body))
     return problems
 
 
@@ -97,6 +98,29 @@ def _hidden_names_in_open_text(body: m.Body) -> list[Problem]:
         if line is not None and MARKER in _line_text(path, line):
             continue
         problems.append(Problem(path, line, "warning", _names_hidden(person.id)))
+    return problems
+
+
+def _shared_names(body: m.Body) -> list[Problem]:
+    """A hidden name that is also how someone else is shown: public output replaces it by the
+    hidden person's role wherever it stands, so the other person's mentions read wrong."""
+    from .visibility import fold, hidden_names_of
+
+    shown = {" ".join(fold(p.name).split()): p for p in body.people.values()
+             if p.visibility != "role-only"}
+    problems = []
+    for person in body.people.values():
+        for name in hidden_names_of(person):
+            other = shown.get(" ".join(fold(name).split()))
+            if other is not None and other.id != person.id:
+                problems.append(Problem(person.src.path, _key_line(person, "name"), "warning", msg(
+                    "[{id}]: a name of this person, who is not shown by name, is also how "
+                    "[{other}] is shown; public texts naming [{other}] will show [{id}]'s role. "
+                    "Give one of them a fuller name",
+                    "[{id}]: een naam van deze persoon, die niet bij naam genoemd wordt, is ook "
+                    "hoe [{other}] getoond wordt; openbare teksten die [{other}] noemen tonen dan "
+                    "de rol van [{id}]. Geef een van beiden een vollere naam",
+                    id=person.id, other=other.id)))
     return problems
 
 
