@@ -79,7 +79,7 @@ CASES = {
     "not-present": (DEC, 'person = "kbg-2"', 'person = "kbg-1"', "not recorded as present",
                     'person = "kbg-1"'),
     "privacy-email": (SEPT, 'text = "De klankbordgroep wil', 'text = "Mail jade@example.nl. '
-                      'De klankbordgroep wil', "an e-mail address ('jade@example.nl')",
+                      'De klankbordgroep wil', "an e-mail address ('jad•@•••••••.nl')",
                       "jade@example.nl"),
     "privacy-phone": (SEPT, 'text = "De klankbordgroep wil', 'text = "Bel Mila op 06-12345678. '
                       'De klankbordgroep wil', "a phone number", "06-12345678"),

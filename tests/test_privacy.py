@@ -36,7 +36,10 @@ TODAY = dt.date(2026, 1, 15)
 LINK = "https://meet.example.org/besloten-kamer-7319"
 AMOUNT = "37.45"
 CLOSED = "zqxgesloten"  # every closed text carries this token with a number
-NAMES = ["Ivana", "Zoë", "Noa de Wit", "Jade", "Ayşe", "Ségolène", "Björn", "Mila"]
+NAMES = ["Ivana", "Zoë", "Noa de Wit", "Jade", "Ayşe", "Ségolène", "Jörg", "Mila", "Anne-Marie",
+         "D'Arcy"]
+CYRILLIC = str.maketrans("aeiocpxyMHTBK", "аеіосрхуМНТВК")
+SMALL_CAPS = str.maketrans("abcdefghijklmnoprstuvwyz", "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ")
 
 
 def _fold(text: str) -> str:
@@ -79,6 +82,23 @@ def _variant(name: str, form: str) -> str:
         name = unicodedata.normalize("NFD", name)
     elif form == "zero-width" and len(name) > 2:
         name = name[:2] + "\u200b" + name[2:]
+    elif form == "italic":
+        name = f"_{name}_"
+    elif form == "bold-inside" and len(name) > 2:
+        name = f"{name[:2]}**{name[2:]}**"
+    elif form == "comment-inside" and len(name) > 2:
+        name = f"{name[:2]}<!-- -->{name[2:]}"
+    elif form == "entity" and len(name) > 2:
+        name = f"{name[:2]}&#{ord(name[2])};{name[3:]}"
+    elif form == "cyrillic":
+        name = name.translate(CYRILLIC)
+    elif form == "small-caps":
+        name = name.lower().translate(SMALL_CAPS)
+    elif form == "dotless":
+        name = name.replace("i", "ı")
+    elif form == "spelling":  # how people write it on a keyboard without the right keys
+        name = (name.replace("-", " ").replace("'", "’").replace("ö", "oe")
+                .replace("ë", "e"))
     return name
 
 
@@ -181,10 +201,11 @@ present = ["m-jansen", "kbg-a", "kbg-b", "roos"]
     meeting("2025-06-12", "published", "".join([
         item("p1", f"Gesprek met {next(texts)} over de wijkagent", note=next(texts) + " vertelt"),
         item("p2", f"Werkplek {CLOSED}1 locatie", closed=True, note=f"{CLOSED}2 subsidie"),
-        note("n1", "p1", f"{next(texts)} vertelt hoe het ging. Daarna praat {next(texts)} mee."),
+        note("n1", "p1", f"{next(texts)} vertelt hoe het ging. Daarna praat {next(texts)} mee "
+                         "zqxopen1."),
         note("n2", "p2", f"Pand aan de Havenweg {CLOSED}3"),
-        note("n3", "beleid", f"Op voorstel van {next(texts)}: 'sekswerk' in alle stukken."),
-        decision("d1", "p1", f"{next(texts)} en de wijkagent spreken maandelijks af."),
+        note("n3", "beleid", f"Op voorstel van {next(texts)}: 'sekswerk' overal zqxopen2."),
+        decision("d1", "p1", f"{next(texts)} en de wijkagent spreken maandelijks af zqxopen3."),
         decision("d2", "p2", f"Het pand {CLOSED}4 wordt verkend."),
         action("a1", "p1", f"{next(texts)} bellen over de workshop", "2025-09-01"),
         action("a2", "p2", f"Subsidie {CLOSED}5 navragen", "2026-06-01"),
@@ -196,10 +217,11 @@ present = ["m-jansen", "kbg-a", "kbg-b", "roos"]
         note("n1", "2025-06-12/p2", f"Vervolg {CLOSED}6 uit juni"),
         decision("d1", "2025-06-12/p2", f"Besluit {CLOSED}7 over het pand"),
         action("a1", "2025-06-12/p2", f"Huurprijs {CLOSED}8 opvragen", "2026-05-01"),
-        action("a2", "", f"Flyer maken met {next(texts)}", "2026-02-01"),
+        action("a2", "", f"Flyer maken met {next(texts)} zqxopen4", "2026-02-01"),
     ]))
     meeting("2026-03-12", "planned", "".join([
-        item("p1", f"Ervaringen van {next(texts)} met de politie", note=f"{next(texts)} ook"),
+        item("p1", f"Ervaringen van {next(texts)} met de politie zqxopen5",
+             note=f"{next(texts)} ook"),
         item("p2", f"Gesloten {CLOSED}9 kwestie", closed=True, note=f"{CLOSED}10"),
         item("p3", f"Verder {CLOSED}11 met het pand", carried="2025-06-12/p2"),
     ]))
@@ -230,10 +252,12 @@ def public_outputs(root: Path) -> dict[str, str]:
     return outputs
 
 
-forms = st.sampled_from(["as-is", "upper", "lower", "nfd", "zero-width"])
+forms = st.sampled_from(["as-is", "upper", "lower", "nfd", "zero-width", "italic", "bold-inside",
+                         "comment-inside", "entity", "cyrillic", "small-caps", "dotless",
+                         "spelling"])
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
+@settings(max_examples=60, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(names=st.lists(st.sampled_from(NAMES), min_size=3, max_size=3, unique=True),
        stored_forms=st.lists(st.sampled_from(["as-is", "trailing", "nfd"]), min_size=3,
@@ -254,6 +278,11 @@ def test_no_public_output_contains_what_it_hides(tmp_path_factory: pytest.TempPa
     outputs = public_outputs(root)
     for where, output in outputs.items():
         assert _leaks(output, names) == [], where
+    # What is public is published: hiding too much would pass the search above unnoticed.
+    june = outputs["minutes 2025-06-12.nl.md"]
+    assert all(f"zqxopen{n}" in june for n in (1, 2, 3)), june
+    agenda = outputs["agenda.nl.md"]
+    assert "zqxopen4" in agenda and "zqxopen5" in agenda, agenda
     # And the internal versions do hold what they should: the test would see a leak.
     body = load_checked(root)
     internal = render_minutes(body, body.meeting("2025-06-12"), lang, public=False, fmt="md",
@@ -432,3 +461,79 @@ def test_check_warns_when_a_hidden_name_is_also_someone_elses(new_body: Path, ru
         "--role", "ervaringsdeskundige")
     out = run(*base, "check", expect=None).output
     assert "[kbg-1]: a name of this person" in out and "[sanne]" in out
+
+
+@pytest.mark.parametrize(("name", "neutral"), [
+    ("Kwartaaloverleg Sekswerk Voorbeeldstad", "Kwartaaloverleg Voorbeeldstad"),
+    ("Sex Work and Escort Platform Testville", "Platform Testville"),
+    ("Overleg Seks-werk Den Bosch", "Overleg Den Bosch"),
+    ("Seks werk overleg Tilburg", "Overleg Tilburg"),
+    ("Ѕекswerk overleg", "Overleg"),  # Cyrillic look-alikes
+    ("Sex\u2011Work Meeting Essex", "Meeting Essex"),
+    ("Sekswerk", "Overleg"),
+])
+def test_the_neutral_name_leaves_out_what_outs_people(name: str, neutral: str) -> None:
+    from kwartaal import model as m
+    from kwartaal.visibility import neutral_name
+
+    config = m.Config(name=name, language="nl", languages=["nl"], chair=None, co_chair=None,
+                      secretary=None, convenors=[], cadence=None,  # type: ignore[arg-type]
+                      agenda=m.AgendaTimes(), standing=[], themes={},
+                      compensation=m.CompensationPolicy(), publish_folder="public",
+                      privacy_allow=[], src=m.Source(Path("kwartaal.toml")))
+    assert neutral_name(config) == neutral
+
+
+def test_every_text_file_of_the_body_is_checked(example: Path, run: Run) -> None:
+    base = ["--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en"]
+    (example / "minutes").mkdir(exist_ok=True)
+    (example / "minutes" / "aantekeningen.md").write_text("Mila belt 06\u201312345678\n",
+                                                          encoding="utf-8")
+    out = run(*base, "check", expect=1).output
+    assert "aantekeningen.md:1" in out and "a phone number" in out
+    assert "12345678" not in out  # the message shows enough to find it, not to use it
+
+
+@pytest.mark.parametrize("text", ["06\u201312345678", "06/12345678", "nl91abna0417164300",
+                                  "NL 91 ABNA 0417 1643 00", "111.222.333", "jan\uff20example.org",
+                                  "jan@exa\u200bmple.org", "jan(at)example.org"])
+def test_disguised_numbers_and_addresses_are_refused(example: Path, run: Run, text: str) -> None:
+    base = ["--repo", str(example), "--today", EXAMPLE_TODAY]
+    path = example / "meetings" / "2025-12-11.toml"
+    before = path.read_bytes()
+    run(*base, "note", "2025-12-11", "actueel", f"Contact: {text}", expect=1)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(("args", "where"), [
+    (["theme", "add", "veilig", "--title", "Veiligheid voor Mila"], "kwartaal.toml"),
+    (["person", "add", "x-1", "--name", "Xandra", "--visibility", "named", "--org",
+      "Stichting Mila"], "people.toml"),
+    (["person", "add", "x-2", "--name", "Yara de Vries", "--visibility", "role-only",
+      "--role", "lid"], "people.toml"),
+    (["config", "set", "body.neutral_name", "Overleg met Mila"], "kwartaal.toml"),
+])
+def test_hidden_names_in_settings_and_people_are_refused(example: Path, run: Run,
+                                                         args: list[str], where: str) -> None:
+    base = ["--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en"]
+    before = (example / where).read_bytes()
+    out = run(*base, *args, expect=1).output
+    assert "Mila" not in out and "Yara" not in out
+    assert (example / where).read_bytes() == before
+
+
+@pytest.mark.parametrize(("name", "template"), [
+    ("agenda.md.j2", "<!-- Vertrouwelijk — alleen voor deelnemers -->\n# {{ a.body }}\n"),
+    ("agenda.html.j2", "<html><head><title>Vertrouwelijk — alleen voor deelnemers</title>"
+                       "</head><body><h1>{{ a.body }}</h1></body></html>"),
+])
+def test_the_banner_of_an_internal_document_is_visible(example: Path, run: Run, name: str,
+                                                       template: str) -> None:
+    (example / "templates").mkdir()
+    (example / "templates" / name).write_text(template, encoding="utf-8")
+    fmt = name.split(".")[1]
+    out = run("--repo", str(example), "--today", EXAMPLE_TODAY, "agenda", "--format", fmt).output
+    if fmt == "md":
+        assert out.startswith("**Vertrouwelijk — alleen voor deelnemers**")
+    else:
+        assert '<body><p class="confidential"><strong>Vertrouwelijk' in out

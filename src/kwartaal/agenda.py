@@ -136,7 +136,7 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
         else "",
         "secretary": v.person(meeting.secretary or cfg.secretary or "")
         if (meeting.secretary or cfg.secretary) else "",
-        "organisations": organisations(body, meeting),
+        "organisations": [v.text(org) for org in organisations(body, meeting)],
         "items": items,
         "action_review": review,
         "total_minutes": total,

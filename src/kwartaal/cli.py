@@ -119,8 +119,8 @@ def writes(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, allow_private: bool = False, **kwargs: Any) -> Any:
         from .lock import body_lock
-        from .privacy import write_check
         from .store import checked_writes
+        from .writecheck import write_check
 
         state = _state()
         with body_lock(state.root()), checked_writes(write_check(

@@ -235,10 +235,10 @@ def _body_rel(top: Path, body: Path) -> str:
 
 
 def _wanted(rel: str) -> list[str]:
-    """Only what check reads: settings, people, meetings, and templates (for links out)."""
+    """The body's settings first (to tell whether there is a body at all), then everything in
+    its folder: check reads the records, and its privacy lint every text file beside them."""
     prefix = f"{rel}/" if rel else ""
-    return [f"{prefix}kwartaal.toml", f"{prefix}people.toml", f"{prefix}meetings/",
-            f"{prefix}templates/"]
+    return [f"{prefix}kwartaal.toml", rel or "."]
 
 
 @contextmanager

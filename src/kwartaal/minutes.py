@@ -47,7 +47,7 @@ def attendance(v: View, meeting: m.Meeting) -> dict[str, Any]:
             person = body.people.get(pid)
             label = v.person(pid)
             if person is not None and person.organisation and person.visibility == "named":
-                label += f" ({person.organisation})"
+                label += f" ({v.text(person.organisation)})"
             if pid in meeting.online:
                 label += " — online"
             shown.append(label)
@@ -59,8 +59,8 @@ def attendance(v: View, meeting: m.Meeting) -> dict[str, Any]:
             if v.listed_by_name(pid):
                 continue
             person = body.people.get(pid)
-            role = role_label(person, lang)
-            plural = person.role_plural_in(lang) if person else role
+            role = v.text(role_label(person, lang))
+            plural = v.text(person.role_plural_in(lang)) if person else role
             groups[(role, plural or role)] = groups.get((role, plural or role), 0) + 1
         return [f"{count_words(count, lang)} {plural if count > 1 else role}".strip()
                 for (role, plural), count in groups.items()]

@@ -21,9 +21,12 @@ TRAVEL_RULES = ("actual", "fixed", "none")
 # Words that out a participant when they show on a lock screen, a bank statement or a calendar
 # shared with family: matched inside words, case-insensitively ("Sekswerkoverleg" too). A body
 # may set its own list under [privacy] sensitive_words.
-SENSITIVE_WORDS = ("sekswerk", "sexwerk", "sex work", "sex-work", "sexwork", "prostitu", "escort",
-                   "bordeel", "brothel", "erotisch", "erotic", "peeskamer", "raambordeel")
+SENSITIVE_WORDS = ("sekswerk", "sexwerk", "sexwork", "seks", "prostitu", "escort", "bordeel",
+                   "brothel", "erotisch", "erotic", "peeskamer", "hoerenloper")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+# Fixed parts of every agenda that notes and decisions may hang under besides real items.
+FIXED_ITEMS = ("opening", "previous-minutes", "actions", "any-other-business", "closing")
 
 # Local id prefixes inside a meeting file; the full id is "<meeting-id>/<local id>".
 ID_PREFIX = {"item": "p", "note": "n", "decision": "d", "action": "a", "compensation": "c"}

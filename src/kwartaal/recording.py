@@ -15,7 +15,6 @@ from . import store
 from .actions import next_local_id, require_meeting, require_person
 from .compensation import NewLine, Verdict, check_limits
 from .problems import KwartaalError, hints, msg
-from .validate import FIXED_ITEMS
 
 
 @dataclass(slots=True)
@@ -60,7 +59,7 @@ def attend(body: m.Body, meeting_id: str, people: list[str], status: str,
 def _item_ref(body: m.Body, meeting: m.Meeting, item: str) -> str:
     standing = [s.key for s in body.config.standing]
     own = [i.local_id for i in meeting.items]
-    choices = [*standing, *own, *FIXED_ITEMS]
+    choices = [*standing, *own, *m.FIXED_ITEMS]
     if item in choices:
         return item
     if item.startswith(f"{meeting.id}/") and item.split("/", 1)[1] in own:

@@ -43,7 +43,7 @@ def reminders(body: m.Body, today: dt.date, *, within: int, owner: str | None = 
         others_view = View(body, lang, public=True)
 
         def view(action: m.Action, _pid: str = pid, _v: View = others_view) -> dict[str, Any]:
-            others = [_v.person(o) for o in action.owners if o != _pid]
+            others = [_v.person_in_text(o) for o in action.owners if o != _pid]
             return {"id": action.id, "title": action.title, "due": action.due,
                     "days_overdue": rules.days_overdue(action, today), "others": others}
 

@@ -103,14 +103,21 @@ def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
 def mark_confidential(text: str, fmt: str, lang: str) -> str:
     """Make sure an internal document says it is internal. The shipped templates print the
     banner where it reads best; a body's own template that leaves it out gets it on top."""
+    import re
+
     from .labels import labels
 
     banner = labels(lang)["confidential"]
-    if fmt == "json" or banner in text:
+    if fmt == "json":
+        return text
+    # Where a reader sees it: not in a comment, not in the page's <head> or <title>.
+    visible = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    if fmt == "html":
+        visible = re.sub(r"<head.*?</head>|<title.*?</title>|<[^>]*>", " ", visible,
+                         flags=re.DOTALL | re.IGNORECASE)
+    if banner in visible:
         return text
     if fmt == "html":
-        import re
-
         block = f'<p class="confidential"><strong>{banner}</strong></p>\n'
         found = re.search(r"<body[^>]*>\n?", text, flags=re.IGNORECASE)
         if found:

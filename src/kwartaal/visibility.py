@@ -22,53 +22,27 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from . import model as m
+from .folding import (
+    WORD_END,
+    WORD_START,
+    fold,
+    fold_char,
+    fold_mapped,
+    name_key,
+    name_pattern,
+    spellings,
+)
 from .problems import KwartaalError, Msg, msg
 
-FIXED_REFS = ("opening", "previous-minutes", "actions", "any-other-business", "closing")
-_DROPPED = {"Mn", "Me", "Cf"}  # combining marks and invisible format characters
-_SENTENCE_END = ".!?\n"
+_SENTENCE_END = ".!?"
 _ARTICLES = {"nl": ("een ", "de ", "het "), "en": ("a ", "an ", "the ")}
 
 
 # -- folding: one comparable form of a text, whatever its case or Unicode form ---------------
-
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", ch).casefold())
-    return "".join(c for c in folded if unicodedata.category(c) not in _DROPPED)
-
-
-def fold(text: str) -> str:
-    """Case, Unicode form, diacritics and invisible characters folded away: 'ZOË' (composed
-    or not), 'zoe' and 'Zo\\u200be' all fold to 'zoe'."""
-    if text.isascii():
-        return text.lower()
-    return "".join(_fold_char(ch) for ch in text)
-
-
-def _fold_mapped(text: str) -> tuple[str, list[int]]:
-    """The folded text and, for each of its characters, the index in text it came from."""
-    if text.isascii():
-        return text.lower(), list(range(len(text)))
-    out: list[str] = []
-    origin: list[int] = []
-    for index, ch in enumerate(text):
-        folded = _fold_char(ch)
-        out.append(folded)
-        origin.extend([index] * len(folded))
-    return "".join(out), origin
-
-
-def _name_pattern(name: str) -> str:
-    """A folded name as a regular expression: its words separated by any white space."""
-    words = fold(name).split()
-    return r"\s+".join(re.escape(w) for w in words)
 
 
 # -- the rules ----------------------------------------------------------------------------------
@@ -103,37 +77,57 @@ def role_in_text(person: m.Person | None, lang: str, *, capital: bool) -> str:
     return role[:1].upper() + role[1:] if capital else role
 
 
+_CONNECTORS = {"and", "en", "&", "+", "-", "voor", "for", "of", "van", "met", "with", "the",
+               "de", "het"}
+
+
 def neutral_name(config: m.Config) -> str:
     """The body's name where others may see it over a participant's shoulder: calendar
     entries, e-mail subjects and senders, lock screens. The body's own neutral_name when set;
     else its name without words that out people ('Kwartaaloverleg Sekswerk Voorbeeldstad'
-    becomes 'Kwartaaloverleg Voorbeeldstad')."""
+    becomes 'Kwartaaloverleg Voorbeeldstad'), however they are written ('Seks-werk', 'Sex
+    Work')."""
     if config.neutral_name.strip():
-        return config.neutral_name.strip()
-    words = [w for w in config.name.split() if not _sensitive(w, config.sensitive_words)]
-    name = " ".join(words).strip(" -–—,:")
-    if not name or name == config.name and _sensitive(name, config.sensitive_words):
+        return " ".join(config.neutral_name.split())
+    keys = [name_key(fold(w)) for w in config.sensitive_words if name_key(fold(w))]
+    tokens = config.name.split()
+    joined, owner = "", []  # the name's letters run together, and the word each came from
+    for index, token in enumerate(tokens):
+        letters = name_key(fold(token))
+        joined += letters
+        owner += [index] * len(letters)
+    dropped: set[int] = set()
+    for key in keys:  # every word a sensitive word touches, also one written apart
+        start = joined.find(key)
+        while start != -1:
+            dropped.update(owner[start:start + len(key)])
+            start = joined.find(key, start + 1)
+    kept = [t for i, t in enumerate(tokens) if i not in dropped]
+    while kept and kept[0].lower() in _CONNECTORS:
+        kept.pop(0)
+    while kept and kept[-1].lower() in _CONNECTORS:
+        kept.pop()
+    name = " ".join(kept).strip(" -–—,:")
+    if not name or any(k in name_key(fold(name)) for k in keys):
         return "Overleg" if config.language == "nl" else "Meeting"
-    return name
-
-
-def _sensitive(text: str, words: tuple[str, ...]) -> bool:
-    folded = fold(text)
-    return any(w and fold(w) in folded for w in words)
+    return name[:1].upper() + name[1:]
 
 
 def sensitive_words_in(text: str, config: m.Config) -> list[str]:
     """The sensitive words a text contains (for checks of texts that reach a bank or a lock
     screen)."""
-    folded = fold(text)
-    return [w for w in config.sensitive_words if w and fold(w) in folded]
+    folded = name_key(fold(text))
+    return [w for w in config.sensitive_words if (key := name_key(fold(w))) and key in folded]
 
 
 def closed_items(body: m.Body) -> set[str]:
     """Full ids of closed items, following carry-over: an item carried from a closed item is
-    closed too."""
+    closed too, and so is one carried from an item that cannot be found (a reference nobody
+    can check is not proof that something may be published)."""
+    known = {i.id for mt in body.meetings for i in mt.items}
     closed = {i.id for mt in body.meetings for i in mt.items if i.closed}
     carried = [(i.id, i.carried_from) for mt in body.meetings for i in mt.items if i.carried_from]
+    closed.update(item_id for item_id, source in carried if source not in known)
     changed = True
     while changed:
         changed = False
@@ -158,7 +152,7 @@ def item_ref(meeting_id: str, ref: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Leak:
-    what: str  # a description that never repeats the hidden text
+    what: Msg  # a description that never repeats the hidden text
 
 
 class View:
@@ -171,7 +165,9 @@ class View:
         self._closed = closed_items(body)
         self._matcher: Any = None
         self._owner_of: dict[str, m.Person | None] = {}
-        self._forbidden: list[tuple[str, str]] | None = None
+        self._forbidden: list[tuple[str, Msg]] | None = None
+        self._known: set[str] | None = None
+        self._standing = {s.key for s in body.config.standing}
 
     # people
 
@@ -181,8 +177,15 @@ class View:
         if not self.public:
             return person.name if person is not None else pid
         if person is None or person.visibility == "role-only":
-            return role_label(person, self.lang)
+            return self.text(role_label(person, self.lang))
         return person.name
+
+    def person_in_text(self, pid: str) -> str:
+        """How a person reads in a sentence: 'samen met een lid van de klankbordgroep'."""
+        person = self.body.people.get(pid)
+        if self.public and (person is None or person.visibility == "role-only"):
+            return self.text(role_in_text(person, self.lang, capital=False))
+        return self.person(pid)
 
     def listed_by_name(self, pid: str) -> bool:
         """Whether a person may be listed; otherwise they are counted by role."""
@@ -202,8 +205,20 @@ class View:
         ref = getattr(record, "item", "")
         if not ref:
             return False
+        if ref in m.FIXED_ITEMS or ref in self._standing:
+            return False
         meeting_id = record.meeting if isinstance(record, m.Action) else meeting_of(record.id)
-        return item_ref(meeting_id, ref) in self._closed
+        full = item_ref(meeting_id, ref)
+        if full in self._closed:
+            return True
+        # A reference to nothing (a typo such as 'P1', or an item since removed) counts as
+        # closed: check reports it, and until it is mended nothing under it is published.
+        return full not in self._known_items()
+
+    def _known_items(self) -> set[str]:
+        if self._known is None:
+            self._known = {i.id for mt in self.body.meetings for i in mt.items}
+        return self._known
 
     def hides(self, record: Any) -> bool:
         """Whether this audience must not see the record at all."""
@@ -237,19 +252,22 @@ class View:
         matcher = self._names()
         if matcher is None:
             return value
-        folded, origin = _fold_mapped(value)
+        if "&" in value:
+            value = html.unescape(value)  # '&#108;' is an 'l' to a reader of Markdown
+        folded, origin = fold_mapped(value)
         pieces: list[str] = []
         last = 0
         for found in matcher.finditer(folded):
-            owner = self._owner_of.get(found.group(0))
+            owner = self._owner(found.group(0))
             if owner is None:  # a public name that contains a hidden one: it stays
                 continue
             start = origin[found.start()]
             end = origin[found.end() - 1] + 1
-            while end < len(value) and _fold_char(value[end]) == "":
+            while end < len(value) and fold_char(value[end]) == "":
                 end += 1  # combining marks that belong to the last letter
             before = value[:start].rstrip(" \t\"'“‘(*_")
-            capital = not before or before[-1] in _SENTENCE_END
+            capital = not before.strip() or before[-1] in _SENTENCE_END or \
+                value[:start].rstrip(" \t").endswith("\n\n")
             pieces.append(value[last:start])
             pieces.append(role_in_text(owner, self.lang, capital=capital))
             last = end
@@ -273,8 +291,8 @@ class View:
         matcher = self._names()
         if matcher is None or not value:
             return None
-        for found in matcher.finditer(fold(value)):
-            owner = self._owner_of.get(found.group(0))
+        for found in matcher.finditer(fold(html.unescape(value) if "&" in value else value)):
+            owner = self._owner(found.group(0))
             if owner is not None:
                 return owner
         return None
@@ -285,9 +303,14 @@ class View:
         if self._matcher is not None:
             return self._matcher or None
         hidden: dict[str, m.Person] = {}
+        patterns: dict[str, str] = {}
         for person in self.body.people.values():
             for name in hidden_names_of(person):
-                hidden.setdefault(" ".join(fold(name).split()), person)
+                for spelling in spellings(name):
+                    key = name_key(fold(spelling))
+                    if len(key) >= 2 and key not in hidden:  # one letter or none: no name
+                        hidden[key] = person
+                        patterns[key] = name_pattern(spelling)
         if not hidden:
             self._matcher = False
             return None
@@ -295,16 +318,21 @@ class View:
         for person in self.body.people.values():
             if person.visibility == "role-only":
                 continue
-            public = " ".join(fold(person.name).split())
+            public = name_key(fold(person.name))
+            spaced = " ".join(re.split(r"[\s\-'.]+", fold(person.name)))
             if public and public not in hidden and any(
-                    re.search(rf"(?<!\w){_name_pattern(h)}(?!\w)", public) for h in hidden):
+                    re.search(rf"{WORD_START}{pattern}{WORD_END}", spaced)
+                    for pattern in patterns.values()):
                 owners[public] = None
+                patterns[public] = name_pattern(person.name)
         alternatives = sorted(owners, key=len, reverse=True)
         self._matcher = re.compile(
-            r"(?<!\w)(?:" + "|".join(_name_pattern(n) for n in alternatives) + r")(?!\w)")
-        # Matches are looked up by their text; white space inside a match may differ.
-        self._owner_of = _WhitespaceKeyed(owners)
+            WORD_START + "(?:" + "|".join(patterns[n] for n in alternatives) + ")" + WORD_END)
+        self._owner_of = owners
         return self._matcher
+
+    def _owner(self, matched: str) -> m.Person | None:
+        return self._owner_of.get(name_key(matched))
 
     # the last line of defence
 
@@ -312,20 +340,25 @@ class View:
         """What a finished public rendering contains that it must not: hidden names, closed
         texts, the meeting link, an internal place, compensation amounts and headings."""
         text = rendered.decode("utf-8", "replace") if isinstance(rendered, bytes) else rendered
-        folded = fold(_plain(text))
+        plain = _plain(text)
+        folded = fold(plain, " ")
+        spaced = " ".join(folded.split())
         found: list[Leak] = []
         matcher = self._names()
         if matcher is not None:
-            for hit in matcher.finditer(folded):
-                owner = self._owner_of.get(hit.group(0))
+            hits = [*matcher.finditer(folded), *matcher.finditer(fold(plain))]
+            for hit in hits:
+                owner = self._owner(hit.group(0))
                 if owner is not None:
-                    found.append(Leak(f"a hidden name of {owner.id}"))
+                    found.append(Leak(msg("a hidden name of {id}", "een verborgen naam van {id}",
+                                          id=owner.id)))
         if self._forbidden is None:
             self._forbidden = _forbidden_texts(self, self.body)
         for needle, what in self._forbidden:
-            if needle in folded:
+            if needle in spaced:
                 found.append(Leak(what))
-        return list(dict.fromkeys(found))
+        unique = {leak.what.render("en"): leak for leak in found}
+        return list(unique.values())
 
     def assert_clean(self, rendered: str | bytes, what: Msg) -> None:
         """Refuse a public rendering that contains anything hidden."""
@@ -338,14 +371,14 @@ class View:
                 "({found}). Check the body's own templates and the texts of open items",
                 "{what} is niet geschreven: het zou bevatten wat binnen de groep moet blijven "
                 "({found}). Controleer de eigen sjablonen en de teksten van openbare punten",
-                what=what, found="; ".join(leak.what for leak in found[:5])))
+                what=what, found=_joined([leak.what for leak in found[:5]])))
 
 
-class _WhitespaceKeyed(dict[str, Any]):
-    """A mapping from folded names whose lookups ignore how white space was written."""
-
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
-        return super().get(" ".join(key.split()), default)
+def _joined(messages: list[Msg]) -> Msg:
+    """Several messages as one, in whichever language the whole is shown."""
+    keys = {f"m{i}": message for i, message in enumerate(messages)}
+    template = "; ".join("{" + key + "}" for key in keys)
+    return msg(template, template, **keys)
 
 
 def _plain(text: str) -> str:
@@ -356,14 +389,14 @@ def _plain(text: str) -> str:
     return html.unescape(text)
 
 
-def _forbidden_texts(view: View, body: m.Body) -> list[tuple[str, str]]:
+def _forbidden_texts(view: View, body: m.Body) -> list[tuple[str, Msg]]:
     """Texts that must never appear in public output, folded, each with a description of what
     it is that does not repeat it. A closed text that is also the whole text of a public
     record (two items called 'Evaluatie') is not one of them."""
     from .render import money
 
     public_texts: set[str] = set()
-    closed: list[tuple[str, str]] = []
+    closed: list[tuple[str, Msg]] = []
     for meeting in body.meetings:
         for record, texts in _record_texts(meeting):
             target = closed if view.is_closed(record) else None
@@ -372,26 +405,36 @@ def _forbidden_texts(view: View, body: m.Body) -> list[tuple[str, str]]:
                 if target is None:
                     public_texts.add(folded)
                 elif len(folded) >= 8:
-                    target.append((folded, f"the text of closed record {record.id}"))
+                    target.append((folded, msg("the text of closed record {id}",
+                                               "de tekst van besloten onderdeel {id}",
+                                               id=record.id)))
     out = [(needle, what) for needle, what in closed if needle not in public_texts]
     cfg = body.config
     links = {cfg.cadence.link, *(mt.link for mt in body.meetings)}
     if not cfg.public_link:
-        out += [(fold(link), "the meeting link") for link in links if len(link.strip()) >= 6]
+        out += [(fold(link), msg("the meeting link", "de vergaderlink")) for link in links
+                if len(link.strip()) >= 6]
     for meeting in body.meetings:
         if view.place(meeting) != (meeting.place or cfg.cadence.place):
             place = meeting.place or cfg.cadence.place
             if len(place.strip()) >= 4:
-                out.append((fold(place), f"the place of meeting {meeting.id}, which is internal"))
+                out.append((" ".join(fold(place).split()), msg(
+                    "the place of meeting {id}, which is internal",
+                    "de plaats van vergadering {id}, die intern is", id=meeting.id)))
         for line in meeting.compensation:
             for language in ("nl", "en"):
-                out.append((fold(money(line.amount, language)),
-                            f"a compensation amount of meeting {meeting.id}"))
+                out.append((" ".join(fold(money(line.amount, language)).split()), msg(
+                    "a compensation amount of meeting {id}",
+                    "een vergoedingsbedrag van vergadering {id}", id=meeting.id)))
     from .labels import labels
 
     for language in ("nl", "en"):
-        out.append((fold(labels(language)["compensation_heading"]), "the compensation section"))
-    return list(dict.fromkeys(out))
+        out.append((fold(labels(language)["compensation_heading"]),
+                    msg("the compensation section", "het deel over vergoedingen")))
+    unique: dict[str, Msg] = {}
+    for needle, what in out:
+        unique.setdefault(needle, what)
+    return list(unique.items())
 
 
 def _record_texts(meeting: m.Meeting) -> list[tuple[Any, tuple[str, ...]]]:

@@ -1,0 +1,135 @@
+"""Contact details, bank accounts and citizen service numbers in text, as a reader sees them.
+
+The repository is cloned by every partner, police included, with its history: for anyone who is
+not `named`, no phone number, e-mail address, bank account or citizen service number may stand
+in the body's files. Numbers are looked for after typography is made plain (any dash, full-width
+forms, invisible characters, 'jan(at)example.org'), and messages show them masked.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .problems import Problem, msg
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+
+
+_PHONE_HINT = re.compile(r"\+?\(?\d[\d \-()./]{7,}\d")
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
+
+
+# A line written with --allow-private carries this comment; the lint accepts that line.
+MARKER = "# kwartaal: allow-private"
+
+
+_AT = re.compile(r"\s*[(\[{]\s*(?:at|apenstaartje)\s*[)\]}]\s*", re.IGNORECASE)
+
+
+_IBAN_RUN = re.compile(r"[A-Za-z]{2}[\s.\-]{0,3}\d{2}(?:[\s.\-]{0,3}[A-Za-z0-9]){11,30}")
+
+
+_GROUPED_NINE = re.compile(r"(?<![\d\-])\d(?:[ .\-]?\d){8}(?![\d\-])")
+
+
+def digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def scan_text(path: Path, text: str, allowed_text: set[str],
+              allowed_digits: set[str]) -> list[Problem]:
+    """Contact details, bank accounts and citizen service numbers, line by line, as a reader
+    would see them (see _readable)."""
+    problems: list[Problem] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if MARKER in raw:
+            continue
+        line = _readable(raw)
+        if not any(ch.isdigit() or ch == "@" for ch in line):
+            continue
+        for found in _EMAIL.findall(line):
+            if found.lower() not in allowed_text:
+                problems.append(_found(path, number, "an e-mail address", "een e-mailadres", found))
+        for found in _ibans(line):
+            if found.lower() in allowed_text:
+                continue
+            problems.append(_found(path, number, "a bank account number (IBAN)",
+                                   "een bankrekeningnummer (IBAN)", found))
+        for found in _GROUPED_NINE.findall(line):
+            if _valid_bsn(digits(found)) and digits(found) not in allowed_digits:
+                problems.append(_found(path, number, "a citizen service number (BSN)",
+                                       "een burgerservicenummer (BSN)", found))
+        undated = _DATE.sub(" ", line)  # ISO dates and times are not phone numbers
+        if _PHONE_HINT.search(undated):
+            for found in _phone_numbers(undated):
+                if digits(found) not in allowed_digits:
+                    problems.append(_found(path, number, "a phone number", "een telefoonnummer",
+                                           found))
+    return problems
+
+
+def _readable(line: str) -> str:
+    """A line as a reader sees it: compatibility forms ('＠', '﹫', full-width digits),
+    invisible characters, any kind of dash, and 'jan(at)example.org' made plain, so that a
+    number or an address cannot hide behind typography."""
+    if line.isascii() and "at" not in line.lower():
+        return line
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", line)
+    text = "".join("-" if unicodedata.category(c) == "Pd" or c == "\u2212" else c
+                   for c in text if unicodedata.category(c) != "Cf")
+    return _AT.sub("@", text)
+
+
+def _ibans(line: str) -> list[str]:
+    """Valid IBANs in a line, in capitals or not, grouped in any way."""
+    found = []
+    for run in _IBAN_RUN.finditer(line):
+        compact = re.sub(r"[\s.\-]", "", run.group(0)).upper()
+        for length in range(min(len(compact), 34), 14, -1):
+            if _valid_iban(compact[:length]):
+                found.append(run.group(0)[:len(run.group(0))].strip())
+                break
+    return found
+
+
+def _found(path: Path, line: int, what_en: str, what_nl: str, value: str) -> Problem:
+    return Problem(path, line, "error", msg(
+        "privacy: {what_en} ('{value}') in the body's files; every partner who clones the "
+        "repository sees it, history included. Remove it (or, for a public address of an "
+        "organisation, list it under [privacy] allow in kwartaal.toml)",
+        "privacy: {what_nl} ('{value}') in de bestanden van het overleg; iedere partner die de "
+        "repository kloont ziet het, ook in de geschiedenis. Verwijder het (of zet een openbaar "
+        "adres van een organisatie onder [privacy] allow in kwartaal.toml)",
+        what_en=what_en, what_nl=what_nl, value=masked(value), raw=value))
+
+
+def masked(value: str) -> str:
+    """A found number or address as a message may show it: enough to find it in the file,
+    not enough to use it ('06-1•••••78'). Messages end up in terminals, logs and CI output."""
+    positions = [i for i, ch in enumerate(value) if ch.isalnum()]
+    hide = set(positions[3:-2]) if len(positions) > 6 else set(positions[1:])
+    return "".join("•" if i in hide else ch for i, ch in enumerate(value))
+
+
+def _valid_iban(candidate: str) -> bool:
+    from stdnum import iban
+
+    return bool(iban.is_valid(candidate))
+
+
+def _valid_bsn(candidate: str) -> bool:
+    from stdnum.nl import bsn
+
+    return bool(bsn.is_valid(candidate))
+
+
+def _phone_numbers(line: str) -> list[str]:
+    import phonenumbers
+
+    return [match.raw_string for match in phonenumbers.PhoneNumberMatcher(
+        line, "NL", leniency=phonenumbers.Leniency.VALID)]

@@ -1,0 +1,145 @@
+"""One comparable form of a text, whatever its case, Unicode form, script or typography.
+
+Public output must not show a hidden name however it was written: 'ZOË' composed or not, 'zoe',
+'Zo\u200be', 'ᴢᴏᴇ' in small capitals, 'Zое' with Cyrillic letters, '_Zoë_' in Markdown. Texts and
+names are compared after folding; a map from folded to original positions lets a match be
+replaced in the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Letters of other scripts that look like Latin ones, and Latin letters that Unicode does not
+# decompose: a name written with a Cyrillic 'і' or in small capitals reads the same to a person.
+_LOOKALIKES = str.maketrans({
+    # Cyrillic (after case folding, so that capitals count too)
+    "а": "a", "в": "b", "г": "r", "е": "e", "и": "u", "і": "i", "ј": "j", "к": "k", "м": "m",
+    "н": "h", "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s",
+    "ь": "b", "һ": "h", "ӏ": "l", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ү": "y",
+    # Greek
+    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j",
+    # small capitals
+    **dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnoprstuvwyz", strict=True)),
+    # Latin letters without a decomposition
+    "ı": "i", "ȷ": "j", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d",
+    "þ": "th",
+})
+
+
+_JOINERS = set("*~`")  # markdown marks inside a word: 'Mi**la**' shows as 'Mila'
+
+
+_SEPARATORS = set("_")  # '_Mila_' is Mila in italics
+
+
+_APOSTROPHES = set("'’‘ʼ′`´ʹ")
+
+
+_SIMPLE = re.compile(r"[_*~`<&]")  # ASCII texts without these fold by lower() alone
+
+
+_DROPPED = {"Mn", "Me", "Cf"}  # combining marks and invisible format characters
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    if ch in _JOINERS:
+        return ""
+    if ch in _SEPARATORS:
+        return " "
+    out = []
+    for c in unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", ch).casefold()):
+        category = unicodedata.category(c)
+        if category in _DROPPED:
+            continue
+        if category == "Pd" or c in "\u2010\u2011\u2212":
+            c = "-"
+        elif c in _APOSTROPHES:
+            c = "'"
+        out.append(c.translate(_LOOKALIKES))
+    return "".join(out)
+
+
+def _hidden_markup(text: str) -> list[tuple[int, int]]:
+    """Spans that a reader of rendered Markdown does not see: HTML comments and tags."""
+    spans: list[tuple[int, int]] = []
+    start = text.find("<")
+    while start != -1:
+        if text.startswith("<!--", start):
+            close = text.find("-->", start + 4)
+            end = len(text) if close == -1 else close + 3
+        else:
+            tag = _TAG.match(text, start)
+            end = tag.end() if tag else start + 1
+            if tag is None:
+                start = text.find("<", end)
+                continue
+        spans.append((start, end))
+        start = text.find("<", end)
+    return spans
+
+
+_TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
+
+
+def fold(text: str, markup: str = "") -> str:
+    """Case, Unicode form, diacritics, look-alike letters, dashes, apostrophes, invisible
+    characters and Markdown marks folded away: 'ZOË' (composed or not), 'zoe', 'Zo\u200be',
+    'ᴢᴏᴇ' and '_Zoë_' all fold to 'zoe'."""
+    return fold_mapped(text, markup)[0]
+
+
+def fold_mapped(text: str, markup: str = "") -> tuple[str, list[int]]:
+    """The folded text and, for each of its characters, the index in text it came from.
+    Markup a reader does not see (tags, comments) becomes `markup`: nothing, as inline tags
+    join letters ('Mi<b>la</b>'), or a space, as block tags part them."""
+    if text.isascii() and not _SIMPLE.search(text):
+        return text.lower(), list(range(len(text)))
+    hidden = _hidden_markup(text) if "<" in text else []
+    out: list[str] = []
+    origin: list[int] = []
+    span = 0
+    for index, ch in enumerate(text):
+        while span < len(hidden) and hidden[span][1] <= index:
+            span += 1
+        if span < len(hidden) and hidden[span][0] <= index:
+            if markup and index == hidden[span][0]:
+                out.append(markup)
+                origin.extend([index] * len(markup))
+            continue
+        folded = fold_char(ch)
+        out.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(out), origin
+
+
+# Letters and digits make a word; '_' and marks were folded away or into spaces already.
+WORD_START = r"(?<![^\W_])"
+
+
+WORD_END = r"(?![^\W_])"
+
+
+_NAME_GAP = r"[\s\-'.]*"  # 'Anne-Marie', 'Anne Marie' and 'AnneMarie' are one name
+
+
+def name_key(folded: str) -> str:
+    return re.sub(r"[\s\-'.]+", "", folded)
+
+
+def name_pattern(name: str) -> str:
+    """A folded name as a regular expression: its parts separated by any spacing."""
+    parts = [p for p in re.split(r"[\s\-'.]+", fold(name)) if p]
+    return _NAME_GAP.join(re.escape(p) for p in parts)
+
+
+def spellings(name: str) -> list[str]:
+    """A name and its usual transliterations: 'Jörg' is also written 'Joerg'."""
+    base = unicodedata.normalize("NFC", name)
+    german = base.translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae",
+                                           "Ö": "Oe", "Ü": "Ue"}))
+    return [base] if german == base else [base, german]
