@@ -24,13 +24,25 @@ _LOOKALIKES = str.maketrans({
     "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j",
     # small capitals
     **dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnoprstuvwyz", strict=True)),
-    # Latin letters without a decomposition
+    # Latin letters without a decomposition, and IPA letters that look like plain ones
     "ı": "i", "ȷ": "j", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d",
-    "þ": "th",
+    "þ": "th", "ɑ": "a", "ɩ": "i", "ǀ": "l", "ɡ": "g", "ɒ": "a", "ʋ": "u",
+    # Armenian, Coptic, and strokes that pass for an l
+    "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "զ": "q", "ⲙ": "m", "ⲁ": "a",
+    "ⲟ": "o", "ⲣ": "p", "ⲥ": "c", "ⲭ": "x", "ⲓ": "i", "ⲕ": "k", "ⲛ": "n", "∣": "l", "׀": "l",
+    "ߊ": "a", "ǃ": "!",
+    # Cherokee capitals (case folding maps Cherokee to its capitals)
+    "Ꭺ": "a", "Ᏼ": "b", "Ꮯ": "c", "Ꭰ": "d", "Ꭼ": "e", "Ꮐ": "g", "Ꮋ": "h", "Ꭵ": "i",
+    "Ꭻ": "j", "Ꮶ": "k", "Ꮮ": "l", "Ꮇ": "m", "Ꮎ": "o", "Ꮲ": "p", "Ꮢ": "r", "Ꮪ": "s",
+    "Ꭲ": "t", "Ꮩ": "v", "Ꮃ": "w", "Ꮓ": "z",
 })
+# Characters that show as nothing at all, beyond Unicode's format characters.
+_BLANK = set("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5\u034f")
 
 
-_JOINERS = set("*~`")  # markdown marks inside a word: 'Mi**la**' shows as 'Mila'
+# Markdown marks inside a word ('Mi**la**' shows as 'Mila'), and the brackets of a link text
+# ('[Mi](https://x.org)la' shows as 'Mila').
+_JOINERS = set("*~`[]")
 
 
 _SEPARATORS = set("_")  # '_Mila_' is Mila in italics
@@ -39,7 +51,7 @@ _SEPARATORS = set("_")  # '_Mila_' is Mila in italics
 _APOSTROPHES = set("'’‘ʼ′`´ʹ")
 
 
-_SIMPLE = re.compile(r"[_*~`<&]")  # ASCII texts without these fold by lower() alone
+_SIMPLE = re.compile(r"[_*~`<&\[\]]")  # ASCII texts without these fold by lower() alone
 
 
 _DROPPED = {"Mn", "Me", "Cf"}  # combining marks and invisible format characters
@@ -47,7 +59,7 @@ _DROPPED = {"Mn", "Me", "Cf"}  # combining marks and invisible format characters
 
 @lru_cache(maxsize=4096)
 def fold_char(ch: str) -> str:
-    if ch in _JOINERS:
+    if ch in _JOINERS or ch in _BLANK:
         return ""
     if ch in _SEPARATORS:
         return " "
@@ -64,8 +76,21 @@ def fold_char(ch: str) -> str:
     return "".join(out)
 
 
+READINGS: tuple[str | None, ...] = (None, "", " ")
+
+
 def _hidden_markup(text: str) -> list[tuple[int, int]]:
-    """Spans that a reader of rendered Markdown does not see: HTML comments and tags."""
+    """Spans that a reader of rendered Markdown does not see: HTML comments and tags, and the
+    target of a link."""
+    spans = [(found.start(), found.end()) for found in _LINK_TARGET.finditer(text)]
+    spans += _tags(text)
+    return sorted(spans)
+
+
+_LINK_TARGET = re.compile(r"\]\([^()\s]{0,500}\)")
+
+
+def _tags(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = text.find("<")
     while start != -1:
@@ -86,20 +111,23 @@ def _hidden_markup(text: str) -> list[tuple[int, int]]:
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
 
 
-def fold(text: str, markup: str = "") -> str:
+def fold(text: str, markup: str | None = None) -> str:
     """Case, Unicode form, diacritics, look-alike letters, dashes, apostrophes, invisible
     characters and Markdown marks folded away: 'ZOË' (composed or not), 'zoe', 'Zo\u200be',
     'ᴢᴏᴇ' and '_Zoë_' all fold to 'zoe'."""
     return fold_mapped(text, markup)[0]
 
 
-def fold_mapped(text: str, markup: str = "") -> tuple[str, list[int]]:
+def fold_mapped(text: str, markup: str | None = None) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, the index in text it came from.
-    Markup a reader does not see (tags, comments) becomes `markup`: nothing, as inline tags
-    join letters ('Mi<b>la</b>'), or a space, as block tags part them."""
+    Markup (tags, comments, link targets) is read as written when `markup` is None — plain
+    text and HTML show it literally —, or, as a reader of rendered Markdown sees it, becomes
+    `markup`: nothing, as inline tags join letters ('Mi<b>la</b>'), or a space, as block
+    tags part them. A name must be found in every one of these readings (READINGS)."""
     if text.isascii() and not _SIMPLE.search(text):
         return text.lower(), list(range(len(text)))
-    hidden = _hidden_markup(text) if "<" in text else []
+    hidden = _hidden_markup(text) if markup is not None and ("<" in text or "](" in text) \
+        else []
     out: list[str] = []
     origin: list[int] = []
     span = 0
@@ -125,16 +153,19 @@ WORD_END = r"(?![^\W_])"
 
 
 _NAME_GAP = r"[\s\-'.]*"  # 'Anne-Marie', 'Anne Marie' and 'AnneMarie' are one name
+_STRICT_GAP = r"[\s\-']*"
 
 
 def name_key(folded: str) -> str:
     return re.sub(r"[\s\-'.]+", "", folded)
 
 
-def name_pattern(name: str) -> str:
-    """A folded name as a regular expression: its parts separated by any spacing."""
+def name_pattern(name: str, *, strict: bool = False) -> str:
+    """A folded name as a regular expression: its parts separated by any spacing. Strict,
+    for the names of people who are shown, a full stop does not join parts: 'Mila. De Vries
+    komt' is a hidden Mila and a sentence, not the named Mila de Vries."""
     parts = [p for p in re.split(r"[\s\-'.]+", fold(name)) if p]
-    return _NAME_GAP.join(re.escape(p) for p in parts)
+    return (_STRICT_GAP if strict else _NAME_GAP).join(re.escape(p) for p in parts)
 
 
 def spellings(name: str) -> list[str]:

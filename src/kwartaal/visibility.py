@@ -24,9 +24,11 @@ import html
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from . import model as m
 from .folding import (
+    READINGS,
     WORD_END,
     WORD_START,
     fold,
@@ -39,6 +41,8 @@ from .folding import (
 from .problems import KwartaalError, Msg, msg
 
 _SENTENCE_END = ".!?"
+_BIDI_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_ESCAPED_WORD = re.compile(r"[^\s<>()\[\]\"']*%[0-9A-Fa-f]{2}[^\s<>()\[\]\"']*")
 _ARTICLES = {"nl": ("een ", "de ", "het "), "en": ("a ", "an ", "the ")}
 
 
@@ -229,13 +233,17 @@ class View:
         place = (meeting.place if meeting is not None else "") or cfg.cadence.place
         if not self.public or not place:
             return place
-        allowed = cfg.public_place if meeting is None or meeting.public_place is None \
-            else meeting.public_place
-        if not allowed or self._hidden_match(place) is not None:
+        if not self.place_is_public(meeting) or self._hidden_match(place) is not None:
             from .labels import labels
 
             return labels(self.lang)["place_withheld"]
-        return place
+        return self.text(place)
+
+    def place_is_public(self, meeting: m.Meeting | None) -> bool:
+        cfg = self.body.config
+        if meeting is None or meeting.public_place is None:
+            return cfg.public_place
+        return meeting.public_place
 
     def link(self, meeting: m.Meeting | None) -> str:
         link = (meeting.link if meeting is not None else "") or self.body.config.cadence.link
@@ -246,15 +254,35 @@ class View:
     # free text
 
     def text(self, value: str, where: str = "") -> str:
-        """Free text as this audience may read it: hidden names replaced by roles."""
+        """Free text as this audience may read it: hidden names replaced by roles, in every
+        way the text can be read (as written, and as rendered Markdown shows it)."""
         if not self.public or not value:
             return value
+        value = _BIDI_OVERRIDES.sub("", value)  # 'aliM' shown right to left reads 'Mila'
         matcher = self._names()
         if matcher is None:
             return value
         if "&" in value:
             value = html.unescape(value)  # '&#108;' is an 'l' to a reader of Markdown
-        folded, origin = fold_mapped(value)
+        if "%" in value:  # a name escaped in a link ('Mi%6Ca'): the whole link goes
+            value = _ESCAPED_WORD.sub(self._unescaped_name, value)
+        for reading in READINGS:
+            value = self._replace(value, matcher, reading)
+        if self._hidden_match(value) is not None:
+            raise KwartaalError(msg(
+                "{where}: a name that must stay hidden cannot be replaced safely in this text; "
+                "nothing was written. Rephrase the text",
+                "{where}: een naam die verborgen moet blijven kan in deze tekst niet veilig "
+                "vervangen worden; er is niets geschreven. Formuleer de tekst anders",
+                where=where or "?"))
+        return value
+
+    def _unescaped_name(self, found: re.Match[str]) -> str:
+        owner = self._hidden_match(unquote(found.group(0)))
+        return found.group(0) if owner is None else role_in_text(owner, self.lang, capital=False)
+
+    def _replace(self, value: str, matcher: Any, reading: str | None) -> str:
+        folded, origin = fold_mapped(value, reading)
         pieces: list[str] = []
         last = 0
         for found in matcher.finditer(folded):
@@ -265,37 +293,44 @@ class View:
             end = origin[found.end() - 1] + 1
             while end < len(value) and fold_char(value[end]) == "":
                 end += 1  # combining marks that belong to the last letter
-            before = value[:start].rstrip(" \t\"'“‘(*_")
+            if start < last:
+                continue
+            before = value[:start].rstrip(" \t\"'“‘(*_[")
             capital = not before.strip() or before[-1] in _SENTENCE_END or \
                 value[:start].rstrip(" \t").endswith("\n\n")
             pieces.append(value[last:start])
             pieces.append(role_in_text(owner, self.lang, capital=capital))
             last = end
-        if not pieces:
-            return value
-        result = "".join(pieces) + value[last:]
-        if self._hidden_match(result) is not None:
-            raise KwartaalError(msg(
-                "{where}: a name that must stay hidden cannot be replaced safely in this text; "
-                "nothing was written. Rephrase the text",
-                "{where}: een naam die verborgen moet blijven kan in deze tekst niet veilig "
-                "vervangen worden; er is niets geschreven. Formuleer de tekst anders",
-                where=where or "?"))
-        return result
+        return "".join(pieces) + value[last:] if pieces else value
 
     def hidden_person_in(self, value: str) -> m.Person | None:
         """The first hidden person a text names, if any."""
         return self._hidden_match(value)
 
     def _hidden_match(self, value: str) -> m.Person | None:
+        found = self._hidden_people(value, first=True)
+        return found[0] if found else None
+
+    def _hidden_people(self, value: str, *, first: bool = False) -> list[m.Person]:
+        """Hidden people a text names, in any reading of it: as written, as rendered Markdown
+        shows it, with entities and percent-escapes decoded and direction overrides ignored."""
         matcher = self._names()
         if matcher is None or not value:
-            return None
-        for found in matcher.finditer(fold(html.unescape(value) if "&" in value else value)):
-            owner = self._owner(found.group(0))
-            if owner is not None:
-                return owner
-        return None
+            return []
+        value = _BIDI_OVERRIDES.sub("", value)
+        if "&" in value:
+            value = html.unescape(value)
+        variants = [value, unquote(value)] if "%" in value else [value]
+        people: dict[str, m.Person] = {}
+        for variant in variants:
+            for reading in READINGS:
+                for found in matcher.finditer(fold(variant, reading)):
+                    owner = self._owner(found.group(0))
+                    if owner is not None:
+                        people.setdefault(owner.id, owner)
+                        if first:
+                            return [owner]
+        return list(people.values())
 
     def _names(self) -> Any:
         """One pattern for every hidden name, and for every public name that contains one
@@ -324,7 +359,7 @@ class View:
                     re.search(rf"{WORD_START}{pattern}{WORD_END}", spaced)
                     for pattern in patterns.values()):
                 owners[public] = None
-                patterns[public] = name_pattern(person.name)
+                patterns[public] = name_pattern(person.name, strict=True)
         alternatives = sorted(owners, key=len, reverse=True)
         self._matcher = re.compile(
             WORD_START + "(?:" + "|".join(patterns[n] for n in alternatives) + ")" + WORD_END)
@@ -341,17 +376,9 @@ class View:
         texts, the meeting link, an internal place, compensation amounts and headings."""
         text = rendered.decode("utf-8", "replace") if isinstance(rendered, bytes) else rendered
         plain = _plain(text)
-        folded = fold(plain, " ")
-        spaced = " ".join(folded.split())
-        found: list[Leak] = []
-        matcher = self._names()
-        if matcher is not None:
-            hits = [*matcher.finditer(folded), *matcher.finditer(fold(plain))]
-            for hit in hits:
-                owner = self._owner(hit.group(0))
-                if owner is not None:
-                    found.append(Leak(msg("a hidden name of {id}", "een verborgen naam van {id}",
-                                          id=owner.id)))
+        spaced = " ".join(fold(plain, " ").split())
+        found = [Leak(msg("a hidden name of {id}", "een verborgen naam van {id}", id=person.id))
+                 for person in self._hidden_people(plain)]
         if self._forbidden is None:
             self._forbidden = _forbidden_texts(self, self.body)
         for needle, what in self._forbidden:
@@ -415,7 +442,7 @@ def _forbidden_texts(view: View, body: m.Body) -> list[tuple[str, Msg]]:
         out += [(fold(link), msg("the meeting link", "de vergaderlink")) for link in links
                 if len(link.strip()) >= 6]
     for meeting in body.meetings:
-        if view.place(meeting) != (meeting.place or cfg.cadence.place):
+        if not view.place_is_public(meeting):
             place = meeting.place or cfg.cadence.place
             if len(place.strip()) >= 4:
                 out.append((" ".join(fold(place).split()), msg(
