@@ -179,10 +179,11 @@ def _check_meetings(c: _Checker) -> None:
             for record in group:
                 if local_ids[record.local_id] > 1:
                     c.add(record.src, "id", "error",
-                          "duplicate id '{id}' in meeting {meeting}; give one of them the next "
-                          "free number (kwartaal sync does this for new records)",
-                          "dubbel id '{id}' in vergadering {meeting}; geef een van beide het "
-                          "volgende vrije nummer", id=record.local_id, meeting=meeting.id)
+                          "duplicate id '{id}' in meeting {meeting}; give the one that was "
+                          "not shared yet a new id (and what refers to it)",
+                          "dubbel id '{id}' in vergadering {meeting}; geef degene die nog niet "
+                          "gedeeld was een nieuw id (en pas aan wat ernaar verwijst)",
+                          id=record.local_id, meeting=meeting.id)
         own_items = {i.local_id for i in meeting.items}
         targets = standing | own_items | set(FIXED_ITEMS)
 
