@@ -59,7 +59,6 @@ LOG_ENV = "KWARTAAL_MERGE_LOG"  # set by sync: where the driver also writes what
 def run_driver(base: Path, ours: Path, theirs: Path, shown: str) -> int:
     """What git calls: merge into `ours`; 0 when clean, 1 when git must mark it conflicted."""
     from .merge import Conflict, merge_texts
-    from .store import atomic_write
 
     try:
         outcome = merge_texts(base.read_text(encoding="utf-8"),
@@ -78,33 +77,44 @@ def run_driver(base: Path, ours: Path, theirs: Path, shown: str) -> int:
             "{path}: kan niet per record samenvoegen ({err}); per regel samengevoegd",
             path=shown, err=str(exc)))
         return _line_merge(base, ours, theirs)
-    atomic_write(ours, outcome.text)
+    # git's own temporary file, read back at once: no need for the store's fsync
+    ours.write_text(outcome.text, encoding="utf-8")
     if outcome.collisions:
         from .ids import new_local_id
 
         used = {str(r.get("id")) for r in _records(outcome.text)}
+        rebasing = _rebasing()
         for clash in outcome.collisions:
             word_en, word_nl = KIND_WORDS.get(clash.kind, (clash.kind, clash.kind))
             free = new_local_id(clash.kind, used) if clash.kind in KIND_WORDS else ""
+            # During a rebase the replayed side ("theirs") is the local, unpushed commit.
+            mine = clash.theirs if rebasing else clash.ours
             _tell(shown, "collision", msg(
-                "{path}: both sides added a different {kind} with the same id '{id}' ('{ours}' "
-                "and '{theirs}'). kwartaal does not renumber records, because the id may "
-                "already be used elsewhere, so the file is marked as conflicted and holds both. "
-                "Give the one that was not shared yet a new id{example_en} (and change any "
-                "note, decision or action that refers to it), then 'git add' the file and "
-                "continue", "{path}: beide kanten voegden een ander(e) {kind_nl} toe met "
-                "hetzelfde id '{id}' ('{ours}' en '{theirs}'). kwartaal nummert records niet "
-                "om, omdat het id al ergens gebruikt kan zijn; het bestand staat daarom als "
-                "conflict en bevat beide. Geef degene die nog niet gedeeld was een nieuw "
+                "{path}: both sides added a different {kind} with the same id '{id}': '{ours}' "
+                "and '{theirs}'. kwartaal does not renumber records, because an id may already "
+                "be used elsewhere, so the file is marked as conflicted and holds both. Give "
+                "yours, '{mine}', which was not shared yet, a new id{example_en} (and change "
+                "whatever refers to it), then 'git add' the file and continue",
+                "{path}: beide kanten voegden onder hetzelfde id '{id}' elk iets anders toe "
+                "({kind_nl}): '{ours}' en '{theirs}'. kwartaal nummert records niet om, omdat "
+                "een id al ergens gebruikt kan zijn; het bestand staat daarom als conflict en "
+                "bevat beide. Geef de jouwe, '{mine}', die nog niet gedeeld was, een nieuw "
                 "id{example_nl} (en pas aan wat ernaar verwijst), 'git add' het bestand en ga "
                 "verder", path=shown, kind=word_en, kind_nl=word_nl, id=clash.id,
-                ours=_summary(clash.ours), theirs=_summary(clash.theirs),
+                ours=_summary(clash.ours), theirs=_summary(clash.theirs), mine=_summary(mine),
                 example_en=f", for example '{free}'" if free else "",
                 example_nl=f", bijvoorbeeld '{free}'" if free else ""))
         return 1
     _tell(shown, "merged", msg("{path}: merged record by record",
                                "{path}: per record samengevoegd", path=shown))
     return 0
+
+
+def _rebasing() -> bool:
+    """Whether git is replaying commits (rebase) rather than merging two branches."""
+    found = subprocess.run(["git", "rev-parse", "--git-path", "rebase-merge"],
+                           capture_output=True, text=True, check=False)
+    return found.returncode == 0 and Path(found.stdout.strip()).is_dir()
 
 
 def _records(text: str) -> list[dict[str, Any]]:
