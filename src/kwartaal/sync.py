@@ -78,7 +78,7 @@ def run_driver(base: Path, ours: Path, theirs: Path, shown: str) -> int:
             path=shown, err=str(exc)))
         return _line_merge(base, ours, theirs)
     # git's own temporary file, read back at once: no need for the store's fsync
-    ours.write_text(outcome.text, encoding="utf-8")
+    ours.write_bytes(outcome.text.encode("utf-8"))
     if outcome.collisions:
         from .ids import new_local_id
 
