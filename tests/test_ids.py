@@ -111,6 +111,9 @@ def test_an_ambiguous_prefix_is_refused_with_the_candidates(extra: Path, run: Ru
     assert (extra / "meetings" / f"{DEC}.toml").read_text(encoding="utf-8") == before
     # Only the random part makes a prefix: "a-" or "a" would name whichever action is alone.
     assert "no action" in _k(run, extra, "action", "done", f"{DEC}/a-", expect=1)
+    # Without its meeting, an id is not looked up, but the message says where it is.
+    assert f"(did you mean {DEC}/a-7kq2?)" in _k(run, extra, "action", "done", "a-7kq",
+                                                 expect=1)
 
 
 def test_a_unique_prefix_names_one_action_and_the_commit_its_full_id(extra: Path,

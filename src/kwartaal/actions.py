@@ -42,17 +42,24 @@ def _word(key: str, lang: str, **params: object) -> str:
 
 def find_action(body: m.Body, action_id: str) -> m.Action:
     """By full id, or by meeting and a prefix of the local id (`2025-09-11/a-7k`)."""
-    from .ids import find
+    from .ids import find, match
 
-    found = find(body, action_id, "action")
+    found: m.Action | None = find(body, action_id, "action")
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     known = [a.id for a in body.all_actions()]
+    hint = hints(action_id, known)
+    if "/" not in action_id:  # the meeting left out: say where such an action is
+        fits = [a.id for mt in body.meetings for a in match(mt.actions, action_id)]
+        if fits:
+            hint = {"hint_en": f" (did you mean {' or '.join(fits[:3])}?)",
+                    "hint_nl": f" (bedoelde je {' of '.join(fits[:3])}?)"}
     raise KwartaalError(msg(
-        "no action '{id}'{hint_en}; action ids look like 2025-06-12/a3 "
-        "(see 'kwartaal actions --status all')",
-        "geen actie '{id}'{hint_nl}; actie-ids zien eruit als 2025-06-12/a3 "
-        "(zie 'kwartaal actions --status all')", id=action_id, **hints(action_id, known)))
+        "no action '{id}'{hint_en}; an action id is its meeting and its own id, like "
+        "2026-03-12/a-7kq2 or 2025-06-12/a3 (see 'kwartaal actions --status all')",
+        "geen actie '{id}'{hint_nl}; een actie-id is de vergadering plus het eigen id, zoals "
+        "2026-03-12/a-7kq2 of 2025-06-12/a3 (zie 'kwartaal actions --status all')",
+        id=action_id, **hint))
 
 
 def require_person(body: m.Body, pid: str, what: str = "person") -> None:
