@@ -43,7 +43,6 @@ class Collision:
 @dataclass(slots=True)
 class Outcome:
     text: str
-    added: int = 0  # records taken over from their side
     collisions: list[Collision] = field(default_factory=list)
 
 
@@ -75,7 +74,7 @@ def merge_texts(base: str, ours: str, theirs: str) -> Outcome:
         text += "\n" + block
     _load(text)  # the result must be valid TOML
     bom = "\ufeff" if ours.startswith("\ufeff") else ""
-    return Outcome(bom + text, sum(1 for _, _, array in appended if array), collisions)
+    return Outcome(bom + text, collisions)
 
 
 def _is_record_list(value: Any) -> bool:
