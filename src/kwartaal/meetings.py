@@ -85,8 +85,8 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
     carried = carry_over_candidates(body, draft)
     used: set[str] = set()
     for item in carried:
-        # Derived from the item it continues: a clone that plans the same meeting writes the
-        # same ids, so the two new files merge into one set of items.
+        # Derived from the item it continues: the same meeting planned in two clones carries
+        # its items under the same ids, so merging the two gives each item once, not twice.
         local = new_local_id("item", used, key=item.id)
         used.add(local)
         fields: dict[str, Any] = {"id": local, "title": item.title}
