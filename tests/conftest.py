@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -29,6 +30,18 @@ def _git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("KWARTAAL_NO_CACHE", raising=False)
     for name in ("KWARTAAL_REPO", "KWARTAAL_TODAY", "KWARTAAL_LANG", "KWARTAAL_ME"):
         monkeypatch.delenv(name, raising=False)
+
+
+def new_id(letter: str) -> str:
+    """A regular expression for a new record's local id of one kind: `a-7kq2`."""
+    return rf"{letter}-[23456789bcdfghjkmnpqrstvwxz]{{4}}"
+
+
+def found_id(letter: str, text: str) -> str:
+    """The one new local id of this kind in a command's output or a file's new text."""
+    ids = set(re.findall(rf"\b{new_id(letter)}\b", text))
+    assert len(ids) == 1, (letter, ids, text)
+    return ids.pop()
 
 
 def git(cwd: Path, *args: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import EXAMPLE, EXAMPLE_TODAY, Run, commit_count, git
+from .conftest import EXAMPLE, EXAMPLE_TODAY, Run, commit_count, found_id, git
 
 TODAY = dt.date.fromisoformat(EXAMPLE_TODAY)
 KEYS = ["id", "title", "owners", "due", "status", "theme", "meeting", "overdue", "days_overdue"]
@@ -194,9 +194,11 @@ def test_add_writes_a_readable_action(example: Path, run: Run) -> None:
         "--due", "next-meeting", "--theme", "destigmatisering", "--by", "l-demir", "--closed")
     after = path.read_text(encoding="utf-8")
     assert after.startswith(before)
+    local = found_id("a", after[len(before):])
+    assert f'id = "{local}"' not in before
     assert after[len(before):] == (
         "\n[[action]]\n"
-        "id = \"a5\"\n"
+        f"id = \"{local}\"\n"
         "title = \"Flyer \\\"werken vanuit huis\\\" vertalen\"\n"
         "owner = \"h-visser\"\n"
         "with = [\"kbg-1\"]\n"
@@ -208,7 +210,7 @@ def test_add_writes_a_readable_action(example: Path, run: Run) -> None:
         "  { date = 2026-01-15, by = \"l-demir\", what = \"aangemaakt\" },\n"
         "]\n")
     assert git(example.parent, "log", "-1", "--format=%s").strip() == \
-        "action 2025-12-11/a5: add — Flyer \"werken vanuit huis\" vertalen"
+        f"action 2025-12-11/{local}: add — Flyer \"werken vanuit huis\" vertalen"
 
 
 def test_no_commit_and_dirty_file(example: Path, run: Run) -> None:

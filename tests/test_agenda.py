@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import EXAMPLE, EXAMPLE_TODAY, Run, commit_count, git
+from .conftest import EXAMPLE, EXAMPLE_TODAY, Run, commit_count, found_id, git, new_id
 
 TODAY = dt.date.fromisoformat(EXAMPLE_TODAY)
 NEXT = "2026-03-12"
@@ -184,11 +185,13 @@ def test_propose_under_standing_item_of_next_meeting(example: Path, run: Run) ->
         "--minutes", "15", "--note", "GGD komt erbij")
     after = path.read_text(encoding="utf-8")
     assert after.startswith(before)
-    assert git(example.parent, "log", "-1", "--format=%s").strip() == \
-        f"item {NEXT}/p6: proposed — Evaluatie inloopspreekuur"
+    subject = git(example.parent, "log", "-1", "--format=%s").strip()
+    local = found_id("p", subject)
+    assert f'id = "{local}"' in after[len(before):]
+    assert subject == f"item {NEXT}/{local}: proposed — Evaluatie inloopspreekuur"
     data = _agenda(run, repo=example)
     parent = next(i for i in data["items"] if i["key"] == "samenwerking")
-    assert f"{NEXT}/p6" in [c["key"] for c in parent["children"]]
+    assert f"{NEXT}/{local}" in [c["key"] for c in parent["children"]]
 
 
 @pytest.mark.parametrize("args,fragment", [
@@ -254,8 +257,11 @@ def test_carry_over_comes_along(example: Path, run: Run) -> None:
     git(example.parent, "commit", "-qam", "remove March")
     run("--repo", str(example), "--today", EXAMPLE_TODAY, "meeting", "new")
     data = _load(example / "meetings" / f"{NEXT}.toml")
+    local = data["item"][0]["id"]
+    assert re.fullmatch(new_id("p"), local)
     assert [(i["id"], i["title"], i["carried_from"]) for i in data["item"]] == [
-        ("p1", "Betaling in 2026: de nieuwe fiscale grenzen zijn nog niet bekend", "2025-12-11/p3")]
+        (local, "Betaling in 2026: de nieuwe fiscale grenzen zijn nog niet bekend",
+         "2025-12-11/p3")]
     agenda = _agenda(run, repo=example)
     assert [i["from"] for i in agenda["items"] if i["kind"] == "carried"] == ["2025-12-11/p3"]
     run("--repo", str(example), "--today", EXAMPLE_TODAY, "check", "--strict")

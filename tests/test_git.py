@@ -184,14 +184,16 @@ history = [
 """
 
 
-def test_merge_renumbers_their_colliding_addition_and_its_references() -> None:
+def test_merge_never_renumbers_a_colliding_addition() -> None:
     ours = BASE + '\n[[item]]\nid = "p1"\ntitle = "ours"\n'
     theirs = BASE + ('\n[[item]]\nid = "p1"\ntitle = "theirs"\n\n[[note]]\nid = "n1"\n'
                      'item = "p1"\ntext = "over hun punt"\n')
     outcome = merge_texts(BASE, ours, theirs)
     data = tomllib.loads(outcome.text)
-    assert [(i["id"], i["title"]) for i in data["item"]] == [("p1", "ours"), ("p2", "theirs")]
-    assert data["note"] == [{"id": "n1", "item": "p2", "text": "over hun punt"}]
+    # Both kept under their own id, reported as a collision for a person to resolve.
+    assert [(i["id"], i["title"]) for i in data["item"]] == [("p1", "ours"), ("p1", "theirs")]
+    assert data["note"] == [{"id": "n1", "item": "p1", "text": "over hun punt"}]
+    assert [(c.kind, c.id) for c in outcome.collisions] == [("item", "p1")]
     assert outcome.text.startswith(ours)
 
 

@@ -41,16 +41,25 @@ def _word(key: str, lang: str, **params: object) -> str:
 
 
 def find_action(body: m.Body, action_id: str) -> m.Action:
-    for meeting in body.meetings:
-        for action in meeting.actions:
-            if action.id == action_id:
-                return action
+    """By full id, or by meeting and a prefix of the local id (`2025-09-11/a-7k`)."""
+    from .ids import find, match
+
+    found: m.Action | None = find(body, action_id, "action")
+    if found is not None:
+        return found
     known = [a.id for a in body.all_actions()]
+    hint = hints(action_id, known)
+    if "/" not in action_id:  # the meeting left out: say where such an action is
+        fits = [a.id for mt in body.meetings for a in match(mt.actions, action_id)]
+        if fits:
+            hint = {"hint_en": f" (did you mean {' or '.join(fits[:3])}?)",
+                    "hint_nl": f" (bedoelde je {' of '.join(fits[:3])}?)"}
     raise KwartaalError(msg(
-        "no action '{id}'{hint_en}; action ids look like 2025-06-12/a3 "
-        "(see 'kwartaal actions --status all')",
-        "geen actie '{id}'{hint_nl}; actie-ids zien eruit als 2025-06-12/a3 "
-        "(zie 'kwartaal actions --status all')", id=action_id, **hints(action_id, known)))
+        "no action '{id}'{hint_en}; an action id is its meeting and its own id, like "
+        "2026-03-12/a-7kq2 or 2025-06-12/a3 (see 'kwartaal actions --status all')",
+        "geen actie '{id}'{hint_nl}; een actie-id is de vergadering plus het eigen id, zoals "
+        "2026-03-12/a-7kq2 of 2025-06-12/a3 (zie 'kwartaal actions --status all')",
+        id=action_id, **hint))
 
 
 def require_person(body: m.Body, pid: str, what: str = "person") -> None:
@@ -97,13 +106,10 @@ def parse_due(body: m.Body, value: str, today: dt.date) -> dt.date:
 
 
 def next_local_id(meeting: m.Meeting, kind: str) -> str:
-    prefix = m.ID_PREFIX[kind]
-    records: list[Any] = {
-        "item": meeting.items, "note": meeting.notes, "decision": meeting.decisions,
-        "action": meeting.actions, "compensation": meeting.compensation}[kind]
-    numbers = [int(r.local_id[len(prefix):]) for r in records
-               if r.local_id.startswith(prefix) and r.local_id[len(prefix):].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1}"
+    """A new record's id: random, not numbered, so that clones never pick the same one."""
+    from .ids import new_local_id, taken
+
+    return new_local_id(kind, taken(meeting))
 
 
 def history_entry(today: dt.date, by: str, what: str) -> dict[str, Any]:
@@ -142,6 +148,10 @@ def add_action(body: m.Body, *, title: str, owner: str, co_owners: list[str], du
             "due date {due} is before meeting {meeting} that the action belongs to",
             "deadline {due} ligt vóór vergadering {meeting} waar de actie bij hoort",
             due=due_date, meeting=meeting.id))
+    if item:
+        from .ids import item_ref
+
+        item = item_ref(body, meeting, item, elsewhere=True)
     local = next_local_id(meeting, "action")
     values = {"id": local, "title": title.strip(), "owner": owner, "with": co_owners or None,
               "due": due_date, "theme": theme or None, "status": "open",

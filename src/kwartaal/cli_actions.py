@@ -209,7 +209,7 @@ def _apply(change_fn: Any, path_of: Any, *, force: bool, no_commit: bool,
         from .loader import load_meetings
 
         body = load_meetings(state.root(), [action_id.split("/", 1)[0]])
-        if not any(a.id == action_id for a in body.all_actions()):
+        if not any(a.id.startswith(action_id) for a in body.all_actions()):  # id or prefix
             body = state.body()  # unknown id: the full body gives the best did-you-mean
     else:
         body = state.body()

@@ -74,11 +74,10 @@ def merge_driver_cmd(base: Path, ours: Path, theirs: Path, shown: str) -> None:
 @common
 @writes
 def sync_cmd() -> None:
-    """Fetch and rebase on the shared remote, check, push.
+    """Fetch and rebase on the shared remote, check, push; say what was done.
 
-    Additions made in other clones merge by themselves; a record added on both sides under
-    the same id is renumbered on your side before it is pushed. On a real conflict it stops
-    and says what to do.
+    Additions made in other clones merge by themselves, record by record; no record is ever
+    renumbered. On a real conflict it stops and says what to do.
 
     \b
     Example:
@@ -96,11 +95,15 @@ def sync_cmd() -> None:
         return sum(1 for p in validate(loaded, state.today()) if p.severity == "error")
 
     report = sync(root, check=check)
-    state.say("synced with {remote}/{branch}: {n} commit(s) pulled, {pushed}",
-              "gesynchroniseerd met {remote}/{branch}: {n} commit(s) opgehaald, {pushed_nl}",
-              remote=report.remote, branch=report.branch, n=report.pulled,
-              pushed="pushed" if report.pushed else "nothing to push",
-              pushed_nl="verstuurd" if report.pushed else "niets te versturen")
+    state.say("synced with {remote}/{branch}: {pulled} commit(s) pulled, {pushed} pushed",
+              "gesynchroniseerd met {remote}/{branch}: {pulled} commit(s) opgehaald, {pushed} "
+              "verstuurd", remote=report.remote, branch=report.branch, pulled=report.pulled,
+              pushed=report.pushed)
+    if report.merged:
+        state.say("merged record by record: {files}", "per record samengevoegd: {files}",
+                  files=", ".join(report.merged))
+    for note in report.notes:
+        click.echo(note.render(state.lang()))
 
 
 @click.command("log")

@@ -410,23 +410,28 @@ def compensation_report(year: int | None, person: str | None, fmt: str) -> None:
 
 @compensation_group.command("paid")
 @click.argument("meeting_id", metavar="MEETING")
-@click.argument("person", metavar="PERSON")
+@click.argument("person", metavar="PERSON|LINE", required=False)
 @click.option("--date", "date_text", required=True, metavar="YYYY-MM-DD")
 @_commit_options
 @writes
-def compensation_paid(meeting_id: str, person: str, date_text: str, no_commit: bool,
+def compensation_paid(meeting_id: str, person: str | None, date_text: str, no_commit: bool,
                       author: str | None) -> None:
-    """Record that a person's lines of a meeting were paid.
+    """Record that a person's lines of a meeting were paid, or one line (by id or prefix).
 
     \b
-    Example:
+    Examples:
       kwartaal compensation paid 2025-12-11 roos --date 2026-01-05
+      kwartaal compensation paid 2025-12-11/c-7kq2 --date 2026-01-05
     """
     from .dates import parse_iso
     from .recording import mark_paid
 
+    if person is None:
+        if "/" not in meeting_id:
+            raise KwartaalError(msg("give PERSON, or the id of one line (MEETING/LINE)",
+                                    "geef PERSOON, of het id van één regel (VERGADERING/REGEL)"))
+        meeting_id, person = meeting_id.split("/", 1)
     state = _state()
     _guard([_meeting_path(meeting_id)])
     done = mark_paid(state.body(), meeting_id, person, parse_iso(date_text, "--date"))
     _finish([done.path], done.message, no_commit, author)
-

@@ -11,6 +11,7 @@ from . import store
 from .actions import next_local_id, require_meeting, require_person, require_theme
 from .agenda import carry_over_candidates
 from .dates import cadence_dates
+from .ids import new_local_id
 from .loader import MEETINGS_DIR
 from .problems import KwartaalError, hints, msg
 from .rules import next_planned
@@ -82,8 +83,13 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
     draft = m.Meeting(meeting_id, when, "", None, "", "", "", "planned", "", "", invited, [], [],
                       [], [], None, None, None, [], [], [], [], [], m.Source(folder))
     carried = carry_over_candidates(body, draft)
-    for index, item in enumerate(carried, start=1):
-        fields: dict[str, Any] = {"id": f"p{index}", "title": item.title}
+    used: set[str] = set()
+    for item in carried:
+        # Derived from the item it continues: the same meeting planned in two clones carries
+        # its items under the same ids, so merging the two gives each item once, not twice.
+        local = new_local_id("item", used, key=item.id)
+        used.add(local)
+        fields: dict[str, Any] = {"id": local, "title": item.title}
         for key, value in (("by", item.by), ("under", item.under), ("theme", item.theme)):
             if value:
                 fields[key] = value

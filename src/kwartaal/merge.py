@@ -4,20 +4,20 @@ Git merges text line by line, so two people who each append an action to the sam
 file would conflict although nothing contradicts. This merge works on records instead:
 
 - tables are merged key by key, arrays of tables record by record (matched by `id`);
-- a record added on both sides under the same id, with different content, keeps its id on our
-  side and is renumbered on theirs (during `git pull --rebase`, "theirs" is the local commit
-  being replayed: the record nobody else has seen yet), with references inside the incoming
-  records updated;
 - lists of names (present, invited, …) and an action's history are merged as sets, keeping order;
 - only a value changed differently on both sides is a conflict. Then the caller falls back to
   git's own line merge, which leaves the usual conflict markers.
+
+A record is never renumbered: its id may already be in a commit message, a note, someone's
+minutes. New ids are random (see ids.py), so two sides adding different records under one id
+is all but impossible; should it happen, both records are kept and the merge is reported as a
+collision, for a person to resolve (see Outcome.collisions).
 
 The result keeps our file's text, comments and layout; their additions are appended.
 """
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,17 +25,25 @@ from typing import Any
 
 from . import store
 
-_ID_NUMBER = re.compile(r"^([a-z]+)(\d+)$")
-
 
 class Conflict(Exception):
     """Both sides changed the same value differently."""
 
 
 @dataclass(slots=True)
+class Collision:
+    """Both sides added a different record of one kind under one id."""
+
+    kind: str
+    id: str
+    ours: dict[str, Any]
+    theirs: dict[str, Any]
+
+
+@dataclass(slots=True)
 class Outcome:
     text: str
-    renumbered: dict[str, str] = field(default_factory=dict)
+    collisions: list[Collision] = field(default_factory=list)
 
 
 def _load(text: str) -> dict[str, Any]:
@@ -43,27 +51,30 @@ def _load(text: str) -> dict[str, Any]:
 
 
 def merge_texts(base: str, ours: str, theirs: str) -> Outcome:
-    """Merge three versions of a file; raises Conflict or a parse error when it cannot."""
+    """Merge three versions of a file; raises Conflict or a parse error when it cannot.
+
+    On a collision the result holds both records (a duplicate id that `check` reports) and
+    lists it in Outcome.collisions; the caller must not take it as a clean merge."""
     o, a, b = _load(base), _load(ours), _load(theirs)
     doc = store.parse(ours.removeprefix("\ufeff"), None)  # type: ignore[arg-type]
     appended: list[tuple[str, dict[str, Any], bool]] = []
-    renumbered: dict[str, str] = {}
-    _merge_table(doc, o, a, b, appended, renumbered, top=True)
+    collisions: list[Collision] = []
+    _merge_table(doc, o, a, b, appended, collisions, top=True)
     import tomlkit
 
     text = tomlkit.dumps(doc)
+    if _load(text) == a:
+        # Nothing of ours changed in place: keep our text exactly, since tomlkit regroups
+        # arrays of tables that are interleaved ([[item]], [[action]], [[item]]) when dumping.
+        text = ours.removeprefix("\ufeff")
     for kind, record, array in appended:
-        for key in ("item", "supersedes", "carried_from"):
-            value = record.get(key)
-            if isinstance(value, str) and value in renumbered:
-                record[key] = renumbered[value]
         block = store.render_table(kind, record, array=array)
         if not text.endswith("\n"):
             text += "\n"
         text += "\n" + block
     _load(text)  # the result must be valid TOML
     bom = "\ufeff" if ours.startswith("\ufeff") else ""
-    return Outcome(bom + text, renumbered)
+    return Outcome(bom + text, collisions)
 
 
 def _is_record_list(value: Any) -> bool:
@@ -72,14 +83,14 @@ def _is_record_list(value: Any) -> bool:
 
 
 def _merge_table(target: Any, o: dict[str, Any], a: dict[str, Any], b: dict[str, Any],
-                 appended: list[Any], renumbered: dict[str, str], top: bool = False) -> None:
+                 appended: list[Any], collisions: list[Collision], top: bool = False) -> None:
     keys = list(dict.fromkeys([*a, *b]))
     for key in keys:
         ov, av, bv = o.get(key), a.get(key), b.get(key)
         if av == bv or bv == ov:
             continue  # nothing new from their side
         if (_is_record_list(av) or _is_record_list(bv)) and key in target:
-            _merge_records(target, key, ov or [], av or [], bv or [], appended, renumbered)
+            _merge_records(target, key, ov or [], av or [], bv or [], appended, collisions)
             continue
         if av == ov:
             # only their side changed this key
@@ -89,7 +100,7 @@ def _merge_table(target: Any, o: dict[str, Any], a: dict[str, Any], b: dict[str,
                 for record in bv:
                     appended.append((key, dict(record), True))
             elif isinstance(bv, dict) and isinstance(av, dict):
-                _merge_table(target[key], ov or {}, av, bv, appended, renumbered)
+                _merge_table(target[key], ov or {}, av, bv, appended, collisions)
             elif isinstance(bv, dict):
                 if not top:
                     target[key] = store.toml_value(bv)
@@ -104,9 +115,9 @@ def _merge_table(target: Any, o: dict[str, Any], a: dict[str, Any], b: dict[str,
         # both sides changed this key
         if isinstance(av, dict) and isinstance(bv, dict):
             _merge_table(target[key], ov if isinstance(ov, dict) else {}, av, bv, appended,
-                         renumbered)
+                         collisions)
         elif _is_record_list(av) or _is_record_list(bv):
-            _merge_records(target, key, ov or [], av or [], bv or [], appended, renumbered)
+            _merge_records(target, key, ov or [], av or [], bv or [], appended, collisions)
         elif isinstance(av, list) and isinstance(bv, list) and (ov is None or
                                                                 isinstance(ov, list)):
             merged = _merge_list(ov or [], av, bv)
@@ -142,11 +153,10 @@ def _set(target: Any, key: str, value: Any) -> None:
 
 def _merge_records(target: Any, kind: str, o: list[dict[str, Any]], a: list[dict[str, Any]],
                    b: list[dict[str, Any]], appended: list[Any],
-                   renumbered: dict[str, str]) -> None:
+                   collisions: list[Collision]) -> None:
     by_id_o = {r["id"]: r for r in o}
     by_id_a = {r["id"]: r for r in a}
     tables = target.get(kind) if kind in target else None
-    taken = set(by_id_a) | {r["id"] for r in b}
     incoming: list[dict[str, Any]] = []
     for record in b:
         rid = record["id"]
@@ -159,14 +169,14 @@ def _merge_records(target: Any, kind: str, o: list[dict[str, Any]], a: list[dict
             if record == base or record == by_id_a[rid]:
                 continue
             table = next(t for t in tables if str(t.get("id")) == rid)
-            _merge_table(table, base, by_id_a[rid], record, appended, renumbered)
+            _merge_table(table, base, by_id_a[rid], record, appended, collisions)
         elif rid in by_id_a:
             if by_id_a[rid] == record:
                 continue  # the same record added on both sides
-            new_id = _next_free(rid, taken)
-            taken.add(new_id)
-            renumbered[rid] = new_id
-            incoming.append({**record, "id": new_id})
+            # Renumbering either one could move a note, a commit message or an edit onto the
+            # other person's record without anyone noticing: keep both and say so.
+            collisions.append(Collision(kind, str(rid), by_id_a[rid], record))
+            incoming.append(record)
         else:
             incoming.append(record)
     removed_by_them = [rid for rid in by_id_o if rid in by_id_a and rid not in
@@ -179,11 +189,3 @@ def _merge_records(target: Any, kind: str, o: list[dict[str, Any]], a: list[dict
     for record in incoming:
         appended.append((kind, record, True))
 
-
-def _next_free(rid: str, taken: set[str]) -> str:
-    found = _ID_NUMBER.match(rid)
-    prefix, number = (found.group(1), int(found.group(2))) if found else (rid + "-", 1)
-    numbers = [int(m.group(2)) for t in taken if (m := _ID_NUMBER.match(t)) and
-               m.group(1) == prefix]
-    number = max([number, *numbers]) + 1
-    return f"{prefix}{number}"

@@ -30,6 +30,11 @@ FIXED_ITEMS = ("opening", "previous-minutes", "actions", "any-other-business", "
 
 # Local id prefixes inside a meeting file; the full id is "<meeting-id>/<local id>".
 ID_PREFIX = {"item": "p", "note": "n", "decision": "d", "action": "a", "compensation": "c"}
+# A new record's local id is its prefix, a hyphen and a random suffix (`a-7kq2`), so that two
+# clones adding records at the same time need no coordination and nothing is ever renumbered.
+# No vowels (no words), no 0/1/l/o (no misreading); 27**4 = 531441 suffixes per kind.
+ID_ALPHABET = "23456789bcdfghjkmnpqrstvwxz"
+ID_SUFFIX_LENGTH = 4
 
 
 @dataclass(frozen=True, slots=True)

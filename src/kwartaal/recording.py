@@ -6,6 +6,7 @@ Each function edits the meeting's file in place and returns what it changed; the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,7 @@ from . import model as m
 from . import store
 from .actions import next_local_id, require_meeting, require_person
 from .compensation import NewLine, Verdict, check_limits
+from .ids import find, item_ref, new_local_ids, pick, taken
 from .problems import KwartaalError, hints, msg
 
 
@@ -56,23 +58,9 @@ def attend(body: m.Body, meeting_id: str, people: list[str], status: str,
                     f"{', '.join(people)}")
 
 
-def _item_ref(body: m.Body, meeting: m.Meeting, item: str) -> str:
-    standing = [s.key for s in body.config.standing]
-    own = [i.local_id for i in meeting.items]
-    choices = [*standing, *own, *m.FIXED_ITEMS]
-    if item in choices:
-        return item
-    if item.startswith(f"{meeting.id}/") and item.split("/", 1)[1] in own:
-        return item.split("/", 1)[1]
-    raise KwartaalError(msg(
-        "unknown agenda item '{item}'{hint_en}; choose one of: {choices}",
-        "onbekend agendapunt '{item}'{hint_nl}; kies uit: {choices}",
-        item=item, choices=", ".join(choices), **hints(item, choices)))
-
-
 def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool) -> Recorded:
     meeting = require_meeting(body, meeting_id)
-    ref = _item_ref(body, meeting, item)
+    ref = item_ref(body, meeting, item)
     if not text.strip():
         raise KwartaalError(msg("the note is empty", "de notitie is leeg"))
     local = next_local_id(meeting, "note")
@@ -85,15 +73,17 @@ def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool) -> R
 def decide(body: m.Body, meeting_id: str, text: str, item: str | None, closed: bool,
            supersedes: str | None) -> Recorded:
     meeting = require_meeting(body, meeting_id)
-    ref = _item_ref(body, meeting, item) if item else ""
+    ref = item_ref(body, meeting, item) if item else ""
     if not text.strip():
         raise KwartaalError(msg("the decision is empty", "het besluit is leeg"))
     if supersedes:
-        known = [d.id for mt in body.meetings for d in mt.decisions]
-        if supersedes not in known:
+        replaced = find(body, supersedes, "decision")
+        if replaced is None:
+            known = [d.id for mt in body.meetings for d in mt.decisions]
             raise KwartaalError(msg(
                 "no decision '{id}'{hint_en} to supersede", "geen besluit '{id}'{hint_nl}",
                 id=supersedes, **hints(supersedes, known)))
+        supersedes = str(replaced.id)
     local = next_local_id(meeting, "decision")
     values = {"id": local, "text": text.strip(), "item": ref or None,
               "closed": True if closed else None, "supersedes": supersedes or None}
@@ -171,16 +161,12 @@ def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bo
                  int(line.hours) if line.hours == line.hours.to_integral() else line.hours),
              "amount": line.amount, "method": line.method, "paid": line.paid,
              "note": line.note or None}
-            for local, line in zip(_new_ids(meeting, len(lines)), lines, strict=True)]
+            for local, line in zip(new_local_ids("compensation", taken(meeting), len(lines)),
+                                   lines, strict=True)]
     store.append_tables(meeting.src.path, "compensation", rows, array=True)
     people = ", ".join(dict.fromkeys(line.person for line in lines))
     return Recorded(meeting.src.path, f"compensation {meeting.id}: {people}",
                     notes=_verdict_notes(verdict))
-
-
-def _new_ids(meeting: m.Meeting, count: int) -> list[str]:
-    first = int(next_local_id(meeting, "compensation")[1:])
-    return [f"c{first + i}" for i in range(count)]
 
 
 def _verdict_notes(verdict: Verdict) -> list[tuple[str, str]]:
@@ -198,17 +184,35 @@ def _verdict_notes(verdict: Verdict) -> list[tuple[str, str]]:
     return notes
 
 
-def mark_paid(body: m.Body, meeting_id: str, person: str, when: dt.date) -> Recorded:
+def mark_paid(body: m.Body, meeting_id: str, who: str, when: dt.date) -> Recorded:
+    """Mark paid all unpaid lines of a person at a meeting, or one line by its id."""
     meeting = require_meeting(body, meeting_id)
-    require_person(body, person)
-    unpaid = [line.local_id for line in meeting.compensation
-              if line.person == person and line.paid is None]
+    line = None if who in body.people else pick(meeting, "compensation", who)
+    if line is not None:
+        if line.paid is not None:
+            raise KwartaalError(msg("line {id} was already paid on {paid}",
+                                    "regel {id} is al betaald op {paid}",
+                                    id=line.id, paid=line.paid))
+        unpaid = [line.local_id]
+        what = line.id
+    else:
+        local = who.split("/", 1)[1] if who.startswith(f"{meeting.id}/") else who
+        if who not in body.people and re.fullmatch(r"c(\d+|-[a-z0-9]*)", local.lower()):
+            raise KwartaalError(msg(
+                "no compensation line '{id}' at {meeting}; lines: {known}",
+                "geen vergoedingsregel '{id}' bij {meeting}; regels: {known}", id=who,
+                meeting=meeting.id, known=", ".join(c.local_id for c in meeting.compensation)
+                or "-"))
+        require_person(body, who)
+        unpaid = [line.local_id for line in meeting.compensation
+                  if line.person == who and line.paid is None]
+        what = f"{meeting.id}: {who}"
     if not unpaid:
         raise KwartaalError(msg("{id} has no unpaid lines at {meeting}",
                                 "{id} heeft geen onbetaalde regels bij {meeting}",
-                                id=person, meeting=meeting.id))
+                                id=who, meeting=meeting.id))
     with store.edit(meeting.src.path) as doc:
         for table in doc.get("compensation") or []:
             if str(table.get("id")) in unpaid:
                 table["paid"] = when
-    return Recorded(meeting.src.path, f"compensation {meeting.id}: {person} paid {when}")
+    return Recorded(meeting.src.path, f"compensation {what} paid {when}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 import sys
@@ -10,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from .gitops import open_repo
-from .problems import KwartaalError, msg
+from .ids import KIND_WORDS
+from .problems import KwartaalError, Msg, msg
 
 ATTRIBUTES = (
     "# kwartaal merges its TOML files record by record (kwartaal setup-git)\n"
@@ -51,28 +53,131 @@ def configure_driver(root: Path) -> bool:
     return True
 
 
+LOG_ENV = "KWARTAAL_MERGE_LOG"  # set by sync: where the driver also writes what it did
+
+
 def run_driver(base: Path, ours: Path, theirs: Path, shown: str) -> int:
-    """What git calls: merge into `ours`; 0 when clean, 1 with conflict markers left."""
+    """What git calls: merge into `ours`; 0 when clean, 1 when git must mark it conflicted."""
     from .merge import Conflict, merge_texts
-    from .store import atomic_write
 
     try:
         outcome = merge_texts(base.read_text(encoding="utf-8"),
                               ours.read_text(encoding="utf-8"),
                               theirs.read_text(encoding="utf-8"))
     except Conflict as exc:
-        print(f"kwartaal: {shown}: both sides changed '{exc}'; merging by lines",
-              file=sys.stderr)
+        _tell(shown, "conflict", msg(
+            "{path}: both sides changed '{what}' differently; merged by lines, with conflict "
+            "markers where they differ", "{path}: beide kanten wijzigden '{what}' verschillend; "
+            "per regel samengevoegd, met conflictmarkeringen waar ze verschillen",
+            path=shown, what=str(exc)))
         return _line_merge(base, ours, theirs)
     except Exception as exc:  # noqa: BLE001 - an unreadable side: let git's merge decide
-        print(f"kwartaal: {shown}: cannot merge by record ({exc}); merging by lines",
-              file=sys.stderr)
+        _tell(shown, "conflict", msg(
+            "{path}: cannot merge record by record ({err}); merged by lines",
+            "{path}: kan niet per record samenvoegen ({err}); per regel samengevoegd",
+            path=shown, err=str(exc)))
         return _line_merge(base, ours, theirs)
-    atomic_write(ours, outcome.text)
-    for old, new in outcome.renumbered.items():
-        print(f"kwartaal: {shown}: incoming record {old} renumbered to {new} (both sides added "
-              f"{old})", file=sys.stderr)
+    # git's own temporary file, read back at once: no need for the store's fsync
+    ours.write_bytes(outcome.text.encode("utf-8"))
+    if outcome.collisions:
+        from .ids import new_local_id
+
+        used = {str(r.get("id")) for r in _records(outcome.text)}
+        rebasing = _rebasing()
+        for clash in outcome.collisions:
+            word_en, word_nl = KIND_WORDS.get(clash.kind, (clash.kind, clash.kind))
+            free = new_local_id(clash.kind, used) if clash.kind in KIND_WORDS else ""
+            # During a rebase the replayed side ("theirs") is the local, unpushed commit.
+            mine = clash.theirs if rebasing else clash.ours
+            _tell(shown, "collision", msg(
+                "{path}: both sides added a different {kind} with the same id '{id}': '{ours}' "
+                "and '{theirs}'. kwartaal does not renumber records, because an id may already "
+                "be used elsewhere, so the file is marked as conflicted and holds both. Give "
+                "yours, '{mine}', which was not shared yet, a new id{example_en} (and change "
+                "whatever refers to it), then 'git add' the file and continue",
+                "{path}: beide kanten voegden onder hetzelfde id '{id}' elk iets anders toe "
+                "({kind_nl}): '{ours}' en '{theirs}'. kwartaal nummert records niet om, omdat "
+                "een id al ergens gebruikt kan zijn; het bestand staat daarom als conflict en "
+                "bevat beide. Geef de jouwe, '{mine}', die nog niet gedeeld was, een nieuw "
+                "id{example_nl} (en pas aan wat ernaar verwijst), 'git add' het bestand en ga "
+                "verder", path=shown, kind=word_en, kind_nl=word_nl, id=clash.id,
+                ours=_summary(clash.ours), theirs=_summary(clash.theirs), mine=_summary(mine),
+                example_en=f", for example '{free}'" if free else "",
+                example_nl=f", bijvoorbeeld '{free}'" if free else ""))
+        return 1
+    _tell(shown, "merged", msg("{path}: merged record by record",
+                               "{path}: per record samengevoegd", path=shown))
     return 0
+
+
+def _rebasing() -> bool:
+    """Whether git is replaying commits (rebase) rather than merging two branches."""
+    found = subprocess.run(["git", "rev-parse", "--git-path", "rebase-merge"],
+                           capture_output=True, text=True, check=False)
+    return found.returncode == 0 and Path(found.stdout.strip()).is_dir()
+
+
+def _records(text: str) -> list[dict[str, Any]]:
+    import tomllib
+
+    data = tomllib.loads(text.removeprefix("\ufeff"))
+    return [r for value in data.values() if isinstance(value, list)
+            for r in value if isinstance(r, dict)]
+
+
+def _summary(record: dict[str, Any]) -> str:
+    text = " ".join(str(record.get("title") or record.get("text") or record.get("person")
+                        or "").split())
+    return text[:40] + ("…" if len(text) > 40 else "")
+
+
+def _tell(shown: str, event: str, message: Msg) -> None:
+    """Say what the driver did: on stderr, which git passes on to a terminal (git pull), and
+    in sync's log, because sync runs git with its output captured."""
+    print(f"kwartaal: {message.render(_language(shown))}", file=sys.stderr)
+    log = os.environ.get(LOG_ENV)
+    if log:
+        import json
+
+        line = json.dumps({"path": shown, "event": event, "en": message.render("en"),
+                           "nl": message.render("nl")}, ensure_ascii=False)
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+
+
+def _language(shown: str) -> str:
+    """The language of the body the file belongs to (git runs the driver at the top)."""
+    if os.environ.get("KWARTAAL_LANG") in ("nl", "en"):
+        return os.environ["KWARTAAL_LANG"]
+    import tomllib
+
+    folder = Path(shown).resolve().parent
+    for candidate in (folder, *folder.parents):
+        config = candidate / "kwartaal.toml"
+        if config.is_file():
+            try:
+                body = tomllib.loads(config.read_text(encoding="utf-8")).get("body", {})
+            except (OSError, ValueError):
+                break
+            return "en" if body.get("language") == "en" else "nl"
+    return "nl"
+
+
+def read_log(path: Path) -> list[dict[str, str]]:
+    """The driver's entries, each once (a rebase may merge one file for several commits)."""
+    import json
+
+    if not path.exists():
+        return []
+    seen: dict[tuple[str, str, str], dict[str, str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        seen.setdefault((entry.get("path", ""), entry.get("event", ""), entry.get("en", "")),
+                        entry)
+    return list(seen.values())
 
 
 def _line_merge(base: Path, ours: Path, theirs: Path) -> int:
@@ -85,9 +190,10 @@ def _line_merge(base: Path, ours: Path, theirs: Path) -> int:
 class SyncReport:
     remote: str
     branch: str
-    pulled: int = 0
-    pushed: bool = False
-    notes: list[tuple[str, str]] = field(default_factory=list)
+    pulled: int = 0  # commits taken from the remote
+    pushed: int = 0  # commits sent to it
+    merged: list[str] = field(default_factory=list)  # files the driver merged record by record
+    notes: list[Msg] = field(default_factory=list)  # anything else the driver said
 
 
 def _git_error(exc: Any) -> str:
@@ -149,32 +255,28 @@ def sync(root: Path, *, check: Any) -> SyncReport:
         behind = int(repo.git.rev_list("--count", f"HEAD..{upstream}"))
         report.pulled = behind
         if behind:
+            log = git_dir / "kwartaal-merge.log"
+            log.unlink(missing_ok=True)
             try:
-                repo.git.rebase(upstream)
+                repo.git.rebase(upstream, env={LOG_ENV: str(log)})
             except git.GitCommandError as exc:
+                said = _said(log)
                 conflicted = repo.git.diff("--name-only", "--diff-filter=U").split()
                 if not conflicted:
                     raise KwartaalError(msg("the rebase on {up} failed: {err}",
                                             "de rebase op {up} mislukte: {err}", up=upstream,
                                             err=_git_error(exc))) from exc
-                raise KwartaalError(msg(
-                    "sync stopped: both you and someone else changed the same thing in {files}."
-                    "\nOpen the file(s), look for the lines between <<<<<<< and >>>>>>>, keep "
-                    "the right value, then run 'git add {files}' and 'git rebase --continue' "
-                    "and 'kwartaal sync' again. To go back to how it was before the sync: "
-                    "'git rebase --abort'.",
-                    "sync gestopt: jij en iemand anders hebben hetzelfde gewijzigd in {files}."
-                    "\nOpen het bestand, zoek de regels tussen <<<<<<< en >>>>>>>, houd de "
-                    "juiste waarde, draai dan 'git add {files}' en 'git rebase --continue' en "
-                    "opnieuw 'kwartaal sync'. Terug naar hoe het was vóór de sync: "
-                    "'git rebase --abort'.", files=" ".join(conflicted))) from exc
+                raise _stopped(conflicted, said) from exc
+            said = _said(log)
+            report.merged = list(dict.fromkeys(e["path"] for e in said if e["event"] == "merged"))
+            report.notes = [_as_msg(e) for e in said if e["event"] != "merged"]
     errors = check()
     if errors:
         raise KwartaalError(msg(
             "after pulling, 'kwartaal check' finds {n} error(s); nothing was pushed. Fix them, "
             "commit, and sync again", "na het ophalen vindt 'kwartaal check' {n} fout(en); er "
             "is niets verstuurd. Herstel ze, leg vast en sync opnieuw", n=errors))
-    ahead = int(repo.git.rev_list("--count", f"{upstream}..HEAD")) if has_upstream else 1
+    ahead = int(repo.git.rev_list("--count", f"{upstream}..HEAD" if has_upstream else "HEAD"))
     if ahead:
         try:
             args = ["-u"] if tracking is None else []
@@ -186,5 +288,44 @@ def sync(root: Path, *, check: Any) -> SyncReport:
                 "de remote '{remote}' weigerde: {err}\nJe commits staan hier veilig; draai "
                 "opnieuw 'kwartaal sync' (misschien pushte iemand net)", remote=remote_name,
                 err=_git_error(exc))) from exc
-        report.pushed = True
+        report.pushed = ahead
     return report
+
+
+def _said(log: Path) -> list[dict[str, str]]:
+    entries = read_log(log)
+    log.unlink(missing_ok=True)
+    return entries
+
+
+def _as_msg(entry: dict[str, str]) -> Msg:
+    # Already rendered by the driver in both languages; braces are text, not placeholders.
+    return msg("{text}", "{text_nl}", text=entry.get("en", ""), text_nl=entry.get("nl", ""))
+
+
+def _stopped(conflicted: list[str], said: list[dict[str, str]]) -> KwartaalError:
+    """Why a rebase stopped and what to do, with what the merge driver said about it."""
+    files = " ".join(conflicted)
+    details = [e for e in said if e["event"] != "merged"]
+    en = "".join(f"\n- {e['en']}" for e in details)
+    nl = "".join(f"\n- {e['nl']}" for e in details)
+    if any(e["event"] == "collision" for e in details):
+        return KwartaalError(msg(
+            "sync stopped: two records with one id in {files}:{details}\nThen run 'git add "
+            "{files}', 'git rebase --continue' and 'kwartaal sync' again. To go back to how it "
+            "was before the sync: 'git rebase --abort'.",
+            "sync gestopt: twee records met één id in {files}:{details_nl}\nDraai daarna 'git "
+            "add {files}', 'git rebase --continue' en opnieuw 'kwartaal sync'. Terug naar hoe "
+            "het was vóór de sync: 'git rebase --abort'.", files=files, details=en,
+            details_nl=nl))
+    return KwartaalError(msg(
+        "sync stopped: both you and someone else changed the same thing in {files}.{details}"
+        "\nOpen the file(s), look for the lines between <<<<<<< and >>>>>>>, keep "
+        "the right value, then run 'git add {files}' and 'git rebase --continue' "
+        "and 'kwartaal sync' again. To go back to how it was before the sync: "
+        "'git rebase --abort'.",
+        "sync gestopt: jij en iemand anders hebben hetzelfde gewijzigd in {files}.{details_nl}"
+        "\nOpen het bestand, zoek de regels tussen <<<<<<< en >>>>>>>, houd de "
+        "juiste waarde, draai dan 'git add {files}' en 'git rebase --continue' en "
+        "opnieuw 'kwartaal sync'. Terug naar hoe het was vóór de sync: "
+        "'git rebase --abort'.", files=files, details=en, details_nl=nl))

@@ -14,8 +14,6 @@ from .lines import line_of
 from .loader import CONFIG_FILE, PEOPLE_FILE, Loaded, meeting_files
 from .problems import Problem, hints, msg
 
-FIXED_ITEMS = m.FIXED_ITEMS
-
 
 class _Checker:
     def __init__(self, body: m.Body, today: dt.date) -> None:
@@ -107,7 +105,7 @@ def _check_config(c: _Checker) -> None:
         if seen[item.key] > 1:
             c.add(item.src, "key", "error", "duplicate standing item key '{key}'",
                   "dubbele sleutel '{key}' voor een vast agendapunt", key=item.key)
-        if item.key in FIXED_ITEMS:
+        if item.key in m.FIXED_ITEMS:
             c.add(item.src, "key", "error", "standing item key '{key}' is reserved",
                   "sleutel '{key}' is gereserveerd", key=item.key)
     if not cfg.standing:
@@ -179,12 +177,13 @@ def _check_meetings(c: _Checker) -> None:
             for record in group:
                 if local_ids[record.local_id] > 1:
                     c.add(record.src, "id", "error",
-                          "duplicate id '{id}' in meeting {meeting}; give one of them the next "
-                          "free number (kwartaal sync does this for new records)",
-                          "dubbel id '{id}' in vergadering {meeting}; geef een van beide het "
-                          "volgende vrije nummer", id=record.local_id, meeting=meeting.id)
+                          "duplicate id '{id}' in meeting {meeting}; give the one that was "
+                          "not shared yet a new id (and what refers to it)",
+                          "dubbel id '{id}' in vergadering {meeting}; geef degene die nog niet "
+                          "gedeeld was een nieuw id (en pas aan wat ernaar verwijst)",
+                          id=record.local_id, meeting=meeting.id)
         own_items = {i.local_id for i in meeting.items}
-        targets = standing | own_items | set(FIXED_ITEMS)
+        targets = standing | own_items | set(m.FIXED_ITEMS)
 
         def item_ref(record_src: m.Source, ref: str, where: str,
                      _targets: set[str] = targets, _meeting: m.Meeting = meeting) -> None:
