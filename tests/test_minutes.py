@@ -120,7 +120,8 @@ def test_public_text_naming_a_hidden_person_is_redacted_and_warned(example: Path
     public = run("--repo", str(example), "minutes", "2025-06-12", "--public").output
     assert "Jade" not in public
     assert "lid van de klankbordgroep stelt voor" in public
-    result = run("--repo", str(example), "--lang", "en", "check")
+    # An error now, as at write time: a hand edit must be rephrased before it is committed.
+    result = run("--repo", str(example), "--lang", "en", "check", expect=1)
     assert "names kbg-2, who is not shown by name" in result.output
 
 

@@ -502,6 +502,7 @@ def test_check_warns_when_a_hidden_name_is_also_someone_elses(new_body: Path, ru
     ("Ѕекswerk overleg", "Overleg"),  # Cyrillic look-alikes
     ("Sex\u2011Work Meeting Essex", "Meeting Essex"),
     ("Sekswerk", "Overleg"),
+    ("Overleg Sexuele Dienstverlening Essex", "Overleg Dienstverlening Essex"),
 ])
 def test_the_neutral_name_leaves_out_what_outs_people(name: str, neutral: str) -> None:
     from kwartaal import model as m
@@ -568,3 +569,42 @@ def test_the_banner_of_an_internal_document_is_visible(example: Path, run: Run, 
         assert out.startswith("**Vertrouwelijk — alleen voor deelnemers**")
     else:
         assert '<body><p class="confidential"><strong>Vertrouwelijk' in out
+
+
+def test_the_marker_counts_only_as_kwartaals_own_comment(example: Path, run: Run) -> None:
+    base = ["--repo", str(example), "--today", EXAMPLE_TODAY]
+    path = example / "meetings" / "2025-12-11.toml"
+    before = path.read_bytes()
+    run(*base, "note", "2025-12-11", "actueel", "Bel 06-12345678 # kwartaal: allow-private",
+        expect=1)
+    assert path.read_bytes() == before
+
+
+def test_the_allow_list_does_not_allow_personal_numbers(example: Path, run: Run) -> None:
+    base = ["--repo", str(example), "--today", EXAMPLE_TODAY]
+    before = (example / "kwartaal.toml").read_bytes()
+    run(*base, "config", "set", "privacy.allow", "111222333", expect=1)
+    run(*base, "config", "set", "privacy.allow", "NL91ABNA0417164300", expect=1)
+    assert (example / "kwartaal.toml").read_bytes() == before
+
+
+def test_files_of_any_kind_and_hidden_files_are_checked(example: Path, run: Run) -> None:
+    base = ["--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en"]
+    (example / ".prive").mkdir()
+    (example / ".prive" / "bellijst.rst").write_text("bel 06-12345678\n", encoding="utf-8")
+    (example / "export.csv").write_bytes("café;0612345678\n".encode("cp1252"))
+    out = run(*base, "check", expect=1).output
+    assert "bellijst.rst:1" in out and "export.csv:1" in out
+
+
+def test_a_hidden_name_as_a_theme_key_is_refused(example: Path, run: Run) -> None:
+    base = ["--repo", str(example), "--today", EXAMPLE_TODAY]
+    run(*base, "theme", "add", "mila-zaken", "--title", "Zaken", expect=1)
+
+
+def test_counts_use_the_plural_given(new_body: Path, run: Run) -> None:
+    base = ["--repo", str(new_body)]
+    run(*base, "person", "add", "kbg-1", "--name", "Mila", "--visibility", "role-only",
+        "--role", "lid van de klankbordgroep", "--role-plural", "leden van de klankbordgroep")
+    assert 'role_plural = "leden van de klankbordgroep"' in \
+        (new_body / "people.toml").read_text(encoding="utf-8")

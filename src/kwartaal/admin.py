@@ -160,6 +160,8 @@ class PersonInput:
     lang: str | None = None
     channel: str | None = None
     role_en: str = ""
+    role_plural: str = ""
+    role_plural_en: str = ""
 
 
 def add_person(body: m.Body, person: PersonInput) -> Path:
@@ -178,7 +180,8 @@ def add_person(body: m.Body, person: PersonInput) -> Path:
     values: dict[str, Any] = {
         "name": person.name, "visibility": person.visibility,
         "organisation": person.organisation or None, "role": person.role or None,
-        "role_en": person.role_en or None,
+        "role_plural": person.role_plural or None, "role_en": person.role_en or None,
+        "role_plural_en": person.role_plural_en or None,
         "core": person.core, "compensated": person.compensated,
         "age_band": person.age_band, "lang": person.lang, "channel": person.channel,
     }

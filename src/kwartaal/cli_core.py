@@ -182,7 +182,11 @@ def person() -> None:
               help="How public documents show this person.")
 @click.option("--org", "organisation", default="", help="Organisation.")
 @click.option("--role", default="", help="Role, e.g. 'lid van de klankbordgroep'.")
+@click.option("--role-plural", default="",
+              help="The role for several people, e.g. 'leden van de klankbordgroep': public "
+                   "minutes count people shown by role.")
 @click.option("--role-en", default="", help="The role in English documents.")
+@click.option("--role-plural-en", default="", help="The plural of the role in English.")
 @click.option("--core/--invited", default=True, help="Core member (default) or invited by topic.")
 @click.option("--compensated", is_flag=True, help="Paid for their time.")
 @click.option("--age-band", type=click.Choice(["21+", "under-21"]), default=None)
@@ -195,7 +199,8 @@ def person() -> None:
 @common_but_lang
 @writes
 def person_add(person_id: str, name: str, visibility: str, organisation: str, role: str,
-               role_en: str, core: bool, compensated: bool, age_band: str | None,
+               role_plural: str, role_en: str, role_plural_en: str, core: bool,
+               compensated: bool, age_band: str | None,
                person_lang: str | None, channel: str | None, no_commit: bool,
                author: str | None) -> None:
     """Add a person to people.toml.
@@ -213,7 +218,8 @@ def person_add(person_id: str, name: str, visibility: str, organisation: str, ro
     body = state.body()
     refuse_dirty(body.root, [body.root / PEOPLE_FILE])
     path = add_person(body, PersonInput(person_id, name, visibility, organisation, role, core,
-                                        compensated, age_band, person_lang, channel, role_en))
+                                        compensated, age_band, person_lang, channel, role_en,
+                                        role_plural, role_plural_en))
     result = commit(body.root, [path], f"person: add {person_id}", no_commit=no_commit,
                     author=author)
     state.committed(result, msg("added {id}", "{id} toegevoegd", id=person_id).render(state.lang()))

@@ -19,10 +19,11 @@ PAYMENT_METHODS = ("bank", "cash", "voucher")
 REGIMES = ("volunteer-allowance", "fee", "none")
 TRAVEL_RULES = ("actual", "fixed", "none")
 # Words that out a participant when they show on a lock screen, a bank statement or a calendar
-# shared with family: matched inside words, case-insensitively ("Sekswerkoverleg" too). A body
-# may set its own list under [privacy] sensitive_words.
-SENSITIVE_WORDS = ("sekswerk", "sexwerk", "sexwork", "seks", "prostitu", "escort", "bordeel",
-                   "brothel", "erotisch", "erotic", "peeskamer", "hoerenloper")
+# shared with family: matched inside words, case-insensitively ("Sekswerkoverleg" too), or, with
+# a leading ^, only at the start of a word. A body may set its own list under [privacy]
+# sensitive_words.
+SENSITIVE_WORDS = ("sekswerk", "sexwerk", "sexwork", "seks", "^sex", "prostitu", "escort",
+                   "bordeel", "brothel", "erotisch", "erotic", "peeskamer", "hoerenloper")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Fixed parts of every agenda that notes and decisions may hang under besides real items.

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .detect import MARKER, digits, scan_text
+from .detect import MARKER, digits, is_marked, personal_number, scan_text
 from .problems import Msg, Problem, msg
 
 # Two or more capitalised words ("Roos de Vries"): the shape of a legal name, not a working name.
@@ -22,8 +22,11 @@ FULL_NAME = re.compile(
 
 def allowed_values(body: m.Body) -> tuple[set[str], set[str]]:
     """Public addresses and numbers: [privacy] allow, and named people's own details."""
-    allowed_text = {a.strip().lower() for a in body.config.privacy_allow}
-    allowed_digits = {digits(a) for a in body.config.privacy_allow if digits(a)}
+    # A bank account or a citizen service number is never a public address: the allow list
+    # does not make one acceptable.
+    allow = [a for a in body.config.privacy_allow if not personal_number(a)]
+    allowed_text = {a.strip().lower() for a in allow}
+    allowed_digits = {digits(a) for a in allow if digits(a)}
     for person in body.people.values():
         if person.is_named:
             if person.email:
@@ -64,49 +67,67 @@ def lint(body: m.Body, files: Iterable[Path]) -> list[Problem]:
         _allow_marked(path, text, allowed_text, allowed_digits)
     # Everything else in the body's folder is cloned as well: notes, drafts, templates. What a
     # record allows with --allow-private may stand in a draft made from it.
-    for path in other_text_files(body.root, body.config.publish_folder, record_files):
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue  # not text: nothing a person typed
+    for path in other_text_files(body.root, record_files):
+        text = read_any_text(path)
+        if text is None:
+            if path.stat().st_size > MAX_SCANNED:
+                problems.append(Problem(path, None, "warning", msg(
+                    "this file is larger than 5 MB, so its privacy was not checked",
+                    "dit bestand is groter dan 5 MB; de privacy ervan is niet gecontroleerd")))
+            continue
         problems.extend(scan_text(path, text, allowed_text, allowed_digits))
     problems.extend(_hidden_names_in_open_text(body))
     problems.extend(_shared_names(body))
     return problems
 
 
-TEXT_SUFFIXES = (".md", ".txt", ".j2", ".html", ".htm", ".csv", ".json", ".toml", ".ics",
-                 ".eml", ".css", ".yml", ".yaml")
 
 
 MAX_SCANNED = 5_000_000  # bytes: larger files are not something a person typed
 
 
-def other_text_files(root: Path, publish_folder: str, known: list[Path]) -> list[Path]:
-    """Text files in the body's folder besides its records, except the published output
-    (made by kwartaal and searched for leaks before it is written) and hidden folders."""
+def other_text_files(root: Path, known: list[Path]) -> list[Path]:
+    """Every other file of the body that would be committed: in git, the files it tracks or
+    would add (not those it ignores); elsewhere every file outside hidden folders."""
+    import subprocess
+
     skip = {p.resolve() for p in known}
-    published = (root / publish_folder).resolve()
-    found = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or path.is_symlink():
-            continue
-        if not path.is_file() or path.suffix.lower() not in TEXT_SUFFIXES:
-            continue
-        resolved = path.resolve()
-        if resolved in skip or resolved.is_relative_to(published):
-            continue
-        if path.stat().st_size <= MAX_SCANNED:
-            found.append(path)
-    return found
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"],
+                                cwd=root, capture_output=True, check=True).stdout
+        candidates = [root / name for name in listed.decode("utf-8", "replace").split("\0")
+                      if name]
+    except (OSError, subprocess.CalledProcessError):
+        candidates = [p for p in root.rglob("*")
+                      if not any(part.startswith(".") for part in p.relative_to(root).parts)]
+    return sorted(p for p in candidates
+                  if p.is_file() and not p.is_symlink() and p.resolve() not in skip)
+
+
+def read_any_text(path: Path) -> str | None:
+    """A file's text in whatever encoding it was saved (UTF-8, UTF-16, else Windows-1252);
+    None for a binary file or one too large to be something a person typed."""
+    try:
+        if path.stat().st_size > MAX_SCANNED:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    if b"\0" in data[:8192]:
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
 
 
 def _allow_marked(path: Path, text: str, allowed_text: set[str], allowed_digits: set[str]) -> None:
     """Values on lines written with --allow-private are allowed elsewhere too."""
     for line in text.splitlines():
-        if MARKER in line:
-            for problem in scan_text(path, line.replace(MARKER, ""), set(), set()):
+        if is_marked(line):
+            for problem in scan_text(path, line.rstrip()[:-len(MARKER)], set(), set()):
                 raw = str(problem.message.params.get("raw", ""))
                 allowed_text.add(raw.lower())
                 if digits(raw):
@@ -128,9 +149,9 @@ def _hidden_names_in_open_text(body: m.Body) -> list[Problem]:
         if person is None:
             continue
         line = line_of(path, section, key)
-        if line is not None and MARKER in _line_text(path, line):
+        if line is not None and is_marked(_line_text(path, line)):
             continue
-        problems.append(Problem(path, line, "warning", _names_hidden(person.id)))
+        problems.append(Problem(path, line, "error", _names_hidden(person.id)))
     return problems
 
 
@@ -164,7 +185,7 @@ def _names_hidden(pid: str) -> Msg:
                "openbare stukken tonen daar de rol — formuleer het liever anders", id=pid)
 
 
-PublicText = tuple[Path, tuple[object, ...], str, str]
+PublicText = tuple[Path, tuple[object, ...], str | None, str]
 
 
 def public_texts(view: Any, config: m.Config | None, meetings: Iterable[m.Meeting],
@@ -180,6 +201,8 @@ def public_texts(view: Any, config: m.Config | None, meetings: Iterable[m.Meetin
             out += [(path, standing.src.section, key, text) for key, texts in
                     (("title", standing.title), ("description", standing.description))
                     for text in texts.values()]
+        out += [(path, standing.src.section, "key", standing.key) for standing in config.standing]
+        out += [(path, theme.src.section, None, theme.key) for theme in config.themes.values()]
         for theme in config.themes.values():
             out += [(path, theme.src.section, key, text) for key, texts in
                     (("title", theme.title), ("description", theme.description))

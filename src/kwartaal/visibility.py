@@ -93,14 +93,19 @@ def neutral_name(config: m.Config) -> str:
     Work')."""
     if config.neutral_name.strip():
         return " ".join(config.neutral_name.split())
-    keys = [name_key(fold(w)) for w in config.sensitive_words if name_key(fold(w))]
+    # 'sekswerk' anywhere in a word; '^sex' only at a word's start ('Sexuele', not 'Essex').
+    keys = [name_key(fold(w)) for w in config.sensitive_words
+            if not w.startswith("^") and name_key(fold(w))]
+    starts = [name_key(fold(w[1:])) for w in config.sensitive_words
+              if w.startswith("^") and name_key(fold(w[1:]))]
     tokens = config.name.split()
     joined, owner = "", []  # the name's letters run together, and the word each came from
     for index, token in enumerate(tokens):
         letters = name_key(fold(token))
         joined += letters
         owner += [index] * len(letters)
-    dropped: set[int] = set()
+    dropped = {i for i, token in enumerate(tokens)
+               if any(name_key(fold(token)).startswith(k) for k in starts)}
     for key in keys:  # every word a sensitive word touches, also one written apart
         start = joined.find(key)
         while start != -1:
@@ -115,13 +120,6 @@ def neutral_name(config: m.Config) -> str:
     if not name or any(k in name_key(fold(name)) for k in keys):
         return "Overleg" if config.language == "nl" else "Meeting"
     return name[:1].upper() + name[1:]
-
-
-def sensitive_words_in(text: str, config: m.Config) -> list[str]:
-    """The sensitive words a text contains (for checks of texts that reach a bank or a lock
-    screen)."""
-    folded = name_key(fold(text))
-    return [w for w in config.sensitive_words if (key := name_key(fold(w))) and key in folded]
 
 
 def closed_items(body: m.Body) -> set[str]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import model as m
-from .detect import MARKER, scan_text
+from .detect import MARKER, is_marked, scan_text
 from .privacy import FULL_NAME, allowed_values, public_texts
 from .problems import KwartaalError, Msg, msg
 
@@ -66,7 +66,7 @@ def _findings(body: m.Body, path: Path, text: str) -> list[tuple[tuple[object, .
     index = LineIndex(text)
     for section, key, value, pid in _hidden_in_file(body, path, text):
         line = index.line(section, key) or 0
-        if MARKER in (text.splitlines()[line - 1] if line else ""):
+        if is_marked(text.splitlines()[line - 1] if line else ""):
             continue
         if not value:  # the name field of someone who is not named
             out.append((("legal", pid), line, msg(
@@ -105,7 +105,7 @@ def _as_written(body: m.Body, path: Path, text: str) -> m.Body:
 
 
 def _hidden_in_file(body: m.Body, path: Path,
-                    text: str) -> list[tuple[tuple[object, ...], str, str, str]]:
+                    text: str) -> list[tuple[tuple[object, ...], str | None, str, str]]:
     """Public texts of a meeting file, kwartaal.toml or people.toml that name a hidden person
     (and, in people.toml, names of people who are not named that look like legal names)."""
     import dataclasses
@@ -155,7 +155,7 @@ def _mark(text: str, lines: list[int], path: Path) -> str:
 
     rows = text.split("\n")
     for number in lines:
-        if 0 < number <= len(rows) and MARKER not in rows[number - 1]:
+        if 0 < number <= len(rows) and not is_marked(rows[number - 1]):
             rows[number - 1] = rows[number - 1].rstrip() + "  " + MARKER
     marked = "\n".join(rows)
     try:
