@@ -254,7 +254,16 @@ class KwartaalGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (`| head -1`): not an error of ours
+            from .fast import closed_pipe_exit
+
+            closed_pipe_exit()
         except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
+            from .fast import interrupt_in
+
+            interrupt = interrupt_in(exc)
+            if interrupt is not None:  # a ^C while a class was being made, wrapped by Python
+                raise interrupt from None
             # A bug, not bad input: say so plainly, keep the details for a report, and exit
             # with EX_SOFTWARE so that scripts (and our own fuzz tests) can tell the difference.
             import traceback
@@ -286,10 +295,22 @@ cli = _global_options(cli, env=True)  # type: ignore[assignment]
 
 
 def main() -> None:
+    from .fast import catch_signals, closed_pipe_exit, flush_output, interrupt_in
+
+    catch_signals()
     try:
         cli(prog_name="kwartaal")
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        closed_pipe_exit()
+    except BaseException as exc:
+        interrupt = interrupt_in(exc)
+        if interrupt is None:
+            raise
+        sys.exit(128 + interrupt.signum)
+    finally:
+        flush_output()
 
 
 if __name__ == "__main__":  # pragma: no cover
