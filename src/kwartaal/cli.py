@@ -111,22 +111,19 @@ class State:
 
 
 def writes(func: Callable[..., Any]) -> Callable[..., Any]:
-    """For commands that change files: hold the body's lock from reading to committing, so
-    that two commands at the same moment both get their change in, one after the other; and
-    pass every write of a body file through the privacy check (--allow-private to override)."""
+    """For commands that change files: hold the repository's lock from reading to committing,
+    so that commands at the same moment all get their change in, one after the other; first
+    settle what a killed command left; pass every write of a body file through the privacy
+    check (--allow-private to override); and make the change all or nothing: when the command
+    fails, or is interrupted before its commit, the files it changed are put back as they
+    were (see store.Journal). SIGINT and SIGTERM wait for a safe point meanwhile."""
     import functools
 
     @functools.wraps(func)
     def wrapper(*args: Any, allow_private: bool = False, **kwargs: Any) -> Any:
-        from .lock import body_lock
-        from .privacy import write_check
-        from .store import checked_writes
+        from .cli_shared import run_writing
 
-        state = _state()
-        with body_lock(state.root()), checked_writes(write_check(
-                lambda: state._body if state._body is not None else state.body(),
-                allow_private=allow_private)):
-            return func(*args, **kwargs)
+        return run_writing(func, args, kwargs, allow_private=allow_private)
 
     return click.option(
         "--allow-private", is_flag=True,
