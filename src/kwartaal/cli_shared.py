@@ -15,6 +15,7 @@ from .cli import _state, common
 from .problems import KwartaalError, Msg, msg
 
 Say = Callable[[Msg], None]
+GitState = tuple[str | None, bool]  # the commit HEAD points at; whether a rebase is under way
 
 
 def _write_or_print(text: str | bytes, output: Path | None) -> None:
@@ -106,6 +107,7 @@ def run_writing(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[st
         with body_lock(root, say=say) as place:
             for note in clear_stale_git_locks(place, say):
                 say(note)
+            start = _git_state(place)
             with held_signals() as held:
                 journal = Journal(place.state / JOURNAL, place.top)
                 try:
@@ -117,13 +119,13 @@ def run_writing(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[st
                         raise_if_signalled()
                         result = func(*args, **kwargs)
                 except Interrupted as exc:
-                    _undo(place, journal, exc, held.signum, say)
+                    _undo(place, start, journal, exc, held.signum, say)
                     raise
                 except (click.exceptions.Exit, SystemExit):
                     journal.drop()  # a deliberate end, not a failure
                     raise
                 except BaseException as exc:
-                    _undo(place, journal, exc, held.signum, say)
+                    _undo(place, start, journal, exc, held.signum, say)
                     raise
                 journal.drop()  # what it wrote and did not commit, it meant to leave so
                 if held.signum is not None:
@@ -133,7 +135,7 @@ def run_writing(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[st
         _interrupted(None, exc.signum, [], say)
 
 
-def _undo(place: Any, journal: Any, exc: BaseException, signum: int | None,
+def _undo(place: Any, start: GitState, journal: Any, exc: BaseException, signum: int | None,
           say: Say) -> None:
     """The command failed or was interrupted: put back what it changed and did not commit,
     and say so; returns only to let the caller re-raise exc."""
@@ -148,7 +150,7 @@ def _undo(place: Any, journal: Any, exc: BaseException, signum: int | None,
             say(note)
         for path in changed:
             say(settle_by_hand(path, None))
-        _interrupted(journal, signum, restored, say)
+        _interrupted(journal, signum, restored, say, git=(start, _git_state(place)))
     if isinstance(exc, KwartaalError) and (restored or changed):
         from .loader import shown_path
 
@@ -160,9 +162,10 @@ def _undo(place: Any, journal: Any, exc: BaseException, signum: int | None,
                             exit_code=exc.exit_code) from exc
 
 
-def _interrupted(journal: Any, signum: int, restored: list[Any], say: Say,
-                 *, finished: bool = False) -> None:
-    """Say in which state an interrupt left things, and end with 128 + the signal's number."""
+def _interrupted(journal: Any, signum: int, restored: list[Any], say: Say, *,
+                 finished: bool = False, git: tuple[GitState, GitState] | None = None) -> None:
+    """Say in which state an interrupt left things, and end with 128 + the signal's number.
+    git: the branch and rebase before and after, for what git itself did (sync)."""
     from .loader import shown_path
 
     made = journal.made if journal is not None else []
@@ -183,9 +186,38 @@ def _interrupted(journal: Any, signum: int, restored: list[Any], say: Say,
                 "back as they were before it: {files}", "onderbroken: er is niets vastgelegd, "
                 "en de bestanden die dit commando wijzigde zijn weer zoals ervoor: {files}",
                 files=files))
+    elif git is not None and git[1][1] and not git[0][1]:
+        say(msg("interrupted in the middle of a rebase: finish it with 'git rebase --continue' "
+                "or undo it with 'git rebase --abort'", "onderbroken midden in een rebase: "
+                "maak die af met 'git rebase --continue' of draai terug met 'git rebase --abort'"))
+    elif git is not None and git[1][0] != git[0][0]:
+        say(msg("interrupted after git had moved this branch from {old} to {new}: that stays; "
+                "nothing else was changed", "onderbroken nadat git deze branch van {old} naar "
+                "{new} had verzet: dat blijft; verder is er niets gewijzigd",
+                old=(git[0][0] or "-")[:8], new=(git[1][0] or "-")[:8]))
     else:
         say(msg("interrupted: nothing was changed", "onderbroken: er is niets gewijzigd"))
     raise click.exceptions.Exit(128 + signum)
+
+
+def _git_state(place: Any) -> GitState:
+    """The commit HEAD points at and whether a rebase is under way, read from the files (a
+    git process could itself have been stopped by the interrupt)."""
+    if place.git_dir is None:
+        return None, False
+    rebasing = any((place.git_dir / name).exists() for name in ("rebase-merge", "rebase-apply"))
+    try:
+        head = (place.git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        if head.startswith("ref: "):
+            ref = head[len("ref: "):]
+            loose = place.common_dir / ref
+            packed = place.common_dir / "packed-refs"
+            head = loose.read_text(encoding="utf-8").strip() if loose.is_file() else next(
+                (line.split()[0] for line in packed.read_text(encoding="utf-8").splitlines()
+                 if line.endswith(f" {ref}")), None) if packed.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        head = None
+    return head, rebasing
 
 
 def _joined(parts: list[Msg]) -> Msg:
@@ -288,7 +320,8 @@ def settle_by_hand(path: Path, message: str | None) -> Msg:
     from .gitops import open_repo
 
     name = shlex.quote(_shown(path))
-    keep = f"git add -- {name} && git commit -m {shlex.quote(message or 'kwartaal: ' + name)}"
+    keep = f"git add -- {name} && git commit -m " \
+        f"{shlex.quote(message or 'kwartaal: ' + _shown(path))} -- {name}"
     repo = open_repo(path.parent)
     tracked = repo is not None and bool(repo.git.ls_files("--", str(path)).strip())
     drop = f"git restore --source=HEAD --staged --worktree -- {name}" if tracked else \

@@ -67,6 +67,23 @@ def _set_handlers(handler: Any) -> dict[int, Any]:
 
 def catch_signals() -> None:
     _set_handlers(_on_signal)
+    if sys.unraisablehook is not _unraisable:
+        global _unraisable_before
+        _unraisable_before = sys.unraisablehook
+        sys.unraisablehook = _unraisable
+
+
+_unraisable_before = sys.unraisablehook
+
+
+def _unraisable(unraisable: Any) -> None:
+    """An interrupt that came while Python ran a callback it cannot raise from (a module lock
+    being cleaned up, a __del__) would be printed with a traceback and then lost: deliver it
+    again, to be raised where it can be."""
+    if isinstance(unraisable.exc_value, Interrupted):
+        os.kill(os.getpid(), unraisable.exc_value.signum)
+        return
+    _unraisable_before(unraisable)
 
 
 # Run as the kwartaal command (the script or `python -m kwartaal`): catch interrupts from this
