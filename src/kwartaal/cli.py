@@ -111,22 +111,19 @@ class State:
 
 
 def writes(func: Callable[..., Any]) -> Callable[..., Any]:
-    """For commands that change files: hold the body's lock from reading to committing, so
-    that two commands at the same moment both get their change in, one after the other; and
-    pass every write of a body file through the privacy check (--allow-private to override)."""
+    """For commands that change files: hold the repository's lock from reading to committing,
+    so that commands at the same moment all get their change in, one after the other; first
+    settle what a killed command left; pass every write of a body file through the privacy
+    check (--allow-private to override); and make the change all or nothing: when the command
+    fails, or is interrupted before its commit, the files it changed are put back as they
+    were (see store.Journal). SIGINT and SIGTERM wait for a safe point meanwhile."""
     import functools
 
     @functools.wraps(func)
     def wrapper(*args: Any, allow_private: bool = False, **kwargs: Any) -> Any:
-        from .lock import body_lock
-        from .store import checked_writes
-        from .writecheck import write_check
+        from .cli_shared import run_writing
 
-        state = _state()
-        with body_lock(state.root()), checked_writes(write_check(
-                lambda: state._body if state._body is not None else state.body(),
-                allow_private=allow_private)):
-            return func(*args, **kwargs)
+        return run_writing(func, args, kwargs, allow_private=allow_private)
 
     return click.option(
         "--allow-private", is_flag=True,
@@ -254,7 +251,16 @@ class KwartaalGroup(click.Group):
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (`| head -1`): not an error of ours
+            from .fast import closed_pipe_exit
+
+            closed_pipe_exit()
         except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
+            from .fast import interrupt_in
+
+            interrupt = interrupt_in(exc)
+            if interrupt is not None:  # a ^C while a class was being made, wrapped by Python
+                raise interrupt from None
             # A bug, not bad input: say so plainly, keep the details for a report, and exit
             # with EX_SOFTWARE so that scripts (and our own fuzz tests) can tell the difference.
             import traceback
@@ -286,10 +292,22 @@ cli = _global_options(cli, env=True)  # type: ignore[assignment]
 
 
 def main() -> None:
+    from .fast import catch_signals, closed_pipe_exit, flush_output, interrupt_in
+
+    catch_signals()
     try:
         cli(prog_name="kwartaal")
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        closed_pipe_exit()
+    except BaseException as exc:
+        interrupt = interrupt_in(exc)
+        if interrupt is None:
+            raise
+        sys.exit(128 + interrupt.signum)
+    finally:
+        flush_output()
 
 
 if __name__ == "__main__":  # pragma: no cover

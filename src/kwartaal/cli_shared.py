@@ -1,15 +1,21 @@
-"""Helpers shared by the command modules: output, committing, guarding files."""
+"""Helpers shared by the command modules: output, committing, guarding files; and the frame
+every command that writes runs in (run_writing): the repository's lock, recovery from what a
+killed command left, all-or-nothing changes, and interrupts that wait for a safe point."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from .cli import _state, common
-from .problems import KwartaalError, msg
+from .problems import KwartaalError, Msg, msg
+
+Say = Callable[[Msg], None]
+GitState = tuple[str | None, bool]  # the commit HEAD points at; whether a rebase is under way
 
 
 def _write_or_print(text: str | bytes, output: Path | None) -> None:
@@ -75,3 +81,282 @@ def _meeting_path(meeting_id: str) -> Path:
     from .actions import require_meeting
 
     return Path(require_meeting(_state().body(), meeting_id).src.path)
+
+
+# -- the frame of a writing command ---------------------------------------------------------------
+
+def run_writing(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], *,
+                allow_private: bool) -> Any:
+    """Run a command that changes files (see cli.writes): hold the repository's lock from
+    reading to committing; clear git's stale locks and settle what a killed command left;
+    check every write for privacy; journal every write so that a failure or an interrupt
+    before the commit puts the files back as they were; hold SIGINT and SIGTERM back until a
+    safe point, and say in which state they left things."""
+    from .fast import Interrupted, held_signals, raise_if_signalled
+    from .lock import body_lock, clear_stale_git_locks
+    from .store import JOURNAL, Journal, checked_writes, journaled
+    from .writecheck import write_check
+
+    state = _state()
+    root = state.root()
+
+    def say(note: Msg) -> None:
+        click.echo(note.render(state.lang()), err=True)
+
+    try:
+        with body_lock(root, say=say) as place:
+            for note in clear_stale_git_locks(place, say):
+                say(note)
+            start = _git_state(place)
+            with held_signals() as held:
+                journal = Journal(place.state / JOURNAL, place.top)
+                try:
+                    for note in recover(place, root):
+                        say(note)
+                    with journaled(journal), checked_writes(write_check(
+                            lambda: state._body if state._body is not None else state.body(),
+                            allow_private=allow_private)):
+                        raise_if_signalled()
+                        result = func(*args, **kwargs)
+                except Interrupted as exc:
+                    _undo(place, start, journal, exc, held.signum, say)
+                    raise
+                except (click.exceptions.Exit, SystemExit):
+                    journal.drop()  # a deliberate end, not a failure
+                    raise
+                except BaseException as exc:
+                    _undo(place, start, journal, exc, held.signum, say)
+                    raise
+                journal.drop()  # what it wrote and did not commit, it meant to leave so
+                if held.signum is not None:
+                    _interrupted(journal, held.signum, [], say, finished=True)
+                return result
+    except Interrupted as exc:  # while waiting for a lock: nothing was touched yet
+        _interrupted(None, exc.signum, [], say)
+
+
+def _undo(place: Any, start: GitState, journal: Any, exc: BaseException, signum: int | None,
+          say: Say) -> None:
+    """The command failed or was interrupted: put back what it changed and did not commit,
+    and say so; returns only to let the caller re-raise exc."""
+    from .fast import Interrupted
+    from .lock import clear_own_git_locks
+
+    restored, changed = journal.rollback()
+    if isinstance(exc, Interrupted):
+        signum = exc.signum
+    if signum is not None:
+        for note in clear_own_git_locks(place):
+            say(note)
+        for path in changed:
+            say(settle_by_hand(path, None))
+        _interrupted(journal, signum, restored, say, git=(start, _git_state(place)))
+    if isinstance(exc, KwartaalError) and (restored or changed):
+        from .loader import shown_path
+
+        notes = [settle_by_hand(path, None) for path in changed]
+        undone = msg("The files this command changed are back as they were before it: {files}",
+                     "De bestanden die dit commando wijzigde zijn weer zoals ervoor: {files}",
+                     files=", ".join(shown_path(p) for p in restored)) if restored else None
+        raise KwartaalError(_joined([exc.message, *([undone] if undone else []), *notes]),
+                            exit_code=exc.exit_code) from exc
+
+
+def _interrupted(journal: Any, signum: int, restored: list[Any], say: Say, *,
+                 finished: bool = False, git: tuple[GitState, GitState] | None = None) -> None:
+    """Say in which state an interrupt left things, and end with 128 + the signal's number.
+    git: the branch and rebase before and after, for what git itself did (sync)."""
+    from .loader import shown_path
+
+    made = journal.made if journal is not None else []
+    files = ", ".join(shown_path(p) for p in restored)
+    if finished:
+        say(msg("interrupted, but only after the command had finished{sha}: its change stays",
+                "onderbroken, maar pas nadat het commando klaar was{sha}: de wijziging blijft",
+                sha=f" (commit {made[-1][:8]})" if made else ""))
+    elif made:
+        say(msg("interrupted after commit {sha} was made: that stays{rest}",
+                "onderbroken nadat commit {sha} was gemaakt: die blijft{rest}",
+                sha=made[-1][:8], rest=msg("; what this command changed after it is undone: "
+                                           "{files}", "; wat dit commando daarna wijzigde is "
+                                           "teruggedraaid: {files}", files=files)
+                if restored else ""))
+    elif restored:
+        say(msg("interrupted: nothing was committed, and the files this command changed are "
+                "back as they were before it: {files}", "onderbroken: er is niets vastgelegd, "
+                "en de bestanden die dit commando wijzigde zijn weer zoals ervoor: {files}",
+                files=files))
+    elif git is not None and git[1][1] and not git[0][1]:
+        say(msg("interrupted in the middle of a rebase: finish it with 'git rebase --continue' "
+                "or undo it with 'git rebase --abort'", "onderbroken midden in een rebase: "
+                "maak die af met 'git rebase --continue' of draai terug met 'git rebase --abort'"))
+    elif git is not None and git[1][0] != git[0][0]:
+        say(msg("interrupted after git had moved this branch from {old} to {new}: that stays; "
+                "nothing else was changed", "onderbroken nadat git deze branch van {old} naar "
+                "{new} had verzet: dat blijft; verder is er niets gewijzigd",
+                old=(git[0][0] or "-")[:8], new=(git[1][0] or "-")[:8]))
+    else:
+        say(msg("interrupted: nothing was changed", "onderbroken: er is niets gewijzigd"))
+    raise click.exceptions.Exit(128 + signum)
+
+
+def _git_state(place: Any) -> GitState:
+    """The commit HEAD points at and whether a rebase is under way, read from the files (a
+    git process could itself have been stopped by the interrupt)."""
+    if place.git_dir is None:
+        return None, False
+    rebasing = any((place.git_dir / name).exists() for name in ("rebase-merge", "rebase-apply"))
+    try:
+        head = (place.git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        if head.startswith("ref: "):
+            ref = head[len("ref: "):]
+            loose = place.common_dir / ref
+            packed = place.common_dir / "packed-refs"
+            head = loose.read_text(encoding="utf-8").strip() if loose.is_file() else next(
+                (line.split()[0] for line in packed.read_text(encoding="utf-8").splitlines()
+                 if line.endswith(f" {ref}")), None) if packed.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        head = None
+    return head, rebasing
+
+
+def _joined(parts: list[Msg]) -> Msg:
+    """Several messages as one, a line each."""
+    template = "\n".join(f"{{p{i}}}" for i in range(len(parts)))
+    return msg(template, template, **{f"p{i}": part for i, part in enumerate(parts)})
+
+
+# -- recovery: what a killed command left ---------------------------------------------------------
+
+def recover(place: Any, body_root: Path) -> list[Msg]:
+    """Before a command writes, with the repository's lock held (and git's stale locks
+    cleared): remove the temporary files that killed writes left, and settle the journal of a
+    kwartaal command that was killed before it finished (see store.Journal): commit its
+    change when it was complete and about to be committed, else undo it. Says what it did."""
+    from .loader import MEETINGS_DIR
+    from .store import JOURNAL, Journal
+
+    notes: list[Msg] = []
+    journal = Journal.load(place.state / JOURNAL, place.top)
+    folders = {body_root, body_root / MEETINGS_DIR}
+    if journal is not None:
+        folders |= {(place.top / rel).parent for rel in journal.files}
+        notes += _settle(place, journal)
+    for folder in folders:
+        clear_stale_temporaries(folder)
+    return notes
+
+
+def _settle(place: Any, journal: Any) -> list[Msg]:
+    from .gitops import open_repo, restore_index
+    from .lock import wait_for_git
+
+    # The killed command's git child may outlive it and still be finishing the commit.
+    wait_for_git(place)
+    pending = journal.commit
+    rels = [r for r in (pending or {}).get("paths", []) if r in journal.files]
+    repo = open_repo(place.top) if pending is not None else None
+    if repo is not None and rels and all(journal.state(r) == "after" for r in rels):
+        if not repo.git.status("--porcelain", "--", *rels).strip():
+            journal.drop()  # its commit was made after all
+            return []
+        return [_commit_for(place, journal, pending, rels)]
+    if repo is not None:
+        restore_index(repo, [r for r in pending["paths"] if r in journal.files
+                              and journal.state(r) != "changed"], pending.get("index", ""))
+    restored, changed = journal.rollback()
+    notes = []
+    if restored:
+        notes.append(msg(
+            "a kwartaal command (process {pid}) was stopped in the middle of its change; it is "
+            "undone, so these files are as they were before it: {files}",
+            "een kwartaal-commando (proces {pid}) werd midden in zijn wijziging gestopt; die is "
+            "teruggedraaid, dus deze bestanden zijn weer zoals ervoor: {files}",
+            pid=journal.pid, files=", ".join(_shown(p) for p in restored)))
+    for path in changed:
+        notes.append(settle_by_hand(path, (pending or {}).get("message")))
+    journal.drop()
+    return notes
+
+
+def _commit_for(place: Any, journal: Any, pending: dict[str, Any], rels: list[str]) -> Msg:
+    """Make the commit a killed command was making: its files are exactly as it wrote them."""
+    from .gitops import commit
+    from .store import journaled
+
+    try:
+        with journaled(journal):
+            result = commit(place.top, [place.top / r for r in rels], pending["message"],
+                            author=pending.get("author"))
+    except KwartaalError as exc:
+        restored, _ = journal.rollback()
+        journal.drop()
+        raise KwartaalError(msg(
+            "a kwartaal command (process {pid}) was stopped before it could commit its change "
+            "({message}); committing it now failed, so it is undone ({files}):\n{reason}",
+            "een kwartaal-commando (proces {pid}) werd gestopt voordat het zijn wijziging kon "
+            "vastleggen ({message}); nu vastleggen mislukte, dus die is teruggedraaid "
+            "({files}):\n{reason}", pid=journal.pid, message=pending["message"],
+            files=", ".join(_shown(p) for p in restored) or "-", reason=exc.message)) from exc
+    journal.drop()  # anything else it wrote belongs to the change it finished
+    return msg("a kwartaal command (process {pid}) was stopped before it could commit its "
+               "change; committed it now: {message} (commit {sha})",
+               "een kwartaal-commando (proces {pid}) werd gestopt voordat het zijn wijziging "
+               "kon vastleggen; nu vastgelegd: {message} (commit {sha})",
+               pid=journal.pid, message=pending["message"], sha=(result.sha or "")[:8])
+
+
+def _shown(path: Path) -> str:
+    from .loader import shown_path
+
+    return shown_path(path)
+
+
+def settle_by_hand(path: Path, message: str | None) -> Msg:
+    """The exact commands that settle a file a stopped command changed, when kwartaal cannot
+    tell what to do with it (it was changed again since)."""
+    import shlex
+
+    from .gitops import open_repo
+
+    name = shlex.quote(_shown(path))
+    keep = f"git add -- {name} && git commit -m " \
+        f"{shlex.quote(message or 'kwartaal: ' + _shown(path))} -- {name}"
+    repo = open_repo(path.parent)
+    tracked = repo is not None and bool(repo.git.ls_files("--", str(path)).strip())
+    drop = f"git restore --source=HEAD --staged --worktree -- {name}" if tracked else \
+        f"git rm -q --cached --ignore-unmatch -- {name}; rm -- {name}"
+    return msg("{file} was changed by a kwartaal command that was stopped, and again since; "
+               "kwartaal leaves it alone. To keep it: {keep} — to drop it: {drop}",
+               "{file} is gewijzigd door een gestopt kwartaal-commando, en daarna opnieuw; "
+               "kwartaal laat het staan. Bewaren: {keep} — weggooien: {drop}",
+               file=_shown(path), keep=keep, drop=drop)
+
+
+STALE_TEMPORARY = 600.0  # no write takes ten minutes: older means its process id was reused
+
+
+def clear_stale_temporaries(folder: Path, pattern: str = ".*.tmp") -> list[Path]:
+    """Remove the temporary files of writes that were killed half-way: the name
+    (.NAME.PID.XXXXXXXX.tmp) carries the writer's process id; its process is gone."""
+    import time
+
+    from .lock import pid_alive
+
+    removed = []
+    try:
+        strays = list(folder.glob(pattern))
+    except OSError:
+        return []
+    for stray in strays:
+        parts = stray.name[1:-len(".tmp")].rsplit(".", 2)
+        if len(parts) != 3 or not parts[1].isdigit() or len(parts[2]) != 8:
+            continue
+        try:
+            old = time.time() - stray.stat().st_mtime > STALE_TEMPORARY
+            if old or not pid_alive(int(parts[1])):
+                stray.unlink()
+                removed.append(stray)
+        except OSError:
+            continue
+    return removed

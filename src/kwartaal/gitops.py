@@ -56,23 +56,37 @@ def refuse_dirty(folder: Path, paths: Sequence[Path], force: bool = False) -> No
 
 def commit(folder: Path, paths: Sequence[Path], message: str, *, no_commit: bool = False,
            author: str | None = None) -> CommitResult:
-    """Commit exactly paths with message; other staged or changed files stay as they are."""
+    """Commit exactly paths with message; other staged or changed files stay as they are.
+
+    When git refuses, the index is put back as it was and KwartaalError is raised; the writing
+    command (cli.writes) then puts the files back from its journal."""
+    from .store import current_journal
+
+    journal = current_journal()
     if no_commit:
-        return CommitResult(False, None, "no-commit")
+        return _settled(journal, paths, CommitResult(False, None, "no-commit"))
     repo = open_repo(folder)
     if repo is None:
-        return CommitResult(False, None, "not-a-repository")
+        return _settled(journal, paths, CommitResult(False, None, "not-a-repository"))
     import git
 
+    from .fast import raise_if_signalled
+
+    raise_if_signalled()  # the last safe point: after this the commit is made or undone
     rels = [_rel(repo, p) for p in paths]
+    head = _head(repo)
+    index = repo.git.ls_files("-s", "-z", "--", *rels)
+    if journal is not None:
+        journal.committing(rels, message, author, head, index)
     try:
         repo.git.add("--", *rels)
         if not repo.git.status("--porcelain", "--", *rels).strip():
-            return CommitResult(False, None, "nothing-changed")
+            return _settled(journal, paths, CommitResult(False, None, "nothing-changed"))
     except git.GitCommandError as exc:
+        restore_index(repo, rels, index)
         raise KwartaalError(msg(
-            "the files were changed but git could not stage them: {detail}",
-            "de bestanden zijn gewijzigd maar git kon ze niet stagen: {detail}",
+            "git could not stage the files, so nothing was committed: {detail}",
+            "git kon de bestanden niet stagen, dus er is niets vastgelegd: {detail}",
             detail=_output(exc))) from exc
     args = ["-q", "-m", message]
     if author:
@@ -80,8 +94,62 @@ def commit(folder: Path, paths: Sequence[Path], message: str, *, no_commit: bool
     try:
         repo.git.commit(*args, "--only", "--", *rels, env=_hook_env())
     except git.GitCommandError as exc:
-        raise KwartaalError(_commit_failure(repo, exc)) from exc
-    return CommitResult(True, repo.head.commit.hexsha, "committed")
+        # git may have been stopped (a ^C reaches it too) after the commit was made
+        if not _made(repo, head, rels):
+            restore_index(repo, rels, index)
+            raise KwartaalError(_commit_failure(repo, exc)) from exc
+    except BaseException:
+        if not _made(repo, head, rels):
+            restore_index(repo, rels, index)
+        raise
+    sha = _head(repo)
+    return _settled(journal, paths, CommitResult(True, sha, "committed"), repo)
+
+
+def _settled(journal: Any, paths: Sequence[Path], result: CommitResult,
+             repo: Any = None) -> CommitResult:
+    if journal is not None:
+        rels = [r for r in (journal.rel(p) for p in paths) if r is not None]
+        journal.settle(rels, result.sha)
+    return result
+
+
+def _head(repo: Any) -> str | None:
+    """HEAD's commit, asked of a new git process (GitPython's long-running reader may have
+    been stopped by the same ^C)."""
+    import git
+
+    try:
+        return repo.git.rev_parse("--verify", "-q", "HEAD").strip() or None
+    except git.GitCommandError:
+        return None
+
+
+def _made(repo: Any, head: str | None, rels: list[str]) -> bool:
+    """Whether a commit that git reported as failed was made all the same."""
+    import git
+
+    try:
+        return _head(repo) != head and not repo.git.status("--porcelain", "--", *rels).strip()
+    except git.GitCommandError:
+        return False
+
+
+def restore_index(repo: Any, rels: list[str], index: str) -> None:
+    """Put the index entries of rels back as `git ls-files -s -z` listed them before (a path
+    that was not there is removed: mode 0). A git stopped by the same ^C may have left its
+    index lock, which would refuse this."""
+    import subprocess
+
+    from .lock import clear_own_git_locks, find_place
+
+    clear_own_git_locks(find_place(Path(repo.working_tree_dir)))
+
+    listed = {entry.split("\t", 1)[1]: entry for entry in index.split("\0") if "\t" in entry}
+    entries = [listed.get(rel, f"0 {'0' * 40}\t{rel}") for rel in rels]
+    subprocess.run(["git", "update-index", "-z", "--index-info"], cwd=repo.working_tree_dir,
+                   input="".join(e + "\0" for e in entries).encode("utf-8"),
+                   capture_output=True, check=False)
 
 
 def _output(exc: Any) -> str:
@@ -195,3 +263,23 @@ def tag_head(folder: Path, name: str, message: str) -> None:
     if repo is None:
         return
     repo.git.tag("-f", "-a", name, "-m", message)
+
+
+def untracked(root: Path, paths: Sequence[Path]) -> list[Path]:
+    """Which of paths (files of the body at root) git does not track; empty outside git.
+    Asks git directly: `check` must stay quick, and GitPython is slow to import."""
+    import subprocess
+
+    from .lock import find_place
+
+    place = find_place(root)
+    if place.git_dir is None or not paths:
+        return []
+    try:
+        out = subprocess.run(["git", "ls-files", "-z", "--full-name", "--", *map(str, paths)],
+                             cwd=root, capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    tracked = {(place.top / name).as_posix() for name in out.decode("utf-8", "replace")
+               .split("\0") if name}
+    return [p for p in paths if p.resolve().as_posix() not in tracked]

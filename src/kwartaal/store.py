@@ -2,12 +2,16 @@
 
 Every write goes to a temporary file in the same folder, is flushed and fsynced, and is then
 renamed over the original, so a crash leaves either the old or the new file, never half of one.
+While a command writes, a journal (below) keeps what each file was before, so that the change
+can be undone when the commit fails, is interrupted, or the process is killed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -35,6 +39,153 @@ def checked_writes(check: WriteCheck) -> Iterator[None]:
         yield
     finally:
         _WRITE_CHECK.reset(token)
+
+
+# -- the journal ----------------------------------------------------------------------------------
+
+JOURNAL = "kwartaal-journal"
+
+
+def _digest(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+def _read(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None  # with the lock held: no race
+
+
+class Journal:
+    """What a writing command changed and has not committed yet, on disk beside the lock: for
+    each file, a copy of what it was before (or that it did not exist) and the hash of what
+    was written; once the command commits, the commit it is making. A command that fails
+    puts the files back from it; the next command finds the journal of one that was killed
+    and settles it (gitops.recover). Files the command committed leave the journal."""
+
+    def __init__(self, folder: Path, top: Path, data: dict[str, Any] | None = None) -> None:
+        self.folder = folder
+        self.top = top
+        data = data or {}
+        self.pid: int = data.get("pid", os.getpid())
+        self.files: dict[str, dict[str, Any]] = data.get("files", {})
+        self.commit: dict[str, Any] | None = data.get("commit")
+        self.made: list[str] = []  # commits made by this command, newest last
+
+    @classmethod
+    def load(cls, folder: Path, top: Path) -> Journal | None:
+        try:
+            data = json.loads((folder / "journal.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None if not folder.exists() else cls(folder, top)
+        except (OSError, ValueError):
+            return cls(folder, top)  # unreadable: nothing to undo from it, only to remove
+        return cls(folder, top, data if isinstance(data, dict) else None)
+
+    def rel(self, path: Path) -> str | None:
+        try:
+            full = path.resolve()
+        except OSError:
+            return None
+        if not full.is_relative_to(self.top) or full.is_relative_to(self.folder):
+            return None
+        return full.relative_to(self.top).as_posix()
+
+    def remember(self, path: Path, data: bytes) -> None:
+        """Before path is replaced by data: keep its old bytes, unless already kept."""
+        from .fast import raise_if_signalled
+
+        raise_if_signalled()  # a safe point: nothing of this write has happened yet
+        rel = self.rel(path)
+        if rel is None:
+            return
+        entry = self.files.get(rel)
+        if entry is None:
+            before = _read(path)
+            entry = {"before": None, "before_hash": _digest(before), "mode": None}
+            if before is not None:
+                entry["before"] = f"copy-{len(self.files)}"
+                entry["mode"] = path.stat().st_mode & 0o7777
+                self.folder.mkdir(exist_ok=True)
+                _replace(self.folder / entry["before"], before, journal=True)
+            self.files[rel] = entry
+        entry["after"] = _digest(data)
+        self.save()  # durable before the file itself changes
+
+    def committing(self, rels: list[str], message: str, author: str | None, head: str | None,
+                   index: str) -> None:
+        self.commit = {"paths": rels, "message": message, "author": author, "head": head,
+                       "index": index}
+        if self.files:
+            self.save()
+
+    def settle(self, rels: list[str], sha: str | None = None) -> None:
+        """rels are committed (or deliberately left uncommitted): nothing to undo there."""
+        for rel in rels:
+            self.files.pop(rel, None)
+        self.commit = None
+        if sha:
+            self.made.append(sha)
+        self.save() if self.files else self.drop()
+
+    def save(self) -> None:
+        self.folder.mkdir(exist_ok=True)
+        data = {"pid": self.pid, "files": self.files, "commit": self.commit}
+        _replace(self.folder / "journal.json", json.dumps(data).encode("utf-8"), journal=True)
+
+    def drop(self) -> None:
+        if not self.folder.is_dir():
+            return
+        for item in self.folder.iterdir():
+            with suppress(OSError):
+                item.unlink()
+        with suppress(OSError):
+            self.folder.rmdir()
+
+    def state(self, rel: str) -> str:
+        """'before', 'after' (as this command wrote it) or 'changed' (by someone else since)."""
+        entry = self.files[rel]
+        now = _digest(_read(self.top / rel))
+        if now == entry.get("after"):
+            return "after"
+        return "before" if now == entry["before_hash"] else "changed"
+
+    def rollback(self) -> tuple[list[Path], list[Path]]:
+        """Put back the files as they were before; returns those put back and those that
+        someone changed since (left alone). The journal keeps only the latter."""
+        restored: list[Path] = []
+        changed: list[Path] = []
+        for rel in list(self.files):
+            entry = self.files[rel]
+            path = self.top / rel
+            state = self.state(rel)
+            if state == "changed":
+                changed.append(path)
+                continue
+            if state == "after":
+                if entry["before"] is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    _replace(path, (self.folder / entry["before"]).read_bytes(),
+                             mode=entry["mode"])
+                restored.append(path)
+            del self.files[rel]
+        self.save() if self.files else self.drop()
+        return restored, changed
+
+
+_JOURNAL: ContextVar[Journal | None] = ContextVar("kwartaal_journal", default=None)
+
+
+@contextmanager
+def journaled(journal: Journal) -> Iterator[Journal]:
+    token = _JOURNAL.set(journal)
+    try:
+        yield journal
+    finally:
+        _JOURNAL.reset(token)
+
+
+def current_journal() -> Journal | None:
+    return _JOURNAL.get()
 
 
 def write_body_file(path: Path, new: str, old: str = "", *, bom: bool = False) -> None:
@@ -71,8 +222,39 @@ def atomic_write(path: Path, text: str) -> None:
 def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True,
                        executable: bool = False) -> None:
     """Write to a temporary file in the same folder, fsync, rename over the original.
-    durable=False skips the fsync, for files that may be lost (a cache); executable=True adds
-    the execute bits the umask allows (a git hook)."""
+    durable=False skips the fsync, for files that may be lost (a cache, a site) and are not
+    journaled; executable=True adds the execute bits the umask allows (a git hook)."""
+    journal = _JOURNAL.get()
+    if journal is not None and durable:
+        journal.remember(path, data)
+    _replace(path, data, durable=durable, executable=executable)
+
+
+def _replace(path: Path, data: bytes, *, durable: bool = True, executable: bool = False,
+             mode: int | None = None, journal: bool = False) -> None:
+    """The atomic write itself. The journal's own files are flushed with fdatasync: their
+    bytes are what matters, not their times."""
+    mode = _mode_for(path, executable) if mode is None else mode
+    _clear_stale_temporaries(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                                    dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if journal and hasattr(os, "fdatasync"):
+                os.fdatasync(handle.fileno())
+            elif durable:
+                os.fsync(handle.fileno())
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def _mode_for(path: Path, executable: bool) -> int:
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
@@ -81,21 +263,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True,
         mode = 0o666 & ~process_umask()
     if executable:
         mode |= 0o111 & ~process_umask()
-    _clear_stale_temporaries(path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
-                                    dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
+    return mode
 
 
 def _clear_stale_temporaries(path: Path) -> None:

@@ -69,8 +69,31 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
 
     files = [body.root / CONFIG_FILE, body.root / PEOPLE_FILE, *meeting_files(body.root)]
     checker.problems.extend(privacy.lint(body, [f for f in files if f.exists()]))
+    checker.problems.extend(_untracked(body))
     problems = loaded.problems + checker.problems
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
+
+
+def _untracked(body: m.Body) -> list[Problem]:
+    """Meeting files git does not track: made by hand and not added yet, or left by a command
+    that was stopped before it committed. kwartaal reads them, but no commit or sync carries
+    them to anyone else."""
+    import shlex
+
+    from .gitops import untracked
+    from .loader import shown_path
+
+    found = []
+    for path in untracked(body.root, meeting_files(body.root)):
+        name = shlex.quote(shown_path(path))
+        found.append(Problem(path, None, "warning", msg(
+            "git does not track this file, so it is in no commit and no sync will share it; "
+            "commit it (git add {name} && git commit -m \"meeting {id}\") or, if it should "
+            "not exist, remove it (rm {name})",
+            "git volgt dit bestand niet, dus het zit in geen commit en geen sync deelt het; "
+            "leg het vast (git add {name} && git commit -m \"meeting {id}\") of verwijder "
+            "het als het er niet hoort (rm {name})", name=name, id=path.stem)))
+    return found
 
 
 def _check_config(c: _Checker) -> None:
