@@ -46,19 +46,18 @@ def publish(body: m.Body, meeting_id: str, today: dt.date, *,
     if meeting.status == "planned":
         raise KwartaalError(msg("meeting {id} has not been held yet",
                                 "vergadering {id} is nog niet gehouden", id=meeting.id))
-    folder = body.root / body.config.publish_folder / "minutes"
-    from .loader import inside
+    from .outputs import output_file
 
-    if not inside(body.root, folder.parent if folder.parent.exists() else body.root):
-        raise KwartaalError(msg("the publish folder lies outside the body; refused",
-                                "de publicatiemap ligt buiten het overleg; geweigerd"))
+    # from the body's folder down: a link anywhere on the way (public/, public/minutes/, the
+    # file itself) could send the minutes outside the body, so it is refused
+    base = f"{body.config.publish_folder}/minutes"
     rendered: dict[Path, str] = {}
     for lang in body.config.languages:
         suffix = "" if lang == body.config.language else f".{lang}"
         for fmt in ("md", "html"):
-            rendered[folder / f"{meeting.id}{suffix}.{fmt}"] = render_minutes(
-                body, meeting, lang, public=True, fmt=fmt)
-    folder.mkdir(parents=True, exist_ok=True)
+            target = output_file(body.root, f"{base}/{meeting.id}{suffix}.{fmt}")
+            rendered[target] = render_minutes(body, meeting, lang, public=True, fmt=fmt)
+    next(iter(rendered)).parent.mkdir(parents=True, exist_ok=True)
     for path, text in rendered.items():
         store.atomic_write(path, text)
     with store.edit(meeting.src.path) as doc:

@@ -54,7 +54,8 @@ def reminders(body: m.Body, today: dt.date, *, within: int, owner: str | None = 
                       overdue=overdue, soon=soon, next_meeting=next_meeting)
         subject, _, message = text.partition("\n\n")
         to = person.email if person is not None and person.is_named else ""
-        out.append(Reminder(pid, lang, to, subject.strip(), message.lstrip("\n")))
+        # one line, whatever a body's own template makes of it: a header holds no line break
+        out.append(Reminder(pid, lang, to, " ".join(subject.split()), message.lstrip("\n")))
     return out
 
 
