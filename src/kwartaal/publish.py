@@ -106,6 +106,16 @@ def compensation_overview(body: m.Body, year: int, person: str | None,
     return {"year": year, "people": people}
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice (=HYPERLINK(…),
+# +cmd|' /C calc'!A0, @SUM(…)); OWASP's remedy is a leading single quote, which shows the text
+# as written. Amounts are never negative in this format, so every cell is treated alike.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 CSV_FIELDS = ["meeting", "date", "person", "name", "kind", "hours", "amount", "method", "paid",
               "description"]
 
@@ -123,12 +133,12 @@ def compensation_csv(body: m.Body, year: int, person: str | None) -> str:
             if person is not None and line.person != person:
                 continue
             who = body.people.get(line.person)
-            writer.writerow({
+            writer.writerow({key: _cell(value) for key, value in {
                 "meeting": meeting.id, "date": meeting.date.isoformat(), "person": line.person,
                 "name": who.name if who is not None and who.is_named else "",
                 "kind": line.kind, "hours": "" if line.hours is None else str(line.hours),
                 "amount": f"{cents(line.amount):.2f}", "method": line.method,
                 "paid": line.paid.isoformat() if line.paid else "",
                 "description": body.config.compensation.description,
-            })
+            }.items()})
     return out.getvalue()
