@@ -16,7 +16,7 @@ from . import model as m
 from . import schema as s
 from . import values as vals
 from .problems import KwartaalError, Problem, hints, msg
-from .tomlread import read_toml
+from .tomlread import history_entry_line, read_toml
 
 CONFIG_FILE = "kwartaal.toml"
 PEOPLE_FILE = "people.toml"
@@ -328,10 +328,12 @@ def _history(conv: s.Converter, raw: object, section: tuple[object, ...]) -> lis
                    "'history' moet een lijst van {{ date, by, what }}-regels zijn")
         return []
     entries = []
-    for entry in raw:
+    for index, entry in enumerate(raw):
+        conv.line_hint = lambda i=index: history_entry_line(conv.path, section, i)
         v = conv.table(entry, s.HISTORY, section, "history")
         if v["date"] is not None:
             entries.append(m.HistoryEntry(v["date"], v["by"], v["what"] or ""))
+    conv.line_hint = None
     return entries
 
 

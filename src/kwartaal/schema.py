@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -245,15 +246,23 @@ class Converter:
         self.path = path
         self.problems = problems
         self.body_lang = body_lang
+        # where a table has no header of its own (an entry of an inline list): its line,
+        # looked up only when a problem is found
+        self.line_hint: Callable[[], int | None] | None = None
+
+    def _line(self, section: Section, key: str | None) -> int | None:
+        if self.line_hint is not None:
+            return self.line_hint() or line_of(self.path, section, key)
+        return line_of(self.path, section, key)
 
     def error(self, section: Section, key: str | None, en: str, nl: str, /,
               **params: object) -> None:
-        line = line_of(self.path, section, key)
+        line = self._line(section, key)
         self.problems.append(Problem(self.path, line, "error", msg(en, nl, **params)))
 
     def warning(self, section: Section, key: str | None, en: str, nl: str, /,
                 **params: object) -> None:
-        line = line_of(self.path, section, key)
+        line = self._line(section, key)
         self.problems.append(Problem(self.path, line, "warning", msg(en, nl, **params)))
 
     def table(self, raw: object, spec: dict[str, F], section: Section,

@@ -103,3 +103,38 @@ def _impossible_date_on(text: str, line: int | None) -> bool:
         if parse_date(token) is None:
             return True
     return False
+
+
+_HISTORY_HEADER = re.compile(r"""^\s*\[\[\s*["']?action["']?\s*\.\s*["']?history["']?\s*\]\]""")
+
+
+def history_entry_line(path: Path, section: tuple[object, ...], index: int) -> int | None:
+    """The line of an action's index-th history entry, in either form: `history = [ {…}, ]`
+    (entries counted by their opening brace) or `[[action.history]]` tables."""
+    from .lines import line_of
+
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    key = line_of(path, section, "history")
+    if key is not None:  # inline
+        seen = -1
+        for number in range(key, len(lines) + 1):
+            seen += lines[number - 1].count("{")
+            if seen >= index:
+                return number
+        return key
+    header = line_of(path, section)
+    if header is None:
+        return None
+    seen = -1
+    for number in range(header + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if _HISTORY_HEADER.match(line):
+            seen += 1
+            if seen == index:
+                return number
+        elif line.lstrip().startswith("["):
+            break
+    return header
