@@ -73,13 +73,18 @@ def _confined_loader() -> Any:
                     "reads templates only from inside that folder: put the file itself there",
                     "sjabloon {name} verwijst naar {target}, buiten de map met sjablonen; "
                     "kwartaal leest sjablonen alleen binnen die map: zet het bestand zelf daar",
-                    name=template, target=real))
+                    name=filename, target=real))
             if os.path.getsize(real) > MAX_FILE_BYTES:
                 raise KwartaalError(msg("template {name} is larger than {mb} MB",
                                         "sjabloon {name} is groter dan {mb} MB", name=template,
                                         mb=MAX_FILE_BYTES // 2**20))
-            with open(real, encoding="utf-8") as handle:
-                contents = handle.read()
+            try:
+                with open(real, encoding="utf-8") as handle:
+                    contents = handle.read()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise KwartaalError(msg("cannot read template {name}: {err}",
+                                        "kan sjabloon {name} niet lezen: {err}",
+                                        name=filename, err=exc)) from exc
             mtime = os.path.getmtime(real)
 
             def uptodate() -> bool:
