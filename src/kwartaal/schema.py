@@ -343,6 +343,9 @@ class Converter:
                                **(hints(str(item), field.choices) if named
                                   else {"hint_en": "", "hint_nl": ""}))
                     return _INVALID
+        if kind in ("list[str]", "text", "str") and (
+                field.rule is None or all(map(v.VALID[field.rule], items))):
+            return converted  # the common case in one pass, without a call per item
         for item in items:
             if not self._within(item, field, section, key, where):
                 return _INVALID
