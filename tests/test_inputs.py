@@ -125,6 +125,11 @@ def test_numbers_are_bounded(relative: str, old: str, new: str, fragment: str, e
         _cli(run, example, *args, expect=1)
 
 
+def test_a_number_too_long_to_read_is_a_problem_of_its_line(example: Path, run: Run) -> None:
+    _sub(example / "kwartaal.toml", "length = 120", "length = 1" + "0" * 5000)
+    _error_at(run, example, "kwartaal.toml", "length = 1000", "a number too long to read")
+
+
 def test_the_largest_numbers_allowed_work_everywhere(example: Path, run: Run) -> None:
     config = example / "kwartaal.toml"
     for old, new in (("length = 120", "length = 1440"), ("week = 2 ", "week = -1 "),

@@ -22,7 +22,6 @@ from .problems import Problem, hints, msg
 # Kept here as well: admin.py and meetings.py take them from this module.
 ID_PATTERN = v.ID_PATTERN
 TIME_PATTERN = v.TIME_PATTERN
-parse_date = v.parse_date
 _INVALID = v.INVALID
 MINUTES = v.MINUTES_MAX
 
@@ -33,7 +32,7 @@ class F:
     required: bool = False
     choices: tuple[Any, ...] | None = None
     default: Any = None
-    rule: str | None = None  # for texts: a rule of values.VALID (line, text, id, ref, url)
+    rule: str | None = None  # for texts: a key of values.VALID (line, text, id, opt-id, …)
     lo: int | None = None  # for whole numbers: the smallest and largest allowed
     hi: int | None = None
 

@@ -13,6 +13,7 @@ from .problems import Problem, msg
 from .values import MAX_FILE_BYTES, parse_date
 
 _POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
 
 
 def too_large(path: Path, size: int) -> Problem:
@@ -62,6 +63,14 @@ def read_toml(path: Path, problems: list[Problem],
             "the file nests arrays or tables too deeply to read; no kwartaal file needs more "
             "than a few levels", "het bestand nest lijsten of tabellen te diep om te lezen; "
             "geen kwartaal-bestand heeft meer dan een paar niveaus nodig")))
+        return None
+    except ValueError:  # tomllib's int() refuses more than 4,300 digits, without a position
+        long = _LONG_NUMBER.search(text)
+        problems.append(Problem(path, text.count("\n", 0, long.start()) + 1 if long else None,
+                                "error", msg(
+            "a number too long to read (thousands of digits); no value of kwartaal needs one",
+            "een getal te lang om te lezen (duizenden cijfers); geen waarde van kwartaal heeft "
+            "dat nodig")))
         return None
 
 
