@@ -149,7 +149,7 @@ PERSON = {
     "email": _line(),
     "phone": _line(),
     "left": F("date"),
-    "aliases": F("list[str]", default=[], rule="line"),
+    "aliases": F("list[str]", default=[], rule="alias"),
 }
 
 MEETING = {
