@@ -187,11 +187,13 @@ def test_links_must_be_web_links(link: str, example: Path, run: Run) -> None:
     _error_at(run, example, MARCH, "link = ", "is not a web link")
 
 
-@pytest.mark.parametrize("alias", ["", " ", "."])
-def test_an_alias_is_a_name(alias: str, example: Path, run: Run) -> None:
-    # public output hides an alias wherever it occurs: "." would stop every public page
-    _sub(example / "people.toml", 'name = "Mila"', f'name = "Mila"\naliases = ["{alias}"]')
+@pytest.mark.parametrize("name", ["", " ", "."])
+def test_names_and_aliases_are_names(name: str, example: Path, run: Run) -> None:
+    # public output hides a hidden name wherever it occurs: "." would stop every public page
+    _sub(example / "people.toml", 'name = "Mila"', f'name = "Mila"\naliases = ["{name}"]')
     _error_at(run, example, "people.toml", "aliases = ", "is not a name")
+    _sub(example / "people.toml", 'name = "Mila"', f'name = "{name}"')
+    _error_at(run, example, "people.toml", f'name = "{name}"', "is not a name")
 
 
 def test_theme_keys_are_ids(example: Path, run: Run) -> None:

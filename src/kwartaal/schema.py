@@ -134,7 +134,7 @@ CONFIG_TABLES = {
 }
 
 PERSON = {
-    "name": _line(None, required=True),
+    "name": F("str", required=True, rule="name"),
     "visibility": F("str", required=True, choices=m.VISIBILITIES),
     "organisation": _line(),
     "role": _line(),
@@ -149,7 +149,7 @@ PERSON = {
     "email": _line(),
     "phone": _line(),
     "left": F("date"),
-    "aliases": F("list[str]", default=[], rule="alias"),
+    "aliases": F("list[str]", default=[], rule="name"),
 }
 
 MEETING = {

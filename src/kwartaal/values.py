@@ -48,9 +48,9 @@ VALID: dict[str, Callable[[str], object]] = {
     "ref": re.compile(r"(?:(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:-[0-9]{1,4})?/)?"
                       r"[a-z0-9][a-z0-9_\-]{0,63})?\Z").match,
     "url": _url,
-    # another name a person is called by: public output hides it wherever it occurs, so an
-    # alias of punctuation or spaces only would hide every full stop
-    "alias": re.compile(r"(?=[^\x00-\x1f\x7f-\x9f\u2028\u2029]*?[^\W_])"
+    # a person's name or alias: public output hides a hidden one wherever it occurs, so a
+    # name of punctuation or spaces only would hide every full stop
+    "name": re.compile(r"(?=[^\x00-\x1f\x7f-\x9f\u2028\u2029]*?[^\W_])"
                         r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]*\Z").match,
 }
 
@@ -68,8 +68,8 @@ _RULE_TEXT = {
                "'_', beginnend met een letter of cijfer, hoogstens 64 tekens"),
     "ref": ("is not an id or a record id (such as roos, p2 or 2025-06-12/p2)",
             "is geen id of record-id (zoals roos, p2 of 2025-06-12/p2)"),
-    "alias": ("is not a name: it holds no letter or digit, or a control character",
-              "is geen naam: er staat geen letter of cijfer in, of wel een stuurteken"),
+    "name": ("is not a name: it holds no letter or digit, or a control character",
+             "is geen naam: er staat geen letter of cijfer in, of wel een stuurteken"),
     "url": ("is not a web link: it must start with https:// or http:// and hold no spaces or "
             "line breaks", "is geen weblink: die moet beginnen met https:// of http:// en mag "
             "geen spaties of regeleinden bevatten"),
