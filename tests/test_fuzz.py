@@ -7,6 +7,7 @@ wrong with exit 1) — never an internal error (exit 70) or an uncaught exceptio
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -17,9 +18,43 @@ from hypothesis import strategies as st
 from .conftest import EXAMPLE, Run
 
 FILES = sorted(p.relative_to(EXAMPLE) for p in EXAMPLE.rglob("*.toml"))
-CASES = int(os.environ.get("KWARTAAL_FUZZ_CASES", "2000"))
+CASES = int(os.environ.get("KWARTAAL_FUZZ_CASES", "1200"))
 COMMANDS = [["check"], ["agenda", "2026-03-12"], ["actions", "--status", "all", "--json"],
             ["minutes", "2025-06-12", "--public"]]
+# Valid-but-extreme values reach further than broken files: after those, every output too
+# (and `meeting new`, whose file is removed again), on a day drawn from the edges of time.
+EXTREME_COMMANDS = [["calendar"], ["remind", "--format", "eml", "--output", "{work}/../mail"],
+                    ["compensation", "--year", "2025", "--format", "csv"],
+                    ["site", "--output", "{work}/../site"], ["meeting", "new", "--no-commit"]]
+TODAYS = ["2026-01-15", "2026-01-15", "1900-01-01", "2999-12-31"]
+
+_DATE = re.compile(rb"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b")
+_INT = re.compile(rb"(?m)(=\s*|\[\s*|,\s*)-?[0-9]+(?=\s*(?:[,\]#]|$))")
+_TEXT = re.compile(rb'(?m)^(\w+ = )"[^"\n]*"')
+_INLINE_HISTORY = re.compile(rb"history = \[\n((?:  \{[^\n]*\},?\n)*)\]\n")
+EDGE_DATES = [b"1900-01-01", b"2999-12-31", b"1899-12-31", b"3000-01-01", b"9999-12-31",
+              b"0001-01-01"]
+EXTREME_INTS = [b"0", b"-1", b"1440", b"1441", b"9223372036854775807",
+                b"-9223372036854775808", b"1" + b"0" * 40, b"1" + b"0" * 5000]
+# escapes as written in TOML, so the file stays valid and the value holds the character
+CONTROLS = [b"\\r\\n", b"\\n", b"\\t", b"\\u0000", b"\\u001b[2J", b"\\u2028", b"\\u0085",
+            b"\\r\\nBcc: x@y.example"]
+HOSTILE_TEXTS = [b'"javascript:alert(1)"', b'"../../etc/passwd"', b'"a/b"', b'"=HYPERLINK(1)"',
+                 b'"@SUM(1)"', b'"' + b"x" * 70 + b'"']
+
+
+def _as_tables(data: bytes, which: int) -> bytes:
+    """One inline history rewritten as [[action.history]] tables (valid TOML when the history
+    is the action's last key, as kwartaal writes it)."""
+    found = list(_INLINE_HISTORY.finditer(data))
+    if not found:
+        return data
+    match = found[which % len(found)]
+    tables = b""
+    for entry in re.findall(rb"\{([^\n]*)\}", match.group(1)):
+        keys = re.findall(rb'(\w+) = ("[^"]*"|[0-9-]+)', entry)
+        tables += b"\n[[action.history]]\n" + b"".join(k + b" = " + v + b"\n" for k, v in keys)
+    return data[:match.start()] + tables.lstrip(b"\n") + data[match.end():]
 
 
 def _mutate(data: bytes, kind: str, draw: st.DataObject) -> bytes:
@@ -67,12 +102,59 @@ def _mutate(data: bytes, kind: str, draw: st.DataObject) -> bytes:
     elif kind == "unicode":
         text = draw.draw(st.text(min_size=1, max_size=30), label="text")
         lines.insert(index, b"# " + text.encode("utf-8", "surrogatepass"))
+    elif kind in _EXTREME:
+        return _EXTREME[kind](data, draw)
     return b"\n".join(lines)
 
 
+def _pick(data: bytes, pattern: re.Pattern[bytes], draw: st.DataObject) -> re.Match[bytes] | None:
+    """One of the places pattern finds, outside comments."""
+    found = [m for m in pattern.finditer(data)
+             if not data[data.rfind(b"\n", 0, m.start()) + 1:m.start()].lstrip().startswith(b"#")]
+    return draw.draw(st.sampled_from(found), label="where") if found else None
+
+
+def _replace(data: bytes, pattern: re.Pattern[bytes], draw: st.DataObject,
+             new: list[bytes], keep_group: bool = False) -> bytes:
+    """One value, or every value of its kind in the file, replaced by an extreme one: every
+    date 2999-12-31 or every number 1440 is a valid body that reaches every edge at once."""
+    value = draw.draw(st.sampled_from(new), label="value")
+    if draw.draw(st.booleans(), label="every"):
+        return pattern.sub(lambda m: (m.group(1) if keep_group else b"") + value, data)
+    found = _pick(data, pattern, draw)
+    if found is None:
+        return data
+    start = found.end(1) if keep_group else found.start()
+    return data[:start] + value + data[found.end():]
+
+
+def _control(data: bytes, draw: st.DataObject) -> bytes:
+    found = _pick(data, re.compile(rb'= "'), draw)
+    if found is None:
+        return data
+    escape = draw.draw(st.sampled_from(CONTROLS), label="control")
+    return data[:found.end()] + escape + data[found.end():]
+
+
+def _long_line(data: bytes, draw: st.DataObject) -> bytes:
+    # a quadratic pattern anywhere on the way takes minutes on this; linear ones, milliseconds
+    filler = draw.draw(st.sampled_from([b"a", b"1", b"1-", b"a.", b"@a"]), label="filler")
+    return b"# " + filler * (300_000 // len(filler)) + b"@\n" + data
+
+
+_EXTREME = {
+    "edge-date": lambda data, draw: _replace(data, _DATE, draw, EDGE_DATES),
+    "extreme-int": lambda data, draw: _replace(data, _INT, draw, EXTREME_INTS, keep_group=True),
+    "control-char": _control,
+    "hostile-text": lambda data, draw: _replace(data, _TEXT, draw, HOSTILE_TEXTS,
+                                                keep_group=True),
+    "long-line": _long_line,
+    "history-tables": lambda data, draw: _as_tables(
+        data, draw.draw(st.integers(0, 50), label="which")),
+}
 KINDS = ["delete-line", "duplicate-line", "wrong-type", "truncate", "random-bytes",
          "invalid-utf8", "bom", "crlf", "long-string", "deep-nesting", "duplicate-table",
-         "unicode"]
+         "unicode", *_EXTREME]
 
 
 @pytest.fixture(scope="module")
@@ -90,13 +172,21 @@ def test_mutated_files_never_crash(work: Path, run: Run, relative: Path, kind: s
     target = work / relative
     original = (EXAMPLE / relative).read_bytes()
     target.write_bytes(_mutate(original, kind, data))
+    commands, today = COMMANDS, "2026-01-15"
+    if kind in _EXTREME:
+        commands = [*COMMANDS, *([a.replace("{work}", str(work)) for a in c]
+                                 for c in EXTREME_COMMANDS)]
+        today = data.draw(st.sampled_from(TODAYS), label="today")
+    meetings = set((work / "meetings").iterdir())
     try:
-        for command in COMMANDS:
-            result = run("--repo", str(work), "--today", "2026-01-15", "--lang", "en",
-                         *command, expect=None)
+        for command in commands:
+            result = run("--repo", str(work), "--today", today, "--lang", "en", *command,
+                         expect=None)
             assert result.exit_code in (0, 1), (kind, relative, command, result.output[-2000:])
             assert "Traceback" not in result.output
             if result.exit_code == 1:
                 assert result.output.strip(), (kind, command)
     finally:
         target.write_bytes(original)
+        for made in set((work / "meetings").iterdir()) - meetings:
+            made.unlink()

@@ -457,12 +457,15 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None) ->
             click.echo(f"[{reminder.person}] {reminder.subject}\n")
             click.echo(reminder.text.rstrip())
         return
+    from .outputs import output_file, output_folder
     from .store import atomic_write_bytes
 
-    folder = output or Path("reminders")
+    folder = output_folder(output or Path("reminders"))
+    # every path first: a person id never holds '/' or '..', and none may lead elsewhere
+    targets = [(output_file(folder, f"{r.person}.eml"), r) for r in found]
     folder.mkdir(parents=True, exist_ok=True)
-    for reminder in found:
-        atomic_write_bytes(folder / f"{reminder.person}.eml", as_email(reminder, body, today))
+    for target, reminder in targets:
+        atomic_write_bytes(target, as_email(reminder, body, today))
     click.echo(msg("wrote {n} message(s) to {folder}", "{n} bericht(en) geschreven naar {folder}",
                    n=len(found), folder=folder).render(state.lang()))
 

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from .problems import Problem, msg
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+# Linear time: a match may only start where a run of address characters starts. Without the
+# look-behind every position of a long run was tried again to its end (100,000 letters: 31 s).
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 
 
 _PHONE_HINT = re.compile(r"\+?\(?\d[\d \-()./]{7,}\d")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -15,13 +14,14 @@ from typing import Any
 
 from . import model as m
 from . import schema as s
+from . import values as vals
 from .problems import KwartaalError, Problem, hints, msg
+from .tomlread import history_entry_line, read_toml
 
 CONFIG_FILE = "kwartaal.toml"
 PEOPLE_FILE = "people.toml"
 MEETINGS_DIR = "meetings"
-MEETING_ID = re.compile(r"^\d{4}-\d{2}-\d{2}(-\d+)?$")
-_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+MEETING_ID = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]{1,4})?\Z")
 
 
 @dataclass(slots=True)
@@ -67,80 +67,6 @@ def escaping_links(root: Path) -> list[Path]:
     if folder.is_dir() and inside(root, folder):
         candidates += [p for p in folder.iterdir() if p.suffix == ".toml"]
     return [p for p in candidates if p.is_symlink() and not inside(root, p)]
-
-
-def read_toml(path: Path, problems: list[Problem],
-              data: bytes | None = None) -> dict[str, Any] | None:
-    """Parse one file (or its bytes, already read); a syntax error becomes a problem with line
-    and column."""
-    if data is None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(path, None, "error", msg(
-                "cannot read the file: {err}", "kan het bestand niet lezen: {err}",
-                err=exc.strerror or str(exc))))
-            return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem(path, line, "error", msg(
-            "the file is not valid UTF-8 text (byte {pos}); save it as UTF-8",
-            "het bestand is geen geldige UTF-8-tekst (byte {pos}); sla het op als UTF-8",
-            pos=exc.start)))
-        return None
-    try:
-        return tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        problems.append(_syntax_problem(path, text, str(exc)))
-        return None
-    except RecursionError:
-        problems.append(Problem(path, None, "error", msg(
-            "the file nests arrays or tables too deeply to read; no kwartaal file needs more "
-            "than a few levels", "het bestand nest lijsten of tabellen te diep om te lezen; "
-            "geen kwartaal-bestand heeft meer dan een paar niveaus nodig")))
-        return None
-
-
-def _syntax_problem(path: Path, text: str, message: str) -> Problem:
-    found = _POSITION.search(message)
-    reason = _POSITION.sub("", message).strip()
-    line = column = None
-    if found:
-        line, column = int(found.group(1)), int(found.group(2))
-    else:
-        # tomllib says "at end of document" for some errors; tomlkit knows the line.
-        try:
-            import tomlkit
-
-            tomlkit.parse(text)
-        except Exception as exc:  # noqa: BLE001 - any parse error carries the position we want
-            line = getattr(exc, "line", None)
-            column = getattr(exc, "col", None)
-            reason = re.sub(r"\s*at line \d+ col \d+$", "", str(exc)) or reason
-    if reason.startswith("Invalid date") or _impossible_date_on(text, line):
-        return Problem(path, line, "error", msg(
-            "TOML syntax error at column {col}: not a real date or time (e.g. 2026-02-30); "
-            "write an existing date as YYYY-MM-DD",
-            "TOML-syntaxfout in kolom {col}: geen bestaande datum of tijd (bijv. 2026-02-30); "
-            "schrijf een bestaande datum als JJJJ-MM-DD", col=column or "?"))
-    return Problem(path, line, "error", msg(
-        "TOML syntax error{at}: {reason}", "TOML-syntaxfout{at}: {reason}",
-        at=f" at column {column}" if column else "", reason=reason))
-
-
-def _impossible_date_on(text: str, line: int | None) -> bool:
-    """Whether the line holds something shaped like a date that does not exist (2025-12-32)."""
-    if line is None:
-        return False
-    lines = text.splitlines()
-    if not 0 < line <= len(lines):
-        return False
-    for token in re.findall(r"(?<![\d\"'])\d{4}-\d{2}-\d{2}(?![\d\"'])", lines[line - 1]):
-        if s.parse_date(token) is None:
-            return True
-    return False
 
 
 def load_settings(root: Path, problems: list[Problem]) -> tuple[m.Config, dict[str, m.Person]]:
@@ -239,6 +165,12 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
     themes: dict[str, m.Theme] = {}
     for key, item in _dict(raw.get("themes")).items():
         section = ("themes", key)
+        if not s.ID_PATTERN.match(key):
+            conv.error(section, None, "[themes.{key}]: a theme key may hold only lower-case "
+                       "letters, digits, '-' and '_' (at most 64)", "[themes.{key}]: een "
+                       "themasleutel mag alleen kleine letters, cijfers, '-' en '_' bevatten "
+                       "(hoogstens 64)", key=vals.shown(key))
+            continue
         values = conv.table(item, s.THEME, section, f"[themes.{key}]")
         themes[key] = m.Theme(key, values["title"] or {key: key}, values["description"] or {},
                               m.Source(path, section))
@@ -247,10 +179,12 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
     limits: dict[int, m.YearLimits] = {}
     for year_key, table in (comp.get("limits") or {}).items():
         section = ("compensation", "limits", year_key)
-        if not (isinstance(year_key, str) and year_key.isdigit() and len(year_key) == 4):
-            conv.error(section, None, "[compensation.limits.{year}]: the key must be a year",
-                       "[compensation.limits.{year}]: de sleutel moet een jaartal zijn",
-                       year=year_key)
+        if not (isinstance(year_key, str) and re.fullmatch(r"[0-9]{4}", year_key)
+                and vals.YEAR_MIN <= int(year_key) <= vals.YEAR_MAX):
+            conv.error(section, None, "[compensation.limits.{year}]: the key must be a year "
+                       "({lo}-{hi})", "[compensation.limits.{year}]: de sleutel moet een jaartal "
+                       "zijn ({lo}-{hi})", year=vals.shown(year_key), lo=vals.YEAR_MIN,
+                       hi=vals.YEAR_MAX)
             continue
         values = conv.table(table, s.LIMITS, section, f"[compensation.limits.{year_key}]")
         missing = [k for k in s.LIMITS if values[k] is None]
@@ -307,10 +241,10 @@ def build_people(raw: dict[str, Any], path: Path, problems: list[Problem],
     for pid, table in raw.items():
         section = (pid,)
         if not s.ID_PATTERN.match(pid):
-            conv.error(section, None,
-                       "person id '{id}' may hold only lower-case letters, digits, '-' and '_'",
-                       "persoons-id '{id}' mag alleen kleine letters, cijfers, '-' en '_' bevatten",
-                       id=pid)
+            conv.error(section, None, "person id '{id}' may hold only lower-case letters, "
+                       "digits, '-' and '_' (at most 64)", "persoons-id '{id}' mag alleen "
+                       "kleine letters, cijfers, '-' en '_' bevatten (hoogstens 64)",
+                       id=vals.shown(pid))
         v = conv.table(table, s.PERSON, section, f"[{pid}]")
         people[pid] = m.Person(
             id=pid, name=v["name"] or pid, visibility=v["visibility"] or "role-only",
@@ -349,14 +283,8 @@ def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem],
         for index, row in enumerate(rows):
             section = (kind, index)
             values = conv.table(row, spec, section, f"[[{kind}]] #{index + 1}")
-            local = values.get("id")
-            if local is None:
+            if values.get("id") is None:  # missing or not an id: reported by the converter
                 continue
-            if not s.ID_PATTERN.match(local):
-                conv.error(section, "id", "[[{kind}]]: id '{id}' may hold only lower-case "
-                           "letters, digits, '-' and '_'",
-                           "[[{kind}]]: id '{id}' mag alleen kleine letters, cijfers, '-' en '_' "
-                           "bevatten", kind=kind, id=local)
             values["_section"] = section
             out.append(values)
         records[kind] = out
@@ -400,10 +328,12 @@ def _history(conv: s.Converter, raw: object, section: tuple[object, ...]) -> lis
                    "'history' moet een lijst van {{ date, by, what }}-regels zijn")
         return []
     entries = []
-    for entry in raw:
+    for index, entry in enumerate(raw):
+        conv.line_hint = lambda i=index: history_entry_line(conv.path, section, i)
         v = conv.table(entry, s.HISTORY, section, "history")
         if v["date"] is not None:
             entries.append(m.HistoryEntry(v["date"], v["by"], v["what"] or ""))
+    conv.line_hint = None
     return entries
 
 

@@ -46,19 +46,18 @@ def publish(body: m.Body, meeting_id: str, today: dt.date, *,
     if meeting.status == "planned":
         raise KwartaalError(msg("meeting {id} has not been held yet",
                                 "vergadering {id} is nog niet gehouden", id=meeting.id))
-    folder = body.root / body.config.publish_folder / "minutes"
-    from .loader import inside
+    from .outputs import output_file
 
-    if not inside(body.root, folder.parent if folder.parent.exists() else body.root):
-        raise KwartaalError(msg("the publish folder lies outside the body; refused",
-                                "de publicatiemap ligt buiten het overleg; geweigerd"))
+    # from the body's folder down: a link anywhere on the way (public/, public/minutes/, the
+    # file itself) could send the minutes outside the body, so it is refused
+    base = f"{body.config.publish_folder}/minutes"
     rendered: dict[Path, str] = {}
     for lang in body.config.languages:
         suffix = "" if lang == body.config.language else f".{lang}"
         for fmt in ("md", "html"):
-            rendered[folder / f"{meeting.id}{suffix}.{fmt}"] = render_minutes(
-                body, meeting, lang, public=True, fmt=fmt)
-    folder.mkdir(parents=True, exist_ok=True)
+            target = output_file(body.root, f"{base}/{meeting.id}{suffix}.{fmt}")
+            rendered[target] = render_minutes(body, meeting, lang, public=True, fmt=fmt)
+    next(iter(rendered)).parent.mkdir(parents=True, exist_ok=True)
     for path, text in rendered.items():
         store.atomic_write(path, text)
     with store.edit(meeting.src.path) as doc:
@@ -107,6 +106,16 @@ def compensation_overview(body: m.Body, year: int, person: str | None,
     return {"year": year, "people": people}
 
 
+# A cell starting with one of these is a formula to Excel and LibreOffice (=HYPERLINK(…),
+# +cmd|' /C calc'!A0, @SUM(…)); OWASP's remedy is a leading single quote, which shows the text
+# as written. Amounts are never negative in this format, so every cell is treated alike.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 CSV_FIELDS = ["meeting", "date", "person", "name", "kind", "hours", "amount", "method", "paid",
               "description"]
 
@@ -124,12 +133,12 @@ def compensation_csv(body: m.Body, year: int, person: str | None) -> str:
             if person is not None and line.person != person:
                 continue
             who = body.people.get(line.person)
-            writer.writerow({
+            writer.writerow({key: _cell(value) for key, value in {
                 "meeting": meeting.id, "date": meeting.date.isoformat(), "person": line.person,
                 "name": who.name if who is not None and who.is_named else "",
                 "kind": line.kind, "hours": "" if line.hours is None else str(line.hours),
                 "amount": f"{cents(line.amount):.2f}", "method": line.method,
                 "paid": line.paid.isoformat() if line.paid else "",
                 "description": body.config.compensation.description,
-            })
+            }.items()})
     return out.getvalue()

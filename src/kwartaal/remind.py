@@ -9,6 +9,7 @@ from typing import Any
 from . import model as m
 from . import rules
 from .render import render
+from .values import DATE_MAX
 from .visibility import View, neutral_name
 
 
@@ -26,6 +27,8 @@ def reminders(body: m.Body, today: dt.date, *, within: int, owner: str | None = 
     """Build the reminders. Other people appear as public documents would show them, so a
     message never carries anyone's hidden name; the body is called by its neutral name, since
     a subject line shows on a lock screen."""
+    # no due date lies beyond the last date a file may hold: a larger window means the same
+    within = max(0, min(within, (DATE_MAX - today).days))
     per_owner: dict[str, list[m.Action]] = {}
     for action in body.all_actions():
         if not (rules.is_overdue(action, today) or rules.is_due_within(action, today, within)):
@@ -54,7 +57,8 @@ def reminders(body: m.Body, today: dt.date, *, within: int, owner: str | None = 
                       overdue=overdue, soon=soon, next_meeting=next_meeting)
         subject, _, message = text.partition("\n\n")
         to = person.email if person is not None and person.is_named else ""
-        out.append(Reminder(pid, lang, to, subject.strip(), message.lstrip("\n")))
+        # one line, whatever a body's own template makes of it: a header holds no line break
+        out.append(Reminder(pid, lang, to, " ".join(subject.split()), message.lstrip("\n")))
     return out
 
 

@@ -8,6 +8,7 @@ autoescaped.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from decimal import Decimal
 from functools import lru_cache
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .problems import KwartaalError, msg
+from .values import MAX_FILE_BYTES
 
 
 def shipped_templates() -> Path:
@@ -47,15 +49,66 @@ def money(value: Decimal | None, lang: str) -> str:
     return format_currency(value, "EUR", locale="nl_NL" if lang == "nl" else "en_GB")
 
 
+@lru_cache(maxsize=1)
+def _confined_loader() -> Any:
+    """A file loader that opens a template only when its real path, links followed, lies
+    inside its own folder: a link in templates/ to /proc/self/environ or ~/.ssh/id_rsa is
+    refused before anything is read."""
+    from jinja2 import FileSystemLoader, TemplateNotFound
+    from jinja2.loaders import split_template_path
+
+    class ConfinedLoader(FileSystemLoader):
+        def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+            pieces = split_template_path(template)  # refuses '..'
+            for folder in self.searchpath:
+                filename = os.path.join(folder, *pieces)
+                if os.path.isfile(filename):
+                    break
+            else:
+                raise TemplateNotFound(template)
+            root, real = os.path.realpath(folder), os.path.realpath(filename)
+            if os.path.commonpath([root, real]) != root:
+                raise KwartaalError(msg(
+                    "template {name} links to {target}, outside its templates folder; kwartaal "
+                    "reads templates only from inside that folder: put the file itself there",
+                    "sjabloon {name} verwijst naar {target}, buiten de map met sjablonen; "
+                    "kwartaal leest sjablonen alleen binnen die map: zet het bestand zelf daar",
+                    name=filename, target=real))
+            if os.path.getsize(real) > MAX_FILE_BYTES:
+                raise KwartaalError(msg("template {name} is larger than {mb} MB",
+                                        "sjabloon {name} is groter dan {mb} MB", name=template,
+                                        mb=MAX_FILE_BYTES // 2**20))
+            try:
+                with open(real, encoding="utf-8") as handle:
+                    contents = handle.read()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise KwartaalError(msg("cannot read template {name}: {err}",
+                                        "kan sjabloon {name} niet lezen: {err}",
+                                        name=filename, err=exc)) from exc
+            mtime = os.path.getmtime(real)
+
+            def uptodate() -> bool:
+                try:
+                    return os.path.realpath(filename) == real and \
+                        os.path.getmtime(real) == mtime
+                except OSError:
+                    return False
+
+            return contents, os.path.normpath(filename), uptodate
+
+    return ConfinedLoader
+
+
 @lru_cache(maxsize=8)
 def _environment(body_templates: str | None) -> Any:
-    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2 import ChoiceLoader, StrictUndefined, select_autoescape
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    loader = _confined_loader()
     loaders = []
     if body_templates:
-        loaders.append(FileSystemLoader(body_templates))
-    loaders.append(FileSystemLoader(str(shipped_templates())))
+        loaders.append(loader(body_templates))
+    loaders.append(loader(str(shipped_templates())))
     env = ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(["html", "html.j2"], default_for_string=False),
@@ -81,7 +134,8 @@ def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
                 "the body's templates folder links outside the body; kwartaal does not follow "
                 "it", "de map templates van het overleg verwijst naar buiten het overleg; "
                 "kwartaal volgt die niet"))
-    env = _environment(str(folder) if folder is not None and folder.is_dir() else None)
+    own = folder if folder is not None and folder.is_dir() else None
+    env = _environment(str(own) if own is not None else None)
     from .labels import labels
 
     try:
@@ -94,10 +148,52 @@ def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
 
             text = re.sub(r"\n{3,}", "\n\n", text)  # templates stay readable; output tidy
         return text
+    except KwartaalError:
+        raise
     except TemplateError as exc:
+        place = _place(exc, [own, shipped_templates()], body_root)
         raise KwartaalError(msg(
-            "template {name} ({lang}) failed: {err}",
-            "sjabloon {name} ({lang}) faalde: {err}", name=name, lang=lang, err=exc)) from exc
+            "template {name} ({lang}) failed{at_en}: {err}",
+            "sjabloon {name} ({lang}) faalde{at_nl}: {err}", name=name, lang=lang, err=exc,
+            **_at(place))) from exc
+    except Exception as exc:
+        # A body's own template that divides by zero, asks for too big a range or recurses
+        # forever is the body's mistake, not kwartaal's: say where it is. In a shipped
+        # template it is a bug, and stays an internal error.
+        place = _place(exc, [own], body_root) if own is not None else None
+        if place is None:
+            raise
+        raise KwartaalError(msg(
+            "template {name} ({lang}) failed{at_en}: {kind}: {err}",
+            "sjabloon {name} ({lang}) faalde{at_nl}: {kind}: {err}", name=name, lang=lang,
+            kind=type(exc).__name__, err=exc, **_at(place))) from exc
+
+
+def _place(exc: BaseException, folders: list[Path | None],
+           body_root: Path | None) -> tuple[str, int] | None:
+    """The template file and line where exc arose (the deepest frame in one of folders)."""
+    import traceback
+
+    roots = [os.path.realpath(f) for f in folders if f is not None]
+    frames = [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
+    filename = getattr(exc, "filename", None)  # a syntax error's own position
+    if filename and getattr(exc, "lineno", None):
+        frames.append((filename, exc.lineno))  # type: ignore[attr-defined]
+    body = os.path.realpath(body_root) if body_root is not None else None
+    for filename, line in reversed(frames):
+        real = os.path.realpath(filename)
+        for root in roots:
+            if line and os.path.commonpath([root, real]) == root:
+                inside_body = body is not None and os.path.commonpath([body, real]) == body
+                return os.path.relpath(real, body if inside_body else root), line
+    return None
+
+
+def _at(place: tuple[str, int] | None) -> dict[str, str]:
+    if place is None:
+        return {"at_en": "", "at_nl": ""}
+    name, line = place
+    return {"at_en": f" at {name}, line {line}", "at_nl": f" in {name}, regel {line}"}
 
 
 def mark_confidential(text: str, fmt: str, lang: str) -> str:

@@ -1,71 +1,101 @@
 """What each table of the format may hold, and the conversion of raw TOML values to typed ones.
 
 Conversion never raises: a wrong value becomes a Problem and the field falls back to its default,
-so that one mistake does not hide the others.
+so that one mistake does not hide the others. Types come first, then the rules of values.py
+(ranges, ids, links, control characters), so a value that passes can be used by any command.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from . import model as m
+from . import values as v
 from .lines import Section, line_of
 from .problems import Problem, hints, msg
+
+# Kept here as well: admin.py and meetings.py take them from this module.
+ID_PATTERN = v.ID_PATTERN
+TIME_PATTERN = v.TIME_PATTERN
+_INVALID = v.INVALID
+MINUTES = v.MINUTES_MAX
 
 
 @dataclass(frozen=True, slots=True)
 class F:
     kind: str  # str int bool date time decimal text list[str] list[int] list[date] table any
     required: bool = False
-    choices: tuple[str, ...] | None = None
+    choices: tuple[Any, ...] | None = None
     default: Any = None
+    rule: str | None = None  # for texts: a key of values.VALID (line, text, id, opt-id, …)
+    lo: int | None = None  # for whole numbers: the smallest and largest allowed
+    hi: int | None = None
 
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+def _line(default: Any = "", **more: Any) -> F:
+    return F("str", default=default, rule="line", **more)
+
+
+def _id(default: Any = "", **more: Any) -> F:
+    """An id that must be there (a record's own, an owner) when given at all."""
+    return F("str", default=default, rule="id", **more)
+
+
+def _opt_id(default: Any = "") -> F:
+    """A reference that may be left empty (a proposer, a theme)."""
+    return F("str", default=default, rule="opt-id")
+
+
+def _ids() -> F:
+    return F("list[str]", default=[], rule="id")
+
+
+def _minutes(default: Any = None, lo: int = 0) -> F:
+    return F("int", default=default, lo=lo, hi=MINUTES)
+
 
 BODY = {
-    "name": F("str", required=True),
+    "name": _line(None, required=True),
     "language": F("str", choices=m.LANGUAGES, default="nl"),
-    "languages": F("list[str]", default=None),
-    "chair": F("str", default=None),
-    "co_chair": F("str", default=None),
-    "secretary": F("str", default=None),
-    "convenors": F("list[str]", default=[]),
-    "neutral_name": F("str", default=""),
+    "languages": F("list[str]", default=None, rule="line"),
+    "chair": _opt_id(None),
+    "co_chair": _opt_id(None),
+    "secretary": _opt_id(None),
+    "convenors": _ids(),
+    "neutral_name": _line(),
 }
 CADENCE = {
-    "months": F("list[int]", default=[3, 6, 9, 12]),
+    "months": F("list[int]", default=[3, 6, 9, 12], lo=1, hi=12),
     "weekday": F("str", choices=m.WEEKDAYS, default="thursday"),
-    "week": F("int", default=2),
+    "week": F("int", default=2, choices=(1, 2, 3, 4, -1)),
     "dates": F("list[date]", default=[]),
     "time": F("time", default="19:00"),
-    "length": F("int", default=120),
-    "place": F("str", default=""),
+    "length": _minutes(120, lo=1),
+    "place": _line(),
     "format": F("str", choices=m.FORMATS, default="in-person"),
-    "link": F("str", default=""),
+    "link": F("str", default="", rule="url"),
 }
 AGENDA = {
-    "opening": F("int", default=5),
-    "previous_minutes": F("int", default=5),
-    "action_review": F("int", default=10),
-    "any_other_business": F("int", default=10),
-    "closing": F("int", default=5),
-    "proposal": F("int", default=10),
+    "opening": _minutes(5),
+    "previous_minutes": _minutes(5),
+    "action_review": _minutes(10),
+    "any_other_business": _minutes(10),
+    "closing": _minutes(5),
+    "proposal": _minutes(10),
 }
 STANDING = {
-    "key": F("str", required=True),
-    "title": F("text", required=True),
-    "description": F("text", default={}),
-    "minutes": F("int", default=20),
+    "key": _id(None, required=True),
+    "title": F("text", required=True, rule="line"),
+    "description": F("text", default={}, rule="text"),
+    "minutes": _minutes(20),
 }
-THEME = {"title": F("text", required=True), "description": F("text", default={})}
+THEME = {"title": F("text", required=True, rule="line"),
+         "description": F("text", default={}, rule="text")}
 COMPENSATION = {
     "regime": F("str", choices=m.REGIMES, default="volunteer-allowance"),
     "hourly_rate": F("decimal"),
@@ -76,7 +106,7 @@ COMPENSATION = {
     "travel_amount": F("decimal"),
     "costs_count": F("bool", default=True),
     "method": F("str", choices=m.PAYMENT_METHODS, default="bank"),
-    "description": F("str", default="vergoeding overleg"),
+    "description": _line("vergoeding overleg"),
     "limits": F("table", default={}),
 }
 LIMITS = {  # each may be missing while a year's figures are being filled in: check warns
@@ -85,12 +115,12 @@ LIMITS = {  # each may be missing while a year's figures are being filled in: ch
     "month": F("decimal"),
     "year": F("decimal"),
 }
-PUBLISH = {"folder": F("str", default="public")}
+PUBLISH = {"folder": _line("public")}
 PRIVACY = {
-    "allow": F("list[str]", default=[]),
+    "allow": F("list[str]", default=[], rule="line"),
     "public_link": F("bool", default=False),
     "public_place": F("bool", default=True),
-    "sensitive_words": F("list[str]", default=None),
+    "sensitive_words": F("list[str]", default=None, rule="line"),
 }
 CONFIG_TABLES = {
     "body": BODY,
@@ -104,40 +134,40 @@ CONFIG_TABLES = {
 }
 
 PERSON = {
-    "name": F("str", required=True),
+    "name": F("str", required=True, rule="name"),
     "visibility": F("str", required=True, choices=m.VISIBILITIES),
-    "organisation": F("str", default=""),
-    "role": F("str", default=""),
-    "role_plural": F("str", default=""),
-    "role_en": F("str", default=""),
-    "role_plural_en": F("str", default=""),
+    "organisation": _line(),
+    "role": _line(),
+    "role_plural": _line(),
+    "role_en": _line(),
+    "role_plural_en": _line(),
     "core": F("bool", default=False),
     "compensated": F("bool", default=False),
     "age_band": F("str", choices=m.AGE_BANDS, default="21+"),
     "lang": F("str", choices=m.LANGUAGES, default=""),
-    "channel": F("str", default=""),
-    "email": F("str", default=""),
-    "phone": F("str", default=""),
+    "channel": _line(),
+    "email": _line(),
+    "phone": _line(),
     "left": F("date"),
-    "aliases": F("list[str]", default=[]),
+    "aliases": F("list[str]", default=[], rule="name"),
 }
 
 MEETING = {
     "date": F("date", required=True),
     "time": F("time", default=""),
-    "length": F("int"),
-    "place": F("str", default=""),
+    "length": _minutes(lo=1),
+    "place": _line(),
     "format": F("str", choices=m.FORMATS, default=""),
-    "link": F("str", default=""),
+    "link": F("str", default="", rule="url"),
     "public_place": F("bool"),
     "status": F("str", required=True, choices=m.MEETING_STATUSES),
-    "chair": F("str", default=""),
-    "secretary": F("str", default=""),
-    "invited": F("list[str]", default=[]),
-    "present": F("list[str]", default=[]),
-    "excused": F("list[str]", default=[]),
-    "absent": F("list[str]", default=[]),
-    "online": F("list[str]", default=[]),
+    "chair": _opt_id(),
+    "secretary": _opt_id(),
+    "invited": _ids(),
+    "present": _ids(),
+    "excused": _ids(),
+    "absent": _ids(),
+    "online": _ids(),
     "minutes_reviewed": F("date"),
     "minutes_approved": F("date"),
     "published": F("date"),
@@ -148,57 +178,57 @@ MEETING = {
     "compensation": F("any"),
 }
 ITEM = {
-    "id": F("str", required=True),
-    "title": F("str", required=True),
-    "by": F("str", default=""),
-    "under": F("str", default=""),
-    "theme": F("str", default=""),
+    "id": _id(None, required=True),
+    "title": _line(None, required=True),
+    "by": _opt_id(),
+    "under": _opt_id(),
+    "theme": _opt_id(),
     "closed": F("bool", default=False),
-    "minutes": F("int"),
-    "note": F("str", default=""),
+    "minutes": _minutes(),
+    "note": F("str", default="", rule="text"),
     "carry_over": F("bool", default=False),
     "handled": F("bool"),
-    "carried_from": F("str", default=""),
+    "carried_from": F("str", default="", rule="ref"),
 }
 NOTE = {
-    "id": F("str", required=True),
-    "item": F("str", required=True),
-    "text": F("str", required=True),
+    "id": _id(None, required=True),
+    "item": F("str", required=True, rule="ref"),
+    "text": F("str", required=True, rule="text"),
     "closed": F("bool", default=False),
 }
 DECISION = {
-    "id": F("str", required=True),
-    "text": F("str", required=True),
-    "item": F("str", default=""),
+    "id": _id(None, required=True),
+    "text": F("str", required=True, rule="text"),
+    "item": F("str", default="", rule="ref"),
     "closed": F("bool", default=False),
-    "supersedes": F("str", default=""),
+    "supersedes": F("str", default="", rule="ref"),
 }
 ACTION = {
-    "id": F("str", required=True),
-    "title": F("str", required=True),
-    "owner": F("str", required=True),
-    "with": F("list[str]", default=[]),
+    "id": _id(None, required=True),
+    "title": _line(None, required=True),
+    "owner": _id(None, required=True),
+    "with": _ids(),
     "due": F("date", required=True),
-    "theme": F("str", default=""),
+    "theme": _opt_id(),
     "status": F("str", required=True, choices=m.ACTION_STATUSES),
     "closed": F("bool", default=False),
-    "item": F("str", default=""),
+    "item": F("str", default="", rule="ref"),
     "history": F("any", default=[]),
 }
 HISTORY = {
     "date": F("date", required=True),
-    "by": F("str", default=""),
-    "what": F("str", required=True),
+    "by": _opt_id(),
+    "what": F("str", required=True, rule="text"),
 }
 COMPENSATION_LINE = {
-    "id": F("str", required=True),
-    "person": F("str", required=True),
+    "id": _id(None, required=True),
+    "person": _id(None, required=True),
     "kind": F("str", required=True, choices=m.COMPENSATION_KINDS),
     "hours": F("decimal"),
     "amount": F("decimal", required=True),
     "method": F("str", choices=m.PAYMENT_METHODS, default="bank"),
     "paid": F("date"),
-    "note": F("str", default=""),
+    "note": F("str", default="", rule="text"),
 }
 MEETING_TABLES = {
     "item": ITEM,
@@ -208,37 +238,6 @@ MEETING_TABLES = {
     "compensation": COMPENSATION_LINE,
 }
 
-_TYPE_NAMES = {
-    "str": ("text (in quotes)", "tekst (tussen aanhalingstekens)"),
-    "int": ("a whole number", "een geheel getal"),
-    "bool": ("true or false", "true of false"),
-    "date": ("a date (YYYY-MM-DD)", "een datum (JJJJ-MM-DD)"),
-    "time": ("a time (HH:MM, in quotes)", "een tijd (UU:MM, tussen aanhalingstekens)"),
-    "decimal": ("an amount (e.g. 12.50)", "een bedrag (bijv. 12.50)"),
-    "text": ("text, or a table of texts per language", "tekst, of een tabel met tekst per taal"),
-    "list[str]": ("a list of texts", "een lijst van teksten"),
-    "list[int]": ("a list of whole numbers", "een lijst van gehele getallen"),
-    "list[date]": ("a list of dates", "een lijst van datums"),
-    "table": ("a table", "een tabel"),
-}
-
-
-def _toml_type(value: object) -> str:
-    names = {
-        bool: "boolean",
-        int: "integer",
-        str: "string",
-        Decimal: "number",
-        float: "number",
-        list: "array",
-        dict: "table",
-        dt.date: "date",
-        dt.datetime: "date-time",
-        dt.time: "time",
-    }
-    return names.get(type(value), type(value).__name__)
-
-
 class Converter:
     """Converts raw tables of one file, collecting problems with file and line."""
 
@@ -246,26 +245,36 @@ class Converter:
         self.path = path
         self.problems = problems
         self.body_lang = body_lang
+        # where a table has no header of its own (an entry of an inline list): its line,
+        # looked up only when a problem is found
+        self.line_hint: Callable[[], int | None] | None = None
+
+    def _line(self, section: Section, key: str | None) -> int | None:
+        if self.line_hint is not None:
+            return self.line_hint() or line_of(self.path, section, key)
+        return line_of(self.path, section, key)
 
     def error(self, section: Section, key: str | None, en: str, nl: str, /,
               **params: object) -> None:
-        line = line_of(self.path, section, key)
+        line = self._line(section, key)
         self.problems.append(Problem(self.path, line, "error", msg(en, nl, **params)))
 
     def warning(self, section: Section, key: str | None, en: str, nl: str, /,
                 **params: object) -> None:
-        line = line_of(self.path, section, key)
+        line = self._line(section, key)
         self.problems.append(Problem(self.path, line, "warning", msg(en, nl, **params)))
 
     def table(self, raw: object, spec: dict[str, F], section: Section,
               where: str) -> dict[str, Any]:
-        """Check keys, types and choices of one table; return converted values with defaults."""
+        """Check keys, types, choices and rules of one table; return converted values with
+        defaults."""
         if not isinstance(raw, dict):
             self.error(section, None, "{where}: expected a table, found {found}",
                        "{where}: verwacht een tabel, gevonden: {found}",
-                       where=where, found=_toml_type(raw))
+                       where=where, found=v.toml_type(raw))
             raw = {}
         out: dict[str, Any] = {}
+        valid = v.VALID
         for key, value in raw.items():
             field = spec.get(key)
             if field is not None:
@@ -273,12 +282,15 @@ class Converter:
                 # value of every file
                 kind, kind_of_value = field.kind, type(value)
                 if kind == "str" and kind_of_value is str and (
-                        field.choices is None or value in field.choices):
+                        value in field.choices if field.choices is not None
+                        else field.rule is None or valid[field.rule](value)):
                     out[key] = sys.intern(value) if len(value) < 48 else value
                     continue
-                if (kind == "any" or (kind == "date" and kind_of_value is dt.date)
-                        or (kind == "bool" and kind_of_value is bool)
-                        or (kind == "int" and kind_of_value is int)):
+                if (kind == "any" or (kind == "bool" and kind_of_value is bool)
+                        or (kind == "date" and kind_of_value is dt.date
+                            and v.DATE_MIN <= value <= v.DATE_MAX)
+                        or (kind == "int" and kind_of_value is int and field.choices is None
+                            and (field.lo is None or field.lo <= value <= field.hi))):  # type: ignore[operator]
                     out[key] = value
                     continue
             if field is None:
@@ -293,114 +305,75 @@ class Converter:
                     self.error(section, None, "{where}: required key '{key}' is missing",
                                "{where}: verplichte sleutel '{key}' ontbreekt",
                                where=where, key=key)
-                out[key] = _copy_default(field.default)
+                out[key] = v.copy_default(field.default)
         return out
 
     def value(self, value: object, field: F, section: Section, key: str, where: str) -> Any:
         kind = field.kind
-        converted = _convert(value, kind, self.body_lang)
+        converted = v.convert(value, kind, self.body_lang)
         if converted is _INVALID:
-            expected_en, expected_nl = _TYPE_NAMES.get(kind, (kind, kind))
+            expected_en, expected_nl = v.TYPE_NAMES.get(kind, (kind, kind))
             if kind in ("date", "list[date]") and isinstance(value, (str, list)):
                 bad = value if isinstance(value, str) else next(
-                    (v for v in value if isinstance(v, str)), value)
+                    (x for x in value if isinstance(x, str)), value)
                 self.error(section, key,
                            "{where}: '{key}' = '{bad}' is not a real date (expected {exp_en})",
                            "{where}: '{key}' = '{bad}' is geen bestaande datum (verwacht {exp_nl})",
-                           where=where, key=key, bad=bad, exp_en=expected_en, exp_nl=expected_nl)
+                           where=where, key=key, bad=v.shown(bad), exp_en=expected_en,
+                           exp_nl=expected_nl)
             else:
                 self.error(section, key, "{where}: '{key}' must be {exp_en}, found {found}",
                            "{where}: '{key}' moet {exp_nl} zijn, gevonden: {found}",
                            where=where, key=key, exp_en=expected_en, exp_nl=expected_nl,
-                           found=_toml_type(value))
+                           found=v.toml_type(value))
             return _INVALID
+        items = converted if isinstance(converted, list) else (
+            list(converted.values()) if isinstance(converted, dict) and kind == "text"
+            else [converted])
         if field.choices is not None:
-            items = converted if isinstance(converted, list) else [converted]
             for item in items:
                 if item not in field.choices:
+                    named = all(isinstance(c, str) for c in field.choices)
                     self.error(section, key,
                                "{where}: '{key}' = '{value}' is not one of: {choices}{hint_en}",
                                "{where}: '{key}' = '{value}' is niet een van: {choices}{hint_nl}",
-                               where=where, key=key, value=item, choices=", ".join(field.choices),
-                               **hints(str(item), field.choices))
+                               where=where, key=key, value=v.shown(item),
+                               choices=", ".join(str(c) for c in field.choices),
+                               **(hints(str(item), field.choices) if named
+                                  else {"hint_en": "", "hint_nl": ""}))
                     return _INVALID
+        if kind in ("list[str]", "text", "str") and (
+                field.rule is None or all(map(v.VALID[field.rule], items))):
+            return converted  # the common case in one pass, without a call per item
+        for item in items:
+            if not self._within(item, field, section, key, where):
+                return _INVALID
         return converted
 
-
-class _Invalid:
-    def __repr__(self) -> str:
-        return "<invalid>"
-
-
-_INVALID: Any = _Invalid()
-
-
-def _copy_default(default: Any) -> Any:
-    if isinstance(default, (list, dict)):
-        return type(default)(default)
-    return default
-
-
-def parse_date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
-
-def _convert(value: object, kind: str, body_lang: str) -> Any:
-    if kind == "any":
-        return value
-    if kind == "str":
-        if not isinstance(value, str):
-            return _INVALID
-        # ids, statuses and keys repeat thousands of times: share one copy of each
-        return sys.intern(value) if len(value) < 48 else value
-    if kind == "int":
-        return value if isinstance(value, int) and not isinstance(value, bool) else _INVALID
-    if kind == "bool":
-        return value if isinstance(value, bool) else _INVALID
-    if kind == "date":
-        if isinstance(value, dt.datetime):
-            return _INVALID
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            return parse_date(value) or _INVALID
-        return _INVALID
-    if kind == "time":
-        return value if isinstance(value, str) and TIME_PATTERN.match(value) else _INVALID
-    if kind == "decimal":
-        return _to_decimal(value)
-    if kind == "text":
-        if isinstance(value, str):
-            return {body_lang: value}
-        if isinstance(value, dict) and value and all(
-            k in m.LANGUAGES and isinstance(v, str) for k, v in value.items()
-        ):
-            return dict(value)
-        return _INVALID
-    if kind == "table":
-        return value if isinstance(value, dict) else _INVALID
-    if kind.startswith("list["):
-        if not isinstance(value, list):
-            return _INVALID
-        inner = kind[5:-1]
-        items = [_convert(v, inner, body_lang) for v in value]
-        return _INVALID if any(i is _INVALID for i in items) else items
-    raise ValueError(kind)
-
-
-def _to_decimal(value: object) -> Any:
-    if isinstance(value, bool):
-        return _INVALID
-    if isinstance(value, (int, Decimal)):
-        result = Decimal(value)
-        return result if result.is_finite() else _INVALID  # TOML allows nan and inf
-    if isinstance(value, str):
-        try:
-            result = Decimal(value.strip().replace(",", "."))
-        except InvalidOperation:
-            return _INVALID
-        return result if result.is_finite() else _INVALID
-    return _INVALID
+    def _within(self, item: Any, field: F, section: Section, key: str, where: str) -> bool:
+        """The rules beyond the type: ranges of dates, numbers and amounts; shapes of texts."""
+        if isinstance(item, dt.date) and not v.in_date_range(item):
+            self.error(section, key, "{where}: '{key}' = {value} lies outside the years "
+                       "{lo}-{hi}", "{where}: '{key}' = {value} ligt buiten de jaren {lo}-{hi}",
+                       where=where, key=key, value=item, lo=v.YEAR_MIN, hi=v.YEAR_MAX)
+            return False
+        if isinstance(item, int) and field.lo is not None and not (
+                field.lo <= item <= field.hi):  # type: ignore[operator]
+            self.error(section, key, "{where}: '{key}' = {value} must lie between {lo} and {hi}",
+                       "{where}: '{key}' = {value} moet tussen {lo} en {hi} liggen",
+                       where=where, key=key, value=v.shown(item, 30), lo=field.lo, hi=field.hi)
+            return False
+        if field.kind == "decimal" and abs(item) >= v.AMOUNT_MAX:
+            self.error(section, key, "{where}: '{key}' = {value} is too large (below {max})",
+                       "{where}: '{key}' = {value} is te groot (onder {max})",
+                       where=where, key=key, value=v.shown(item, 30), max=v.AMOUNT_MAX)
+            return False
+        if isinstance(item, str) and field.rule is not None:
+            problem = v.rule_problem(field.rule, item)
+            if problem is not None:
+                en, nl, params = problem
+                self.error(section, key, "{where}: '{key}' = '{value}' " + en,
+                           "{where}: '{key}' = '{value}' " + nl, where=where, key=key,
+                           value=v.shown(item), **params)
+                return False
+        return True

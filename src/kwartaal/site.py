@@ -105,10 +105,15 @@ def build_site(body: m.Body, today: dt.date) -> dict[str, str | bytes]:
 
 def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
     """Write the files; pages of an earlier build that no longer exist are removed (only in
-    a folder kwartaal made, recognised by its marker file)."""
+    a folder kwartaal made, recognised by its marker file). Every path is checked before the
+    first file is written: nothing lands outside the folder or behind a link."""
+    from .outputs import output_file, output_folder
     from .store import atomic_write, atomic_write_bytes
 
-    if folder.exists() and any(folder.iterdir()) and not (folder / MARKER).exists():
+    folder = output_folder(folder)
+    targets = {name: output_file(folder, name) for name in files}
+    marker = output_file(folder, MARKER)
+    if folder.exists() and any(folder.iterdir()) and not marker.exists():
         raise KwartaalError(msg(
             "{folder} exists and was not made by 'kwartaal site'; choose an empty or new folder",
             "{folder} bestaat al en is niet door 'kwartaal site' gemaakt; kies een lege of "
@@ -116,7 +121,7 @@ def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, content in files.items():
-        path = folder / name
+        path = targets[name]
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             atomic_write_bytes(path, content, durable=False)
@@ -127,5 +132,5 @@ def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
     for old in folder.rglob("*"):
         if old.is_file() and old.name != MARKER and old.resolve() not in keep:
             old.unlink()
-    (folder / MARKER).write_text("made by kwartaal site\n", encoding="utf-8")
+    atomic_write(marker, "made by kwartaal site\n")
     return written

@@ -6,13 +6,20 @@ Reads records only; returns problems; never prints.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 from . import model as m
 from .lines import line_of
 from .loader import CONFIG_FILE, PEOPLE_FILE, Loaded, meeting_files
 from .problems import Problem, hints, msg
+from .values import MAX_FILE_BYTES
+
+# `[[action.history]]`: found by its literal tail first, which is fast on every file.
+_HISTORY_TABLE = re.compile(rb"history[\"']?[ \t]*\]\]")
+_HISTORY_HEADER = re.compile(rb"[ \t]*\[\[[ \t]*[\"']?action[\"']?[ \t]*\.[ \t]*[\"']?history")
 
 
 class _Checker:
@@ -68,7 +75,10 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
     from . import privacy
 
     files = [body.root / CONFIG_FILE, body.root / PEOPLE_FILE, *meeting_files(body.root)]
-    checker.problems.extend(privacy.lint(body, [f for f in files if f.exists()]))
+    # a file too large to read is reported by the loader; scanning it would take minutes
+    readable = [f for f in files if f.exists() and f.stat().st_size <= MAX_FILE_BYTES]
+    checker.problems.extend(privacy.lint(body, readable))
+    checker.problems.extend(_history_tables(readable))
     checker.problems.extend(_untracked(body))
     problems = loaded.problems + checker.problems
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
@@ -110,19 +120,6 @@ def _check_config(c: _Checker) -> None:
             c.add(m.Source(src.path, ("body",)), "languages", "error",
                   "[body] languages: '{lang}' is not supported (nl, en)",
                   "[body] languages: '{lang}' wordt niet ondersteund (nl, en)", lang=lang)
-    cad = cfg.cadence
-    csrc = m.Source(src.path, ("cadence",))
-    for month in cad.months:
-        if not 1 <= month <= 12:
-            c.add(csrc, "months", "error", "[cadence] months: {month} is not a month (1-12)",
-                  "[cadence] months: {month} is geen maand (1-12)", month=month)
-    if cad.week not in (1, 2, 3, 4, -1):
-        c.add(csrc, "week", "error",
-              "[cadence] week must be 1, 2, 3, 4 or -1 (the last week of the month)",
-              "[cadence] week moet 1, 2, 3, 4 of -1 (laatste week van de maand) zijn")
-    if cad.length <= 0:
-        c.add(csrc, "length", "error", "[cadence] length must be a number of minutes above 0",
-              "[cadence] length moet een aantal minuten boven 0 zijn")
     seen: Counter[str] = Counter(s.key for s in cfg.standing)
     for item in cfg.standing:
         if seen[item.key] > 1:
@@ -234,9 +231,6 @@ def _check_meetings(c: _Checker) -> None:
                       "item {id}: carried_from '{ref}' is not the id of any agenda item",
                       "punt {id}: carried_from '{ref}' is niet het id van een agendapunt",
                       id=item.id, ref=item.carried_from)
-            if item.minutes is not None and item.minutes < 0:
-                c.add(item.src, "minutes", "error", "item {id}: minutes cannot be negative",
-                      "punt {id}: minuten kunnen niet negatief zijn", id=item.id)
         for note in meeting.notes:
             item_ref(note.src, note.item, f"note {note.id}")
         for decision in meeting.decisions:
@@ -281,3 +275,29 @@ def _check_meetings(c: _Checker) -> None:
                       "{where}: '{id}' is not marked compensated in people.toml",
                       "{where}: '{id}' staat in people.toml niet als vergoed", where=where,
                       id=line.person)
+
+
+def _history_tables(files: list[Path]) -> list[Problem]:
+    """History written as [[action.history]] tables. kwartaal reads it, but its edits append
+    to the inline list `history = [ ... ]`; until they can append to tables too, this form is
+    an error, so that no edit meets it unannounced."""
+    problems = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        for found in _HISTORY_TABLE.finditer(data):
+            start = data.rfind(b"\n", 0, found.start()) + 1
+            if not _HISTORY_HEADER.match(data, start):
+                continue
+            problems.append(Problem(path, data.count(b"\n", 0, start) + 1, "error", msg(
+                "action history is written as [[action.history]] tables here (the first of "
+                "this file); kwartaal reads them, but its edits (action start, done, update, …) "
+                "add to an inline list: write history = [ {{ date = …, by = …, what = … }}, ]",
+                "de geschiedenis van acties staat hier in [[action.history]]-tabellen (de "
+                "eerste in dit bestand); kwartaal leest die, maar zijn wijzigingen (action "
+                "start, done, update, …) vullen een lijst aan: schrijf history = "
+                "[ {{ date = …, by = …, what = … }}, ]")))
+            break  # once per file: the fix is the same for every action in it
+    return problems
