@@ -175,11 +175,18 @@ def _edit(action: m.Action, apply: Any) -> None:
 
 
 def _append_history(table: Any, entry: dict[str, Any]) -> None:
+    import tomlkit
+    from tomlkit.items import AoT
+
     line = store.inline_table(entry)
     history = table.get("history")
+    if isinstance(history, AoT):  # written as [[action.history]] tables: add one more
+        entry_table = tomlkit.table()
+        for key, value in entry.items():
+            entry_table[key] = store.toml_value(value)
+        history.append(entry_table)
+        return
     if history is None:
-        import tomlkit
-
         array = tomlkit.array()
         array.multiline(True)
         array.append(line)

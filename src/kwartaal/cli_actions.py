@@ -49,7 +49,7 @@ def _print_actions(actions: list[Any], today: Any, lang: str) -> None:
 @click.option("--owner", help="Only actions this person leads or shares (default: KWARTAAL_ME).")
 @click.option("--everyone", is_flag=True, help="Ignore KWARTAAL_ME: everyone's actions.")
 @click.option("--overdue", is_flag=True, help="Only overdue actions.")
-@click.option("--due-within", type=click.IntRange(min=0), metavar="DAYS",
+@click.option("--due-within", type=click.IntRange(min=0, max=400_000), metavar="DAYS",
               help="Only open actions due within DAYS from today (overdue ones included).")
 @click.option("--status", type=click.Choice(STATUS_CHOICES), default=None,
               help="Default: open and in-progress.")

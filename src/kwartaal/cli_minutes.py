@@ -187,7 +187,12 @@ def minutes_review(meeting_id: str, output: Path | None, force: bool, with_compe
 
     fresh = load_checked(body.root)
     meeting = fresh.meeting(meeting_id)
-    target = output or body.root / "minutes" / f"{meeting_id}.md"
+    if output is None:  # the body's own drafts folder: it may not lead out of the body
+        from .outputs import output_file, output_folder
+
+        target = output_file(output_folder(body.root / "minutes"), f"{meeting_id}.md")
+    else:
+        target = output
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, render_minutes(fresh, meeting, state.lang(), public=False, fmt="md",
                                         with_compensation=with_compensation))
@@ -286,6 +291,12 @@ def _amount(value: str | None, name: str) -> Decimal | None:
     if not amount.is_finite() or amount < 0:
         raise KwartaalError(msg("{name}: '{value}' must be zero or more",
                                 "{name}: '{value}' moet nul of meer zijn", name=name, value=value))
+    from .values import AMOUNT_MAX
+
+    if amount >= AMOUNT_MAX:
+        raise KwartaalError(msg("{name}: '{value}' is far above any payment; check the amount",
+                                "{name}: '{value}' is veel hoger dan welke betaling ook; "
+                                "controleer het bedrag", name=name, value=value))
     return amount
 
 

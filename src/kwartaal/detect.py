@@ -111,15 +111,28 @@ def _readable(line: str) -> str:
     return _AT.sub("@", text)
 
 
+# IBAN lengths by country (ISO 13616 registry): one candidate per run instead of twenty.
+_IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
+    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28,
+    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
+    "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
+    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20,
+    "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18,
+    "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24,
+    "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
+    "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}
+
+
 def _ibans(line: str) -> list[str]:
     """Valid IBANs in a line, in capitals or not, grouped in any way."""
     found = []
     for run in _IBAN_RUN.finditer(line):
         compact = re.sub(r"[\s.\-]", "", run.group(0)).upper()
-        for length in range(min(len(compact), 34), 14, -1):
-            if _valid_iban(compact[:length]):
-                found.append(run.group(0)[:len(run.group(0))].strip())
-                break
+        length = _IBAN_LENGTHS.get(compact[:2])
+        if length is not None and len(compact) >= length and _valid_iban(compact[:length]):
+            found.append(run.group(0).strip())
     return found
 
 

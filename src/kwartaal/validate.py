@@ -6,20 +6,14 @@ Reads records only; returns problems; never prints.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 
 from . import model as m
 from .lines import line_of
 from .loader import CONFIG_FILE, PEOPLE_FILE, Loaded, meeting_files
 from .problems import Problem, hints, msg
 from .values import MAX_FILE_BYTES
-
-# `[[action.history]]`: found by its literal tail first, which is fast on every file.
-_HISTORY_TABLE = re.compile(rb"history[\"']?[ \t]*\]\]")
-_HISTORY_HEADER = re.compile(rb"[ \t]*\[\[[ \t]*[\"']?action[\"']?[ \t]*\.[ \t]*[\"']?history")
 
 
 class _Checker:
@@ -78,7 +72,6 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
     # a file too large to read is reported by the loader; scanning it would take minutes
     readable = [f for f in files if f.exists() and f.stat().st_size <= MAX_FILE_BYTES]
     checker.problems.extend(privacy.lint(body, readable))
-    checker.problems.extend(_history_tables(readable))
     checker.problems.extend(_untracked(body))
     problems = loaded.problems + checker.problems
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
@@ -277,27 +270,3 @@ def _check_meetings(c: _Checker) -> None:
                       id=line.person)
 
 
-def _history_tables(files: list[Path]) -> list[Problem]:
-    """History written as [[action.history]] tables. kwartaal reads it, but its edits append
-    to the inline list `history = [ ... ]`; until they can append to tables too, this form is
-    an error, so that no edit meets it unannounced."""
-    problems = []
-    for path in files:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        for found in _HISTORY_TABLE.finditer(data):
-            start = data.rfind(b"\n", 0, found.start()) + 1
-            if not _HISTORY_HEADER.match(data, start):
-                continue
-            problems.append(Problem(path, data.count(b"\n", 0, start) + 1, "error", msg(
-                "action history is written as [[action.history]] tables here (the first of "
-                "this file); kwartaal reads them, but its edits (action start, done, update, …) "
-                "add to an inline list: write history = [ {{ date = …, by = …, what = … }}, ]",
-                "de geschiedenis van acties staat hier in [[action.history]]-tabellen (de "
-                "eerste in dit bestand); kwartaal leest die, maar zijn wijzigingen (action "
-                "start, done, update, …) vullen een lijst aan: schrijf history = "
-                "[ {{ date = …, by = …, what = … }}, ]")))
-            break  # once per file: the fix is the same for every action in it
-    return problems

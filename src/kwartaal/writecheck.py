@@ -11,7 +11,7 @@ from pathlib import Path
 from . import model as m
 from .detect import MARKER, is_marked, scan_text
 from .privacy import FULL_NAME, allowed_values, public_texts
-from .problems import KwartaalError, Msg, msg
+from .problems import KwartaalError, Msg, Problem, msg
 
 
 def write_check(get_body: Callable[[], m.Body], *, allow_private: bool) -> Callable[
@@ -23,6 +23,7 @@ def write_check(get_body: Callable[[], m.Body], *, allow_private: bool) -> Calla
 
     def check(path: Path, old: str, new: str) -> str:
         body = get_body()
+        _refuse_new_errors(body, path, old, new)
         before = Counter(key for key, _, _ in _findings(body, path, old))
         found = []
         for key, line, what in _findings(body, path, new):
@@ -49,6 +50,48 @@ def write_check(get_body: Callable[[], m.Body], *, allow_private: bool) -> Calla
         return _mark(new, sorted({line for line, _ in found}), path)
 
     return check
+
+
+def _refuse_new_errors(body: m.Body, path: Path, old: str, new: str) -> None:
+    """Never write what check would reject: a title with a line break, a number out of its
+    range, given on the command line, is refused before it reaches the file."""
+    before = Counter(problem.message.render("en") for problem in _format_errors(body, path, old))
+    added = []
+    for problem in _format_errors(body, path, new):
+        text = problem.message.render("en")
+        if before[text] > 0:
+            before[text] -= 1
+        else:
+            added.append(problem)
+    if added:
+        first = added[0]
+        raise KwartaalError(msg(
+            "nothing was written: in {path}, {problem}",
+            "er is niets geschreven: in {path}, {problem}",
+            path=path.name, problem=first.message))
+
+
+def _format_errors(body: m.Body, path: Path, text: str) -> list[Problem]:
+    """The errors check's reading of one file's text gives (format, types, value rules)."""
+    import tomllib
+    from decimal import Decimal
+
+    from .loader import CONFIG_FILE, PEOPLE_FILE, build_config, build_meeting, build_people
+
+    if not text:
+        return []
+    try:
+        raw = tomllib.loads(text.removeprefix("\ufeff"), parse_float=Decimal)
+    except tomllib.TOMLDecodeError:
+        return []  # the write itself refuses what does not parse
+    problems: list[Problem] = []
+    if path.name == CONFIG_FILE:
+        build_config(raw, path, problems, body.root)
+    elif path.name == PEOPLE_FILE:
+        build_people(raw, path, problems, body.config.language)
+    elif path.parent.name == "meetings" and path.suffix == ".toml":
+        build_meeting(raw, path, problems, body.config.language)
+    return [p for p in problems if p.severity == "error"]
 
 
 def _findings(body: m.Body, path: Path, text: str) -> list[tuple[tuple[object, ...], int, Msg]]:
