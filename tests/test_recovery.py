@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLE, EXAMPLE_TODAY, commit_all, commit_count, git, init_repo
+from .conftest import EXAMPLE, EXAMPLE_TODAY, Run, commit_all, commit_count, git, init_repo
 
 KWARTAAL = [sys.executable, "-m", "kwartaal"]
 MEETING = "2025-12-11"  # the example's last held meeting: where `action add` puts actions
@@ -493,3 +493,16 @@ def test_a_closed_pipe_ends_quietly(args: list[str], example: Path) -> None:
         assert process.returncode in (0, 141)
         codes[process.returncode] += 1
     assert codes[141] > 0
+
+
+def test_no_change_while_git_is_in_the_middle_of_a_rebase(example: Path, run: Run) -> None:
+    """A stopped sync can leave a rebase half done; a commit then would land on a detached
+    HEAD, and 'git rebase --abort' afterwards would drop it."""
+    git_dir = example.parent / ".git"
+    (git_dir / "rebase-merge").mkdir()
+    path = example / "meetings" / "2025-12-11.toml"
+    before = path.read_bytes()
+    out = run("--repo", str(example), "--today", "2026-01-15", "--lang", "en", "note",
+              "2025-12-11", "actueel", "Nog een notitie", expect=1).output
+    assert "in the middle of a rebase" in out and "git rebase --abort" in out
+    assert path.read_bytes() == before

@@ -111,6 +111,7 @@ def run_writing(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[st
             with held_signals() as held:
                 journal = Journal(place.state / JOURNAL, place.top)
                 try:
+                    refuse_during_git_operation(place)
                     for note in recover(place, root):
                         say(note)
                     with journaled(journal), checked_writes(write_check(
@@ -227,6 +228,29 @@ def _joined(parts: list[Msg]) -> Msg:
 
 
 # -- recovery: what a killed command left ---------------------------------------------------------
+
+def refuse_during_git_operation(place: Any) -> None:
+    """No change while git is in the middle of a rebase or a merge (a sync that was stopped,
+    or one's own): a commit now would land on a detached or half-merged state, and undoing
+    the rebase afterwards would drop it."""
+    if place.git_dir is None:
+        return
+    busy = [name for name in ("rebase-merge", "rebase-apply", "MERGE_HEAD", "CHERRY_PICK_HEAD",
+                              "REVERT_HEAD") if (place.git_dir / name).exists()]
+    if not busy:
+        return
+    raise KwartaalError(msg(
+        "git is in the middle of a {what} (perhaps a sync that was stopped), so nothing was "
+        "changed. Finish it ('git status' says how), or put your branch back as it was before "
+        "it, with all your commits, by 'git rebase --abort' (or 'git merge --abort'); then "
+        "run the command again",
+        "git is midden in een {what_nl} (misschien een gestopte sync), dus er is niets "
+        "gewijzigd. Maak die af ('git status' zegt hoe), of zet je branch terug zoals hij was, "
+        "met al je commits, met 'git rebase --abort' (of 'git merge --abort'); draai daarna "
+        "het commando opnieuw",
+        what="rebase" if busy[0].startswith("rebase") else "merge",
+        what_nl="rebase" if busy[0].startswith("rebase") else "merge"))
+
 
 def recover(place: Any, body_root: Path) -> list[Msg]:
     """Before a command writes, with the repository's lock held (and git's stale locks

@@ -200,6 +200,18 @@ def _git_error(exc: Any) -> str:
     return (getattr(exc, "stderr", "") or str(exc)).strip().removeprefix("stderr:").strip(" '\n")
 
 
+def _abort_rebase(repo: Any, git_dir: Path) -> None:
+    """Undo a rebase this sync started and did not finish: the branch, with every local
+    commit, is back where it was, and git's temporary merge files are gone."""
+    if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
+        import contextlib
+        import subprocess
+
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run(["git", "rebase", "--abort"], cwd=repo.working_tree_dir,
+                           capture_output=True, timeout=60)
+
+
 def sync(root: Path, *, check: Any) -> SyncReport:
     """Fetch, rebase on the remote branch, check, push. Stops with a plain explanation."""
     import git
@@ -263,10 +275,16 @@ def sync(root: Path, *, check: Any) -> SyncReport:
                 said = _said(log)
                 conflicted = repo.git.diff("--name-only", "--diff-filter=U").split()
                 if not conflicted:
-                    raise KwartaalError(msg("the rebase on {up} failed: {err}",
-                                            "de rebase op {up} mislukte: {err}", up=upstream,
+                    _abort_rebase(repo, git_dir)
+                    raise KwartaalError(msg("the rebase on {up} failed: {err}; your branch is "
+                                            "as it was before the sync",
+                                            "de rebase op {up} mislukte: {err}; je branch is "
+                                            "zoals vóór de sync", up=upstream,
                                             err=_git_error(exc))) from exc
                 raise _stopped(conflicted, said) from exc
+            except BaseException:  # interrupted: put the branch back as it was
+                _abort_rebase(repo, git_dir)
+                raise
             said = _said(log)
             report.merged = list(dict.fromkeys(e["path"] for e in said if e["event"] == "merged"))
             report.notes = [_as_msg(e) for e in said if e["event"] != "merged"]
