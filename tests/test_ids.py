@@ -325,3 +325,19 @@ def test_a_collision_stops_sync_and_is_resolved_by_hand(clones: tuple[Path, Path
         actions = _by_id(body, "2026-03-12", "action")
         assert actions["a-7kq2"]["title"] == "Van A" and actions[free[1]]["title"] == "Van B"
         _k(run, body, "check")
+
+
+def test_standing_items_merge_by_their_key() -> None:
+    """[[standing]] tables in kwartaal.toml carry a key, not an id: changes to two different
+    standing items in two clones merge record by record."""
+    import tomllib
+
+    from kwartaal.merge import merge_texts
+
+    base = ('[body]\nname = "X"\n\n[[standing]]\nkey = "beleid"\ntitle = "Beleid"\nminutes = 20\n'
+            '\n[[standing]]\nkey = "actueel"\ntitle = "Actueel"\nminutes = 20\n')
+    ours = base.replace("minutes = 20\n\n[[standing]]", "minutes = 25\n\n[[standing]]")
+    theirs = base.replace('title = "Actueel"', 'title = "Actuele ontwikkelingen"')
+    merged = tomllib.loads(merge_texts(base, ours, theirs).text)
+    assert [(s["key"], s["title"], s["minutes"]) for s in merged["standing"]] == [
+        ("beleid", "Beleid", 25), ("actueel", "Actuele ontwikkelingen", 20)]

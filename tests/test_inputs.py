@@ -359,3 +359,10 @@ def test_a_value_check_would_reject_is_never_written(example: Path, run: Run) ->
     assert path.read_bytes() == before
     out = _cli(run, example, "compensate", "2025-12-11", "roos", "--travel", "1e30", expect=1)
     assert "internal error" not in out
+
+
+def test_a_formula_after_a_semicolon_is_made_safe_too(example: Path, run: Run) -> None:
+    """Excel in a Dutch locale also splits a line on ';'."""
+    _cli(run, example, "config", "set", "compensation.description", "vergoeding;=1+1")
+    csv = _cli(run, example, "compensation", "--year", "2025", "--format", "csv")
+    assert "vergoeding;'=1+1" in csv and ";=1+1" not in csv

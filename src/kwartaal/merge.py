@@ -78,8 +78,14 @@ def merge_texts(base: str, ours: str, theirs: str) -> Outcome:
 
 
 def _is_record_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(
-        isinstance(v, dict) and "id" in v for v in value)
+    """Records of a meeting file (by `id`), or standing items of kwartaal.toml (by `key`)."""
+    return isinstance(value, list) and bool(value) and any(
+        all(isinstance(v, dict) and field in v for v in value) for field in ("id", "key"))
+
+
+def _id_field(*lists: list[dict[str, Any]]) -> str:
+    records = [r for records in lists for r in records]
+    return "id" if all("id" in r for r in records) else "key"
 
 
 def _merge_table(target: Any, o: dict[str, Any], a: dict[str, Any], b: dict[str, Any],
@@ -154,12 +160,13 @@ def _set(target: Any, key: str, value: Any) -> None:
 def _merge_records(target: Any, kind: str, o: list[dict[str, Any]], a: list[dict[str, Any]],
                    b: list[dict[str, Any]], appended: list[Any],
                    collisions: list[Collision]) -> None:
-    by_id_o = {r["id"]: r for r in o}
-    by_id_a = {r["id"]: r for r in a}
+    field = _id_field(o, a, b)
+    by_id_o = {r[field]: r for r in o}
+    by_id_a = {r[field]: r for r in a}
     tables = target.get(kind) if kind in target else None
     incoming: list[dict[str, Any]] = []
     for record in b:
-        rid = record["id"]
+        rid = record[field]
         if rid in by_id_o:
             base = by_id_o[rid]
             if rid not in by_id_a:
@@ -168,7 +175,7 @@ def _merge_records(target: Any, kind: str, o: list[dict[str, Any]], a: list[dict
                 continue  # we removed it and they did not change it
             if record == base or record == by_id_a[rid]:
                 continue
-            table = next(t for t in tables if str(t.get("id")) == rid)
+            table = next(t for t in tables if str(t.get(field)) == rid)
             _merge_table(table, base, by_id_a[rid], record, appended, collisions)
         elif rid in by_id_a:
             if by_id_a[rid] == record:
@@ -180,11 +187,11 @@ def _merge_records(target: Any, kind: str, o: list[dict[str, Any]], a: list[dict
         else:
             incoming.append(record)
     removed_by_them = [rid for rid in by_id_o if rid in by_id_a and rid not in
-                       {r["id"] for r in b}]
+                       {r[field] for r in b}]
     for rid in removed_by_them:
         if by_id_a[rid] != by_id_o[rid]:
             raise Conflict(f"{kind} {rid}")
-        index = next(i for i, t in enumerate(tables) if str(t.get("id")) == rid)
+        index = next(i for i, t in enumerate(tables) if str(t.get(field)) == rid)
         del tables[index]
     for record in incoming:
         appended.append((kind, record, True))

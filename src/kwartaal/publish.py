@@ -113,7 +113,10 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """A cell no spreadsheet takes for a formula. Excel in a Dutch locale splits a line on ';'
+    as well, so every part after a ';' is made safe too."""
+    return ";".join("'" + part if part.startswith(_FORMULA_START) else part
+                    for part in value.split(";"))
 
 
 CSV_FIELDS = ["meeting", "date", "person", "name", "kind", "hours", "amount", "method", "paid",
