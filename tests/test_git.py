@@ -212,3 +212,21 @@ def test_merge_of_the_same_field_conflicts() -> None:
     with pytest.raises(Conflict):
         merge_texts(BASE, BASE.replace("2026-04-01", "2026-04-02"),
                     BASE.replace("2026-04-01", "2026-04-03"))
+
+
+def test_sync_pushes_no_history_with_private_details(clones: tuple[Path, Path],
+                                                    run: Run) -> None:
+    """A clone without the hook (git does not copy hooks) commits a phone number and removes
+    it again: the number would stay in everyone's history, so nothing is pushed."""
+    a, _ = clones
+    notes = a / "aantekeningen.md"
+    git(a.parent, "config", "core.hooksPath", "/dev/null")
+    notes.write_text("Bel Mila op 06-12345678\n", encoding="utf-8")
+    git(a.parent, "add", "-A")
+    git(a.parent, "commit", "-q", "-m", "aantekeningen")
+    notes.write_text("Bel Mila\n", encoding="utf-8")
+    git(a.parent, "commit", "-q", "-am", "nummer weg")
+    git(a.parent, "config", "--unset", "core.hooksPath")
+    out = _k(run, a, "sync", expect=1)
+    assert "nothing was pushed" in out and "aantekeningen.md" in out
+    assert "12345678" not in out

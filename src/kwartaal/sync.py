@@ -294,8 +294,10 @@ def sync(root: Path, *, check: Any) -> SyncReport:
             "after pulling, 'kwartaal check' finds {n} error(s); nothing was pushed. Fix them, "
             "commit, and sync again", "na het ophalen vindt 'kwartaal check' {n} fout(en); er "
             "is niets verstuurd. Herstel ze, leg vast en sync opnieuw", n=errors))
-    ahead = int(repo.git.rev_list("--count", f"{upstream}..HEAD" if has_upstream else "HEAD"))
+    outgoing = f"{upstream}..HEAD" if has_upstream else "HEAD"
+    ahead = int(repo.git.rev_list("--count", outgoing))
     if ahead:
+        _refuse_private_history(repo, root, outgoing)
         try:
             args = ["-u"] if tracking is None else []
             repo.git.push(*args, remote_name, f"HEAD:refs/heads/{remote_branch}")
@@ -308,6 +310,44 @@ def sync(root: Path, *, check: Any) -> SyncReport:
                 err=_git_error(exc))) from exc
         report.pushed = ahead
     return report
+
+
+def _refuse_private_history(repo: Any, root: Path, outgoing: str) -> None:
+    """Every partner who clones gets the whole history: a phone number, an address or a bank
+    account that one commit added and a later one removed is still in it. So each outgoing
+    commit is looked at, not only the result, and nothing is pushed if one adds such a line
+    (a clone without kwartaal's pre-commit hook could have made it)."""
+    from .detect import scan_text
+    from .loader import load_settings
+    from .privacy import allowed_values
+
+    config, people = load_settings(root, [])
+    from . import model as m
+
+    allowed_text, allowed_digits = allowed_values(m.Body(root, config, people, []))
+    rel = Path(repo.working_tree_dir).resolve()
+    body_rel = root.resolve().relative_to(rel).as_posix() if root.resolve() != rel else "."
+    log = repo.git.log("-p", "--no-color", "--no-ext-diff", "-U0", "--format=%x1e%h",
+                       outgoing, "--", body_rel)
+    found: list[str] = []
+    for block in log.split("\x1e")[1:]:
+        sha, _, diff = block.partition("\n")
+        path = ""
+        for line in diff.splitlines():
+            if line.startswith("+++ "):
+                path = line[6:] if line.startswith("+++ b/") else ""
+            elif line.startswith("+") and path:
+                for problem in scan_text(Path(path), line[1:], allowed_text, allowed_digits):
+                    found.append(f"{sha.strip()} {path}: {problem.message.params['value']}")
+    if found:
+        raise KwartaalError(msg(
+            "nothing was pushed: these commits add private details, which would stay in "
+            "everyone's history even where a later commit removed them:\n  {found}\nRewrite "
+            "them before you sync ('git rebase -i' to edit or drop them)",
+            "er is niets verstuurd: deze commits voegen privégegevens toe, die in ieders "
+            "geschiedenis zouden blijven, ook waar een latere commit ze weghaalde:\n  {found}\n"
+            "Herschrijf ze voor je synct ('git rebase -i' om ze aan te passen of weg te laten)",
+            found="\n  ".join(found[:10])))
 
 
 def _said(log: Path) -> list[dict[str, str]]:
