@@ -608,3 +608,9 @@ def test_counts_use_the_plural_given(new_body: Path, run: Run) -> None:
         "--role", "lid van de klankbordgroep", "--role-plural", "leden van de klankbordgroep")
     assert 'role_plural = "leden van de klankbordgroep"' in \
         (new_body / "people.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["text", "md", "html"])
+def test_the_banner_is_shown_once(fmt: str, run: Run) -> None:
+    out = run("--repo", str(EXAMPLE), "--today", EXAMPLE_TODAY, "agenda", "--format", fmt).output
+    assert out.casefold().count("vertrouwelijk — alleen voor deelnemers") == 1

@@ -211,7 +211,7 @@ def mark_confidential(text: str, fmt: str, lang: str) -> str:
     if fmt == "html":
         visible = re.sub(r"<head.*?</head>|<title.*?</title>|<[^>]*>", " ", visible,
                          flags=re.DOTALL | re.IGNORECASE)
-    if banner in visible:
+    if banner.casefold() in visible.casefold():
         return text
     if fmt == "html":
         block = f'<p class="confidential"><strong>{banner}</strong></p>\n'
