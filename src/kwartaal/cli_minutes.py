@@ -288,7 +288,11 @@ def _amount(value: str | None, name: str) -> Decimal | None:
         raise KwartaalError(msg("{name}: '{value}' is not an amount (e.g. 12.50)",
                                 "{name}: '{value}' is geen bedrag (bijv. 12.50)",
                                 name=name, value=value)) from exc
-    if not amount.is_finite() or amount < 0:
+    if not amount.is_finite():
+        raise KwartaalError(msg("{name}: '{value}' is not an amount (e.g. 12.50)",
+                                "{name}: '{value}' is geen bedrag (bijv. 12.50)",
+                                name=name, value=value))
+    if amount < 0:
         raise KwartaalError(msg("{name}: '{value}' must be zero or more",
                                 "{name}: '{value}' moet nul of meer zijn", name=name, value=value))
     from .values import AMOUNT_MAX
