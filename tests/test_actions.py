@@ -310,3 +310,16 @@ def test_plain_table_without_terminal(run: Run) -> None:
     result = run("--repo", str(EXAMPLE), "--today", EXAMPLE_TODAY, "--lang", "en", "actions")
     assert "\x1b[" not in result.output
     assert result.output.splitlines()[0].split()[:3] == ["id", "title", "owners"]
+
+
+def test_an_edit_of_one_action_reads_only_its_own_meeting(example: Path, run: Run) -> None:
+    """Writes do not grow with the body: another meeting's file is not even read (here it
+    could not be), the privacy check of the write included."""
+    other = example / "meetings" / "2025-03-13.toml"
+    other.write_text(other.read_text(encoding="utf-8") + "\n[[broken\n", encoding="utf-8")
+    out = run("--repo", str(example), "--today", "2026-01-15", "--lang", "en", "action",
+              "update", "2025-12-11/a1", "--note", "eerste versie besproken", "--no-commit",
+              "--force").output
+    assert "internal error" not in out
+    text = (example / "meetings" / "2025-12-11.toml").read_text(encoding="utf-8")
+    assert "eerste versie besproken" in text

@@ -62,6 +62,18 @@ class State:
 
         return today(self.today_text)
 
+    def loaded(self) -> Any:
+        """The body as far as this command loaded it (a single meeting for an edit of one
+        action), else the whole body: enough for people and settings."""
+        return self._body if self._body is not None else self.body()
+
+    def use(self, body: Any) -> None:
+        """Take a partly loaded body as this command's body."""
+        self._body = body
+
+    def has_body(self) -> bool:
+        return self._body is not None
+
     def body(self) -> Any:
         """The loaded body; commands that need sound data refuse when it has errors."""
         if self._body is None:

@@ -205,11 +205,13 @@ def _apply(change_fn: Any, path_of: Any, *, force: bool, no_commit: bool,
     from .gitops import commit, refuse_dirty
 
     state = _state()
-    if action_id and "/" in action_id and state._body is None:
+    if action_id and "/" in action_id and not state.has_body():
         from .loader import load_meetings
 
         body = load_meetings(state.root(), [action_id.split("/", 1)[0]])
-        if not any(a.id.startswith(action_id) for a in body.all_actions()):  # id or prefix
+        if any(a.id.startswith(action_id) for a in body.all_actions()):  # id or prefix
+            state.use(body)  # the write check needs people and settings, not every meeting
+        else:
             body = state.body()  # unknown id: the full body gives the best did-you-mean
     else:
         body = state.body()

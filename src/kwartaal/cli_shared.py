@@ -115,7 +115,7 @@ def run_writing(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[st
                     for note in recover(place, root):
                         say(note)
                     with journaled(journal), checked_writes(write_check(
-                            lambda: state._body if state._body is not None else state.body(),
+                            state.loaded,
                             allow_private=allow_private)):
                         raise_if_signalled()
                         result = func(*args, **kwargs)
