@@ -8,7 +8,6 @@ jinja2, babel, tomlkit, icalendar) only inside the commands that use them.
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -304,22 +303,10 @@ cli = _global_options(cli, env=True)  # type: ignore[assignment]
 
 
 def main() -> None:
-    from .fast import catch_signals, closed_pipe_exit, flush_output, interrupt_in
+    from .fast import catch_signals, flush_output, run_to_a_quiet_end
 
     catch_signals()
-    try:
-        cli(prog_name="kwartaal")
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except BrokenPipeError:
-        closed_pipe_exit()
-    except BaseException as exc:
-        interrupt = interrupt_in(exc)
-        if interrupt is None:
-            raise
-        sys.exit(128 + interrupt.signum)
-    finally:
-        flush_output()
+    run_to_a_quiet_end(lambda: cli(prog_name="kwartaal"), after=flush_output)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - the moments a ^C should be caught in
 TYPE_CHECKING = False  # importing typing would cost this lane a tenth of its time
 if TYPE_CHECKING:
     import datetime as dt
+    from collections.abc import Callable
     from typing import Any, NoReturn, TextIO
 
 SIGNALS = (_sig.SIGINT, _sig.SIGTERM)
@@ -313,17 +314,13 @@ def _rows(root: str, today: dt.date, owner: str | None,
     return [row[2] for row in found]
 
 
-def main() -> None:
-    catch_signals()
+def run_to_a_quiet_end(run: Callable[[], None], *, after: Callable[[], None]) -> None:
+    """Run a command so that an interrupt or a closed pipe ends it with its exit code (128 +
+    the signal, 141) and no traceback, whatever lane it took."""
     try:
-        if not os.environ.get("KWARTAAL_NO_FAST"):
-            code = try_fast(sys.argv[1:], sys.stdout)
-            if code is not None:
-                flush_output()
-                sys.exit(code)
-        from .cli import main as full
-
-        full()
+        run()
+    except KeyboardInterrupt:
+        sys.exit(130)
     except BrokenPipeError:
         closed_pipe_exit()
     except BaseException as exc:
@@ -332,5 +329,21 @@ def main() -> None:
             raise
         sys.exit(128 + interrupt.signum)
     finally:
-        ignore_signals()
+        after()
+
+
+def _fast_or_full() -> None:
+    if not os.environ.get("KWARTAAL_NO_FAST"):
+        code = try_fast(sys.argv[1:], sys.stdout)
+        if code is not None:
+            flush_output()
+            sys.exit(code)
+    from .cli import main as full
+
+    full()
+
+
+def main() -> None:
+    catch_signals()
+    run_to_a_quiet_end(_fast_or_full, after=ignore_signals)
 
