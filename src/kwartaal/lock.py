@@ -269,11 +269,9 @@ def git_processes(place: Place) -> tuple[list[int], list[int]] | None:
 
 
 def _shown(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
+    from .loader import shown_path  # a writing command loads the body anyway
+
+    return shown_path(path)
 
 
 def clear_stale_git_locks(place: Place, say: Say | None = None,
