@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import model as m
 from .detect import MARKER, is_marked, scan_text
@@ -52,6 +54,18 @@ def write_check(get_body: Callable[[], m.Body], *, allow_private: bool) -> Calla
     return check
 
 
+@lru_cache(maxsize=4)
+def _parsed(text: str) -> dict[str, Any] | None:
+    """A file's text as TOML, read once for all the checks of one write (old and new)."""
+    import tomllib
+    from decimal import Decimal
+
+    try:
+        return tomllib.loads(text.removeprefix("\ufeff"), parse_float=Decimal)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
 def _refuse_new_errors(body: m.Body, path: Path, old: str, new: str) -> None:
     """Never write what check would reject: a title with a line break, a number out of its
     range, given on the command line, is refused before it reaches the file."""
@@ -73,16 +87,13 @@ def _refuse_new_errors(body: m.Body, path: Path, old: str, new: str) -> None:
 
 def _format_errors(body: m.Body, path: Path, text: str) -> list[Problem]:
     """The errors check's reading of one file's text gives (format, types, value rules)."""
-    import tomllib
-    from decimal import Decimal
 
     from .loader import CONFIG_FILE, PEOPLE_FILE, build_config, build_meeting, build_people
 
     if not text:
         return []
-    try:
-        raw = tomllib.loads(text.removeprefix("\ufeff"), parse_float=Decimal)
-    except tomllib.TOMLDecodeError:
+    raw = _parsed(text)
+    if raw is None:
         return []  # the write itself refuses what does not parse
     problems: list[Problem] = []
     if path.name == CONFIG_FILE:
@@ -129,16 +140,13 @@ def _as_written(body: m.Body, path: Path, text: str) -> m.Body:
     """The body with this text of kwartaal.toml or people.toml in place: what they allow (a
     public address, a named person's own number) counts from the write that adds it."""
     import dataclasses
-    import tomllib
-    from decimal import Decimal
 
     from .loader import CONFIG_FILE, PEOPLE_FILE, build_config, build_people
 
     if path.name not in (CONFIG_FILE, PEOPLE_FILE):
         return body
-    try:
-        raw = tomllib.loads(text.removeprefix("\ufeff"), parse_float=Decimal)
-    except tomllib.TOMLDecodeError:
+    raw = _parsed(text)
+    if raw is None:
         return body
     if path.name == CONFIG_FILE:
         return dataclasses.replace(body, config=build_config(raw, path, [], body.root),
@@ -152,15 +160,12 @@ def _hidden_in_file(body: m.Body, path: Path,
     """Public texts of a meeting file, kwartaal.toml or people.toml that name a hidden person
     (and, in people.toml, names of people who are not named that look like legal names)."""
     import dataclasses
-    import tomllib
-    from decimal import Decimal
 
     from .loader import CONFIG_FILE, PEOPLE_FILE, build_config, build_meeting, build_people
     from .visibility import View
 
-    try:
-        raw = tomllib.loads(text.removeprefix("\ufeff"), parse_float=Decimal)
-    except tomllib.TOMLDecodeError:
+    raw = _parsed(text)
+    if raw is None:
         return []  # the write itself refuses what does not parse
     config: m.Config | None = None
     meetings: list[m.Meeting] = []
