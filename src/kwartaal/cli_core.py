@@ -99,7 +99,7 @@ def check(strict: bool, staged: bool, new_only: bool, all_bodies: bool, as_json:
                 old += 1
             elif problem.severity == "error" or strict:
                 failing.append(problem)
-        state._body = body
+        state.use(body)
         lang = state.lang()
         body_errors = [p for p in problems if p.severity == "error"]
         body_warnings = [p for p in problems if p.severity == "warning"]
