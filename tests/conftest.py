@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from kwartaal.cli import cli
+from kwartaal.cli.main import cli
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "meetings"
 EXAMPLE_TODAY = "2026-01-15"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kwartaal.cli import cli
+from kwartaal.cli.main import cli
 
 from .conftest import EXAMPLE, Run, commit_count, git, init_repo
 

@@ -6,8 +6,8 @@ import json
 import os
 from pathlib import Path
 
-from kwartaal.cache import cache_dir
-from kwartaal.loader import load, load_actions
+from kwartaal.files.cache import cache_dir
+from kwartaal.files.loader import load, load_actions
 
 from .conftest import Run, git
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kwartaal.cli import cli
-from kwartaal.fast import try_fast
+from kwartaal.cli.fast import try_fast
+from kwartaal.cli.main import cli
 
 from .conftest import EXAMPLE, commit_all, init_repo
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kwartaal.merge import Conflict, merge_texts
+from kwartaal.vcs.merge import Conflict, merge_texts
 
 from .conftest import EXAMPLE, Run, commit_all, commit_count, git, init_repo
 

@@ -32,12 +32,12 @@ def _kwartaal(body: Path, *args: str, env: dict[str, str] | None = None
 
 KILLER = """
 import os, signal, sys
-import kwartaal.store as store
+import kwartaal.files.store as store
 real_fsync = os.fsync
 def die(fd):
     os.kill(os.getpid(), signal.SIGKILL)   # the machine "crashes" in the middle of the write
 os.fsync = die
-from kwartaal.cli import main
+from kwartaal.cli.main import main
 sys.argv = ["kwartaal", *sys.argv[1:]]
 main()
 """
@@ -99,7 +99,7 @@ def test_concurrent_edits_of_one_file_both_survive(example: Path) -> None:
 HOLDER = """
 import sys, time
 from pathlib import Path
-from kwartaal.lock import body_lock
+from kwartaal.files.lock import body_lock
 with body_lock(Path(sys.argv[1]), use_flock=sys.argv[2] == "flock"):
     print("locked", flush=True)
     time.sleep(60)

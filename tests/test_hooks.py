@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from kwartaal.gitops import commit
-from kwartaal.hooks import COMPANION, MARK, SAYS, hook_script
-from kwartaal.problems import KwartaalError
+from kwartaal.core.problems import KwartaalError
+from kwartaal.vcs.gitops import commit
+from kwartaal.vcs.hooks import COMPANION, MARK, SAYS, hook_script
 
 from .conftest import EXAMPLE_TODAY, Run, commit_all, commit_count, git
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from kwartaal.ids import new_local_id, new_local_ids
-from kwartaal.model import ID_PREFIX
+from kwartaal.core.ids import new_local_id, new_local_ids
+from kwartaal.core.model import ID_PREFIX
 
 from .conftest import EXAMPLE, Run, commit_all, found_id, git, init_repo, new_id
 
@@ -332,7 +332,7 @@ def test_standing_items_merge_by_their_key() -> None:
     standing items in two clones merge record by record."""
     import tomllib
 
-    from kwartaal.merge import merge_texts
+    from kwartaal.vcs.merge import merge_texts
 
     base = ('[body]\nname = "X"\n\n[[standing]]\nkey = "beleid"\ntitle = "Beleid"\nminutes = 20\n'
             '\n[[standing]]\nkey = "actueel"\ntitle = "Actueel"\nminutes = 20\n')

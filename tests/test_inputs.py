@@ -308,7 +308,7 @@ def test_finance_csv_cells_cannot_be_formulas(example: Path, run: Run) -> None:
 # -- size and time ----------------------------------------------------------------------------
 
 def test_privacy_patterns_take_linear_time() -> None:
-    from kwartaal.detect import scan_text
+    from kwartaal.core.detect import scan_text
 
     n = 1_000_000
     lines = ["a" * n + "@", "x@" + "a." * (n // 2), "1" * n, "1-" * (n // 2),

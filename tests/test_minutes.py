@@ -351,7 +351,7 @@ def test_amounts_in_both_languages(run: Run) -> None:
              for c in _load(p).get("compensation", []) if c["person"] == "yara"]
     total = sum(Decimal(str(c["amount"])) for c in lines)
     assert f"€ {total:.2f}".replace(".", ",") in nl
-    from kwartaal.render import money
+    from kwartaal.core.formats import money
 
     assert money(Decimal("1234.56"), "nl") == "€\xa01.234,56"  # no break between € and amount
     assert money(Decimal("1234.56"), "en") == "€1,234.56"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kwartaal import store
+from kwartaal.files import atomic
 
 from .conftest import EXAMPLE_TODAY, Run, init_repo
 
@@ -26,13 +26,13 @@ def set_umask() -> Iterator[SetUmask]:
 
     def apply(mask: int) -> None:
         os.umask(mask)
-        store.process_umask.cache_clear()
+        atomic.process_umask.cache_clear()
 
     try:
         yield apply
     finally:
         os.umask(before)
-        store.process_umask.cache_clear()
+        atomic.process_umask.cache_clear()
 
 
 def _mode(path: Path) -> int:
@@ -45,7 +45,7 @@ def _files(folder: Path) -> list[Path]:
 
 def test_the_umask_is_read_without_changing_it(set_umask: SetUmask) -> None:
     set_umask(0o027)
-    assert store.process_umask() == 0o027
+    assert atomic.process_umask() == 0o027
     assert os.umask(0o027) == 0o027
 
 

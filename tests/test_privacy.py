@@ -24,11 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kwartaal.agenda import render_agenda
-from kwartaal.calendar_ics import calendar
-from kwartaal.loader import load_checked
-from kwartaal.publish import render_minutes
-from kwartaal.site import build_site
+from kwartaal.documents.agenda import render_agenda
+from kwartaal.documents.calendar import calendar
+from kwartaal.documents.site import build_site
+from kwartaal.edit.publish import render_minutes
+from kwartaal.files.loader import load_checked
 
 from .conftest import EXAMPLE, EXAMPLE_TODAY, Run, commit_all, init_repo
 
@@ -505,8 +505,8 @@ def test_check_warns_when_a_hidden_name_is_also_someone_elses(new_body: Path, ru
     ("Overleg Sexuele Dienstverlening Essex", "Overleg Dienstverlening Essex"),
 ])
 def test_the_neutral_name_leaves_out_what_outs_people(name: str, neutral: str) -> None:
-    from kwartaal import model as m
-    from kwartaal.visibility import neutral_name
+    from kwartaal.core import model as m
+    from kwartaal.core.naming import neutral_name
 
     config = m.Config(name=name, language="nl", languages=["nl"], chair=None, co_chair=None,
                       secretary=None, convenors=[], cadence=None,  # type: ignore[arg-type]

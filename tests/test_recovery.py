@@ -140,7 +140,7 @@ def test_a_body_outside_git_keeps_its_lock_in_a_folder_git_ignores(tmp_path: Pat
 HOLDER = """
 import sys, time
 from pathlib import Path
-from kwartaal.lock import body_lock
+from kwartaal.files.lock import body_lock
 with body_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -370,9 +370,9 @@ def test_a_file_changed_again_after_the_kill_is_reported_with_the_commands(
     path = example / "meetings" / f"{MEETING}.toml"
     journal = top / ".git" / "kwartaal-journal"
     # a command killed between writing the file and committing it
-    killer = ("import os, signal, sys\nimport kwartaal.gitops as g\n"
+    killer = ("import os, signal, sys\nimport kwartaal.vcs.gitops as g\n"
               "def die(*a, **k):\n    os.kill(os.getpid(), signal.SIGKILL)\n"
-              "g.commit = die\nfrom kwartaal.cli import main\n"
+              "g.commit = die\nfrom kwartaal.cli.main import main\n"
               "sys.argv = ['kwartaal', *sys.argv[1:]]\nmain()\n")
     killed = subprocess.run([sys.executable, "-c", killer, "--repo", str(example), "note",
                              MEETING, "actueel", "Half"], env=_env(), capture_output=True)

@@ -21,7 +21,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from click.testing import CliRunner
 
-    from kwartaal.cli import cli
+    from kwartaal.cli.main import cli
 
     folder = tmp_path_factory.mktemp("site") / "site"
     result = CliRunner().invoke(cli, ["--repo", str(EXAMPLE), "--today", EXAMPLE_TODAY,

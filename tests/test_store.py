@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kwartaal import store
+from kwartaal.files import store
 
 from .conftest import EXAMPLE
 

@@ -26,8 +26,8 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from kwartaal.cli import cli
-from kwartaal.model import ID_PREFIX
+from kwartaal.cli.main import cli
+from kwartaal.core.model import ID_PREFIX
 
 TODAY = "2026-01-15"
 PLANNED = "2026-03-12"  # items, notes, decisions and actions go here

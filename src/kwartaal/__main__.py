@@ -1,5 +1,5 @@
 """`python -m kwartaal`: the same as the kwartaal command (used by the git merge driver)."""
 
-from .fast import main
+from kwartaal.cli.fast import main
 
 main()

@@ -1,0 +1,393 @@
+"""Commands about the body itself: check, init, people, themes, settings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kwartaal.cli.options import common, common_but_lang, current_state, set_state
+from kwartaal.cli.shared import writes
+from kwartaal.core.problems import msg
+
+# -- check --------------------------------------------------------------------------------------
+
+@click.command()
+@click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option("--staged", is_flag=True,
+              help="Check the files as staged for the next commit (git's index), not as they "
+                   "are in the folder; what the pre-commit hook runs.")
+@click.option("--new", "new_only", is_flag=True,
+              help="Only problems that the last commit does not have already fail; the others "
+                   "are still listed. The pre-commit hook judges a commit by what it brings in.")
+@click.option("--all-bodies", is_flag=True,
+              help="Every body (kwartaal.toml) in this repository; with --staged, every body "
+                   "with staged changes.")
+@click.option("--json", "as_json", is_flag=True, help="Print {errors, warnings} as JSON.")
+@common
+def check(strict: bool, staged: bool, new_only: bool, all_bodies: bool, as_json: bool) -> None:
+    """Validate the whole body: syntax, keys, types, dates, references, amounts, privacy.
+
+    Prints one line per problem (path:line: error|warning: message) and a count.
+    Exit 0 without errors (warnings fail only with --strict), 1 with errors.
+
+    \b
+    Examples:
+      kwartaal --repo meetings check --strict
+      kwartaal check --strict --staged --new --all-bodies     # the pre-commit hook
+    """
+    from collections import Counter
+
+    from kwartaal.files.loader import load
+    from kwartaal.files.paths import shown_path
+    from kwartaal.files.validate import validate
+
+    state = current_state()
+    today = state.today()
+    if all_bodies:
+        start = Path(state.repo) if state.repo is not None else Path.cwd()
+        if staged:
+            from kwartaal.vcs.hooks import staged_bodies
+
+            roots = staged_bodies(start)
+        else:
+            from kwartaal.vcs.history import find_bodies
+
+            roots = find_bodies(start)
+    else:
+        roots = [state.root()]
+
+    def checked(folder: Path, shown_as: Path) -> tuple[Any, list[Any]]:
+        """Load and validate folder, naming its files as below shown_as; keys compare a
+        problem across versions of the body (lines move, so they are left out)."""
+        import dataclasses
+
+        loaded = load(folder)
+        result = []
+        for p in validate(loaded, today):
+            rel = p.path.relative_to(folder) if p.path.is_relative_to(folder) else p.path
+            result.append((dataclasses.replace(p, path=shown_as / rel),
+                           (p.severity, rel.as_posix(), p.text("en"))))
+        return loaded.body, result
+
+    failing: list[Any] = []
+    errors: list[Any] = []
+    warnings: list[Any] = []
+    for root in roots:
+        if staged:
+            from kwartaal.vcs.hooks import staged_copy
+
+            # The index's version, in a temporary folder; problems name the real files, which
+            # is where the user fixes them.
+            with staged_copy(root) as copy:
+                body, found = checked(copy, root)
+        else:
+            body, found = checked(root, root)
+        before: Counter[tuple[str, str, str]] = Counter()
+        # The last commit's version is only checked when something could fail.
+        if new_only and any(p.severity == "error" or strict for p, _ in found):
+            from kwartaal.vcs.hooks import committed_copy
+
+            with committed_copy(root) as head:
+                if head is not None:
+                    before.update(key for _, key in checked(head, root)[1])
+        problems = [problem for problem, _ in found]
+        old = 0
+        for problem, key in found:
+            if before[key] > 0:  # the last commit has it already: shown, does not fail
+                before[key] -= 1
+                old += 1
+            elif problem.severity == "error" or strict:
+                failing.append(problem)
+        state.use(body)
+        lang = state.lang()
+        body_errors = [p for p in problems if p.severity == "error"]
+        body_warnings = [p for p in problems if p.severity == "warning"]
+        errors += body_errors
+        warnings += body_warnings
+        if as_json:
+            continue
+        for p in problems:
+            where = shown_path(p.path) + (f":{p.line}" if p.line else "")
+            word = {"error": "fout", "warning": "waarschuwing"}[p.severity] if lang == "nl" \
+                else p.severity
+            click.echo(f"{where}: {word}: {p.text(lang)}")
+        label = ""
+        if all_bodies:  # with several bodies, each count says whose it is
+            shown = shown_path(root)
+            label = f"{root.name if shown == '.' else shown}: "
+        state.say("{label}{e} error(s), {w} warning(s){old_en}",
+                  "{label}{e} fout(en), {w} waarschuwing(en){old_nl}",
+                  label=label, e=len(body_errors), w=len(body_warnings),
+                  old_en=f", {old} of them already in the last commit" if old else "",
+                  old_nl=f", waarvan {old} al in de laatste commit" if old else "")
+    if as_json:
+        from kwartaal.cli.output import emit_json
+
+        lang = state.lang()
+
+        def entry(p: Any) -> dict[str, Any]:
+            return {"path": shown_path(p.path), "line": p.line, "message": p.text(lang)}
+
+        emit_json({"errors": [entry(p) for p in errors], "warnings": [entry(p) for p in warnings]})
+    if failing:
+        sys.exit(1)
+
+
+# -- init ---------------------------------------------------------------------------------------
+
+@click.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--name", help="The body's name, e.g. 'Kwartaaloverleg Sekswerk Voorbeeldstad'.")
+@click.option("--lang", "body_lang", type=click.Choice(["nl", "en"]), default="nl",
+              show_default=True, help="The body's language.")
+@click.option("--today", metavar="YYYY-MM-DD", expose_value=False, callback=set_state("today_text"),
+              help="Take this date as today.")
+def init(path: Path, name: str | None, body_lang: str) -> None:
+    """Create a new body: kwartaal.toml with the three standing items, people.toml, meetings/.
+
+    Runs 'git init' when PATH is not in a git repository yet, and commits. Refuses to touch an
+    existing body.
+
+    \b
+    Example:
+      kwartaal init overleg --name "Kwartaaloverleg Sekswerk Voorbeeldstad" --lang nl
+    """
+    from kwartaal.edit.admin import init_body
+
+    state = current_state()
+    state.lang_option = state.lang_option or body_lang
+    result = init_body(path, name, body_lang)
+    state.committed(result, msg("created a body in {p}", "overleg aangemaakt in {p}",
+                                p=path).render(body_lang))
+
+
+# -- people -------------------------------------------------------------------------------------
+
+@click.group()
+def person() -> None:
+    """People of the body: add and list.
+
+    \b
+    Example:
+      kwartaal person list
+    """
+
+
+@person.command("add")
+@click.argument("person_id", metavar="ID")
+@click.option("--name", required=True, help="Display name: a legal name only for 'named' people.")
+@click.option("--visibility", required=True,
+              type=click.Choice(["named", "working-name", "role-only"]),
+              help="How public documents show this person.")
+@click.option("--org", "organisation", default="", help="Organisation.")
+@click.option("--role", default="", help="Role, e.g. 'lid van de klankbordgroep'.")
+@click.option("--role-plural", default="",
+              help="The role for several people, e.g. 'leden van de klankbordgroep': public "
+                   "minutes count people shown by role.")
+@click.option("--role-en", default="", help="The role in English documents.")
+@click.option("--role-plural-en", default="", help="The plural of the role in English.")
+@click.option("--core/--invited", default=True, help="Core member (default) or invited by topic.")
+@click.option("--compensated", is_flag=True, help="Paid for their time.")
+@click.option("--age-band", type=click.Choice(["21+", "under-21"]), default=None)
+@click.option("--lang", "person_lang", type=click.Choice(["nl", "en"]), default=None,
+              help="Preferred language of documents.")
+@click.option("--channel", default=None,
+              help="How they want documents, e.g. 'email', 'via-organisation' (no addresses).")
+@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
+@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
+@common_but_lang
+@writes
+def person_add(person_id: str, name: str, visibility: str, organisation: str, role: str,
+               role_plural: str, role_en: str, role_plural_en: str, core: bool,
+               compensated: bool, age_band: str | None,
+               person_lang: str | None, channel: str | None, no_commit: bool,
+               author: str | None) -> None:
+    """Add a person to people.toml.
+
+    \b
+    Example:
+      kwartaal person add roos --name Roos --visibility working-name \\
+        --org Klankbordgroep --role "lid van de klankbordgroep" --compensated
+    """
+    from kwartaal.edit.admin import PersonInput, add_person
+    from kwartaal.files.paths import PEOPLE_FILE
+    from kwartaal.vcs.gitops import commit, refuse_dirty
+
+    state = current_state()
+    body = state.body()
+    refuse_dirty(body.root, [body.root / PEOPLE_FILE])
+    path = add_person(body, PersonInput(person_id, name, visibility, organisation, role, core,
+                                        compensated, age_band, person_lang, channel, role_en,
+                                        role_plural, role_plural_en))
+    result = commit(body.root, [path], f"person: add {person_id}", no_commit=no_commit,
+                    author=author)
+    state.committed(result, msg("added {id}", "{id} toegevoegd", id=person_id).render(state.lang()))
+
+
+@person.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@common
+def person_list(as_json: bool) -> None:
+    """List the people of the body.
+
+    \b
+    Example:
+      kwartaal person list --json
+    """
+    state = current_state()
+    body = state.body()
+    people = list(body.people.values())
+    if as_json:
+        from kwartaal.cli.output import emit_json
+
+        emit_json([{"id": p.id, "name": p.name, "visibility": p.visibility,
+                    "organisation": p.organisation, "role": p.role, "core": p.core,
+                    "compensated": p.compensated} for p in people])
+        return
+    from kwartaal.cli.output import table
+
+    nl = state.lang() == "nl"
+    headers = ["id", "naam" if nl else "name", "zichtbaarheid" if nl else "visibility",
+               "organisatie" if nl else "organisation", "rol" if nl else "role",
+               "kern" if nl else "core", "vergoed" if nl else "compensated"]
+    yes, no = ("ja", "nee") if nl else ("yes", "no")
+    table(headers, [[p.id, p.name, p.visibility, p.organisation, p.role,
+                     yes if p.core else no, yes if p.compensated else no] for p in people])
+
+
+# -- themes -------------------------------------------------------------------------------------
+
+@click.group()
+def theme() -> None:
+    """Themes (oplossingsrichtingen) that actions hang under.
+
+    \b
+    Example:
+      kwartaal theme list
+    """
+
+
+@theme.command("add")
+@click.argument("key")
+@click.option("--title", required=True, help="Title in the body's language.")
+@click.option("--title-en", default=None, help="English title, when the body is Dutch.")
+@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
+@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
+@common
+@writes
+def theme_add(key: str, title: str, title_en: str | None, no_commit: bool,
+              author: str | None) -> None:
+    """Add a theme to kwartaal.toml.
+
+    \b
+    Example:
+      kwartaal theme add destigmatisering --title Destigmatisering --title-en Destigmatisation
+    """
+    from kwartaal.edit.admin import add_theme
+    from kwartaal.files.paths import CONFIG_FILE
+    from kwartaal.vcs.gitops import commit, refuse_dirty
+
+    state = current_state()
+    body = state.body()
+    refuse_dirty(body.root, [body.root / CONFIG_FILE])
+    path = add_theme(body, key, title, title_en)
+    result = commit(body.root, [path], f"theme: add {key}", no_commit=no_commit, author=author)
+    state.committed(result, msg("added theme {k}", "thema {k} toegevoegd", k=key)
+                    .render(state.lang()))
+
+
+@theme.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@common
+def theme_list(as_json: bool) -> None:
+    """List the themes.
+
+    \b
+    Example:
+      kwartaal theme list
+    """
+    from kwartaal.core.model import text_in
+
+    state = current_state()
+    body = state.body()
+    lang = state.lang()
+    themes = list(body.config.themes.values())
+    if as_json:
+        from kwartaal.cli.output import emit_json
+
+        emit_json([{"key": t.key, "title": text_in(t.title, lang, body.config.language)}
+                   for t in themes])
+        return
+    from kwartaal.cli.output import table
+
+    table(["key", "titel" if lang == "nl" else "title"],
+          [[t.key, text_in(t.title, lang, body.config.language)] for t in themes])
+
+
+# -- config -------------------------------------------------------------------------------------
+
+@click.group()
+def config() -> None:
+    """Read and change the body's settings in kwartaal.toml.
+
+    \b
+    Example:
+      kwartaal config get cadence.time
+    """
+
+
+@config.command("get")
+@click.argument("key")
+@common
+def config_get(key: str) -> None:
+    """Print a setting by its dotted key.
+
+    \b
+    Example:
+      kwartaal config get cadence.time
+    """
+    from kwartaal.edit.admin import config_get as get
+
+    state = current_state()
+    value = get(state.body(), key)
+    if isinstance(value, (dict, list)):
+        from kwartaal.cli.output import emit_json
+
+        emit_json(value)
+    elif isinstance(value, bool):
+        click.echo("true" if value else "false")
+    else:
+        click.echo(str(value))
+
+
+@config.command("set")
+@click.argument("key")
+@click.argument("value")
+@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
+@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
+@common
+@writes
+def config_set(key: str, value: str, no_commit: bool, author: str | None) -> None:
+    """Change a setting; it is validated before anything is written.
+
+    Lists are given comma-separated.
+
+    \b
+    Examples:
+      kwartaal config set compensation.regime fee
+      kwartaal config set cadence.months 3,6,9,12
+    """
+    from kwartaal.edit.admin import config_set as set_
+    from kwartaal.files.paths import CONFIG_FILE
+    from kwartaal.vcs.gitops import commit, refuse_dirty
+
+    state = current_state()
+    body = state.body()
+    refuse_dirty(body.root, [body.root / CONFIG_FILE])
+    path = set_(body, key, value)
+    result = commit(body.root, [path], f"config: {key} = {value}", no_commit=no_commit,
+                    author=author)
+    state.committed(result, f"{key} = {value}")

@@ -1,0 +1,141 @@
+"""Commands for working together through git: set-up, sync, log."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kwartaal.cli.options import common, current_state
+from kwartaal.cli.shared import writes
+
+
+@click.command("setup-git")
+@click.option("--no-commit", is_flag=True, help="Leave .gitattributes uncommitted.")
+@common
+@writes
+def setup_git_cmd(no_commit: bool) -> None:
+    """Register kwartaal's merge driver in this clone, so that additions made in two clones
+    merge by themselves, and install the pre-commit hook that checks every commit first
+    (privacy included). Run once per clone; 'kwartaal init' does it too, 'sync' the driver.
+
+    An existing pre-commit hook that kwartaal did not write is left as it is; the command
+    says which line to add to it.
+
+    \b
+    Example:
+      kwartaal setup-git
+    """
+    from kwartaal.vcs.gitops import commit
+    from kwartaal.vcs.hooks import install_hook
+    from kwartaal.vcs.sync import configure_driver, write_attributes
+
+    state = current_state()
+    root = state.root()
+    changed = write_attributes(root)
+    if not configure_driver(root):
+        state.say("not a git repository: wrote .gitattributes only",
+                  "geen git-repository: alleen .gitattributes geschreven")
+        return
+    if changed is not None:
+        result = commit(root, [changed], "git: merge kwartaal files by record",
+                        no_commit=no_commit)
+        state.committed(result, "setup-git")
+    else:
+        state.say("merge driver registered", "merge-driver ingesteld")
+    # After the commit above: that one needs no check, and an old planned meeting in the body
+    # must not keep a fresh clone from being set up.
+    hook = install_hook(root, state.lang())
+    notice = hook.notice()
+    if hook.status == "failed" and notice is not None:
+        from kwartaal.core.problems import KwartaalError
+
+        raise KwartaalError(notice)  # the merge driver is set up; the check is not
+    if notice is not None:
+        click.echo(notice.render(state.lang()))
+    elif hook.status in ("unchanged", "foreign-calls-kwartaal"):
+        state.say("pre-commit hook in place: {path}", "pre-commit-hook aanwezig: {path}",
+                  path=hook.path)
+
+
+@click.command("merge-driver", hidden=True)
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("ours", type=click.Path(path_type=Path))
+@click.argument("theirs", type=click.Path(path_type=Path))
+@click.argument("shown", default="")
+def merge_driver_cmd(base: Path, ours: Path, theirs: Path, shown: str) -> None:
+    """Called by git: merge three versions of a kwartaal file record by record."""
+    from kwartaal.vcs.sync import run_driver
+
+    sys.exit(run_driver(base, ours, theirs, shown or str(ours)))
+
+
+@click.command("sync")
+@common
+@writes
+def sync_cmd() -> None:
+    """Fetch and rebase on the shared remote, check, push; say what was done.
+
+    Additions made in other clones merge by themselves, record by record; no record is ever
+    renumbered. On a real conflict it stops and says what to do.
+
+    \b
+    Example:
+      kwartaal sync
+    """
+    from kwartaal.files.loader import load
+    from kwartaal.files.validate import validate
+    from kwartaal.vcs.sync import sync
+
+    state = current_state()
+    root = state.root()
+
+    def check() -> int:
+        loaded = load(root)
+        return sum(1 for p in validate(loaded, state.today()) if p.severity == "error")
+
+    report = sync(root, check=check)
+    state.say("synced with {remote}/{branch}: {pulled} commit(s) pulled, {pushed} pushed",
+              "gesynchroniseerd met {remote}/{branch}: {pulled} commit(s) opgehaald, {pushed} "
+              "verstuurd", remote=report.remote, branch=report.branch, pulled=report.pulled,
+              pushed=report.pushed)
+    if report.merged:
+        state.say("merged record by record: {files}", "per record samengevoegd: {files}",
+                  files=", ".join(report.merged))
+    for note in report.notes:
+        click.echo(note.render(state.lang()))
+
+
+@click.command("log")
+@click.option("--since", "since_text", default=None, metavar="YYYY-MM-DD")
+@click.option("--meeting", default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@common
+def log_cmd(since_text: str | None, meeting: str | None, as_json: bool) -> None:
+    """What happened when, newest first: meetings scheduled, items proposed, decisions,
+    actions created, moved, handed over, finished.
+
+    \b
+    Example:
+      kwartaal log --since 2025-09-01
+    """
+    from kwartaal.core.dates import parse_iso
+    from kwartaal.edit.actions import require_meeting
+    from kwartaal.vcs.history import events
+
+    state = current_state()
+    body = state.body()
+    if meeting:
+        require_meeting(body, meeting)
+    since = parse_iso(since_text, "--since") if since_text else None
+    found = events(body, since=since, meeting_id=meeting)
+    if as_json:
+        from kwartaal.cli.output import emit_json
+
+        emit_json([e.as_dict() for e in found])
+        return
+    for event in found:
+        who = f" ({event.by})" if event.by else ""
+        text = f" — {event.text}" if event.text else ""
+        click.echo(f"{event.date}  {event.kind:<20} {event.id}{who}{text}")

@@ -1,0 +1,138 @@
+"""The command line: a thin click layer over the library.
+
+Start-up matters for a tool people run many times a day, so this module imports only click:
+each command's module is imported when that command runs, and heavy libraries (git, rich,
+jinja2, babel, tomlkit, icalendar) only inside the commands that use them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from kwartaal import __version__
+from kwartaal.cli.options import State, global_options
+
+# name: (module, attribute, one-line help). The help is here so that `kwartaal --help` lists
+# every command without importing any of them.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "check": ("core", "check", "Validate the whole body, with file and line of each "
+              "problem."),
+    "init": ("core", "init", "Create a new body."),
+    "person": ("core", "person", "People of the body: add and list."),
+    "theme": ("core", "theme", "Themes that actions hang under: add and list."),
+    "config": ("core", "config", "Read and change the body's settings."),
+    "meeting": ("meetings", "meeting_group", "Plan meetings, list them, record that one "
+                "was held."),
+    "propose": ("meetings", "propose_cmd", "Propose an agenda item; anyone may."),
+    "agenda": ("meetings", "agenda_cmd", "Draft the agenda of a meeting, internal or "
+               "public."),
+    "calendar": ("meetings", "calendar_cmd", "Every meeting as a calendar file (.ics)."),
+    "actions": ("actions", "actions_cmd", "List actions: mine, overdue, by theme, …"),
+    "overdue": ("actions", "overdue_cmd", "List overdue actions; exit 3 when there are "
+                "any."),
+    "action": ("actions", "action_group", "Add, start, finish, drop, update, hand over, "
+               "show an action."),
+    "remind": ("actions", "remind_cmd", "Write reminders to owners of overdue and soon-due "
+               "actions."),
+    "progress": ("actions", "progress_cmd", "Progress per theme."),
+    "attend": ("minutes", "attend_cmd", "Record attendance."),
+    "note": ("minutes", "note_cmd", "Record what was said under an agenda item."),
+    "decide": ("minutes", "decide_cmd", "Record a decision."),
+    "minutes": ("minutes", "minutes_group", "Minutes: render, send for review, approve."),
+    "publish": ("minutes", "publish_cmd", "Publish approved minutes (public md and html)."),
+    "site": ("minutes", "site_cmd", "Build the public website from public content only."),
+    "compensate": ("minutes", "compensate_cmd", "Record what a participant is paid; checks "
+                   "the limits."),
+    "compensation": ("minutes", "compensation_group", "Compensation overview, finance "
+                     "export, payments."),
+    "setup-git": ("git", "setup_git_cmd", "Register kwartaal's merge driver in this "
+                  "clone."),
+    "merge-driver": ("git", "merge_driver_cmd", ""),
+    "sync": ("git", "sync_cmd", "Pull, check and push the shared repository."),
+    "log": ("git", "log_cmd", "What happened when, newest first."),
+}
+
+
+class KwartaalGroup(click.Group):
+    """Loads each command's module on first use, and turns KwartaalError into a message."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name, (_, _, short) in COMMANDS.items() if short]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        module = importlib.import_module(f"{__package__}.{entry[0]}")
+        command: click.Command = getattr(module, entry[1])
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, short) for name, (_, _, short) in COMMANDS.items() if short]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from kwartaal.core.problems import KwartaalError
+
+        try:
+            return super().invoke(ctx)
+        except KwartaalError as exc:
+            state = ctx.ensure_object(State)
+            word = "fout" if state.lang() == "nl" else "error"
+            click.echo(f"{word}: {exc.render(state.lang())}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except BrokenPipeError:  # the reader went away (`| head -1`): not an error of ours
+            from kwartaal.files.signals import closed_pipe_exit
+
+            closed_pipe_exit()
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
+            from kwartaal.files.signals import interrupt_in
+
+            interrupt = interrupt_in(exc)
+            if interrupt is not None:  # a ^C while a class was being made, wrapped by Python
+                raise interrupt from None
+            # A bug, not bad input: say so plainly, keep the details for a report, and exit
+            # with EX_SOFTWARE so that scripts (and our own fuzz tests) can tell the difference.
+            import traceback
+
+            click.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                       "This is a bug in kwartaal, not in your files. Nothing was left half "
+                       "written. Please report it with the details below.", err=True)
+            click.echo("".join(traceback.format_exception_only(exc)).strip(), err=True)
+            ctx.exit(70)
+
+
+@click.group(cls=KwartaalGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kwartaal")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """kwartaal: agendas, actions, minutes and compensation of a recurring meeting,
+    kept as plain TOML files in git.
+
+    \b
+    Examples:
+      kwartaal --repo meetings check
+      kwartaal agenda --public --format html --output agenda.html
+      KWARTAAL_ME=roos kwartaal actions
+    """
+    ctx.ensure_object(State)
+
+
+cli = global_options(cli, env=True)  # type: ignore[assignment]
+
+
+def main() -> None:
+    from kwartaal.files.signals import catch_signals, flush_output, run_to_a_quiet_end
+
+    catch_signals()
+    run_to_a_quiet_end(lambda: cli(prog_name="kwartaal"), after=flush_output)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,96 @@
+"""Dates: a fixable 'today', the body's cadence, and due dates given as text."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+import re
+
+from kwartaal.core import model as m
+from kwartaal.core.problems import KwartaalError, msg
+from kwartaal.core.values import DATE_MAX, DATE_MIN, YEAR_MAX, YEAR_MIN, shown
+
+
+def parse_iso(value: str, what: str = "date") -> dt.date:
+    """A date given on the command line, within the years every file date lies in."""
+    try:
+        found = dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise KwartaalError(msg(
+            "{what}: '{value}' is not a date; write it as YYYY-MM-DD (e.g. 2026-03-12)",
+            "{what}: '{value}' is geen datum; schrijf JJJJ-MM-DD (bijv. 2026-03-12)",
+            what=what, value=shown(value))) from exc
+    return in_range(found, what)
+
+
+def in_range(value: dt.date, what: str) -> dt.date:
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise KwartaalError(msg(
+            "{what}: {value} lies outside the years {lo}-{hi}",
+            "{what}: {value} ligt buiten de jaren {lo}-{hi}",
+            what=what, value=value, lo=YEAR_MIN, hi=YEAR_MAX))
+    return value
+
+
+def today(option: str | None = None) -> dt.date:
+    """--today, else KWARTAAL_TODAY, else the system date."""
+    value = option or os.environ.get("KWARTAAL_TODAY")
+    if value:
+        return parse_iso(value, "--today / KWARTAAL_TODAY")
+    return dt.date.today()
+
+
+def nth_weekday(year: int, month: int, weekday: int, week: int) -> dt.date | None:
+    """The week-th given weekday of a month (week -1: the last); None if it does not exist."""
+    days = [d for d in calendar.Calendar().itermonthdates(year, month)
+            if d.month == month and d.weekday() == weekday]
+    if week == -1:
+        return days[-1]
+    return days[week - 1] if 1 <= week <= len(days) else None
+
+
+def cadence_dates(cadence: m.Cadence, after: dt.date, count: int = 1) -> list[dt.date]:
+    """The next meeting dates strictly after a date, from explicit dates or the rule."""
+    found: list[dt.date] = []
+    explicit = sorted(d for d in cadence.dates if after < d <= DATE_MAX)
+    if explicit:
+        return explicit[:count]
+    months = sorted(set(cadence.months)) or [3, 6, 9, 12]
+    weekday = m.WEEKDAYS.index(cadence.weekday) if cadence.weekday in m.WEEKDAYS else 3
+    year, month = after.year, after.month
+    for _ in range(12 * 10):
+        if year > YEAR_MAX:  # no date after 2999 is ever proposed, so none is ever written
+            break
+        if month in months:
+            day = nth_weekday(year, month, weekday, cadence.week)
+            if day is not None and day > after:
+                found.append(day)
+                if len(found) == count:
+                    break
+        month += 1
+        if month == 13:
+            year, month = year + 1, 1
+    return found
+
+
+_RELATIVE = re.compile(r"^\+([0-9]{1,7})([dwm])\Z")
+
+
+def relative_date(value: str, base: dt.date) -> dt.date | None:
+    """'+10d', '+4w', '+2m' from base; None when value is not of that form. Refused when the
+    result would lie beyond the last date a file may hold."""
+    found = _RELATIVE.match(value.strip())
+    if not found:
+        return None
+    amount, unit = int(found.group(1)), found.group(2)
+    month0 = base.month - 1 + (amount if unit == "m" else 0)
+    year, month = base.year + month0 // 12, month0 % 12 + 1
+    days = {"d": amount, "w": 7 * amount}.get(unit, 0)
+    if year > YEAR_MAX or base.toordinal() + days > DATE_MAX.toordinal():
+        raise KwartaalError(msg("'{value}' gives a date after {last}",
+                                "'{value}' geeft een datum na {last}",
+                                value=value.strip(), last=DATE_MAX))
+    if unit != "m":
+        return base + dt.timedelta(days=days)
+    return dt.date(year, month, min(base.day, calendar.monthrange(year, month)[1]))

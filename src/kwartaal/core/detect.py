@@ -1,0 +1,174 @@
+"""Contact details, bank accounts and citizen service numbers in text, as a reader sees them.
+
+The repository is cloned by every partner, police included, with its history: for anyone who is
+not `named`, no phone number, e-mail address, bank account or citizen service number may stand
+in the body's files. Numbers are looked for after typography is made plain (any dash, full-width
+forms, invisible characters, 'jan(at)example.org'), and messages show them masked.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kwartaal.core.problems import Problem, msg
+
+# Linear time: a match may only start where a run of address characters starts. Without the
+# look-behind every position of a long run was tried again to its end (100,000 letters: 31 s).
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+
+
+_PHONE_HINT = re.compile(r"\+?\(?\d[\d \-()./]{7,}\d")
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
+
+
+# A line written with --allow-private carries this comment; the lint accepts that line.
+MARKER = "# kwartaal: allow-private"
+
+
+_AT = re.compile(r"\s*[(\[{]\s*(?:at|apenstaartje)\s*[)\]}]\s*", re.IGNORECASE)
+
+
+_IBAN_RUN = re.compile(r"[A-Za-z]{2}[\s.\-]{0,3}\d{2}(?:[\s.\-]{0,3}[A-Za-z0-9]){11,30}")
+
+
+_GROUPED_NINE = re.compile(r"(?<![\d\-])\d(?:[ .\-]?\d){8}(?![\d\-])")
+
+
+def is_marked(line: str) -> bool:
+    """Whether a line carries kwartaal's allow-private marker as a comment after its value:
+    the words typed inside a text do not count."""
+    stripped = line.rstrip()
+    if not stripped.endswith(MARKER):
+        return False
+    head = stripped[:-len(MARKER)].rstrip()
+    import tomllib
+
+    for candidate in (head, f"x = [{head}]"):  # a key's line, or an entry of a list
+        try:
+            values = tomllib.loads(candidate)
+        except tomllib.TOMLDecodeError:
+            continue
+        return MARKER not in repr(values)
+    return False
+
+
+def personal_number(value: str) -> bool:
+    """Whether a value is a bank account or a citizen service number."""
+    return bool(_ibans(_readable(value))) or any(
+        _valid_bsn(digits(found)) for found in _GROUPED_NINE.findall(_readable(value)))
+
+
+def digits(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def scan_text(path: Path, text: str, allowed_text: set[str],
+              allowed_digits: set[str]) -> list[Problem]:
+    """Contact details, bank accounts and citizen service numbers, line by line, as a reader
+    would see them (see _readable)."""
+    problems: list[Problem] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if is_marked(raw):
+            continue
+        line = _readable(raw)
+        if not any(ch.isdigit() or ch == "@" for ch in line):
+            continue
+        for found in _EMAIL.findall(line):
+            if found.lower() not in allowed_text:
+                problems.append(_found(path, number, "an e-mail address", "een e-mailadres", found))
+        for found in _ibans(line):
+            if found.lower() in allowed_text:
+                continue
+            problems.append(_found(path, number, "a bank account number (IBAN)",
+                                   "een bankrekeningnummer (IBAN)", found))
+        for found in _GROUPED_NINE.findall(line):
+            if _valid_bsn(digits(found)) and digits(found) not in allowed_digits:
+                problems.append(_found(path, number, "a citizen service number (BSN)",
+                                       "een burgerservicenummer (BSN)", found))
+        undated = _DATE.sub(" ", line)  # ISO dates and times are not phone numbers
+        if _PHONE_HINT.search(undated):
+            for found in _phone_numbers(undated):
+                if digits(found) not in allowed_digits:
+                    problems.append(_found(path, number, "a phone number", "een telefoonnummer",
+                                           found))
+    return problems
+
+
+def _readable(line: str) -> str:
+    """A line as a reader sees it: compatibility forms ('＠', '﹫', full-width digits),
+    invisible characters, any kind of dash, and 'jan(at)example.org' made plain, so that a
+    number or an address cannot hide behind typography."""
+    if line.isascii() and "at" not in line.lower():
+        return line
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", line)
+    text = "".join("-" if unicodedata.category(c) == "Pd" or c == "\u2212" else c
+                   for c in text if unicodedata.category(c) != "Cf")
+    return _AT.sub("@", text)
+
+
+# IBAN lengths by country (ISO 13616 registry): one candidate per run instead of twenty.
+_IBAN_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
+    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28,
+    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
+    "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
+    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20,
+    "LV": 21, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18,
+    "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24,
+    "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23, "TN": 24,
+    "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
+}
+
+
+def _ibans(line: str) -> list[str]:
+    """Valid IBANs in a line, in capitals or not, grouped in any way."""
+    found = []
+    for run in _IBAN_RUN.finditer(line):
+        compact = re.sub(r"[\s.\-]", "", run.group(0)).upper()
+        length = _IBAN_LENGTHS.get(compact[:2])
+        if length is not None and len(compact) >= length and _valid_iban(compact[:length]):
+            found.append(run.group(0).strip())
+    return found
+
+
+def _found(path: Path, line: int, what_en: str, what_nl: str, value: str) -> Problem:
+    return Problem(path, line, "error", msg(
+        "privacy: {what_en} ('{value}') in the body's files; every partner who clones the "
+        "repository sees it, history included. Remove it (or, for a public address of an "
+        "organisation, list it under [privacy] allow in kwartaal.toml)",
+        "privacy: {what_nl} ('{value}') in de bestanden van het overleg; iedere partner die de "
+        "repository kloont ziet het, ook in de geschiedenis. Verwijder het (of zet een openbaar "
+        "adres van een organisatie onder [privacy] allow in kwartaal.toml)",
+        what_en=what_en, what_nl=what_nl, value=masked(value), raw=value))
+
+
+def masked(value: str) -> str:
+    """A found number or address as a message may show it: enough to find it in the file,
+    not enough to use it ('06-1•••••78'). Messages end up in terminals, logs and CI output."""
+    positions = [i for i, ch in enumerate(value) if ch.isalnum()]
+    hide = set(positions[3:-2]) if len(positions) > 6 else set(positions[1:])
+    return "".join("•" if i in hide else ch for i, ch in enumerate(value))
+
+
+def _valid_iban(candidate: str) -> bool:
+    from stdnum import iban
+
+    return bool(iban.is_valid(candidate))
+
+
+def _valid_bsn(candidate: str) -> bool:
+    from stdnum.nl import bsn
+
+    return bool(bsn.is_valid(candidate))
+
+
+def _phone_numbers(line: str) -> list[str]:
+    import phonenumbers
+
+    return [match.raw_string for match in phonenumbers.PhoneNumberMatcher(
+        line, "NL", leniency=phonenumbers.Leniency.VALID)]

@@ -1,0 +1,78 @@
+"""How people and the body are named where not everyone may know them: a person's role label
+and role in running text, the names that must stay hidden, the body's neutral name."""
+
+from __future__ import annotations
+
+from kwartaal.core import model as m
+from kwartaal.core.folding import fold, name_key
+
+_CONNECTORS = {"and", "en", "&", "+", "-", "voor", "for", "of", "van", "met", "with", "the",
+               "de", "het"}
+_ARTICLES = {"nl": ("een ", "de ", "het "), "en": ("a ", "an ", "the ")}
+
+
+def hidden_names_of(person: m.Person) -> list[str]:
+    """The names of a person that must not leave the group."""
+    if person.visibility == "named":
+        return []
+    names = [*person.aliases]
+    if person.visibility == "role-only":
+        names.append(person.name)
+    return [n.strip() for n in names if n and n.strip()]
+
+
+def role_label(person: m.Person | None, lang: str) -> str:
+    """A person's role as a label in lists: 'lid van de klankbordgroep'."""
+    from kwartaal.core.labels import labels
+
+    role = person.role_in(lang).strip() if person is not None else ""
+    return role or labels(lang)["participant"]
+
+
+def role_in_text(person: m.Person | None, lang: str, *, capital: bool) -> str:
+    """The role as it reads in running text: 'een lid van de klankbordgroep', at the start of
+    a sentence 'Een lid van de klankbordgroep'."""
+    role = role_label(person, lang)
+    if not role.lower().startswith(_ARTICLES.get(lang, _ARTICLES["en"])):
+        if lang == "nl":
+            role = "een " + role
+        else:
+            role = ("an " if role[:1].lower() in "aeiou" else "a ") + role
+    return role[:1].upper() + role[1:] if capital else role
+
+
+def neutral_name(config: m.Config) -> str:
+    """The body's name where others may see it over a participant's shoulder: calendar
+    entries, e-mail subjects and senders, lock screens. The body's own neutral_name when set;
+    else its name without words that out people ('Kwartaaloverleg Sekswerk Voorbeeldstad'
+    becomes 'Kwartaaloverleg Voorbeeldstad'), however they are written ('Seks-werk', 'Sex
+    Work')."""
+    if config.neutral_name.strip():
+        return " ".join(config.neutral_name.split())
+    # 'sekswerk' anywhere in a word; '^sex' only at a word's start ('Sexuele', not 'Essex').
+    keys = [name_key(fold(w)) for w in config.sensitive_words
+            if not w.startswith("^") and name_key(fold(w))]
+    starts = [name_key(fold(w[1:])) for w in config.sensitive_words
+              if w.startswith("^") and name_key(fold(w[1:]))]
+    tokens = config.name.split()
+    joined, owner = "", []  # the name's letters run together, and the word each came from
+    for index, token in enumerate(tokens):
+        letters = name_key(fold(token))
+        joined += letters
+        owner += [index] * len(letters)
+    dropped = {i for i, token in enumerate(tokens)
+               if any(name_key(fold(token)).startswith(k) for k in starts)}
+    for key in keys:  # every word a sensitive word touches, also one written apart
+        start = joined.find(key)
+        while start != -1:
+            dropped.update(owner[start:start + len(key)])
+            start = joined.find(key, start + 1)
+    kept = [t for i, t in enumerate(tokens) if i not in dropped]
+    while kept and kept[0].lower() in _CONNECTORS:
+        kept.pop(0)
+    while kept and kept[-1].lower() in _CONNECTORS:
+        kept.pop()
+    name = " ".join(kept).strip(" -–—,:")
+    if not name or any(k in name_key(fold(name)) for k in keys):
+        return "Overleg" if config.language == "nl" else "Meeting"
+    return name[:1].upper() + name[1:]

@@ -1,0 +1,110 @@
+"""Rules about time and state: overdue, due soon, the next meeting, carry-over, progress.
+
+Pure functions over records; they decide, they never print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kwartaal.core import model as m
+
+SOON_DAYS = 14
+
+
+def is_overdue(action: m.Action, today: dt.date) -> bool:
+    """Due before today and still open or in progress; due today is not overdue."""
+    return action.is_open and action.due is not None and action.due < today
+
+
+def days_overdue(action: m.Action, today: dt.date) -> int:
+    return (today - action.due).days if is_overdue(action, today) and action.due else 0
+
+
+def is_due_within(action: m.Action, today: dt.date, days: int) -> bool:
+    """Open, not overdue, and due between today and today + days (inclusive)."""
+    return (action.is_open and action.due is not None
+            and today <= action.due <= today + dt.timedelta(days=days))
+
+
+def last_held(body: m.Body, today: dt.date) -> m.Meeting | None:
+    held = [mt for mt in body.meetings if mt.status != "planned" and mt.date <= today]
+    return held[-1] if held else None
+
+
+def next_planned(body: m.Body, today: dt.date) -> m.Meeting | None:
+    planned = [mt for mt in body.meetings if mt.status == "planned" and mt.date >= today]
+    return planned[0] if planned else None
+
+
+def next_meeting_date(body: m.Body, today: dt.date) -> dt.date | None:
+    """The next planned meeting's date, else the next date of the body's cadence."""
+    planned = next_planned(body, today)
+    if planned is not None:
+        return planned.date
+    from kwartaal.core.dates import cadence_dates
+
+    after = max([today - dt.timedelta(days=1), *(mt.date for mt in body.meetings)])
+    found = cadence_dates(body.config.cadence, after)
+    return found[0] if found else None
+
+
+def home_meeting(body: m.Body, today: dt.date) -> m.Meeting | None:
+    """Where an action made between meetings belongs: the last held meeting, else the next."""
+    return last_held(body, today) or next_planned(body, today) or (
+        body.meetings[-1] if body.meetings else None)
+
+
+def urgency_key(action: m.Action, today: dt.date) -> tuple[int, dt.date, int, str]:
+    """Overdue first (longest overdue first), then due soon, then the rest; not started before
+    started within each group."""
+    due = action.due or dt.date.max
+    if is_overdue(action, today):
+        group = 0
+    elif is_due_within(action, today, SOON_DAYS):
+        group = 1
+    else:
+        group = 2
+    return (group, due, 0 if action.status == "open" else 1, action.id)
+
+
+@dataclass(slots=True)
+class ThemeProgress:
+    key: str
+    done: int = 0
+    in_progress: int = 0
+    open: int = 0
+    overdue: int = 0
+    dropped: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done + self.in_progress + self.open + self.dropped
+
+    @property
+    def share_done(self) -> float:
+        """Done as a share of the actions that still count (dropped ones do not)."""
+        counted = self.done + self.in_progress + self.open
+        return self.done / counted if counted else 0.0
+
+
+def progress(body: m.Body, actions: Iterable[m.Action], today: dt.date) -> list[ThemeProgress]:
+    """Counts per theme in the configured order; actions without a theme come last."""
+    table: dict[str, ThemeProgress] = {k: ThemeProgress(k) for k in body.config.themes}
+    for action in actions:
+        row = table.setdefault(action.theme, ThemeProgress(action.theme))
+        if action.status == "done":
+            row.done += 1
+        elif action.status == "dropped":
+            row.dropped += 1
+        elif action.status == "in-progress":
+            row.in_progress += 1
+        else:
+            row.open += 1
+        if is_overdue(action, today):
+            row.overdue += 1
+    ordered = [table[k] for k in body.config.themes]
+    ordered += [row for key, row in table.items() if key not in body.config.themes]
+    return ordered

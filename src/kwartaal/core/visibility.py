@@ -1,0 +1,408 @@
+"""What may leave the group: the one place that decides it.
+
+Every rendering takes a `View`. An internal view shows everything to the participants; a public
+view is what partners, the council and the web see:
+
+- closed items, and every note, decision, action and carried-over item that hangs under a
+  closed item — of its own meeting or of any other — are left out;
+- people shown by role (`role-only`) appear as their role, never by name, and in lists they are
+  counted rather than named; the other names a person is known by at the table (`aliases`) are
+  hidden for everyone who is not `named`;
+- a hidden name inside any free text is replaced by the person's role ("een lid van de
+  klankbordgroep"), matched as a whole word, whatever its case, Unicode form or diacritics;
+- the meeting link, and the place when the body marks it internal, stay inside;
+- compensation data never reaches a public view (the builders do not ask for it).
+
+Builders hand templates only what a view gave them, so no template can print hidden data. On
+top of that, `assert_clean` searches a finished public rendering for everything that must not be
+there, and refuses it, naming what it found by its kind and id, never by the hidden text itself.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+from kwartaal.core import model as m
+from kwartaal.core.folding import (
+    READINGS,
+    WORD_END,
+    WORD_START,
+    fold,
+    fold_char,
+    fold_mapped,
+    name_key,
+    name_pattern,
+    spellings,
+)
+from kwartaal.core.naming import hidden_names_of, role_in_text, role_label
+from kwartaal.core.problems import KwartaalError, Msg, msg
+
+_SENTENCE_END = ".!?"
+_BIDI_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_ESCAPED_WORD = re.compile(r"[^\s<>()\[\]\"']*%[0-9A-Fa-f]{2}[^\s<>()\[\]\"']*")
+
+
+# -- folding: one comparable form of a text, whatever its case or Unicode form ---------------
+
+
+# -- the rules ----------------------------------------------------------------------------------
+
+
+def closed_items(body: m.Body) -> set[str]:
+    """Full ids of closed items, following carry-over: an item carried from a closed item is
+    closed too, and so is one carried from an item that cannot be found (a reference nobody
+    can check is not proof that something may be published)."""
+    known = {i.id for mt in body.meetings for i in mt.items}
+    closed = {i.id for mt in body.meetings for i in mt.items if i.closed}
+    carried = [(i.id, i.carried_from) for mt in body.meetings for i in mt.items if i.carried_from]
+    closed.update(item_id for item_id, source in carried if source not in known)
+    changed = True
+    while changed:
+        changed = False
+        for item_id, source in carried:
+            if source in closed and item_id not in closed:
+                closed.add(item_id)
+                changed = True
+    return closed
+
+
+def meeting_of(record_id: str) -> str:
+    return record_id.rsplit("/", 1)[0]
+
+
+def item_ref(meeting_id: str, ref: str) -> str:
+    """An item reference as a full id: 'p2' under meeting M is 'M/p2'; fixed and standing
+    items keep their key."""
+    if not ref or "/" in ref:
+        return ref
+    return f"{meeting_id}/{ref}"
+
+
+@dataclass(frozen=True, slots=True)
+class Leak:
+    what: Msg  # a description that never repeats the hidden text
+
+
+class View:
+    """The records of a body as one audience may see them, in one language."""
+
+    def __init__(self, body: m.Body, lang: str, *, public: bool) -> None:
+        self.body = body
+        self.lang = lang
+        self.public = public
+        self._closed = closed_items(body)
+        self._matcher: Any = None
+        self._owner_of: dict[str, m.Person | None] = {}
+        self._forbidden: list[tuple[str, Msg]] | None = None
+        self._known: set[str] | None = None
+        self._standing = {s.key for s in body.config.standing}
+
+    # people
+
+    def person(self, pid: str) -> str:
+        """How a person appears in a list (owners, chair, attendance)."""
+        person = self.body.people.get(pid)
+        if not self.public:
+            return person.name if person is not None else pid
+        if person is None or person.visibility == "role-only":
+            return self.text(role_label(person, self.lang))
+        return person.name
+
+    def person_in_text(self, pid: str) -> str:
+        """How a person reads in a sentence: 'samen met een lid van de klankbordgroep'."""
+        person = self.body.people.get(pid)
+        if self.public and (person is None or person.visibility == "role-only"):
+            return self.text(role_in_text(person, self.lang, capital=False))
+        return self.person(pid)
+
+    def listed_by_name(self, pid: str) -> bool:
+        """Whether a person may be listed; otherwise they are counted by role."""
+        person = self.body.people.get(pid)
+        if not self.public:
+            return True
+        return person is not None and person.visibility != "role-only"
+
+    # records
+
+    def is_closed(self, record: Any) -> bool:
+        """Closed itself, or under a closed item of any meeting (links followed)."""
+        if getattr(record, "closed", False):
+            return True
+        if isinstance(record, m.Item):
+            return record.id in self._closed
+        ref = getattr(record, "item", "")
+        if not ref:
+            return False
+        if ref in m.FIXED_ITEMS or ref in self._standing:
+            return False
+        meeting_id = record.meeting if isinstance(record, m.Action) else meeting_of(record.id)
+        full = item_ref(meeting_id, ref)
+        if full in self._closed:
+            return True
+        # A reference to nothing (a typo such as 'P1', or an item since removed) counts as
+        # closed: check reports it, and until it is mended nothing under it is published.
+        return full not in self._known_items()
+
+    def _known_items(self) -> set[str]:
+        if self._known is None:
+            self._known = {i.id for mt in self.body.meetings for i in mt.items}
+        return self._known
+
+    def hides(self, record: Any) -> bool:
+        """Whether this audience must not see the record at all."""
+        return self.public and self.is_closed(record)
+
+    def place(self, meeting: m.Meeting | None) -> str:
+        cfg = self.body.config
+        place = (meeting.place if meeting is not None else "") or cfg.cadence.place
+        if not self.public or not place:
+            return place
+        if not self.place_is_public(meeting) or self._hidden_match(place) is not None:
+            from kwartaal.core.labels import labels
+
+            return labels(self.lang)["place_withheld"]
+        return self.text(place)
+
+    def place_is_public(self, meeting: m.Meeting | None) -> bool:
+        cfg = self.body.config
+        if meeting is None or meeting.public_place is None:
+            return cfg.public_place
+        return meeting.public_place
+
+    def link(self, meeting: m.Meeting | None) -> str:
+        link = (meeting.link if meeting is not None else "") or self.body.config.cadence.link
+        if self.public and not self.body.config.public_link:
+            return ""
+        return link
+
+    # free text
+
+    def text(self, value: str, where: str = "") -> str:
+        """Free text as this audience may read it: hidden names replaced by roles, in every
+        way the text can be read (as written, and as rendered Markdown shows it)."""
+        if not self.public or not value:
+            return value
+        value = _BIDI_OVERRIDES.sub("", value)  # 'aliM' shown right to left reads 'Mila'
+        matcher = self._names()
+        if matcher is None:
+            return value
+        if "&" in value:
+            value = html.unescape(value)  # '&#108;' is an 'l' to a reader of Markdown
+        if "%" in value:  # a name escaped in a link ('Mi%6Ca'): the whole link goes
+            value = _ESCAPED_WORD.sub(self._unescaped_name, value)
+        for reading in READINGS:
+            value = self._replace(value, matcher, reading)
+        if self._hidden_match(value) is not None:
+            raise KwartaalError(msg(
+                "{where}: a name that must stay hidden cannot be replaced safely in this text; "
+                "nothing was written. Rephrase the text",
+                "{where}: een naam die verborgen moet blijven kan in deze tekst niet veilig "
+                "vervangen worden; er is niets geschreven. Formuleer de tekst anders",
+                where=where or "?"))
+        return value
+
+    def _unescaped_name(self, found: re.Match[str]) -> str:
+        owner = self._hidden_match(unquote(found.group(0)))
+        return found.group(0) if owner is None else role_in_text(owner, self.lang, capital=False)
+
+    def _replace(self, value: str, matcher: Any, reading: str | None) -> str:
+        folded, origin = fold_mapped(value, reading)
+        pieces: list[str] = []
+        last = 0
+        for found in matcher.finditer(folded):
+            owner = self._owner(found.group(0))
+            if owner is None:  # a public name that contains a hidden one: it stays
+                continue
+            start = origin[found.start()]
+            end = origin[found.end() - 1] + 1
+            while end < len(value) and fold_char(value[end]) == "":
+                end += 1  # combining marks that belong to the last letter
+            if start < last:
+                continue
+            before = value[:start].rstrip(" \t\"'“‘(*_[")
+            capital = not before.strip() or before[-1] in _SENTENCE_END or \
+                value[:start].rstrip(" \t").endswith("\n\n")
+            pieces.append(value[last:start])
+            pieces.append(role_in_text(owner, self.lang, capital=capital))
+            last = end
+        return "".join(pieces) + value[last:] if pieces else value
+
+    def hidden_person_in(self, value: str) -> m.Person | None:
+        """The first hidden person a text names, if any."""
+        return self._hidden_match(value)
+
+    def _hidden_match(self, value: str) -> m.Person | None:
+        found = self._hidden_people(value, first=True)
+        return found[0] if found else None
+
+    def _hidden_people(self, value: str, *, first: bool = False) -> list[m.Person]:
+        """Hidden people a text names, in any reading of it: as written, as rendered Markdown
+        shows it, with entities and percent-escapes decoded and direction overrides ignored."""
+        matcher = self._names()
+        if matcher is None or not value:
+            return []
+        value = _BIDI_OVERRIDES.sub("", value)
+        if "&" in value:
+            value = html.unescape(value)
+        variants = [value, unquote(value)] if "%" in value else [value]
+        people: dict[str, m.Person] = {}
+        for variant in variants:
+            for reading in READINGS:
+                for found in matcher.finditer(fold(variant, reading)):
+                    owner = self._owner(found.group(0))
+                    if owner is not None:
+                        people.setdefault(owner.id, owner)
+                        if first:
+                            return [owner]
+        return list(people.values())
+
+    def _names(self) -> Any:
+        """One pattern for every hidden name, and for every public name that contains one
+        (so that 'Sanne de Boer', who is named, is not taken for a hidden 'Sanne')."""
+        if self._matcher is not None:
+            return self._matcher or None
+        hidden: dict[str, m.Person] = {}
+        patterns: dict[str, str] = {}
+        for person in self.body.people.values():
+            for name in hidden_names_of(person):
+                for spelling in spellings(name):
+                    key = name_key(fold(spelling))
+                    if len(key) >= 2 and key not in hidden:  # one letter or none: no name
+                        hidden[key] = person
+                        patterns[key] = name_pattern(spelling)
+        if not hidden:
+            self._matcher = False
+            return None
+        owners: dict[str, m.Person | None] = dict(hidden)
+        for person in self.body.people.values():
+            if person.visibility == "role-only":
+                continue
+            public = name_key(fold(person.name))
+            spaced = " ".join(re.split(r"[\s\-'.]+", fold(person.name)))
+            if public and public not in hidden and any(
+                    re.search(rf"{WORD_START}{pattern}{WORD_END}", spaced)
+                    for pattern in patterns.values()):
+                owners[public] = None
+                patterns[public] = name_pattern(person.name, strict=True)
+        alternatives = sorted(owners, key=len, reverse=True)
+        self._matcher = re.compile(
+            WORD_START + "(?:" + "|".join(patterns[n] for n in alternatives) + ")" + WORD_END)
+        self._owner_of = owners
+        return self._matcher
+
+    def _owner(self, matched: str) -> m.Person | None:
+        return self._owner_of.get(name_key(matched))
+
+    # the last line of defence
+
+    def leaks(self, rendered: str | bytes) -> list[Leak]:
+        """What a finished public rendering contains that it must not: hidden names, closed
+        texts, the meeting link, an internal place, compensation amounts and headings."""
+        text = rendered.decode("utf-8", "replace") if isinstance(rendered, bytes) else rendered
+        plain = _plain(text)
+        spaced = " ".join(fold(plain, " ").split())
+        found = [Leak(msg("a hidden name of {id}", "een verborgen naam van {id}", id=person.id))
+                 for person in self._hidden_people(plain)]
+        if self._forbidden is None:
+            self._forbidden = _forbidden_texts(self, self.body)
+        for needle, what in self._forbidden:
+            if needle in spaced:
+                found.append(Leak(what))
+        unique = {leak.what.render("en"): leak for leak in found}
+        return list(unique.values())
+
+    def assert_clean(self, rendered: str | bytes, what: Msg) -> None:
+        """Refuse a public rendering that contains anything hidden."""
+        if not self.public:
+            return
+        found = self.leaks(rendered)
+        if found:
+            raise KwartaalError(msg(
+                "{what} was not written: it would contain what must stay inside the group "
+                "({found}). Check the body's own templates and the texts of open items",
+                "{what} is niet geschreven: het zou bevatten wat binnen de groep moet blijven "
+                "({found}). Controleer de eigen sjablonen en de teksten van openbare punten",
+                what=what, found=_joined([leak.what for leak in found[:5]])))
+
+
+def _joined(messages: list[Msg]) -> Msg:
+    """Several messages as one, in whichever language the whole is shown."""
+    keys = {f"m{i}": message for i, message in enumerate(messages)}
+    template = "; ".join("{" + key + "}" for key in keys)
+    return msg(template, template, **keys)
+
+
+def _plain(text: str) -> str:
+    """A rendering as readable text: HTML entities decoded, iCalendar lines unfolded and
+    unescaped, JSON escapes of quotes undone, so that a name cannot hide behind encoding."""
+    text = re.sub(r"\r?\n[ \t]", "", text)  # iCalendar folding
+    text = text.replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n").replace('\\"', '"')
+    return html.unescape(text)
+
+
+def _forbidden_texts(view: View, body: m.Body) -> list[tuple[str, Msg]]:
+    """Texts that must never appear in public output, folded, each with a description of what
+    it is that does not repeat it. A closed text that is also the whole text of a public
+    record (two items called 'Evaluatie') is not one of them."""
+    from kwartaal.core.formats import money
+
+    public_texts: set[str] = set()
+    closed: list[tuple[str, Msg]] = []
+    for meeting in body.meetings:
+        for record, texts in _record_texts(meeting):
+            target = closed if view.is_closed(record) else None
+            for value in texts:
+                folded = " ".join(fold(value).split())
+                if target is None:
+                    public_texts.add(folded)
+                elif len(folded) >= 8:
+                    target.append((folded, msg("the text of closed record {id}",
+                                               "de tekst van besloten onderdeel {id}",
+                                               id=record.id)))
+    out = [(needle, what) for needle, what in closed if needle not in public_texts]
+    cfg = body.config
+    links = {cfg.cadence.link, *(mt.link for mt in body.meetings)}
+    if not cfg.public_link:
+        out += [(fold(link), msg("the meeting link", "de vergaderlink")) for link in links
+                if len(link.strip()) >= 6]
+    for meeting in body.meetings:
+        if not view.place_is_public(meeting):
+            place = meeting.place or cfg.cadence.place
+            if len(place.strip()) >= 4:
+                out.append((" ".join(fold(place).split()), msg(
+                    "the place of meeting {id}, which is internal",
+                    "de plaats van vergadering {id}, die intern is", id=meeting.id)))
+        for line in meeting.compensation:
+            for language in ("nl", "en"):
+                out.append((" ".join(fold(money(line.amount, language)).split()), msg(
+                    "a compensation amount of meeting {id}",
+                    "een vergoedingsbedrag van vergadering {id}", id=meeting.id)))
+    from kwartaal.core.labels import labels
+
+    for language in ("nl", "en"):
+        out.append((fold(labels(language)["compensation_heading"]),
+                    msg("the compensation section", "het deel over vergoedingen")))
+    unique: dict[str, Msg] = {}
+    for needle, what in out:
+        unique.setdefault(needle, what)
+    return list(unique.items())
+
+
+def _record_texts(meeting: m.Meeting) -> list[tuple[Any, tuple[str, ...]]]:
+    out: list[tuple[Any, tuple[str, ...]]] = []
+    out += [(i, (i.title, i.note)) for i in meeting.items]
+    out += [(r, (r.text,)) for r in (*meeting.notes, *meeting.decisions)]
+    out += [(a, (a.title,)) for a in meeting.actions]
+    return out
+
+
+def internal(body: m.Body, lang: str) -> View:
+    return View(body, lang, public=False)
+
+
+def public(body: m.Body, lang: str) -> View:
+    return View(body, lang, public=True)

@@ -1,0 +1,85 @@
+"""Reminders: one message per owner with their overdue and soon-due actions. Nothing is sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from kwartaal.core import model as m
+from kwartaal.core import rules
+from kwartaal.core.naming import neutral_name
+from kwartaal.core.values import DATE_MAX
+from kwartaal.core.visibility import View
+from kwartaal.documents.render import render
+
+
+@dataclass(slots=True)
+class Reminder:
+    person: str
+    lang: str
+    to: str  # an address only for named people who keep one; else empty
+    subject: str
+    text: str
+
+
+def reminders(body: m.Body, today: dt.date, *, within: int, owner: str | None = None,
+              lang_override: str | None = None) -> list[Reminder]:
+    """Build the reminders. Other people appear as public documents would show them, so a
+    message never carries anyone's hidden name; the body is called by its neutral name, since
+    a subject line shows on a lock screen."""
+    # no due date lies beyond the last date a file may hold: a larger window means the same
+    within = max(0, min(within, (DATE_MAX - today).days))
+    per_owner: dict[str, list[m.Action]] = {}
+    for action in body.all_actions():
+        if not (rules.is_overdue(action, today) or rules.is_due_within(action, today, within)):
+            continue
+        for pid in action.owners:
+            if owner is None or pid == owner:
+                per_owner.setdefault(pid, []).append(action)
+    next_meeting = rules.next_meeting_date(body, today)
+    out: list[Reminder] = []
+    for pid, actions in per_owner.items():
+        person = body.people.get(pid)
+        lang = lang_override or (person.lang if person and person.lang else body.config.language)
+        actions.sort(key=lambda a: (a.due or dt.date.max, a.id))
+
+        others_view = View(body, lang, public=True)
+
+        def view(action: m.Action, _pid: str = pid, _v: View = others_view) -> dict[str, Any]:
+            others = [_v.person_in_text(o) for o in action.owners if o != _pid]
+            return {"id": action.id, "title": action.title, "due": action.due,
+                    "days_overdue": rules.days_overdue(action, today), "others": others}
+
+        overdue = [view(a) for a in actions if rules.is_overdue(a, today)]
+        soon = [view(a) for a in actions if not rules.is_overdue(a, today)]
+        text = render(body.root, "reminder.txt.j2", lang, body_name=neutral_name(body.config),
+                      recipient=person.name if person else pid, count=len(actions),
+                      overdue=overdue, soon=soon, next_meeting=next_meeting)
+        subject, _, message = text.partition("\n\n")
+        to = person.email if person is not None and person.is_named else ""
+        # one line, whatever a body's own template makes of it: a header holds no line break
+        out.append(Reminder(pid, lang, to, " ".join(subject.split()), message.lstrip("\n")))
+    return out
+
+
+def as_email(reminder: Reminder, body: m.Body, today: dt.date) -> bytes:
+    """An RFC 5322 message to open in any mail program."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime, formataddr
+
+    secretary = body.people.get(body.config.secretary or "")
+    sender = secretary.email if secretary and secretary.is_named and secretary.email else \
+        "secretariaat@kwartaal.invalid"
+    message = EmailMessage()
+    message["From"] = formataddr((neutral_name(body.config), sender))
+    if reminder.to:
+        person = body.people[reminder.person]
+        message["To"] = formataddr((person.name, reminder.to))
+    message["Subject"] = reminder.subject
+    moment = dt.datetime.combine(today, dt.time(9, 0), tzinfo=dt.UTC)
+    message["Date"] = format_datetime(moment)
+    message["Message-ID"] = f"<reminder-{today.isoformat()}-{reminder.person}@kwartaal.invalid>"
+    message["X-Kwartaal-Person"] = reminder.person
+    message.set_content(reminder.text)
+    return bytes(message)

@@ -1,0 +1,205 @@
+"""Rendering documents from Jinja2 templates: the shipped ones, or a body's own overrides.
+
+Templates only lay out what they are given; they decide nothing. They run in Jinja2's sandbox,
+so a body's own template cannot reach Python internals or the file system, and HTML is
+autoescaped.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kwartaal.core.problems import KwartaalError, msg
+from kwartaal.core.values import MAX_FILE_BYTES
+
+
+def shipped_templates() -> Path:
+    """The templates shipped with kwartaal: package data next to the code when installed, the
+    repository's top-level folder when run from the source tree (an editable install)."""
+    here = Path(__file__).resolve()
+    candidates = [here.parents[1] / "templates", here.parents[3] / "templates"]
+    for folder in candidates:
+        if folder.is_dir():
+            return folder
+    raise KwartaalError(msg("kwartaal's templates are missing from this installation; "
+                            "reinstall kwartaal", "de sjablonen van kwartaal ontbreken; "
+                            "installeer kwartaal opnieuw"))
+
+
+@lru_cache(maxsize=1)
+def _confined_loader() -> Any:
+    """A file loader that opens a template only when its real path, links followed, lies
+    inside its own folder: a link in templates/ to /proc/self/environ or ~/.ssh/id_rsa is
+    refused before anything is read."""
+    from jinja2 import FileSystemLoader, TemplateNotFound
+    from jinja2.loaders import split_template_path
+
+    class ConfinedLoader(FileSystemLoader):
+        def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+            pieces = split_template_path(template)  # refuses '..'
+            for folder in self.searchpath:
+                filename = os.path.join(folder, *pieces)
+                if os.path.isfile(filename):
+                    break
+            else:
+                raise TemplateNotFound(template)
+            root, real = os.path.realpath(folder), os.path.realpath(filename)
+            if os.path.commonpath([root, real]) != root:
+                raise KwartaalError(msg(
+                    "template {name} links to {target}, outside its templates folder; kwartaal "
+                    "reads templates only from inside that folder: put the file itself there",
+                    "sjabloon {name} verwijst naar {target}, buiten de map met sjablonen; "
+                    "kwartaal leest sjablonen alleen binnen die map: zet het bestand zelf daar",
+                    name=filename, target=real))
+            if os.path.getsize(real) > MAX_FILE_BYTES:
+                raise KwartaalError(msg("template {name} is larger than {mb} MB",
+                                        "sjabloon {name} is groter dan {mb} MB", name=template,
+                                        mb=MAX_FILE_BYTES // 2**20))
+            try:
+                with open(real, encoding="utf-8") as handle:
+                    contents = handle.read()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise KwartaalError(msg("cannot read template {name}: {err}",
+                                        "kan sjabloon {name} niet lezen: {err}",
+                                        name=filename, err=exc)) from exc
+            mtime = os.path.getmtime(real)
+
+            def uptodate() -> bool:
+                try:
+                    return os.path.realpath(filename) == real and \
+                        os.path.getmtime(real) == mtime
+                except OSError:
+                    return False
+
+            return contents, os.path.normpath(filename), uptodate
+
+    return ConfinedLoader
+
+
+@lru_cache(maxsize=8)
+def _environment(body_templates: str | None) -> Any:
+    from jinja2 import ChoiceLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    loader = _confined_loader()
+    loaders = []
+    if body_templates:
+        loaders.append(loader(body_templates))
+    loaders.append(loader(str(shipped_templates())))
+    env = ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(["html", "html.j2"], default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
+    """Render templates/<lang>/<name>, else templates/<name>; a body's own templates/ folder
+    wins over the shipped one."""
+    from jinja2 import TemplateError
+
+    folder = body_root / "templates" if body_root is not None else None
+    if folder is not None and folder.is_dir():
+        from kwartaal.files.paths import inside
+
+        if not inside(body_root, folder):  # type: ignore[arg-type]
+            raise KwartaalError(msg(
+                "the body's templates folder links outside the body; kwartaal does not follow "
+                "it", "de map templates van het overleg verwijst naar buiten het overleg; "
+                "kwartaal volgt die niet"))
+    own = folder if folder is not None and folder.is_dir() else None
+    env = _environment(str(own) if own is not None else None)
+    from kwartaal.core.formats import long_date, money
+    from kwartaal.core.labels import labels
+
+    try:
+        template = env.select_template([f"{lang}/{name}", name])
+        text = str(template.render(lang=lang, t=labels(lang),
+                                   long_date=lambda d: long_date(d, lang),
+                                   money=lambda v: money(v, lang), **context))
+        if name.endswith((".md.j2", ".txt.j2")):
+            import re
+
+            text = re.sub(r"\n{3,}", "\n\n", text)  # templates stay readable; output tidy
+        return text
+    except KwartaalError:
+        raise
+    except TemplateError as exc:
+        place = _place(exc, [own, shipped_templates()], body_root)
+        raise KwartaalError(msg(
+            "template {name} ({lang}) failed{at_en}: {err}",
+            "sjabloon {name} ({lang}) faalde{at_nl}: {err}", name=name, lang=lang, err=exc,
+            **_at(place))) from exc
+    except Exception as exc:
+        # A body's own template that divides by zero, asks for too big a range or recurses
+        # forever is the body's mistake, not kwartaal's: say where it is. In a shipped
+        # template it is a bug, and stays an internal error.
+        place = _place(exc, [own], body_root) if own is not None else None
+        if place is None:
+            raise
+        raise KwartaalError(msg(
+            "template {name} ({lang}) failed{at_en}: {kind}: {err}",
+            "sjabloon {name} ({lang}) faalde{at_nl}: {kind}: {err}", name=name, lang=lang,
+            kind=type(exc).__name__, err=exc, **_at(place))) from exc
+
+
+def _place(exc: BaseException, folders: list[Path | None],
+           body_root: Path | None) -> tuple[str, int] | None:
+    """The template file and line where exc arose (the deepest frame in one of folders)."""
+    import traceback
+
+    roots = [os.path.realpath(f) for f in folders if f is not None]
+    frames = [(f.filename, f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
+    filename = getattr(exc, "filename", None)  # a syntax error's own position
+    if filename and getattr(exc, "lineno", None):
+        frames.append((filename, exc.lineno))  # type: ignore[attr-defined]
+    body = os.path.realpath(body_root) if body_root is not None else None
+    for filename, line in reversed(frames):
+        real = os.path.realpath(filename)
+        for root in roots:
+            if line and os.path.commonpath([root, real]) == root:
+                inside_body = body is not None and os.path.commonpath([body, real]) == body
+                return os.path.relpath(real, body if inside_body else root), line
+    return None
+
+
+def _at(place: tuple[str, int] | None) -> dict[str, str]:
+    if place is None:
+        return {"at_en": "", "at_nl": ""}
+    name, line = place
+    return {"at_en": f" at {name}, line {line}", "at_nl": f" in {name}, regel {line}"}
+
+
+def mark_confidential(text: str, fmt: str, lang: str) -> str:
+    """Make sure an internal document says it is internal. The shipped templates print the
+    banner where it reads best; a body's own template that leaves it out gets it on top."""
+    import re
+
+    from kwartaal.core.labels import labels
+
+    banner = labels(lang)["confidential"]
+    if fmt == "json":
+        return text
+    # Where a reader sees it: not in a comment, not in the page's <head> or <title>.
+    visible = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    if fmt == "html":
+        visible = re.sub(r"<head.*?</head>|<title.*?</title>|<[^>]*>", " ", visible,
+                         flags=re.DOTALL | re.IGNORECASE)
+    if banner.casefold() in visible.casefold():
+        return text
+    if fmt == "html":
+        block = f'<p class="confidential"><strong>{banner}</strong></p>\n'
+        found = re.search(r"<body[^>]*>\n?", text, flags=re.IGNORECASE)
+        if found:
+            return text[:found.end()] + block + text[found.end():]
+        return block + text
+    if fmt == "md":
+        return f"**{banner}**\n\n{text}"
+    return f"{banner.upper()}\n\n{text}"

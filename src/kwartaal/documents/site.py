@@ -1,0 +1,136 @@
+"""The public website: published minutes, the next meeting's public agenda, the decision
+register, progress per theme, open actions and the calendar, as static files.
+
+Everything on it comes from the public renderings, which are built without closed content,
+hidden names or compensation; on top of that every page is searched for what must never be
+published before anything is written, and the build fails loudly if anything is found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from kwartaal.core import model as m
+from kwartaal.core import rules
+from kwartaal.core.problems import KwartaalError, msg
+from kwartaal.core.visibility import View
+from kwartaal.documents.agenda import build_agenda
+from kwartaal.documents.minutes import build_minutes
+from kwartaal.documents.render import render
+
+MARKER = ".kwartaal-site"
+
+
+def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
+               other: str | None) -> dict[str, str]:
+    view = View(body, lang, public=True)
+    published = [mt for mt in body.meetings if mt.status == "published"]
+    pages: dict[str, str] = {}
+    common: dict[str, Any] = {"body_name": body.config.name, "today": today.isoformat(),
+                              "languages": body.config.languages}
+
+    def page(name: str, template: str, depth: int, **context: Any) -> None:
+        home = "../" * depth  # to this language's index
+        site_root = "../" * (depth + (1 if prefix else 0))  # to the folder of the whole site
+        switch = None if other is None else site_root + other + name  # the same page, other
+        pages[prefix + name] = render(body.root, f"site/{template}", lang, home=home,
+                                      site_root=site_root, page=name, switch=switch,
+                                      **common, **context)
+
+    minutes = [build_minutes(body, mt, lang, public=True) for mt in reversed(published)]
+    for data in minutes:
+        page(f"minutes/{data['meeting']}.html", "minutes.html.j2", 1, m=data)
+    planned = rules.next_planned(body, today)
+    agenda = build_agenda(body, planned, today, lang, public=True) if planned else None
+    page("agenda.html", "agenda.html.j2", 0, a=agenda)
+    decisions = [dict(d, meeting=data["meeting"], date_long=data["date_long"])
+                 for data in minutes for d in reversed(data["decisions"])]
+    on_page = {d["id"] for d in decisions}
+    for d in decisions:  # link only to decisions that are on the site
+        d["link_superseded_by"] = d["superseded_by"] in on_page
+        d["link_supersedes"] = d["supersedes"] in on_page
+    page("decisions.html", "decisions.html.j2", 0, decisions=decisions)
+    shown = [a for a in body.all_actions() if not view.hides(a)]
+    progress = []
+    for row in rules.progress(body, shown, today):
+        theme = body.config.themes.get(row.key)
+        title = view.text(m.text_in(theme.title, lang, body.config.language)) if theme \
+            else row.key
+        counted = row.done + row.in_progress + row.open
+        progress.append({"key": row.key, "title": title or "—", "done": row.done,
+                         "in_progress": row.in_progress, "open": row.open,
+                         "overdue": row.overdue, "dropped": row.dropped, "counted": counted,
+                         "share": round(row.share_done * 100)})
+    page("progress.html", "progress.html.j2", 0, progress=progress)
+    open_actions = [{"id": a.id, "title": view.text(a.title, a.id),
+                     "due": a.due.isoformat() if a.due else "",
+                     "owners": [view.person(pid) for pid in a.owners],
+                     "theme": view.text(m.text_in(body.config.themes[a.theme].title, lang,
+                                                  body.config.language))
+                     if a.theme in body.config.themes else "",
+                     "overdue": rules.days_overdue(a, today), "status": a.status}
+                    for a in sorted(shown, key=lambda a: (a.due or dt.date.max, a.id))
+                    if a.is_open]
+    page("actions.html", "actions.html.j2", 0, actions=open_actions)
+    page("index.html", "index.html.j2", 0, minutes=minutes, agenda=agenda,
+         progress=progress, open_count=len(open_actions))
+    return pages
+
+
+def build_site(body: m.Body, today: dt.date) -> dict[str, str | bytes]:
+    """All files of the site, checked, in memory; nothing is written here."""
+    from kwartaal.documents.calendar import calendar
+
+    langs = [body.config.language, *[x for x in body.config.languages
+                                      if x != body.config.language]]
+    files: dict[str, str | bytes] = {}
+    for lang in langs:
+        prefix = "" if lang == body.config.language else f"{lang}/"
+        other_lang = None
+        if len(langs) > 1:
+            other_lang = langs[1] if lang == langs[0] else langs[0]
+        other = None if other_lang is None else (
+            "" if other_lang == body.config.language else f"{other_lang}/")
+        files.update(_pages_for(body, lang, today, prefix, other))
+    files["kwartaal.ics"] = calendar(body, body.config.language, today, public=True)
+    files["style.css"] = render(body.root, "style.css", body.config.language)
+    view = View(body, body.config.language, public=True)
+    for name, content in files.items():
+        view.assert_clean(content, msg("the site (page {page})", "de site (pagina {page})",
+                                       page=name))
+    return files
+
+
+def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
+    """Write the files; pages of an earlier build that no longer exist are removed (only in
+    a folder kwartaal made, recognised by its marker file). Every path is checked before the
+    first file is written: nothing lands outside the folder or behind a link."""
+    from kwartaal.files.outputs import output_file, output_folder
+    from kwartaal.files.store import atomic_write, atomic_write_bytes
+
+    folder = output_folder(folder)
+    targets = {name: output_file(folder, name) for name in files}
+    marker = output_file(folder, MARKER)
+    if folder.exists() and any(folder.iterdir()) and not marker.exists():
+        raise KwartaalError(msg(
+            "{folder} exists and was not made by 'kwartaal site'; choose an empty or new folder",
+            "{folder} bestaat al en is niet door 'kwartaal site' gemaakt; kies een lege of "
+            "nieuwe map", folder=folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in files.items():
+        path = targets[name]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            atomic_write_bytes(path, content, durable=False)
+        else:
+            atomic_write(path, content)
+        written.append(path)
+    keep = {p.resolve() for p in written}
+    for old in folder.rglob("*"):
+        if old.is_file() and old.name != MARKER and old.resolve() not in keep:
+            old.unlink()
+    atomic_write(marker, "made by kwartaal site\n")
+    return written

@@ -1,0 +1,139 @@
+"""Scheduling meetings and proposing agenda items: the library behind the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from kwartaal.core import model as m
+from kwartaal.core.dates import cadence_dates
+from kwartaal.core.ids import new_local_id
+from kwartaal.core.problems import KwartaalError, hints, msg
+from kwartaal.core.rules import next_planned
+from kwartaal.documents.agenda import carry_over_candidates
+from kwartaal.edit.actions import next_local_id, require_meeting, require_person, require_theme
+from kwartaal.files import store
+from kwartaal.files.paths import MEETINGS_DIR
+from kwartaal.files.schema import TIME_PATTERN
+
+
+def next_cadence_date(body: m.Body, today: dt.date) -> dt.date:
+    """The next date of the cadence after the last meeting (and not before today)."""
+    last = body.meetings[-1].date if body.meetings else today - dt.timedelta(days=1)
+    after = max(last, today - dt.timedelta(days=1))
+    found = cadence_dates(body.config.cadence, after)
+    if not found:
+        raise KwartaalError(msg(
+            "the cadence gives no next date; give --date or set cadence.months / cadence.dates",
+            "de cadans geeft geen volgende datum; geef --date of stel cadence.months / "
+            "cadence.dates in"))
+    return found[0]
+
+
+def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: str | None,
+                fmt: str | None, invite: list[str], force: bool, today: dt.date,
+                lang: str) -> tuple[Path, str]:
+    """Write meetings/<id>.toml for a planned meeting; returns the file and the meeting id."""
+    when = date or next_cadence_date(body, today)
+    if when < today and not force:
+        raise KwartaalError(msg(
+            "{date} is in the past; give a later --date, or --force to record it anyway",
+            "{date} ligt in het verleden; geef een latere --date, of --force om toch vast te "
+            "leggen", date=when))
+    same_day = [mt for mt in body.meetings if mt.date == when]
+    if same_day and not force:
+        raise KwartaalError(msg(
+            "there is already a meeting on {date} ({id}); pass --force for a second one",
+            "er is al een vergadering op {date} ({id}); gebruik --force voor een tweede",
+            date=when, id=same_day[0].id))
+    if time is not None and not TIME_PATTERN.match(time):
+        raise KwartaalError(msg("--time must be HH:MM, e.g. 19:00",
+                                "--time moet UU:MM zijn, bijv. 19:00"))
+    for pid in invite:
+        require_person(body, pid)
+    folder = body.root / MEETINGS_DIR
+    meeting_id = when.isoformat()
+    number = 1
+    while (folder / f"{meeting_id}.toml").exists():
+        number += 1
+        meeting_id = f"{when.isoformat()}-{number}"
+    cadence = body.config.cadence
+    core = [p.id for p in body.people.values() if p.core and (p.left is None or p.left > when)]
+    invited = core + [pid for pid in invite if pid not in core]
+    values: dict[str, Any] = {
+        "date": when,
+        "time": time or cadence.time,
+        "place": place if place is not None else cadence.place,
+        "format": fmt or cadence.format,
+    }
+    if (fmt or cadence.format) != "in-person" and cadence.link:
+        values["link"] = cadence.link
+    values["status"] = "planned"
+    if body.config.chair:
+        values["chair"] = body.config.chair
+    if body.config.secretary:
+        values["secretary"] = body.config.secretary
+    values["invited"] = invited
+    from kwartaal.core.formats import long_date
+
+    header = f"# {body.config.name} — {long_date(when, lang)}\n"
+    text = header + store.render_table("x", values, array=False).split("\n", 1)[1]
+    # Items left over from the previous meeting come along, marked where they came from.
+    draft = m.Meeting(meeting_id, when, "", None, "", "", "", "planned", "", "", invited, [], [],
+                      [], [], None, None, None, [], [], [], [], [], m.Source(folder))
+    carried = carry_over_candidates(body, draft)
+    used: set[str] = set()
+    for item in carried:
+        # Derived from the item it continues: the same meeting planned in two clones carries
+        # its items under the same ids, so merging the two gives each item once, not twice.
+        local = new_local_id("item", used, key=item.id)
+        used.add(local)
+        fields: dict[str, Any] = {"id": local, "title": item.title}
+        for key, value in (("by", item.by), ("under", item.under), ("theme", item.theme)):
+            if value:
+                fields[key] = value
+        if item.closed:
+            fields["closed"] = True
+        if item.minutes is not None:
+            fields["minutes"] = item.minutes
+        fields["carried_from"] = item.id
+        text += "\n" + store.render_table("item", fields, array=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{meeting_id}.toml"
+    store.parse(text, path)
+    store.write_body_file(path, text)
+    return path, meeting_id
+
+
+def default_meeting(body: m.Body, today: dt.date) -> m.Meeting:
+    """The next planned meeting, where proposals go unless told otherwise."""
+    planned = next_planned(body, today)
+    if planned is None:
+        raise KwartaalError(msg(
+            "no planned meeting ahead; plan one with 'kwartaal meeting new' or give --meeting",
+            "geen geplande vergadering; plan er een met 'kwartaal meeting new' of geef "
+            "--meeting"))
+    return planned
+
+
+def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under: str,
+            theme: str, closed: bool, minutes: int | None, note: str,
+            today: dt.date) -> tuple[Path, str]:
+    if not title.strip():
+        raise KwartaalError(msg("the title is empty", "de titel is leeg"))
+    require_person(body, by)
+    require_theme(body, theme)
+    standing = [s.key for s in body.config.standing]
+    if under and under not in standing:
+        raise KwartaalError(msg(
+            "unknown standing item '{key}'{hint_en}; choose one of: {known}",
+            "onbekend vast agendapunt '{key}'{hint_nl}; kies uit: {known}",
+            key=under, known=", ".join(standing), **hints(under, standing)))
+    meeting = require_meeting(body, meeting_id) if meeting_id else default_meeting(body, today)
+    local = next_local_id(meeting, "item")
+    values = {"id": local, "title": title.strip(), "by": by, "under": under or None,
+              "theme": theme or None, "closed": True if closed else None, "minutes": minutes,
+              "note": note or None}
+    store.append_table(meeting.src.path, "item", values, array=True)
+    return meeting.src.path, f"{meeting.id}/{local}"

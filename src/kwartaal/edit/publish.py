@@ -1,0 +1,147 @@
+"""Rendering minutes, publishing them, and the compensation overview for finance."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kwartaal.core import model as m
+from kwartaal.core.compensation import cents, counts_toward_limits, limit_status
+from kwartaal.core.problems import KwartaalError, msg
+from kwartaal.core.visibility import View
+from kwartaal.documents.minutes import build_minutes, to_json
+from kwartaal.documents.render import mark_confidential, render
+from kwartaal.edit.actions import require_meeting
+from kwartaal.files import store
+
+
+def render_minutes(body: m.Body, meeting: m.Meeting, lang: str, *, public: bool,
+                   fmt: str, with_compensation: bool = False) -> str:
+    data = build_minutes(body, meeting, lang, public, with_compensation=with_compensation)
+    text = to_json(data) if fmt == "json" else render(body.root, f"minutes.{fmt}.j2", lang,
+                                                      m=data)
+    if public:
+        View(body, lang, public=True).assert_clean(text, msg(
+            "the public minutes of {id}", "het openbare verslag van {id}", id=meeting.id))
+    else:
+        text = mark_confidential(text, fmt, lang)
+    return text
+
+
+def publish(body: m.Body, meeting_id: str, today: dt.date, *,
+            force: bool) -> tuple[list[Path], Path]:
+    meeting = require_meeting(body, meeting_id)
+    if meeting.status not in ("minutes-approved", "published") and not force:
+        raise KwartaalError(msg(
+            "the minutes of {id} are '{status}', not approved; approve them first "
+            "(kwartaal minutes approve {id}), or pass --force",
+            "het verslag van {id} staat op '{status}', niet vastgesteld; stel het eerst vast "
+            "(kwartaal minutes approve {id}), of gebruik --force",
+            id=meeting.id, status=meeting.status))
+    if meeting.status == "planned":
+        raise KwartaalError(msg("meeting {id} has not been held yet",
+                                "vergadering {id} is nog niet gehouden", id=meeting.id))
+    from kwartaal.files.outputs import output_file
+
+    # from the body's folder down: a link anywhere on the way (public/, public/minutes/, the
+    # file itself) could send the minutes outside the body, so it is refused
+    base = f"{body.config.publish_folder}/minutes"
+    rendered: dict[Path, str] = {}
+    for lang in body.config.languages:
+        suffix = "" if lang == body.config.language else f".{lang}"
+        for fmt in ("md", "html"):
+            target = output_file(body.root, f"{base}/{meeting.id}{suffix}.{fmt}")
+            rendered[target] = render_minutes(body, meeting, lang, public=True, fmt=fmt)
+    next(iter(rendered)).parent.mkdir(parents=True, exist_ok=True)
+    for path, text in rendered.items():
+        store.atomic_write(path, text)
+    with store.edit(meeting.src.path) as doc:
+        doc["status"] = "published"
+        doc["published"] = today
+    return list(rendered), meeting.src.path
+
+
+def compensation_overview(body: m.Body, year: int, person: str | None,
+                          lang: str) -> dict[str, Any]:
+    """The JSON shape: {"year", "people": [{"id", "lines", "months", "total", "unpaid",
+    "limit": {"status", "messages"}}]} with amounts as strings with two decimals."""
+    per_person: dict[str, list[tuple[m.Meeting, m.CompensationLine]]] = defaultdict(list)
+    for meeting in body.meetings:
+        if meeting.date.year != year:
+            continue
+        for line in meeting.compensation:
+            if person is None or line.person == person:
+                per_person[line.person].append((meeting, line))
+    policy = body.config.compensation
+    people = []
+    for pid in sorted(per_person):
+        entries = per_person[pid]
+        months: dict[str, Decimal] = defaultdict(Decimal)
+        total = unpaid = Decimal(0)
+        lines = []
+        for meeting, line in entries:
+            months[f"{meeting.date:%Y-%m}"] += line.amount
+            total += line.amount
+            if line.paid is None:
+                unpaid += line.amount
+            lines.append({"id": line.id, "meeting": meeting.id, "date": meeting.date.isoformat(),
+                          "kind": line.kind,
+                          "hours": str(line.hours) if line.hours is not None else None,
+                          "amount": f"{cents(line.amount):.2f}", "method": line.method,
+                          "paid": line.paid.isoformat() if line.paid else None,
+                          "counts_toward_limits": counts_toward_limits(line.kind, policy)})
+        status, messages = limit_status(body, pid, year)
+        people.append({
+            "id": pid, "lines": lines,
+            "months": {k: f"{cents(v):.2f}" for k, v in sorted(months.items())},
+            "total": f"{cents(total):.2f}", "unpaid": f"{cents(unpaid):.2f}",
+            "limit": {"status": status,
+                      "messages": [nl if lang == "nl" else en for en, nl in messages]},
+        })
+    return {"year": year, "people": people}
+
+
+# A cell starting with one of these is a formula to Excel and LibreOffice (=HYPERLINK(…),
+# +cmd|' /C calc'!A0, @SUM(…)); OWASP's remedy is a leading single quote, which shows the text
+# as written. Amounts are never negative in this format, so every cell is treated alike.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    """A cell no spreadsheet takes for a formula. Excel in a Dutch locale splits a line on ';'
+    as well, so every part after a ';' is made safe too."""
+    return ";".join("'" + part if part.startswith(_FORMULA_START) else part
+                    for part in value.split(";"))
+
+
+CSV_FIELDS = ["meeting", "date", "person", "name", "kind", "hours", "amount", "method", "paid",
+              "description"]
+
+
+def compensation_csv(body: m.Body, year: int, person: str | None) -> str:
+    """One row per line, keyed by person id; names only of people who are named; a neutral
+    payment description, because the export reaches a bank."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for meeting in body.meetings:
+        if meeting.date.year != year:
+            continue
+        for line in meeting.compensation:
+            if person is not None and line.person != person:
+                continue
+            who = body.people.get(line.person)
+            writer.writerow({key: _cell(value) for key, value in {
+                "meeting": meeting.id, "date": meeting.date.isoformat(), "person": line.person,
+                "name": who.name if who is not None and who.is_named else "",
+                "kind": line.kind, "hours": "" if line.hours is None else str(line.hours),
+                "amount": f"{cents(line.amount):.2f}", "method": line.method,
+                "paid": line.paid.isoformat() if line.paid else "",
+                "description": body.config.compensation.description,
+            }.items()})
+    return out.getvalue()

@@ -1,0 +1,218 @@
+"""Recording a meeting: attendance, notes, decisions, its status, compensation lines.
+
+Each function edits the meeting's file in place and returns what it changed; the CLI commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from kwartaal.core import model as m
+from kwartaal.core.compensation import NewLine, Verdict, check_limits
+from kwartaal.core.ids import find, item_ref, new_local_ids, pick, taken
+from kwartaal.core.problems import KwartaalError, hints, msg
+from kwartaal.edit.actions import next_local_id, require_meeting, require_person
+from kwartaal.files import store
+
+
+@dataclass(slots=True)
+class Recorded:
+    path: Path
+    message: str
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (en, nl) to tell the user
+
+
+ATTENDANCE = ("present", "excused", "absent")
+
+
+def attend(body: m.Body, meeting_id: str, people: list[str], status: str,
+           online: bool) -> Recorded:
+    meeting = require_meeting(body, meeting_id)
+    for pid in people:
+        require_person(body, pid)
+    if status not in ATTENDANCE:
+        raise KwartaalError(msg("choose --present, --excused or --absent",
+                                "kies --present, --excused of --absent"))
+    if online and status != "present":
+        raise KwartaalError(msg("--online goes with --present", "--online hoort bij --present"))
+    lists = {key: list(getattr(meeting, key)) for key in (*ATTENDANCE, "online")}
+    for pid in people:
+        for key in (*ATTENDANCE, "online"):
+            if pid in lists[key]:
+                lists[key].remove(pid)
+        lists[status].append(pid)
+        if online:
+            lists["online"].append(pid)
+    with store.edit(meeting.src.path) as doc:
+        for key in (*ATTENDANCE, "online"):
+            if lists[key] != list(getattr(meeting, key)) or (key in ATTENDANCE and key not in doc):
+                if key == "online" and not lists[key] and "online" not in doc:
+                    continue
+                doc[key] = lists[key]
+    return Recorded(meeting.src.path,
+                    f"meeting {meeting.id}: {status}{' online' if online else ''} "
+                    f"{', '.join(people)}")
+
+
+def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool) -> Recorded:
+    meeting = require_meeting(body, meeting_id)
+    ref = item_ref(body, meeting, item)
+    if not text.strip():
+        raise KwartaalError(msg("the note is empty", "de notitie is leeg"))
+    local = next_local_id(meeting, "note")
+    values = {"id": local, "item": ref, "text": text.strip(),
+              "closed": True if closed else None}
+    store.append_table(meeting.src.path, "note", values, array=True)
+    return Recorded(meeting.src.path, f"note {meeting.id}/{local}: {ref}")
+
+
+def decide(body: m.Body, meeting_id: str, text: str, item: str | None, closed: bool,
+           supersedes: str | None) -> Recorded:
+    meeting = require_meeting(body, meeting_id)
+    ref = item_ref(body, meeting, item) if item else ""
+    if not text.strip():
+        raise KwartaalError(msg("the decision is empty", "het besluit is leeg"))
+    if supersedes:
+        replaced = find(body, supersedes, "decision")
+        if replaced is None:
+            known = [d.id for mt in body.meetings for d in mt.decisions]
+            raise KwartaalError(msg(
+                "no decision '{id}'{hint_en} to supersede", "geen besluit '{id}'{hint_nl}",
+                id=supersedes, **hints(supersedes, known)))
+        supersedes = str(replaced.id)
+    local = next_local_id(meeting, "decision")
+    values = {"id": local, "text": text.strip(), "item": ref or None,
+              "closed": True if closed else None, "supersedes": supersedes or None}
+    store.append_table(meeting.src.path, "decision", values, array=True)
+    return Recorded(meeting.src.path, f"decision {meeting.id}/{local}: {text.strip()[:60]}")
+
+
+def set_meeting_status(body: m.Body, meeting_id: str, status: str, today: dt.date, *,
+                       date_key: str | None = None, when: dt.date | None = None,
+                       force: bool = False) -> Recorded:
+    """Move a meeting along planned → held → minutes-draft → minutes-approved → published."""
+    meeting = require_meeting(body, meeting_id)
+    order = list(m.MEETING_STATUSES)
+    if status != "held" and meeting.status == "planned":
+        raise KwartaalError(msg(
+            "meeting {id} has not been held yet; record it first with 'kwartaal meeting held "
+            "{id}'", "vergadering {id} is nog niet gehouden; leg dat eerst vast met 'kwartaal "
+            "meeting held {id}'", id=meeting.id))
+    if status == "held" and meeting.date > today and not force:
+        raise KwartaalError(msg(
+            "meeting {id} is on {date}, still to come", "vergadering {id} is op {date}, dat "
+            "moet nog komen", id=meeting.id, date=meeting.date))
+    if order.index(status) < order.index(meeting.status) and not force:
+        raise KwartaalError(msg(
+            "meeting {id} is already '{current}'; pass --force to move it back to '{new}'",
+            "vergadering {id} staat al op '{current}'; gebruik --force om terug te gaan naar "
+            "'{new}'", id=meeting.id, current=meeting.status, new=status))
+    with store.edit(meeting.src.path) as doc:
+        doc["status"] = status
+        if date_key:
+            doc[date_key] = when or today
+    return Recorded(meeting.src.path, f"meeting {meeting.id}: {status}")
+
+
+def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bool) -> Recorded:
+    meeting = require_meeting(body, meeting_id)
+    policy = body.config.compensation
+    if policy.regime == "none":
+        raise KwartaalError(msg(
+            "this body pays no compensation (compensation.regime = none); change it with "
+            "'kwartaal config set compensation.regime volunteer-allowance' or 'fee'",
+            "dit overleg betaalt geen vergoeding (compensation.regime = none); wijzig met "
+            "'kwartaal config set compensation.regime volunteer-allowance' of 'fee'"))
+    if not lines:
+        raise KwartaalError(msg("nothing to record: give an amount (--hours, --fee, --travel, "
+                                "--meal, --voucher) or set defaults in [compensation]",
+                                "niets vast te leggen: geef een bedrag (--hours, --fee, "
+                                "--travel, --meal, --voucher) of stel standaarden in "
+                                "[compensation] in"))
+    for line in lines:
+        require_person(body, line.person)
+        if line.person not in meeting.present:
+            raise KwartaalError(msg(
+                "{id} is not recorded as present at {meeting}; record attendance first "
+                "(kwartaal attend {meeting} {id} --present)",
+                "{id} staat niet als aanwezig bij {meeting}; leg eerst de aanwezigheid vast "
+                "(kwartaal attend {meeting} {id} --present)", id=line.person, meeting=meeting.id))
+        if line.amount < 0 or (line.hours is not None and line.hours < 0):
+            raise KwartaalError(msg("amounts and hours cannot be negative",
+                                    "bedragen en uren kunnen niet negatief zijn"))
+        if line.amount != line.amount.quantize(Decimal("0.01")):
+            raise KwartaalError(msg("{amount}: amounts have at most two decimals",
+                                    "{amount}: bedragen hebben hoogstens twee decimalen",
+                                    amount=line.amount))
+    verdict = check_limits(body, meeting, lines)
+    if verdict.refusals and not force:
+        first_en = "; ".join(en for en, _ in verdict.refusals)
+        first_nl = "; ".join(nl for _, nl in verdict.refusals)
+        raise KwartaalError(msg(
+            "{reasons}. Nothing was recorded; lower the amount, or pass --force to record it "
+            "anyway", "{reasons_nl}. Er is niets vastgelegd; verlaag het bedrag, of gebruik "
+            "--force om het toch vast te leggen", reasons=first_en, reasons_nl=first_nl))
+    rows = [{"id": local, "person": line.person, "kind": line.kind,
+             "hours": None if line.hours is None else (
+                 int(line.hours) if line.hours == line.hours.to_integral() else line.hours),
+             "amount": line.amount, "method": line.method, "paid": line.paid,
+             "note": line.note or None}
+            for local, line in zip(new_local_ids("compensation", taken(meeting), len(lines)),
+                                   lines, strict=True)]
+    store.append_tables(meeting.src.path, "compensation", rows, array=True)
+    people = ", ".join(dict.fromkeys(line.person for line in lines))
+    return Recorded(meeting.src.path, f"compensation {meeting.id}: {people}",
+                    notes=_verdict_notes(verdict))
+
+
+def _verdict_notes(verdict: Verdict) -> list[tuple[str, str]]:
+    notes = list(verdict.warnings)
+    notes += [(f"forced: {en}", f"geforceerd: {nl}") for en, nl in verdict.refusals]
+    if verdict.unknown_year is not None:
+        year = verdict.unknown_year
+        notes.append((
+            f"no allowance limits are known for {year}, so this was NOT checked against them; "
+            f"set them when the tax office publishes them: kwartaal config set "
+            f"compensation.limits.{year}.month AMOUNT (also .year, .hour_21plus, .hour_under21)",
+            f"voor {year} zijn geen grenzen bekend, dus dit is daar NIET aan getoetst; stel ze "
+            f"in zodra de Belastingdienst ze publiceert: kwartaal config set "
+            f"compensation.limits.{year}.month BEDRAG (ook .year, .hour_21plus, .hour_under21)"))
+    return notes
+
+
+def mark_paid(body: m.Body, meeting_id: str, who: str, when: dt.date) -> Recorded:
+    """Mark paid all unpaid lines of a person at a meeting, or one line by its id."""
+    meeting = require_meeting(body, meeting_id)
+    line = None if who in body.people else pick(meeting, "compensation", who)
+    if line is not None:
+        if line.paid is not None:
+            raise KwartaalError(msg("line {id} was already paid on {paid}",
+                                    "regel {id} is al betaald op {paid}",
+                                    id=line.id, paid=line.paid))
+        unpaid = [line.local_id]
+        what = line.id
+    else:
+        local = who.split("/", 1)[1] if who.startswith(f"{meeting.id}/") else who
+        if who not in body.people and re.fullmatch(r"c(\d+|-[a-z0-9]*)", local.lower()):
+            raise KwartaalError(msg(
+                "no compensation line '{id}' at {meeting}; lines: {known}",
+                "geen vergoedingsregel '{id}' bij {meeting}; regels: {known}", id=who,
+                meeting=meeting.id, known=", ".join(c.local_id for c in meeting.compensation)
+                or "-"))
+        require_person(body, who)
+        unpaid = [line.local_id for line in meeting.compensation
+                  if line.person == who and line.paid is None]
+        what = f"{meeting.id}: {who}"
+    if not unpaid:
+        raise KwartaalError(msg("{id} has no unpaid lines at {meeting}",
+                                "{id} heeft geen onbetaalde regels bij {meeting}",
+                                id=who, meeting=meeting.id))
+    with store.edit(meeting.src.path) as doc:
+        for table in doc.get("compensation") or []:
+            if str(table.get("id")) in unpaid:
+                table["paid"] = when
+    return Recorded(meeting.src.path, f"compensation {what} paid {when}")

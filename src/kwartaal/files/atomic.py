@@ -1,0 +1,76 @@
+"""Writing a file so that a reader, a crash or a kill never sees it half written: a temporary
+file beside it, flushed, then renamed over it."""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+
+
+@functools.cache
+def process_umask() -> int:
+    """The process umask, read once: there is no call that only reads it."""
+    # /proc reads it without changing it; elsewhere set-and-restore briefly changes it for
+    # every thread, so the value set in between is 0o077: a file another thread creates in that
+    # instant comes out too private rather than world-writable.
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def replace_file(path: Path, data: bytes, *, durable: bool = True, executable: bool = False,
+             mode: int | None = None, journal: bool = False) -> None:
+    """The atomic write itself. The journal's own files are flushed with fdatasync: their
+    bytes are what matters, not their times."""
+    mode = _mode_for(path, executable) if mode is None else mode
+    _clear_stale_temporaries(path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
+                                    dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if journal and hasattr(os, "fdatasync"):
+                os.fdatasync(handle.fileno())
+            elif durable:
+                os.fsync(handle.fileno())
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def _mode_for(path: Path, executable: bool) -> int:
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        # mkstemp makes the temporary file 0600; a new file gets what open() would give it,
+        # else a site is unreadable to the web server and a shared folder to the group.
+        mode = 0o666 & ~process_umask()
+    if executable:
+        mode |= 0o111 & ~process_umask()
+    return mode
+
+
+def _clear_stale_temporaries(path: Path) -> None:
+    """Remove temporary files of earlier writes to path whose process is gone (killed in the
+    middle of a write); the name carries the writer's process id."""
+    from kwartaal.files.lock import pid_alive
+
+    for stray in path.parent.glob(f".{path.name}.*.tmp"):
+        parts = stray.name[len(path.name) + 2:].split(".")
+        if parts and parts[0].isdigit() and not pid_alive(int(parts[0])):
+            with suppress(OSError):
+                stray.unlink()

@@ -1,0 +1,26 @@
+"""Which files of a body git tracks, asked of git directly."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def untracked(root: Path, paths: Sequence[Path]) -> list[Path]:
+    """Which of paths (files of the body at root) git does not track; empty outside git.
+    Asks git directly: `check` must stay quick, and GitPython is slow to import."""
+    import subprocess
+
+    from kwartaal.files.lock import find_place
+
+    place = find_place(root)
+    if place.git_dir is None or not paths:
+        return []
+    try:
+        out = subprocess.run(["git", "ls-files", "-z", "--full-name", "--", *map(str, paths)],
+                             cwd=root, capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    tracked = {(place.top / name).as_posix() for name in out.decode("utf-8", "replace")
+               .split("\0") if name}
+    return [p for p in paths if p.resolve().as_posix() not in tracked]

@@ -1,0 +1,383 @@
+"""Reading a body: files to typed records plus the problems met on the way.
+
+The read path uses the standard tomllib (fast, exact decimals); writes go through store.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kwartaal.core import model as m
+from kwartaal.core import values as vals
+from kwartaal.core.problems import KwartaalError, Problem, hints, msg
+from kwartaal.files import schema as s
+from kwartaal.files.paths import (
+    CONFIG_FILE,
+    MEETINGS_DIR,
+    PEOPLE_FILE,
+    escaping_links,
+    inside,
+    meeting_files,
+    shown_path,
+)
+from kwartaal.files.tomlread import history_entry_line, read_toml
+
+MEETING_ID = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]{1,4})?\Z")
+
+
+@dataclass(slots=True)
+class Loaded:
+    body: m.Body
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def load_settings(root: Path, problems: list[Problem]) -> tuple[m.Config, dict[str, m.Person]]:
+    """kwartaal.toml and people.toml, and links out of the body reported as errors: the part
+    every way of loading shares."""
+    for link in escaping_links(root):
+        problems.append(Problem(link, None, "error", msg(
+            "this is a link to a place outside the body's folder; kwartaal does not follow it. "
+            "Put the file itself here", "dit is een koppeling naar een plek buiten de map van "
+            "het overleg; kwartaal volgt die niet. Zet het bestand zelf hier")))
+    config_path = root / CONFIG_FILE
+    config_raw = read_toml(config_path, problems) if inside(root, config_path) else None
+    config = build_config(config_raw or {}, config_path, problems, root)
+    people_path = root / PEOPLE_FILE
+    people: dict[str, m.Person] = {}
+    if people_path.exists() and inside(root, people_path):
+        raw_people = read_toml(people_path, problems) or {}
+        people = build_people(raw_people, people_path, problems, config.language)
+    return config, people
+
+
+def load(root: Path) -> Loaded:
+    """Load the whole body below root. Never raises for bad content: see Loaded.problems."""
+    problems: list[Problem] = []
+    config, people = load_settings(root, problems)
+    meetings: list[m.Meeting] = []
+    for path in meeting_files(root):
+        raw = read_toml(path, problems)
+        if raw is not None:
+            meeting = build_meeting(raw, path, problems, config.language)
+            if meeting is not None:
+                meetings.append(meeting)
+    meetings.sort(key=lambda mt: (mt.date, mt.id))
+    return Loaded(m.Body(root=root, config=config, people=people, meetings=meetings), problems)
+
+
+def load_checked(root: Path) -> m.Body:
+    """Load for a command that needs sound data: refuse when the files have errors."""
+    loaded = load(root)
+    errors = loaded.errors
+    if errors:
+        first = errors[0]
+        where = shown_path(first.path) + (f":{first.line}" if first.line else "")
+        more = len(errors) - 1
+        raise KwartaalError(msg(
+            "{where}: {text_en}\n{more_en}run 'kwartaal check' for the full list, fix it, "
+            "and try again",
+            "{where}: {text_nl}\n{more_nl}draai 'kwartaal check' voor de volledige lijst, "
+            "herstel het en probeer opnieuw",
+            where=where, text_en=first.text("en"), text_nl=first.text("nl"),
+            more_en=f"({more} more error(s)) " if more else "",
+            more_nl=f"({more} andere fout(en)) " if more else ""))
+    return loaded.body
+
+
+def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root: Path) -> m.Config:
+    conv = s.Converter(path, problems)
+    for key, value in raw.items():
+        if key not in s.CONFIG_TABLES:
+            conv.error((), key, "unknown table '{key}'{hint_en}",
+                       "onbekende tabel '{key}'{hint_nl}", key=key,
+                       **hints(key, list(s.CONFIG_TABLES)))
+        elif key not in ("standing",) and not isinstance(value, dict):
+            conv.error((), key, "'{key}' must be a table ([{key}])",
+                       "'{key}' moet een tabel zijn ([{key}])", key=key)
+    if "body" not in raw:
+        conv.error((), None, "the [body] table is missing (it holds the body's name)",
+                   "de tabel [body] ontbreekt (daarin staat de naam van het overleg)")
+    body = conv.table(_dict(raw.get("body")), s.BODY, ("body",), "[body]")
+    lang = body["language"] or "nl"
+    conv.body_lang = lang
+    cadence = conv.table(_dict(raw.get("cadence")), s.CADENCE, ("cadence",), "[cadence]")
+    agenda = conv.table(_dict(raw.get("agenda")), s.AGENDA, ("agenda",), "[agenda]")
+    standing: list[m.StandingItem] = []
+    raw_standing = raw.get("standing", [])
+    if not isinstance(raw_standing, list):
+        conv.error((), "standing", "'standing' must be written as [[standing]] tables",
+                   "'standing' moet als [[standing]]-tabellen geschreven worden")
+        raw_standing = []
+    for index, item in enumerate(raw_standing):
+        section = ("standing", index)
+        values = conv.table(item, s.STANDING, section, "[[standing]]")
+        if values["key"]:
+            standing.append(m.StandingItem(values["key"], values["title"] or {},
+                                           values["description"] or {}, values["minutes"] or 0,
+                                           m.Source(path, section)))
+    themes: dict[str, m.Theme] = {}
+    for key, item in _dict(raw.get("themes")).items():
+        section = ("themes", key)
+        if not s.ID_PATTERN.match(key):
+            conv.error(section, None, "[themes.{key}]: a theme key may hold only lower-case "
+                       "letters, digits, '-' and '_' (at most 64)", "[themes.{key}]: een "
+                       "themasleutel mag alleen kleine letters, cijfers, '-' en '_' bevatten "
+                       "(hoogstens 64)", key=vals.shown(key))
+            continue
+        values = conv.table(item, s.THEME, section, f"[themes.{key}]")
+        themes[key] = m.Theme(key, values["title"] or {key: key}, values["description"] or {},
+                              m.Source(path, section))
+    comp = conv.table(_dict(raw.get("compensation")), s.COMPENSATION, ("compensation",),
+                      "[compensation]")
+    limits: dict[int, m.YearLimits] = {}
+    for year_key, table in (comp.get("limits") or {}).items():
+        section = ("compensation", "limits", year_key)
+        if not (isinstance(year_key, str) and re.fullmatch(r"[0-9]{4}", year_key)
+                and vals.YEAR_MIN <= int(year_key) <= vals.YEAR_MAX):
+            conv.error(section, None, "[compensation.limits.{year}]: the key must be a year "
+                       "({lo}-{hi})", "[compensation.limits.{year}]: de sleutel moet een jaartal "
+                       "zijn ({lo}-{hi})", year=vals.shown(year_key), lo=vals.YEAR_MIN,
+                       hi=vals.YEAR_MAX)
+            continue
+        values = conv.table(table, s.LIMITS, section, f"[compensation.limits.{year_key}]")
+        missing = [k for k in s.LIMITS if values[k] is None]
+        if missing:
+            conv.warning(section, None,
+                         "[compensation.limits.{year}]: no {keys} yet; those limits count as "
+                         "unknown for {year}",
+                         "[compensation.limits.{year}]: nog geen {keys}; die grenzen gelden als "
+                         "onbekend voor {year}", year=year_key, keys=", ".join(missing))
+        limits[int(year_key)] = m.YearLimits(int(year_key), values["hour_21plus"],
+                                             values["hour_under21"], values["month"],
+                                             values["year"])
+    policy = m.CompensationPolicy(
+        regime=comp["regime"], hourly_rate=comp["hourly_rate"], fixed_fee=comp["fixed_fee"],
+        hours=comp["hours"], meal=comp["meal"], travel=comp["travel"],
+        travel_amount=comp["travel_amount"], costs_count=comp["costs_count"],
+        method=comp["method"], description=comp["description"], limits=limits)
+    publish = conv.table(_dict(raw.get("publish")), s.PUBLISH, ("publish",), "[publish]")
+    folder = Path(publish["folder"] or "public")
+    if folder.is_absolute() or ".." in folder.parts:
+        conv.error(("publish",), "folder", "[publish] folder must be a folder inside the body, "
+                   "such as \"public\" (no absolute path, no ..)", "[publish] folder moet een "
+                   "map binnen het overleg zijn, zoals \"public\" (geen absoluut pad, geen ..)")
+        publish["folder"] = "public"
+    privacy = conv.table(_dict(raw.get("privacy")), s.PRIVACY, ("privacy",), "[privacy]")
+    return m.Config(
+        name=body["name"] or root.name,
+        language=lang,
+        languages=body["languages"] or [lang],
+        chair=body["chair"],
+        co_chair=body["co_chair"],
+        secretary=body["secretary"],
+        convenors=body["convenors"],
+        cadence=m.Cadence(**cadence),
+        agenda=m.AgendaTimes(**agenda),
+        standing=standing,
+        themes=themes,
+        compensation=policy,
+        publish_folder=publish["folder"],
+        privacy_allow=privacy["allow"],
+        src=m.Source(path),
+        neutral_name=body["neutral_name"],
+        public_link=privacy["public_link"],
+        public_place=privacy["public_place"],
+        sensitive_words=tuple(w.strip().lower() for w in privacy["sensitive_words"] if w.strip())
+        if privacy["sensitive_words"] is not None else m.SENSITIVE_WORDS,
+    )
+
+
+def build_people(raw: dict[str, Any], path: Path, problems: list[Problem],
+                 lang: str) -> dict[str, m.Person]:
+    conv = s.Converter(path, problems, lang)
+    people: dict[str, m.Person] = {}
+    for pid, table in raw.items():
+        section = (pid,)
+        if not s.ID_PATTERN.match(pid):
+            conv.error(section, None, "person id '{id}' may hold only lower-case letters, "
+                       "digits, '-' and '_' (at most 64)", "persoons-id '{id}' mag alleen "
+                       "kleine letters, cijfers, '-' en '_' bevatten (hoogstens 64)",
+                       id=vals.shown(pid))
+        v = conv.table(table, s.PERSON, section, f"[{pid}]")
+        people[pid] = m.Person(
+            id=pid, name=v["name"] or pid, visibility=v["visibility"] or "role-only",
+            organisation=v["organisation"], role=v["role"], role_plural=v["role_plural"],
+            core=v["core"], compensated=v["compensated"], age_band=v["age_band"],
+            lang=v["lang"] or lang, channel=v["channel"], email=v["email"], phone=v["phone"],
+            left=v["left"], src=m.Source(path, section), role_en=v["role_en"],
+            role_plural_en=v["role_plural_en"], aliases=v["aliases"])
+    return people
+
+
+def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem],
+                  lang: str) -> m.Meeting | None:
+    conv = s.Converter(path, problems, lang)
+    mid = path.stem
+    if not MEETING_ID.match(mid):
+        conv.error((), None,
+                   "the file name '{name}' is not a meeting id: name meeting files "
+                   "YYYY-MM-DD.toml (YYYY-MM-DD-2.toml for a second meeting on one day)",
+                   "de bestandsnaam '{name}' is geen vergader-id: noem vergaderbestanden "
+                   "JJJJ-MM-DD.toml (JJJJ-MM-DD-2.toml voor een tweede vergadering op één dag)",
+                   name=path.name)
+    v = conv.table(raw, s.MEETING, (), "meeting")
+    if v["date"] is None:
+        return None
+    records: dict[str, list[dict[str, Any]]] = {}
+    for kind, spec in s.MEETING_TABLES.items():
+        rows = v.get(kind)
+        out: list[dict[str, Any]] = []
+        if rows is None:
+            rows = []
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            conv.error((), kind, "'{kind}' must be written as [[{kind}]] tables",
+                       "'{kind}' moet als [[{kind}]]-tabellen geschreven worden", kind=kind)
+            rows = []
+        for index, row in enumerate(rows):
+            section = (kind, index)
+            values = conv.table(row, spec, section, f"[[{kind}]] #{index + 1}")
+            if values.get("id") is None:  # missing or not an id: reported by the converter
+                continue
+            values["_section"] = section
+            out.append(values)
+        records[kind] = out
+
+    def src(values: dict[str, Any]) -> m.Source:
+        return m.Source(path, values["_section"])
+
+    def full(local: str) -> str:
+        return f"{mid}/{local}"
+
+    items = [m.Item(full(r["id"]), r["id"], r["title"] or "", r["by"], r["under"], r["theme"],
+                    r["closed"], r["minutes"], r["note"], r["carry_over"], r["handled"],
+                    r["carried_from"], src(r)) for r in records["item"]]
+    notes = [m.Note(full(r["id"]), r["id"], r["item"] or "", r["text"] or "", r["closed"], src(r))
+             for r in records["note"]]
+    decisions = [m.Decision(full(r["id"]), r["id"], r["text"] or "", r["item"], r["closed"],
+                            r["supersedes"], src(r)) for r in records["decision"]]
+    actions = []
+    for r in records["action"]:
+        history = _history(conv, r["history"], r["_section"])
+        actions.append(m.Action(full(r["id"]), r["id"], mid, r["title"] or "", r["owner"] or "",
+                                r["with"], r["due"], r["theme"], r["status"] or "open",
+                                r["closed"], r["item"], history, src(r)))
+    lines = [m.CompensationLine(full(r["id"]), r["id"], r["person"] or "", r["kind"] or "other",
+                                r["hours"], r["amount"] if r["amount"] is not None else Decimal(0),
+                                r["method"], r["paid"], r["note"], src(r))
+             for r in records["compensation"]]
+    return m.Meeting(
+        id=mid, date=v["date"], time=v["time"], length=v["length"], place=v["place"],
+        format=v["format"], link=v["link"], status=v["status"] or "planned", chair=v["chair"],
+        secretary=v["secretary"], invited=v["invited"], present=v["present"],
+        excused=v["excused"], absent=v["absent"], online=v["online"],
+        minutes_reviewed=v["minutes_reviewed"], minutes_approved=v["minutes_approved"],
+        published=v["published"], items=items, notes=notes, decisions=decisions,
+        actions=actions, compensation=lines, src=m.Source(path), public_place=v["public_place"])
+
+
+def _history(conv: s.Converter, raw: object, section: tuple[object, ...]) -> list[m.HistoryEntry]:
+    if not isinstance(raw, list):
+        conv.error(section, "history", "'history' must be a list of {{ date, by, what }} entries",
+                   "'history' moet een lijst van {{ date, by, what }}-regels zijn")
+        return []
+    entries = []
+    for index, entry in enumerate(raw):
+        conv.line_hint = lambda i=index: history_entry_line(conv.path, section, i)
+        v = conv.table(entry, s.HISTORY, section, "history")
+        if v["date"] is not None:
+            entries.append(m.HistoryEntry(v["date"], v["by"], v["what"] or ""))
+    conv.line_hint = None
+    return entries
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def load_meetings(root: Path, meeting_ids: list[str]) -> m.Body:
+    """Config, people and only the named meetings: for edits of one record, whose cost must
+    not grow with the number of meetings. Refuses when those files have errors."""
+    problems: list[Problem] = []
+    config, people = load_settings(root, problems)
+    meetings = []
+    for meeting_id in dict.fromkeys(meeting_ids):
+        path = root / MEETINGS_DIR / f"{meeting_id}.toml"
+        if not MEETING_ID.match(meeting_id) or not path.is_file():
+            continue
+        raw = read_toml(path, problems)
+        meeting = build_meeting(raw, path, problems, config.language) if raw is not None else None
+        if meeting is not None:
+            meetings.append(meeting)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        return load_checked(root)  # reports the errors the usual way
+    meetings.sort(key=lambda mt: (mt.date, mt.id))
+    return m.Body(root=root, config=config, people=people, meetings=meetings)
+
+
+def load_actions(root: Path) -> m.Body:
+    """The body with its actions but without the rest of each meeting (items, notes, decisions,
+    compensation, action histories): what `actions`, `overdue`, `progress` and `remind` need.
+
+    Unchanged meeting files come from the action index (cache.py), keyed by their content, so
+    a repeated run parses nothing. Refuses, like load_checked, when any file has errors."""
+    from kwartaal.files.cache import ActionIndex, digest, stat_key
+
+    problems: list[Problem] = []
+    config_stat = stat_key(root / CONFIG_FILE)
+    people_stat = stat_key(root / PEOPLE_FILE)
+    config, people = load_settings(root, problems)
+    if any(p.severity == "error" for p in problems):
+        return load_checked(root)
+    index = ActionIndex.open(root)
+    meetings: list[m.Meeting] = []
+    for path in meeting_files(root):
+        stat = stat_key(path)
+        try:
+            entry, data = index.lookup(path.name, stat, path.read_bytes, config.language)
+        except OSError:
+            return load_checked(root)
+        if entry is None:
+            found: list[Problem] = []
+            raw = read_toml(path, found, data)
+            meeting = build_meeting(raw, path, found, config.language) if raw is not None else None
+            if meeting is None or any(p.severity == "error" for p in found):
+                return load_checked(root)
+            entry = (stat, digest(data or b"") + config.language, _meeting_row(meeting),
+                     tuple(_action_row(a) for a in meeting.actions))
+            index.put(path.name, entry)
+        meetings.append(_light_meeting(path, entry[2], entry[3]))
+    # What fast.py needs to answer on its own: the other files' stat records and the people.
+    index.save({"config": config_stat, "people_file": people_stat,
+                "people": tuple(people), "language": config.language})
+    meetings.sort(key=lambda mt: (mt.date, mt.id))
+    return m.Body(root=root, config=config, people=people, meetings=meetings)
+
+
+def _meeting_row(meeting: m.Meeting) -> tuple[Any, ...]:
+    return (meeting.id, meeting.date.toordinal(), meeting.time, meeting.length, meeting.status)
+
+
+def _action_row(action: m.Action) -> tuple[Any, ...]:
+    return (action.local_id, action.title, action.owner, tuple(action.co_owners),
+            action.due.toordinal() if action.due else 0, action.theme, action.status,
+            action.closed, action.item, action.src.section[1])
+
+
+def _light_meeting(path: Path, row: tuple[Any, ...], actions: tuple[Any, ...]) -> m.Meeting:
+    import datetime as dt
+
+    mid, date, time, length, status = row
+    built = [m.Action(f"{mid}/{a[0]}", a[0], mid, a[1], a[2], list(a[3]),
+                      dt.date.fromordinal(a[4]) if a[4] else None, a[5], a[6], a[7], a[8], [],
+                      m.Source(path, ("action", a[9]))) for a in actions]
+    return m.Meeting(mid, dt.date.fromordinal(date), time, length, "", "", "", status, "", "",
+                     [], [], [], [], [], None, None, None, [], [], [], built, [], m.Source(path))

@@ -1,0 +1,72 @@
+"""Where generated files may go: into their output folder and nowhere else.
+
+Every output path is checked before anything is written. A file's name may not climb out of
+its folder, and no part of the way may be a symbolic link: a link `public -> /var/www` or
+`site/minutes -> ~/.ssh` committed to a shared repository would otherwise make `kwartaal site`
+or `kwartaal publish` write wherever it points. Inside a body (a folder with kwartaal.toml
+above the output folder) the way is checked from the body's folder down, so the default
+`public/site` cannot be redirected either.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from kwartaal.core.problems import KwartaalError, msg
+
+CONFIG_FILE = "kwartaal.toml"
+
+
+def _link_on_the_way(start: Path, parts: tuple[str, ...]) -> Path | None:
+    """The first link among start/parts[0], start/parts[0]/parts[1], …"""
+    here = start
+    for part in parts:
+        here = here / part
+        if here.is_symlink():
+            return here
+    return None
+
+
+def _refuse_link(link: Path) -> KwartaalError:
+    return KwartaalError(msg(
+        "{link} is a link; kwartaal writes output only into real folders and files, since a "
+        "link could send it anywhere. Remove the link, or choose another output folder",
+        "{link} is een koppeling; kwartaal schrijft uitvoer alleen in echte mappen en "
+        "bestanden, omdat een koppeling die overal heen kan sturen. Verwijder de koppeling, of "
+        "kies een andere uitvoermap", link=link))
+
+
+def output_folder(folder: Path) -> Path:
+    """The folder as an absolute path, refused when it lies in a body and a part of the way
+    from the body's folder down to it (the folder included) is a link."""
+    folder = folder.absolute()
+    link: Path | None = None
+    for here in (folder, *folder.parents):  # as written, nearest first: links are not followed
+        if here.is_symlink():
+            link = link or here
+        elif (here / CONFIG_FILE).is_file():
+            if link is not None:
+                raise _refuse_link(link)
+            break
+    return folder
+
+
+def output_file(folder: Path, name: str) -> Path:
+    """folder/name, refused when the name leaves the folder or passes through a link."""
+    relative = PurePosixPath(name)
+    if (relative.is_absolute() or not relative.parts or "\\" in name or "\0" in name
+            or any(part in ("..", ".") for part in relative.parts)):
+        raise KwartaalError(msg(
+            "refused to write '{name}': the file would not lie inside {folder}",
+            "'{name}' niet geschreven: het bestand zou niet in {folder} liggen",
+            name=name, folder=folder))
+    link = _link_on_the_way(folder, relative.parts)
+    if link is not None:
+        raise _refuse_link(link)
+    target = folder.joinpath(*relative.parts)
+    if folder.exists() and not target.resolve().is_relative_to(folder.resolve()):
+        raise KwartaalError(msg(
+            "refused to write '{name}': the file would not lie inside {folder}",
+            "'{name}' niet geschreven: het bestand zou niet in {folder} liggen",
+            name=name, folder=folder))
+    return target

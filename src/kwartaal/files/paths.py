@@ -1,0 +1,59 @@
+"""Where a body's files are: the root, the settings, the people, the meetings; and a path as a
+person would type it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+CONFIG_FILE = "kwartaal.toml"
+
+
+PEOPLE_FILE = "people.toml"
+
+
+MEETINGS_DIR = "meetings"
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder upward from start that holds kwartaal.toml."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
+
+
+def meeting_files(root: Path) -> list[Path]:
+    """The meeting files, without any that a link would take outside the body."""
+    folder = root / MEETINGS_DIR
+    if not folder.is_dir() or not inside(root, folder):
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix == ".toml" and p.is_file() and inside(root, p))
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether path, links followed, stays within the body's folder."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def escaping_links(root: Path) -> list[Path]:
+    """Files and folders of the body that are links pointing outside it (reported by check)."""
+    candidates = [root / CONFIG_FILE, root / PEOPLE_FILE, root / MEETINGS_DIR, root / "templates"]
+    folder = root / MEETINGS_DIR
+    if folder.is_dir() and inside(root, folder):
+        candidates += [p for p in folder.iterdir() if p.suffix == ".toml"]
+    return [p for p in candidates if p.is_symlink() and not inside(root, p)]
+
+
+def shown_path(path: Path) -> str:
+    """A path as a person would type it: relative to the current folder where possible."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel

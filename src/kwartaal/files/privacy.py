@@ -1,0 +1,236 @@
+"""Privacy lint, the privacy part of `check`: contact details in any text file of the body,
+contact details kept for people who are not named, names that look like legal names, hidden
+names in texts that will be published, and names shared between a hidden and a shown person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kwartaal.core import model as m
+from kwartaal.core.detect import MARKER, digits, is_marked, personal_number, scan_text
+from kwartaal.core.problems import Msg, Problem, msg
+
+# Two or more capitalised words ("Roos de Vries"): the shape of a legal name, not a working name.
+FULL_NAME = re.compile(
+    r"^[A-ZÀ-Þ][a-zà-ÿ'\-]+(?:\s+(?:van|de|der|den|het|ten|ter|te|el|al|[A-ZÀ-Þ][a-zà-ÿ'\-]+))*"
+    r"\s+[A-ZÀ-Þ][a-zà-ÿ'\-]+$")
+
+
+def allowed_values(body: m.Body) -> tuple[set[str], set[str]]:
+    """Public addresses and numbers: [privacy] allow, and named people's own details."""
+    # A bank account or a citizen service number is never a public address: the allow list
+    # does not make one acceptable.
+    allow = [a for a in body.config.privacy_allow if not personal_number(a)]
+    allowed_text = {a.strip().lower() for a in allow}
+    allowed_digits = {digits(a) for a in allow if digits(a)}
+    for person in body.people.values():
+        if person.is_named:
+            if person.email:
+                allowed_text.add(person.email.lower())
+            if person.phone:
+                allowed_digits.add(digits(person.phone))
+    return allowed_text, allowed_digits
+
+
+def lint(body: m.Body, files: Iterable[Path]) -> list[Problem]:
+    problems: list[Problem] = []
+    allowed_text, allowed_digits = allowed_values(body)
+    for person in body.people.values():
+        if person.is_named:
+            continue
+        for key in ("email", "phone"):
+            if getattr(person, key):
+                problems.append(Problem(person.src.path,
+                                        _key_line(person, key), "error", msg(
+                    "[{id}] is {vis}: remove '{key}'; no contact details may be kept for "
+                    "anyone who is not named (the organisation that pays or invites keeps them)",
+                    "[{id}] is {vis}: verwijder '{key}'; van wie niet bij naam genoemd wordt, "
+                    "worden geen contactgegevens bewaard (die houdt de organisatie die uitnodigt "
+                    "of betaalt)", id=person.id, vis=person.visibility, key=key)))
+        if FULL_NAME.match(person.name.strip()):
+            problems.append(Problem(person.src.path, _key_line(person, "name"), "warning", msg(
+                "[{id}] is {vis} but its name looks like a full legal name; use a working "
+                "name or a role",
+                "[{id}] is {vis} maar de naam lijkt een volledige wettelijke naam; gebruik een "
+                "werknaam of een rol", id=person.id, vis=person.visibility)))
+    record_files = list(files)
+    for path in record_files:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # reported by the loader
+        problems.extend(scan_text(path, text, allowed_text, allowed_digits))
+        _allow_marked(path, text, allowed_text, allowed_digits)
+    # Everything else in the body's folder is cloned as well: notes, drafts, templates. What a
+    # record allows with --allow-private may stand in a draft made from it.
+    for path in other_text_files(body.root, record_files):
+        text = read_any_text(path)
+        if text is None:
+            if path.stat().st_size > MAX_SCANNED:
+                problems.append(Problem(path, None, "warning", msg(
+                    "this file is larger than 5 MB, so its privacy was not checked",
+                    "dit bestand is groter dan 5 MB; de privacy ervan is niet gecontroleerd")))
+            continue
+        problems.extend(scan_text(path, text, allowed_text, allowed_digits))
+    problems.extend(_hidden_names_in_open_text(body))
+    problems.extend(_shared_names(body))
+    return problems
+
+
+MAX_SCANNED = 5_000_000  # bytes: larger files are not something a person typed
+
+
+def other_text_files(root: Path, known: list[Path]) -> list[Path]:
+    """Every other file of the body that would be committed: in git, the files it tracks or
+    would add (not those it ignores); elsewhere every file outside hidden folders."""
+    import subprocess
+
+    skip = {p.resolve() for p in known}
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"],
+                                cwd=root, capture_output=True, check=True).stdout
+        candidates = [root / name for name in listed.decode("utf-8", "replace").split("\0")
+                      if name]
+    except (OSError, subprocess.CalledProcessError):
+        candidates = [p for p in root.rglob("*")
+                      if not any(part.startswith(".") for part in p.relative_to(root).parts)]
+    return sorted(p for p in candidates
+                  if p.is_file() and not p.is_symlink() and p.resolve() not in skip)
+
+
+def read_any_text(path: Path) -> str | None:
+    """A file's text in whatever encoding it was saved (UTF-8, UTF-16, else Windows-1252);
+    None for a binary file or one too large to be something a person typed."""
+    try:
+        if path.stat().st_size > MAX_SCANNED:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    if b"\0" in data[:8192]:
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def _allow_marked(path: Path, text: str, allowed_text: set[str], allowed_digits: set[str]) -> None:
+    """Values on lines written with --allow-private are allowed elsewhere too."""
+    for line in text.splitlines():
+        if is_marked(line):
+            for problem in scan_text(path, line.rstrip()[:-len(MARKER)], set(), set()):
+                raw = str(problem.message.params.get("raw", ""))
+                allowed_text.add(raw.lower())
+                if digits(raw):
+                    allowed_digits.add(digits(raw))
+
+
+def _hidden_names_in_open_text(body: m.Body) -> list[Problem]:
+    """A hidden person's name in a text that will be published: public output replaces it by
+    the role, but the secretary should know and rephrase. Matched as public output matches
+    it: whole words, any case, any Unicode form."""
+    from kwartaal.core.lines import line_of
+    from kwartaal.core.visibility import View
+
+    view = View(body, body.config.language, public=True)
+    problems = []
+    for path, section, key, text in public_texts(view, body.config, body.meetings,
+                                                  body.people.values()):
+        person = view.hidden_person_in(text)
+        if person is None:
+            continue
+        line = line_of(path, section, key)
+        if line is not None and is_marked(_line_text(path, line)):
+            continue
+        problems.append(Problem(path, line, "error", _names_hidden(person.id)))
+    return problems
+
+
+def _shared_names(body: m.Body) -> list[Problem]:
+    """A hidden name that is also how someone else is shown: public output replaces it by the
+    hidden person's role wherever it stands, so the other person's mentions read wrong."""
+    from kwartaal.core.naming import hidden_names_of
+    from kwartaal.core.visibility import fold
+
+    shown = {" ".join(fold(p.name).split()): p for p in body.people.values()
+             if p.visibility != "role-only"}
+    problems = []
+    for person in body.people.values():
+        for name in hidden_names_of(person):
+            other = shown.get(" ".join(fold(name).split()))
+            if other is not None and other.id != person.id:
+                problems.append(Problem(person.src.path, _key_line(person, "name"), "warning", msg(
+                    "[{id}]: a name of this person, who is not shown by name, is also how "
+                    "[{other}] is shown; public texts naming [{other}] will show [{id}]'s role. "
+                    "Give one of them a fuller name",
+                    "[{id}]: een naam van deze persoon, die niet bij naam genoemd wordt, is ook "
+                    "hoe [{other}] getoond wordt; openbare teksten die [{other}] noemen tonen dan "
+                    "de rol van [{id}]. Geef een van beiden een vollere naam",
+                    id=person.id, other=other.id)))
+    return problems
+
+
+def _names_hidden(pid: str) -> Msg:
+    return msg("this text is public and names {id}, who is not shown by name; public "
+               "documents show the role instead — better rephrase it",
+               "deze tekst is openbaar en noemt {id}, die niet bij naam genoemd wordt; "
+               "openbare stukken tonen daar de rol — formuleer het liever anders", id=pid)
+
+
+PublicText = tuple[Path, tuple[object, ...], str | None, str]
+
+
+def public_texts(view: Any, config: m.Config | None, meetings: Iterable[m.Meeting],
+                  people: Iterable[m.Person] = ()) -> list[PublicText]:
+    """Every free text that public output shows: (file, table, key, text)."""
+    out: list[PublicText] = []
+    if config is not None:
+        path = config.src.path
+        out += [(path, ("body",), "name", config.name),
+                (path, ("body",), "neutral_name", config.neutral_name),
+                (path, ("cadence",), "place", config.cadence.place)]
+        for standing in config.standing:
+            out += [(path, standing.src.section, key, text) for key, texts in
+                    (("title", standing.title), ("description", standing.description))
+                    for text in texts.values()]
+        out += [(path, standing.src.section, "key", standing.key) for standing in config.standing]
+        out += [(path, theme.src.section, None, theme.key) for theme in config.themes.values()]
+        for theme in config.themes.values():
+            out += [(path, theme.src.section, key, text) for key, texts in
+                    (("title", theme.title), ("description", theme.description))
+                    for text in texts.values()]
+    for person in people:
+        out += [(person.src.path, person.src.section, key, getattr(person, key))
+                for key in ("organisation", "role", "role_plural", "role_en", "role_plural_en")]
+    for meeting in meetings:
+        out.append((meeting.src.path, (), "place", meeting.place))
+        for item in meeting.items:
+            if not view.hides(item):
+                out += [(item.src.path, item.src.section, "title", item.title),
+                        (item.src.path, item.src.section, "note", item.note)]
+        out += [(r.src.path, r.src.section, "text", r.text)
+                for r in (*meeting.notes, *meeting.decisions) if not view.hides(r)]
+        out += [(a.src.path, a.src.section, "title", a.title)
+                for a in meeting.actions if not view.hides(a)]
+    return [entry for entry in out if entry[3]]
+
+
+def _line_text(path: Path, number: int) -> str:
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def _key_line(person: m.Person, key: str) -> int | None:
+    from kwartaal.core.lines import line_of
+
+    return line_of(person.src.path, person.src.section, key)

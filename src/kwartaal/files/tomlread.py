@@ -1,0 +1,149 @@
+"""Reading one TOML file of a body: size, encoding and syntax problems become Problems with
+file, line and column; the parsed tables come back as plain Python values."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kwartaal.core.problems import Problem, msg
+from kwartaal.core.values import MAX_FILE_BYTES, parse_date
+
+_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
+
+
+def too_large(path: Path, size: int) -> Problem:
+    return Problem(path, None, "error", msg(
+        "the file is {mb:.1f} MB, more than the {limit} MB kwartaal reads; a body's files are "
+        "far smaller (thousands of meetings fit in one): look for pasted data and remove it",
+        "het bestand is {mb:.1f} MB, meer dan de {limit} MB die kwartaal leest; de bestanden "
+        "van een overleg zijn veel kleiner (duizenden vergaderingen passen erin): zoek "
+        "geplakte gegevens en verwijder die", mb=size / 2**20, limit=MAX_FILE_BYTES // 2**20))
+
+
+def read_toml(path: Path, problems: list[Problem],
+              data: bytes | None = None) -> dict[str, Any] | None:
+    """Parse one file (or its bytes, already read); a syntax error becomes a problem with line
+    and column."""
+    if data is None:
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:  # refused before reading: parsing 50 MB takes minutes
+                problems.append(too_large(path, size))
+                return None
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(path, None, "error", msg(
+                "cannot read the file: {err}", "kan het bestand niet lezen: {err}",
+                err=exc.strerror or str(exc))))
+            return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(too_large(path, len(data)))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.append(Problem(path, line, "error", msg(
+            "the file is not valid UTF-8 text (byte {pos}); save it as UTF-8",
+            "het bestand is geen geldige UTF-8-tekst (byte {pos}); sla het op als UTF-8",
+            pos=exc.start)))
+        return None
+    try:
+        return tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(_syntax_problem(path, text, str(exc)))
+        return None
+    except RecursionError:
+        problems.append(Problem(path, None, "error", msg(
+            "the file nests arrays or tables too deeply to read; no kwartaal file needs more "
+            "than a few levels", "het bestand nest lijsten of tabellen te diep om te lezen; "
+            "geen kwartaal-bestand heeft meer dan een paar niveaus nodig")))
+        return None
+    except ValueError:  # tomllib's int() refuses more than 4,300 digits, without a position
+        long = _LONG_NUMBER.search(text)
+        problems.append(Problem(path, text.count("\n", 0, long.start()) + 1 if long else None,
+                                "error", msg(
+            "a number too long to read (thousands of digits); no value of kwartaal needs one",
+            "een getal te lang om te lezen (duizenden cijfers); geen waarde van kwartaal heeft "
+            "dat nodig")))
+        return None
+
+
+def _syntax_problem(path: Path, text: str, message: str) -> Problem:
+    found = _POSITION.search(message)
+    reason = _POSITION.sub("", message).strip()
+    line = column = None
+    if found:
+        line, column = int(found.group(1)), int(found.group(2))
+    else:
+        # tomllib says "at end of document" for some errors; tomlkit knows the line.
+        try:
+            import tomlkit
+
+            tomlkit.parse(text)
+        except Exception as exc:  # noqa: BLE001 - any parse error carries the position we want
+            line = getattr(exc, "line", None)
+            column = getattr(exc, "col", None)
+            reason = re.sub(r"\s*at line \d+ col \d+$", "", str(exc)) or reason
+    if reason.startswith("Invalid date") or _impossible_date_on(text, line):
+        return Problem(path, line, "error", msg(
+            "TOML syntax error at column {col}: not a real date or time (e.g. 2026-02-30); "
+            "write an existing date as YYYY-MM-DD",
+            "TOML-syntaxfout in kolom {col}: geen bestaande datum of tijd (bijv. 2026-02-30); "
+            "schrijf een bestaande datum als JJJJ-MM-DD", col=column or "?"))
+    return Problem(path, line, "error", msg(
+        "TOML syntax error{at}: {reason}", "TOML-syntaxfout{at}: {reason}",
+        at=f" at column {column}" if column else "", reason=reason))
+
+
+def _impossible_date_on(text: str, line: int | None) -> bool:
+    """Whether the line holds something shaped like a date that does not exist (2025-12-32)."""
+    if line is None:
+        return False
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return False
+    for token in re.findall(r"(?<![\d\"'])\d{4}-\d{2}-\d{2}(?![\d\"'])", lines[line - 1]):
+        if parse_date(token) is None:
+            return True
+    return False
+
+
+_HISTORY_HEADER = re.compile(r"""^\s*\[\[\s*["']?action["']?\s*\.\s*["']?history["']?\s*\]\]""")
+
+
+def history_entry_line(path: Path, section: tuple[object, ...], index: int) -> int | None:
+    """The line of an action's index-th history entry, in either form: `history = [ {…}, ]`
+    (entries counted by their opening brace) or `[[action.history]]` tables."""
+    from kwartaal.core.lines import line_of
+
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    key = line_of(path, section, "history")
+    if key is not None:  # inline
+        seen = -1
+        for number in range(key, len(lines) + 1):
+            seen += lines[number - 1].count("{")
+            if seen >= index:
+                return number
+        return key
+    header = line_of(path, section)
+    if header is None:
+        return None
+    seen = -1
+    for number in range(header + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if _HISTORY_HEADER.match(line):
+            seen += 1
+            if seen == index:
+                return number
+        elif line.lstrip().startswith("["):
+            break
+    return header

@@ -1,0 +1,273 @@
+"""Validation of a loaded body as a separate pass: cross-references, dates, amounts, privacy.
+
+Reads records only; returns problems; never prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+
+from kwartaal.core import model as m
+from kwartaal.core.lines import line_of
+from kwartaal.core.problems import Problem, hints, msg
+from kwartaal.core.values import MAX_FILE_BYTES
+from kwartaal.files.loader import Loaded
+from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE, meeting_files
+
+
+class _Checker:
+    def __init__(self, body: m.Body, today: dt.date) -> None:
+        self.body = body
+        self.today = today
+        self.problems: list[Problem] = []
+
+    def add(self, src: m.Source, key: str | None, severity: str, en: str, nl: str, /,
+            **params: object) -> None:
+        line = line_of(src.path, src.section, key) if key else src.line
+        self.problems.append(Problem(src.path, line, severity, msg(en, nl, **params)))  # type: ignore[arg-type]
+
+    def person(self, src: m.Source, key: str, pid: str, where: str) -> None:
+        if pid and pid not in self.body.people:
+            self.add(src, key, "error",
+                     "{where}: unknown person '{id}'{hint_en}; add them with "
+                     "'kwartaal person add' or fix the id",
+                     "{where}: onbekende persoon '{id}'{hint_nl}; voeg toe met "
+                     "'kwartaal person add' of verbeter het id",
+                     where=where, id=pid, **hints(pid, self.body.people))
+
+    def theme(self, src: m.Source, key: str, theme: str, where: str) -> None:
+        themes = self.body.config.themes
+        if theme and theme not in themes:
+            self.add(src, key, "error",
+                     "{where}: unknown theme '{theme}'{hint_en}; known themes: {known}",
+                     "{where}: onbekend thema '{theme}'{hint_nl}; bekende thema's: {known}",
+                     where=where, theme=theme, known=", ".join(themes) or "-",
+                     **hints(theme, themes))
+
+    def amount(self, src: m.Source, key: str, value: Decimal | None, where: str) -> None:
+        if value is None:
+            return
+        if value < 0:
+            self.add(src, key, "error", "{where}: '{key}' is negative ({value}); amounts are "
+                     "zero or more (record a correction as its own line with a note)",
+                     "{where}: '{key}' is negatief ({value}); bedragen zijn nul of meer",
+                     where=where, key=key, value=value)
+        elif value != value.quantize(Decimal("0.01")):
+            self.add(src, key, "error", "{where}: '{key}' = {value} has more than two decimals",
+                     "{where}: '{key}' = {value} heeft meer dan twee decimalen",
+                     where=where, key=key, value=value)
+
+
+def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
+    """All problems: the loader's and the cross-checks', sorted by file and line."""
+    body = loaded.body
+    checker = _Checker(body, today)
+    _check_config(checker)
+    _check_people(checker)
+    _check_meetings(checker)
+    from kwartaal.files import privacy
+
+    files = [body.root / CONFIG_FILE, body.root / PEOPLE_FILE, *meeting_files(body.root)]
+    # a file too large to read is reported by the loader; scanning it would take minutes
+    readable = [f for f in files if f.exists() and f.stat().st_size <= MAX_FILE_BYTES]
+    checker.problems.extend(privacy.lint(body, readable))
+    checker.problems.extend(_untracked(body))
+    problems = loaded.problems + checker.problems
+    return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
+
+
+def _untracked(body: m.Body) -> list[Problem]:
+    """Meeting files git does not track: made by hand and not added yet, or left by a command
+    that was stopped before it committed. kwartaal reads them, but no commit or sync carries
+    them to anyone else."""
+    import shlex
+
+    from kwartaal.files.listing import untracked
+    from kwartaal.files.paths import shown_path
+
+    found = []
+    for path in untracked(body.root, meeting_files(body.root)):
+        name = shlex.quote(shown_path(path))
+        found.append(Problem(path, None, "warning", msg(
+            "git does not track this file, so it is in no commit and no sync will share it; "
+            "commit it (git add {name} && git commit -m \"meeting {id}\") or, if it should "
+            "not exist, remove it (rm {name})",
+            "git volgt dit bestand niet, dus het zit in geen commit en geen sync deelt het; "
+            "leg het vast (git add {name} && git commit -m \"meeting {id}\") of verwijder "
+            "het als het er niet hoort (rm {name})", name=name, id=path.stem)))
+    return found
+
+
+def _check_config(c: _Checker) -> None:
+    cfg = c.body.config
+    src = cfg.src
+    for key in ("chair", "co_chair", "secretary"):
+        value = getattr(cfg, key)
+        if value:
+            c.person(m.Source(src.path, ("body",)), key, value, "[body]")
+    for pid in cfg.convenors:
+        c.person(m.Source(src.path, ("body",)), "convenors", pid, "[body] convenors")
+    for lang in cfg.languages:
+        if lang not in m.LANGUAGES:
+            c.add(m.Source(src.path, ("body",)), "languages", "error",
+                  "[body] languages: '{lang}' is not supported (nl, en)",
+                  "[body] languages: '{lang}' wordt niet ondersteund (nl, en)", lang=lang)
+    seen: Counter[str] = Counter(s.key for s in cfg.standing)
+    for item in cfg.standing:
+        if seen[item.key] > 1:
+            c.add(item.src, "key", "error", "duplicate standing item key '{key}'",
+                  "dubbele sleutel '{key}' voor een vast agendapunt", key=item.key)
+        if item.key in m.FIXED_ITEMS:
+            c.add(item.src, "key", "error", "standing item key '{key}' is reserved",
+                  "sleutel '{key}' is gereserveerd", key=item.key)
+    if not cfg.standing:
+        c.add(src, None, "warning", "no standing items: add [[standing]] tables to kwartaal.toml",
+              "geen vaste agendapunten: voeg [[standing]]-tabellen toe aan kwartaal.toml")
+    for year, limits in cfg.compensation.limits.items():
+        lsrc = m.Source(src.path, ("compensation", "limits", str(year)))
+        for key, value in (("hour_21plus", limits.hour_21plus),
+                           ("hour_under21", limits.hour_under21), ("month", limits.month),
+                           ("year", limits.year_total)):
+            c.amount(lsrc, key, value, f"[compensation.limits.{year}]")
+    comp_src = m.Source(src.path, ("compensation",))
+    policy = cfg.compensation
+    for key in ("hourly_rate", "fixed_fee", "meal", "travel_amount"):
+        c.amount(comp_src, key, getattr(policy, key), "[compensation]")
+
+
+def _check_people(c: _Checker) -> None:
+    for person in c.body.people.values():
+        if person.visibility == "role-only" and not person.role:
+            c.add(person.src, None, "error",
+                  "[{id}] is role-only but has no 'role': public documents show them by role",
+                  "[{id}] is role-only maar heeft geen 'role': openbare stukken tonen hen "
+                  "alleen met hun rol", id=person.id)
+
+
+def _check_meetings(c: _Checker) -> None:
+    body = c.body
+    decision_ids = {d.id for mt in body.meetings for d in mt.decisions}
+    item_ids = {i.id for mt in body.meetings for i in mt.items}
+    standing = {s.key for s in body.config.standing}
+    for meeting in body.meetings:
+        src = meeting.src
+        for key in ("chair", "secretary"):
+            c.person(src, key, getattr(meeting, key), key)
+        attendance: Counter[str] = Counter()
+        for key in ("invited", "present", "excused", "absent", "online"):
+            for pid in getattr(meeting, key):
+                c.person(src, key, pid, key)
+            if key in ("present", "excused", "absent"):
+                attendance.update(getattr(meeting, key))
+        for pid, count in attendance.items():
+            if count > 1:
+                c.add(src, "present", "error",
+                      "'{id}' is listed more than once in present / excused / absent",
+                      "'{id}' staat meer dan eens in present / excused / absent", id=pid)
+        for pid in meeting.online:
+            if pid not in meeting.present:
+                c.add(src, "online", "error", "'{id}' is marked online but not present",
+                      "'{id}' staat als online maar niet als aanwezig", id=pid)
+        if meeting.status == "planned" and meeting.date < c.today:
+            c.add(src, "status", "warning",
+                  "meeting {id} is still 'planned' but its date has passed; "
+                  "record it with 'kwartaal meeting held {id}'",
+                  "vergadering {id} staat nog op 'planned' maar de datum is voorbij; "
+                  "leg vast met 'kwartaal meeting held {id}'", id=meeting.id)
+        if meeting.status != "planned" and meeting.date > c.today:
+            # A warning: 'meeting held --force' records exactly this on purpose.
+            c.add(src, "status", "warning",
+                  "meeting {id} is '{status}' but its date {date} is still to come",
+                  "vergadering {id} staat op '{status}' maar de datum {date} moet nog komen",
+                  id=meeting.id, status=meeting.status, date=meeting.date)
+        local_ids: Counter[str] = Counter()
+        for group in (meeting.items, meeting.notes, meeting.decisions, meeting.actions,
+                      meeting.compensation):
+            local_ids.update(r.local_id for r in group)
+        for group in (meeting.items, meeting.notes, meeting.decisions, meeting.actions,
+                      meeting.compensation):
+            for record in group:
+                if local_ids[record.local_id] > 1:
+                    c.add(record.src, "id", "error",
+                          "duplicate id '{id}' in meeting {meeting}; give the one that was "
+                          "not shared yet a new id (and what refers to it)",
+                          "dubbel id '{id}' in vergadering {meeting}; geef degene die nog niet "
+                          "gedeeld was een nieuw id (en pas aan wat ernaar verwijst)",
+                          id=record.local_id, meeting=meeting.id)
+        own_items = {i.local_id for i in meeting.items}
+        targets = standing | own_items | set(m.FIXED_ITEMS)
+
+        def item_ref(record_src: m.Source, ref: str, where: str,
+                     _targets: set[str] = targets, _meeting: m.Meeting = meeting) -> None:
+            if not ref or ref in _targets or ref in item_ids:
+                return
+            c.add(record_src, "item", "error",
+                  "{where}: unknown agenda item '{ref}'{hint_en}; use a standing key "
+                  "({standing}) or the id of an item of meeting {meeting}",
+                  "{where}: onbekend agendapunt '{ref}'{hint_nl}; gebruik een vaste sleutel "
+                  "({standing}) of het id van een punt van vergadering {meeting}",
+                  where=where, ref=ref, standing=", ".join(sorted(standing)),
+                  meeting=_meeting.id, **hints(ref, _targets))
+
+        for item in meeting.items:
+            c.person(item.src, "by", item.by, f"item {item.id}")
+            c.theme(item.src, "theme", item.theme, f"item {item.id}")
+            if item.under and item.under not in standing:
+                c.add(item.src, "under", "error",
+                      "item {id}: unknown standing item '{key}'{hint_en}; choose one of: {known}",
+                      "punt {id}: onbekend vast agendapunt '{key}'{hint_nl}; kies uit: {known}",
+                      id=item.id, key=item.under, known=", ".join(sorted(standing)),
+                      **hints(item.under, standing))
+            if item.carried_from and item.carried_from not in item_ids:
+                c.add(item.src, "carried_from", "error",
+                      "item {id}: carried_from '{ref}' is not the id of any agenda item",
+                      "punt {id}: carried_from '{ref}' is niet het id van een agendapunt",
+                      id=item.id, ref=item.carried_from)
+        for note in meeting.notes:
+            item_ref(note.src, note.item, f"note {note.id}")
+        for decision in meeting.decisions:
+            item_ref(decision.src, decision.item, f"decision {decision.id}")
+            ref = decision.supersedes
+            if ref and ref not in decision_ids and f"{meeting.id}/{ref}" not in decision_ids:
+                c.add(decision.src, "supersedes", "error",
+                      "decision {id}: supersedes '{ref}', which is not a known decision id",
+                      "besluit {id}: vervangt '{ref}', maar dat is geen bekend besluit-id",
+                      id=decision.id, ref=ref)
+        for action in meeting.actions:
+            where = f"action {action.id}"
+            c.person(action.src, "owner", action.owner, where)
+            for pid in action.co_owners:
+                c.person(action.src, "with", pid, where)
+            c.theme(action.src, "theme", action.theme, where)
+            item_ref(action.src, action.item, where)
+            if action.due is not None and action.due < meeting.date:
+                c.add(action.src, "due", "error",
+                      "{where}: due date {due} is before meeting {meeting} that created it",
+                      "{where}: deadline {due} ligt vóór vergadering {meeting} die de actie "
+                      "aanmaakte", where=where, due=action.due, meeting=meeting.id)
+            for entry in action.history:
+                c.person(action.src, "history", entry.by, f"{where} history")
+        for line in meeting.compensation:
+            where = f"compensation {line.id}"
+            c.person(line.src, "person", line.person, where)
+            c.amount(line.src, "amount", line.amount, where)
+            if line.hours is not None and line.hours < 0:
+                c.add(line.src, "hours", "error", "{where}: hours cannot be negative",
+                      "{where}: uren kunnen niet negatief zijn", where=where)
+            if line.person in body.people and line.person not in meeting.present:
+                c.add(line.src, "person", "error",
+                      "{where}: '{id}' is compensated but not recorded as present at meeting "
+                      "{meeting}; record attendance first (kwartaal attend)",
+                      "{where}: '{id}' krijgt een vergoeding maar staat niet als aanwezig bij "
+                      "vergadering {meeting}; leg eerst de aanwezigheid vast (kwartaal attend)",
+                      where=where, id=line.person, meeting=meeting.id)
+            person = body.people.get(line.person)
+            if person is not None and not person.compensated:
+                c.add(line.src, "person", "warning",
+                      "{where}: '{id}' is not marked compensated in people.toml",
+                      "{where}: '{id}' staat in people.toml niet als vergoed", where=where,
+                      id=line.person)
+
+

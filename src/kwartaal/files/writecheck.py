@@ -1,0 +1,221 @@
+"""The privacy check of every write: what a write adds to a body file is linted before the file
+is touched, and refused (naming file and line) unless --allow-private, which writes it with a
+marker comment on that line that check then accepts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kwartaal.core import model as m
+from kwartaal.core.detect import MARKER, is_marked, scan_text
+from kwartaal.core.problems import KwartaalError, Msg, Problem, msg
+from kwartaal.files.privacy import FULL_NAME, allowed_values, public_texts
+
+
+def write_check(get_body: Callable[[], m.Body], *, allow_private: bool) -> Callable[
+        [Path, str, str], str]:
+    """The check every write of a body file passes: what the write adds (contact details, a
+    bank account, a citizen service number, a hidden person's name in a text that is public)
+    is refused, naming file and line, before anything is written. With allow_private the text
+    is written all the same, each such line marked with a comment that check then accepts."""
+
+    def check(path: Path, old: str, new: str) -> str:
+        body = get_body()
+        _refuse_new_errors(body, path, old, new)
+        before = Counter(key for key, _, _ in _findings(body, path, old))
+        found = []
+        for key, line, what in _findings(body, path, new):
+            if before[key] > 0:
+                before[key] -= 1
+            else:
+                found.append((line, what))
+        if not found:
+            return new
+        if not allow_private:
+            name = path.name.replace("{", "{{").replace("}", "}}")
+            lines = "\n".join(f"  {name}:{line}: {{found{i}}}"
+                               for i, (line, _) in enumerate(found))
+            whats = {f"found{i}": what for i, (_, what) in enumerate(found)}
+            raise KwartaalError(msg(
+                "privacy: nothing was written, because this would put into the body's files\n"
+                + lines + "\nEvery partner who clones the repository sees it, history "
+                "included. Leave it out, mark the text --closed where that fits, or pass "
+                "--allow-private if it is meant to be there",
+                "privacy: er is niets geschreven, want dit zou in de bestanden van het overleg "
+                "komen\n" + lines + "\nIedere partner die de repository kloont ziet het, ook "
+                "in de geschiedenis. Laat het weg, maak de tekst --closed waar dat past, of "
+                "gebruik --allow-private als het er echt in hoort", **whats))
+        return _mark(new, sorted({line for line, _ in found}), path)
+
+    return check
+
+
+@lru_cache(maxsize=4)
+def _parsed(text: str) -> dict[str, Any] | None:
+    """A file's text as TOML, read once for all the checks of one write (old and new)."""
+    import tomllib
+    from decimal import Decimal
+
+    try:
+        return tomllib.loads(text.removeprefix("\ufeff"), parse_float=Decimal)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def _refuse_new_errors(body: m.Body, path: Path, old: str, new: str) -> None:
+    """Never write what check would reject: a title with a line break, a number out of its
+    range, given on the command line, is refused before it reaches the file."""
+    before = Counter(problem.message.render("en") for problem in _format_errors(body, path, old))
+    added = []
+    for problem in _format_errors(body, path, new):
+        text = problem.message.render("en")
+        if before[text] > 0:
+            before[text] -= 1
+        else:
+            added.append(problem)
+    if added:
+        first = added[0]
+        raise KwartaalError(msg(
+            "nothing was written: in {path}, {problem}",
+            "er is niets geschreven: in {path}, {problem}",
+            path=path.name, problem=first.message))
+
+
+def _format_errors(body: m.Body, path: Path, text: str) -> list[Problem]:
+    """The errors check's reading of one file's text gives (format, types, value rules)."""
+
+    from kwartaal.files.loader import build_config, build_meeting, build_people
+    from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
+
+    if not text:
+        return []
+    raw = _parsed(text)
+    if raw is None:
+        return []  # the write itself refuses what does not parse
+    problems: list[Problem] = []
+    if path.name == CONFIG_FILE:
+        build_config(raw, path, problems, body.root)
+    elif path.name == PEOPLE_FILE:
+        build_people(raw, path, problems, body.config.language)
+    elif path.parent.name == "meetings" and path.suffix == ".toml":
+        build_meeting(raw, path, problems, body.config.language)
+    return [p for p in problems if p.severity == "error"]
+
+
+def _findings(body: m.Body, path: Path, text: str) -> list[tuple[tuple[object, ...], int, Msg]]:
+    """What the privacy lint finds in one file's text: (identity, line, what)."""
+    if not text:
+        return []
+    allowed_text, allowed_digits = allowed_values(_as_written(body, path, text))
+    out: list[tuple[tuple[object, ...], int, Msg]] = []
+    for problem in scan_text(path, text, allowed_text, allowed_digits):
+        params = problem.message.params
+        out.append((("detail", params.get("what_en"), params.get("raw")), problem.line or 0,
+                    msg("{what_en} ('{value}')", "{what_nl} ('{value}')", **params)))
+    from kwartaal.core.lines import LineIndex
+
+    index = LineIndex(text)
+    for section, key, value, pid in _hidden_in_file(body, path, text):
+        line = index.line(section, key) or 0
+        if is_marked(text.splitlines()[line - 1] if line else ""):
+            continue
+        if not value:  # the name field of someone who is not named
+            out.append((("legal", pid), line, msg(
+                "a name for {id} that looks like a full legal name, while {id} is not shown "
+                "by name; use a working name or a role",
+                "een naam voor {id} die op een volledige wettelijke naam lijkt, terwijl {id} "
+                "niet bij naam genoemd wordt; gebruik een werknaam of een rol", id=pid)))
+            continue
+        out.append((("name", pid, value), line, msg(
+            "the name of {id}, who is not shown by name, in a text that is public",
+            "de naam van {id}, die niet bij naam genoemd wordt, in een openbare tekst",
+            id=pid)))
+    return out
+
+
+def _as_written(body: m.Body, path: Path, text: str) -> m.Body:
+    """The body with this text of kwartaal.toml or people.toml in place: what they allow (a
+    public address, a named person's own number) counts from the write that adds it."""
+    import dataclasses
+
+    from kwartaal.files.loader import build_config, build_people
+    from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
+
+    if path.name not in (CONFIG_FILE, PEOPLE_FILE):
+        return body
+    raw = _parsed(text)
+    if raw is None:
+        return body
+    if path.name == CONFIG_FILE:
+        return dataclasses.replace(body, config=build_config(raw, path, [], body.root),
+                                   _by_id=None)
+    return dataclasses.replace(body, people=build_people(raw, path, [], body.config.language),
+                               _by_id=None)
+
+
+def _hidden_in_file(body: m.Body, path: Path,
+                    text: str) -> list[tuple[tuple[object, ...], str | None, str, str]]:
+    """Public texts of a meeting file, kwartaal.toml or people.toml that name a hidden person
+    (and, in people.toml, names of people who are not named that look like legal names)."""
+    import dataclasses
+
+    from kwartaal.core.visibility import View
+    from kwartaal.files.loader import build_config, build_meeting, build_people
+    from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
+
+    raw = _parsed(text)
+    if raw is None:
+        return []  # the write itself refuses what does not parse
+    config: m.Config | None = None
+    meetings: list[m.Meeting] = []
+    people: list[m.Person] = []
+    out = []
+    if path.name == PEOPLE_FILE:
+        people = list(build_people(raw, path, [], body.config.language).values())
+        scope = dataclasses.replace(body, people={p.id: p for p in people}, _by_id=None)
+        out += [(p.src.section, "name", "", p.id) for p in people
+                if not p.is_named and FULL_NAME.match(p.name.strip())]
+    elif path.name == CONFIG_FILE:
+        config = build_config(raw, path, [], body.root)
+        scope = dataclasses.replace(body, config=config, _by_id=None)
+    elif path.parent.name == "meetings" and path.suffix == ".toml":
+        meeting = build_meeting(raw, path, [], body.config.language)
+        if meeting is None:
+            return []
+        meetings = [meeting]
+        others = [mt for mt in body.meetings if mt.id != meeting.id]
+        scope = dataclasses.replace(body, meetings=[*others, meeting], _by_id=None)
+    else:
+        return []
+    view = View(scope, body.config.language, public=True)
+    for _, section, key, value in public_texts(view, config, meetings, people):
+        person = view.hidden_person_in(value)
+        if person is not None:
+            out.append((section, key, value, person.id))
+    return out
+
+
+def _mark(text: str, lines: list[int], path: Path) -> str:
+    """Put the allow-private marker at the end of each line; refuse where a line cannot take a
+    comment (inside a multi-line text)."""
+    import tomllib
+
+    rows = text.split("\n")
+    for number in lines:
+        if 0 < number <= len(rows) and not is_marked(rows[number - 1]):
+            rows[number - 1] = rows[number - 1].rstrip() + "  " + MARKER
+    marked = "\n".join(rows)
+    try:
+        same = tomllib.loads(marked) == tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        same = False
+    if not same:
+        raise KwartaalError(msg(
+            "{path}: the text spans several lines, so it cannot be marked as allowed; write "
+            "it on one line", "{path}: de tekst beslaat meerdere regels en kan daarom niet als "
+            "toegestaan gemarkeerd worden; schrijf hem op één regel", path=path.name))
+    return marked

@@ -1,0 +1,267 @@
+"""Git for commands that change files: commit exactly the touched files, nothing else."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kwartaal.core.problems import KwartaalError, Msg, msg
+
+
+@dataclass(slots=True)
+class CommitResult:
+    committed: bool
+    sha: str | None
+    reason: str  # "committed", "no-commit", "not-a-repository", "nothing-changed"
+
+
+def open_repo(folder: Path) -> Any | None:
+    """The git repository holding folder (it may be a subfolder), or None."""
+    import git
+
+    try:
+        return git.Repo(folder, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+
+
+def _rel(repo: Any, path: Path) -> str:
+    return str(path.resolve().relative_to(Path(repo.working_tree_dir).resolve()))
+
+
+def refuse_dirty(folder: Path, paths: Sequence[Path], force: bool = False) -> None:
+    """Refuse to edit files that hold uncommitted changes, unless force."""
+    if force:
+        return
+    repo = open_repo(folder)
+    if repo is None:
+        return
+    existing = [p for p in paths if p.exists()]
+    if not existing or not repo.head.is_valid():
+        return
+    rels = [_rel(repo, p) for p in existing]
+    changed = repo.git.status("--porcelain", "--", *rels).strip()
+    if changed:
+        names = ", ".join(line[3:] for line in changed.splitlines())
+        raise KwartaalError(msg(
+            "{names} has uncommitted changes; commit or discard them first "
+            "(git commit / git restore), or pass --force to include them in this change",
+            "{names} heeft wijzigingen die nog niet zijn vastgelegd; leg ze eerst vast of "
+            "draai ze terug (git commit / git restore), of gebruik --force om ze mee te nemen",
+            names=names))
+
+
+def commit(folder: Path, paths: Sequence[Path], message: str, *, no_commit: bool = False,
+           author: str | None = None) -> CommitResult:
+    """Commit exactly paths with message; other staged or changed files stay as they are.
+
+    When git refuses, the index is put back as it was and KwartaalError is raised; the writing
+    command (cli.writes) then puts the files back from its journal."""
+    from kwartaal.files.store import current_journal
+
+    journal = current_journal()
+    if no_commit:
+        return _settled(journal, paths, CommitResult(False, None, "no-commit"))
+    repo = open_repo(folder)
+    if repo is None:
+        return _settled(journal, paths, CommitResult(False, None, "not-a-repository"))
+    import git
+
+    from kwartaal.files.signals import raise_if_signalled
+
+    raise_if_signalled()  # the last safe point: after this the commit is made or undone
+    rels = [_rel(repo, p) for p in paths]
+    head = _head(repo)
+    index = repo.git.ls_files("-s", "-z", "--", *rels)
+    if journal is not None:
+        journal.committing(rels, message, author, head, index)
+    try:
+        repo.git.add("--", *rels)
+        if not repo.git.status("--porcelain", "--", *rels).strip():
+            return _settled(journal, paths, CommitResult(False, None, "nothing-changed"))
+    except git.GitCommandError as exc:
+        restore_index(repo, rels, index)
+        raise KwartaalError(msg(
+            "git could not stage the files, so nothing was committed: {detail}",
+            "git kon de bestanden niet stagen, dus er is niets vastgelegd: {detail}",
+            detail=_output(exc))) from exc
+    args = ["-q", "-m", message]
+    if author:
+        args.append(f"--author={author}")
+    try:
+        repo.git.commit(*args, "--only", "--", *rels, env=_hook_env())
+    except git.GitCommandError as exc:
+        # git may have been stopped (a ^C reaches it too) after the commit was made
+        if not _made(repo, head, rels):
+            restore_index(repo, rels, index)
+            raise KwartaalError(_commit_failure(repo, exc)) from exc
+    except BaseException:
+        if not _made(repo, head, rels):
+            restore_index(repo, rels, index)
+        raise
+    sha = _head(repo)
+    return _settled(journal, paths, CommitResult(True, sha, "committed"), repo)
+
+
+def _settled(journal: Any, paths: Sequence[Path], result: CommitResult,
+             repo: Any = None) -> CommitResult:
+    if journal is not None:
+        rels = [r for r in (journal.rel(p) for p in paths) if r is not None]
+        journal.settle(rels, result.sha)
+    return result
+
+
+def _head(repo: Any) -> str | None:
+    """HEAD's commit, asked of a new git process (GitPython's long-running reader may have
+    been stopped by the same ^C)."""
+    import git
+
+    try:
+        return repo.git.rev_parse("--verify", "-q", "HEAD").strip() or None
+    except git.GitCommandError:
+        return None
+
+
+def _made(repo: Any, head: str | None, rels: list[str]) -> bool:
+    """Whether a commit that git reported as failed was made all the same."""
+    import git
+
+    try:
+        return _head(repo) != head and not repo.git.status("--porcelain", "--", *rels).strip()
+    except git.GitCommandError:
+        return False
+
+
+def restore_index(repo: Any, rels: list[str], index: str) -> None:
+    """Put the index entries of rels back as `git ls-files -s -z` listed them before (a path
+    that was not there is removed: mode 0). A git stopped by the same ^C may have left its
+    index lock, which would refuse this."""
+    import subprocess
+
+    from kwartaal.files.lock import clear_own_git_locks, find_place
+
+    clear_own_git_locks(find_place(Path(repo.working_tree_dir)))
+
+    listed = {entry.split("\t", 1)[1]: entry for entry in index.split("\0") if "\t" in entry}
+    entries = [listed.get(rel, f"0 {'0' * 40}\t{rel}") for rel in rels]
+    subprocess.run(["git", "update-index", "-z", "--index-info"], cwd=repo.working_tree_dir,
+                   input="".join(e + "\0" for e in entries).encode("utf-8"),
+                   capture_output=True, check=False)
+
+
+def _output(exc: Any) -> str:
+    """What git (and any hook it ran, whose output git sends to stderr) printed."""
+    parts = []
+    for raw, label in ((exc.stderr, "stderr"), (exc.stdout, "stdout")):
+        text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw or "")
+        # GitPython wraps it as "\n  stderr: '...'"
+        text = text.strip()
+        if text.startswith(f"{label}: '") and text.endswith("'"):
+            text = text[len(label) + 3:-1]
+        if text.strip():
+            parts.append(text.strip("\n"))
+    return "\n".join(parts) or str(exc)
+
+
+# What git says when it does not know who is committing (with LC_ALL=C, as GitPython runs it).
+_NO_IDENTITY = ("Please tell me who you are", "identity unknown",
+                "unable to auto-detect email address", "empty ident name", "no email was given")
+
+
+def _commit_failure(repo: Any, exc: Any) -> Msg:
+    """Why `git commit` failed, in words that point at the real cause."""
+    from kwartaal.vcs.hooks import SAYS, hook_path, is_ours
+
+    detail = _output(exc)
+    if any(phrase in detail for phrase in _NO_IDENTITY):
+        return msg(
+            "git does not know who is committing (no user.name / user.email), so nothing was "
+            "committed. Set them once with git config --global user.name \"Your Name\" and "
+            "git config --global user.email you@example.org, then try again",
+            "git weet niet wie er vastlegt (geen user.name / user.email), dus er is niets "
+            "vastgelegd. Stel ze één keer in met git config --global user.name \"Je Naam\" en "
+            "git config --global user.email jij@example.org, en probeer het opnieuw")
+    try:
+        hook = hook_path(Path(repo.working_tree_dir))
+    except KwartaalError:
+        hook = None  # git's own message below is still the right one to show
+    # Git prints nothing of its own when the pre-commit hook fails and exits 1; the hook ran
+    # before git looked at anything else.
+    hook_ran = hook is not None and os.access(hook, os.X_OK) and exc.status == 1
+    if SAYS in detail or (hook_ran and is_ours(hook)):
+        return msg(
+            "kwartaal's pre-commit check refused the commit, so nothing was committed:\n"
+            "{detail}\nFix what it reports and try again",
+            "de pre-commit-controle van kwartaal weigerde de commit, dus er is niets "
+            "vastgelegd:\n{detail}\nHerstel wat die meldt en probeer het opnieuw",
+            detail=detail)
+    if hook_ran:
+        return msg(
+            "the repository's pre-commit hook ({hook}) refused the commit, so nothing was "
+            "committed:\n{detail}",
+            "de pre-commit-hook van de repository ({hook}) weigerde de commit, dus er is niets "
+            "vastgelegd:\n{detail}", hook=hook, detail=detail)
+    return msg("git could not commit the change: {detail}",
+               "git kon de wijziging niet vastleggen: {detail}", detail=detail)
+
+
+def _hook_env() -> dict[str, str]:
+    """For the check the pre-commit hook runs: that kwartaal itself commits (its warnings do
+    not refuse, see hooks.OWN_COMMIT), and the date and language this command was given, so
+    that a change made with --today is checked against that same day."""
+    import click
+
+    from kwartaal.vcs.hooks import OWN_COMMIT
+
+    env = {OWN_COMMIT: "1"}
+    ctx = click.get_current_context(silent=True)
+    state = ctx.find_root().obj if ctx is not None else None
+    for attr, name in (("today_text", "KWARTAAL_TODAY"), ("lang_option", "KWARTAAL_LANG")):
+        value = getattr(state, attr, None)
+        if isinstance(value, str) and value:
+            env[name] = value
+    return env
+
+
+@dataclass(slots=True)
+class CommitInfo:
+    sha: str
+    date: str
+    author: str
+    subject: str
+
+
+def commits_touching(path: Path, first: int, last: int) -> list[CommitInfo]:
+    """Commits that changed lines first..last of path as they are now (git log -L), newest
+    first; empty outside git or for a file git does not track yet."""
+    repo = open_repo(path.parent)
+    if repo is None or not repo.head.is_valid():
+        return []
+    import git
+
+    rel = _rel(repo, path)
+    try:
+        out = repo.git.log(f"-L{first},{last}:{rel}", "--no-patch",
+                           "--format=%x1e%H%x1f%ad%x1f%an%x1f%s", "--date=short")
+    except git.GitCommandError:
+        return []
+    commits = []
+    for block in out.split("\x1e"):
+        head = block.strip().splitlines()[0] if block.strip() else ""
+        parts = head.split("\x1f")
+        if len(parts) == 4:
+            commits.append(CommitInfo(*parts))
+    return commits
+
+
+def tag_head(folder: Path, name: str, message: str) -> None:
+    """An annotated tag on HEAD; an existing tag of that name is moved (re-publishing)."""
+    repo = open_repo(folder)
+    if repo is None:
+        return
+    repo.git.tag("-f", "-a", name, "-m", message)
+
+
