@@ -14,6 +14,7 @@ import click
 
 from kwartaal import __version__
 from kwartaal.cli.options import State, global_options
+from kwartaal.core.exits import EXIT_CODES
 
 # name: (module, attribute, one-line help). The help is here so that `kwartaal --help` lists
 # every command without importing any of them.
@@ -76,14 +77,18 @@ class KwartaalGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
-        from kwartaal.core.problems import KwartaalError
+        from kwartaal.core.problems import InvalidBody, KwartaalError
 
         try:
             return super().invoke(ctx)
         except KwartaalError as exc:
             state = ctx.ensure_object(State)
-            word = "fout" if state.lang() == "nl" else "error"
-            click.echo(f"{word}: {exc.render(state.lang())}", err=True)
+            lang = state.lang()
+            word = "fout" if lang == "nl" else "error"
+            click.echo(f"{word}: {exc.render(lang)}", err=True)
+            if isinstance(exc, InvalidBody):  # the library's error; the way on is a command
+                click.echo("draai 'kwartaal check' om elk probleem te zien" if lang == "nl"
+                           else "run 'kwartaal check' to see every problem", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -108,7 +113,15 @@ class KwartaalGroup(click.Group):
             ctx.exit(70)
 
 
-@click.group(cls=KwartaalGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def exit_codes_epilog() -> str:
+    """The exit code table as click shows it: `\\b` keeps its lines as they are."""
+    width = max(len(code) for code, _ in EXIT_CODES)
+    return "Exit codes:\n\n\b\n" + "\n".join(
+        f"  {code.ljust(width)}  {meaning}" for code, meaning in EXIT_CODES)
+
+
+@click.group(cls=KwartaalGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=exit_codes_epilog())
 @click.version_option(__version__, prog_name="kwartaal")
 @click.pass_context
 def cli(ctx: click.Context) -> None:

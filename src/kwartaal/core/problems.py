@@ -51,6 +51,11 @@ class KwartaalError(Exception):
         return self.message.render(lang)
 
 
+class InvalidBody(KwartaalError):
+    """The body's files have errors, so what needs sound data refuses. The message names the
+    first; the command line adds how to see them all (a program has kwartaal.check)."""
+
+
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The nearest known name to a mistyped one, for did-you-mean hints."""
     import difflib

@@ -13,7 +13,7 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core import values as vals
-from kwartaal.core.problems import KwartaalError, Problem, hints, msg
+from kwartaal.core.problems import InvalidBody, Problem, hints, msg
 from kwartaal.files import schema as s
 from kwartaal.files.paths import (
     CONFIG_FILE,
@@ -81,11 +81,9 @@ def load_checked(root: Path) -> m.Body:
         first = errors[0]
         where = shown_path(first.path) + (f":{first.line}" if first.line else "")
         more = len(errors) - 1
-        raise KwartaalError(msg(
-            "{where}: {text_en}\n{more_en}run 'kwartaal check' for the full list, fix it, "
-            "and try again",
-            "{where}: {text_nl}\n{more_nl}draai 'kwartaal check' voor de volledige lijst, "
-            "herstel het en probeer opnieuw",
+        raise InvalidBody(msg(
+            "{where}: {text_en}\n{more_en}fix it and try again",
+            "{where}: {text_nl}\n{more_nl}herstel het en probeer opnieuw",
             where=where, text_en=first.text("en"), text_nl=first.text("nl"),
             more_en=f"({more} more error(s)) " if more else "",
             more_nl=f"({more} andere fout(en)) " if more else ""))

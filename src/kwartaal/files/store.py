@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kwartaal.core.problems import KwartaalError, msg
+from kwartaal.core.problems import InvalidBody, KwartaalError, msg
 from kwartaal.files.atomic import replace_file
 
 BOM = "\ufeff"
@@ -214,10 +214,10 @@ def parse(text: str, path: Path) -> Any:
     try:
         return tomlkit.parse(text)
     except Exception as exc:  # tomlkit raises several parse error classes
-        raise KwartaalError(msg(
-            "{path}: cannot edit, the file has a TOML error: {err}; run 'kwartaal check'",
-            "{path}: kan niet bewerken, het bestand heeft een TOML-fout: {err}; "
-            "draai 'kwartaal check'", path=path, err=exc)) from exc
+        raise InvalidBody(msg(
+            "{path}: cannot edit, the file has a TOML error: {err}",
+            "{path}: kan niet bewerken, het bestand heeft een TOML-fout: {err}",
+            path=path, err=exc)) from exc
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kwartaal.core.ids import KIND_WORDS
-from kwartaal.core.problems import KwartaalError, Msg, msg
+from kwartaal.core.problems import InvalidBody, KwartaalError, Msg, msg
 from kwartaal.vcs.gitops import open_repo
 
 ATTRIBUTES = (
@@ -290,10 +290,10 @@ def sync(root: Path, *, check: Any) -> SyncReport:
             report.notes = [_as_msg(e) for e in said if e["event"] != "merged"]
     errors = check()
     if errors:
-        raise KwartaalError(msg(
-            "after pulling, 'kwartaal check' finds {n} error(s); nothing was pushed. Fix them, "
-            "commit, and sync again", "na het ophalen vindt 'kwartaal check' {n} fout(en); er "
-            "is niets verstuurd. Herstel ze, leg vast en sync opnieuw", n=errors))
+        raise InvalidBody(msg(
+            "after pulling, the body has {n} error(s); nothing was pushed. Fix them, commit, "
+            "and sync again", "na het ophalen heeft het overleg {n} fout(en); er is niets "
+            "verstuurd. Herstel ze, leg vast en sync opnieuw", n=errors))
     outgoing = f"{upstream}..HEAD" if has_upstream else "HEAD"
     ahead = int(repo.git.rev_list("--count", outgoing))
     if ahead:

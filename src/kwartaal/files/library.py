@@ -1,0 +1,67 @@
+"""What the public API (the package's `__init__`) adds over the layers: a body loaded from a
+folder given as a string, its check with today's date, and the frame a program's edits run
+in — the same lock, privacy check and all-or-nothing that every writing command has."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kwartaal.core import model as m
+from kwartaal.core.problems import KwartaalError, Problem, msg
+from kwartaal.files.loader import Loaded
+from kwartaal.files.paths import CONFIG_FILE
+
+
+def body_folder(folder: str | os.PathLike[str]) -> Path:
+    """The folder of a body, refused plainly when it holds no kwartaal.toml."""
+    root = Path(folder)
+    if not (root / CONFIG_FILE).is_file():
+        raise KwartaalError(msg("{folder} holds no kwartaal.toml; give the folder of a body",
+                                "{folder} bevat geen kwartaal.toml; geef de map van een overleg",
+                                folder=root))
+    return root.resolve()
+
+
+def load(folder: str | os.PathLike[str]) -> Loaded:
+    """The body in folder as records (`.body`) and the problems met reading it (`.problems`).
+    Never raises for bad content; see `check` for every problem, `load_checked` to refuse."""
+    from kwartaal.files.loader import load as load_folder
+
+    return load_folder(body_folder(folder))
+
+
+def check(loaded: Loaded, today: dt.date | None = None) -> list[Problem]:
+    """Every problem of a loaded body — the loader's, the cross-checks', privacy — sorted by
+    file and line: what `kwartaal check` prints."""
+    from kwartaal.files.validate import validate
+
+    return validate(loaded, today or dt.date.today())
+
+
+@contextmanager
+def editing(folder: str | os.PathLike[str], *, allow_private: bool = False) -> Iterator[m.Body]:
+    """Change a body from a program as the commands do: hold the repository's lock, pass every
+    write through the privacy check (refused unless allow_private), and when the block fails,
+    put back every file it changed. Yields the body, loaded after the lock was taken; commit
+    inside the block (`kwartaal.commit`) to keep the changes in git."""
+    from kwartaal.files.loader import load_checked
+    from kwartaal.files.lock import body_lock
+    from kwartaal.files.store import JOURNAL, Journal, checked_writes, journaled
+    from kwartaal.files.writecheck import write_check
+
+    root = body_folder(folder)
+    with body_lock(root) as place:
+        body = load_checked(root)
+        journal = Journal(place.state / JOURNAL, place.top)
+        try:
+            with journaled(journal), checked_writes(write_check(lambda: body,
+                                                                allow_private=allow_private)):
+                yield body
+        except BaseException:
+            journal.rollback()
+            raise
+        journal.drop()  # what the block wrote and did not commit, it meant to leave so
