@@ -1,0 +1,49 @@
+"""docs/cli.md is the commands' own help, regenerated: it must be up to date, name every
+command, subcommand and option, and carry the same exit codes as `kwartaal --help`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kwartaal.cli.main import COMMANDS, cli
+from kwartaal.cli.reference import reference
+from kwartaal.core.exits import EXIT_CODES
+from tests.conftest import Run
+
+CLI_MD = Path(__file__).resolve().parent.parent / "docs" / "cli.md"
+
+
+def test_cli_md_is_up_to_date() -> None:
+    assert CLI_MD.read_text(encoding="utf-8") == reference(), (
+        "docs/cli.md is out of date: run `python -m kwartaal.cli.reference > docs/cli.md`")
+
+
+def every_command() -> list[tuple[str, click.Command]]:
+    root = click.Context(cli, info_name="kwartaal")
+    found = []
+    for name in COMMANDS:
+        command = cli.get_command(root, name)
+        assert command is not None, name
+        found.append((f"kwartaal {name}", command))
+        if isinstance(command, click.Group):
+            found += [(f"kwartaal {name} {sub}", cmd) for sub, cmd in command.commands.items()]
+    return found
+
+
+def test_every_command_and_option_is_documented() -> None:
+    text = CLI_MD.read_text(encoding="utf-8")
+    for path, command in every_command():
+        assert f"`{path}`" in text, path
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.hidden:
+                assert any(f"{opt}" in text for opt in param.opts), (path, param.opts)
+
+
+def test_exit_codes_are_the_same_in_help_and_docs(run: Run) -> None:
+    text = CLI_MD.read_text(encoding="utf-8")
+    help_text = run("--help").output
+    for code, meaning in EXIT_CODES:
+        assert f"| {code} | {meaning} |" in text
+        assert code in help_text and meaning in " ".join(help_text.split())
