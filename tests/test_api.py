@@ -65,10 +65,10 @@ def test_the_api_covers_what_the_brief_names() -> None:
     assert wanted <= set(kwartaal.API)
 
 
-def api_example() -> str:
-    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+def python_example(doc: str) -> str:
+    text = (ROOT / doc).read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert blocks, "docs/api.md has no python example"
+    assert blocks, f"{doc} has no python example"
     return blocks[0]
 
 
@@ -76,7 +76,7 @@ def test_the_documented_example_runs(example: Path, monkeypatch: pytest.MonkeyPa
                                      capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.chdir(example.parent)
     before = int(git(example, "rev-list", "--count", "HEAD"))
-    exec(compile(api_example(), "docs/api.md", "exec"), {"__name__": "api_example"})
+    exec(compile(python_example("docs/api.md"), "docs/api.md", "exec"), {"__name__": "doc"})
     out = capsys.readouterr().out
     assert "days overdue" in out
     assert "# Agenda Kwartaaloverleg Sekswerk Voorbeeldstad" in out
@@ -85,6 +85,13 @@ def test_the_documented_example_runs(example: Path, monkeypatch: pytest.MonkeyPa
     assert int(git(example, "rev-list", "--count", "HEAD")) == before + 1
     assert "Flyer voor buren" in git(example, "log", "-1", "--format=%s")
     assert not git(example, "status", "--porcelain")
+
+
+def test_the_readme_example_runs(example: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(example.parent)
+    exec(compile(python_example("README.md"), "README.md", "exec"), {"__name__": "doc"})
+    assert "# Agenda Kwartaaloverleg Sekswerk Voorbeeldstad" in capsys.readouterr().out
 
 
 PRIVATE = st.sampled_from([

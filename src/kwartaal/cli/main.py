@@ -14,7 +14,7 @@ import click
 
 from kwartaal import __version__
 from kwartaal.cli.options import State, global_options
-from kwartaal.core.exits import EXIT_CODES
+from kwartaal.core.exits import EXIT_CODES, INTERNAL_ERROR
 
 # name: (module, attribute, one-line help). The help is here so that `kwartaal --help` lists
 # every command without importing any of them.
@@ -110,7 +110,7 @@ class KwartaalGroup(click.Group):
                        "This is a bug in kwartaal, not in your files. Nothing was left half "
                        "written. Please report it with the details below.", err=True)
             click.echo("".join(traceback.format_exception_only(exc)).strip(), err=True)
-            ctx.exit(70)
+            ctx.exit(INTERNAL_ERROR)
 
 
 def exit_codes_epilog() -> str:
