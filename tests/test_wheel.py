@@ -3,6 +3,7 @@ and the licence. (.ci/wheel-check goes further: it installs the wheel and runs c
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,9 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
+    # From a copy: building in place would leave build/ and egg-info behind in the tree, and a
+    # stale build/ could hide a file missing from the package.
+    tree = tmp_path_factory.mktemp("tree") / "kwartaal"
+    shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis",
+        "test-artifacts"))
     out = tmp_path_factory.mktemp("wheel")
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-                            "--wheel-dir", str(out), str(ROOT)],
+                            "--wheel-dir", str(out), str(tree)],
                            capture_output=True, text=True)
     if build.returncode != 0:
         pytest.fail(f"pip wheel failed:\n{build.stdout}\n{build.stderr}")
