@@ -65,6 +65,12 @@ def test_the_api_covers_what_the_brief_names() -> None:
     assert wanted <= set(kwartaal.API)
 
 
+def test_docs_api_md_names_every_public_name() -> None:
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    missing = [name for name in kwartaal.API if not re.search(rf"\b{name}\b", text)]
+    assert not missing, f"docs/api.md does not mention {missing}"
+
+
 def python_example(doc: str) -> str:
     text = (ROOT / doc).read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, re.S)
