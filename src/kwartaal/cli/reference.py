@@ -123,9 +123,11 @@ def reference() -> str:
                     record = param.get_help_record(ctx)
                     if record:
                         records.add(record)
-    lines = [HEADER, "## Global options", "",
-             "They work before the command's name and after it; the environment variable "
-             "sets them for every command (only before the name).", "",
+    usage = " ".join(cli.collect_usage_pieces(root))
+    lines = [HEADER, "## Usage", "", f"`kwartaal {usage}`", "",
+             help_markdown(cli.help or ""), "", "## Global options", "",
+             "They work before the command's name and after it; an environment variable "
+             "sets one for every command run with it.", "",
              "| option | environment | meaning |", "|---|---|---|"]
     for param in global_options:
         record = param.get_help_record(root)
