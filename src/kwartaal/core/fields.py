@@ -77,11 +77,20 @@ def toml_table(cls: type, **values: Any) -> dict[str, Any]:
 
 
 def record_table(record: Any, table: str = "") -> dict[str, Any]:
-    """A record's declared fields as a TOML table, in declared order (None left out)."""
-    return {decl.key: value for decl in declared(type(record))
-            if decl.table == table and (value := getattr(record, decl.name)) is not None}
+    """A record's declared fields as a TOML table, in declared order (None left out); records
+    nested in a list (an action's history) become tables."""
+    out: dict[str, Any] = {}
+    for decl in declared(type(record)):
+        value = getattr(record, decl.name)
+        if decl.table != table or value is None:
+            continue
+        if isinstance(value, (list, tuple)):
+            value = [record_table(item) if dataclasses.is_dataclass(item) else item
+                     for item in value]
+        out[decl.key] = value
+    return out
 
 
-def public_keys(cls: type, table: str = "") -> tuple[str, ...]:
-    """The keys of free texts that public output shows, which the privacy lint reads."""
-    return tuple(decl.key for decl in declared(cls) if decl.public and decl.table == table)
+def public_fields(cls: type, table: str = "") -> tuple[Toml, ...]:
+    """The free-text fields that public output shows, which the privacy lint reads."""
+    return tuple(decl for decl in declared(cls) if decl.public and decl.table == table)
