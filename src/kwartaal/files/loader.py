@@ -12,7 +12,7 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core import values as vals
-from kwartaal.core.fields import declared
+from kwartaal.core.fields import build
 from kwartaal.core.problems import KwartaalError, Problem, hints, msg
 from kwartaal.files import schema as s
 from kwartaal.files.paths import (
@@ -251,37 +251,6 @@ def _history(conv: s.Converter, raw: object, section: tuple[object, ...]) -> lis
             entries.append(build(m.HistoryEntry, v))
     conv.line_hint = None
     return entries
-
-
-def build(record: type, values: dict[str, Any], **given: Any) -> Any:
-    """A record from the converted values of its table: each declared field takes the value of
-    its key; `given` sets the derived fields and any the builder decides itself."""
-    make = _MAKERS.get((record, *given))
-    if make is None:
-        make = _MAKERS[(record, *given)] = _maker(record, tuple(given))
-    return make(values, given)
-
-
-def _maker(record: type, given: tuple[str, ...]) -> Any:
-    """A function building the record as a hand-written call would, one argument per field:
-    it runs for every record of every file, and a general loop over the fields costs a
-    quarter of the loading time more. Made, like dataclasses' own __init__, from source."""
-    import dataclasses
-
-    keys = {decl.name: decl.key for decl in declared(record)}
-    arguments, positional = [], True
-    for f in dataclasses.fields(record):
-        if not f.init or (f.name not in given and f.name not in keys):
-            positional = False  # left to its default: the fields after it go by name
-            continue
-        value = f"given[{f.name!r}]" if f.name in given else f"values[{keys[f.name]!r}]"
-        positional = positional and not f.kw_only
-        arguments.append(value if positional else f"{f.name}={value}")
-    return eval(f"lambda values, given: record({', '.join(arguments)})",  # noqa: S307
-                {"record": record})
-
-
-_MAKERS: dict[tuple[object, ...], Any] = {}
 
 
 def _dict(value: object) -> dict[str, Any]:
