@@ -16,14 +16,15 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kwartaal.core import model as m
-
 YEAR_MIN, YEAR_MAX = 1900, 2999
 DATE_MIN, DATE_MAX = dt.date(YEAR_MIN, 1, 1), dt.date(YEAR_MAX, 12, 31)
 MINUTES_MAX = 24 * 60  # a meeting, an agenda item, a part of the agenda: at most a day
 AMOUNT_MAX = Decimal(1_000_000_000)  # far above any payment; keeps exact cents exact
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a body file beyond this is refused; 4,000 meetings fit in one
 ID_MAX = 64
+# Languages of documents and of texts given per language: the lowest module holds them
+# because the record declarations in model.py are made of these rules.
+LANGUAGES = ("nl", "en")
 
 # \Z, not $: "$" also matches before a final line break, which would let "roos\n" through.
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,63}\Z")
@@ -179,7 +180,7 @@ def convert(value: object, kind: str, body_lang: str) -> Any:
         if isinstance(value, str):
             return {body_lang: value}
         if isinstance(value, dict) and value and all(
-            k in m.LANGUAGES and isinstance(v, str) for k, v in value.items()
+            k in LANGUAGES and isinstance(v, str) for k, v in value.items()
         ):
             return dict(value)
         return INVALID

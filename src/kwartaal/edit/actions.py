@@ -10,6 +10,7 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.dates import parse_iso, relative_date
+from kwartaal.core.fields import toml_table
 from kwartaal.core.problems import KwartaalError, hints, msg
 from kwartaal.core.rules import home_meeting, next_meeting_date
 from kwartaal.files import store
@@ -113,11 +114,7 @@ def next_local_id(meeting: m.Meeting, kind: str) -> str:
 
 
 def history_entry(today: dt.date, by: str, what: str) -> dict[str, Any]:
-    entry: dict[str, Any] = {"date": today}
-    if by:
-        entry["by"] = by
-    entry["what"] = what
-    return entry
+    return toml_table(m.HistoryEntry, date=today, by=by or None, what=what)
 
 
 def add_action(body: m.Body, *, title: str, owner: str, co_owners: list[str], due: str,
@@ -153,10 +150,10 @@ def add_action(body: m.Body, *, title: str, owner: str, co_owners: list[str], du
 
         item = item_ref(body, meeting, item, elsewhere=True)
     local = next_local_id(meeting, "action")
-    values = {"id": local, "title": title.strip(), "owner": owner, "with": co_owners or None,
-              "due": due_date, "theme": theme or None, "status": "open",
-              "closed": True if closed else None, "item": item or None,
-              "history": [history_entry(today, by, _word("created", lang))]}
+    values = toml_table(m.Action, local_id=local, title=title.strip(), owner=owner,
+                        co_owners=co_owners or None, due=due_date, theme=theme or None,
+                        status="open", closed=True if closed else None, item=item or None,
+                        history=[history_entry(today, by, _word("created", lang))])
     store.append_table(meeting.src.path, "action", values, array=True)
     action_id = f"{meeting.id}/{local}"
     return Change(meeting.src.path, action_id, f"action {action_id}: add — {title.strip()}")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kwartaal.core import model as m
+from kwartaal.core.fields import toml_table
 from kwartaal.core.problems import KwartaalError, Problem, hints, msg
 from kwartaal.files import loader, paths, store
 from kwartaal.files import schema as s
@@ -178,14 +179,13 @@ def add_person(body: m.Body, person: PersonInput) -> Path:
         raise KwartaalError(msg(
             "a role-only person needs --role: public documents show them by role only",
             "iemand die role-only is heeft --role nodig: openbare stukken tonen alleen de rol"))
-    values: dict[str, Any] = {
-        "name": person.name, "visibility": person.visibility,
-        "organisation": person.organisation or None, "role": person.role or None,
-        "role_plural": person.role_plural or None, "role_en": person.role_en or None,
-        "role_plural_en": person.role_plural_en or None,
-        "core": person.core, "compensated": person.compensated,
-        "age_band": person.age_band, "lang": person.lang, "channel": person.channel,
-    }
+    values = toml_table(
+        m.Person, name=person.name, visibility=person.visibility,
+        organisation=person.organisation or None, role=person.role or None,
+        role_plural=person.role_plural or None, role_en=person.role_en or None,
+        role_plural_en=person.role_plural_en or None, core=person.core,
+        compensated=person.compensated, age_band=person.age_band, lang=person.lang,
+        channel=person.channel)
     path = body.root / paths.PEOPLE_FILE
     store.append_table(path, person.id, values, array=False)
     _recheck_people(body, path)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.dates import cadence_dates
+from kwartaal.core.fields import toml_table
 from kwartaal.core.ids import new_local_id
 from kwartaal.core.problems import KwartaalError, hints, msg
 from kwartaal.core.rules import next_planned
@@ -61,20 +61,12 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
     cadence = body.config.cadence
     core = [p.id for p in body.people.values() if p.core and (p.left is None or p.left > when)]
     invited = core + [pid for pid in invite if pid not in core]
-    values: dict[str, Any] = {
-        "date": when,
-        "time": time or cadence.time,
-        "place": place if place is not None else cadence.place,
-        "format": fmt or cadence.format,
-    }
-    if (fmt or cadence.format) != "in-person" and cadence.link:
-        values["link"] = cadence.link
-    values["status"] = "planned"
-    if body.config.chair:
-        values["chair"] = body.config.chair
-    if body.config.secretary:
-        values["secretary"] = body.config.secretary
-    values["invited"] = invited
+    values = toml_table(
+        m.Meeting, date=when, time=time or cadence.time,
+        place=place if place is not None else cadence.place, format=fmt or cadence.format,
+        link=cadence.link if (fmt or cadence.format) != "in-person" and cadence.link else None,
+        status="planned", chair=body.config.chair or None,
+        secretary=body.config.secretary or None, invited=invited)
     from kwartaal.core.formats import long_date
 
     header = f"# {body.config.name} — {long_date(when, lang)}\n"
@@ -89,15 +81,10 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
         # its items under the same ids, so merging the two gives each item once, not twice.
         local = new_local_id("item", used, key=item.id)
         used.add(local)
-        fields: dict[str, Any] = {"id": local, "title": item.title}
-        for key, value in (("by", item.by), ("under", item.under), ("theme", item.theme)):
-            if value:
-                fields[key] = value
-        if item.closed:
-            fields["closed"] = True
-        if item.minutes is not None:
-            fields["minutes"] = item.minutes
-        fields["carried_from"] = item.id
+        fields = toml_table(m.Item, local_id=local, title=item.title, by=item.by or None,
+                            under=item.under or None, theme=item.theme or None,
+                            closed=True if item.closed else None, minutes=item.minutes,
+                            carried_from=item.id)
         text += "\n" + store.render_table("item", fields, array=True)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{meeting_id}.toml"
@@ -132,8 +119,8 @@ def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under:
             key=under, known=", ".join(standing), **hints(under, standing)))
     meeting = require_meeting(body, meeting_id) if meeting_id else default_meeting(body, today)
     local = next_local_id(meeting, "item")
-    values = {"id": local, "title": title.strip(), "by": by, "under": under or None,
-              "theme": theme or None, "closed": True if closed else None, "minutes": minutes,
-              "note": note or None}
+    values = toml_table(m.Item, local_id=local, title=title.strip(), by=by, under=under or None,
+                        theme=theme or None, closed=True if closed else None, minutes=minutes,
+                        note=note or None)
     store.append_table(meeting.src.path, "item", values, array=True)
     return meeting.src.path, f"{meeting.id}/{local}"

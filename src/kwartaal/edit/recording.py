@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kwartaal.core import model as m
 from kwartaal.core.compensation import NewLine, Verdict, check_limits
+from kwartaal.core.fields import toml_table
 from kwartaal.core.ids import find, item_ref, new_local_ids, pick, taken
 from kwartaal.core.problems import KwartaalError, hints, msg
 from kwartaal.edit.actions import next_local_id, require_meeting, require_person
@@ -64,8 +65,8 @@ def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool) -> R
     if not text.strip():
         raise KwartaalError(msg("the note is empty", "de notitie is leeg"))
     local = next_local_id(meeting, "note")
-    values = {"id": local, "item": ref, "text": text.strip(),
-              "closed": True if closed else None}
+    values = toml_table(m.Note, local_id=local, item=ref, text=text.strip(),
+                        closed=True if closed else None)
     store.append_table(meeting.src.path, "note", values, array=True)
     return Recorded(meeting.src.path, f"note {meeting.id}/{local}: {ref}")
 
@@ -85,8 +86,8 @@ def decide(body: m.Body, meeting_id: str, text: str, item: str | None, closed: b
                 id=supersedes, **hints(supersedes, known)))
         supersedes = str(replaced.id)
     local = next_local_id(meeting, "decision")
-    values = {"id": local, "text": text.strip(), "item": ref or None,
-              "closed": True if closed else None, "supersedes": supersedes or None}
+    values = toml_table(m.Decision, local_id=local, text=text.strip(), item=ref or None,
+                        closed=True if closed else None, supersedes=supersedes or None)
     store.append_table(meeting.src.path, "decision", values, array=True)
     return Recorded(meeting.src.path, f"decision {meeting.id}/{local}: {text.strip()[:60]}")
 
@@ -156,11 +157,12 @@ def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bo
             "{reasons}. Nothing was recorded; lower the amount, or pass --force to record it "
             "anyway", "{reasons_nl}. Er is niets vastgelegd; verlaag het bedrag, of gebruik "
             "--force om het toch vast te leggen", reasons=first_en, reasons_nl=first_nl))
-    rows = [{"id": local, "person": line.person, "kind": line.kind,
-             "hours": None if line.hours is None else (
-                 int(line.hours) if line.hours == line.hours.to_integral() else line.hours),
-             "amount": line.amount, "method": line.method, "paid": line.paid,
-             "note": line.note or None}
+    rows = [toml_table(m.CompensationLine, local_id=local, person=line.person, kind=line.kind,
+                       hours=None if line.hours is None else (
+                           int(line.hours) if line.hours == line.hours.to_integral()
+                           else line.hours),
+                       amount=line.amount, method=line.method, paid=line.paid,
+                       note=line.note or None)
             for local, line in zip(new_local_ids("compensation", taken(meeting), len(lines)),
                                    lines, strict=True)]
     store.append_tables(meeting.src.path, "compensation", rows, array=True)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core import values as vals
+from kwartaal.core.fields import build
 from kwartaal.core.problems import InvalidBody, Problem, hints, msg
 from kwartaal.files import schema as s
 from kwartaal.files.paths import (
@@ -118,9 +118,7 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
         section = ("standing", index)
         values = conv.table(item, s.STANDING, section, "[[standing]]")
         if values["key"]:
-            standing.append(m.StandingItem(values["key"], values["title"] or {},
-                                           values["description"] or {}, values["minutes"] or 0,
-                                           m.Source(path, section)))
+            standing.append(build(m.StandingItem, values, src=m.Source(path, section)))
     themes: dict[str, m.Theme] = {}
     for key, item in _dict(raw.get("themes")).items():
         section = ("themes", key)
@@ -131,8 +129,8 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
                        "(hoogstens 64)", key=vals.shown(key))
             continue
         values = conv.table(item, s.THEME, section, f"[themes.{key}]")
-        themes[key] = m.Theme(key, values["title"] or {key: key}, values["description"] or {},
-                              m.Source(path, section))
+        themes[key] = build(m.Theme, values, key=key, title=values["title"] or {key: key},
+                            src=m.Source(path, section))
     comp = conv.table(_dict(raw.get("compensation")), s.COMPENSATION, ("compensation",),
                       "[compensation]")
     limits: dict[int, m.YearLimits] = {}
@@ -153,14 +151,8 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
                          "unknown for {year}",
                          "[compensation.limits.{year}]: nog geen {keys}; die grenzen gelden als "
                          "onbekend voor {year}", year=year_key, keys=", ".join(missing))
-        limits[int(year_key)] = m.YearLimits(int(year_key), values["hour_21plus"],
-                                             values["hour_under21"], values["month"],
-                                             values["year"])
-    policy = m.CompensationPolicy(
-        regime=comp["regime"], hourly_rate=comp["hourly_rate"], fixed_fee=comp["fixed_fee"],
-        hours=comp["hours"], meal=comp["meal"], travel=comp["travel"],
-        travel_amount=comp["travel_amount"], costs_count=comp["costs_count"],
-        method=comp["method"], description=comp["description"], limits=limits)
+        limits[int(year_key)] = build(m.YearLimits, values, year=int(year_key))
+    policy = build(m.CompensationPolicy, comp, limits=limits)
     publish = conv.table(_dict(raw.get("publish")), s.PUBLISH, ("publish",), "[publish]")
     folder = Path(publish["folder"] or "public")
     if folder.is_absolute() or ".." in folder.parts:
@@ -169,28 +161,14 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
                    "map binnen het overleg zijn, zoals \"public\" (geen absoluut pad, geen ..)")
         publish["folder"] = "public"
     privacy = conv.table(_dict(raw.get("privacy")), s.PRIVACY, ("privacy",), "[privacy]")
-    return m.Config(
-        name=body["name"] or root.name,
-        language=lang,
-        languages=body["languages"] or [lang],
-        chair=body["chair"],
-        co_chair=body["co_chair"],
-        secretary=body["secretary"],
-        convenors=body["convenors"],
-        cadence=m.Cadence(**cadence),
-        agenda=m.AgendaTimes(**agenda),
-        standing=standing,
-        themes=themes,
-        compensation=policy,
-        publish_folder=publish["folder"],
-        privacy_allow=privacy["allow"],
-        src=m.Source(path),
-        neutral_name=body["neutral_name"],
-        public_link=privacy["public_link"],
-        public_place=privacy["public_place"],
-        sensitive_words=tuple(w.strip().lower() for w in privacy["sensitive_words"] if w.strip())
-        if privacy["sensitive_words"] is not None else m.SENSITIVE_WORDS,
-    )
+    words = privacy["sensitive_words"]
+    return build(m.Config, {**body, **publish, **privacy},
+                 name=body["name"] or root.name, language=lang,
+                 languages=body["languages"] or [lang],
+                 cadence=build(m.Cadence, cadence), agenda=build(m.AgendaTimes, agenda),
+                 standing=standing, themes=themes, compensation=policy, src=m.Source(path),
+                 sensitive_words=m.SENSITIVE_WORDS if words is None
+                 else tuple(w.strip().lower() for w in words if w.strip()))
 
 
 def build_people(raw: dict[str, Any], path: Path, problems: list[Problem],
@@ -205,13 +183,8 @@ def build_people(raw: dict[str, Any], path: Path, problems: list[Problem],
                        "kleine letters, cijfers, '-' en '_' bevatten (hoogstens 64)",
                        id=vals.shown(pid))
         v = conv.table(table, s.PERSON, section, f"[{pid}]")
-        people[pid] = m.Person(
-            id=pid, name=v["name"] or pid, visibility=v["visibility"] or "role-only",
-            organisation=v["organisation"], role=v["role"], role_plural=v["role_plural"],
-            core=v["core"], compensated=v["compensated"], age_band=v["age_band"],
-            lang=v["lang"] or lang, channel=v["channel"], email=v["email"], phone=v["phone"],
-            left=v["left"], src=m.Source(path, section), role_en=v["role_en"],
-            role_plural_en=v["role_plural_en"], aliases=v["aliases"])
+        people[pid] = build(m.Person, v, id=pid, name=v["name"] or pid, lang=v["lang"] or lang,
+                            src=m.Source(path, section))
     return people
 
 
@@ -248,37 +221,19 @@ def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem],
             out.append(values)
         records[kind] = out
 
-    def src(values: dict[str, Any]) -> m.Source:
-        return m.Source(path, values["_section"])
+    def record(kind: str, values: dict[str, Any], **given: Any) -> Any:
+        return build(m.MEETING_RECORDS[kind], values, id=f"{mid}/{values['id']}",
+                     src=m.Source(path, values["_section"]), **given)
 
-    def full(local: str) -> str:
-        return f"{mid}/{local}"
-
-    items = [m.Item(full(r["id"]), r["id"], r["title"] or "", r["by"], r["under"], r["theme"],
-                    r["closed"], r["minutes"], r["note"], r["carry_over"], r["handled"],
-                    r["carried_from"], src(r)) for r in records["item"]]
-    notes = [m.Note(full(r["id"]), r["id"], r["item"] or "", r["text"] or "", r["closed"], src(r))
-             for r in records["note"]]
-    decisions = [m.Decision(full(r["id"]), r["id"], r["text"] or "", r["item"], r["closed"],
-                            r["supersedes"], src(r)) for r in records["decision"]]
-    actions = []
-    for r in records["action"]:
-        history = _history(conv, r["history"], r["_section"])
-        actions.append(m.Action(full(r["id"]), r["id"], mid, r["title"] or "", r["owner"] or "",
-                                r["with"], r["due"], r["theme"], r["status"] or "open",
-                                r["closed"], r["item"], history, src(r)))
-    lines = [m.CompensationLine(full(r["id"]), r["id"], r["person"] or "", r["kind"] or "other",
-                                r["hours"], r["amount"] if r["amount"] is not None else Decimal(0),
-                                r["method"], r["paid"], r["note"], src(r))
-             for r in records["compensation"]]
-    return m.Meeting(
-        id=mid, date=v["date"], time=v["time"], length=v["length"], place=v["place"],
-        format=v["format"], link=v["link"], status=v["status"] or "planned", chair=v["chair"],
-        secretary=v["secretary"], invited=v["invited"], present=v["present"],
-        excused=v["excused"], absent=v["absent"], online=v["online"],
-        minutes_reviewed=v["minutes_reviewed"], minutes_approved=v["minutes_approved"],
-        published=v["published"], items=items, notes=notes, decisions=decisions,
-        actions=actions, compensation=lines, src=m.Source(path), public_place=v["public_place"])
+    return build(
+        m.Meeting, v, id=mid, src=m.Source(path),
+        items=[record("item", r) for r in records["item"]],
+        notes=[record("note", r) for r in records["note"]],
+        decisions=[record("decision", r) for r in records["decision"]],
+        actions=[record("action", r, meeting=mid,
+                        history=_history(conv, r["history"], r["_section"]))
+                 for r in records["action"]],
+        compensation=[record("compensation", r) for r in records["compensation"]])
 
 
 def _history(conv: s.Converter, raw: object, section: tuple[object, ...]) -> list[m.HistoryEntry]:
@@ -291,7 +246,7 @@ def _history(conv: s.Converter, raw: object, section: tuple[object, ...]) -> lis
         conv.line_hint = lambda i=index: history_entry_line(conv.path, section, i)
         v = conv.table(entry, s.HISTORY, section, "history")
         if v["date"] is not None:
-            entries.append(m.HistoryEntry(v["date"], v["by"], v["what"] or ""))
+            entries.append(build(m.HistoryEntry, v))
     conv.line_hint = None
     return entries
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.detect import MARKER, digits, is_marked, personal_number, scan_text
+from kwartaal.core.fields import public_fields
 from kwartaal.core.problems import Msg, Problem, msg
 
 # Two or more capitalised words ("Roos de Vries"): the shape of a legal name, not a working name.
@@ -189,37 +190,36 @@ PublicText = tuple[Path, tuple[object, ...], str | None, str]
 
 def public_texts(view: Any, config: m.Config | None, meetings: Iterable[m.Meeting],
                   people: Iterable[m.Person] = ()) -> list[PublicText]:
-    """Every free text that public output shows: (file, table, key, text)."""
+    """Every free text that public output shows: (file, table, key, text). Which fields those
+    are is declared with the records (public=True in core/model.py)."""
     out: list[PublicText] = []
     if config is not None:
         path = config.src.path
-        out += [(path, ("body",), "name", config.name),
-                (path, ("body",), "neutral_name", config.neutral_name),
-                (path, ("cadence",), "place", config.cadence.place)]
+        out += _declared_texts(config, path, ("body",), "body")
+        out += _declared_texts(config.cadence, path, ("cadence",))
         for standing in config.standing:
-            out += [(path, standing.src.section, key, text) for key, texts in
-                    (("title", standing.title), ("description", standing.description))
-                    for text in texts.values()]
-        out += [(path, standing.src.section, "key", standing.key) for standing in config.standing]
+            out += _declared_texts(standing, path, standing.src.section)
         out += [(path, theme.src.section, None, theme.key) for theme in config.themes.values()]
         for theme in config.themes.values():
-            out += [(path, theme.src.section, key, text) for key, texts in
-                    (("title", theme.title), ("description", theme.description))
-                    for text in texts.values()]
+            out += _declared_texts(theme, path, theme.src.section)
     for person in people:
-        out += [(person.src.path, person.src.section, key, getattr(person, key))
-                for key in ("organisation", "role", "role_plural", "role_en", "role_plural_en")]
+        out += _declared_texts(person, person.src.path, person.src.section)
     for meeting in meetings:
-        out.append((meeting.src.path, (), "place", meeting.place))
-        for item in meeting.items:
-            if not view.hides(item):
-                out += [(item.src.path, item.src.section, "title", item.title),
-                        (item.src.path, item.src.section, "note", item.note)]
-        out += [(r.src.path, r.src.section, "text", r.text)
-                for r in (*meeting.notes, *meeting.decisions) if not view.hides(r)]
-        out += [(a.src.path, a.src.section, "title", a.title)
-                for a in meeting.actions if not view.hides(a)]
+        out += _declared_texts(meeting, meeting.src.path, ())
+        for record in (*meeting.items, *meeting.notes, *meeting.decisions, *meeting.actions):
+            if not view.hides(record):
+                out += _declared_texts(record, record.src.path, record.src.section)
     return [entry for entry in out if entry[3]]
+
+
+def _declared_texts(record: Any, path: Path, section: tuple[object, ...],
+                    table: str = "") -> list[PublicText]:
+    out: list[PublicText] = []
+    for decl in public_fields(type(record), table):
+        value = getattr(record, decl.name)
+        texts = value.values() if isinstance(value, dict) else (value,)
+        out += [(path, section, decl.key, text) for text in texts]
+    return out
 
 
 def _line_text(path: Path, number: int) -> str:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core import values as v
+from kwartaal.core.fields import Toml, declared
 from kwartaal.core.lines import Section, line_of
 from kwartaal.core.problems import Problem, hints, msg
 
@@ -23,105 +23,26 @@ from kwartaal.core.problems import Problem, hints, msg
 ID_PATTERN = v.ID_PATTERN
 TIME_PATTERN = v.TIME_PATTERN
 _INVALID = v.INVALID
-MINUTES = v.MINUTES_MAX
 
 
-@dataclass(frozen=True, slots=True)
-class F:
-    kind: str  # str int bool date time decimal text list[str] list[int] list[date] table any
-    required: bool = False
-    choices: tuple[Any, ...] | None = None
-    default: Any = None
-    rule: str | None = None  # for texts: a key of values.VALID (line, text, id, opt-id, …)
-    lo: int | None = None  # for whole numbers: the smallest and largest allowed
-    hi: int | None = None
+# A field's declaration, as core/model.py makes it for every record.
+F = Toml
 
 
-def _line(default: Any = "", **more: Any) -> F:
-    return F("str", default=default, rule="line", **more)
+def spec(record: type, table: str = "") -> dict[str, F]:
+    """What a table may hold: the declared keys of a record (of one table of the settings)."""
+    return {decl.key: decl for decl in declared(record) if decl.table == table}
 
 
-def _id(default: Any = "", **more: Any) -> F:
-    """An id that must be there (a record's own, an owner) when given at all."""
-    return F("str", default=default, rule="id", **more)
-
-
-def _opt_id(default: Any = "") -> F:
-    """A reference that may be left empty (a proposer, a theme)."""
-    return F("str", default=default, rule="opt-id")
-
-
-def _ids() -> F:
-    return F("list[str]", default=[], rule="id")
-
-
-def _minutes(default: Any = None, lo: int = 0) -> F:
-    return F("int", default=default, lo=lo, hi=MINUTES)
-
-
-BODY = {
-    "name": _line(None, required=True),
-    "language": F("str", choices=m.LANGUAGES, default="nl"),
-    "languages": F("list[str]", default=None, rule="line"),
-    "chair": _opt_id(None),
-    "co_chair": _opt_id(None),
-    "secretary": _opt_id(None),
-    "convenors": _ids(),
-    "neutral_name": _line(),
-}
-CADENCE = {
-    "months": F("list[int]", default=[3, 6, 9, 12], lo=1, hi=12),
-    "weekday": F("str", choices=m.WEEKDAYS, default="thursday"),
-    "week": F("int", default=2, choices=(1, 2, 3, 4, -1)),
-    "dates": F("list[date]", default=[]),
-    "time": F("time", default="19:00"),
-    "length": _minutes(120, lo=1),
-    "place": _line(),
-    "format": F("str", choices=m.FORMATS, default="in-person"),
-    "link": F("str", default="", rule="url"),
-}
-AGENDA = {
-    "opening": _minutes(5),
-    "previous_minutes": _minutes(5),
-    "action_review": _minutes(10),
-    "any_other_business": _minutes(10),
-    "closing": _minutes(5),
-    "proposal": _minutes(10),
-}
-STANDING = {
-    "key": _id(None, required=True),
-    "title": F("text", required=True, rule="line"),
-    "description": F("text", default={}, rule="text"),
-    "minutes": _minutes(20),
-}
-THEME = {"title": F("text", required=True, rule="line"),
-         "description": F("text", default={}, rule="text")}
-COMPENSATION = {
-    "regime": F("str", choices=m.REGIMES, default="volunteer-allowance"),
-    "hourly_rate": F("decimal"),
-    "fixed_fee": F("decimal"),
-    "hours": F("decimal"),
-    "meal": F("decimal"),
-    "travel": F("str", choices=m.TRAVEL_RULES, default="actual"),
-    "travel_amount": F("decimal"),
-    "costs_count": F("bool", default=True),
-    "method": F("str", choices=m.PAYMENT_METHODS, default="bank"),
-    "description": _line("vergoeding overleg"),
-    "limits": F("table", default={}),
-}
-LIMITS = {  # each may be missing while a year's figures are being filled in: check warns
-    "hour_21plus": F("decimal"),
-    "hour_under21": F("decimal"),
-    "month": F("decimal"),
-    "year": F("decimal"),
-}
-PUBLISH = {"folder": _line("public")}
-PRIVACY = {
-    "allow": F("list[str]", default=[], rule="line"),
-    "public_link": F("bool", default=False),
-    "public_place": F("bool", default=True),
-    "sensitive_words": F("list[str]", default=None, rule="line"),
-}
+BODY = spec(m.Config, "body")
+CADENCE = spec(m.Cadence)
+AGENDA = spec(m.AgendaTimes)
+STANDING = spec(m.StandingItem)
+THEME = spec(m.Theme)
+COMPENSATION = spec(m.CompensationPolicy)
+LIMITS = spec(m.YearLimits)
+PUBLISH = spec(m.Config, "publish")
+PRIVACY = spec(m.Config, "privacy")
 CONFIG_TABLES = {
     "body": BODY,
     "cadence": CADENCE,
@@ -132,111 +53,11 @@ CONFIG_TABLES = {
     "publish": PUBLISH,
     "privacy": PRIVACY,
 }
+PERSON = spec(m.Person)
+MEETING = spec(m.Meeting)
+HISTORY = spec(m.HistoryEntry)
+MEETING_TABLES = {key: spec(record) for key, record in m.MEETING_RECORDS.items()}
 
-PERSON = {
-    "name": F("str", required=True, rule="name"),
-    "visibility": F("str", required=True, choices=m.VISIBILITIES),
-    "organisation": _line(),
-    "role": _line(),
-    "role_plural": _line(),
-    "role_en": _line(),
-    "role_plural_en": _line(),
-    "core": F("bool", default=False),
-    "compensated": F("bool", default=False),
-    "age_band": F("str", choices=m.AGE_BANDS, default="21+"),
-    "lang": F("str", choices=m.LANGUAGES, default=""),
-    "channel": _line(),
-    "email": _line(),
-    "phone": _line(),
-    "left": F("date"),
-    "aliases": F("list[str]", default=[], rule="name"),
-}
-
-MEETING = {
-    "date": F("date", required=True),
-    "time": F("time", default=""),
-    "length": _minutes(lo=1),
-    "place": _line(),
-    "format": F("str", choices=m.FORMATS, default=""),
-    "link": F("str", default="", rule="url"),
-    "public_place": F("bool"),
-    "status": F("str", required=True, choices=m.MEETING_STATUSES),
-    "chair": _opt_id(),
-    "secretary": _opt_id(),
-    "invited": _ids(),
-    "present": _ids(),
-    "excused": _ids(),
-    "absent": _ids(),
-    "online": _ids(),
-    "minutes_reviewed": F("date"),
-    "minutes_approved": F("date"),
-    "published": F("date"),
-    "item": F("any"),
-    "note": F("any"),
-    "decision": F("any"),
-    "action": F("any"),
-    "compensation": F("any"),
-}
-ITEM = {
-    "id": _id(None, required=True),
-    "title": _line(None, required=True),
-    "by": _opt_id(),
-    "under": _opt_id(),
-    "theme": _opt_id(),
-    "closed": F("bool", default=False),
-    "minutes": _minutes(),
-    "note": F("str", default="", rule="text"),
-    "carry_over": F("bool", default=False),
-    "handled": F("bool"),
-    "carried_from": F("str", default="", rule="ref"),
-}
-NOTE = {
-    "id": _id(None, required=True),
-    "item": F("str", required=True, rule="ref"),
-    "text": F("str", required=True, rule="text"),
-    "closed": F("bool", default=False),
-}
-DECISION = {
-    "id": _id(None, required=True),
-    "text": F("str", required=True, rule="text"),
-    "item": F("str", default="", rule="ref"),
-    "closed": F("bool", default=False),
-    "supersedes": F("str", default="", rule="ref"),
-}
-ACTION = {
-    "id": _id(None, required=True),
-    "title": _line(None, required=True),
-    "owner": _id(None, required=True),
-    "with": _ids(),
-    "due": F("date", required=True),
-    "theme": _opt_id(),
-    "status": F("str", required=True, choices=m.ACTION_STATUSES),
-    "closed": F("bool", default=False),
-    "item": F("str", default="", rule="ref"),
-    "history": F("any", default=[]),
-}
-HISTORY = {
-    "date": F("date", required=True),
-    "by": _opt_id(),
-    "what": F("str", required=True, rule="text"),
-}
-COMPENSATION_LINE = {
-    "id": _id(None, required=True),
-    "person": _id(None, required=True),
-    "kind": F("str", required=True, choices=m.COMPENSATION_KINDS),
-    "hours": F("decimal"),
-    "amount": F("decimal", required=True),
-    "method": F("str", choices=m.PAYMENT_METHODS, default="bank"),
-    "paid": F("date"),
-    "note": F("str", default="", rule="text"),
-}
-MEETING_TABLES = {
-    "item": ITEM,
-    "note": NOTE,
-    "decision": DECISION,
-    "action": ACTION,
-    "compensation": COMPENSATION_LINE,
-}
 
 class Converter:
     """Converts raw tables of one file, collecting problems with file and line."""
