@@ -64,7 +64,7 @@ def test_kwartaal_me_and_unknown_people(settled: Path, monkeypatch: pytest.Monke
 
 def test_steps_aside_for_what_it_does_not_know(settled: Path) -> None:
     _full(settled, ["actions", "--json"], "2026-01-15")
-    for args in (["actions"], ["actions", "--status", "all", "--json"], ["overdue"],
+    for args in (["actions"], ["actions", "--all-bodies", "--json"], ["overdue"],
                  ["agenda"], ["--help"], ["actions", "--json", "--help"], ["--version"]):
         assert _fast(settled, args, "2026-01-15")[0] is None, args
     assert try_fast(["--repo", str(settled), "--today", "2026-02-30", "actions", "--json"],
