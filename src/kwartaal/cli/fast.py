@@ -15,6 +15,7 @@ from the first moment, in both lanes.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 
 from kwartaal.core import query
@@ -37,9 +38,9 @@ if os.path.basename(sys.argv[0] if sys.argv else "") in ("kwartaal", "__main__.p
 
 # The options of the commands the lane serves, as click declares them: the global ones
 # (cli/options.py; before the command name also read from the environment) and those of
-# `actions` and `overdue` (cli/actions.py). name -> (click's name for it, its type): FLAG, TEXT,
-# PATH (click.Path(file_okay=False)), DAYS (click.IntRange(0, query.DUE_WITHIN_MAX)) or a tuple
-# of choices. tests/test_fast.py holds these tables equal to click's parameters.
+# `actions` and `overdue` (cli/actions.py). name -> (click's name for it, its type): FLAG,
+# TEXT, PATH (click.Path(file_okay=False)), DAYS (click.IntRange(0, query.DUE_WITHIN_MAX)) or
+# a tuple of choices. tests/test_fast.py holds these tables equal to click's parameters.
 FLAG, TEXT, PATH, DAYS = "flag", "text", "path", "days"
 GLOBAL: dict[str, tuple[str, Any]] = {
     "--repo": ("repo", PATH), "--today": ("today", TEXT), "--lang": ("lang", ("nl", "en"))}
@@ -61,8 +62,12 @@ def valid(kind: Any, value: str) -> bool:
     """Whether click takes this value for an option of this type."""
     if kind == TEXT:
         return True
-    if kind == PATH:  # a folder, or nothing yet: only an existing file is refused
-        return not os.path.isfile(value)
+    if kind == PATH:  # nothing there yet will do; a file or an unreadable folder will not
+        try:
+            found = os.stat(value)
+        except OSError:
+            return True
+        return not stat.S_ISREG(found.st_mode) and os.access(value, os.R_OK)
     if kind == DAYS:
         try:
             return 0 <= int(value) <= query.DUE_WITHIN_MAX
