@@ -2,11 +2,15 @@
 people and by cron jobs: `actions ... --json` and `overdue ... --json`.
 
 When every file of the body is provably unchanged since the action index was written (see
-cache.py), those are answered from the index alone, before click or any of kwartaal's own
-modules are imported: a Python process cannot start faster. Anything else — another
-command, an option the lane does not know, a changed or new file, an unknown person, a
-missing index — goes to the full command line, which answers the same question the long way
-and refreshes the index. The two must agree to the byte; tests/test_fast.py holds them to it.
+files/cache.py), those are answered from the index alone, before click or the record classes
+are imported: a Python process cannot start much faster. The lane shares with the full command
+its query (core/query.py), its root finder (files/paths.py) and the index's reader; only the
+parsing of the argument list is its own, and its option table is held equal to click's.
+Anything else — another command, an option or value the lane does not take, a changed or new
+file, an unknown person, theme or meeting, a missing index — goes to the full command line,
+which answers the same question the long way (or says what is wrong) and refreshes the index.
+The two must agree to the byte; tests/test_fast.py and tests/test_fast_property.py hold them
+to it.
 
 Being the entry point, it installs what an interrupt and a closed pipe do (files/signals.py)
 from the first moment, in both lanes.
@@ -25,6 +29,7 @@ from kwartaal.files.signals import catch_signals, flush_output, ignore_signals, 
 
 TYPE_CHECKING = False  # importing typing would cost this lane a tenth of its time
 if TYPE_CHECKING:
+    import datetime as dt
     from typing import Any, TextIO
 
 
@@ -145,6 +150,20 @@ def try_fast(argv: list[str], out: TextIO) -> int | None:
     today = query.today_from(given.get("today"), os.environ.get("KWARTAAL_TODAY"))
     if root is None or today is None:
         return None
+    try:
+        answer = _answer(command, given, root, today)
+    except (LookupError, TypeError, ValueError):  # an index of another shape: corrupt, foreign
+        return None
+    if answer is None:
+        return None
+    code, text = answer
+    out.write(text)
+    return code
+
+
+def _answer(command: str, given: dict[str, Any], root: str,
+            today: dt.date) -> tuple[int, str] | None:
+    """The exit code and the output, or None where the full way must answer."""
     index = fresh_index(root)
     if index is None:
         return None
@@ -152,7 +171,7 @@ def try_fast(argv: list[str], out: TextIO) -> int | None:
     if command == "actions":
         owner = None if given.get("everyone") else (owner or os.environ.get("KWARTAAL_ME"))
     theme, meeting = given.get("theme"), given.get("meeting")
-    entries = index["files"].values()
+    entries = index.get("files", {}).values()
     # Unknown people, themes and meetings: the full way says plainly what is wrong.
     if ((owner and owner not in index.get("people", ()))
             or (theme and theme not in (index.get("themes") or ()))
@@ -165,8 +184,8 @@ def try_fast(argv: list[str], out: TextIO) -> int | None:
         owner=owner or None, overdue=command == "overdue" or bool(given.get("overdue")),
         within=None if within is None else int(within), status=given.get("status") or "active",
         theme=theme, meeting=meeting, sort=given.get("sort") or "due")
-    out.write(query.json_text([query.row(plain, today_ordinal) for plain in chosen]) + "\n")
-    return 3 if command == "overdue" and chosen else 0
+    text = query.json_text([query.row(plain, today_ordinal) for plain in chosen]) + "\n"
+    return 3 if command == "overdue" and chosen else 0, text
 
 
 def _fast_or_full() -> None:

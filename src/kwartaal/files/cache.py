@@ -24,10 +24,14 @@ ACTION_FIELDS), and only this module writes entries and reads them back.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import time
+
+try:  # BLAKE2 itself, without hashlib, which loads OpenSSL: 2 ms of the fast lane's start
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
 
 from kwartaal import __version__
 
@@ -79,7 +83,7 @@ def where(root: str | os.PathLike[str]) -> str:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    return blake2b(data, digest_size=20).hexdigest()
 
 
 def stat_key(path: str | os.PathLike[str]) -> tuple[int, int, int, int] | None:
@@ -91,7 +95,7 @@ def stat_key(path: str | os.PathLike[str]) -> tuple[int, int, int, int] | None:
 
 
 def index_path(root: str | os.PathLike[str]) -> str:
-    key = hashlib.blake2b(where(root).encode(), digest_size=12).hexdigest()
+    key = blake2b(where(root).encode(), digest_size=12).hexdigest()
     return os.path.join(cache_folder(), f"{key}.actions")
 
 
