@@ -177,3 +177,16 @@ def test_the_lane_imports_no_typing_and_no_click() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_index_layout_names_the_records_fields() -> None:
+    """The index's layout (files/cache.py) is declared by name: names of record fields, but
+    for the few it stores in another form (a table's position for its source)."""
+    from dataclasses import fields
+
+    from kwartaal.core import model
+    from kwartaal.files import cache
+
+    assert set(cache.ACTION_FIELDS) - {"section"} <= {f.name for f in fields(model.Action)}
+    assert set(cache.MEETING_FIELDS) <= {f.name for f in fields(model.Meeting)}
+    assert len(set(cache.ACTION_FIELDS)) == len(cache.ACTION_FIELDS)
