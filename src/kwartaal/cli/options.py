@@ -26,26 +26,29 @@ class State:
         self._told_no_git = False
 
     def root(self) -> Path:
-        import os
         from pathlib import Path
 
         from kwartaal.core.problems import KwartaalError, msg
-        from kwartaal.files.paths import root_folder
+        from kwartaal.files.paths import find_root, root_folder
 
-        found = root_folder(None if self.repo is None else os.fspath(self.repo), os.getcwd())
-        if found is not None:
-            return Path(found)
         if self.repo is not None:
+            repo = Path(self.repo)
+            given = root_folder(str(repo), str(Path.cwd()))
+            if given is None:
+                raise KwartaalError(msg(
+                    "{repo} holds no kwartaal.toml; give the folder of a body, or create one "
+                    "with 'kwartaal init'",
+                    "{repo} bevat geen kwartaal.toml; geef de map van een overleg, of maak er "
+                    "een met 'kwartaal init'", repo=repo))
+            return Path(given)
+        found = find_root(Path.cwd())
+        if found is None:
             raise KwartaalError(msg(
-                "{repo} holds no kwartaal.toml; give the folder of a body, or create one "
-                "with 'kwartaal init'",
-                "{repo} bevat geen kwartaal.toml; geef de map van een overleg, of maak er "
-                "een met 'kwartaal init'", repo=Path(self.repo)))
-        raise KwartaalError(msg(
-            "no kwartaal.toml in this folder or above it; use --repo PATH (or KWARTAAL_REPO), "
-            "or create a body with 'kwartaal init'",
-            "geen kwartaal.toml in deze map of erboven; gebruik --repo PAD (of "
-            "KWARTAAL_REPO), of maak een overleg met 'kwartaal init'"))
+                "no kwartaal.toml in this folder or above it; use --repo PATH (or KWARTAAL_REPO), "
+                "or create a body with 'kwartaal init'",
+                "geen kwartaal.toml in deze map of erboven; gebruik --repo PAD (of "
+                "KWARTAAL_REPO), of maak een overleg met 'kwartaal init'"))
+        return found
 
     def today(self) -> dt.date:
         from kwartaal.core.dates import today
