@@ -8,11 +8,14 @@ import shutil
 import time
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
+from kwartaal.cli import fast
 from kwartaal.cli.fast import try_fast
 from kwartaal.cli.main import cli
+from kwartaal.core import query
 
 from .conftest import EXAMPLE, commit_all, init_repo
 
@@ -64,7 +67,7 @@ def test_kwartaal_me_and_unknown_people(settled: Path, monkeypatch: pytest.Monke
 
 def test_steps_aside_for_what_it_does_not_know(settled: Path) -> None:
     _full(settled, ["actions", "--json"], "2026-01-15")
-    for args in (["actions"], ["actions", "--status", "all", "--json"], ["overdue"],
+    for args in (["actions"], ["actions", "--all-bodies", "--json"], ["overdue"],
                  ["agenda"], ["--help"], ["actions", "--json", "--help"], ["--version"]):
         assert _fast(settled, args, "2026-01-15")[0] is None, args
     assert try_fast(["--repo", str(settled), "--today", "2026-02-30", "actions", "--json"],
@@ -96,3 +99,94 @@ def test_no_index_no_lane(settled: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("KWARTAAL_NO_CACHE", "1")
     _full(settled, ["actions", "--json"], "2026-01-15")
     assert _fast(settled, ["actions", "--json"], "2026-01-15")[0] is None
+
+
+def _lane_kind(param: click.Parameter, ctx: click.Context) -> object:
+    """An option's type in the lane's terms (cli/fast.py), or a description the lane's table
+    can never equal, so that a new kind of option fails the test below."""
+    kind = param.type
+    if isinstance(param, click.Option) and param.is_flag:
+        return fast.FLAG if not param.secondary_opts and not param.get_default(ctx) else (
+            "flag with a default or an off switch", param.name)
+    if param.nargs != 1 or getattr(param, "multiple", False) or getattr(param, "count", False):
+        return ("takes more than one value", param.name)
+    if isinstance(kind, click.Choice):
+        return tuple(kind.choices)
+    if isinstance(kind, click.IntRange) and (kind.min, kind.max, kind.min_open,
+                                             kind.max_open, kind.clamp) == (
+                                                 0, query.DUE_WITHIN_MAX, False, False, False):
+        return fast.DAYS
+    if isinstance(kind, click.Path) and (kind.exists, kind.file_okay, kind.dir_okay,
+                                         kind.readable, kind.writable, kind.executable,
+                                         kind.resolve_path, kind.allow_dash) == (
+                                             False, False, True, True, False, False, False,
+                                             False):
+        return fast.PATH
+    if kind is click.STRING:
+        return fast.TEXT
+    return ("a type the lane does not check", param.name, kind)
+
+
+def _click_table(params: list[click.Parameter],
+                 ctx: click.Context) -> dict[str, tuple[str, object]]:
+    table = {}
+    for param in params:
+        assert isinstance(param, click.Option), param  # an argument: the lane knows none
+        for name in (*param.opts, *param.secondary_opts):
+            table[name] = (param.name, _lane_kind(param, ctx))
+    return table
+
+
+def test_the_lane_knows_exactly_the_options_click_declares() -> None:
+    """Names, aliases, flags or values and their types, per command: a renamed, added or
+    removed click option fails here until the lane's table follows."""
+    group = cli
+    assert isinstance(group, click.Group)
+    with click.Context(group) as ctx:
+        served = {name: group.get_command(ctx, name) for name in fast.COMMANDS}
+        global_params = [p for p in group.params if p.name != "version"]
+        assert _click_table(global_params, ctx) == fast.GLOBAL
+        assert {p.name: p.envvar for p in global_params} == fast.GLOBAL_ENV
+        for name, command in served.items():
+            assert command is not None, name
+            assert _click_table(command.params, ctx) == fast.COMMANDS[name], name
+            # Defaults the lane assumes when an option is not given.
+            defaults = {p.name: p.get_default(ctx) for p in command.params}
+            assert defaults.get("sort", "due") == "due" and defaults.get("status") is None
+            # Help is click's own option, never in the lane's table: it steps aside.
+            assert not set(command.get_help_option(ctx).opts) & set(fast.COMMANDS[name])
+    assert set(fast.LEFT_TO_THE_FULL_WAY) <= {key for table in fast.COMMANDS.values()
+                                              for key, _ in table.values()}
+
+
+def test_the_query_shares_the_records_constants() -> None:
+    from kwartaal.core import model, values
+
+    assert query.OPEN_STATUSES == model.OPEN_STATUSES
+    assert set(query.STATUS_CHOICES) == {*model.ACTION_STATUSES, "all"}
+    assert (query.YEAR_MIN, query.YEAR_MAX) == (values.YEAR_MIN, values.YEAR_MAX)
+
+
+def test_the_lane_imports_no_typing_and_no_click() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys\nbefore = set(sys.modules)\nimport kwartaal.cli.fast\n"
+            "print(sorted(m for m in ('typing', 'click', 'pathlib', 'dataclasses', "
+            "'kwartaal.core.model') if m in set(sys.modules) - before))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_index_layout_names_the_records_fields() -> None:
+    """The index's layout (files/cache.py) is declared by name: names of record fields, but
+    for the few it stores in another form (a table's position for its source)."""
+    from dataclasses import fields
+
+    from kwartaal.core import model
+    from kwartaal.files import cache
+
+    assert set(cache.ACTION_FIELDS) - {"section"} <= {f.name for f in fields(model.Action)}
+    assert set(cache.MEETING_FIELDS) <= {f.name for f in fields(model.Meeting)}
+    assert len(set(cache.ACTION_FIELDS)) == len(cache.ACTION_FIELDS)

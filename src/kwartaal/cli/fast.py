@@ -2,11 +2,15 @@
 people and by cron jobs: `actions ... --json` and `overdue ... --json`.
 
 When every file of the body is provably unchanged since the action index was written (see
-cache.py), those are answered from the index alone, before click or any of kwartaal's own
-modules are imported: a Python process cannot start faster. Anything else — another
-command, an option the lane does not know, a changed or new file, an unknown person, a
-missing index — goes to the full command line, which answers the same question the long way
-and refreshes the index. The two must agree to the byte; tests/test_fast.py holds them to it.
+files/cache.py), those are answered from the index alone, before click or the record classes
+are imported: a Python process cannot start much faster. The lane shares with the full command
+its query (core/query.py), its root finder (files/paths.py) and the index's reader; only the
+parsing of the argument list is its own, and its option table is held equal to click's.
+Anything else — another command, an option or value the lane does not take, a changed or new
+file, an unknown person, theme or meeting, a missing index — goes to the full command line,
+which answers the same question the long way (or says what is wrong) and refreshes the index.
+The two must agree to the byte; tests/test_fast.py and tests/test_fast_property.py hold them
+to it.
 
 Being the entry point, it installs what an interrupt and a closed pipe do (files/signals.py)
 from the first moment, in both lanes.
@@ -15,8 +19,12 @@ from the first moment, in both lanes.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 
+from kwartaal.core import query
+from kwartaal.files.cache import MEETING, MEETING_ID, fresh_index, plain_actions
+from kwartaal.files.paths import root_folder
 from kwartaal.files.signals import catch_signals, flush_output, ignore_signals, run_to_a_quiet_end
 
 TYPE_CHECKING = False  # importing typing would cost this lane a tenth of its time
@@ -33,36 +41,76 @@ if os.path.basename(sys.argv[0] if sys.argv else "") in ("kwartaal", "__main__.p
     catch_signals()
 
 
-GLOBAL = {"--repo": "repo", "--today": "today", "--lang": "lang"}
+# The options of the commands the lane serves, as click declares them: the global ones
+# (cli/options.py; before the command name also read from the environment) and those of
+# `actions` and `overdue` (cli/actions.py). name -> (click's name for it, its type): FLAG,
+# TEXT, PATH (click.Path(file_okay=False)), DAYS (click.IntRange(0, query.DUE_WITHIN_MAX)) or
+# a tuple of choices. tests/test_fast.py holds these tables equal to click's parameters.
+FLAG, TEXT, PATH, DAYS = "flag", "text", "path", "days"
+GLOBAL: dict[str, tuple[str, Any]] = {
+    "--repo": ("repo", PATH), "--today": ("today", TEXT), "--lang": ("lang", ("nl", "en"))}
+GLOBAL_ENV = {"repo": "KWARTAAL_REPO", "today": "KWARTAAL_TODAY", "lang": "KWARTAAL_LANG"}
+COMMANDS: dict[str, dict[str, tuple[str, Any]]] = {
+    "actions": {
+        "--owner": ("owner", TEXT), "--everyone": ("everyone", FLAG),
+        "--overdue": ("overdue", FLAG), "--due-within": ("due_within", DAYS),
+        "--status": ("status", query.STATUS_CHOICES), "--theme": ("theme", TEXT),
+        "--meeting": ("meeting", TEXT), "--sort": ("sort", query.SORT_CHOICES),
+        "--all-bodies": ("all_bodies", FLAG), "--json": ("as_json", FLAG), **GLOBAL},
+    "overdue": {"--owner": ("owner", TEXT), "--all-bodies": ("all_bodies", FLAG),
+                "--json": ("as_json", FLAG), **GLOBAL},
+}
+LEFT_TO_THE_FULL_WAY = ("all_bodies",)  # known options whose answer the index cannot give
 
 
-def _options(args: list[str], known: dict[str, str | None]) -> dict[str, Any] | None:
-    """Parse `--name value`, `--name=value` and flags; None for anything unknown."""
+def valid(kind: Any, value: str) -> bool:
+    """Whether click takes this value for an option of this type."""
+    if kind == TEXT:
+        return True
+    if kind == PATH:  # nothing there yet will do; a file or an unreadable folder will not
+        try:
+            found = os.stat(value)
+        except OSError:
+            return True
+        return not stat.S_ISREG(found.st_mode) and os.access(value, os.R_OK)
+    if kind == DAYS:
+        try:
+            return 0 <= int(value) <= query.DUE_WITHIN_MAX
+        except ValueError:
+            return False
+    return value in kind
+
+
+def _options(args: list[str], known: dict[str, tuple[str, Any]]) -> dict[str, Any] | None:
+    """Parse `--name value`, `--name=value` and flags as click does (the last one given wins);
+    None for anything unknown, anything click would refuse, and a bare `--`."""
     found: dict[str, Any] = {}
     index = 0
     while index < len(args):
-        arg = args[index]
-        name, eq, value = arg.partition("=")
+        name, eq, value = args[index].partition("=")
         if name not in known:
             return None
-        key = known[name]
-        if key is None:  # a flag
+        key, kind = known[name]
+        if kind == FLAG:
             if eq:
                 return None
-            found[name] = True
-        elif eq:
-            found[key] = value
+            found[key] = True
         else:
-            index += 1
-            if index >= len(args):
+            if not eq:
+                index += 1
+                if index >= len(args):
+                    return None
+                value = args[index]
+            if not valid(kind, value):
                 return None
-            found[key] = args[index]
+            found[key] = value
         index += 1
     return found
 
 
 def _split(argv: list[str]) -> tuple[dict[str, Any], str, list[str]] | None:
-    """Global options, the command, and what follows it."""
+    """The global options before the command (with the environment's where none was given),
+    the command, and what follows it."""
     position = 0
     while position < len(argv):
         arg = argv[position]
@@ -73,119 +121,71 @@ def _split(argv: list[str]) -> tuple[dict[str, Any], str, list[str]] | None:
         elif arg.startswith("-"):
             return None  # --help, --version, or something the lane does not know
         else:
-            before = _options(argv[:position], dict(GLOBAL))
-            return None if before is None else (before, arg, argv[position + 1:])
+            before = _options(argv[:position], GLOBAL)
+            if before is None:
+                return None
+            for key, variable in GLOBAL_ENV.items():
+                value = os.environ.get(variable)
+                if key not in before and value:  # click ignores an empty variable
+                    if not valid(GLOBAL[f"--{key}"][1], value):
+                        return None
+                    before[key] = value
+            return before, arg, argv[position + 1:]
     return None
-
-
-def _root(given: str | None) -> str | None:
-    value = given or os.environ.get("KWARTAAL_REPO")
-    if value:
-        return os.path.realpath(value) if os.path.isfile(
-            os.path.join(value, "kwartaal.toml")) else None
-    folder = os.path.realpath(os.getcwd())
-    while True:
-        if os.path.isfile(os.path.join(folder, "kwartaal.toml")):
-            return folder
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
 
 
 def try_fast(argv: list[str], out: TextIO) -> int | None:
     """Answer from the index and return the exit code, or None to take the full way."""
-    import datetime as dt
-
     split = _split(argv)
     if split is None:
         return None
-    glob, command, rest = split
-    known: dict[str, str | None] = {"--json": None, "--owner": "owner", **GLOBAL}
-    if command == "actions":
-        known.update({"--overdue": None, "--everyone": None})
-    elif command != "overdue":
+    before, command, rest = split
+    known = COMMANDS.get(command)
+    options = None if known is None else _options(rest, known)
+    if (options is None or not options.get("as_json")
+            or any(options.get(key) for key in LEFT_TO_THE_FULL_WAY)):
         return None
-    options = _options(rest, known)
-    if options is None or not options.get("--json"):
-        return None
-    settings = {**glob, **{k: v for k, v in options.items() if not k.startswith("--")}}
-    root = _root(settings.get("repo"))
-    if root is None:
+    given = {**before, **options}  # after the command name wins, as in click
+    root = root_folder(given.get("repo"), os.getcwd())
+    today = query.today_from(given.get("today"), os.environ.get("KWARTAAL_TODAY"))
+    if root is None or today is None:
         return None
     try:
-        today = dt.date.fromisoformat(settings.get("today") or os.environ.get(
-            "KWARTAAL_TODAY") or dt.date.today().isoformat())
-    except ValueError:
+        answer = _answer(command, given, root, today)
+    except (LookupError, TypeError, ValueError):  # an index of another shape: corrupt, foreign
         return None
-    owner = settings.get("owner")
-    if command == "actions" and not owner and not options.get("--everyone"):
-        owner = os.environ.get("KWARTAAL_ME") or None
-    if options.get("--everyone"):
-        owner = None
-    rows = _rows(root, today, owner, overdue=command == "overdue" or bool(
-        options.get("--overdue")))
-    if rows is None:
+    if answer is None:
         return None
-    import json
+    code, text = answer
+    out.write(text)
+    return code
 
-    out.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
-    return 3 if command == "overdue" and rows else 0
 
-
-def _rows(root: str, today: dt.date, owner: str | None,
-          overdue: bool) -> list[dict[str, Any]] | None:
-    import datetime as dt
-
-    from kwartaal.files.cache import read_index, stat_key, trusted
-
-    index = read_index(root)
+def _answer(command: str, given: dict[str, Any], root: str,
+            today: dt.date) -> tuple[int, str] | None:
+    """The exit code and the output, or None where the full way must answer."""
+    index = fresh_index(root)
     if index is None:
         return None
-    saved = index.get("saved", 0)
-    if not (trusted(stat_key(os.path.join(root, "kwartaal.toml")), index.get("config") or (),
-                    saved)):
+    owner = given.get("owner")
+    if command == "actions":
+        owner = None if given.get("everyone") else (owner or os.environ.get("KWARTAAL_ME"))
+    theme, meeting = given.get("theme"), given.get("meeting")
+    entries = index.get("files", {}).values()
+    # Unknown people, themes and meetings: the full way says plainly what is wrong.
+    if ((owner and owner not in index.get("people", ()))
+            or (theme and theme not in (index.get("themes") or ()))
+            or (meeting and meeting not in {entry[MEETING][MEETING_ID] for entry in entries})):
         return None
-    people_stat = stat_key(os.path.join(root, "people.toml"))
-    if people_stat is None:
-        if index.get("people_file") is not None:
-            return None
-    elif not trusted(people_stat, index.get("people_file") or (), saved):
-        return None
-    if owner and owner not in index.get("people", ()):
-        return None  # the full way says plainly that this person is unknown
-    folder = os.path.join(root, "meetings")
-    files: dict[str, Any] = index.get("files", {})
-    try:
-        names = [entry.name for entry in os.scandir(folder)
-                 if entry.name.endswith(".toml") and entry.is_file(follow_symlinks=False)]
-        links = any(e.is_symlink() for e in os.scandir(folder))
-    except OSError:
-        return None
-    if links or sorted(names) != sorted(files):
-        return None
+    within = given.get("due_within")
     today_ordinal = today.toordinal()
-    found = []
-    for name in names:
-        entry = files[name]
-        if not trusted(stat_key(os.path.join(folder, name)), entry[0], saved):
-            return None
-        meeting = entry[2][0]
-        for (local, title, lead, others, due, theme, status, _closed, _item, _at) in entry[3]:
-            if status not in ("open", "in-progress"):
-                continue
-            if owner and owner != lead and owner not in others:
-                continue
-            late = today_ordinal - due if due and due < today_ordinal else 0
-            if overdue and not late:
-                continue
-            found.append((due or dt.date.max.toordinal(), f"{meeting}/{local}", {
-                "id": f"{meeting}/{local}", "title": title, "owners": [lead, *others],
-                "due": dt.date.fromordinal(due).isoformat() if due else None,
-                "status": status, "theme": theme, "meeting": meeting,
-                "overdue": late > 0, "days_overdue": late}))
-    found.sort(key=lambda row: (row[0], row[1]))
-    return [row[2] for row in found]
+    chosen = query.select(
+        ((plain, plain) for entry in entries for plain in plain_actions(entry)), today_ordinal,
+        owner=owner or None, overdue=command == "overdue" or bool(given.get("overdue")),
+        within=None if within is None else int(within), status=given.get("status") or "active",
+        theme=theme, meeting=meeting, sort=given.get("sort") or "due")
+    text = query.json_text([query.row(plain, today_ordinal) for plain in chosen]) + "\n"
+    return 3 if command == "overdue" and chosen else 0, text
 
 
 def _fast_or_full() -> None:

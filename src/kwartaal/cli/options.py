@@ -29,17 +29,18 @@ class State:
         from pathlib import Path
 
         from kwartaal.core.problems import KwartaalError, msg
-        from kwartaal.files.paths import CONFIG_FILE, find_root
+        from kwartaal.files.paths import find_root, root_folder
 
         if self.repo is not None:
             repo = Path(self.repo)
-            if not (repo / CONFIG_FILE).is_file():
+            given = root_folder(str(repo), str(Path.cwd()))
+            if given is None:
                 raise KwartaalError(msg(
                     "{repo} holds no kwartaal.toml; give the folder of a body, or create one "
                     "with 'kwartaal init'",
                     "{repo} bevat geen kwartaal.toml; geef de map van een overleg, of maak er "
                     "een met 'kwartaal init'", repo=repo))
-            return repo.resolve()
+            return Path(given)
         found = find_root(Path.cwd())
         if found is None:
             raise KwartaalError(msg(

@@ -6,54 +6,24 @@ import datetime as dt
 from typing import Any
 
 from kwartaal.core import model as m
-from kwartaal.core import rules
+from kwartaal.core import query, rules
 
 
 def action_row(action: m.Action, today: dt.date) -> dict[str, Any]:
     """The JSON shape of an action in lists: exactly these keys."""
-    return {
-        "id": action.id,
-        "title": action.title,
-        "owners": action.owners,
-        "due": action.due.isoformat() if action.due else None,
-        "status": action.status,
-        "theme": action.theme,
-        "meeting": action.meeting,
-        "overdue": rules.is_overdue(action, today),
-        "days_overdue": rules.days_overdue(action, today),
-    }
+    return query.row(rules.plain(action), today.toordinal())
 
 
 def select_actions(body: m.Body, today: dt.date, *, owner: str | None = None,
                    overdue: bool = False, due_within: int | None = None,
                    status: str = "active", theme: str | None = None,
                    meeting: str | None = None, sort: str = "due") -> list[m.Action]:
-    """Filter and sort actions. status: active (open + in-progress), all, or one status.
-    due_within keeps open actions due on or before today + days (overdue ones included)."""
-    chosen: list[m.Action] = []
-    for action in body.all_actions():
-        if status == "active" and not action.is_open:
-            continue
-        if status not in ("active", "all") and action.status != status:
-            continue
-        if owner and owner not in action.owners:
-            continue
-        if overdue and not rules.is_overdue(action, today):
-            continue
-        if due_within is not None and not (
-                action.is_open and action.due is not None
-                and action.due <= today + dt.timedelta(days=due_within)):
-            continue
-        if theme and action.theme != theme:
-            continue
-        if meeting and action.meeting != meeting:
-            continue
-        chosen.append(action)
-    if sort == "urgency":
-        chosen.sort(key=lambda a: rules.urgency_key(a, today))
-    else:
-        chosen.sort(key=lambda a: (a.due or dt.date.max, a.id))
-    return chosen
+    """Filter and sort actions (core/query.py). status: active (open + in-progress), all, or
+    one status. due_within keeps open actions due on or before today + days (overdue ones
+    included)."""
+    return query.select(((rules.plain(a), a) for a in body.all_actions()), today.toordinal(),
+                        owner=owner, overdue=overdue, within=due_within, status=status,
+                        theme=theme, meeting=meeting, sort=sort)
 
 
 def progress_rows(body: m.Body, today: dt.date, lang: str) -> list[dict[str, Any]]:

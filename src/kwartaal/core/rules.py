@@ -10,23 +10,33 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kwartaal.core import model as m
+from kwartaal.core import query
 
-SOON_DAYS = 14
+SOON_DAYS = query.SOON_DAYS
+
+
+def plain(action: m.Action) -> query.Plain:
+    """An action as the shared query sees it (core/query.py)."""
+    return (action.id, action.title, action.owners, _due(action), action.status, action.theme,
+            action.meeting)
+
+
+def _due(action: m.Action) -> int:
+    return action.due.toordinal() if action.due else 0
 
 
 def is_overdue(action: m.Action, today: dt.date) -> bool:
     """Due before today and still open or in progress; due today is not overdue."""
-    return action.is_open and action.due is not None and action.due < today
+    return days_overdue(action, today) > 0
 
 
 def days_overdue(action: m.Action, today: dt.date) -> int:
-    return (today - action.due).days if is_overdue(action, today) and action.due else 0
+    return query.days_overdue(action.status, _due(action), today.toordinal())
 
 
 def is_due_within(action: m.Action, today: dt.date, days: int) -> bool:
     """Open, not overdue, and due between today and today + days (inclusive)."""
-    return (action.is_open and action.due is not None
-            and today <= action.due <= today + dt.timedelta(days=days))
+    return query.due_within(action.status, _due(action), today.toordinal(), days)
 
 
 def last_held(body: m.Body, today: dt.date) -> m.Meeting | None:
@@ -55,19 +65,6 @@ def home_meeting(body: m.Body, today: dt.date) -> m.Meeting | None:
     """Where an action made between meetings belongs: the last held meeting, else the next."""
     return last_held(body, today) or next_planned(body, today) or (
         body.meetings[-1] if body.meetings else None)
-
-
-def urgency_key(action: m.Action, today: dt.date) -> tuple[int, dt.date, int, str]:
-    """Overdue first (longest overdue first), then due soon, then the rest; not started before
-    started within each group."""
-    due = action.due or dt.date.max
-    if is_overdue(action, today):
-        group = 0
-    elif is_due_within(action, today, SOON_DAYS):
-        group = 1
-    else:
-        group = 2
-    return (group, due, 0 if action.status == "open" else 1, action.id)
 
 
 @dataclass(slots=True)

@@ -17,15 +17,21 @@
 - KWARTAAL_NO_CACHE=1 turns it off.
 
 This module is also read by fast.py, which answers `actions --json` and `overdue --json` from
-the index alone when nothing changed, so it imports nothing beyond the standard library.
+the index alone when nothing changed, so it imports nothing beyond the standard library at its
+top. The index's layout is declared here once, by name (ENTRY_FIELDS, MEETING_FIELDS,
+ACTION_FIELDS), and only this module writes entries and reads them back.
 """
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import time
+
+try:  # BLAKE2 itself, without hashlib, which loads OpenSSL: 2 ms of the fast lane's start
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
 
 from kwartaal import __version__
 
@@ -36,8 +42,25 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-FORMAT = 3
+    from kwartaal.core import model as m
+
+FORMAT = 4
 RACY_NS = 2_000_000_000  # stat records this close to the index's own time are not trusted
+
+
+# The layout of the index, by name. Stored as tuples (compact, and marshal keeps them), so each
+# name's position is what reads it. Changing a layout means changing FORMAT.
+ENTRY_FIELDS = ("stat", "key", "meeting", "actions")  # one per meeting file; key: digest+language
+MEETING_FIELDS = ("id", "date", "time", "length", "status")  # date as a day ordinal
+ACTION_FIELDS = ("local_id", "title", "owner", "co_owners", "due", "theme", "status", "closed",
+                 "item", "section")  # due as a day ordinal, 0 for none; section: its table index
+# What the index holds besides the files, for fast.py to answer on its own.
+META_FIELDS = ("config", "people_file", "people", "themes", "language")
+
+STAT, KEY, MEETING, ACTIONS = (ENTRY_FIELDS.index(name) for name in (
+    "stat", "key", "meeting", "actions"))
+MEETING_ID = MEETING_FIELDS.index("id")
+ACTION_AT = {name: position for position, name in enumerate(ACTION_FIELDS)}
 
 
 def cache_dir() -> Path:
@@ -60,7 +83,7 @@ def where(root: str | os.PathLike[str]) -> str:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    return blake2b(data, digest_size=20).hexdigest()
 
 
 def stat_key(path: str | os.PathLike[str]) -> tuple[int, int, int, int] | None:
@@ -72,7 +95,7 @@ def stat_key(path: str | os.PathLike[str]) -> tuple[int, int, int, int] | None:
 
 
 def index_path(root: str | os.PathLike[str]) -> str:
-    key = hashlib.blake2b(where(root).encode(), digest_size=12).hexdigest()
+    key = blake2b(where(root).encode(), digest_size=12).hexdigest()
     return os.path.join(cache_folder(), f"{key}.actions")
 
 
@@ -92,15 +115,103 @@ def read_index(root: str | os.PathLike[str]) -> dict[str, Any] | None:
     return None
 
 
+def fresh_index(root: str) -> dict[str, Any] | None:
+    """The stored index of a body when every file it stands for is provably unchanged and no
+    meeting file came or went; else None. What fast.py answers from."""
+    from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE
+
+    index = read_index(root)
+    if index is None:
+        return None
+    saved = index.get("saved", 0)
+    if not trusted(stat_key(os.path.join(root, CONFIG_FILE)), index.get("config") or (), saved):
+        return None
+    people_stat = stat_key(os.path.join(root, PEOPLE_FILE))
+    if people_stat is None:
+        if index.get("people_file") is not None:
+            return None
+    elif not trusted(people_stat, index.get("people_file") or (), saved):
+        return None
+    folder = os.path.join(root, MEETINGS_DIR)
+    files: dict[str, Any] = index.get("files", {})
+    try:
+        found = list(os.scandir(folder))
+    except OSError:
+        return None
+    names = [entry.name for entry in found
+             if entry.name.endswith(".toml") and entry.is_file(follow_symlinks=False)]
+    if any(entry.is_symlink() for entry in found) or sorted(names) != sorted(files):
+        return None
+    for name in names:
+        if not trusted(stat_key(os.path.join(folder, name)), files[name][STAT], saved):
+            return None
+    return index
+
+
 def trusted(stat: tuple[int, int, int, int] | None, stored: Any, saved_ns: int) -> bool:
     """Whether an unchanged stat record may stand for unchanged content."""
     return (stat is not None and tuple(stored) == stat
             and saved_ns - max(stat[1], stat[2]) > RACY_NS)
 
 
+def new_entry(stat: tuple[int, int, int, int] | None, key: str, meeting: m.Meeting) -> tuple[
+        Any, ...]:
+    """A meeting file's entry, laid out as ENTRY_FIELDS says."""
+    values = {"stat": stat, "key": key, "meeting": _meeting_row(meeting),
+              "actions": tuple(_action_row(action) for action in meeting.actions)}
+    return tuple(values[name] for name in ENTRY_FIELDS)
+
+
+def _meeting_row(meeting: m.Meeting) -> tuple[Any, ...]:
+    values = {"id": meeting.id, "date": meeting.date.toordinal(), "time": meeting.time,
+              "length": meeting.length, "status": meeting.status}
+    return tuple(values[name] for name in MEETING_FIELDS)
+
+
+def _action_row(action: m.Action) -> tuple[Any, ...]:
+    converted = {"co_owners": tuple(action.co_owners),
+                 "due": action.due.toordinal() if action.due else 0,
+                 "section": action.src.section[1]}
+    return tuple(converted[name] if name in converted else getattr(action, name)
+                 for name in ACTION_FIELDS)
+
+
+def light_meeting(path: Path, entry: tuple[Any, ...]) -> m.Meeting:
+    """The meeting of an entry, with its actions and without the rest (items, notes,
+    decisions, compensation, action histories)."""
+    import datetime as dt
+
+    from kwartaal.core import model as m
+
+    meeting = dict(zip(MEETING_FIELDS, entry[MEETING], strict=True))
+    mid = meeting["id"]
+    local, title, owner, co_owners, due, theme, status, closed, item, section = (
+        ACTION_AT[name] for name in ("local_id", "title", "owner", "co_owners", "due", "theme",
+                                     "status", "closed", "item", "section"))
+    # In the order of m.Action's fields: a call by keyword would double the time of a load.
+    built = [m.Action(f"{mid}/{row[local]}", row[local], mid, row[title], row[owner],
+                      list(row[co_owners]), dt.date.fromordinal(row[due]) if row[due] else None,
+                      row[theme], row[status], row[closed], row[item], [],
+                      m.Source(path, ("action", row[section])))
+             for row in entry[ACTIONS]]
+    return m.Meeting(mid, dt.date.fromordinal(meeting["date"]), meeting["time"],
+                     meeting["length"], "", "", "", meeting["status"], "", "", [], [], [], [], [],
+                     None, None, None, [], [], [], built, [], m.Source(path))
+
+
+def plain_actions(entry: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """The actions of an entry as the shared query sees them (core/query.py), without the
+    record classes: (id, title, owners, due, status, theme, meeting)."""
+    mid = entry[MEETING][MEETING_ID]
+    local, title, owner, co_owners, due, theme, status = (ACTION_AT[name] for name in (
+        "local_id", "title", "owner", "co_owners", "due", "theme", "status"))
+    return [(f"{mid}/{row[local]}", row[title], (row[owner], *row[co_owners]), row[due],
+             row[status], row[theme], mid) for row in entry[ACTIONS]]
+
+
 class ActionIndex:
-    """name -> (stat record, digest + language, meeting row, action rows), plus the stat
-    records of kwartaal.toml and people.toml and the people's ids (for fast.py)."""
+    """file name -> entry (ENTRY_FIELDS), plus what META_FIELDS names: the stat records of
+    kwartaal.toml and people.toml, the people's ids and the themes (for fast.py)."""
 
     def __init__(self, root: Path, stored: dict[str, Any] | None) -> None:
         self.root = root
@@ -120,14 +231,15 @@ class ActionIndex:
                read: Any, language: str) -> tuple[Any, bytes | None]:
         """The entry for a file if its content is unchanged; else (None, its bytes)."""
         entry = self.entries.get(name)
-        if entry is not None and trusted(stat, entry[0], self.saved_ns) and entry[1].endswith(
-                language):
+        if entry is not None and trusted(stat, entry[STAT], self.saved_ns) and entry[
+                KEY].endswith(language):
             self.used[name] = entry
             return entry, None
         data: bytes = read()
         key = digest(data) + language
-        if entry is not None and entry[1] == key:
-            entry = (stat, *entry[1:])
+        if entry is not None and entry[KEY] == key:
+            entry = tuple(stat if position == STAT else value
+                          for position, value in enumerate(entry))
             self.used[name] = entry
             self.changed = True
             return entry, data
@@ -138,10 +250,12 @@ class ActionIndex:
         self.changed = True
 
     def save(self, meta: dict[str, Any]) -> None:
+        """Write the index, with what META_FIELDS names taken from meta."""
         if not self.enabled:
             return
         self.changed = self.changed or set(self.used) != set(self.entries)
-        data = {"files": self.used, "saved": time.time_ns(), **meta}
+        data = {"files": self.used, "saved": time.time_ns(),
+                **{name: meta[name] for name in META_FIELDS}}
         try:
             blob = marshal.dumps((FORMAT, __version__, where(self.root), data))
         except ValueError:

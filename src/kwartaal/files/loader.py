@@ -282,7 +282,7 @@ def load_actions(root: Path) -> m.Body:
 
     Unchanged meeting files come from the action index (cache.py), keyed by their content, so
     a repeated run parses nothing. Refuses, like load_checked, when any file has errors."""
-    from kwartaal.files.cache import ActionIndex, digest, stat_key
+    from kwartaal.files.cache import ActionIndex, digest, light_meeting, new_entry, stat_key
 
     problems: list[Problem] = []
     config_stat = stat_key(root / CONFIG_FILE)
@@ -304,33 +304,12 @@ def load_actions(root: Path) -> m.Body:
             meeting = build_meeting(raw, path, found, config.language) if raw is not None else None
             if meeting is None or any(p.severity == "error" for p in found):
                 return load_checked(root)
-            entry = (stat, digest(data or b"") + config.language, _meeting_row(meeting),
-                     tuple(_action_row(a) for a in meeting.actions))
+            entry = new_entry(stat, digest(data or b"") + config.language, meeting)
             index.put(path.name, entry)
-        meetings.append(_light_meeting(path, entry[2], entry[3]))
+        meetings.append(light_meeting(path, entry))
     # What fast.py needs to answer on its own: the other files' stat records and the people.
     index.save({"config": config_stat, "people_file": people_stat,
-                "people": tuple(people), "language": config.language})
+                "people": tuple(people), "themes": tuple(config.themes),
+                "language": config.language})
     meetings.sort(key=lambda mt: (mt.date, mt.id))
     return m.Body(root=root, config=config, people=people, meetings=meetings)
-
-
-def _meeting_row(meeting: m.Meeting) -> tuple[Any, ...]:
-    return (meeting.id, meeting.date.toordinal(), meeting.time, meeting.length, meeting.status)
-
-
-def _action_row(action: m.Action) -> tuple[Any, ...]:
-    return (action.local_id, action.title, action.owner, tuple(action.co_owners),
-            action.due.toordinal() if action.due else 0, action.theme, action.status,
-            action.closed, action.item, action.src.section[1])
-
-
-def _light_meeting(path: Path, row: tuple[Any, ...], actions: tuple[Any, ...]) -> m.Meeting:
-    import datetime as dt
-
-    mid, date, time, length, status = row
-    built = [m.Action(f"{mid}/{a[0]}", a[0], mid, a[1], a[2], list(a[3]),
-                      dt.date.fromordinal(a[4]) if a[4] else None, a[5], a[6], a[7], a[8], [],
-                      m.Source(path, ("action", a[9]))) for a in actions]
-    return m.Meeting(mid, dt.date.fromordinal(date), time, length, "", "", "", status, "", "",
-                     [], [], [], [], [], None, None, None, [], [], [], built, [], m.Source(path))
