@@ -10,6 +10,7 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.problems import KwartaalError, Problem, hints, msg
+from kwartaal.edit.change import Change
 from kwartaal.files import loader, paths, store
 from kwartaal.files import schema as s
 from kwartaal.vcs import gitops
@@ -165,7 +166,7 @@ class PersonInput:
     role_plural_en: str = ""
 
 
-def add_person(body: m.Body, person: PersonInput) -> Path:
+def add_person(body: m.Body, person: PersonInput) -> Change:
     if not s.ID_PATTERN.match(person.id):
         raise KwartaalError(msg(
             "person id '{id}' may hold only lower-case letters, digits, '-' and '_'",
@@ -189,7 +190,8 @@ def add_person(body: m.Body, person: PersonInput) -> Path:
     path = body.root / paths.PEOPLE_FILE
     store.append_table(path, person.id, values, array=False)
     _recheck_people(body, path)
-    return path
+    return Change([path], f"person: add {person.id}", id=person.id,
+                  summary=msg("added {id}", "{id} toegevoegd", id=person.id))
 
 
 def _recheck_people(body: m.Body, path: Path) -> None:
@@ -202,7 +204,7 @@ def _recheck_people(body: m.Body, path: Path) -> None:
         raise KwartaalError(errors[0].message)
 
 
-def add_theme(body: m.Body, key: str, title: str, title_en: str | None) -> Path:
+def add_theme(body: m.Body, key: str, title: str, title_en: str | None) -> Change:
     if not s.ID_PATTERN.match(key):
         raise KwartaalError(msg(
             "theme key '{key}' may hold only lower-case letters, digits, '-' and '_'",
@@ -225,7 +227,8 @@ def add_theme(body: m.Body, key: str, title: str, title_en: str | None) -> Path:
         else:
             table["title"] = title
         themes[key] = table
-    return path
+    return Change([path], f"theme: add {key}", id=key,
+                  summary=msg("added theme {k}", "thema {k} toegevoegd", k=key))
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -301,7 +304,7 @@ def parse_setting(field: s.F, raw: str, key: str) -> Any:
     return value
 
 
-def config_set(body: m.Body, key: str, raw: str) -> Path:
+def config_set(body: m.Body, key: str, raw: str) -> Change:
     """Set a dotted key in kwartaal.toml; the result is validated before anything is written."""
     parts = key.split(".")
     field = _spec_for(parts)
@@ -337,4 +340,5 @@ def config_set(body: m.Body, key: str, raw: str) -> Path:
             key=key, raw=raw, err_en=errors[0].text("en"), err_nl=errors[0].text("nl")))
     if new != text:
         store.write_body_file(path, new, text, bom=bom)
-    return path
+    return Change([path], f"config: {key} = {raw}", id=key,
+                  summary=msg("{key} = {raw}", "{key} = {raw}", key=key, raw=raw))

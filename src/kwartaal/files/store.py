@@ -40,6 +40,10 @@ def checked_writes(check: WriteCheck) -> Iterator[None]:
         _WRITE_CHECK.reset(token)
 
 
+def current_write_check() -> WriteCheck | None:
+    return _WRITE_CHECK.get()
+
+
 # -- the journal ----------------------------------------------------------------------------------
 
 JOURNAL = "kwartaal-journal"
