@@ -176,3 +176,33 @@ def test_no_commit_and_author_behave_alike_on_every_writing_command(
     assert git(repo, "log", "-1", "--format=%an <%ae>").strip() == AUTHOR
     assert "(commit " in out
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+@pytest.mark.parametrize("args, forceable", [
+    (["person", "add", "zoe", "--name", "Zoë", "--visibility", "role-only", "--role", "lid"],
+     False),
+    (["theme", "add", "nieuw", "--title", "Nieuw"], False),
+    (["attend", "2025-12-11", "f-mulder", "--excused"], False),
+    (["action", "start", "2025-12-11/a2"], True),
+    (["propose", "Evaluatie", "--by", "roos", "--meeting", "2025-12-11"], True),
+])
+def test_a_dirty_file_is_named_in_full_and_force_suggested_only_where_it_exists(
+        args: list[str], forceable: bool, example: Path, run: Run) -> None:
+    for rel in ("people.toml", "kwartaal.toml", "meetings/2025-12-11.toml"):
+        path = example / rel
+        path.write_text(path.read_text(encoding="utf-8") + "# draft\n", encoding="utf-8")
+    out = run("--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en", *args,
+              expect=1).output
+    name = next(n for n in ("people.toml", "kwartaal.toml", "2025-12-11.toml") if n in out)
+    assert f"/{name} has uncommitted changes" in out or out.startswith(f"error: {name}")
+    assert ("--force" in out) == forceable
+
+
+def test_remind_lists_as_json(example: Path, run: Run) -> None:
+    import json
+
+    out = run("--repo", str(example), "--today", EXAMPLE_TODAY, "remind", "--json").output
+    reminders = json.loads(out)
+    assert reminders and {"person", "lang", "to", "subject", "text"} == set(reminders[0])
+    text = run("--repo", str(example), "--today", EXAMPLE_TODAY, "remind").output
+    assert all(f"[{r['person']}] {r['subject']}" in text for r in reminders)
