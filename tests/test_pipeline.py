@@ -153,6 +153,7 @@ WRITING_COMMANDS = {
     "theme add": ["theme", "add", "nieuw-thema", "--title", "Nieuw thema"],
     "config set": ["config", "set", "cadence.time", "19:30"],
     "setup-git": ["setup-git"],
+    "init": ["init", "{repo}/tweede-overleg", "--name", "Tweede overleg"],
 }
 
 
@@ -165,13 +166,14 @@ def test_no_commit_and_author_behave_alike_on_every_writing_command(
         git(repo, "rm", "-q", "meetings/.gitattributes")
         git(repo, "commit", "-q", "-m", "no attributes")
     commits = commit_count(repo)
-    out = run(*base, *WRITING_COMMANDS[name], "--no-commit").output
+    args = [arg.replace("{repo}", str(repo)) for arg in WRITING_COMMANDS[name]]
+    out = run(*base, *args, "--no-commit").output
     assert commit_count(repo) == commits
     assert git(repo, "status", "--porcelain", "--untracked-files=all").strip(), out
     assert "(not committed)" in out
     git(repo, "reset", "-q", "--hard")
     git(repo, "clean", "-qfd")
-    out = run(*base, *WRITING_COMMANDS[name], "--author", AUTHOR).output
+    out = run(*base, *args, "--author", AUTHOR).output
     assert commit_count(repo) == commits + 1
     assert git(repo, "log", "-1", "--format=%an <%ae>").strip() == AUTHOR
     assert "(commit " in out

@@ -394,11 +394,6 @@ def progress_cmd(as_json: bool) -> None:
         emit_json(rows)
         return
     from kwartaal.cli.output import table
+    from kwartaal.documents.listings import progress_table
 
-    nl = state.lang() == "nl"
-    headers = ["thema" if nl else "theme", "klaar" if nl else "done",
-               "bezig" if nl else "in progress", "open", "over tijd" if nl else "overdue",
-               "vervallen" if nl else "dropped", "% klaar" if nl else "% done"]
-    table(headers, [[r["title"], str(r["done"]), str(r["in_progress"]), str(r["open"]),
-                     str(r["overdue"]), str(r["dropped"]), f"{round(r['share_done'] * 100)}%"]
-                    for r in rows])
+    table(*progress_table(rows, state.lang()))

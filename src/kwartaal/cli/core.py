@@ -17,6 +17,7 @@ from kwartaal.cli.shared import (
     commit_options,
     into_state,
     json_option,
+    warn,
 )
 from kwartaal.core.problems import msg
 
@@ -153,6 +154,7 @@ def check(strict: bool, staged: bool, new_only: bool, all_bodies: bool, as_json:
               show_default=True, help="The body's language.")
 @click.option("--today", metavar="YYYY-MM-DD", expose_value=False, callback=set_state("today_text"),
               help="Take this date as today.")
+@into_state(NO_COMMIT, AUTHOR)
 def init(path: Path, name: str | None, body_lang: str) -> None:
     """Create a new body: kwartaal.toml with the three standing items, people.toml, meetings/.
 
@@ -163,13 +165,22 @@ def init(path: Path, name: str | None, body_lang: str) -> None:
     Example:
       kwartaal init overleg --name "Kwartaaloverleg Sekswerk Voorbeeldstad" --lang nl
     """
-    from kwartaal.edit.admin import init_body
+    from kwartaal.edit.admin import init_body, prepare_body_folder
+    from kwartaal.edit.pipeline import CommitOptions, run_change
+    from kwartaal.vcs.hooks import install_hook
 
     state = current_state()
     state.lang_option = state.lang_option or body_lang
-    result = init_body(path, name, body_lang)
-    state.committed(result, msg("created a body in {p}", "overleg aangemaakt in {p}",
-                                p=path).render(body_lang))
+    folder = prepare_body_folder(path, body_lang)
+    # No body to read yet: the edit writes it.
+    outcome = run_change(folder, lambda _: init_body(folder, name, body_lang),
+                         options=state.commit or CommitOptions(), load=lambda _: None,
+                         say=warn)
+    notice = install_hook(folder, body_lang).notice()
+    if notice is not None:
+        click.echo(notice.render(body_lang), err=True)
+    state.committed(outcome.commit, msg("created a body in {p}", "overleg aangemaakt in {p}",
+                                        p=path).render(body_lang))
 
 
 # -- people -------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Actions as a person reads them: the rows of an action list, the actions of every body in a
-repository, and one action's details with the commits that touched it."""
+repository, progress per theme, and one action's details with the commits that touched it."""
 
 from __future__ import annotations
 
@@ -59,6 +59,17 @@ def across_bodies_table(chosen: list[tuple[str, m.Action]], today: dt.date,
             [[name, a.id, a.title, ", ".join(a.owners), str(a.due or ""),
               str(rules.days_overdue(a, today) or ""), a.status] for name, a in chosen],
             ["red" if rules.is_overdue(a, today) else None for _, a in chosen])
+
+
+def progress_table(rows: list[dict[str, Any]], lang: str) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of the progress per theme (core.reports.progress_rows)."""
+    nl = lang == "nl"
+    headers = ["thema" if nl else "theme", "klaar" if nl else "done",
+               "bezig" if nl else "in progress", "open", "over tijd" if nl else "overdue",
+               "vervallen" if nl else "dropped", "% klaar" if nl else "% done"]
+    return headers, [[r["title"], str(r["done"]), str(r["in_progress"]), str(r["open"]),
+                      str(r["overdue"]), str(r["dropped"]), f"{round(r['share_done'] * 100)}%"]
+                     for r in rows]
 
 
 def action_details(action: m.Action, today: dt.date) -> dict[str, Any]:

@@ -101,7 +101,9 @@ PEOPLE_TEMPLATE = """# People of this body: kwartaal person add ID --name NAME -
 """
 
 
-def init_body(path: Path, name: str | None, lang: str) -> gitops.CommitResult:
+def prepare_body_folder(path: Path, lang: str) -> Path:
+    """Before init_body: refuse an existing body; make the folder, and a git repository when
+    it is in none yet. Returns the folder, resolved."""
     path = path.resolve()
     if (path / paths.CONFIG_FILE).exists():
         raise KwartaalError(msg(
@@ -110,11 +112,18 @@ def init_body(path: Path, name: str | None, lang: str) -> gitops.CommitResult:
     if lang not in m.LANGUAGES:
         raise KwartaalError(msg("language must be nl or en", "taal moet nl of en zijn"))
     path.mkdir(parents=True, exist_ok=True)
-    repo = gitops.open_repo(path)
-    if repo is None:
+    if gitops.open_repo(path) is None:
         import git
 
         git.Repo.init(path, initial_branch="main")
+    return path
+
+
+def init_body(path: Path, name: str | None, lang: str) -> Change:
+    """A new body's files in a folder made by prepare_body_folder: kwartaal.toml with the three
+    standing items, people.toml, meetings/, and the merge driver. The pre-commit hook comes
+    after the commit (vcs.hooks.install_hook): the template files need no check, and a body
+    made inside an existing repository then gets its hook too."""
     body_name = name or path.name
     files = {
         path / paths.CONFIG_FILE: config_template(body_name, lang),
@@ -135,18 +144,7 @@ def init_body(path: Path, name: str | None, lang: str) -> gitops.CommitResult:
     if attributes is not None:
         written.append(attributes)
     configure_driver(path)
-    result = gitops.commit(path, written, f"body: new body '{body_name}'")
-    # The hook comes after the first commit: the template files need no check, and a body
-    # made inside an existing repository then gets its hook too.
-    from kwartaal.vcs.hooks import install_hook
-
-    notice = install_hook(path, lang).notice()
-    if notice is not None:
-        # Said here because the init command only reports the commit.
-        import click
-
-        click.echo(notice.render(lang), err=True)
-    return result
+    return Change(written, f"body: new body '{body_name}'")
 
 
 @dataclass(slots=True)

@@ -72,7 +72,7 @@ def commit(folder: Path, paths: Sequence[Path], message: str, *, no_commit: bool
     """Commit exactly paths with message; other staged or changed files stay as they are.
 
     When git refuses, the index is put back as it was and KwartaalError is raised; the writing
-    command (cli.writes) then puts the files back from its journal."""
+    pipeline (edit.pipeline) then puts the files back from its journal."""
     from kwartaal.files.store import current_journal
 
     journal = current_journal()
