@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 
+from kwartaal.cli import complete
 from kwartaal.cli.options import common, current_state
-from kwartaal.cli.shared import writes
+from kwartaal.cli.shared import apply, commit_options, force_option, json_option, output_option
 from kwartaal.core.problems import msg
 
 STATUS_CHOICES = ["open", "in-progress", "done", "dropped", "all"]
@@ -22,32 +23,17 @@ def _me() -> str | None:
 
 def _print_actions(actions: list[Any], today: Any, lang: str) -> None:
     from kwartaal.cli.output import table
-    from kwartaal.core import rules
+    from kwartaal.documents.listings import action_table
 
-    nl = lang == "nl"
-    headers = ["id", "titel" if nl else "title", "eigenaren" if nl else "owners",
-               "deadline" if nl else "due", "over tijd" if nl else "overdue",
-               "status", "thema" if nl else "theme"]
-    rows, styles = [], []
-    for action in actions:
-        late = rules.days_overdue(action, today)
-        rows.append([action.id, action.title, ", ".join(action.owners),
-                     action.due.isoformat() if action.due else "", str(late) if late else "",
-                     action.status, action.theme])
-        if late:
-            styles.append("red")
-        elif rules.is_due_within(action, today, rules.SOON_DAYS):
-            styles.append("yellow")
-        else:
-            styles.append(None)
-    if not rows:
-        click.echo("geen acties" if nl else "no actions")
+    if not actions:
+        click.echo("geen acties" if lang == "nl" else "no actions")
         return
-    table(headers, rows, styles, narrow_drop=(6,))
+    table(*action_table(actions, today, lang), narrow_drop=(6,))
 
 
 @click.command("actions")
-@click.option("--owner", help="Only actions this person leads or shares (default: KWARTAAL_ME).")
+@click.option("--owner", help="Only actions this person leads or shares (default: KWARTAAL_ME).",
+              shell_complete=complete.people)
 @click.option("--everyone", is_flag=True, help="Ignore KWARTAAL_ME: everyone's actions.")
 @click.option("--overdue", is_flag=True, help="Only overdue actions.")
 @click.option("--due-within", type=click.IntRange(min=0, max=400_000), metavar="DAYS",
@@ -55,11 +41,12 @@ def _print_actions(actions: list[Any], today: Any, lang: str) -> None:
 @click.option("--status", type=click.Choice(STATUS_CHOICES), default=None,
               help="Default: open and in-progress.")
 @click.option("--theme", help="Only this theme.")
-@click.option("--meeting", help="Only actions created at this meeting.")
+@click.option("--meeting", help="Only actions created at this meeting.",
+              shell_complete=complete.meetings)
 @click.option("--sort", type=click.Choice(["due", "urgency"]), default="due", show_default=True)
 @click.option("--all-bodies", is_flag=True,
               help="Every body (kwartaal.toml) in this repository, not just this one.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@json_option()
 @common
 def actions_cmd(owner: str | None, everyone: bool, overdue: bool, due_within: int | None,
                 status: str | None, theme: str | None, meeting: str | None, sort: str,
@@ -103,46 +90,31 @@ def actions_cmd(owner: str | None, everyone: bool, overdue: bool, due_within: in
 
 def _across_bodies(owner: str | None, as_json: bool, **filters: Any) -> int:
     """Actions of every body in the repository; returns how many were listed."""
-    from kwartaal.core.reports import action_row, select_actions
-    from kwartaal.files.loader import load_actions
-    from kwartaal.vcs.history import find_bodies
+    from kwartaal.core.reports import action_row
+    from kwartaal.documents.listings import across_bodies, across_bodies_table
 
     state = current_state()
     today = state.today()
-    start = Path(state.repo) if state.repo else Path.cwd()
-    rows: list[dict[str, Any]] = []
-    chosen: list[Any] = []
-    for root in find_bodies(start):
-        body = load_actions(root)
-        found = select_actions(body, today, owner=owner, **filters)
-        name = body.config.name
-        rows += [{**action_row(a, today), "body": name} for a in found]
-        chosen += [(name, a) for a in found]
+    chosen = across_bodies(Path(state.repo) if state.repo else Path.cwd(), today, owner,
+                           **filters)
     if as_json:
         from kwartaal.cli.output import emit_json
 
-        emit_json(rows)
+        emit_json([{**action_row(a, today), "body": name} for name, a in chosen])
     elif chosen:
         from kwartaal.cli.output import table
-        from kwartaal.core import rules
 
-        nl = state.lang() == "nl"
-        table(["overleg" if nl else "body", "id", "titel" if nl else "title",
-               "eigenaren" if nl else "owners", "deadline" if nl else "due",
-               "over tijd" if nl else "overdue", "status"],
-              [[name, a.id, a.title, ", ".join(a.owners), str(a.due or ""),
-                str(rules.days_overdue(a, today) or ""), a.status] for name, a in chosen],
-              ["red" if rules.is_overdue(a, today) else None for _, a in chosen], wrap=2)
+        table(*across_bodies_table(chosen, today, state.lang()), wrap=2)
     else:
         click.echo("geen acties" if state.lang() == "nl" else "no actions")
-    return len(rows)
+    return len(chosen)
 
 
 @click.command("overdue")
-@click.option("--owner", help="Only this person's actions.")
+@click.option("--owner", help="Only this person's actions.", shell_complete=complete.people)
 @click.option("--all-bodies", is_flag=True,
               help="Every body (kwartaal.toml) in this repository.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@json_option()
 @common
 def overdue_cmd(owner: str | None, all_bodies: bool, as_json: bool) -> None:
     """List overdue actions. Exit 0 when there are none, 3 when there are.
@@ -187,66 +159,43 @@ def action_group() -> None:
 
 
 def _edit_options(func: Any) -> Any:
-    func = click.option("--author", default=None, help="Commit author, 'Name <email>'.")(func)
-    func = click.option("--force", is_flag=True,
-                        help="Edit even if the file has uncommitted changes (they are "
-                             "committed with it).")(func)
-    func = click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")(func)
-    func = click.option("--by", default=None,
+    func = force_option("Edit even if the file has uncommitted changes (they are committed "
+                        "with it).")(func)
+    func = click.option("--by", default=None, shell_complete=complete.people,
                         help="Who records this (a person id; default KWARTAAL_ME).")(func)
-    return common(func)
+    return commit_options(func)
 
 
-def _apply(change_fn: Any, path_of: Any, *, force: bool, no_commit: bool,
-           author: str | None, action_id: str | None = None) -> None:
-    """Guard the file, make the change, commit just that file, report.
+def _edit_action(change: Any, action_id: str | None, force: bool) -> None:
+    """An edit of one existing action reads only its own meeting's file (plus settings and
+    people), so that its cost does not grow with the number of meetings."""
+    from kwartaal.edit.actions import load_for_action
 
-    An edit of one existing action reads only its own meeting's file (plus settings and
-    people), so its cost does not grow with the number of meetings."""
-    from kwartaal.vcs.gitops import commit, refuse_dirty
-
-    state = current_state()
-    if action_id and "/" in action_id and not state.has_body():
-        from kwartaal.files.loader import load_meetings
-
-        body = load_meetings(state.root(), [action_id.split("/", 1)[0]])
-        if any(a.id.startswith(action_id) for a in body.all_actions()):  # id or prefix
-            state.use(body)  # the write check needs people and settings, not every meeting
-        else:
-            body = state.body()  # unknown id: the full body gives the best did-you-mean
-    else:
-        body = state.body()
-    refuse_dirty(body.root, [path_of(body)], force)
-    change = change_fn(body)
-    result = commit(body.root, [change.path], change.message, no_commit=no_commit, author=author)
-    state.committed(result, change.message)
+    apply(change, force=force, forceable=True,
+          load=(lambda root: load_for_action(root, action_id)) if action_id else None)
 
 
-def _path_of_action(action_id: str) -> Any:
-    def path_of(body: Any) -> Path:
-        from kwartaal.edit.actions import find_action
-
-        return Path(find_action(body, action_id).src.path)
-
-    return path_of
+ACTION_ID = click.argument("action_id", metavar="ID", shell_complete=complete.actions)
 
 
 @action_group.command("add")
 @click.argument("title")
-@click.option("--owner", required=True, help="The lead owner (person id).")
-@click.option("--with", "co_owners", multiple=True, help="A co-owner; repeat for more.")
+@click.option("--owner", required=True, help="The lead owner (person id).",
+              shell_complete=complete.people)
+@click.option("--with", "co_owners", multiple=True, help="A co-owner; repeat for more.",
+              shell_complete=complete.people)
 @click.option("--due", required=True, metavar="DATE|+4w|next-meeting",
               help="YYYY-MM-DD, +10d / +4w / +2m from today, or next-meeting.")
 @click.option("--theme", default="", help="Theme key.")
-@click.option("--meeting", default=None,
+@click.option("--meeting", default=None, shell_complete=complete.meetings,
               help="The meeting it belongs to (default: the last held meeting).")
-@click.option("--item", default="", help="The agenda item it came from.")
+@click.option("--item", default="", help="The agenda item it came from.",
+              shell_complete=complete.items)
 @click.option("--closed", is_flag=True, help="Closed: never in public documents.")
 @_edit_options
-@writes
 def action_add(title: str, owner: str, co_owners: tuple[str, ...], due: str, theme: str,
-               meeting: str | None, item: str, closed: bool, by: str | None, no_commit: bool,
-               force: bool, author: str | None) -> None:
+               meeting: str | None, item: str, closed: bool, by: str | None,
+               force: bool) -> None:
     """Add an action.
 
     \b
@@ -254,48 +203,33 @@ def action_add(title: str, owner: str, co_owners: tuple[str, ...], due: str, the
       kwartaal action add "Flyer voor buren" --owner h-visser --with kbg-1 \\
         --due +6w --theme destigmatisering
     """
-    from kwartaal.core.rules import home_meeting
-    from kwartaal.edit.actions import add_action, require_meeting
+    from kwartaal.edit.actions import add_action
 
-    state = current_state()
-    today = state.today()
-
-    def path_of(body: Any) -> Path:
-        found = require_meeting(body, meeting) if meeting else home_meeting(body, today)
-        return Path(found.src.path) if found else body.root
-
-    def change(body: Any) -> Any:
-        return add_action(body, title=title, owner=owner, co_owners=list(co_owners), due=due,
-                          theme=theme, meeting_id=meeting, closed=closed, by=by or _me() or "",
-                          today=today, lang=body.config.language, item=item)
-
-    _apply(change, path_of, force=force, no_commit=no_commit, author=author)
+    today = current_state().today()
+    _edit_action(lambda body: add_action(
+        body, title=title, owner=owner, co_owners=list(co_owners), due=due, theme=theme,
+        meeting_id=meeting, closed=closed, by=by or _me() or "", today=today,
+        lang=body.config.language, item=item), None, force)
 
 
 def _status_command(name: str, status: str, help_text: str, example: str,
                     note_option: str | None) -> None:
-    def command(action_id: str, by: str | None, no_commit: bool, force: bool,
-                author: str | None, **extra: Any) -> None:
+    def command(action_id: str, by: str | None, force: bool, **extra: Any) -> None:
         from kwartaal.edit.actions import set_status
 
-        state = current_state()
+        today = current_state().today()
         note = extra.get("note") or extra.get("reason") or ""
-
-        def change(body: Any) -> Any:
-            return set_status(body, action_id, status, by=by or _me() or "",
-                              today=state.today(), lang=body.config.language, note=note)
-
-        _apply(change, _path_of_action(action_id), force=force, no_commit=no_commit,
-               author=author, action_id=action_id)
+        _edit_action(lambda body: set_status(body, action_id, status, by=by or _me() or "",
+                                             today=today, lang=body.config.language, note=note),
+                     action_id, force)
 
     command.__doc__ = f"{help_text}\n\n    \\b\n    Example:\n      {example}\n    "
-    decorated: Any = _edit_options(writes(command))
+    decorated: Any = _edit_options(command)
     if note_option == "note":
         decorated = click.option("--note", default="", help="What was done.")(decorated)
     elif note_option == "reason":
         decorated = click.option("--reason", required=True, help="Why it is dropped.")(decorated)
-    decorated = click.argument("action_id", metavar="ID")(decorated)
-    action_group.command(name)(decorated)
+    action_group.command(name)(ACTION_ID(decorated))
 
 
 _status_command("start", "in-progress", "Mark an action as in progress.",
@@ -308,13 +242,12 @@ _status_command("drop", "dropped", "Drop an action, with the reason.",
 
 
 @action_group.command("update")
-@click.argument("action_id", metavar="ID")
+@ACTION_ID
 @click.option("--due", default=None, metavar="DATE|+4w|next-meeting", help="A new due date.")
 @click.option("--note", default="", help="Progress to record.")
 @_edit_options
-@writes
-def action_update(action_id: str, due: str | None, note: str, by: str | None, no_commit: bool,
-                  force: bool, author: str | None) -> None:
+def action_update(action_id: str, due: str | None, note: str, by: str | None,
+                  force: bool) -> None:
     """Move an action's due date and/or record progress.
 
     \b
@@ -323,25 +256,21 @@ def action_update(action_id: str, due: str | None, note: str, by: str | None, no
     """
     from kwartaal.edit.actions import update_action
 
-    state = current_state()
-
-    def change(body: Any) -> Any:
-        return update_action(body, action_id, due=due, note=note, by=by or _me() or "",
-                             today=state.today(), lang=body.config.language)
-
+    today = current_state().today()
+    # next-meeting needs every meeting, to find the next one
     partial = action_id if due is None or due.strip() != "next-meeting" else None
-    _apply(change, _path_of_action(action_id), force=force, no_commit=no_commit, author=author,
-           action_id=partial)
+    _edit_action(lambda body: update_action(body, action_id, due=due, note=note,
+                                            by=by or _me() or "", today=today,
+                                            lang=body.config.language), partial, force)
 
 
 @action_group.command("handover")
-@click.argument("action_id", metavar="ID")
-@click.option("--to", "to", required=True, help="The new lead owner (person id).")
+@ACTION_ID
+@click.option("--to", "to", required=True, help="The new lead owner (person id).",
+              shell_complete=complete.people)
 @click.option("--note", default="", help="Why, or what the new owner should know.")
 @_edit_options
-@writes
-def action_handover(action_id: str, to: str, note: str, by: str | None, no_commit: bool,
-                    force: bool, author: str | None) -> None:
+def action_handover(action_id: str, to: str, note: str, by: str | None, force: bool) -> None:
     """Hand an action over to another owner (e.g. when someone changes jobs).
 
     \b
@@ -350,19 +279,14 @@ def action_handover(action_id: str, to: str, note: str, by: str | None, no_commi
     """
     from kwartaal.edit.actions import handover
 
-    state = current_state()
-
-    def change(body: Any) -> Any:
-        return handover(body, action_id, to=to, note=note, by=by or _me() or "",
-                        today=state.today(), lang=body.config.language)
-
-    _apply(change, _path_of_action(action_id), force=force, no_commit=no_commit, author=author,
-           action_id=action_id)
+    today = current_state().today()
+    _edit_action(lambda body: handover(body, action_id, to=to, note=note, by=by or _me() or "",
+                                       today=today, lang=body.config.language), action_id, force)
 
 
 @action_group.command("show")
-@click.argument("action_id", metavar="ID")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@ACTION_ID
+@json_option("Print JSON.")
 @common
 def action_show(action_id: str, as_json: bool) -> None:
     """Show an action, its history and the git commits that touched it.
@@ -371,66 +295,32 @@ def action_show(action_id: str, as_json: bool) -> None:
     Example:
       kwartaal action show 2025-06-12/a3
     """
-    from kwartaal.core import rules
-    from kwartaal.core.lines import section_span
-    from kwartaal.core.reports import action_row
+    from kwartaal.documents.listings import action_details, action_text
     from kwartaal.edit.actions import find_action
-    from kwartaal.vcs.gitops import commits_touching
 
     state = current_state()
-    body = state.body()
     today = state.today()
-    action = find_action(body, action_id)
-    span = section_span(action.src.path, action.src.section)
-    commits = commits_touching(action.src.path, *span) if span else []
+    action = find_action(state.body(), action_id)
+    details = action_details(action, today)
     if as_json:
         from kwartaal.cli.output import emit_json
 
-        data = action_row(action, today)
-        data.update({"closed": action.closed, "item": action.item,
-                     "history": [{"date": h.date.isoformat(), "by": h.by, "what": h.what}
-                                 for h in action.history],
-                     "commits": [{"sha": c.sha, "date": c.date, "author": c.author,
-                                  "subject": c.subject} for c in commits]})
-        emit_json(data)
+        emit_json(details)
         return
-    nl = state.lang() == "nl"
-    late = rules.days_overdue(action, today)
-    lines = [
-        f"{action.id}  {action.title}",
-        f"  {'eigenaar' if nl else 'owner'}: {action.owner}"
-        + (f" ({'met' if nl else 'with'} {', '.join(action.co_owners)})"
-           if action.co_owners else ""),
-        f"  {'deadline' if nl else 'due'}: {action.due}"
-        + (f" — {late} {'dagen over tijd' if nl else 'days overdue'}" if late else ""),
-        f"  status: {action.status}" + ("  [besloten]" if action.closed and nl else
-                                         "  [closed]" if action.closed else ""),
-    ]
-    if action.theme:
-        lines.append(f"  {'thema' if nl else 'theme'}: {action.theme}")
-    lines.append("")
-    lines.append("geschiedenis:" if nl else "history:")
-    for entry in action.history:
-        who = f" ({entry.by})" if entry.by else ""
-        lines.append(f"  {entry.date}{who}: {entry.what}")
-    if commits:
-        lines.append("")
-        lines.append("commits:")
-        for c in commits:
-            lines.append(f"  {c.sha[:8]} {c.date} {c.author}: {c.subject}")
-    click.echo("\n".join(lines))
+    click.echo(action_text(action, details, today, state.lang()))
 
 
 @click.command("remind")
-@click.option("--owner", help="Only this person's reminder.")
+@click.option("--owner", help="Only this person's reminder.", shell_complete=complete.people)
 @click.option("--within", type=click.IntRange(min=0), default=14, show_default=True,
               metavar="DAYS", help="Include actions due within DAYS.")
 @click.option("--format", "fmt", type=click.Choice(["text", "eml"]), default="text",
               show_default=True)
-@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the .eml files (default: ./reminders).")
+@output_option("Folder for the .eml files (default: ./reminders).", folder=True)
+@json_option()
 @common
-def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None) -> None:
+def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None,
+               as_json: bool) -> None:
     """Write one reminder per owner of overdue and soon-due actions; kwartaal sends nothing.
 
     Each message is in its owner's language. Other people appear as public documents show them,
@@ -440,6 +330,7 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None) ->
     Examples:
       kwartaal remind --within 14
       kwartaal remind --format eml --output herinneringen/
+      kwartaal remind --json
     """
     from kwartaal.documents.remind import as_email, reminders
     from kwartaal.edit.actions import require_person
@@ -450,6 +341,13 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None) ->
     if owner:
         require_person(body, owner)
     found = reminders(body, today, within=within, owner=owner, lang_override=state.lang_option)
+    if as_json:
+        from dataclasses import asdict
+
+        from kwartaal.cli.output import emit_json
+
+        emit_json([asdict(reminder) for reminder in found])
+        return
     if not found:
         state.say("nothing to remind anyone of", "niemand hoeft herinnerd te worden")
         return
@@ -474,7 +372,7 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None) ->
 
 
 @click.command("progress")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@json_option()
 @common
 def progress_cmd(as_json: bool) -> None:
     """Progress per theme: done, in progress, open, overdue, dropped, and the share done.
@@ -496,11 +394,6 @@ def progress_cmd(as_json: bool) -> None:
         emit_json(rows)
         return
     from kwartaal.cli.output import table
+    from kwartaal.documents.listings import progress_table
 
-    nl = state.lang() == "nl"
-    headers = ["thema" if nl else "theme", "klaar" if nl else "done",
-               "bezig" if nl else "in progress", "open", "over tijd" if nl else "overdue",
-               "vervallen" if nl else "dropped", "% klaar" if nl else "% done"]
-    table(headers, [[r["title"], str(r["done"]), str(r["in_progress"]), str(r["open"]),
-                     str(r["overdue"]), str(r["dropped"]), f"{round(r['share_done'] * 100)}%"]
-                    for r in rows])
+    table(*progress_table(rows, state.lang()))

@@ -9,7 +9,16 @@ from typing import Any
 import click
 
 from kwartaal.cli.options import common, common_but_lang, current_state, set_state
-from kwartaal.cli.shared import writes
+from kwartaal.cli.shared import (
+    ALLOW_PRIVATE,
+    AUTHOR,
+    NO_COMMIT,
+    apply,
+    commit_options,
+    into_state,
+    json_option,
+    warn,
+)
 from kwartaal.core.problems import msg
 
 # -- check --------------------------------------------------------------------------------------
@@ -25,7 +34,7 @@ from kwartaal.core.problems import msg
 @click.option("--all-bodies", is_flag=True,
               help="Every body (kwartaal.toml) in this repository; with --staged, every body "
                    "with staged changes.")
-@click.option("--json", "as_json", is_flag=True, help="Print {errors, warnings} as JSON.")
+@json_option("Print {errors, warnings} as JSON.")
 @common
 def check(strict: bool, staged: bool, new_only: bool, all_bodies: bool, as_json: bool) -> None:
     """Validate the whole body: syntax, keys, types, dates, references, amounts, privacy.
@@ -145,6 +154,7 @@ def check(strict: bool, staged: bool, new_only: bool, all_bodies: bool, as_json:
               show_default=True, help="The body's language.")
 @click.option("--today", metavar="YYYY-MM-DD", expose_value=False, callback=set_state("today_text"),
               help="Take this date as today.")
+@into_state(NO_COMMIT, AUTHOR)
 def init(path: Path, name: str | None, body_lang: str) -> None:
     """Create a new body: kwartaal.toml with the three standing items, people.toml, meetings/.
 
@@ -155,13 +165,22 @@ def init(path: Path, name: str | None, body_lang: str) -> None:
     Example:
       kwartaal init overleg --name "Kwartaaloverleg Sekswerk Voorbeeldstad" --lang nl
     """
-    from kwartaal.edit.admin import init_body
+    from kwartaal.edit.admin import init_body, prepare_body_folder
+    from kwartaal.edit.pipeline import CommitOptions, run_change
+    from kwartaal.vcs.hooks import install_hook
 
     state = current_state()
     state.lang_option = state.lang_option or body_lang
-    result = init_body(path, name, body_lang)
-    state.committed(result, msg("created a body in {p}", "overleg aangemaakt in {p}",
-                                p=path).render(body_lang))
+    folder = prepare_body_folder(path, body_lang)
+    # No body to read yet: the edit writes it.
+    outcome = run_change(folder, lambda _: init_body(folder, name, body_lang),
+                         options=state.commit or CommitOptions(), load=lambda _: None,
+                         say=warn)
+    notice = install_hook(folder, body_lang).notice()
+    if notice is not None:
+        click.echo(notice.render(body_lang), err=True)
+    state.committed(outcome.commit, msg("created a body in {p}", "overleg aangemaakt in {p}",
+                                        p=path).render(body_lang))
 
 
 # -- people -------------------------------------------------------------------------------------
@@ -196,15 +215,12 @@ def person() -> None:
               help="Preferred language of documents.")
 @click.option("--channel", default=None,
               help="How they want documents, e.g. 'email', 'via-organisation' (no addresses).")
-@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
-@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
 @common_but_lang
-@writes
+@into_state(NO_COMMIT, AUTHOR, ALLOW_PRIVATE)
 def person_add(person_id: str, name: str, visibility: str, organisation: str, role: str,
                role_plural: str, role_en: str, role_plural_en: str, core: bool,
                compensated: bool, age_band: str | None,
-               person_lang: str | None, channel: str | None, no_commit: bool,
-               author: str | None) -> None:
+               person_lang: str | None, channel: str | None) -> None:
     """Add a person to people.toml.
 
     \b
@@ -213,22 +229,14 @@ def person_add(person_id: str, name: str, visibility: str, organisation: str, ro
         --org Klankbordgroep --role "lid van de klankbordgroep" --compensated
     """
     from kwartaal.edit.admin import PersonInput, add_person
-    from kwartaal.files.paths import PEOPLE_FILE
-    from kwartaal.vcs.gitops import commit, refuse_dirty
 
-    state = current_state()
-    body = state.body()
-    refuse_dirty(body.root, [body.root / PEOPLE_FILE])
-    path = add_person(body, PersonInput(person_id, name, visibility, organisation, role, core,
-                                        compensated, age_band, person_lang, channel, role_en,
-                                        role_plural, role_plural_en))
-    result = commit(body.root, [path], f"person: add {person_id}", no_commit=no_commit,
-                    author=author)
-    state.committed(result, msg("added {id}", "{id} toegevoegd", id=person_id).render(state.lang()))
+    apply(lambda body: add_person(body, PersonInput(
+        person_id, name, visibility, organisation, role, core, compensated, age_band,
+        person_lang, channel, role_en, role_plural, role_plural_en)))
 
 
 @person.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@json_option()
 @common
 def person_list(as_json: bool) -> None:
     """List the people of the body.
@@ -274,12 +282,8 @@ def theme() -> None:
 @click.argument("key")
 @click.option("--title", required=True, help="Title in the body's language.")
 @click.option("--title-en", default=None, help="English title, when the body is Dutch.")
-@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
-@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
-@common
-@writes
-def theme_add(key: str, title: str, title_en: str | None, no_commit: bool,
-              author: str | None) -> None:
+@commit_options
+def theme_add(key: str, title: str, title_en: str | None) -> None:
     """Add a theme to kwartaal.toml.
 
     \b
@@ -287,20 +291,12 @@ def theme_add(key: str, title: str, title_en: str | None, no_commit: bool,
       kwartaal theme add destigmatisering --title Destigmatisering --title-en Destigmatisation
     """
     from kwartaal.edit.admin import add_theme
-    from kwartaal.files.paths import CONFIG_FILE
-    from kwartaal.vcs.gitops import commit, refuse_dirty
 
-    state = current_state()
-    body = state.body()
-    refuse_dirty(body.root, [body.root / CONFIG_FILE])
-    path = add_theme(body, key, title, title_en)
-    result = commit(body.root, [path], f"theme: add {key}", no_commit=no_commit, author=author)
-    state.committed(result, msg("added theme {k}", "thema {k} toegevoegd", k=key)
-                    .render(state.lang()))
+    apply(lambda body: add_theme(body, key, title, title_en))
 
 
 @theme.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@json_option()
 @common
 def theme_list(as_json: bool) -> None:
     """List the themes.
@@ -366,11 +362,8 @@ def config_get(key: str) -> None:
 @config.command("set")
 @click.argument("key")
 @click.argument("value")
-@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
-@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
-@common
-@writes
-def config_set(key: str, value: str, no_commit: bool, author: str | None) -> None:
+@commit_options
+def config_set(key: str, value: str) -> None:
     """Change a setting; it is validated before anything is written.
 
     Lists are given comma-separated.
@@ -381,13 +374,5 @@ def config_set(key: str, value: str, no_commit: bool, author: str | None) -> Non
       kwartaal config set cadence.months 3,6,9,12
     """
     from kwartaal.edit.admin import config_set as set_
-    from kwartaal.files.paths import CONFIG_FILE
-    from kwartaal.vcs.gitops import commit, refuse_dirty
 
-    state = current_state()
-    body = state.body()
-    refuse_dirty(body.root, [body.root / CONFIG_FILE])
-    path = set_(body, key, value)
-    result = commit(body.root, [path], f"config: {key} = {value}", no_commit=no_commit,
-                    author=author)
-    state.committed(result, f"{key} = {value}")
+    apply(lambda body: set_(body, key, value))

@@ -7,15 +7,14 @@ from pathlib import Path
 
 import click
 
+from kwartaal.cli import complete
 from kwartaal.cli.options import common, current_state
-from kwartaal.cli.shared import writes
+from kwartaal.cli.shared import commit_options, json_option, writes, writing
 
 
 @click.command("setup-git")
-@click.option("--no-commit", is_flag=True, help="Leave .gitattributes uncommitted.")
-@common
-@writes
-def setup_git_cmd(no_commit: bool) -> None:
+@commit_options
+def setup_git_cmd() -> None:
     """Register kwartaal's merge driver in this clone, so that additions made in two clones
     merge by themselves, and install the pre-commit hook that checks every commit first
     (privacy included). Run once per clone; 'kwartaal init' does it too, 'sync' the driver.
@@ -27,26 +26,28 @@ def setup_git_cmd(no_commit: bool) -> None:
     Example:
       kwartaal setup-git
     """
-    from kwartaal.vcs.gitops import commit
+    from kwartaal.edit.change import Change
+    from kwartaal.edit.pipeline import commit_change
     from kwartaal.vcs.hooks import install_hook
     from kwartaal.vcs.sync import configure_driver, write_attributes
 
     state = current_state()
     root = state.root()
-    changed = write_attributes(root)
-    if not configure_driver(root):
-        state.say("not a git repository: wrote .gitattributes only",
-                  "geen git-repository: alleen .gitattributes geschreven")
-        return
-    if changed is not None:
-        result = commit(root, [changed], "git: merge kwartaal files by record",
-                        no_commit=no_commit)
-        state.committed(result, "setup-git")
-    else:
-        state.say("merge driver registered", "merge-driver ingesteld")
-    # After the commit above: that one needs no check, and an old planned meeting in the body
-    # must not keep a fresh clone from being set up.
-    hook = install_hook(root, state.lang())
+    with writing():
+        changed = write_attributes(root)
+        if not configure_driver(root):
+            state.say("not a git repository: wrote .gitattributes only",
+                      "geen git-repository: alleen .gitattributes geschreven")
+            return
+        if changed is not None:
+            result = commit_change(root, Change([changed], "git: merge kwartaal files by record"),
+                                   state.commit)
+            state.committed(result, "setup-git")
+        else:
+            state.say("merge driver registered", "merge-driver ingesteld")
+        # After the commit above: that one needs no check, and an old planned meeting in the
+        # body must not keep a fresh clone from being set up.
+        hook = install_hook(root, state.lang())
     notice = hook.notice()
     if hook.status == "failed" and notice is not None:
         from kwartaal.core.problems import KwartaalError
@@ -95,7 +96,8 @@ def sync_cmd() -> None:
         loaded = load(root)
         return sum(1 for p in validate(loaded, state.today()) if p.severity == "error")
 
-    report = sync(root, check=check)
+    with writing():
+        report = sync(root, check=check)
     state.say("synced with {remote}/{branch}: {pulled} commit(s) pulled, {pushed} pushed",
               "gesynchroniseerd met {remote}/{branch}: {pulled} commit(s) opgehaald, {pushed} "
               "verstuurd", remote=report.remote, branch=report.branch, pulled=report.pulled,
@@ -109,8 +111,8 @@ def sync_cmd() -> None:
 
 @click.command("log")
 @click.option("--since", "since_text", default=None, metavar="YYYY-MM-DD")
-@click.option("--meeting", default=None)
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@click.option("--meeting", default=None, shell_complete=complete.meetings)
+@json_option()
 @common
 def log_cmd(since_text: str | None, meeting: str | None, as_json: bool) -> None:
     """What happened when, newest first: meetings scheduled, items proposed, decisions,

@@ -6,17 +6,17 @@ from pathlib import Path
 
 import click
 
+from kwartaal.cli import complete
 from kwartaal.cli.options import common, current_state
 from kwartaal.cli.shared import (
+    apply,
     commit_options,
-    finish,
-    guard,
-    meeting_path,
+    force_option,
+    json_option,
+    output_option,
     pick_meeting,
     write_or_print,
-    writes,
 )
-from kwartaal.core.problems import msg
 
 
 @click.group("meeting")
@@ -36,17 +36,12 @@ def meeting_group() -> None:
 @click.option("--place", default=None, help="Default: the cadence's place.")
 @click.option("--format", "fmt", type=click.Choice(["in-person", "online", "hybrid"]),
               default=None)
-@click.option("--invite", multiple=True, metavar="PERSON",
+@click.option("--invite", multiple=True, metavar="PERSON", shell_complete=complete.people,
               help="Invite someone by topic, besides the core members; repeat for more.")
-@click.option("--force", is_flag=True, help="Allow a date in the past or a second meeting "
-                                            "on one day.")
-@click.option("--no-commit", is_flag=True, help="Leave the new file uncommitted.")
-@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
-@common
-@writes
+@force_option("Allow a date in the past or a second meeting on one day.")
+@commit_options
 def meeting_new(date_text: str | None, time: str | None, place: str | None, fmt: str | None,
-                invite: tuple[str, ...], force: bool, no_commit: bool,
-                author: str | None) -> None:
+                invite: tuple[str, ...], force: bool) -> None:
     """Plan the next meeting. Items the previous meeting carried over come along.
 
     \b
@@ -56,22 +51,16 @@ def meeting_new(date_text: str | None, time: str | None, place: str | None, fmt:
     """
     from kwartaal.core.dates import parse_iso
     from kwartaal.edit.meetings import new_meeting
-    from kwartaal.vcs.gitops import commit
 
     state = current_state()
-    body = state.body()
     date = parse_iso(date_text, "--date") if date_text else None
-    path, meeting_id = new_meeting(body, date=date, time=time, place=place, fmt=fmt,
+    apply(lambda body: new_meeting(body, date=date, time=time, place=place, fmt=fmt,
                                    invite=list(invite), force=force, today=state.today(),
-                                   lang=state.lang())
-    result = commit(body.root, [path], f"meeting {meeting_id}: planned", no_commit=no_commit,
-                    author=author)
-    state.committed(result, msg("planned meeting {id}", "vergadering {id} gepland",
-                                id=meeting_id).render(state.lang()))
+                                   lang=state.lang()))
 
 
 @meeting_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@json_option()
 @common
 def meeting_list(as_json: bool) -> None:
     """List the meetings: id, date, status, agenda items and open actions.
@@ -101,22 +90,20 @@ def meeting_list(as_json: bool) -> None:
 
 @click.command("propose")
 @click.argument("title")
-@click.option("--by", "by", required=True, metavar="PERSON", help="Who proposes it.")
-@click.option("--meeting", default=None, help="Default: the next planned meeting.")
+@click.option("--by", "by", required=True, metavar="PERSON", help="Who proposes it.",
+              shell_complete=complete.people)
+@click.option("--meeting", default=None, help="Default: the next planned meeting.",
+              shell_complete=complete.meetings)
 @click.option("--under", default="", metavar="STANDING_KEY",
               help="Place it under a standing item (e.g. beleid).")
 @click.option("--theme", default="", help="Theme key.")
 @click.option("--closed", is_flag=True, help="A closed item: never in public documents.")
 @click.option("--minutes", type=click.IntRange(min=0), default=None, help="Time it needs.")
 @click.option("--note", default="", help="Background for the agenda.")
-@click.option("--no-commit", is_flag=True, help="Leave the change uncommitted.")
-@click.option("--force", is_flag=True, help="Edit even if the file has uncommitted changes.")
-@click.option("--author", default=None, help="Commit author, 'Name <email>'.")
-@common
-@writes
+@force_option("Edit even if the file has uncommitted changes.")
+@commit_options
 def propose_cmd(title: str, by: str, meeting: str | None, under: str, theme: str, closed: bool,
-                minutes: int | None, note: str, no_commit: bool, force: bool,
-                author: str | None) -> None:
+                minutes: int | None, note: str, force: bool) -> None:
     """Propose an agenda item; anyone may.
 
     \b
@@ -124,32 +111,23 @@ def propose_cmd(title: str, by: str, meeting: str | None, under: str, theme: str
       kwartaal propose "Evaluatie inloopspreekuur" --by yara --under samenwerking \\
         --theme laagdrempelige-zorg --minutes 15
     """
-    from kwartaal.edit.actions import require_meeting
-    from kwartaal.edit.meetings import default_meeting, propose
-    from kwartaal.vcs.gitops import commit, refuse_dirty
+    from kwartaal.edit.meetings import propose
 
-    state = current_state()
-    body = state.body()
-    today = state.today()
-    target = require_meeting(body, meeting) if meeting else default_meeting(body, today)
-    refuse_dirty(body.root, [target.src.path], force)
-    path, item_id = propose(body, title=title, by=by, meeting_id=target.id, under=under,
-                            theme=theme, closed=closed, minutes=minutes, note=note, today=today)
-    result = commit(body.root, [path], f"item {item_id}: proposed — {title.strip()}",
-                    no_commit=no_commit, author=author)
-    state.committed(result, msg("proposed {id}", "{id} voorgesteld", id=item_id)
-                    .render(state.lang()))
+    today = current_state().today()
+    apply(lambda body: propose(body, title=title, by=by, meeting_id=meeting, under=under,
+                               theme=theme, closed=closed, minutes=minutes, note=note,
+                               today=today), force=force, forceable=True)
 
 
 @click.command("agenda")
-@click.argument("meeting_id", metavar="[MEETING]", required=False)
+@click.argument("meeting_id", metavar="[MEETING]", required=False,
+                shell_complete=complete.meetings)
 @click.option("--public/--internal", "public", default=False,
               help="Public: no closed items, people shown as their visibility allows. "
                    "Internal (default): everything, for the participants.")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]),
               default="text", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of the terminal.")
+@output_option("Write to this file instead of the terminal.")
 @common
 def agenda_cmd(meeting_id: str | None, public: bool, fmt: str, output: Path | None) -> None:
     """Draft the agenda of a meeting (default: the next planned one).
@@ -175,8 +153,7 @@ def agenda_cmd(meeting_id: str | None, public: bool, fmt: str, output: Path | No
 @click.option("--public/--internal", "public", default=False,
               help="Public: no meeting link unless the body publishes it, no internal place. "
                    "Internal (default): for the participants.")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the .ics file here instead of to standard output.")
+@output_option("Write the .ics file here instead of to standard output.")
 @common
 def calendar_cmd(public: bool, output: Path | None) -> None:
     """Every meeting as a calendar event (.ics) to import or subscribe to.
@@ -198,11 +175,10 @@ def calendar_cmd(public: bool, output: Path | None) -> None:
 
 
 @meeting_group.command("held")
-@click.argument("meeting_id", metavar="MEETING")
-@click.option("--force", is_flag=True, help="Also for a date still to come.")
+@click.argument("meeting_id", metavar="MEETING", shell_complete=complete.meetings)
+@force_option("Also for a date still to come.")
 @commit_options
-@writes
-def meeting_held(meeting_id: str, force: bool, no_commit: bool, author: str | None) -> None:
+def meeting_held(meeting_id: str, force: bool) -> None:
     """Record that a meeting took place.
 
     \b
@@ -211,7 +187,5 @@ def meeting_held(meeting_id: str, force: bool, no_commit: bool, author: str | No
     """
     from kwartaal.edit.recording import set_meeting_status
 
-    state = current_state()
-    guard([meeting_path(meeting_id)])
-    done = set_meeting_status(state.body(), meeting_id, "held", state.today(), force=force)
-    finish([done.path], done.message, no_commit, author)
+    today = current_state().today()
+    apply(lambda body: set_meeting_status(body, meeting_id, "held", today, force=force))

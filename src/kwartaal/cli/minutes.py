@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import click
 
+from kwartaal.cli import complete
 from kwartaal.cli.options import common, current_state
 from kwartaal.cli.shared import (
+    apply,
     commit_options,
-    finish,
-    guard,
-    meeting_path,
+    force_option,
+    output_option,
     pick_meeting,
     write_or_print,
-    writes,
 )
 from kwartaal.core.problems import KwartaalError, msg
+
+MEETING = click.argument("meeting_id", metavar="MEETING", shell_complete=complete.meetings)
 
 
 class DefaultGroup(click.Group):
@@ -33,16 +35,16 @@ class DefaultGroup(click.Group):
 
 
 @click.command("attend")
-@click.argument("meeting_id", metavar="MEETING")
-@click.argument("people", nargs=-1, required=True, metavar="PERSON...")
+@MEETING
+@click.argument("people", nargs=-1, required=True, metavar="PERSON...",
+                shell_complete=complete.people)
 @click.option("--present", "status", flag_value="present", help="Was there.")
 @click.option("--excused", "status", flag_value="excused", help="Sent apologies.")
 @click.option("--absent", "status", flag_value="absent", help="Did not come, without notice.")
 @click.option("--online", is_flag=True, help="Joined online (with --present).")
 @commit_options
-@writes
-def attend_cmd(meeting_id: str, people: tuple[str, ...], status: str | None, online: bool,
-               no_commit: bool, author: str | None) -> None:
+def attend_cmd(meeting_id: str, people: tuple[str, ...], status: str | None,
+               online: bool) -> None:
     """Record attendance of one or more people.
 
     \b
@@ -55,21 +57,16 @@ def attend_cmd(meeting_id: str, people: tuple[str, ...], status: str | None, onl
     if status is None:
         raise KwartaalError(msg("choose --present, --excused or --absent",
                                 "kies --present, --excused of --absent"))
-    path = meeting_path(meeting_id)
-    guard([path])
-    done = attend(current_state().body(), meeting_id, list(people), status, online)
-    finish([done.path], done.message, no_commit, author)
+    apply(lambda body: attend(body, meeting_id, list(people), status, online))
 
 
 @click.command("note")
-@click.argument("meeting_id", metavar="MEETING")
-@click.argument("item", metavar="ITEM")
+@MEETING
+@click.argument("item", metavar="ITEM", shell_complete=complete.items)
 @click.argument("text")
 @click.option("--closed", is_flag=True, help="Closed: in the internal minutes only.")
 @commit_options
-@writes
-def note_cmd(meeting_id: str, item: str, text: str, closed: bool, no_commit: bool,
-             author: str | None) -> None:
+def note_cmd(meeting_id: str, item: str, text: str, closed: bool) -> None:
     """Record what was said under an agenda item (a standing key or an item id).
 
     \b
@@ -78,22 +75,20 @@ def note_cmd(meeting_id: str, item: str, text: str, closed: bool, no_commit: boo
     """
     from kwartaal.edit.recording import note
 
-    guard([meeting_path(meeting_id)])
-    done = note(current_state().body(), meeting_id, item, text, closed)
-    finish([done.path], done.message, no_commit, author)
+    apply(lambda body: note(body, meeting_id, item, text, closed))
 
 
 @click.command("decide")
-@click.argument("meeting_id", metavar="MEETING")
+@MEETING
 @click.argument("text")
-@click.option("--item", default=None, help="The agenda item it was taken under.")
+@click.option("--item", default=None, help="The agenda item it was taken under.",
+              shell_complete=complete.items)
 @click.option("--closed", is_flag=True, help="Closed: in the internal minutes only.")
 @click.option("--supersedes", default=None, metavar="DECISION",
               help="The id of a decision this one replaces.")
 @commit_options
-@writes
 def decide_cmd(meeting_id: str, text: str, item: str | None, closed: bool,
-               supersedes: str | None, no_commit: bool, author: str | None) -> None:
+               supersedes: str | None) -> None:
     """Record a decision.
 
     \b
@@ -103,9 +98,7 @@ def decide_cmd(meeting_id: str, text: str, item: str | None, closed: bool,
     """
     from kwartaal.edit.recording import decide
 
-    guard([meeting_path(meeting_id)])
-    done = decide(current_state().body(), meeting_id, text, item, closed, supersedes)
-    finish([done.path], done.message, no_commit, author)
+    apply(lambda body: decide(body, meeting_id, text, item, closed, supersedes))
 
 
 @click.group("minutes", cls=DefaultGroup)
@@ -122,13 +115,14 @@ def minutes_group() -> None:
 
 
 @minutes_group.command("show", hidden=True)
-@click.argument("meeting_id", metavar="[MEETING]", required=False)
+@click.argument("meeting_id", metavar="[MEETING]", required=False,
+                shell_complete=complete.meetings)
 @click.option("--public/--internal", "public", default=False,
               help="Public: no closed content, hidden names or compensation. Internal "
                    "(default): everything.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md",
               show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@output_option()
 @click.option("--with-compensation", is_flag=True,
               help="Internal only: include who was paid what (left out by default, since the "
                    "minutes go to every participant).")
@@ -157,62 +151,36 @@ def minutes_show(meeting_id: str | None, public: bool, fmt: str, output: Path | 
 
 
 @minutes_group.command("review")
-@click.argument("meeting_id", metavar="MEETING")
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the draft (default: minutes/<meeting>.md in the body).")
-@click.option("--force", is_flag=True, help="Also when the minutes were approved already.")
+@MEETING
+@output_option("Where to write the draft (default: minutes/<meeting>.md in the body).")
+@force_option("Also when the minutes were approved already.")
 @click.option("--with-compensation", is_flag=True,
               help="Include who was paid what (left out by default: the draft goes to every "
                    "participant).")
 @commit_options
-@writes
-def minutes_review(meeting_id: str, output: Path | None, force: bool, with_compensation: bool,
-                   no_commit: bool, author: str | None) -> None:
+def minutes_review(meeting_id: str, output: Path | None, force: bool,
+                   with_compensation: bool) -> None:
     """Mark the minutes as a draft for correction and write the internal version.
 
     \b
     Example:
       kwartaal minutes review 2026-03-12
     """
-    from kwartaal.edit.publish import render_minutes
-    from kwartaal.edit.recording import set_meeting_status
-    from kwartaal.files.store import atomic_write
+    from kwartaal.edit.publish import review_minutes
 
     state = current_state()
-    path = meeting_path(meeting_id)
-    guard([path])
-    body = state.body()
-    done = set_meeting_status(body, meeting_id, "minutes-draft", state.today(),
-                              date_key="minutes_reviewed", force=force)
-    from kwartaal.files.loader import load_checked
-
-    fresh = load_checked(body.root)
-    meeting = fresh.meeting(meeting_id)
-    if output is None:  # the body's own drafts folder: it may not lead out of the body
-        from kwartaal.files.outputs import output_file, output_folder
-
-        target = output_file(output_folder(body.root / "minutes"), f"{meeting_id}.md")
-    else:
-        target = output
-    target.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(target, render_minutes(fresh, meeting, state.lang(), public=False, fmt="md",
-                                        with_compensation=with_compensation))
-    state.say("draft minutes for review: {path}", "conceptverslag ter correctie: {path}",
-              path=target)
-    inside = target.resolve().is_relative_to(body.root.resolve())
-    finish([done.path, *([target] if inside else [])], f"minutes {meeting_id}: draft for review",
-            no_commit, author)
+    apply(lambda body: review_minutes(body, meeting_id, state.today(), state.lang(),
+                                      output=output, force=force,
+                                      with_compensation=with_compensation))
 
 
 @minutes_group.command("approve")
-@click.argument("meeting_id", metavar="MEETING")
+@MEETING
 @click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD",
               help="The day they were approved (default: today).")
-@click.option("--force", is_flag=True, help="Move back from 'published'.")
+@force_option("Move back from 'published'.")
 @commit_options
-@writes
-def minutes_approve(meeting_id: str, date_text: str | None, force: bool, no_commit: bool,
-                    author: str | None) -> None:
+def minutes_approve(meeting_id: str, date_text: str | None, force: bool) -> None:
     """Record that the minutes were approved (normally at the next meeting).
 
     \b
@@ -220,22 +188,18 @@ def minutes_approve(meeting_id: str, date_text: str | None, force: bool, no_comm
       kwartaal minutes approve 2025-12-11 --date 2026-03-12
     """
     from kwartaal.core.dates import parse_iso
-    from kwartaal.edit.recording import set_meeting_status
+    from kwartaal.edit.recording import approve_minutes
 
     state = current_state()
-    guard([meeting_path(meeting_id)])
-    when = parse_iso(date_text, "--date") if date_text else state.today()
-    done = set_meeting_status(state.body(), meeting_id, "minutes-approved", state.today(),
-                              date_key="minutes_approved", when=when, force=force)
-    finish([done.path], f"minutes {meeting_id}: approved {when}", no_commit, author)
+    when = parse_iso(date_text, "--date") if date_text else None
+    apply(lambda body: approve_minutes(body, meeting_id, state.today(), when=when, force=force))
 
 
 @click.command("publish")
-@click.argument("meeting_id", metavar="MEETING")
-@click.option("--force", is_flag=True, help="Publish minutes that are not approved yet.")
+@MEETING
+@force_option("Publish minutes that are not approved yet.")
 @commit_options
-@writes
-def publish_cmd(meeting_id: str, force: bool, no_commit: bool, author: str | None) -> None:
+def publish_cmd(meeting_id: str, force: bool) -> None:
     """Write the public minutes (md and html) to the body's public folder, commit, and tag
     minutes/<meeting>. Refuses unapproved minutes unless --force, and refuses anything that
     would leak closed content, hidden names or compensation.
@@ -246,19 +210,12 @@ def publish_cmd(meeting_id: str, force: bool, no_commit: bool, author: str | Non
     """
     from kwartaal.edit.publish import publish
 
-    state = current_state()
-    path = meeting_path(meeting_id)
-    guard([path])
-    written, meeting_file = publish(state.body(), meeting_id, state.today(), force=force)
-    for file in written:
-        state.say("wrote {path}", "{path} geschreven", path=file)
-    finish([meeting_file, *written], f"minutes {meeting_id}: published", no_commit, author,
-            tag=f"minutes/{meeting_id}")
+    today = current_state().today()
+    apply(lambda body: publish(body, meeting_id, today, force=force))
 
 
 @click.command("site")
-@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of the site (default: public/site in the body).")
+@output_option("Folder of the site (default: public/site in the body).", folder=True)
 @common
 def site_cmd(output: Path | None) -> None:
     """Build the public website: published minutes, the next meeting's public agenda, the
@@ -280,34 +237,9 @@ def site_cmd(output: Path | None) -> None:
               n=len(files), folder=folder)
 
 
-def _amount(value: str | None, name: str) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        amount = Decimal(value.replace(",", ".").replace("€", "").strip())
-    except InvalidOperation as exc:
-        raise KwartaalError(msg("{name}: '{value}' is not an amount (e.g. 12.50)",
-                                "{name}: '{value}' is geen bedrag (bijv. 12.50)",
-                                name=name, value=value)) from exc
-    if not amount.is_finite():
-        raise KwartaalError(msg("{name}: '{value}' is not an amount (e.g. 12.50)",
-                                "{name}: '{value}' is geen bedrag (bijv. 12.50)",
-                                name=name, value=value))
-    if amount < 0:
-        raise KwartaalError(msg("{name}: '{value}' must be zero or more",
-                                "{name}: '{value}' moet nul of meer zijn", name=name, value=value))
-    from kwartaal.core.values import AMOUNT_MAX
-
-    if amount >= AMOUNT_MAX:
-        raise KwartaalError(msg("{name}: '{value}' is far above any payment; check the amount",
-                                "{name}: '{value}' is veel hoger dan welke betaling ook; "
-                                "controleer het bedrag", name=name, value=value))
-    return amount
-
-
 @click.command("compensate")
-@click.argument("meeting_id", metavar="MEETING")
-@click.argument("person", required=False, metavar="[PERSON]")
+@MEETING
+@click.argument("person", required=False, metavar="[PERSON]", shell_complete=complete.people)
 @click.option("--all-present", is_flag=True,
               help="Every compensated attendee, with the policy's default amounts.")
 @click.option("--hours", default=None, help="Hours for the time fee (× the hourly rate).")
@@ -317,13 +249,10 @@ def _amount(value: str | None, name: str) -> Decimal | None:
 @click.option("--voucher", default=None, metavar="EUR", help="A gift voucher.")
 @click.option("--method", type=click.Choice(["bank", "cash", "voucher"]), default=None)
 @click.option("--paid", "paid_text", default=None, metavar="DATE", help="Paid on this date.")
-@click.option("--force", is_flag=True, help="Record even above an allowance limit.")
+@force_option("Record even above an allowance limit.")
 @commit_options
-@writes
-def compensate_cmd(meeting_id: str, person: str | None, all_present: bool, hours: str | None,
-                   fee: str | None, travel: str | None, meal: str | None, voucher: str | None,
-                   method: str | None, paid_text: str | None, force: bool, no_commit: bool,
-                   author: str | None) -> None:
+def compensate_cmd(meeting_id: str, person: str | None, all_present: bool, paid_text: str | None,
+                   method: str | None, force: bool, **amounts: str | None) -> None:
     """Record what a participant is paid for a meeting; checks the allowance limits first.
 
     \b
@@ -332,35 +261,13 @@ def compensate_cmd(meeting_id: str, person: str | None, all_present: bool, hours
       kwartaal compensate 2026-03-12 --all-present
       kwartaal compensate 2026-03-12 kbg-1 --voucher 25 --paid 2026-03-12
     """
-    from kwartaal.core.compensation import default_lines
     from kwartaal.core.dates import parse_iso
-    from kwartaal.edit.actions import require_meeting
-    from kwartaal.edit.recording import compensate
+    from kwartaal.edit.recording import compensate_as_asked
 
-    state = current_state()
-    body = state.body()
-    meeting = require_meeting(body, meeting_id)
     paid = parse_iso(paid_text, "--paid") if paid_text else None
-    if all_present == (person is not None):
-        raise KwartaalError(msg("give either PERSON or --all-present",
-                                "geef PERSOON of --all-present"))
-    amounts = {"hours": _amount(hours, "--hours"), "fee": _amount(fee, "--fee"),
-               "travel": _amount(travel, "--travel"), "meal": _amount(meal, "--meal"),
-               "voucher": _amount(voucher, "--voucher")}
-    people = [person] if person else [
-        pid for pid in meeting.present if body.people.get(pid) and body.people[pid].compensated]
-    lines = []
-    notes: list[tuple[str, str]] = []
-    for pid in people:
-        found, notices = default_lines(body, pid, method=method, paid=paid,
-                                       use_policy=all_present or not any(
-                                           v is not None for v in amounts.values()),
-                                       **amounts)
-        lines += found
-        notes += notices
-    guard([meeting.src.path])
-    done = compensate(body, meeting_id, lines, force=force)
-    finish([done.path], done.message, no_commit, author, notes + done.notes)
+    apply(lambda body: compensate_as_asked(body, meeting_id, person, all_present=all_present,
+                                           amounts=amounts, method=method, paid=paid,
+                                           force=force))
 
 
 @click.group("compensation", cls=DefaultGroup)
@@ -380,7 +287,7 @@ compensation_group.default_command = "report"  # type: ignore[attr-defined]
 
 @compensation_group.command("report", hidden=True)
 @click.option("--year", type=int, default=None, help="Default: this year.")
-@click.option("--person", default=None)
+@click.option("--person", default=None, shell_complete=complete.people)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
 @common
@@ -425,13 +332,11 @@ def compensation_report(year: int | None, person: str | None, fmt: str) -> None:
 
 
 @compensation_group.command("paid")
-@click.argument("meeting_id", metavar="MEETING")
-@click.argument("person", metavar="PERSON|LINE", required=False)
+@MEETING
+@click.argument("person", metavar="PERSON|LINE", required=False, shell_complete=complete.people)
 @click.option("--date", "date_text", required=True, metavar="YYYY-MM-DD")
 @commit_options
-@writes
-def compensation_paid(meeting_id: str, person: str | None, date_text: str, no_commit: bool,
-                      author: str | None) -> None:
+def compensation_paid(meeting_id: str, person: str | None, date_text: str) -> None:
     """Record that a person's lines of a meeting were paid, or one line (by id or prefix).
 
     \b
@@ -447,7 +352,5 @@ def compensation_paid(meeting_id: str, person: str | None, date_text: str, no_co
             raise KwartaalError(msg("give PERSON, or the id of one line (MEETING/LINE)",
                                     "geef PERSOON, of het id van één regel (VERGADERING/REGEL)"))
         meeting_id, person = meeting_id.split("/", 1)
-    state = current_state()
-    guard([meeting_path(meeting_id)])
-    done = mark_paid(state.body(), meeting_id, person, parse_iso(date_text, "--date"))
-    finish([done.path], done.message, no_commit, author)
+    when = parse_iso(date_text, "--date")
+    apply(lambda body: mark_paid(body, meeting_id, person, when))

@@ -23,6 +23,7 @@ class State:
         self.today_text: str | None = None
         self.lang_option: str | None = None
         self._body: Any = None
+        self.commit: Any = None  # edit.pipeline.CommitOptions, from the commit options
         self._told_no_git = False
 
     def root(self) -> Path:

@@ -4,7 +4,6 @@ history entry and rewrites only the action's own lines (tomlkit keeps everything
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +12,8 @@ from kwartaal.core.dates import parse_iso, relative_date
 from kwartaal.core.fields import toml_table
 from kwartaal.core.problems import KwartaalError, hints, msg
 from kwartaal.core.rules import home_meeting, next_meeting_date
+from kwartaal.edit.change import Change
 from kwartaal.files import store
-
-
-@dataclass(slots=True)
-class Change:
-    """What an edit did: the file it changed and the commit message that describes it."""
-
-    path: Path
-    action_id: str
-    message: str
-
 
 WORDS = {
     "created": ("created", "aangemaakt"),
@@ -88,6 +78,20 @@ def require_meeting(body: m.Body, meeting_id: str) -> m.Meeting:
             "geen vergadering '{id}'{hint_nl}; vergaderingen: {known}",
             id=meeting_id, known=", ".join(known) or "-", **hints(meeting_id, known)))
     return meeting
+
+
+def load_for_action(root: Path, action_id: str | None) -> m.Body:
+    """The body an edit of one existing action needs: only its own meeting's file (plus
+    settings and people), so that its cost does not grow with the number of meetings; the
+    whole body when the id names no meeting or matches nothing there (the whole body gives
+    the best did-you-mean)."""
+    from kwartaal.files.loader import load_checked, load_meetings
+
+    if action_id and "/" in action_id:
+        body = load_meetings(root, [action_id.split("/", 1)[0]])
+        if any(a.id.startswith(action_id) for a in body.all_actions()):  # id or prefix
+            return body
+    return load_checked(root)
 
 
 def parse_due(body: m.Body, value: str, today: dt.date) -> dt.date:
@@ -156,7 +160,7 @@ def add_action(body: m.Body, *, title: str, owner: str, co_owners: list[str], du
                         history=[history_entry(today, by, _word("created", lang))])
     store.append_table(meeting.src.path, "action", values, array=True)
     action_id = f"{meeting.id}/{local}"
-    return Change(meeting.src.path, action_id, f"action {action_id}: add — {title.strip()}")
+    return Change([meeting.src.path], f"action {action_id}: add — {title.strip()}", id=action_id)
 
 
 def _edit(action: m.Action, apply: Any) -> None:
@@ -218,7 +222,7 @@ def set_status(body: m.Body, action_id: str, status: str, *, by: str, today: dt.
     _edit(action, apply)
     label = {"in-progress": "start", "done": "done", "dropped": "drop"}[status]
     suffix = f" — {note.strip()}" if note.strip() else ""
-    return Change(action.src.path, action.id, f"action {action.id}: {label}{suffix}")
+    return Change([action.src.path], f"action {action.id}: {label}{suffix}", id=action.id)
 
 
 def update_action(body: m.Body, action_id: str, *, due: str | None, note: str, by: str,
@@ -252,7 +256,7 @@ def update_action(body: m.Body, action_id: str, *, due: str | None, note: str, b
     summary = f"due {new_due}" if new_due else "note"
     if note.strip():
         summary += f" — {note.strip()}"
-    return Change(action.src.path, action.id, f"action {action.id}: {summary}")
+    return Change([action.src.path], f"action {action.id}: {summary}", id=action.id)
 
 
 def handover(body: m.Body, action_id: str, *, to: str, note: str, by: str, today: dt.date,
@@ -284,5 +288,5 @@ def handover(body: m.Body, action_id: str, *, to: str, note: str, by: str, today
 
     _edit(action, apply)
     suffix = f" — {note.strip()}" if note.strip() else ""
-    return Change(action.src.path, action.id,
-                  f"action {action.id}: handover {old} → {to}{suffix}")
+    return Change([action.src.path], f"action {action.id}: handover {old} → {to}{suffix}",
+                  id=action.id)

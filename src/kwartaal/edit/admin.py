@@ -11,6 +11,7 @@ from typing import Any
 from kwartaal.core import model as m
 from kwartaal.core.fields import toml_table
 from kwartaal.core.problems import KwartaalError, Problem, hints, msg
+from kwartaal.edit.change import Change
 from kwartaal.files import loader, paths, store
 from kwartaal.files import schema as s
 from kwartaal.vcs import gitops
@@ -101,7 +102,9 @@ PEOPLE_TEMPLATE = """# People of this body: kwartaal person add ID --name NAME -
 """
 
 
-def init_body(path: Path, name: str | None, lang: str) -> gitops.CommitResult:
+def prepare_body_folder(path: Path, lang: str) -> Path:
+    """Before init_body: refuse an existing body; make the folder, and a git repository when
+    it is in none yet. Returns the folder, resolved."""
     path = path.resolve()
     if (path / paths.CONFIG_FILE).exists():
         raise KwartaalError(msg(
@@ -110,11 +113,18 @@ def init_body(path: Path, name: str | None, lang: str) -> gitops.CommitResult:
     if lang not in m.LANGUAGES:
         raise KwartaalError(msg("language must be nl or en", "taal moet nl of en zijn"))
     path.mkdir(parents=True, exist_ok=True)
-    repo = gitops.open_repo(path)
-    if repo is None:
+    if gitops.open_repo(path) is None:
         import git
 
         git.Repo.init(path, initial_branch="main")
+    return path
+
+
+def init_body(path: Path, name: str | None, lang: str) -> Change:
+    """A new body's files in a folder made by prepare_body_folder: kwartaal.toml with the three
+    standing items, people.toml, meetings/, and the merge driver. The pre-commit hook comes
+    after the commit (vcs.hooks.install_hook): the template files need no check, and a body
+    made inside an existing repository then gets its hook too."""
     body_name = name or path.name
     files = {
         path / paths.CONFIG_FILE: config_template(body_name, lang),
@@ -135,18 +145,7 @@ def init_body(path: Path, name: str | None, lang: str) -> gitops.CommitResult:
     if attributes is not None:
         written.append(attributes)
     configure_driver(path)
-    result = gitops.commit(path, written, f"body: new body '{body_name}'")
-    # The hook comes after the first commit: the template files need no check, and a body
-    # made inside an existing repository then gets its hook too.
-    from kwartaal.vcs.hooks import install_hook
-
-    notice = install_hook(path, lang).notice()
-    if notice is not None:
-        # Said here because the init command only reports the commit.
-        import click
-
-        click.echo(notice.render(lang), err=True)
-    return result
+    return Change(written, f"body: new body '{body_name}'")
 
 
 @dataclass(slots=True)
@@ -166,7 +165,7 @@ class PersonInput:
     role_plural_en: str = ""
 
 
-def add_person(body: m.Body, person: PersonInput) -> Path:
+def add_person(body: m.Body, person: PersonInput) -> Change:
     if not s.ID_PATTERN.match(person.id):
         raise KwartaalError(msg(
             "person id '{id}' may hold only lower-case letters, digits, '-' and '_'",
@@ -189,7 +188,8 @@ def add_person(body: m.Body, person: PersonInput) -> Path:
     path = body.root / paths.PEOPLE_FILE
     store.append_table(path, person.id, values, array=False)
     _recheck_people(body, path)
-    return path
+    return Change([path], f"person: add {person.id}", id=person.id,
+                  summary=msg("added {id}", "{id} toegevoegd", id=person.id))
 
 
 def _recheck_people(body: m.Body, path: Path) -> None:
@@ -202,7 +202,7 @@ def _recheck_people(body: m.Body, path: Path) -> None:
         raise KwartaalError(errors[0].message)
 
 
-def add_theme(body: m.Body, key: str, title: str, title_en: str | None) -> Path:
+def add_theme(body: m.Body, key: str, title: str, title_en: str | None) -> Change:
     if not s.ID_PATTERN.match(key):
         raise KwartaalError(msg(
             "theme key '{key}' may hold only lower-case letters, digits, '-' and '_'",
@@ -225,7 +225,8 @@ def add_theme(body: m.Body, key: str, title: str, title_en: str | None) -> Path:
         else:
             table["title"] = title
         themes[key] = table
-    return path
+    return Change([path], f"theme: add {key}", id=key,
+                  summary=msg("added theme {k}", "thema {k} toegevoegd", k=key))
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -301,7 +302,7 @@ def parse_setting(field: s.F, raw: str, key: str) -> Any:
     return value
 
 
-def config_set(body: m.Body, key: str, raw: str) -> Path:
+def config_set(body: m.Body, key: str, raw: str) -> Change:
     """Set a dotted key in kwartaal.toml; the result is validated before anything is written."""
     parts = key.split(".")
     field = _spec_for(parts)
@@ -337,4 +338,5 @@ def config_set(body: m.Body, key: str, raw: str) -> Path:
             key=key, raw=raw, err_en=errors[0].text("en"), err_nl=errors[0].text("nl")))
     if new != text:
         store.write_body_file(path, new, text, bom=bom)
-    return path
+    return Change([path], f"config: {key} = {raw}", id=key,
+                  summary=msg("{key} = {raw}", "{key} = {raw}", key=key, raw=raw))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from kwartaal.core import model as m
 from kwartaal.core.dates import cadence_dates
@@ -13,6 +12,7 @@ from kwartaal.core.problems import KwartaalError, hints, msg
 from kwartaal.core.rules import next_planned
 from kwartaal.documents.agenda import carry_over_candidates
 from kwartaal.edit.actions import next_local_id, require_meeting, require_person, require_theme
+from kwartaal.edit.change import Change
 from kwartaal.files import store
 from kwartaal.files.paths import MEETINGS_DIR
 from kwartaal.files.schema import TIME_PATTERN
@@ -33,8 +33,8 @@ def next_cadence_date(body: m.Body, today: dt.date) -> dt.date:
 
 def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: str | None,
                 fmt: str | None, invite: list[str], force: bool, today: dt.date,
-                lang: str) -> tuple[Path, str]:
-    """Write meetings/<id>.toml for a planned meeting; returns the file and the meeting id."""
+                lang: str) -> Change:
+    """Write meetings/<id>.toml for a planned meeting; the Change's id is the meeting's."""
     when = date or next_cadence_date(body, today)
     if when < today and not force:
         raise KwartaalError(msg(
@@ -90,7 +90,8 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
     path = folder / f"{meeting_id}.toml"
     store.parse(text, path)
     store.write_body_file(path, text)
-    return path, meeting_id
+    return Change([path], f"meeting {meeting_id}: planned", id=meeting_id,
+                  summary=msg("planned meeting {id}", "vergadering {id} gepland", id=meeting_id))
 
 
 def default_meeting(body: m.Body, today: dt.date) -> m.Meeting:
@@ -106,7 +107,7 @@ def default_meeting(body: m.Body, today: dt.date) -> m.Meeting:
 
 def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under: str,
             theme: str, closed: bool, minutes: int | None, note: str,
-            today: dt.date) -> tuple[Path, str]:
+            today: dt.date) -> Change:
     if not title.strip():
         raise KwartaalError(msg("the title is empty", "de titel is leeg"))
     require_person(body, by)
@@ -123,4 +124,6 @@ def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under:
                         theme=theme or None, closed=True if closed else None, minutes=minutes,
                         note=note or None)
     store.append_table(meeting.src.path, "item", values, array=True)
-    return meeting.src.path, f"{meeting.id}/{local}"
+    item_id = f"{meeting.id}/{local}"
+    return Change([meeting.src.path], f"item {item_id}: proposed — {title.strip()}", id=item_id,
+                  summary=msg("proposed {id}", "{id} voorgesteld", id=item_id))

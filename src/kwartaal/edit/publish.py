@@ -17,6 +17,7 @@ from kwartaal.core.visibility import View
 from kwartaal.documents.minutes import build_minutes, to_json
 from kwartaal.documents.render import mark_confidential, render
 from kwartaal.edit.actions import require_meeting
+from kwartaal.edit.change import Change
 from kwartaal.files import store
 
 
@@ -33,8 +34,9 @@ def render_minutes(body: m.Body, meeting: m.Meeting, lang: str, *, public: bool,
     return text
 
 
-def publish(body: m.Body, meeting_id: str, today: dt.date, *,
-            force: bool) -> tuple[list[Path], Path]:
+def publish(body: m.Body, meeting_id: str, today: dt.date, *, force: bool) -> Change:
+    """The public minutes (md and html, in every language of the body) in the publish folder,
+    the meeting marked published; the commit is tagged minutes/<meeting>."""
     meeting = require_meeting(body, meeting_id)
     if meeting.status not in ("minutes-approved", "published") and not force:
         raise KwartaalError(msg(
@@ -63,7 +65,36 @@ def publish(body: m.Body, meeting_id: str, today: dt.date, *,
     with store.edit(meeting.src.path) as doc:
         doc["status"] = "published"
         doc["published"] = today
-    return list(rendered), meeting.src.path
+    return Change([meeting.src.path, *rendered], f"minutes {meeting.id}: published",
+                  id=meeting.id, tag=f"minutes/{meeting.id}",
+                  said=[msg("wrote {path}", "{path} geschreven", path=path) for path in rendered])
+
+
+def review_minutes(body: m.Body, meeting_id: str, today: dt.date, lang: str, *,
+                   output: Path | None, force: bool, with_compensation: bool) -> Change:
+    """Mark the minutes as a draft for correction and write the internal version, to output
+    or to minutes/<meeting>.md in the body (committed with it only when inside the body)."""
+    from kwartaal.edit.recording import set_meeting_status
+    from kwartaal.files.loader import load_checked
+
+    status = set_meeting_status(body, meeting_id, "minutes-draft", today,
+                                date_key="minutes_reviewed", force=force)
+    fresh = load_checked(body.root)
+    meeting = require_meeting(fresh, meeting_id)
+    if output is None:  # the body's own drafts folder: it may not lead out of the body
+        from kwartaal.files.outputs import output_file, output_folder
+
+        target = output_file(output_folder(body.root / "minutes"), f"{meeting_id}.md")
+    else:
+        target = output
+    target.parent.mkdir(parents=True, exist_ok=True)
+    store.atomic_write(target, render_minutes(fresh, meeting, lang, public=False, fmt="md",
+                                              with_compensation=with_compensation))
+    inside = target.resolve().is_relative_to(body.root.resolve())
+    return Change([*status.paths, *([target] if inside else [])],
+                  f"minutes {meeting_id}: draft for review", id=meeting.id,
+                  said=[msg("draft minutes for review: {path}",
+                            "conceptverslag ter correctie: {path}", path=target)])
 
 
 def compensation_overview(body: m.Body, year: int, person: str | None,

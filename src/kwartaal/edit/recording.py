@@ -1,15 +1,14 @@
 """Recording a meeting: attendance, notes, decisions, its status, compensation lines.
 
-Each function edits the meeting's file in place and returns what it changed; the CLI commits.
+Each function edits the meeting's file in place and returns the Change; edit.pipeline
+commits it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from kwartaal.core import model as m
 from kwartaal.core.compensation import NewLine, Verdict, check_limits
@@ -17,21 +16,14 @@ from kwartaal.core.fields import toml_table
 from kwartaal.core.ids import find, item_ref, new_local_ids, pick, taken
 from kwartaal.core.problems import KwartaalError, hints, msg
 from kwartaal.edit.actions import next_local_id, require_meeting, require_person
+from kwartaal.edit.change import Change, note_from
 from kwartaal.files import store
-
-
-@dataclass(slots=True)
-class Recorded:
-    path: Path
-    message: str
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (en, nl) to tell the user
-
 
 ATTENDANCE = ("present", "excused", "absent")
 
 
 def attend(body: m.Body, meeting_id: str, people: list[str], status: str,
-           online: bool) -> Recorded:
+           online: bool) -> Change:
     meeting = require_meeting(body, meeting_id)
     for pid in people:
         require_person(body, pid)
@@ -54,12 +46,11 @@ def attend(body: m.Body, meeting_id: str, people: list[str], status: str,
                 if key == "online" and not lists[key] and "online" not in doc:
                     continue
                 doc[key] = lists[key]
-    return Recorded(meeting.src.path,
-                    f"meeting {meeting.id}: {status}{' online' if online else ''} "
-                    f"{', '.join(people)}")
+    return Change([meeting.src.path], f"meeting {meeting.id}: {status}"
+                  f"{' online' if online else ''} {', '.join(people)}")
 
 
-def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool) -> Recorded:
+def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool) -> Change:
     meeting = require_meeting(body, meeting_id)
     ref = item_ref(body, meeting, item)
     if not text.strip():
@@ -68,11 +59,12 @@ def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool) -> R
     values = toml_table(m.Note, local_id=local, item=ref, text=text.strip(),
                         closed=True if closed else None)
     store.append_table(meeting.src.path, "note", values, array=True)
-    return Recorded(meeting.src.path, f"note {meeting.id}/{local}: {ref}")
+    return Change([meeting.src.path], f"note {meeting.id}/{local}: {ref}",
+                  id=f"{meeting.id}/{local}")
 
 
 def decide(body: m.Body, meeting_id: str, text: str, item: str | None, closed: bool,
-           supersedes: str | None) -> Recorded:
+           supersedes: str | None) -> Change:
     meeting = require_meeting(body, meeting_id)
     ref = item_ref(body, meeting, item) if item else ""
     if not text.strip():
@@ -89,12 +81,13 @@ def decide(body: m.Body, meeting_id: str, text: str, item: str | None, closed: b
     values = toml_table(m.Decision, local_id=local, text=text.strip(), item=ref or None,
                         closed=True if closed else None, supersedes=supersedes or None)
     store.append_table(meeting.src.path, "decision", values, array=True)
-    return Recorded(meeting.src.path, f"decision {meeting.id}/{local}: {text.strip()[:60]}")
+    return Change([meeting.src.path], f"decision {meeting.id}/{local}: {text.strip()[:60]}",
+                  id=f"{meeting.id}/{local}")
 
 
 def set_meeting_status(body: m.Body, meeting_id: str, status: str, today: dt.date, *,
                        date_key: str | None = None, when: dt.date | None = None,
-                       force: bool = False) -> Recorded:
+                       force: bool = False) -> Change:
     """Move a meeting along planned → held → minutes-draft → minutes-approved → published."""
     meeting = require_meeting(body, meeting_id)
     order = list(m.MEETING_STATUSES)
@@ -116,10 +109,21 @@ def set_meeting_status(body: m.Body, meeting_id: str, status: str, today: dt.dat
         doc["status"] = status
         if date_key:
             doc[date_key] = when or today
-    return Recorded(meeting.src.path, f"meeting {meeting.id}: {status}")
+    return Change([meeting.src.path], f"meeting {meeting.id}: {status}")
 
 
-def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bool) -> Recorded:
+def approve_minutes(body: m.Body, meeting_id: str, today: dt.date, *, when: dt.date | None,
+                    force: bool) -> Change:
+    """Record that the minutes were approved on when (default today), normally at the next
+    meeting."""
+    when = when or today
+    change = set_meeting_status(body, meeting_id, "minutes-approved", today,
+                                date_key="minutes_approved", when=when, force=force)
+    change.message = f"minutes {meeting_id}: approved {when}"
+    return change
+
+
+def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bool) -> Change:
     meeting = require_meeting(body, meeting_id)
     policy = body.config.compensation
     if policy.regime == "none":
@@ -167,8 +171,68 @@ def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bo
                                    lines, strict=True)]
     store.append_tables(meeting.src.path, "compensation", rows, array=True)
     people = ", ".join(dict.fromkeys(line.person for line in lines))
-    return Recorded(meeting.src.path, f"compensation {meeting.id}: {people}",
-                    notes=_verdict_notes(verdict))
+    return Change([meeting.src.path], f"compensation {meeting.id}: {people}",
+                  notes=[note_from(en, nl) for en, nl in _verdict_notes(verdict)])
+
+
+AMOUNT_OPTIONS = ("hours", "fee", "travel", "meal", "voucher")
+
+
+def compensate_as_asked(body: m.Body, meeting_id: str, person: str | None, *,
+                        all_present: bool, amounts: dict[str, str | None], method: str | None,
+                        paid: dt.date | None, force: bool) -> Change:
+    """Compensation as a person asks for it: one participant with the amounts given (or the
+    policy's defaults when none are), or every compensated attendee with the defaults.
+    amounts: the text of each of AMOUNT_OPTIONS given, e.g. {"travel": "7,40"}."""
+    from kwartaal.core.compensation import default_lines
+
+    meeting = require_meeting(body, meeting_id)
+    if all_present == (person is not None):
+        raise KwartaalError(msg("give either PERSON or --all-present",
+                                "geef PERSOON of --all-present"))
+    parsed = {key: parse_amount(amounts.get(key), f"--{key}") for key in AMOUNT_OPTIONS}
+    people = [person] if person else [
+        pid for pid in meeting.present if body.people.get(pid) and body.people[pid].compensated]
+    lines: list[NewLine] = []
+    notes = []
+    for pid in people:
+        found, notices = default_lines(body, pid, method=method, paid=paid,
+                                       use_policy=all_present or not any(
+                                           v is not None for v in parsed.values()),
+                                       **parsed)
+        lines += found
+        notes += [note_from(en, nl) for en, nl in notices]
+    change = compensate(body, meeting_id, lines, force=force)
+    change.notes[:0] = notes
+    return change
+
+
+def parse_amount(value: str | None, name: str) -> Decimal | None:
+    """An amount as a person types it (12,50 or € 12.50); name: the option, for the error."""
+    from decimal import InvalidOperation
+
+    from kwartaal.core.values import AMOUNT_MAX
+
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value.replace(",", ".").replace("€", "").strip())
+    except InvalidOperation as exc:
+        raise KwartaalError(msg("{name}: '{value}' is not an amount (e.g. 12.50)",
+                                "{name}: '{value}' is geen bedrag (bijv. 12.50)",
+                                name=name, value=value)) from exc
+    if not amount.is_finite():
+        raise KwartaalError(msg("{name}: '{value}' is not an amount (e.g. 12.50)",
+                                "{name}: '{value}' is geen bedrag (bijv. 12.50)",
+                                name=name, value=value))
+    if amount < 0:
+        raise KwartaalError(msg("{name}: '{value}' must be zero or more",
+                                "{name}: '{value}' moet nul of meer zijn", name=name, value=value))
+    if amount >= AMOUNT_MAX:
+        raise KwartaalError(msg("{name}: '{value}' is far above any payment; check the amount",
+                                "{name}: '{value}' is veel hoger dan welke betaling ook; "
+                                "controleer het bedrag", name=name, value=value))
+    return amount
 
 
 def _verdict_notes(verdict: Verdict) -> list[tuple[str, str]]:
@@ -186,7 +250,7 @@ def _verdict_notes(verdict: Verdict) -> list[tuple[str, str]]:
     return notes
 
 
-def mark_paid(body: m.Body, meeting_id: str, who: str, when: dt.date) -> Recorded:
+def mark_paid(body: m.Body, meeting_id: str, who: str, when: dt.date) -> Change:
     """Mark paid all unpaid lines of a person at a meeting, or one line by its id."""
     meeting = require_meeting(body, meeting_id)
     line = None if who in body.people else pick(meeting, "compensation", who)
@@ -217,4 +281,4 @@ def mark_paid(body: m.Body, meeting_id: str, who: str, when: dt.date) -> Recorde
         for table in doc.get("compensation") or []:
             if str(table.get("id")) in unpaid:
                 table["paid"] = when
-    return Recorded(meeting.src.path, f"compensation {what} paid {when}")
+    return Change([meeting.src.path], f"compensation {what} paid {when}")

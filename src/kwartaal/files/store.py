@@ -40,6 +40,10 @@ def checked_writes(check: WriteCheck) -> Iterator[None]:
         _WRITE_CHECK.reset(token)
 
 
+def current_write_check() -> WriteCheck | None:
+    return _WRITE_CHECK.get()
+
+
 # -- the journal ----------------------------------------------------------------------------------
 
 JOURNAL = "kwartaal-journal"
@@ -58,7 +62,7 @@ class Journal:
     each file, a copy of what it was before (or that it did not exist) and the hash of what
     was written; once the command commits, the commit it is making. A command that fails
     puts the files back from it; the next command finds the journal of one that was killed
-    and settles it (gitops.recover). Files the command committed leave the journal."""
+    and settles it (vcs.recovery). Files the command committed leave the journal."""
 
     def __init__(self, folder: Path, top: Path, data: dict[str, Any] | None = None) -> None:
         self.folder = folder

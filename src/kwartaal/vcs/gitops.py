@@ -32,8 +32,10 @@ def _rel(repo: Any, path: Path) -> str:
     return str(path.resolve().relative_to(Path(repo.working_tree_dir).resolve()))
 
 
-def refuse_dirty(folder: Path, paths: Sequence[Path], force: bool = False) -> None:
-    """Refuse to edit files that hold uncommitted changes, unless force."""
+def refuse_dirty(folder: Path, paths: Sequence[Path], force: bool = False, *,
+                 forceable: bool = True) -> None:
+    """Refuse to edit files that hold uncommitted changes, unless force. forceable: whether
+    the command has a --force that takes them along (only then is it suggested)."""
     if force:
         return
     repo = open_repo(folder)
@@ -43,9 +45,20 @@ def refuse_dirty(folder: Path, paths: Sequence[Path], force: bool = False) -> No
     if not existing or not repo.head.is_valid():
         return
     rels = [_rel(repo, p) for p in existing]
-    changed = repo.git.status("--porcelain", "--", *rels).strip()
+    # -z: each entry is "XY path", unquoted and never trimmed (a leading space is part of XY)
+    listed = repo.git.status("--porcelain", "-z", "--no-renames", "--", *rels)
+    changed = [entry[3:] for entry in listed.split("\0") if len(entry) > 3]
     if changed:
-        names = ", ".join(line[3:] for line in changed.splitlines())
+        from kwartaal.files.paths import shown_path
+
+        top = Path(repo.working_tree_dir)
+        names = ", ".join(shown_path(top / name) for name in changed)
+        if not forceable:
+            raise KwartaalError(msg(
+                "{names} has uncommitted changes; commit or discard them first "
+                "(git commit / git restore)",
+                "{names} heeft wijzigingen die nog niet zijn vastgelegd; leg ze eerst vast of "
+                "draai ze terug (git commit / git restore)", names=names))
         raise KwartaalError(msg(
             "{names} has uncommitted changes; commit or discard them first "
             "(git commit / git restore), or pass --force to include them in this change",
@@ -59,7 +72,7 @@ def commit(folder: Path, paths: Sequence[Path], message: str, *, no_commit: bool
     """Commit exactly paths with message; other staged or changed files stay as they are.
 
     When git refuses, the index is put back as it was and KwartaalError is raised; the writing
-    command (cli.writes) then puts the files back from its journal."""
+    pipeline (edit.pipeline) then puts the files back from its journal."""
     from kwartaal.files.store import current_journal
 
     journal = current_journal()

@@ -1,0 +1,93 @@
+"""Shell completion of ids (bash, zsh, fish, through click's shell_complete): people,
+meetings, actions and agenda items, read straight from the body's files.
+
+Completion runs on every press of TAB, so it reads as little as it can: file names for
+meetings, people.toml for people, and only the meeting files the word typed so far can lead
+to. A body it cannot read completes nothing; it never prints an error into the shell.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kwartaal.cli.options import State
+
+
+def _root(ctx: click.Context) -> Path | None:
+    try:
+        return ctx.ensure_object(State).root()
+    except Exception:  # noqa: BLE001 - no body here: nothing to offer
+        return None
+
+
+def _toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, ValueError):
+        return {}
+
+
+def _meeting_ids(root: Path) -> list[str]:
+    from kwartaal.files.paths import MEETINGS_DIR
+
+    try:
+        return sorted(p.stem for p in (root / MEETINGS_DIR).glob("*.toml"))
+    except OSError:
+        return []
+
+
+def _records(root: Path, meeting_id: str, kind: str) -> list[str]:
+    from kwartaal.files.paths import MEETINGS_DIR
+
+    tables = _toml(root / MEETINGS_DIR / f"{meeting_id}.toml").get(kind)
+    return [str(t["id"]) for t in tables or [] if isinstance(t, dict) and "id" in t]
+
+
+def people(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from kwartaal.files.paths import PEOPLE_FILE
+
+    root = _root(ctx)
+    if root is None:
+        return []
+    return [pid for pid, value in _toml(root / PEOPLE_FILE).items()
+            if isinstance(value, dict) and pid.startswith(incomplete)]
+
+
+def meetings(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    root = _root(ctx)
+    return [] if root is None else [mid for mid in _meeting_ids(root)
+                                     if mid.startswith(incomplete)]
+
+
+def actions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """MEETING/ACTION: only the meetings whose id fits what was typed are read."""
+    root = _root(ctx)
+    if root is None:
+        return []
+    wanted = incomplete.split("/", 1)[0]
+    found = []
+    for mid in _meeting_ids(root):
+        if mid.startswith(wanted) and (mid == wanted or "/" not in incomplete):
+            found += [f"{mid}/{aid}" for aid in _records(root, mid, "action")]
+    return [aid for aid in found if aid.startswith(incomplete)]
+
+
+def items(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """The standing items' keys and the items of the meeting given on the same line."""
+    from kwartaal.files.paths import CONFIG_FILE
+
+    root = _root(ctx)
+    if root is None:
+        return []
+    standing = _toml(root / CONFIG_FILE).get("standing") or []
+    found = [str(s["key"]) for s in standing if isinstance(s, dict) and "key" in s]
+    meeting = ctx.params.get("meeting_id") or ctx.params.get("meeting")
+    if isinstance(meeting, str) and meeting:
+        found += _records(root, meeting, "item")
+    return [key for key in found if key.startswith(incomplete)]
