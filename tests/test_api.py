@@ -64,7 +64,7 @@ def test_the_api_covers_what_the_brief_names() -> None:
     wanted = {"load", "check", "select_actions", "build_agenda", "render_agenda",
               "render_minutes", "build_site", "add_action", "set_status", "propose", "attend",
               "note", "decide", "compensate", "KwartaalError", "Body", "Meeting", "Action",
-              "Person", "editing", "commit"}
+              "Person", "run_change", "Change"}
     assert wanted <= set(kwartaal.API)
 
 
@@ -113,8 +113,8 @@ PRIVATE = st.sampled_from([
 @seed(20260115)
 @settings(max_examples=6, deadline=None)
 @given(private=PRIVATE, words=st.sampled_from(["Flyer", "Afspraak met", "Terugbellen"]))
-def test_editing_refuses_private_data_and_leaves_the_file(tmp_path_factory: pytest.TempPathFactory,
-                                                          private: str, words: str) -> None:
+def test_a_change_with_private_data_is_refused_and_leaves_the_file(
+        tmp_path_factory: pytest.TempPathFactory, private: str, words: str) -> None:
     import datetime as dt
     import shutil
 
@@ -125,25 +125,29 @@ def test_editing_refuses_private_data_and_leaves_the_file(tmp_path_factory: pyte
     commit_all(repo)
     folder = repo / "meetings"
     files = {p: p.read_bytes() for p in folder.rglob("*.toml")}
-    with pytest.raises(kwartaal.KwartaalError, match="privacy"), kwartaal.editing(folder) as body:
-        kwartaal.add_action(body, title=f"{words} {private}", owner="h-visser", co_owners=[],
-                            due="+2w", theme="", meeting_id=None, closed=False, by="",
-                            today=dt.date(2026, 1, 15), lang="nl")
+    with pytest.raises(kwartaal.KwartaalError, match="privacy"):
+        kwartaal.run_change(folder, lambda body: kwartaal.add_action(
+            body, title=f"{words} {private}", owner="h-visser", co_owners=[], due="+2w",
+            theme="", meeting_id=None, closed=False, by="", today=dt.date(2026, 1, 15),
+            lang="nl"))
     assert {p: p.read_bytes() for p in folder.rglob("*.toml")} == files
     assert not git(repo, "status", "--porcelain")
 
 
-def test_a_failing_edit_block_puts_every_file_back(example: Path) -> None:
+def test_a_failing_change_puts_every_file_back(example: Path) -> None:
     import datetime as dt
 
     files = {p: p.read_bytes() for p in example.rglob("*.toml")}
-    with pytest.raises(RuntimeError), kwartaal.editing(example) as body:
+    def two_edits_then_a_failure(body: kwartaal.Body) -> kwartaal.Change:
         kwartaal.add_action(body, title="Eerste", owner="h-visser", co_owners=[], due="+2w",
                             theme="", meeting_id=None, closed=False, by="",
                             today=dt.date(2026, 1, 15), lang="nl")
         kwartaal.set_status(body, "2025-06-12/a3", "done", by="", today=dt.date(2026, 1, 15),
                             lang="nl")
         raise RuntimeError("the program fails after two edits")
+
+    with pytest.raises(RuntimeError):
+        kwartaal.run_change(example, two_edits_then_a_failure)
     assert {p: p.read_bytes() for p in example.rglob("*.toml")} == files
 
 

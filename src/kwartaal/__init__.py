@@ -46,9 +46,10 @@ API: dict[str, str] = {
     "reminders": "kwartaal.documents.remind:reminders",
     "compensation_overview": "kwartaal.edit.publish:compensation_overview",
     "compensation_csv": "kwartaal.edit.publish:compensation_csv",
-    # changing a body: inside `editing`, then `commit`
-    "editing": "kwartaal.files.library:editing",
-    "commit": "kwartaal.vcs.gitops:commit",
+    # changing a body: an edit function returns a Change; run_change locks, checks, commits
+    "run_change": "kwartaal.edit.pipeline:run_change",
+    "CommitOptions": "kwartaal.edit.pipeline:CommitOptions",
+    "Outcome": "kwartaal.edit.pipeline:Outcome",
     "init_body": "kwartaal.edit.admin:init_body",
     "add_person": "kwartaal.edit.admin:add_person",
     "PersonInput": "kwartaal.edit.admin:PersonInput",
@@ -69,8 +70,7 @@ API: dict[str, str] = {
     "NewLine": "kwartaal.core.compensation:NewLine",
     "mark_paid": "kwartaal.edit.recording:mark_paid",
     "publish": "kwartaal.edit.publish:publish",
-    "Change": "kwartaal.edit.actions:Change",
-    "Recorded": "kwartaal.edit.recording:Recorded",
+    "Change": "kwartaal.edit.change:Change",
     "CommitResult": "kwartaal.vcs.gitops:CommitResult",
     # errors and problems
     "KwartaalError": "kwartaal.core.problems:KwartaalError",

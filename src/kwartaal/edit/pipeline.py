@@ -67,15 +67,18 @@ class Guard:
         self.seen.add(path)
 
 
-def run_change(root: Path, edit: Callable[[m.Body], Change], *,
+def run_change(root: Path | str, edit: Callable[[m.Body], Change], *,
                options: CommitOptions | None = None, force: bool = False,
                forceable: bool = False, load: Callable[[Path], m.Body] | None = None,
                report: Callable[[Change], None] | None = None, say: Say = ignore) -> Outcome:
     """Run edit on the body at root (read with load, default the whole checked body) and commit
     the Change it returns. report is called with the change before it is committed (to show
     what it said while the command still runs); say hears about the lock and recovery."""
+    from kwartaal.files.library import body_folder
     from kwartaal.files.store import checked_writes, current_write_check
 
+    if not isinstance(root, Path):  # from a program: say plainly when it is not a body
+        root = body_folder(root)
     options = options or CommitOptions()
     loaded: list[m.Body] = []
 

@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from kwartaal.core import model as m
 from kwartaal.core.problems import KwartaalError, Problem, msg
 from kwartaal.files.loader import Loaded
 from kwartaal.files.paths import CONFIG_FILE
@@ -40,28 +37,3 @@ def check(loaded: Loaded, today: dt.date | None = None) -> list[Problem]:
     from kwartaal.files.validate import validate
 
     return validate(loaded, today or dt.date.today())
-
-
-@contextmanager
-def editing(folder: str | os.PathLike[str], *, allow_private: bool = False) -> Iterator[m.Body]:
-    """Change a body from a program as the commands do: hold the repository's lock, pass every
-    write through the privacy check (refused unless allow_private), and when the block fails,
-    put back every file it changed. Yields the body, loaded after the lock was taken; commit
-    inside the block (`kwartaal.commit`) to keep the changes in git."""
-    from kwartaal.files.loader import load_checked
-    from kwartaal.files.lock import body_lock
-    from kwartaal.files.store import JOURNAL, Journal, checked_writes, journaled
-    from kwartaal.files.writecheck import write_check
-
-    root = body_folder(folder)
-    with body_lock(root) as place:
-        body = load_checked(root)
-        journal = Journal(place.state / JOURNAL, place.top)
-        try:
-            with journaled(journal), checked_writes(write_check(lambda: body,
-                                                                allow_private=allow_private)):
-                yield body
-        except BaseException:
-            journal.rollback()
-            raise
-        journal.drop()  # what the block wrote and did not commit, it meant to leave so
