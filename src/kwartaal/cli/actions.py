@@ -12,6 +12,7 @@ import click
 from kwartaal.cli.options import common, current_state
 from kwartaal.cli.shared import writes
 from kwartaal.core.problems import msg
+from kwartaal.core.words import tr
 
 STATUS_CHOICES = ["open", "in-progress", "done", "dropped", "all"]
 
@@ -24,10 +25,9 @@ def _print_actions(actions: list[Any], today: Any, lang: str) -> None:
     from kwartaal.cli.output import table
     from kwartaal.core import rules
 
-    nl = lang == "nl"
-    headers = ["id", "titel" if nl else "title", "eigenaren" if nl else "owners",
-               "deadline" if nl else "due", "over tijd" if nl else "overdue",
-               "status", "thema" if nl else "theme"]
+    headers = ["id", tr("title", lang), tr("owners", lang),
+               tr("due", lang), tr("overdue", lang),
+               "status", tr("theme", lang)]
     rows, styles = [], []
     for action in actions:
         late = rules.days_overdue(action, today)
@@ -41,7 +41,7 @@ def _print_actions(actions: list[Any], today: Any, lang: str) -> None:
         else:
             styles.append(None)
     if not rows:
-        click.echo("geen acties" if nl else "no actions")
+        click.echo(tr("no actions", lang))
         return
     table(headers, rows, styles, narrow_drop=(6,))
 
@@ -126,15 +126,15 @@ def _across_bodies(owner: str | None, as_json: bool, **filters: Any) -> int:
         from kwartaal.cli.output import table
         from kwartaal.core import rules
 
-        nl = state.lang() == "nl"
-        table(["overleg" if nl else "body", "id", "titel" if nl else "title",
-               "eigenaren" if nl else "owners", "deadline" if nl else "due",
-               "over tijd" if nl else "overdue", "status"],
+        lang = state.lang()
+        table([tr("body", lang), "id", tr("title", lang),
+               tr("owners", lang), tr("due", lang),
+               tr("overdue", lang), "status"],
               [[name, a.id, a.title, ", ".join(a.owners), str(a.due or ""),
                 str(rules.days_overdue(a, today) or ""), a.status] for name, a in chosen],
               ["red" if rules.is_overdue(a, today) else None for _, a in chosen], wrap=2)
     else:
-        click.echo("geen acties" if state.lang() == "nl" else "no actions")
+        click.echo(tr("no actions", state.lang()))
     return len(rows)
 
 
@@ -171,7 +171,7 @@ def overdue_cmd(owner: str | None, all_bodies: bool, as_json: bool) -> None:
     elif chosen:
         _print_actions(chosen, today, state.lang())
     else:
-        state.say("no overdue actions", "geen acties over tijd")
+        state.say("no overdue actions")
     if chosen:
         sys.exit(3)
 
@@ -394,22 +394,23 @@ def action_show(action_id: str, as_json: bool) -> None:
                                   "subject": c.subject} for c in commits]})
         emit_json(data)
         return
-    nl = state.lang() == "nl"
+    lang = state.lang()
+    nl = lang == "nl"
     late = rules.days_overdue(action, today)
     lines = [
         f"{action.id}  {action.title}",
-        f"  {'eigenaar' if nl else 'owner'}: {action.owner}"
-        + (f" ({'met' if nl else 'with'} {', '.join(action.co_owners)})"
+        f"  {tr('owner', lang)}: {action.owner}"
+        + (f" ({tr('with', lang)} {', '.join(action.co_owners)})"
            if action.co_owners else ""),
-        f"  {'deadline' if nl else 'due'}: {action.due}"
-        + (f" — {late} {'dagen over tijd' if nl else 'days overdue'}" if late else ""),
+        f"  {tr('due', lang)}: {action.due}"
+        + (f" — {late} {tr('days overdue', lang)}" if late else ""),
         f"  status: {action.status}" + ("  [besloten]" if action.closed and nl else
                                          "  [closed]" if action.closed else ""),
     ]
     if action.theme:
-        lines.append(f"  {'thema' if nl else 'theme'}: {action.theme}")
+        lines.append(f"  {tr('theme', lang)}: {action.theme}")
     lines.append("")
-    lines.append("geschiedenis:" if nl else "history:")
+    lines.append(tr("history:", lang))
     for entry in action.history:
         who = f" ({entry.by})" if entry.by else ""
         lines.append(f"  {entry.date}{who}: {entry.what}")
@@ -451,7 +452,7 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None) ->
         require_person(body, owner)
     found = reminders(body, today, within=within, owner=owner, lang_override=state.lang_option)
     if not found:
-        state.say("nothing to remind anyone of", "niemand hoeft herinnerd te worden")
+        state.say("nothing to remind anyone of")
         return
     if fmt == "text":
         for number, reminder in enumerate(found):
@@ -469,7 +470,7 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None) ->
     folder.mkdir(parents=True, exist_ok=True)
     for target, reminder in targets:
         atomic_write_bytes(target, as_email(reminder, body, today))
-    click.echo(msg("wrote {n} message(s) to {folder}", "{n} bericht(en) geschreven naar {folder}",
+    click.echo(msg("wrote {n} message(s) to {folder}",
                    n=len(found), folder=folder).render(state.lang()))
 
 
@@ -497,10 +498,10 @@ def progress_cmd(as_json: bool) -> None:
         return
     from kwartaal.cli.output import table
 
-    nl = state.lang() == "nl"
-    headers = ["thema" if nl else "theme", "klaar" if nl else "done",
-               "bezig" if nl else "in progress", "open", "over tijd" if nl else "overdue",
-               "vervallen" if nl else "dropped", "% klaar" if nl else "% done"]
+    lang = state.lang()
+    headers = [tr("theme", lang), tr("done", lang),
+               tr("in progress", lang), "open", tr("overdue", lang),
+               tr("dropped", lang), tr("% done", lang)]
     table(headers, [[r["title"], str(r["done"]), str(r["in_progress"]), str(r["open"]),
                      str(r["overdue"]), str(r["dropped"]), f"{round(r['share_done'] * 100)}%"]
                     for r in rows])

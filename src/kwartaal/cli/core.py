@@ -11,6 +11,7 @@ import click
 from kwartaal.cli.options import common, common_but_lang, current_state, set_state
 from kwartaal.cli.shared import writes
 from kwartaal.core.problems import msg
+from kwartaal.core.words import tr
 
 # -- check --------------------------------------------------------------------------------------
 
@@ -111,18 +112,15 @@ def check(strict: bool, staged: bool, new_only: bool, all_bodies: bool, as_json:
             continue
         for p in problems:
             where = shown_path(p.path) + (f":{p.line}" if p.line else "")
-            word = {"error": "fout", "warning": "waarschuwing"}[p.severity] if lang == "nl" \
-                else p.severity
+            word = tr("error", lang) if p.severity == "error" else tr("warning", lang)
             click.echo(f"{where}: {word}: {p.text(lang)}")
         label = ""
         if all_bodies:  # with several bodies, each count says whose it is
             shown = shown_path(root)
             label = f"{root.name if shown == '.' else shown}: "
-        state.say("{label}{e} error(s), {w} warning(s){old_en}",
-                  "{label}{e} fout(en), {w} waarschuwing(en){old_nl}",
+        state.say("{label}{e} error(s), {w} warning(s){old}",
                   label=label, e=len(body_errors), w=len(body_warnings),
-                  old_en=f", {old} of them already in the last commit" if old else "",
-                  old_nl=f", waarvan {old} al in de laatste commit" if old else "")
+                  old=msg(", {old} of them already in the last commit", old=old) if old else "")
     if as_json:
         from kwartaal.cli.output import emit_json
 
@@ -160,7 +158,7 @@ def init(path: Path, name: str | None, body_lang: str) -> None:
     state = current_state()
     state.lang_option = state.lang_option or body_lang
     result = init_body(path, name, body_lang)
-    state.committed(result, msg("created a body in {p}", "overleg aangemaakt in {p}",
+    state.committed(result, msg("created a body in {p}",
                                 p=path).render(body_lang))
 
 
@@ -224,7 +222,7 @@ def person_add(person_id: str, name: str, visibility: str, organisation: str, ro
                                         role_plural, role_plural_en))
     result = commit(body.root, [path], f"person: add {person_id}", no_commit=no_commit,
                     author=author)
-    state.committed(result, msg("added {id}", "{id} toegevoegd", id=person_id).render(state.lang()))
+    state.committed(result, msg("added {id}", id=person_id).render(state.lang()))
 
 
 @person.command("list")
@@ -249,11 +247,11 @@ def person_list(as_json: bool) -> None:
         return
     from kwartaal.cli.output import table
 
-    nl = state.lang() == "nl"
-    headers = ["id", "naam" if nl else "name", "zichtbaarheid" if nl else "visibility",
-               "organisatie" if nl else "organisation", "rol" if nl else "role",
-               "kern" if nl else "core", "vergoed" if nl else "compensated"]
-    yes, no = ("ja", "nee") if nl else ("yes", "no")
+    lang = state.lang()
+    headers = ["id", tr("name", lang), tr("visibility", lang),
+               tr("organisation", lang), tr("role", lang),
+               tr("core", lang), tr("compensated", lang)]
+    yes, no = (tr("yes", lang), tr("no", lang))
     table(headers, [[p.id, p.name, p.visibility, p.organisation, p.role,
                      yes if p.core else no, yes if p.compensated else no] for p in people])
 
@@ -295,7 +293,7 @@ def theme_add(key: str, title: str, title_en: str | None, no_commit: bool,
     refuse_dirty(body.root, [body.root / CONFIG_FILE])
     path = add_theme(body, key, title, title_en)
     result = commit(body.root, [path], f"theme: add {key}", no_commit=no_commit, author=author)
-    state.committed(result, msg("added theme {k}", "thema {k} toegevoegd", k=key)
+    state.committed(result, msg("added theme {k}", k=key)
                     .render(state.lang()))
 
 
@@ -323,7 +321,7 @@ def theme_list(as_json: bool) -> None:
         return
     from kwartaal.cli.output import table
 
-    table(["key", "titel" if lang == "nl" else "title"],
+    table(["key", tr("title", lang)],
           [[t.key, text_in(t.title, lang, body.config.language)] for t in themes])
 
 

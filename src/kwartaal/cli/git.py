@@ -35,15 +35,14 @@ def setup_git_cmd(no_commit: bool) -> None:
     root = state.root()
     changed = write_attributes(root)
     if not configure_driver(root):
-        state.say("not a git repository: wrote .gitattributes only",
-                  "geen git-repository: alleen .gitattributes geschreven")
+        state.say("not a git repository: wrote .gitattributes only")
         return
     if changed is not None:
         result = commit(root, [changed], "git: merge kwartaal files by record",
                         no_commit=no_commit)
         state.committed(result, "setup-git")
     else:
-        state.say("merge driver registered", "merge-driver ingesteld")
+        state.say("merge driver registered")
     # After the commit above: that one needs no check, and an old planned meeting in the body
     # must not keep a fresh clone from being set up.
     hook = install_hook(root, state.lang())
@@ -55,7 +54,7 @@ def setup_git_cmd(no_commit: bool) -> None:
     if notice is not None:
         click.echo(notice.render(state.lang()))
     elif hook.status in ("unchanged", "foreign-calls-kwartaal"):
-        state.say("pre-commit hook in place: {path}", "pre-commit-hook aanwezig: {path}",
+        state.say("pre-commit hook in place: {path}",
                   path=hook.path)
 
 
@@ -97,11 +96,10 @@ def sync_cmd() -> None:
 
     report = sync(root, check=check)
     state.say("synced with {remote}/{branch}: {pulled} commit(s) pulled, {pushed} pushed",
-              "gesynchroniseerd met {remote}/{branch}: {pulled} commit(s) opgehaald, {pushed} "
-              "verstuurd", remote=report.remote, branch=report.branch, pulled=report.pulled,
+              remote=report.remote, branch=report.branch, pulled=report.pulled,
               pushed=report.pushed)
     if report.merged:
-        state.say("merged record by record: {files}", "per record samengevoegd: {files}",
+        state.say("merged record by record: {files}",
                   files=", ".join(report.merged))
     for note in report.notes:
         click.echo(note.render(state.lang()))

@@ -14,6 +14,7 @@ import click
 
 from kwartaal import __version__
 from kwartaal.cli.options import State, global_options
+from kwartaal.core.words import tr
 
 # name: (module, attribute, one-line help). The help is here so that `kwartaal --help` lists
 # every command without importing any of them.
@@ -82,7 +83,7 @@ class KwartaalGroup(click.Group):
             return super().invoke(ctx)
         except KwartaalError as exc:
             state = ctx.ensure_object(State)
-            word = "fout" if state.lang() == "nl" else "error"
+            word = tr("error", state.lang())
             click.echo(f"{word}: {exc.render(state.lang())}", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):

@@ -17,6 +17,7 @@ from kwartaal.cli.shared import (
     writes,
 )
 from kwartaal.core.problems import msg
+from kwartaal.core.words import tr
 
 
 @click.group("meeting")
@@ -66,7 +67,7 @@ def meeting_new(date_text: str | None, time: str | None, place: str | None, fmt:
                                    lang=state.lang())
     result = commit(body.root, [path], f"meeting {meeting_id}: planned", no_commit=no_commit,
                     author=author)
-    state.committed(result, msg("planned meeting {id}", "vergadering {id} gepland",
+    state.committed(result, msg("planned meeting {id}",
                                 id=meeting_id).render(state.lang()))
 
 
@@ -92,9 +93,9 @@ def meeting_list(as_json: bool) -> None:
         return
     from kwartaal.cli.output import table
 
-    nl = state.lang() == "nl"
-    table(["id", "datum" if nl else "date", "status", "punten" if nl else "items",
-           "open acties" if nl else "open actions"],
+    lang = state.lang()
+    table(["id", tr("date", lang), "status", tr("items", lang),
+           tr("open actions", lang)],
           [[r["id"], r["date"], r["status"], str(r["items"]), str(r["open_actions"])]
            for r in rows], wrap=None)
 
@@ -137,7 +138,7 @@ def propose_cmd(title: str, by: str, meeting: str | None, under: str, theme: str
                             theme=theme, closed=closed, minutes=minutes, note=note, today=today)
     result = commit(body.root, [path], f"item {item_id}: proposed — {title.strip()}",
                     no_commit=no_commit, author=author)
-    state.committed(result, msg("proposed {id}", "{id} voorgesteld", id=item_id)
+    state.committed(result, msg("proposed {id}", id=item_id)
                     .render(state.lang()))
 
 
@@ -168,7 +169,7 @@ def agenda_cmd(meeting_id: str | None, public: bool, fmt: str, output: Path | No
     text = render_agenda(body, meeting, today, state.lang(), public=bool(public), fmt=fmt)
     write_or_print(text, output)
     if output is not None:
-        state.say("wrote {path}", "{path} geschreven", path=output)
+        state.say("wrote {path}", path=output)
 
 
 @click.command("calendar")
@@ -194,7 +195,7 @@ def calendar_cmd(public: bool, output: Path | None) -> None:
     data = calendar(body, state.lang(), state.today(), public=public)
     write_or_print(data, output)
     if output is not None:
-        state.say("wrote {path}", "{path} geschreven", path=output)
+        state.say("wrote {path}", path=output)
 
 
 @meeting_group.command("held")

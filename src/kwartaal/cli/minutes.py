@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,6 +19,7 @@ from kwartaal.cli.shared import (
     writes,
 )
 from kwartaal.core.problems import KwartaalError, msg
+from kwartaal.core.words import tr
 
 
 class DefaultGroup(click.Group):
@@ -53,8 +55,7 @@ def attend_cmd(meeting_id: str, people: tuple[str, ...], status: str | None, onl
     from kwartaal.edit.recording import attend
 
     if status is None:
-        raise KwartaalError(msg("choose --present, --excused or --absent",
-                                "kies --present, --excused of --absent"))
+        raise KwartaalError(msg("choose --present, --excused or --absent"))
     path = meeting_path(meeting_id)
     guard([path])
     done = attend(current_state().body(), meeting_id, list(people), status, online)
@@ -147,13 +148,12 @@ def minutes_show(meeting_id: str | None, public: bool, fmt: str, output: Path | 
     body = state.body()
     meeting = pick_meeting(body, meeting_id, state.today(), held=True)
     if public and with_compensation:
-        raise KwartaalError(msg("--with-compensation is for internal minutes only",
-                                "--with-compensation kan alleen bij het interne verslag"))
+        raise KwartaalError(msg("--with-compensation is for internal minutes only"))
     text = render_minutes(body, meeting, state.lang(), public=public, fmt=fmt,
                           with_compensation=with_compensation)
     write_or_print(text, output)
     if output is not None:
-        state.say("wrote {path}", "{path} geschreven", path=output)
+        state.say("wrote {path}", path=output)
 
 
 @minutes_group.command("review")
@@ -197,7 +197,7 @@ def minutes_review(meeting_id: str, output: Path | None, force: bool, with_compe
     target.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(target, render_minutes(fresh, meeting, state.lang(), public=False, fmt="md",
                                         with_compensation=with_compensation))
-    state.say("draft minutes for review: {path}", "conceptverslag ter correctie: {path}",
+    state.say("draft minutes for review: {path}",
               path=target)
     inside = target.resolve().is_relative_to(body.root.resolve())
     finish([done.path, *([target] if inside else [])], f"minutes {meeting_id}: draft for review",
@@ -251,7 +251,7 @@ def publish_cmd(meeting_id: str, force: bool, no_commit: bool, author: str | Non
     guard([path])
     written, meeting_file = publish(state.body(), meeting_id, state.today(), force=force)
     for file in written:
-        state.say("wrote {path}", "{path} geschreven", path=file)
+        state.say("wrote {path}", path=file)
     finish([meeting_file, *written], f"minutes {meeting_id}: published", no_commit, author,
             tag=f"minutes/{meeting_id}")
 
@@ -276,7 +276,7 @@ def site_cmd(output: Path | None) -> None:
     files = build_site(body, state.today())
     folder = output or body.root / body.config.publish_folder / "site"
     write_site(files, folder)
-    state.say("built {n} files in {folder}", "{n} bestanden gebouwd in {folder}",
+    state.say("built {n} files in {folder}",
               n=len(files), folder=folder)
 
 
@@ -287,21 +287,18 @@ def _amount(value: str | None, name: str) -> Decimal | None:
         amount = Decimal(value.replace(",", ".").replace("€", "").strip())
     except InvalidOperation as exc:
         raise KwartaalError(msg("{name}: '{value}' is not an amount (e.g. 12.50)",
-                                "{name}: '{value}' is geen bedrag (bijv. 12.50)",
                                 name=name, value=value)) from exc
     if not amount.is_finite():
         raise KwartaalError(msg("{name}: '{value}' is not an amount (e.g. 12.50)",
-                                "{name}: '{value}' is geen bedrag (bijv. 12.50)",
                                 name=name, value=value))
     if amount < 0:
         raise KwartaalError(msg("{name}: '{value}' must be zero or more",
-                                "{name}: '{value}' moet nul of meer zijn", name=name, value=value))
+                                name=name, value=value))
     from kwartaal.core.values import AMOUNT_MAX
 
     if amount >= AMOUNT_MAX:
         raise KwartaalError(msg("{name}: '{value}' is far above any payment; check the amount",
-                                "{name}: '{value}' is veel hoger dan welke betaling ook; "
-                                "controleer het bedrag", name=name, value=value))
+                                name=name, value=value))
     return amount
 
 
@@ -342,15 +339,14 @@ def compensate_cmd(meeting_id: str, person: str | None, all_present: bool, hours
     meeting = require_meeting(body, meeting_id)
     paid = parse_iso(paid_text, "--paid") if paid_text else None
     if all_present == (person is not None):
-        raise KwartaalError(msg("give either PERSON or --all-present",
-                                "geef PERSOON of --all-present"))
+        raise KwartaalError(msg("give either PERSON or --all-present"))
     amounts = {"hours": _amount(hours, "--hours"), "fee": _amount(fee, "--fee"),
                "travel": _amount(travel, "--travel"), "meal": _amount(meal, "--meal"),
                "voucher": _amount(voucher, "--voucher")}
     people = [person] if person else [
         pid for pid in meeting.present if body.people.get(pid) and body.people[pid].compensated]
     lines = []
-    notes: list[tuple[str, str]] = []
+    notes: list[Any] = []
     for pid in people:
         found, notices = default_lines(body, pid, method=method, paid=paid,
                                        use_policy=all_present or not any(
@@ -412,16 +408,15 @@ def compensation_report(year: int | None, person: str | None, fmt: str) -> None:
     from kwartaal.core.formats import money
 
     lang = state.lang()
-    nl = lang == "nl"
     rows = []
     for p in data["people"]:
         rows.append([p["id"], money(Decimal(p["total"]), lang), money(Decimal(p["unpaid"]), lang),
                      p["limit"]["status"], "; ".join(p["limit"]["messages"])])
     if not rows:
-        state.say("no compensation in {year}", "geen vergoedingen in {year}", year=chosen_year)
+        state.say("no compensation in {year}", year=chosen_year)
         return
-    table(["id", "totaal" if nl else "total", "open" if nl else "unpaid",
-           "grenzen" if nl else "limits", ""], rows, wrap=4)
+    table(["id", tr("total", lang), tr("unpaid", lang),
+           tr("limits", lang), ""], rows, wrap=4)
 
 
 @compensation_group.command("paid")
@@ -444,8 +439,7 @@ def compensation_paid(meeting_id: str, person: str | None, date_text: str, no_co
 
     if person is None:
         if "/" not in meeting_id:
-            raise KwartaalError(msg("give PERSON, or the id of one line (MEETING/LINE)",
-                                    "geef PERSOON, of het id van één regel (VERGADERING/REGEL)"))
+            raise KwartaalError(msg("give PERSON, or the id of one line (MEETING/LINE)"))
         meeting_id, person = meeting_id.split("/", 1)
     state = current_state()
     guard([meeting_path(meeting_id)])

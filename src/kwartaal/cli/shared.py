@@ -43,8 +43,8 @@ def pick_meeting(body: Any, meeting_id: str | None, today: Any, *, held: bool) -
     found = last_held(body, today) if held else next_planned(body, today)
     if found is None:
         raise KwartaalError(msg(
-            "no {what} meeting; give its id", "geen {what_nl} vergadering; geef het id",
-            what="held" if held else "planned", what_nl="gehouden" if held else "geplande"))
+            "no {what} meeting; give its id",
+            what=msg("held") if held else msg("planned")))
     return found
 
 
@@ -55,14 +55,14 @@ def commit_options(func: Any) -> Any:
 
 
 def finish(paths: list[Path], message: str, no_commit: bool, author: str | None,
-            notes: list[tuple[str, str]] | None = None, tag: str | None = None) -> None:
+            notes: list[Msg] | None = None, tag: str | None = None) -> None:
     from kwartaal.vcs.gitops import commit
 
     state = current_state()
     body = state.body()
     lang = state.lang()
-    for en, nl in notes or []:
-        click.echo(("let op: " if lang == "nl" else "note: ") + (nl if lang == "nl" else en))
+    for note in notes or []:
+        click.echo(msg("note: {note}", note=note).render(lang))
     result = commit(body.root, paths, message, no_commit=no_commit, author=author)
     if tag and result.reason == "committed":
         from kwartaal.vcs.gitops import tag_head
@@ -157,7 +157,6 @@ def _undo(place: Any, start: GitState, journal: Any, exc: BaseException, signum:
 
         notes = [settle_by_hand(path, None) for path in changed]
         undone = msg("The files this command changed are back as they were before it: {files}",
-                     "De bestanden die dit commando wijzigde zijn weer zoals ervoor: {files}",
                      files=", ".join(shown_path(p) for p in restored)) if restored else None
         raise KwartaalError(_joined([exc.message, *([undone] if undone else []), *notes]),
                             exit_code=exc.exit_code) from exc
@@ -173,31 +172,25 @@ def _interrupted(journal: Any, signum: int, restored: list[Any], say: Say, *,
     files = ", ".join(shown_path(p) for p in restored)
     if finished:
         say(msg("interrupted, but only after the command had finished{sha}: its change stays",
-                "onderbroken, maar pas nadat het commando klaar was{sha}: de wijziging blijft",
                 sha=f" (commit {made[-1][:8]})" if made else ""))
     elif made:
         say(msg("interrupted after commit {sha} was made: that stays{rest}",
-                "onderbroken nadat commit {sha} was gemaakt: die blijft{rest}",
                 sha=made[-1][:8], rest=msg("; what this command changed after it is undone: "
-                                           "{files}", "; wat dit commando daarna wijzigde is "
-                                           "teruggedraaid: {files}", files=files)
+                                           "{files}", files=files)
                 if restored else ""))
     elif restored:
         say(msg("interrupted: nothing was committed, and the files this command changed are "
-                "back as they were before it: {files}", "onderbroken: er is niets vastgelegd, "
-                "en de bestanden die dit commando wijzigde zijn weer zoals ervoor: {files}",
+                "back as they were before it: {files}",
                 files=files))
     elif git is not None and git[1][1] and not git[0][1]:
         say(msg("interrupted in the middle of a rebase: finish it with 'git rebase --continue' "
-                "or undo it with 'git rebase --abort'", "onderbroken midden in een rebase: "
-                "maak die af met 'git rebase --continue' of draai terug met 'git rebase --abort'"))
+                "or undo it with 'git rebase --abort'"))
     elif git is not None and git[1][0] != git[0][0]:
         say(msg("interrupted after git had moved this branch from {old} to {new}: that stays; "
-                "nothing else was changed", "onderbroken nadat git deze branch van {old} naar "
-                "{new} had verzet: dat blijft; verder is er niets gewijzigd",
+                "nothing else was changed",
                 old=(git[0][0] or "-")[:8], new=(git[1][0] or "-")[:8]))
     else:
-        say(msg("interrupted: nothing was changed", "onderbroken: er is niets gewijzigd"))
+        say(msg("interrupted: nothing was changed"))
     raise click.exceptions.Exit(128 + signum)
 
 
@@ -224,7 +217,7 @@ def _git_state(place: Any) -> GitState:
 def _joined(parts: list[Msg]) -> Msg:
     """Several messages as one, a line each."""
     template = "\n".join(f"{{p{i}}}" for i in range(len(parts)))
-    return msg(template, template, **{f"p{i}": part for i, part in enumerate(parts)})
+    return Msg(template, {f"p{i}": part for i, part in enumerate(parts)})  # no words of its own
 
 
 # -- recovery: what a killed command left ---------------------------------------------------------
@@ -244,12 +237,7 @@ def refuse_during_git_operation(place: Any) -> None:
         "changed. Finish it ('git status' says how), or put your branch back as it was before "
         "it, with all your commits, by 'git rebase --abort' (or 'git merge --abort'); then "
         "run the command again",
-        "git is midden in een {what_nl} (misschien een gestopte sync), dus er is niets "
-        "gewijzigd. Maak die af ('git status' zegt hoe), of zet je branch terug zoals hij was, "
-        "met al je commits, met 'git rebase --abort' (of 'git merge --abort'); draai daarna "
-        "het commando opnieuw",
-        what="rebase" if busy[0].startswith("rebase") else "merge",
-        what_nl="rebase" if busy[0].startswith("rebase") else "merge"))
+        what=msg("rebase") if busy[0].startswith("rebase") else msg("merge")))
 
 
 def recover(place: Any, body_root: Path) -> list[Msg]:
@@ -294,8 +282,6 @@ def _settle(place: Any, journal: Any) -> list[Msg]:
         notes.append(msg(
             "a kwartaal command (process {pid}) was stopped in the middle of its change; it is "
             "undone, so these files are as they were before it: {files}",
-            "een kwartaal-commando (proces {pid}) werd midden in zijn wijziging gestopt; die is "
-            "teruggedraaid, dus deze bestanden zijn weer zoals ervoor: {files}",
             pid=journal.pid, files=", ".join(_shown(p) for p in restored)))
     for path in changed:
         notes.append(settle_by_hand(path, (pending or {}).get("message")))
@@ -318,15 +304,11 @@ def _commit_for(place: Any, journal: Any, pending: dict[str, Any], rels: list[st
         raise KwartaalError(msg(
             "a kwartaal command (process {pid}) was stopped before it could commit its change "
             "({message}); committing it now failed, so it is undone ({files}):\n{reason}",
-            "een kwartaal-commando (proces {pid}) werd gestopt voordat het zijn wijziging kon "
-            "vastleggen ({message}); nu vastleggen mislukte, dus die is teruggedraaid "
-            "({files}):\n{reason}", pid=journal.pid, message=pending["message"],
+            pid=journal.pid, message=pending["message"],
             files=", ".join(_shown(p) for p in restored) or "-", reason=exc.message)) from exc
     journal.drop()  # anything else it wrote belongs to the change it finished
     return msg("a kwartaal command (process {pid}) was stopped before it could commit its "
                "change; committed it now: {message} (commit {sha})",
-               "een kwartaal-commando (proces {pid}) werd gestopt voordat het zijn wijziging "
-               "kon vastleggen; nu vastgelegd: {message} (commit {sha})",
                pid=journal.pid, message=pending["message"], sha=(result.sha or "")[:8])
 
 
@@ -352,8 +334,6 @@ def settle_by_hand(path: Path, message: str | None) -> Msg:
         f"git rm -q --cached --ignore-unmatch -- {name}; rm -- {name}"
     return msg("{file} was changed by a kwartaal command that was stopped, and again since; "
                "kwartaal leaves it alone. To keep it: {keep} — to drop it: {drop}",
-               "{file} is gewijzigd door een gestopt kwartaal-commando, en daarna opnieuw; "
-               "kwartaal laat het staan. Bewaren: {keep} — weggooien: {drop}",
                file=_shown(path), keep=keep, drop=drop)
 
 

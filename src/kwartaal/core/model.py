@@ -191,6 +191,7 @@ class HistoryEntry:
     by: str
     what: str
     line: int | None = None
+    kind: str = ""  # created, started, done, dropped, moved, note, handed-over; "" when older
 
 
 @dataclass(slots=True)

@@ -23,8 +23,34 @@ class Msg:
         from kwartaal.core.words import tr
 
         template = tr(self.text, lang, self.context)
-        params = {k: v.render(lang) if isinstance(v, Msg) else v for k, v in self.params.items()}
+        params = {k: v.render(lang) if hasattr(v, "render") else v
+                  for k, v in self.params.items()}
         return template.format(**params)
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """Text already rendered in each language (by the merge driver, another process)."""
+
+    texts: dict[str, str]
+
+    def render(self, lang: str = "en") -> str:
+        return self.texts.get(lang) or self.texts.get("en", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """Several messages shown as one, in whichever language the whole is shown."""
+
+    parts: tuple[object, ...]
+    separator: object = "; "
+
+    def render(self, lang: str = "en") -> str:
+        separator = self.separator
+        if hasattr(separator, "render"):
+            separator = separator.render(lang)
+        return str(separator).join(p.render(lang) if hasattr(p, "render") else str(p)
+                                   for p in self.parts)
 
 
 def msg(text: str, /, **params: object) -> Msg:

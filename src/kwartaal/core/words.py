@@ -112,3 +112,8 @@ def _click_dngettext(domain: str, singular: str, plural: str, n: int) -> str:
     if _click_lang == "en" or domain != gettext.textdomain():
         return _plain_dngettext(domain, singular, plural, n)
     return catalog(_click_lang, CLICK_DOMAIN).ngettext(singular, plural, n)
+
+
+def NP_(context: str, text: str) -> tuple[str, str]:
+    """Marks a message id with its context for extraction; translated later with tr()."""
+    return context, text

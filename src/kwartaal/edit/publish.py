@@ -27,7 +27,7 @@ def render_minutes(body: m.Body, meeting: m.Meeting, lang: str, *, public: bool,
                                                       m=data)
     if public:
         View(body, lang, public=True).assert_clean(text, msg(
-            "the public minutes of {id}", "het openbare verslag van {id}", id=meeting.id))
+            "the public minutes of {id}", id=meeting.id))
     else:
         text = mark_confidential(text, fmt, lang)
     return text
@@ -40,12 +40,10 @@ def publish(body: m.Body, meeting_id: str, today: dt.date, *,
         raise KwartaalError(msg(
             "the minutes of {id} are '{status}', not approved; approve them first "
             "(kwartaal minutes approve {id}), or pass --force",
-            "het verslag van {id} staat op '{status}', niet vastgesteld; stel het eerst vast "
-            "(kwartaal minutes approve {id}), of gebruik --force",
             id=meeting.id, status=meeting.status))
     if meeting.status == "planned":
         raise KwartaalError(msg("meeting {id} has not been held yet",
-                                "vergadering {id} is nog niet gehouden", id=meeting.id))
+                                id=meeting.id))
     from kwartaal.files.outputs import output_file
 
     # from the body's folder down: a link anywhere on the way (public/, public/minutes/, the
@@ -101,7 +99,7 @@ def compensation_overview(body: m.Body, year: int, person: str | None,
             "months": {k: f"{cents(v):.2f}" for k, v in sorted(months.items())},
             "total": f"{cents(total):.2f}", "unpaid": f"{cents(unpaid):.2f}",
             "limit": {"status": status,
-                      "messages": [nl if lang == "nl" else en for en, nl in messages]},
+                      "messages": [message.render(lang) for message in messages]},
         })
     return {"year": year, "people": people}
 

@@ -157,11 +157,11 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None,
         done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True,
                               env=env, check=False)
     except OSError as exc:
-        raise KwartaalError(msg("cannot run git: {err}", "kan git niet starten: {err}",
+        raise KwartaalError(msg("cannot run git: {err}",
                                 err=exc.strerror or str(exc))) from exc
     if done.returncode != 0:
         raise KwartaalError(msg(
-            "git {cmd} failed: {err}", "git {cmd} mislukte: {err}", cmd=args[0],
+            "git {cmd} failed: {err}", cmd=args[0],
             err=done.stderr.decode("utf-8", "replace").strip()))
     return done.stdout
 
@@ -191,8 +191,7 @@ def _require_work_tree(folder: Path) -> Path:
         raise KwartaalError(msg(
             "{folder} is not in a git repository, so nothing is staged to check; "
             "run 'kwartaal check' without --staged",
-            "{folder} staat niet in een git-repository, dus er is niets gestaged om te "
-            "controleren; draai 'kwartaal check' zonder --staged", folder=folder))
+            folder=folder))
     return top
 
 
@@ -250,9 +249,7 @@ def staged_copy(body: Path) -> Iterator[Path]:
     if not _names(_git(top, "ls-files", "--cached", "-z", "--", _wanted(rel)[0])):
         raise KwartaalError(msg(
             "{body}: kwartaal.toml is not staged (nor committed), so there is no staged body to "
-            "check; 'git add' it first", "{body}: kwartaal.toml is niet gestaged (of "
-            "vastgelegd), dus er is geen gestaged overleg om te controleren; 'git add' het "
-            "eerst", body=body))
+            "check; 'git add' it first", body=body))
     with tempfile.TemporaryDirectory(prefix="kwartaal-staged-") as folder:
         copy = Path(folder).resolve()
         _checkout(top, rel, copy, None)
@@ -312,23 +309,17 @@ class HookResult:
             return msg(
                 "installed the pre-commit hook {path}: every commit is checked first with "
                 "'kwartaal check --strict' (privacy included)",
-                "pre-commit-hook {path} geïnstalleerd: elke commit wordt eerst gecontroleerd "
-                "met 'kwartaal check --strict' (privacy inbegrepen)", path=self.path)
+                path=self.path)
         if self.status == "foreign":
             return msg(
                 "{path} is a pre-commit hook that kwartaal did not write; it was left as it is, "
                 "so commits are NOT checked by kwartaal yet. kwartaal's hook is written beside "
                 "it as {companion}; add this line to {path} to run it:\n  {line}",
-                "{path} is een pre-commit-hook die niet van kwartaal is; die is niet gewijzigd, "
-                "dus kwartaal controleert commits NOG NIET. De hook van kwartaal staat ernaast "
-                "als {companion}; voeg deze regel toe aan {path} om die te laten draaien:\n"
-                "  {line}", path=self.path, companion=COMPANION, line=hook_line())
+                path=self.path, companion=COMPANION, line=hook_line())
         if self.status == "failed":
             return msg(
                 "could not write the pre-commit hook {path}: {error}; commits are NOT checked "
                 "by kwartaal. Run 'kwartaal setup-git' again once that is solved",
-                "kon de pre-commit-hook {path} niet schrijven: {error}; kwartaal controleert "
-                "commits NIET. Draai opnieuw 'kwartaal setup-git' als dat is opgelost",
                 path=self.path or "pre-commit", error=self.error)
         return None
 
