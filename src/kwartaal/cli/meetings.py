@@ -16,6 +16,7 @@ from kwartaal.cli.shared import (
     write_or_print,
     writes,
 )
+from kwartaal.core.events import with_event
 from kwartaal.core.problems import msg
 from kwartaal.core.words import tr
 
@@ -136,7 +137,8 @@ def propose_cmd(title: str, by: str, meeting: str | None, under: str, theme: str
     refuse_dirty(body.root, [target.src.path], force)
     path, item_id = propose(body, title=title, by=by, meeting_id=target.id, under=under,
                             theme=theme, closed=closed, minutes=minutes, note=note, today=today)
-    result = commit(body.root, [path], f"item {item_id}: proposed — {title.strip()}",
+    result = commit(body.root, [path], with_event(f"item {item_id}: proposed — {title.strip()}",
+                                                  "item-proposed", item_id),
                     no_commit=no_commit, author=author)
     state.committed(result, msg("proposed {id}", id=item_id)
                     .render(state.lang()))

@@ -10,7 +10,8 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.dates import parse_iso, relative_date
-from kwartaal.core.problems import Joined, KwartaalError, Msg, hints, msg, pmsg
+from kwartaal.core.events import history_word
+from kwartaal.core.problems import Joined, KwartaalError, Msg, hints, msg
 from kwartaal.core.rules import home_meeting, next_meeting_date
 from kwartaal.files import store
 
@@ -22,23 +23,6 @@ class Change:
     path: Path
     action_id: str
     message: str
-
-
-# What a history entry says, by its kind (the entry stores the kind too: see vcs/history.py).
-WORDS = {
-    "created": pmsg("history", "created"),
-    "started": pmsg("history", "started"),
-    "done": pmsg("history", "done"),
-    "dropped": pmsg("history", "dropped"),
-    "moved": pmsg("history", "due date moved from {old} to {new}"),
-    "note": pmsg("history", "note"),
-    "handed-over": pmsg("history", "handed over from {old} to {new}"),
-}
-
-
-def _word(kind: str, lang: str, **params: object) -> str:
-    word = WORDS[kind]
-    return Msg(word.text, params, word.context).render(lang)
 
 
 def find_action(body: m.Body, action_id: str) -> m.Action:
@@ -152,7 +136,7 @@ def add_action(body: m.Body, *, title: str, owner: str, co_owners: list[str], du
     values = {"id": local, "title": title.strip(), "owner": owner, "with": co_owners or None,
               "due": due_date, "theme": theme or None, "status": "open",
               "closed": True if closed else None, "item": item or None,
-              "history": [history_entry(today, by, "created", _word("created", lang))]}
+              "history": [history_entry(today, by, "created", history_word("created", lang))]}
     store.append_table(meeting.src.path, "action", values, array=True)
     action_id = f"{meeting.id}/{local}"
     return Change(meeting.src.path, action_id, f"action {action_id}: add — {title.strip()}")
@@ -206,7 +190,7 @@ def set_status(body: m.Body, action_id: str, status: str, *, by: str, today: dt.
             id=action.id, current=action.status, new=status,
             tip=msg(" (record a new action instead)") if action.status == "dropped" else ""))
     word = {"in-progress": "started", "done": "done", "dropped": "dropped"}[status]
-    what = _word(word, lang) + (f": {note.strip()}" if note.strip() else "")
+    what = history_word(word, lang) + (f": {note.strip()}" if note.strip() else "")
 
     def apply(table: Any) -> None:
         table["status"] = status
@@ -234,9 +218,9 @@ def update_action(body: m.Body, action_id: str, *, due: str | None, note: str, b
             raise KwartaalError(msg(
                 "due date {due} is before meeting {meeting} that the action belongs to",
                 due=new_due, meeting=meeting.id))
-        parts.append(_word("moved", lang, old=action.due, new=new_due))
+        parts.append(history_word("moved", lang, old=action.due, new=new_due))
     if note.strip():
-        parts.append(note.strip() if parts else f"{_word('note', lang)}: {note.strip()}")
+        parts.append(note.strip() if parts else f"{history_word('note', lang)}: {note.strip()}")
     what = ": ".join(parts)
 
     def apply(table: Any) -> None:
@@ -264,7 +248,7 @@ def handover(body: m.Body, action_id: str, *, to: str, note: str, by: str, today
         raise KwartaalError(msg(
             "action {id} is '{status}'; only open actions are handed over",
             id=action.id, status=action.status))
-    what = _word("handed-over", lang, old=action.owner, new=to)
+    what = history_word("handed-over", lang, old=action.owner, new=to)
     if note.strip():
         what += f": {note.strip()}"
     old = action.owner
