@@ -12,7 +12,7 @@ import click
 from kwartaal.cli.options import common, current_state
 from kwartaal.cli.shared import writes
 from kwartaal.core.problems import msg
-from kwartaal.core.words import tr
+from kwartaal.core.words import status_word, tr
 
 STATUS_CHOICES = ["open", "in-progress", "done", "dropped", "all"]
 
@@ -33,7 +33,7 @@ def _print_actions(actions: list[Any], today: Any, lang: str) -> None:
         late = rules.days_overdue(action, today)
         rows.append([action.id, action.title, ", ".join(action.owners),
                      action.due.isoformat() if action.due else "", str(late) if late else "",
-                     action.status, action.theme])
+                     status_word(action.status, lang), action.theme])
         if late:
             styles.append("red")
         elif rules.is_due_within(action, today, rules.SOON_DAYS):
@@ -131,7 +131,8 @@ def _across_bodies(owner: str | None, as_json: bool, **filters: Any) -> int:
                tr("owners", lang), tr("due", lang),
                tr("overdue", lang), "status"],
               [[name, a.id, a.title, ", ".join(a.owners), str(a.due or ""),
-                str(rules.days_overdue(a, today) or ""), a.status] for name, a in chosen],
+                str(rules.days_overdue(a, today) or ""), status_word(a.status, lang)]
+               for name, a in chosen],
               ["red" if rules.is_overdue(a, today) else None for _, a in chosen], wrap=2)
     else:
         click.echo(tr("no actions", state.lang()))
@@ -395,7 +396,6 @@ def action_show(action_id: str, as_json: bool) -> None:
         emit_json(data)
         return
     lang = state.lang()
-    nl = lang == "nl"
     late = rules.days_overdue(action, today)
     lines = [
         f"{action.id}  {action.title}",
@@ -404,8 +404,8 @@ def action_show(action_id: str, as_json: bool) -> None:
            if action.co_owners else ""),
         f"  {tr('due', lang)}: {action.due}"
         + (f" — {late} {tr('days overdue', lang)}" if late else ""),
-        f"  status: {action.status}" + ("  [besloten]" if action.closed and nl else
-                                         "  [closed]" if action.closed else ""),
+        f"  status: {status_word(action.status, lang)}"
+        + (f"  [{tr('closed', lang)}]" if action.closed else ""),
     ]
     if action.theme:
         lines.append(f"  {tr('theme', lang)}: {action.theme}")

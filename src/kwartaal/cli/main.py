@@ -76,6 +76,16 @@ class KwartaalGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def main(self, args: Any = None, *more: Any, **options: Any) -> Any:
+        """Speak the run's language from the start, so that click's own messages (usage
+        errors, 'Aborted!') are in it too."""
+        import sys
+
+        from kwartaal.core.words import speak_click
+
+        speak_click(_language_of(list(sys.argv[1:] if args is None else args)))
+        return super().main(args, *more, **options)
+
     def invoke(self, ctx: click.Context) -> Any:
         from kwartaal.core.problems import KwartaalError
 
@@ -107,6 +117,28 @@ class KwartaalGroup(click.Group):
                        "written. Please report it with the details below.", err=True)
             click.echo("".join(traceback.format_exception_only(exc)).strip(), err=True)
             ctx.exit(70)
+
+
+def _language_of(args: list[str]) -> str:
+    """The language a run will speak, found before click parses anything: --lang, then
+    KWARTAAL_LANG, then the body's (from --repo, KWARTAAL_REPO or the folders upward)."""
+    import os
+
+    state = State()
+    for index, arg in enumerate(args):
+        name, eq, value = arg.partition("=")
+        if name in ("--lang", "--repo"):
+            value = value if eq else (args[index + 1] if index + 1 < len(args) else "")
+            if name == "--lang" and value in ("nl", "en"):
+                return value
+            if name == "--repo" and value:
+                state.repo = value  # type: ignore[assignment]
+    lang = os.environ.get("KWARTAAL_LANG")
+    if lang in ("nl", "en"):
+        return lang
+    if state.repo is None and os.environ.get("KWARTAAL_REPO"):
+        state.repo = os.environ["KWARTAAL_REPO"]  # type: ignore[assignment]
+    return state.lang()
 
 
 @click.group(cls=KwartaalGroup, context_settings={"help_option_names": ["-h", "--help"]})

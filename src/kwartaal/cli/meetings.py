@@ -18,7 +18,7 @@ from kwartaal.cli.shared import (
 )
 from kwartaal.core.events import with_event
 from kwartaal.core.problems import msg
-from kwartaal.core.words import tr
+from kwartaal.core.words import status_word, tr
 
 
 @click.group("meeting")
@@ -97,7 +97,8 @@ def meeting_list(as_json: bool) -> None:
     lang = state.lang()
     table(["id", tr("date", lang), "status", tr("items", lang),
            tr("open actions", lang)],
-          [[r["id"], r["date"], r["status"], str(r["items"]), str(r["open_actions"])]
+          [[r["id"], r["date"], status_word(r["status"], lang), str(r["items"]),
+            str(r["open_actions"])]
            for r in rows], wrap=None)
 
 

@@ -19,7 +19,7 @@ from kwartaal.cli.shared import (
     writes,
 )
 from kwartaal.core.problems import KwartaalError, msg
-from kwartaal.core.words import tr
+from kwartaal.core.words import status_word, tr
 
 
 class DefaultGroup(click.Group):
@@ -411,7 +411,7 @@ def compensation_report(year: int | None, person: str | None, fmt: str) -> None:
     rows = []
     for p in data["people"]:
         rows.append([p["id"], money(Decimal(p["total"]), lang), money(Decimal(p["unpaid"]), lang),
-                     p["limit"]["status"], "; ".join(p["limit"]["messages"])])
+                     status_word(p["limit"]["status"], lang), "; ".join(p["limit"]["messages"])])
     if not rows:
         state.say("no compensation in {year}", year=chosen_year)
         return

@@ -117,3 +117,19 @@ def _click_dngettext(domain: str, singular: str, plural: str, n: int) -> str:
 def NP_(context: str, text: str) -> tuple[str, str]:
     """Marks a message id with its context for extraction; translated later with tr()."""
     return context, text
+
+
+# The status values of the files (English: they are the file format), as people read them.
+STATUS_WORDS = {
+    "planned": NP_("status", "planned"), "held": NP_("status", "held"),
+    "open": NP_("status", "open"), "in-progress": NP_("status", "in progress"),
+    "done": NP_("status", "done"), "dropped": NP_("status", "dropped"),
+    "ok": NP_("status", "ok"), "warning": NP_("status", "near the limit"),
+    "exceeded": NP_("status", "exceeded"), "unknown": NP_("status", "no limits known"),
+}
+
+
+def status_word(status: str, lang: str) -> str:
+    """A status value (`in-progress`) in the reader's words ('loopt')."""
+    found = STATUS_WORDS.get(status)
+    return tr(found[1], lang, found[0]) if found else status
