@@ -95,6 +95,20 @@ COMMANDS: list[tuple[tuple[str, ...], int | None]] = [
     (("actions", "--status", "bogus"), 2),
     (("compensation",), None),
     (("no-such-command",), 2),
+    (("meeting", "new", "--date", "2026-06-11"), 0),
+    (("propose", "Huisvesting", "--by", "l-demir"), 0),
+    (("action", "add", "Bellen", "--owner", "l-demir", "--due", "+2w", "--by", "l-demir"), 0),
+    (("action", "start", "2025-09-11/a5", "--by", "l-demir"), 0),
+    (("action", "update", "2025-09-11/a5", "--due", "+4w", "--note", "x", "--by", "l-demir"), 0),
+    (("action", "handover", "2025-09-11/a5", "--to", "m-jansen", "--by", "l-demir"), 0),
+    (("action", "done", "2025-09-11/a5", "--by", "l-demir"), 0),
+    (("action", "done", "2025-09-11/a5", "--by", "l-demir"), 1),
+    (("attend", "2025-12-11", "m-jansen", "--present"), 0),
+    (("meeting", "held", "2026-03-12"), 1),
+    (("minutes", "review", "2025-12-11"), 0),
+    (("log",), 0),
+    (("agenda",), 0),
+    (("sync",), 1),
 ]
 
 
@@ -118,7 +132,9 @@ def test_a_run_speaks_one_language(example: Path, run: Run, lang: str,
     for args, code in COMMANDS:
         result = run("--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", lang, *args,
                      expect=code)
-        found = _found(forbidden, _spoken(result.output))
+        # the log quotes the records' own texts, which are in the body's language (Dutch)
+        content = lang == "en" and args == ("log",)
+        found = [] if content else _found(forbidden, _spoken(result.output))
         shown.append((args, found, result.output))
     bad = [(args, found, output) for args, found, output in shown if found]
     assert not bad, bad

@@ -220,7 +220,7 @@ def _apply(change_fn: Any, path_of: Any, *, force: bool, no_commit: bool,
     refuse_dirty(body.root, [path_of(body)], force)
     change = change_fn(body)
     result = commit(body.root, [change.path], change.message, no_commit=no_commit, author=author)
-    state.committed(result, change.message)
+    state.committed(result, change.said or change.message)
 
 
 def _path_of_action(action_id: str) -> Any:

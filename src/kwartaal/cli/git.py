@@ -27,6 +27,7 @@ def setup_git_cmd(no_commit: bool) -> None:
     Example:
       kwartaal setup-git
     """
+    from kwartaal.core.problems import msg
     from kwartaal.vcs.gitops import commit
     from kwartaal.vcs.hooks import install_hook
     from kwartaal.vcs.sync import configure_driver, write_attributes
@@ -40,7 +41,7 @@ def setup_git_cmd(no_commit: bool) -> None:
     if changed is not None:
         result = commit(root, [changed], "git: merge kwartaal files by record",
                         no_commit=no_commit)
-        state.committed(result, "setup-git")
+        state.committed(result, msg("merge driver registered"))
     else:
         state.say("merge driver registered")
     # After the commit above: that one needs no check, and an old planned meeting in the body

@@ -218,4 +218,4 @@ def meeting_held(meeting_id: str, force: bool, no_commit: bool, author: str | No
     state = current_state()
     guard([meeting_path(meeting_id)])
     done = set_meeting_status(state.body(), meeting_id, "held", state.today(), force=force)
-    finish([done.path], done.message, no_commit, author)
+    finish([done.path], done.message, no_commit, author, said=done.said)

@@ -59,7 +59,7 @@ def attend_cmd(meeting_id: str, people: tuple[str, ...], status: str | None, onl
     path = meeting_path(meeting_id)
     guard([path])
     done = attend(current_state().body(), meeting_id, list(people), status, online)
-    finish([done.path], done.message, no_commit, author)
+    finish([done.path], done.message, no_commit, author, said=done.said)
 
 
 @click.command("note")
@@ -81,7 +81,7 @@ def note_cmd(meeting_id: str, item: str, text: str, closed: bool, no_commit: boo
 
     guard([meeting_path(meeting_id)])
     done = note(current_state().body(), meeting_id, item, text, closed)
-    finish([done.path], done.message, no_commit, author)
+    finish([done.path], done.message, no_commit, author, said=done.said)
 
 
 @click.command("decide")
@@ -106,7 +106,7 @@ def decide_cmd(meeting_id: str, text: str, item: str | None, closed: bool,
 
     guard([meeting_path(meeting_id)])
     done = decide(current_state().body(), meeting_id, text, item, closed, supersedes)
-    finish([done.path], done.message, no_commit, author)
+    finish([done.path], done.message, no_commit, author, said=done.said)
 
 
 @click.group("minutes", cls=DefaultGroup)
@@ -201,7 +201,7 @@ def minutes_review(meeting_id: str, output: Path | None, force: bool, with_compe
               path=target)
     inside = target.resolve().is_relative_to(body.root.resolve())
     finish([done.path, *([target] if inside else [])], f"minutes {meeting_id}: draft for review",
-            no_commit, author)
+            no_commit, author, said=msg("minutes of {id}: draft for review", id=meeting_id))
 
 
 @minutes_group.command("approve")
@@ -227,7 +227,8 @@ def minutes_approve(meeting_id: str, date_text: str | None, force: bool, no_comm
     when = parse_iso(date_text, "--date") if date_text else state.today()
     done = set_meeting_status(state.body(), meeting_id, "minutes-approved", state.today(),
                               date_key="minutes_approved", when=when, force=force)
-    finish([done.path], f"minutes {meeting_id}: approved {when}", no_commit, author)
+    finish([done.path], f"minutes {meeting_id}: approved {when}", no_commit, author,
+           said=msg("minutes of {id} approved on {date}", id=meeting_id, date=when))
 
 
 @click.command("publish")
@@ -253,7 +254,7 @@ def publish_cmd(meeting_id: str, force: bool, no_commit: bool, author: str | Non
     for file in written:
         state.say("wrote {path}", path=file)
     finish([meeting_file, *written], f"minutes {meeting_id}: published", no_commit, author,
-            tag=f"minutes/{meeting_id}")
+            tag=f"minutes/{meeting_id}", said=msg("minutes of {id} published", id=meeting_id))
 
 
 @click.command("site")
@@ -356,7 +357,8 @@ def compensate_cmd(meeting_id: str, person: str | None, all_present: bool, hours
         notes += notices
     guard([meeting.src.path])
     done = compensate(body, meeting_id, lines, force=force)
-    finish([done.path], done.message, no_commit, author, notes + done.notes)
+    finish([done.path], done.message, no_commit, author, notes + done.notes,
+           said=done.said)
 
 
 @click.group("compensation", cls=DefaultGroup)
@@ -444,4 +446,4 @@ def compensation_paid(meeting_id: str, person: str | None, date_text: str, no_co
     state = current_state()
     guard([meeting_path(meeting_id)])
     done = mark_paid(state.body(), meeting_id, person, parse_iso(date_text, "--date"))
-    finish([done.path], done.message, no_commit, author)
+    finish([done.path], done.message, no_commit, author, said=done.said)

@@ -55,7 +55,8 @@ def commit_options(func: Any) -> Any:
 
 
 def finish(paths: list[Path], message: str, no_commit: bool, author: str | None,
-            notes: list[Msg] | None = None, tag: str | None = None) -> None:
+            notes: list[Msg] | None = None, tag: str | None = None,
+            said: Msg | None = None) -> None:
     from kwartaal.vcs.gitops import commit
 
     state = current_state()
@@ -68,7 +69,7 @@ def finish(paths: list[Path], message: str, no_commit: bool, author: str | None,
         from kwartaal.vcs.gitops import tag_head
 
         tag_head(body.root, tag, message)
-    state.committed(result, message)
+    state.committed(result, said or message)
 
 
 def guard(paths: list[Path], force: bool = False) -> None:

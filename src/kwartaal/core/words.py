@@ -124,6 +124,9 @@ STATUS_WORDS = {
     "planned": NP_("status", "planned"), "held": NP_("status", "held"),
     "open": NP_("status", "open"), "in-progress": NP_("status", "in progress"),
     "done": NP_("status", "done"), "dropped": NP_("status", "dropped"),
+    "minutes-draft": NP_("status", "minutes in review"),
+    "minutes-approved": NP_("status", "minutes approved"),
+    "published": NP_("status", "published"),
     "ok": NP_("status", "ok"), "warning": NP_("status", "near the limit"),
     "exceeded": NP_("status", "exceeded"), "unknown": NP_("status", "no limits known"),
 }
@@ -133,3 +136,10 @@ def status_word(status: str, lang: str) -> str:
     """A status value (`in-progress`) in the reader's words ('loopt')."""
     found = STATUS_WORDS.get(status)
     return tr(found[1], lang, found[0]) if found else status
+
+
+class Status(str):
+    """A status value in a message, shown in the reader's words."""
+
+    def render(self, lang: str) -> str:
+        return status_word(str(self), lang)

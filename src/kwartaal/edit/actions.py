@@ -13,6 +13,7 @@ from kwartaal.core.dates import parse_iso, relative_date
 from kwartaal.core.events import history_word
 from kwartaal.core.problems import Joined, KwartaalError, Msg, hints, msg
 from kwartaal.core.rules import home_meeting, next_meeting_date
+from kwartaal.core.words import Status
 from kwartaal.files import store
 
 
@@ -23,6 +24,7 @@ class Change:
     path: Path
     action_id: str
     message: str
+    said: Msg | None = None  # what the user is told, in their language
 
 
 def find_action(body: m.Body, action_id: str) -> m.Action:
@@ -139,7 +141,8 @@ def add_action(body: m.Body, *, title: str, owner: str, co_owners: list[str], du
               "history": [history_entry(today, by, "created", history_word("created", lang))]}
     store.append_table(meeting.src.path, "action", values, array=True)
     action_id = f"{meeting.id}/{local}"
-    return Change(meeting.src.path, action_id, f"action {action_id}: add — {title.strip()}")
+    return Change(meeting.src.path, action_id, f"action {action_id}: add — {title.strip()}",
+                  msg("added action {id}: {title}", id=action_id, title=title.strip()))
 
 
 def _edit(action: m.Action, apply: Any) -> None:
@@ -187,7 +190,7 @@ def set_status(body: m.Body, action_id: str, status: str, *, by: str, today: dt.
     if action.status not in allowed:
         raise KwartaalError(msg(
             "action {id} is '{current}'; it cannot become '{new}'{tip}",
-            id=action.id, current=action.status, new=status,
+            id=action.id, current=Status(action.status), new=Status(status),
             tip=msg(" (record a new action instead)") if action.status == "dropped" else ""))
     word = {"in-progress": "started", "done": "done", "dropped": "dropped"}[status]
     what = history_word(word, lang) + (f": {note.strip()}" if note.strip() else "")
@@ -199,7 +202,10 @@ def set_status(body: m.Body, action_id: str, status: str, *, by: str, today: dt.
     _edit(action, apply)
     label = {"in-progress": "start", "done": "done", "dropped": "drop"}[status]
     suffix = f" — {note.strip()}" if note.strip() else ""
-    return Change(action.src.path, action.id, f"action {action.id}: {label}{suffix}")
+    said = {"in-progress": msg("started action {id}", id=action.id),
+            "done": msg("finished action {id}", id=action.id),
+            "dropped": msg("dropped action {id}", id=action.id)}[status]
+    return Change(action.src.path, action.id, f"action {action.id}: {label}{suffix}", said)
 
 
 def update_action(body: m.Body, action_id: str, *, due: str | None, note: str, by: str,
@@ -232,7 +238,8 @@ def update_action(body: m.Body, action_id: str, *, due: str | None, note: str, b
     summary = f"due {new_due}" if new_due else "note"
     if note.strip():
         summary += f" — {note.strip()}"
-    return Change(action.src.path, action.id, f"action {action.id}: {summary}")
+    return Change(action.src.path, action.id, f"action {action.id}: {summary}",
+                  msg("updated action {id}", id=action.id))
 
 
 def handover(body: m.Body, action_id: str, *, to: str, note: str, by: str, today: dt.date,
@@ -247,7 +254,7 @@ def handover(body: m.Body, action_id: str, *, to: str, note: str, by: str, today
     if not action.is_open:
         raise KwartaalError(msg(
             "action {id} is '{status}'; only open actions are handed over",
-            id=action.id, status=action.status))
+            id=action.id, status=Status(action.status)))
     what = history_word("handed-over", lang, old=action.owner, new=to)
     if note.strip():
         what += f": {note.strip()}"
@@ -264,4 +271,6 @@ def handover(body: m.Body, action_id: str, *, to: str, note: str, by: str, today
     _edit(action, apply)
     suffix = f" — {note.strip()}" if note.strip() else ""
     return Change(action.src.path, action.id,
-                  f"action {action.id}: handover {old} → {to}{suffix}")
+                  f"action {action.id}: handover {old} → {to}{suffix}",
+                  msg("handed action {id} over from {old} to {new}", id=action.id, old=old,
+                      new=to))

@@ -15,6 +15,7 @@ from kwartaal.core import model as m
 from kwartaal.core.compensation import NewLine, Verdict, check_limits
 from kwartaal.core.ids import find, item_ref, new_local_ids, pick, taken
 from kwartaal.core.problems import Joined, KwartaalError, Msg, hints, msg
+from kwartaal.core.words import Status
 from kwartaal.edit.actions import next_local_id, require_meeting, require_person
 from kwartaal.files import store
 
@@ -24,6 +25,7 @@ class Recorded:
     path: Path
     message: str
     notes: list[Msg] = field(default_factory=list)  # to tell the user
+    said: Msg | None = None  # what the user is told, in their language
 
 
 ATTENDANCE = ("present", "excused", "absent")
@@ -54,7 +56,9 @@ def attend(body: m.Body, meeting_id: str, people: list[str], status: str,
                 doc[key] = lists[key]
     return Recorded(meeting.src.path,
                     f"meeting {meeting.id}: {status}{' online' if online else ''} "
-                    f"{', '.join(people)}")
+                    f"{', '.join(people)}",
+                    said=msg("meeting {id}: attendance recorded for {people}", id=meeting.id,
+                             people=", ".join(people)))
 
 
 def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool) -> Recorded:
@@ -66,7 +70,8 @@ def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool) -> R
     values = {"id": local, "item": ref, "text": text.strip(),
               "closed": True if closed else None}
     store.append_table(meeting.src.path, "note", values, array=True)
-    return Recorded(meeting.src.path, f"note {meeting.id}/{local}: {ref}")
+    return Recorded(meeting.src.path, f"note {meeting.id}/{local}: {ref}",
+                    said=msg("recorded note {id}", id=f"{meeting.id}/{local}"))
 
 
 def decide(body: m.Body, meeting_id: str, text: str, item: str | None, closed: bool,
@@ -87,7 +92,8 @@ def decide(body: m.Body, meeting_id: str, text: str, item: str | None, closed: b
     values = {"id": local, "text": text.strip(), "item": ref or None,
               "closed": True if closed else None, "supersedes": supersedes or None}
     store.append_table(meeting.src.path, "decision", values, array=True)
-    return Recorded(meeting.src.path, f"decision {meeting.id}/{local}: {text.strip()[:60]}")
+    return Recorded(meeting.src.path, f"decision {meeting.id}/{local}: {text.strip()[:60]}",
+                    said=msg("recorded decision {id}", id=f"{meeting.id}/{local}"))
 
 
 def set_meeting_status(body: m.Body, meeting_id: str, status: str, today: dt.date, *,
@@ -106,12 +112,13 @@ def set_meeting_status(body: m.Body, meeting_id: str, status: str, today: dt.dat
     if order.index(status) < order.index(meeting.status) and not force:
         raise KwartaalError(msg(
             "meeting {id} is already '{current}'; pass --force to move it back to '{new}'",
-            id=meeting.id, current=meeting.status, new=status))
+            id=meeting.id, current=Status(meeting.status), new=Status(status)))
     with store.edit(meeting.src.path) as doc:
         doc["status"] = status
         if date_key:
             doc[date_key] = when or today
-    return Recorded(meeting.src.path, f"meeting {meeting.id}: {status}")
+    return Recorded(meeting.src.path, f"meeting {meeting.id}: {status}",
+                    said=msg("meeting {id}: {status}", id=meeting.id, status=Status(status)))
 
 
 def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bool) -> Recorded:
@@ -151,7 +158,9 @@ def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bo
     store.append_tables(meeting.src.path, "compensation", rows, array=True)
     people = ", ".join(dict.fromkeys(line.person for line in lines))
     return Recorded(meeting.src.path, f"compensation {meeting.id}: {people}",
-                    notes=_verdict_notes(verdict))
+                    notes=_verdict_notes(verdict),
+                    said=msg("recorded compensation at {id}: {people}", id=meeting.id,
+                             people=people))
 
 
 def _verdict_notes(verdict: Verdict) -> list[Msg]:
@@ -196,4 +205,5 @@ def mark_paid(body: m.Body, meeting_id: str, who: str, when: dt.date) -> Recorde
         for table in doc.get("compensation") or []:
             if str(table.get("id")) in unpaid:
                 table["paid"] = when
-    return Recorded(meeting.src.path, f"compensation {what} paid {when}")
+    return Recorded(meeting.src.path, f"compensation {what} paid {when}",
+                    said=msg("marked paid on {date}: {what}", what=what, date=when))

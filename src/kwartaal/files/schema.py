@@ -332,7 +332,7 @@ class Converter:
                                where=where, key=key, value=v.shown(item),
                                choices=", ".join(str(c) for c in field.choices),
                                **(hints(str(item), field.choices) if named
-                                  else {"hint_en": "", "hint_nl": ""}))
+                                  else {"hint": ""}))
                     return _INVALID
         if kind in ("list[str]", "text", "str") and (
                 field.rule is None or all(map(v.VALID[field.rule], items))):
