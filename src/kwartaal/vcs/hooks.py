@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kwartaal.core.problems import KwartaalError, Msg, msg
+from kwartaal.core.words import N_, tr
 
 # The first lines of the hook kwartaal writes: a hook holding MARK is ours to rewrite; any other
 # pre-commit hook belongs to someone else and is never touched.
@@ -50,34 +51,20 @@ COMPANION = "pre-commit.kwartaal"
 _GIT_PATH_VARIABLES = ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_OBJECT_DIRECTORY",
                        "GIT_COMMON_DIR")
 
-_REFUSED = {
-    "en": (
-        f"{SAYS} kwartaal's check refused this commit because of the problems listed above; "
-        "nothing was committed.",
-        f"{SAYS} fix them in the files, 'git add' them and commit again. The repository is "
-        "cloned by every partner (police included) with its whole history, so a leak "
-        "committed once is hard to remove.",
-        f"{SAYS} only if you are certain the commit is right may you skip this check: "
-        "git commit --no-verify",
-    ),
-    "nl": (
-        f"{SAYS} de controle van kwartaal weigert deze commit vanwege de problemen hierboven; "
-        "er is niets vastgelegd.",
-        f"{SAYS} herstel ze in de bestanden, 'git add' ze en commit opnieuw. Iedere partner "
-        "(ook de politie) kloont de repository met de hele geschiedenis; wat eenmaal is "
-        "vastgelegd, krijg je er moeilijk weer uit.",
-        f"{SAYS} sla deze controle alleen over als je zeker weet dat de commit klopt: "
-        "git commit --no-verify",
-    ),
-}
-_MISSING = {
-    "en": f"{SAYS} kwartaal is not installed here any more ({{python}} cannot run it and "
-          "'kwartaal' is not on PATH), so the commit was refused unchecked. Install kwartaal "
-          "and run 'kwartaal setup-git' in this clone again.",
-    "nl": f"{SAYS} kwartaal is hier niet meer geïnstalleerd ({{python}} kan het niet starten en "
-          "'kwartaal' staat niet in PATH), dus de commit is ongecontroleerd geweigerd. "
-          "Installeer kwartaal en draai in deze clone opnieuw 'kwartaal setup-git'.",
-}
+# What the hook says (each line after SAYS), in the body's language; the Dutch is in the
+# catalog.
+_REFUSED = (
+    N_("kwartaal's check refused this commit because of the problems listed above; "
+       "nothing was committed."),
+    N_("fix them in the files, 'git add' them and commit again. The repository is "
+       "cloned by every partner (police included) with its whole history, so a leak "
+       "committed once is hard to remove."),
+    N_("only if you are certain the commit is right may you skip this check: git "
+       "commit --no-verify"),
+)
+_MISSING = N_("kwartaal is not installed here any more ({python} cannot run it and "
+              "'kwartaal' is not on PATH), so the commit was refused unchecked. "
+              "Install kwartaal and run 'kwartaal setup-git' in this clone again.")
 
 
 def _echo(lines: tuple[str, ...] | list[str], indent: str) -> str:
@@ -86,16 +73,16 @@ def _echo(lines: tuple[str, ...] | list[str], indent: str) -> str:
 
 def _says(lang: str, python: str, indent: str) -> str:
     """The hook's own words in one language: missing kwartaal, or refused by the check."""
-    return (f'{indent}if [ -n "$missing" ]; then\n'
-            f"{_echo([_MISSING[lang].format(python=python)], indent + '    ')}\n"
-            f"{indent}else\n{_echo(_REFUSED[lang], indent + '    ')}\n{indent}fi")
+    missing = _echo([f"{SAYS} " + tr(_MISSING, lang).format(python=python)], indent + "    ")
+    refused = _echo([f"{SAYS} " + tr(line, lang) for line in _REFUSED], indent + "    ")
+    return f'{indent}if [ -n "$missing" ]; then\n{missing}\n{indent}else\n{refused}\n{indent}fi'
 
 
 def hook_script(lang: str = "nl", python: str | None = None) -> str:
     """The hook: this interpreter's kwartaal first, since the git client (an IDE, a GUI) may
     run hooks with another PATH; `kwartaal` on PATH when that interpreter is gone. Its own
     words follow KWARTAAL_LANG, else lang (the language of the body that first installed it)."""
-    lang = lang if lang in _REFUSED else "en"
+    lang = lang if lang in ("nl", "en") else "en"
     python = python or sys.executable
     py = shlex.quote(python)
     return f"""#!/bin/sh
