@@ -122,7 +122,7 @@ def NP_(context: str, text: str) -> tuple[str, str]:
 # The status values of the files (English: they are the file format), as people read them.
 STATUS_WORDS = {
     "planned": NP_("status", "planned"), "held": NP_("status", "held"),
-    "open": NP_("status", "open"), "in-progress": NP_("status", "in progress"),
+    "open": NP_("status", "open"), "in-progress": NP_("status", "in-progress"),
     "done": NP_("status", "done"), "dropped": NP_("status", "dropped"),
     "minutes-draft": NP_("status", "minutes in review"),
     "minutes-approved": NP_("status", "minutes approved"),
