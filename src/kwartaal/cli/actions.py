@@ -25,9 +25,8 @@ def _print_actions(actions: list[Any], today: Any, lang: str) -> None:
     from kwartaal.cli.output import table
     from kwartaal.core import rules
 
-    headers = ["id", tr("title", lang), tr("owners", lang),
-               tr("due", lang), tr("overdue", lang),
-               "status", tr("theme", lang)]
+    headers = ["id", tr("title", lang), tr("owners", lang), tr("due", lang),
+               tr("overdue", lang), "status", tr("theme", lang)]
     rows, styles = [], []
     for action in actions:
         late = rules.days_overdue(action, today)
