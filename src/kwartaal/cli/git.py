@@ -134,7 +134,10 @@ def log_cmd(since_text: str | None, meeting: str | None, as_json: bool) -> None:
 
         emit_json([e.as_dict() for e in found])
         return
+    from kwartaal.core.events import event_word
+
+    lang = state.lang()
     for event in found:
         who = f" ({event.by})" if event.by else ""
         text = f" — {event.text}" if event.text else ""
-        click.echo(f"{event.date}  {event.kind:<20} {event.id}{who}{text}")
+        click.echo(f"{event.date}  {event_word(event.kind, lang):<24} {event.id}{who}{text}")

@@ -5,6 +5,7 @@ body's language and may be edited by hand."""
 from __future__ import annotations
 
 from kwartaal.core.problems import Msg, pmsg
+from kwartaal.core.words import NP_
 
 HISTORY_WORDS: dict[str, Msg] = {
     "created": pmsg("history", "created"),
@@ -22,6 +23,32 @@ EVENT_OF_KIND = {
     "dropped": "action-dropped", "moved": "action-moved", "handed-over": "action-handed-over",
     "note": "action-updated",
 }
+
+# Each event of `kwartaal log` as people read it (the kind itself is what --json gives).
+EVENT_WORDS = {
+    "meeting-scheduled": NP_("event", "meeting scheduled"),
+    "item-proposed": NP_("event", "item proposed"),
+    "meeting-held": NP_("event", "meeting held"),
+    "decision": NP_("event", "decision"),
+    "action-created": NP_("event", "action created"),
+    "action-started": NP_("event", "action started"),
+    "action-moved": NP_("event", "due date moved"),
+    "action-handed-over": NP_("event", "action handed over"),
+    "action-updated": NP_("event", "action updated"),
+    "action-done": NP_("event", "action done"),
+    "action-dropped": NP_("event", "action dropped"),
+    "minutes-draft": NP_("event", "draft minutes"),
+    "minutes-approved": NP_("event", "minutes approved"),
+    "minutes-published": NP_("event", "minutes published"),
+}
+
+
+def event_word(kind: str, lang: str) -> str:
+    from kwartaal.core.words import tr
+
+    found = EVENT_WORDS.get(kind)
+    return tr(found[1], lang, found[0]) if found else kind
+
 
 # A commit says what it records in this trailer ("item-proposed 2026-03-12/p-7kq2").
 EVENT_TRAILER = "Kwartaal-Event"
