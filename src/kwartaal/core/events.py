@@ -24,22 +24,23 @@ EVENT_OF_KIND = {
     "note": "action-updated",
 }
 
-# Each event of `kwartaal log` as people read it (the kind itself is what --json gives).
+# Each event of `kwartaal log` in the reader's language (English keeps the kind's own
+# spelling, which --json gives).
 EVENT_WORDS = {
-    "meeting-scheduled": NP_("event", "meeting scheduled"),
-    "item-proposed": NP_("event", "item proposed"),
-    "meeting-held": NP_("event", "meeting held"),
+    "meeting-scheduled": NP_("event", "meeting-scheduled"),
+    "item-proposed": NP_("event", "item-proposed"),
+    "meeting-held": NP_("event", "meeting-held"),
     "decision": NP_("event", "decision"),
-    "action-created": NP_("event", "action created"),
-    "action-started": NP_("event", "action started"),
-    "action-moved": NP_("event", "due date moved"),
-    "action-handed-over": NP_("event", "action handed over"),
-    "action-updated": NP_("event", "action updated"),
-    "action-done": NP_("event", "action done"),
-    "action-dropped": NP_("event", "action dropped"),
-    "minutes-draft": NP_("event", "draft minutes"),
-    "minutes-approved": NP_("event", "minutes approved"),
-    "minutes-published": NP_("event", "minutes published"),
+    "action-created": NP_("event", "action-created"),
+    "action-started": NP_("event", "action-started"),
+    "action-moved": NP_("event", "action-moved"),
+    "action-handed-over": NP_("event", "action-handed-over"),
+    "action-updated": NP_("event", "action-updated"),
+    "action-done": NP_("event", "action-done"),
+    "action-dropped": NP_("event", "action-dropped"),
+    "minutes-draft": NP_("event", "minutes-draft"),
+    "minutes-approved": NP_("event", "minutes-approved"),
+    "minutes-published": NP_("event", "minutes-published"),
 }
 
 
