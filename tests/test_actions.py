@@ -207,7 +207,7 @@ def test_add_writes_a_readable_action(example: Path, run: Run) -> None:
         "status = \"open\"\n"
         "closed = true\n"
         "history = [\n"
-        "  { date = 2026-01-15, by = \"l-demir\", what = \"aangemaakt\" },\n"
+        "  { date = 2026-01-15, by = \"l-demir\", kind = \"created\", what = \"aangemaakt\" },\n"
         "]\n")
     assert git(example.parent, "log", "-1", "--format=%s").strip() == \
         f"action 2025-12-11/{local}: add — Flyer \"werken vanuit huis\" vertalen"

@@ -109,13 +109,13 @@ def test_a_change_that_fails_half_way_leaves_files_and_git_as_they_were(
         written = []
         for number, rel in enumerate(writes):
             if number == fail_after and not by_commit:
-                raise KwartaalError(msg("stopped half way", "halverwege gestopt"))
+                raise KwartaalError(msg("stopped half way"))
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             store.append_table(path, f"extra{number}", {"value": number}, array=False)
             written.append(path)
         if not by_commit:
-            raise KwartaalError(msg("stopped at the end", "aan het eind gestopt"))
+            raise KwartaalError(msg("stopped at the end"))
         return Change(written, "a change git refuses")
 
     with pytest.raises(KwartaalError):

@@ -13,6 +13,7 @@ from kwartaal.cli import complete
 from kwartaal.cli.options import common, current_state
 from kwartaal.cli.shared import apply, commit_options, force_option, json_option, output_option
 from kwartaal.core.problems import msg
+from kwartaal.core.words import tr
 
 STATUS_CHOICES = ["open", "in-progress", "done", "dropped", "all"]
 
@@ -26,7 +27,7 @@ def _print_actions(actions: list[Any], today: Any, lang: str) -> None:
     from kwartaal.documents.listings import action_table
 
     if not actions:
-        click.echo("geen acties" if lang == "nl" else "no actions")
+        click.echo(tr("no actions", lang))
         return
     table(*action_table(actions, today, lang), narrow_drop=(6,))
 
@@ -106,7 +107,7 @@ def _across_bodies(owner: str | None, as_json: bool, **filters: Any) -> int:
 
         table(*across_bodies_table(chosen, today, state.lang()), wrap=2)
     else:
-        click.echo("geen acties" if state.lang() == "nl" else "no actions")
+        click.echo(tr("no actions", state.lang()))
     return len(chosen)
 
 
@@ -143,7 +144,7 @@ def overdue_cmd(owner: str | None, all_bodies: bool, as_json: bool) -> None:
     elif chosen:
         _print_actions(chosen, today, state.lang())
     else:
-        state.say("no overdue actions", "geen acties over tijd")
+        state.say("no overdue actions")
     if chosen:
         sys.exit(3)
 
@@ -349,7 +350,7 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None,
         emit_json([asdict(reminder) for reminder in found])
         return
     if not found:
-        state.say("nothing to remind anyone of", "niemand hoeft herinnerd te worden")
+        state.say("nothing to remind anyone of")
         return
     if fmt == "text":
         for number, reminder in enumerate(found):
@@ -367,7 +368,7 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None,
     folder.mkdir(parents=True, exist_ok=True)
     for target, reminder in targets:
         atomic_write_bytes(target, as_email(reminder, body, today))
-    click.echo(msg("wrote {n} message(s) to {folder}", "{n} bericht(en) geschreven naar {folder}",
+    click.echo(msg("wrote {n} message(s) to {folder}",
                    n=len(found), folder=folder).render(state.lang()))
 
 

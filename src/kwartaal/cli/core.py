@@ -20,6 +20,7 @@ from kwartaal.cli.shared import (
     warn,
 )
 from kwartaal.core.problems import msg
+from kwartaal.core.words import tr
 
 # -- check --------------------------------------------------------------------------------------
 
@@ -120,18 +121,15 @@ def check(strict: bool, staged: bool, new_only: bool, all_bodies: bool, as_json:
             continue
         for p in problems:
             where = shown_path(p.path) + (f":{p.line}" if p.line else "")
-            word = {"error": "fout", "warning": "waarschuwing"}[p.severity] if lang == "nl" \
-                else p.severity
+            word = tr("error", lang) if p.severity == "error" else tr("warning", lang)
             click.echo(f"{where}: {word}: {p.text(lang)}")
         label = ""
         if all_bodies:  # with several bodies, each count says whose it is
             shown = shown_path(root)
             label = f"{root.name if shown == '.' else shown}: "
-        state.say("{label}{e} error(s), {w} warning(s){old_en}",
-                  "{label}{e} fout(en), {w} waarschuwing(en){old_nl}",
+        state.say("{label}{e} error(s), {w} warning(s){old}",
                   label=label, e=len(body_errors), w=len(body_warnings),
-                  old_en=f", {old} of them already in the last commit" if old else "",
-                  old_nl=f", waarvan {old} al in de laatste commit" if old else "")
+                  old=msg(", {old} of them already in the last commit", old=old) if old else "")
     if as_json:
         from kwartaal.cli.output import emit_json
 
@@ -179,7 +177,7 @@ def init(path: Path, name: str | None, body_lang: str) -> None:
     notice = install_hook(folder, body_lang).notice()
     if notice is not None:
         click.echo(notice.render(body_lang), err=True)
-    state.committed(outcome.commit, msg("created a body in {p}", "overleg aangemaakt in {p}",
+    state.committed(outcome.commit, msg("created a body in {p}",
                                         p=path).render(body_lang))
 
 
@@ -257,11 +255,11 @@ def person_list(as_json: bool) -> None:
         return
     from kwartaal.cli.output import table
 
-    nl = state.lang() == "nl"
-    headers = ["id", "naam" if nl else "name", "zichtbaarheid" if nl else "visibility",
-               "organisatie" if nl else "organisation", "rol" if nl else "role",
-               "kern" if nl else "core", "vergoed" if nl else "compensated"]
-    yes, no = ("ja", "nee") if nl else ("yes", "no")
+    lang = state.lang()
+    headers = ["id", tr("name", lang), tr("visibility", lang),
+               tr("organisation", lang), tr("role", lang),
+               tr("core", lang), tr("compensated", lang)]
+    yes, no = (tr("yes", lang), tr("no", lang))
     table(headers, [[p.id, p.name, p.visibility, p.organisation, p.role,
                      yes if p.core else no, yes if p.compensated else no] for p in people])
 
@@ -319,7 +317,7 @@ def theme_list(as_json: bool) -> None:
         return
     from kwartaal.cli.output import table
 
-    table(["key", "titel" if lang == "nl" else "title"],
+    table(["key", tr("title", lang)],
           [[t.key, text_in(t.title, lang, body.config.language)] for t in themes])
 
 

@@ -36,15 +36,14 @@ def setup_git_cmd() -> None:
     with writing():
         changed = write_attributes(root)
         if not configure_driver(root):
-            state.say("not a git repository: wrote .gitattributes only",
-                      "geen git-repository: alleen .gitattributes geschreven")
+            state.say("not a git repository: wrote .gitattributes only")
             return
         if changed is not None:
             result = commit_change(root, Change([changed], "git: merge kwartaal files by record"),
                                    state.commit)
             state.committed(result, "setup-git")
         else:
-            state.say("merge driver registered", "merge-driver ingesteld")
+            state.say("merge driver registered")
         # After the commit above: that one needs no check, and an old planned meeting in the
         # body must not keep a fresh clone from being set up.
         hook = install_hook(root, state.lang())
@@ -56,7 +55,7 @@ def setup_git_cmd() -> None:
     if notice is not None:
         click.echo(notice.render(state.lang()))
     elif hook.status in ("unchanged", "foreign-calls-kwartaal"):
-        state.say("pre-commit hook in place: {path}", "pre-commit-hook aanwezig: {path}",
+        state.say("pre-commit hook in place: {path}",
                   path=hook.path)
 
 
@@ -99,11 +98,10 @@ def sync_cmd() -> None:
     with writing():
         report = sync(root, check=check)
     state.say("synced with {remote}/{branch}: {pulled} commit(s) pulled, {pushed} pushed",
-              "gesynchroniseerd met {remote}/{branch}: {pulled} commit(s) opgehaald, {pushed} "
-              "verstuurd", remote=report.remote, branch=report.branch, pulled=report.pulled,
+              remote=report.remote, branch=report.branch, pulled=report.pulled,
               pushed=report.pushed)
     if report.merged:
-        state.say("merged record by record: {files}", "per record samengevoegd: {files}",
+        state.say("merged record by record: {files}",
                   files=", ".join(report.merged))
     for note in report.notes:
         click.echo(note.render(state.lang()))
@@ -137,7 +135,10 @@ def log_cmd(since_text: str | None, meeting: str | None, as_json: bool) -> None:
 
         emit_json([e.as_dict() for e in found])
         return
+    from kwartaal.core.events import event_word
+
+    lang = state.lang()
     for event in found:
         who = f" ({event.by})" if event.by else ""
         text = f" — {event.text}" if event.text else ""
-        click.echo(f"{event.date}  {event.kind:<20} {event.id}{who}{text}")
+        click.echo(f"{event.date}  {event_word(event.kind, lang):<24} {event.id}{who}{text}")

@@ -15,6 +15,7 @@ import click
 from kwartaal import __version__
 from kwartaal.cli.options import State, global_options
 from kwartaal.core.exits import EXIT_CODES, INTERNAL_ERROR
+from kwartaal.core.words import tr
 
 # name: (module, attribute, one-line help). The help is here so that `kwartaal --help` lists
 # every command without importing any of them.
@@ -76,6 +77,16 @@ class KwartaalGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def main(self, args: Any = None, *more: Any, **options: Any) -> Any:
+        """Speak the run's language from the start, so that click's own messages (usage
+        errors, 'Aborted!') are in it too."""
+        import sys
+
+        from kwartaal.core.words import speak_click
+
+        speak_click(_language_of(list(sys.argv[1:] if args is None else args)))
+        return super().main(args, *more, **options)
+
     def invoke(self, ctx: click.Context) -> Any:
         from kwartaal.core.problems import InvalidBody, KwartaalError
 
@@ -84,11 +95,10 @@ class KwartaalGroup(click.Group):
         except KwartaalError as exc:
             state = ctx.ensure_object(State)
             lang = state.lang()
-            word = "fout" if lang == "nl" else "error"
+            word = tr("error", lang)
             click.echo(f"{word}: {exc.render(lang)}", err=True)
             if isinstance(exc, InvalidBody):  # the library's error; the way on is a command
-                click.echo("draai 'kwartaal check' om elk probleem te zien" if lang == "nl"
-                           else "run 'kwartaal check' to see every problem", err=True)
+                click.echo(tr("run 'kwartaal check' to see every problem", lang), err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -118,6 +128,28 @@ def exit_codes_epilog() -> str:
     width = max(len(code) for code, _ in EXIT_CODES)
     return "Exit codes:\n\n\b\n" + "\n".join(
         f"  {code.ljust(width)}  {meaning}" for code, meaning in EXIT_CODES)
+
+
+def _language_of(args: list[str]) -> str:
+    """The language a run will speak, found before click parses anything: --lang, then
+    KWARTAAL_LANG, then the body's (from --repo, KWARTAAL_REPO or the folders upward)."""
+    import os
+
+    state = State()
+    for index, arg in enumerate(args):
+        name, eq, value = arg.partition("=")
+        if name in ("--lang", "--repo"):
+            value = value if eq else (args[index + 1] if index + 1 < len(args) else "")
+            if name == "--lang" and value in ("nl", "en"):
+                return value
+            if name == "--repo" and value:
+                state.repo = value  # type: ignore[assignment]
+    lang = os.environ.get("KWARTAAL_LANG")
+    if lang in ("nl", "en"):
+        return lang
+    if state.repo is None and os.environ.get("KWARTAAL_REPO"):
+        state.repo = os.environ["KWARTAAL_REPO"]  # type: ignore[assignment]
+    return state.lang()
 
 
 @click.group(cls=KwartaalGroup, context_settings={"help_option_names": ["-h", "--help"]},

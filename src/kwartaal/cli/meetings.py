@@ -17,6 +17,7 @@ from kwartaal.cli.shared import (
     pick_meeting,
     write_or_print,
 )
+from kwartaal.core.words import status_word, tr
 
 
 @click.group("meeting")
@@ -81,10 +82,11 @@ def meeting_list(as_json: bool) -> None:
         return
     from kwartaal.cli.output import table
 
-    nl = state.lang() == "nl"
-    table(["id", "datum" if nl else "date", "status", "punten" if nl else "items",
-           "open acties" if nl else "open actions"],
-          [[r["id"], r["date"], r["status"], str(r["items"]), str(r["open_actions"])]
+    lang = state.lang()
+    table(["id", tr("date", lang), "status", tr("items", lang),
+           tr("open actions", lang)],
+          [[r["id"], r["date"], status_word(r["status"], lang), str(r["items"]),
+            str(r["open_actions"])]
            for r in rows], wrap=None)
 
 
@@ -146,7 +148,7 @@ def agenda_cmd(meeting_id: str | None, public: bool, fmt: str, output: Path | No
     text = render_agenda(body, meeting, today, state.lang(), public=bool(public), fmt=fmt)
     write_or_print(text, output)
     if output is not None:
-        state.say("wrote {path}", "{path} geschreven", path=output)
+        state.say("wrote {path}", path=output)
 
 
 @click.command("calendar")
@@ -171,7 +173,7 @@ def calendar_cmd(public: bool, output: Path | None) -> None:
     data = calendar(body, state.lang(), state.today(), public=public)
     write_or_print(data, output)
     if output is not None:
-        state.say("wrote {path}", "{path} geschreven", path=output)
+        state.say("wrote {path}", path=output)
 
 
 @meeting_group.command("held")

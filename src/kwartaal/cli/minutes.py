@@ -18,6 +18,7 @@ from kwartaal.cli.shared import (
     write_or_print,
 )
 from kwartaal.core.problems import KwartaalError, msg
+from kwartaal.core.words import status_word, tr
 
 MEETING = click.argument("meeting_id", metavar="MEETING", shell_complete=complete.meetings)
 
@@ -55,8 +56,7 @@ def attend_cmd(meeting_id: str, people: tuple[str, ...], status: str | None,
     from kwartaal.edit.recording import attend
 
     if status is None:
-        raise KwartaalError(msg("choose --present, --excused or --absent",
-                                "kies --present, --excused of --absent"))
+        raise KwartaalError(msg("choose --present, --excused or --absent"))
     apply(lambda body: attend(body, meeting_id, list(people), status, online))
 
 
@@ -141,13 +141,12 @@ def minutes_show(meeting_id: str | None, public: bool, fmt: str, output: Path | 
     body = state.body()
     meeting = pick_meeting(body, meeting_id, state.today(), held=True)
     if public and with_compensation:
-        raise KwartaalError(msg("--with-compensation is for internal minutes only",
-                                "--with-compensation kan alleen bij het interne verslag"))
+        raise KwartaalError(msg("--with-compensation is for internal minutes only"))
     text = render_minutes(body, meeting, state.lang(), public=public, fmt=fmt,
                           with_compensation=with_compensation)
     write_or_print(text, output)
     if output is not None:
-        state.say("wrote {path}", "{path} geschreven", path=output)
+        state.say("wrote {path}", path=output)
 
 
 @minutes_group.command("review")
@@ -233,7 +232,7 @@ def site_cmd(output: Path | None) -> None:
     files = build_site(body, state.today())
     folder = output or body.root / body.config.publish_folder / "site"
     write_site(files, folder)
-    state.say("built {n} files in {folder}", "{n} bestanden gebouwd in {folder}",
+    state.say("built {n} files in {folder}",
               n=len(files), folder=folder)
 
 
@@ -319,16 +318,15 @@ def compensation_report(year: int | None, person: str | None, fmt: str) -> None:
     from kwartaal.core.formats import money
 
     lang = state.lang()
-    nl = lang == "nl"
     rows = []
     for p in data["people"]:
         rows.append([p["id"], money(Decimal(p["total"]), lang), money(Decimal(p["unpaid"]), lang),
-                     p["limit"]["status"], "; ".join(p["limit"]["messages"])])
+                     status_word(p["limit"]["status"], lang), "; ".join(p["limit"]["messages"])])
     if not rows:
-        state.say("no compensation in {year}", "geen vergoedingen in {year}", year=chosen_year)
+        state.say("no compensation in {year}", year=chosen_year)
         return
-    table(["id", "totaal" if nl else "total", "open" if nl else "unpaid",
-           "grenzen" if nl else "limits", ""], rows, wrap=4)
+    table(["id", tr("total", lang), tr("unpaid", lang),
+           tr("limits", lang), ""], rows, wrap=4)
 
 
 @compensation_group.command("paid")
@@ -349,8 +347,7 @@ def compensation_paid(meeting_id: str, person: str | None, date_text: str) -> No
 
     if person is None:
         if "/" not in meeting_id:
-            raise KwartaalError(msg("give PERSON, or the id of one line (MEETING/LINE)",
-                                    "geef PERSOON, of het id van één regel (VERGADERING/REGEL)"))
+            raise KwartaalError(msg("give PERSON, or the id of one line (MEETING/LINE)"))
         meeting_id, person = meeting_id.split("/", 1)
     when = parse_iso(date_text, "--date")
     apply(lambda body: mark_paid(body, meeting_id, person, when))

@@ -39,16 +39,13 @@ class State:
                 raise KwartaalError(msg(
                     "{repo} holds no kwartaal.toml; give the folder of a body, or create one "
                     "with 'kwartaal init'",
-                    "{repo} bevat geen kwartaal.toml; geef de map van een overleg, of maak er "
-                    "een met 'kwartaal init'", repo=repo))
+                    repo=repo))
             return Path(given)
         found = find_root(Path.cwd())
         if found is None:
             raise KwartaalError(msg(
                 "no kwartaal.toml in this folder or above it; use --repo PATH (or KWARTAAL_REPO), "
-                "or create a body with 'kwartaal init'",
-                "geen kwartaal.toml in deze map of erboven; gebruik --repo PAD (of "
-                "KWARTAAL_REPO), of maak een overleg met 'kwartaal init'"))
+                "or create a body with 'kwartaal init'"))
         return found
 
     def today(self) -> dt.date:
@@ -98,22 +95,22 @@ class State:
         except Exception:  # noqa: BLE001 - any failure here just means: no preference known
             return "en"
 
-    def say(self, en: str, nl: str, **params: Any) -> None:
+    def say(self, text: str, **params: Any) -> None:
         from kwartaal.core.problems import msg
 
-        click.echo(msg(en, nl, **params).render(self.lang()))
+        click.echo(msg(text, **params).render(self.lang()))
 
     def committed(self, result: Any, what: str | Msg) -> None:
         text = what if isinstance(what, str) else what.render(self.lang())
         if result.reason == "committed":
-            self.say("{what} (commit {sha})", "{what} (commit {sha})", what=text,
+            self.say("{what} (commit {sha})", what=text,
                      sha=result.sha[:8])
         elif result.reason == "not-a-repository" and not self._told_no_git:
             self._told_no_git = True
             self.say("{what}; not a git repository, so nothing was committed",
-                     "{what}; geen git-repository, dus niets vastgelegd", what=text)
+                     what=text)
         else:
-            self.say("{what} (not committed)", "{what} (niet vastgelegd)", what=text)
+            self.say("{what} (not committed)", what=text)
 
 
 def current_state() -> State:

@@ -15,6 +15,7 @@ import click
 
 from kwartaal.cli.options import common, current_state
 from kwartaal.core.problems import KwartaalError, Msg, msg
+from kwartaal.core.words import tr
 
 
 def write_or_print(text: str | bytes, output: Path | None) -> None:
@@ -42,8 +43,8 @@ def pick_meeting(body: Any, meeting_id: str | None, today: Any, *, held: bool) -
     found = last_held(body, today) if held else next_planned(body, today)
     if found is None:
         raise KwartaalError(msg(
-            "no {what} meeting; give its id", "geen {what_nl} vergadering; geef het id",
-            what="held" if held else "planned", what_nl="gehouden" if held else "geplande"))
+            "no {what} meeting; give its id",
+            what=msg("held") if held else msg("planned")))
     return found
 
 
@@ -115,7 +116,7 @@ def tell(change: Any) -> None:
     for line in change.said:
         click.echo(line.render(lang))
     for note in change.notes:
-        click.echo(("let op: " if lang == "nl" else "note: ") + note.render(lang))
+        click.echo((tr("note: ", lang)) + note.render(lang))
 
 
 def apply(edit: Callable[[Any], Any], *, force: bool = False, forceable: bool = False,

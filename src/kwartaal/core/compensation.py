@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from kwartaal.core import model as m
+from kwartaal.core.problems import Msg, msg
 
 CENT = Decimal("0.01")
 WARN_SHARE = Decimal("0.8")
@@ -39,8 +40,8 @@ class NewLine:
 class Verdict:
     """The outcome of the limit check: refusals block (unless forced), warnings inform."""
 
-    refusals: list[tuple[str, str]] = field(default_factory=list)  # (en, nl)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
+    refusals: list[Msg] = field(default_factory=list)
+    warnings: list[Msg] = field(default_factory=list)
     unknown_year: int | None = None
 
 
@@ -71,16 +72,16 @@ def totals(body: m.Body, person: str, extra: list[tuple[dt.date, NewLine]] | Non
     return dict(months), dict(years)
 
 
-def _en(value: Decimal) -> str:
-    from kwartaal.core.formats import money
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """An amount in a message, written the way the reader's language writes money."""
 
-    return money(cents(value), "en")
+    value: Decimal
 
+    def render(self, lang: str) -> str:
+        from kwartaal.core.formats import money
 
-def _nl(value: Decimal) -> str:
-    from kwartaal.core.formats import money
-
-    return money(cents(value), "nl")
+        return money(cents(self.value), lang)
 
 
 def check_limits(body: m.Body, meeting: m.Meeting, lines: list[NewLine]) -> Verdict:
@@ -103,96 +104,87 @@ def check_limits(body: m.Body, meeting: m.Meeting, lines: list[NewLine]) -> Verd
                 rate = line.amount / line.hours
                 if rate > cap:
                     over = cents(line.amount - cap * line.hours)
-                    verdict.refusals.append((
-                        f"{line.person}: {_en(rate)} an hour is above the {year} limit of "
-                        f"{_en(cap)} ({'under 21' if under21 else '21+'}); the fee is "
-                        f"{_en(over)} too high",
-                        f"{line.person}: {_nl(rate)} per uur is boven de grens van {_nl(cap)} "
-                        f"in {year} ({'onder 21' if under21 else '21+'}); de vergoeding is "
-                        f"{_nl(over)} te hoog"))
+                    verdict.refusals.append(msg(
+                        "{person}: {rate} an hour is above the {year} limit of {cap} ({band}); "
+                        "the fee is {over} too high", person=line.person, rate=Amount(rate),
+                        year=year, cap=Amount(cap), over=Amount(over),
+                        band=msg("under 21") if under21 else "21+"))
     for person in dict.fromkeys(line.person for line in lines):
         extra = [(meeting.date, line) for line in lines if line.person == person]
         if not any(counts_toward_limits(line.kind, policy) for _, line in extra):
             continue
         months, years = totals(body, person, extra)
         month_key = f"{meeting.date:%Y-%m}"
-        for label_en, label_nl, total, cap in (
-            (f"month {month_key}", f"maand {month_key}", months.get(month_key, Decimal(0)),
+        for label, total, cap in (
+            (msg("month {month}", month=month_key), months.get(month_key, Decimal(0)),
              limits.month),
-            (f"year {year}", f"jaar {year}", years.get(year, Decimal(0)), limits.year_total),
+            (msg("year {year}", year=year), years.get(year, Decimal(0)), limits.year_total),
         ):
             if cap is None:
                 continue
             if total > cap:
-                verdict.refusals.append((
-                    f"{person}: {label_en} would reach {_en(total)}, {_en(total - cap)} above "
-                    f"the limit of {_en(cap)}; above it the whole allowance becomes taxable "
-                    f"income and can cut a benefit",
-                    f"{person}: {label_nl} komt op {_nl(total)}, {_nl(total - cap)} boven de "
-                    f"grens van {_nl(cap)}; daarboven wordt de hele vergoeding belast inkomen "
-                    f"en kan een uitkering worden gekort"))
+                verdict.refusals.append(msg(
+                    "{person}: {label} would reach {total}, {over} above the limit of {cap}; "
+                    "above it the whole allowance becomes taxable income and can cut a benefit",
+                    person=person, label=label, total=Amount(total), over=Amount(total - cap),
+                    cap=Amount(cap)))
             elif total >= cap * WARN_SHARE:
                 share = int((total / cap * 100).to_integral_value(rounding="ROUND_FLOOR"))
-                verdict.warnings.append((
-                    f"{person}: {label_en} reaches {_en(total)}, {share}% of the limit of "
-                    f"{_en(cap)}",
-                    f"{person}: {label_nl} komt op {_nl(total)}, {share}% van de grens van "
-                    f"{_nl(cap)}"))
+                verdict.warnings.append(msg(
+                    "{person}: {label} reaches {total}, {share}% of the limit of {cap}",
+                    person=person, label=label, total=Amount(total), share=share,
+                    cap=Amount(cap)))
     return verdict
 
 
-def limit_status(body: m.Body, person: str, year: int) -> tuple[str, list[tuple[str, str]]]:
+def limit_status(body: m.Body, person: str, year: int) -> tuple[str, list[Msg]]:
     """ok | warning | exceeded | unknown, with messages, for the overview."""
     policy = body.config.compensation
     if policy.regime != "volunteer-allowance":
         return "ok", []
     limits = policy.limits.get(year)
     if limits is None:
-        return "unknown", [(f"no allowance limits known for {year}; add them with 'kwartaal "
-                            f"config set compensation.limits.{year}.month ...'",
-                            f"geen grenzen bekend voor {year}; voeg ze toe met 'kwartaal config "
-                            f"set compensation.limits.{year}.month ...'")]
+        return "unknown", [msg("no allowance limits known for {year}; add them with 'kwartaal "
+                               "config set compensation.limits.{year}.month ...'", year=year)]
     months, years = totals(body, person)
-    messages: list[tuple[str, str]] = []
+    messages: list[Msg] = []
     status = "ok"
-    checks = [(f"month {k}", f"maand {k}", v, limits.month) for k, v in sorted(months.items())
-              if k.startswith(f"{year}-")]
-    checks.append((f"year {year}", f"jaar {year}", years.get(year, Decimal(0)),
+    checks = [(msg("month {month}", month=k), v, limits.month)
+              for k, v in sorted(months.items()) if k.startswith(f"{year}-")]
+    checks.append((msg("year {year}", year=year), years.get(year, Decimal(0)),
                    limits.year_total))
-    for label_en, label_nl, total, cap in checks:
+    for label, total, cap in checks:
         if cap is None:
             continue
         if total > cap:
             status = "exceeded"
-            messages.append((f"{label_en}: {_en(total)} is above the limit of {_en(cap)}",
-                             f"{label_nl}: {_nl(total)} is boven de grens van {_nl(cap)}"))
+            messages.append(msg("{label}: {total} is above the limit of {cap}", label=label,
+                                total=Amount(total), cap=Amount(cap)))
         elif total >= cap * WARN_SHARE:
             status = "warning" if status == "ok" else status
-            messages.append((f"{label_en}: {_en(total)} is at least 80% of {_en(cap)}",
-                             f"{label_nl}: {_nl(total)} is minstens 80% van {_nl(cap)}"))
+            messages.append(msg("{label}: {total} is at least 80% of {cap}", label=label,
+                                total=Amount(total), cap=Amount(cap)))
     for date, line in dated_lines(body, person):
         if date.year == year and line.kind == "fee" and line.hours:
             p = body.people.get(person)
             cap = limits.hour_under21 if p and p.age_band == "under-21" else limits.hour_21plus
             if cap is not None and line.amount / line.hours > cap:
                 status = "exceeded"
-                messages.append((f"{line.id}: {_en(line.amount / line.hours)} an hour is above "
-                                 f"{_en(cap)}",
-                                 f"{line.id}: {_nl(line.amount / line.hours)} per uur is boven "
-                                 f"{_nl(cap)}"))
+                messages.append(msg("{id}: {rate} an hour is above {cap}", id=line.id,
+                                    rate=Amount(line.amount / line.hours), cap=Amount(cap)))
     return status, messages
 
 
 def default_lines(body: m.Body, person: str, *, hours: Decimal | None, fee: Decimal | None,
                   travel: Decimal | None, meal: Decimal | None, voucher: Decimal | None,
                   method: str | None, paid: dt.date | None,
-                  use_policy: bool) -> tuple[list[NewLine], list[tuple[str, str]]]:
+                  use_policy: bool) -> tuple[list[NewLine], list[Msg]]:
     """The lines for one person: given amounts, else (with use_policy) the policy's defaults.
     Returns the lines and notices about defaults that could not be applied."""
     policy = body.config.compensation
     how = method or policy.method
     lines: list[NewLine] = []
-    notices: list[tuple[str, str]] = []
+    notices: list[Msg] = []
     if fee is None and use_policy:
         if policy.fixed_fee is not None:
             fee = policy.fixed_fee
@@ -208,10 +200,8 @@ def default_lines(body: m.Body, person: str, *, hours: Decimal | None, fee: Deci
         if policy.travel == "fixed" and policy.travel_amount is not None:
             travel = policy.travel_amount
         elif policy.travel == "actual":
-            notices.append((f"{person}: travel is reimbursed at actual cost; add it with "
-                            f"--travel when the ticket is in",
-                            f"{person}: reiskosten worden vergoed op werkelijke kosten; voeg ze "
-                            f"toe met --travel als het kaartje er is"))
+            notices.append(msg("{person}: travel is reimbursed at actual cost; add it with "
+                               "--travel when the ticket is in", person=person))
     if travel is not None:
         lines.append(NewLine(person, "travel", travel, None, how, paid))
     if meal is None and use_policy and policy.meal is not None:

@@ -19,7 +19,6 @@ def parse_iso(value: str, what: str = "date") -> dt.date:
     except ValueError as exc:
         raise KwartaalError(msg(
             "{what}: '{value}' is not a date; write it as YYYY-MM-DD (e.g. 2026-03-12)",
-            "{what}: '{value}' is geen datum; schrijf JJJJ-MM-DD (bijv. 2026-03-12)",
             what=what, value=shown(value))) from exc
     return in_range(found, what)
 
@@ -28,7 +27,6 @@ def in_range(value: dt.date, what: str) -> dt.date:
     if not DATE_MIN <= value <= DATE_MAX:
         raise KwartaalError(msg(
             "{what}: {value} lies outside the years {lo}-{hi}",
-            "{what}: {value} ligt buiten de jaren {lo}-{hi}",
             what=what, value=value, lo=YEAR_MIN, hi=YEAR_MAX))
     return value
 
@@ -89,7 +87,6 @@ def relative_date(value: str, base: dt.date) -> dt.date | None:
     days = {"d": amount, "w": 7 * amount}.get(unit, 0)
     if year > YEAR_MAX or base.toordinal() + days > DATE_MAX.toordinal():
         raise KwartaalError(msg("'{value}' gives a date after {last}",
-                                "'{value}' geeft een datum na {last}",
                                 value=value.strip(), last=DATE_MAX))
     if unit != "m":
         return base + dt.timedelta(days=days)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kwartaal.core.problems import Problem, msg
+from kwartaal.core.problems import Msg, Problem, msg
 
 # Linear time: a match may only start where a run of address characters starts. Without the
 # look-behind every position of a long run was tried again to its end (100,000 letters: 31 s).
@@ -78,22 +78,21 @@ def scan_text(path: Path, text: str, allowed_text: set[str],
             continue
         for found in _EMAIL.findall(line):
             if found.lower() not in allowed_text:
-                problems.append(_found(path, number, "an e-mail address", "een e-mailadres", found))
+                problems.append(_found(path, number, msg("an e-mail address"), found))
         for found in _ibans(line):
             if found.lower() in allowed_text:
                 continue
-            problems.append(_found(path, number, "a bank account number (IBAN)",
-                                   "een bankrekeningnummer (IBAN)", found))
+            problems.append(_found(path, number, msg("a bank account number (IBAN)"),
+                                   found))
         for found in _GROUPED_NINE.findall(line):
             if _valid_bsn(digits(found)) and digits(found) not in allowed_digits:
-                problems.append(_found(path, number, "a citizen service number (BSN)",
-                                       "een burgerservicenummer (BSN)", found))
+                problems.append(_found(path, number, msg("a citizen service number (BSN)"),
+                                       found))
         undated = _DATE.sub(" ", line)  # ISO dates and times are not phone numbers
         if _PHONE_HINT.search(undated):
             for found in _phone_numbers(undated):
                 if digits(found) not in allowed_digits:
-                    problems.append(_found(path, number, "a phone number", "een telefoonnummer",
-                                           found))
+                    problems.append(_found(path, number, msg("a phone number"), found))
     return problems
 
 
@@ -136,15 +135,12 @@ def _ibans(line: str) -> list[str]:
     return found
 
 
-def _found(path: Path, line: int, what_en: str, what_nl: str, value: str) -> Problem:
+def _found(path: Path, line: int, what: Msg, value: str) -> Problem:
     return Problem(path, line, "error", msg(
-        "privacy: {what_en} ('{value}') in the body's files; every partner who clones the "
+        "privacy: {what} ('{value}') in the body's files; every partner who clones the "
         "repository sees it, history included. Remove it (or, for a public address of an "
         "organisation, list it under [privacy] allow in kwartaal.toml)",
-        "privacy: {what_nl} ('{value}') in de bestanden van het overleg; iedere partner die de "
-        "repository kloont ziet het, ook in de geschiedenis. Verwijder het (of zet een openbaar "
-        "adres van een organisatie onder [privacy] allow in kwartaal.toml)",
-        what_en=what_en, what_nl=what_nl, value=masked(value), raw=value))
+        what=what, value=masked(value), raw=value))
 
 
 def masked(value: str) -> str:

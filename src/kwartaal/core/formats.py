@@ -7,10 +7,16 @@ import datetime as dt
 from decimal import Decimal
 
 
-def long_date(value: dt.date | None, lang: str) -> str:
-    """'donderdag 12 maart 2026' / 'Thursday 12 March 2026'."""
-    if value is None:
+def long_date(value: dt.date | str | None, lang: str) -> str:
+    """'donderdag 12 maart 2026' / 'Thursday 12 March 2026': how running text gives a date
+    (tables and files keep YYYY-MM-DD). A date may come as that text (template data)."""
+    if not value:
         return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
     from babel.dates import format_date
 
     return format_date(value, "EEEE d MMMM y", locale="nl_NL" if lang == "nl" else "en_GB")

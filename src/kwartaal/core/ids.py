@@ -16,14 +16,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kwartaal.core import model as m
-from kwartaal.core.problems import KwartaalError, hints, msg
+from kwartaal.core.problems import KwartaalError, hints, msg, pmsg
 
 KIND_WORDS = {
-    "item": ("agenda item", "agendapunt"),
-    "note": ("note", "notitie"),
-    "decision": ("decision", "besluit"),
-    "action": ("action", "actie"),
-    "compensation": ("compensation line", "vergoedingsregel"),
+    "item": msg("agenda item"),
+    "note": pmsg("record", "note"),
+    "decision": msg("decision"),
+    "action": msg("action"),
+    "compensation": msg("compensation line"),
 }
 # A prefix is only looked up when it reaches into the random part: `a-7` may stand for
 # `a-7kq2`, but `a` or `a-` would pick "the only action" and silently change meaning as soon
@@ -65,7 +65,6 @@ def new_local_id(kind: str, used: Iterable[str], *, key: str | None = None) -> s
         if local not in existing:
             return local
     raise KwartaalError(msg("no free {kind} id is left in this meeting",
-                            "er is geen vrij id meer voor een {kind} in deze vergadering",
                             kind=prefix))
 
 
@@ -102,7 +101,6 @@ def ambiguous(ref: str, found: Sequence[Any]) -> KwartaalError:
     listed = ", ".join(_label(r) for r in found)
     return KwartaalError(msg(
         "'{ref}' fits more than one record: {listed}; give more of the id",
-        "'{ref}' past bij meer dan één record: {listed}; geef meer van het id",
         ref=ref, listed=listed))
 
 
@@ -141,6 +139,5 @@ def item_ref(body: m.Body, meeting: m.Meeting, ref: str, *, elsewhere: bool = Fa
             return str(other.id)
     choices = [*standing, *own, *m.FIXED_ITEMS]
     raise KwartaalError(msg(
-        "unknown agenda item '{item}'{hint_en}; choose one of: {choices}",
-        "onbekend agendapunt '{item}'{hint_nl}; kies uit: {choices}",
+        "unknown agenda item '{item}'{hint}; choose one of: {choices}",
         item=ref, choices=", ".join(choices), **hints(ref, choices)))

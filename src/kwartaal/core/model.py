@@ -256,6 +256,9 @@ class Person:
 class HistoryEntry:
     date: dt.date = toml("date", required=True)
     by: str = _opt_id()
+    # what happened, for machines (vcs/history.py): created, started, done, dropped, moved,
+    # note, handed-over; "" in entries written before kinds were recorded
+    kind: str = _opt_id()
     what: str = toml("str", required=True, default="", rule="text")
     line: int | None = derived("the entry's line, where known", init=None)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kwartaal.core import model as m
 from kwartaal.core.folding import fold, name_key
+from kwartaal.core.words import tr
 
 _CONNECTORS = {"and", "en", "&", "+", "-", "voor", "for", "of", "van", "met", "with", "the",
                "de", "het"}
@@ -74,5 +75,5 @@ def neutral_name(config: m.Config) -> str:
         kept.pop()
     name = " ".join(kept).strip(" -–—,:")
     if not name or any(k in name_key(fold(name)) for k in keys):
-        return "Overleg" if config.language == "nl" else "Meeting"
+        return tr("Meeting", config.language)
     return name[:1].upper() + name[1:]

@@ -12,20 +12,54 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, slots=True)
 class Msg:
-    """A message in English and Dutch; the language is chosen when it is shown."""
+    """A message whose English text is its catalog id; the language is chosen when it is
+    shown (see words.py)."""
 
-    en: str
-    nl: str
+    text: str
     params: dict[str, object] = field(default_factory=dict)
+    context: str = ""
 
     def render(self, lang: str = "en") -> str:
-        template = self.nl if lang == "nl" else self.en
-        params = {k: v.render(lang) if isinstance(v, Msg) else v for k, v in self.params.items()}
+        from kwartaal.core.words import tr
+
+        template = tr(self.text, lang, self.context)
+        params = {k: v.render(lang) if hasattr(v, "render") else v
+                  for k, v in self.params.items()}
         return template.format(**params)
 
 
-def msg(en: str, nl: str, /, **params: object) -> Msg:
-    return Msg(en, nl, params)
+@dataclass(frozen=True, slots=True)
+class Said:
+    """Text already rendered in each language (by the merge driver, another process)."""
+
+    texts: dict[str, str]
+
+    def render(self, lang: str = "en") -> str:
+        return self.texts.get(lang) or self.texts.get("en", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """Several messages shown as one, in whichever language the whole is shown."""
+
+    parts: tuple[object, ...]
+    separator: object = "; "
+
+    def render(self, lang: str = "en") -> str:
+        separator = self.separator
+        if hasattr(separator, "render"):
+            separator = separator.render(lang)
+        return str(separator).join(p.render(lang) if hasattr(p, "render") else str(p)
+                                   for p in self.parts)
+
+
+def msg(text: str, /, **params: object) -> Msg:
+    return Msg(text, params)
+
+
+def pmsg(context: str, text: str, /, **params: object) -> Msg:
+    """A message whose English is shared with another one that Dutch says differently."""
+    return Msg(text, params, context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +77,7 @@ class KwartaalError(Exception):
     """An error the user can act on; the CLI prints it and exits 1."""
 
     def __init__(self, message: Msg | str, *, exit_code: int = 1) -> None:
-        self.message = message if isinstance(message, Msg) else Msg(message, message)
+        self.message = message if isinstance(message, Msg) else Msg(message)
         self.exit_code = exit_code
         super().__init__(self.message.render("en"))
 
@@ -64,9 +98,7 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
-def hints(word: str, choices: Iterable[str]) -> dict[str, str]:
-    """Parameters hint_en / hint_nl for a Msg: ' (did you mean X?)' or ''."""
+def hints(word: str, choices: Iterable[str]) -> dict[str, object]:
+    """The parameter `hint` of a Msg: ' (did you mean X?)' or ''."""
     best = closest(word, choices)
-    if best is None:
-        return {"hint_en": "", "hint_nl": ""}
-    return {"hint_en": f" (did you mean '{best}'?)", "hint_nl": f" (bedoelde je '{best}'?)"}
+    return {"hint": msg(" (did you mean '{best}'?)", best=best) if best is not None else ""}

@@ -7,6 +7,7 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core import query, rules
+from kwartaal.core.words import tr
 
 
 def action_row(action: m.Action, today: dt.date) -> dict[str, Any]:
@@ -31,7 +32,7 @@ def progress_rows(body: m.Body, today: dt.date, lang: str) -> list[dict[str, Any
     for row in rules.progress(body, body.all_actions(), today):
         theme = body.config.themes.get(row.key)
         title = m.text_in(theme.title, lang, body.config.language) if theme else (
-            row.key or ("(geen thema)" if lang == "nl" else "(no theme)"))
+            row.key or (tr("(no theme)", lang)))
         rows.append({"theme": row.key, "title": title, "done": row.done,
                      "in_progress": row.in_progress, "open": row.open, "overdue": row.overdue,
                      "dropped": row.dropped, "total": row.total,

@@ -16,6 +16,9 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from kwartaal.core.problems import Msg, msg
+from kwartaal.core.words import N_
+
 YEAR_MIN, YEAR_MAX = 1900, 2999
 DATE_MIN, DATE_MAX = dt.date(YEAR_MIN, 1, 1), dt.date(YEAR_MAX, 12, 31)
 MINUTES_MAX = 24 * 60  # a meeting, an agenda item, a part of the agenda: at most a day
@@ -56,24 +59,17 @@ VALID: dict[str, Callable[[str], object]] = {
 }
 
 _RULE_TEXT = {
-    "line": ("holds a line break, tab or other control character ({char}); write it on one "
-             "line", "bevat een regeleinde, tab of ander stuurteken ({char}); schrijf het op "
-             "één regel"),
-    "text": ("holds a control character ({char}); remove it",
-             "bevat een stuurteken ({char}); verwijder het"),
-    "id": ("is not an id: lower-case letters, digits, '-' and '_', starting with a letter or "
-           "digit, at most 64 characters", "is geen id: kleine letters, cijfers, '-' en '_', "
-           "beginnend met een letter of cijfer, hoogstens 64 tekens"),
-    "opt-id": ("is not an id: lower-case letters, digits, '-' and '_', starting with a letter "
-               "or digit, at most 64 characters", "is geen id: kleine letters, cijfers, '-' en "
-               "'_', beginnend met een letter of cijfer, hoogstens 64 tekens"),
-    "ref": ("is not an id or a record id (such as roos, p2 or 2025-06-12/p2)",
-            "is geen id of record-id (zoals roos, p2 of 2025-06-12/p2)"),
-    "name": ("is not a name: it holds no letter or digit, or a control character",
-             "is geen naam: er staat geen letter of cijfer in, of wel een stuurteken"),
-    "url": ("is not a web link: it must start with https:// or http:// and hold no spaces or "
-            "line breaks", "is geen weblink: die moet beginnen met https:// of http:// en mag "
-            "geen spaties of regeleinden bevatten"),
+    "line": N_("holds a line break, tab or other control character ({char}); write it on one "
+               "line"),
+    "text": N_("holds a control character ({char}); remove it"),
+    "id": N_("is not an id: lower-case letters, digits, '-' and '_', starting with a letter or"
+             " digit, at most 64 characters"),
+    "opt-id": N_("is not an id: lower-case letters, digits, '-' and '_', starting with a letter or"
+                 " digit, at most 64 characters"),
+    "ref": N_("is not an id or a record id (such as roos, p2 or 2025-06-12/p2)"),
+    "name": N_("is not a name: it holds no letter or digit, or a control character"),
+    "url": N_("is not a web link: it must start with https:// or http:// and hold no spaces or "
+              "line breaks"),
 }
 
 
@@ -84,13 +80,12 @@ def shown(value: object, limit: int = 60) -> str:
     return _LINE_BAD.sub(lambda found: repr(found.group())[1:-1], cut)
 
 
-def rule_problem(rule: str, value: str) -> tuple[str, str, dict[str, object]] | None:
-    """(en, nl, params) saying why value breaks rule, or None when it does not."""
+def rule_problem(rule: str, value: str) -> Msg | None:
+    """Why value breaks rule, or None when it does not."""
     if VALID[rule](value):
         return None
-    en, nl = _RULE_TEXT[rule]
     bad = (_TEXT_BAD if rule == "text" else _LINE_BAD).search(value)
-    return en, nl, {"char": f"U+{ord(bad.group()):04X}" if bad else ""}
+    return Msg(_RULE_TEXT[rule], {"char": f"U+{ord(bad.group()):04X}" if bad else ""})
 
 
 def in_date_range(value: dt.date) -> bool:
@@ -100,17 +95,17 @@ def in_date_range(value: dt.date) -> bool:
 # -- conversion ---------------------------------------------------------------------------------
 
 TYPE_NAMES = {
-    "str": ("text (in quotes)", "tekst (tussen aanhalingstekens)"),
-    "int": ("a whole number", "een geheel getal"),
-    "bool": ("true or false", "true of false"),
-    "date": ("a date (YYYY-MM-DD)", "een datum (JJJJ-MM-DD)"),
-    "time": ("a time (HH:MM, in quotes)", "een tijd (UU:MM, tussen aanhalingstekens)"),
-    "decimal": ("an amount (e.g. 12.50)", "een bedrag (bijv. 12.50)"),
-    "text": ("text, or a table of texts per language", "tekst, of een tabel met tekst per taal"),
-    "list[str]": ("a list of texts", "een lijst van teksten"),
-    "list[int]": ("a list of whole numbers", "een lijst van gehele getallen"),
-    "list[date]": ("a list of dates", "een lijst van datums"),
-    "table": ("a table", "een tabel"),
+    "str": msg("text (in quotes)"),
+    "int": msg("a whole number"),
+    "bool": msg("true or false"),
+    "date": msg("a date (YYYY-MM-DD)"),
+    "time": msg("a time (HH:MM, in quotes)"),
+    "decimal": msg("an amount (e.g. 12.50)"),
+    "text": msg("text, or a table of texts per language"),
+    "list[str]": msg("a list of texts"),
+    "list[int]": msg("a list of whole numbers"),
+    "list[date]": msg("a list of dates"),
+    "table": msg("a table"),
 }
 
 

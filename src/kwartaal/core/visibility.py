@@ -200,8 +200,6 @@ class View:
             raise KwartaalError(msg(
                 "{where}: a name that must stay hidden cannot be replaced safely in this text; "
                 "nothing was written. Rephrase the text",
-                "{where}: een naam die verborgen moet blijven kan in deze tekst niet veilig "
-                "vervangen worden; er is niets geschreven. Formuleer de tekst anders",
                 where=where or "?"))
         return value
 
@@ -305,7 +303,7 @@ class View:
         text = rendered.decode("utf-8", "replace") if isinstance(rendered, bytes) else rendered
         plain = _plain(text)
         spaced = " ".join(fold(plain, " ").split())
-        found = [Leak(msg("a hidden name of {id}", "een verborgen naam van {id}", id=person.id))
+        found = [Leak(msg("a hidden name of {id}", id=person.id))
                  for person in self._hidden_people(plain)]
         if self._forbidden is None:
             self._forbidden = _forbidden_texts(self, self.body)
@@ -324,8 +322,6 @@ class View:
             raise KwartaalError(msg(
                 "{what} was not written: it would contain what must stay inside the group "
                 "({found}). Check the body's own templates and the texts of open items",
-                "{what} is niet geschreven: het zou bevatten wat binnen de groep moet blijven "
-                "({found}). Controleer de eigen sjablonen en de teksten van openbare punten",
                 what=what, found=_joined([leak.what for leak in found[:5]])))
 
 
@@ -333,7 +329,7 @@ def _joined(messages: list[Msg]) -> Msg:
     """Several messages as one, in whichever language the whole is shown."""
     keys = {f"m{i}": message for i, message in enumerate(messages)}
     template = "; ".join("{" + key + "}" for key in keys)
-    return msg(template, template, **keys)
+    return Msg(template, dict(keys))  # no words of its own
 
 
 def _plain(text: str) -> str:
@@ -361,13 +357,12 @@ def _forbidden_texts(view: View, body: m.Body) -> list[tuple[str, Msg]]:
                     public_texts.add(folded)
                 elif len(folded) >= 8:
                     target.append((folded, msg("the text of closed record {id}",
-                                               "de tekst van besloten onderdeel {id}",
                                                id=record.id)))
     out = [(needle, what) for needle, what in closed if needle not in public_texts]
     cfg = body.config
     links = {cfg.cadence.link, *(mt.link for mt in body.meetings)}
     if not cfg.public_link:
-        out += [(fold(link), msg("the meeting link", "de vergaderlink")) for link in links
+        out += [(fold(link), msg("the meeting link")) for link in links
                 if len(link.strip()) >= 6]
     for meeting in body.meetings:
         if not view.place_is_public(meeting):
@@ -375,17 +370,17 @@ def _forbidden_texts(view: View, body: m.Body) -> list[tuple[str, Msg]]:
             if len(place.strip()) >= 4:
                 out.append((" ".join(fold(place).split()), msg(
                     "the place of meeting {id}, which is internal",
-                    "de plaats van vergadering {id}, die intern is", id=meeting.id)))
+                    id=meeting.id)))
         for line in meeting.compensation:
             for language in ("nl", "en"):
                 out.append((" ".join(fold(money(line.amount, language)).split()), msg(
                     "a compensation amount of meeting {id}",
-                    "een vergoedingsbedrag van vergadering {id}", id=meeting.id)))
+                    id=meeting.id)))
     from kwartaal.core.labels import labels
 
     for language in ("nl", "en"):
         out.append((fold(labels(language)["compensation_heading"]),
-                    msg("the compensation section", "het deel over vergoedingen")))
+                    msg("the compensation section")))
     unique: dict[str, Msg] = {}
     for needle, what in out:
         unique.setdefault(needle, what)

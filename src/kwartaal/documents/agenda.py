@@ -218,6 +218,6 @@ def render_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str, *
         text = render(body.root, f"agenda.{fmt if fmt != 'text' else 'txt'}.j2", lang, a=data)
     if public:
         View(body, lang, public=True).assert_clean(text, msg(
-            "the public agenda of {id}", "de openbare agenda van {id}", id=meeting.id))
+            "the public agenda of {id}", id=meeting.id))
         return text
     return mark_confidential(text, fmt, lang)

@@ -70,5 +70,5 @@ def calendar(body: m.Body, lang: str, stamp: dt.date, *, public: bool) -> bytes:
     cal.add_missing_timezones()
     data = bytes(cal.to_ical())
     if public:
-        view.assert_clean(data, msg("the public calendar", "de openbare kalender"))
+        view.assert_clean(data, msg("the public calendar"))
     return data

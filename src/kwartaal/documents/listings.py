@@ -9,15 +9,15 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core import rules
+from kwartaal.core.words import tr
 
 
 def action_table(actions: list[m.Action], today: dt.date,
                  lang: str) -> tuple[list[str], list[list[str]], list[str | None]]:
     """Headers, rows and a style per row: overdue red, due soon yellow."""
-    nl = lang == "nl"
-    headers = ["id", "titel" if nl else "title", "eigenaren" if nl else "owners",
-               "deadline" if nl else "due", "over tijd" if nl else "overdue",
-               "status", "thema" if nl else "theme"]
+    headers = ["id", tr("title", lang), tr("owners", lang),
+               tr("due", lang), tr("overdue", lang),
+               "status", tr("theme", lang)]
     rows: list[list[str]] = []
     styles: list[str | None] = []
     for action in actions:
@@ -52,10 +52,9 @@ def across_bodies(start: Path, today: dt.date, owner: str | None,
 
 def across_bodies_table(chosen: list[tuple[str, m.Action]], today: dt.date,
                         lang: str) -> tuple[list[str], list[list[str]], list[str | None]]:
-    nl = lang == "nl"
-    return (["overleg" if nl else "body", "id", "titel" if nl else "title",
-             "eigenaren" if nl else "owners", "deadline" if nl else "due",
-             "over tijd" if nl else "overdue", "status"],
+    return ([tr("body", lang), "id", tr("title", lang),
+             tr("owners", lang), tr("due", lang),
+             tr("overdue", lang), "status"],
             [[name, a.id, a.title, ", ".join(a.owners), str(a.due or ""),
               str(rules.days_overdue(a, today) or ""), a.status] for name, a in chosen],
             ["red" if rules.is_overdue(a, today) else None for _, a in chosen])
@@ -63,10 +62,9 @@ def across_bodies_table(chosen: list[tuple[str, m.Action]], today: dt.date,
 
 def progress_table(rows: list[dict[str, Any]], lang: str) -> tuple[list[str], list[list[str]]]:
     """Headers and rows of the progress per theme (core.reports.progress_rows)."""
-    nl = lang == "nl"
-    headers = ["thema" if nl else "theme", "klaar" if nl else "done",
-               "bezig" if nl else "in progress", "open", "over tijd" if nl else "overdue",
-               "vervallen" if nl else "dropped", "% klaar" if nl else "% done"]
+    headers = [tr("theme", lang), tr("done", lang),
+               tr("in progress", lang), "open", tr("overdue", lang),
+               tr("dropped", lang), tr("% done", lang)]
     return headers, [[r["title"], str(r["done"]), str(r["in_progress"]), str(r["open"]),
                       str(r["overdue"]), str(r["dropped"]), f"{round(r['share_done'] * 100)}%"]
                      for r in rows]
@@ -95,18 +93,18 @@ def action_text(action: m.Action, details: dict[str, Any], today: dt.date, lang:
     late = rules.days_overdue(action, today)
     lines = [
         f"{action.id}  {action.title}",
-        f"  {'eigenaar' if nl else 'owner'}: {action.owner}"
-        + (f" ({'met' if nl else 'with'} {', '.join(action.co_owners)})"
+        f"  {tr('owner', lang)}: {action.owner}"
+        + (f" ({tr('with', lang)} {', '.join(action.co_owners)})"
            if action.co_owners else ""),
-        f"  {'deadline' if nl else 'due'}: {action.due}"
-        + (f" — {late} {'dagen over tijd' if nl else 'days overdue'}" if late else ""),
+        f"  {tr('due', lang)}: {action.due}"
+        + (f" — {late} {tr('days overdue', lang)}" if late else ""),
         f"  status: {action.status}" + ("  [besloten]" if action.closed and nl else
                                          "  [closed]" if action.closed else ""),
     ]
     if action.theme:
-        lines.append(f"  {'thema' if nl else 'theme'}: {action.theme}")
+        lines.append(f"  {tr('theme', lang)}: {action.theme}")
     lines.append("")
-    lines.append("geschiedenis:" if nl else "history:")
+    lines.append(tr("history:", lang))
     for entry in action.history:
         who = f" ({entry.by})" if entry.by else ""
         lines.append(f"  {entry.date}{who}: {entry.what}")

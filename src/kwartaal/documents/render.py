@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kwartaal.core.problems import KwartaalError, msg
+from kwartaal.core.problems import KwartaalError, Msg, msg
 from kwartaal.core.values import MAX_FILE_BYTES
 
 
@@ -25,8 +25,7 @@ def shipped_templates() -> Path:
         if folder.is_dir():
             return folder
     raise KwartaalError(msg("kwartaal's templates are missing from this installation; "
-                            "reinstall kwartaal", "de sjablonen van kwartaal ontbreken; "
-                            "installeer kwartaal opnieuw"))
+                            "reinstall kwartaal"))
 
 
 @lru_cache(maxsize=1)
@@ -51,19 +50,16 @@ def _confined_loader() -> Any:
                 raise KwartaalError(msg(
                     "template {name} links to {target}, outside its templates folder; kwartaal "
                     "reads templates only from inside that folder: put the file itself there",
-                    "sjabloon {name} verwijst naar {target}, buiten de map met sjablonen; "
-                    "kwartaal leest sjablonen alleen binnen die map: zet het bestand zelf daar",
                     name=filename, target=real))
             if os.path.getsize(real) > MAX_FILE_BYTES:
                 raise KwartaalError(msg("template {name} is larger than {mb} MB",
-                                        "sjabloon {name} is groter dan {mb} MB", name=template,
+                                        name=template,
                                         mb=MAX_FILE_BYTES // 2**20))
             try:
                 with open(real, encoding="utf-8") as handle:
                     contents = handle.read()
             except (OSError, UnicodeDecodeError) as exc:
                 raise KwartaalError(msg("cannot read template {name}: {err}",
-                                        "kan sjabloon {name} niet lezen: {err}",
                                         name=filename, err=exc)) from exc
             mtime = os.path.getmtime(real)
 
@@ -112,8 +108,7 @@ def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
         if not inside(body_root, folder):  # type: ignore[arg-type]
             raise KwartaalError(msg(
                 "the body's templates folder links outside the body; kwartaal does not follow "
-                "it", "de map templates van het overleg verwijst naar buiten het overleg; "
-                "kwartaal volgt die niet"))
+                "it"))
     own = folder if folder is not None and folder.is_dir() else None
     env = _environment(str(own) if own is not None else None)
     from kwartaal.core.formats import long_date, money
@@ -134,9 +129,8 @@ def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
     except TemplateError as exc:
         place = _place(exc, [own, shipped_templates()], body_root)
         raise KwartaalError(msg(
-            "template {name} ({lang}) failed{at_en}: {err}",
-            "sjabloon {name} ({lang}) faalde{at_nl}: {err}", name=name, lang=lang, err=exc,
-            **_at(place))) from exc
+            "template {name} ({lang}) failed{at}: {err}", name=name, lang=lang, err=exc,
+            at=_at(place))) from exc
     except Exception as exc:
         # A body's own template that divides by zero, asks for too big a range or recurses
         # forever is the body's mistake, not kwartaal's: say where it is. In a shipped
@@ -145,9 +139,8 @@ def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
         if place is None:
             raise
         raise KwartaalError(msg(
-            "template {name} ({lang}) failed{at_en}: {kind}: {err}",
-            "sjabloon {name} ({lang}) faalde{at_nl}: {kind}: {err}", name=name, lang=lang,
-            kind=type(exc).__name__, err=exc, **_at(place))) from exc
+            "template {name} ({lang}) failed{at}: {kind}: {err}", name=name, lang=lang,
+            kind=type(exc).__name__, err=exc, at=_at(place))) from exc
 
 
 def _place(exc: BaseException, folders: list[Path | None],
@@ -170,11 +163,11 @@ def _place(exc: BaseException, folders: list[Path | None],
     return None
 
 
-def _at(place: tuple[str, int] | None) -> dict[str, str]:
+def _at(place: tuple[str, int] | None) -> Msg | str:
     if place is None:
-        return {"at_en": "", "at_nl": ""}
+        return ""
     name, line = place
-    return {"at_en": f" at {name}, line {line}", "at_nl": f" in {name}, regel {line}"}
+    return msg(" at {name}, line {line}", name=name, line=line)
 
 
 def mark_confidential(text: str, fmt: str, lang: str) -> str:

@@ -98,7 +98,7 @@ def build_site(body: m.Body, today: dt.date) -> dict[str, str | bytes]:
     files["style.css"] = render(body.root, "style.css", body.config.language)
     view = View(body, body.config.language, public=True)
     for name, content in files.items():
-        view.assert_clean(content, msg("the site (page {page})", "de site (pagina {page})",
+        view.assert_clean(content, msg("the site (page {page})",
                                        page=name))
     return files
 
@@ -116,8 +116,7 @@ def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
     if folder.exists() and any(folder.iterdir()) and not marker.exists():
         raise KwartaalError(msg(
             "{folder} exists and was not made by 'kwartaal site'; choose an empty or new folder",
-            "{folder} bestaat al en is niet door 'kwartaal site' gemaakt; kies een lege of "
-            "nieuwe map", folder=folder))
+            folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, content in files.items():

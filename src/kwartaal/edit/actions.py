@@ -9,26 +9,13 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.dates import parse_iso, relative_date
+from kwartaal.core.events import history_word
 from kwartaal.core.fields import toml_table
-from kwartaal.core.problems import KwartaalError, hints, msg
+from kwartaal.core.problems import Joined, KwartaalError, Msg, hints, msg
 from kwartaal.core.rules import home_meeting, next_meeting_date
+from kwartaal.core.words import Status
 from kwartaal.edit.change import Change
 from kwartaal.files import store
-
-WORDS = {
-    "created": ("created", "aangemaakt"),
-    "started": ("started", "gestart"),
-    "done": ("done", "afgerond"),
-    "dropped": ("dropped", "vervallen"),
-    "due": ("due date moved from {old} to {new}", "deadline verzet van {old} naar {new}"),
-    "note": ("note", "notitie"),
-    "handover": ("handed over from {old} to {new}", "overgedragen van {old} aan {new}"),
-}
-
-
-def _word(key: str, lang: str, **params: object) -> str:
-    en, nl = WORDS[key]
-    return (nl if lang == "nl" else en).format(**params)
 
 
 def find_action(body: m.Body, action_id: str) -> m.Action:
@@ -43,29 +30,27 @@ def find_action(body: m.Body, action_id: str) -> m.Action:
     if "/" not in action_id:  # the meeting left out: say where such an action is
         fits = [a.id for mt in body.meetings for a in match(mt.actions, action_id)]
         if fits:
-            hint = {"hint_en": f" (did you mean {' or '.join(fits[:3])}?)",
-                    "hint_nl": f" (bedoelde je {' of '.join(fits[:3])}?)"}
+            hint = {"hint": msg(" (did you mean {ids}?)", ids=Joined(tuple(fits[:3]),
+                                                                    msg(" or ")))}
     raise KwartaalError(msg(
-        "no action '{id}'{hint_en}; an action id is its meeting and its own id, like "
+        "no action '{id}'{hint}; an action id is its meeting and its own id, like "
         "2026-03-12/a-7kq2 or 2025-06-12/a3 (see 'kwartaal actions --status all')",
-        "geen actie '{id}'{hint_nl}; een actie-id is de vergadering plus het eigen id, zoals "
-        "2026-03-12/a-7kq2 of 2025-06-12/a3 (zie 'kwartaal actions --status all')",
         id=action_id, **hint))
 
 
-def require_person(body: m.Body, pid: str, what: str = "person") -> None:
+def require_person(body: m.Body, pid: str, what: Msg | None = None) -> None:
     if pid not in body.people:
         raise KwartaalError(msg(
-            "unknown {what} '{id}'{hint_en}; known: {known}",
-            "onbekende {what} '{id}'{hint_nl}; bekend: {known}",
-            what=what, id=pid, known=", ".join(body.people), **hints(pid, body.people)))
+            "unknown {what} '{id}'{hint}; known: {known}",
+            what=what or msg("person"), id=pid, known=", ".join(body.people),
+            **hints(pid, body.people)))
 
 
 def require_theme(body: m.Body, theme: str) -> None:
     if theme and theme not in body.config.themes:
         raise KwartaalError(msg(
-            "unknown theme '{t}'{hint_en}; choose one of: {known}",
-            "onbekend thema '{t}'{hint_nl}; kies uit: {known}", t=theme,
+            "unknown theme '{t}'{hint}; choose one of: {known}",
+            t=theme,
             known=", ".join(body.config.themes) or "-", **hints(theme, body.config.themes)))
 
 
@@ -74,8 +59,7 @@ def require_meeting(body: m.Body, meeting_id: str) -> m.Meeting:
     if meeting is None:
         known = [mt.id for mt in body.meetings]
         raise KwartaalError(msg(
-            "no meeting '{id}'{hint_en}; meetings: {known}",
-            "geen vergadering '{id}'{hint_nl}; vergaderingen: {known}",
+            "no meeting '{id}'{hint}; meetings: {known}",
             id=meeting_id, known=", ".join(known) or "-", **hints(meeting_id, known)))
     return meeting
 
@@ -100,9 +84,7 @@ def parse_due(body: m.Body, value: str, today: dt.date) -> dt.date:
         found = next_meeting_date(body, today)
         if found is None:
             raise KwartaalError(msg(
-                "no next meeting is planned and the cadence gives no date; give --due a date",
-                "er is geen volgende vergadering gepland en de cadans geeft geen datum; "
-                "geef --due een datum"))
+                "no next meeting is planned and the cadence gives no date; give --due a date"))
         return found
     relative = relative_date(value, today)
     if relative is not None:
@@ -117,16 +99,18 @@ def next_local_id(meeting: m.Meeting, kind: str) -> str:
     return new_local_id(kind, taken(meeting))
 
 
-def history_entry(today: dt.date, by: str, what: str) -> dict[str, Any]:
-    return toml_table(m.HistoryEntry, date=today, by=by or None, what=what)
+def history_entry(today: dt.date, by: str, kind: str, what: str) -> dict[str, Any]:
+    """One history entry: its kind for machines, its words (in the body's language) for
+    people."""
+    return toml_table(m.HistoryEntry, date=today, by=by or None, kind=kind, what=what)
 
 
 def add_action(body: m.Body, *, title: str, owner: str, co_owners: list[str], due: str,
                theme: str, meeting_id: str | None, closed: bool, by: str, today: dt.date,
                lang: str, item: str = "") -> Change:
     if not title.strip():
-        raise KwartaalError(msg("the title is empty", "de titel is leeg"))
-    require_person(body, owner, "owner")
+        raise KwartaalError(msg("the title is empty"))
+    require_person(body, owner, msg("owner"))
     for pid in co_owners:
         require_person(body, pid)
     if by:
@@ -139,15 +123,12 @@ def add_action(body: m.Body, *, title: str, owner: str, co_owners: list[str], du
         if found is None:
             raise KwartaalError(msg(
                 "there is no meeting yet to attach the action to; plan one with "
-                "'kwartaal meeting new' or give --meeting",
-                "er is nog geen vergadering om de actie aan te koppelen; plan er een met "
-                "'kwartaal meeting new' of geef --meeting"))
+                "'kwartaal meeting new' or give --meeting"))
         meeting = found
     due_date = parse_due(body, due, today)
     if due_date < meeting.date:
         raise KwartaalError(msg(
             "due date {due} is before meeting {meeting} that the action belongs to",
-            "deadline {due} ligt vóór vergadering {meeting} waar de actie bij hoort",
             due=due_date, meeting=meeting.id))
     if item:
         from kwartaal.core.ids import item_ref
@@ -157,10 +138,12 @@ def add_action(body: m.Body, *, title: str, owner: str, co_owners: list[str], du
     values = toml_table(m.Action, local_id=local, title=title.strip(), owner=owner,
                         co_owners=co_owners or None, due=due_date, theme=theme or None,
                         status="open", closed=True if closed else None, item=item or None,
-                        history=[history_entry(today, by, _word("created", lang))])
+                        history=[history_entry(today, by, "created",
+                                                 history_word("created", lang))])
     store.append_table(meeting.src.path, "action", values, array=True)
     action_id = f"{meeting.id}/{local}"
-    return Change([meeting.src.path], f"action {action_id}: add — {title.strip()}", id=action_id)
+    return Change([meeting.src.path], f"action {action_id}: add — {title.strip()}", id=action_id,
+                  summary=msg("added action {id}: {title}", id=action_id, title=title.strip()))
 
 
 def _edit(action: m.Action, apply: Any) -> None:
@@ -171,7 +154,7 @@ def _edit(action: m.Action, apply: Any) -> None:
             if str(table.get("id")) == action.local_id:
                 apply(table)
                 return
-    raise KwartaalError(msg("action {id} vanished from its file", "actie {id} is verdwenen",
+    raise KwartaalError(msg("action {id} vanished from its file",
                             id=action.id))
 
 
@@ -207,22 +190,24 @@ def set_status(body: m.Body, action_id: str, status: str, *, by: str, today: dt.
                "dropped": ("open", "in-progress")}[status]
     if action.status not in allowed:
         raise KwartaalError(msg(
-            "action {id} is '{current}'; it cannot become '{new}'{tip_en}",
-            "actie {id} staat op '{current}'; die kan niet '{new}' worden{tip_nl}",
-            id=action.id, current=action.status, new=status,
-            tip_en=" (record a new action instead)" if action.status == "dropped" else "",
-            tip_nl=" (maak liever een nieuwe actie)" if action.status == "dropped" else ""))
+            "action {id} is '{current}'; it cannot become '{new}'{tip}",
+            id=action.id, current=Status(action.status), new=Status(status),
+            tip=msg(" (record a new action instead)") if action.status == "dropped" else ""))
     word = {"in-progress": "started", "done": "done", "dropped": "dropped"}[status]
-    what = _word(word, lang) + (f": {note.strip()}" if note.strip() else "")
+    what = history_word(word, lang) + (f": {note.strip()}" if note.strip() else "")
 
     def apply(table: Any) -> None:
         table["status"] = status
-        _append_history(table, history_entry(today, by, what))
+        _append_history(table, history_entry(today, by, word, what))
 
     _edit(action, apply)
     label = {"in-progress": "start", "done": "done", "dropped": "drop"}[status]
     suffix = f" — {note.strip()}" if note.strip() else ""
-    return Change([action.src.path], f"action {action.id}: {label}{suffix}", id=action.id)
+    said = {"in-progress": msg("started action {id}", id=action.id),
+            "done": msg("finished action {id}", id=action.id),
+            "dropped": msg("dropped action {id}", id=action.id)}[status]
+    return Change([action.src.path], f"action {action.id}: {label}{suffix}", id=action.id,
+                  summary=said)
 
 
 def update_action(body: m.Body, action_id: str, *, due: str | None, note: str, by: str,
@@ -231,7 +216,7 @@ def update_action(body: m.Body, action_id: str, *, due: str | None, note: str, b
     if by:
         require_person(body, by)
     if not due and not note.strip():
-        raise KwartaalError(msg("give --due, --note or both", "geef --due, --note of beide"))
+        raise KwartaalError(msg("give --due, --note or both"))
     meeting = body.meeting(action.meeting)
     parts: list[str] = []
     new_due: dt.date | None = None
@@ -240,23 +225,23 @@ def update_action(body: m.Body, action_id: str, *, due: str | None, note: str, b
         if meeting is not None and new_due < meeting.date:
             raise KwartaalError(msg(
                 "due date {due} is before meeting {meeting} that the action belongs to",
-                "deadline {due} ligt vóór vergadering {meeting} waar de actie bij hoort",
                 due=new_due, meeting=meeting.id))
-        parts.append(_word("due", lang, old=action.due, new=new_due))
+        parts.append(history_word("moved", lang, old=action.due, new=new_due))
     if note.strip():
-        parts.append(note.strip() if parts else f"{_word('note', lang)}: {note.strip()}")
+        parts.append(note.strip() if parts else f"{history_word('note', lang)}: {note.strip()}")
     what = ": ".join(parts)
 
     def apply(table: Any) -> None:
         if new_due is not None:
             table["due"] = new_due
-        _append_history(table, history_entry(today, by, what))
+        _append_history(table, history_entry(today, by, "moved" if due else "note", what))
 
     _edit(action, apply)
     summary = f"due {new_due}" if new_due else "note"
     if note.strip():
         summary += f" — {note.strip()}"
-    return Change([action.src.path], f"action {action.id}: {summary}", id=action.id)
+    return Change([action.src.path], f"action {action.id}: {summary}", id=action.id,
+                  summary=msg("updated action {id}", id=action.id))
 
 
 def handover(body: m.Body, action_id: str, *, to: str, note: str, by: str, today: dt.date,
@@ -266,14 +251,13 @@ def handover(body: m.Body, action_id: str, *, to: str, note: str, by: str, today
     if by:
         require_person(body, by)
     if to == action.owner:
-        raise KwartaalError(msg("{to} already owns action {id}", "{to} is al eigenaar van {id}",
+        raise KwartaalError(msg("{to} already owns action {id}",
                                 to=to, id=action.id))
     if not action.is_open:
         raise KwartaalError(msg(
             "action {id} is '{status}'; only open actions are handed over",
-            "actie {id} staat op '{status}'; alleen lopende acties worden overgedragen",
-            id=action.id, status=action.status))
-    what = _word("handover", lang, old=action.owner, new=to)
+            id=action.id, status=Status(action.status)))
+    what = history_word("handed-over", lang, old=action.owner, new=to)
     if note.strip():
         what += f": {note.strip()}"
     old = action.owner
@@ -284,9 +268,10 @@ def handover(body: m.Body, action_id: str, *, to: str, note: str, by: str, today
         if co is not None and to in [str(x) for x in co]:
             index = [str(x) for x in co].index(to)
             del co[index]
-        _append_history(table, history_entry(today, by, what))
+        _append_history(table, history_entry(today, by, "handed-over", what))
 
     _edit(action, apply)
     suffix = f" — {note.strip()}" if note.strip() else ""
     return Change([action.src.path], f"action {action.id}: handover {old} → {to}{suffix}",
-                  id=action.id)
+                  id=action.id, summary=msg("handed action {id} over from {old} to {new}",
+                                            id=action.id, old=old, new=to))

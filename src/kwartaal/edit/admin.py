@@ -109,9 +109,9 @@ def prepare_body_folder(path: Path, lang: str) -> Path:
     if (path / paths.CONFIG_FILE).exists():
         raise KwartaalError(msg(
             "{path} already holds a body (kwartaal.toml); nothing was changed",
-            "{path} bevat al een overleg (kwartaal.toml); er is niets gewijzigd", path=path))
+            path=path))
     if lang not in m.LANGUAGES:
-        raise KwartaalError(msg("language must be nl or en", "taal moet nl of en zijn"))
+        raise KwartaalError(msg("language must be nl or en"))
     path.mkdir(parents=True, exist_ok=True)
     if gitops.open_repo(path) is None:
         import git
@@ -169,15 +169,13 @@ def add_person(body: m.Body, person: PersonInput) -> Change:
     if not s.ID_PATTERN.match(person.id):
         raise KwartaalError(msg(
             "person id '{id}' may hold only lower-case letters, digits, '-' and '_'",
-            "persoons-id '{id}' mag alleen kleine letters, cijfers, '-' en '_' bevatten",
             id=person.id))
     if person.id in body.people:
-        raise KwartaalError(msg("person '{id}' already exists", "persoon '{id}' bestaat al",
+        raise KwartaalError(msg("person '{id}' already exists",
                                 id=person.id))
     if person.visibility == "role-only" and not person.role:
         raise KwartaalError(msg(
-            "a role-only person needs --role: public documents show them by role only",
-            "iemand die role-only is heeft --role nodig: openbare stukken tonen alleen de rol"))
+            "a role-only person needs --role: public documents show them by role only"))
     values = toml_table(
         m.Person, name=person.name, visibility=person.visibility,
         organisation=person.organisation or None, role=person.role or None,
@@ -189,7 +187,7 @@ def add_person(body: m.Body, person: PersonInput) -> Change:
     store.append_table(path, person.id, values, array=False)
     _recheck_people(body, path)
     return Change([path], f"person: add {person.id}", id=person.id,
-                  summary=msg("added {id}", "{id} toegevoegd", id=person.id))
+                  summary=msg("added {id}", id=person.id))
 
 
 def _recheck_people(body: m.Body, path: Path) -> None:
@@ -206,10 +204,9 @@ def add_theme(body: m.Body, key: str, title: str, title_en: str | None) -> Chang
     if not s.ID_PATTERN.match(key):
         raise KwartaalError(msg(
             "theme key '{key}' may hold only lower-case letters, digits, '-' and '_'",
-            "themasleutel '{key}' mag alleen kleine letters, cijfers, '-' en '_' bevatten",
             key=key))
     if key in body.config.themes:
-        raise KwartaalError(msg("theme '{key}' already exists", "thema '{key}' bestaat al",
+        raise KwartaalError(msg("theme '{key}' already exists",
                                 key=key))
     path = body.root / paths.CONFIG_FILE
     import tomlkit
@@ -226,7 +223,7 @@ def add_theme(body: m.Body, key: str, title: str, title_en: str | None) -> Chang
             table["title"] = title
         themes[key] = table
     return Change([path], f"theme: add {key}", id=key,
-                  summary=msg("added theme {k}", "thema {k} toegevoegd", k=key))
+                  summary=msg("added theme {k}", k=key))
 
 
 # -- settings ---------------------------------------------------------------------------------
@@ -259,8 +256,7 @@ def config_get(body: m.Body, key: str) -> Any:
     for part in key.split("."):
         if not isinstance(data, dict) or part not in data:
             raise KwartaalError(msg(
-                "no setting '{key}' in kwartaal.toml{hint_en}",
-                "geen instelling '{key}' in kwartaal.toml{hint_nl}",
+                "no setting '{key}' in kwartaal.toml{hint}",
                 key=key, **hints(key, _known_keys(body))))
         data = data[part]
     return data
@@ -297,7 +293,7 @@ def parse_setting(field: s.F, raw: str, key: str) -> Any:
             value = raw
     except (ValueError, ArithmeticError) as exc:
         raise KwartaalError(msg(
-            "{key}: '{raw}' is not valid here", "{key}: '{raw}' is hier niet geldig",
+            "{key}: '{raw}' is not valid here",
             key=key, raw=raw)) from exc
     return value
 
@@ -308,8 +304,7 @@ def config_set(body: m.Body, key: str, raw: str) -> Change:
     field = _spec_for(parts)
     if field is None:
         raise KwartaalError(msg(
-            "'{key}' is not a setting of kwartaal.toml{hint_en}; see docs/format.md",
-            "'{key}' is geen instelling van kwartaal.toml{hint_nl}; zie docs/format.md",
+            "'{key}' is not a setting of kwartaal.toml{hint}; see docs/format.md",
             key=key, **hints(key, _known_keys(body))))
     value = parse_setting(field, raw, key)
     path = body.root / paths.CONFIG_FILE
@@ -333,10 +328,9 @@ def config_set(body: m.Body, key: str, raw: str) -> Change:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise KwartaalError(msg(
-            "{key} = {raw}: {err_en}; nothing was changed",
-            "{key} = {raw}: {err_nl}; er is niets gewijzigd",
-            key=key, raw=raw, err_en=errors[0].text("en"), err_nl=errors[0].text("nl")))
+            "{key} = {raw}: {err}; nothing was changed",
+            key=key, raw=raw, err=errors[0].message))
     if new != text:
         store.write_body_file(path, new, text, bom=bom)
     return Change([path], f"config: {key} = {raw}", id=key,
-                  summary=msg("{key} = {raw}", "{key} = {raw}", key=key, raw=raw))
+                  summary=msg("{key} = {raw}", key=key, raw=raw))

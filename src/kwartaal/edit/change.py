@@ -32,9 +32,4 @@ class Change:
 
     def report(self) -> Msg:
         return self.summary if self.summary is not None else msg(
-            "{text}", "{text}", text=self.message)
-
-
-def note_from(en: str, nl: str) -> Msg:
-    """A warning that was worded in both languages as plain text (no placeholders)."""
-    return msg("{text_en}", "{text_nl}", text_en=en, text_nl=nl)
+            "{text}", text=self.message)

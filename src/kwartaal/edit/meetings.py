@@ -6,6 +6,7 @@ import datetime as dt
 
 from kwartaal.core import model as m
 from kwartaal.core.dates import cadence_dates
+from kwartaal.core.events import with_event
 from kwartaal.core.fields import toml_table
 from kwartaal.core.ids import new_local_id
 from kwartaal.core.problems import KwartaalError, hints, msg
@@ -25,9 +26,7 @@ def next_cadence_date(body: m.Body, today: dt.date) -> dt.date:
     found = cadence_dates(body.config.cadence, after)
     if not found:
         raise KwartaalError(msg(
-            "the cadence gives no next date; give --date or set cadence.months / cadence.dates",
-            "de cadans geeft geen volgende datum; geef --date of stel cadence.months / "
-            "cadence.dates in"))
+            "the cadence gives no next date; give --date or set cadence.months / cadence.dates"))
     return found[0]
 
 
@@ -39,17 +38,14 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
     if when < today and not force:
         raise KwartaalError(msg(
             "{date} is in the past; give a later --date, or --force to record it anyway",
-            "{date} ligt in het verleden; geef een latere --date, of --force om toch vast te "
-            "leggen", date=when))
+            date=when))
     same_day = [mt for mt in body.meetings if mt.date == when]
     if same_day and not force:
         raise KwartaalError(msg(
             "there is already a meeting on {date} ({id}); pass --force for a second one",
-            "er is al een vergadering op {date} ({id}); gebruik --force voor een tweede",
             date=when, id=same_day[0].id))
     if time is not None and not TIME_PATTERN.match(time):
-        raise KwartaalError(msg("--time must be HH:MM, e.g. 19:00",
-                                "--time moet UU:MM zijn, bijv. 19:00"))
+        raise KwartaalError(msg("--time must be HH:MM, e.g. 19:00"))
     for pid in invite:
         require_person(body, pid)
     folder = body.root / MEETINGS_DIR
@@ -91,7 +87,7 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
     store.parse(text, path)
     store.write_body_file(path, text)
     return Change([path], f"meeting {meeting_id}: planned", id=meeting_id,
-                  summary=msg("planned meeting {id}", "vergadering {id} gepland", id=meeting_id))
+                  summary=msg("planned meeting {id}", id=meeting_id))
 
 
 def default_meeting(body: m.Body, today: dt.date) -> m.Meeting:
@@ -99,9 +95,7 @@ def default_meeting(body: m.Body, today: dt.date) -> m.Meeting:
     planned = next_planned(body, today)
     if planned is None:
         raise KwartaalError(msg(
-            "no planned meeting ahead; plan one with 'kwartaal meeting new' or give --meeting",
-            "geen geplande vergadering; plan er een met 'kwartaal meeting new' of geef "
-            "--meeting"))
+            "no planned meeting ahead; plan one with 'kwartaal meeting new' or give --meeting"))
     return planned
 
 
@@ -109,14 +103,13 @@ def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under:
             theme: str, closed: bool, minutes: int | None, note: str,
             today: dt.date) -> Change:
     if not title.strip():
-        raise KwartaalError(msg("the title is empty", "de titel is leeg"))
+        raise KwartaalError(msg("the title is empty"))
     require_person(body, by)
     require_theme(body, theme)
     standing = [s.key for s in body.config.standing]
     if under and under not in standing:
         raise KwartaalError(msg(
-            "unknown standing item '{key}'{hint_en}; choose one of: {known}",
-            "onbekend vast agendapunt '{key}'{hint_nl}; kies uit: {known}",
+            "unknown standing item '{key}'{hint}; choose one of: {known}",
             key=under, known=", ".join(standing), **hints(under, standing)))
     meeting = require_meeting(body, meeting_id) if meeting_id else default_meeting(body, today)
     local = next_local_id(meeting, "item")
@@ -125,5 +118,7 @@ def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under:
                         note=note or None)
     store.append_table(meeting.src.path, "item", values, array=True)
     item_id = f"{meeting.id}/{local}"
-    return Change([meeting.src.path], f"item {item_id}: proposed — {title.strip()}", id=item_id,
-                  summary=msg("proposed {id}", "{id} voorgesteld", id=item_id))
+    return Change([meeting.src.path],
+                  with_event(f"item {item_id}: proposed — {title.strip()}", "item-proposed",
+                             item_id), id=item_id,
+                  summary=msg("proposed {id}", id=item_id))

@@ -192,7 +192,6 @@ def _undo(place: Any, start: GitState, journal: Any, exc: BaseException, signum:
 
         notes = [settle_by_hand(path, None) for path in changed]
         undone = msg("The files this command changed are back as they were before it: {files}",
-                     "De bestanden die dit commando wijzigde zijn weer zoals ervoor: {files}",
                      files=", ".join(shown_path(p) for p in restored)) if restored else None
         raise KwartaalError(_joined([exc.message, *([undone] if undone else []), *notes]),
                             exit_code=exc.exit_code) from exc
@@ -208,31 +207,25 @@ def _interrupted(journal: Any, signum: int, restored: list[Any], say: Say, *,
     files = ", ".join(shown_path(p) for p in restored)
     if finished:
         say(msg("interrupted, but only after the command had finished{sha}: its change stays",
-                "onderbroken, maar pas nadat het commando klaar was{sha}: de wijziging blijft",
                 sha=f" (commit {made[-1][:8]})" if made else ""))
     elif made:
         say(msg("interrupted after commit {sha} was made: that stays{rest}",
-                "onderbroken nadat commit {sha} was gemaakt: die blijft{rest}",
                 sha=made[-1][:8], rest=msg("; what this command changed after it is undone: "
-                                           "{files}", "; wat dit commando daarna wijzigde is "
-                                           "teruggedraaid: {files}", files=files)
+                                           "{files}", files=files)
                 if restored else ""))
     elif restored:
         say(msg("interrupted: nothing was committed, and the files this command changed are "
-                "back as they were before it: {files}", "onderbroken: er is niets vastgelegd, "
-                "en de bestanden die dit commando wijzigde zijn weer zoals ervoor: {files}",
+                "back as they were before it: {files}",
                 files=files))
     elif git is not None and git[1][1] and not git[0][1]:
         say(msg("interrupted in the middle of a rebase: finish it with 'git rebase --continue' "
-                "or undo it with 'git rebase --abort'", "onderbroken midden in een rebase: "
-                "maak die af met 'git rebase --continue' of draai terug met 'git rebase --abort'"))
+                "or undo it with 'git rebase --abort'"))
     elif git is not None and git[1][0] != git[0][0]:
         say(msg("interrupted after git had moved this branch from {old} to {new}: that stays; "
-                "nothing else was changed", "onderbroken nadat git deze branch van {old} naar "
-                "{new} had verzet: dat blijft; verder is er niets gewijzigd",
+                "nothing else was changed",
                 old=(git[0][0] or "-")[:8], new=(git[1][0] or "-")[:8]))
     else:
-        say(msg("interrupted: nothing was changed", "onderbroken: er is niets gewijzigd"))
+        say(msg("interrupted: nothing was changed"))
     raise SystemExit(128 + signum)
 
 
@@ -259,4 +252,4 @@ def _git_state(place: Any) -> GitState:
 def _joined(parts: list[Msg]) -> Msg:
     """Several messages as one, a line each."""
     template = "\n".join(f"{{p{i}}}" for i in range(len(parts)))
-    return msg(template, template, **{f"p{i}": part for i, part in enumerate(parts)})
+    return Msg(template, {f"p{i}": part for i, part in enumerate(parts)})  # no words of its own

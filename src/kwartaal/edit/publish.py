@@ -28,7 +28,7 @@ def render_minutes(body: m.Body, meeting: m.Meeting, lang: str, *, public: bool,
                                                       m=data)
     if public:
         View(body, lang, public=True).assert_clean(text, msg(
-            "the public minutes of {id}", "het openbare verslag van {id}", id=meeting.id))
+            "the public minutes of {id}", id=meeting.id))
     else:
         text = mark_confidential(text, fmt, lang)
     return text
@@ -42,12 +42,10 @@ def publish(body: m.Body, meeting_id: str, today: dt.date, *, force: bool) -> Ch
         raise KwartaalError(msg(
             "the minutes of {id} are '{status}', not approved; approve them first "
             "(kwartaal minutes approve {id}), or pass --force",
-            "het verslag van {id} staat op '{status}', niet vastgesteld; stel het eerst vast "
-            "(kwartaal minutes approve {id}), of gebruik --force",
             id=meeting.id, status=meeting.status))
     if meeting.status == "planned":
         raise KwartaalError(msg("meeting {id} has not been held yet",
-                                "vergadering {id} is nog niet gehouden", id=meeting.id))
+                                id=meeting.id))
     from kwartaal.files.outputs import output_file
 
     # from the body's folder down: a link anywhere on the way (public/, public/minutes/, the
@@ -67,7 +65,8 @@ def publish(body: m.Body, meeting_id: str, today: dt.date, *, force: bool) -> Ch
         doc["published"] = today
     return Change([meeting.src.path, *rendered], f"minutes {meeting.id}: published",
                   id=meeting.id, tag=f"minutes/{meeting.id}",
-                  said=[msg("wrote {path}", "{path} geschreven", path=path) for path in rendered])
+                  said=[msg("wrote {path}", path=path) for path in rendered],
+                  summary=msg("minutes of {id} published", id=meeting.id))
 
 
 def review_minutes(body: m.Body, meeting_id: str, today: dt.date, lang: str, *,
@@ -93,8 +92,9 @@ def review_minutes(body: m.Body, meeting_id: str, today: dt.date, lang: str, *,
     inside = target.resolve().is_relative_to(body.root.resolve())
     return Change([*status.paths, *([target] if inside else [])],
                   f"minutes {meeting_id}: draft for review", id=meeting.id,
+                  summary=msg("minutes of {id}: draft for review", id=meeting_id),
                   said=[msg("draft minutes for review: {path}",
-                            "conceptverslag ter correctie: {path}", path=target)])
+                            path=target)])
 
 
 def compensation_overview(body: m.Body, year: int, person: str | None,
@@ -132,7 +132,7 @@ def compensation_overview(body: m.Body, year: int, person: str | None,
             "months": {k: f"{cents(v):.2f}" for k, v in sorted(months.items())},
             "total": f"{cents(total):.2f}", "unpaid": f"{cents(unpaid):.2f}",
             "limit": {"status": status,
-                      "messages": [nl if lang == "nl" else en for en, nl in messages]},
+                      "messages": [message.render(lang) for message in messages]},
         })
     return {"year": year, "people": people}
 

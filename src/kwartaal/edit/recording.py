@@ -14,9 +14,10 @@ from kwartaal.core import model as m
 from kwartaal.core.compensation import NewLine, Verdict, check_limits
 from kwartaal.core.fields import toml_table
 from kwartaal.core.ids import find, item_ref, new_local_ids, pick, taken
-from kwartaal.core.problems import KwartaalError, hints, msg
+from kwartaal.core.problems import Joined, KwartaalError, Msg, hints, msg
+from kwartaal.core.words import Status
 from kwartaal.edit.actions import next_local_id, require_meeting, require_person
-from kwartaal.edit.change import Change, note_from
+from kwartaal.edit.change import Change
 from kwartaal.files import store
 
 ATTENDANCE = ("present", "excused", "absent")
@@ -28,10 +29,9 @@ def attend(body: m.Body, meeting_id: str, people: list[str], status: str,
     for pid in people:
         require_person(body, pid)
     if status not in ATTENDANCE:
-        raise KwartaalError(msg("choose --present, --excused or --absent",
-                                "kies --present, --excused of --absent"))
+        raise KwartaalError(msg("choose --present, --excused or --absent"))
     if online and status != "present":
-        raise KwartaalError(msg("--online goes with --present", "--online hoort bij --present"))
+        raise KwartaalError(msg("--online goes with --present"))
     lists = {key: list(getattr(meeting, key)) for key in (*ATTENDANCE, "online")}
     for pid in people:
         for key in (*ATTENDANCE, "online"):
@@ -47,20 +47,23 @@ def attend(body: m.Body, meeting_id: str, people: list[str], status: str,
                     continue
                 doc[key] = lists[key]
     return Change([meeting.src.path], f"meeting {meeting.id}: {status}"
-                  f"{' online' if online else ''} {', '.join(people)}")
+                  f"{' online' if online else ''} {', '.join(people)}",
+                  summary=msg("meeting {id}: attendance recorded for {people}", id=meeting.id,
+                              people=", ".join(people)))
 
 
 def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool) -> Change:
     meeting = require_meeting(body, meeting_id)
     ref = item_ref(body, meeting, item)
     if not text.strip():
-        raise KwartaalError(msg("the note is empty", "de notitie is leeg"))
+        raise KwartaalError(msg("the note is empty"))
     local = next_local_id(meeting, "note")
     values = toml_table(m.Note, local_id=local, item=ref, text=text.strip(),
                         closed=True if closed else None)
     store.append_table(meeting.src.path, "note", values, array=True)
     return Change([meeting.src.path], f"note {meeting.id}/{local}: {ref}",
-                  id=f"{meeting.id}/{local}")
+                  id=f"{meeting.id}/{local}",
+                  summary=msg("recorded note {id}", id=f"{meeting.id}/{local}"))
 
 
 def decide(body: m.Body, meeting_id: str, text: str, item: str | None, closed: bool,
@@ -68,13 +71,13 @@ def decide(body: m.Body, meeting_id: str, text: str, item: str | None, closed: b
     meeting = require_meeting(body, meeting_id)
     ref = item_ref(body, meeting, item) if item else ""
     if not text.strip():
-        raise KwartaalError(msg("the decision is empty", "het besluit is leeg"))
+        raise KwartaalError(msg("the decision is empty"))
     if supersedes:
         replaced = find(body, supersedes, "decision")
         if replaced is None:
             known = [d.id for mt in body.meetings for d in mt.decisions]
             raise KwartaalError(msg(
-                "no decision '{id}'{hint_en} to supersede", "geen besluit '{id}'{hint_nl}",
+                "no decision '{id}'{hint} to supersede",
                 id=supersedes, **hints(supersedes, known)))
         supersedes = str(replaced.id)
     local = next_local_id(meeting, "decision")
@@ -82,7 +85,8 @@ def decide(body: m.Body, meeting_id: str, text: str, item: str | None, closed: b
                         closed=True if closed else None, supersedes=supersedes or None)
     store.append_table(meeting.src.path, "decision", values, array=True)
     return Change([meeting.src.path], f"decision {meeting.id}/{local}: {text.strip()[:60]}",
-                  id=f"{meeting.id}/{local}")
+                  id=f"{meeting.id}/{local}",
+                  summary=msg("recorded decision {id}", id=f"{meeting.id}/{local}"))
 
 
 def set_meeting_status(body: m.Body, meeting_id: str, status: str, today: dt.date, *,
@@ -94,22 +98,20 @@ def set_meeting_status(body: m.Body, meeting_id: str, status: str, today: dt.dat
     if status != "held" and meeting.status == "planned":
         raise KwartaalError(msg(
             "meeting {id} has not been held yet; record it first with 'kwartaal meeting held "
-            "{id}'", "vergadering {id} is nog niet gehouden; leg dat eerst vast met 'kwartaal "
-            "meeting held {id}'", id=meeting.id))
+            "{id}'", id=meeting.id))
     if status == "held" and meeting.date > today and not force:
         raise KwartaalError(msg(
-            "meeting {id} is on {date}, still to come", "vergadering {id} is op {date}, dat "
-            "moet nog komen", id=meeting.id, date=meeting.date))
+            "meeting {id} is on {date}, still to come", id=meeting.id, date=meeting.date))
     if order.index(status) < order.index(meeting.status) and not force:
         raise KwartaalError(msg(
             "meeting {id} is already '{current}'; pass --force to move it back to '{new}'",
-            "vergadering {id} staat al op '{current}'; gebruik --force om terug te gaan naar "
-            "'{new}'", id=meeting.id, current=meeting.status, new=status))
+            id=meeting.id, current=Status(meeting.status), new=Status(status)))
     with store.edit(meeting.src.path) as doc:
         doc["status"] = status
         if date_key:
             doc[date_key] = when or today
-    return Change([meeting.src.path], f"meeting {meeting.id}: {status}")
+    return Change([meeting.src.path], f"meeting {meeting.id}: {status}",
+                  summary=msg("meeting {id}: {status}", id=meeting.id, status=Status(status)))
 
 
 def approve_minutes(body: m.Body, meeting_id: str, today: dt.date, *, when: dt.date | None,
@@ -120,6 +122,7 @@ def approve_minutes(body: m.Body, meeting_id: str, today: dt.date, *, when: dt.d
     change = set_meeting_status(body, meeting_id, "minutes-approved", today,
                                 date_key="minutes_approved", when=when, force=force)
     change.message = f"minutes {meeting_id}: approved {when}"
+    change.summary = msg("minutes of {id} approved on {date}", id=meeting_id, date=when)
     return change
 
 
@@ -129,38 +132,27 @@ def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bo
     if policy.regime == "none":
         raise KwartaalError(msg(
             "this body pays no compensation (compensation.regime = none); change it with "
-            "'kwartaal config set compensation.regime volunteer-allowance' or 'fee'",
-            "dit overleg betaalt geen vergoeding (compensation.regime = none); wijzig met "
-            "'kwartaal config set compensation.regime volunteer-allowance' of 'fee'"))
+            "'kwartaal config set compensation.regime volunteer-allowance' or 'fee'"))
     if not lines:
         raise KwartaalError(msg("nothing to record: give an amount (--hours, --fee, --travel, "
-                                "--meal, --voucher) or set defaults in [compensation]",
-                                "niets vast te leggen: geef een bedrag (--hours, --fee, "
-                                "--travel, --meal, --voucher) of stel standaarden in "
-                                "[compensation] in"))
+                                "--meal, --voucher) or set defaults in [compensation]"))
     for line in lines:
         require_person(body, line.person)
         if line.person not in meeting.present:
             raise KwartaalError(msg(
                 "{id} is not recorded as present at {meeting}; record attendance first "
                 "(kwartaal attend {meeting} {id} --present)",
-                "{id} staat niet als aanwezig bij {meeting}; leg eerst de aanwezigheid vast "
-                "(kwartaal attend {meeting} {id} --present)", id=line.person, meeting=meeting.id))
+                id=line.person, meeting=meeting.id))
         if line.amount < 0 or (line.hours is not None and line.hours < 0):
-            raise KwartaalError(msg("amounts and hours cannot be negative",
-                                    "bedragen en uren kunnen niet negatief zijn"))
+            raise KwartaalError(msg("amounts and hours cannot be negative"))
         if line.amount != line.amount.quantize(Decimal("0.01")):
             raise KwartaalError(msg("{amount}: amounts have at most two decimals",
-                                    "{amount}: bedragen hebben hoogstens twee decimalen",
                                     amount=line.amount))
     verdict = check_limits(body, meeting, lines)
     if verdict.refusals and not force:
-        first_en = "; ".join(en for en, _ in verdict.refusals)
-        first_nl = "; ".join(nl for _, nl in verdict.refusals)
         raise KwartaalError(msg(
             "{reasons}. Nothing was recorded; lower the amount, or pass --force to record it "
-            "anyway", "{reasons_nl}. Er is niets vastgelegd; verlaag het bedrag, of gebruik "
-            "--force om het toch vast te leggen", reasons=first_en, reasons_nl=first_nl))
+            "anyway", reasons=Joined(tuple(verdict.refusals))))
     rows = [toml_table(m.CompensationLine, local_id=local, person=line.person, kind=line.kind,
                        hours=None if line.hours is None else (
                            int(line.hours) if line.hours == line.hours.to_integral()
@@ -172,7 +164,9 @@ def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bo
     store.append_tables(meeting.src.path, "compensation", rows, array=True)
     people = ", ".join(dict.fromkeys(line.person for line in lines))
     return Change([meeting.src.path], f"compensation {meeting.id}: {people}",
-                  notes=[note_from(en, nl) for en, nl in _verdict_notes(verdict)])
+                  notes=_verdict_notes(verdict),
+                  summary=msg("recorded compensation at {id}: {people}", id=meeting.id,
+                              people=people))
 
 
 AMOUNT_OPTIONS = ("hours", "fee", "travel", "meal", "voucher")
@@ -188,8 +182,7 @@ def compensate_as_asked(body: m.Body, meeting_id: str, person: str | None, *,
 
     meeting = require_meeting(body, meeting_id)
     if all_present == (person is not None):
-        raise KwartaalError(msg("give either PERSON or --all-present",
-                                "geef PERSOON of --all-present"))
+        raise KwartaalError(msg("give either PERSON or --all-present"))
     parsed = {key: parse_amount(amounts.get(key), f"--{key}") for key in AMOUNT_OPTIONS}
     people = [person] if person else [
         pid for pid in meeting.present if body.people.get(pid) and body.people[pid].compensated]
@@ -201,7 +194,7 @@ def compensate_as_asked(body: m.Body, meeting_id: str, person: str | None, *,
                                            v is not None for v in parsed.values()),
                                        **parsed)
         lines += found
-        notes += [note_from(en, nl) for en, nl in notices]
+        notes += notices
     change = compensate(body, meeting_id, lines, force=force)
     change.notes[:0] = notes
     return change
@@ -219,34 +212,29 @@ def parse_amount(value: str | None, name: str) -> Decimal | None:
         amount = Decimal(value.replace(",", ".").replace("€", "").strip())
     except InvalidOperation as exc:
         raise KwartaalError(msg("{name}: '{value}' is not an amount (e.g. 12.50)",
-                                "{name}: '{value}' is geen bedrag (bijv. 12.50)",
                                 name=name, value=value)) from exc
     if not amount.is_finite():
         raise KwartaalError(msg("{name}: '{value}' is not an amount (e.g. 12.50)",
-                                "{name}: '{value}' is geen bedrag (bijv. 12.50)",
                                 name=name, value=value))
     if amount < 0:
         raise KwartaalError(msg("{name}: '{value}' must be zero or more",
-                                "{name}: '{value}' moet nul of meer zijn", name=name, value=value))
+                                name=name, value=value))
     if amount >= AMOUNT_MAX:
         raise KwartaalError(msg("{name}: '{value}' is far above any payment; check the amount",
-                                "{name}: '{value}' is veel hoger dan welke betaling ook; "
-                                "controleer het bedrag", name=name, value=value))
+                                name=name, value=value))
     return amount
 
 
-def _verdict_notes(verdict: Verdict) -> list[tuple[str, str]]:
+def _verdict_notes(verdict: Verdict) -> list[Msg]:
     notes = list(verdict.warnings)
-    notes += [(f"forced: {en}", f"geforceerd: {nl}") for en, nl in verdict.refusals]
+    notes += [msg("forced: {reason}", reason=reason) for reason in verdict.refusals]
     if verdict.unknown_year is not None:
         year = verdict.unknown_year
-        notes.append((
-            f"no allowance limits are known for {year}, so this was NOT checked against them; "
-            f"set them when the tax office publishes them: kwartaal config set "
-            f"compensation.limits.{year}.month AMOUNT (also .year, .hour_21plus, .hour_under21)",
-            f"voor {year} zijn geen grenzen bekend, dus dit is daar NIET aan getoetst; stel ze "
-            f"in zodra de Belastingdienst ze publiceert: kwartaal config set "
-            f"compensation.limits.{year}.month BEDRAG (ook .year, .hour_21plus, .hour_under21)"))
+        notes.append(msg(
+            "no allowance limits are known for {year}, so this was NOT checked against them; "
+            "set them when the tax office publishes them: kwartaal config set "
+            "compensation.limits.{year}.month AMOUNT (also .year, .hour_21plus, .hour_under21)",
+            year=year))
     return notes
 
 
@@ -257,7 +245,6 @@ def mark_paid(body: m.Body, meeting_id: str, who: str, when: dt.date) -> Change:
     if line is not None:
         if line.paid is not None:
             raise KwartaalError(msg("line {id} was already paid on {paid}",
-                                    "regel {id} is al betaald op {paid}",
                                     id=line.id, paid=line.paid))
         unpaid = [line.local_id]
         what = line.id
@@ -266,7 +253,7 @@ def mark_paid(body: m.Body, meeting_id: str, who: str, when: dt.date) -> Change:
         if who not in body.people and re.fullmatch(r"c(\d+|-[a-z0-9]*)", local.lower()):
             raise KwartaalError(msg(
                 "no compensation line '{id}' at {meeting}; lines: {known}",
-                "geen vergoedingsregel '{id}' bij {meeting}; regels: {known}", id=who,
+                id=who,
                 meeting=meeting.id, known=", ".join(c.local_id for c in meeting.compensation)
                 or "-"))
         require_person(body, who)
@@ -275,10 +262,10 @@ def mark_paid(body: m.Body, meeting_id: str, who: str, when: dt.date) -> Change:
         what = f"{meeting.id}: {who}"
     if not unpaid:
         raise KwartaalError(msg("{id} has no unpaid lines at {meeting}",
-                                "{id} heeft geen onbetaalde regels bij {meeting}",
                                 id=who, meeting=meeting.id))
     with store.edit(meeting.src.path) as doc:
         for table in doc.get("compensation") or []:
             if str(table.get("id")) in unpaid:
                 table["paid"] = when
-    return Change([meeting.src.path], f"compensation {what} paid {when}")
+    return Change([meeting.src.path], f"compensation {what} paid {when}",
+                  summary=msg("marked paid on {date}: {what}", what=what, date=when))

@@ -18,7 +18,6 @@ def body_folder(folder: str | os.PathLike[str]) -> Path:
     root = Path(folder)
     if not (root / CONFIG_FILE).is_file():
         raise KwartaalError(msg("{folder} holds no kwartaal.toml; give the folder of a body",
-                                "{folder} bevat geen kwartaal.toml; geef de map van een overleg",
                                 folder=root))
     return root.resolve()
 

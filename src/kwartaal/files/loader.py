@@ -45,8 +45,7 @@ def load_settings(root: Path, problems: list[Problem]) -> tuple[m.Config, dict[s
     for link in escaping_links(root):
         problems.append(Problem(link, None, "error", msg(
             "this is a link to a place outside the body's folder; kwartaal does not follow it. "
-            "Put the file itself here", "dit is een koppeling naar een plek buiten de map van "
-            "het overleg; kwartaal volgt die niet. Zet het bestand zelf hier")))
+            "Put the file itself here")))
     config_path = root / CONFIG_FILE
     config_raw = read_toml(config_path, problems) if inside(root, config_path) else None
     config = build_config(config_raw or {}, config_path, problems, root)
@@ -82,11 +81,9 @@ def load_checked(root: Path) -> m.Body:
         where = shown_path(first.path) + (f":{first.line}" if first.line else "")
         more = len(errors) - 1
         raise InvalidBody(msg(
-            "{where}: {text_en}\n{more_en}fix it and try again",
-            "{where}: {text_nl}\n{more_nl}herstel het en probeer opnieuw",
-            where=where, text_en=first.text("en"), text_nl=first.text("nl"),
-            more_en=f"({more} more error(s)) " if more else "",
-            more_nl=f"({more} andere fout(en)) " if more else ""))
+            "{where}: {text}\n{more}fix it and try again",
+            where=where, text=first.message,
+            more=msg("({more} more error(s)) ", more=more) if more else ""))
     return loaded.body
 
 
@@ -94,15 +91,14 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
     conv = s.Converter(path, problems)
     for key, value in raw.items():
         if key not in s.CONFIG_TABLES:
-            conv.error((), key, "unknown table '{key}'{hint_en}",
-                       "onbekende tabel '{key}'{hint_nl}", key=key,
+            conv.error((), key, "unknown table '{key}'{hint}",
+                       key=key,
                        **hints(key, list(s.CONFIG_TABLES)))
         elif key not in ("standing",) and not isinstance(value, dict):
             conv.error((), key, "'{key}' must be a table ([{key}])",
-                       "'{key}' moet een tabel zijn ([{key}])", key=key)
+                       key=key)
     if "body" not in raw:
-        conv.error((), None, "the [body] table is missing (it holds the body's name)",
-                   "de tabel [body] ontbreekt (daarin staat de naam van het overleg)")
+        conv.error((), None, "the [body] table is missing (it holds the body's name)")
     body = conv.table(_dict(raw.get("body")), s.BODY, ("body",), "[body]")
     lang = body["language"] or "nl"
     conv.body_lang = lang
@@ -111,8 +107,7 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
     standing: list[m.StandingItem] = []
     raw_standing = raw.get("standing", [])
     if not isinstance(raw_standing, list):
-        conv.error((), "standing", "'standing' must be written as [[standing]] tables",
-                   "'standing' moet als [[standing]]-tabellen geschreven worden")
+        conv.error((), "standing", "'standing' must be written as [[standing]] tables")
         raw_standing = []
     for index, item in enumerate(raw_standing):
         section = ("standing", index)
@@ -124,9 +119,7 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
         section = ("themes", key)
         if not s.ID_PATTERN.match(key):
             conv.error(section, None, "[themes.{key}]: a theme key may hold only lower-case "
-                       "letters, digits, '-' and '_' (at most 64)", "[themes.{key}]: een "
-                       "themasleutel mag alleen kleine letters, cijfers, '-' en '_' bevatten "
-                       "(hoogstens 64)", key=vals.shown(key))
+                       "letters, digits, '-' and '_' (at most 64)", key=vals.shown(key))
             continue
         values = conv.table(item, s.THEME, section, f"[themes.{key}]")
         themes[key] = build(m.Theme, values, key=key, title=values["title"] or {key: key},
@@ -139,8 +132,7 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
         if not (isinstance(year_key, str) and re.fullmatch(r"[0-9]{4}", year_key)
                 and vals.YEAR_MIN <= int(year_key) <= vals.YEAR_MAX):
             conv.error(section, None, "[compensation.limits.{year}]: the key must be a year "
-                       "({lo}-{hi})", "[compensation.limits.{year}]: de sleutel moet een jaartal "
-                       "zijn ({lo}-{hi})", year=vals.shown(year_key), lo=vals.YEAR_MIN,
+                       "({lo}-{hi})", year=vals.shown(year_key), lo=vals.YEAR_MIN,
                        hi=vals.YEAR_MAX)
             continue
         values = conv.table(table, s.LIMITS, section, f"[compensation.limits.{year_key}]")
@@ -149,16 +141,14 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
             conv.warning(section, None,
                          "[compensation.limits.{year}]: no {keys} yet; those limits count as "
                          "unknown for {year}",
-                         "[compensation.limits.{year}]: nog geen {keys}; die grenzen gelden als "
-                         "onbekend voor {year}", year=year_key, keys=", ".join(missing))
+                         year=year_key, keys=", ".join(missing))
         limits[int(year_key)] = build(m.YearLimits, values, year=int(year_key))
     policy = build(m.CompensationPolicy, comp, limits=limits)
     publish = conv.table(_dict(raw.get("publish")), s.PUBLISH, ("publish",), "[publish]")
     folder = Path(publish["folder"] or "public")
     if folder.is_absolute() or ".." in folder.parts:
         conv.error(("publish",), "folder", "[publish] folder must be a folder inside the body, "
-                   "such as \"public\" (no absolute path, no ..)", "[publish] folder moet een "
-                   "map binnen het overleg zijn, zoals \"public\" (geen absoluut pad, geen ..)")
+                   "such as \"public\" (no absolute path, no ..)")
         publish["folder"] = "public"
     privacy = conv.table(_dict(raw.get("privacy")), s.PRIVACY, ("privacy",), "[privacy]")
     words = privacy["sensitive_words"]
@@ -179,8 +169,7 @@ def build_people(raw: dict[str, Any], path: Path, problems: list[Problem],
         section = (pid,)
         if not s.ID_PATTERN.match(pid):
             conv.error(section, None, "person id '{id}' may hold only lower-case letters, "
-                       "digits, '-' and '_' (at most 64)", "persoons-id '{id}' mag alleen "
-                       "kleine letters, cijfers, '-' en '_' bevatten (hoogstens 64)",
+                       "digits, '-' and '_' (at most 64)",
                        id=vals.shown(pid))
         v = conv.table(table, s.PERSON, section, f"[{pid}]")
         people[pid] = build(m.Person, v, id=pid, name=v["name"] or pid, lang=v["lang"] or lang,
@@ -196,8 +185,6 @@ def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem],
         conv.error((), None,
                    "the file name '{name}' is not a meeting id: name meeting files "
                    "YYYY-MM-DD.toml (YYYY-MM-DD-2.toml for a second meeting on one day)",
-                   "de bestandsnaam '{name}' is geen vergader-id: noem vergaderbestanden "
-                   "JJJJ-MM-DD.toml (JJJJ-MM-DD-2.toml voor een tweede vergadering op één dag)",
                    name=path.name)
     v = conv.table(raw, s.MEETING, (), "meeting")
     if v["date"] is None:
@@ -210,7 +197,7 @@ def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem],
             rows = []
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             conv.error((), kind, "'{kind}' must be written as [[{kind}]] tables",
-                       "'{kind}' moet als [[{kind}]]-tabellen geschreven worden", kind=kind)
+                       kind=kind)
             rows = []
         for index, row in enumerate(rows):
             section = (kind, index)
@@ -238,8 +225,7 @@ def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem],
 
 def _history(conv: s.Converter, raw: object, section: tuple[object, ...]) -> list[m.HistoryEntry]:
     if not isinstance(raw, list):
-        conv.error(section, "history", "'history' must be a list of {{ date, by, what }} entries",
-                   "'history' moet een lijst van {{ date, by, what }}-regels zijn")
+        conv.error(section, "history", "'history' must be a list of {{ date, by, what }} entries")
         return []
     entries = []
     for index, entry in enumerate(raw):

@@ -132,8 +132,7 @@ class _Waiting:
         if self.say and not self.told and time.monotonic() - self.start >= SAY_WAITING_AFTER:
             self.told = True
             self.say(msg("waiting for another kwartaal command (process {pid}) to finish its "
-                         "change to this repository…", "wachten tot een ander kwartaal-commando "
-                         "(proces {pid}) klaar is met zijn wijziging van deze repository…",
+                         "change to this repository…",
                          pid=owner or "?"))
 
 
@@ -141,8 +140,6 @@ def _busy(pid: str, wait: float) -> KwartaalError:
     return KwartaalError(msg(
         "another kwartaal command (process {pid}) has been changing this repository for "
         "{s:.0f} seconds; nothing was changed. Try again when it is done",
-        "een ander kwartaal-commando (proces {pid}) wijzigt deze repository al {s:.0f} "
-        "seconden; er is niets gewijzigd. Probeer het opnieuw als dat klaar is",
         pid=pid or "?", s=wait))
 
 
@@ -304,9 +301,7 @@ def clear_stale_git_locks(place: Place, say: Say | None = None,
                     raise _cannot_clear(lock, exc) from exc
                 notes.append(msg(
                     "removed {file}, a lock left by a git command that was stopped (no git "
-                    "process is working in this repository)", "{file} verwijderd, een slot "
-                    "dat een gestopte git-opdracht achterliet (er werkt geen git-proces in "
-                    "deze repository)", file=_shown(lock)))
+                    "process is working in this repository)", file=_shown(lock)))
         if time.monotonic() > deadline:
             remaining = git_lock_files(place)
             if remaining:
@@ -315,7 +310,6 @@ def clear_stale_git_locks(place: Place, say: Say | None = None,
         if say is not None and not told and processes and processes[0]:
             told = True
             say(msg("waiting for git (process {pid}) to finish in this repository…",
-                    "wachten tot git (proces {pid}) klaar is in deze repository…",
                     pid=processes[0][0]))
         time.sleep(0.1)
 
@@ -333,8 +327,7 @@ def clear_own_git_locks(place: Place) -> list[Msg]:
         with suppress(OSError):
             lock.unlink()
             notes.append(msg("removed {file}, left by a git command the interrupt stopped",
-                             "{file} verwijderd, achtergelaten door een git-opdracht die de "
-                             "onderbreking stopte", file=_shown(lock)))
+                             file=_shown(lock)))
     return notes
 
 
@@ -356,28 +349,20 @@ def _in_use(lock: Path, processes: tuple[list[int], list[int]] | None) -> Kwarta
         return KwartaalError(msg(
             "git (process {pid}) is working in this repository and holds {file}; nothing was "
             "changed. Let it finish (an editor opened by 'git commit' may still be open) and "
-            "try again", "git (proces {pid}) werkt in deze repository en houdt {file} vast; "
-            "er is niets gewijzigd. Laat het afmaken (misschien staat een editor van 'git "
-            "commit' nog open) en probeer het opnieuw", pid=processes[0][0], file=file))
+            "try again", pid=processes[0][0], file=file))
     why = msg("a git process of another user is running (process {pid}), which may be using it",
-              "er draait een git-proces van een andere gebruiker (proces {pid}), dat het "
-              "misschien gebruikt", pid=processes[1][0]) if processes else msg(
-        "this system cannot tell whether a git process is using it",
-        "dit systeem kan niet zien of een git-proces het gebruikt")
+              pid=processes[1][0]) if processes else msg(
+        "this system cannot tell whether a git process is using it")
     return KwartaalError(msg(
         "git's lock file {file} exists and {why}; nothing was changed. If no git command is "
         "working in this repository, remove it (rm {file}) and try again",
-        "git's slotbestand {file} bestaat en {why}; er is niets gewijzigd. Als er geen "
-        "git-opdracht in deze repository werkt, verwijder het (rm {file}) en probeer het "
-        "opnieuw", file=file, why=why))
+        file=file, why=why))
 
 
 def _cannot_clear(lock: Path, exc: OSError) -> KwartaalError:
     return KwartaalError(msg(
         "{file} is a lock left by a git command that was stopped, but it cannot be removed "
         "({err}); nothing was changed. Remove it (rm {file}) and try again",
-        "{file} is een slot van een gestopte git-opdracht, maar het kan niet worden verwijderd "
-        "({err}); er is niets gewijzigd. Verwijder het (rm {file}) en probeer het opnieuw",
         file=_shown(lock), err=exc.strerror or exc))
 
 

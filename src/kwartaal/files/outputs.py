@@ -31,9 +31,7 @@ def _refuse_link(link: Path) -> KwartaalError:
     return KwartaalError(msg(
         "{link} is a link; kwartaal writes output only into real folders and files, since a "
         "link could send it anywhere. Remove the link, or choose another output folder",
-        "{link} is een koppeling; kwartaal schrijft uitvoer alleen in echte mappen en "
-        "bestanden, omdat een koppeling die overal heen kan sturen. Verwijder de koppeling, of "
-        "kies een andere uitvoermap", link=link))
+        link=link))
 
 
 def output_folder(folder: Path) -> Path:
@@ -58,7 +56,6 @@ def output_file(folder: Path, name: str) -> Path:
             or any(part in ("..", ".") for part in relative.parts)):
         raise KwartaalError(msg(
             "refused to write '{name}': the file would not lie inside {folder}",
-            "'{name}' niet geschreven: het bestand zou niet in {folder} liggen",
             name=name, folder=folder))
     link = _link_on_the_way(folder, relative.parts)
     if link is not None:
@@ -67,6 +64,5 @@ def output_file(folder: Path, name: str) -> Path:
     if folder.exists() and not target.resolve().is_relative_to(folder.resolve()):
         raise KwartaalError(msg(
             "refused to write '{name}': the file would not lie inside {folder}",
-            "'{name}' niet geschreven: het bestand zou niet in {folder} liggen",
             name=name, folder=folder))
     return target

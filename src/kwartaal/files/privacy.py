@@ -49,15 +49,12 @@ def lint(body: m.Body, files: Iterable[Path]) -> list[Problem]:
                                         _key_line(person, key), "error", msg(
                     "[{id}] is {vis}: remove '{key}'; no contact details may be kept for "
                     "anyone who is not named (the organisation that pays or invites keeps them)",
-                    "[{id}] is {vis}: verwijder '{key}'; van wie niet bij naam genoemd wordt, "
-                    "worden geen contactgegevens bewaard (die houdt de organisatie die uitnodigt "
-                    "of betaalt)", id=person.id, vis=person.visibility, key=key)))
+                    id=person.id, vis=person.visibility, key=key)))
         if FULL_NAME.match(person.name.strip()):
             problems.append(Problem(person.src.path, _key_line(person, "name"), "warning", msg(
                 "[{id}] is {vis} but its name looks like a full legal name; use a working "
                 "name or a role",
-                "[{id}] is {vis} maar de naam lijkt een volledige wettelijke naam; gebruik een "
-                "werknaam of een rol", id=person.id, vis=person.visibility)))
+                id=person.id, vis=person.visibility)))
     record_files = list(files)
     for path in record_files:
         try:
@@ -73,8 +70,7 @@ def lint(body: m.Body, files: Iterable[Path]) -> list[Problem]:
         if text is None:
             if path.stat().st_size > MAX_SCANNED:
                 problems.append(Problem(path, None, "warning", msg(
-                    "this file is larger than 5 MB, so its privacy was not checked",
-                    "dit bestand is groter dan 5 MB; de privacy ervan is niet gecontroleerd")))
+                    "this file is larger than 5 MB, so its privacy was not checked")))
             continue
         problems.extend(scan_text(path, text, allowed_text, allowed_digits))
     problems.extend(_hidden_names_in_open_text(body))
@@ -171,9 +167,6 @@ def _shared_names(body: m.Body) -> list[Problem]:
                     "[{id}]: a name of this person, who is not shown by name, is also how "
                     "[{other}] is shown; public texts naming [{other}] will show [{id}]'s role. "
                     "Give one of them a fuller name",
-                    "[{id}]: een naam van deze persoon, die niet bij naam genoemd wordt, is ook "
-                    "hoe [{other}] getoond wordt; openbare teksten die [{other}] noemen tonen dan "
-                    "de rol van [{id}]. Geef een van beiden een vollere naam",
                     id=person.id, other=other.id)))
     return problems
 
@@ -181,8 +174,7 @@ def _shared_names(body: m.Body) -> list[Problem]:
 def _names_hidden(pid: str) -> Msg:
     return msg("this text is public and names {id}, who is not shown by name; public "
                "documents show the role instead — better rephrase it",
-               "deze tekst is openbaar en noemt {id}, die niet bij naam genoemd wordt; "
-               "openbare stukken tonen daar de rol — formuleer het liever anders", id=pid)
+               id=pid)
 
 
 PublicText = tuple[Path, tuple[object, ...], str | None, str]

@@ -75,15 +75,14 @@ class Converter:
             return self.line_hint() or line_of(self.path, section, key)
         return line_of(self.path, section, key)
 
-    def error(self, section: Section, key: str | None, en: str, nl: str, /,
-              **params: object) -> None:
+    def error(self, section: Section, key: str | None, text: str, /, **params: object) -> None:
         line = self._line(section, key)
-        self.problems.append(Problem(self.path, line, "error", msg(en, nl, **params)))
+        self.problems.append(Problem(self.path, line, "error", msg(text, **params)))
 
-    def warning(self, section: Section, key: str | None, en: str, nl: str, /,
+    def warning(self, section: Section, key: str | None, text: str, /,
                 **params: object) -> None:
         line = self._line(section, key)
-        self.problems.append(Problem(self.path, line, "warning", msg(en, nl, **params)))
+        self.problems.append(Problem(self.path, line, "warning", msg(text, **params)))
 
     def table(self, raw: object, spec: dict[str, F], section: Section,
               where: str) -> dict[str, Any]:
@@ -91,7 +90,6 @@ class Converter:
         defaults."""
         if not isinstance(raw, dict):
             self.error(section, None, "{where}: expected a table, found {found}",
-                       "{where}: verwacht een tabel, gevonden: {found}",
                        where=where, found=v.toml_type(raw))
             raw = {}
         out: dict[str, Any] = {}
@@ -115,8 +113,7 @@ class Converter:
                     out[key] = value
                     continue
             if field is None:
-                self.error(section, key, "{where}: unknown key '{key}'{hint_en}",
-                           "{where}: onbekende sleutel '{key}'{hint_nl}",
+                self.error(section, key, "{where}: unknown key '{key}'{hint}",
                            where=where, key=key, **hints(key, spec))
                 continue
             out[key] = self.value(value, field, section, key, where)
@@ -124,7 +121,6 @@ class Converter:
             if key not in out or out[key] is _INVALID:
                 if field.required and key not in raw:
                     self.error(section, None, "{where}: required key '{key}' is missing",
-                               "{where}: verplichte sleutel '{key}' ontbreekt",
                                where=where, key=key)
                 out[key] = v.copy_default(field.default)
         return out
@@ -133,20 +129,16 @@ class Converter:
         kind = field.kind
         converted = v.convert(value, kind, self.body_lang)
         if converted is _INVALID:
-            expected_en, expected_nl = v.TYPE_NAMES.get(kind, (kind, kind))
+            expected = v.TYPE_NAMES.get(kind, kind)
             if kind in ("date", "list[date]") and isinstance(value, (str, list)):
                 bad = value if isinstance(value, str) else next(
                     (x for x in value if isinstance(x, str)), value)
                 self.error(section, key,
-                           "{where}: '{key}' = '{bad}' is not a real date (expected {exp_en})",
-                           "{where}: '{key}' = '{bad}' is geen bestaande datum (verwacht {exp_nl})",
-                           where=where, key=key, bad=v.shown(bad), exp_en=expected_en,
-                           exp_nl=expected_nl)
+                           "{where}: '{key}' = '{bad}' is not a real date (expected {expected})",
+                           where=where, key=key, bad=v.shown(bad), expected=expected)
             else:
-                self.error(section, key, "{where}: '{key}' must be {exp_en}, found {found}",
-                           "{where}: '{key}' moet {exp_nl} zijn, gevonden: {found}",
-                           where=where, key=key, exp_en=expected_en, exp_nl=expected_nl,
-                           found=v.toml_type(value))
+                self.error(section, key, "{where}: '{key}' must be {expected}, found {found}",
+                           where=where, key=key, expected=expected, found=v.toml_type(value))
             return _INVALID
         items = converted if isinstance(converted, list) else (
             list(converted.values()) if isinstance(converted, dict) and kind == "text"
@@ -156,12 +148,11 @@ class Converter:
                 if item not in field.choices:
                     named = all(isinstance(c, str) for c in field.choices)
                     self.error(section, key,
-                               "{where}: '{key}' = '{value}' is not one of: {choices}{hint_en}",
-                               "{where}: '{key}' = '{value}' is niet een van: {choices}{hint_nl}",
+                               "{where}: '{key}' = '{value}' is not one of: {choices}{hint}",
                                where=where, key=key, value=v.shown(item),
                                choices=", ".join(str(c) for c in field.choices),
                                **(hints(str(item), field.choices) if named
-                                  else {"hint_en": "", "hint_nl": ""}))
+                                  else {"hint": ""}))
                     return _INVALID
         if kind in ("list[str]", "text", "str") and (
                 field.rule is None or all(map(v.VALID[field.rule], items))):
@@ -175,26 +166,22 @@ class Converter:
         """The rules beyond the type: ranges of dates, numbers and amounts; shapes of texts."""
         if isinstance(item, dt.date) and not v.in_date_range(item):
             self.error(section, key, "{where}: '{key}' = {value} lies outside the years "
-                       "{lo}-{hi}", "{where}: '{key}' = {value} ligt buiten de jaren {lo}-{hi}",
+                       "{lo}-{hi}",
                        where=where, key=key, value=item, lo=v.YEAR_MIN, hi=v.YEAR_MAX)
             return False
         if isinstance(item, int) and field.lo is not None and not (
                 field.lo <= item <= field.hi):  # type: ignore[operator]
             self.error(section, key, "{where}: '{key}' = {value} must lie between {lo} and {hi}",
-                       "{where}: '{key}' = {value} moet tussen {lo} en {hi} liggen",
                        where=where, key=key, value=v.shown(item, 30), lo=field.lo, hi=field.hi)
             return False
         if field.kind == "decimal" and abs(item) >= v.AMOUNT_MAX:
             self.error(section, key, "{where}: '{key}' = {value} is too large (below {max})",
-                       "{where}: '{key}' = {value} is te groot (onder {max})",
                        where=where, key=key, value=v.shown(item, 30), max=v.AMOUNT_MAX)
             return False
         if isinstance(item, str) and field.rule is not None:
             problem = v.rule_problem(field.rule, item)
             if problem is not None:
-                en, nl, params = problem
-                self.error(section, key, "{where}: '{key}' = '{value}' " + en,
-                           "{where}: '{key}' = '{value}' " + nl, where=where, key=key,
-                           value=v.shown(item), **params)
+                self.error(section, key, "{where}: '{key}' = '{value}' {why}", where=where,
+                           key=key, value=v.shown(item), why=problem)
                 return False
         return True

@@ -206,7 +206,7 @@ def read_text(path: Path) -> tuple[str, bool]:
     except UnicodeDecodeError as exc:
         raise KwartaalError(msg(
             "{path}: not valid UTF-8 text; save it as UTF-8 first",
-            "{path}: geen geldige UTF-8-tekst; sla het eerst op als UTF-8", path=path)) from exc
+            path=path)) from exc
     if text.startswith(BOM):
         return text[1:], True
     return text, False
@@ -220,7 +220,6 @@ def parse(text: str, path: Path) -> Any:
     except Exception as exc:  # tomlkit raises several parse error classes
         raise InvalidBody(msg(
             "{path}: cannot edit, the file has a TOML error: {err}",
-            "{path}: kan niet bewerken, het bestand heeft een TOML-fout: {err}",
             path=path, err=exc)) from exc
 
 

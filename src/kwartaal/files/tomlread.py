@@ -20,9 +20,7 @@ def too_large(path: Path, size: int) -> Problem:
     return Problem(path, None, "error", msg(
         "the file is {mb:.1f} MB, more than the {limit} MB kwartaal reads; a body's files are "
         "far smaller (thousands of meetings fit in one): look for pasted data and remove it",
-        "het bestand is {mb:.1f} MB, meer dan de {limit} MB die kwartaal leest; de bestanden "
-        "van een overleg zijn veel kleiner (duizenden vergaderingen passen erin): zoek "
-        "geplakte gegevens en verwijder die", mb=size / 2**20, limit=MAX_FILE_BYTES // 2**20))
+        mb=size / 2**20, limit=MAX_FILE_BYTES // 2**20))
 
 
 def read_toml(path: Path, problems: list[Problem],
@@ -38,7 +36,7 @@ def read_toml(path: Path, problems: list[Problem],
             data = path.read_bytes()
         except OSError as exc:
             problems.append(Problem(path, None, "error", msg(
-                "cannot read the file: {err}", "kan het bestand niet lezen: {err}",
+                "cannot read the file: {err}",
                 err=exc.strerror or str(exc))))
             return None
     if len(data) > MAX_FILE_BYTES:
@@ -50,7 +48,6 @@ def read_toml(path: Path, problems: list[Problem],
         line = data[: exc.start].count(b"\n") + 1
         problems.append(Problem(path, line, "error", msg(
             "the file is not valid UTF-8 text (byte {pos}); save it as UTF-8",
-            "het bestand is geen geldige UTF-8-tekst (byte {pos}); sla het op als UTF-8",
             pos=exc.start)))
         return None
     try:
@@ -61,16 +58,13 @@ def read_toml(path: Path, problems: list[Problem],
     except RecursionError:
         problems.append(Problem(path, None, "error", msg(
             "the file nests arrays or tables too deeply to read; no kwartaal file needs more "
-            "than a few levels", "het bestand nest lijsten of tabellen te diep om te lezen; "
-            "geen kwartaal-bestand heeft meer dan een paar niveaus nodig")))
+            "than a few levels")))
         return None
     except ValueError:  # tomllib's int() refuses more than 4,300 digits, without a position
         long = _LONG_NUMBER.search(text)
         problems.append(Problem(path, text.count("\n", 0, long.start()) + 1 if long else None,
                                 "error", msg(
-            "a number too long to read (thousands of digits); no value of kwartaal needs one",
-            "een getal te lang om te lezen (duizenden cijfers); geen waarde van kwartaal heeft "
-            "dat nodig")))
+            "a number too long to read (thousands of digits); no value of kwartaal needs one")))
         return None
 
 
@@ -94,10 +88,9 @@ def _syntax_problem(path: Path, text: str, message: str) -> Problem:
         return Problem(path, line, "error", msg(
             "TOML syntax error at column {col}: not a real date or time (e.g. 2026-02-30); "
             "write an existing date as YYYY-MM-DD",
-            "TOML-syntaxfout in kolom {col}: geen bestaande datum of tijd (bijv. 2026-02-30); "
-            "schrijf een bestaande datum als JJJJ-MM-DD", col=column or "?"))
+            col=column or "?"))
     return Problem(path, line, "error", msg(
-        "TOML syntax error{at}: {reason}", "TOML-syntaxfout{at}: {reason}",
+        "TOML syntax error{at}: {reason}",
         at=f" at column {column}" if column else "", reason=reason))
 
 

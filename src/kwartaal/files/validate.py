@@ -23,26 +23,23 @@ class _Checker:
         self.today = today
         self.problems: list[Problem] = []
 
-    def add(self, src: m.Source, key: str | None, severity: str, en: str, nl: str, /,
+    def add(self, src: m.Source, key: str | None, severity: str, text: str, /,
             **params: object) -> None:
         line = line_of(src.path, src.section, key) if key else src.line
-        self.problems.append(Problem(src.path, line, severity, msg(en, nl, **params)))  # type: ignore[arg-type]
+        self.problems.append(Problem(src.path, line, severity, msg(text, **params)))  # type: ignore[arg-type]
 
     def person(self, src: m.Source, key: str, pid: str, where: str) -> None:
         if pid and pid not in self.body.people:
             self.add(src, key, "error",
-                     "{where}: unknown person '{id}'{hint_en}; add them with "
-                     "'kwartaal person add' or fix the id",
-                     "{where}: onbekende persoon '{id}'{hint_nl}; voeg toe met "
-                     "'kwartaal person add' of verbeter het id",
+                     "{where}: unknown person '{id}'{hint}; add them with 'kwartaal person add' "
+                     "or fix the id",
                      where=where, id=pid, **hints(pid, self.body.people))
 
     def theme(self, src: m.Source, key: str, theme: str, where: str) -> None:
         themes = self.body.config.themes
         if theme and theme not in themes:
             self.add(src, key, "error",
-                     "{where}: unknown theme '{theme}'{hint_en}; known themes: {known}",
-                     "{where}: onbekend thema '{theme}'{hint_nl}; bekende thema's: {known}",
+                     "{where}: unknown theme '{theme}'{hint}; known themes: {known}",
                      where=where, theme=theme, known=", ".join(themes) or "-",
                      **hints(theme, themes))
 
@@ -52,11 +49,9 @@ class _Checker:
         if value < 0:
             self.add(src, key, "error", "{where}: '{key}' is negative ({value}); amounts are "
                      "zero or more (record a correction as its own line with a note)",
-                     "{where}: '{key}' is negatief ({value}); bedragen zijn nul of meer",
                      where=where, key=key, value=value)
         elif value != value.quantize(Decimal("0.01")):
             self.add(src, key, "error", "{where}: '{key}' = {value} has more than two decimals",
-                     "{where}: '{key}' = {value} heeft meer dan twee decimalen",
                      where=where, key=key, value=value)
 
 
@@ -94,9 +89,7 @@ def _untracked(body: m.Body) -> list[Problem]:
             "git does not track this file, so it is in no commit and no sync will share it; "
             "commit it (git add {name} && git commit -m \"meeting {id}\") or, if it should "
             "not exist, remove it (rm {name})",
-            "git volgt dit bestand niet, dus het zit in geen commit en geen sync deelt het; "
-            "leg het vast (git add {name} && git commit -m \"meeting {id}\") of verwijder "
-            "het als het er niet hoort (rm {name})", name=name, id=path.stem)))
+            name=name, id=path.stem)))
     return found
 
 
@@ -113,18 +106,17 @@ def _check_config(c: _Checker) -> None:
         if lang not in m.LANGUAGES:
             c.add(m.Source(src.path, ("body",)), "languages", "error",
                   "[body] languages: '{lang}' is not supported (nl, en)",
-                  "[body] languages: '{lang}' wordt niet ondersteund (nl, en)", lang=lang)
+                  lang=lang)
     seen: Counter[str] = Counter(s.key for s in cfg.standing)
     for item in cfg.standing:
         if seen[item.key] > 1:
             c.add(item.src, "key", "error", "duplicate standing item key '{key}'",
-                  "dubbele sleutel '{key}' voor een vast agendapunt", key=item.key)
+                  key=item.key)
         if item.key in m.FIXED_ITEMS:
             c.add(item.src, "key", "error", "standing item key '{key}' is reserved",
-                  "sleutel '{key}' is gereserveerd", key=item.key)
+                  key=item.key)
     if not cfg.standing:
-        c.add(src, None, "warning", "no standing items: add [[standing]] tables to kwartaal.toml",
-              "geen vaste agendapunten: voeg [[standing]]-tabellen toe aan kwartaal.toml")
+        c.add(src, None, "warning", "no standing items: add [[standing]] tables to kwartaal.toml")
     for year, limits in cfg.compensation.limits.items():
         lsrc = m.Source(src.path, ("compensation", "limits", str(year)))
         for key, value in (("hour_21plus", limits.hour_21plus),
@@ -142,8 +134,7 @@ def _check_people(c: _Checker) -> None:
         if person.visibility == "role-only" and not person.role:
             c.add(person.src, None, "error",
                   "[{id}] is role-only but has no 'role': public documents show them by role",
-                  "[{id}] is role-only maar heeft geen 'role': openbare stukken tonen hen "
-                  "alleen met hun rol", id=person.id)
+                  id=person.id)
 
 
 def _check_meetings(c: _Checker) -> None:
@@ -165,22 +156,20 @@ def _check_meetings(c: _Checker) -> None:
             if count > 1:
                 c.add(src, "present", "error",
                       "'{id}' is listed more than once in present / excused / absent",
-                      "'{id}' staat meer dan eens in present / excused / absent", id=pid)
+                      id=pid)
         for pid in meeting.online:
             if pid not in meeting.present:
                 c.add(src, "online", "error", "'{id}' is marked online but not present",
-                      "'{id}' staat als online maar niet als aanwezig", id=pid)
+                      id=pid)
         if meeting.status == "planned" and meeting.date < c.today:
             c.add(src, "status", "warning",
                   "meeting {id} is still 'planned' but its date has passed; "
                   "record it with 'kwartaal meeting held {id}'",
-                  "vergadering {id} staat nog op 'planned' maar de datum is voorbij; "
-                  "leg vast met 'kwartaal meeting held {id}'", id=meeting.id)
+                  id=meeting.id)
         if meeting.status != "planned" and meeting.date > c.today:
             # A warning: 'meeting held --force' records exactly this on purpose.
             c.add(src, "status", "warning",
                   "meeting {id} is '{status}' but its date {date} is still to come",
-                  "vergadering {id} staat op '{status}' maar de datum {date} moet nog komen",
                   id=meeting.id, status=meeting.status, date=meeting.date)
         local_ids: Counter[str] = Counter()
         for group in (meeting.items, meeting.notes, meeting.decisions, meeting.actions,
@@ -193,8 +182,6 @@ def _check_meetings(c: _Checker) -> None:
                     c.add(record.src, "id", "error",
                           "duplicate id '{id}' in meeting {meeting}; give the one that was "
                           "not shared yet a new id (and what refers to it)",
-                          "dubbel id '{id}' in vergadering {meeting}; geef degene die nog niet "
-                          "gedeeld was een nieuw id (en pas aan wat ernaar verwijst)",
                           id=record.local_id, meeting=meeting.id)
         own_items = {i.local_id for i in meeting.items}
         targets = standing | own_items | set(m.FIXED_ITEMS)
@@ -204,10 +191,8 @@ def _check_meetings(c: _Checker) -> None:
             if not ref or ref in _targets or ref in item_ids:
                 return
             c.add(record_src, "item", "error",
-                  "{where}: unknown agenda item '{ref}'{hint_en}; use a standing key "
-                  "({standing}) or the id of an item of meeting {meeting}",
-                  "{where}: onbekend agendapunt '{ref}'{hint_nl}; gebruik een vaste sleutel "
-                  "({standing}) of het id van een punt van vergadering {meeting}",
+                  "{where}: unknown agenda item '{ref}'{hint}; use a standing key ({standing}) "
+                  "or the id of an item of meeting {meeting}",
                   where=where, ref=ref, standing=", ".join(sorted(standing)),
                   meeting=_meeting.id, **hints(ref, _targets))
 
@@ -216,14 +201,12 @@ def _check_meetings(c: _Checker) -> None:
             c.theme(item.src, "theme", item.theme, f"item {item.id}")
             if item.under and item.under not in standing:
                 c.add(item.src, "under", "error",
-                      "item {id}: unknown standing item '{key}'{hint_en}; choose one of: {known}",
-                      "punt {id}: onbekend vast agendapunt '{key}'{hint_nl}; kies uit: {known}",
+                      "item {id}: unknown standing item '{key}'{hint}; choose one of: {known}",
                       id=item.id, key=item.under, known=", ".join(sorted(standing)),
                       **hints(item.under, standing))
             if item.carried_from and item.carried_from not in item_ids:
                 c.add(item.src, "carried_from", "error",
                       "item {id}: carried_from '{ref}' is not the id of any agenda item",
-                      "punt {id}: carried_from '{ref}' is niet het id van een agendapunt",
                       id=item.id, ref=item.carried_from)
         for note in meeting.notes:
             item_ref(note.src, note.item, f"note {note.id}")
@@ -233,7 +216,6 @@ def _check_meetings(c: _Checker) -> None:
             if ref and ref not in decision_ids and f"{meeting.id}/{ref}" not in decision_ids:
                 c.add(decision.src, "supersedes", "error",
                       "decision {id}: supersedes '{ref}', which is not a known decision id",
-                      "besluit {id}: vervangt '{ref}', maar dat is geen bekend besluit-id",
                       id=decision.id, ref=ref)
         for action in meeting.actions:
             where = f"action {action.id}"
@@ -245,8 +227,7 @@ def _check_meetings(c: _Checker) -> None:
             if action.due is not None and action.due < meeting.date:
                 c.add(action.src, "due", "error",
                       "{where}: due date {due} is before meeting {meeting} that created it",
-                      "{where}: deadline {due} ligt vóór vergadering {meeting} die de actie "
-                      "aanmaakte", where=where, due=action.due, meeting=meeting.id)
+                      where=where, due=action.due, meeting=meeting.id)
             for entry in action.history:
                 c.person(action.src, "history", entry.by, f"{where} history")
         for line in meeting.compensation:
@@ -255,19 +236,17 @@ def _check_meetings(c: _Checker) -> None:
             c.amount(line.src, "amount", line.amount, where)
             if line.hours is not None and line.hours < 0:
                 c.add(line.src, "hours", "error", "{where}: hours cannot be negative",
-                      "{where}: uren kunnen niet negatief zijn", where=where)
+                      where=where)
             if line.person in body.people and line.person not in meeting.present:
                 c.add(line.src, "person", "error",
                       "{where}: '{id}' is compensated but not recorded as present at meeting "
                       "{meeting}; record attendance first (kwartaal attend)",
-                      "{where}: '{id}' krijgt een vergoeding maar staat niet als aanwezig bij "
-                      "vergadering {meeting}; leg eerst de aanwezigheid vast (kwartaal attend)",
                       where=where, id=line.person, meeting=meeting.id)
             person = body.people.get(line.person)
             if person is not None and not person.compensated:
                 c.add(line.src, "person", "warning",
                       "{where}: '{id}' is not marked compensated in people.toml",
-                      "{where}: '{id}' staat in people.toml niet als vergoed", where=where,
+                      where=where,
                       id=line.person)
 
 

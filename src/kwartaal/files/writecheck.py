@@ -41,14 +41,11 @@ def write_check(get_body: Callable[[], m.Body], *, allow_private: bool) -> Calla
                                for i, (line, _) in enumerate(found))
             whats = {f"found{i}": what for i, (_, what) in enumerate(found)}
             raise KwartaalError(msg(
-                "privacy: nothing was written, because this would put into the body's files\n"
-                + lines + "\nEvery partner who clones the repository sees it, history "
+                "privacy: nothing was written, because this would put into the body's files"
+                "\n{found}\nEvery partner who clones the repository sees it, history "
                 "included. Leave it out, mark the text --closed where that fits, or pass "
                 "--allow-private if it is meant to be there",
-                "privacy: er is niets geschreven, want dit zou in de bestanden van het overleg "
-                "komen\n" + lines + "\nIedere partner die de repository kloont ziet het, ook "
-                "in de geschiedenis. Laat het weg, maak de tekst --closed waar dat past, of "
-                "gebruik --allow-private als het er echt in hoort", **whats))
+                found=Msg(lines, whats)))  # file names and lines: no words to translate
         return _mark(new, sorted({line for line, _ in found}), path)
 
     return check
@@ -81,7 +78,6 @@ def _refuse_new_errors(body: m.Body, path: Path, old: str, new: str) -> None:
         first = added[0]
         raise KwartaalError(msg(
             "nothing was written: in {path}, {problem}",
-            "er is niets geschreven: in {path}, {problem}",
             path=path.name, problem=first.message))
 
 
@@ -114,8 +110,9 @@ def _findings(body: m.Body, path: Path, text: str) -> list[tuple[tuple[object, .
     out: list[tuple[tuple[object, ...], int, Msg]] = []
     for problem in scan_text(path, text, allowed_text, allowed_digits):
         params = problem.message.params
-        out.append((("detail", params.get("what_en"), params.get("raw")), problem.line or 0,
-                    msg("{what_en} ('{value}')", "{what_nl} ('{value}')", **params)))
+        what = params.get("what")
+        out.append((("detail", getattr(what, "text", what), params.get("raw")),
+                    problem.line or 0, msg("{what} ('{value}')", **params)))
     from kwartaal.core.lines import LineIndex
 
     index = LineIndex(text)
@@ -127,12 +124,10 @@ def _findings(body: m.Body, path: Path, text: str) -> list[tuple[tuple[object, .
             out.append((("legal", pid), line, msg(
                 "a name for {id} that looks like a full legal name, while {id} is not shown "
                 "by name; use a working name or a role",
-                "een naam voor {id} die op een volledige wettelijke naam lijkt, terwijl {id} "
-                "niet bij naam genoemd wordt; gebruik een werknaam of een rol", id=pid)))
+                id=pid)))
             continue
         out.append((("name", pid, value), line, msg(
             "the name of {id}, who is not shown by name, in a text that is public",
-            "de naam van {id}, die niet bij naam genoemd wordt, in een openbare tekst",
             id=pid)))
     return out
 
@@ -216,6 +211,5 @@ def _mark(text: str, lines: list[int], path: Path) -> str:
     if not same:
         raise KwartaalError(msg(
             "{path}: the text spans several lines, so it cannot be marked as allowed; write "
-            "it on one line", "{path}: de tekst beslaat meerdere regels en kan daarom niet als "
-            "toegestaan gemarkeerd worden; schrijf hem op één regel", path=path.name))
+            "it on one line", path=path.name))
     return marked

@@ -57,13 +57,10 @@ def refuse_dirty(folder: Path, paths: Sequence[Path], force: bool = False, *,
             raise KwartaalError(msg(
                 "{names} has uncommitted changes; commit or discard them first "
                 "(git commit / git restore)",
-                "{names} heeft wijzigingen die nog niet zijn vastgelegd; leg ze eerst vast of "
-                "draai ze terug (git commit / git restore)", names=names))
+                names=names))
         raise KwartaalError(msg(
             "{names} has uncommitted changes; commit or discard them first "
             "(git commit / git restore), or pass --force to include them in this change",
-            "{names} heeft wijzigingen die nog niet zijn vastgelegd; leg ze eerst vast of "
-            "draai ze terug (git commit / git restore), of gebruik --force om ze mee te nemen",
             names=names))
 
 
@@ -99,7 +96,6 @@ def commit(folder: Path, paths: Sequence[Path], message: str, *, no_commit: bool
         restore_index(repo, rels, index)
         raise KwartaalError(msg(
             "git could not stage the files, so nothing was committed: {detail}",
-            "git kon de bestanden niet stagen, dus er is niets vastgelegd: {detail}",
             detail=_output(exc))) from exc
     args = ["-q", "-m", message]
     if author:
@@ -193,10 +189,7 @@ def _commit_failure(repo: Any, exc: Any) -> Msg:
         return msg(
             "git does not know who is committing (no user.name / user.email), so nothing was "
             "committed. Set them once with git config --global user.name \"Your Name\" and "
-            "git config --global user.email you@example.org, then try again",
-            "git weet niet wie er vastlegt (geen user.name / user.email), dus er is niets "
-            "vastgelegd. Stel ze één keer in met git config --global user.name \"Je Naam\" en "
-            "git config --global user.email jij@example.org, en probeer het opnieuw")
+            "git config --global user.email you@example.org, then try again")
     try:
         hook = hook_path(Path(repo.working_tree_dir))
     except KwartaalError:
@@ -208,17 +201,14 @@ def _commit_failure(repo: Any, exc: Any) -> Msg:
         return msg(
             "kwartaal's pre-commit check refused the commit, so nothing was committed:\n"
             "{detail}\nFix what it reports and try again",
-            "de pre-commit-controle van kwartaal weigerde de commit, dus er is niets "
-            "vastgelegd:\n{detail}\nHerstel wat die meldt en probeer het opnieuw",
             detail=detail)
     if hook_ran:
         return msg(
             "the repository's pre-commit hook ({hook}) refused the commit, so nothing was "
             "committed:\n{detail}",
-            "de pre-commit-hook van de repository ({hook}) weigerde de commit, dus er is niets "
-            "vastgelegd:\n{detail}", hook=hook, detail=detail)
+            hook=hook, detail=detail)
     return msg("git could not commit the change: {detail}",
-               "git kon de wijziging niet vastleggen: {detail}", detail=detail)
+               detail=detail)
 
 
 def _hook_env() -> dict[str, str]:

@@ -10,17 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from kwartaal.core import model as m
+from kwartaal.core.events import EVENT_OF_KIND, EVENT_TRAILER, kind_of_words
 from kwartaal.vcs.gitops import open_repo
 
-# The first words of history entries as kwartaal writes them, in both languages.
-_KINDS = [
-    (re.compile(r"^(created|aangemaakt)\b", re.I), "action-created"),
-    (re.compile(r"^(started|gestart)\b", re.I), "action-started"),
-    (re.compile(r"^(done|afgerond)\b", re.I), "action-done"),
-    (re.compile(r"^(dropped|vervallen)\b", re.I), "action-dropped"),
-    (re.compile(r"^(due date moved|deadline verzet)\b", re.I), "action-moved"),
-    (re.compile(r"^(handed over|overgedragen)\b", re.I), "action-handed-over"),
-]
+# Commits written before they carried an event trailer: kwartaal's own subject line.
+_OLD_PROPOSED = re.compile(r"^item (\S+): proposed")
 
 
 @dataclass(slots=True)
@@ -47,18 +41,23 @@ def _git_dates(body: m.Body) -> tuple[dict[str, tuple[str, str]], dict[str, tupl
 
     folder = body.root / "meetings"
     try:
-        out = repo.git.log("--reverse", "--format=%x1e%ad%x1f%an%x1f%s", "--date=short",
-                           "--name-status", "--", str(folder))
+        out = repo.git.log(
+            "--reverse", f"--format=%x1e%ad%x1f%an%x1f%s%x1f%(trailers:key={EVENT_TRAILER},"
+            "valueonly,separator=%x1d)", "--date=short", "--name-status", "--", str(folder))
     except git.GitCommandError:
         return added, proposed
     for block in out.split("\x1e"):
         lines = [line for line in block.strip().splitlines() if line.strip()]
         if not lines:
             continue
-        date, author, subject = (lines[0].split("\x1f") + ["", "", ""])[:3]
-        found = re.match(r"^item (\S+): proposed", subject)
-        if found:
-            proposed.setdefault(found.group(1), (date, author))
+        date, author, subject, trailers = (lines[0].split("\x1f") + ["", "", "", ""])[:4]
+        said = [t.split() for t in trailers.split("\x1d") if t.strip()]
+        ids = [words[1] for words in said if len(words) == 2 and words[0] == "item-proposed"]
+        if not said:  # an older commit: its subject says it
+            old = _OLD_PROPOSED.match(subject)
+            ids = [old.group(1)] if old else []
+        for item_id in ids:
+            proposed.setdefault(item_id, (date, author))
         for line in lines[1:]:
             parts = line.split("\t")
             if parts[0] == "A" and parts[-1].endswith(".toml"):
@@ -95,8 +94,8 @@ def events(body: m.Body, *, since: dt.date | None = None,
                                decision.text, ""))
         for action in meeting.actions:
             for entry in action.history:
-                kind = next((k for pattern, k in _KINDS if pattern.match(entry.what)),
-                            "action-updated")
+                kind = EVENT_OF_KIND.get(entry.kind or kind_of_words(entry.what),
+                                         "action-updated")
                 found.append(Event(entry.date.isoformat(), kind, action.id, meeting.id,
                                    f"{action.title}: {entry.what}", entry.by))
     if since is not None:

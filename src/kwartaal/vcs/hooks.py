@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kwartaal.core.problems import KwartaalError, Msg, msg
+from kwartaal.core.words import N_, tr
 
 # The first lines of the hook kwartaal writes: a hook holding MARK is ours to rewrite; any other
 # pre-commit hook belongs to someone else and is never touched.
@@ -50,34 +51,20 @@ COMPANION = "pre-commit.kwartaal"
 _GIT_PATH_VARIABLES = ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_OBJECT_DIRECTORY",
                        "GIT_COMMON_DIR")
 
-_REFUSED = {
-    "en": (
-        f"{SAYS} kwartaal's check refused this commit because of the problems listed above; "
-        "nothing was committed.",
-        f"{SAYS} fix them in the files, 'git add' them and commit again. The repository is "
-        "cloned by every partner (police included) with its whole history, so a leak "
-        "committed once is hard to remove.",
-        f"{SAYS} only if you are certain the commit is right may you skip this check: "
-        "git commit --no-verify",
-    ),
-    "nl": (
-        f"{SAYS} de controle van kwartaal weigert deze commit vanwege de problemen hierboven; "
-        "er is niets vastgelegd.",
-        f"{SAYS} herstel ze in de bestanden, 'git add' ze en commit opnieuw. Iedere partner "
-        "(ook de politie) kloont de repository met de hele geschiedenis; wat eenmaal is "
-        "vastgelegd, krijg je er moeilijk weer uit.",
-        f"{SAYS} sla deze controle alleen over als je zeker weet dat de commit klopt: "
-        "git commit --no-verify",
-    ),
-}
-_MISSING = {
-    "en": f"{SAYS} kwartaal is not installed here any more ({{python}} cannot run it and "
-          "'kwartaal' is not on PATH), so the commit was refused unchecked. Install kwartaal "
-          "and run 'kwartaal setup-git' in this clone again.",
-    "nl": f"{SAYS} kwartaal is hier niet meer geïnstalleerd ({{python}} kan het niet starten en "
-          "'kwartaal' staat niet in PATH), dus de commit is ongecontroleerd geweigerd. "
-          "Installeer kwartaal en draai in deze clone opnieuw 'kwartaal setup-git'.",
-}
+# What the hook says (each line after SAYS), in the body's language; the Dutch is in the
+# catalog.
+_REFUSED = (
+    N_("kwartaal's check refused this commit because of the problems listed above; "
+       "nothing was committed."),
+    N_("fix them in the files, 'git add' them and commit again. The repository is "
+       "cloned by every partner (police included) with its whole history, so a leak "
+       "committed once is hard to remove."),
+    N_("only if you are certain the commit is right may you skip this check: git "
+       "commit --no-verify"),
+)
+_MISSING = N_("kwartaal is not installed here any more ({python} cannot run it and "
+              "'kwartaal' is not on PATH), so the commit was refused unchecked. "
+              "Install kwartaal and run 'kwartaal setup-git' in this clone again.")
 
 
 def _echo(lines: tuple[str, ...] | list[str], indent: str) -> str:
@@ -86,16 +73,16 @@ def _echo(lines: tuple[str, ...] | list[str], indent: str) -> str:
 
 def _says(lang: str, python: str, indent: str) -> str:
     """The hook's own words in one language: missing kwartaal, or refused by the check."""
-    return (f'{indent}if [ -n "$missing" ]; then\n'
-            f"{_echo([_MISSING[lang].format(python=python)], indent + '    ')}\n"
-            f"{indent}else\n{_echo(_REFUSED[lang], indent + '    ')}\n{indent}fi")
+    missing = _echo([f"{SAYS} " + tr(_MISSING, lang).format(python=python)], indent + "    ")
+    refused = _echo([f"{SAYS} " + tr(line, lang) for line in _REFUSED], indent + "    ")
+    return f'{indent}if [ -n "$missing" ]; then\n{missing}\n{indent}else\n{refused}\n{indent}fi'
 
 
 def hook_script(lang: str = "nl", python: str | None = None) -> str:
     """The hook: this interpreter's kwartaal first, since the git client (an IDE, a GUI) may
     run hooks with another PATH; `kwartaal` on PATH when that interpreter is gone. Its own
     words follow KWARTAAL_LANG, else lang (the language of the body that first installed it)."""
-    lang = lang if lang in _REFUSED else "en"
+    lang = lang if lang in ("nl", "en") else "en"
     python = python or sys.executable
     py = shlex.quote(python)
     return f"""#!/bin/sh
@@ -157,11 +144,11 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None,
         done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True,
                               env=env, check=False)
     except OSError as exc:
-        raise KwartaalError(msg("cannot run git: {err}", "kan git niet starten: {err}",
+        raise KwartaalError(msg("cannot run git: {err}",
                                 err=exc.strerror or str(exc))) from exc
     if done.returncode != 0:
         raise KwartaalError(msg(
-            "git {cmd} failed: {err}", "git {cmd} mislukte: {err}", cmd=args[0],
+            "git {cmd} failed: {err}", cmd=args[0],
             err=done.stderr.decode("utf-8", "replace").strip()))
     return done.stdout
 
@@ -191,8 +178,7 @@ def _require_work_tree(folder: Path) -> Path:
         raise KwartaalError(msg(
             "{folder} is not in a git repository, so nothing is staged to check; "
             "run 'kwartaal check' without --staged",
-            "{folder} staat niet in een git-repository, dus er is niets gestaged om te "
-            "controleren; draai 'kwartaal check' zonder --staged", folder=folder))
+            folder=folder))
     return top
 
 
@@ -250,9 +236,7 @@ def staged_copy(body: Path) -> Iterator[Path]:
     if not _names(_git(top, "ls-files", "--cached", "-z", "--", _wanted(rel)[0])):
         raise KwartaalError(msg(
             "{body}: kwartaal.toml is not staged (nor committed), so there is no staged body to "
-            "check; 'git add' it first", "{body}: kwartaal.toml is niet gestaged (of "
-            "vastgelegd), dus er is geen gestaged overleg om te controleren; 'git add' het "
-            "eerst", body=body))
+            "check; 'git add' it first", body=body))
     with tempfile.TemporaryDirectory(prefix="kwartaal-staged-") as folder:
         copy = Path(folder).resolve()
         _checkout(top, rel, copy, None)
@@ -312,23 +296,17 @@ class HookResult:
             return msg(
                 "installed the pre-commit hook {path}: every commit is checked first with "
                 "'kwartaal check --strict' (privacy included)",
-                "pre-commit-hook {path} geïnstalleerd: elke commit wordt eerst gecontroleerd "
-                "met 'kwartaal check --strict' (privacy inbegrepen)", path=self.path)
+                path=self.path)
         if self.status == "foreign":
             return msg(
                 "{path} is a pre-commit hook that kwartaal did not write; it was left as it is, "
                 "so commits are NOT checked by kwartaal yet. kwartaal's hook is written beside "
                 "it as {companion}; add this line to {path} to run it:\n  {line}",
-                "{path} is een pre-commit-hook die niet van kwartaal is; die is niet gewijzigd, "
-                "dus kwartaal controleert commits NOG NIET. De hook van kwartaal staat ernaast "
-                "als {companion}; voeg deze regel toe aan {path} om die te laten draaien:\n"
-                "  {line}", path=self.path, companion=COMPANION, line=hook_line())
+                path=self.path, companion=COMPANION, line=hook_line())
         if self.status == "failed":
             return msg(
                 "could not write the pre-commit hook {path}: {error}; commits are NOT checked "
                 "by kwartaal. Run 'kwartaal setup-git' again once that is solved",
-                "kon de pre-commit-hook {path} niet schrijven: {error}; kwartaal controleert "
-                "commits NIET. Draai opnieuw 'kwartaal setup-git' als dat is opgelost",
                 path=self.path or "pre-commit", error=self.error)
         return None
 

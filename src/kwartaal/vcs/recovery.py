@@ -26,12 +26,7 @@ def refuse_during_git_operation(place: Any) -> None:
         "changed. Finish it ('git status' says how), or put your branch back as it was before "
         "it, with all your commits, by 'git rebase --abort' (or 'git merge --abort'); then "
         "run the command again",
-        "git is midden in een {what_nl} (misschien een gestopte sync), dus er is niets "
-        "gewijzigd. Maak die af ('git status' zegt hoe), of zet je branch terug zoals hij was, "
-        "met al je commits, met 'git rebase --abort' (of 'git merge --abort'); draai daarna "
-        "het commando opnieuw",
-        what="rebase" if busy[0].startswith("rebase") else "merge",
-        what_nl="rebase" if busy[0].startswith("rebase") else "merge"))
+        what=msg("rebase") if busy[0].startswith("rebase") else msg("merge")))
 
 
 def recover(place: Any, body_root: Path) -> list[Msg]:
@@ -76,8 +71,6 @@ def _settle(place: Any, journal: Any) -> list[Msg]:
         notes.append(msg(
             "a kwartaal command (process {pid}) was stopped in the middle of its change; it is "
             "undone, so these files are as they were before it: {files}",
-            "een kwartaal-commando (proces {pid}) werd midden in zijn wijziging gestopt; die is "
-            "teruggedraaid, dus deze bestanden zijn weer zoals ervoor: {files}",
             pid=journal.pid, files=", ".join(_shown(p) for p in restored)))
     for path in changed:
         notes.append(settle_by_hand(path, (pending or {}).get("message")))
@@ -100,15 +93,11 @@ def _commit_for(place: Any, journal: Any, pending: dict[str, Any], rels: list[st
         raise KwartaalError(msg(
             "a kwartaal command (process {pid}) was stopped before it could commit its change "
             "({message}); committing it now failed, so it is undone ({files}):\n{reason}",
-            "een kwartaal-commando (proces {pid}) werd gestopt voordat het zijn wijziging kon "
-            "vastleggen ({message}); nu vastleggen mislukte, dus die is teruggedraaid "
-            "({files}):\n{reason}", pid=journal.pid, message=pending["message"],
+            pid=journal.pid, message=pending["message"],
             files=", ".join(_shown(p) for p in restored) or "-", reason=exc.message)) from exc
     journal.drop()  # anything else it wrote belongs to the change it finished
     return msg("a kwartaal command (process {pid}) was stopped before it could commit its "
                "change; committed it now: {message} (commit {sha})",
-               "een kwartaal-commando (proces {pid}) werd gestopt voordat het zijn wijziging "
-               "kon vastleggen; nu vastgelegd: {message} (commit {sha})",
                pid=journal.pid, message=pending["message"], sha=(result.sha or "")[:8])
 
 
@@ -134,8 +123,6 @@ def settle_by_hand(path: Path, message: str | None) -> Msg:
         f"git rm -q --cached --ignore-unmatch -- {name}; rm -- {name}"
     return msg("{file} was changed by a kwartaal command that was stopped, and again since; "
                "kwartaal leaves it alone. To keep it: {keep} — to drop it: {drop}",
-               "{file} is gewijzigd door een gestopt kwartaal-commando, en daarna opnieuw; "
-               "kwartaal laat het staan. Bewaren: {keep} — weggooien: {drop}",
                file=_shown(path), keep=keep, drop=drop)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kwartaal.core.ids import KIND_WORDS
-from kwartaal.core.problems import InvalidBody, KwartaalError, Msg, msg
+from kwartaal.core.problems import InvalidBody, KwartaalError, Msg, Said, msg
 from kwartaal.vcs.gitops import open_repo
 
 ATTRIBUTES = (
@@ -67,14 +67,12 @@ def run_driver(base: Path, ours: Path, theirs: Path, shown: str) -> int:
     except Conflict as exc:
         _tell(shown, "conflict", msg(
             "{path}: both sides changed '{what}' differently; merged by lines, with conflict "
-            "markers where they differ", "{path}: beide kanten wijzigden '{what}' verschillend; "
-            "per regel samengevoegd, met conflictmarkeringen waar ze verschillen",
+            "markers where they differ",
             path=shown, what=str(exc)))
         return _line_merge(base, ours, theirs)
     except Exception as exc:  # noqa: BLE001 - an unreadable side: let git's merge decide
         _tell(shown, "conflict", msg(
             "{path}: cannot merge record by record ({err}); merged by lines",
-            "{path}: kan niet per record samenvoegen ({err}); per regel samengevoegd",
             path=shown, err=str(exc)))
         return _line_merge(base, ours, theirs)
     # git's own temporary file, read back at once: no need for the store's fsync
@@ -85,7 +83,7 @@ def run_driver(base: Path, ours: Path, theirs: Path, shown: str) -> int:
         used = {str(r.get("id")) for r in _records(outcome.text)}
         rebasing = _rebasing()
         for clash in outcome.collisions:
-            word_en, word_nl = KIND_WORDS.get(clash.kind, (clash.kind, clash.kind))
+            word = KIND_WORDS.get(clash.kind, clash.kind)
             free = new_local_id(clash.kind, used) if clash.kind in KIND_WORDS else ""
             # During a rebase the replayed side ("theirs") is the local, unpushed commit.
             mine = clash.theirs if rebasing else clash.ours
@@ -93,20 +91,14 @@ def run_driver(base: Path, ours: Path, theirs: Path, shown: str) -> int:
                 "{path}: both sides added a different {kind} with the same id '{id}': '{ours}' "
                 "and '{theirs}'. kwartaal does not renumber records, because an id may already "
                 "be used elsewhere, so the file is marked as conflicted and holds both. Give "
-                "yours, '{mine}', which was not shared yet, a new id{example_en} (and change "
+                "yours, '{mine}', which was not shared yet, a new id{example} (and change "
                 "whatever refers to it), then 'git add' the file and continue",
-                "{path}: beide kanten voegden onder hetzelfde id '{id}' elk iets anders toe "
-                "({kind_nl}): '{ours}' en '{theirs}'. kwartaal nummert records niet om, omdat "
-                "een id al ergens gebruikt kan zijn; het bestand staat daarom als conflict en "
-                "bevat beide. Geef de jouwe, '{mine}', die nog niet gedeeld was, een nieuw "
-                "id{example_nl} (en pas aan wat ernaar verwijst), 'git add' het bestand en ga "
-                "verder", path=shown, kind=word_en, kind_nl=word_nl, id=clash.id,
+                path=shown, kind=word, id=clash.id,
                 ours=_summary(clash.ours), theirs=_summary(clash.theirs), mine=_summary(mine),
-                example_en=f", for example '{free}'" if free else "",
-                example_nl=f", bijvoorbeeld '{free}'" if free else ""))
+                example=msg(", for example '{free}'", free=free) if free else ""))
         return 1
     _tell(shown, "merged", msg("{path}: merged record by record",
-                               "{path}: per record samengevoegd", path=shown))
+                               path=shown))
     return 0
 
 
@@ -220,20 +212,16 @@ def sync(root: Path, *, check: Any) -> SyncReport:
     if repo is None:
         raise KwartaalError(msg(
             "{root} is not in a git repository, so there is nothing to sync; make it one with "
-            "'git init' and add a remote", "{root} staat niet in een git-repository; maak er "
-            "een van met 'git init' en voeg een remote toe", root=root))
+            "'git init' and add a remote", root=root))
     git_dir = Path(repo.git_dir)
     if (git_dir / "rebase-merge").exists() or (git_dir / "rebase-apply").exists():
         raise KwartaalError(msg(
             "an earlier sync stopped in the middle of a rebase; finish it with 'git rebase "
-            "--continue' after fixing the files, or undo it with 'git rebase --abort'",
-            "een eerdere sync is midden in een rebase gestopt; maak die af met 'git rebase "
-            "--continue' na het herstellen, of draai terug met 'git rebase --abort'"))
+            "--continue' after fixing the files, or undo it with 'git rebase --abort'"))
     if repo.head.is_detached:
         raise KwartaalError(msg(
             "HEAD is detached (not on a branch); switch to your branch first, e.g. "
-            "'git switch main'", "HEAD staat los (op geen branch); ga eerst naar je branch, "
-            "bijv. 'git switch main'"))
+            "'git switch main'"))
     branch = repo.active_branch
     tracking = branch.tracking_branch()
     if tracking is not None:
@@ -245,21 +233,17 @@ def sync(root: Path, *, check: Any) -> SyncReport:
     else:
         raise KwartaalError(msg(
             "no remote is configured; add the shared repository once with "
-            "'git remote add origin URL'",
-            "er is geen remote ingesteld; voeg de gedeelde repository één keer toe met "
             "'git remote add origin URL'"))
     if repo.is_dirty(untracked_files=False):
         raise KwartaalError(msg(
-            "there are uncommitted changes; commit them (or 'git stash' them) before sync",
-            "er zijn wijzigingen die nog niet zijn vastgelegd; leg ze vast (of 'git stash') "
-            "voor de sync"))
+            "there are uncommitted changes; commit them (or 'git stash' them) before sync"))
     configure_driver(root)
     report = SyncReport(remote_name, branch.name)
     try:
         repo.git.fetch(remote_name)
     except git.GitCommandError as exc:
         raise KwartaalError(msg("fetching from '{remote}' failed: {err}",
-                                "ophalen van '{remote}' mislukte: {err}", remote=remote_name,
+                                remote=remote_name,
                                 err=_git_error(exc))) from exc
     upstream = f"{remote_name}/{remote_branch}"
     has_upstream = any(ref.name == upstream for ref in repo.remotes[remote_name].refs)
@@ -278,8 +262,7 @@ def sync(root: Path, *, check: Any) -> SyncReport:
                     _abort_rebase(repo, git_dir)
                     raise KwartaalError(msg("the rebase on {up} failed: {err}; your branch is "
                                             "as it was before the sync",
-                                            "de rebase op {up} mislukte: {err}; je branch is "
-                                            "zoals vóór de sync", up=upstream,
+                                            up=upstream,
                                             err=_git_error(exc))) from exc
                 raise _stopped(conflicted, said) from exc
             except BaseException:  # interrupted: put the branch back as it was
@@ -292,8 +275,7 @@ def sync(root: Path, *, check: Any) -> SyncReport:
     if errors:
         raise InvalidBody(msg(
             "after pulling, the body has {n} error(s); nothing was pushed. Fix them, commit, "
-            "and sync again", "na het ophalen heeft het overleg {n} fout(en); er is niets "
-            "verstuurd. Herstel ze, leg vast en sync opnieuw", n=errors))
+            "and sync again", n=errors))
     outgoing = f"{upstream}..HEAD" if has_upstream else "HEAD"
     ahead = int(repo.git.rev_list("--count", outgoing))
     if ahead:
@@ -305,8 +287,7 @@ def sync(root: Path, *, check: Any) -> SyncReport:
             raise KwartaalError(msg(
                 "the remote '{remote}' refused the push: {err}\nYour commits are safe here; "
                 "run 'kwartaal sync' again (someone may have pushed in the meantime)",
-                "de remote '{remote}' weigerde: {err}\nJe commits staan hier veilig; draai "
-                "opnieuw 'kwartaal sync' (misschien pushte iemand net)", remote=remote_name,
+                remote=remote_name,
                 err=_git_error(exc))) from exc
         report.pushed = ahead
     return report
@@ -344,9 +325,6 @@ def _refuse_private_history(repo: Any, root: Path, outgoing: str) -> None:
             "nothing was pushed: these commits add private details, which would stay in "
             "everyone's history even where a later commit removed them:\n  {found}\nRewrite "
             "them before you sync ('git rebase -i' to edit or drop them)",
-            "er is niets verstuurd: deze commits voegen privégegevens toe, die in ieders "
-            "geschiedenis zouden blijven, ook waar een latere commit ze weghaalde:\n  {found}\n"
-            "Herschrijf ze voor je synct ('git rebase -i' om ze aan te passen of weg te laten)",
             found="\n  ".join(found[:10])))
 
 
@@ -358,32 +336,24 @@ def _said(log: Path) -> list[dict[str, str]]:
 
 def _as_msg(entry: dict[str, str]) -> Msg:
     # Already rendered by the driver in both languages; braces are text, not placeholders.
-    return msg("{text}", "{text_nl}", text=entry.get("en", ""), text_nl=entry.get("nl", ""))
+    return Msg("{text}", {"text": Said({"en": entry.get("en", ""), "nl": entry.get("nl", "")})})
 
 
 def _stopped(conflicted: list[str], said: list[dict[str, str]]) -> KwartaalError:
     """Why a rebase stopped and what to do, with what the merge driver said about it."""
     files = " ".join(conflicted)
     details = [e for e in said if e["event"] != "merged"]
-    en = "".join(f"\n- {e['en']}" for e in details)
-    nl = "".join(f"\n- {e['nl']}" for e in details)
+    listed = Said({lang: "".join(f"\n- {e[lang]}" for e in details) for lang in ("en", "nl")})
     if any(e["event"] == "collision" for e in details):
         return KwartaalError(msg(
             "sync stopped: two records with one id in {files}:{details}\nThen run 'git add "
             "{files}', 'git rebase --continue' and 'kwartaal sync' again. To go back to how it "
             "was before the sync: 'git rebase --abort'.",
-            "sync gestopt: twee records met één id in {files}:{details_nl}\nDraai daarna 'git "
-            "add {files}', 'git rebase --continue' en opnieuw 'kwartaal sync'. Terug naar hoe "
-            "het was vóór de sync: 'git rebase --abort'.", files=files, details=en,
-            details_nl=nl))
+            files=files, details=listed))
     return KwartaalError(msg(
         "sync stopped: both you and someone else changed the same thing in {files}.{details}"
         "\nOpen the file(s), look for the lines between <<<<<<< and >>>>>>>, keep "
         "the right value, then run 'git add {files}' and 'git rebase --continue' "
         "and 'kwartaal sync' again. To go back to how it was before the sync: "
         "'git rebase --abort'.",
-        "sync gestopt: jij en iemand anders hebben hetzelfde gewijzigd in {files}.{details_nl}"
-        "\nOpen het bestand, zoek de regels tussen <<<<<<< en >>>>>>>, houd de "
-        "juiste waarde, draai dan 'git add {files}' en 'git rebase --continue' en "
-        "opnieuw 'kwartaal sync'. Terug naar hoe het was vóór de sync: "
-        "'git rebase --abort'.", files=files, details=en, details_nl=nl))
+        files=files, details=listed))
