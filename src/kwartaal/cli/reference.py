@@ -108,6 +108,10 @@ def command_section(command: click.Command, ctx: click.Context, path: str, level
 
 
 def reference() -> str:
+    """The reference in English, whatever language click spoke before in this process."""
+    from kwartaal.core.words import speak_click
+
+    speak_click("en")
     root = click.Context(cli, info_name="kwartaal", **cli.context_settings)
     global_options = [p for p in cli.get_params(root) if isinstance(p, click.Option)
                       and not {"--help", "--version"} & set(p.opts)]
