@@ -13,6 +13,7 @@ from kwartaal.cli.shared import (
     apply,
     commit_options,
     force_option,
+    json_option,
     output_option,
     pick_meeting,
     write_or_print,
@@ -289,8 +290,9 @@ compensation_group.default_command = "report"  # type: ignore[attr-defined]
 @click.option("--person", default=None, shell_complete=complete.people)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)
+@json_option("The same as --format json.")
 @common
-def compensation_report(year: int | None, person: str | None, fmt: str) -> None:
+def compensation_report(year: int | None, person: str | None, fmt: str, as_json: bool) -> None:
     """Per person: the lines per meeting, month and year totals, unpaid, and the limit status.
 
     \b
@@ -305,6 +307,7 @@ def compensation_report(year: int | None, person: str | None, fmt: str) -> None:
     if person:
         require_person(body, person)
     chosen_year = year or state.today().year
+    fmt = "json" if as_json else fmt
     data = compensation_overview(body, chosen_year, person, state.lang())
     if fmt == "json":
         from kwartaal.documents.minutes import to_json
