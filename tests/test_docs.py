@@ -55,3 +55,24 @@ def test_exit_codes_are_the_same_in_help_and_docs(run: Run) -> None:
     for code, meaning in EXIT_CODES:
         assert f"| {code} | {meaning} |" in text
         assert code in help_text and meaning in " ".join(help_text.split())
+
+
+LISTINGS = ("check", "person list", "theme list", "meeting list", "actions", "overdue",
+            "action show", "remind", "progress", "log", "compensation report")
+
+
+def test_every_listing_takes_json() -> None:
+    commands = dict(every_command())
+    for listing in LISTINGS:
+        options = {opt for p in commands[f"kwartaal {listing}"].params
+                   for opt in getattr(p, "opts", [])}
+        assert "--json" in options, listing
+
+
+def test_compensation_json_is_the_json_format(example: Path, run: Run) -> None:
+    import json
+
+    flag = run("--repo", str(example), "compensation", "--year", "2025", "--json").output
+    chosen = run("--repo", str(example), "compensation", "--year", "2025", "--format",
+                 "json").output
+    assert flag == chosen and json.loads(flag)["year"] == 2025
