@@ -208,3 +208,27 @@ def test_remind_lists_as_json(example: Path, run: Run) -> None:
     assert reminders and {"person", "lang", "to", "subject", "text"} == set(reminders[0])
     text = run("--repo", str(example), "--today", EXAMPLE_TODAY, "remind").output
     assert all(f"[{r['person']}] {r['subject']}" in text for r in reminders)
+
+
+@pytest.mark.parametrize("hand_edit", [
+    'text = "Jade is bereikbaar op 06-12345678"',   # a phone number and a hidden name
+    'text = "Jades voorstel"',                       # a hidden name, possessive
+])
+def test_force_does_not_sweep_unchecked_hand_edits_into_a_commit(hand_edit: str,
+                                                                  example: Path,
+                                                                  run: Run) -> None:
+    """--force takes a file's uncommitted edits along: they are checked as part of the
+    change, as if the command had written them."""
+    path = example / "meetings" / "2025-12-11.toml"
+    note = f'\n[[note]]\nid = "n-x"\nitem = "p1"\n{hand_edit}\n'
+    edited = path.read_text(encoding="utf-8") + note
+    path.write_text(edited, encoding="utf-8")
+    before = commit_count(example)
+    out = run("--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en", "action",
+              "done", "2025-12-11/a2", "--force", expect=1).output
+    assert "nothing was written" in out or "privacy" in out, out
+    assert commit_count(example) == before
+    assert path.read_text(encoding="utf-8") == edited  # the person's edit is still there
+    run("--repo", str(example), "--today", EXAMPLE_TODAY, "action", "done", "2025-12-11/a2",
+        "--force", "--allow-private")
+    assert commit_count(example) == before + 1

@@ -348,6 +348,21 @@ def test_a_name_inside_a_word_is_not_a_name(tmp_path: Path) -> None:
     assert "Ervaringen van Evaluatie met de politie" in text
 
 
+@pytest.mark.parametrize("mention", ["Jades", "JADES", "Jade`s", "Mila2", "Milaatje", "Jadeke",
+                                     "J.a.d.e.", "M i l a", "Jadetje"])
+def test_a_name_with_a_possessive_diminutive_or_spelled_out_is_still_the_name(
+        tmp_path: Path, mention: str) -> None:
+    root = tmp_path / "overleg"
+    write_body(root, [mention] * 12, ["Eva", "Jade", "Mila"], "nl", False)
+    body = load_checked(root)
+    for public in (render_agenda(body, body.meeting("2026-03-12"), TODAY, "nl", public=True,
+                                 fmt="md"),
+                   render_minutes(body, body.meeting("2025-06-12"), "nl", public=True,
+                                  fmt="md")):
+        assert mention not in public
+        assert not re.search(r"(?i)\bj\W?a\W?d\W?e|\bm\W?i\W?l\W?a", public), public
+
+
 def test_a_named_persons_name_is_not_taken_for_a_hidden_one(tmp_path: Path) -> None:
     root = tmp_path / "overleg"
     write_body(root, ["Marleen Jansen"] * 12, ["Marleen", "Jade", "Mila"], "nl", False)

@@ -152,6 +152,11 @@ WORD_START = r"(?<![^\W_])"
 WORD_END = r"(?![^\W_])"
 
 
+# What may follow a name inside the same word and still be that name: the Dutch possessive
+# ('Jades voorstel'), diminutives ('Milaatje', 'Jadeke') and digits ('Mila2'). Checked as a
+# lookahead, so that what is matched, and replaced, is the name itself.
+NAME_SUFFIX = r"(?:s|je|tje|pje|ke|atje|aatje|etje|ootje|jes|tjes|kes)?\d*"
+
 _NAME_GAP = r"[\s\-'.]*"  # 'Anne-Marie', 'Anne Marie' and 'AnneMarie' are one name
 _STRICT_GAP = r"[\s\-']*"
 
@@ -166,6 +171,16 @@ def name_pattern(name: str, *, strict: bool = False) -> str:
     komt' is a hidden Mila and a sentence, not the named Mila de Vries."""
     parts = [p for p in re.split(r"[\s\-'.]+", fold(name)) if p]
     return (_STRICT_GAP if strict else _NAME_GAP).join(re.escape(p) for p in parts)
+
+
+def spelled_out(name: str) -> list[str]:
+    """A name written letter by letter, 'M i l a' or 'J.a.d.e.': patterns for each way, the
+    letters of a name of three or more separated by one space, or by full stops."""
+    letters = [c for c in fold(name) if not c.isspace() and c not in "-'."]
+    if len(letters) < 3:
+        return []
+    escaped = [re.escape(c) for c in letters]
+    return [" ".join(escaped), r"\.".join(escaped) + r"\.?"]
 
 
 def spellings(name: str) -> list[str]:

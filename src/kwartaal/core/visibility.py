@@ -28,6 +28,7 @@ from urllib.parse import unquote
 
 from kwartaal.core import model as m
 from kwartaal.core.folding import (
+    NAME_SUFFIX,
     READINGS,
     WORD_END,
     WORD_START,
@@ -36,6 +37,7 @@ from kwartaal.core.folding import (
     fold_mapped,
     name_key,
     name_pattern,
+    spelled_out,
     spellings,
 )
 from kwartaal.core.naming import hidden_names_of, role_in_text, role_label
@@ -271,7 +273,8 @@ class View:
                     key = name_key(fold(spelling))
                     if len(key) >= 2 and key not in hidden:  # one letter or none: no name
                         hidden[key] = person
-                        patterns[key] = name_pattern(spelling)
+                        patterns[key] = "|".join([name_pattern(spelling),
+                                                  *spelled_out(spelling)])
         if not hidden:
             self._matcher = False
             return None
@@ -282,13 +285,14 @@ class View:
             public = name_key(fold(person.name))
             spaced = " ".join(re.split(r"[\s\-'.]+", fold(person.name)))
             if public and public not in hidden and any(
-                    re.search(rf"{WORD_START}{pattern}{WORD_END}", spaced)
+                    re.search(rf"{WORD_START}(?:{pattern}){WORD_END}", spaced)
                     for pattern in patterns.values()):
                 owners[public] = None
                 patterns[public] = name_pattern(person.name, strict=True)
         alternatives = sorted(owners, key=len, reverse=True)
         self._matcher = re.compile(
-            WORD_START + "(?:" + "|".join(patterns[n] for n in alternatives) + ")" + WORD_END)
+            WORD_START + "(?:" + "|".join(patterns[n] for n in alternatives) + ")"
+            + "(?=" + NAME_SUFFIX + WORD_END + ")")
         self._owner_of = owners
         return self._matcher
 

@@ -95,6 +95,11 @@ def run_change(root: Path | str, edit: Callable[[m.Body], Change], *,
 
         def guarded(path: Path, old: str, new: str) -> str:
             guard.check(root, path)
+            if force:  # what --force takes along was never checked: check it with the change
+                from kwartaal.vcs.gitops import committed_text
+
+                base = committed_text(root, path)
+                old = old if base is None else base
             return check(path, old, new) if check is not None else new
 
         with checked_writes(guarded):

@@ -64,6 +64,19 @@ def refuse_dirty(folder: Path, paths: Sequence[Path], force: bool = False, *,
             names=names))
 
 
+def committed_text(folder: Path, path: Path) -> str | None:
+    """The file as the last commit has it: '' when the commit lacks it, None outside git or
+    before the first commit. What --force takes along is checked against this."""
+    repo = open_repo(folder)
+    if repo is None or not repo.head.is_valid():
+        return None
+    try:
+        data = repo.git.show(f"HEAD:{_rel(repo, path)}", stdout_as_string=False)
+    except Exception:  # noqa: BLE001 - git says the commit has no such file
+        return ""
+    return bytes(data).decode("utf-8", "replace").removeprefix("\ufeff")
+
+
 def commit(folder: Path, paths: Sequence[Path], message: str, *, no_commit: bool = False,
            author: str | None = None) -> CommitResult:
     """Commit exactly paths with message; other staged or changed files stay as they are.
