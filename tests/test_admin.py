@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kwartaal.cli.main import cli
 
-from .conftest import EXAMPLE, Run, commit_count, git, init_repo
+from .conftest import EXAMPLE, Run, commit_all, commit_count, git, init_repo
 
 
 def _all_commands() -> list[list[str]]:
@@ -198,3 +198,18 @@ def test_repo_found_upward_and_from_environment(example: Path, run: Run,
         os.chdir(here)
     monkeypatch.setenv("KWARTAAL_REPO", str(example))  # type: ignore[attr-defined]
     assert "roos" in run("person", "list", "--json").output
+
+
+def test_init_refuses_a_folder_inside_a_body(tmp_path: Path, run: Run) -> None:
+    import shutil
+
+    repo = init_repo(tmp_path / "repo")
+    shutil.copytree(EXAMPLE, repo / "meetings")
+    commit_all(repo)
+    before = commit_count(repo)
+    for inside in (repo / "meetings" / "meetings", repo / "meetings" / "nieuw"):
+        out = run("init", str(inside), "--name", "Binnen", "--lang", "en", expect=1).output
+        assert "is inside the body at" in out and "nothing was changed" in out
+    assert not (repo / "meetings" / "nieuw").exists()
+    assert not (repo / "meetings" / "meetings" / "kwartaal.toml").exists()
+    assert commit_count(repo) == before

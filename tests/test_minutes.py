@@ -149,6 +149,8 @@ def test_recording_a_meeting_end_to_end(example: Path, run: Run) -> None:
     assert "travel is reimbursed at actual cost" in result.output
     assert "no allowance limits are known for 2026" in result.output
     run(*r, "compensate", "2026-03-12", "roos", "--travel", "7.40")
+    again = run(*r, "--lang", "en", "compensate", "2026-03-12", "--all-present", expect=1)
+    assert "already has compensation recorded there; nothing was recorded" in again.output
     assert commit_count(example.parent) == start + 12
     data = _load(example / "meetings" / "2026-03-12.toml")
     assert data["status"] == "held"

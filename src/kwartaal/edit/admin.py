@@ -112,6 +112,11 @@ def prepare_body_folder(path: Path, lang: str) -> Path:
             path=path))
     if lang not in m.LANGUAGES:
         raise KwartaalError(msg("language must be nl or en"))
+    inside = paths.find_root(path.parent) if path.parent != path else None
+    if inside is not None:
+        raise KwartaalError(msg(
+            "{path} is inside the body at {body}; a new body goes in a folder of its own, "
+            "outside any other; nothing was changed", path=path, body=inside))
     path.mkdir(parents=True, exist_ok=True)
     if gitops.open_repo(path) is None:
         import git

@@ -186,8 +186,20 @@ def compensate_as_asked(body: m.Body, meeting_id: str, person: str | None, *,
     parsed = {key: parse_amount(amounts.get(key), f"--{key}") for key in AMOUNT_OPTIONS}
     people = [person] if person else [
         pid for pid in meeting.present if body.people.get(pid) and body.people[pid].compensated]
-    lines: list[NewLine] = []
     notes = []
+    if all_present:  # the usual lines for everyone not yet paid for this meeting, once
+        already = {line.person for line in meeting.compensation}
+        skipped = [pid for pid in people if pid in already]
+        people = [pid for pid in people if pid not in already]
+        if skipped:
+            notes.append(msg("already recorded at {meeting}, left as it is: {people}",
+                             meeting=meeting.id, people=", ".join(skipped)))
+        if not people:
+            raise KwartaalError(msg(
+                "everyone present at {meeting} who is compensated already has compensation "
+                "recorded there; nothing was recorded. To add a line for one person, give "
+                "PERSON and the amount", meeting=meeting.id))
+    lines: list[NewLine] = []
     for pid in people:
         found, notices = default_lines(body, pid, method=method, paid=paid,
                                        use_policy=all_present or not any(
