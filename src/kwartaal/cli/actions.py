@@ -224,7 +224,7 @@ def _status_command(name: str, status: str, help_text: str, example: str,
                                              today=today, lang=body.config.language, note=note),
                      action_id, force)
 
-    command.__doc__ = f"{help_text}\n\n    \\b\n    Example:\n      {example}\n    "
+    command.__doc__ = f"{help_text}\n\n    \b\n    Example:\n      {example}\n    "
     decorated: Any = _edit_options(command)
     if note_option == "note":
         decorated = click.option("--note", default="", help="What was done.")(decorated)

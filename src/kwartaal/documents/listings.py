@@ -9,7 +9,7 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core import rules
-from kwartaal.core.words import tr
+from kwartaal.core.words import status_word, tr
 
 
 def action_table(actions: list[m.Action], today: dt.date,
@@ -24,7 +24,7 @@ def action_table(actions: list[m.Action], today: dt.date,
         late = rules.days_overdue(action, today)
         rows.append([action.id, action.title, ", ".join(action.owners),
                      action.due.isoformat() if action.due else "", str(late) if late else "",
-                     action.status, action.theme])
+                     status_word(action.status, lang), action.theme])
         if late:
             styles.append("red")
         elif rules.is_due_within(action, today, rules.SOON_DAYS):
@@ -56,7 +56,8 @@ def across_bodies_table(chosen: list[tuple[str, m.Action]], today: dt.date,
              tr("owners", lang), tr("due", lang),
              tr("overdue", lang), "status"],
             [[name, a.id, a.title, ", ".join(a.owners), str(a.due or ""),
-              str(rules.days_overdue(a, today) or ""), a.status] for name, a in chosen],
+              str(rules.days_overdue(a, today) or ""), status_word(a.status, lang)]
+             for name, a in chosen],
             ["red" if rules.is_overdue(a, today) else None for _, a in chosen])
 
 
@@ -98,8 +99,8 @@ def action_text(action: m.Action, details: dict[str, Any], today: dt.date, lang:
            if action.co_owners else ""),
         f"  {tr('due', lang)}: {action.due}"
         + (f" — {late} {tr('days overdue', lang)}" if late else ""),
-        f"  status: {action.status}" + ("  [besloten]" if action.closed and nl else
-                                         "  [closed]" if action.closed else ""),
+        f"  status: {status_word(action.status, lang)}"
+        + ("  [besloten]" if action.closed and nl else "  [closed]" if action.closed else ""),
     ]
     if action.theme:
         lines.append(f"  {tr('theme', lang)}: {action.theme}")
