@@ -213,3 +213,18 @@ def test_init_refuses_a_folder_inside_a_body(tmp_path: Path, run: Run) -> None:
     assert not (repo / "meetings" / "nieuw").exists()
     assert not (repo / "meetings" / "meetings" / "kwartaal.toml").exists()
     assert commit_count(repo) == before
+
+
+def test_a_payment_description_that_outs_people_is_refused(tmp_path: Path, run: Run) -> None:
+    import shutil
+
+    repo = init_repo(tmp_path / "repo")
+    shutil.copytree(EXAMPLE, repo / "meetings")
+    commit_all(repo)
+    body = ["--repo", str(repo / "meetings"), "--lang", "en"]
+    before = commit_count(repo)
+    for outing in ("vergoeding sekswerk overleg", "Seks-werk overleg", "sex work meeting"):
+        out = run(*body, "config", "set", "compensation.description", outing, expect=1).output
+        assert "bank statement" in out, outing
+    assert commit_count(repo) == before
+    run(*body, "config", "set", "compensation.description", "vergoeding overleg")

@@ -232,3 +232,16 @@ def test_force_does_not_sweep_unchecked_hand_edits_into_a_commit(hand_edit: str,
     run("--repo", str(example), "--today", EXAMPLE_TODAY, "action", "done", "2025-12-11/a2",
         "--force", "--allow-private")
     assert commit_count(example) == before + 1
+
+
+def test_a_setting_set_to_its_own_value_does_not_commit_hand_edits(example: Path,
+                                                                   run: Run) -> None:
+    path = example / "kwartaal.toml"
+    edited = path.read_text(encoding="utf-8") + "# Mila: 06-12345678\n"
+    path.write_text(edited, encoding="utf-8")
+    before = commit_count(example)
+    time = run("--repo", str(example), "config", "get", "cadence.time").output.strip()
+    out = run("--repo", str(example), "--lang", "en", "config", "set", "cadence.time", time,
+              expect=1).output
+    assert "kwartaal.toml has uncommitted changes" in out
+    assert commit_count(example) == before and path.read_text(encoding="utf-8") == edited

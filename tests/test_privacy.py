@@ -472,6 +472,19 @@ def test_a_phone_number_is_refused_at_write_time(example: Path, run: Run) -> Non
     run(*base, "check", "--strict")
 
 
+def test_contact_details_written_with_allow_private_stay_inside(example: Path,
+                                                               run: Run) -> None:
+    base = ["--repo", str(example), "--today", EXAMPLE_TODAY]
+    run(*base, "note", "2025-12-11", "actueel", "JADE vertelde, bel 06-12345678, mail "
+        "jade@example.org of NL91ABNA0417164300", "--allow-private")
+    public = run(*base, "minutes", "2025-12-11", "--public").output
+    for private in ("06-12345678", "example.org", "NL91ABNA0417164300", "JADE", "@"):
+        assert private not in public, private
+    assert public.count("[contactgegevens weggelaten]") == 3
+    internal = run(*base, "minutes", "2025-12-11").output
+    assert "06-12345678" in internal and "jade@example.org" in internal
+
+
 def test_an_action_under_a_closed_item_of_another_meeting_stays_closed(example: Path,
                                                                        run: Run) -> None:
     base = ["--repo", str(example), "--today", EXAMPLE_TODAY]

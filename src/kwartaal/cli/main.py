@@ -74,7 +74,9 @@ class KwartaalGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, short) for name, (_, _, short) in COMMANDS.items() if short]
-        with formatter.section("Commands"):
+        from gettext import gettext as click_words  # click's own word, in the run's language
+
+        with formatter.section(click_words("Commands")):
             formatter.write_dl(rows)
 
     def main(self, args: Any = None, *more: Any, **options: Any) -> Any:

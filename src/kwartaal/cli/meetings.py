@@ -92,7 +92,8 @@ def meeting_list(as_json: bool) -> None:
 
 @click.command("propose")
 @click.argument("title")
-@click.option("--by", "by", required=True, metavar="PERSON", help="Who proposes it.",
+@click.option("--by", "by", required=True, metavar="PERSON", envvar="KWARTAAL_ME",
+              help="Who proposes it (default: KWARTAAL_ME).",
               shell_complete=complete.people)
 @click.option("--meeting", default=None, help="Default: the next planned meeting.",
               shell_complete=complete.meetings)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from kwartaal.core import model as m
 from kwartaal.core.problems import Msg, Problem, msg
 
 # Linear time: a match may only start where a run of address characters starts. Without the
@@ -96,6 +97,39 @@ def scan_text(path: Path, text: str, allowed_text: set[str],
     return problems
 
 
+def contact_details(text: str) -> list[str]:
+    """The e-mail addresses, bank accounts, citizen service numbers and phone numbers in a
+    text, as read by a reader (see _readable), whether its lines are marked or not."""
+    found: list[str] = []
+    for raw in text.splitlines():
+        line = _readable(raw)
+        if not any(ch.isdigit() or ch == "@" for ch in line):
+            continue
+        found += _EMAIL.findall(line) + _ibans(line)
+        found += [f for f in _GROUPED_NINE.findall(line) if _valid_bsn(digits(f))]
+        undated = _DATE.sub(" ", line)
+        if _PHONE_HINT.search(undated):
+            found += _phone_numbers(undated)
+    return found
+
+
+def without_contact_details(value: str, allowed: tuple[set[str], set[str]],
+                            placeholder: str) -> str | None:
+    """A text with its contact details (a line marked --allow-private may hold them) replaced
+    by placeholder, for public output; public addresses (allowed) stay. None when one is
+    written in a form only a reader's eye joins up, so it cannot be replaced where it is."""
+    if not any(ch.isdigit() or ch == "@" or ord(ch) > 0x2000 for ch in value):
+        return value
+    allowed_text, allowed_digits = allowed
+    for found in contact_details(value):
+        if found.strip().lower() in allowed_text or digits(found) in allowed_digits:
+            continue
+        if found not in value:
+            return None
+        value = value.replace(found, placeholder)
+    return value
+
+
 def _readable(line: str) -> str:
     """A line as a reader sees it: compatibility forms ('＠', '﹫', full-width digits),
     invisible characters, any kind of dash, and 'jan(at)example.org' made plain, so that a
@@ -168,3 +202,19 @@ def _phone_numbers(line: str) -> list[str]:
 
     return [match.raw_string for match in phonenumbers.PhoneNumberMatcher(
         line, "NL", leniency=phonenumbers.Leniency.VALID)]
+
+
+def allowed_values(body: m.Body) -> tuple[set[str], set[str]]:
+    """Public addresses and numbers: [privacy] allow, and named people's own details."""
+    # A bank account or a citizen service number is never a public address: the allow list
+    # does not make one acceptable.
+    allow = [a for a in body.config.privacy_allow if not personal_number(a)]
+    allowed_text = {a.strip().lower() for a in allow}
+    allowed_digits = {digits(a) for a in allow if digits(a)}
+    for person in body.people.values():
+        if person.is_named:
+            if person.email:
+                allowed_text.add(person.email.lower())
+            if person.phone:
+                allowed_digits.add(digits(person.phone))
+    return allowed_text, allowed_digits

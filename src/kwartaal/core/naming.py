@@ -42,6 +42,25 @@ def role_in_text(person: m.Person | None, lang: str, *, capital: bool) -> str:
     return role[:1].upper() + role[1:] if capital else role
 
 
+def _sensitive_keys(config: m.Config) -> tuple[list[str], list[str]]:
+    """The sensitive words folded: those found anywhere in a word ('sekswerk'), and those
+    found only at a word's start ('^sex': 'Sexuele', not 'Essex')."""
+    keys = [name_key(fold(w)) for w in config.sensitive_words
+            if not w.startswith("^") and name_key(fold(w))]
+    starts = [name_key(fold(w[1:])) for w in config.sensitive_words
+              if w.startswith("^") and name_key(fold(w[1:]))]
+    return keys, starts
+
+
+def outs_people(text: str, config: m.Config) -> bool:
+    """Whether a text others may see (a bank statement's description) holds a sensitive word,
+    however it is written ('Seks-werk', 'sex work')."""
+    keys, starts = _sensitive_keys(config)
+    words = [name_key(fold(w)) for w in text.split()]
+    return (any(k in "".join(words) for k in keys)
+            or any(w.startswith(s) for w in words for s in starts))
+
+
 def neutral_name(config: m.Config) -> str:
     """The body's name where others may see it over a participant's shoulder: calendar
     entries, e-mail subjects and senders, lock screens. The body's own neutral_name when set;
@@ -50,11 +69,7 @@ def neutral_name(config: m.Config) -> str:
     Work')."""
     if config.neutral_name.strip():
         return " ".join(config.neutral_name.split())
-    # 'sekswerk' anywhere in a word; '^sex' only at a word's start ('Sexuele', not 'Essex').
-    keys = [name_key(fold(w)) for w in config.sensitive_words
-            if not w.startswith("^") and name_key(fold(w))]
-    starts = [name_key(fold(w[1:])) for w in config.sensitive_words
-              if w.startswith("^") and name_key(fold(w[1:]))]
+    keys, starts = _sensitive_keys(config)
     tokens = config.name.split()
     joined, owner = "", []  # the name's letters run together, and the word each came from
     for index, token in enumerate(tokens):

@@ -189,6 +189,7 @@ class View:
         if not self.public or not value:
             return value
         value = _BIDI_OVERRIDES.sub("", value)  # 'aliM' shown right to left reads 'Mila'
+        value = self._without_contact_details(value, where)
         matcher = self._names()
         if matcher is None:
             return value
@@ -204,6 +205,18 @@ class View:
                 "nothing was written. Rephrase the text",
                 where=where or "?"))
         return value
+
+    def _without_contact_details(self, value: str, where: str) -> str:
+        """Contact details written with --allow-private stay inside the group."""
+        from kwartaal.core.detect import allowed_values, without_contact_details
+        from kwartaal.core.words import tr
+        left = without_contact_details(value, allowed_values(self.body),
+                                       tr("[contact details left out]", self.lang))
+        if left is None:
+            raise KwartaalError(msg("{where}: contact details cannot be left out safely in "
+                                    "this text; nothing was written. Rephrase the text",
+                                    where=where or "?"))
+        return left
 
     def _unescaped_name(self, found: re.Match[str]) -> str:
         owner = self._hidden_match(unquote(found.group(0)))

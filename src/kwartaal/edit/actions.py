@@ -183,11 +183,15 @@ def _append_history(table: Any, entry: dict[str, Any]) -> None:
 
 def set_status(body: m.Body, action_id: str, status: str, *, by: str, today: dt.date, lang: str,
                note: str = "") -> Change:
+    moves = {"in-progress": ("open",), "done": ("open", "in-progress"),
+             "dropped": ("open", "in-progress")}
+    if status not in moves:
+        raise KwartaalError(msg("an action's status can be set to {known}, not '{status}'",
+                                known=", ".join(moves), status=status))
     action = find_action(body, action_id)
     if by:
         require_person(body, by)
-    allowed = {"in-progress": ("open",), "done": ("open", "in-progress"),
-               "dropped": ("open", "in-progress")}[status]
+    allowed = moves[status]
     if action.status not in allowed:
         raise KwartaalError(msg(
             "action {id} is '{current}'; it cannot become '{new}'{tip}",

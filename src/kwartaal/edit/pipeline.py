@@ -75,7 +75,7 @@ def run_change(root: Path | str, edit: Callable[[m.Body], Change], *,
     the Change it returns. report is called with the change before it is committed (to show
     what it said while the command still runs); say hears about the lock and recovery."""
     from kwartaal.files.library import body_folder
-    from kwartaal.files.store import checked_writes, current_write_check
+    from kwartaal.files.store import checked_writes, current_journal, current_write_check
 
     if not isinstance(root, Path):  # from a program: say plainly when it is not a body
         root = body_folder(root)
@@ -104,10 +104,24 @@ def run_change(root: Path | str, edit: Callable[[m.Body], Change], *,
 
         with checked_writes(guarded):
             change = edit(body())
+            journal = current_journal()
+            for path in change.paths:  # named but left as it was (a value set to itself):
+                written = journal is not None and journal.rel(path) in journal.files
+                if not written and path.suffix == ".toml" and path.is_file():
+                    _pass_through(path)  # it is committed, so it is checked all the same
         if report is not None:
             report(change)
         result = commit_change(root, change, options)
     return Outcome(change, result, loaded[0] if loaded else None)
+
+
+def _pass_through(path: Path) -> None:
+    """Write a file as it is, through the checks every write passes: the refusal of
+    uncommitted changes, and under --force the privacy and format check of what they add."""
+    from kwartaal.files.store import read_text, write_body_file
+
+    text, bom = read_text(path)
+    write_body_file(path, text, text, bom=bom)
 
 
 def commit_change(root: Path, change: Change, options: CommitOptions) -> Any:

@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from kwartaal.core import model as m
-from kwartaal.core.detect import MARKER, digits, is_marked, personal_number, scan_text
+from kwartaal.core.detect import (
+    MARKER,
+    allowed_values,
+    digits,
+    is_marked,
+    scan_text,
+)
 from kwartaal.core.fields import public_fields
 from kwartaal.core.problems import Msg, Problem, msg
 
@@ -19,22 +25,6 @@ from kwartaal.core.problems import Msg, Problem, msg
 FULL_NAME = re.compile(
     r"^[A-ZÀ-Þ][a-zà-ÿ'\-]+(?:\s+(?:van|de|der|den|het|ten|ter|te|el|al|[A-ZÀ-Þ][a-zà-ÿ'\-]+))*"
     r"\s+[A-ZÀ-Þ][a-zà-ÿ'\-]+$")
-
-
-def allowed_values(body: m.Body) -> tuple[set[str], set[str]]:
-    """Public addresses and numbers: [privacy] allow, and named people's own details."""
-    # A bank account or a citizen service number is never a public address: the allow list
-    # does not make one acceptable.
-    allow = [a for a in body.config.privacy_allow if not personal_number(a)]
-    allowed_text = {a.strip().lower() for a in allow}
-    allowed_digits = {digits(a) for a in allow if digits(a)}
-    for person in body.people.values():
-        if person.is_named:
-            if person.email:
-                allowed_text.add(person.email.lower())
-            if person.phone:
-                allowed_digits.add(digits(person.phone))
-    return allowed_text, allowed_digits
 
 
 def lint(body: m.Body, files: Iterable[Path]) -> list[Problem]:

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from kwartaal.core import model as m
 from kwartaal.core.lines import line_of
+from kwartaal.core.naming import outs_people
 from kwartaal.core.problems import Problem, hints, msg
 from kwartaal.core.values import MAX_FILE_BYTES
 from kwartaal.files.loader import Loaded
@@ -93,6 +94,18 @@ def _untracked(body: m.Body) -> list[Problem]:
     return found
 
 
+def payment_description_problems(cfg: m.Config) -> list[Problem]:
+    """The payment description is on every participant's bank statement: it must not say what
+    the meeting is about. Also checked before a write (files/writecheck.py)."""
+    if not outs_people(cfg.compensation.description, cfg):
+        return []
+    return [Problem(cfg.src.path, line_of(cfg.src.path, ("compensation",), "description"),
+                    "error", msg(
+        "[compensation] description: '{text}' names what the meeting is about; it is on "
+        "every participant's bank statement, where it would out them. Use a neutral "
+        "description, such as 'vergoeding overleg'", text=cfg.compensation.description))]
+
+
 def _check_config(c: _Checker) -> None:
     cfg = c.body.config
     src = cfg.src
@@ -117,6 +130,7 @@ def _check_config(c: _Checker) -> None:
                   key=item.key)
     if not cfg.standing:
         c.add(src, None, "warning", "no standing items: add [[standing]] tables to kwartaal.toml")
+    c.problems.extend(payment_description_problems(cfg))
     for year, limits in cfg.compensation.limits.items():
         lsrc = m.Source(src.path, ("compensation", "limits", str(year)))
         for key, value in (("hour_21plus", limits.hour_21plus),

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from kwartaal.core import model as m
-from kwartaal.core.detect import MARKER, is_marked, scan_text
+from kwartaal.core.detect import MARKER, allowed_values, is_marked, scan_text
 from kwartaal.core.problems import KwartaalError, Msg, Problem, msg
-from kwartaal.files.privacy import FULL_NAME, allowed_values, public_texts
+from kwartaal.files.privacy import FULL_NAME, public_texts
 
 
 def write_check(get_body: Callable[[], m.Body], *, allow_private: bool) -> Callable[
@@ -94,7 +94,9 @@ def _format_errors(body: m.Body, path: Path, text: str) -> list[Problem]:
         return []  # the write itself refuses what does not parse
     problems: list[Problem] = []
     if path.name == CONFIG_FILE:
-        build_config(raw, path, problems, body.root)
+        from kwartaal.files.validate import payment_description_problems
+
+        problems += payment_description_problems(build_config(raw, path, problems, body.root))
     elif path.name == PEOPLE_FILE:
         build_people(raw, path, problems, body.config.language)
     elif path.parent.name == "meetings" and path.suffix == ".toml":

@@ -298,9 +298,8 @@ def _refuse_private_history(repo: Any, root: Path, outgoing: str) -> None:
     account that one commit added and a later one removed is still in it. So each outgoing
     commit is looked at, not only the result, and nothing is pushed if one adds such a line
     (a clone without kwartaal's pre-commit hook could have made it)."""
-    from kwartaal.core.detect import scan_text
+    from kwartaal.core.detect import allowed_values, scan_text
     from kwartaal.files.loader import load_settings
-    from kwartaal.files.privacy import allowed_values
 
     config, people = load_settings(root, [])
     from kwartaal.core import model as m
