@@ -34,7 +34,7 @@ def complete(cwd: Path, line: str, shell: str = "bash") -> list[str]:
 @pytest.mark.parametrize("line, expected", [
     ("kwartaal attend 2025-12", ["2025-12-11"]),
     ("kwartaal attend 2025-12-11 kbg-", ["kbg-1", "kbg-2"]),
-    ("kwartaal action done 2025-12-11/", ["2025-12-11/a1", "2025-12-11/a2", "2025-12-11/a3",
+    ("kwartaal action show 2025-12-11/", ["2025-12-11/a1", "2025-12-11/a2", "2025-12-11/a3",
                                           "2025-12-11/a4"]),
     ("kwartaal action handover 2025-12-11/a2 --to s-", ["s-bakker"]),
     ("kwartaal note 2025-12-11 ", ["beleid", "actueel", "samenwerking", "p1", "p2", "p3"]),
@@ -64,3 +64,18 @@ def test_a_new_record_completes_at_once(example: Path, run: Run) -> None:
 def test_outside_a_body_nothing_completes_and_nothing_breaks(tmp_path: Path) -> None:
     assert complete(tmp_path, "kwartaal attend ") == []
     assert complete(tmp_path, "kwartaal action done 2025") == []
+
+
+def test_only_actions_a_command_can_change_are_offered(example: Path) -> None:
+    import tomllib
+
+    status = {}
+    for path in (example / "meetings").glob("*.toml"):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        status.update({f"{path.stem}/{a['id']}": a.get("status", "open")
+                       for a in data.get("action", [])})
+    assert set(complete(example, "kwartaal action show 20")) == set(status)
+    assert {status[a] for a in complete(example, "kwartaal action start 20")} == {"open"}
+    done = complete(example, "kwartaal action done 20")
+    assert done and {status[a] for a in done} <= {"open", "in-progress"}
+    assert {a for a, s in status.items() if s in ("open", "in-progress")} == set(done)

@@ -42,11 +42,19 @@ def _meeting_ids(root: Path) -> list[str]:
         return []
 
 
-def _records(root: Path, meeting_id: str, kind: str) -> list[str]:
+def _records(root: Path, meeting_id: str, kind: str,
+             statuses: tuple[str, ...] | None = None) -> list[str]:
     from kwartaal.files.paths import MEETINGS_DIR
 
     tables = _toml(root / MEETINGS_DIR / f"{meeting_id}.toml").get(kind)
-    return [str(t["id"]) for t in tables or [] if isinstance(t, dict) and "id" in t]
+    return [str(t["id"]) for t in tables or [] if isinstance(t, dict) and "id" in t
+            and (statuses is None or t.get("status", "open") in statuses)]
+
+
+# The actions each command can change: offering the others would only lead to a refusal.
+CHANGEABLE = {"start": ("open",), "done": ("open", "in-progress"),
+              "drop": ("open", "in-progress"), "update": ("open", "in-progress"),
+              "handover": ("open", "in-progress")}
 
 
 def people(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
@@ -74,7 +82,8 @@ def actions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list
     found = []
     for mid in _meeting_ids(root):
         if mid.startswith(wanted) and (mid == wanted or "/" not in incomplete):
-            found += [f"{mid}/{aid}" for aid in _records(root, mid, "action")]
+            found += [f"{mid}/{aid}" for aid in _records(root, mid, "action",
+                                                          CHANGEABLE.get(ctx.info_name or ""))]
     return [aid for aid in found if aid.startswith(incomplete)]
 
 
