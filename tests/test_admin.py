@@ -228,3 +228,16 @@ def test_a_payment_description_that_outs_people_is_refused(tmp_path: Path, run: 
         assert "bank statement" in out, outing
     assert commit_count(repo) == before
     run(*body, "config", "set", "compensation.description", "vergoeding overleg")
+
+
+def test_a_failed_init_leaves_nothing_behind(tmp_path: Path, run: Run) -> None:
+    target = tmp_path / "nieuw"
+    out = run("init", str(target), "--name", "Nieuw", "--author", "bob", expect=1).output
+    assert "bob" in out
+    assert not target.exists()
+    existing = tmp_path / "bestaand"
+    existing.mkdir()
+    run("init", str(existing), "--name", "Bestaand", "--author", "bob", expect=1)
+    assert list(existing.iterdir()) == []
+    run("init", str(existing), "--name", "Bestaand")  # a second try starts clean
+    assert (existing / "kwartaal.toml").is_file() and (existing / ".git").is_dir()

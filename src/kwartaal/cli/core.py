@@ -163,17 +163,15 @@ def init(path: Path, name: str | None, body_lang: str) -> None:
     Example:
       kwartaal init overleg --name "Kwartaaloverleg Sekswerk Voorbeeldstad" --lang nl
     """
-    from kwartaal.edit.admin import init_body, prepare_body_folder
-    from kwartaal.edit.pipeline import CommitOptions, run_change
+    from kwartaal.edit.admin import create_body
+    from kwartaal.edit.pipeline import CommitOptions
     from kwartaal.vcs.hooks import install_hook
 
     state = current_state()
     state.lang_option = state.lang_option or body_lang
-    folder = prepare_body_folder(path, body_lang)
-    # No body to read yet: the edit writes it.
-    outcome = run_change(folder, lambda _: init_body(folder, name, body_lang),
-                         options=state.commit or CommitOptions(), load=lambda _: None,
-                         say=warn)
+    outcome = create_body(path, name, body_lang, options=state.commit or CommitOptions(),
+                          say=warn)
+    folder = path.resolve()
     notice = install_hook(folder, body_lang).notice()
     if notice is not None:
         click.echo(notice.render(body_lang), err=True)

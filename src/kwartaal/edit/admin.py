@@ -125,6 +125,33 @@ def prepare_body_folder(path: Path, lang: str) -> Path:
     return path
 
 
+def create_body(path: Path, name: str | None, lang: str, *, options: Any = None,
+                say: Any = None) -> Any:
+    """A new body at path, committed (edit.pipeline.Outcome): prepare_body_folder, then
+    init_body through the write pipeline. All or nothing: when it fails, the folder and the
+    git repository it made are removed again, so that a second try starts clean."""
+    import shutil
+
+    from kwartaal.edit.pipeline import ignore, run_change
+
+    new_folder = not path.exists()
+    had_git = (path / ".git").exists()
+    folder = prepare_body_folder(path, lang)
+    try:  # no body to read yet: the edit writes it
+        return run_change(folder, lambda _: init_body(folder, name, lang), options=options,
+                          load=lambda _: None, say=say or ignore)
+    except BaseException:
+        if new_folder:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            if not had_git and (folder / ".git").is_dir():
+                shutil.rmtree(folder / ".git", ignore_errors=True)
+            meetings = folder / paths.MEETINGS_DIR
+            if meetings.is_dir() and not any(meetings.iterdir()):
+                meetings.rmdir()
+        raise
+
+
 def init_body(path: Path, name: str | None, lang: str) -> Change:
     """A new body's files in a folder made by prepare_body_folder: kwartaal.toml with the three
     standing items, people.toml, meetings/, and the merge driver. The pre-commit hook comes
