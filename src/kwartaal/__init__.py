@@ -50,6 +50,7 @@ API: dict[str, str] = {
     "run_change": "kwartaal.edit.pipeline:run_change",
     "CommitOptions": "kwartaal.edit.pipeline:CommitOptions",
     "Outcome": "kwartaal.edit.pipeline:Outcome",
+    "create_body": "kwartaal.edit.admin:create_body",
     "init_body": "kwartaal.edit.admin:init_body",
     "add_person": "kwartaal.edit.admin:add_person",
     "PersonInput": "kwartaal.edit.admin:PersonInput",
