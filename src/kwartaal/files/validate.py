@@ -12,7 +12,7 @@ from decimal import Decimal
 from kwartaal.core import model as m
 from kwartaal.core.lines import line_of
 from kwartaal.core.naming import outs_people
-from kwartaal.core.problems import Problem, hints, msg
+from kwartaal.core.problems import Msg, Problem, hints, msg
 from kwartaal.core.values import MAX_FILE_BYTES
 from kwartaal.files.loader import Loaded
 from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE, meeting_files
@@ -29,14 +29,14 @@ class _Checker:
         line = line_of(src.path, src.section, key) if key else src.line
         self.problems.append(Problem(src.path, line, severity, msg(text, **params)))  # type: ignore[arg-type]
 
-    def person(self, src: m.Source, key: str, pid: str, where: str) -> None:
+    def person(self, src: m.Source, key: str, pid: str, where: str | Msg) -> None:
         if pid and pid not in self.body.people:
             self.add(src, key, "error",
                      "{where}: unknown person '{id}'{hint}; add them with 'kwartaal person add' "
                      "or fix the id",
                      where=where, id=pid, **hints(pid, self.body.people))
 
-    def theme(self, src: m.Source, key: str, theme: str, where: str) -> None:
+    def theme(self, src: m.Source, key: str, theme: str, where: str | Msg) -> None:
         themes = self.body.config.themes
         if theme and theme not in themes:
             self.add(src, key, "error",
@@ -44,7 +44,7 @@ class _Checker:
                      where=where, theme=theme, known=", ".join(themes) or "-",
                      **hints(theme, themes))
 
-    def amount(self, src: m.Source, key: str, value: Decimal | None, where: str) -> None:
+    def amount(self, src: m.Source, key: str, value: Decimal | None, where: str | Msg) -> None:
         if value is None:
             return
         if value < 0:
@@ -200,7 +200,7 @@ def _check_meetings(c: _Checker) -> None:
         own_items = {i.local_id for i in meeting.items}
         targets = standing | own_items | set(m.FIXED_ITEMS)
 
-        def item_ref(record_src: m.Source, ref: str, where: str,
+        def item_ref(record_src: m.Source, ref: str, where: str | Msg,
                      _targets: set[str] = targets, _meeting: m.Meeting = meeting) -> None:
             if not ref or ref in _targets or ref in item_ids:
                 return
@@ -211,8 +211,8 @@ def _check_meetings(c: _Checker) -> None:
                   meeting=_meeting.id, **hints(ref, _targets))
 
         for item in meeting.items:
-            c.person(item.src, "by", item.by, f"item {item.id}")
-            c.theme(item.src, "theme", item.theme, f"item {item.id}")
+            c.person(item.src, "by", item.by, msg("item {id}", id=item.id))
+            c.theme(item.src, "theme", item.theme, msg("item {id}", id=item.id))
             if item.under and item.under not in standing:
                 c.add(item.src, "under", "error",
                       "item {id}: unknown standing item '{key}'{hint}; choose one of: {known}",
@@ -223,16 +223,16 @@ def _check_meetings(c: _Checker) -> None:
                       "item {id}: carried_from '{ref}' is not the id of any agenda item",
                       id=item.id, ref=item.carried_from)
         for note in meeting.notes:
-            item_ref(note.src, note.item, f"note {note.id}")
+            item_ref(note.src, note.item, msg("note {id}", id=note.id))
         for decision in meeting.decisions:
-            item_ref(decision.src, decision.item, f"decision {decision.id}")
+            item_ref(decision.src, decision.item, msg("decision {id}", id=decision.id))
             ref = decision.supersedes
             if ref and ref not in decision_ids and f"{meeting.id}/{ref}" not in decision_ids:
                 c.add(decision.src, "supersedes", "error",
                       "decision {id}: supersedes '{ref}', which is not a known decision id",
                       id=decision.id, ref=ref)
         for action in meeting.actions:
-            where = f"action {action.id}"
+            where = msg("action {id}", id=action.id)
             c.person(action.src, "owner", action.owner, where)
             for pid in action.co_owners:
                 c.person(action.src, "with", pid, where)
@@ -243,9 +243,9 @@ def _check_meetings(c: _Checker) -> None:
                       "{where}: due date {due} is before meeting {meeting} that created it",
                       where=where, due=action.due, meeting=meeting.id)
             for entry in action.history:
-                c.person(action.src, "history", entry.by, f"{where} history")
+                c.person(action.src, "history", entry.by, msg("{where} history", where=where))
         for line in meeting.compensation:
-            where = f"compensation {line.id}"
+            where = msg("compensation line {id}", id=line.id)
             c.person(line.src, "person", line.person, where)
             c.amount(line.src, "amount", line.amount, where)
             if line.hours is not None and line.hours < 0:
