@@ -97,3 +97,18 @@ def new_body(tmp_path: Path, run: Run) -> Path:
     path = tmp_path / "overleg"
     run("init", str(path), "--name", "Kwartaaloverleg Proefstad")
     return path
+
+
+def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
+    """Edit a body file by hand, as a person would; old must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_with(path: Path, needle: str) -> int:
+    """The number of the first line of path that holds needle."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLE, EXAMPLE_TODAY, Run, commit_all
+from .conftest import EXAMPLE, EXAMPLE_TODAY, Run, commit_all, line_with, replace_in
 
 
 def test_shipped_example_is_clean(run: Run) -> None:
@@ -20,17 +20,6 @@ def test_check_options_after_the_command(run: Run) -> None:
     assert "0 error(s), 0 warning(s)" in result.output
 
 
-def _replace(path: Path, old: str, new: str, count: int = 1) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-
-
-def _line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
 
 
 def _errors(run: Run, body: Path) -> list[dict[str, object]]:
@@ -92,36 +81,36 @@ CASES = {
 def test_each_kind_of_mistake_is_found_at_its_line(case: str, example: Path, run: Run) -> None:
     relative, old, new, fragment, line_text = CASES[case]
     path = example / relative
-    _replace(path, old, new)
+    replace_in(path, old, new)
     commit_all(example.parent, case)
     error = _find(_errors(run, example), fragment)
     assert str(error["path"]).endswith(relative)
-    assert error["line"] == _line_of(path, line_text), error
+    assert error["line"] == line_with(path, line_text), error
 
 
 def test_contact_details_of_someone_not_named(example: Path, run: Run) -> None:
     people = example / "people.toml"
-    _replace(people, 'name = "Jade"', 'name = "Jade"\nemail = "jade@example.nl"')
+    replace_in(people, 'name = "Jade"', 'name = "Jade"\nemail = "jade@example.nl"')
     errors = _errors(run, example)
     error = _find(errors, "[kbg-2] is role-only: remove 'email'")
-    assert error["line"] == _line_of(people, "jade@example.nl")
+    assert error["line"] == line_with(people, "jade@example.nl")
 
 
 def test_named_people_may_keep_their_own_address(example: Path, run: Run) -> None:
-    _replace(example / "people.toml", 'name = "Marieke Jansen"',
+    replace_in(example / "people.toml", 'name = "Marieke Jansen"',
              'name = "Marieke Jansen"\nemail = "m.jansen@voorbeeldstad.example"')
     run("--repo", str(example), "--today", EXAMPLE_TODAY, "check", "--strict")
 
 
 def test_allowed_public_address_passes(example: Path, run: Run) -> None:
-    _replace(example / "meetings/2025-09-11.toml", 'text = "De klankbordgroep wil',
+    replace_in(example / "meetings/2025-09-11.toml", 'text = "De klankbordgroep wil',
              'text = "Vragen: info@zijweg.example. De klankbordgroep wil')
-    _replace(example / "kwartaal.toml", "allow = []", 'allow = ["info@zijweg.example"]')
+    replace_in(example / "kwartaal.toml", "allow = []", 'allow = ["info@zijweg.example"]')
     run("--repo", str(example), "--today", EXAMPLE_TODAY, "check", "--strict")
 
 
 def test_legal_looking_name_of_hidden_person_warns(example: Path, run: Run) -> None:
-    _replace(example / "people.toml", 'name = "Jade"', 'name = "Jade van Dam"')
+    replace_in(example / "people.toml", 'name = "Jade"', 'name = "Jade van Dam"')
     result = run("--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en", "check")
     assert "looks like a full legal name" in result.output
     run("--repo", str(example), "--today", EXAMPLE_TODAY, "check", "--strict", expect=1)
@@ -129,10 +118,10 @@ def test_legal_looking_name_of_hidden_person_warns(example: Path, run: Run) -> N
 
 def test_text_output_format(example: Path, run: Run) -> None:
     path = example / SEPT
-    _replace(path, 'owner = "p-devries"', 'owner = "nobody"')
+    replace_in(path, 'owner = "p-devries"', 'owner = "nobody"')
     result = run("--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en", "check",
                  expect=1)
-    line = _line_of(path, 'owner = "nobody"')
+    line = line_with(path, 'owner = "nobody"')
     assert f"2025-09-11.toml:{line}: error: action 2025-09-11/a3: unknown person 'nobody'" \
         in result.output
     assert result.output.rstrip().endswith("1 error(s), 0 warning(s)")
@@ -145,7 +134,7 @@ def test_not_utf8_is_a_message(example: Path, run: Run) -> None:
 
 
 def test_other_commands_refuse_broken_files(example: Path, run: Run) -> None:
-    _replace(example / SEPT, "minutes = 20", 'minutes = "twintig"')
+    replace_in(example / SEPT, "minutes = 20", 'minutes = "twintig"')
     result = run("--repo", str(example), "--lang", "en", "person", "list", expect=1)
     assert "must be a whole number" in result.output
     assert "kwartaal check" in result.output
@@ -160,9 +149,9 @@ def test_missing_body_is_a_message(tmp_path: Path, run: Run) -> None:
 def test_amounts_that_are_not_numbers(value: str, example: Path, run: Run) -> None:
     # Found by the fuzzer: TOML allows nan and inf, which no amount may be.
     path = example / DEC
-    _replace(path, "amount = 7.40", f"amount = {value}")
+    replace_in(path, "amount = 7.40", f"amount = {value}")
     error = _find(_errors(run, example), "'amount' must be an amount")
-    assert error["line"] == _line_of(path, f"amount = {value}")
+    assert error["line"] == line_with(path, f"amount = {value}")
     config = example / "kwartaal.toml"
-    _replace(config, "hourly_rate = 5.60", f"hourly_rate = {value}")
+    replace_in(config, "hourly_rate = 5.60", f"hourly_rate = {value}")
     _find(_errors(run, example), "'hourly_rate' must be an amount")

@@ -16,7 +16,7 @@ from kwartaal.core.problems import KwartaalError
 from kwartaal.vcs.gitops import commit
 from kwartaal.vcs.hooks import COMPANION, MARK, SAYS, hook_script
 
-from .conftest import EXAMPLE_TODAY, Run, commit_all, commit_count, git
+from .conftest import EXAMPLE_TODAY, Run, commit_all, commit_count, git, line_with, replace_in
 
 SEPT = "meetings/2025-09-11.toml"
 NOTE = 'text = "De klankbordgroep wil een training'
@@ -44,17 +44,6 @@ def _hook(repo: Path) -> Path:
     return repo / ".git" / "hooks" / "pre-commit"
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _line_of(path: Path, needle: str) -> int:
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                if needle in line)
-
-
 @pytest.fixture
 def hooked(example: Path, run: Run) -> Path:
     """The example body (a subfolder of its repository) with kwartaal's hook set up, speaking
@@ -80,12 +69,12 @@ def test_init_installs_an_executable_hook(new_body: Path) -> None:
 def test_plain_git_commit_with_a_privacy_leak_is_refused(hooked: Path, secret: str,
                                                          what: str) -> None:
     path = hooked / SEPT
-    _edit(path, NOTE, f'text = "Bel {secret}. De klankbordgroep wil een training')
+    replace_in(path, NOTE, f'text = "Bel {secret}. De klankbordgroep wil een training')
     git(hooked, "add", SEPT)
     before = commit_count(hooked)
     done = _commit(hooked / "meetings")  # from a folder below the body: the hook runs at the top
     assert done.returncode != 0
-    line = _line_of(path, secret)
+    line = line_with(path, secret)
     assert f"meetings/{SEPT}:{line}: error: privacy: {what}" in done.stderr
     assert f"{SAYS} kwartaal's check refused this commit" in done.stderr
     assert "git commit --no-verify" in done.stderr
@@ -94,7 +83,7 @@ def test_plain_git_commit_with_a_privacy_leak_is_refused(hooked: Path, secret: s
 
 
 def test_a_clean_commit_passes(hooked: Path) -> None:
-    _edit(hooked / SEPT, NOTE, 'text = "Aangevuld. De klankbordgroep wil een training')
+    replace_in(hooked / SEPT, NOTE, 'text = "Aangevuld. De klankbordgroep wil een training')
     git(hooked, "add", SEPT)
     before = commit_count(hooked)
     done = _commit(hooked)
@@ -106,9 +95,9 @@ def test_the_staged_version_is_checked_not_the_working_tree(hooked: Path) -> Non
     path = hooked / SEPT
     clean = path.read_text(encoding="utf-8")
     # A bad line only in the working tree does not block a clean staged change.
-    _edit(path, NOTE, 'text = "Aangevuld. De klankbordgroep wil een training')
+    replace_in(path, NOTE, 'text = "Aangevuld. De klankbordgroep wil een training')
     git(hooked, "add", SEPT)
-    _edit(path, "Aangevuld.", f"Aangevuld, bel {MOBILE}.")
+    replace_in(path, "Aangevuld.", f"Aangevuld, bel {MOBILE}.")
     done = _commit(hooked)
     assert done.returncode == 0, done.stderr
     assert MOBILE not in git(hooked, "show", f"HEAD:meetings/{SEPT}")
@@ -124,13 +113,13 @@ def test_the_staged_version_is_checked_not_the_working_tree(hooked: Path) -> Non
 def test_staged_check_from_the_command_line_names_the_real_files(hooked: Path,
                                                                  run: Run) -> None:
     path = hooked / SEPT
-    _edit(path, NOTE, f'text = "IBAN {IBAN}. De klankbordgroep wil een training')
+    replace_in(path, NOTE, f'text = "IBAN {IBAN}. De klankbordgroep wil een training')
     git(hooked, "add", SEPT)
     out = run("--repo", str(hooked), "--today", EXAMPLE_TODAY, "--lang", "en", "check",
               "--staged", "--json", expect=1).output
     errors = json.loads(out)["errors"]
     assert [(e["path"], e["line"]) for e in errors] == [(str(path.resolve()),
-                                                         _line_of(path, IBAN))]
+                                                         line_with(path, IBAN))]
     git(hooked, "reset", "-q")  # unstaged, the bad line is no longer the staged check's
     run("--repo", str(hooked), "--today", EXAMPLE_TODAY, "check", "--staged", "--strict")
     run("--repo", str(hooked), "--today", EXAMPLE_TODAY, "check", expect=1)
@@ -185,7 +174,7 @@ def test_a_foreign_hook_is_left_alone(hooked: Path, run: Run) -> None:
     hook.write_text(f"#!/bin/sh\n# the group's own checks\n{line}\nexit 0\n", encoding="utf-8")
     assert "pre-commit hook in place" in run("--repo", str(hooked), "--lang", "en",
                                              "setup-git").output
-    _edit(hooked / SEPT, NOTE, f'text = "IBAN {IBAN}. De klankbordgroep wil een training')
+    replace_in(hooked / SEPT, NOTE, f'text = "IBAN {IBAN}. De klankbordgroep wil een training')
     git(hooked, "add", SEPT)
     done = _commit(hooked)
     assert done.returncode != 0 and "IBAN" in done.stderr
@@ -209,7 +198,7 @@ def test_warnings_refuse_commits_by_hand_but_not_kwartaals_own(new_body: Path,
 def test_problems_already_committed_do_not_refuse_new_commits(hooked: Path) -> None:
     # With the real date the example's 2026-03-12 meeting is 'planned' in the past: a warning
     # in the last commit already, which must not stop an unrelated commit.
-    _edit(hooked / SEPT, NOTE, 'text = "Aangevuld. De klankbordgroep wil een training')
+    replace_in(hooked / SEPT, NOTE, 'text = "Aangevuld. De klankbordgroep wil een training')
     git(hooked, "add", SEPT)
     done = _commit(hooked, env=_env(KWARTAAL_TODAY="2026-11-23"))
     assert done.returncode == 0, done.stderr
@@ -223,11 +212,11 @@ def test_two_bodies_in_one_repository(hooked: Path, run: Run) -> None:
     people = other / "people.toml"
     people.write_text(people.read_text(encoding="utf-8") + f'\n# rekening {IBAN}\n',
                       encoding="utf-8")
-    _edit(hooked / SEPT, NOTE, 'text = "Aangevuld. De klankbordgroep wil een training')
+    replace_in(hooked / SEPT, NOTE, 'text = "Aangevuld. De klankbordgroep wil een training')
     git(repo, "add", "-A")
     done = _commit(repo)
     assert done.returncode != 0
-    assert f"intercity/people.toml:{_line_of(people, IBAN)}: error: privacy" in done.stderr
+    assert f"intercity/people.toml:{line_with(people, IBAN)}: error: privacy" in done.stderr
     assert "meetings: 0 error(s), 0 warning(s)" in done.stderr  # the other body was checked
     git(repo, "reset", "-q", "--", "intercity")
     done = _commit(repo)  # the first body alone passes
@@ -247,7 +236,7 @@ def test_a_failed_commit_says_the_hook_refused(new_body: Path) -> None:
         commit(new_body, [people], "person: edited by hand")
     text = refused.value.render("en")
     assert text.startswith("kwartaal's pre-commit check refused the commit")
-    assert f"people.toml:{_line_of(people, IBAN)}: " in text and IBAN not in text
+    assert f"people.toml:{line_with(people, IBAN)}: " in text and IBAN not in text
     assert "user.name" not in text
 
 
@@ -278,7 +267,7 @@ def test_missing_identity_is_named(new_body: Path, run: Run,
 def test_the_hook_falls_back_to_kwartaal_on_path(hooked: Path) -> None:
     hook = _hook(hooked.parent)
     hook.write_text(hook_script("en", "/gone/python"), encoding="utf-8")
-    _edit(hooked / SEPT, NOTE, f'text = "IBAN {IBAN}. De klankbordgroep wil een training')
+    replace_in(hooked / SEPT, NOTE, f'text = "IBAN {IBAN}. De klankbordgroep wil een training')
     git(hooked, "add", SEPT)
     done = _commit(hooked)
     assert done.returncode != 0 and "IBAN" in done.stderr  # found through PATH

@@ -16,24 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLE_TODAY, Run, commit_all
+from .conftest import EXAMPLE_TODAY, Run, commit_all, line_with, replace_in
 
 SEPT = "meetings/2025-09-11.toml"
 DEC = "meetings/2025-12-11.toml"
 MARCH = "meetings/2026-03-12.toml"
 
 
-def _sub(path: Path, old: str, new: str, count: int = 1) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-
-
-def _line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(needle)
 
 
 def _cli(run: Run, body: Path, *args: str, expect: int | None = 0, today: str = EXAMPLE_TODAY
@@ -53,7 +42,7 @@ def _error_at(run: Run, body: Path, relative: str, needle: str, fragment: str) -
     found = [e for e in _errors(run, body) if fragment in str(e["message"])]
     assert found, (fragment, _errors(run, body))
     assert str(found[0]["path"]).endswith(relative)
-    assert found[0]["line"] == _line_of(body / relative, needle), found[0]
+    assert found[0]["line"] == line_with(body / relative, needle), found[0]
 
 
 # -- dates ------------------------------------------------------------------------------------
@@ -67,7 +56,7 @@ def _error_at(run: Run, body: Path, relative: str, needle: str, fragment: str) -
 ])
 def test_dates_outside_1900_2999_are_refused(relative: str, old: str, new: str, example: Path,
                                              run: Run) -> None:
-    _sub(example / relative, old, new)
+    replace_in(example / relative, old, new)
     _error_at(run, example, relative, new.split(",")[0], "lies outside the years 1900-2999")
     for args in (["agenda"], ["minutes", "2025-09-11"], ["site", "--output", "out"],
                  ["meeting", "new"], ["calendar"], ["remind"]):
@@ -117,14 +106,14 @@ def test_a_body_at_the_edges_of_time_works_everywhere(example: Path, run: Run) -
 ])
 def test_numbers_are_bounded(relative: str, old: str, new: str, fragment: str, example: Path,
                              run: Run) -> None:
-    _sub(example / relative, old, new)
+    replace_in(example / relative, old, new)
     _error_at(run, example, relative, new.splitlines()[-1].strip(), fragment)
     for args in (["calendar"], ["site", "--output", "out"], ["agenda"]):
         _cli(run, example, *args, expect=1)
 
 
 def test_a_number_too_long_to_read_is_a_problem_of_its_line(example: Path, run: Run) -> None:
-    _sub(example / "kwartaal.toml", "length = 120", "length = 1" + "0" * 5000)
+    replace_in(example / "kwartaal.toml", "length = 120", "length = 1" + "0" * 5000)
     _error_at(run, example, "kwartaal.toml", "length = 1000", "a number too long to read")
 
 
@@ -132,8 +121,8 @@ def test_the_largest_numbers_allowed_work_everywhere(example: Path, run: Run) ->
     config = example / "kwartaal.toml"
     for old, new in (("length = 120", "length = 1440"), ("week = 2 ", "week = -1 "),
                      ("opening = 5", "opening = 1440")):
-        _sub(config, old, new)
-    _sub(example / DEC, "amount = 16.80", "amount = 999999999.99")
+        replace_in(config, old, new)
+    replace_in(example / DEC, "amount = 16.80", "amount = 999999999.99")
     commit_all(example.parent, "large")
     for args in (["calendar"], ["agenda", "--format", "html"], ["minutes", "2025-12-11"],
                  ["compensation", "--year", "2025", "--format", "csv"], ["meeting", "new"],
@@ -146,7 +135,7 @@ def test_the_largest_numbers_allowed_work_everywhere(example: Path, run: Run) ->
 @pytest.mark.parametrize("owner", ["ya/ra", "../../escape", "Roos", "x" * 65, "roos\n"])
 def test_ids_never_name_a_path(owner: str, example: Path, tmp_path: Path, run: Run) -> None:
     path = example / SEPT
-    _sub(path, 'owner = "l-demir"', f"owner = {json.dumps(owner)}")
+    replace_in(path, 'owner = "l-demir"', f"owner = {json.dumps(owner)}")
     assert any("is not an id" in str(e["message"]) for e in _errors(run, example))
     out = tmp_path / "out" / "reminders"
     _cli(run, example, "remind", "--format", "eml", "--output", str(out), expect=1)
@@ -163,11 +152,11 @@ def test_ids_never_name_a_path(owner: str, example: Path, tmp_path: Path, run: R
 ])
 def test_control_characters_in_single_line_texts(relative: str, old: str, new: str,
                                                  example: Path, run: Run) -> None:
-    _sub(example / relative, old, new)
+    replace_in(example / relative, old, new)
     errors = _errors(run, example)
     found = [e for e in errors if "control character" in str(e["message"])
              or "not a web link" in str(e["message"])]
-    assert found and found[0]["line"] == _line_of(example / relative, new[:12]), errors
+    assert found and found[0]["line"] == line_with(example / relative, new[:12]), errors
     for args in (["calendar"], ["site", "--output", "out"], ["remind", "--format", "eml"]):
         _cli(run, example, *args, expect=1)
 
@@ -180,7 +169,7 @@ def test_links_must_be_web_links(link: str, example: Path, run: Run) -> None:
     assert "is not a web link" in out
     assert (example / "kwartaal.toml").read_bytes() == before
     _cli(run, example, "config", "set", "cadence.link", "http://meet.example.org/x?a=1#b")
-    _sub(example / MARCH, 'link = "https://meet.example.org/kwartaaloverleg"',
+    replace_in(example / MARCH, 'link = "https://meet.example.org/kwartaaloverleg"',
          f"link = {json.dumps(link)}")
     _error_at(run, example, MARCH, "link = ", "is not a web link")
 
@@ -188,14 +177,14 @@ def test_links_must_be_web_links(link: str, example: Path, run: Run) -> None:
 @pytest.mark.parametrize("name", ["", " ", "."])
 def test_names_and_aliases_are_names(name: str, example: Path, run: Run) -> None:
     # public output hides a hidden name wherever it occurs: "." would stop every public page
-    _sub(example / "people.toml", 'name = "Mila"', f'name = "Mila"\naliases = ["{name}"]')
+    replace_in(example / "people.toml", 'name = "Mila"', f'name = "Mila"\naliases = ["{name}"]')
     _error_at(run, example, "people.toml", "aliases = ", "is not a name")
-    _sub(example / "people.toml", 'name = "Mila"', f'name = "{name}"')
+    replace_in(example / "people.toml", 'name = "Mila"', f'name = "{name}"')
     _error_at(run, example, "people.toml", f'name = "{name}"', "is not a name")
 
 
 def test_theme_keys_are_ids(example: Path, run: Run) -> None:
-    _sub(example / "kwartaal.toml", "[themes.destigmatisering]", '[themes."../x"]')
+    replace_in(example / "kwartaal.toml", "[themes.destigmatisering]", '[themes."../x"]')
     assert any("a theme key may hold only" in str(e["message"]) for e in _errors(run, example))
 
 
@@ -288,10 +277,10 @@ def test_remind_writes_only_into_its_folder(example: Path, tmp_path: Path, run: 
 
 
 def test_finance_csv_cells_cannot_be_formulas(example: Path, run: Run) -> None:
-    _sub(example / "kwartaal.toml", 'description = "vergoeding overleg"',
+    replace_in(example / "kwartaal.toml", 'description = "vergoeding overleg"',
          'description = "=HYPERLINK(\\"http://evil.example\\",\\"klik\\")"')
-    _sub(example / "people.toml", 'name = "Yara"', 'name = "@SUM(1+1)"')
-    _sub(example / "people.toml", 'visibility = "working-name"', 'visibility = "named"')
+    replace_in(example / "people.toml", 'name = "Yara"', 'name = "@SUM(1+1)"')
+    replace_in(example / "people.toml", 'visibility = "working-name"', 'visibility = "named"')
     commit_all(example.parent, "formulas")
     csv = _cli(run, example, "compensation", "--year", "2025", "--format", "csv")
     rows = list(csv_module.reader(io.StringIO(csv)))[1:]
@@ -321,7 +310,7 @@ def test_privacy_patterns_take_linear_time() -> None:
 
 
 def test_a_long_title_is_checked_quickly(example: Path, run: Run) -> None:
-    _sub(example / MARCH, 'title = "Wet regulering', 'title = "' + "a" * 1_000_000 + '@ Wet')
+    replace_in(example / MARCH, 'title = "Wet regulering', 'title = "' + "a" * 1_000_000 + '@ Wet')
     commit_all(example.parent, "long")
     start = time.perf_counter()
     _cli(run, example, "check")
@@ -345,7 +334,7 @@ def test_a_file_above_5_mb_is_refused(example: Path, run: Run) -> None:
 
 
 def test_messages_show_control_characters_escaped(example: Path, run: Run) -> None:
-    _sub(example / MARCH, 'place = "Wijkcentrum', 'place = "\\u001b]0;pwned\\u0007Wijk')
+    replace_in(example / MARCH, 'place = "Wijkcentrum', 'place = "\\u001b]0;pwned\\u0007Wijk')
     out = _cli(run, example, "check", expect=1)
     assert "\x1b" not in out and re.search(r"\\x1b", out), out
 
