@@ -121,6 +121,10 @@ def find(body: m.Body, ref: str, kind: str) -> Any | None:
     return None if meeting is None else pick(meeting, kind, local)
 
 
+def _number_order(number: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in number.split("."))
+
+
 def item_ref(body: m.Body, meeting: m.Meeting, ref: str, *, elsewhere: bool = False) -> str:
     """What a record's `item` key should hold for what the user typed: a standing key, a
     fixed part of the agenda, an item of this meeting (its local id), or with `elsewhere` an
@@ -130,6 +134,15 @@ def item_ref(body: m.Body, meeting: m.Meeting, ref: str, *, elsewhere: bool = Fa
     own = [i.local_id for i in meeting.items]
     if ref in standing or ref in own or ref in m.FIXED_ITEMS:
         return ref
+    from kwartaal.core.outline import numbered, outline
+
+    by_number = numbered(outline(body, meeting))
+    entry = by_number.get(ref.rstrip("."))
+    if entry is not None:  # the number on the internal agenda: 5.1, 7
+        if entry.item is None:
+            return entry.key
+        own_item = any(i is entry.item for i in meeting.items)
+        return entry.item.local_id if own_item else entry.item.id
     found = pick(meeting, "item", ref)
     if found is not None:
         return str(found.local_id)
@@ -139,5 +152,7 @@ def item_ref(body: m.Body, meeting: m.Meeting, ref: str, *, elsewhere: bool = Fa
             return str(other.id)
     choices = [*standing, *own, *m.FIXED_ITEMS]
     raise KwartaalError(msg(
-        "unknown agenda item '{item}'{hint}; choose one of: {choices}",
+        "unknown agenda item '{item}'{hint}; give its number on the agenda ({first} to "
+        "{last}) or one of: {choices}", first=min(by_number, key=_number_order),
+        last=max(by_number, key=_number_order),
         item=ref, choices=", ".join(choices), **hints(ref, choices)))

@@ -14,31 +14,19 @@ from kwartaal.core import model as m
 from kwartaal.core import rules
 from kwartaal.core.formats import long_date
 from kwartaal.core.labels import labels
+from kwartaal.core.outline import (
+    ACTIONS,
+    ANY_OTHER_BUSINESS,
+    CLOSED_SESSION,
+    CLOSING,
+    OPENING,
+    PREVIOUS_MINUTES,
+    Entry,
+    next_after,
+    outline,
+    previous_held,
+)
 from kwartaal.core.visibility import View
-
-
-def previous_held(body: m.Body, meeting: m.Meeting) -> m.Meeting | None:
-    earlier = [mt for mt in body.meetings if mt.date < meeting.date and mt.status != "planned"]
-    return earlier[-1] if earlier else None
-
-
-def handled(meeting: m.Meeting, item: m.Item) -> bool:
-    """An item counts as handled when marked so, or when anything was recorded under it."""
-    if item.handled is not None:
-        return item.handled
-    refs = {item.local_id, item.id}
-    return any(r.item in refs for r in (*meeting.notes, *meeting.decisions, *meeting.actions))
-
-
-def carry_over_candidates(body: m.Body, meeting: m.Meeting) -> list[m.Item]:
-    """Items of the previous held meeting to carry over that this meeting does not hold yet."""
-    previous = previous_held(body, meeting)
-    if previous is None:
-        return []
-    carried = {i.carried_from for mt in (*body.meetings, meeting) for i in mt.items
-               if i.carried_from}
-    return [i for i in previous.items
-            if (i.carry_over or not handled(previous, i)) and i.id not in carried]
 
 
 def organisations(body: m.Body, meeting: m.Meeting) -> list[str]:
@@ -72,51 +60,44 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
     cfg = body.config
     times = cfg.agenda
     default = times.proposal
-    visible = [i for i in meeting.items if not v.hides(i)]
     closed_minutes = sum(i.minutes if i.minutes is not None else default
                          for i in meeting.items if v.is_closed(i))
-    items: list[dict[str, Any]] = []
-
-    def fixed(key: str, title: str, minutes: int, **extra: Any) -> None:
-        items.append({"key": key, "kind": "fixed", "title": title, "proposer": "", "theme": "",
-                      "theme_title": "", "closed": False, "minutes": minutes, "note": "",
-                      "children": [], **extra})
-
-    fixed("opening", t["opening"], times.opening)
     previous = previous_held(body, meeting)
-    fixed("previous-minutes", t["previous_minutes"], times.previous_minutes,
-          note=t["minutes_of"].format(date=long_date(previous.date, lang)) if previous else "")
-    for standing in cfg.standing:
-        entry = {"key": standing.key, "kind": "standing",
-                 "title": v.text(m.text_in(standing.title, lang, cfg.language)), "proposer": "",
-                 "theme": "", "theme_title": "", "closed": False, "minutes": standing.minutes,
-                 "note": v.text(m.text_in(standing.description, lang, cfg.language))
-                 if standing.description else "", "children": []}
-        for item in visible:
-            if item.under == standing.key and not item.carried_from:
-                entry["children"].append(_item_view(v, item, default, "proposal"))
-        items.append(entry)
-    for item in visible:
-        if not item.under and not item.carried_from:
-            items.append(_item_view(v, item, default, "proposal"))
-    carried = [i for i in visible if i.carried_from]
-    carried += [i for i in carry_over_candidates(body, meeting) if not v.hides(i)]
-    for item in carried:
-        view = _item_view(v, item, default, "carried")
-        view["from"] = item.carried_from or item.id
-        items.append(view)
-    if public and closed_minutes:
-        fixed("closed", t["closed_session"], closed_minutes)
-    review = action_review(v, meeting, today)
-    fixed("actions", t["action_review"], times.action_review)
-    fixed("any-other-business", t["any_other_business"], times.any_other_business)
     next_date = next_after(body, meeting)
-    fixed("closing", t["closing"], times.closing,
-          note=t["next_meeting"].format(date=long_date(next_date, lang)) if next_date else "")
-    for number, item in enumerate(items, start=1):
-        item["number"] = str(number)
-        for sub, child in enumerate(item["children"], start=1):
-            child["number"] = f"{number}.{sub}"
+    fixed_titles = {OPENING: t["opening"], PREVIOUS_MINUTES: t["previous_minutes"],
+                    ACTIONS: t["action_review"], ANY_OTHER_BUSINESS: t["any_other_business"],
+                    CLOSING: t["closing"], CLOSED_SESSION: t["closed_session"]}
+    fixed_minutes = {OPENING: times.opening, PREVIOUS_MINUTES: times.previous_minutes,
+                     ACTIONS: times.action_review, ANY_OTHER_BUSINESS: times.any_other_business,
+                     CLOSING: times.closing, CLOSED_SESSION: closed_minutes}
+    fixed_notes = {
+        PREVIOUS_MINUTES: t["minutes_of"].format(date=long_date(previous.date, lang))
+        if previous else "",
+        CLOSING: t["next_meeting"].format(date=long_date(next_date, lang)) if next_date else ""}
+
+    def view_of(entry: Entry) -> dict[str, Any]:
+        if entry.item is not None:
+            found = _item_view(v, entry.item, default, entry.kind)
+            if entry.kind == "carried":
+                found["from"] = entry.item.carried_from or entry.item.id
+        elif entry.standing is not None:
+            standing = entry.standing
+            found = {"key": standing.key, "kind": "standing",
+                     "title": v.text(m.text_in(standing.title, lang, cfg.language)),
+                     "proposer": "", "theme": "", "theme_title": "", "closed": False,
+                     "minutes": standing.minutes,
+                     "note": v.text(m.text_in(standing.description, lang, cfg.language))
+                     if standing.description else ""}
+        else:
+            found = {"key": entry.key, "kind": "fixed", "title": fixed_titles[entry.key],
+                     "proposer": "", "theme": "", "theme_title": "", "closed": False,
+                     "minutes": fixed_minutes[entry.key], "note": fixed_notes.get(entry.key, "")}
+        found["number"] = entry.number
+        found["children"] = [view_of(child) for child in entry.children]
+        return found
+
+    items = [view_of(entry) for entry in outline(body, meeting, hides=v.hides)]
+    review = action_review(v, meeting, today)
     total = sum(i["minutes"] + sum(c["minutes"] for c in i["children"]) for i in items)
     length = meeting.length or cfg.cadence.length
     start = meeting.time or cfg.cadence.time
@@ -181,16 +162,6 @@ def action_review(v: View, meeting: m.Meeting, today: dt.date) -> list[dict[str,
                         if theme else (key or labels(lang)["no_theme"]),
                         "actions": groups[key]})
     return out
-
-
-def next_after(body: m.Body, meeting: m.Meeting) -> dt.date | None:
-    later = [mt.date for mt in body.meetings if mt.date > meeting.date]
-    if later:
-        return min(later)
-    from kwartaal.core.dates import cadence_dates
-
-    found = cadence_dates(body.config.cadence, meeting.date)
-    return found[0] if found else None
 
 
 def _end_time(start: str, minutes: int) -> str:

@@ -16,8 +16,8 @@ from kwartaal.core.compensation import cents
 from kwartaal.core.formats import long_date
 from kwartaal.core.labels import labels
 from kwartaal.core.naming import role_label
+from kwartaal.core.outline import CLOSED_SESSION, CLOSING, Entry, next_after, outline
 from kwartaal.core.visibility import View, meeting_of
-from kwartaal.documents.agenda import next_after
 
 NUMBER_WORDS = {
     "nl": ["nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien",
@@ -131,38 +131,34 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
             "actions": [action_view(a) for a in actions if a.item in refs],
             "children": [], **extra}
 
-    def proposal(item: m.Item) -> dict[str, Any]:
-        return section(item.id, {item.local_id, item.id}, v.text(item.title, where(item, "item")),
-                       "proposal", closed=v.is_closed(item),
-                       proposer=v.person(item.by) if item.by else "")
+    fixed_titles = {"opening": t["opening"], "previous-minutes": t["previous_minutes"],
+                    "actions": t["action_review"], "any-other-business": t["any_other_business"],
+                    CLOSING: t["closing"], CLOSED_SESSION: t["closed_session"]}
 
-    items: list[dict[str, Any]] = []
-    items.append(section("opening", {"opening"}, t["opening"], "fixed"))
-    items.append(section("previous-minutes", {"previous-minutes"}, t["previous_minutes"],
-                         "fixed"))
-    shown_items = visible(meeting.items)
-    for standing in cfg.standing:
-        entry = section(standing.key, {standing.key},
-                        v.text(m.text_in(standing.title, lang, cfg.language)), "standing")
-        entry["children"] = [proposal(i) for i in shown_items if i.under == standing.key]
-        items.append(entry)
-    items += [proposal(i) for i in shown_items if not i.under]
-    if public and any(v.is_closed(i) for i in meeting.items):
-        items.append({"key": "closed", "kind": "fixed", "title": t["closed_session"],
-                      "closed": False, "proposer": "", "notes": [], "decisions": [],
-                      "actions": [], "children": []})
-    items.append(section("actions", {"actions"}, t["action_review"], "fixed"))
-    items.append(section("any-other-business", {"any-other-business"}, t["any_other_business"],
-                         "fixed"))
-    leftover_refs = {r.item for r in (*notes, *decisions, *actions)} - used - {"closing"}
+    def view_of(entry: Entry) -> dict[str, Any]:
+        if entry.item is not None:
+            item = entry.item
+            found = section(item.id, set(entry.refs), v.text(item.title, where(item, "item")),
+                            entry.kind, closed=v.is_closed(item),
+                            proposer=v.person(item.by) if item.by else "")
+        elif entry.standing is not None:
+            found = section(entry.key, set(entry.refs),
+                            v.text(m.text_in(entry.standing.title, lang, cfg.language)),
+                            "standing")
+        else:
+            found = section(entry.key, set(entry.refs), fixed_titles[entry.key], "fixed")
+        found["number"] = entry.number
+        found["children"] = [view_of(child) for child in entry.children]
+        return found
+
+    items = [view_of(entry) for entry in outline(body, meeting, hides=v.hides)]
+    # Records under something that is not on the agenda (an item since removed) are not lost:
+    # they come together after the closing, so that every number stays the agenda's.
+    leftover_refs = {r.item for r in (*notes, *decisions, *actions)} - used
     leftover = section("other", leftover_refs | {""}, t["other"], "fixed")
     if leftover["notes"] or leftover["decisions"] or leftover["actions"]:
+        leftover["number"] = str(len(items) + 1)
         items.append(leftover)
-    items.append(section("closing", {"closing"}, t["closing"], "fixed"))
-    for number, item in enumerate(items, start=1):
-        item["number"] = str(number)
-        for sub, child in enumerate(item["children"], start=1):
-            child["number"] = f"{number}.{sub}"
     next_date = next_after(body, meeting)
     data: dict[str, Any] = {
         "body": cfg.name, "meeting": meeting.id, "status": meeting.status,

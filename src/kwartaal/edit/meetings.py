@@ -9,9 +9,9 @@ from kwartaal.core.dates import cadence_dates
 from kwartaal.core.events import with_event
 from kwartaal.core.fields import toml_table
 from kwartaal.core.ids import new_local_id
+from kwartaal.core.outline import carry_over_candidates
 from kwartaal.core.problems import KwartaalError, hints, msg
 from kwartaal.core.rules import next_planned
-from kwartaal.documents.agenda import carry_over_candidates
 from kwartaal.edit.actions import next_local_id, require_meeting, require_person, require_theme
 from kwartaal.edit.change import Change
 from kwartaal.files import store
