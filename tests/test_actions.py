@@ -193,11 +193,10 @@ def test_add_writes_a_readable_action(example: Path, run: Run) -> None:
         "Flyer \"werken vanuit huis\" vertalen", "--owner", "h-visser", "--with", "kbg-1",
         "--due", "next-meeting", "--theme", "destigmatisering", "--by", "l-demir", "--closed")
     after = path.read_text(encoding="utf-8")
-    assert after.startswith(before)
-    local = found_id("a", after[len(before):])
+    local = found_id("a", after)
     assert f'id = "{local}"' not in before
-    assert after[len(before):] == (
-        "\n[[action]]\n"
+    block = (
+        "[[action]]\n"
         f"id = \"{local}\"\n"
         "title = \"Flyer \\\"werken vanuit huis\\\" vertalen\"\n"
         "owner = \"h-visser\"\n"
@@ -209,6 +208,9 @@ def test_add_writes_a_readable_action(example: Path, run: Run) -> None:
         "history = [\n"
         "  { date = 2026-01-15, by = \"l-demir\", kind = \"created\", what = \"aangemaakt\" },\n"
         "]\n")
+    # the new action joins the others, before the compensation lines; nothing else changes
+    assert after.replace(block + "\n", "", 1) == before
+    assert after.index(block) < after.index("[[compensation]]")
     assert git(example.parent, "log", "-1", "--format=%s").strip() == \
         f"action 2025-12-11/{local}: add — Flyer \"werken vanuit huis\" vertalen"
 

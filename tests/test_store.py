@@ -108,3 +108,47 @@ def test_append_table_keeps_the_file_and_a_byte_order_mark(tmp_path: Path) -> No
     store.append_table(path, "b", {"name": "Bé", "core": True}, array=False)
     data = path.read_bytes().decode("utf-8")
     assert data == "\ufeff# mensen\n[a]\nname = \"A\"\n\n[b]\nname = \"Bé\"\ncore = true\n"
+
+
+KINDS = ("item", "note", "decision", "action", "compensation")
+
+
+def _kinds_in_order(text: str) -> list[str]:
+    lines = text.splitlines()  # a header is followed by its id; the one inside a string is not
+    return [line[2:-2] for line, after in zip(lines, lines[1:], strict=False)
+            if line.startswith("[[") and after.startswith("id =")]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(order=st.permutations(KINDS), kind=st.sampled_from(KINDS),
+       comment=st.booleans(), count=st.integers(1, 3))
+def test_a_new_table_joins_the_tables_of_its_kind(tmp_path_factory: pytest.TempPathFactory,
+                                                   order: list[str], kind: str, comment: bool,
+                                                   count: int) -> None:
+    folder = tmp_path_factory.mktemp("append")
+    path = folder / "m.toml"
+    parts = ['date = 2026-03-12\nstatus = "held"\n']
+    for name in order:
+        intro = f"# the {name}s\n" if comment else ""
+        parts.append(f'{intro}[[{name}]]\nid = "{name[0]}1"\ntext = """x\n[[{kind}]]\n"""\n')
+    text = "\n".join(parts)
+    path.write_text(text, encoding="utf-8")
+    rows = [{"id": f"{kind[0]}{n + 2}", "text": "new"} for n in range(count)]
+    store.append_tables(path, kind, rows, array=True)
+    new = path.read_text(encoding="utf-8")
+    old_data, new_data = tomllib.loads(text), tomllib.loads(new)
+    assert new_data[kind] == [*old_data[kind], *rows]  # the same records as appending at the end
+    assert {k: v for k, v in new_data.items() if k != kind} == \
+        {k: v for k, v in old_data.items() if k != kind}
+    kinds = _kinds_in_order(new)
+    assert kinds == sorted(kinds, key=order.index)  # each kind's tables stay together
+    if comment:
+        for name in order:  # a table's introducing comment still sits right above it
+            assert f"# the {name}s\n[[{name}]]" in new
+
+
+def test_a_file_without_tables_of_the_kind_gets_it_at_the_end(tmp_path: Path) -> None:
+    path = tmp_path / "m.toml"
+    path.write_text('date = 2026-03-12\n\n[[action]]\nid = "a1"\n', encoding="utf-8")
+    store.append_table(path, "note", {"id": "n1", "text": "x"}, array=True)
+    assert path.read_text(encoding="utf-8").endswith('[[note]]\nid = "n1"\ntext = "x"\n')

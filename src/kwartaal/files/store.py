@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
@@ -302,21 +303,80 @@ def append_table(path: Path, header: str, values: Mapping[str, Any], *, array: b
 
 def append_tables(path: Path, header: str, rows: list[Mapping[str, Any]], *,
                   array: bool) -> None:
-    """Append several tables in one write (all or none of them)."""
+    """Append several tables in one write (all or none of them). A new [[note]] goes after
+    the file's last [[note]], so that a file keeps its notes together, its actions together,
+    …; the end of the file when it has none."""
     if path.exists():
         text, bom = read_text(path)
     else:
         text, bom = "", False
     before = text
-    if text and not text.endswith("\n"):
-        text += "\n"
+    added = ""
     for values in rows:
-        if text and not text.endswith("\n\n"):
-            text += "\n"
-        text += render_table(header, values, array=array)
-    new = text
+        added += ("\n" if added else "") + render_table(header, values, array=array)
+    new = _appended_at_end(text, added)
+    if array:
+        grouped = _inserted_after_last(text, header, added)
+        if grouped is not None and _same_records(parse(grouped, path), parse(new, path)):
+            new = grouped
     parse(new, path)  # never write what cannot be read back
     write_body_file(path, new, before, bom=bom)
+
+
+def _appended_at_end(text: str, added: str) -> str:
+    if text and not text.endswith("\n"):
+        text += "\n"
+    if text and not text.endswith("\n\n"):
+        text += "\n"
+    return text + added
+
+
+_HEADER = re.compile(r"^[ \t]*\[\[?[ \t]*([^\]]+?)[ \t]*\]\]?[ \t]*(#.*)?$")
+
+
+def _header_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """(line index, table name) of every table header outside multi-line strings."""
+    found = []
+    inside: str | None = None
+    for index, line in enumerate(lines):
+        if inside is None:
+            match = _HEADER.match(line)
+            if match:
+                found.append((index, match.group(1).strip('"\' ')))
+                continue
+        for quote in ('"""', "'''"):
+            count = line.count(quote)
+            if inside in (None, quote) and count % 2 == 1:
+                inside = quote if inside is None else None
+    return found
+
+
+def _inserted_after_last(text: str, header: str, added: str) -> str | None:
+    """text with added placed after the last [[header]] table and what belongs to it (its
+    sub-tables), before the comments that introduce the next table; None when the file has no
+    [[header]] or it already ends with one."""
+    lines = text.splitlines(keepends=True)
+    headers = _header_lines(lines)
+    own = [i for i, (_, name) in enumerate(headers) if name == header]
+    if not own:
+        return None
+    following = [line for line, name in headers[own[-1] + 1:]
+                 if name != header and not name.startswith(header + ".")]
+    if not following:
+        return None
+    cut = following[0]
+    while cut > 0 and (lines[cut - 1].strip().startswith("#") or not lines[cut - 1].strip()):
+        cut -= 1
+    head = "".join(lines[:cut])
+    if not head.endswith("\n"):
+        head += "\n"
+    tail = "".join(lines[cut:]).lstrip("\n")
+    return head + "\n" + added + "\n" + tail
+
+
+def _same_records(one: Any, other: Any) -> bool:
+    """Whether two parsed documents hold the same data (key order aside)."""
+    return bool(one.unwrap() == other.unwrap())
 
 
 def atomic_write(path: Path, text: str) -> None:
