@@ -151,6 +151,32 @@ def test_a_failing_change_puts_every_file_back(example: Path) -> None:
     assert {p: p.read_bytes() for p in example.rglob("*.toml")} == files
 
 
+def test_an_edit_that_returns_no_change_is_named_and_put_back(example: Path) -> None:
+    import datetime as dt
+
+    files = {p: p.read_bytes() for p in example.rglob("*.toml")}
+
+    def forgets_to_return(body: kwartaal.Body) -> kwartaal.Change:
+        kwartaal.add_action(body, title="Eerste", owner="h-visser", co_owners=[], due="+2w",
+                            theme="", meeting_id=None, closed=False, by="",
+                            today=dt.date(2026, 1, 15), lang="nl")
+        return None  # type: ignore[return-value]
+
+    with pytest.raises(TypeError, match="must return a Change, not NoneType"):
+        kwartaal.run_change(example, forgets_to_return)
+    assert {p: p.read_bytes() for p in example.rglob("*.toml")} == files
+
+
+@pytest.mark.parametrize(("option", "value"), [("status", "klaar"), ("sort", "owner")])
+def test_select_actions_refuses_what_it_does_not_know(example: Path, option: str,
+                                                      value: str) -> None:
+    import datetime as dt
+
+    body = kwartaal.load(example).body
+    with pytest.raises(kwartaal.KwartaalError, match=f"'{value}'; choose one of"):
+        kwartaal.select_actions(body, dt.date(2026, 1, 15), **{option: value})
+
+
 def test_load_says_plainly_when_a_folder_is_no_body(tmp_path: Path) -> None:
     with pytest.raises(kwartaal.KwartaalError, match="holds no kwartaal.toml"):
         kwartaal.load(tmp_path)

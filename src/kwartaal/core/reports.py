@@ -7,12 +7,16 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core import query, rules
+from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.core.words import tr
 
 
 def action_row(action: m.Action, today: dt.date) -> dict[str, Any]:
     """The JSON shape of an action in lists: exactly these keys."""
     return query.row(rules.plain(action), today.toordinal())
+
+
+SORTS = ("due", "urgency")
 
 
 def select_actions(body: m.Body, today: dt.date, *, owner: str | None = None,
@@ -22,6 +26,13 @@ def select_actions(body: m.Body, today: dt.date, *, owner: str | None = None,
     """Filter and sort actions (core/query.py). status: active (open + in-progress), all, or
     one status. due_within keeps open actions due on or before today + days (overdue ones
     included)."""
+    statuses = ("active", "all", *m.ACTION_STATUSES)
+    if status not in statuses:
+        raise KwartaalError(msg("unknown status '{value}'; choose one of: {choices}",
+                                value=status, choices=", ".join(statuses)))
+    if sort not in SORTS:
+        raise KwartaalError(msg("unknown order '{value}'; choose one of: {choices}",
+                                value=sort, choices=", ".join(SORTS)))
     return query.select(((rules.plain(a), a) for a in body.all_actions()), today.toordinal(),
                         owner=owner, overdue=overdue, within=due_within, status=status,
                         theme=theme, meeting=meeting, sort=sort)

@@ -104,6 +104,9 @@ def run_change(root: Path | str, edit: Callable[[m.Body], Change], *,
 
         with checked_writes(guarded):
             change = edit(body())
+            if not isinstance(change, Change):  # a program's mistake: its writes are put back
+                raise TypeError(f"the edit function must return a Change, not "
+                                f"{type(change).__name__}")
             journal = current_journal()
             for path in change.paths:  # named but left as it was (a value set to itself):
                 written = journal is not None and journal.rel(path) in journal.files
