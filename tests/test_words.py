@@ -70,7 +70,8 @@ def test_dutch_keeps_every_placeholder_of_its_message() -> None:
 # Whole words that give an English word away in Dutch output, and a Dutch one in English.
 ENGLISH = ["planned", "held", "in-progress", "exceeded", "Error", "Usage", "Aborted", "Missing",
            "person", "meeting", "overdue", "unknown", "wrote", "added", "owner", "theme",
-           "title", "due", "action", "actions", "no such", "not a", "choose", "given"]
+           "title", "due", "action", "actions", "no such", "not a", "choose", "given",
+           "version"]
 DUTCH = ["gepland", "gehouden", "loopt", "overschreden", "Fout", "Gebruik", "Afgebroken",
          "ontbreekt", "persoon", "vergadering", "over tijd", "onbekend", "geschreven",
          "toegevoegd", "eigenaar", "thema", "titel", "acties", "geen", "kies", "bestaat"]
@@ -78,6 +79,7 @@ DUTCH = ["gepland", "gehouden", "loopt", "overschreden", "Fout", "Gebruik", "Afg
 # (arguments, expected exit code or None for any): happy paths and typical mistakes.
 COMMANDS: list[tuple[tuple[str, ...], int | None]] = [
     (("check",), None),
+    (("--version",), 0),
     (("meeting", "list"), 0),
     (("actions", "--everyone"), 0),
     (("overdue",), None),

@@ -154,9 +154,23 @@ def _language_of(args: list[str]) -> str:
     return state.lang()
 
 
+def _print_version(ctx: click.Context, value: bool) -> None:
+    """click's own version option takes its words when the module is imported, before the
+    run's language is known; this one takes them when it is asked."""
+    if not value or ctx.resilient_parsing:
+        return
+    from gettext import gettext as click_words
+
+    click.echo(click_words("%(prog)s, version %(version)s")
+               % {"prog": "kwartaal", "version": __version__})
+    ctx.exit()
+
+
 @click.group(cls=KwartaalGroup, context_settings={"help_option_names": ["-h", "--help"]},
              epilog=exit_codes_epilog())
-@click.version_option(__version__, prog_name="kwartaal")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=lambda ctx, _param, value: _print_version(ctx, value),
+              help="Show the version and exit.")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """kwartaal: agendas, actions, minutes and compensation of a recurring meeting,
