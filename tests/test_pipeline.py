@@ -180,6 +180,23 @@ def test_no_commit_and_author_behave_alike_on_every_writing_command(
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
 
 
+@pytest.mark.parametrize("name", sorted(WRITING_COMMANDS))
+def test_an_author_git_would_refuse_is_refused_before_anything_is_written(
+        name: str, example: Path, run: Run) -> None:
+    repo = example.parent
+    base = ["--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en"]
+    if name == "setup-git":  # a clone whose body has no .gitattributes yet
+        git(repo, "rm", "-q", "meetings/.gitattributes")
+        git(repo, "commit", "-q", "-m", "no attributes")
+    commits = commit_count(repo)
+    args = [arg.replace("{repo}", str(repo)) for arg in WRITING_COMMANDS[name]]
+    for author in ("bob", "Bob <>", "<bob@example.org>", "Bob <bob@example.org"):
+        out = run(*base, *args, "--author", author, expect=1).output
+        assert "Name <e-mail>" in out, (name, author, out)
+        assert commit_count(repo) == commits
+        assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
 @pytest.mark.parametrize("args, forceable", [
     (["person", "add", "zoe", "--name", "Zoë", "--visibility", "role-only", "--role", "lid"],
      False),

@@ -13,6 +13,7 @@ No click here: the command line is one user of it, a script or a test another.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,6 +28,10 @@ Say = Callable[[Msg], None]
 GitState = tuple[str | None, bool]  # the commit HEAD points at; whether a rebase is under way
 
 
+# What git takes for --author without looking anything up: a name, then an e-mail in <>.
+AUTHOR = re.compile(r"[^<>\n]*[^<>\s][^<>\n]* <[^<>\s]+>")
+
+
 def ignore(_: Msg) -> None:
     """For callers that do not want to hear about the lock or recovery."""
 
@@ -39,6 +44,12 @@ class CommitOptions:
     no_commit: bool = False
     author: str | None = None
     allow_private: bool = False
+
+    def __post_init__(self) -> None:
+        if self.author is not None and not AUTHOR.fullmatch(self.author):
+            raise KwartaalError(msg(  # before anything is written, not when git refuses it
+                "the author '{author}' must be written as 'Name <e-mail>', e.g. 'Lotte Demir "
+                "<l.demir@example.org>'", author=self.author))
 
 
 @dataclass(slots=True)
