@@ -70,6 +70,7 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
     readable = [f for f in files if f.exists() and f.stat().st_size <= MAX_FILE_BYTES]
     checker.problems.extend(privacy.lint(body, readable))
     checker.problems.extend(_untracked(body))
+    checker.problems.extend(compensation_limit_problems(body))
     problems = loaded.problems + checker.problems
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
 
@@ -264,3 +265,10 @@ def _check_meetings(c: _Checker) -> None:
                       id=line.person)
 
 
+def compensation_limit_problems(body: m.Body) -> list[Problem]:
+    """Every line that is not void, against the allowance limits known now: a line recorded
+    before its year's limits were filled in was never checked when it was written."""
+    from kwartaal.core.compensation import limit_findings
+
+    return [Problem(line.src.path, line_of(line.src.path, line.src.section, "amount"),
+                    severity, text) for line, severity, text in limit_findings(body)]
