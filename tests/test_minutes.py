@@ -249,7 +249,8 @@ def test_hourly_limit_2025(payer: Path, run: Run) -> None:
 
 def test_month_limit_2025_and_warnings(payer: Path, run: Run) -> None:
     _pay(run, payer, "2025-03-13", "kbg", "--hours", "18", "--fee", "100.00")
-    out = _pay(run, payer, "2025-03-27", "kbg", "--hours", "13", "--fee", "68.00")  # 168.00 = 80 % of 210
+    # 168.00 = 80 % of 210
+    out = _pay(run, payer, "2025-03-27", "kbg", "--hours", "13", "--fee", "68.00")
     assert "month 2025-03 reaches €168.00, 80% of the limit of €210.00" in out
     out = _pay(run, payer, "2025-03-27", "kbg", "--voucher", "42.01", expect=1)
     assert "month 2025-03 would reach €210.01, €0.01 above the limit of €210.00" in out
