@@ -204,3 +204,29 @@ def test_any_text_round_trips_and_the_rest_of_the_file_stays_byte_for_byte(
     cut = before.index('id = "n3"'), before.index("[[note]]", before.index('id = "n3"'))
     assert after.startswith(before[:cut[0]])
     assert after.endswith(before[cut[1]:])
+
+
+CORRECTIONS = {
+    "note set": ["note", "set", DRAFT, "n2", "--text", "Verbeterd."],
+    "note remove": ["note", "remove", DRAFT, "n4"],
+    "decide set": ["decide", "set", DRAFT, "d2", "--closed"],
+    "decide remove": ["decide", "remove", DRAFT, "d2"],
+    "compensation set": ["compensation", "set", DRAFT, "c4", "--amount", "7.00"],
+    "compensation void": ["compensation", "void", DRAFT, "c4", "--reason", "dubbel"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORRECTIONS))
+def test_no_commit_and_author_work_on_every_correction(name: str, example: Path,
+                                                       run: Run) -> None:
+    repo = example.parent
+    commits = commit_count(repo)
+    out = _k(run, example, *CORRECTIONS[name], "--no-commit")
+    assert "(not committed)" in out and commit_count(repo) == commits
+    assert git(repo, "status", "--porcelain").strip()
+    git(repo, "reset", "-q", "--hard")
+    author = "Mila Demir <mila@example.org>"
+    _k(run, example, *CORRECTIONS[name], "--author", author)
+    assert commit_count(repo) == commits + 1
+    assert git(repo, "log", "-1", "--format=%an <%ae>").strip() == author
+    assert git(repo, "status", "--porcelain") == ""
