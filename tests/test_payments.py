@@ -92,6 +92,7 @@ PAYMENT_REFUSALS = [
     (["compensation", "set", HELD, "c3", "--amount", "-1"], "must be zero or more"),
     (["compensation", "set", HELD, "c4", "--kind", "fee"], "a fee needs its hours"),
     (["compensation", "set", HELD, "c3", "--method", "bank"], "already reads so"),
+    (["compensation", "set", HELD, "c4", "--hours", "2"], "--hours goes with a fee"),
     (["compensation", "void", HELD, "c1", "--reason", "fout"], "stays on record as paid"),
     (["compensation", "void", HELD, "c3", "--reason", " "], "say why"),
     (["compensation", "paid", HELD, "roos", "--date", "2025-12-10"], "before meeting"),

@@ -263,6 +263,9 @@ def set_line(body: m.Body, meeting_id: str, ref: str, *, hours: Decimal | None =
                                 known=", ".join(m.COMPENSATION_KINDS)))
     policy = body.config.compensation
     new_kind = kind or line.kind
+    if hours is not None and new_kind != "fee":
+        raise KwartaalError(msg("--hours goes with a fee; line {id} is '{kind}'", id=line.id,
+                                kind=new_kind))
     new_hours = hours if hours is not None else line.hours
     new_amount = amount
     if new_amount is None and hours is not None and new_kind == "fee" \
