@@ -16,7 +16,7 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core import snapshot as snap
-from kwartaal.core.fields import record_table
+from kwartaal.core.fields import declared, record_table
 from kwartaal.core.outline import next_after, previous_held
 from kwartaal.core.visibility import meeting_of
 
@@ -110,12 +110,14 @@ def freeze(body: m.Body, meeting: m.Meeting, when: dt.date) -> snap.Approved:
 
 
 def as_table(snapshot: snap.Approved) -> dict[str, Any]:
-    """The snapshot as the [approved] table: empty values and false flags left out."""
-    def kept(table: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in table.items() if v not in ("", [], False)}
+    """The snapshot as the [approved] table: optional keys left out when empty or false."""
+    def kept(record: Any) -> dict[str, Any]:
+        required = {decl.key for decl in declared(type(record)) if decl.required}
+        return {k: v for k, v in record_table(record).items()
+                if k in required or v not in ("", [], False)}
 
-    table = kept(record_table(snapshot))
-    table["action"] = [kept(record_table(a)) for a in snapshot.actions]
-    if not table["action"]:
-        del table["action"]
+    table = kept(snapshot)
+    table.pop("action", None)
+    if snapshot.actions:
+        table["action"] = [kept(a) for a in snapshot.actions]
     return table
