@@ -237,8 +237,10 @@ def site_cmd(output: Path | None) -> None:
     files = build_site(body, state.today())
     folder = output or body.root / body.config.publish_folder / "site"
     write_site(files, folder)
-    state.say("built {n} files in {folder}",
-              n=len(files), folder=folder)
+    from kwartaal.core.words import Plural
+
+    click.echo(Plural("built {count} file in {folder}", "built {count} files in {folder}",
+                      len(files), folder=folder).render(state.lang()))
 
 
 @click.command("compensate")

@@ -15,6 +15,7 @@ from kwartaal.core import snapshot as snap
 from kwartaal.core import values as vals
 from kwartaal.core.fields import build
 from kwartaal.core.problems import InvalidBody, Problem, hints, msg
+from kwartaal.core.words import Plural
 from kwartaal.files import schema as s
 from kwartaal.files.paths import (
     CONFIG_FILE,
@@ -84,7 +85,8 @@ def load_checked(root: Path) -> m.Body:
         raise InvalidBody(msg(
             "{where}: {text}\n{more}fix it and try again",
             where=where, text=first.message,
-            more=msg("({more} more error(s)) ", more=more) if more else ""))
+            more=Plural("({count} more error) ", "({count} more errors) ", more) if more
+            else ""))
     return loaded.body
 
 
