@@ -230,3 +230,14 @@ def test_published_minutes_are_the_rendered_public_minutes(example: Path, run: R
     published = (example / "public" / "minutes" / "2025-12-11.html").read_text(encoding="utf-8")
     assert published.rstrip("\n") == expected.rstrip("\n")
     assert [s for s in _must_be_absent(example) if s in published] == []
+
+
+@pytest.mark.parametrize(("days", "lang", "expected"), [
+    (1, "nl", "1 dag over tijd"), (2, "nl", "2 dagen over tijd"),
+    (1, "en", "1 day overdue"), (12, "en", "12 days overdue"), (0, "en", ""),
+])
+def test_the_site_counts_days_overdue_in_the_right_form(days: int, lang: str,
+                                                        expected: str) -> None:
+    from kwartaal.documents.site import overdue_text
+
+    assert overdue_text(days, lang) == expected
