@@ -213,11 +213,13 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
         return found
 
     items = [view_of(entry) for entry in outline(body, meeting, hides=v.hides)]
-    # Records under something that is not on the agenda (an item since removed) are not lost:
-    # they come together after the closing, so that every number stays the agenda's.
-    leftover_refs = {r.item for r in (*notes, *decisions, *actions)} - used
+    # Notes and decisions under something that is not on the agenda (an item since removed)
+    # are not lost: they come together after the closing, so that every number stays the
+    # agenda's. Actions need no such place: all of them are in the list of actions agreed.
+    leftover_refs = {r.item for r in (*notes, *decisions)} - used
     leftover = section("other", leftover_refs | {""}, t["other"], "fixed")
-    if leftover["notes"] or leftover["decisions"] or leftover["actions"]:
+    leftover["actions"] = []
+    if leftover["notes"] or leftover["decisions"]:
         leftover["number"] = str(len(items) + 1)
         items.append(leftover)
     shown = now.meeting
