@@ -107,8 +107,9 @@ def test_the_previous_minutes_say_they_were_approved_at_this_meeting(body: m.Bod
     assert "The minutes of Thursday 11 September 2025 were approved." in en
     first = body.meeting("2025-03-13")
     assert first is not None
-    assert "There are no earlier minutes." in render_minutes(body, first, "en", public=True,
-                                                             fmt="md")
+    en = render_minutes(body, first, "en", public=True, fmt="md")
+    assert "There are no earlier minutes." in en
+    assert "## 8. Closing\n\nNext meeting: Thursday 12 June 2025\n" in en
 
 
 def test_empty_parts_get_a_sentence_that_fits(body: m.Body) -> None:

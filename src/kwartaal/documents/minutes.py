@@ -183,7 +183,8 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
         if key == ACTIONS:
             return [] if found["review"] or recorded else [t["no_earlier_actions"]]
         if key == CLOSING and next_long:  # said even after notes: people look for it here
-            return [t["next_meeting"].format(date=next_long).capitalize()]
+            sentence = t["next_meeting"].format(date=next_long)
+            return [sentence[:1].upper() + sentence[1:]]  # str.capitalize lowers the date
         if recorded or found["children"]:
             return []
         if key == PREVIOUS_MINUTES:
