@@ -12,12 +12,12 @@ from .conftest import EXAMPLE, EXAMPLE_TODAY, Run, commit_all, line_with, replac
 
 def test_shipped_example_is_clean(run: Run) -> None:
     result = run("--repo", str(EXAMPLE), "--today", EXAMPLE_TODAY, "check", "--strict")
-    assert "0 fout(en), 0 waarschuwing(en)" in result.output
+    assert "0 fouten, 0 waarschuwingen" in result.output
 
 
 def test_check_options_after_the_command(run: Run) -> None:
     result = run("check", "--repo", str(EXAMPLE), "--today", EXAMPLE_TODAY, "--lang", "en")
-    assert "0 error(s), 0 warning(s)" in result.output
+    assert "0 errors, 0 warnings" in result.output
 
 
 
@@ -124,7 +124,7 @@ def test_text_output_format(example: Path, run: Run) -> None:
     line = line_with(path, 'owner = "nobody"')
     assert f"2025-09-11.toml:{line}: error: action 2025-09-11/a3: unknown person 'nobody'" \
         in result.output
-    assert result.output.rstrip().endswith("1 error(s), 0 warning(s)")
+    assert result.output.rstrip().endswith("1 error, 0 warnings")
 
 
 def test_not_utf8_is_a_message(example: Path, run: Run) -> None:

@@ -152,7 +152,8 @@ MEETINGS = records(m.Meeting, items=st.lists(records(m.Item), max_size=2),
                    notes=st.lists(records(m.Note), max_size=2),
                    decisions=st.lists(records(m.Decision), max_size=2),
                    actions=st.lists(ACTIONS, max_size=2),
-                   compensation=st.lists(records(m.CompensationLine), max_size=2))
+                   compensation=st.lists(records(m.CompensationLine), max_size=2),
+                   approved=None)  # its round trip: tests/test_frozen.py
 
 
 @FAST
@@ -292,7 +293,7 @@ def test_a_wrong_value_is_a_problem_with_file_and_line(kind: str, data: st.DataO
     decl = data.draw(st.sampled_from(candidates))
     bad = data.draw(wrong(decl))
     meeting = data.draw(records(m.Meeting, items=[], notes=[], decisions=[], actions=[],
-                                compensation=[]))
+                                compensation=[], approved=None))
     with tempfile.TemporaryDirectory() as folder:
         if kind == "person":
             path = Path(folder) / "people.toml"

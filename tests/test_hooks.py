@@ -192,7 +192,7 @@ def test_warnings_refuse_commits_by_hand_but_not_kwartaals_own(new_body: Path,
     assert done.returncode != 0
     assert "[compensation.limits.2027]: no hour_21plus" in done.stderr
     # The 2026 warning is in the last commit already: listed, but not what refused.
-    assert "0 error(s), 2 warning(s), 1 of them already in the last commit" in done.stderr
+    assert "0 errors, 2 warnings, 1 of them already in the last commit" in done.stderr
 
 
 def test_problems_already_committed_do_not_refuse_new_commits(hooked: Path) -> None:
@@ -202,7 +202,7 @@ def test_problems_already_committed_do_not_refuse_new_commits(hooked: Path) -> N
     git(hooked, "add", SEPT)
     done = _commit(hooked, env=_env(KWARTAAL_TODAY="2026-11-23"))
     assert done.returncode == 0, done.stderr
-    assert "1 warning(s), 1 of them already in the last commit" in done.stderr
+    assert "1 warning, 1 of them already in the last commit" in done.stderr
 
 
 def test_two_bodies_in_one_repository(hooked: Path, run: Run) -> None:
@@ -217,15 +217,15 @@ def test_two_bodies_in_one_repository(hooked: Path, run: Run) -> None:
     done = _commit(repo)
     assert done.returncode != 0
     assert f"intercity/people.toml:{line_with(people, IBAN)}: error: privacy" in done.stderr
-    assert "meetings: 0 error(s), 0 warning(s)" in done.stderr  # the other body was checked
+    assert "meetings: 0 errors, 0 warnings" in done.stderr  # the other body was checked
     git(repo, "reset", "-q", "--", "intercity")
     done = _commit(repo)  # the first body alone passes
     assert done.returncode == 0, done.stderr
     # Without --staged, --all-bodies checks every body's working tree.
     out = run("--repo", str(hooked), "--today", EXAMPLE_TODAY, "--lang", "en", "check",
               "--all-bodies", expect=1).output
-    assert "intercity: 1 error(s), 0 warning(s)" in out
-    assert "meetings: 0 error(s), 0 warning(s)" in out
+    assert "intercity: 1 error, 0 warnings" in out
+    assert "meetings: 0 errors, 0 warnings" in out
 
 
 def test_a_failed_commit_says_the_hook_refused(new_body: Path) -> None:

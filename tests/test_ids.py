@@ -253,12 +253,12 @@ def test_edits_stay_on_their_own_records_through_sync(clones: tuple[Path, Path],
                               "--meeting", DEC, "--closed"))
     secret = found_id("n", _k(run, b, "note", DEC, closed, "Geheim adres aan de Havenweg"))
     out = _k(run, a, "sync")
-    assert "0 commit(s) pulled, 2 pushed" in out
+    assert "0 commits pulled, 2 pushed" in out
     out = _k(run, b, "sync")
-    assert "2 commit(s) pulled, 4 pushed" in out
+    assert "2 commits pulled, 4 pushed" in out
     assert "merged record by record: meetings/meetings/2026-03-12.toml" in out
     out = _k(run, a, "sync")
-    assert "4 commit(s) pulled, 0 pushed" in out
+    assert "4 commits pulled, 0 pushed" in out
     for body in (a, b):
         actions = _by_id(body, "2026-03-12", "action")
         assert actions[mine]["title"] == "Van A" and actions[mine]["status"] == "open"

@@ -168,7 +168,8 @@ def test_recording_a_meeting_end_to_end(example: Path, run: Run) -> None:
     assert "Het pand aan de Havenweg valt af." in draft and "Vergoedingen" in draft
     result = run(*r, "--lang", "en", "publish", "2026-03-12", expect=1)
     assert "not approved" in result.output
-    run(*r, "minutes", "approve", "2026-03-12", "--date", "2026-06-11")
+    # approved at the next meeting, on its day: a date still to come is refused
+    run(*_repo(example, "2026-06-11"), "minutes", "approve", "2026-03-12", "--date", "2026-06-11")
     run(*r, "publish", "2026-03-12")
     folder = example / "public" / "minutes"
     names = sorted(p.name for p in folder.iterdir())

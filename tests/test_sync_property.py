@@ -262,7 +262,7 @@ def _sync(world: World, number: int, mode: str) -> None:
     if mode == "sync":
         # sync says what it did, and the counts are what git did
         pushed = int(_out(remote, "rev-list", "--count", new_main, f"^{old_main}"))
-        assert f"{behind} commit(s) pulled, {pushed} pushed" in said, said
+        assert f"{behind} commit{'' if behind == 1 else 's'} pulled, {pushed} pushed" in said, said
         for name in both:
             assert re.search(rf"merged record by record: .*{re.escape(name)}", said), said
     else:

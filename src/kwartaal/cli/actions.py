@@ -12,7 +12,6 @@ import click
 from kwartaal.cli import complete
 from kwartaal.cli.options import common, current_state
 from kwartaal.cli.shared import apply, commit_options, force_option, json_option, output_option
-from kwartaal.core.problems import msg
 from kwartaal.core.words import tr
 
 STATUS_CHOICES = ["open", "in-progress", "done", "dropped", "all"]
@@ -368,8 +367,10 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None,
     folder.mkdir(parents=True, exist_ok=True)
     for target, reminder in targets:
         atomic_write_bytes(target, as_email(reminder, body, today))
-    click.echo(msg("wrote {n} message(s) to {folder}",
-                   n=len(found), folder=folder).render(state.lang()))
+    from kwartaal.core.words import Plural
+
+    click.echo(Plural("wrote {count} message to {folder}", "wrote {count} messages to {folder}",
+                      len(found), folder=folder).render(state.lang()))
 
 
 @click.command("progress")

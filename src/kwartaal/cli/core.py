@@ -20,7 +20,7 @@ from kwartaal.cli.shared import (
     warn,
 )
 from kwartaal.core.problems import msg
-from kwartaal.core.words import tr
+from kwartaal.core.words import Plural, tr
 
 # -- check --------------------------------------------------------------------------------------
 
@@ -127,8 +127,9 @@ def check(strict: bool, staged: bool, new_only: bool, all_bodies: bool, as_json:
         if all_bodies:  # with several bodies, each count says whose it is
             shown = shown_path(root)
             label = f"{root.name if shown == '.' else shown}: "
-        state.say("{label}{e} error(s), {w} warning(s){old}",
-                  label=label, e=len(body_errors), w=len(body_warnings),
+        state.say("{label}{e}, {w}{old}", label=label,
+                  e=Plural("{count} error", "{count} errors", len(body_errors)),
+                  w=Plural("{count} warning", "{count} warnings", len(body_warnings)),
                   old=msg(", {old} of them already in the last commit", old=old) if old else "")
     if as_json:
         from kwartaal.cli.output import emit_json

@@ -97,8 +97,11 @@ def sync_cmd() -> None:
 
     with writing():
         report = sync(root, check=check)
-    state.say("synced with {remote}/{branch}: {pulled} commit(s) pulled, {pushed} pushed",
-              remote=report.remote, branch=report.branch, pulled=report.pulled,
+    from kwartaal.core.words import Plural
+
+    state.say("synced with {remote}/{branch}: {pulled} pulled, {pushed} pushed",
+              remote=report.remote, branch=report.branch,
+              pulled=Plural("{count} commit", "{count} commits", report.pulled),
               pushed=report.pushed)
     if report.merged:
         state.say("merged record by record: {files}",

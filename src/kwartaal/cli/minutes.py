@@ -135,17 +135,21 @@ def minutes_review(meeting_id: str, output: Path | None, force: bool,
 @MEETING
 @click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD",
               help="The day they were approved (default: today).")
-@force_option("Move back from 'published'.")
+@force_option("Approve again (also when published): the minutes are frozen anew, as they "
+              "are now.")
 @commit_options
 def minutes_approve(meeting_id: str, date_text: str | None, force: bool) -> None:
-    """Record that the minutes were approved (normally at the next meeting).
+    """Record that the minutes were approved (normally at the next meeting) and freeze them:
+    what they say now (the actions with their owners, due dates and statuses, the review of
+    earlier actions, the attendance) is stored with the meeting, and later changes to those
+    actions no longer change these minutes.
 
     \b
     Example:
       kwartaal minutes approve 2025-12-11 --date 2026-03-12
     """
     from kwartaal.core.dates import parse_iso
-    from kwartaal.edit.recording import approve_minutes
+    from kwartaal.edit.approval import approve_minutes
 
     state = current_state()
     when = parse_iso(date_text, "--date") if date_text else None
@@ -190,5 +194,7 @@ def site_cmd(output: Path | None) -> None:
     files = build_site(body, state.today())
     folder = output or body.root / body.config.publish_folder / "site"
     write_site(files, folder)
-    state.say("built {n} files in {folder}",
-              n=len(files), folder=folder)
+    from kwartaal.core.words import Plural
+
+    click.echo(Plural("built {count} file in {folder}", "built {count} files in {folder}",
+                      len(files), folder=folder).render(state.lang()))

@@ -379,6 +379,9 @@ class Meeting:
     src: Source = _src()
     public_place: bool | None = _flag(None, init=None,
                                       help="None: as the body's [privacy] public_place says")
+    # a core.snapshot.Approved: declared there, which builds on this module
+    approved: Any = toml("any", init=None,
+                                     help="[approved] table: the minutes as approved")
 
 
 # The tables of a meeting file, by key, and the record each holds.

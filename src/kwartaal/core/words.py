@@ -84,6 +84,34 @@ def tr(text: str, lang: str, context: str = "") -> str:
     return found.pgettext(context, text) if context else found.gettext(text)
 
 
+def ntr(singular: str, plural: str, count: int, lang: str, context: str = "") -> str:
+    """The form of a message that fits count ('1 actie', '2 acties'), by the language's own
+    plural rule; English is the message ids themselves."""
+    if lang == "en":
+        return singular if count == 1 else plural
+    found = catalog(lang)
+    if context:
+        return found.npgettext(context, singular, plural, count)
+    return found.ngettext(singular, plural, count)
+
+
+class Plural:
+    """A message that counts something, shown in the form that fits its count: `count` and any
+    other params fill its placeholders."""
+
+    def __init__(self, singular: str, plural: str, count: int, /, **params: object) -> None:
+        self.singular, self.plural, self.count = singular, plural, count
+        self.params = {"count": count, **params}
+
+    def render(self, lang: str = "en") -> str:
+        params = {k: v.render(lang) if hasattr(v, "render") else v
+                  for k, v in self.params.items()}
+        return ntr(self.singular, self.plural, self.count, lang).format(**params)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
 _click_lang = "en"
 _plain_dgettext = gettext.dgettext
 _plain_dngettext = gettext.dngettext

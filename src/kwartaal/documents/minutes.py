@@ -7,7 +7,6 @@ must not show.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -15,9 +14,20 @@ from kwartaal.core import model as m
 from kwartaal.core.compensation import cents
 from kwartaal.core.formats import long_date
 from kwartaal.core.labels import labels
-from kwartaal.core.naming import role_label
-from kwartaal.core.outline import CLOSED_SESSION, CLOSING, Entry, next_after, outline
+from kwartaal.core.outline import (
+    ACTIONS,
+    ANY_OTHER_BUSINESS,
+    CLOSED_SESSION,
+    CLOSING,
+    OPENING,
+    PREVIOUS_MINUTES,
+    Entry,
+    outline,
+    previous_held,
+)
 from kwartaal.core.visibility import View, meeting_of
+from kwartaal.core.words import ntr
+from kwartaal.documents.frozen import contents
 
 NUMBER_WORDS = {
     "nl": ["nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien",
@@ -34,6 +44,31 @@ def count_words(count: int, lang: str) -> str:
 
 def anchor(decision_id: str) -> str:
     return "besluit-" + decision_id.replace("/", "-")
+
+
+def role_plural(person: m.Person | None, lang: str) -> str:
+    """The plural of a person's role as the body wrote it, or "" when it did not: a plural
+    made up from a role ('lid' → 'lids') would be wrong in either language."""
+    if person is None:
+        return ""
+    if lang == "en" and person.role_en:
+        return person.role_plural_en
+    return person.role_plural
+
+
+def counted_role(role: str, plural: str, count: int, lang: str) -> str:
+    """'twee leden van de klankbordgroep' when the plural is known; without it, a form that
+    stays correct: 'twee deelnemers (lid van de klankbordgroep)'."""
+    number = count_words(count, lang)
+    if not role:
+        return ntr("{number} participant", "{number} participants", count,
+                   lang).format(number=number)
+    if count == 1:
+        return f"{number} {role}"
+    if plural:
+        return f"{number} {plural}"
+    return ntr("{number} participant ({role})", "{number} participants ({role})", count,
+               lang).format(number=number, role=role)
 
 
 def attendance(v: View, meeting: m.Meeting) -> dict[str, Any]:
@@ -61,10 +96,10 @@ def attendance(v: View, meeting: m.Meeting) -> dict[str, Any]:
             if v.listed_by_name(pid):
                 continue
             person = body.people.get(pid)
-            role = v.text(role_label(person, lang))
-            plural = v.text(person.role_plural_in(lang)) if person else role
-            groups[(role, plural or role)] = groups.get((role, plural or role), 0) + 1
-        return [f"{count_words(count, lang)} {plural if count > 1 else role}".strip()
+            key = (v.text(person.role_in(lang)) if person else "",
+                   v.text(role_plural(person, lang)))
+            groups[key] = groups.get(key, 0) + 1
+        return [counted_role(role, plural, count, lang)
                 for (role, plural), count in groups.items()]
 
     core = {p.id for p in body.people.values() if p.core}
@@ -115,9 +150,11 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
     def visible(records: list[Any]) -> list[Any]:
         return [r for r in records if not v.hides(r)]
 
+    now = contents(body, meeting)
     notes = visible(meeting.notes)
     decisions = visible(meeting.decisions)
-    actions = visible(meeting.actions)
+    actions = visible(now.actions)
+    review = [action_view(a) for a in visible(now.review)]
     used: set[str] = set()
 
     def section(key: str, refs: set[str], title: str, kind: str, **extra: Any) -> dict[str, Any]:
@@ -129,11 +166,34 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
                        "closed": v.is_closed(n)} for n in notes if n.item in refs],
             "decisions": [decision_view(d) for d in decisions if d.item in refs],
             "actions": [action_view(a) for a in actions if a.item in refs],
-            "children": [], **extra}
+            "children": [], "said": [], "review": [], **extra}
 
-    fixed_titles = {"opening": t["opening"], "previous-minutes": t["previous_minutes"],
-                    "actions": t["action_review"], "any-other-business": t["any_other_business"],
+    fixed_titles = {OPENING: t["opening"], PREVIOUS_MINUTES: t["previous_minutes"],
+                    ACTIONS: t["action_review"], ANY_OTHER_BUSINESS: t["any_other_business"],
                     CLOSING: t["closing"], CLOSED_SESSION: t["closed_session"]}
+    next_long = long_date(now.next_meeting, lang) if now.next_meeting else ""
+
+    def said(found: dict[str, Any]) -> list[str]:
+        """What a part says besides its records, so that no heading stands empty."""
+        key, recorded = found["key"], bool(found["notes"] or found["decisions"]
+                                           or found["actions"])
+        if key == PREVIOUS_MINUTES and now.previous_approved:
+            return [t["previous_approved"].format(
+                date=long_date(now.previous_approved, lang))]
+        if key == ACTIONS:
+            return [] if found["review"] or recorded else [t["no_earlier_actions"]]
+        if key == CLOSING and next_long:  # said even after notes: people look for it here
+            sentence = t["next_meeting"].format(date=next_long)
+            return [sentence[:1].upper() + sentence[1:]]  # str.capitalize lowers the date
+        if recorded or found["children"]:
+            return []
+        if key == PREVIOUS_MINUTES:
+            return [t["not_discussed"] if previous_held(body, meeting) else
+                    t["no_previous_minutes"]]
+        sentences = {OPENING: t["opened"], ANY_OTHER_BUSINESS: t["nothing_raised"],
+                     CLOSED_SESSION: t["closed_session_said"],
+                     CLOSING: t["meeting_closed"]}
+        return [sentences.get(key, t["not_discussed"])]
 
     def view_of(entry: Entry) -> dict[str, Any]:
         if entry.item is not None:
@@ -146,20 +206,24 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
                             v.text(m.text_in(entry.standing.title, lang, cfg.language)),
                             "standing")
         else:
-            found = section(entry.key, set(entry.refs), fixed_titles[entry.key], "fixed")
+            found = section(entry.key, set(entry.refs), fixed_titles[entry.key], "fixed",
+                            review=review if entry.key == ACTIONS else [])
         found["number"] = entry.number
         found["children"] = [view_of(child) for child in entry.children]
+        found["said"] = said(found)
         return found
 
     items = [view_of(entry) for entry in outline(body, meeting, hides=v.hides)]
-    # Records under something that is not on the agenda (an item since removed) are not lost:
-    # they come together after the closing, so that every number stays the agenda's.
-    leftover_refs = {r.item for r in (*notes, *decisions, *actions)} - used
+    # Notes and decisions under something that is not on the agenda (an item since removed)
+    # are not lost: they come together after the closing, so that every number stays the
+    # agenda's. Actions need no such place: all of them are in the list of actions agreed.
+    leftover_refs = {r.item for r in (*notes, *decisions)} - used
     leftover = section("other", leftover_refs | {""}, t["other"], "fixed")
-    if leftover["notes"] or leftover["decisions"] or leftover["actions"]:
+    leftover["actions"] = []
+    if leftover["notes"] or leftover["decisions"]:
         leftover["number"] = str(len(items) + 1)
         items.append(leftover)
-    next_date = next_after(body, meeting)
+    shown = now.meeting
     data: dict[str, Any] = {
         "body": cfg.name, "meeting": meeting.id, "status": meeting.status,
         "visibility": "public" if public else "internal",
@@ -168,15 +232,17 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
         "time": meeting.time or cfg.cadence.time,
         "place": v.place(meeting),
         "format": meeting.format or cfg.cadence.format,
-        "chair": v.person(meeting.chair) if meeting.chair else "",
-        "secretary": v.person(meeting.secretary) if meeting.secretary else "",
-        "attendance": attendance(v, meeting),
+        "chair": v.person(shown.chair) if shown.chair else "",
+        "secretary": v.person(shown.secretary) if shown.secretary else "",
+        "attendance": attendance(v, shown),
         "items": items,
-        "action_review": [action_view(a) for a in open_at(body, meeting) if not v.hides(a)],
+        "new_actions": [action_view(a) for a in actions],
+        "action_review": review,
         "decisions": [decision_view(d) for d in decisions],
-        "next_meeting": next_date.isoformat() if next_date else None,
-        "next_meeting_long": long_date(next_date, lang) if next_date else "",
+        "next_meeting": now.next_meeting.isoformat() if now.next_meeting else None,
+        "next_meeting_long": next_long,
         "approved": meeting.minutes_approved.isoformat() if meeting.minutes_approved else None,
+        "frozen": now.frozen,
     }
     if not public:
         if with_compensation:
@@ -188,20 +254,6 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
 
 def _full(meeting_id: str, ref: str) -> str:
     return ref if "/" in ref else f"{meeting_id}/{ref}"
-
-
-def open_at(body: m.Body, meeting: m.Meeting) -> list[m.Action]:
-    """Actions made before the meeting that were still open on its date."""
-    found = []
-    for action in body.all_actions():
-        origin = body.meeting(action.meeting)
-        if origin is None or origin.date >= meeting.date:
-            continue
-        if action.is_open:
-            found.append(action)
-        elif action.history and action.history[-1].date >= meeting.date:
-            found.append(action)  # finished at or after this meeting: open on its date
-    return sorted(found, key=lambda a: (a.due or dt.date.max, a.id))
 
 
 def compensation_log(body: m.Body, meeting: m.Meeting, lang: str) -> dict[str, Any]:

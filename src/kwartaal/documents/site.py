@@ -16,11 +16,18 @@ from kwartaal.core import model as m
 from kwartaal.core import rules
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.core.visibility import View
+from kwartaal.core.words import ntr
 from kwartaal.documents.agenda import build_agenda
 from kwartaal.documents.minutes import build_minutes
 from kwartaal.documents.render import render
 
 MARKER = ".kwartaal-site"
+
+
+def overdue_text(days: int, lang: str) -> str:
+    if not days:
+        return ""
+    return ntr("{count} day overdue", "{count} days overdue", days, lang).format(count=days)
 
 
 def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
@@ -70,7 +77,9 @@ def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
                      "theme": view.text(m.text_in(body.config.themes[a.theme].title, lang,
                                                   body.config.language))
                      if a.theme in body.config.themes else "",
-                     "overdue": rules.days_overdue(a, today), "status": a.status}
+                     "overdue": rules.days_overdue(a, today),
+                     "overdue_text": overdue_text(rules.days_overdue(a, today), lang),
+                     "status": a.status}
                     for a in sorted(shown, key=lambda a: (a.due or dt.date.max, a.id))
                     if a.is_open]
     page("actions.html", "actions.html.j2", 0, actions=open_actions)

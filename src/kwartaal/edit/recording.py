@@ -73,13 +73,3 @@ def set_meeting_status(body: m.Body, meeting_id: str, status: str, today: dt.dat
                   summary=msg("meeting {id}: {status}", id=meeting.id, status=Status(status)))
 
 
-def approve_minutes(body: m.Body, meeting_id: str, today: dt.date, *, when: dt.date | None,
-                    force: bool) -> Change:
-    """Record that the minutes were approved on when (default today), normally at the next
-    meeting."""
-    when = when or today
-    change = set_meeting_status(body, meeting_id, "minutes-approved", today,
-                                date_key="minutes_approved", when=when, force=force)
-    change.message = f"minutes {meeting_id}: approved {when}"
-    change.summary = msg("minutes of {id} approved on {date}", id=meeting_id, date=when)
-    return change

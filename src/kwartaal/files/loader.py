@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from kwartaal.core import model as m
+from kwartaal.core import snapshot as snap
 from kwartaal.core import values as vals
 from kwartaal.core.fields import build
 from kwartaal.core.problems import InvalidBody, Problem, hints, msg
+from kwartaal.core.words import Plural
 from kwartaal.files import schema as s
 from kwartaal.files.paths import (
     CONFIG_FILE,
@@ -83,7 +85,8 @@ def load_checked(root: Path) -> m.Body:
         raise InvalidBody(msg(
             "{where}: {text}\n{more}fix it and try again",
             where=where, text=first.message,
-            more=msg("({more} more error(s)) ", more=more) if more else ""))
+            more=Plural("({count} more error) ", "({count} more errors) ", more) if more
+            else ""))
     return loaded.body
 
 
@@ -220,7 +223,21 @@ def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem],
         actions=[record("action", r, meeting=mid,
                         history=_history(conv, r["history"], r["_section"]))
                  for r in records["action"]],
-        compensation=[record("compensation", r) for r in records["compensation"]])
+        compensation=[record("compensation", r) for r in records["compensation"]],
+        approved=_approved(conv, v["approved"]))
+
+
+def _approved(conv: s.Converter, raw: object) -> snap.Approved | None:
+    """The [approved] table: what the minutes said when they were approved."""
+    if raw is None:
+        return None
+    v = conv.table(raw, s.spec(snap.Approved), ("approved",), "[approved]")
+    rows = v["action"] if isinstance(v["action"], list) else []
+    actions = [build(snap.FrozenAction, conv.table(row, s.spec(snap.FrozenAction),
+                                                ("approved", "action", index),
+                                                f"[[approved.action]] #{index + 1}"))
+               for index, row in enumerate(rows)]
+    return build(snap.Approved, v, actions=actions)
 
 
 def _history(conv: s.Converter, raw: object, section: tuple[object, ...]) -> list[m.HistoryEntry]:

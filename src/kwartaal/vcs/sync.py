@@ -12,6 +12,7 @@ from typing import Any
 
 from kwartaal.core.ids import KIND_WORDS
 from kwartaal.core.problems import InvalidBody, KwartaalError, Msg, Said, msg
+from kwartaal.core.words import Plural
 from kwartaal.vcs.gitops import open_repo
 
 ATTRIBUTES = (
@@ -274,8 +275,8 @@ def sync(root: Path, *, check: Any) -> SyncReport:
     errors = check()
     if errors:
         raise InvalidBody(msg(
-            "after pulling, the body has {n} error(s); nothing was pushed. Fix them, commit, "
-            "and sync again", n=errors))
+            "after pulling, the body has {errors}; nothing was pushed. Fix them, commit, "
+            "and sync again", errors=Plural("{count} error", "{count} errors", errors)))
     outgoing = f"{upstream}..HEAD" if has_upstream else "HEAD"
     ahead = int(repo.git.rev_list("--count", outgoing))
     if ahead:
