@@ -121,6 +121,23 @@ def find(body: m.Body, ref: str, kind: str) -> Any | None:
     return None if meeting is None else pick(meeting, kind, local)
 
 
+# The fixed parts of every agenda in the words people use for them, both languages.
+FIXED_WORDS = {
+    "opening": "opening", "welkom": "opening", "welcome": "opening",
+    "notulen": "previous-minutes", "vorige-notulen": "previous-minutes",
+    "minutes": "previous-minutes", "previous-minutes": "previous-minutes",
+    "acties": "actions", "actions": "actions", "actielijst": "actions",
+    "rondvraag": "any-other-business", "aob": "any-other-business",
+    "any-other-business": "any-other-business", "wvttk": "any-other-business",
+    "sluiting": "closing", "closing": "closing",
+}
+
+
+def fixed_word(ref: str) -> str | None:
+    """The fixed part of the agenda a word names ('rondvraag', 'vorige notulen'), if any."""
+    return FIXED_WORDS.get("-".join(ref.strip().lower().replace("_", " ").split()))
+
+
 def _number_order(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))
 
@@ -134,6 +151,9 @@ def item_ref(body: m.Body, meeting: m.Meeting, ref: str, *, elsewhere: bool = Fa
     own = [i.local_id for i in meeting.items]
     if ref in standing or ref in own or ref in m.FIXED_ITEMS:
         return ref
+    word = fixed_word(ref)
+    if word is not None and word not in standing:
+        return word
     from kwartaal.core.outline import numbered, outline
 
     by_number = numbered(outline(body, meeting))
@@ -150,7 +170,7 @@ def item_ref(body: m.Body, meeting: m.Meeting, ref: str, *, elsewhere: bool = Fa
         other = find(body, ref, "item")
         if other is not None:
             return str(other.id)
-    choices = [*standing, *own, *m.FIXED_ITEMS]
+    choices = [*standing, *own, *dict.fromkeys(FIXED_WORDS)]
     raise KwartaalError(msg(
         "unknown agenda item '{item}'{hint}; give its number on the agenda ({first} to "
         "{last}) or one of: {choices}", first=min(by_number, key=_number_order),
