@@ -74,15 +74,14 @@ def carry_over_candidates(body: m.Body, meeting: m.Meeting) -> list[m.Item]:
                  and since <= mt.date < meeting.date]
     sources = ([previous] if previous is not None else []) + cancelled
     # a copy in a cancelled meeting does not count as carried: that meeting never took place
-    carried = {i.carried_from for mt in (*body.meetings, meeting) if mt.status != "cancelled"
-               for i in mt.items if i.carried_from}
+    carried = {i.carried_from for mt in (*body.meetings, meeting)
+               if mt.status != "cancelled" or mt is meeting for i in mt.items if i.carried_from}
     found: dict[str, m.Item] = {}
     for source in sources:
         for item in source.items:
             if not item.on_agenda or origin(item) in carried or origin(item) in found:
                 continue
-            if source.status == "cancelled" and item.handled is not True or \
-                    item.carry_over or not handled(source, item):
+            if item.carry_over or not handled(source, item):
                 found[origin(item)] = item
     return list(found.values())
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kwartaal.core import model as m
-from kwartaal.core.problems import KwartaalError, Msg, hints, msg
+from kwartaal.core.problems import KwartaalError, hints, msg
 from kwartaal.edit.actions import require_meeting, require_theme
 from kwartaal.edit.change import Change
 from kwartaal.files import store

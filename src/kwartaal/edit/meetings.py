@@ -214,12 +214,18 @@ def _redate_header(body: m.Body, meeting: m.Meeting, date: dt.date, lang: str) -
 
     text, bom = store.read_text(meeting.src.path)
     first, sep, rest = text.partition("\n")
+    if not first.startswith("#"):
+        return
     for words in dict.fromkeys((lang, body.config.language, "nl", "en")):
-        old = f"# {body.config.name} — {long_date(meeting.date, words)}"
-        if first.strip() == old:
-            new = f"# {body.config.name} — {long_date(date, words)}"
-            store.write_body_file(meeting.src.path, new + sep + rest, text, bom=bom)
-            return
+        old_long = long_date(meeting.date, words)
+        new_long = long_date(date, words)
+        # with the weekday ('donderdag 12 maart 2026') or without ('12 maart 2026')
+        for old, new in ((old_long, new_long),
+                         (old_long.split(" ", 1)[1], new_long.split(" ", 1)[1])):
+            if old in first:
+                store.write_body_file(meeting.src.path, first.replace(old, new) + sep + rest,
+                                      text, bom=bom)
+                return
 
 
 def cancel_meeting(body: m.Body, meeting_id: str, *, reason: str) -> Change:

@@ -180,7 +180,7 @@ def _check_meetings(c: _Checker) -> None:
                   "meeting {id} is still 'planned' but its date has passed; "
                   "record it with 'kwartaal meeting held {id}'",
                   id=meeting.id)
-        if meeting.status != "planned" and meeting.date > c.today:
+        if meeting.status not in m.NOT_HELD and meeting.date > c.today:
             # A warning: 'meeting held --force' records exactly this on purpose.
             c.add(src, "status", "warning",
                   "meeting {id} is '{status}' but its date {date} is still to come",
