@@ -158,15 +158,16 @@ def _raise_sequence(doc: object, meeting: m.Meeting) -> None:
     doc["sequence"] = meeting.sequence + 1  # type: ignore[index]
 
 
-def require_planned(meeting: m.Meeting, what: Msg) -> None:
+def require_planned(meeting: m.Meeting) -> None:
+    """Only a meeting still to come can move or be cancelled."""
     if meeting.status == "cancelled":
         raise KwartaalError(msg(
-            "meeting {id} was cancelled; {what} a cancelled meeting is not possible: plan a new "
-            "one with 'kwartaal meeting new'", id=meeting.id, what=what))
+            "meeting {id} was cancelled; plan a new one with 'kwartaal meeting new'",
+            id=meeting.id))
     if meeting.status != "planned":
         raise KwartaalError(msg(
-            "meeting {id} was held; {what} a held meeting is not possible: what happened there "
-            "is history", id=meeting.id, what=what))
+            "meeting {id} was held; only a meeting still to come can be moved or cancelled",
+            id=meeting.id))
 
 
 def move_meeting(body: m.Body, meeting_id: str, *, date: dt.date, time: str | None,
@@ -175,7 +176,7 @@ def move_meeting(body: m.Body, meeting_id: str, *, date: dt.date, time: str | No
     full ids of its records (`2026-03-12/p-7kq2`) live on in other files, commits, people's
     notes and calendars (the UID), and an id never changes meaning. See docs/format.md."""
     meeting = require_meeting(body, meeting_id)
-    require_planned(meeting, msg("moving"))
+    require_planned(meeting)
     if time is not None and not TIME_PATTERN.match(time):
         raise KwartaalError(msg("--time must be HH:MM, e.g. 19:00"))
     if date == meeting.date and (time is None or time == meeting.time):
@@ -232,7 +233,7 @@ def cancel_meeting(body: m.Body, meeting_id: str, *, reason: str) -> Change:
     """Cancel a planned meeting, keeping its file with the reason. Its items go to the next
     meeting: carry-over skips cancelled meetings (core/outline.carry_over_candidates)."""
     meeting = require_meeting(body, meeting_id)
-    require_planned(meeting, msg("cancelling"))
+    require_planned(meeting)
     if not reason.strip():
         raise KwartaalError(msg("give a reason with --reason; it goes on the agenda"))
     with store.edit(meeting.src.path) as doc:
@@ -264,9 +265,9 @@ def set_meeting(body: m.Body, meeting_id: str, values: dict[str, str | None]) ->
             "nothing to change; give --place, --link, --chair, --secretary, --time or --format"))
     from kwartaal.core.values import rule_problem
 
-    for key in ("chair", "secretary"):
+    for key, role in (("chair", msg("chair")), ("secretary", msg("secretary"))):
         if given.get(key):
-            require_person(body, str(given[key]), msg(key))
+            require_person(body, str(given[key]), role)
     if given.get("time") and not TIME_PATTERN.match(str(given["time"])):
         raise KwartaalError(msg("--time must be HH:MM, e.g. 19:00"))
     if given.get("link"):
