@@ -203,3 +203,15 @@ def test_a_number_and_the_id_shown_beside_it_name_the_same_item(ref: str) -> Non
     if ref in shown.values():
         number = next(n for n, r in shown.items() if r == ref)
         assert item_ref(body, meeting, number) == resolved
+
+
+def test_nothing_is_recorded_under_a_withdrawn_item(example: Path, run: Run) -> None:
+    k(run, example, "item", "withdraw", NEXT, "p5", "--reason", "later")
+    k(run, example, "meeting", "held", NEXT, today="2026-03-13")
+    refuses(run, example, "note", NEXT, "p5", "x", says="off the agenda", today="2026-03-13")
+    # written by hand all the same: check names it
+    path = meeting_file(example)
+    path.write_text(path.read_text("utf-8") + '\n[[note]]\nid = "n-2222"\nitem = "p5"\n'
+                    'text = "x"\n', encoding="utf-8")
+    out = k(run, example, "check", expect=1, today="2026-03-13")
+    assert "p5 is withdrawn but" in out

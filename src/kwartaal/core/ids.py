@@ -148,7 +148,12 @@ def item_ref(body: m.Body, meeting: m.Meeting, ref: str, *, elsewhere: bool = Fa
     item of another meeting (its full id). Ids may be given by prefix."""
 
     standing = [s.key for s in body.config.standing]
-    own = [i.local_id for i in meeting.items]
+    own = [i.local_id for i in meeting.items if i.on_agenda]
+    off = {i.local_id: i for i in meeting.items if not i.on_agenda}
+    if ref in off:  # nothing is recorded under an item that is off the agenda
+        raise KwartaalError(msg(
+            "item {id} is off the agenda ({why}); record it under another item",
+            id=off[ref].id, why=off[ref].withdrawn or off[ref].deferred_to))
     if ref in standing or ref in own or ref in m.FIXED_ITEMS:
         return ref
     word = fixed_word(ref)

@@ -17,9 +17,12 @@ def find_item(body: m.Body, meeting_id: str, ref: str) -> tuple[m.Meeting, m.Ite
     """The item of this meeting that ref names: its number on the internal agenda (5.1), its
     id or the start of it. A fixed or standing part is no proposed item; an item that is only
     waiting to be carried over lives in its own meeting, where the command must go."""
-    from kwartaal.core.ids import item_ref
+    from kwartaal.core.ids import item_ref, pick
 
     meeting = require_meeting(body, meeting_id)
+    direct = pick(meeting, "item", ref)  # withdrawn or deferred ones too: they say so
+    if direct is not None:
+        return meeting, direct
     key = item_ref(body, meeting, ref, elsewhere=True)
     own = [i for i in meeting.items if i.local_id == key]
     if own:
