@@ -220,3 +220,19 @@ def test_calendar_of_a_cancelled_meeting_parses(example: Path, run: Run, tmp_pat
     found = events(out.read_bytes())
     assert [u for u, e in found.items() if str(e["status"]) == "CANCELLED"] == [NEXT]
     assert b"ziek" not in out.read_bytes()
+
+
+def test_the_meeting_before_a_cancelled_one_names_the_next_real_date(example: Path,
+                                                                     run: Run) -> None:
+    import json
+
+    k(run, example, "meeting", "new", "--date", "2026-06-11")
+    k(run, example, "meeting", "cancel", NEXT, "--reason", "x")
+    data = json.loads(k(run, example, "agenda", "2025-12-11", "--format", "json"))
+    assert data["next_meeting"] == "2026-06-11"
+    k(run, example, "meeting", "cancel", "2026-06-11", "--reason", "x")
+    data = json.loads(k(run, example, "agenda", "2025-12-11", "--format", "json"))
+    assert data["next_meeting"] > "2026-06-11"
+    # a new meeting may take the day of a cancelled one
+    k(run, example, "meeting", "new", "--date", "2026-06-11")
+    assert meeting_file(example, "2026-06-11-2").exists()

@@ -139,10 +139,13 @@ def entry_for(entries: list[Entry], ref: str) -> Entry | None:
 
 def next_after(body: m.Body, meeting: m.Meeting) -> dt.date | None:
     """The date of the meeting after this one: planned, else the next of the cadence."""
-    later = [mt.date for mt in body.meetings if mt.date > meeting.date]
+    later = [mt.date for mt in body.meetings
+             if mt.date > meeting.date and mt.status != "cancelled"]
     if later:
         return min(later)
     from kwartaal.core.dates import cadence_dates
 
-    found = cadence_dates(body.config.cadence, meeting.date)
+    # past any cancelled meeting: the cadence would give its date again
+    after = max([meeting.date, *(mt.date for mt in body.meetings if mt.date > meeting.date)])
+    found = cadence_dates(body.config.cadence, after)
     return found[0] if found else None

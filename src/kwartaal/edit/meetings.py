@@ -39,7 +39,7 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
         raise KwartaalError(msg(
             "{date} is in the past; give a later --date, or --force to record it anyway",
             date=when))
-    same_day = [mt for mt in body.meetings if mt.date == when]
+    same_day = [mt for mt in body.meetings if mt.date == when and mt.status != "cancelled"]
     if same_day and not force:
         raise KwartaalError(msg(
             "there is already a meeting on {date} ({id}); pass --force for a second one",
