@@ -215,3 +215,11 @@ def test_nothing_is_recorded_under_a_withdrawn_item(example: Path, run: Run) -> 
                     'text = "x"\n', encoding="utf-8")
     out = k(run, example, "check", expect=1, today="2026-03-13")
     assert "p5 is withdrawn but" in out
+
+
+def test_item_commands_complete_the_items_still_on_the_agenda(example: Path, run: Run) -> None:
+    from .test_complete import complete
+
+    assert complete(example, f"kwartaal item set {NEXT} p") == ["p1", "p2", "p3", "p4", "p5"]
+    k(run, example, "item", "withdraw", NEXT, "p5", "--reason", "later")
+    assert complete(example, f"kwartaal item done {NEXT} ") == ["p1", "p2", "p3", "p4"]
