@@ -47,11 +47,6 @@ def previous_held(body: m.Body, meeting: m.Meeting) -> m.Meeting | None:
     return earlier[-1] if earlier else None
 
 
-def origin(item: m.Item) -> str:
-    """The id of the item an item continues (itself when it is not a carried copy)."""
-    return item.carried_from or item.id
-
-
 def handled(meeting: m.Meeting, item: m.Item) -> bool:
     """An item counts as handled when marked so, or when anything was recorded under it or,
     for an item under a standing item, under that standing item: what was said there was said
@@ -72,18 +67,19 @@ def carry_over_candidates(body: m.Body, meeting: m.Meeting) -> list[m.Item]:
     since = previous.date if previous is not None else dt.date.min
     cancelled = [mt for mt in body.meetings if mt.status == "cancelled" and mt is not meeting
                  and since <= mt.date < meeting.date]
-    sources = ([previous] if previous is not None else []) + cancelled
     # a copy in a cancelled meeting does not count as carried: that meeting never took place
     carried = {i.carried_from for mt in (*body.meetings, meeting)
                if mt.status != "cancelled" or mt is meeting for i in mt.items if i.carried_from}
-    found: dict[str, m.Item] = {}
-    for source in sources:
-        for item in source.items:
-            if not item.on_agenda or origin(item) in carried or origin(item) in found:
-                continue
-            if item.carry_over or not handled(source, item):
-                found[origin(item)] = item
-    return list(found.values())
+    found = [] if previous is None else [
+        i for i in previous.items
+        if i.on_agenda and (i.carry_over or not handled(previous, i)) and i.id not in carried]
+    for source in cancelled:
+        taken = carried | {i.id for i in found}
+        # a cancelled meeting's copy of an item that comes along anyway is left behind
+        found += [i for i in source.items
+                  if i.on_agenda and not handled(source, i) and i.id not in carried
+                  and i.carried_from not in taken]
+    return found
 
 
 def _item_entry(item: m.Item, kind: str) -> Entry:

@@ -168,10 +168,9 @@ def defer_item(body: m.Body, meeting_id: str, ref: str) -> Change:
             "there is no planned meeting after {id} to defer the item to; plan one first with "
             "'kwartaal meeting new'", id=meeting.id))
     target = later[0]
-    origin = item.carried_from or item.id
-    if any(i.carried_from == origin for i in target.items):
+    if any(i.carried_from == item.id for i in target.items):
         raise KwartaalError(msg("{target} has this item already", target=target.id))
-    local = new_local_id("item", taken(target), key=origin)
+    local = new_local_id("item", taken(target), key=item.id)
     edit_item(item, lambda table: _put(table, "deferred_to", target.id))
     store.append_table(target.src.path, "item", carried_copy(item, local), array=True)
     return Change([item.src.path, target.src.path],

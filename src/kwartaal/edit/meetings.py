@@ -9,7 +9,7 @@ from kwartaal.core.dates import cadence_dates
 from kwartaal.core.events import with_event
 from kwartaal.core.fields import toml_table
 from kwartaal.core.ids import new_local_id
-from kwartaal.core.outline import carry_over_candidates, numbered, origin, outline
+from kwartaal.core.outline import carry_over_candidates, numbered, outline
 from kwartaal.core.problems import KwartaalError, Msg, hints, msg
 from kwartaal.core.rules import next_planned
 from kwartaal.edit.actions import next_local_id, require_meeting, require_person, require_theme
@@ -88,12 +88,12 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
 
 
 def carried_copy(item: m.Item, local: str) -> dict[str, object]:
-    """The table of an item carried into another meeting: the same content, and where it
-    came from (the first meeting that had it, however often it was carried)."""
+    """The table of an item carried into another meeting: the same content, and the item it
+    continues."""
     return toml_table(m.Item, local_id=local, title=item.title, title_en=item.title_en or None,
                       by=item.by or None, under=item.under or None, theme=item.theme or None,
                       closed=True if item.closed else None, minutes=item.minutes,
-                      carried_from=origin(item))
+                      carried_from=item.id)
 
 
 def carried_said(body: m.Body, meeting_id: str, path: object,
@@ -113,7 +113,7 @@ def carried_said(body: m.Body, meeting_id: str, path: object,
         lines.append(msg(
             "  {number} {title} (from {source}; to leave it off: kwartaal item withdraw "
             "{source} {local} --reason … or kwartaal item done {source} {local})",
-            number=numbers.get(origin(item), "?"), title=item.title, source=source,
+            number=numbers.get(item.id, "?"), title=item.title, source=source,
             local=item.local_id))
     return lines
 
