@@ -115,6 +115,7 @@ def test_cancel_keeps_the_file_and_sends_its_items_on(example: Path, run: Run,
     commits = commit_count(example.parent)
     out = k(run, example, "meeting", "cancel", NEXT, "--reason", "too few could come")
     assert "cancelled" in out and "item withdraw 2026-03-12 p1" in out
+    assert "item withdraw 2025-12-11 p3" in out  # p3 was carried from December
     assert commit_count(example.parent) == commits + 1
     data = read(example)
     assert (data["status"], data["cancel_reason"], data["sequence"]) == (
@@ -236,3 +237,13 @@ def test_the_meeting_before_a_cancelled_one_names_the_next_real_date(example: Pa
     # a new meeting may take the day of a cancelled one
     k(run, example, "meeting", "new", "--date", "2026-06-11")
     assert meeting_file(example, "2026-06-11-2").exists()
+
+
+def test_a_cancelled_meeting_is_not_on_the_site_as_upcoming(example: Path, run: Run,
+                                                            tmp_path: Path) -> None:
+    k(run, example, "meeting", "cancel", NEXT, "--reason", "x")
+    folder = tmp_path / "site"
+    k(run, example, "site", "--output", str(folder))
+    agenda = "".join(p.read_text("utf-8") for p in folder.rglob("agenda.html"))
+    assert "12 maart 2026" not in agenda and "12 March 2026" not in agenda
+    assert "Uitkomst van het gesprek" not in agenda

@@ -248,8 +248,10 @@ def cancel_meeting(body: m.Body, meeting_id: str, *, reason: str) -> Change:
     elif waiting:
         said.append(msg("its items go to the next meeting you plan ('kwartaal meeting new'):"))
     for item in waiting:
+        # an item this meeting had carried over comes along from where it came from
+        where, _, local = (item.carried_from or item.id).partition("/")
         said.append(msg("  {title} — to leave it off: kwartaal item withdraw {id} {local} "
-                        "--reason …", title=item.title, id=meeting.id, local=item.local_id))
+                        "--reason …", title=item.title, id=where, local=local))
     return Change([meeting.src.path], f"meeting {meeting.id}: cancelled — {reason.strip()}",
                   id=meeting.id, said=said,
                   summary=msg("meeting {id} cancelled", id=meeting.id))
