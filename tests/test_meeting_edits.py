@@ -159,6 +159,9 @@ def test_cancel_refusals_touch_nothing(example: Path, run: Run) -> None:
     refuses(run, example, "meeting", "cancel", NEXT, "--reason", "x", says="was cancelled")
     refuses(run, example, "meeting", "move", NEXT, "--date", "2026-04-02",
             says="was cancelled")
+    refuses(run, example, "meeting", "set", NEXT, "--chair", "nobody", says="unknown")
+    refuses(run, example, "propose", "Iets", "--by", "roos", "--meeting", NEXT,
+            says="was cancelled")
 
 
 def test_set_changes_details_in_place(example: Path, run: Run, tmp_path: Path) -> None:

@@ -140,6 +140,10 @@ def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under:
             "unknown standing item '{key}'{hint}; choose one of: {known}",
             key=under, known=", ".join(standing), **hints(under, standing)))
     meeting = require_meeting(body, meeting_id) if meeting_id else default_meeting(body, today)
+    if meeting.status == "cancelled":
+        raise KwartaalError(msg(
+            "meeting {id} was cancelled; propose the item for the next meeting (leave out "
+            "--meeting)", id=meeting.id))
     local = next_local_id(meeting, "item")
     values = toml_table(m.Item, local_id=local, title=title.strip(), by=by, under=under or None,
                         theme=theme or None, closed=True if closed else None, minutes=minutes,
