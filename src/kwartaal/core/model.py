@@ -20,8 +20,7 @@ from kwartaal.core.values import LANGUAGES, MINUTES_MAX
 VISIBILITIES = ("named", "working-name", "role-only")
 MEETING_STATUSES = ("planned", "held", "minutes-draft", "minutes-approved", "published",
                     "cancelled")
-# A meeting in one of these did not take place (yet): nothing was said there.
-NOT_HELD = ("planned", "cancelled")
+NOT_HELD = ("planned", "cancelled")  # nothing was said at such a meeting (yet)
 ACTION_STATUSES = ("open", "in-progress", "done", "dropped")
 OPEN_STATUSES = ("open", "in-progress")
 FORMATS = ("in-person", "online", "hybrid")
@@ -284,13 +283,11 @@ class Item:
     carried_from: str = _ref()
     src: Source = _src()
     title_en: str = _line(public=True, init="", help="the title in English documents")
-    withdrawn: str = toml("str", default="", rule="text", init="",
-                          help="why the item came off the agenda; kept in the file")
+    withdrawn: str = toml("str", default="", rule="text", init="", help="why it came off")
     deferred_to: str = _opt_id(init="", help="the meeting it was deferred to")
 
     @property
-    def on_agenda(self) -> bool:
-        """Withdrawn or deferred items stay in the file but off this meeting's agenda."""
+    def on_agenda(self) -> bool:  # withdrawn or deferred items stay in the file, off it
         return not self.withdrawn and not self.deferred_to
 
 
@@ -391,8 +388,8 @@ class Meeting:
     src: Source = _src()
     public_place: bool | None = _flag(None, init=None,
                                       help="None: as the body's [privacy] public_place says")
-    # raised by every move, change or cancellation: calendars replace the event they hold
-    sequence: int = toml("int", default=0, lo=0, hi=10_000, init=0)
+    sequence: int = toml("int", default=0, lo=0, hi=10_000, init=0,
+                         help="raised by every move, change, cancellation: the calendar's")
     cancel_reason: str = toml("str", default="", rule="text", init="",
                               help="why a cancelled meeting was cancelled")
 
