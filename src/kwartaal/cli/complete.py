@@ -121,3 +121,18 @@ def decisions(ctx: click.Context, param: click.Parameter, incomplete: str) -> li
 
 def lines(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
     return _meeting_records(ctx, "compensation", incomplete)
+
+
+def meeting_items(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """The ids of the items still on the agenda of the meeting given on the same line: what
+    'item set/withdraw/defer/done' can change."""
+    from kwartaal.files.paths import MEETINGS_DIR
+
+    root = _root(ctx)
+    meeting = ctx.params.get("meeting_id")
+    if root is None or not isinstance(meeting, str) or not meeting:
+        return []
+    tables = _toml(root / MEETINGS_DIR / f"{meeting}.toml").get("item") or []
+    return [str(t["id"]) for t in tables if isinstance(t, dict) and "id" in t
+            and not t.get("withdrawn") and not t.get("deferred_to")
+            and str(t["id"]).startswith(incomplete)]

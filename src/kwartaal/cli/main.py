@@ -26,8 +26,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "person": ("core", "person", "People of the body: add and list."),
     "theme": ("core", "theme", "Themes that actions hang under: add and list."),
     "config": ("core", "config", "Read and change the body's settings."),
-    "meeting": ("meetings", "meeting_group", "Plan meetings, list them, record that one "
-                "was held."),
+    "meeting": ("meetings", "meeting_group", "Plan meetings, list them, move, change or "
+                "cancel one, record that one was held."),
+    "item": ("items", "item_group", "Correct agenda items: set, withdraw, defer, done."),
     "propose": ("meetings", "propose_cmd", "Propose an agenda item; anyone may."),
     "agenda": ("meetings", "agenda_cmd", "Draft the agenda of a meeting, internal or "
                "public."),

@@ -192,3 +192,69 @@ def meeting_held(meeting_id: str, force: bool) -> None:
 
     today = current_state().today()
     apply(lambda body: set_meeting_status(body, meeting_id, "held", today, force=force))
+
+
+@meeting_group.command("move")
+@click.argument("meeting_id", metavar="MEETING", shell_complete=complete.meetings)
+@click.option("--date", "date_text", required=True, metavar="YYYY-MM-DD")
+@click.option("--time", default=None, metavar="HH:MM")
+@force_option("Allow a date in the past or a second meeting on one day.")
+@commit_options
+def meeting_move(meeting_id: str, date_text: str, time: str | None, force: bool) -> None:
+    """Give a planned meeting another date. Its id (and file name) stays, so that everything
+    that refers to it still does; calendars update the event.
+
+    \b
+    Example:
+      kwartaal meeting move 2026-03-12 --date 2026-03-19 --time 19:30
+    """
+    from kwartaal.core.dates import parse_iso
+    from kwartaal.edit.meetings import move_meeting
+
+    state = current_state()
+    date = parse_iso(date_text, "--date")
+    apply(lambda body: move_meeting(body, meeting_id, date=date, time=time, force=force,
+                                    today=state.today(), lang=state.lang()))
+
+
+@meeting_group.command("cancel")
+@click.argument("meeting_id", metavar="MEETING", shell_complete=complete.meetings)
+@click.option("--reason", required=True, help="Why; the agenda shows it.")
+@commit_options
+def meeting_cancel(meeting_id: str, reason: str) -> None:
+    """Cancel a planned meeting. Its items go to the next meeting.
+
+    \b
+    Example:
+      kwartaal meeting cancel 2026-03-12 --reason "te weinig aanmeldingen"
+    """
+    from kwartaal.edit.meetings import cancel_meeting
+
+    apply(lambda body: cancel_meeting(body, meeting_id, reason=reason))
+
+
+@meeting_group.command("set")
+@click.argument("meeting_id", metavar="MEETING", shell_complete=complete.meetings)
+@click.option("--place", default=None, help="Where; '' removes it.")
+@click.option("--link", default=None, help="The video link (https://…); '' removes it.")
+@click.option("--chair", default=None, metavar="PERSON", shell_complete=complete.people)
+@click.option("--secretary", default=None, metavar="PERSON", shell_complete=complete.people)
+@click.option("--time", default=None, metavar="HH:MM")
+@click.option("--format", "fmt", type=click.Choice(["in-person", "online", "hybrid"]),
+              default=None)
+@force_option("Edit even if the file has uncommitted changes.")
+@commit_options
+def meeting_set(meeting_id: str, place: str | None, link: str | None, chair: str | None,
+                secretary: str | None, time: str | None, fmt: str | None,
+                force: bool) -> None:
+    """Change a meeting's place, link, chair, secretary, time or format in place.
+
+    \b
+    Example:
+      kwartaal meeting set 2026-03-12 --format hybrid --link https://meet.example.org/kw
+    """
+    from kwartaal.edit.meetings import set_meeting
+
+    values = {"place": place, "link": link, "chair": chair, "secretary": secretary,
+              "time": time, "format": fmt}
+    apply(lambda body: set_meeting(body, meeting_id, values), force=force, forceable=True)

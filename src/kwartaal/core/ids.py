@@ -121,6 +121,23 @@ def find(body: m.Body, ref: str, kind: str) -> Any | None:
     return None if meeting is None else pick(meeting, kind, local)
 
 
+# The fixed parts of every agenda in the words people use for them, both languages.
+FIXED_WORDS = {
+    "opening": "opening", "welkom": "opening", "welcome": "opening",
+    "notulen": "previous-minutes", "vorige-notulen": "previous-minutes",
+    "minutes": "previous-minutes", "previous-minutes": "previous-minutes",
+    "acties": "actions", "actions": "actions", "actielijst": "actions",
+    "rondvraag": "any-other-business", "aob": "any-other-business",
+    "any-other-business": "any-other-business", "wvttk": "any-other-business",
+    "sluiting": "closing", "closing": "closing",
+}
+
+
+def fixed_word(ref: str) -> str | None:
+    """The fixed part of the agenda a word names ('rondvraag', 'vorige notulen'), if any."""
+    return FIXED_WORDS.get("-".join(ref.strip().lower().replace("_", " ").split()))
+
+
 def _number_order(number: str) -> tuple[int, ...]:
     return tuple(int(part) for part in number.split("."))
 
@@ -131,9 +148,17 @@ def item_ref(body: m.Body, meeting: m.Meeting, ref: str, *, elsewhere: bool = Fa
     item of another meeting (its full id). Ids may be given by prefix."""
 
     standing = [s.key for s in body.config.standing]
-    own = [i.local_id for i in meeting.items]
+    own = [i.local_id for i in meeting.items if i.on_agenda]
+    off = {i.local_id: i for i in meeting.items if not i.on_agenda}
+    if ref in off:  # nothing is recorded under an item that is off the agenda
+        raise KwartaalError(msg(
+            "item {id} is off the agenda ({why}); record it under another item",
+            id=off[ref].id, why=off[ref].withdrawn or off[ref].deferred_to))
     if ref in standing or ref in own or ref in m.FIXED_ITEMS:
         return ref
+    word = fixed_word(ref)
+    if word is not None and word not in standing:
+        return word
     from kwartaal.core.outline import numbered, outline
 
     by_number = numbered(outline(body, meeting))
@@ -150,7 +175,7 @@ def item_ref(body: m.Body, meeting: m.Meeting, ref: str, *, elsewhere: bool = Fa
         other = find(body, ref, "item")
         if other is not None:
             return str(other.id)
-    choices = [*standing, *own, *m.FIXED_ITEMS]
+    choices = [*standing, *own, *dict.fromkeys(FIXED_WORDS)]
     raise KwartaalError(msg(
         "unknown agenda item '{item}'{hint}; give its number on the agenda ({first} to "
         "{last}) or one of: {choices}", first=min(by_number, key=_number_order),

@@ -28,6 +28,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "closed": NP_("label", "closed"),
     "carried": NP_("label", "Carried over"),
     "carried_from": NP_("label", "carried over from"),
+    "cancelled": NP_("label", "Cancelled"),
+    "withdrawn": NP_("label", "Withdrawn"),
     "action_review": NP_("label", "Actions"),
     "any_other_business": NP_("label", "Any other business"),
     "closing": NP_("label", "Closing"),

@@ -18,7 +18,9 @@ from kwartaal.core.fields import derived, toml
 from kwartaal.core.values import LANGUAGES, MINUTES_MAX
 
 VISIBILITIES = ("named", "working-name", "role-only")
-MEETING_STATUSES = ("planned", "held", "minutes-draft", "minutes-approved", "published")
+MEETING_STATUSES = ("planned", "held", "minutes-draft", "minutes-approved", "published",
+                    "cancelled")
+NOT_HELD = ("planned", "cancelled")  # nothing was said at such a meeting (yet)
 ACTION_STATUSES = ("open", "in-progress", "done", "dropped")
 OPEN_STATUSES = ("open", "in-progress")
 FORMATS = ("in-person", "online", "hybrid")
@@ -246,11 +248,6 @@ class Person:
         """The role in a document's language (English when given, else as written)."""
         return (self.role_en if lang == "en" and self.role_en else self.role) or ""
 
-    def role_plural_in(self, lang: str) -> str:
-        plural = self.role_plural_en if lang == "en" and self.role_plural_en else \
-            self.role_plural
-        return plural or self.role_in(lang)
-
 
 @dataclass(slots=True)
 class HistoryEntry:
@@ -280,6 +277,13 @@ class Item:
     handled: bool | None = _flag(None)
     carried_from: str = _ref()
     src: Source = _src()
+    title_en: str = _line(public=True, init="", help="the title in English documents")
+    withdrawn: str = toml("str", default="", rule="text", init="", help="why it came off")
+    deferred_to: str = _opt_id(init="", help="the meeting it was deferred to")
+
+    @property
+    def on_agenda(self) -> bool:  # withdrawn or deferred items stay in the file, off it
+        return not self.withdrawn and not self.deferred_to
 
 
 @dataclass(slots=True)
@@ -379,9 +383,13 @@ class Meeting:
     src: Source = _src()
     public_place: bool | None = _flag(None, init=None,
                                       help="None: as the body's [privacy] public_place says")
+    sequence: int = toml("int", default=0, lo=0, hi=10_000, init=0,
+                         help="raised by every move, change, cancellation: the calendar's")
+    cancel_reason: str = toml("str", default="", rule="text", init="",
+                              help="why a cancelled meeting was cancelled")
     # a core.snapshot.Approved: declared there, which builds on this module
     approved: Any = toml("any", init=None,
-                                     help="[approved] table: the minutes as approved")
+                         help="[approved] table: the minutes as approved")
 
 
 # The tables of a meeting file, by key, and the record each holds.

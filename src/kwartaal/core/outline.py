@@ -42,7 +42,8 @@ class Entry:
 
 
 def previous_held(body: m.Body, meeting: m.Meeting) -> m.Meeting | None:
-    earlier = [mt for mt in body.meetings if mt.date < meeting.date and mt.status != "planned"]
+    earlier = [mt for mt in body.meetings
+               if mt.date < meeting.date and mt.status not in m.NOT_HELD]
     return earlier[-1] if earlier else None
 
 
@@ -59,14 +60,26 @@ def handled(meeting: m.Meeting, item: m.Item) -> bool:
 
 
 def carry_over_candidates(body: m.Body, meeting: m.Meeting) -> list[m.Item]:
-    """Items of the previous held meeting to carry over that this meeting does not hold yet."""
+    """Items to carry over that this meeting does not hold yet: those of the previous held
+    meeting not handled there, and those of meetings cancelled since (they were never
+    discussed). Withdrawn, deferred and done items stay where they are."""
     previous = previous_held(body, meeting)
-    if previous is None:
-        return []
-    carried = {i.carried_from for mt in (*body.meetings, meeting) for i in mt.items
-               if i.carried_from}
-    return [i for i in previous.items
-            if (i.carry_over or not handled(previous, i)) and i.id not in carried]
+    since = previous.date if previous is not None else dt.date.min
+    cancelled = [mt for mt in body.meetings if mt.status == "cancelled" and mt is not meeting
+                 and since <= mt.date < meeting.date]
+    # a copy in a cancelled meeting does not count as carried: that meeting never took place
+    carried = {i.carried_from for mt in (*body.meetings, meeting)
+               if mt.status != "cancelled" or mt is meeting for i in mt.items if i.carried_from}
+    found = [] if previous is None else [
+        i for i in previous.items
+        if i.on_agenda and (i.carry_over or not handled(previous, i)) and i.id not in carried]
+    for source in cancelled:
+        taken = carried | {i.id for i in found}
+        # a cancelled meeting's copy of an item that comes along anyway is left behind
+        found += [i for i in source.items
+                  if i.on_agenda and not handled(source, i) and i.id not in carried
+                  and i.carried_from not in taken]
+    return found
 
 
 def _item_entry(item: m.Item, kind: str) -> Entry:
@@ -77,7 +90,8 @@ def outline(body: m.Body, meeting: m.Meeting, *,
             hides: Callable[[m.Item], bool] | None = None) -> list[Entry]:
     """The numbered parts of the meeting's agenda. hides: items a view leaves out (closed ones
     in public); when it leaves any out, a closed-session entry stands in for them."""
-    visible = [i for i in meeting.items if hides is None or not hides(i)]
+    on_agenda = [i for i in meeting.items if i.on_agenda]
+    visible = [i for i in on_agenda if hides is None or not hides(i)]
     entries = [Entry(OPENING, "fixed", refs=frozenset({OPENING})),
                Entry(PREVIOUS_MINUTES, "fixed", refs=frozenset({PREVIOUS_MINUTES}))]
     for standing in body.config.standing:
@@ -94,7 +108,7 @@ def outline(body: m.Body, meeting: m.Meeting, *,
     carried += [i for i in carry_over_candidates(body, meeting)
                 if hides is None or not hides(i)]
     entries += [_item_entry(i, "carried") for i in carried]
-    if len(visible) < len(meeting.items):
+    if len(visible) < len(on_agenda):
         entries.append(Entry(CLOSED_SESSION, "closed-session"))
     entries += [Entry(key, "fixed", refs=frozenset({key}))
                 for key in (ACTIONS, ANY_OTHER_BUSINESS, CLOSING)]
@@ -121,10 +135,13 @@ def entry_for(entries: list[Entry], ref: str) -> Entry | None:
 
 def next_after(body: m.Body, meeting: m.Meeting) -> dt.date | None:
     """The date of the meeting after this one: planned, else the next of the cadence."""
-    later = [mt.date for mt in body.meetings if mt.date > meeting.date]
+    later = [mt.date for mt in body.meetings
+             if mt.date > meeting.date and mt.status != "cancelled"]
     if later:
         return min(later)
     from kwartaal.core.dates import cadence_dates
 
-    found = cadence_dates(body.config.cadence, meeting.date)
+    # past any cancelled meeting: the cadence would give its date again
+    after = max([meeting.date, *(mt.date for mt in body.meetings if mt.date > meeting.date)])
+    found = cadence_dates(body.config.cadence, after)
     return found[0] if found else None

@@ -40,11 +40,12 @@ def is_due_within(action: m.Action, today: dt.date, days: int) -> bool:
 
 
 def last_held(body: m.Body, today: dt.date) -> m.Meeting | None:
-    held = [mt for mt in body.meetings if mt.status != "planned" and mt.date <= today]
+    held = [mt for mt in body.meetings if mt.status not in m.NOT_HELD and mt.date <= today]
     return held[-1] if held else None
 
 
 def next_planned(body: m.Body, today: dt.date) -> m.Meeting | None:
+    """The next meeting still to be held; a cancelled one is not."""
     planned = [mt for mt in body.meetings if mt.status == "planned" and mt.date >= today]
     return planned[0] if planned else None
 

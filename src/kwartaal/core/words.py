@@ -154,7 +154,7 @@ STATUS_WORDS = {
     "done": NP_("status", "done"), "dropped": NP_("status", "dropped"),
     "minutes-draft": NP_("status", "minutes in review"),
     "minutes-approved": NP_("status", "minutes approved"),
-    "published": NP_("status", "published"),
+    "published": NP_("status", "published"), "cancelled": NP_("status", "cancelled"),
     "ok": NP_("status", "ok"), "warning": NP_("status", "near the limit"),
     "exceeded": NP_("status", "exceeded"), "unknown": NP_("status", "no limits known"),
 }

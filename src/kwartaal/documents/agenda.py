@@ -42,8 +42,9 @@ def _item_view(v: View, item: m.Item, default: int, kind: str) -> dict[str, Any]
     cfg = v.body.config
     theme = cfg.themes.get(item.theme)
     where = f"{item.src.path.name} [[item]] {item.local_id}"
+    title = item.title_en if v.lang == "en" and item.title_en else item.title
     return {
-        "key": item.id, "kind": kind, "title": v.text(item.title, where),
+        "key": item.id, "kind": kind, "title": v.text(title, where),
         "proposer": v.person(item.by) if item.by else "",
         "theme": item.theme,
         "theme_title": v.text(m.text_in(theme.title, v.lang, cfg.language)) if theme else "",
@@ -93,6 +94,9 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
                      "proposer": "", "theme": "", "theme_title": "", "closed": False,
                      "minutes": fixed_minutes[entry.key], "note": fixed_notes.get(entry.key, "")}
         found["number"] = entry.number
+        # the id the item commands take, on the internal agenda only: 'item set M p-7kq2'
+        found["ref"] = "" if public or entry.item is None else (
+            entry.item.local_id if entry.item.src.path == meeting.src.path else entry.item.id)
         found["children"] = [view_of(child) for child in entry.children]
         return found
 
@@ -105,6 +109,12 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
         "body": cfg.name,
         "meeting": meeting.id,
         "status": meeting.status,
+        "cancelled": meeting.status == "cancelled",
+        "cancel_reason": "" if public else v.text(meeting.cancel_reason),
+        # off the agenda but kept in the file: listed at the end, for participants only
+        "withdrawn": [] if public else [
+            {"ref": i.local_id, "title": v.text(i.title), "reason": v.text(i.withdrawn)}
+            for i in meeting.items if i.withdrawn],
         "visibility": "public" if public else "internal",
         "confidential": "" if public else t["confidential"],
         "date": meeting.date.isoformat(),

@@ -40,6 +40,9 @@ def calendar(body: m.Body, lang: str, stamp: dt.date, *, public: bool) -> bytes:
     cal.add("prodid", "-//kwartaal//kwartaal//NL")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    # a published feed: a cancelled meeting stays in it as a cancelled event (RFC 5546 allows
+    # STATUS:CANCELLED under PUBLISH), so that calendars that imported it take it off
+    cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", title)
     cal.add("x-wr-timezone", TIMEZONE)
     for meeting in body.meetings:
@@ -65,7 +68,10 @@ def calendar(body: m.Body, lang: str, stamp: dt.date, *, public: bool) -> bytes:
             description.append(f"{t['online']}: {link}")
             event.add("url", link)
         event.add("description", "\n".join(description))
-        event.add("status", "CONFIRMED")
+        # the UID never changes (the meeting's id stays when it moves); a higher SEQUENCE tells
+        # a calendar that this copy replaces the one it has
+        event.add("sequence", meeting.sequence)
+        event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
         cal.add_component(event)
     cal.add_missing_timezones()
     data = bytes(cal.to_ical())

@@ -152,6 +152,24 @@ def _check_people(c: _Checker) -> None:
                   id=person.id)
 
 
+def _check_items_off_agenda(c: _Checker, meeting: m.Meeting) -> None:
+    """A withdrawn item has nothing recorded under it (the minutes would lose it), and a
+    deferred one names a meeting that exists."""
+    for item in meeting.items:
+        if item.withdrawn:
+            under = [r.id for r in (*meeting.notes, *meeting.decisions, *meeting.actions)
+                     if r.item in (item.local_id, item.id)]
+            if under:
+                c.add(item.src, "withdrawn", "error",
+                      "item {id} is withdrawn but {records} are recorded under it; it was "
+                      "discussed: remove 'withdrawn' and mark it handled = true",
+                      id=item.id, records=", ".join(under))
+        if item.deferred_to and c.body.meeting(item.deferred_to) is None:
+            c.add(item.src, "deferred_to", "error",
+                  "item {id}: deferred_to '{ref}' is not a meeting", id=item.id,
+                  ref=item.deferred_to)
+
+
 def _check_meetings(c: _Checker) -> None:
     body = c.body
     decision_ids = {d.id for mt in body.meetings for d in mt.decisions}
@@ -181,7 +199,7 @@ def _check_meetings(c: _Checker) -> None:
                   "meeting {id} is still 'planned' but its date has passed; "
                   "record it with 'kwartaal meeting held {id}'",
                   id=meeting.id)
-        if meeting.status != "planned" and meeting.date > c.today:
+        if meeting.status not in m.NOT_HELD and meeting.date > c.today:
             # A warning: 'meeting held --force' records exactly this on purpose.
             c.add(src, "status", "warning",
                   "meeting {id} is '{status}' but its date {date} is still to come",
@@ -223,6 +241,7 @@ def _check_meetings(c: _Checker) -> None:
                 c.add(item.src, "carried_from", "error",
                       "item {id}: carried_from '{ref}' is not the id of any agenda item",
                       id=item.id, ref=item.carried_from)
+        _check_items_off_agenda(c, meeting)
         for note in meeting.notes:
             item_ref(note.src, note.item, msg("note {id}", id=note.id))
         for decision in meeting.decisions:

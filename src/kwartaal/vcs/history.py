@@ -76,7 +76,7 @@ def events(body: m.Body, *, since: dt.date | None = None,
         if when:
             found.append(Event(when, "meeting-scheduled", meeting.id, meeting.id,
                                f"{meeting.date}", who))
-        if meeting.status != "planned":
+        if meeting.status not in m.NOT_HELD:
             found.append(Event(meeting.date.isoformat(), "meeting-held", meeting.id, meeting.id,
                                "", meeting.secretary))
         for key, kind in (("minutes_reviewed", "minutes-draft"),
