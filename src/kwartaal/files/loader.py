@@ -6,7 +6,7 @@ The read path uses the standard tomllib (fast, exact decimals); writes go throug
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +35,17 @@ MEETING_ID = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]{1,4})?\Z")
 class Loaded:
     body: m.Body
     problems: list[Problem]
+    # files that could not be read or parsed: each has its one problem, and nothing that
+    # depends on them is judged (validate.py)
+    unreadable: list[Path] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
 
-def load_settings(root: Path, problems: list[Problem]) -> tuple[m.Config, dict[str, m.Person]]:
+def load_settings(root: Path, problems: list[Problem], unreadable: list[Path] | None = None,
+                  ) -> tuple[m.Config, dict[str, m.Person]]:
     """kwartaal.toml and people.toml, and links out of the body reported as errors: the part
     every way of loading shares."""
     for link in escaping_links(root):
@@ -50,28 +54,38 @@ def load_settings(root: Path, problems: list[Problem]) -> tuple[m.Config, dict[s
             "Put the file itself here")))
     config_path = root / CONFIG_FILE
     config_raw = read_toml(config_path, problems) if inside(root, config_path) else None
-    config = build_config(config_raw or {}, config_path, problems, root)
+    if config_raw is None and config_path.exists() and unreadable is not None:
+        unreadable.append(config_path)
+    # a file that does not parse has said so; the defaults stand in without more problems
+    config = build_config(config_raw or {}, config_path,
+                          problems if config_raw is not None else [], root)
     people_path = root / PEOPLE_FILE
     people: dict[str, m.Person] = {}
     if people_path.exists() and inside(root, people_path):
-        raw_people = read_toml(people_path, problems) or {}
-        people = build_people(raw_people, people_path, problems, config.language)
+        raw_people = read_toml(people_path, problems)
+        if raw_people is None and unreadable is not None:
+            unreadable.append(people_path)
+        people = build_people(raw_people or {}, people_path, problems, config.language)
     return config, people
 
 
 def load(root: Path) -> Loaded:
     """Load the whole body below root. Never raises for bad content: see Loaded.problems."""
     problems: list[Problem] = []
-    config, people = load_settings(root, problems)
+    unreadable: list[Path] = []
+    config, people = load_settings(root, problems, unreadable)
     meetings: list[m.Meeting] = []
     for path in meeting_files(root):
         raw = read_toml(path, problems)
-        if raw is not None:
+        if raw is None:
+            unreadable.append(path)
+        else:
             meeting = build_meeting(raw, path, problems, config.language)
             if meeting is not None:
                 meetings.append(meeting)
     meetings.sort(key=lambda mt: (mt.date, mt.id))
-    return Loaded(m.Body(root=root, config=config, people=people, meetings=meetings), problems)
+    return Loaded(m.Body(root=root, config=config, people=people, meetings=meetings), problems,
+                  unreadable)
 
 
 def load_checked(root: Path) -> m.Body:

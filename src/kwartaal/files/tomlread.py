@@ -91,7 +91,7 @@ def _syntax_problem(path: Path, text: str, message: str) -> Problem:
             col=column or "?"))
     return Problem(path, line, "error", msg(
         "TOML syntax error{at}: {reason}",
-        at=f" at column {column}" if column else "", reason=reason))
+        at=msg(" at column {col}", col=column) if column else "", reason=reason))
 
 
 def _impossible_date_on(text: str, line: int | None) -> bool:

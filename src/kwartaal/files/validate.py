@@ -15,7 +15,7 @@ from kwartaal.core.naming import outs_people
 from kwartaal.core.problems import Msg, Problem, hints, msg
 from kwartaal.core.values import MAX_FILE_BYTES
 from kwartaal.files.loader import Loaded
-from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE, meeting_files
+from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE, meeting_files
 
 
 class _Checker:
@@ -59,6 +59,13 @@ class _Checker:
 def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
     """All problems: the loader's and the cross-checks', sorted by file and line."""
     body = loaded.body
+    settings = {body.root / CONFIG_FILE, body.root / PEOPLE_FILE}
+    if settings & set(loaded.unreadable):
+        # Every other file is read against these two: judged without them, each reference to
+        # a person, a theme or a standing item would be an error of its own. The file that
+        # does not parse says so once; the rest is checked when it parses again.
+        return [p for p in loaded.problems if p.path in loaded.unreadable
+                or p.path not in settings and p.line is None]
     checker = _Checker(body, today)
     _check_config(checker)
     _check_people(checker)
@@ -71,8 +78,22 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
     checker.problems.extend(privacy.lint(body, readable))
     checker.problems.extend(_untracked(body))
     checker.problems.extend(compensation_line_problems(body))
-    problems = loaded.problems + checker.problems
+    problems = loaded.problems + _not_about(loaded.unreadable, checker.problems)
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
+
+
+def _not_about(unreadable: list[Path], problems: list[Problem]) -> list[Problem]:
+    """Leave out what refers into a meeting file that cannot be read ('2025-12-11/d1' when
+    2025-12-11.toml does not parse): whether it exists is not known, so it is not an error."""
+    broken = tuple(f"{path.stem}/" for path in unreadable if path.parent.name == MEETINGS_DIR)
+    if not broken:
+        return problems
+
+    def refers_into_broken(problem: Problem) -> bool:
+        values = [str(v) for v in problem.message.params.values() if isinstance(v, str)]
+        return any(value.startswith(broken) for value in values)
+
+    return [p for p in problems if not refers_into_broken(p)]
 
 
 def _untracked(body: m.Body) -> list[Problem]:
