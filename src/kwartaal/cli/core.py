@@ -8,9 +8,8 @@ from typing import Any
 
 import click
 
-from kwartaal.cli.options import common, common_but_lang, current_state, set_state
+from kwartaal.cli.options import common, current_state, set_state
 from kwartaal.cli.shared import (
-    ALLOW_PRIVATE,
     AUTHOR,
     NO_COMMIT,
     apply,
@@ -180,89 +179,6 @@ def init(path: Path, name: str | None, body_lang: str) -> None:
                                         p=path).render(body_lang))
 
 
-# -- people -------------------------------------------------------------------------------------
-
-@click.group()
-def person() -> None:
-    """People of the body: add and list.
-
-    \b
-    Example:
-      kwartaal person list
-    """
-
-
-@person.command("add")
-@click.argument("person_id", metavar="ID")
-@click.option("--name", required=True, help="Display name: a legal name only for 'named' people.")
-@click.option("--visibility", required=True,
-              type=click.Choice(["named", "working-name", "role-only"]),
-              help="How public documents show this person.")
-@click.option("--org", "organisation", default="", help="Organisation.")
-@click.option("--role", default="", help="Role, e.g. 'lid van de klankbordgroep'.")
-@click.option("--role-plural", default="",
-              help="The role for several people, e.g. 'leden van de klankbordgroep': public "
-                   "minutes count people shown by role.")
-@click.option("--role-en", default="", help="The role in English documents.")
-@click.option("--role-plural-en", default="", help="The plural of the role in English.")
-@click.option("--core/--invited", default=True, help="Core member (default) or invited by topic.")
-@click.option("--compensated", is_flag=True, help="Paid for their time.")
-@click.option("--age-band", type=click.Choice(["21+", "under-21"]), default=None)
-@click.option("--lang", "person_lang", type=click.Choice(["nl", "en"]), default=None,
-              help="Preferred language of documents.")
-@click.option("--channel", default=None,
-              help="How they want documents, e.g. 'email', 'via-organisation' (no addresses).")
-@common_but_lang
-@into_state(NO_COMMIT, AUTHOR, ALLOW_PRIVATE)
-def person_add(person_id: str, name: str, visibility: str, organisation: str, role: str,
-               role_plural: str, role_en: str, role_plural_en: str, core: bool,
-               compensated: bool, age_band: str | None,
-               person_lang: str | None, channel: str | None) -> None:
-    """Add a person to people.toml.
-
-    \b
-    Example:
-      kwartaal person add roos --name Roos --visibility working-name \\
-        --org Klankbordgroep --role "lid van de klankbordgroep" --compensated
-    """
-    from kwartaal.edit.admin import PersonInput, add_person
-
-    apply(lambda body: add_person(body, PersonInput(
-        person_id, name, visibility, organisation, role, core, compensated, age_band,
-        person_lang, channel, role_en, role_plural, role_plural_en)))
-
-
-@person.command("list")
-@json_option()
-@common
-def person_list(as_json: bool) -> None:
-    """List the people of the body.
-
-    \b
-    Example:
-      kwartaal person list --json
-    """
-    state = current_state()
-    body = state.body()
-    people = list(body.people.values())
-    if as_json:
-        from kwartaal.cli.output import emit_json
-
-        emit_json([{"id": p.id, "name": p.name, "visibility": p.visibility,
-                    "organisation": p.organisation, "role": p.role, "core": p.core,
-                    "compensated": p.compensated} for p in people])
-        return
-    from kwartaal.cli.output import table
-
-    lang = state.lang()
-    headers = ["id", tr("name", lang), tr("visibility", lang),
-               tr("organisation", lang), tr("role", lang),
-               tr("core", lang), tr("compensated", lang)]
-    yes, no = (tr("yes", lang), tr("no", lang))
-    table(headers, [[p.id, p.name, p.visibility, p.organisation, p.role,
-                     yes if p.core else no, yes if p.compensated else no] for p in people])
-
-
 # -- themes -------------------------------------------------------------------------------------
 
 @click.group()
@@ -356,7 +272,7 @@ def config_get(key: str) -> None:
         click.echo(str(value))
 
 
-@config.command("set")
+@config.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("key")
 @click.argument("value")
 @commit_options

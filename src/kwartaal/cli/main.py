@@ -23,7 +23,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("core", "check", "Validate the whole body, with file and line of each "
               "problem."),
     "init": ("core", "init", "Create a new body."),
-    "person": ("core", "person", "People of the body: add and list."),
+    "person": ("people", "person", "People of the body: add, list, correct, record "
+               "that someone left."),
     "theme": ("core", "theme", "Themes that actions hang under: add and list."),
     "config": ("core", "config", "Read and change the body's settings."),
     "meeting": ("meetings", "meeting_group", "Plan meetings, list them, move, change or "

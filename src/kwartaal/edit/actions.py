@@ -46,6 +46,14 @@ def require_person(body: m.Body, pid: str, what: Msg | None = None) -> None:
             **hints(pid, body.people)))
 
 
+def require_staying(body: m.Body, pid: str, today: dt.date) -> None:
+    """Refuse to give work to someone who has left."""
+    left = body.people[pid].left
+    if left is not None and left <= today:
+        raise KwartaalError(msg("{id} left on {date}; give the action to someone who stays",
+                                id=pid, date=left))
+
+
 def require_theme(body: m.Body, theme: str) -> None:
     if theme and theme not in body.config.themes:
         raise KwartaalError(msg(
@@ -113,6 +121,8 @@ def add_action(body: m.Body, *, title: str, owner: str, co_owners: list[str], du
     require_person(body, owner, msg("owner"))
     for pid in co_owners:
         require_person(body, pid)
+    for pid in (owner, *co_owners):
+        require_staying(body, pid, today)
     if by:
         require_person(body, by)
     require_theme(body, theme)
@@ -252,6 +262,7 @@ def handover(body: m.Body, action_id: str, *, to: str, note: str, by: str, today
              lang: str) -> Change:
     action = find_action(body, action_id)
     require_person(body, to)
+    require_staying(body, to, today)
     if by:
         require_person(body, by)
     if to == action.owner:
@@ -279,3 +290,28 @@ def handover(body: m.Body, action_id: str, *, to: str, note: str, by: str, today
     return Change([action.src.path], f"action {action.id}: handover {old} → {to}{suffix}",
                   id=action.id, summary=msg("handed action {id} over from {old} to {new}",
                                             id=action.id, old=old, new=to))
+
+
+def replace_owner(action: m.Action, old: str, new: str, *, by: str, today: dt.date,
+                  lang: str, note: str = "") -> None:
+    """Put new in old's place among an action's owners (lead or co-owner), with a history
+    entry; new keeps a single place when it already shared the action."""
+    what = history_word("handed-over", lang, old=old, new=new)
+    if note.strip():
+        what += f": {note.strip()}"
+
+    def apply(table: Any) -> None:
+        co = table.get("with")
+        names = [str(x) for x in co] if co is not None else []
+        if str(table.get("owner")) == old:
+            table["owner"] = new
+            if new in names:
+                del co[names.index(new)]
+        elif old in names:
+            if new in names or str(table.get("owner")) == new:
+                del co[names.index(old)]
+            else:
+                co[names.index(old)] = new
+        _append_history(table, history_entry(today, by, "handed-over", what))
+
+    _edit(action, apply)

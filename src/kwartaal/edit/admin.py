@@ -217,12 +217,13 @@ def add_person(body: m.Body, person: PersonInput) -> Change:
         channel=person.channel)
     path = body.root / paths.PEOPLE_FILE
     store.append_table(path, person.id, values, array=False)
-    _recheck_people(body, path)
+    recheck_people(body, path)
     return Change([path], f"person: add {person.id}", id=person.id,
                   summary=msg("added {id}", id=person.id))
 
 
-def _recheck_people(body: m.Body, path: Path) -> None:
+def recheck_people(body: m.Body, path: Path) -> None:
+    """Read people.toml again as check would; its first error refuses the change."""
     problems: list[Problem] = []
     raw = loader.read_toml(path, problems)
     if raw is not None:
@@ -330,6 +331,23 @@ def parse_setting(field: s.F, raw: str, key: str) -> Any:
     return value
 
 
+def _new_errors(body: m.Body, config: m.Config, path: Path) -> list[Problem]:
+    """What check would find wrong in kwartaal.toml with the new settings (a chair nobody
+    knows, a month 13) that it does not find now: the whole configuration is judged."""
+    import datetime as dt
+
+    from kwartaal.files.validate import validate
+
+    def errors(cfg: m.Config) -> dict[str, Problem]:
+        with_config = m.Body(root=body.root, config=cfg, people=body.people,
+                             meetings=body.meetings)
+        found = validate(loader.Loaded(with_config, []), dt.date.today())
+        return {p.text("en"): p for p in found if p.severity == "error" and p.path == path}
+
+    before = errors(body.config)
+    return [p for text, p in errors(config).items() if text not in before]
+
+
 def config_set(body: m.Body, key: str, raw: str) -> Change:
     """Set a dotted key in kwartaal.toml; the result is validated before anything is written."""
     parts = key.split(".")
@@ -356,12 +374,12 @@ def config_set(body: m.Body, key: str, raw: str) -> Change:
         raw_config = tomllib.loads(new, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise KwartaalError(str(exc)) from exc
-    loader.build_config(raw_config, path, problems, body.root)
-    errors = [p for p in problems if p.severity == "error"]
+    config = loader.build_config(raw_config, path, problems, body.root)
+    errors = [p for p in problems if p.severity == "error"] or _new_errors(body, config, path)
     if errors:
         raise KwartaalError(msg(
-            "{key} = {raw}: {err}; nothing was changed",
-            key=key, raw=raw, err=errors[0].message))
+            "{key}: {err}; nothing was changed",  # not the value: it may name who is hidden
+            key=key, err=errors[0].message))
     if new != text:
         store.write_body_file(path, new, text, bom=bom)
     return Change([path], f"config: {key} = {raw}", id=key,

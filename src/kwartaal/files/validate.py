@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 from kwartaal.core import model as m
 from kwartaal.core.lines import line_of
@@ -137,6 +138,12 @@ def _check_config(c: _Checker) -> None:
             c.person(m.Source(src.path, ("body",)), key, value, "[body]")
     for pid in cfg.convenors:
         c.person(m.Source(src.path, ("body",)), "convenors", pid, "[body] convenors")
+    twice = sorted({month for month in cfg.cadence.months
+                    if cfg.cadence.months.count(month) > 1})
+    if twice:
+        c.add(m.Source(src.path, ("cadence",)), "months", "error",
+              "[cadence] months: {months} given more than once; name each month once",
+              months=", ".join(map(str, twice)))
     for lang in cfg.languages:
         if lang not in m.LANGUAGES:
             c.add(m.Source(src.path, ("body",)), "languages", "error",
@@ -171,6 +178,21 @@ def _check_people(c: _Checker) -> None:
             c.add(person.src, None, "error",
                   "[{id}] is role-only but has no 'role': public documents show them by role",
                   id=person.id)
+    _check_owners_who_left(c)
+
+
+def _check_owners_who_left(c: _Checker) -> None:
+    """An open action owned by someone who has left is nobody's: say how to hand it over."""
+    for action in c.body.all_actions():
+        if not action.is_open:
+            continue
+        for pid in action.owners:
+            person = c.body.people.get(pid)
+            if person is not None and person.left is not None and person.left <= c.today:
+                c.add(action.src, "owner" if pid == action.owner else "with", "warning",
+                      "action {action} is open, but {id} left on {date}; hand it over with "
+                      "'kwartaal action handover {action} --to PERSON'",
+                      action=action.id, id=pid, date=person.left)
 
 
 def _check_items_off_agenda(c: _Checker, meeting: m.Meeting) -> None:

@@ -1,0 +1,166 @@
+"""Commands for the people of a body: add, list, correct, record that someone left."""
+
+from __future__ import annotations
+
+import click
+
+from kwartaal.cli import complete
+from kwartaal.cli.options import common, common_but_lang, current_state
+from kwartaal.cli.shared import (
+    ALLOW_PRIVATE,
+    AUTHOR,
+    NO_COMMIT,
+    apply,
+    commit_options,
+    into_state,
+    json_option,
+)
+from kwartaal.core.words import tr
+
+PERSON = click.argument("person_id", metavar="ID", shell_complete=complete.people)
+
+# -- people -------------------------------------------------------------------------------------
+
+@click.group()
+def person() -> None:
+    """People of the body: add, list, correct, record that someone left.
+
+    \b
+    Example:
+      kwartaal person list
+    """
+
+
+@person.command("add")
+@click.argument("person_id", metavar="ID")
+@click.option("--name", required=True, help="Display name: a legal name only for 'named' people.")
+@click.option("--visibility", required=True,
+              type=click.Choice(["named", "working-name", "role-only"]),
+              help="How public documents show this person.")
+@click.option("--org", "organisation", default="", help="Organisation.")
+@click.option("--role", default="", help="Role, e.g. 'lid van de klankbordgroep'.")
+@click.option("--role-plural", default="",
+              help="The role for several people, e.g. 'leden van de klankbordgroep': public "
+                   "minutes count people shown by role.")
+@click.option("--role-en", default="", help="The role in English documents.")
+@click.option("--role-plural-en", default="", help="The plural of the role in English.")
+@click.option("--core/--invited", default=True, help="Core member (default) or invited by topic.")
+@click.option("--compensated", is_flag=True, help="Paid for their time.")
+@click.option("--age-band", type=click.Choice(["21+", "under-21"]), default=None)
+@click.option("--lang", "person_lang", type=click.Choice(["nl", "en"]), default=None,
+              help="Preferred language of documents.")
+@click.option("--channel", default=None,
+              help="How they want documents, e.g. 'email', 'via-organisation' (no addresses).")
+@common_but_lang
+@into_state(NO_COMMIT, AUTHOR, ALLOW_PRIVATE)
+def person_add(person_id: str, name: str, visibility: str, organisation: str, role: str,
+               role_plural: str, role_en: str, role_plural_en: str, core: bool,
+               compensated: bool, age_band: str | None,
+               person_lang: str | None, channel: str | None) -> None:
+    """Add a person to people.toml.
+
+    \b
+    Example:
+      kwartaal person add roos --name Roos --visibility working-name \\
+        --org Klankbordgroep --role "lid van de klankbordgroep" --compensated
+    """
+    from kwartaal.edit.admin import PersonInput, add_person
+
+    apply(lambda body: add_person(body, PersonInput(
+        person_id, name, visibility, organisation, role, core, compensated, age_band,
+        person_lang, channel, role_en, role_plural, role_plural_en)))
+
+
+@person.command("list")
+@json_option()
+@common
+def person_list(as_json: bool) -> None:
+    """List the people of the body.
+
+    \b
+    Example:
+      kwartaal person list --json
+    """
+    state = current_state()
+    body = state.body()
+    people = list(body.people.values())
+    if as_json:
+        from kwartaal.cli.output import emit_json
+
+        emit_json([{"id": p.id, "name": p.name, "visibility": p.visibility,
+                    "organisation": p.organisation, "role": p.role, "core": p.core,
+                    "compensated": p.compensated} for p in people])
+        return
+    from kwartaal.cli.output import table
+
+    lang = state.lang()
+    headers = ["id", tr("name", lang), tr("visibility", lang),
+               tr("organisation", lang), tr("role", lang),
+               tr("core", lang), tr("compensated", lang)]
+    yes, no = (tr("yes", lang), tr("no", lang))
+    table(headers, [[p.id, p.name, p.visibility, p.organisation, p.role,
+                     yes if p.core else no, yes if p.compensated else no] for p in people])
+
+
+
+@person.command("set")
+@PERSON
+@click.option("--name", default=None, help="Display name: a legal name only for 'named' people.")
+@click.option("--visibility", default=None,
+              type=click.Choice(["named", "working-name", "role-only"]),
+              help="How public documents show this person, from the next rendering on.")
+@click.option("--org", "organisation", default=None, help="Organisation ('' to clear).")
+@click.option("--role", default=None, help="Role ('' to clear).")
+@click.option("--role-plural", default=None, help="The role for several people.")
+@click.option("--role-en", default=None, help="The role in English documents.")
+@click.option("--role-plural-en", default=None, help="The plural of the role in English.")
+@click.option("--core/--invited", "core", default=None, help="Core member or invited by topic.")
+@click.option("--compensated/--not-compensated", default=None, help="Paid for their time.")
+@click.option("--age-band", type=click.Choice(["21+", "under-21"]), default=None)
+@click.option("--lang", "person_lang", type=click.Choice(["nl", "en"]), default=None,
+              help="Preferred language of documents.")
+@click.option("--channel", default=None,
+              help="How they want documents, e.g. 'email', 'via-organisation' (no addresses).")
+@common_but_lang
+@into_state(NO_COMMIT, AUTHOR, ALLOW_PRIVATE)
+def person_set(person_id: str, person_lang: str | None, **given: object) -> None:
+    """Change what is recorded about a person; only the options given change.
+
+    \b
+    Examples:
+      kwartaal person set roos --visibility role-only --role "lid van de klankbordgroep"
+      kwartaal person set kbg-1 --compensated
+      kwartaal person set h-visser --org "GGD Voorbeeldregio" --role ""
+    """
+    from kwartaal.edit.people import set_person
+
+    changes = {key: value for key, value in given.items() if value is not None}
+    if person_lang is not None:
+        changes["lang"] = person_lang
+    apply(lambda body: set_person(body, person_id, changes))
+
+
+@person.command("leave")
+@PERSON
+@click.option("--date", "date_text", required=True, metavar="YYYY-MM-DD",
+              help="The day they left.")
+@click.option("--handover-to", default=None, metavar="PERSON", shell_complete=complete.people,
+              help="Who takes over their open actions (in the same commit).")
+@click.option("--by", default="", metavar="PERSON", shell_complete=complete.people,
+              help="Who records it (for the actions' history).")
+@commit_options
+def person_leave(person_id: str, date_text: str, handover_to: str | None, by: str) -> None:
+    """Record that a person left; hand their open actions over, or list them.
+
+    \b
+    Examples:
+      kwartaal person leave s-bakker --date 2026-04-01 --handover-to m-jansen
+      kwartaal person leave kbg-2 --date 2026-04-01
+    """
+    from kwartaal.core.dates import parse_iso
+    from kwartaal.edit.people import leave
+
+    state = current_state()
+    when = parse_iso(date_text, "--date")
+    apply(lambda body: leave(body, person_id, when, handover_to=handover_to, by=by,
+                             today=state.today(), lang=state.lang()))
