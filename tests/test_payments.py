@@ -278,3 +278,12 @@ def test_check_rechecks_lines_against_limits_filled_in_later(example: Path, run:
 def test_ids_of_notes_decisions_and_lines_complete(example: Path, line: str,
                                                    expected: list[str]) -> None:
     assert complete(example, line) == expected
+
+
+def test_compensate_refuses_a_payment_date_still_to_come(example: Path, run: Run) -> None:
+    path = example / "meetings" / "2025-12-11.toml"
+    before = path.read_bytes()
+    out = run("--repo", str(example), "--today", "2026-01-15", "--lang", "en", "compensate",
+              "2025-12-11", "roos", "--meal", "12.50", "--paid", "2026-02-01", expect=1).output
+    assert "after today (2026-01-15)" in out
+    assert path.read_bytes() == before

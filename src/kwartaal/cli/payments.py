@@ -45,7 +45,7 @@ def compensate_cmd(meeting_id: str, person: str | None, all_present: bool, paid_
     paid = parse_iso(paid_text, "--paid") if paid_text else None
     apply(lambda body: compensate_as_asked(body, meeting_id, person, all_present=all_present,
                                            amounts=amounts, method=method, paid=paid,
-                                           force=force))
+                                           force=force, today=current_state().today()))
 
 
 @click.group("compensation", cls=DefaultGroup)

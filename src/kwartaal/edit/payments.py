@@ -23,7 +23,8 @@ from kwartaal.edit.change import Change
 from kwartaal.files import store
 
 
-def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bool) -> Change:
+def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bool,
+               today: dt.date | None = None) -> Change:
     meeting = require_meeting(body, meeting_id)
     policy = body.config.compensation
     if policy.regime == "none":
@@ -46,7 +47,7 @@ def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bo
             raise KwartaalError(msg("{amount}: amounts have at most two decimals",
                                     amount=line.amount))
         if line.paid is not None:
-            check_paid_date(meeting, line.paid, None)
+            check_paid_date(meeting, line.paid, today or dt.date.today())
         refusals = line_refusals(body, line)
         if refusals:
             raise KwartaalError(msg("{reasons}. Nothing was recorded",
@@ -75,7 +76,8 @@ AMOUNT_OPTIONS = ("hours", "fee", "travel", "meal", "voucher")
 
 def compensate_as_asked(body: m.Body, meeting_id: str, person: str | None, *,
                         all_present: bool, amounts: dict[str, str | None], method: str | None,
-                        paid: dt.date | None, force: bool) -> Change:
+                        paid: dt.date | None, force: bool,
+                        today: dt.date | None = None) -> Change:
     """Compensation as a person asks for it: one participant with the amounts given (or the
     policy's defaults when none are), or every compensated attendee with the defaults.
     amounts: the text of each of AMOUNT_OPTIONS given, e.g. {"travel": "7,40"}."""
@@ -108,7 +110,7 @@ def compensate_as_asked(body: m.Body, meeting_id: str, person: str | None, *,
                                        **parsed)
         lines += found
         notes += notices
-    change = compensate(body, meeting_id, lines, force=force)
+    change = compensate(body, meeting_id, lines, force=force, today=today)
     change.notes[:0] = notes
     return change
 
