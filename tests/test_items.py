@@ -234,3 +234,16 @@ def test_an_item_not_reached_is_carried_again_and_again(example: Path, run: Run)
     froms = sorted(i["carried_from"] for i in read(example, "2026-06-11")["item"])
     assert froms == [f"{NEXT}/p{n}" for n in range(1, 6)]
     k(run, example, "check", "--strict", today="2026-03-13")
+
+
+def test_an_item_of_approved_minutes_can_only_be_closed(example: Path, run: Run) -> None:
+    base = ["--repo", str(example), "--today", "2026-01-15", "--lang", "en"]
+    path = example / "meetings" / "2025-09-11.toml"
+    before = path.read_bytes()
+    for args in (["--title", "Anders"], ["--minutes", "5"], ["--open"]):
+        out = run(*base, "item", "set", "2025-09-11", "p1", *args, expect=1).output
+        assert "can only be closed now" in out
+    run(*base, "item", "withdraw", "2025-09-11", "p2", "--reason", "x", expect=1)
+    assert path.read_bytes() == before
+    run(*base, "item", "set", "2025-09-11", "p1", "--closed")
+    assert b"closed = true" in path.read_bytes()

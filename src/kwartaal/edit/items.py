@@ -12,6 +12,8 @@ from kwartaal.edit.actions import require_meeting, require_theme
 from kwartaal.edit.change import Change
 from kwartaal.files import store
 
+APPROVED = ("minutes-approved", "published")
+
 
 def find_item(body: m.Body, meeting_id: str, ref: str) -> tuple[m.Meeting, m.Item]:
     """The item of this meeting that ref names: its number on the internal agenda (5.1), its
@@ -64,6 +66,12 @@ def set_item(body: m.Body, meeting_id: str, ref: str, *, title: str | None = Non
     """Correct an item in place. None leaves a field as it is; under="" puts it at the top
     level; theme="" removes the theme."""
     meeting, item = find_item(body, meeting_id, ref)
+    if meeting.status in APPROVED and (title, title_en, minutes, under, theme) != (None,) * 5 \
+            or meeting.status in APPROVED and closed is False:
+        # The approved minutes are the record; closing an item stays possible: privacy wins.
+        raise KwartaalError(msg(
+            "the minutes of {id} were approved; item {item} can only be closed now "
+            "(--closed), not changed", id=meeting.id, item=item.id))
     wanted: dict[str, Any] = {}
     if title is not None:
         if not title.strip():
@@ -123,6 +131,10 @@ def withdraw_item(body: m.Body, meeting_id: str, ref: str, *, reason: str) -> Ch
     """Take an item off the agenda; it stays in the file with the reason, and is not carried
     over. An item something was recorded under was discussed: that is 'item done'."""
     meeting, item = find_item(body, meeting_id, ref)
+    if meeting.status in APPROVED:
+        raise KwartaalError(msg(
+            "the minutes of {id} were approved; item {item} can only be closed now "
+            "(--closed), not changed", id=meeting.id, item=item.id))
     _refuse_if_off(item)
     if not reason.strip():
         raise KwartaalError(msg("give a reason with --reason; it stays with the item"))
