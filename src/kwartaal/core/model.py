@@ -285,6 +285,9 @@ class Item:
     def on_agenda(self) -> bool:  # withdrawn or deferred items stay in the file, off it
         return not self.withdrawn and not self.deferred_to
 
+    def title_in(self, lang: str) -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title
+
 
 @dataclass(slots=True)
 class Note:

@@ -42,7 +42,7 @@ def _item_view(v: View, item: m.Item, default: int, kind: str) -> dict[str, Any]
     cfg = v.body.config
     theme = cfg.themes.get(item.theme)
     where = f"{item.src.path.name} [[item]] {item.local_id}"
-    title = item.title_en if v.lang == "en" and item.title_en else item.title
+    title = item.title_in(v.lang)
     return {
         "key": item.id, "kind": kind, "title": v.text(title, where),
         "proposer": v.person(item.by) if item.by else "",

@@ -198,8 +198,8 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
     def view_of(entry: Entry) -> dict[str, Any]:
         if entry.item is not None:
             item = entry.item
-            found = section(item.id, set(entry.refs), v.text(item.title, where(item, "item")),
-                            entry.kind, closed=v.is_closed(item),
+            title = v.text(item.title_in(lang), where(item, "item"))
+            found = section(item.id, set(entry.refs), title, entry.kind, closed=v.is_closed(item),
                             proposer=v.person(item.by) if item.by else "")
         elif entry.standing is not None:
             found = section(entry.key, set(entry.refs),
