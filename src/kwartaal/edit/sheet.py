@@ -147,9 +147,9 @@ def plan(body: m.Body, meeting_id: str, text: str, path: Path, *, by: str, today
                 "the heading {number} matches no item on the agenda of {meeting}",
                 number=number, meeting=meeting.id)))
     if errors:
-        raise KwartaalError(Joined(tuple(
+        raise KwartaalError(msg("{text}", text=Joined(tuple(
             msg("{where}: {text}", where=f"{path}:{number}", text=text_)
-            for number, text_ in sorted(errors, key=lambda e: e[0])), "\n"))
+            for number, text_ in sorted(errors, key=lambda e: e[0])), "\n")))
     reader.finish()
     return result
 
