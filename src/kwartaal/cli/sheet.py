@@ -13,7 +13,7 @@ from kwartaal.cli import complete
 from kwartaal.cli.minutes import DefaultGroup
 from kwartaal.cli.options import common, current_state
 from kwartaal.cli.shared import apply, commit_options, output_option, pick_meeting, write_or_print
-from kwartaal.core.problems import KwartaalError, msg
+from kwartaal.core.problems import KwartaalError, msg, pmsg
 
 
 class SheetGroup(DefaultGroup):
@@ -76,10 +76,12 @@ def _by(body: Any, meeting_id: str) -> str:
 def _show(made: Any, lang: str) -> None:
     from kwartaal.cli.output import table
 
-    kinds = {"attendance": msg("attendance"), "note": msg("note"),
+    kinds = {"attendance": msg("attendance"), "note": pmsg("record", "note"),
              "decision": msg("decision"), "action": msg("new action"),
              "update": msg("action update")}
-    rows = [(kinds[step.kind].render(lang), step.where, step.what) for step in made.steps]
+    rows = [(kinds[step.kind].render(lang), step.where,
+             step.what.render(lang) if hasattr(step.what, "render") else step.what)
+            for step in made.steps]
     table([msg("what").render(lang), msg("where").render(lang),
            msg("recorded").render(lang)], rows, wrap=2)
 

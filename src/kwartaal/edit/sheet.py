@@ -19,7 +19,8 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core import sheet as s
-from kwartaal.core.problems import Joined, KwartaalError, Msg, hints, msg
+from kwartaal.core.problems import Joined, KwartaalError, Msg, hints, msg, pmsg
+from kwartaal.core.words import Status
 from kwartaal.edit.change import Change
 
 APPROVED = ("minutes-approved", "published")
@@ -32,7 +33,7 @@ class Step:
 
     kind: str
     where: str
-    what: str
+    what: Msg | str
     run: Callable[[m.Body], Change]
     own: bool = True  # changes the meeting's own records (not another meeting's action)
 
@@ -168,6 +169,7 @@ class _Reader:
         self.closed = closed_items(body)
         self.seen: set[str] = set()  # local ids of records the sheet has
         self.attendance: dict[str, tuple[str, bool]] = {}
+        self.updates: set[tuple[str, str, str]] = set()
 
     def _entry(self, line: s.Line) -> object:
         entry = self.entries.get(line.section)
@@ -251,23 +253,27 @@ class _Reader:
 
         action = _find_action(self.body, self.meeting, line.ref)
         verb, value = s.update_verb(line.text)
+        if (action.id, verb, value) in self.updates:
+            return  # the same line twice asks once
+        self.updates.add((action.id, verb, value))
         by, today, lang, aid = self.by, self.today, self.lang, action.id
         own = action.meeting == self.meeting.id
         if own:
             self.seen.add(action.local_id)
         run: Callable[[m.Body], Change]
-        what = value or verb
+        what: Msg | str = value
         statuses = {"done": "done", "started": "in-progress", "dropped": "dropped"}
         if verb in statuses:
             status = statuses[verb]
             if action.status == status or (verb == "started" and action.status == "done"):
                 return
             run = self._status(action, status)
+            what = Status(status)
         elif verb == "postpone":
             due = resolve_due(self.body, value, self.meeting.date)
             if action.due == due:
                 return
-            what = f"{verb} {due}"
+            what = pmsg("history", "due date moved from {old} to {new}", old=action.due, new=due)
             run = lambda b: edits.update_action(  # noqa: E731
                 b, aid, due=due.isoformat(), note="", by=by, today=today, lang=lang)
         elif verb == "handover":
@@ -277,7 +283,7 @@ class _Reader:
             if not action.is_open:
                 raise KwartaalError(msg("action {id} is no longer open; it cannot be handed over",
                                         id=action.id))
-            what = f"{verb} {to}"
+            what = pmsg("history", "handed over from {old} to {new}", old=action.owner, new=to)
             run = lambda b: edits.handover(  # noqa: E731
                 b, aid, to=to, note="", by=by, today=today, lang=lang)
         else:
@@ -305,8 +311,10 @@ class _Reader:
             if _attendance_of(self.meeting, pid) != wanted:
                 groups.setdefault(wanted, []).append(pid)
         mid = self.meeting.id
-        steps = [Step("attendance", "", f"{status}{' online' if online else ''}: "
-                      f"{', '.join(pids)}",
+        words = {("present", False): msg("present"), ("present", True): msg("present online"),
+                 ("excused", False): msg("excused"), ("absent", False): msg("absent")}
+        steps = [Step("attendance", "", msg("{status}: {people}", status=words[status, online],
+                                            people=", ".join(pids)),
                       lambda b, p=pids, st=status, o=online: attend(b, mid, p, st, o))
                  for (status, online), pids in groups.items()]
         self.result.steps[:0] = steps
