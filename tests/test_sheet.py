@@ -205,3 +205,14 @@ def test_the_sheet_is_internal_and_numbered_like_the_agenda(example: Path, run: 
     assert "(besloten)" in text and "Mila (kbg-1)" in text
     for number in re.findall(r"^#{2,3} (\d+(?:\.\d+)*)\.", text, re.MULTILINE):
         assert number in agenda
+
+
+def test_a_hidden_name_in_an_open_note_is_refused_at_its_line(example: Path, run: Run) -> None:
+    sheet = _sheet(example, run)
+    _fill(sheet, NL)
+    replace_in(sheet, "De Eerste Kamer stelt de behandeling uit.",
+               "Mila vertelt over de controles.")
+    replace_in(sheet, "De woonstichting biedt een pand aan.",
+               "Mila kent het pand.")  # under the closed item: allowed
+    output = _refused(example, run, sheet, f"{sheet}:{line_with(sheet, 'Mila vertelt')}")
+    assert f"{sheet}:{line_with(sheet, 'Mila kent')}" not in output

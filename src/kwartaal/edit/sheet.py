@@ -182,6 +182,19 @@ class _Reader:
         item = getattr(entry, "item", None)
         return item is not None and (item.closed or item.id in self.closed)
 
+    def _open_text(self, text: str, closed: bool) -> None:
+        """A hidden person's name in what public minutes will show: refused here, at the
+        sheet's line, rather than by the write check on the meeting file."""
+        if closed:
+            return
+        from kwartaal.core.visibility import View
+
+        person = View(self.body, self.lang, public=True).hidden_person_in(text)
+        if person is not None:
+            raise KwartaalError(msg(
+                "the name of {id}, who is not shown by name, in a text the public minutes will "
+                "show; write the role instead, or put the line under a closed item", id=person.id))
+
     def read(self, line: s.Line) -> None:
         getattr(self, f"_{line.kind}")(line)
 
@@ -208,6 +221,7 @@ class _Reader:
         if self._same(list(self.meeting.notes), entry, line.text, "text"):
             return
         closed, mid = self._is_closed(entry), self.meeting.id
+        self._open_text(line.text, closed)
         self.result.steps.append(Step("note", line.section, line.text, lambda b: note(
             b, mid, line.section, line.text, closed)))
 
@@ -218,6 +232,7 @@ class _Reader:
         if self._same(list(self.meeting.decisions), entry, line.text, "text"):
             return
         closed, mid = self._is_closed(entry), self.meeting.id
+        self._open_text(line.text, closed)
         self.result.steps.append(Step("decision", line.section, line.text, lambda b: decide(
             b, mid, line.text, line.section, closed, None)))
 
@@ -240,6 +255,7 @@ class _Reader:
         item = getattr(entry, "item", None)
         theme = item.theme if item is not None and item.theme in self.body.config.themes else ""
         closed, mid = self._is_closed(entry), self.meeting.id
+        self._open_text(line.text, closed)
         by, today, lang = self.by, self.today, self.lang
         self.result.steps.append(Step(
             "action", line.section, f"{line.text} — {', '.join(owners)} — {due}",
