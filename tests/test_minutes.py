@@ -248,8 +248,9 @@ def test_hourly_limit_2025(payer: Path, run: Run) -> None:
 
 
 def test_month_limit_2025_and_warnings(payer: Path, run: Run) -> None:
-    _pay(run, payer, "2025-03-13", "kbg", "--fee", "100.00")
-    out = _pay(run, payer, "2025-03-27", "kbg", "--fee", "68.00")  # 168.00 = 80 % of 210
+    _pay(run, payer, "2025-03-13", "kbg", "--hours", "18", "--fee", "100.00")
+    # 168.00 = 80 % of 210
+    out = _pay(run, payer, "2025-03-27", "kbg", "--hours", "13", "--fee", "68.00")
     assert "month 2025-03 reaches €168.00, 80% of the limit of €210.00" in out
     out = _pay(run, payer, "2025-03-27", "kbg", "--voucher", "42.01", expect=1)
     assert "month 2025-03 would reach €210.01, €0.01 above the limit of €210.00" in out
@@ -262,7 +263,7 @@ def test_month_limit_2025_and_warnings(payer: Path, run: Run) -> None:
 
 
 def test_force_records_above_the_limit_and_the_overview_says_so(payer: Path, run: Run) -> None:
-    out = _pay(run, payer, "2025-06-12", "kbg", "--fee", "250.00", "--force")
+    out = _pay(run, payer, "2025-06-12", "kbg", "--hours", "45", "--fee", "250.00", "--force")
     assert "forced" in out
     overview = json.loads(run("--repo", str(payer), "compensation", "--year", "2025",
                               "--format", "json").output)
@@ -270,7 +271,7 @@ def test_force_records_above_the_limit_and_the_overview_says_so(payer: Path, run
 
 
 def test_year_without_limits_gives_a_notice(payer: Path, run: Run) -> None:
-    out = _pay(run, payer, "2027-03-11", "kbg", "--fee", "50.00")
+    out = _pay(run, payer, "2027-03-11", "kbg", "--hours", "10", "--fee", "50.00")
     assert "no allowance limits are known for 2027" in out
     assert "compensation.limits.2027.month" in out
     overview = json.loads(run("--repo", str(payer), "compensation", "--year", "2027",

@@ -100,3 +100,24 @@ def items(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[s
     if isinstance(meeting, str) and meeting:
         found += _records(root, meeting, "item")
     return [key for key in found if key.startswith(incomplete)]
+
+
+def _meeting_records(ctx: click.Context, kind: str, incomplete: str) -> list[str]:
+    """The local ids of one kind in the meeting given on the same line."""
+    root = _root(ctx)
+    meeting = ctx.params.get("meeting_id")
+    if root is None or not isinstance(meeting, str) or not meeting:
+        return []
+    return [rid for rid in _records(root, meeting, kind) if rid.startswith(incomplete)]
+
+
+def notes(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    return _meeting_records(ctx, "note", incomplete)
+
+
+def decisions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    return _meeting_records(ctx, "decision", incomplete)
+
+
+def lines(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    return _meeting_records(ctx, "compensation", incomplete)

@@ -41,17 +41,18 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                "actions."),
     "progress": ("actions", "progress_cmd", "Progress per theme."),
     "attend": ("minutes", "attend_cmd", "Record attendance."),
-    "note": ("minutes", "note_cmd", "Record what was said under an agenda item."),
-    "decide": ("minutes", "decide_cmd", "Record a decision."),
+    "note": ("records", "note_group", "Record, correct or remove what was said under an "
+             "agenda item."),
+    "decide": ("records", "decide_group", "Record, correct or remove a decision."),
     "sheet": ("sheet", "sheet_group", "Notes sheet: write it from the agenda, fill it in, "
               "read it back in one commit."),
     "minutes": ("minutes", "minutes_group", "Minutes: render, send for review, approve."),
     "publish": ("minutes", "publish_cmd", "Publish approved minutes (public md and html)."),
     "site": ("minutes", "site_cmd", "Build the public website from public content only."),
-    "compensate": ("minutes", "compensate_cmd", "Record what a participant is paid; checks "
+    "compensate": ("payments", "compensate_cmd", "Record what a participant is paid; checks "
                    "the limits."),
-    "compensation": ("minutes", "compensation_group", "Compensation overview, finance "
-                     "export, payments."),
+    "compensation": ("payments", "compensation_group", "Compensation overview, finance "
+                     "export, payments, corrections."),
     "setup-git": ("git", "setup_git_cmd", "Register kwartaal's merge driver in this "
                   "clone."),
     "merge-driver": ("git", "merge_driver_cmd", ""),

@@ -1,8 +1,8 @@
-"""Commands for recording a meeting, its minutes, publishing and compensation."""
+"""Commands for recording a meeting, its minutes and publishing (notes and decisions:
+cli/records.py; compensation: cli/payments.py)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -13,13 +13,11 @@ from kwartaal.cli.shared import (
     apply,
     commit_options,
     force_option,
-    json_option,
     output_option,
     pick_meeting,
     write_or_print,
 )
 from kwartaal.core.problems import KwartaalError, msg
-from kwartaal.core.words import status_word, tr
 
 MEETING = click.argument("meeting_id", metavar="MEETING", shell_complete=complete.meetings)
 
@@ -59,47 +57,6 @@ def attend_cmd(meeting_id: str, people: tuple[str, ...], status: str | None,
     if status is None:
         raise KwartaalError(msg("choose --present, --excused or --absent"))
     apply(lambda body: attend(body, meeting_id, list(people), status, online))
-
-
-@click.command("note")
-@MEETING
-@click.argument("item", metavar="ITEM", shell_complete=complete.items)
-@click.argument("text")
-@click.option("--closed", is_flag=True, help="Closed: in the internal minutes only.")
-@commit_options
-def note_cmd(meeting_id: str, item: str, text: str, closed: bool) -> None:
-    """Record what was said under an agenda item (a standing key or an item id).
-
-    \b
-    Example:
-      kwartaal note 2026-03-12 actueel "De Eerste Kamer stelt de behandeling uit."
-    """
-    from kwartaal.edit.recording import note
-
-    apply(lambda body: note(body, meeting_id, item, text, closed))
-
-
-@click.command("decide")
-@MEETING
-@click.argument("text")
-@click.option("--item", default=None, help="The agenda item it was taken under.",
-              shell_complete=complete.items)
-@click.option("--closed", is_flag=True, help="Closed: in the internal minutes only.")
-@click.option("--supersedes", default=None, metavar="DECISION",
-              help="The id of a decision this one replaces.")
-@commit_options
-def decide_cmd(meeting_id: str, text: str, item: str | None, closed: bool,
-               supersedes: str | None) -> None:
-    """Record a decision.
-
-    \b
-    Example:
-      kwartaal decide 2026-03-12 "Het overleg vraagt een gesprek met het ministerie." \\
-        --item p1
-    """
-    from kwartaal.edit.recording import decide
-
-    apply(lambda body: decide(body, meeting_id, text, item, closed, supersedes))
 
 
 @click.group("minutes", cls=DefaultGroup)
@@ -235,122 +192,3 @@ def site_cmd(output: Path | None) -> None:
     write_site(files, folder)
     state.say("built {n} files in {folder}",
               n=len(files), folder=folder)
-
-
-@click.command("compensate")
-@MEETING
-@click.argument("person", required=False, metavar="[PERSON]", shell_complete=complete.people)
-@click.option("--all-present", is_flag=True,
-              help="Every compensated attendee, with the policy's default amounts.")
-@click.option("--hours", default=None, help="Hours for the time fee (× the hourly rate).")
-@click.option("--fee", default=None, metavar="EUR", help="The time fee as an amount.")
-@click.option("--travel", default=None, metavar="EUR")
-@click.option("--meal", default=None, metavar="EUR")
-@click.option("--voucher", default=None, metavar="EUR", help="A gift voucher.")
-@click.option("--method", type=click.Choice(["bank", "cash", "voucher"]), default=None)
-@click.option("--paid", "paid_text", default=None, metavar="DATE", help="Paid on this date.")
-@force_option("Record even above an allowance limit.")
-@commit_options
-def compensate_cmd(meeting_id: str, person: str | None, all_present: bool, paid_text: str | None,
-                   method: str | None, force: bool, **amounts: str | None) -> None:
-    """Record what a participant is paid for a meeting; checks the allowance limits first.
-
-    \b
-    Examples:
-      kwartaal compensate 2026-03-12 roos --hours 3 --travel 7.40 --meal 12.50
-      kwartaal compensate 2026-03-12 --all-present
-      kwartaal compensate 2026-03-12 kbg-1 --voucher 25 --paid 2026-03-12
-    """
-    from kwartaal.core.dates import parse_iso
-    from kwartaal.edit.recording import compensate_as_asked
-
-    paid = parse_iso(paid_text, "--paid") if paid_text else None
-    apply(lambda body: compensate_as_asked(body, meeting_id, person, all_present=all_present,
-                                           amounts=amounts, method=method, paid=paid,
-                                           force=force))
-
-
-@click.group("compensation", cls=DefaultGroup)
-def compensation_group() -> None:
-    """The compensation overview (default) and recording payments.
-
-    \b
-    Examples:
-      kwartaal compensation --year 2025
-      kwartaal compensation --format csv > betalingen.csv
-      kwartaal compensation paid 2025-12-11 roos --date 2026-01-05
-    """
-
-
-compensation_group.default_command = "report"  # type: ignore[attr-defined]
-
-
-@compensation_group.command("report", hidden=True)
-@click.option("--year", type=int, default=None, help="Default: this year.")
-@click.option("--person", default=None, shell_complete=complete.people)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
-@json_option("The same as --format json.")
-@common
-def compensation_report(year: int | None, person: str | None, fmt: str, as_json: bool) -> None:
-    """Per person: the lines per meeting, month and year totals, unpaid, and the limit status.
-
-    \b
-    Example:
-      kwartaal compensation --year 2025 --format json
-    """
-    from kwartaal.edit.actions import require_person
-    from kwartaal.edit.publish import compensation_csv, compensation_overview
-
-    state = current_state()
-    body = state.body()
-    if person:
-        require_person(body, person)
-    chosen_year = year or state.today().year
-    fmt = "json" if as_json else fmt
-    data = compensation_overview(body, chosen_year, person, state.lang())
-    if fmt == "json":
-        from kwartaal.documents.minutes import to_json
-
-        click.echo(to_json(data), nl=False)
-        return
-    if fmt == "csv":
-        click.echo(compensation_csv(body, chosen_year, person), nl=False)
-        return
-    from kwartaal.cli.output import table
-    from kwartaal.core.formats import money
-
-    lang = state.lang()
-    rows = []
-    for p in data["people"]:
-        rows.append([p["id"], money(Decimal(p["total"]), lang), money(Decimal(p["unpaid"]), lang),
-                     status_word(p["limit"]["status"], lang), "; ".join(p["limit"]["messages"])])
-    if not rows:
-        state.say("no compensation in {year}", year=chosen_year)
-        return
-    table(["id", tr("total", lang), tr("unpaid", lang),
-           tr("limits", lang), ""], rows, wrap=4)
-
-
-@compensation_group.command("paid")
-@MEETING
-@click.argument("person", metavar="PERSON|LINE", required=False, shell_complete=complete.people)
-@click.option("--date", "date_text", required=True, metavar="YYYY-MM-DD")
-@commit_options
-def compensation_paid(meeting_id: str, person: str | None, date_text: str) -> None:
-    """Record that a person's lines of a meeting were paid, or one line (by id or prefix).
-
-    \b
-    Examples:
-      kwartaal compensation paid 2025-12-11 roos --date 2026-01-05
-      kwartaal compensation paid 2025-12-11/c-7kq2 --date 2026-01-05
-    """
-    from kwartaal.core.dates import parse_iso
-    from kwartaal.edit.recording import mark_paid
-
-    if person is None:
-        if "/" not in meeting_id:
-            raise KwartaalError(msg("give PERSON, or the id of one line (MEETING/LINE)"))
-        meeting_id, person = meeting_id.split("/", 1)
-    when = parse_iso(date_text, "--date")
-    apply(lambda body: mark_paid(body, meeting_id, person, when))

@@ -52,18 +52,21 @@ def counts_toward_limits(kind: str, policy: m.CompensationPolicy) -> bool:
 
 
 def dated_lines(body: m.Body, person: str) -> list[tuple[dt.date, m.CompensationLine]]:
+    """A person's lines that count (void ones do not), with their meeting's date."""
     return [(mt.date, line) for mt in body.meetings for line in mt.compensation
-            if line.person == person]
+            if line.person == person and line.counts]
 
 
-def totals(body: m.Body, person: str, extra: list[tuple[dt.date, NewLine]] | None = None
-           ) -> tuple[dict[str, Decimal], dict[int, Decimal]]:
-    """Per month (YYYY-MM) and per year: the sums that count toward the limits."""
+def totals(body: m.Body, person: str, extra: list[tuple[dt.date, NewLine]] | None = None,
+           without: str = "") -> tuple[dict[str, Decimal], dict[int, Decimal]]:
+    """Per month (YYYY-MM) and per year: the sums that count toward the limits. without: the
+    id of a line left out (the one a correction replaces)."""
     policy = body.config.compensation
     months: dict[str, Decimal] = defaultdict(Decimal)
     years: dict[int, Decimal] = defaultdict(Decimal)
     items: list[tuple[dt.date, str, Decimal]] = [
-        (date, line.kind, line.amount) for date, line in dated_lines(body, person)]
+        (date, line.kind, line.amount) for date, line in dated_lines(body, person)
+        if line.id != without]
     items += [(date, line.kind, line.amount) for date, line in (extra or [])]
     for date, kind, amount in items:
         if counts_toward_limits(kind, policy):
@@ -84,8 +87,10 @@ class Amount:
         return money(cents(self.value), lang)
 
 
-def check_limits(body: m.Body, meeting: m.Meeting, lines: list[NewLine]) -> Verdict:
-    """Would adding these lines to the meeting keep everyone within the allowance?"""
+def check_limits(body: m.Body, meeting: m.Meeting, lines: list[NewLine],
+                 replacing: str = "") -> Verdict:
+    """Would adding these lines to the meeting keep everyone within the allowance?
+    replacing: the id of a line that these lines replace (a corrected line)."""
     verdict = Verdict()
     policy = body.config.compensation
     if policy.regime != "volunteer-allowance":
@@ -113,7 +118,7 @@ def check_limits(body: m.Body, meeting: m.Meeting, lines: list[NewLine]) -> Verd
         extra = [(meeting.date, line) for line in lines if line.person == person]
         if not any(counts_toward_limits(line.kind, policy) for _, line in extra):
             continue
-        months, years = totals(body, person, extra)
+        months, years = totals(body, person, extra, without=replacing)
         month_key = f"{meeting.date:%Y-%m}"
         for label, total, cap in (
             (msg("month {month}", month=month_key), months.get(month_key, Decimal(0)),
@@ -135,6 +140,73 @@ def check_limits(body: m.Body, meeting: m.Meeting, lines: list[NewLine]) -> Verd
                     person=person, label=label, total=Amount(total), share=share,
                     cap=Amount(cap)))
     return verdict
+
+
+def line_refusals(body: m.Body, line: NewLine) -> list[Msg]:
+    """The rules every new or corrected line obeys, whichever way it is recorded: a fee under
+    the volunteer allowance says its hours (else the hourly limit cannot be checked) unless it
+    is the policy's flat fee, and only people marked compensated are paid."""
+    policy = body.config.compensation
+    refusals: list[Msg] = []
+    person = body.people.get(line.person)
+    if person is not None and not person.compensated:
+        refusals.append(msg(
+            "{person} is not marked compensated in people.toml, so nothing is paid to them; if "
+            "they should be paid, mark them first: kwartaal person set {person} --compensated",
+            person=line.person))
+    if (line.kind == "fee" and not line.hours and policy.regime == "volunteer-allowance"
+            and (policy.fixed_fee is None or line.amount != policy.fixed_fee)):
+        refusals.append(msg(
+            "{person}: a fee needs its hours (--hours), so that the hourly limit can be "
+            "checked; only the policy's flat fee ([compensation] fixed_fee) goes without",
+            person=line.person))
+    return refusals
+
+
+def limit_findings(body: m.Body) -> list[tuple[m.CompensationLine, str, Msg]]:
+    """Every line that counts, checked against the limits known now (a year's limits may have
+    been filled in after its lines were recorded): (line, "warning", message). Warnings, not
+    errors: a line above a limit may have been recorded on purpose (--force), and it stays a
+    fact to act on. A month or year over its limit is reported at the line that takes it
+    over."""
+    policy = body.config.compensation
+    found: list[tuple[m.CompensationLine, str, Msg]] = []
+    if policy.regime != "volunteer-allowance":
+        return found
+    running: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    reported: set[tuple[str, str]] = set()
+    for meeting in body.meetings:
+        limits = policy.limits.get(meeting.date.year)
+        if limits is None:
+            continue
+        for line in meeting.compensation:
+            if not line.counts:
+                continue
+            person = body.people.get(line.person)
+            if line.kind == "fee" and line.hours:
+                under21 = person is not None and person.age_band == "under-21"
+                cap = limits.hour_under21 if under21 else limits.hour_21plus
+                if cap is not None and line.amount / line.hours > cap:
+                    found.append((line, "warning", msg(
+                        "compensation line {id}: {rate} an hour is above the {year} limit of "
+                        "{cap}", id=line.id, rate=Amount(line.amount / line.hours),
+                        year=meeting.date.year, cap=Amount(cap))))
+            if not counts_toward_limits(line.kind, policy):
+                continue
+            for period, cap in ((f"{meeting.date:%Y-%m}", limits.month),
+                                (str(meeting.date.year), limits.year_total)):
+                key = (line.person, period)
+                running[key] += line.amount
+                if cap is None or key in reported:
+                    continue
+                if running[key] > cap:
+                    reported.add(key)
+                    found.append((line, "warning", msg(
+                        "compensation line {id}: {person} reaches {total} in {period}, above "
+                        "the limit of {cap}; above it the whole allowance becomes taxable",
+                        id=line.id, person=line.person, total=Amount(running[key]),
+                        period=period, cap=Amount(cap))))
+    return found
 
 
 def limit_status(body: m.Body, person: str, year: int) -> tuple[str, list[Msg]]:

@@ -339,7 +339,15 @@ class CompensationLine:
     method: str = toml("str", choices=PAYMENT_METHODS, default="bank")
     paid: dt.date | None = toml("date")
     note: str = toml("str", default="", rule="text")
+    # A wrong line is voided, not deleted: it stays on record, out of every total.
+    void: dt.date | None = toml("date", help="the day the line was voided")
+    void_reason: str = toml("str", default="", rule="text", help="why it was voided")
     src: Source = _src()
+
+    @property
+    def counts(self) -> bool:
+        """Whether the line is part of totals, limits and exports (not voided)."""
+        return self.void is None
 
 
 @dataclass(slots=True)

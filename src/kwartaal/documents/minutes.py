@@ -210,6 +210,8 @@ def compensation_log(body: m.Body, meeting: m.Meeting, lang: str) -> dict[str, A
     lines = []
     total = paid = Decimal(0)
     for line in meeting.compensation:
+        if not line.counts:  # voided: out of the log and its totals
+            continue
         total += line.amount
         if line.paid:
             paid += line.amount

@@ -106,7 +106,7 @@ def compensation_overview(body: m.Body, year: int, person: str | None,
         if meeting.date.year != year:
             continue
         for line in meeting.compensation:
-            if person is None or line.person == person:
+            if line.counts and (person is None or line.person == person):
                 per_person[line.person].append((meeting, line))
     policy = body.config.compensation
     people = []
@@ -164,7 +164,7 @@ def compensation_csv(body: m.Body, year: int, person: str | None) -> str:
         if meeting.date.year != year:
             continue
         for line in meeting.compensation:
-            if person is not None and line.person != person:
+            if not line.counts or person is not None and line.person != person:
                 continue
             who = body.people.get(line.person)
             writer.writerow({key: _cell(value) for key, value in {

@@ -215,7 +215,7 @@ class _Reader:
         return False
 
     def _note(self, line: s.Line) -> None:
-        from kwartaal.edit.recording import note
+        from kwartaal.edit.notes import note
 
         entry = self._entry(line)
         if self._same(list(self.meeting.notes), entry, line.text, "text"):
@@ -226,7 +226,7 @@ class _Reader:
             b, mid, line.section, line.text, closed)))
 
     def _decision(self, line: s.Line) -> None:
-        from kwartaal.edit.recording import decide
+        from kwartaal.edit.notes import decide
 
         entry = self._entry(line)
         if self._same(list(self.meeting.decisions), entry, line.text, "text"):

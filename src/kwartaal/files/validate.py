@@ -70,6 +70,7 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
     readable = [f for f in files if f.exists() and f.stat().st_size <= MAX_FILE_BYTES]
     checker.problems.extend(privacy.lint(body, readable))
     checker.problems.extend(_untracked(body))
+    checker.problems.extend(compensation_line_problems(body))
     problems = loaded.problems + checker.problems
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
 
@@ -251,7 +252,7 @@ def _check_meetings(c: _Checker) -> None:
             if line.hours is not None and line.hours < 0:
                 c.add(line.src, "hours", "error", "{where}: hours cannot be negative",
                       where=where)
-            if line.person in body.people and line.person not in meeting.present:
+            if line.counts and line.person in body.people and line.person not in meeting.present:
                 c.add(line.src, "person", "error",
                       "{where}: '{id}' is compensated but not recorded as present at meeting "
                       "{meeting}; record attendance first (kwartaal attend)",
@@ -264,3 +265,23 @@ def _check_meetings(c: _Checker) -> None:
                       id=line.person)
 
 
+def compensation_line_problems(body: m.Body) -> list[Problem]:
+    """Every line that is not void, against the allowance limits known now (a line recorded
+    before its year's limits were filled in was never checked when it was written); and void
+    lines: not paid, and with their reason."""
+    from kwartaal.core.compensation import limit_findings
+
+    found = [Problem(line.src.path, line_of(line.src.path, line.src.section, "amount"),
+                     severity, text) for line, severity, text in limit_findings(body)]
+    for line in (c for mt in body.meetings for c in mt.compensation):
+        if line.void is not None and line.paid is not None:
+            found.append(Problem(line.src.path, line_of(line.src.path, line.src.section, "void"),
+                                 "error", msg(
+                "compensation line {id} is both paid and void; a paid line stays on record: "
+                "remove 'void' and record the correction as a new line", id=line.id)))
+        elif line.void is not None and not line.void_reason.strip():
+            found.append(Problem(line.src.path, line_of(line.src.path, line.src.section, "void"),
+                                 "warning", msg(
+                "compensation line {id} is void without a reason; add void_reason = \"...\"",
+                id=line.id)))
+    return found
