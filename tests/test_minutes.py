@@ -189,7 +189,7 @@ BAD = [
     (["compensate", "2025-12-11", "roos", "--fee", "-5"], "must be zero or more"),
     (["compensate", "2025-12-11", "roos", "--fee", "tien"], "is not an amount"),
     (["compensate", "2025-12-11", "roos", "--travel", "Infinity"], "is not an amount"),
-    (["compensate", "2025-12-11", "roos", "--travel", "1e308"], "far above any payment"),
+    (["compensate", "2025-12-11", "roos", "--travel", "1" + "0" * 308], "far above any payment"),
     (["compensate", "2025-12-12", "roos", "--fee", "5"], "did you mean '2025-12-11'"),
     (["compensate", "2025-12-11", "rooss", "--fee", "5"], "unknown person 'rooss'"),
     (["compensate", "2025-12-11", "roos", "--fee", "5.555"], "at most two decimals"),

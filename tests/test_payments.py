@@ -287,3 +287,14 @@ def test_compensate_refuses_a_payment_date_still_to_come(example: Path, run: Run
               "2025-12-11", "roos", "--meal", "12.50", "--paid", "2026-02-01", expect=1).output
     assert "after today (2026-01-15)" in out
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("typed", ["1_000", "١٢", "1e3", "NaN", "Infinity", "0x10", "12.5.0",
+                                   "1.000,50", " ", "12 50"])
+def test_an_amount_is_plain_digits_with_at_most_one_decimal_mark(typed: str) -> None:
+    from kwartaal.core.problems import KwartaalError
+    from kwartaal.edit.payments import parse_amount
+
+    with pytest.raises(KwartaalError, match="is not an amount"):
+        parse_amount(typed, "--travel")
+    assert parse_amount("€ 7,40", "--travel") == Decimal("7.40")

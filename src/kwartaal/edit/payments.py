@@ -123,8 +123,13 @@ def parse_amount(value: str | None, name: str) -> Decimal | None:
 
     if value is None:
         return None
+    cleaned = value.replace("€", "").strip()
+    # plain digits only: Decimal would also take 1_000, 1e3, Arabic digits and NaN
+    if not re.fullmatch(r"-?[0-9]+(?:[.,][0-9]+)?", cleaned):
+        raise KwartaalError(msg("{name}: '{value}' is not an amount (e.g. 12.50)",
+                                name=name, value=value))
     try:
-        amount = Decimal(value.replace(",", ".").replace("€", "").strip())
+        amount = Decimal(cleaned.replace(",", "."))
     except InvalidOperation as exc:
         raise KwartaalError(msg("{name}: '{value}' is not an amount (e.g. 12.50)",
                                 name=name, value=value)) from exc
