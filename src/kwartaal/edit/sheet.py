@@ -20,7 +20,7 @@ from typing import Any
 from kwartaal.core import model as m
 from kwartaal.core import sheet as s
 from kwartaal.core.problems import Joined, KwartaalError, Msg, hints, msg, pmsg
-from kwartaal.core.words import Status
+from kwartaal.core.words import Plural, Status
 from kwartaal.edit.change import Change
 
 APPROVED = ("minutes-approved", "published")
@@ -376,5 +376,7 @@ def record(body: m.Body, made: Plan) -> Change:
         paths += [p for p in change.paths if p not in paths]
     return Change(paths, f"meeting {made.meeting}: recorded from the sheet",
                   notes=list(made.notes),
-                  summary=msg("meeting {id}: recorded {count} line(s) from the sheet",
-                              id=made.meeting, count=len(made.steps)))
+                  summary=msg("{text}", text=Plural(
+                      "meeting {id}: recorded {count} line from the sheet",
+                      "meeting {id}: recorded {count} lines from the sheet",
+                      len(made.steps), id=made.meeting)))
