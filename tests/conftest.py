@@ -112,3 +112,21 @@ def line_with(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(needle)
+
+
+def work_tree(repo: Path) -> dict[Path, bytes]:
+    """Every file of a work tree (git's own folder aside: a lock file comes and goes)."""
+    return {p: p.read_bytes() for p in repo.rglob("*")
+            if p.is_file() and ".git" not in p.relative_to(repo).parts}
+
+
+def assert_refused(output: Callable[[], str], repo: Path, says: str) -> str:
+    """Run a command that must be refused: it says so, shows no traceback, and leaves every
+    file and the commit count as they were."""
+    before, commits = work_tree(repo), commit_count(repo)
+    out = output()
+    assert says in out, out
+    assert "Traceback" not in out
+    assert work_tree(repo) == before
+    assert commit_count(repo) == commits
+    return out

@@ -11,7 +11,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import EXAMPLE, EXAMPLE_TODAY, Run, commit_count, git, replace_in
+from .conftest import (
+    EXAMPLE,
+    EXAMPLE_TODAY,
+    Run,
+    assert_refused,
+    commit_count,
+    git,
+    replace_in,
+    work_tree,
+)
 
 DRAFT = "2025-12-11"      # minutes-draft in the example
 APPROVED = "2025-09-11"   # minutes-approved in the example
@@ -32,9 +41,7 @@ def _records(body: Path, meeting: str, kind: str) -> list[dict[str, Any]]:
 
 
 def _snapshot(body: Path) -> dict[Path, bytes]:
-    """Every file of the work tree (git's own folder aside: a lock file comes and goes)."""
-    return {p: p.read_bytes() for p in body.rglob("*")
-            if p.is_file() and ".git" not in p.relative_to(body).parts}
+    return work_tree(body)
 
 
 def test_note_keeps_recording_as_its_default_command(example: Path, run: Run) -> None:
@@ -121,13 +128,7 @@ REFUSALS = [
 @pytest.mark.parametrize("args,says", REFUSALS, ids=[" ".join(a[:3]) for a, _ in REFUSALS])
 def test_refusals_exit_1_and_leave_every_file_untouched(
         args: list[str], says: str, example: Path, run: Run) -> None:
-    before = _snapshot(example.parent)
-    commits = commit_count(example.parent)
-    out = _k(run, example, *args, expect=1)
-    assert says in out, out
-    assert "Traceback" not in out
-    assert _snapshot(example.parent) == before
-    assert commit_count(example.parent) == commits
+    assert_refused(lambda: _k(run, example, *args, expect=1), example.parent, says)
 
 
 def test_a_superseded_decision_is_not_removed_and_removing_the_successor_says_so(

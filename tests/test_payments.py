@@ -14,7 +14,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import EXAMPLE, EXAMPLE_TODAY, Run, commit_count, git, line_with, replace_in
+from .conftest import (
+    EXAMPLE,
+    EXAMPLE_TODAY,
+    Run,
+    assert_refused,
+    commit_count,
+    git,
+    line_with,
+    replace_in,
+    work_tree,
+)
 from .test_complete import complete
 
 HELD = "2025-12-11"  # roos: c3 (fee, unpaid), c4 (travel 7.40, unpaid); yara c1, c2 paid
@@ -35,8 +45,7 @@ def _lines(body: Path, meeting: str = HELD) -> dict[str, dict[str, Any]]:
 
 
 def _snapshot(body: Path) -> dict[Path, bytes]:
-    return {p: p.read_bytes() for p in body.rglob("*")
-            if p.is_file() and ".git" not in p.relative_to(body).parts}
+    return work_tree(body)
 
 
 def _overview(run: Run, body: Path, year: int = 2025) -> dict[str, Any]:
@@ -110,13 +119,7 @@ PAYMENT_REFUSALS = [
                               enumerate(PAYMENT_REFUSALS)])
 def test_refusals_exit_1_and_leave_every_file_untouched(
         args: list[str], says: str, example: Path, run: Run) -> None:
-    before = _snapshot(example.parent)
-    commits = commit_count(example.parent)
-    out = _k(run, example, *args, expect=1)
-    assert says in out, out
-    assert "Traceback" not in out
-    assert _snapshot(example.parent) == before
-    assert commit_count(example.parent) == commits
+    assert_refused(lambda: _k(run, example, *args, expect=1), example.parent, says)
 
 
 def test_the_note_of_a_paid_line_can_still_be_set(example: Path, run: Run) -> None:

@@ -157,16 +157,22 @@ WRITING_COMMANDS = {
 }
 
 
+def _writing_command(name: str, example: Path) -> tuple[list[str], list[str]]:
+    """The global options and the command's own arguments, in a clone ready for it."""
+    repo = example.parent
+    if name == "setup-git":  # a clone whose body has no .gitattributes yet
+        git(repo, "rm", "-q", "meetings/.gitattributes")
+        git(repo, "commit", "-q", "-m", "no attributes")
+    base = ["--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en"]
+    return base, [arg.replace("{repo}", str(repo)) for arg in WRITING_COMMANDS[name]]
+
+
 @pytest.mark.parametrize("name", sorted(WRITING_COMMANDS))
 def test_no_commit_and_author_behave_alike_on_every_writing_command(
         name: str, example: Path, run: Run) -> None:
     repo = example.parent
-    base = ["--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en"]
-    if name == "setup-git":  # a clone whose body has no .gitattributes yet
-        git(repo, "rm", "-q", "meetings/.gitattributes")
-        git(repo, "commit", "-q", "-m", "no attributes")
+    base, args = _writing_command(name, example)
     commits = commit_count(repo)
-    args = [arg.replace("{repo}", str(repo)) for arg in WRITING_COMMANDS[name]]
     out = run(*base, *args, "--no-commit").output
     assert commit_count(repo) == commits
     assert git(repo, "status", "--porcelain", "--untracked-files=all").strip(), out
@@ -184,12 +190,8 @@ def test_no_commit_and_author_behave_alike_on_every_writing_command(
 def test_an_author_git_would_refuse_is_refused_before_anything_is_written(
         name: str, example: Path, run: Run) -> None:
     repo = example.parent
-    base = ["--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en"]
-    if name == "setup-git":  # a clone whose body has no .gitattributes yet
-        git(repo, "rm", "-q", "meetings/.gitattributes")
-        git(repo, "commit", "-q", "-m", "no attributes")
+    base, args = _writing_command(name, example)
     commits = commit_count(repo)
-    args = [arg.replace("{repo}", str(repo)) for arg in WRITING_COMMANDS[name]]
     for author in ("bob", "Bob <>", "<bob@example.org>", "Bob <bob@example.org"):
         out = run(*base, *args, "--author", author, expect=1).output
         assert "Name <e-mail>" in out, (name, author, out)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from kwartaal.cli import complete
@@ -19,6 +22,55 @@ from kwartaal.core.words import tr
 
 PERSON = click.argument("person_id", metavar="ID", shell_complete=complete.people)
 
+
+def person_fields(*, adding: bool) -> Callable[[Any], Any]:
+    """The options of what is recorded about a person, once for `add` and `set`: adding, name
+    and visibility are required and the rest has its default; setting, every option is None
+    unless given (a text given as '' is cleared)."""
+    from kwartaal.core.model import AGE_BANDS, VISIBILITIES
+    from kwartaal.core.values import LANGUAGES
+
+    def text(default: str) -> str | None:
+        return default if adding else None
+
+    options = [
+        click.option("--name", required=adding, default=None,
+                     help="Display name: a legal name only for 'named' people."),
+        click.option("--visibility", required=adding, default=None,
+                     type=click.Choice(VISIBILITIES),
+                     help="How public documents show this person" +
+                          ("." if adding else ", from the next rendering on.")),
+        click.option("--org", "organisation", default=text(""),
+                     help="Organisation." if adding else "Organisation ('' to clear)."),
+        click.option("--role", default=text(""),
+                     help="Role, e.g. 'lid van de klankbordgroep'" +
+                          ("." if adding else " ('' to clear).")),
+        click.option("--role-plural", default=text(""),
+                     help="The role for several people, e.g. 'leden van de klankbordgroep': "
+                          "public minutes count people shown by role."),
+        click.option("--role-en", default=text(""), help="The role in English documents."),
+        click.option("--role-plural-en", default=text(""),
+                     help="The plural of the role in English."),
+        click.option("--core/--invited", "core", default=True if adding else None,
+                     help="Core member" + (" (default)" if adding else "") +
+                          " or invited by topic."),
+        click.option("--compensated/--not-compensated", default=False if adding else None,
+                     help="Paid for their time."),
+        click.option("--age-band", type=click.Choice(AGE_BANDS), default=None),
+        click.option("--lang", "person_lang", type=click.Choice(LANGUAGES), default=None,
+                     help="Preferred language of documents."),
+        click.option("--channel", default=None,
+                     help="How they want documents, e.g. 'email', 'via-organisation' (no "
+                          "addresses)."),
+    ]
+
+    def decorate(func: Any) -> Any:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
 # -- people -------------------------------------------------------------------------------------
 
 @click.group()
@@ -33,24 +85,7 @@ def person() -> None:
 
 @person.command("add")
 @click.argument("person_id", metavar="ID")
-@click.option("--name", required=True, help="Display name: a legal name only for 'named' people.")
-@click.option("--visibility", required=True,
-              type=click.Choice(["named", "working-name", "role-only"]),
-              help="How public documents show this person.")
-@click.option("--org", "organisation", default="", help="Organisation.")
-@click.option("--role", default="", help="Role, e.g. 'lid van de klankbordgroep'.")
-@click.option("--role-plural", default="",
-              help="The role for several people, e.g. 'leden van de klankbordgroep': public "
-                   "minutes count people shown by role.")
-@click.option("--role-en", default="", help="The role in English documents.")
-@click.option("--role-plural-en", default="", help="The plural of the role in English.")
-@click.option("--core/--invited", default=True, help="Core member (default) or invited by topic.")
-@click.option("--compensated", is_flag=True, help="Paid for their time.")
-@click.option("--age-band", type=click.Choice(["21+", "under-21"]), default=None)
-@click.option("--lang", "person_lang", type=click.Choice(["nl", "en"]), default=None,
-              help="Preferred language of documents.")
-@click.option("--channel", default=None,
-              help="How they want documents, e.g. 'email', 'via-organisation' (no addresses).")
+@person_fields(adding=True)
 @common_but_lang
 @into_state(NO_COMMIT, AUTHOR, ALLOW_PRIVATE)
 def person_add(person_id: str, name: str, visibility: str, organisation: str, role: str,
@@ -105,22 +140,7 @@ def person_list(as_json: bool) -> None:
 
 @person.command("set")
 @PERSON
-@click.option("--name", default=None, help="Display name: a legal name only for 'named' people.")
-@click.option("--visibility", default=None,
-              type=click.Choice(["named", "working-name", "role-only"]),
-              help="How public documents show this person, from the next rendering on.")
-@click.option("--org", "organisation", default=None, help="Organisation ('' to clear).")
-@click.option("--role", default=None, help="Role ('' to clear).")
-@click.option("--role-plural", default=None, help="The role for several people.")
-@click.option("--role-en", default=None, help="The role in English documents.")
-@click.option("--role-plural-en", default=None, help="The plural of the role in English.")
-@click.option("--core/--invited", "core", default=None, help="Core member or invited by topic.")
-@click.option("--compensated/--not-compensated", default=None, help="Paid for their time.")
-@click.option("--age-band", type=click.Choice(["21+", "under-21"]), default=None)
-@click.option("--lang", "person_lang", type=click.Choice(["nl", "en"]), default=None,
-              help="Preferred language of documents.")
-@click.option("--channel", default=None,
-              help="How they want documents, e.g. 'email', 'via-organisation' (no addresses).")
+@person_fields(adding=False)
 @common_but_lang
 @into_state(NO_COMMIT, AUTHOR, ALLOW_PRIVATE)
 def person_set(person_id: str, person_lang: str | None, **given: object) -> None:
