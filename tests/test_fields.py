@@ -33,7 +33,8 @@ NOT_RECORDS = {m.Source, m.Body}
 
 def model_dataclasses() -> list[type]:
     return [obj for obj in vars(m).values() if isinstance(obj, type)
-            and dataclasses.is_dataclass(obj) and obj.__module__ == m.__name__]
+            and dataclasses.is_dataclass(obj)
+            and obj.__module__ in (m.__name__, "kwartaal.core.settings", "kwartaal.core.fields")]
 
 
 def test_every_field_of_every_record_is_declared() -> None:
@@ -207,6 +208,8 @@ CONFIGS = records(
     cadence=records(m.Cadence), agenda=records(m.AgendaTimes),
     standing=st.lists(records(m.StandingItem), max_size=2),
     themes=st.dictionaries(IDS, records(m.Theme), max_size=2),
+    organisations=st.dictionaries(IDS, records(  # an empty name takes the key
+        m.Organisation, name=st.tuples(IDS, LINE).map("".join)), max_size=2),
     compensation=records(m.CompensationPolicy, limits=st.dictionaries(
         st.integers(v.YEAR_MIN, v.YEAR_MAX), records(m.YearLimits), max_size=2)))
 
@@ -224,6 +227,8 @@ def test_settings_written_by_the_declarations_load_back_equal(config: m.Config) 
                         for item in config.standing)
         text += "".join(entries(f"themes.{key}", record_table(theme), array=False)
                         for key, theme in config.themes.items())
+        text += "".join(entries(f"organisations.{key}", record_table(org), array=False)
+                        for key, org in config.organisations.items())
         policy = record_table(config.compensation)
         policy.pop("limits")
         text += entries("compensation", policy, array=False)
@@ -240,6 +245,9 @@ def test_settings_written_by_the_declarations_load_back_equal(config: m.Config) 
                   for i, item in enumerate(config.standing)],
         themes={key: dataclasses.replace(theme, key=key, src=m.Source(path, ("themes", key)))
                 for key, theme in config.themes.items()},
+        organisations={key: dataclasses.replace(org, key=key,
+                                                src=m.Source(path, ("organisations", key)))
+                       for key, org in config.organisations.items()},
         compensation=dataclasses.replace(config.compensation, limits={
             year: dataclasses.replace(limits, year=year)
             for year, limits in config.compensation.limits.items()}))

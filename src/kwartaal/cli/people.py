@@ -54,6 +54,9 @@ def person_fields(*, adding: bool) -> Callable[[Any], Any]:
         click.option("--core/--invited", "core", default=True if adding else None,
                      help="Core member" + (" (default)" if adding else "") +
                           " or invited by topic."),
+        click.option("--sex-worker/--no-sex-worker", "sex_worker",
+                     default=False if adding else None,
+                     help="Takes a sex worker's seat (the attendance report watches them)."),
         click.option("--compensated/--not-compensated", default=False if adding else None,
                      help="Paid for their time."),
         click.option("--age-band", type=click.Choice(AGE_BANDS), default=None),
@@ -88,10 +91,7 @@ def person() -> None:
 @person_fields(adding=True)
 @common_but_lang
 @into_state(NO_COMMIT, AUTHOR, ALLOW_PRIVATE)
-def person_add(person_id: str, name: str, visibility: str, organisation: str, role: str,
-               role_plural: str, role_en: str, role_plural_en: str, core: bool,
-               compensated: bool, age_band: str | None,
-               person_lang: str | None, channel: str | None) -> None:
+def person_add(person_id: str, person_lang: str | None, **given: Any) -> None:
     """Add a person to people.toml.
 
     \b
@@ -101,9 +101,7 @@ def person_add(person_id: str, name: str, visibility: str, organisation: str, ro
     """
     from kwartaal.edit.admin import PersonInput, add_person
 
-    apply(lambda body: add_person(body, PersonInput(
-        person_id, name, visibility, organisation, role, core, compensated, age_band,
-        person_lang, channel, role_en, role_plural, role_plural_en)))
+    apply(lambda body: add_person(body, PersonInput(id=person_id, lang=person_lang, **given)))
 
 
 @person.command("list")

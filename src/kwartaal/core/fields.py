@@ -2,17 +2,20 @@
 values.py it obeys, required or not, its default, whether public output shows it as free text),
 or that it is derived (its file, its full id, a nested table).
 
-The records in model.py declare their fields with `toml` and `derived`. From those declarations
-come the schema checks (files/schema.py), the records the loader builds (`build`), the tables
-edits write (`toml_table`, `record_table`) and the free texts the privacy lint reads
-(`public_fields`).
+The records in model.py and settings.py declare their fields with `toml` and `derived`. From
+those declarations come the schema checks (files/schema.py), the records the loader builds
+(`build`), the tables edits write (`toml_table`, `record_table`) and the free texts the
+privacy lint reads (`public_fields`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from kwartaal.core.values import MINUTES_MAX
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,11 @@ def toml(kind: str, *, init: Any = dataclasses.MISSING, **declaration: Any) -> A
 
 def derived(why: str, *, init: Any = dataclasses.MISSING) -> Any:
     """A field not written under a key of its own: its file, its full id, a nested table."""
-    extra = {} if init is dataclasses.MISSING else {"default": init}
+    extra: dict[str, Any] = {}
+    if isinstance(init, (list, dict)):
+        extra["default_factory"] = type(init)
+    elif init is not dataclasses.MISSING:
+        extra["default"] = init
     return field(metadata={"derived": why}, **extra)
 
 
@@ -125,3 +132,62 @@ def _maker(record: type, given: tuple[str, ...]) -> Any:
 
 
 _MAKERS: dict[tuple[object, ...], Any] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A record's file and table; its line is looked up only when asked for."""
+
+    path: Path
+    section: tuple[object, ...] = ()
+
+    @property
+    def line(self) -> int | None:
+        from kwartaal.core.lines import line_of
+
+        return line_of(self.path, self.section)
+
+
+# -- shorthands for the declarations of core/model.py and core/settings.py ---------------
+
+def line_field(default: Any = "", **more: Any) -> Any:
+    return toml("str", default=default, rule="line", **more)
+
+
+def id_field(default: Any = "", **more: Any) -> Any:
+    """An id that must be there (a record's own, an owner) when given at all."""
+    return toml("str", default=default, rule="id", **more)
+
+
+def opt_id_field(default: Any = "", **more: Any) -> Any:
+    """A reference that may be left empty (a proposer, a theme)."""
+    return toml("str", default=default, rule="opt-id", **more)
+
+
+def ref_field(**more: Any) -> Any:
+    """A reference to a record: a local id or a full one (2025-06-12/p2)."""
+    return toml("str", default="", rule="ref", **more)
+
+
+def ids_field(**more: Any) -> Any:
+    return toml("list[str]", default=[], rule="id", **more)
+
+
+def minutes_field(default: Any = None, lo: int = 0, **more: Any) -> Any:
+    return toml("int", default=default, lo=lo, hi=MINUTES_MAX, **more)
+
+
+def flag_field(default: bool | None = False, **more: Any) -> Any:
+    return toml("bool", default=default, **more)
+
+
+def local_id_field() -> Any:
+    return id_field(None, required=True, key="id", help="the id within its meeting (p2, a-7kq2)")
+
+
+def full_id_field() -> Any:
+    return derived("the meeting's id and the local id: 2025-06-12/p2")
+
+
+def source_field() -> Any:
+    return derived("the file and table the record was read from")

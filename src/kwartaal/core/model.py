@@ -14,8 +14,42 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kwartaal.core.fields import derived, toml
-from kwartaal.core.values import LANGUAGES, MINUTES_MAX
+from kwartaal.core.fields import (
+    derived,
+    flag_field,
+    full_id_field,
+    id_field,
+    ids_field,
+    line_field,
+    local_id_field,
+    minutes_field,
+    opt_id_field,
+    ref_field,
+    source_field,
+    toml,
+)
+
+# The settings records, re-exported: every layer reads records as model.X.
+from kwartaal.core.settings import (  # noqa: F401
+    FORMATS,
+    ORGANISATION_KINDS,
+    PAYMENT_METHODS,
+    REGIMES,
+    SENSITIVE_WORDS,
+    TRAVEL_RULES,
+    WEEKDAYS,
+    AgendaTimes,
+    Cadence,
+    CompensationPolicy,
+    Config,
+    Organisation,
+    Source,
+    StandingItem,
+    Text,
+    Theme,
+    YearLimits,
+)
+from kwartaal.core.values import LANGUAGES
 
 VISIBILITIES = ("named", "working-name", "role-only")
 MEETING_STATUSES = ("planned", "held", "minutes-draft", "minutes-approved", "published",
@@ -23,19 +57,8 @@ MEETING_STATUSES = ("planned", "held", "minutes-draft", "minutes-approved", "pub
 NOT_HELD = ("planned", "cancelled")  # nothing was said at such a meeting (yet)
 ACTION_STATUSES = ("open", "in-progress", "done", "dropped")
 OPEN_STATUSES = ("open", "in-progress")
-FORMATS = ("in-person", "online", "hybrid")
 AGE_BANDS = ("21+", "under-21")
 COMPENSATION_KINDS = ("fee", "travel", "meal", "voucher", "other")
-PAYMENT_METHODS = ("bank", "cash", "voucher")
-REGIMES = ("volunteer-allowance", "fee", "none")
-TRAVEL_RULES = ("actual", "fixed", "none")
-# Words that out a participant when they show on a lock screen, a bank statement or a calendar
-# shared with family: matched inside words, case-insensitively ("Sekswerkoverleg" too), or, with
-# a leading ^, only at the start of a word. A body may set its own list under [privacy]
-# sensitive_words.
-SENSITIVE_WORDS = ("sekswerk", "sexwerk", "sexwork", "seks", "^sex", "prostitu", "escort",
-                   "bordeel", "brothel", "erotisch", "erotic", "peeskamer", "hoerenloper")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 # Fixed parts of every agenda that notes and decisions may hang under besides real items.
 FIXED_ITEMS = ("opening", "previous-minutes", "actions", "any-other-business", "closing")
@@ -49,21 +72,6 @@ ID_ALPHABET = "23456789bcdfghjkmnpqrstvwxz"
 ID_SUFFIX_LENGTH = 4
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    """A record's file and table; its line is looked up only when asked for."""
-
-    path: Path
-    section: tuple[object, ...] = ()
-
-    @property
-    def line(self) -> int | None:
-        from kwartaal.core.lines import line_of
-
-        return line_of(self.path, self.section)
-
-
-Text = dict[str, str]  # language code -> text
 
 
 def text_in(text: Text, lang: str, fallback: str) -> str:
@@ -71,174 +79,31 @@ def text_in(text: Text, lang: str, fallback: str) -> str:
     return text.get(lang) or text.get(fallback) or next(iter(text.values()), "")
 
 
-# -- shorthands for declarations ---------------------------------------------------------------
-
-def _line(default: Any = "", **more: Any) -> Any:
-    return toml("str", default=default, rule="line", **more)
-
-
-def _id(default: Any = "", **more: Any) -> Any:
-    """An id that must be there (a record's own, an owner) when given at all."""
-    return toml("str", default=default, rule="id", **more)
-
-
-def _opt_id(default: Any = "", **more: Any) -> Any:
-    """A reference that may be left empty (a proposer, a theme)."""
-    return toml("str", default=default, rule="opt-id", **more)
-
-
-def _ref(**more: Any) -> Any:
-    """A reference to a record: a local id or a full one (2025-06-12/p2)."""
-    return toml("str", default="", rule="ref", **more)
-
-
-def _ids(**more: Any) -> Any:
-    return toml("list[str]", default=[], rule="id", **more)
-
-
-def _minutes(default: Any = None, lo: int = 0, **more: Any) -> Any:
-    return toml("int", default=default, lo=lo, hi=MINUTES_MAX, **more)
-
-
-def _flag(default: bool | None = False, **more: Any) -> Any:
-    return toml("bool", default=default, **more)
-
-
-def _local_id() -> Any:
-    return _id(None, required=True, key="id", help="the id within its meeting (p2, a-7kq2)")
-
-
-def _full_id() -> Any:
-    return derived("the meeting's id and the local id: 2025-06-12/p2")
-
-
-def _src() -> Any:
-    return derived("the file and table the record was read from")
-
-
 # -- records ------------------------------------------------------------------------------------
-
-@dataclass(slots=True)
-class StandingItem:
-    key: str = _id(None, required=True, public=True)
-    title: Text = toml("text", required=True, default={}, rule="line", public=True)
-    description: Text = toml("text", default={}, rule="text", public=True)
-    minutes: int = _minutes(20)
-    src: Source = _src()
-
-
-@dataclass(slots=True)
-class Theme:
-    key: str = derived("the theme's table name: [themes.KEY]")
-    title: Text = toml("text", required=True, rule="line", public=True,
-                       help="the key itself when missing")
-    description: Text = toml("text", default={}, rule="text", public=True)
-    src: Source = _src()
-
-
-@dataclass(slots=True)
-class Cadence:
-    months: list[int] = toml("list[int]", default=[3, 6, 9, 12], lo=1, hi=12)
-    weekday: str = toml("str", choices=WEEKDAYS, default="thursday")
-    week: int = toml("int", default=2, choices=(1, 2, 3, 4, -1))
-    dates: list[dt.date] = toml("list[date]", default=[])
-    time: str = toml("time", default="19:00")
-    length: int = _minutes(120, lo=1)
-    place: str = _line(public=True)
-    format: str = toml("str", choices=FORMATS, default="in-person")
-    link: str = toml("str", default="", rule="url")
-
-
-@dataclass(slots=True)
-class AgendaTimes:
-    opening: int = _minutes(5, init=5)
-    previous_minutes: int = _minutes(5, init=5)
-    action_review: int = _minutes(10, init=10)
-    any_other_business: int = _minutes(10, init=10)
-    closing: int = _minutes(5, init=5)
-    proposal: int = _minutes(10, init=10, help="for a proposed item that does not say")
-
-
-@dataclass(slots=True)
-class YearLimits:
-    """A year's limits; None where the figure is not known (yet). Each may be missing while a
-    year's figures are being filled in: check warns."""
-
-    year: int = derived("the table's name: [compensation.limits.YEAR]")
-    hour_21plus: Decimal | None = toml("decimal")
-    hour_under21: Decimal | None = toml("decimal")
-    month: Decimal | None = toml("decimal")
-    year_total: Decimal | None = toml("decimal", key="year")
-
-
-@dataclass(slots=True)
-class CompensationPolicy:
-    regime: str = toml("str", choices=REGIMES, default="volunteer-allowance",
-                       init="volunteer-allowance")
-    hourly_rate: Decimal | None = toml("decimal", init=None)
-    fixed_fee: Decimal | None = toml("decimal", init=None)
-    hours: Decimal | None = toml("decimal", init=None)
-    meal: Decimal | None = toml("decimal", init=None)
-    travel: str = toml("str", choices=TRAVEL_RULES, default="actual", init="actual")
-    travel_amount: Decimal | None = toml("decimal", init=None)
-    costs_count: bool = _flag(True, init=True)
-    method: str = toml("str", choices=PAYMENT_METHODS, default="bank", init="bank")
-    description: str = _line("vergoeding overleg", init="vergoeding overleg",
-                             help="what a bank statement shows; keep it neutral")
-    limits: dict[int, YearLimits] = toml("table", default={}, init={},
-                                         help="[compensation.limits.YEAR] tables")
-
-
-@dataclass(slots=True)
-class Config:
-    name: str = _line(None, required=True, table="body", public=True,
-                      help="the folder's name when missing")
-    language: str = toml("str", choices=LANGUAGES, default="nl", table="body")
-    languages: list[str] = toml("list[str]", default=None, rule="line", table="body")
-    chair: str | None = _opt_id(None, table="body")
-    co_chair: str | None = _opt_id(None, table="body")
-    secretary: str | None = _opt_id(None, table="body")
-    convenors: list[str] = _ids(table="body")
-    cadence: Cadence = derived("the [cadence] table")
-    agenda: AgendaTimes = derived("the [agenda] table")
-    standing: list[StandingItem] = derived("the [[standing]] tables")
-    themes: dict[str, Theme] = derived("the [themes.KEY] tables")
-    compensation: CompensationPolicy = derived("the [compensation] table")
-    publish_folder: str = _line("public", key="folder", table="publish")
-    privacy_allow: list[str] = toml("list[str]", default=[], rule="line", key="allow",
-                                    table="privacy")
-    src: Source = _src()
-    # as set; the name to use is naming.neutral_name()
-    neutral_name: str = _line(table="body", public=True, init="")
-    public_link: bool = _flag(False, table="privacy", init=False,
-                              help="the video link may leave the group")
-    public_place: bool = _flag(True, table="privacy", init=True,
-                               help="the meeting place may leave the group")
-    sensitive_words: tuple[str, ...] = toml("list[str]", default=None, rule="line",
-                                            table="privacy", init=SENSITIVE_WORDS)
-
 
 @dataclass(slots=True, kw_only=True)
 class Person:
     id: str = derived("the person's table name: [ID] in people.toml")
     name: str = toml("str", required=True, rule="name")
     visibility: str = toml("str", required=True, choices=VISIBILITIES, default="role-only")
-    organisation: str = _line(public=True)
-    role: str = _line(public=True)
-    role_plural: str = _line(public=True)
-    role_en: str = _line(public=True, init="")
-    role_plural_en: str = _line(public=True, init="")
-    core: bool = _flag()
-    compensated: bool = _flag()
+    organisation: str = line_field(public=True)
+    role: str = line_field(public=True)
+    role_plural: str = line_field(public=True)
+    role_en: str = line_field(public=True, init="")
+    role_plural_en: str = line_field(public=True, init="")
+    core: bool = flag_field()
+    sex_worker: bool = flag_field(help="takes a sex worker's seat: the attendance report "
+                                  "watches that one is filled")
+    compensated: bool = flag_field()
     age_band: str = toml("str", choices=AGE_BANDS, default="21+")
     lang: str = toml("str", choices=LANGUAGES, default="", help="the body's when empty")
-    channel: str = _line()
-    email: str = _line()
-    phone: str = _line()
+    channel: str = line_field()
+    email: str = line_field()
+    phone: str = line_field()
     left: dt.date | None = toml("date")
     aliases: list[str] = toml("list[str]", default=[], rule="name", init=[],
                               help="other names used at the table; hidden")
-    src: Source = _src()
+    src: Source = source_field()
 
     @property
     def is_named(self) -> bool:
@@ -252,10 +117,10 @@ class Person:
 @dataclass(slots=True)
 class HistoryEntry:
     date: dt.date = toml("date", required=True)
-    by: str = _opt_id()
+    by: str = opt_id_field()
     # what happened, for machines (vcs/history.py): created, started, done, dropped, moved,
     # note, handed-over; "" in entries written before kinds were recorded
-    kind: str = _opt_id()
+    kind: str = opt_id_field()
     what: str = toml("str", required=True, default="", rule="text")
     line: int | None = derived("the entry's line, where known", init=None)
 
@@ -264,22 +129,22 @@ class HistoryEntry:
 class Item:
     """A proposed agenda item; standing items come from the body's configuration."""
 
-    id: str = _full_id()
-    local_id: str = _local_id()
-    title: str = _line("", required=True, public=True)
-    by: str = _opt_id()
-    under: str = _opt_id()
-    theme: str = _opt_id()
-    closed: bool = _flag()
-    minutes: int | None = _minutes()
+    id: str = full_id_field()
+    local_id: str = local_id_field()
+    title: str = line_field("", required=True, public=True)
+    by: str = opt_id_field()
+    under: str = opt_id_field()
+    theme: str = opt_id_field()
+    closed: bool = flag_field()
+    minutes: int | None = minutes_field()
     note: str = toml("str", default="", rule="text", public=True)
-    carry_over: bool = _flag()
-    handled: bool | None = _flag(None)
-    carried_from: str = _ref()
-    src: Source = _src()
-    title_en: str = _line(public=True, init="", help="the title in English documents")
+    carry_over: bool = flag_field()
+    handled: bool | None = flag_field(None)
+    carried_from: str = ref_field()
+    src: Source = source_field()
+    title_en: str = line_field(public=True, init="", help="the title in English documents")
     withdrawn: str = toml("str", default="", rule="text", init="", help="why it came off")
-    deferred_to: str = _opt_id(init="", help="the meeting it was deferred to")
+    deferred_to: str = opt_id_field(init="", help="the meeting it was deferred to")
 
     @property
     def on_agenda(self) -> bool:  # withdrawn or deferred items stay in the file, off it
@@ -291,40 +156,40 @@ class Item:
 
 @dataclass(slots=True)
 class Note:
-    id: str = _full_id()
-    local_id: str = _local_id()
+    id: str = full_id_field()
+    local_id: str = local_id_field()
     item: str = toml("str", required=True, default="", rule="ref")
     text: str = toml("str", required=True, default="", rule="text", public=True)
-    closed: bool = _flag()
-    src: Source = _src()
+    closed: bool = flag_field()
+    src: Source = source_field()
 
 
 @dataclass(slots=True)
 class Decision:
-    id: str = _full_id()
-    local_id: str = _local_id()
+    id: str = full_id_field()
+    local_id: str = local_id_field()
     text: str = toml("str", required=True, default="", rule="text", public=True)
-    item: str = _ref()
-    closed: bool = _flag()
-    supersedes: str = _ref()
-    src: Source = _src()
+    item: str = ref_field()
+    closed: bool = flag_field()
+    supersedes: str = ref_field()
+    src: Source = source_field()
 
 
 @dataclass(slots=True)
 class Action:
-    id: str = _full_id()
-    local_id: str = _local_id()
+    id: str = full_id_field()
+    local_id: str = local_id_field()
     meeting: str = derived("the id of the meeting whose file holds it")
-    title: str = _line("", required=True, public=True)
-    owner: str = _id("", required=True)
-    co_owners: list[str] = _ids(key="with")
+    title: str = line_field("", required=True, public=True)
+    owner: str = id_field("", required=True)
+    co_owners: list[str] = ids_field(key="with")
     due: dt.date | None = toml("date", required=True)
-    theme: str = _opt_id()
+    theme: str = opt_id_field()
     status: str = toml("str", required=True, choices=ACTION_STATUSES, default="open")
-    closed: bool = _flag()
-    item: str = _ref()
+    closed: bool = flag_field()
+    item: str = ref_field()
     history: list[HistoryEntry] = toml("any", default=[], help="{ date, by, what } entries")
-    src: Source = _src()
+    src: Source = source_field()
 
     @property
     def owners(self) -> list[str]:
@@ -337,9 +202,9 @@ class Action:
 
 @dataclass(slots=True)
 class CompensationLine:
-    id: str = _full_id()
-    local_id: str = _local_id()
-    person: str = _id("", required=True)
+    id: str = full_id_field()
+    local_id: str = local_id_field()
+    person: str = id_field("", required=True)
     kind: str = toml("str", required=True, choices=COMPENSATION_KINDS, default="other")
     hours: Decimal | None = toml("decimal")
     amount: Decimal = toml("decimal", required=True, default=Decimal(0))
@@ -349,7 +214,7 @@ class CompensationLine:
     # A wrong line is voided, not deleted: it stays on record, out of every total.
     void: dt.date | None = toml("date", help="the day the line was voided")
     void_reason: str = toml("str", default="", rule="text", help="why it was voided")
-    src: Source = _src()
+    src: Source = source_field()
 
     @property
     def counts(self) -> bool:
@@ -362,18 +227,18 @@ class Meeting:
     id: str = derived("the file's name: YYYY-MM-DD.toml")
     date: dt.date = toml("date", required=True)
     time: str = toml("time", default="")
-    length: int | None = _minutes(lo=1)
-    place: str = _line(public=True)
+    length: int | None = minutes_field(lo=1)
+    place: str = line_field(public=True)
     format: str = toml("str", choices=FORMATS, default="")
     link: str = toml("str", default="", rule="url")
     status: str = toml("str", required=True, choices=MEETING_STATUSES, default="planned")
-    chair: str = _opt_id()
-    secretary: str = _opt_id()
-    invited: list[str] = _ids()
-    present: list[str] = _ids()
-    excused: list[str] = _ids()
-    absent: list[str] = _ids()
-    online: list[str] = _ids()
+    chair: str = opt_id_field()
+    secretary: str = opt_id_field()
+    invited: list[str] = ids_field()
+    present: list[str] = ids_field()
+    excused: list[str] = ids_field()
+    absent: list[str] = ids_field()
+    online: list[str] = ids_field()
     minutes_reviewed: dt.date | None = toml("date")
     minutes_approved: dt.date | None = toml("date")
     published: dt.date | None = toml("date")
@@ -383,8 +248,8 @@ class Meeting:
     actions: list[Action] = toml("any", key="action", help="[[action]] tables")
     compensation: list[CompensationLine] = toml("any", key="compensation",
                                                 help="[[compensation]] tables")
-    src: Source = _src()
-    public_place: bool | None = _flag(None, init=None,
+    src: Source = source_field()
+    public_place: bool | None = flag_field(None, init=None,
                                       help="None: as the body's [privacy] public_place says")
     sequence: int = toml("int", default=0, lo=0, hi=10_000, init=0,
                          help="raised by every move, change, cancellation: the calendar's")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -195,6 +196,7 @@ class PersonInput:
     role_en: str = ""
     role_plural: str = ""
     role_plural_en: str = ""
+    sex_worker: bool = False
 
 
 def add_person(body: m.Body, person: PersonInput) -> Change:
@@ -208,13 +210,11 @@ def add_person(body: m.Body, person: PersonInput) -> Change:
     if person.visibility == "role-only" and not person.role:
         raise KwartaalError(msg(
             "a role-only person needs --role: public documents show them by role only"))
-    values = toml_table(
-        m.Person, name=person.name, visibility=person.visibility,
-        organisation=person.organisation or None, role=person.role or None,
-        role_plural=person.role_plural or None, role_en=person.role_en or None,
-        role_plural_en=person.role_plural_en or None, core=person.core,
-        compensated=person.compensated, age_band=person.age_band, lang=person.lang,
-        channel=person.channel)
+    given = {f.name: getattr(person, f.name) for f in dataclasses.fields(person)}
+    del given["id"]
+    # an empty text is left out of the file (the field keeps its default)
+    values = toml_table(m.Person, **{key: None if value == "" else value
+                                     for key, value in given.items()})
     path = body.root / paths.PEOPLE_FILE
     store.append_table(path, person.id, values, array=False)
     recheck_people(body, path)

@@ -19,7 +19,8 @@ from kwartaal.files import paths, store
 
 # What `person set` may change, by field name; the TOML keys come from the declarations.
 SETTABLE = ("name", "visibility", "organisation", "role", "role_plural", "role_en",
-            "role_plural_en", "core", "compensated", "age_band", "lang", "channel")
+            "role_plural_en", "core", "sex_worker", "compensated", "age_band", "lang",
+            "channel")
 REQUIRED = ("name", "visibility")
 
 

@@ -141,6 +141,17 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
         values = conv.table(item, s.THEME, section, f"[themes.{key}]")
         themes[key] = build(m.Theme, values, key=key, title=values["title"] or {key: key},
                             src=m.Source(path, section))
+    organisations: dict[str, m.Organisation] = {}
+    for key, item in _dict(raw.get("organisations")).items():
+        section = ("organisations", key)
+        if not s.ID_PATTERN.match(key):
+            conv.error(section, None, "[organisations.{key}]: an organisation key may hold only "
+                       "lower-case letters, digits, '-' and '_' (at most 64)",
+                       key=vals.shown(key))
+            continue
+        values = conv.table(item, s.ORGANISATION, section, f"[organisations.{key}]")
+        organisations[key] = build(m.Organisation, values, key=key, name=values["name"] or key,
+                                   src=m.Source(path, section))
     comp = conv.table(_dict(raw.get("compensation")), s.COMPENSATION, ("compensation",),
                       "[compensation]")
     limits: dict[int, m.YearLimits] = {}
@@ -173,7 +184,8 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
                  name=body["name"] or root.name, language=lang,
                  languages=body["languages"] or [lang],
                  cadence=build(m.Cadence, cadence), agenda=build(m.AgendaTimes, agenda),
-                 standing=standing, themes=themes, compensation=policy, src=m.Source(path),
+                 standing=standing, themes=themes, organisations=organisations,
+                 compensation=policy, src=m.Source(path),
                  sensitive_words=m.SENSITIVE_WORDS if words is None
                  else tuple(w.strip().lower() for w in words if w.strip()))
 

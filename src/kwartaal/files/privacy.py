@@ -184,6 +184,8 @@ def public_texts(view: Any, config: m.Config | None, meetings: Iterable[m.Meetin
         out += [(path, theme.src.section, None, theme.key) for theme in config.themes.values()]
         for theme in config.themes.values():
             out += _declared_texts(theme, path, theme.src.section)
+        for organisation in config.organisations.values():
+            out += _declared_texts(organisation, path, organisation.src.section)
     for person in people:
         out += _declared_texts(person, person.src.path, person.src.section)
     for meeting in meetings:

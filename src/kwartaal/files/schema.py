@@ -39,6 +39,7 @@ CADENCE = spec(m.Cadence)
 AGENDA = spec(m.AgendaTimes)
 STANDING = spec(m.StandingItem)
 THEME = spec(m.Theme)
+ORGANISATION = spec(m.Organisation)
 COMPENSATION = spec(m.CompensationPolicy)
 LIMITS = spec(m.YearLimits)
 PUBLISH = spec(m.Config, "publish")
@@ -49,6 +50,7 @@ CONFIG_TABLES = {
     "agenda": AGENDA,
     "standing": None,  # array of tables, STANDING
     "themes": None,  # table of tables, THEME
+    "organisations": None,  # table of tables, ORGANISATION
     "compensation": COMPENSATION,
     "publish": PUBLISH,
     "privacy": PRIVACY,

@@ -13,6 +13,7 @@ from pathlib import Path
 from kwartaal.core import model as m
 from kwartaal.core.lines import line_of
 from kwartaal.core.naming import outs_people
+from kwartaal.core.organisations import organisation_of
 from kwartaal.core.problems import Msg, Problem, hints, msg
 from kwartaal.core.values import MAX_FILE_BYTES
 from kwartaal.files.loader import Loaded
@@ -178,6 +179,13 @@ def _check_people(c: _Checker) -> None:
             c.add(person.src, None, "error",
                   "[{id}] is role-only but has no 'role': public documents show them by role",
                   id=person.id)
+        known = c.body.config.organisations
+        if known and person.organisation and organisation_of(c.body.config, person) is None:
+            c.add(person.src, "organisation", "warning",
+                  "[{id}] organisation '{name}' is not one of the organisations in "
+                  "kwartaal.toml ({known}); write its key or name, or add "
+                  "[organisations.KEY]{hint}", id=person.id, name=person.organisation,
+                  known=", ".join(known), **hints(person.organisation, known))
     _check_owners_who_left(c)
 
 
