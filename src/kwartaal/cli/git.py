@@ -71,6 +71,30 @@ def merge_driver_cmd(base: Path, ours: Path, theirs: Path, shown: str) -> None:
     sys.exit(run_driver(base, ours, theirs, shown or str(ours)))
 
 
+@click.command("setup-ci")
+@click.argument("host", type=click.Choice(["forgejo", "gitlab", "github"]))
+@click.option("--force", is_flag=True, help="Write the file again even though it exists.")
+@click.option("--install", "requirement", default=None, metavar="REQUIREMENT",
+              help="What the host installs, when not this version from PyPI, e.g. "
+                   "'kwartaal @ git+https://git.example.org/tools/kwartaal@v1.2.0'.")
+@commit_options
+def setup_ci_cmd(host: str, force: bool, requirement: str | None) -> None:
+    """Write the pipeline file of the group's git host (Forgejo or Gitea, GitLab, GitHub):
+    every push is checked ('check --strict'), every published minutes tag publishes the public
+    site to the host's pages, and every Monday the overdue list and the reminders are made,
+    as a download of the run. Versions are pinned; the file holds no secrets.
+
+    \b
+    Examples:
+      kwartaal setup-ci forgejo
+      kwartaal setup-ci gitlab --install "kwartaal @ git+https://git.example.org/kwartaal@v1"
+    """
+    from kwartaal.cli.shared import apply
+    from kwartaal.edit.hosting import setup_ci
+
+    apply(lambda body: setup_ci(body, host, force=force, requirement=requirement))
+
+
 @click.command("sync")
 @common
 @writes

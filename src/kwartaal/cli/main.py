@@ -58,6 +58,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "setup-git": ("git", "setup_git_cmd", "Register kwartaal's merge driver in this "
                   "clone."),
     "merge-driver": ("git", "merge_driver_cmd", ""),
+    "setup-ci": ("git", "setup_ci_cmd", "Write the pipeline of the group's git host: check "
+                 "every push, publish the site, weekly reminders."),
     "sync": ("git", "sync_cmd", "Pull, check and push the shared repository."),
     "log": ("git", "log_cmd", "What happened when, newest first."),
 }
