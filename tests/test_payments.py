@@ -78,6 +78,14 @@ def test_set_corrects_in_place_keeps_comments_and_commits_once(example: Path,
     _k(run, example, "check", "--strict")
 
 
+@pytest.mark.parametrize("written,stored", [("2.5", "2.50"), ("3,5", "3.50")])
+def test_set_takes_part_of_an_hour_as_compensate_does(example: Path, run: Run, written: str,
+                                                      stored: str) -> None:
+    out = _k(run, example, "compensation", "set", HELD, "c3", "--hours", written)
+    assert f"hours {stored}" in out or f"hours {written.replace(',', '.')}" in out
+    assert f"hours = {stored}" in _file(example).read_text(encoding="utf-8")
+
+
 def test_set_rechecks_the_limits_in_place_of_the_old_line(example: Path, run: Run) -> None:
     before = _snapshot(example.parent)
     out = _k(run, example, "compensation", "set", HELD, "c3", "--amount", "30", expect=1)

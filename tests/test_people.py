@@ -124,3 +124,25 @@ def test_leave_without_handover_lists_the_actions_and_check_warns(example: Path,
     check = _cli(run, example, "check", lang="en")
     assert "2025-12-11/a3 is open, but t-elkaddouri left on 2026-01-10" in check
     assert "2025-12-11.toml:" in check
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_hidden_persons_former_name_stays_hidden_after_a_rename(example: Path, run: Run,
+                                                                   lang: str) -> None:
+    """Roos, a working name, goes role-only under a new name: texts written before still say
+    Roos, and public output must keep hiding it."""
+    _cli(run, example, "note", "2025-12-11", "p1", "Roos vertelde over haar ervaringen met de "
+         "bank.")
+    out = _cli(run, example, "person", "set", "roos", "--visibility", "role-only", "--name",
+               "Rosalie", lang=lang)
+    assert "Roos" in out  # said: the former name is kept as an alias
+    people = (example / "people.toml").read_text(encoding="utf-8")
+    assert 'aliases = ["Roos"]' in people
+    public = _cli(run, example, "minutes", "2025-12-11", "--public")
+    assert "vertelde over haar ervaringen" in public and "Roos" not in public
+    # a second rename keeps both; a named person's typo fix keeps nothing
+    _cli(run, example, "person", "set", "roos", "--name", "Rosa")
+    assert 'aliases = ["Roos", "Rosalie"]' in (example / "people.toml").read_text(
+        encoding="utf-8")
+    _cli(run, example, "person", "set", "s-bakker", "--name", "Sander Bakkers")
+    assert "Sander Bakker\"]" not in (example / "people.toml").read_text(encoding="utf-8")

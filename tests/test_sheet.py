@@ -216,3 +216,46 @@ def test_a_hidden_name_in_an_open_note_is_refused_at_its_line(example: Path, run
                "Mila kent het pand.")  # under the closed item: allowed
     output = _refused(example, run, sheet, f"{sheet}:{line_with(sheet, 'Mila vertelt')}")
     assert f"{sheet}:{line_with(sheet, 'Mila kent')}" not in output
+
+
+def test_a_sheet_written_before_the_agenda_changed_is_refused(example: Path, run: Run) -> None:
+    """Item 6 was closed when the sheet was written; after a new item and a reordering, 6 is
+    an open one. A line meant for the closed item must not land in the public minutes."""
+    sheet = _sheet(example, run)
+    closed = re.search(r"^## 6\. .*$", sheet.read_text(encoding="utf-8"), re.MULTILINE)
+    assert closed and "(besloten)" in closed.group(0)
+    base = ("--repo", str(example), "--today", TODAY)
+    run(*base, "propose", "Spreekuur", "--by", "l-demir", "--meeting", MEETING,
+        "--under", "beleid")
+    run(*base, "item", "set", MEETING, "p2", "--top")
+    replace_in(sheet, closed.group(0), closed.group(0) + "\n\nHet pand kost 400.000 euro.")
+    line = line_with(sheet, "## 6.")
+    output = _refused(example, run, sheet, f"notes.md:{line}", "kwartaal sheet 2026-03-12")
+    assert "400.000" not in run(*base, "minutes", MEETING, "--public", expect=None).output
+    english = run(*base, "--lang", "en", "sheet", "read", MEETING, str(sheet), expect=1).output
+    assert "the agenda changed after the sheet was written" in english
+    assert "agenda" in output
+
+
+def test_a_heading_marked_closed_records_its_lines_closed(example: Path, run: Run) -> None:
+    sheet = _sheet(example, run)
+    law = re.search(r"^### 4\.1\. .*$", sheet.read_text(encoding="utf-8"), re.MULTILINE)
+    assert law and "(besloten)" not in law.group(0)
+    replace_in(sheet, law.group(0), law.group(0) + " (besloten)\n\nDe verhuurder noemde een "
+               "adres.\nBesluit: Alleen intern bespreken.")
+    run("--repo", str(example), "--today", TODAY, "sheet", "read", MEETING, str(sheet))
+    recorded = _load(example / "meetings" / f"{MEETING}.toml")
+    note = next(n for n in recorded["note"] if n["text"].startswith("De verhuurder"))
+    decision = next(d for d in recorded["decision"] if d["text"].startswith("Alleen intern"))
+    assert note["closed"] is True and decision["closed"] is True
+    public = run("--repo", str(example), "--today", TODAY, "minutes", MEETING, "--public",
+                 expect=None).output
+    assert "verhuurder" not in public and "Alleen intern" not in public
+
+
+def test_another_meetings_sheet_is_refused(example: Path, run: Run) -> None:
+    sheet = example.parent / "old.md"
+    shipped = (example / "sheets" / "2025-12-11.md").read_text(encoding="utf-8")
+    sheet.write_text(re.sub(r"(?m)^Actie:.*\n", "", shipped), encoding="utf-8")
+    line = line_with(sheet, "# Aantekeningen")
+    _refused(example, run, sheet, f"old.md:{line}", "11 december 2025", "kwartaal sheet")

@@ -80,6 +80,11 @@ class Sheet:
     lines: list[Line] = field(default_factory=list)
     headings: dict[str, int] = field(default_factory=dict)
     errors: list[SheetError] = field(default_factory=list)
+    # what each numbered heading says after its number, without a closed mark; and the
+    # headings marked closed, whose lines are recorded closed whatever the agenda says
+    titles: dict[str, str] = field(default_factory=dict)
+    marked_closed: set[str] = field(default_factory=set)
+    title: tuple[int, str] | None = None  # the sheet's '# ' title line, which names the day
 
 
 def _plain(text: str) -> str:
@@ -113,6 +118,9 @@ def parse(text: str) -> Sheet:
             continue
         if not line or line.startswith(">"):
             continue
+        if line.startswith("# ") and sheet.title is None and section is None:
+            sheet.title = (number, line[2:].strip())
+            continue
         heading = _HEADING.match(line)
         if heading:
             title = heading.group(2)
@@ -128,6 +136,11 @@ def parse(text: str) -> Sheet:
                 continue
             section = numbered.group(1)
             sheet.headings[section] = number
+            rest = numbered.group(2) or ""
+            if closed_mark(rest):
+                sheet.marked_closed.add(section)
+                rest = re.sub(r"\((?:besloten|closed)\)\s*$", "", rest, flags=re.IGNORECASE)
+            sheet.titles[section] = rest.strip()
             continue
         if line.startswith("#") or section is None:
             continue  # the title and legend above the first heading

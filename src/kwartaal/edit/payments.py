@@ -305,7 +305,7 @@ def set_line(body: m.Body, meeting_id: str, ref: str, *, hours: Decimal | None =
             if corrected.hours is None:
                 del table["hours"]
             else:
-                table["hours"] = hours_value(corrected.hours)
+                table["hours"] = store.toml_value(hours_value(corrected.hours))
             changed.append(f"hours {corrected.hours if corrected.hours is not None else '-'}")
         if corrected.amount != line.amount:
             table["amount"] = store.toml_value(corrected.amount)

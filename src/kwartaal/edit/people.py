@@ -63,12 +63,33 @@ def set_person(body: m.Body, pid: str, changes: dict[str, Any]) -> Change:
                     del table[key]
             else:
                 table[key] = value
+        kept = _former_name_to_hide(person, wanted)
+        if kept:
+            table["aliases"] = store.toml_value([*person.aliases, kept])
     recheck_people(body, path)
+    notes = [msg("the former name '{name}' stays hidden: it is kept among {id}'s aliases, which "
+                 "public documents never show", name=kept, id=pid)] if kept else []
     shown = ", ".join(f"{keys[k]} {v if v not in ('', None) else '-'}"
                       for k, v in wanted.items()) or "-"
-    return Change([path], f"person {pid}: {shown}", id=pid,
+    return Change([path], f"person {pid}: {shown}", id=pid, notes=notes,
                   summary=msg("changed {id}: {fields}", id=pid, fields=shown)
                   if wanted else msg("{id}: nothing changed", id=pid))
+
+
+def _former_name_to_hide(person: m.Person, wanted: dict[str, Any]) -> str:
+    """A name that was hidden (a working name, or a legal name not to be shown) stays hidden
+    after a rename: texts written before still hold it, and public output must keep replacing
+    it. A named person's old legal name was public and needs no keeping."""
+    from kwartaal.core.folding import fold
+
+    if "name" not in wanted:
+        return ""
+    visibility = wanted.get("visibility", person.visibility)
+    if person.visibility == "named" and visibility == "named":
+        return ""
+    if fold(person.name) in {fold(a) for a in person.aliases} | {fold(wanted["name"])}:
+        return ""
+    return person.name
 
 
 def open_actions_of(body: m.Body, pid: str) -> list[m.Action]:

@@ -22,6 +22,7 @@ from kwartaal.core import sheet as s
 from kwartaal.core.problems import Joined, KwartaalError, Msg, hints, msg, pmsg
 from kwartaal.core.words import Plural, Status
 from kwartaal.edit.change import Change
+from kwartaal.edit.sheet_headings import changed_headings, other_meeting
 
 APPROVED = ("minutes-approved", "published")
 
@@ -135,8 +136,12 @@ def plan(body: m.Body, meeting_id: str, text: str, path: Path, *, by: str, today
     errors += [(p.line or 0, p.message) for p in scan_text(path, text, *allowed)]
     result = Plan(meeting.id)
     reader = _Reader(body, meeting, result, by=by, today=today, lang=lang)
+    reader.marked_closed = sheet.marked_closed
+    errors += other_meeting(meeting, sheet, lang)
+    misplaced = changed_headings(body, meeting, sheet, reader.entries)
+    errors += list(misplaced.values())
     for line in sheet.lines:
-        if line.section and line.section not in reader.entries:
+        if line.section and (line.section not in reader.entries or line.section in misplaced):
             continue  # its heading is reported, once
         try:
             reader.read(line)
@@ -170,6 +175,7 @@ class _Reader:
         self.seen: set[str] = set()  # local ids of records the sheet has
         self.attendance: dict[str, tuple[str, bool]] = {}
         self.updates: set[tuple[str, str, str]] = set()
+        self.marked_closed: set[str] = set()  # headings the sheet marks closed
 
     def _entry(self, line: s.Line) -> object:
         entry = self.entries.get(line.section)
@@ -178,7 +184,10 @@ class _Reader:
                                     "{meeting}", number=line.section, meeting=self.meeting.id))
         return entry
 
-    def _is_closed(self, entry: object) -> bool:
+    def _is_closed(self, entry: object, section: str) -> bool:
+        """Closed on the agenda, or marked closed on the sheet: the stricter one wins."""
+        if section in self.marked_closed:
+            return True
         item = getattr(entry, "item", None)
         return item is not None and (item.closed or item.id in self.closed)
 
@@ -220,7 +229,7 @@ class _Reader:
         entry = self._entry(line)
         if self._same(list(self.meeting.notes), entry, line.text, "text"):
             return
-        closed, mid = self._is_closed(entry), self.meeting.id
+        closed, mid = self._is_closed(entry, line.section), self.meeting.id
         self._open_text(line.text, closed)
         self.result.steps.append(Step("note", line.section, line.text, lambda b: note(
             b, mid, line.section, line.text, closed)))
@@ -231,7 +240,7 @@ class _Reader:
         entry = self._entry(line)
         if self._same(list(self.meeting.decisions), entry, line.text, "text"):
             return
-        closed, mid = self._is_closed(entry), self.meeting.id
+        closed, mid = self._is_closed(entry, line.section), self.meeting.id
         self._open_text(line.text, closed)
         self.result.steps.append(Step("decision", line.section, line.text, lambda b: decide(
             b, mid, line.text, line.section, closed, None)))
@@ -254,7 +263,7 @@ class _Reader:
                                     due=due, meeting=self.meeting.id))
         item = getattr(entry, "item", None)
         theme = item.theme if item is not None and item.theme in self.body.config.themes else ""
-        closed, mid = self._is_closed(entry), self.meeting.id
+        closed, mid = self._is_closed(entry, line.section), self.meeting.id
         self._open_text(line.text, closed)
         by, today, lang = self.by, self.today, self.lang
         self.result.steps.append(Step(
