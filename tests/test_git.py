@@ -230,3 +230,26 @@ def test_sync_pushes_no_history_with_private_details(clones: tuple[Path, Path],
     out = _k(run, a, "sync", expect=1)
     assert "nothing was pushed" in out and "aantekeningen.md" in out
     assert "12345678" not in out
+
+
+def test_a_merged_change_to_approved_minutes_is_caught(clones: tuple[Path, Path],
+                                                       run: Run) -> None:
+    """The chair approves; the secretary, not knowing yet, corrects a note and removes a
+    decision. Sync merges both record by record; check (and with it the next sync) says that
+    approved minutes changed."""
+    chair, secretary = clones
+    meeting = "2025-12-11"
+    _k(run, chair, "minutes", "approve", meeting, "--date", TODAY)
+    _k(run, chair, "sync")
+    note = _meeting(secretary, meeting)["note"][0]["id"]
+    _k(run, secretary, "note", "set", meeting, note, "--text", "Na de vaststelling gewijzigd.")
+    assert "nothing was pushed" in _k(run, secretary, "sync", expect=1)
+    found = run("--repo", str(secretary), "--today", TODAY, "--lang", "en", "check",
+                expect=1).output
+    assert f"the minutes of {meeting} were approved on {TODAY}" in found
+    assert f"{meeting}.toml" in found and "git log -p" in found
+    dutch = run("--repo", str(secretary), "--today", TODAY, "check", expect=1).output
+    assert "vastgesteld" in dutch
+    # closing a record after approval stays allowed, and changes nothing that was said
+    _k(run, chair, "item", "set", meeting, "p1", "--closed")
+    _k(run, chair, "check")

@@ -389,6 +389,32 @@ def test_a_file_changed_again_after_the_kill_is_reported_with_the_commands(
     assert not journal.exists()
 
 
+@pytest.mark.parametrize("reader", [["check"], ["minutes", MEETING, "--public"],
+                                    ["agenda", "--public"]])
+def test_a_reader_never_sees_a_change_that_was_killed_half_way(example: Path,
+                                                               reader: list[str]) -> None:
+    """A note written, then SIGKILL before the commit: the next command, even one that only
+    reads, settles it first (here: undoes it, since it was not marked complete) and says
+    so; what it reads is what the repository holds."""
+    top = example.parent
+    journal = top / ".git" / "kwartaal-journal"
+    killer = ("import os, signal, sys\nimport kwartaal.vcs.gitops as g\n"
+              "def die(*a, **k):\n    os.kill(os.getpid(), signal.SIGKILL)\n"
+              "g.commit = die\nfrom kwartaal.cli.main import main\n"
+              "sys.argv = ['kwartaal', *sys.argv[1:]]\nmain()\n")
+    before = commit_count(top)
+    killed = subprocess.run([sys.executable, "-c", killer, "--repo", str(example), "note",
+                             MEETING, "actueel", "Half af"], env=_env(), capture_output=True)
+    assert killed.returncode == -signal.SIGKILL and journal.exists()
+    read = _run(example, *reader)
+    assert read.returncode == 0, read.stderr
+    assert "was stopped in the middle of its change; it is undone" in read.stderr
+    assert not journal.exists() and commit_count(top) == before
+    assert git(top, "status", "--porcelain").strip() == ""
+    assert "Half af" not in (example / "meetings" / f"{MEETING}.toml").read_text("utf-8")
+    assert "Half af" not in read.stdout
+
+
 def test_check_reports_meeting_files_git_does_not_track(example: Path) -> None:
     (example / "meetings" / "2026-09-10.toml").write_text(
         'date = 2026-09-10\nstatus = "planned"\n', encoding="utf-8")

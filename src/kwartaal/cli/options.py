@@ -25,8 +25,22 @@ class State:
         self._body: Any = None
         self.commit: Any = None  # edit.pipeline.CommitOptions, from the commit options
         self._told_no_git = False
+        self._settled = False
 
     def root(self) -> Path:
+        """The body's folder. For a command that only reads, a change killed before it
+        finished is settled first, so that it reads nothing half-made (a writing command's
+        pipeline settles it under its own lock)."""
+        found = self._root()
+        if not self._settled and self.commit is None:
+            self._settled = True
+            from kwartaal.edit.pipeline import settle_interrupted
+
+            settle_interrupted(found, say=lambda note: click.echo(note.render(self.lang()),
+                                                                  err=True))
+        return found
+
+    def _root(self) -> Path:
         from pathlib import Path
 
         from kwartaal.core.problems import KwartaalError, msg
@@ -89,7 +103,7 @@ class State:
         try:
             import tomllib
 
-            with (self.root() / "kwartaal.toml").open("rb") as handle:
+            with (self._root() / "kwartaal.toml").open("rb") as handle:
                 lang = tomllib.load(handle).get("body", {}).get("language")
             return lang if lang in ("nl", "en") else "en"
         except Exception:  # noqa: BLE001 - any failure here just means: no preference known

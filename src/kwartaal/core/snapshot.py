@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from kwartaal.core.fields import toml
 from kwartaal.core.model import ACTION_STATUSES
@@ -45,3 +46,28 @@ class Approved:
         "date", help="the date of the previous meeting whose minutes this meeting approved")
     actions: list[FrozenAction] = toml("any", default=[], key="action",
                                        help="[[approved.action]] tables")
+    said: str = toml("str", default="", rule="line",
+                     help="a fingerprint of what the items, notes and decisions said")
+
+
+# What approved minutes say in words, by record: the fields a later change must not touch.
+# Not `closed` (closing a record after approval is allowed) and not what later meetings add to
+# a record (feedback on input).
+SAID_FIELDS: dict[str, tuple[str, ...]] = {
+    "items": ("local_id", "title", "title_en", "note", "under", "withdrawn", "deferred_to"),
+    "notes": ("local_id", "item", "text"),
+    "decisions": ("local_id", "item", "text", "supersedes"),
+}
+
+
+def said(meeting: Any) -> str:
+    """The fingerprint of what a meeting's items, notes and decisions say: the same for the
+    same words, whatever the order of the tables in the file."""
+    import hashlib
+    import json
+
+    records = {kind: sorted([[str(getattr(record, name)) for name in names]
+                             for record in getattr(meeting, kind)])
+               for kind, names in SAID_FIELDS.items()}
+    text = json.dumps(records, ensure_ascii=False, sort_keys=True)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

@@ -106,7 +106,8 @@ def freeze(body: m.Body, meeting: m.Meeting, when: dt.date) -> snap.Approved:
         absent=list(meeting.absent), online=list(meeting.online),
         next_meeting=now.next_meeting, previous_approved=now.previous_approved,
         actions=[*(frozen(a, False) for a in now.actions),
-                 *(frozen(a, True) for a in now.review)])
+                 *(frozen(a, True) for a in now.review)],
+        said=snap.said(meeting))
 
 
 def as_table(snapshot: snap.Approved) -> dict[str, Any]:

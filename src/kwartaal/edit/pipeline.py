@@ -203,6 +203,29 @@ def writing(root: Path, *, allow_private: bool = False,
         _interrupted(None, exc.signum, [], say)
 
 
+def settle_interrupted(root: Path, say: Say = ignore) -> None:
+    """Before a command reads: a change killed before it finished left its journal; settle it
+    now, as the next writing command would (commit it when it was complete, else undo it), so
+    that no reader sees a half-made change. A change still under way holds the lock: waiting
+    for it means reading what it made. Not inside a git hook: the commit that runs the hook
+    holds git's index (and kwartaal's own commit, the lock)."""
+    import os
+
+    from kwartaal.files.lock import find_place
+    from kwartaal.files.store import JOURNAL
+    from kwartaal.vcs.hooks import OWN_COMMIT
+
+    if os.environ.get(OWN_COMMIT) or os.environ.get("GIT_INDEX_FILE"):
+        return
+    if not (find_place(root).state / JOURNAL).exists():
+        return
+    try:
+        with writing(root, say=say):
+            pass
+    except KwartaalError as exc:  # git in the middle of a rebase, say: read on, and say so
+        say(exc.message)
+
+
 def _undo(place: Any, start: GitState, journal: Any, exc: BaseException, signum: int | None,
           say: Say) -> None:
     """The change failed or was interrupted: put back what it changed and did not commit,

@@ -221,6 +221,22 @@ def _check_items_off_agenda(c: _Checker, meeting: m.Meeting) -> None:
                   ref=item.deferred_to)
 
 
+def _check_approved_words(c: _Checker, meeting: m.Meeting) -> None:
+    """Approved minutes do not change: every command refuses to, but a merge of what another
+    clone changed before the approval reached it would not notice."""
+    from kwartaal.core.snapshot import said
+
+    approved = meeting.approved
+    if approved is None or not approved.said or said(meeting) == approved.said:
+        return
+    c.add(m.Source(meeting.src.path, ("approved",)), "said", "error",
+          "the minutes of {id} were approved on {date}, but what their items, notes or "
+          "decisions say has changed since (a merge of another clone's change, perhaps). "
+          "Approved minutes stay as they were approved: see the change with 'git log -p -- "
+          "{file}', put it back, and record a correction in the minutes of the next meeting",
+          id=meeting.id, date=approved.date, file=meeting.src.path.name)
+
+
 def _check_meetings(c: _Checker) -> None:
     body = c.body
     decision_ids = {d.id for mt in body.meetings for d in mt.decisions}
@@ -293,6 +309,7 @@ def _check_meetings(c: _Checker) -> None:
                       "item {id}: carried_from '{ref}' is not the id of any agenda item",
                       id=item.id, ref=item.carried_from)
         _check_items_off_agenda(c, meeting)
+        _check_approved_words(c, meeting)
         for note in meeting.notes:
             item_ref(note.src, note.item, msg("note {id}", id=note.id))
         for decision in meeting.decisions:
