@@ -208,6 +208,19 @@ def test_merge_of_edits_to_different_fields_and_sets() -> None:
     assert str(data["action"][0]["due"]) == "2026-05-01"
 
 
+@pytest.mark.parametrize("ours,theirs,merged", [(1, 1, 2), (2, 1, 3), (1, 0, 1), (0, 4, 4)])
+def test_a_sequence_raised_on_both_sides_goes_above_both(ours: int, theirs: int,
+                                                         merged: int) -> None:
+    """A move in one clone and a cancellation in another each raise the calendar's sequence
+    to 1; a subscriber who saw either must take the merged event as newer."""
+    base = BASE.replace('status = "planned"', 'status = "planned"\nsequence = 0')
+    mine = base.replace("sequence = 0", f"sequence = {ours}").replace(
+        'status = "planned"', 'status = "cancelled"')
+    other = base.replace("sequence = 0", f"sequence = {theirs}")
+    data = tomllib.loads(merge_texts(base, mine, other).text)
+    assert data["sequence"] == merged and data["status"] == "cancelled"
+
+
 def test_merge_of_the_same_field_conflicts() -> None:
     with pytest.raises(Conflict):
         merge_texts(BASE, BASE.replace("2026-04-01", "2026-04-02"),

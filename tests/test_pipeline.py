@@ -17,7 +17,16 @@ from kwartaal.edit.change import Change
 from kwartaal.edit.pipeline import CommitOptions, run_change
 from kwartaal.files import store
 
-from .conftest import EXAMPLE, EXAMPLE_TODAY, Run, commit_all, commit_count, git, init_repo
+from .conftest import (
+    EXAMPLE,
+    EXAMPLE_TODAY,
+    Run,
+    assert_refused,
+    commit_all,
+    commit_count,
+    git,
+    init_repo,
+)
 
 TODAY = dt.date.fromisoformat(EXAMPLE_TODAY)
 AUTHOR = "Ander Persoon <ander@example.org>"
@@ -264,3 +273,15 @@ def test_a_setting_set_to_its_own_value_does_not_commit_hand_edits(example: Path
               expect=1).output
     assert "kwartaal.toml has uncommitted changes" in out
     assert commit_count(example) == before and path.read_text(encoding="utf-8") == edited
+
+
+@pytest.mark.parametrize("lang,says", [("en", "compensated but not recorded as present"),
+                                       ("nl", "krijgt een vergoeding maar staat niet")])
+def test_a_write_that_check_would_reject_across_records_is_refused(
+        example: Path, run: Run, lang: str, says: str) -> None:
+    """kbg-2 is paid for 2025-12-11: recording them absent would leave two payments to someone
+    who was not there. Nothing is written, nothing committed."""
+    assert_refused(lambda: run("--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", lang,
+                               "attend", "2025-12-11", "kbg-2", "--absent", expect=1).output,
+                   example.parent, says)
+    run("--repo", str(example), "--today", EXAMPLE_TODAY, "check")

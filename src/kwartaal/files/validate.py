@@ -84,6 +84,16 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
 
 
+def meeting_errors(body: m.Body, today: dt.date) -> list[Problem]:
+    """The errors of the checks across a meeting's records (attendance and payments, references,
+    dates), without reading files or asking git: what every write of a meeting file is held to
+    (files/writecheck.py)."""
+    checker = _Checker(body, today)
+    _check_meetings(checker)
+    found = checker.problems + compensation_line_problems(body)
+    return [p for p in found if p.severity == "error"]
+
+
 def _not_about(unreadable: list[Path], problems: list[Problem]) -> list[Problem]:
     """Leave out what refers into a meeting file that cannot be read ('2025-12-11/d1' when
     2025-12-11.toml does not parse): whether it exists is not known, so it is not an error."""

@@ -100,8 +100,26 @@ def _format_errors(body: m.Body, path: Path, text: str) -> list[Problem]:
     elif path.name == PEOPLE_FILE:
         build_people(raw, path, problems, body.config.language)
     elif path.parent.name == "meetings" and path.suffix == ".toml":
-        build_meeting(raw, path, problems, body.config.language)
+        meeting = build_meeting(raw, path, problems, body.config.language)
+        if meeting is not None and not problems:
+            problems += _cross_errors(body, path, meeting)
     return [p for p in problems if p.severity == "error"]
+
+
+def _cross_errors(body: m.Body, path: Path, meeting: m.Meeting) -> list[Problem]:
+    """The meeting's errors among the records of the body as the write would leave it: a
+    payment to someone the write records as absent, say. Compared with the same for the old
+    text, so only what the write adds refuses it."""
+    import dataclasses
+    import datetime as dt
+
+    from kwartaal.files.validate import meeting_errors
+
+    others = [mt for mt in body.meetings if mt.src.path != path]
+    trial = dataclasses.replace(body, meetings=sorted([*others, meeting],
+                                                      key=lambda mt: (mt.date, mt.id)),
+                                _by_id=None)
+    return [p for p in meeting_errors(trial, dt.date.today()) if p.path == path]
 
 
 def _findings(body: m.Body, path: Path, text: str) -> list[tuple[tuple[object, ...], int, Msg]]:

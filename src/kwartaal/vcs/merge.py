@@ -25,6 +25,10 @@ from typing import Any
 
 from kwartaal.files import store
 
+# Numbers each change raises (a meeting's calendar sequence): when both sides raised one, the
+# merge is a change of its own and goes above both.
+COUNTERS = ("sequence",)
+
 
 class Conflict(Exception):
     """Both sides changed the same value differently."""
@@ -93,6 +97,12 @@ def _merge_table(target: Any, o: dict[str, Any], a: dict[str, Any], b: dict[str,
     keys = list(dict.fromkeys([*a, *b]))
     for key in keys:
         ov, av, bv = o.get(key), a.get(key), b.get(key)
+        if top and key in COUNTERS and av != ov and bv != ov and isinstance(av, int) \
+                and isinstance(bv, int):
+            # Both sides raised it (a move here, a cancellation there): calendars that saw
+            # either update must take the merged one as newer than both.
+            _set(target, key, max(av, bv) + 1)
+            continue
         if av == bv or bv == ov:
             continue  # nothing new from their side
         if (_is_record_list(av) or _is_record_list(bv)) and key in target:
