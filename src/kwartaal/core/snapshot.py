@@ -45,3 +45,4 @@ class Approved:
         "date", help="the date of the previous meeting whose minutes this meeting approved")
     actions: list[FrozenAction] = toml("any", default=[], key="action",
                                        help="[[approved.action]] tables")
+    co_chair: str = toml("str", default="", rule="opt-id", init="")
