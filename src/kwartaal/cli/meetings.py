@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -141,20 +140,10 @@ def propose_cmd(title: str, by: str | None, by_org: str, meeting: str | None, un
         by = None  # KWARTAAL_ME is the one entering it, not a second proposer
     me = os.environ.get("KWARTAAL_ME") or ""
 
-    def change(body: Any) -> Any:
-        entered_by = me or _secretary(body, meeting)
-        return propose(body, title=title, by=by or "", meeting_id=meeting,
-                       under=under, theme=theme, closed=closed, minutes=minutes, note=note,
-                       today=today, level=level or "", by_org=by_org, entered_by=entered_by)
-
-    apply(change, force=force, forceable=True)
-
-
-def _secretary(body: Any, meeting_id: str | None) -> str:
-    """Who enters an item when KWARTAAL_ME does not say: the meeting's secretary, else the
-    body's."""
-    meeting = body.meeting(meeting_id) if meeting_id else None
-    return (meeting.secretary if meeting is not None else "") or body.config.secretary or ""
+    apply(lambda body: propose(body, title=title, by=by or "", meeting_id=meeting,
+                               under=under, theme=theme, closed=closed, minutes=minutes,
+                               note=note, today=today, level=level or "", by_org=by_org,
+                               entered_by=me), force=force, forceable=True)
 
 
 @click.command("agenda")

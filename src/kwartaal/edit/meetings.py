@@ -170,10 +170,10 @@ def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under:
             theme: str, closed: bool, minutes: int | None, note: str,
             today: dt.date, level: str = "", by_org: str = "", entered_by: str = "") -> Change:
     """Put an item on a meeting's agenda. by: a person, or model.ANONYMOUS; by_org: an
-    organisation's key instead; entered_by: who entered an anonymous or organisation's item."""
+    organisation's key instead; entered_by: who entered an anonymous or organisation's item
+    (default: the meeting's secretary, else the body's)."""
     if not title.strip():
         raise KwartaalError(msg("the title is empty"))
-    by, entered_by = _proposer(body, by, by_org, entered_by)
     require_theme(body, theme)
     require_level(level)
     standing = [s.key for s in body.config.standing]
@@ -186,6 +186,8 @@ def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under:
         raise KwartaalError(msg(
             "meeting {id} was cancelled; propose the item for the next meeting (leave out "
             "--meeting)", id=meeting.id))
+    by, entered_by = _proposer(body, by, by_org, entered_by or meeting.secretary
+                               or body.config.secretary or "")
     local = next_local_id(meeting, "item")
     values = toml_table(m.Item, local_id=local, title=title.strip(), by=by or None,
                         under=under or None, theme=theme or None,
