@@ -220,9 +220,9 @@ def test_nothing_is_recorded_under_a_withdrawn_item(example: Path, run: Run) -> 
 def test_item_commands_complete_the_items_still_on_the_agenda(example: Path, run: Run) -> None:
     from .test_complete import complete
 
-    assert complete(example, f"kwartaal item set {NEXT} p") == ["p1", "p2", "p3", "p4", "p5"]
-    k(run, example, "item", "withdraw", NEXT, "p5", "--reason", "later")
-    assert complete(example, f"kwartaal item done {NEXT} ") == ["p1", "p2", "p3", "p4"]
+    assert complete(example, f"kwartaal item set {NEXT} p") == [f"p{n}" for n in range(1, 8)]
+    k(run, example, "item", "withdraw", NEXT, "p7", "--reason", "later")
+    assert complete(example, f"kwartaal item done {NEXT} ") == [f"p{n}" for n in range(1, 7)]
 
 
 def test_an_item_not_reached_is_carried_again_and_again(example: Path, run: Run) -> None:
@@ -232,7 +232,7 @@ def test_an_item_not_reached_is_carried_again_and_again(example: Path, run: Run)
     k(run, example, "meeting", "held", NEXT, today="2026-03-13")
     k(run, example, "meeting", "new", "--date", "2026-06-11", today="2026-03-13")
     froms = sorted(i["carried_from"] for i in read(example, "2026-06-11")["item"])
-    assert froms == [f"{NEXT}/p{n}" for n in range(1, 6)]
+    assert froms == [f"{NEXT}/p{n}" for n in range(1, 8)]
     k(run, example, "check", "--strict", today="2026-03-13")
 
 

@@ -136,3 +136,18 @@ def meeting_items(ctx: click.Context, param: click.Parameter, incomplete: str) -
     return [str(t["id"]) for t in tables if isinstance(t, dict) and "id" in t
             and not t.get("withdrawn") and not t.get("deferred_to")
             and str(t["id"]).startswith(incomplete)]
+
+
+def levels(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from kwartaal.core.model import LEVELS
+
+    return [level for level in LEVELS if level.startswith(incomplete)]
+
+
+def organisations(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from kwartaal.files.paths import CONFIG_FILE
+
+    root = _root(ctx)
+    found = _toml(root / CONFIG_FILE).get("organisations") if root is not None else None
+    return [key for key in found or {} if key.startswith(incomplete)] \
+        if isinstance(found, dict) else []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from kwartaal.cli import complete
-from kwartaal.cli.shared import apply, commit_options, force_option
+from kwartaal.cli.shared import apply, commit_options, force_option, level_option
 
 MEETING = click.argument("meeting_id", metavar="MEETING", shell_complete=complete.meetings)
 ITEM = click.argument("item", metavar="ITEM", shell_complete=complete.meeting_items)
@@ -34,17 +34,21 @@ def item_group() -> None:
 @click.option("--theme", default=None, help="Theme key; '' removes the theme.")
 @click.option("--closed/--open", "closed", default=None,
               help="Closed: never in public documents.")
+@level_option("The participation level: inform, consult, advise, co-decide or "
+              "sex-worker-led; '' removes it.")
 @force_option("Edit even if the file has uncommitted changes.")
 @commit_options
 def item_set(meeting_id: str, item: str, title: str | None, title_en: str | None,
              minutes: int | None, under: str | None, top: bool, theme: str | None,
-             closed: bool | None, force: bool) -> None:
-    """Change an agenda item in place: title, time, place on the agenda, theme, closed.
+             closed: bool | None, level: str | None, force: bool) -> None:
+    """Change an agenda item in place: title, time, place on the agenda, theme, closed,
+    participation level.
 
     \b
     Examples:
       kwartaal item set 2026-03-12 5.1 --title "Evaluatie spreekuur" --minutes 20
       kwartaal item set 2026-03-12 p-7kq2 --top --closed
+      kwartaal item set 2026-03-12 5.1 --level co-decide
     """
     from kwartaal.core.problems import KwartaalError, msg
     from kwartaal.edit.items import set_item
@@ -53,7 +57,7 @@ def item_set(meeting_id: str, item: str, title: str | None, title_en: str | None
         raise KwartaalError(msg("give --under or --top, not both"))
     apply(lambda body: set_item(body, meeting_id, item, title=title, title_en=title_en,
                                 minutes=minutes, under="" if top else under, theme=theme,
-                                closed=closed), force=force, forceable=True)
+                                closed=closed, level=level), force=force, forceable=True)
 
 
 @item_group.command("withdraw")

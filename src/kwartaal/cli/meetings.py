@@ -13,6 +13,7 @@ from kwartaal.cli.shared import (
     commit_options,
     force_option,
     json_option,
+    level_option,
     output_option,
     pick_meeting,
     write_or_print,
@@ -39,10 +40,15 @@ def meeting_group() -> None:
               default=None)
 @click.option("--invite", multiple=True, metavar="PERSON", shell_complete=complete.people,
               help="Invite someone by topic, besides the core members; repeat for more.")
+@click.option("--chair", default=None, metavar="PERSON", shell_complete=complete.people,
+              help="Default: the body's chair.")
+@click.option("--co-chair", default=None, metavar="PERSON", shell_complete=complete.people,
+              help="Default: the body's co-chair.")
 @force_option("Allow a date in the past or a second meeting on one day.")
 @commit_options
 def meeting_new(date_text: str | None, time: str | None, place: str | None, fmt: str | None,
-                invite: tuple[str, ...], force: bool) -> None:
+                invite: tuple[str, ...], chair: str | None, co_chair: str | None,
+                force: bool) -> None:
     """Plan the next meeting. Items the previous meeting carried over come along.
 
     \b
@@ -57,7 +63,7 @@ def meeting_new(date_text: str | None, time: str | None, place: str | None, fmt:
     date = parse_iso(date_text, "--date") if date_text else None
     apply(lambda body: new_meeting(body, date=date, time=time, place=place, fmt=fmt,
                                    invite=list(invite), force=force, today=state.today(),
-                                   lang=state.lang()))
+                                   lang=state.lang(), chair=chair, co_chair=co_chair))
 
 
 @meeting_group.command("list")
@@ -92,9 +98,13 @@ def meeting_list(as_json: bool) -> None:
 
 @click.command("propose")
 @click.argument("title")
-@click.option("--by", "by", required=True, metavar="PERSON", envvar="KWARTAAL_ME",
-              help="Who proposes it (default: KWARTAAL_ME).",
+@click.option("--by", "by", default=None, metavar="PERSON", envvar="KWARTAAL_ME",
+              help="Who proposes it (default: KWARTAAL_ME); 'anonymous' for an item put in "
+                   "without a name, which shows no one's name anywhere.",
               shell_complete=complete.people)
+@click.option("--by-org", default="", metavar="ORGANISATION",
+              shell_complete=complete.organisations,
+              help="Put it in on behalf of an organisation ([organisations.KEY]) instead.")
 @click.option("--meeting", default=None, help="Default: the next planned meeting.",
               shell_complete=complete.meetings)
 @click.option("--under", default="", metavar="STANDING_KEY",
@@ -103,23 +113,37 @@ def meeting_list(as_json: bool) -> None:
 @click.option("--closed", is_flag=True, help="A closed item: never in public documents.")
 @click.option("--minutes", type=click.IntRange(min=0), default=None, help="Time it needs.")
 @click.option("--note", default="", help="Background for the agenda.")
+@level_option()
 @force_option("Edit even if the file has uncommitted changes.")
 @commit_options
-def propose_cmd(title: str, by: str, meeting: str | None, under: str, theme: str, closed: bool,
-                minutes: int | None, note: str, force: bool) -> None:
-    """Propose an agenda item; anyone may.
+def propose_cmd(title: str, by: str | None, by_org: str, meeting: str | None, under: str,
+                theme: str, closed: bool, minutes: int | None, note: str, level: str | None,
+                force: bool) -> None:
+    """Propose an agenda item; anyone may. An item put in without a name (--by anonymous)
+    or on behalf of an organisation (--by-org) keeps who entered it (KWARTAAL_ME, else the
+    secretary) in the history only.
 
     \b
-    Example:
+    Examples:
       kwartaal propose "Evaluatie inloopspreekuur" --by yara --under samenwerking \\
-        --theme laagdrempelige-zorg --minutes 15
+        --theme laagdrempelige-zorg --minutes 15 --level consult
+      KWARTAAL_ME=l-demir kwartaal propose "Controles thuiswerkers" --by anonymous
+      KWARTAAL_ME=l-demir kwartaal propose "Meldpunt" --by-org klankbordgroep
     """
+    import os
+
     from kwartaal.edit.meetings import propose
 
     today = current_state().today()
-    apply(lambda body: propose(body, title=title, by=by, meeting_id=meeting, under=under,
-                               theme=theme, closed=closed, minutes=minutes, note=note,
-                               today=today), force=force, forceable=True)
+    if by_org and click.get_current_context().get_parameter_source("by") \
+            == click.core.ParameterSource.ENVIRONMENT:
+        by = None  # KWARTAAL_ME is the one entering it, not a second proposer
+    me = os.environ.get("KWARTAAL_ME") or ""
+
+    apply(lambda body: propose(body, title=title, by=by or "", meeting_id=meeting,
+                               under=under, theme=theme, closed=closed, minutes=minutes,
+                               note=note, today=today, level=level or "", by_org=by_org,
+                               entered_by=me), force=force, forceable=True)
 
 
 @click.command("agenda")
@@ -237,7 +261,10 @@ def meeting_cancel(meeting_id: str, reason: str) -> None:
 @click.argument("meeting_id", metavar="MEETING", shell_complete=complete.meetings)
 @click.option("--place", default=None, help="Where; '' removes it.")
 @click.option("--link", default=None, help="The video link (https://…); '' removes it.")
-@click.option("--chair", default=None, metavar="PERSON", shell_complete=complete.people)
+@click.option("--chair", default=None, metavar="PERSON", shell_complete=complete.people,
+              help="Who chairs it; '' leaves it to the body's chair.")
+@click.option("--co-chair", default=None, metavar="PERSON", shell_complete=complete.people,
+              help="Who chairs it together with the chair; '' leaves it to the body's.")
 @click.option("--secretary", default=None, metavar="PERSON", shell_complete=complete.people)
 @click.option("--time", default=None, metavar="HH:MM")
 @click.option("--format", "fmt", type=click.Choice(["in-person", "online", "hybrid"]),
@@ -245,9 +272,9 @@ def meeting_cancel(meeting_id: str, reason: str) -> None:
 @force_option("Edit even if the file has uncommitted changes.")
 @commit_options
 def meeting_set(meeting_id: str, place: str | None, link: str | None, chair: str | None,
-                secretary: str | None, time: str | None, fmt: str | None,
-                force: bool) -> None:
-    """Change a meeting's place, link, chair, secretary, time or format in place.
+                co_chair: str | None, secretary: str | None, time: str | None,
+                fmt: str | None, force: bool) -> None:
+    """Change a meeting's place, link, chair, co-chair, secretary, time or format in place.
 
     \b
     Example:
@@ -255,6 +282,6 @@ def meeting_set(meeting_id: str, place: str | None, link: str | None, chair: str
     """
     from kwartaal.edit.meetings import set_meeting
 
-    values = {"place": place, "link": link, "chair": chair, "secretary": secretary,
-              "time": time, "format": fmt}
+    values = {"place": place, "link": link, "chair": chair, "co_chair": co_chair,
+              "secretary": secretary, "time": time, "format": fmt}
     apply(lambda body: set_meeting(body, meeting_id, values), force=force, forceable=True)

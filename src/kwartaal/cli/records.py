@@ -7,7 +7,7 @@ import click
 
 from kwartaal.cli import complete
 from kwartaal.cli.minutes import MEETING, DefaultGroup
-from kwartaal.cli.shared import apply, commit_options
+from kwartaal.cli.shared import apply, commit_options, level_option
 
 NOTE_ID = click.argument("note_id", metavar="NOTE", shell_complete=complete.notes)
 DECISION_ID = click.argument("decision_id", metavar="DECISION",
@@ -119,28 +119,32 @@ def decide_group() -> None:
 @click.option("--closed", is_flag=True, help="Closed: in the internal minutes only.")
 @click.option("--supersedes", default=None, metavar="DECISION",
               help="The id of a decision this one replaces.")
+@level_option()
 @commit_options
 def decide_record(meeting_id: str, text: str, item: str | None, closed: bool,
-                  supersedes: str | None) -> None:
+                  supersedes: str | None, level: str | None) -> None:
     """Record a decision.
 
     \b
     Example:
       kwartaal decide 2026-03-12 "Het overleg vraagt een gesprek met het ministerie." \\
-        --item p1
+        --item p1 --level co-decide
     """
     from kwartaal.edit.notes import decide
 
-    apply(lambda body: decide(body, meeting_id, text, item, closed, supersedes))
+    apply(lambda body: decide(body, meeting_id, text, item, closed, supersedes,
+                              level=level or ""))
 
 
 @decide_group.command("set")
 @MEETING
 @DECISION_ID
 @_corrections
+@level_option("The participation level: inform, consult, advise, co-decide or "
+              "sex-worker-led; '' removes it.")
 @commit_options
 def decide_set(meeting_id: str, decision_id: str, text: str | None, item: str | None,
-               closed: bool | None) -> None:
+               closed: bool | None, level: str | None) -> None:
     """Correct a decision while the minutes are not approved (DECISION: d2,
     2025-12-11/d2 or a prefix like d-7k).
 
@@ -151,7 +155,7 @@ def decide_set(meeting_id: str, decision_id: str, text: str | None, item: str | 
     from kwartaal.edit.notes import set_record
 
     apply(lambda body: set_record(body, meeting_id, "decision", decision_id, text=text,
-                                  item=item, closed=closed))
+                                  item=item, closed=closed, level=level))
 
 
 @decide_group.command("remove")

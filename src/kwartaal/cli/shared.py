@@ -54,6 +54,14 @@ def json_option(help: str = "Print a JSON list.") -> Callable[[Any], Any]:
     return click.option("--json", "as_json", is_flag=True, help=help)
 
 
+def level_option(help: str = "The participation level: inform, consult, advise, co-decide "
+                 "or sex-worker-led.") -> Callable[[Any], Any]:
+    from kwartaal.cli import complete
+
+    return click.option("--level", default=None, metavar="LEVEL", help=help,
+                        shell_complete=complete.levels)
+
+
 def force_option(help: str) -> Callable[[Any], Any]:
     """--force: what it forces differs per command, so each says so."""
     return click.option("--force", is_flag=True, help=help)

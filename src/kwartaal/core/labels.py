@@ -125,6 +125,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "place_withheld": NP_("label", "location known to participants"),
     "participant": NP_("label", "participant"),
     "compensation_left_out": NP_("label", "Compensation is not included in this version."),
+    "level": NP_("label", "participation"),
+    "co_chair": NP_("label", "Co-chair"),
 }
 
 

@@ -59,6 +59,11 @@ ACTION_STATUSES = ("open", "in-progress", "done", "dropped")
 OPEN_STATUSES = ("open", "in-progress")
 AGE_BANDS = ("21+", "under-21")
 COMPENSATION_KINDS = ("fee", "travel", "meal", "voucher", "other")
+# The participation ladder of an item or decision, from being informed to sex workers in the
+# lead; the labels are in core/participation.py.
+LEVELS = ("inform", "consult", "advise", "co-decide", "sex-worker-led")
+# The `by` of an item put in without a name: no person may have this id.
+ANONYMOUS = "anonymous"
 
 # Fixed parts of every agenda that notes and decisions may hang under besides real items.
 FIXED_ITEMS = ("opening", "previous-minutes", "actions", "any-other-business", "closing")
@@ -145,6 +150,12 @@ class Item:
     title_en: str = line_field(public=True, init="", help="the title in English documents")
     withdrawn: str = toml("str", default="", rule="text", init="", help="why it came off")
     deferred_to: str = opt_id_field(init="", help="the meeting it was deferred to")
+    level: str = toml("str", choices=LEVELS, default="", init="",
+                      help="the participation level: inform … sex-worker-led")
+    by_org: str = opt_id_field(init="", help="put in on behalf of this organisation "
+                               "([organisations.KEY]) instead of a person")
+    entered_by: str = opt_id_field(init="", help="who entered an anonymous item or one of an "
+                                   "organisation; never shown")
 
     @property
     def on_agenda(self) -> bool:  # withdrawn or deferred items stay in the file, off it
@@ -173,6 +184,8 @@ class Decision:
     closed: bool = flag_field()
     supersedes: str = ref_field()
     src: Source = source_field()
+    level: str = toml("str", choices=LEVELS, default="", init="",
+                      help="the participation level: inform … sex-worker-led")
 
 
 @dataclass(slots=True)
@@ -258,6 +271,8 @@ class Meeting:
     # a core.snapshot.Approved: declared there, which builds on this module
     approved: Any = toml("any", init=None,
                          help="[approved] table: the minutes as approved")
+    co_chair: str = opt_id_field(init="", help="chairs together with the chair; the body's "
+                                 "co_chair when empty")
 
 
 # The tables of a meeting file, by key, and the record each holds.

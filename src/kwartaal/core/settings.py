@@ -55,6 +55,8 @@ class Theme:
                        help="the key itself when missing")
     description: Text = toml("text", default={}, rule="text", public=True)
     src: Source = source_field()
+    concerns_sex_work: bool = flag_field(init=False, help="about sex workers' work or safety: "
+                                         "check warns when its items only inform")
 
 
 @dataclass(slots=True)
@@ -150,5 +152,8 @@ class Config:
     organisations: dict[str, Organisation] = derived("the [organisations.KEY] tables", init={})
     sensitive_words: tuple[str, ...] = toml("list[str]", default=None, rule="line",
                                             table="privacy", init=SENSITIVE_WORDS)
+    agreed_chairs: list[str] = ids_field(table="body", init=[],
+                                         help="chairs the body chose knowingly although their "
+                                         "organisation is not independent")
 
 

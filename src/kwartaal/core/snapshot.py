@@ -46,7 +46,8 @@ class Approved:
         "date", help="the date of the previous meeting whose minutes this meeting approved")
     actions: list[FrozenAction] = toml("any", default=[], key="action",
                                        help="[[approved.action]] tables")
-    said: str = toml("str", default="", rule="line",
+    co_chair: str = toml("str", default="", rule="opt-id", init="")
+    said: str = toml("str", default="", rule="line", init="",
                      help="a fingerprint of what the items, notes and decisions said")
 
 
@@ -54,9 +55,10 @@ class Approved:
 # Not `closed` (closing a record after approval is allowed) and not what later meetings add to
 # a record (feedback on input).
 SAID_FIELDS: dict[str, tuple[str, ...]] = {
-    "items": ("local_id", "title", "title_en", "note", "under", "withdrawn", "deferred_to"),
+    "items": ("local_id", "title", "title_en", "note", "under", "withdrawn", "deferred_to",
+              "level", "by", "by_org"),
     "notes": ("local_id", "item", "text"),
-    "decisions": ("local_id", "item", "text", "supersedes"),
+    "decisions": ("local_id", "item", "text", "supersedes", "level"),
 }
 
 

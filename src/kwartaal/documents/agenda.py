@@ -26,6 +26,7 @@ from kwartaal.core.outline import (
     outline,
     previous_held,
 )
+from kwartaal.core.participation import level_label, proposer, submitted
 from kwartaal.core.visibility import View
 
 
@@ -45,7 +46,8 @@ def _item_view(v: View, item: m.Item, default: int, kind: str) -> dict[str, Any]
     title = item.title_in(v.lang)
     return {
         "key": item.id, "kind": kind, "title": v.text(title, where),
-        "proposer": v.person(item.by) if item.by else "",
+        "proposer": proposer(v, item), "submitted": submitted(v, item),
+        "level": item.level, "level_label": level_label(item.level, v.lang),
         "theme": item.theme,
         "theme_title": v.text(m.text_in(theme.title, v.lang, cfg.language)) if theme else "",
         "closed": v.is_closed(item),
@@ -85,13 +87,15 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
             standing = entry.standing
             found = {"key": standing.key, "kind": "standing",
                      "title": v.text(m.text_in(standing.title, lang, cfg.language)),
-                     "proposer": "", "theme": "", "theme_title": "", "closed": False,
+                     "proposer": "", "submitted": "", "level": "", "level_label": "",
+                     "theme": "", "theme_title": "", "closed": False,
                      "minutes": standing.minutes,
                      "note": v.text(m.text_in(standing.description, lang, cfg.language))
                      if standing.description else ""}
         else:
             found = {"key": entry.key, "kind": "fixed", "title": fixed_titles[entry.key],
-                     "proposer": "", "theme": "", "theme_title": "", "closed": False,
+                     "proposer": "", "submitted": "", "level": "", "level_label": "",
+                     "theme": "", "theme_title": "", "closed": False,
                      "minutes": fixed_minutes[entry.key], "note": fixed_notes.get(entry.key, "")}
         found["number"] = entry.number
         # the id the item commands take, on the internal agenda only: 'item set M p-7kq2'
@@ -126,6 +130,8 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
         "link": v.link(meeting),
         "chair": v.person(meeting.chair or cfg.chair or "") if (meeting.chair or cfg.chair)
         else "",
+        "co_chair": v.person(meeting.co_chair or cfg.co_chair or "")
+        if (meeting.co_chair or cfg.co_chair) else "",
         "secretary": v.person(meeting.secretary or cfg.secretary or "")
         if (meeting.secretary or cfg.secretary) else "",
         "organisations": [v.text(org) for org in organisations(body, meeting)],

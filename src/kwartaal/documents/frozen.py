@@ -70,7 +70,7 @@ def contents(body: m.Body, meeting: m.Meeting) -> Contents:
         return live(body, meeting)
     current = {a.id: a for a in body.all_actions()}
     shown = dataclasses.replace(
-        meeting, chair=snapshot.chair, secretary=snapshot.secretary,
+        meeting, chair=snapshot.chair, co_chair=snapshot.co_chair, secretary=snapshot.secretary,
         present=list(snapshot.present), excused=list(snapshot.excused),
         absent=list(snapshot.absent), online=list(snapshot.online))
     made = [_action(f, current.get(f.id), meeting) for f in snapshot.actions if not f.review]
@@ -101,7 +101,7 @@ def freeze(body: m.Body, meeting: m.Meeting, when: dt.date) -> snap.Approved:
                               review=review)
 
     return snap.Approved(
-        date=when, chair=meeting.chair, secretary=meeting.secretary,
+        date=when, chair=meeting.chair, co_chair=meeting.co_chair, secretary=meeting.secretary,
         present=list(meeting.present), excused=list(meeting.excused),
         absent=list(meeting.absent), online=list(meeting.online),
         next_meeting=now.next_meeting, previous_approved=now.previous_approved,

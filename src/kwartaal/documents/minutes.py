@@ -25,6 +25,7 @@ from kwartaal.core.outline import (
     outline,
     previous_held,
 )
+from kwartaal.core.participation import level_label, proposer, submitted
 from kwartaal.core.visibility import View, meeting_of
 from kwartaal.core.words import ntr
 from kwartaal.documents.frozen import contents
@@ -136,6 +137,7 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
             target = ""  # a closed decision is not even referred to in public
         return {"id": d.id, "anchor": anchor(d.id), "text": v.text(d.text, where(d, "decision")),
                 "closed": v.is_closed(d), "supersedes": d.supersedes if target else "",
+                "level": d.level, "level_label": level_label(d.level, lang),
                 "supersedes_anchor": anchor(target) if target else "",
                 "superseded_by": superseded_by.get(d.id, "")}
 
@@ -161,7 +163,8 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
         used.update(refs)
         return {
             "key": key, "kind": kind, "title": title, "closed": extra.pop("closed", False),
-            "proposer": extra.pop("proposer", ""),
+            "proposer": extra.pop("proposer", ""), "submitted": extra.pop("submitted", ""),
+            "level": extra.pop("level", ""), "level_label": extra.pop("level_label", ""),
             "notes": [{"id": n.id, "text": v.text(n.text, where(n, "note")),
                        "closed": v.is_closed(n)} for n in notes if n.item in refs],
             "decisions": [decision_view(d) for d in decisions if d.item in refs],
@@ -200,7 +203,8 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
             item = entry.item
             title = v.text(item.title_in(lang), where(item, "item"))
             found = section(item.id, set(entry.refs), title, entry.kind, closed=v.is_closed(item),
-                            proposer=v.person(item.by) if item.by else "")
+                            proposer=proposer(v, item), submitted=submitted(v, item),
+                            level=item.level, level_label=level_label(item.level, lang))
         elif entry.standing is not None:
             found = section(entry.key, set(entry.refs),
                             v.text(m.text_in(entry.standing.title, lang, cfg.language)),
@@ -233,6 +237,8 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
         "place": v.place(meeting),
         "format": meeting.format or cfg.cadence.format,
         "chair": v.person(shown.chair) if shown.chair else "",
+        "co_chair": v.person(co_chair) if (co_chair := shown.co_chair or (
+            "" if now.frozen else cfg.co_chair or "")) else "",
         "secretary": v.person(shown.secretary) if shown.secretary else "",
         "attendance": attendance(v, shown),
         "items": items,

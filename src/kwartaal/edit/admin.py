@@ -204,6 +204,10 @@ def add_person(body: m.Body, person: PersonInput) -> Change:
         raise KwartaalError(msg(
             "person id '{id}' may hold only lower-case letters, digits, '-' and '_'",
             id=person.id))
+    if person.id == m.ANONYMOUS:
+        raise KwartaalError(msg(
+            "'{id}' is reserved for items put in without a name (propose --by {id}); give "
+            "the person another id", id=person.id))
     if person.id in body.people:
         raise KwartaalError(msg("person '{id}' already exists",
                                 id=person.id))

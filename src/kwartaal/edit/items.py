@@ -62,11 +62,12 @@ def _put(table: Any, key: str, value: Any) -> None:
 def set_item(body: m.Body, meeting_id: str, ref: str, *, title: str | None = None,
              title_en: str | None = None, minutes: int | None = None,
              under: str | None = None, theme: str | None = None,
-             closed: bool | None = None) -> Change:
+             closed: bool | None = None, level: str | None = None) -> Change:
     """Correct an item in place. None leaves a field as it is; under="" puts it at the top
-    level; theme="" removes the theme."""
+    level; theme="" removes the theme; level="" removes the participation level."""
     meeting, item = find_item(body, meeting_id, ref)
-    if meeting.status in APPROVED and (title, title_en, minutes, under, theme) != (None,) * 5 \
+    changes = (title, title_en, minutes, under, theme, level)
+    if meeting.status in APPROVED and changes != (None,) * len(changes) \
             or meeting.status in APPROVED and closed is False:
         # The approved minutes are the record; closing an item stays possible: privacy wins.
         raise KwartaalError(msg(
@@ -93,10 +94,15 @@ def set_item(body: m.Body, meeting_id: str, ref: str, *, title: str | None = Non
         wanted["theme"] = theme
     if closed is not None:
         wanted["closed"] = closed
+    if level is not None:
+        from kwartaal.edit.meetings import require_level
+
+        require_level(level)
+        wanted["level"] = level
     if not wanted:
         raise KwartaalError(msg(
             "nothing to change; give --title, --title-en, --minutes, --under or --top, "
-            "--theme, --closed or --open"))
+            "--theme, --level, --closed or --open"))
     changed = {key: value for key, value in wanted.items() if getattr(item, key) != value}
     if not changed:
         raise KwartaalError(msg("item {id} already reads so; nothing to change", id=item.id))

@@ -32,8 +32,9 @@ def next_cadence_date(body: m.Body, today: dt.date) -> dt.date:
 
 def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: str | None,
                 fmt: str | None, invite: list[str], force: bool, today: dt.date,
-                lang: str) -> Change:
-    """Write meetings/<id>.toml for a planned meeting; the Change's id is the meeting's."""
+                lang: str, chair: str | None = None, co_chair: str | None = None) -> Change:
+    """Write meetings/<id>.toml for a planned meeting; the Change's id is the meeting's. The
+    chair and co-chair are the body's unless given."""
     when = date or next_cadence_date(body, today)
     if when < today and not force:
         raise KwartaalError(msg(
@@ -48,6 +49,9 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
         raise KwartaalError(msg("--time must be HH:MM, e.g. 19:00"))
     for pid in invite:
         require_person(body, pid)
+    for pid, role in ((chair, msg("chair")), (co_chair, msg("co-chair"))):
+        if pid:
+            require_person(body, pid, role)
     folder = body.root / MEETINGS_DIR
     meeting_id = when.isoformat()
     number = 1
@@ -61,8 +65,9 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
         m.Meeting, date=when, time=time or cadence.time,
         place=place if place is not None else cadence.place, format=fmt or cadence.format,
         link=cadence.link if (fmt or cadence.format) != "in-person" and cadence.link else None,
-        status="planned", chair=body.config.chair or None,
-        secretary=body.config.secretary or None, invited=invited)
+        status="planned", chair=chair or body.config.chair or None,
+        secretary=body.config.secretary or None, invited=invited,
+        co_chair=co_chair or body.config.co_chair or None)
     from kwartaal.core.formats import long_date
 
     header = f"# {body.config.name} — {long_date(when, lang)}\n"
@@ -93,7 +98,8 @@ def carried_copy(item: m.Item, local: str) -> dict[str, object]:
     return toml_table(m.Item, local_id=local, title=item.title, title_en=item.title_en or None,
                       by=item.by or None, under=item.under or None, theme=item.theme or None,
                       closed=True if item.closed else None, minutes=item.minutes,
-                      carried_from=item.id)
+                      carried_from=item.id, level=item.level or None,
+                      by_org=item.by_org or None, entered_by=item.entered_by or None)
 
 
 def carried_said(body: m.Body, meeting_id: str, path: object,
@@ -127,13 +133,49 @@ def default_meeting(body: m.Body, today: dt.date) -> m.Meeting:
     return planned
 
 
+def require_level(level: str) -> None:
+    if level and level not in m.LEVELS:
+        raise KwartaalError(msg("unknown participation level '{level}'{hint}; choose one of: "
+                                "{known}", level=level, known=", ".join(m.LEVELS),
+                                **hints(level, m.LEVELS)))
+
+
+def _proposer(body: m.Body, by: str, by_org: str, entered_by: str) -> tuple[str, str]:
+    """Who an item is recorded as put in by, and who entered it: a person proposes for
+    themselves (nobody else is recorded); an anonymous item or one of an organisation keeps the
+    person who entered it."""
+    if by_org and by:
+        raise KwartaalError(msg("give --by or --by-org, not both"))
+    if not by and not by_org:
+        raise KwartaalError(msg("say who proposes it: --by PERSON, --by anonymous or "
+                                "--by-org ORGANISATION"))
+    if by and by != m.ANONYMOUS:
+        require_person(body, by)
+        return by, ""
+    if by_org and by_org not in body.config.organisations:
+        known = body.config.organisations
+        raise KwartaalError(msg(
+            "unknown organisation '{key}'{hint}; known: {known} (add it as "
+            "[organisations.KEY] in kwartaal.toml)", key=by_org, known=", ".join(known) or "-",
+            **hints(by_org, known)))
+    if not entered_by:
+        raise KwartaalError(msg(
+            "who enters this item? set KWARTAAL_ME to your person id (it is kept in the "
+            "history, never shown)"))
+    require_person(body, entered_by, msg("person entering it"))
+    return by, entered_by
+
+
 def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under: str,
             theme: str, closed: bool, minutes: int | None, note: str,
-            today: dt.date) -> Change:
+            today: dt.date, level: str = "", by_org: str = "", entered_by: str = "") -> Change:
+    """Put an item on a meeting's agenda. by: a person, or model.ANONYMOUS; by_org: an
+    organisation's key instead; entered_by: who entered an anonymous or organisation's item
+    (default: the meeting's secretary, else the body's)."""
     if not title.strip():
         raise KwartaalError(msg("the title is empty"))
-    require_person(body, by)
     require_theme(body, theme)
+    require_level(level)
     standing = [s.key for s in body.config.standing]
     if under and under not in standing:
         raise KwartaalError(msg(
@@ -144,15 +186,23 @@ def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under:
         raise KwartaalError(msg(
             "meeting {id} was cancelled; propose the item for the next meeting (leave out "
             "--meeting)", id=meeting.id))
+    by, entered_by = _proposer(body, by, by_org, entered_by or meeting.secretary
+                               or body.config.secretary or "")
     local = next_local_id(meeting, "item")
-    values = toml_table(m.Item, local_id=local, title=title.strip(), by=by, under=under or None,
-                        theme=theme or None, closed=True if closed else None, minutes=minutes,
-                        note=note or None)
+    values = toml_table(m.Item, local_id=local, title=title.strip(), by=by or None,
+                        under=under or None, theme=theme or None,
+                        closed=True if closed else None, minutes=minutes, note=note or None,
+                        level=level or None, by_org=by_org or None,
+                        entered_by=entered_by or None)
     store.append_table(meeting.src.path, "item", values, array=True)
     item_id = f"{meeting.id}/{local}"
+    entered = ""
+    if entered_by:
+        source = "anonymously" if by == m.ANONYMOUS else f"for {by_org}"
+        entered = f" (put in {source}, entered by {entered_by})"
     return Change([meeting.src.path],
-                  with_event(f"item {item_id}: proposed — {title.strip()}", "item-proposed",
-                             item_id), id=item_id,
+                  with_event(f"item {item_id}: proposed — {title.strip()}{entered}",
+                             "item-proposed", item_id), id=item_id,
                   summary=msg("proposed {id}", id=item_id))
 
 
@@ -268,10 +318,12 @@ def set_meeting(body: m.Body, meeting_id: str, values: dict[str, str | None]) ->
     given = {key: value for key, value in values.items() if value is not None}
     if not given:
         raise KwartaalError(msg(
-            "nothing to change; give --place, --link, --chair, --secretary, --time or --format"))
+            "nothing to change; give --place, --link, --chair, --co-chair, --secretary, --time "
+            "or --format"))
     from kwartaal.core.values import rule_problem
 
-    for key, role in (("chair", msg("chair")), ("secretary", msg("secretary"))):
+    for key, role in (("chair", msg("chair")), ("co_chair", msg("co-chair")),
+                      ("secretary", msg("secretary"))):
         if given.get(key):
             require_person(body, str(given[key]), role)
     if given.get("time") and not TIME_PATTERN.match(str(given["time"])):

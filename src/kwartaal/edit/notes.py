@@ -37,11 +37,14 @@ def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool) -> C
 
 
 def decide(body: m.Body, meeting_id: str, text: str, item: str | None, closed: bool,
-           supersedes: str | None) -> Change:
+           supersedes: str | None, level: str = "") -> Change:
+    from kwartaal.edit.meetings import require_level
+
     meeting = require_meeting(body, meeting_id)
     ref = item_ref(body, meeting, item) if item else ""
     if not text.strip():
         raise KwartaalError(msg("the decision is empty"))
+    require_level(level)
     if supersedes:
         replaced = find(body, supersedes, "decision")
         if replaced is None:
@@ -52,7 +55,8 @@ def decide(body: m.Body, meeting_id: str, text: str, item: str | None, closed: b
         supersedes = str(replaced.id)
     local = next_local_id(meeting, "decision")
     values = toml_table(m.Decision, local_id=local, text=text.strip(), item=ref or None,
-                        closed=True if closed else None, supersedes=supersedes or None)
+                        closed=True if closed else None, supersedes=supersedes or None,
+                        level=level or None)
     store.append_table(meeting.src.path, "decision", values, array=True)
     return Change([meeting.src.path], f"decision {meeting.id}/{local}: {text.strip()[:60]}",
                   id=f"{meeting.id}/{local}",
@@ -107,13 +111,20 @@ def _set_flag(table: Any, key: str, value: bool) -> None:
 
 
 def set_record(body: m.Body, meeting_id: str, kind: str, ref: str, *, text: str | None,
-               item: str | None, closed: bool | None) -> Change:
-    """Correct a note's or decision's text, agenda item or closed flag in place."""
+               item: str | None, closed: bool | None, level: str | None = None) -> Change:
+    """Correct a note's or decision's text, agenda item or closed flag in place, and a
+    decision's participation level ("" removes it)."""
+    from kwartaal.edit.meetings import require_level
+
     meeting = require_meeting(body, meeting_id)
     record = _record(meeting, kind, ref)
     _open_minutes(meeting, kind, record.id)
-    if text is None and item is None and closed is None:
+    if level is not None and kind != "decision":
+        raise KwartaalError(msg("a note has no participation level; set it on the item or "
+                                "the decision"))
+    if text is None and item is None and closed is None and level is None:
         raise KwartaalError(msg("nothing to change: give --text, --item, --closed or --open"))
+    require_level(level or "")
     if text is not None and not text.strip():
         raise KwartaalError(msg("the note is empty") if kind == "note"
                             else msg("the decision is empty"))
@@ -131,6 +142,12 @@ def set_record(body: m.Body, meeting_id: str, kind: str, ref: str, *, text: str 
         if closed is not None and closed != record.closed:
             _set_flag(table, "closed", closed)
             changed.append("closed" if closed else "open")
+        if level is not None and level != record.level:
+            if level:
+                table["level"] = level
+            elif "level" in table:
+                del table["level"]
+            changed.append(f"level {level}" if level else "no level")
     if not changed:
         raise KwartaalError(msg("{id} already reads so; nothing was changed", id=record.id))
     return Change([meeting.src.path], f"{kind} {record.id}: corrected {', '.join(changed)}",

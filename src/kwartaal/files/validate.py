@@ -80,6 +80,9 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
     checker.problems.extend(privacy.lint(body, readable))
     checker.problems.extend(_untracked(body))
     checker.problems.extend(compensation_line_problems(body))
+    from kwartaal.files.participation import participation_problems
+
+    checker.problems.extend(participation_problems(body))
     problems = loaded.problems + _not_about(loaded.unreadable, checker.problems)
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
 
@@ -307,7 +310,8 @@ def _check_meetings(c: _Checker) -> None:
                   meeting=_meeting.id, **hints(ref, _targets))
 
         for item in meeting.items:
-            c.person(item.src, "by", item.by, msg("item {id}", id=item.id))
+            if item.by != m.ANONYMOUS:
+                c.person(item.src, "by", item.by, msg("item {id}", id=item.id))
             c.theme(item.src, "theme", item.theme, msg("item {id}", id=item.id))
             if item.under and item.under not in standing:
                 c.add(item.src, "under", "error",
