@@ -103,10 +103,13 @@ def meeting_list(as_json: bool) -> None:
 @click.option("--closed", is_flag=True, help="A closed item: never in public documents.")
 @click.option("--minutes", type=click.IntRange(min=0), default=None, help="Time it needs.")
 @click.option("--note", default="", help="Background for the agenda.")
+@click.option("--asks-input", is_flag=True,
+              help="The group asks for input on it; what was done with it is due by the next "
+                   "meeting (kwartaal feedback).")
 @force_option("Edit even if the file has uncommitted changes.")
 @commit_options
 def propose_cmd(title: str, by: str, meeting: str | None, under: str, theme: str, closed: bool,
-                minutes: int | None, note: str, force: bool) -> None:
+                minutes: int | None, note: str, asks_input: bool, force: bool) -> None:
     """Propose an agenda item; anyone may.
 
     \b
@@ -119,7 +122,7 @@ def propose_cmd(title: str, by: str, meeting: str | None, under: str, theme: str
     today = current_state().today()
     apply(lambda body: propose(body, title=title, by=by, meeting_id=meeting, under=under,
                                theme=theme, closed=closed, minutes=minutes, note=note,
-                               today=today), force=force, forceable=True)
+                               today=today, asks_input=asks_input), force=force, forceable=True)
 
 
 @click.command("agenda")

@@ -129,7 +129,7 @@ def default_meeting(body: m.Body, today: dt.date) -> m.Meeting:
 
 def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under: str,
             theme: str, closed: bool, minutes: int | None, note: str,
-            today: dt.date) -> Change:
+            today: dt.date, asks_input: bool = False) -> Change:
     if not title.strip():
         raise KwartaalError(msg("the title is empty"))
     require_person(body, by)
@@ -147,7 +147,7 @@ def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under:
     local = next_local_id(meeting, "item")
     values = toml_table(m.Item, local_id=local, title=title.strip(), by=by, under=under or None,
                         theme=theme or None, closed=True if closed else None, minutes=minutes,
-                        note=note or None)
+                        note=note or None, asks_input=True if asks_input else None)
     store.append_table(meeting.src.path, "item", values, array=True)
     item_id = f"{meeting.id}/{local}"
     return Change([meeting.src.path],
