@@ -107,7 +107,8 @@ def events(body: m.Body, *, since: dt.date | None = None,
     order = {k: i for i, k in enumerate([
         "meeting-scheduled", "item-proposed", "meeting-held", "decision", "action-created",
         "action-started", "action-moved", "action-handed-over", "action-updated", "action-done",
-        "action-dropped", "feedback-given", "minutes-draft", "minutes-approved", "minutes-published"])}
+        "action-dropped", "feedback-given", "minutes-draft", "minutes-approved",
+        "minutes-published"])}
     # newest first; on one day, in the order things happen
     found.sort(key=lambda e: (e.date, -order.get(e.kind, 99), e.id), reverse=True)
     return found
