@@ -281,3 +281,13 @@ def test_open_late_and_answered_agree(today: dt.date, answered: dt.date | None) 
     upcoming = body.meeting(NEXT)
     assert (entry.id in {e.id for e in open_at(body, upcoming)}) == (
         answered is None or answered >= upcoming.date)
+
+
+def test_the_site_agenda_lists_open_feedback_but_not_closed(example: Path, run: Run,
+                                                            tmp_path: Path) -> None:
+    k(run, example, "site", "--output", str(tmp_path / "site"))
+    page = (tmp_path / "site" / "agenda.html").read_text("utf-8")
+    assert "Terugkoppeling op gevraagde inbreng" in page and OPEN_TITLE in page
+    k(run, example, "item", "set", DECEMBER, "p1", "--closed")
+    k(run, example, "site", "--output", str(tmp_path / "again"))
+    assert OPEN_TITLE not in (tmp_path / "again" / "agenda.html").read_text("utf-8")
