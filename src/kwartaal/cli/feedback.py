@@ -11,7 +11,7 @@ from kwartaal.cli.shared import apply, commit_options, force_option
 
 @click.command("feedback")
 @click.argument("meeting_id", metavar="MEETING", shell_complete=complete.meetings)
-@click.argument("item", metavar="ITEM")
+@click.argument("item", metavar="ITEM", shell_complete=complete.meeting_items)
 @click.argument("text", required=False)
 @click.option("--clear", is_flag=True, help="Take the feedback off again.")
 @click.option("--by", default=None, envvar="KWARTAAL_ME", metavar="PERSON",
