@@ -284,6 +284,12 @@ def test_reminders_as_email(tmp_path: Path, run: Run) -> None:
     for a in _raw_actions(EXAMPLE):
         if a["status"] in ("open", "in-progress") and a["due"] <= TODAY + dt.timedelta(days=14):
             expected_owners.update([a["owner"], *a.get("with", [])])
+    # and the authors of proposals with feedback given since the last held meeting
+    for path in sorted((EXAMPLE / "meetings").glob("*.toml")):
+        for item in tomllib.loads(path.read_text(encoding="utf-8")).get("item", []):
+            if item.get("feedback") and item["feedback_date"] >= dt.date(2025, 12, 11):
+                expected_owners.add(item["by"])
+    assert "kbg-1" in expected_owners  # feedback on her proposal, and no action due
     files = {p.stem: p for p in out.glob("*.eml")}
     assert set(files) == expected_owners
     people = tomllib.loads((EXAMPLE / "people.toml").read_text(encoding="utf-8"))

@@ -196,13 +196,14 @@ def test_warnings_refuse_commits_by_hand_but_not_kwartaals_own(new_body: Path,
 
 
 def test_problems_already_committed_do_not_refuse_new_commits(hooked: Path) -> None:
-    # With the real date the example's 2026-03-12 meeting is 'planned' in the past: a warning
-    # in the last commit already, which must not stop an unrelated commit.
+    # With the real date the example's 2026-03-12 meeting is 'planned' in the past, and the
+    # feedback due by it is late: warnings in the last commit already, which must not stop an
+    # unrelated commit.
     replace_in(hooked / SEPT, NOTE, 'text = "Aangevuld. De klankbordgroep wil een training')
     git(hooked, "add", SEPT)
     done = _commit(hooked, env=_env(KWARTAAL_TODAY="2026-11-23"))
     assert done.returncode == 0, done.stderr
-    assert "1 warning, 1 of them already in the last commit" in done.stderr
+    assert "2 warnings, 2 of them already in the last commit" in done.stderr
 
 
 def test_two_bodies_in_one_repository(hooked: Path, run: Run) -> None:

@@ -233,6 +233,8 @@ def test_an_item_not_reached_is_carried_again_and_again(example: Path, run: Run)
     k(run, example, "meeting", "new", "--date", "2026-06-11", today="2026-03-13")
     froms = sorted(i["carried_from"] for i in read(example, "2026-06-11")["item"])
     assert froms == [f"{NEXT}/p{n}" for n in range(1, 8)]
+    # the feedback owed to this meeting on input asked in December (else check warns)
+    k(run, example, "feedback", "2025-12-11", "p1", "Verstuurd.", today="2026-03-13")
     k(run, example, "check", "--strict", today="2026-03-13")
 
 

@@ -161,6 +161,8 @@ def test_recording_a_meeting_end_to_end(example: Path, run: Run) -> None:
     assert {(c["person"], c["kind"]) for c in lines} == {
         (p, k) for p in ("roos", "kbg-1", "yara") for k in ("fee", "meal")} | {("roos", "travel")}
     assert all(Decimal(str(c["amount"])) == Decimal("16.80") for c in lines if c["kind"] == "fee")
+    # the feedback owed to this meeting on input asked in December (else check warns)
+    run(*r, "feedback", "2025-12-11", "p1", "De reactie is meegestuurd met de brief.")
     run(*r, "check", "--strict")
     # review, approve, publish
     run(*r, "minutes", "review", "2026-03-12")
@@ -179,6 +181,7 @@ def test_recording_a_meeting_end_to_end(example: Path, run: Run) -> None:
     for path in folder.iterdir():
         text = path.read_text(encoding="utf-8")
         assert [s for s in absent if s in text] == []
+        assert "De reactie is meegestuurd met de brief." in text  # in the review of actions
     assert "minutes/2026-03-12" in git(example.parent, "tag").split()
     assert _load(example / "meetings" / "2026-03-12.toml")["status"] == "published"
     run(*r, "check", "--strict")

@@ -35,6 +35,7 @@ API: dict[str, str] = {
     "last_held": "kwartaal.core.rules:last_held",
     "find_action": "kwartaal.edit.actions:find_action",
     "require_meeting": "kwartaal.edit.actions:require_meeting",
+    "feedback_in_year": "kwartaal.core.feedback:feedback_in_year",
     # documents (nothing is written; a public one is refused if it would show anything hidden)
     "build_agenda": "kwartaal.documents.agenda:build_agenda",
     "render_agenda": "kwartaal.documents.agenda:render_agenda",
@@ -75,6 +76,7 @@ API: dict[str, str] = {
     "set_line": "kwartaal.edit.payments:set_line",
     "void_line": "kwartaal.edit.payments:void_line",
     "publish": "kwartaal.edit.publish:publish",
+    "give_feedback": "kwartaal.edit.feedback:give_feedback",
     "Change": "kwartaal.edit.change:Change",
     "CommitResult": "kwartaal.vcs.gitops:CommitResult",
     # errors and problems

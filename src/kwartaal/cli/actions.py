@@ -336,7 +336,7 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None,
     from kwartaal.edit.actions import require_person
 
     state = current_state()
-    body = state.actions_body()
+    body = state.body()  # the whole body: feedback on proposed items is in the reminders too
     today = state.today()
     if owner:
         require_person(body, owner)

@@ -36,13 +36,16 @@ def item_group() -> None:
               help="Closed: never in public documents.")
 @level_option("The participation level: inform, consult, advise, co-decide or "
               "sex-worker-led; '' removes it.")
+@click.option("--asks-input/--no-asks-input", "asks_input", default=None,
+              help="The group asks for input on it; feedback is due by the next meeting.")
 @force_option("Edit even if the file has uncommitted changes.")
 @commit_options
 def item_set(meeting_id: str, item: str, title: str | None, title_en: str | None,
              minutes: int | None, under: str | None, top: bool, theme: str | None,
-             closed: bool | None, level: str | None, force: bool) -> None:
+             closed: bool | None, level: str | None, asks_input: bool | None,
+             force: bool) -> None:
     """Change an agenda item in place: title, time, place on the agenda, theme, closed,
-    participation level.
+    participation level, whether input is asked.
 
     \b
     Examples:
@@ -57,7 +60,8 @@ def item_set(meeting_id: str, item: str, title: str | None, title_en: str | None
         raise KwartaalError(msg("give --under or --top, not both"))
     apply(lambda body: set_item(body, meeting_id, item, title=title, title_en=title_en,
                                 minutes=minutes, under="" if top else under, theme=theme,
-                                closed=closed, level=level), force=force, forceable=True)
+                                closed=closed, level=level, asks_input=asks_input),
+          force=force, forceable=True)
 
 
 @item_group.command("withdraw")

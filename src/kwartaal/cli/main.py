@@ -46,6 +46,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "note": ("records", "note_group", "Record, correct or remove what was said under an "
              "agenda item."),
     "decide": ("records", "decide_group", "Record, correct or remove a decision."),
+    "feedback": ("feedback", "feedback_cmd", "Record what was done with input asked for at "
+                 "a meeting."),
     "sheet": ("sheet", "sheet_group", "Notes sheet: write it from the agenda, fill it in, "
               "read it back in one commit."),
     "minutes": ("minutes", "minutes_group", "Minutes: render, send for review, approve."),

@@ -114,11 +114,14 @@ def meeting_list(as_json: bool) -> None:
 @click.option("--minutes", type=click.IntRange(min=0), default=None, help="Time it needs.")
 @click.option("--note", default="", help="Background for the agenda.")
 @level_option()
+@click.option("--asks-input", is_flag=True,
+              help="The group asks for input on it; what was done with it is due by the next "
+                   "meeting (kwartaal feedback).")
 @force_option("Edit even if the file has uncommitted changes.")
 @commit_options
 def propose_cmd(title: str, by: str | None, by_org: str, meeting: str | None, under: str,
                 theme: str, closed: bool, minutes: int | None, note: str, level: str | None,
-                force: bool) -> None:
+                asks_input: bool, force: bool) -> None:
     """Propose an agenda item; anyone may. An item put in without a name (--by anonymous)
     or on behalf of an organisation (--by-org) keeps who entered it (KWARTAAL_ME, else the
     secretary) in the history only.
@@ -143,7 +146,8 @@ def propose_cmd(title: str, by: str | None, by_org: str, meeting: str | None, un
     apply(lambda body: propose(body, title=title, by=by or "", meeting_id=meeting,
                                under=under, theme=theme, closed=closed, minutes=minutes,
                                note=note, today=today, level=level or "", by_org=by_org,
-                               entered_by=me), force=force, forceable=True)
+                               entered_by=me, asks_input=asks_input), force=force,
+          forceable=True)
 
 
 @click.command("agenda")

@@ -48,8 +48,10 @@ def note_group() -> None:
 @click.argument("item", metavar="ITEM", shell_complete=complete.items)
 @click.argument("text")
 @click.option("--closed", is_flag=True, help="Closed: in the internal minutes only.")
+@click.option("--asks-input", is_flag=True,
+              help="The group asks for input here; feedback is due by the next meeting.")
 @commit_options
-def note_record(meeting_id: str, item: str, text: str, closed: bool) -> None:
+def note_record(meeting_id: str, item: str, text: str, closed: bool, asks_input: bool) -> None:
     """Record what was said under an agenda item (a standing key or an item id).
 
     \b
@@ -58,16 +60,18 @@ def note_record(meeting_id: str, item: str, text: str, closed: bool) -> None:
     """
     from kwartaal.edit.notes import note
 
-    apply(lambda body: note(body, meeting_id, item, text, closed))
+    apply(lambda body: note(body, meeting_id, item, text, closed, asks_input))
 
 
 @note_group.command("set")
 @MEETING
 @NOTE_ID
 @_corrections
+@click.option("--asks-input/--no-asks-input", "asks_input", default=None,
+              help="Whether the group asks for input here.")
 @commit_options
 def note_set(meeting_id: str, note_id: str, text: str | None, item: str | None,
-             closed: bool | None) -> None:
+             closed: bool | None, asks_input: bool | None) -> None:
     """Correct a note while the minutes are not approved (NOTE: n2, 2025-12-11/n2 or a
     prefix like n-7k).
 
@@ -78,7 +82,7 @@ def note_set(meeting_id: str, note_id: str, text: str | None, item: str | None,
     from kwartaal.edit.notes import set_record
 
     apply(lambda body: set_record(body, meeting_id, "note", note_id, text=text, item=item,
-                                  closed=closed))
+                                  closed=closed, asks_input=asks_input))
 
 
 @note_group.command("remove")

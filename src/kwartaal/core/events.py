@@ -41,6 +41,7 @@ EVENT_WORDS = {
     "minutes-draft": NP_("event", "minutes-draft"),
     "minutes-approved": NP_("event", "minutes-approved"),
     "minutes-published": NP_("event", "minutes-published"),
+    "feedback-given": NP_("event", "feedback-given"),
 }
 
 

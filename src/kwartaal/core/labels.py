@@ -127,6 +127,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "compensation_left_out": NP_("label", "Compensation is not included in this version."),
     "level": NP_("label", "participation"),
     "co_chair": NP_("label", "Co-chair"),
+    "open_feedback": NP_("label", "Feedback due on input asked"),
+    "input_asked_on": NP_("label", "input asked on {date}"),
+    "feedback_late": NP_("label", "late"),
+    "input_asked": NP_("label", "input asked"),
+    "feedback": NP_("label", "Feedback"),
+    "feedback_given": NP_("label", "Feedback given on input"),
+    "feedback_of": NP_("label", "feedback of {date}"),
+    "feedback_pending": NP_("label", "feedback still to come"),
 }
 
 

@@ -156,6 +156,12 @@ class Item:
                                "([organisations.KEY]) instead of a person")
     entered_by: str = opt_id_field(init="", help="who entered an anonymous item or one of an "
                                    "organisation; never shown")
+    # Input asked of the participants, and what was done with it (core/feedback.py)
+    asks_input: bool = flag_field(init=False, help="the group asked for input on it")
+    feedback: str = toml("str", default="", rule="text", public=True, init="",
+                         help="what was done with the input")
+    feedback_date: dt.date | None = toml("date", init=None, help="when the feedback was given")
+    feedback_by: str = opt_id_field(init="", help="who recorded the feedback")
 
     @property
     def on_agenda(self) -> bool:  # withdrawn or deferred items stay in the file, off it
@@ -173,6 +179,12 @@ class Note:
     text: str = toml("str", required=True, default="", rule="text", public=True)
     closed: bool = flag_field()
     src: Source = source_field()
+    # Input asked of the participants, and what was done with it (core/feedback.py)
+    asks_input: bool = flag_field(init=False, help="the group asked for input on it")
+    feedback: str = toml("str", default="", rule="text", public=True, init="",
+                         help="what was done with the input")
+    feedback_date: dt.date | None = toml("date", init=None, help="when the feedback was given")
+    feedback_by: str = opt_id_field(init="", help="who recorded the feedback")
 
 
 @dataclass(slots=True)

@@ -406,8 +406,8 @@ def _forbidden_texts(view: View, body: m.Body) -> list[tuple[str, Msg]]:
 
 def _record_texts(meeting: m.Meeting) -> list[tuple[Any, tuple[str, ...]]]:
     out: list[tuple[Any, tuple[str, ...]]] = []
-    out += [(i, (i.title, i.note)) for i in meeting.items]
-    out += [(r, (r.text,)) for r in (*meeting.notes, *meeting.decisions)]
+    out += [(i, (i.title, i.note, i.feedback)) for i in meeting.items]
+    out += [(r, (r.text, getattr(r, "feedback", ""))) for r in (*meeting.notes, *meeting.decisions)]
     out += [(a, (a.title,)) for a in meeting.actions]
     return out
 

@@ -137,6 +137,7 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
         "organisations": [v.text(org) for org in organisations(body, meeting)],
         "items": items,
         "action_review": review,
+        "open_feedback": open_feedback(v, meeting),
         "total_minutes": total,
         "length": length,
         "over_by": max(0, total - length),
@@ -177,6 +178,24 @@ def action_review(v: View, meeting: m.Meeting, today: dt.date) -> list[dict[str,
             out.append({"theme": key, "title": v.text(m.text_in(theme.title, lang, cfg.language))
                         if theme else (key or labels(lang)["no_theme"]),
                         "actions": groups[key]})
+    return out
+
+
+def open_feedback(v: View, meeting: m.Meeting) -> list[dict[str, Any]]:
+    """The feedback still owed on input asked at earlier meetings, for the review of actions;
+    a public view leaves out what is closed, and record ids."""
+    from kwartaal.core.feedback import open_at
+
+    out = []
+    for entry in open_at(v.body, meeting):
+        if v.hides(entry.record):
+            continue
+        where = f"{entry.record.src.path.name} [[{entry.kind}]] {entry.record.local_id}"
+        out.append({"ref": "" if v.public else entry.id, "kind": entry.kind,
+                    "title": v.text(entry.title(v.lang), where), "meeting": entry.meeting.id,
+                    "asked_long": long_date(entry.meeting.date, v.lang),
+                    "late": entry.due is not None and entry.due < meeting.date,
+                    "closed": v.is_closed(entry.record)})
     return out
 
 

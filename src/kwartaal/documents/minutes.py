@@ -159,14 +159,25 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
     review = [action_view(a) for a in visible(now.review)]
     used: set[str] = set()
 
+    def input_of(record: m.Item | m.Note, kind: str) -> dict[str, Any] | None:
+        """Whether input was asked there, and the feedback given on it."""
+        if not record.asks_input:
+            return None
+        given = record.feedback_date
+        return {"feedback": v.text(record.feedback, where(record, kind)),
+                "date_long": long_date(given, lang) if given else ""}
+
     def section(key: str, refs: set[str], title: str, kind: str, **extra: Any) -> dict[str, Any]:
         used.update(refs)
         return {
             "key": key, "kind": kind, "title": title, "closed": extra.pop("closed", False),
             "proposer": extra.pop("proposer", ""), "submitted": extra.pop("submitted", ""),
             "level": extra.pop("level", ""), "level_label": extra.pop("level_label", ""),
+            "input": extra.pop("input", None),
+            "feedback_given": extra.pop("feedback_given", []),
             "notes": [{"id": n.id, "text": v.text(n.text, where(n, "note")),
-                       "closed": v.is_closed(n)} for n in notes if n.item in refs],
+                       "closed": v.is_closed(n), "input": input_of(n, "note")}
+                      for n in notes if n.item in refs],
             "decisions": [decision_view(d) for d in decisions if d.item in refs],
             "actions": [action_view(a) for a in actions if a.item in refs],
             "children": [], "said": [], "review": [], **extra}
@@ -184,7 +195,8 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
             return [t["previous_approved"].format(
                 date=long_date(now.previous_approved, lang))]
         if key == ACTIONS:
-            return [] if found["review"] or recorded else [t["no_earlier_actions"]]
+            return [] if found["review"] or found["feedback_given"] or recorded \
+                else [t["no_earlier_actions"]]
         if key == CLOSING and next_long:  # said even after notes: people look for it here
             sentence = t["next_meeting"].format(date=next_long)
             return [sentence[:1].upper() + sentence[1:]]  # str.capitalize lowers the date
@@ -204,14 +216,17 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
             title = v.text(item.title_in(lang), where(item, "item"))
             found = section(item.id, set(entry.refs), title, entry.kind, closed=v.is_closed(item),
                             proposer=proposer(v, item), submitted=submitted(v, item),
-                            level=item.level, level_label=level_label(item.level, lang))
+                            level=item.level, level_label=level_label(item.level, lang),
+                            input=input_of(item, "item"))
         elif entry.standing is not None:
             found = section(entry.key, set(entry.refs),
                             v.text(m.text_in(entry.standing.title, lang, cfg.language)),
                             "standing")
         else:
             found = section(entry.key, set(entry.refs), fixed_titles[entry.key], "fixed",
-                            review=review if entry.key == ACTIONS else [])
+                            review=review if entry.key == ACTIONS else [],
+                            feedback_given=feedback_given(v, meeting)
+                            if entry.key == ACTIONS else [])
         found["number"] = entry.number
         found["children"] = [view_of(child) for child in entry.children]
         found["said"] = said(found)
@@ -256,6 +271,25 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
         elif meeting.compensation:
             data["compensation_left_out"] = t["compensation_left_out"]
     return data
+
+
+def feedback_given(v: View, meeting: m.Meeting) -> list[dict[str, Any]]:
+    """The feedback on earlier input that this meeting's review of actions reports."""
+    from kwartaal.core.feedback import given_at
+
+    out = []
+    for entry in given_at(v.body, meeting):
+        if v.hides(entry.record):
+            continue
+        where = f"{entry.record.src.path.name} [[{entry.kind}]] {entry.record.local_id}"
+        given = entry.record.feedback_date
+        out.append({"ref": "" if v.public else entry.id, "meeting": entry.meeting.id,
+                    "title": v.text(entry.title(v.lang), where),
+                    "asked_long": long_date(entry.meeting.date, v.lang),
+                    "text": v.text(entry.record.feedback, where),
+                    "date_long": long_date(given, v.lang) if given else "",
+                    "closed": v.is_closed(entry.record)})
+    return out
 
 
 def _full(meeting_id: str, ref: str) -> str:

@@ -37,9 +37,11 @@ def reminders(body: m.Body, today: dt.date, *, within: int, owner: str | None = 
         for pid in action.owners:
             if owner is None or pid == owner:
                 per_owner.setdefault(pid, []).append(action)
+    per_author = _new_feedback(body, today, owner)
     next_meeting = rules.next_meeting_date(body, today)
     out: list[Reminder] = []
-    for pid, actions in per_owner.items():
+    for pid in dict.fromkeys([*per_owner, *per_author]):
+        actions = per_owner.get(pid, [])
         person = body.people.get(pid)
         lang = lang_override or (person.lang if person and person.lang else body.config.language)
         actions.sort(key=lambda a: (a.due or dt.date.max, a.id))
@@ -53,14 +55,33 @@ def reminders(body: m.Body, today: dt.date, *, within: int, owner: str | None = 
 
         overdue = [view(a) for a in actions if rules.is_overdue(a, today)]
         soon = [view(a) for a in actions if not rules.is_overdue(a, today)]
+        feedback = [{"id": e.id, "title": others_view.text(e.title(lang)),
+                     "asked": e.meeting.date, "given": e.record.feedback_date,
+                     "text": others_view.text(e.record.feedback)}
+                    for e in per_author.get(pid, [])]
         text = render(body.root, "reminder.txt.j2", lang, body_name=neutral_name(body.config),
                       recipient=person.name if person else pid, count=len(actions),
-                      overdue=overdue, soon=soon, next_meeting=next_meeting)
+                      overdue=overdue, soon=soon, next_meeting=next_meeting,
+                      feedback=feedback)
         subject, _, message = text.partition("\n\n")
         to = person.email if person is not None and person.is_named else ""
         # one line, whatever a body's own template makes of it: a header holds no line break
         out.append(Reminder(pid, lang, to, " ".join(subject.split()), message.lstrip("\n")))
     return out
+
+
+def _new_feedback(body: m.Body, today: dt.date, owner: str | None) -> dict[str, list[Any]]:
+    """Feedback given since the last held meeting on items people proposed, per author. An
+    item proposed anonymously or by an organisation has no author to tell."""
+    from kwartaal.core.feedback import given_since
+
+    last = rules.last_held(body, today)
+    found: dict[str, list[Any]] = {}
+    for entry in given_since(body, last.date if last is not None else None, today):
+        author = entry.record.by if isinstance(entry.record, m.Item) else ""
+        if author in body.people and (owner is None or author == owner):
+            found.setdefault(author, []).append(entry)
+    return found
 
 
 def as_email(reminder: Reminder, body: m.Body, today: dt.date) -> bytes:

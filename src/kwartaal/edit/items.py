@@ -62,11 +62,12 @@ def _put(table: Any, key: str, value: Any) -> None:
 def set_item(body: m.Body, meeting_id: str, ref: str, *, title: str | None = None,
              title_en: str | None = None, minutes: int | None = None,
              under: str | None = None, theme: str | None = None,
-             closed: bool | None = None, level: str | None = None) -> Change:
+             closed: bool | None = None, level: str | None = None,
+             asks_input: bool | None = None) -> Change:
     """Correct an item in place. None leaves a field as it is; under="" puts it at the top
     level; theme="" removes the theme; level="" removes the participation level."""
     meeting, item = find_item(body, meeting_id, ref)
-    changes = (title, title_en, minutes, under, theme, level)
+    changes = (title, title_en, minutes, under, theme, level, asks_input)
     if meeting.status in APPROVED and changes != (None,) * len(changes) \
             or meeting.status in APPROVED and closed is False:
         # The approved minutes are the record; closing an item stays possible: privacy wins.
@@ -99,10 +100,13 @@ def set_item(body: m.Body, meeting_id: str, ref: str, *, title: str | None = Non
 
         require_level(level)
         wanted["level"] = level
+    if asks_input is not None:
+        refuse_unasking(item, asks_input, meeting.id)
+        wanted["asks_input"] = asks_input
     if not wanted:
         raise KwartaalError(msg(
             "nothing to change; give --title, --title-en, --minutes, --under or --top, "
-            "--theme, --level, --closed or --open"))
+            "--theme, --level, --closed or --open, --asks-input or --no-asks-input"))
     changed = {key: value for key, value in wanted.items() if getattr(item, key) != value}
     if not changed:
         raise KwartaalError(msg("item {id} already reads so; nothing to change", id=item.id))
@@ -115,6 +119,14 @@ def set_item(body: m.Body, meeting_id: str, ref: str, *, title: str | None = Non
     keys = ", ".join(changed)
     return Change([item.src.path], f"item {item.id}: set {keys}", id=item.id,
                   summary=msg("item {id}: changed {keys}", id=item.id, keys=keys))
+
+
+def refuse_unasking(record: m.Item | m.Note, asks_input: bool, meeting_id: str) -> None:
+    """Input that was answered stays asked: the feedback would hang in the air."""
+    if not asks_input and record.feedback:
+        raise KwartaalError(msg(
+            "{id} has feedback on its input; clear that first: kwartaal feedback {meeting} "
+            "{local} --clear", id=record.id, meeting=meeting_id, local=record.local_id))
 
 
 def _refuse_if_off(item: m.Item) -> None:

@@ -168,10 +168,11 @@ def _proposer(body: m.Body, by: str, by_org: str, entered_by: str) -> tuple[str,
 
 def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under: str,
             theme: str, closed: bool, minutes: int | None, note: str,
-            today: dt.date, level: str = "", by_org: str = "", entered_by: str = "") -> Change:
+            today: dt.date, level: str = "", by_org: str = "", entered_by: str = "",
+            asks_input: bool = False) -> Change:
     """Put an item on a meeting's agenda. by: a person, or model.ANONYMOUS; by_org: an
     organisation's key instead; entered_by: who entered an anonymous or organisation's item
-    (default: the meeting's secretary, else the body's)."""
+    (default: the meeting's secretary, else the body's); asks_input: input is asked on it."""
     if not title.strip():
         raise KwartaalError(msg("the title is empty"))
     require_theme(body, theme)
@@ -193,7 +194,7 @@ def propose(body: m.Body, *, title: str, by: str, meeting_id: str | None, under:
                         under=under or None, theme=theme or None,
                         closed=True if closed else None, minutes=minutes, note=note or None,
                         level=level or None, by_org=by_org or None,
-                        entered_by=entered_by or None)
+                        entered_by=entered_by or None, asks_input=True if asks_input else None)
     store.append_table(meeting.src.path, "item", values, array=True)
     item_id = f"{meeting.id}/{local}"
     entered = ""

@@ -22,14 +22,15 @@ from kwartaal.files import store
 APPROVED = ("minutes-approved", "published")
 
 
-def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool) -> Change:
+def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool,
+         asks_input: bool = False) -> Change:
     meeting = require_meeting(body, meeting_id)
     ref = item_ref(body, meeting, item)
     if not text.strip():
         raise KwartaalError(msg("the note is empty"))
     local = next_local_id(meeting, "note")
     values = toml_table(m.Note, local_id=local, item=ref, text=text.strip(),
-                        closed=True if closed else None)
+                        closed=True if closed else None, asks_input=True if asks_input else None)
     store.append_table(meeting.src.path, "note", values, array=True)
     return Change([meeting.src.path], f"note {meeting.id}/{local}: {ref}",
                   id=f"{meeting.id}/{local}",
@@ -111,9 +112,10 @@ def _set_flag(table: Any, key: str, value: bool) -> None:
 
 
 def set_record(body: m.Body, meeting_id: str, kind: str, ref: str, *, text: str | None,
-               item: str | None, closed: bool | None, level: str | None = None) -> Change:
-    """Correct a note's or decision's text, agenda item or closed flag in place, and a
-    decision's participation level ("" removes it)."""
+               item: str | None, closed: bool | None, level: str | None = None,
+               asks_input: bool | None = None) -> Change:
+    """Correct a note's or decision's text, agenda item or closed flag in place, a
+    decision's participation level ("" removes it) and whether a note asks for input."""
     from kwartaal.edit.meetings import require_level
 
     meeting = require_meeting(body, meeting_id)
@@ -122,9 +124,14 @@ def set_record(body: m.Body, meeting_id: str, kind: str, ref: str, *, text: str 
     if level is not None and kind != "decision":
         raise KwartaalError(msg("a note has no participation level; set it on the item or "
                                 "the decision"))
-    if text is None and item is None and closed is None and level is None:
+    if text is None and item is None and closed is None and level is None \
+            and asks_input is None:
         raise KwartaalError(msg("nothing to change: give --text, --item, --closed or --open"))
     require_level(level or "")
+    if asks_input is not None:
+        from kwartaal.edit.items import refuse_unasking
+
+        refuse_unasking(record, asks_input, meeting.id)
     if text is not None and not text.strip():
         raise KwartaalError(msg("the note is empty") if kind == "note"
                             else msg("the decision is empty"))
@@ -148,6 +155,9 @@ def set_record(body: m.Body, meeting_id: str, kind: str, ref: str, *, text: str 
             elif "level" in table:
                 del table["level"]
             changed.append(f"level {level}" if level else "no level")
+        if asks_input is not None and asks_input != record.asks_input:
+            _set_flag(table, "asks_input", asks_input)
+            changed.append("asks input" if asks_input else "asks no input")
     if not changed:
         raise KwartaalError(msg("{id} already reads so; nothing was changed", id=record.id))
     return Change([meeting.src.path], f"{kind} {record.id}: corrected {', '.join(changed)}",

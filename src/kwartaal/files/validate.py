@@ -72,6 +72,7 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
     _check_config(checker)
     _check_people(checker)
     _check_meetings(checker)
+    _check_feedback(checker)
     from kwartaal.files import privacy
 
     files = [body.root / CONFIG_FILE, body.root / PEOPLE_FILE, *meeting_files(body.root)]
@@ -214,6 +215,24 @@ def _check_owners_who_left(c: _Checker) -> None:
                       "action {action} is open, but {id} left on {date}; hand it over with "
                       "'kwartaal action handover {action} --to PERSON'",
                       action=action.id, id=pid, date=person.left)
+
+
+def _check_feedback(c: _Checker) -> None:
+    """Feedback on input is due by the next meeting; feedback needs input that was asked."""
+    from kwartaal.core.feedback import late_feedback
+
+    for entry in late_feedback(c.body, c.today):
+        c.add(entry.record.src, "asks_input", "warning",
+              "{id} asked for input at {meeting}, and the feedback was due by {due}; record "
+              "what was done with it: kwartaal feedback {meeting} {local} \"...\"",
+              id=entry.id, meeting=entry.meeting.id, due=entry.due or "-",
+              local=entry.record.local_id)
+    for meeting in c.body.meetings:
+        for record in (*meeting.items, *meeting.notes):
+            if record.feedback and not record.asks_input:
+                c.add(record.src, "feedback", "warning",
+                      "{id} has feedback but did not ask for input; add asks_input = true or "
+                      "remove the feedback", id=record.id)
 
 
 def _check_items_off_agenda(c: _Checker, meeting: m.Meeting) -> None:

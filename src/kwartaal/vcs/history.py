@@ -92,6 +92,10 @@ def events(body: m.Body, *, since: dt.date | None = None,
         for decision in meeting.decisions:
             found.append(Event(meeting.date.isoformat(), "decision", decision.id, meeting.id,
                                decision.text, ""))
+        for record in (*meeting.items, *meeting.notes):
+            if record.feedback and record.feedback_date:
+                found.append(Event(record.feedback_date.isoformat(), "feedback-given", record.id,
+                                   meeting.id, record.feedback, record.feedback_by))
         for action in meeting.actions:
             for entry in action.history:
                 kind = EVENT_OF_KIND.get(entry.kind or kind_of_words(entry.what),
@@ -103,7 +107,8 @@ def events(body: m.Body, *, since: dt.date | None = None,
     order = {k: i for i, k in enumerate([
         "meeting-scheduled", "item-proposed", "meeting-held", "decision", "action-created",
         "action-started", "action-moved", "action-handed-over", "action-updated", "action-done",
-        "action-dropped", "minutes-draft", "minutes-approved", "minutes-published"])}
+        "action-dropped", "feedback-given", "minutes-draft", "minutes-approved",
+        "minutes-published"])}
     # newest first; on one day, in the order things happen
     found.sort(key=lambda e: (e.date, -order.get(e.kind, 99), e.id), reverse=True)
     return found
