@@ -42,6 +42,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "remind": ("actions", "remind_cmd", "Write reminders to owners of overdue and soon-due "
                "actions."),
     "progress": ("actions", "progress_cmd", "Progress per theme."),
+    "send": ("send", "send_cmd", "Write the agenda or the minutes as one message per "
+             "participant; nothing is sent."),
     "attend": ("minutes", "attend_cmd", "Record attendance."),
     "note": ("records", "note_group", "Record, correct or remove what was said under an "
              "agenda item."),

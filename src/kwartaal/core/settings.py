@@ -69,6 +69,9 @@ class Organisation:
     independent: bool = flag_field(True, help="false when its people cannot chair as neutral "
                                    "(the police, the council's political office)")
     src: Source = source_field()
+    contact: str = opt_id_field(init="", help="the person (an id of people.toml) who passes "
+                                "documents on to those who get them through this organisation "
+                                "(channel = \"via-organisation\")")
 
 
 @dataclass(slots=True)

@@ -327,3 +327,21 @@ def to_json(data: dict[str, Any]) -> str:
         raise TypeError(type(value).__name__)
 
     return json.dumps(data, ensure_ascii=False, indent=2, default=default) + "\n"
+
+
+def render_minutes(body: m.Body, meeting: m.Meeting, lang: str, *, public: bool,
+                   fmt: str, with_compensation: bool = False) -> str:
+    """The minutes as md, html or json. A public rendering is refused if it contains anything
+    hidden; an internal one says it is internal."""
+    from kwartaal.core.problems import msg
+    from kwartaal.documents.render import mark_confidential, render
+
+    data = build_minutes(body, meeting, lang, public, with_compensation=with_compensation)
+    text = to_json(data) if fmt == "json" else render(body.root, f"minutes.{fmt}.j2", lang,
+                                                      m=data)
+    if public:
+        View(body, lang, public=True).assert_clean(text, msg(
+            "the public minutes of {id}", id=meeting.id))
+    else:
+        text = mark_confidential(text, fmt, lang)
+    return text

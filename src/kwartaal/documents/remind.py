@@ -86,21 +86,9 @@ def _new_feedback(body: m.Body, today: dt.date, owner: str | None) -> dict[str, 
 
 def as_email(reminder: Reminder, body: m.Body, today: dt.date) -> bytes:
     """An RFC 5322 message to open in any mail program."""
-    from email.message import EmailMessage
-    from email.utils import format_datetime, formataddr
+    from kwartaal.documents.mail import compose
 
-    secretary = body.people.get(body.config.secretary or "")
-    sender = secretary.email if secretary and secretary.is_named and secretary.email else \
-        "secretariaat@kwartaal.invalid"
-    message = EmailMessage()
-    message["From"] = formataddr((neutral_name(body.config), sender))
-    if reminder.to:
-        person = body.people[reminder.person]
-        message["To"] = formataddr((person.name, reminder.to))
-    message["Subject"] = reminder.subject
-    moment = dt.datetime.combine(today, dt.time(9, 0), tzinfo=dt.UTC)
-    message["Date"] = format_datetime(moment)
-    message["Message-ID"] = f"<reminder-{today.isoformat()}-{reminder.person}@kwartaal.invalid>"
-    message["X-Kwartaal-Person"] = reminder.person
-    message.set_content(reminder.text)
-    return bytes(message)
+    to = (body.people[reminder.person].name, reminder.to) if reminder.to else None
+    return compose(body, today, to=to, subject=reminder.subject, text=reminder.text,
+                   message_id=f"reminder-{today.isoformat()}-{reminder.person}",
+                   person=reminder.person)

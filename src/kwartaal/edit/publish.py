@@ -13,25 +13,10 @@ from typing import Any
 from kwartaal.core import model as m
 from kwartaal.core.compensation import cents, counts_toward_limits, limit_status
 from kwartaal.core.problems import KwartaalError, msg
-from kwartaal.core.visibility import View
-from kwartaal.documents.minutes import build_minutes, to_json
-from kwartaal.documents.render import mark_confidential, render
+from kwartaal.documents.minutes import render_minutes
 from kwartaal.edit.actions import require_meeting
 from kwartaal.edit.change import Change
 from kwartaal.files import store
-
-
-def render_minutes(body: m.Body, meeting: m.Meeting, lang: str, *, public: bool,
-                   fmt: str, with_compensation: bool = False) -> str:
-    data = build_minutes(body, meeting, lang, public, with_compensation=with_compensation)
-    text = to_json(data) if fmt == "json" else render(body.root, f"minutes.{fmt}.j2", lang,
-                                                      m=data)
-    if public:
-        View(body, lang, public=True).assert_clean(text, msg(
-            "the public minutes of {id}", id=meeting.id))
-    else:
-        text = mark_confidential(text, fmt, lang)
-    return text
 
 
 def publish(body: m.Body, meeting_id: str, today: dt.date, *, force: bool) -> Change:

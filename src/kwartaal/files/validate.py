@@ -153,6 +153,9 @@ def _check_config(c: _Checker) -> None:
             c.person(m.Source(src.path, ("body",)), key, value, "[body]")
     for pid in cfg.convenors:
         c.person(m.Source(src.path, ("body",)), "convenors", pid, "[body] convenors")
+    for key, organisation in cfg.organisations.items():
+        c.person(organisation.src, "contact", organisation.contact,
+                 f"[organisations.{key}] contact")
     twice = sorted({month for month in cfg.cadence.months
                     if cfg.cadence.months.count(month) > 1})
     if twice:
