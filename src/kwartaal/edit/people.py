@@ -13,14 +13,14 @@ from kwartaal.core import model as m
 from kwartaal.core.fields import declared
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.edit.actions import replace_owner, require_person
-from kwartaal.edit.admin import recheck_people
+from kwartaal.edit.admin import check_payee, recheck_people
 from kwartaal.edit.change import Change
 from kwartaal.files import paths, store
 
 # What `person set` may change, by field name; the TOML keys come from the declarations.
 SETTABLE = ("name", "visibility", "organisation", "role", "role_plural", "role_en",
             "role_plural_en", "core", "sex_worker", "compensated", "age_band", "lang",
-            "channel")
+            "channel", "payee")
 REQUIRED = ("name", "visibility")
 
 
@@ -44,6 +44,8 @@ def set_person(body: m.Body, pid: str, changes: dict[str, Any]) -> Change:
     for key in REQUIRED:
         if key in wanted and not wanted[key]:
             raise KwartaalError(msg("{field} cannot be empty", field=key))
+    if wanted.get("payee"):
+        check_payee(body, wanted)
     visibility = wanted.get("visibility", person.visibility)
     role = wanted.get("role", person.role)
     if visibility == "role-only" and not role:

@@ -80,6 +80,7 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
     checker.problems.extend(privacy.lint(body, readable))
     checker.problems.extend(_untracked(body))
     checker.problems.extend(compensation_line_problems(body))
+    checker.problems.extend(payee_problems(body))
     problems = loaded.problems + _not_about(loaded.unreadable, checker.problems)
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
 
@@ -121,6 +122,12 @@ def _untracked(body: m.Body) -> list[Problem]:
 def payment_description_problems(cfg: m.Config) -> list[Problem]:
     """The payment description is on every participant's bank statement: it must not say what
     the meeting is about. Also checked before a write (files/writecheck.py)."""
+    from kwartaal.core.payees import description_problem
+
+    found = description_problem(cfg.compensation.description)
+    if found is not None:
+        return [Problem(cfg.src.path, line_of(cfg.src.path, ("compensation",), "description"),
+                        "error", found)]
     if not outs_people(cfg.compensation.description, cfg):
         return []
     return [Problem(cfg.src.path, line_of(cfg.src.path, ("compensation",), "description"),
@@ -354,4 +361,25 @@ def compensation_line_problems(body: m.Body) -> list[Problem]:
                                  "warning", msg(
                 "compensation line {id} is void without a reason; add void_reason = \"...\"",
                 id=line.id)))
+    return found
+
+
+def payee_problems(body: m.Body) -> list[Problem]:
+    """A payee, on a person or on a compensation line, is an organisation that accepts
+    payments."""
+    from kwartaal.core.payees import payee_refusal
+
+    found = []
+    records: list[tuple[str, m.Person | m.CompensationLine, Msg]] = [
+        (person.payee, person, msg("[{id}] payee", id=person.id))
+        for person in body.people.values()]
+    records += [(line.payee, line, msg("compensation line {id}: payee", id=line.id))
+                for meeting in body.meetings for line in meeting.compensation]
+    for key, record, where in records:
+        refusal = payee_refusal(body.config, key)
+        if refusal is not None:
+            found.append(Problem(record.src.path,
+                                 line_of(record.src.path, record.src.section, "payee"),
+                                 "error", msg("{where}: {reason}", where=where,
+                                              reason=refusal)))
     return found
