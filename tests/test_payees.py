@@ -147,14 +147,27 @@ def test_the_overview_says_who_each_line_is_paid_to(run: Run) -> None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_person_set_and_add_take_a_payee_by_key_or_name(lang: str, example: Path,
                                                         run: Run) -> None:
-    _k(run, example, "person", "set", "roos", "--payee", "Klankbordgroep Sekswerk", lang=lang)
+    before = {(r["date"], r["kind"], r["amount"]) for r in _rows(run, example, lang=lang)
+              if r["payee"] == "roos" and r["paid"]}
+    out = _k(run, example, "person", "set", "roos", "--payee", "Klankbordgroep Sekswerk",
+             lang=lang)
     assert _people(example)["roos"]["payee"] == "klankbordgroep"
     assert git(example.parent, "log", "-1", "--format=%s").strip() == \
         "person roos: payee klankbordgroep"
+    # what was paid stays paid to roos, in every file, in the same commit; the rest follows
+    changed = git(example.parent, "show", "--name-only", "--format=", "HEAD").split()
+    assert len(changed) == 4 and "meetings/people.toml" in changed
+    assert "2025-03-13/c3" in out and "2025-12-11/c3" not in out, out
+    assert _lines(example)["c3"].get("payee") is None
+    assert _lines(example, "2025-09-11")["c3"]["payee"] == "roos"
     rows = _rows(run, example, lang=lang)
-    assert not [r for r in rows if r["person"] == "roos" or r["payee"] == "roos"]
+    assert {(r["date"], r["kind"], r["amount"]) for r in rows if r["payee"] == "roos"
+            and r["kind"] != "total"} == before
+    assert {(r["date"], r["person"]) for r in rows if r["payee"] == "klankbordgroep"
+            and r["paid"] == "" and r["kind"] != "total"} == {(HELD, "")}
     _k(run, example, "person", "set", "roos", "--payee", "", lang=lang)
     assert "payee" not in _people(example)["roos"]
+    assert len(git(example.parent, "show", "--name-only", "--format=", "HEAD").split()) == 1
     _k(run, example, "person", "add", "kbg-3", "--name", "Nova", "--visibility", "role-only",
        "--role", "lid van de klankbordgroep", "--compensated", "--payee", "klankbordgroep",
        lang=lang)
@@ -362,3 +375,20 @@ def test_init_writes_the_month_pattern(tmp_path: Path, run: Run) -> None:
     run("init", str(path), "--name", "Overleg Proefstad")
     config = _toml(path / "kwartaal.toml")
     assert config["compensation"]["description"] == "vergoeding overleg {month}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_line_can_be_paid_to_its_own_person_and_to_no_other(lang: str, example: Path,
+                                                              run: Run) -> None:
+    """kbg-2 is paid through the Klankbordgroep; one line of hers goes to her directly."""
+    _k(run, example, "compensate", HELD, "kbg-2", "--travel", "3.10", "--payee", "kbg-2",
+       lang=lang)
+    rows = _rows(run, example, lang=lang)
+    own = [r for r in rows if r["payee"] == "kbg-2" and r["kind"] == "travel"]
+    assert len(own) == 1 and own[0]["payee_type"] == "person" and own[0]["person"] == "kbg-2"
+    assert own[0]["name"] == "" and own[0]["payee_name"] == ""      # role-only: no name
+    _k(run, example, "check", "--strict", lang=lang)
+    says = ("is not an organisation of kwartaal.toml", "is geen organisatie uit kwartaal.toml")
+    assert_refused(lambda: _k(run, example, "compensate", HELD, "kbg-2", "--meal", "2",
+                              "--payee", "roos", lang=lang, expect=1), example.parent,
+                   says[0] if lang == "en" else says[1])

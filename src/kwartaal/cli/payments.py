@@ -29,7 +29,8 @@ from kwartaal.core.words import status_word, tr
 @click.option("--paid", "paid_text", default=None, metavar="DATE", help="Paid on this date.")
 @click.option("--payee", default="", metavar="ORG",
               help="Pay these lines to an organisation ([organisations.KEY] with payee = "
-                   "true) instead of as the person's own payee says.")
+                   "true), or with the person's own id to them, instead of as their own payee "
+                   "says.")
 @force_option("Record even above an allowance limit.")
 @commit_options
 def compensate_cmd(meeting_id: str, person: str | None, all_present: bool, paid_text: str | None,
@@ -156,8 +157,8 @@ LINE = click.argument("line_id", metavar="LINE", shell_complete=complete.lines)
               default=None)
 @click.option("--method", type=click.Choice(["bank", "cash", "voucher"]), default=None)
 @click.option("--payee", default=None, metavar="ORG",
-              help="Pay the line to this organisation; '' to pay as the person's own payee "
-                   "says.")
+              help="Pay the line to this organisation, or with the person's id to them; '' to "
+                   "pay as the person's own payee says.")
 @click.option("--note", default=None, help="Why; on a paid line, the only thing that changes.")
 @force_option("Record even above an allowance limit.")
 @commit_options

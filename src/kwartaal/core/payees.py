@@ -2,7 +2,8 @@
 
 A line is paid to the person, unless an organisation that accepts payments ([organisations.KEY]
 with payee = true) is named as its payee: on the line itself (`payee` of a [[compensation]]
-table), or else on the person in people.toml. Money then goes straight to that organisation,
+table, which may also name the line's own person: paid to them), or else on the person in
+people.toml. Money then goes straight to that organisation,
 which passes it on; the finance export names the organisation, never the person. The limits of
 the volunteer allowance still count per person (core/compensation.py).
 
@@ -23,7 +24,10 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 def payee_key(body: m.Body, line: m.CompensationLine) -> str:
-    """The key of the organisation a line is paid to, or "" when it is paid to the person."""
+    """The key of the organisation a line is paid to, or "" when it is paid to the person (a
+    line's `payee` may name its own person: paid to them, whatever their payee says)."""
+    if line.payee == line.person:
+        return ""
     if line.payee:
         return line.payee
     person = body.people.get(line.person)

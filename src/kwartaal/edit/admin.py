@@ -284,6 +284,8 @@ def _spec_for(parts: list[str]) -> s.F | None:
         return s.LIMITS.get(parts[3])
     if len(parts) == 3 and parts[0] == "themes":
         return s.THEME.get(parts[2])
+    if len(parts) == 3 and parts[0] == "organisations":
+        return s.ORGANISATION.get(parts[2])
     return None
 
 
@@ -291,6 +293,8 @@ def _known_keys(body: m.Body) -> list[str]:
     keys = [f"{table}.{key}" for table, spec in s.CONFIG_TABLES.items() if spec
             for key in spec if key != "limits"]
     keys += [f"themes.{t}.title" for t in body.config.themes]
+    keys += [f"organisations.{o}.{k}" for o in body.config.organisations
+             for k in s.ORGANISATION]
     keys += [f"compensation.limits.{y}.{k}" for y in body.config.compensation.limits
              for k in s.LIMITS]
     return keys

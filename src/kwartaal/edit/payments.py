@@ -50,7 +50,7 @@ def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bo
         if line.paid is not None:
             check_paid_date(meeting, line.paid, today or dt.date.today())
         refusals = line_refusals(body, line)
-        payee = payee_refusal(body.config, line.payee)
+        payee = None if line.payee == line.person else payee_refusal(body.config, line.payee)
         if payee is not None:
             refusals.append(payee)
         if refusals:
@@ -262,7 +262,7 @@ def set_line(body: m.Body, meeting_id: str, ref: str, *, hours: Decimal | None =
             "nothing to change: give --hours, --amount, --kind, --method, --payee or --note"))
     if payee is not None:
         payee = resolve_payee(body.config, payee)
-        refusal = payee_refusal(body.config, payee)
+        refusal = None if payee == line.person else payee_refusal(body.config, payee)
         if refusal is not None:
             raise KwartaalError(msg("{reason}. Nothing was changed", reason=refusal))
     money_changes = (hours, amount, kind, method, payee)  # a paid line keeps them

@@ -66,11 +66,32 @@ def set_person(body: m.Body, pid: str, changes: dict[str, Any]) -> Change:
             else:
                 table[key] = value
     recheck_people(body, path)
+    kept = keep_paid_payees(body, person) if "payee" in wanted else []
     shown = ", ".join(f"{keys[k]} {v if v not in ('', None) else '-'}"
                       for k, v in wanted.items()) or "-"
-    return Change([path], f"person {pid}: {shown}", id=pid,
+    return Change([path, *dict.fromkeys(line.src.path for line in kept)],
+                  f"person {pid}: {shown}", id=pid,
                   summary=msg("changed {id}: {fields}", id=pid, fields=shown)
-                  if wanted else msg("{id}: nothing changed", id=pid))
+                  if wanted else msg("{id}: nothing changed", id=pid),
+                  notes=[msg("paid lines keep the payee they were paid to ({payee}): {lines}",
+                             payee=person.payee or pid,
+                             lines=", ".join(line.id for line in kept))] if kept else [])
+
+
+def keep_paid_payees(body: m.Body, person: m.Person) -> list[m.CompensationLine]:
+    """Before a person's payee changes: their paid lines that name no payee of their own get
+    the one they were paid to (the organisation, or the person's own id), so that the finance
+    export of what was paid stays as it was."""
+    kept = [line for meeting in body.meetings for line in meeting.compensation
+            if line.person == person.id and line.paid is not None and line.counts
+            and not line.payee]
+    for path in dict.fromkeys(line.src.path for line in kept):
+        ids = {line.local_id for line in kept if line.src.path == path}
+        with store.edit(path) as doc:
+            for table in doc.get("compensation") or []:
+                if str(table.get("id")) in ids:
+                    table["payee"] = person.payee or person.id
+    return kept
 
 
 def open_actions_of(body: m.Body, pid: str) -> list[m.Action]:

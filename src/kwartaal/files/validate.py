@@ -374,7 +374,8 @@ def payee_problems(body: m.Body) -> list[Problem]:
         (person.payee, person, msg("[{id}] payee", id=person.id))
         for person in body.people.values()]
     records += [(line.payee, line, msg("compensation line {id}: payee", id=line.id))
-                for meeting in body.meetings for line in meeting.compensation]
+                for meeting in body.meetings for line in meeting.compensation
+                if line.payee != line.person]  # paid to the person themselves
     for key, record, where in records:
         refusal = payee_refusal(body.config, key)
         if refusal is not None:
