@@ -392,3 +392,22 @@ def test_a_line_can_be_paid_to_its_own_person_and_to_no_other(lang: str, example
     assert_refused(lambda: _k(run, example, "compensate", HELD, "kbg-2", "--meal", "2",
                               "--payee", "roos", lang=lang, expect=1), example.parent,
                    says[0] if lang == "en" else says[1])
+
+
+def test_config_set_makes_an_organisation_a_payee(example: Path, run: Run) -> None:
+    assert_refused(lambda: _k(run, example, "person", "set", "yara", "--payee", "zijweg",
+                              expect=1), example.parent,
+                   "kwartaal config set organisations.zijweg.payee true")
+    _k(run, example, "config", "set", "organisations.zijweg.payee", "true")
+    _k(run, example, "config", "set", "organisations.zijweg.account_name", "Zijweg Betalingen")
+    _k(run, example, "person", "set", "yara", "--payee", "zijweg")
+    _k(run, example, "compensate", HELD, "yara", "--travel", "2")   # her paid lines stay hers
+    rows = _rows(run, example)
+    assert [r["amount"] for r in rows if r["payee"] == "zijweg" and r["kind"] != "total"] == [
+        "2.00"]
+    assert {r["payee_name"] for r in rows if r["payee"] == "zijweg"} == {"Zijweg Betalingen"}
+    out = _k(run, example, "config", "set", "organisations.zijweg.pay", "true", expect=1)
+    assert "did you mean 'organisations.zijweg.payee'" in out
+    # a hidden name in the account name would reach the finance department: refused
+    assert_refused(lambda: _k(run, example, "config", "set", "organisations.zijweg.account_name",
+                              "Rekening Mila", expect=1), example.parent, "kbg-1")
