@@ -277,7 +277,7 @@ def test_remind_writes_only_into_its_folder(example: Path, tmp_path: Path, run: 
 
 
 def test_finance_csv_cells_cannot_be_formulas(example: Path, run: Run) -> None:
-    replace_in(example / "kwartaal.toml", 'description = "vergoeding overleg"',
+    replace_in(example / "kwartaal.toml", 'description = "vergoeding overleg {month}"',
          'description = "=HYPERLINK(\\"http://evil.example\\",\\"klik\\")"')
     replace_in(example / "people.toml", 'name = "Yara"', 'name = "@SUM(1+1)"')
     replace_in(example / "people.toml", 'visibility = "working-name"', 'visibility = "named"')

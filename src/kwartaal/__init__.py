@@ -46,7 +46,7 @@ API: dict[str, str] = {
     "calendar": "kwartaal.documents.calendar:calendar",
     "reminders": "kwartaal.documents.remind:reminders",
     "compensation_overview": "kwartaal.edit.publish:compensation_overview",
-    "compensation_csv": "kwartaal.edit.publish:compensation_csv",
+    "compensation_csv": "kwartaal.documents.finance:compensation_csv",
     # changing a body: an edit function returns a Change; run_change locks, checks, commits
     "run_change": "kwartaal.edit.pipeline:run_change",
     "CommitOptions": "kwartaal.edit.pipeline:CommitOptions",

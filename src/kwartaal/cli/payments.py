@@ -27,10 +27,14 @@ from kwartaal.core.words import status_word, tr
 @click.option("--voucher", default=None, metavar="EUR", help="A gift voucher.")
 @click.option("--method", type=click.Choice(["bank", "cash", "voucher"]), default=None)
 @click.option("--paid", "paid_text", default=None, metavar="DATE", help="Paid on this date.")
+@click.option("--payee", default="", metavar="ORG",
+              help="Pay these lines to an organisation ([organisations.KEY] with payee = "
+                   "true), or with the person's own id to them, instead of as their own payee "
+                   "says.")
 @force_option("Record even above an allowance limit.")
 @commit_options
 def compensate_cmd(meeting_id: str, person: str | None, all_present: bool, paid_text: str | None,
-                   method: str | None, force: bool, **amounts: str | None) -> None:
+                   method: str | None, payee: str, force: bool, **amounts: str | None) -> None:
     """Record what a participant is paid for a meeting; checks the allowance limits first.
 
     \b
@@ -38,6 +42,7 @@ def compensate_cmd(meeting_id: str, person: str | None, all_present: bool, paid_
       kwartaal compensate 2026-03-12 roos --hours 3 --travel 7.40 --meal 12.50
       kwartaal compensate 2026-03-12 --all-present
       kwartaal compensate 2026-03-12 kbg-1 --voucher 25 --paid 2026-03-12
+      kwartaal compensate 2026-03-12 kbg-1 --hours 3 --payee klankbordgroep
     """
     from kwartaal.core.dates import parse_iso
     from kwartaal.edit.payments import compensate_as_asked
@@ -45,7 +50,8 @@ def compensate_cmd(meeting_id: str, person: str | None, all_present: bool, paid_
     paid = parse_iso(paid_text, "--paid") if paid_text else None
     apply(lambda body: compensate_as_asked(body, meeting_id, person, all_present=all_present,
                                            amounts=amounts, method=method, paid=paid,
-                                           force=force, today=current_state().today()))
+                                           force=force, today=current_state().today(),
+                                           payee=payee))
 
 
 @click.group("compensation", cls=DefaultGroup)
@@ -72,13 +78,16 @@ compensation_group.default_command = "report"  # type: ignore[attr-defined]
 @common
 def compensation_report(year: int | None, person: str | None, fmt: str, as_json: bool) -> None:
     """Per person: the lines per meeting, month and year totals, unpaid, and the limit status.
+    --format csv: the finance export, grouped by payee (an organisation's rows name no person),
+    each payee's lines closed by a total row, with the neutral payment description.
 
     \b
     Example:
       kwartaal compensation --year 2025 --format json
     """
+    from kwartaal.documents.finance import compensation_csv
     from kwartaal.edit.actions import require_person
-    from kwartaal.edit.publish import compensation_csv, compensation_overview
+    from kwartaal.edit.publish import compensation_overview
 
     state = current_state()
     body = state.body()
@@ -147,18 +156,22 @@ LINE = click.argument("line_id", metavar="LINE", shell_complete=complete.lines)
 @click.option("--kind", type=click.Choice(["fee", "travel", "meal", "voucher", "other"]),
               default=None)
 @click.option("--method", type=click.Choice(["bank", "cash", "voucher"]), default=None)
+@click.option("--payee", default=None, metavar="ORG",
+              help="Pay the line to this organisation, or with the person's id to them; '' to "
+                   "pay as the person's own payee says.")
 @click.option("--note", default=None, help="Why; on a paid line, the only thing that changes.")
 @force_option("Record even above an allowance limit.")
 @commit_options
 def compensation_set(meeting_id: str, line_id: str, hours: str | None, amount: str | None,
-                     kind: str | None, method: str | None, note: str | None,
-                     force: bool) -> None:
+                     kind: str | None, method: str | None, payee: str | None,
+                     note: str | None, force: bool) -> None:
     """Correct a line that is not paid yet (LINE: c3, 2025-12-11/c3 or a prefix like c-7k);
     checks the rules and allowance limits again. Of a paid line only the note changes.
 
     \b
     Example:
       kwartaal compensation set 2025-12-11 c3 --hours 2 --note "left after the break"
+      kwartaal compensation set 2025-12-11 c3 --payee klankbordgroep
     """
     from kwartaal.edit.payments import parse_amount, set_line
 
@@ -166,7 +179,7 @@ def compensation_set(meeting_id: str, line_id: str, hours: str | None, amount: s
     parsed_amount = parse_amount(amount, "--amount")
     apply(lambda body: set_line(body, meeting_id, line_id, hours=parsed_hours,
                                 amount=parsed_amount, kind=kind, method=method, note=note,
-                                force=force))
+                                force=force, payee=payee))
 
 
 @compensation_group.command("void")

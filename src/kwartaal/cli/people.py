@@ -59,6 +59,9 @@ def person_fields(*, adding: bool) -> Callable[[Any], Any]:
                      help="Takes a sex worker's seat (the attendance report watches them)."),
         click.option("--compensated/--not-compensated", default=False if adding else None,
                      help="Paid for their time."),
+        click.option("--payee", default=None, metavar="ORG",
+                     help="Pay their compensation to this organisation ([organisations.KEY] "
+                          "with payee = true)" + ("." if adding else "; '' to pay them.")),
         click.option("--age-band", type=click.Choice(AGE_BANDS), default=None),
         click.option("--lang", "person_lang", type=click.Choice(LANGUAGES), default=None,
                      help="Preferred language of documents."),

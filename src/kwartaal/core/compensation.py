@@ -34,6 +34,7 @@ class NewLine:
     method: str = "bank"
     paid: dt.date | None = None
     note: str = ""
+    payee: str = ""  # an organisation paid instead of the person (core/payees.py)
 
 
 @dataclass(slots=True)

@@ -100,6 +100,8 @@ class Person:
     sex_worker: bool = flag_field(help="takes a sex worker's seat: the attendance report "
                                   "watches that one is filled")
     compensated: bool = flag_field()
+    payee: str = opt_id_field(init="", help="an [organisations.KEY] that is paid instead of "
+                              "the person")
     age_band: str = toml("str", choices=AGE_BANDS, default="21+")
     lang: str = toml("str", choices=LANGUAGES, default="", help="the body's when empty")
     channel: str = line_field()
@@ -234,6 +236,8 @@ class CompensationLine:
     hours: Decimal | None = toml("decimal")
     amount: Decimal = toml("decimal", required=True, default=Decimal(0))
     method: str = toml("str", choices=PAYMENT_METHODS, default="bank")
+    # paid to this [organisations.KEY] rather than as the person's own `payee` says
+    payee: str = opt_id_field(help="the organisation paid for this line")
     paid: dt.date | None = toml("date")
     note: str = toml("str", default="", rule="text")
     # A wrong line is voided, not deleted: it stays on record, out of every total.

@@ -36,6 +36,9 @@ SENSITIVE_WORDS = ("sekswerk", "sexwerk", "sexwork", "seks", "^sex", "prostitu",
 # seats, and a chair from an organisation that is not independent is warned about.
 ORGANISATION_KINDS = ("municipality", "police", "health", "social-work", "sex-worker-org",
                       "housing", "business", "knowledge", "other")
+# The payment description of the finance export: {month} becomes the month of the meeting paid
+# for, in the body's language ("vergoeding overleg december 2025").
+DESCRIPTION = "vergoeding overleg {month}"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -72,6 +75,10 @@ class Organisation:
     contact: str = opt_id_field(init="", help="the person (an id of people.toml) who passes "
                                 "documents on to those who get them through this organisation "
                                 "(channel = \"via-organisation\")")
+    payee: bool = flag_field(False, init=False, help="accepts payments: a person's or a "
+                             "compensation line's payee may name it")
+    account_name: str = line_field(public=True, init="", help="the name its bank account is "
+                                   "held in, for the finance export (default: its name)")
 
 
 @dataclass(slots=True)
@@ -121,8 +128,9 @@ class CompensationPolicy:
     travel_amount: Decimal | None = toml("decimal", init=None)
     costs_count: bool = flag_field(True, init=True)
     method: str = toml("str", choices=PAYMENT_METHODS, default="bank", init="bank")
-    description: str = line_field("vergoeding overleg", init="vergoeding overleg",
-                             help="what a bank statement shows; keep it neutral")
+    description: str = line_field(DESCRIPTION, init=DESCRIPTION,
+                                  help="what a bank statement shows; keep it neutral. "
+                                  "{month}: the month of the meeting paid for")
     limits: dict[int, YearLimits] = toml("table", default={}, init={},
                                          help="[compensation.limits.YEAR] tables")
 

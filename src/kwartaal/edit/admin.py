@@ -86,7 +86,7 @@ regime = "volunteer-allowance"   # volunteer-allowance | fee | none
 travel = "actual"                # actual | fixed | none
 costs_count = true               # reimbursed costs count toward the allowance limits
 method = "bank"                  # bank | cash | voucher
-description = "vergoeding overleg"  # what a bank sees; keep it neutral
+description = "vergoeding overleg {{month}}"  # what a bank sees; {{month}}: "december 2025"
 
 # Limits of the tax-free volunteer allowance per year; add a year when it is published.
 {limits}
@@ -197,6 +197,7 @@ class PersonInput:
     role_plural: str = ""
     role_plural_en: str = ""
     sex_worker: bool = False
+    payee: str = ""
 
 
 def add_person(body: m.Body, person: PersonInput) -> Change:
@@ -216,6 +217,8 @@ def add_person(body: m.Body, person: PersonInput) -> Change:
             "a role-only person needs --role: public documents show them by role only"))
     given = {f.name: getattr(person, f.name) for f in dataclasses.fields(person)}
     del given["id"]
+    if given["payee"]:
+        check_payee(body, given)
     # an empty text is left out of the file (the field keeps its default)
     values = toml_table(m.Person, **{key: None if value == "" else value
                                      for key, value in given.items()})
@@ -224,6 +227,17 @@ def add_person(body: m.Body, person: PersonInput) -> Change:
     recheck_people(body, path)
     return Change([path], f"person: add {person.id}", id=person.id,
                   summary=msg("added {id}", id=person.id))
+
+
+def check_payee(body: m.Body, values: dict[str, Any]) -> None:
+    """A person's payee as typed (an organisation's key or name) becomes its key, and must be
+    an organisation that accepts payments."""
+    from kwartaal.core.payees import payee_refusal, resolve_payee
+
+    values["payee"] = resolve_payee(body.config, values["payee"])
+    refusal = payee_refusal(body.config, values["payee"])
+    if refusal is not None:
+        raise KwartaalError(msg("{reason}. Nothing was changed", reason=refusal))
 
 
 def recheck_people(body: m.Body, path: Path) -> None:
@@ -274,6 +288,8 @@ def _spec_for(parts: list[str]) -> s.F | None:
         return s.LIMITS.get(parts[3])
     if len(parts) == 3 and parts[0] == "themes":
         return s.THEME.get(parts[2])
+    if len(parts) == 3 and parts[0] == "organisations":
+        return s.ORGANISATION.get(parts[2])
     return None
 
 
@@ -281,6 +297,8 @@ def _known_keys(body: m.Body) -> list[str]:
     keys = [f"{table}.{key}" for table, spec in s.CONFIG_TABLES.items() if spec
             for key in spec if key != "limits"]
     keys += [f"themes.{t}.title" for t in body.config.themes]
+    keys += [f"organisations.{o}.{k}" for o in body.config.organisations
+             for k in s.ORGANISATION]
     keys += [f"compensation.limits.{y}.{k}" for y in body.config.compensation.limits
              for k in s.LIMITS]
     return keys

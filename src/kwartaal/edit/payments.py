@@ -17,6 +17,7 @@ from kwartaal.core import model as m
 from kwartaal.core.compensation import NewLine, Verdict, check_limits, line_refusals
 from kwartaal.core.fields import toml_table
 from kwartaal.core.ids import new_local_ids, pick, taken
+from kwartaal.core.payees import payee_refusal, resolve_payee
 from kwartaal.core.problems import Joined, KwartaalError, Msg, msg
 from kwartaal.edit.actions import require_meeting, require_person
 from kwartaal.edit.change import Change
@@ -49,6 +50,9 @@ def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bo
         if line.paid is not None:
             check_paid_date(meeting, line.paid, today or dt.date.today())
         refusals = line_refusals(body, line)
+        payee = None if line.payee == line.person else payee_refusal(body.config, line.payee)
+        if payee is not None:
+            refusals.append(payee)
         if refusals:
             raise KwartaalError(msg("{reasons}. Nothing was recorded",
                                     reasons=Joined(tuple(refusals))))
@@ -59,8 +63,8 @@ def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bo
             "anyway", reasons=Joined(tuple(verdict.refusals))))
     rows = [toml_table(m.CompensationLine, local_id=local, person=line.person, kind=line.kind,
                        hours=hours_value(line.hours),
-                       amount=line.amount, method=line.method, paid=line.paid,
-                       note=line.note or None)
+                       amount=line.amount, method=line.method, payee=line.payee or None,
+                       paid=line.paid, note=line.note or None)
             for local, line in zip(new_local_ids("compensation", taken(meeting), len(lines)),
                                    lines, strict=True)]
     store.append_tables(meeting.src.path, "compensation", rows, array=True)
@@ -77,10 +81,11 @@ AMOUNT_OPTIONS = ("hours", "fee", "travel", "meal", "voucher")
 def compensate_as_asked(body: m.Body, meeting_id: str, person: str | None, *,
                         all_present: bool, amounts: dict[str, str | None], method: str | None,
                         paid: dt.date | None, force: bool,
-                        today: dt.date | None = None) -> Change:
+                        today: dt.date | None = None, payee: str = "") -> Change:
     """Compensation as a person asks for it: one participant with the amounts given (or the
     policy's defaults when none are), or every compensated attendee with the defaults.
-    amounts: the text of each of AMOUNT_OPTIONS given, e.g. {"travel": "7,40"}."""
+    amounts: the text of each of AMOUNT_OPTIONS given, e.g. {"travel": "7,40"}. payee: an
+    organisation (key or name) paid for these lines instead of the person."""
     from kwartaal.core.compensation import default_lines
 
     meeting = require_meeting(body, meeting_id)
@@ -110,6 +115,8 @@ def compensate_as_asked(body: m.Body, meeting_id: str, person: str | None, *,
                                        **parsed)
         lines += found
         notes += notices
+    for line in lines:
+        line.payee = resolve_payee(body.config, payee)
     change = compensate(body, meeting_id, lines, force=force, today=today)
     change.notes[:0] = notes
     return change
@@ -238,21 +245,27 @@ def _edit_line(line: m.CompensationLine, apply: Any) -> None:
 
 def set_line(body: m.Body, meeting_id: str, ref: str, *, hours: Decimal | None = None,
              amount: Decimal | None = None, kind: str | None = None,
-             method: str | None = None, note: str | None = None, force: bool = False
-             ) -> Change:
+             method: str | None = None, note: str | None = None, force: bool = False,
+             payee: str | None = None) -> Change:
     """Correct a line that is not paid yet; the corrected line is checked against the rules
     and limits like a new one (in place of the old one). Of a paid line only the note
-    changes: it records what was paid."""
+    changes: it records what was paid. payee: an organisation (key or name) paid for the
+    line, or "" to pay as the person's own `payee` says."""
     meeting = require_meeting(body, meeting_id)
     line = find_line(meeting, ref)
     if not line.counts:
         raise KwartaalError(msg(
             "line {id} was voided on {date} ({reason}); record a new line instead",
             id=line.id, date=line.void, reason=line.void_reason))
-    if all(value is None for value in (hours, amount, kind, method, note)):
+    if all(value is None for value in (hours, amount, kind, method, note, payee)):
         raise KwartaalError(msg(
-            "nothing to change: give --hours, --amount, --kind, --method or --note"))
-    money_changes = (hours, amount, kind, method)
+            "nothing to change: give --hours, --amount, --kind, --method, --payee or --note"))
+    if payee is not None:
+        payee = resolve_payee(body.config, payee)
+        refusal = None if payee == line.person else payee_refusal(body.config, payee)
+        if refusal is not None:
+            raise KwartaalError(msg("{reason}. Nothing was changed", reason=refusal))
+    money_changes = (hours, amount, kind, method, payee)  # a paid line keeps them
     if line.paid is not None and any(value is not None for value in money_changes):
         raise KwartaalError(msg(
             "line {id} was paid on {paid}; a paid line stays as it was paid. Record the "
@@ -282,9 +295,10 @@ def set_line(body: m.Body, meeting_id: str, ref: str, *, hours: Decimal | None =
         new_amount = cents(policy.hourly_rate * hours)  # as compensate --hours does
     corrected = NewLine(line.person, new_kind, line.amount if new_amount is None else new_amount,
                         new_hours if new_kind == "fee" else None, method or line.method,
-                        line.paid, note if note is not None else line.note)
+                        line.paid, note if note is not None else line.note,
+                        line.payee if payee is None else payee)
     notes: list[Msg] = []
-    if any(value is not None for value in money_changes):
+    if any(value is not None for value in money_changes[:4]):
         refusals = line_refusals(body, corrected)
         if refusals:
             raise KwartaalError(msg("{reasons}. Nothing was changed",
@@ -313,6 +327,12 @@ def set_line(body: m.Body, meeting_id: str, ref: str, *, hours: Decimal | None =
         if corrected.method != line.method:
             table["method"] = corrected.method
             changed.append(f"method {corrected.method}")
+        if corrected.payee != line.payee:
+            if corrected.payee:
+                table["payee"] = corrected.payee
+            elif "payee" in table:
+                del table["payee"]
+            changed.append(f"payee {corrected.payee or '-'}")
         if corrected.note.strip() != line.note:
             if corrected.note.strip():
                 table["note"] = corrected.note.strip()

@@ -13,14 +13,14 @@ from kwartaal.core import model as m
 from kwartaal.core.fields import declared
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.edit.actions import replace_owner, require_person
-from kwartaal.edit.admin import recheck_people
+from kwartaal.edit.admin import check_payee, recheck_people
 from kwartaal.edit.change import Change
 from kwartaal.files import paths, store
 
 # What `person set` may change, by field name; the TOML keys come from the declarations.
 SETTABLE = ("name", "visibility", "organisation", "role", "role_plural", "role_en",
             "role_plural_en", "core", "sex_worker", "compensated", "age_band", "lang",
-            "channel")
+            "channel", "payee")
 REQUIRED = ("name", "visibility")
 
 
@@ -44,6 +44,8 @@ def set_person(body: m.Body, pid: str, changes: dict[str, Any]) -> Change:
     for key in REQUIRED:
         if key in wanted and not wanted[key]:
             raise KwartaalError(msg("{field} cannot be empty", field=key))
+    if wanted.get("payee"):
+        check_payee(body, wanted)
     visibility = wanted.get("visibility", person.visibility)
     role = wanted.get("role", person.role)
     if visibility == "role-only" and not role:
@@ -63,17 +65,38 @@ def set_person(body: m.Body, pid: str, changes: dict[str, Any]) -> Change:
                     del table[key]
             else:
                 table[key] = value
-        kept = _former_name_to_hide(person, wanted)
-        if kept:
-            table["aliases"] = store.toml_value([*person.aliases, kept])
+        former = _former_name_to_hide(person, wanted)
+        if former:
+            table["aliases"] = store.toml_value([*person.aliases, former])
     recheck_people(body, path)
     notes = [msg("the former name '{name}' stays hidden: it is kept among {id}'s aliases, which "
-                 "public documents never show", name=kept, id=pid)] if kept else []
+                 "public documents never show", name=former, id=pid)] if former else []
+    paid = keep_paid_payees(body, person) if "payee" in wanted else []
+    if paid:
+        notes.append(msg("paid lines keep the payee they were paid to ({payee}): {lines}",
+                         payee=person.payee or pid, lines=", ".join(line.id for line in paid)))
     shown = ", ".join(f"{keys[k]} {v if v not in ('', None) else '-'}"
                       for k, v in wanted.items()) or "-"
-    return Change([path], f"person {pid}: {shown}", id=pid, notes=notes,
+    return Change([path, *dict.fromkeys(line.src.path for line in paid)],
+                  f"person {pid}: {shown}", id=pid, notes=notes,
                   summary=msg("changed {id}: {fields}", id=pid, fields=shown)
                   if wanted else msg("{id}: nothing changed", id=pid))
+
+
+def keep_paid_payees(body: m.Body, person: m.Person) -> list[m.CompensationLine]:
+    """Before a person's payee changes: their paid lines that name no payee of their own get
+    the one they were paid to (the organisation, or the person's own id), so that the finance
+    export of what was paid stays as it was."""
+    kept = [line for meeting in body.meetings for line in meeting.compensation
+            if line.person == person.id and line.paid is not None and line.counts
+            and not line.payee]
+    for path in dict.fromkeys(line.src.path for line in kept):
+        ids = {line.local_id for line in kept if line.src.path == path}
+        with store.edit(path) as doc:
+            for table in doc.get("compensation") or []:
+                if str(table.get("id")) in ids:
+                    table["payee"] = person.payee or person.id
+    return kept
 
 
 def _former_name_to_hide(person: m.Person, wanted: dict[str, Any]) -> str:

@@ -1,10 +1,9 @@
-"""Rendering minutes, publishing them, and the compensation overview for finance."""
+"""Rendering minutes, publishing them, and the compensation overview (the finance CSV is
+documents/finance.py)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.compensation import cents, counts_toward_limits, limit_status
+from kwartaal.core.payees import payee_key
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.documents.minutes import render_minutes
 from kwartaal.edit.actions import require_meeting
@@ -85,7 +85,8 @@ def review_minutes(body: m.Body, meeting_id: str, today: dt.date, lang: str, *,
 def compensation_overview(body: m.Body, year: int, person: str | None,
                           lang: str) -> dict[str, Any]:
     """The JSON shape: {"year", "people": [{"id", "lines", "months", "total", "unpaid",
-    "limit": {"status", "messages"}}]} with amounts as strings with two decimals."""
+    "limit": {"status", "messages"}}]} with amounts as strings with two decimals; each line
+    says its "payee", the organisation it is paid to (None: the person)."""
     per_person: dict[str, list[tuple[m.Meeting, m.CompensationLine]]] = defaultdict(list)
     for meeting in body.meetings:
         if meeting.date.year != year:
@@ -110,6 +111,7 @@ def compensation_overview(body: m.Body, year: int, person: str | None,
                           "hours": str(line.hours) if line.hours is not None else None,
                           "amount": f"{cents(line.amount):.2f}", "method": line.method,
                           "paid": line.paid.isoformat() if line.paid else None,
+                          "payee": payee_key(body, line) or None,
                           "counts_toward_limits": counts_toward_limits(line.kind, policy)})
         status, messages = limit_status(body, pid, year)
         people.append({
@@ -120,44 +122,3 @@ def compensation_overview(body: m.Body, year: int, person: str | None,
                       "messages": [message.render(lang) for message in messages]},
         })
     return {"year": year, "people": people}
-
-
-# A cell starting with one of these is a formula to Excel and LibreOffice (=HYPERLINK(…),
-# +cmd|' /C calc'!A0, @SUM(…)); OWASP's remedy is a leading single quote, which shows the text
-# as written. Amounts are never negative in this format, so every cell is treated alike.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    """A cell no spreadsheet takes for a formula. Excel in a Dutch locale splits a line on ';'
-    as well, so every part after a ';' is made safe too."""
-    return ";".join("'" + part if part.startswith(_FORMULA_START) else part
-                    for part in value.split(";"))
-
-
-CSV_FIELDS = ["meeting", "date", "person", "name", "kind", "hours", "amount", "method", "paid",
-              "description"]
-
-
-def compensation_csv(body: m.Body, year: int, person: str | None) -> str:
-    """One row per line, keyed by person id; names only of people who are named; a neutral
-    payment description, because the export reaches a bank."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for meeting in body.meetings:
-        if meeting.date.year != year:
-            continue
-        for line in meeting.compensation:
-            if not line.counts or person is not None and line.person != person:
-                continue
-            who = body.people.get(line.person)
-            writer.writerow({key: _cell(value) for key, value in {
-                "meeting": meeting.id, "date": meeting.date.isoformat(), "person": line.person,
-                "name": who.name if who is not None and who.is_named else "",
-                "kind": line.kind, "hours": "" if line.hours is None else str(line.hours),
-                "amount": f"{cents(line.amount):.2f}", "method": line.method,
-                "paid": line.paid.isoformat() if line.paid else "",
-                "description": body.config.compensation.description,
-            }.items()})
-    return out.getvalue()

@@ -12,11 +12,15 @@ from pathlib import Path
 
 from kwartaal.core import model as m
 from kwartaal.core.lines import line_of
-from kwartaal.core.naming import outs_people
 from kwartaal.core.organisations import organisation_of
 from kwartaal.core.problems import Msg, Problem, hints, msg
 from kwartaal.core.values import MAX_FILE_BYTES
 from kwartaal.files.loader import Loaded
+from kwartaal.files.money_checks import (
+    compensation_line_problems,
+    payee_problems,
+    payment_description_problems,
+)
 from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE, meeting_files
 
 
@@ -84,6 +88,7 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
     from kwartaal.files.participation import participation_problems
 
     checker.problems.extend(participation_problems(body))
+    checker.problems.extend(payee_problems(body))
     problems = loaded.problems + _not_about(loaded.unreadable, checker.problems)
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
 
@@ -130,18 +135,6 @@ def _untracked(body: m.Body) -> list[Problem]:
             "not exist, remove it (rm {name})",
             name=name, id=path.stem)))
     return found
-
-
-def payment_description_problems(cfg: m.Config) -> list[Problem]:
-    """The payment description is on every participant's bank statement: it must not say what
-    the meeting is about. Also checked before a write (files/writecheck.py)."""
-    if not outs_people(cfg.compensation.description, cfg):
-        return []
-    return [Problem(cfg.src.path, line_of(cfg.src.path, ("compensation",), "description"),
-                    "error", msg(
-        "[compensation] description: '{text}' names what the meeting is about; it is on "
-        "every participant's bank statement, where it would out them. Use a neutral "
-        "description, such as 'vergoeding overleg'", text=cfg.compensation.description))]
 
 
 def _check_config(c: _Checker) -> None:
@@ -386,25 +379,3 @@ def _check_meetings(c: _Checker) -> None:
                       "{where}: '{id}' is not marked compensated in people.toml",
                       where=where,
                       id=line.person)
-
-
-def compensation_line_problems(body: m.Body) -> list[Problem]:
-    """Every line that is not void, against the allowance limits known now (a line recorded
-    before its year's limits were filled in was never checked when it was written); and void
-    lines: not paid, and with their reason."""
-    from kwartaal.core.compensation import limit_findings
-
-    found = [Problem(line.src.path, line_of(line.src.path, line.src.section, "amount"),
-                     severity, text) for line, severity, text in limit_findings(body)]
-    for line in (c for mt in body.meetings for c in mt.compensation):
-        if line.void is not None and line.paid is not None:
-            found.append(Problem(line.src.path, line_of(line.src.path, line.src.section, "void"),
-                                 "error", msg(
-                "compensation line {id} is both paid and void; a paid line stays on record: "
-                "remove 'void' and record the correction as a new line", id=line.id)))
-        elif line.void is not None and not line.void_reason.strip():
-            found.append(Problem(line.src.path, line_of(line.src.path, line.src.section, "void"),
-                                 "warning", msg(
-                "compensation line {id} is void without a reason; add void_reason = \"...\"",
-                id=line.id)))
-    return found

@@ -94,7 +94,7 @@ def _format_errors(body: m.Body, path: Path, text: str) -> list[Problem]:
         return []  # the write itself refuses what does not parse
     problems: list[Problem] = []
     if path.name == CONFIG_FILE:
-        from kwartaal.files.validate import payment_description_problems
+        from kwartaal.files.money_checks import payment_description_problems
 
         problems += payment_description_problems(build_config(raw, path, problems, body.root))
     elif path.name == PEOPLE_FILE:
