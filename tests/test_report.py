@@ -182,3 +182,25 @@ def test_a_body_template_cannot_print_what_the_view_left_out(example: Path, run:
     assert CLOSED_DECISION not in out and "per_person" not in out
     for figure in PER_PERSON:
         assert figure not in out
+
+
+def test_hours_are_a_total_over_enough_people_too(example: Path) -> None:
+    """Four people paid, but only two of them for hours: the hours would be theirs."""
+    import datetime as dt
+
+    from kwartaal.core.yearreport import build_report
+    from kwartaal.documents.report import report_text
+    from kwartaal.files.loader import load_checked
+
+    body = load_checked(example)
+    for meeting in body.meetings:
+        for line in meeting.compensation:
+            if line.person in ("roos", "yara"):
+                line.hours = None
+    today = dt.date(2026, 1, 15)
+    public = build_report(body, 2025, today, "en", public=True)["compensation"]
+    assert (public["people"], public["hours"]) == (4, None)
+    text = report_text(body, build_report(body, 2025, today, "en", public=True), "en", "md")
+    assert "4 people were paid, €" in text and "hours" not in text.split("## Compensation")[1]
+    internal = build_report(body, 2025, today, "en", public=False)["compensation"]
+    assert internal["hours"] == "15"

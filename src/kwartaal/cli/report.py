@@ -37,7 +37,9 @@ def attendance_cmd(year: int | None, as_json: bool) -> None:
         emit_json(to_json(found, lang))
         return
     if not found.meetings:
-        state.say("no held meetings in {year}", year=year) if year else \
+        if year:
+            state.say("no held meetings in {year}", year=year)
+        else:
             state.say("no held meetings yet")
         return
     from kwartaal.cli.output import table

@@ -150,6 +150,7 @@ LABELS: dict[str, tuple[str, str]] = {
                                          "are not shown, as they would be what each of them "
                                          "was paid."),
     "report_paid_nobody": NP_("label", "No one was paid this year."),
+    "report_paid_amount": NP_("label", "{people} people were paid, {amount} in total."),
     "site_reports": NP_("site", "Year reports"),
 }
 

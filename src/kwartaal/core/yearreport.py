@@ -143,8 +143,11 @@ def compensation_section(scope: Scope) -> dict[str, Any]:
         return out
     hours = sum((h for h, _ in people.values()), Decimal(0))
     amount = sum((a for _, a in people.values()), Decimal(0))
-    out.update(people=len(people), lines=lines, hours=_number(hours),
-               amount=f"{amount:.2f}", amount_text=money(amount, scope.lang))
+    # hours too are a total over people: over those who were paid for hours
+    with_hours = sum(1 for h, _ in people.values() if h)
+    out.update(people=len(people), lines=lines, amount=f"{amount:.2f}",
+               amount_text=money(amount, scope.lang),
+               hours=None if scope.view.pay_shown(with_hours) == "withheld" else _number(hours))
     if shown == "per-person":
         out["per_person"] = [{"id": pid, "name": scope.view.person(pid),
                               "hours": _number(h), "amount": f"{a:.2f}",
