@@ -209,3 +209,13 @@ def _org_key(body, pid: str) -> str:  # type: ignore[no-untyped-def]
     found = organisation_of(body.config, body.people[pid])
     assert found is not None
     return found.key
+
+
+def test_an_organisation_and_a_role_of_the_same_name_stay_apart(example: Path,
+                                                                run: Run) -> None:
+    replace_in(example / "people.toml", 'organisation = "Vergunde werkplek De Ster"\n'
+               'role = "exploitant"', 'role = "gemeente"')
+    orgs = _json(run, example)["organisations"]
+    found = [(row["kind"], row["key"], row["meetings"]) for row in orgs
+             if row["key"] == "gemeente"]
+    assert found == [("organisation", "gemeente", 4), ("role", "gemeente", 1)]

@@ -112,17 +112,18 @@ def _groups(body: m.Body, meetings: list[m.Meeting], lang: str,
             group_of: Callable[[m.Body, m.Person | None, str], Group]) -> list[Group]:
     """Each group's status at each meeting where one of its people was expected, in the
     order groups first appear."""
-    groups: dict[str, Group] = {}
+    groups: dict[tuple[str, str], Group] = {}  # by kind and key: a role may share a name
     for meeting in meetings:
-        seen: dict[str, list[str]] = {}
-        came: dict[str, list[str]] = {}
+        seen: dict[tuple[str, str], list[str]] = {}
+        came: dict[tuple[str, str], list[str]] = {}
         for pid in expected(meeting):
             found = group_of(body, body.people.get(pid), lang)
-            group = groups.setdefault(found.key, found)
+            key = (found.kind, found.key)
+            groups.setdefault(key, found)
             status = status_at(meeting, pid) or "absent"
-            seen.setdefault(group.key, []).append(status)
+            seen.setdefault(key, []).append(status)
             if status == "present":
-                came.setdefault(group.key, []).append(pid)
+                came.setdefault(key, []).append(pid)
         for key, statuses in seen.items():
             status = next(s for s in ("present", "excused", "absent") if s in statuses)
             groups[key].at[meeting.id] = status
