@@ -4,10 +4,10 @@ Bodies are generated with hidden names (of people shown only by role, and other 
 shown by working name) written into every free-text field, in other cases and Unicode forms;
 closed items with actions, notes and decisions hanging under them from other meetings; a
 meeting link and an internal place; compensation lines. Every public output — the agenda in
-every format, the minutes in every format, every page of the site and the public calendar, in
-Dutch and English, with the shipped templates and with a hostile body template that prints
-everything it is given — is searched for what it must not contain, by a search written here,
-independently of the one kwartaal uses.
+every format, the minutes in every format, the year reports in every format, every page of
+the site and the public calendar, in Dutch and English, with the shipped templates and with a
+hostile body template that prints everything it is given — is searched for what it must not
+contain, by a search written here, independently of the one kwartaal uses.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from kwartaal.documents.agenda import render_agenda
 from kwartaal.documents.calendar import calendar
+from kwartaal.documents.report import render_report
 from kwartaal.documents.site import build_site
 from kwartaal.edit.publish import render_minutes
 from kwartaal.files.loader import load_checked
@@ -257,6 +258,7 @@ present = ["m-jansen", "kbg-a", "kbg-b", "roos"]
         (folder / "site").mkdir(parents=True)
         (folder / "agenda.md.j2").write_text("{{ a }}\n", encoding="utf-8")
         (folder / "minutes.md.j2").write_text("{{ m }}\n", encoding="utf-8")
+        (folder / "report.md.j2").write_text("{{ r }}\n", encoding="utf-8")
         (folder / "site" / "index.html.j2").write_text(
             "{{ minutes }} {{ agenda }} {{ progress }}\n", encoding="utf-8")
 
@@ -274,6 +276,10 @@ def public_outputs(root: Path) -> dict[str, str]:
                 outputs[f"minutes {mid}.{lang}.{fmt}"] = render_minutes(
                     body, body.meeting(mid), lang, public=True, fmt=fmt)
         outputs[f"calendar.{lang}"] = calendar(body, lang, TODAY, public=True).decode()
+        for year in (2025, 2026):
+            for fmt in ("md", "html", "json"):
+                outputs[f"report {year}.{lang}.{fmt}"] = render_report(
+                    body, year, TODAY, lang, public=True, fmt=fmt)
     for name, content in build_site(body, TODAY).items():
         outputs[f"site/{name}"] = content.decode() if isinstance(content, bytes) else content
     return outputs
@@ -314,6 +320,8 @@ def test_no_public_output_contains_what_it_hides(tmp_path_factory: pytest.TempPa
     assert all(f"zqxopen{n}" in june for n in (1, 2, 3)), june
     agenda = outputs["agenda.nl.md"]
     assert "zqxopen4" in agenda and "zqxopen5" in agenda, agenda
+    report = outputs["report 2025.nl.json"]
+    assert "zqxopen3" in report and "Proefstad" in report, report
     # And the internal versions do hold what they should: the test would see a leak.
     body = load_checked(root)
     internal = render_minutes(body, body.meeting("2025-06-12"), lang, public=False, fmt="md",
@@ -395,6 +403,10 @@ def test_every_public_command_keeps_the_secrets(hidden_body: Path, run: Run, tmp
         assert _leaks(out, names) == [], fmt
     out = run(*base, "calendar", "--public").output
     assert _leaks(out, names) == []
+    for fmt in ("md", "html", "json"):  # public without being asked
+        out = run(*base, "report", "--year", "2025", "--format", fmt).output
+        assert _leaks(out, names) == [], fmt
+        assert "zqxopen3" in out
     site = tmp_path / f"site-{lang}"
     run(*base, "site", "--output", str(site))
     for page in site.rglob("*"):
@@ -500,8 +512,15 @@ def test_the_shipped_example_is_clean(tmp_path: Path) -> None:
     body = tmp_path / "voorbeeld"
     shutil.copytree(EXAMPLE, body)
     outputs = public_outputs_example(body)
+    loaded = load_checked(body)
+    internal = json.loads(render_report(loaded, 2025, TODAY, "nl", public=False, fmt="json"))
+    paid = [p["amount"] for p in internal["compensation"]["per_person"]]
+    assert len(paid) == 4
+    figures = [figure for amount in paid for figure in (amount, amount.replace(".", ","))]
     for where, output in outputs.items():
         assert _leaks(output, ["Mila", "Jade"], with_amount=False) == [], where
+        assert [f for f in figures if f in output] == [], where  # nobody's own pay
+    assert "report-2025.html" in outputs
 
 
 def public_outputs_example(root: Path) -> dict[str, str]:
@@ -509,6 +528,10 @@ def public_outputs_example(root: Path) -> dict[str, str]:
     outputs = {}
     for name, content in build_site(body, TODAY).items():
         outputs[name] = content.decode() if isinstance(content, bytes) else content
+    for lang in ("nl", "en"):
+        for fmt in ("md", "html", "json"):
+            outputs[f"report.{lang}.{fmt}"] = render_report(body, 2025, TODAY, lang,
+                                                            public=True, fmt=fmt)
     return outputs
 
 

@@ -36,6 +36,7 @@ API: dict[str, str] = {
     "find_action": "kwartaal.edit.actions:find_action",
     "require_meeting": "kwartaal.edit.actions:require_meeting",
     "feedback_in_year": "kwartaal.core.feedback:feedback_in_year",
+    "attendance": "kwartaal.core.attendance:attendance",
     # documents (nothing is written; a public one is refused if it would show anything hidden)
     "build_agenda": "kwartaal.documents.agenda:build_agenda",
     "render_agenda": "kwartaal.documents.agenda:render_agenda",
@@ -47,6 +48,8 @@ API: dict[str, str] = {
     "reminders": "kwartaal.documents.remind:reminders",
     "compensation_overview": "kwartaal.edit.publish:compensation_overview",
     "compensation_csv": "kwartaal.documents.finance:compensation_csv",
+    "build_report": "kwartaal.core.yearreport:build_report",
+    "render_report": "kwartaal.documents.report:render_report",
     # changing a body: an edit function returns a Change; run_change locks, checks, commits
     "run_change": "kwartaal.edit.pipeline:run_change",
     "CommitOptions": "kwartaal.edit.pipeline:CommitOptions",

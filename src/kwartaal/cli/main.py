@@ -55,6 +55,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "minutes": ("minutes", "minutes_group", "Minutes: render, send for review, approve."),
     "publish": ("minutes", "publish_cmd", "Publish approved minutes (public md and html)."),
     "site": ("minutes", "site_cmd", "Build the public website from public content only."),
+    "attendance": ("report", "attendance_cmd", "Who takes part: per organisation and role, "
+                   "present, excused, absent."),
+    "report": ("report", "report_cmd", "The year report for the council; public unless "
+               "--internal."),
     "compensate": ("payments", "compensate_cmd", "Record what a participant is paid; checks "
                    "the limits."),
     "compensation": ("payments", "compensation_group", "Compensation overview, finance "

@@ -135,6 +135,33 @@ LABELS: dict[str, tuple[str, str]] = {
     "feedback_given": NP_("label", "Feedback given on input"),
     "feedback_of": NP_("label", "feedback of {date}"),
     "feedback_pending": NP_("label", "feedback still to come"),
+    "report_title": NP_("label", "Year report {year}"),
+    "report_as_of_today": NP_("label", "Actions as they stand today, {date}."),
+    "report_as_of_year_end": NP_("label", "Actions as they stood at the end of the year, "
+                                          "{date}."),
+    "report_public_note": NP_("label", "Public version: no closed decisions, no names of "
+                                       "people who prefer not to be named, and compensation "
+                                       "only as totals."),
+    "report_meetings": NP_("label", "Meetings"),
+    "report_held": NP_("label", "Meetings held: {count}"),
+    "report_cancelled": NP_("label", "Meetings cancelled: {count}"),
+    "report_no_meetings": NP_("label", "No meetings were held this year."),
+    "organisation": NP_("label", "Organisation"),
+    "rate": NP_("label", "Rate"),
+    "report_seat_filled": NP_("label", "A sex worker's seat was filled at {filled} of "
+                                       "{count} meetings."),
+    "report_no_decisions": NP_("label", "No decisions."),
+    "report_not_yet_approved": NP_("label", "Not included yet: the decisions of {meetings}, "
+                                            "whose minutes are not approved yet."),
+    "report_actions": NP_("label", "Actions per theme"),
+    "report_paid_totals": NP_("label", "{people} people were paid for {hours} hours, "
+                                       "{amount} in total."),
+    "report_paid_withheld": NP_("label", "Fewer than {minimum} people were paid: totals "
+                                         "are not shown, as they would be what each of them "
+                                         "was paid."),
+    "report_paid_nobody": NP_("label", "No one was paid this year."),
+    "report_paid_amount": NP_("label", "{people} people were paid, {amount} in total."),
+    "site_reports": NP_("site", "Year reports"),
 }
 
 

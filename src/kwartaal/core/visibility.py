@@ -41,14 +41,14 @@ from kwartaal.core.folding import (
     spellings,
 )
 from kwartaal.core.naming import hidden_names_of, role_in_text, role_label
-from kwartaal.core.problems import KwartaalError, Msg, msg
+from kwartaal.core.problems import Joined, KwartaalError, Msg, msg
 
 _SENTENCE_END = ".!?"
 _BIDI_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _ESCAPED_WORD = re.compile(r"[^\s<>()\[\]\"']*%[0-9A-Fa-f]{2}[^\s<>()\[\]\"']*")
 
-
-# -- folding: one comparable form of a text, whatever its case or Unicode form ---------------
+# Fewer people paid in a year than this, and a public total is what each of them was paid.
+MIN_PAID_FOR_TOTALS = 3
 
 
 # -- the rules ----------------------------------------------------------------------------------
@@ -157,6 +157,17 @@ class View:
     def hides(self, record: Any) -> bool:
         """Whether this audience must not see the record at all."""
         return self.public and self.is_closed(record)
+
+    def minutes_public(self, meeting: m.Meeting) -> bool:
+        """Inside always; in public once its minutes are approved (not while correctable)."""
+        return not self.public or meeting.status in ("minutes-approved", "published")
+
+    def pay_shown(self, people_paid: int) -> str:
+        """How compensation may be shown: per person inside the group; in public as totals
+        only, when enough people were paid that a total is nobody's own figure."""
+        if not self.public:
+            return "per-person"
+        return "totals" if people_paid >= MIN_PAID_FOR_TOTALS else "withheld"
 
     def place(self, meeting: m.Meeting | None) -> str:
         cfg = self.body.config
@@ -314,9 +325,10 @@ class View:
 
     # the last line of defence
 
-    def leaks(self, rendered: str | bytes) -> list[Leak]:
+    def leaks(self, rendered: str | bytes, totals: tuple[str, ...] = ()) -> list[Leak]:
         """What a finished public rendering contains that it must not: hidden names, closed
-        texts, the meeting link, an internal place, compensation amounts and headings."""
+        texts, the meeting link, an internal place, compensation amounts (but its totals,
+        see pay_shown) and headings."""
         text = rendered.decode("utf-8", "replace") if isinstance(rendered, bytes) else rendered
         plain = _plain(text)
         spaced = " ".join(fold(plain, " ").split())
@@ -324,29 +336,24 @@ class View:
                  for person in self._hidden_people(plain)]
         if self._forbidden is None:
             self._forbidden = _forbidden_texts(self, self.body)
+        allowed = {" ".join(fold(total).split()) for total in totals}
         for needle, what in self._forbidden:
-            if needle in spaced:
+            if needle in spaced and needle not in allowed:
                 found.append(Leak(what))
         unique = {leak.what.render("en"): leak for leak in found}
         return list(unique.values())
 
-    def assert_clean(self, rendered: str | bytes, what: Msg) -> None:
+    def assert_clean(self, rendered: str | bytes, what: Msg,
+                     totals: tuple[str, ...] = ()) -> None:
         """Refuse a public rendering that contains anything hidden."""
         if not self.public:
             return
-        found = self.leaks(rendered)
+        found = self.leaks(rendered, totals)
         if found:
             raise KwartaalError(msg(
                 "{what} was not written: it would contain what must stay inside the group "
                 "({found}). Check the body's own templates and the texts of open items",
-                what=what, found=_joined([leak.what for leak in found[:5]])))
-
-
-def _joined(messages: list[Msg]) -> Msg:
-    """Several messages as one, in whichever language the whole is shown."""
-    keys = {f"m{i}": message for i, message in enumerate(messages)}
-    template = "; ".join("{" + key + "}" for key in keys)
-    return Msg(template, dict(keys))  # no words of its own
+                what=what, found=Joined(tuple(leak.what for leak in found[:5]))))
 
 
 def _plain(text: str) -> str:
@@ -411,10 +418,3 @@ def _record_texts(meeting: m.Meeting) -> list[tuple[Any, tuple[str, ...]]]:
     out += [(a, (a.title,)) for a in meeting.actions]
     return out
 
-
-def internal(body: m.Body, lang: str) -> View:
-    return View(body, lang, public=False)
-
-
-def public(body: m.Body, lang: str) -> View:
-    return View(body, lang, public=True)

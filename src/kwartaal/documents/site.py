@@ -1,5 +1,6 @@
 """The public website: published minutes, the next meeting's public agenda, the decision
-register, progress per theme, open actions and the calendar, as static files.
+register, progress per theme, open actions, the public year report of every year with held
+meetings and the calendar, as static files.
 
 Everything on it comes from the public renderings, which are built without closed content,
 hidden names or compensation; on top of that every page is searched for what must never be
@@ -17,9 +18,11 @@ from kwartaal.core import rules
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.core.visibility import View
 from kwartaal.core.words import ntr
+from kwartaal.core.yearreport import build_report, published_totals
 from kwartaal.documents.agenda import build_agenda
 from kwartaal.documents.minutes import build_minutes
 from kwartaal.documents.render import render
+from kwartaal.documents.report import report_years
 
 MARKER = ".kwartaal-site"
 
@@ -31,7 +34,7 @@ def overdue_text(days: int, lang: str) -> str:
 
 
 def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
-               other: str | None) -> dict[str, str]:
+               other: str | None, totals: dict[str, tuple[str, ...]]) -> dict[str, str]:
     view = View(body, lang, public=True)
     published = [mt for mt in body.meetings if mt.status == "published"]
     pages: dict[str, str] = {}
@@ -83,8 +86,13 @@ def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
                     for a in sorted(shown, key=lambda a: (a.due or dt.date.max, a.id))
                     if a.is_open]
     page("actions.html", "actions.html.j2", 0, actions=open_actions)
+    years = report_years(body)
+    for year in years:  # the public year reports; totals only (core/yearreport.py)
+        data = build_report(body, year, today, lang, public=True)
+        page(f"report-{year}.html", "report.html.j2", 0, r=data)
+        totals[prefix + f"report-{year}.html"] = published_totals(data)
     page("index.html", "index.html.j2", 0, minutes=minutes, agenda=agenda,
-         progress=progress, open_count=len(open_actions))
+         progress=progress, open_count=len(open_actions), reports=years)
     return pages
 
 
@@ -95,6 +103,7 @@ def build_site(body: m.Body, today: dt.date) -> dict[str, str | bytes]:
     langs = [body.config.language, *[x for x in body.config.languages
                                       if x != body.config.language]]
     files: dict[str, str | bytes] = {}
+    totals: dict[str, tuple[str, ...]] = {}  # amounts a page publishes as totals
     for lang in langs:
         prefix = "" if lang == body.config.language else f"{lang}/"
         other_lang = None
@@ -102,13 +111,13 @@ def build_site(body: m.Body, today: dt.date) -> dict[str, str | bytes]:
             other_lang = langs[1] if lang == langs[0] else langs[0]
         other = None if other_lang is None else (
             "" if other_lang == body.config.language else f"{other_lang}/")
-        files.update(_pages_for(body, lang, today, prefix, other))
+        files.update(_pages_for(body, lang, today, prefix, other, totals))
     files["kwartaal.ics"] = calendar(body, body.config.language, today, public=True)
     files["style.css"] = render(body.root, "style.css", body.config.language)
     view = View(body, body.config.language, public=True)
     for name, content in files.items():
         view.assert_clean(content, msg("the site (page {page})",
-                                       page=name))
+                                       page=name), totals.get(name, ()))
     return files
 
 

@@ -1,0 +1,195 @@
+"""The year report for the council: what the body did in one year, as one audience may see it.
+
+The report is a list of sections (SECTIONS), each a function that builds one part of the
+report's data from the same scope: the body, the year, the View (core/visibility.py decides
+what may leave the group), the date the report counts to, the language. A template per section
+lays it out (templates/report/<key>.<format>.j2) and the JSON is the same data. Adding a part
+to the report is adding one function to SECTIONS and its two small templates.
+
+Actions are counted as of the report's date: today, or the year's end when that came first. A
+done or dropped action whose history ends after that date counts as open on it, and one
+finished before the year began is left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from kwartaal.core import model as m
+from kwartaal.core.attendance import attendance, group_row, held_meetings
+from kwartaal.core.formats import long_date, money
+from kwartaal.core.visibility import MIN_PAID_FOR_TOTALS, View
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    body: m.Body
+    year: int
+    view: View
+    as_of: dt.date
+    lang: str
+
+    def text(self, value: str, where: str = "") -> str:
+        return self.view.text(value, where)
+
+
+def _meeting_row(scope: Scope, meeting: m.Meeting) -> dict[str, Any]:
+    return {"id": meeting.id, "date": meeting.date.isoformat(),
+            "date_long": long_date(meeting.date, scope.lang), "status": meeting.status}
+
+
+def meetings_section(scope: Scope) -> dict[str, Any]:
+    held = held_meetings(scope.body, scope.year)
+    cancelled = [mt for mt in scope.body.meetings
+                 if mt.status == "cancelled" and mt.date.year == scope.year]
+    return {"held": [_meeting_row(scope, mt) for mt in held],
+            "cancelled": [_meeting_row(scope, mt) for mt in cancelled]}
+
+
+def attendance_section(scope: Scope) -> dict[str, Any]:
+    found = attendance(scope.body, scope.year, scope.lang)
+    rows = []
+    for group in found.organisations:
+        row = group_row(group)
+        row["key"] = scope.text(str(row["key"]))
+        row["name"] = scope.text(group.name)
+        rows.append(row)
+    return {"organisations": rows, "meetings": len(found.meetings),
+            "sex_worker_seat_filled": found.seat_filled}
+
+
+def decisions_section(scope: Scope) -> dict[str, Any]:
+    """The decisions of the year's held meetings; in public only those of approved minutes,
+    and no closed ones."""
+    view = scope.view
+    decisions: list[dict[str, Any]] = []
+    pending: list[str] = []
+    for meeting in held_meetings(scope.body, scope.year):
+        if not view.minutes_public(meeting):
+            pending += [meeting.id] if meeting.decisions else []
+            continue
+        decisions += [{"id": d.id, "meeting": meeting.id,
+                       "date_long": long_date(meeting.date, scope.lang),
+                       "text": scope.text(d.text, d.id), "closed": view.is_closed(d)}
+                      for d in meeting.decisions if not view.hides(d)]
+    return {"decisions": decisions, "not_yet_approved": pending}
+
+
+def finished_on(action: m.Action) -> dt.date | None:
+    """The day a done or dropped action was finished, by its history: the last entry of that
+    kind, else the last entry."""
+    if action.status not in ("done", "dropped") or not action.history:
+        return None
+    kinds = [h for h in action.history if h.kind == action.status]
+    return (kinds or action.history)[-1].date
+
+
+def status_on(action: m.Action, day: dt.date) -> str:
+    finished = finished_on(action)
+    if finished is not None and finished > day:
+        return "open"
+    return action.status
+
+
+def actions_section(scope: Scope) -> dict[str, Any]:
+    body, view = scope.body, scope.view
+    start = dt.date(scope.year, 1, 1)
+    themes = body.config.themes
+    rows: dict[str, dict[str, Any]] = {}
+    for key in themes:
+        title = m.text_in(themes[key].title, scope.lang, body.config.language)
+        rows[key] = {"theme": key, "title": scope.text(title), "done": 0, "open": 0,
+                     "overdue": 0, "dropped": 0, "total": 0}
+    for action in body.all_actions():
+        meeting = body.meeting(action.meeting)
+        if view.hides(action) or meeting is None or meeting.date > scope.as_of:
+            continue
+        finished = finished_on(action)
+        if finished is not None and finished < start:
+            continue
+        status = status_on(action, scope.as_of)
+        row = rows.setdefault(action.theme, {
+            "theme": action.theme, "title": scope.text(action.theme), "done": 0, "open": 0,
+            "overdue": 0, "dropped": 0, "total": 0})
+        row["total"] += 1
+        if status in m.OPEN_STATUSES:
+            row["open"] += 1
+            row["overdue"] += 1 if action.due is not None and action.due < scope.as_of else 0
+        else:
+            row[status] += 1
+    return {"themes": [r for r in rows.values() if r["total"]]}
+
+
+def compensation_section(scope: Scope) -> dict[str, Any]:
+    """Totals of the year's lines (voided ones out); per person only inside the group."""
+    people: dict[str, tuple[Decimal, Decimal]] = {}
+    lines = 0
+    for meeting in scope.body.meetings:
+        if meeting.date.year != scope.year:
+            continue
+        for line in meeting.compensation:
+            if line.counts:
+                hours, amount = people.get(line.person, (Decimal(0), Decimal(0)))
+                people[line.person] = (hours + (line.hours or 0), amount + line.amount)
+                lines += 1
+    shown = scope.view.pay_shown(len(people))
+    out: dict[str, Any] = {"shown": shown, "minimum": MIN_PAID_FOR_TOTALS,
+                           "paid_anyone": bool(people)}
+    if shown == "withheld":
+        return out
+    hours = sum((h for h, _ in people.values()), Decimal(0))
+    amount = sum((a for _, a in people.values()), Decimal(0))
+    # hours too are a total over people: over those who were paid for hours
+    with_hours = sum(1 for h, _ in people.values() if h)
+    out.update(people=len(people), lines=lines, amount=f"{amount:.2f}",
+               amount_text=money(amount, scope.lang),
+               hours=None if scope.view.pay_shown(with_hours) == "withheld" else _number(hours))
+    if shown == "per-person":
+        out["per_person"] = [{"id": pid, "name": scope.view.person(pid),
+                              "hours": _number(h), "amount": f"{a:.2f}",
+                              "amount_text": money(a, scope.lang)}
+                             for pid, (h, a) in sorted(people.items())]
+    return out
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}" if value else "0"
+
+
+# The parts of the report, in order: (key, builder). A new part is one line here.
+SECTIONS: list[tuple[str, Callable[[Scope], dict[str, Any]]]] = [
+    ("meetings", meetings_section),
+    ("attendance", attendance_section),
+    ("decisions", decisions_section),
+    ("actions", actions_section),
+    ("compensation", compensation_section),
+]
+
+
+def report_date(year: int, today: dt.date) -> tuple[dt.date, str]:
+    """The day the report counts to, and which it is: 'today' or 'year-end'."""
+    end = dt.date(year, 12, 31)
+    return (today, "today") if today < end else (end, "year-end")
+
+
+def build_report(body: m.Body, year: int, today: dt.date, lang: str, *,
+                 public: bool) -> dict[str, Any]:
+    """The report's data; its JSON shape is docs/format.md's."""
+    as_of, as_of_is = report_date(year, today)
+    scope = Scope(body, year, View(body, lang, public=public), as_of, lang)
+    data: dict[str, Any] = {"body": body.config.name, "year": year, "public": public,
+                            "as_of": as_of.isoformat(), "as_of_long": long_date(as_of, lang),
+                            "as_of_is": as_of_is, "sections": [key for key, _ in SECTIONS]}
+    for key, build in SECTIONS:
+        data[key] = build(scope)
+    return data
+
+
+def published_totals(data: dict[str, Any]) -> tuple[str, ...]:
+    """The amounts a public report shows as totals, as rendered (see View.pay_shown)."""
+    pay = data.get("compensation", {})
+    return (pay["amount_text"],) if pay.get("shown") == "totals" else ()
