@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kwartaal.core.visibility import MIN_PAID_FOR_TOTALS
-from tests.conftest import EXAMPLE_TODAY, Run
+from tests.conftest import EXAMPLE_TODAY, Run, replace_in
 
 CLOSED_DECISION = "De gemeente onderzoekt beide panden"
 PER_PERSON = ["73,60", "58,60", "95,00", "115,40", "73.60", "58.60", "95.00", "115.40"]
@@ -57,10 +57,10 @@ def test_the_internal_report_must_be_asked_for(example: Path, run: Run, lang: st
 def test_the_json_has_stable_keys(example: Path, run: Run) -> None:
     data = json.loads(_report(run, example, "--year", "2025", "--format", "json"))
     assert set(data) == {"body", "year", "public", "as_of", "as_of_long", "as_of_is",
-                         "sections", "meetings", "attendance", "decisions", "actions",
-                         "compensation"}
-    assert data["sections"] == ["meetings", "attendance", "decisions", "actions",
-                                "compensation"]
+                         "sections", "meetings", "attendance", "decisions", "participation",
+                         "feedback", "actions", "compensation"}
+    assert data["sections"] == ["meetings", "attendance", "decisions", "participation",
+                                "feedback", "actions", "compensation"]
     assert (data["public"], data["as_of"], data["as_of_is"]) == (True, "2025-12-31",
                                                                  "year-end")
     assert [m["id"] for m in data["meetings"]["held"]] == [
@@ -76,6 +76,37 @@ def test_the_json_has_stable_keys(example: Path, run: Run) -> None:
     assert [p["id"] for p in internal["compensation"]["per_person"]] == [
         "kbg-1", "kbg-2", "roos", "yara"]
     assert any(d["closed"] for d in internal["decisions"]["decisions"])
+
+
+@pytest.mark.parametrize(("lang", "words"), [("nl", ("Participatie", "in de lead van "
+                                                    "sekswerkers", "Terugkoppeling")),
+                                              ("en", ("Participation", "led by sex workers",
+                                                      "Feedback given on input"))])
+def test_levels_and_feedback_are_counted_per_year(example: Path, run: Run, lang: str,
+                                                   words: tuple[str, ...]) -> None:
+    data = json.loads(_report(run, example, "--year", "2026", "--format", "json", "--internal",
+                              today="2026-03-13"))
+    levels = {row["level"]: row["count"] for row in data["participation"]["levels"]}
+    assert list(levels) == ["inform", "consult", "advise", "co-decide", "sex-worker-led"]
+    # items count in the year they were first proposed: p3 (inform) was carried over from 2025
+    assert sum(1 for count in levels.values() if count) >= 4
+    assert sum(levels.values()) + data["participation"]["no_level"] == \
+        data["participation"]["total"]
+    public = json.loads(_report(run, example, "--year", "2026", "--format", "json",
+                                today="2026-03-13"))
+    assert public["participation"]["total"] < data["participation"]["total"]  # a closed one
+    given = json.loads(_report(run, example, "--year", "2025", "--format", "json"))
+    assert [f["record"] for f in given["feedback"]["given"]] == ["2025-09-11/p2"]
+    text = _report(run, example, "--year", "2025", lang=lang)
+    for word in words:
+        assert word in text, word
+    # closed feedback stays internal
+    replace_in(example / "meetings" / "2025-09-11.toml", 'id = "p2"', 'id = "p2"\nclosed = true')
+    public = json.loads(_report(run, example, "--year", "2025", "--format", "json"))
+    assert public["feedback"]["given"] == []
+    internal = json.loads(_report(run, example, "--year", "2025", "--format", "json",
+                                  "--internal"))
+    assert internal["feedback"]["given"][0]["closed"] is True
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

@@ -162,6 +162,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "report_paid_nobody": NP_("label", "No one was paid this year."),
     "report_paid_amount": NP_("label", "{people} people were paid, {amount} in total."),
     "site_reports": NP_("site", "Year reports"),
+    "report_participation": NP_("label", "Participation"),
+    "report_participation_note": NP_("label", "Items and decisions by how far participants "
+                                              "took part: from being informed to led by sex "
+                                              "workers."),
+    "report_no_level": NP_("label", "no level given"),
+    "report_nothing_handled": NP_("label", "No items or decisions."),
+    "report_no_feedback": NP_("label", "No feedback on input was given this year."),
 }
 
 

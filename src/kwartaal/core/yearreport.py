@@ -21,7 +21,9 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.attendance import attendance, group_row, held_meetings
+from kwartaal.core.feedback import feedback_in_year
 from kwartaal.core.formats import long_date, money
+from kwartaal.core.participation import NO_LEVEL, level_label, levels_by_year
 from kwartaal.core.visibility import MIN_PAID_FOR_TOTALS, View
 
 
@@ -74,7 +76,8 @@ def decisions_section(scope: Scope) -> dict[str, Any]:
             continue
         decisions += [{"id": d.id, "meeting": meeting.id,
                        "date_long": long_date(meeting.date, scope.lang),
-                       "text": scope.text(d.text, d.id), "closed": view.is_closed(d)}
+                       "text": scope.text(d.text, d.id), "closed": view.is_closed(d),
+                       "level": d.level, "level_label": level_label(d.level, scope.lang)}
                       for d in meeting.decisions if not view.hides(d)]
     return {"decisions": decisions, "not_yet_approved": pending}
 
@@ -160,11 +163,36 @@ def _number(value: Decimal) -> str:
     return f"{value.normalize():f}" if value else "0"
 
 
+def participation_section(scope: Scope) -> dict[str, Any]:
+    """How far the group took part in what it handled: items and decisions per level of the
+    participation ladder, from being informed to led by sex workers."""
+    counts = levels_by_year(scope.body, scope.year, public=scope.view.public)
+    rows = [{"level": level, "label": level_label(level, scope.lang), "count": count}
+            for level, count in counts.items() if level != NO_LEVEL]
+    return {"levels": rows, "no_level": counts[NO_LEVEL],
+            "total": sum(counts.values())}
+
+
+def feedback_section(scope: Scope) -> dict[str, Any]:
+    """What was done with the input the group asked for: the answers given this year. The
+    public version leaves out what was closed."""
+    given = [f for f in feedback_in_year(scope.body, scope.year, scope.lang)
+             if not (scope.view.public and f.closed)]
+    return {"given": [{"record": f.record, "meeting": f.meeting,
+                       "title": scope.text(f.title, f.record),
+                       "asked_long": long_date(f.asked, scope.lang),
+                       "answered_long": long_date(f.answered, scope.lang),
+                       "text": scope.text(f.text, f.record), "closed": f.closed}
+                      for f in given]}
+
+
 # The parts of the report, in order: (key, builder). A new part is one line here.
 SECTIONS: list[tuple[str, Callable[[Scope], dict[str, Any]]]] = [
     ("meetings", meetings_section),
     ("attendance", attendance_section),
     ("decisions", decisions_section),
+    ("participation", participation_section),
+    ("feedback", feedback_section),
     ("actions", actions_section),
     ("compensation", compensation_section),
 ]
