@@ -52,6 +52,14 @@ def counts_toward_limits(kind: str, policy: m.CompensationPolicy) -> bool:
     return True
 
 
+def year_lines(body: m.Body, year: int, person: str | None = None,
+               ) -> list[tuple[m.Meeting, m.CompensationLine]]:
+    """The lines that count (not void) of the year's meetings; person: only theirs."""
+    return [(meeting, line) for meeting in body.meetings if meeting.date.year == year
+            for line in meeting.compensation
+            if line.counts and (person is None or line.person == person)]
+
+
 def dated_lines(body: m.Body, person: str) -> list[tuple[dt.date, m.CompensationLine]]:
     """A person's lines that count (void ones do not), with their meeting's date."""
     return [(mt.date, line) for mt in body.meetings for line in mt.compensation

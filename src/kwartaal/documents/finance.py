@@ -16,7 +16,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from kwartaal.core import model as m
-from kwartaal.core.compensation import cents
+from kwartaal.core.compensation import cents, year_lines
 from kwartaal.core.payees import payee_of, payment_description
 
 CSV_FIELDS = ["payee", "payee_type", "payee_name", "meeting", "date", "person", "name", "kind",
@@ -52,12 +52,8 @@ def compensation_csv(body: m.Body, year: int, person: str | None) -> str:
     """One row per line that counts (not void) of the year's meetings, grouped by payee, each
     group closed by its total; person: only that person's lines."""
     groups: dict[Payee, list[tuple[m.Meeting, m.CompensationLine]]] = defaultdict(list)
-    for meeting in body.meetings:
-        if meeting.date.year != year:
-            continue
-        for line in meeting.compensation:
-            if line.counts and (person is None or line.person == person):
-                groups[_payee(body, line)].append((meeting, line))
+    for meeting, line in year_lines(body, year, person):
+        groups[_payee(body, line)].append((meeting, line))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
     writer.writeheader()

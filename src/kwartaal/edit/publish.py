@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kwartaal.core import model as m
-from kwartaal.core.compensation import cents, counts_toward_limits, limit_status
+from kwartaal.core.compensation import cents, counts_toward_limits, limit_status, year_lines
 from kwartaal.core.payees import payee_key
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.documents.minutes import render_minutes
@@ -88,12 +88,8 @@ def compensation_overview(body: m.Body, year: int, person: str | None,
     "limit": {"status", "messages"}}]} with amounts as strings with two decimals; each line
     says its "payee", the organisation it is paid to (None: the person)."""
     per_person: dict[str, list[tuple[m.Meeting, m.CompensationLine]]] = defaultdict(list)
-    for meeting in body.meetings:
-        if meeting.date.year != year:
-            continue
-        for line in meeting.compensation:
-            if line.counts and (person is None or line.person == person):
-                per_person[line.person].append((meeting, line))
+    for meeting, line in year_lines(body, year, person):
+        per_person[line.person].append((meeting, line))
     policy = body.config.compensation
     people = []
     for pid in sorted(per_person):
