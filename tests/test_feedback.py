@@ -291,3 +291,20 @@ def test_the_site_agenda_lists_open_feedback_but_not_closed(example: Path, run: 
     k(run, example, "item", "set", DECEMBER, "p1", "--closed")
     k(run, example, "site", "--output", str(tmp_path / "again"))
     assert OPEN_TITLE not in (tmp_path / "again" / "agenda.html").read_text("utf-8")
+
+
+def test_closed_feedback_reaches_only_core_authors() -> None:
+    """A reminder to someone outside the core group is, like every document they are sent,
+    the public version: no feedback on a closed record."""
+    body = load_checked(EXAMPLE)
+    for meeting in body.meetings:
+        meeting.items[:] = [dataclasses.replace(i, closed=True) if i.feedback else i
+                            for i in meeting.items]
+    today = dt.date.fromisoformat(EXAMPLE_TODAY)
+    author = next(i.by for mt in body.meetings for i in mt.items if i.feedback)
+    body.people[author] = dataclasses.replace(body.people[author], core=False)
+    found = reminders(body, today, within=14)
+    assert all(GIVEN_TEXT not in r.text for r in found if r.person == author)
+    body.people[author] = dataclasses.replace(body.people[author], core=True)
+    found = reminders(body, today, within=14)
+    assert any(GIVEN_TEXT in r.text for r in found if r.person == author)

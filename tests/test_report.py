@@ -21,8 +21,9 @@ def _report(run: Run, example: Path, *args: str, lang: str = "nl",
 
 
 @pytest.mark.parametrize(("lang", "title", "total"), [
-    ("nl", "Jaarverslag 2025", "4 mensen zijn betaald voor 39 uur, in totaal €\xa0342,60."),
-    ("en", "Year report 2025", "4 people were paid for 39 hours, €342.60 in total."),
+    ("nl", "Jaarverslag 2025",
+     "4 mensen kregen een vergoeding voor 39 uur, in totaal €\xa0342,60."),
+    ("en", "Year report 2025", "4 people received compensation for 39 hours, €342.60 in total."),
 ])
 def test_the_public_report_of_the_example(example: Path, run: Run, lang: str, title: str,
                                           total: str) -> None:
@@ -131,7 +132,7 @@ def test_the_current_year_counts_to_today(example: Path, run: Run) -> None:
     assert data["compensation"] == {"shown": "withheld", "minimum": MIN_PAID_FOR_TOTALS,
                                     "paid_anyone": False}
     out = _report(run, example, "--year", "2026", lang="en")
-    assert "as they stand today" in out and "No one was paid this year." in out
+    assert "as they stand today" in out and "No one received compensation this year." in out
 
 
 def test_an_action_finished_after_the_year_counts_as_open_in_it(example: Path,
@@ -175,7 +176,7 @@ def test_fewer_people_paid_than_the_minimum_gives_no_totals(example: Path, run: 
     assert data["compensation"] == {"shown": "withheld", "minimum": MIN_PAID_FOR_TOTALS,
                                     "paid_anyone": True}
     out = _report(run, example, "--year", "2025", lang="en")
-    assert "Fewer than 3 people were paid" in out and "342" not in out
+    assert "Fewer than 3 people received compensation" in out and "342" not in out
     internal = _report(run, example, "--year", "2025", "--internal", lang="en")
     assert "€342.60" in internal
 
@@ -232,6 +233,32 @@ def test_hours_are_a_total_over_enough_people_too(example: Path) -> None:
     public = build_report(body, 2025, today, "en", public=True)["compensation"]
     assert (public["people"], public["hours"]) == (4, None)
     text = report_text(body, build_report(body, 2025, today, "en", public=True), "en", "md")
-    assert "4 people were paid, €" in text and "hours" not in text.split("## Compensation")[1]
+    assert "4 people received compensation, €" in text
+    assert "hours" not in text.split("## Compensation")[1]
     internal = build_report(body, 2025, today, "en", public=False)["compensation"]
     assert internal["hours"] == "15"
+
+
+def test_public_totals_wait_for_the_year_to_end(example: Path, run: Run) -> None:
+    """A total published in June and again in September would show, by the difference, what
+    those paid in between received: the public report gives totals only for a finished year."""
+    during = json.loads(_report(run, example, "--year", "2025", "--format", "json",
+                                today="2025-12-12"))
+    assert during["compensation"] == {"shown": "after-year", "minimum": MIN_PAID_FOR_TOTALS,
+                                      "paid_anyone": True}
+    text = _report(run, example, "--year", "2025", lang="en", today="2025-12-12")
+    assert "once the year is over" in text and "342" not in text
+    internal = json.loads(_report(run, example, "--year", "2025", "--format", "json",
+                                  "--internal", today="2025-12-12"))
+    assert internal["compensation"]["shown"] == "per-person"
+
+
+def test_public_levels_count_decisions_of_approved_minutes_only(example: Path,
+                                                                 run: Run) -> None:
+    public = json.loads(_report(run, example, "--year", "2025", "--format", "json"))
+    internal = json.loads(_report(run, example, "--year", "2025", "--format", "json",
+                                  "--internal"))
+    assert public["decisions"]["not_yet_approved"] == ["2025-12-11"]
+    counted = {r["level"]: r["count"] for r in public["participation"]["levels"]}
+    inside = {r["level"]: r["count"] for r in internal["participation"]["levels"]}
+    assert counted["sex-worker-led"] == inside["sex-worker-led"] - 1  # 2025-12-11 d1

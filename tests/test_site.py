@@ -83,7 +83,8 @@ def _without_the_totals(text: str) -> str:
     """A year report's compensation: one sentence of totals, no table, nothing per person."""
     found = re.search(r"<h2>(Vergoedingen|Compensation)</h2>\n<p>([^<]*)</p>\n</section>", text)
     assert found is not None, "a year report gives compensation as one sentence of totals"
-    assert re.fullmatch(r"4 (mensen zijn betaald voor|people were paid for) 39 (uur|hours), "
+    assert re.fullmatch(r"4 (mensen kregen een vergoeding voor|people received compensation "
+                        r"for) 39 (uur|hours), "
                         r"(in totaal €\xa0342,60|€342.60 in total)\.", found.group(2)), found
     from kwartaal.core.labels import labels
 

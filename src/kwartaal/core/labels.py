@@ -154,13 +154,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "report_not_yet_approved": NP_("label", "Not included yet: the decisions of {meetings}, "
                                             "whose minutes are not approved yet."),
     "report_actions": NP_("label", "Actions per theme"),
-    "report_paid_totals": NP_("label", "{people} people were paid for {hours} hours, "
-                                       "{amount} in total."),
-    "report_paid_withheld": NP_("label", "Fewer than {minimum} people were paid: totals "
-                                         "are not shown, as they would be what each of them "
-                                         "was paid."),
-    "report_paid_nobody": NP_("label", "No one was paid this year."),
-    "report_paid_amount": NP_("label", "{people} people were paid, {amount} in total."),
+    "report_paid_totals": NP_("label", "{people} people received compensation for {hours} "
+                                       "hours, {amount} in total."),
+    "report_paid_withheld": NP_("label", "Fewer than {minimum} people received compensation: "
+                                         "totals are not shown, as they would be what each of "
+                                         "them was paid."),
+    "report_paid_after_year": NP_("label", "Totals are published once the year is over: a "
+                                           "total that grows during the year would show what "
+                                           "the last ones paid received."),
+    "report_paid_nobody": NP_("label", "No one received compensation this year."),
+    "report_paid_amount": NP_("label", "{people} people received compensation, {amount} in "
+                                       "total."),
     "site_reports": NP_("site", "Year reports"),
     "report_participation": NP_("label", "Participation"),
     "report_participation_note": NP_("label", "Items and decisions by how far participants "

@@ -104,10 +104,13 @@ def levels_by_year(body: m.Body, year: int, *, public: bool = False) -> dict[str
     """How many items and decisions of the year's meetings were at each level: a key for every
     level of model.LEVELS, in order, and NO_LEVEL for those that say none. Items count once
     (not again where carried over); decisions of cancelled meetings do not exist. public:
-    leave out closed records, as a public report must."""
+    leave out closed records, and decisions of minutes not approved yet, as a public report
+    must."""
     view = View(body, "en", public=public)
     counts = dict.fromkeys((*m.LEVELS, NO_LEVEL), 0)
-    decisions = [d for mt in body.meetings if mt.date.year == year for d in mt.decisions]
+    # in public, decisions count once their minutes are approved, as the report lists them
+    decisions = [d for mt in body.meetings if mt.date.year == year and view.minutes_public(mt)
+                 for d in mt.decisions]
     for record in (*_counted_items(body, year), *decisions):
         if view.hides(record):
             continue

@@ -140,9 +140,13 @@ def compensation_section(scope: Scope) -> dict[str, Any]:
                 people[line.person] = (hours + (line.hours or 0), amount + line.amount)
                 lines += 1
     shown = scope.view.pay_shown(len(people))
+    if shown == "totals" and scope.as_of < dt.date(scope.year, 12, 31):
+        # a total published again later would tell, by the difference, what the people paid
+        # in between received: public totals come once, for a year that is over
+        shown = "after-year"
     out: dict[str, Any] = {"shown": shown, "minimum": MIN_PAID_FOR_TOTALS,
                            "paid_anyone": bool(people)}
-    if shown == "withheld":
+    if shown in ("withheld", "after-year"):
         return out
     hours = sum((h for h, _ in people.values()), Decimal(0))
     amount = sum((a for _, a in people.values()), Decimal(0))

@@ -55,10 +55,14 @@ def reminders(body: m.Body, today: dt.date, *, within: int, owner: str | None = 
 
         overdue = [view(a) for a in actions if rules.is_overdue(a, today)]
         soon = [view(a) for a in actions if not rules.is_overdue(a, today)]
+        # closed records are for the core group, as in every document sent (core.distribution)
+        core = person is not None and person.core
         feedback = [{"id": e.id, "title": others_view.text(e.title(lang)),
                      "asked": e.meeting.date, "given": e.record.feedback_date,
                      "text": others_view.text(e.record.feedback)}
-                    for e in per_author.get(pid, [])]
+                    for e in per_author.get(pid, []) if core or not others_view.hides(e.record)]
+        if not (actions or feedback):
+            continue
         text = render(body.root, "reminder.txt.j2", lang, body_name=neutral_name(body.config),
                       recipient=person.name if person else pid, count=len(actions),
                       overdue=overdue, soon=soon, next_meeting=next_meeting,
