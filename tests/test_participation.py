@@ -336,3 +336,12 @@ def test_check_warns_about_a_chair_who_is_not_neutral(example: Path, run: Run, l
     out = run(*base(example, lang), "check").output
     line = line_with(example / "kwartaal.toml", 'chair = "m-jansen"')
     assert f"kwartaal.toml:{line}:" in out and 'agreed_chairs = ["m-jansen"]' in out
+
+
+@pytest.mark.parametrize("lang,says", [("en", "is both chair and co-chair"),
+                                       ("nl", "zowel voorzitter als co-voorzitter")])
+def test_one_person_as_chair_and_co_chair_is_warned_about(example: Path, run: Run, lang: str,
+                                                          says: str) -> None:
+    base = ["--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", lang]
+    run(*base, "meeting", "set", "2026-03-12", "--chair", "kbg-1", "--co-chair", "kbg-1")
+    assert says in run(*base, "check").output

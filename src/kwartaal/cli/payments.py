@@ -70,7 +70,7 @@ compensation_group.default_command = "report"  # type: ignore[attr-defined]
 
 
 @compensation_group.command("report", hidden=True)
-@click.option("--year", type=int, default=None, help="Default: this year.")
+@click.option("--year", type=click.IntRange(1900, 2999), default=None, help="Default: this year.")
 @click.option("--person", default=None, shell_complete=complete.people)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True)

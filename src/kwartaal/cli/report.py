@@ -12,7 +12,7 @@ from kwartaal.core.words import tr
 
 
 @click.command("attendance")
-@click.option("--year", type=int, default=None,
+@click.option("--year", type=click.IntRange(1900, 2999), default=None,
               help="Only the meetings held in this year (default: every held meeting).")
 @json_option("Print JSON (docs/format.md describes its keys).")
 @common
@@ -52,7 +52,8 @@ def attendance_cmd(year: int | None, as_json: bool) -> None:
 
 
 @click.command("report")
-@click.option("--year", type=int, required=True, help="The year the report is about.")
+@click.option("--year", type=click.IntRange(1900, 2999), required=True,
+              help="The year the report is about.")
 @click.option("--public/--internal", "public", default=True,
               help="Public (default): totals only, no closed decisions, no hidden names. "
                    "Internal: also closed decisions and compensation per person.")

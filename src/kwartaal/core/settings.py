@@ -31,7 +31,7 @@ TRAVEL_RULES = ("actual", "fixed", "none")
 # a leading ^, only at the start of a word. A body may set its own list under [privacy]
 # sensitive_words.
 SENSITIVE_WORDS = ("sekswerk", "sexwerk", "sexwork", "seks", "^sex", "prostitu", "escort",
-                   "bordeel", "brothel", "erotisch", "erotic", "peeskamer", "hoerenloper")
+                   "bordeel", "brothel", "erotisch", "erotic", "peeskamer", "^hoer", "tippel")
 # What an organisation at the table is: the attendance report watches sex-worker organisations'
 # seats, and a chair from an organisation that is not independent is warned about.
 ORGANISATION_KINDS = ("municipality", "police", "health", "social-work", "sex-worker-org",

@@ -173,7 +173,12 @@ def write_messages(found: list[Message], body: m.Body, meeting: m.Meeting, what:
 
     folder = output_folder(folder)
     targets = [(output_file(folder, message.file_name), message) for message in found]
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KwartaalError(msg("cannot make the folder {folder}: {reason}; choose another "
+                                "with --output", folder=folder,
+                                reason=exc.strerror or exc)) from None
     for target, message in targets:
         atomic_write_bytes(target, as_bytes(message, body, meeting, what, today))
     return [target for target, _ in targets]

@@ -125,6 +125,12 @@ def _chairs(body: m.Body, meeting: m.Meeting) -> list[Problem]:
         found.append(_problem(meeting.src, "co_chair", "error", msg(
             "{where}: unknown person '{id}'{hint}; add them with 'kwartaal person add' "
             "or fix the id", where="co_chair", id=pid, **hints(pid, body.people))))
+    chair = meeting.chair or body.config.chair
+    if pid and pid == chair and meeting.status == "planned":
+        found.append(_problem(meeting.src, "co_chair", "warning", msg(
+            "meeting {id}: {person} is both chair and co-chair; a co-chair is a second person "
+            "(with a chair from an organisation, someone from the sex workers' side)",
+            id=meeting.id, person=pid)))
     if meeting.status != "planned" or not meeting.chair:
         return found  # without a chair of its own, the body's is warned about once
     organisation = _not_neutral(body, meeting.chair)
