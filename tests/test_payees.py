@@ -411,3 +411,16 @@ def test_config_set_makes_an_organisation_a_payee(example: Path, run: Run) -> No
     # a hidden name in the account name would reach the finance department: refused
     assert_refused(lambda: _k(run, example, "config", "set", "organisations.zijweg.account_name",
                               "Rekening Mila", expect=1), example.parent, "kbg-1")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_an_organisation_still_paid_cannot_stop_accepting_payments(example: Path, run: Run,
+                                                                    lang: str) -> None:
+    from tests.conftest import assert_refused
+
+    out = assert_refused(lambda: run("--repo", str(example), "--today", "2026-01-15",
+                                     "--lang", lang, "config", "set",
+                                     "organisations.klankbordgroep.payee", "false",
+                                     expect=1).output,
+                         example.parent, "klankbordgroep")
+    assert "2025-09-11/c5" in out

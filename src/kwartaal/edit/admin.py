@@ -354,8 +354,9 @@ def parse_setting(field: s.F, raw: str, key: str) -> Any:
 
 
 def _new_errors(body: m.Body, config: m.Config, path: Path) -> list[Problem]:
-    """What check would find wrong in kwartaal.toml with the new settings (a chair nobody
-    knows, a month 13) that it does not find now: the whole configuration is judged."""
+    """What check would find wrong with the new settings (a chair nobody knows, a month 13, a
+    person whose payee no longer accepts payments) that it does not find now: the whole body
+    is judged against them."""
     import datetime as dt
 
     from kwartaal.files.validate import validate
@@ -364,7 +365,7 @@ def _new_errors(body: m.Body, config: m.Config, path: Path) -> list[Problem]:
         with_config = m.Body(root=body.root, config=cfg, people=body.people,
                              meetings=body.meetings)
         found = validate(loader.Loaded(with_config, []), dt.date.today())
-        return {p.text("en"): p for p in found if p.severity == "error" and p.path == path}
+        return {p.text("en"): p for p in found if p.severity == "error"}
 
     before = errors(body.config)
     return [p for text, p in errors(config).items() if text not in before]
