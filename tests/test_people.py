@@ -146,3 +146,14 @@ def test_a_hidden_persons_former_name_stays_hidden_after_a_rename(example: Path,
         encoding="utf-8")
     _cli(run, example, "person", "set", "s-bakker", "--name", "Sander Bakkers")
     assert "Sander Bakker\"]" not in (example / "people.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang,says", [("en", "who left on 2026-01-15; choose who takes over"),
+                                       ("nl", "vertrokken is; kies wie het overneemt")])
+def test_roles_of_someone_who_left_are_warned_about(example: Path, run: Run, lang: str,
+                                                   says: str) -> None:
+    _cli(run, example, "person", "leave", "l-demir", "--date", EXAMPLE_TODAY, "--handover-to",
+         "s-bakker")
+    out = _cli(run, example, "check", lang=lang)
+    assert says in out
+    assert "config set body.secretary" in out and "organisations.zijweg.contact" in out

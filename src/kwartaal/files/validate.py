@@ -197,6 +197,28 @@ def _check_people(c: _Checker) -> None:
                   "[organisations.KEY]{hint}", id=person.id, name=person.organisation,
                   known=", ".join(known), **hints(person.organisation, known))
     _check_owners_who_left(c)
+    _check_roles_of_people_who_left(c)
+
+
+def _check_roles_of_people_who_left(c: _Checker) -> None:
+    """A chair, co-chair, secretary or organisation contact who has left holds the role of
+    nobody: the body's, and those of meetings still to come."""
+    cfg = c.body.config
+    places: list[tuple[m.Source, str, str, str]] = [
+        (m.Source(cfg.src.path, ("body",)), key, getattr(cfg, key) or "",
+         f"kwartaal config set body.{key} PERSON") for key in ("chair", "co_chair", "secretary")]
+    places += [(org.src, "contact", org.contact,
+                f"kwartaal config set organisations.{org.key}.contact PERSON")
+               for org in cfg.organisations.values()]
+    places += [(mt.src, key, getattr(mt, key),
+                f"kwartaal meeting set {mt.id} --{key.replace('_', '-')} PERSON")
+               for mt in c.body.meetings if mt.status == "planned"
+               for key in ("chair", "co_chair", "secretary")]
+    for src, key, pid, command in places:
+        person = c.body.people.get(pid) if pid else None
+        if person is not None and person.left is not None and person.left <= c.today:
+            c.add(src, key, "warning", "{key} is {id}, who left on {date}; choose who takes "
+                  "over with '{command}'", key=key, id=pid, date=person.left, command=command)
 
 
 def _check_owners_who_left(c: _Checker) -> None:
