@@ -7,13 +7,12 @@ keep working: their people simply belong to none.
 
 from __future__ import annotations
 
-import unicodedata
-
 from kwartaal.core import model as m
+from kwartaal.core.folding import fold
 
 
 def _folded(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return " ".join(fold(text).split())
 
 
 def organisation_named(config: m.Config, text: str) -> m.Organisation | None:
