@@ -48,6 +48,7 @@ API: dict[str, str] = {
     "reminders": "kwartaal.documents.remind:reminders",
     "compensation_overview": "kwartaal.edit.publish:compensation_overview",
     "compensation_csv": "kwartaal.documents.finance:compensation_csv",
+    "compensation_xlsx": "kwartaal.documents.spreadsheet:compensation_xlsx",
     "build_report": "kwartaal.core.yearreport:build_report",
     "render_report": "kwartaal.documents.report:render_report",
     # changing a body: an edit function returns a Change; run_change locks, checks, commits
@@ -68,6 +69,7 @@ API: dict[str, str] = {
     "update_action": "kwartaal.edit.actions:update_action",
     "handover": "kwartaal.edit.actions:handover",
     "attend": "kwartaal.edit.recording:attend",
+    "record_reply": "kwartaal.edit.recording:record_reply",
     "note": "kwartaal.edit.notes:note",
     "decide": "kwartaal.edit.notes:decide",
     "set_record": "kwartaal.edit.notes:set_record",

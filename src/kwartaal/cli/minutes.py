@@ -42,20 +42,33 @@ class DefaultGroup(click.Group):
 @click.option("--excused", "status", flag_value="excused", help="Sent apologies.")
 @click.option("--absent", "status", flag_value="absent", help="Did not come, without notice.")
 @click.option("--online", is_flag=True, help="Joined online (with --present).")
+@click.option("--expected", "status", flag_value="expected",
+              help="Before the meeting: replied they will come.")
+@click.option("--declined", "status", flag_value="declined",
+              help="Before the meeting: replied they will not come (recorded as excused "
+                   "when the meeting is held).")
 @commit_options
 def attend_cmd(meeting_id: str, people: tuple[str, ...], status: str | None,
                online: bool) -> None:
-    """Record attendance of one or more people.
+    """Record attendance of one or more people, or, before the meeting, their reply.
 
     \b
     Example:
       kwartaal attend 2026-03-12 roos kbg-1 m-jansen --present
       kwartaal attend 2026-03-12 t-elkaddouri --present --online
+      kwartaal attend 2026-03-12 w-smit --declined
     """
-    from kwartaal.edit.recording import attend
+    from kwartaal.edit.recording import REPLIES, attend, record_reply
 
     if status is None:
-        raise KwartaalError(msg("choose --present, --excused or --absent"))
+        raise KwartaalError(msg("choose --present, --excused or --absent (after the meeting), "
+                                "or --expected or --declined (before it)"))
+    if status in REPLIES:
+        if online:
+            raise KwartaalError(msg("--online goes with --present"))
+        answer = status
+        apply(lambda body: record_reply(body, meeting_id, list(people), answer))
+        return
     apply(lambda body: attend(body, meeting_id, list(people), status, online))
 
 

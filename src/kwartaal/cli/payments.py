@@ -4,13 +4,22 @@ and voiding."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import click
 
 from kwartaal.cli import complete
 from kwartaal.cli.minutes import MEETING, DefaultGroup
 from kwartaal.cli.options import common, current_state
-from kwartaal.cli.shared import apply, commit_options, force_option, json_option
+from kwartaal.cli.shared import (
+    apply,
+    commit_options,
+    force_option,
+    json_option,
+    output_option,
+    write_or_print,
+)
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.core.words import status_word, tr
 
@@ -72,37 +81,59 @@ compensation_group.default_command = "report"  # type: ignore[attr-defined]
 @compensation_group.command("report", hidden=True)
 @click.option("--year", type=click.IntRange(1900, 2999), default=None, help="Default: this year.")
 @click.option("--person", default=None, shell_complete=complete.people)
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
+              default="table", show_default=True,
+              help="xlsx: an Excel workbook, a sheet for the year and one per month (needs "
+                   "--output).")
+@click.option("--dialect", type=click.Choice(["standard", "nl"]), default="standard",
+              show_default=True,
+              help="With --format csv: standard (comma, decimal point) for other tools; nl "
+                   "(semicolon, decimal comma, byte order mark) for Excel in Dutch.")
 @json_option("The same as --format json.")
+@output_option("Write the export to this file (csv, json, xlsx) instead of standard output.")
 @common
-def compensation_report(year: int | None, person: str | None, fmt: str, as_json: bool) -> None:
+def compensation_report(year: int | None, person: str | None, fmt: str, dialect: str,
+                        as_json: bool, output: Path | None) -> None:
     """Per person: the lines per meeting, month and year totals, unpaid, and the limit status.
     --format csv: the finance export, grouped by payee (an organisation's rows name no person),
-    each payee's lines closed by a total row, with the neutral payment description.
+    each payee's lines closed by a total row, with the neutral payment description;
+    --format xlsx: the same rows as a workbook, amounts in euros and dates as dates, a sheet
+    for the year and one per month.
 
     \b
     Example:
       kwartaal compensation --year 2025 --format json
+      kwartaal compensation --year 2025 --format csv --dialect nl --output betalingen.csv
+      kwartaal compensation --year 2025 --format xlsx --output betalingen.xlsx
     """
-    from kwartaal.documents.finance import compensation_csv
     from kwartaal.edit.actions import require_person
-    from kwartaal.edit.publish import compensation_overview
 
     state = current_state()
+    fmt = "json" if as_json else fmt
+    if dialect != "standard" and fmt != "csv":
+        raise KwartaalError(msg("--dialect goes with --format csv"))
+    if fmt == "xlsx" and output is None:
+        raise KwartaalError(msg(
+            "an Excel workbook is not for the terminal; give a file: --output "
+            "payments.xlsx"))
+    if fmt == "table" and output is not None:
+        raise KwartaalError(msg("--output goes with --format csv, json or xlsx"))
     body = state.body()
     if person:
         require_person(body, person)
     chosen_year = year or state.today().year
-    fmt = "json" if as_json else fmt
+    if fmt in ("csv", "xlsx"):
+        _finance_export(body, chosen_year, person, fmt, dialect, output)
+        return
+    from kwartaal.edit.publish import compensation_overview
+
     data = compensation_overview(body, chosen_year, person, state.lang())
     if fmt == "json":
         from kwartaal.documents.minutes import to_json
 
-        click.echo(to_json(data), nl=False)
-        return
-    if fmt == "csv":
-        click.echo(compensation_csv(body, chosen_year, person), nl=False)
+        write_or_print(to_json(data), output)
+        if output is not None:
+            state.say("wrote {path}", path=output)
         return
     from kwartaal.cli.output import table
     from kwartaal.core.formats import money
@@ -117,6 +148,22 @@ def compensation_report(year: int | None, person: str | None, fmt: str, as_json:
         return
     table(["id", tr("total", lang), tr("unpaid", lang),
            tr("limits", lang), ""], rows, wrap=4)
+
+
+def _finance_export(body: Any, year: int, person: str | None, fmt: str, dialect: str,
+                    output: Path | None) -> None:
+    state = current_state()
+    if fmt == "xlsx":
+        from kwartaal.documents.spreadsheet import compensation_xlsx
+
+        data = compensation_xlsx(body, year, person, state.lang(), state.today())
+    else:
+        from kwartaal.documents.finance import compensation_csv
+
+        data = compensation_csv(body, year, person, dialect).encode("utf-8")
+    write_or_print(data, output)
+    if output is not None:
+        state.say("wrote {path}", path=output)
 
 
 @compensation_group.command("paid")

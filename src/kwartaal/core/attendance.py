@@ -1,8 +1,9 @@
 """Who takes part: per organisation and per role, the held meetings present, excused, absent.
 
 Only held meetings count (not planned or cancelled ones). At each, a person is expected when
-they are in any of its lists (`invited`, `present`, `excused`, `absent`, `online`); they were
-present when in `present` or `online`, excused when in `excused`, and otherwise absent (an
+they are in any of its lists (`invited`, `present`, `excused`, `absent`, `online`, and the
+replies `expected`, `declined`); they were present when in `present` or `online`, excused when
+in `excused` (or, recorded nowhere else, `declined`), and otherwise absent (an
 invited person recorded nowhere else did not come). A group — an organisation, or the people
 of one role — was present at a meeting when one of its people was, excused when none came
 and one sent apologies, absent otherwise. The rate is present / expected meetings.
@@ -78,16 +79,17 @@ def status_at(meeting: m.Meeting, pid: str) -> str | None:
     """present, excused, absent, or None when the person was not expected."""
     if pid in meeting.present or pid in meeting.online:
         return "present"
-    if pid in meeting.excused:
+    if pid in meeting.excused or pid in meeting.declined:  # declined beforehand: apologies
         return "excused"
-    if pid in meeting.absent or pid in meeting.invited:
+    if pid in meeting.absent or pid in meeting.invited or pid in meeting.expected:
         return "absent"
     return None
 
 
 def expected(meeting: m.Meeting) -> list[str]:
     return list(dict.fromkeys([*meeting.invited, *meeting.present, *meeting.online,
-                               *meeting.excused, *meeting.absent]))
+                               *meeting.excused, *meeting.absent, *meeting.expected,
+                               *meeting.declined]))
 
 
 def organisation_group(body: m.Body, person: m.Person | None, lang: str) -> Group:

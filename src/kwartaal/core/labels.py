@@ -173,6 +173,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "report_no_level": NP_("label", "no level given"),
     "report_nothing_handled": NP_("label", "No items or decisions."),
     "report_no_feedback": NP_("label", "No feedback on input was given this year."),
+    "declined": NP_("label", "Declined"),
 }
 
 

@@ -289,6 +289,10 @@ class Meeting:
                          help="[approved] table: the minutes as approved")
     co_chair: str = opt_id_field(init="", help="chairs together with the chair; the body's "
                                  "co_chair when empty")
+    # Replies before the meeting (RSVP), apart from what is recorded once it is held:
+    # 'attend --expected|--declined'; 'meeting held' records a declined reply as excused.
+    expected: list[str] = ids_field(init=[], help="replied they will come")
+    declined: list[str] = ids_field(init=[], help="replied they will not come")
 
 
 # The tables of a meeting file, by key, and the record each holds.

@@ -157,6 +157,7 @@ STATUS_WORDS = {
     "published": NP_("status", "published"), "cancelled": NP_("status", "cancelled"),
     "ok": NP_("status", "ok"), "warning": NP_("status", "near the limit"),
     "exceeded": NP_("status", "exceeded"), "unknown": NP_("status", "no limits known"),
+    "expected": NP_("status", "expected"), "declined": NP_("status", "declined"),
 }
 
 

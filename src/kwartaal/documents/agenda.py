@@ -135,6 +135,7 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
         "secretary": v.person(meeting.secretary or cfg.secretary or "")
         if (meeting.secretary or cfg.secretary) else "",
         "organisations": [v.text(org) for org in organisations(body, meeting)],
+        **replies(v, meeting),
         "items": items,
         "action_review": review,
         "open_feedback": open_feedback(v, meeting),
@@ -144,6 +145,39 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
         "next_meeting": next_date.isoformat() if next_date else None,
         "next_meeting_long": long_date(next_date, lang) if next_date else "",
     }
+
+
+def replies(v: View, meeting: m.Meeting) -> dict[str, list[str]]:
+    """Who replied that they will come or not, as the view may show them: by name where they
+    may be listed, else counted by role ('één lid van de klankbordgroep')."""
+    from kwartaal.documents.minutes import counted_role, role_plural
+
+    def names(ids: list[str]) -> list[str]:
+        shown = []
+        for pid in ids:
+            if not v.listed_by_name(pid):
+                continue
+            person = v.body.people.get(pid)
+            label = v.person(pid)
+            if person is not None and person.organisation and person.is_named:
+                label += f" ({v.text(person.organisation)})"
+            shown.append(label)
+        return shown
+
+    def counted(ids: list[str]) -> list[str]:
+        groups: dict[tuple[str, str], int] = {}
+        for pid in ids:
+            if v.listed_by_name(pid):
+                continue
+            person = v.body.people.get(pid)
+            key = (v.text(person.role_in(v.lang)) if person else "",
+                   v.text(role_plural(person, v.lang)))
+            groups[key] = groups.get(key, 0) + 1
+        return [counted_role(role, plural, count, v.lang)
+                for (role, plural), count in groups.items()]
+
+    return {"expected": names(meeting.expected), "expected_counted": counted(meeting.expected),
+            "declined": names(meeting.declined), "declined_counted": counted(meeting.declined)}
 
 
 def action_review(v: View, meeting: m.Meeting, today: dt.date) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from kwartaal.core import model as m
@@ -20,13 +21,43 @@ def _body_key(name: str) -> str:
     return hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
 
 
+# A reply before the meeting as the participation status of an ATTENDEE (RFC 5545 3.2.12).
+PARTSTAT = {"expected": "ACCEPTED", "declined": "DECLINED"}
+# An address as a calendar can use it: one @, a dot in the domain, nothing that means
+# something else on an iCalendar line.
+_ADDRESS = re.compile(r'[^@\s;:,<>"]+@[^@\s;:,<>"]+\.[^@\s;:,<>"]+')
+
+
+def attendees(body: m.Body, meeting: m.Meeting) -> list[tuple[m.Person, str]]:
+    """Who the event lists as ATTENDEE, with their PARTSTAT: the people invited or who
+    replied, only those shown by name (never role-only or working-name people) who chose
+    e-mail and whose address the body keeps, and who had not left by the meeting's date."""
+    from kwartaal.core.distribution import DIRECT, route
+
+    out = []
+    for pid in dict.fromkeys([*meeting.invited, *meeting.expected, *meeting.declined]):
+        person = body.people.get(pid)
+        if person is None or not person.is_named or not _ADDRESS.fullmatch(person.email.strip()):
+            continue
+        if person.left is not None and person.left <= meeting.date:
+            continue
+        found = route(body, person, meeting.date)
+        if found.way != DIRECT or found.address != person.email:
+            continue
+        answer = "declined" if pid in meeting.declined else (
+            "expected" if pid in meeting.expected else "")
+        out.append((person, PARTSTAT.get(answer, "NEEDS-ACTION")))
+    return out
+
+
 def calendar(body: m.Body, lang: str, stamp: dt.date, *, public: bool) -> bytes:
     """One event per meeting; the UID is stable, so a re-import updates instead of doubling.
 
     Summaries and the calendar's name are the body's neutral name: calendar entries show on
     lock screens and in shared family calendars. A public calendar has no meeting link (unless
-    the body publishes it) and no internal place."""
-    from icalendar import Calendar, Event
+    the body publishes it), no internal place and no attendees; the internal one lists the
+    attendees `attendees` allows, with their reply."""
+    from icalendar import Calendar, Event, vCalAddress, vText
 
     from kwartaal.core.naming import neutral_name
     from kwartaal.core.visibility import View
@@ -72,6 +103,12 @@ def calendar(body: m.Body, lang: str, stamp: dt.date, *, public: bool) -> bytes:
         # a calendar that this copy replaces the one it has
         event.add("sequence", meeting.sequence)
         event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
+        for person, partstat in [] if public else attendees(body, meeting):
+            address = vCalAddress(f"mailto:{person.email.strip()}")
+            address.params["cn"] = vText(person.name)
+            address.params["partstat"] = vText(partstat)
+            address.params["role"] = vText("REQ-PARTICIPANT")
+            event.add("attendee", address, encode=0)
         cal.add_component(event)
     cal.add_missing_timezones()
     data = bytes(cal.to_ical())

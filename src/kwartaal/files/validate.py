@@ -311,6 +311,13 @@ def _check_meetings(c: _Checker) -> None:
             if pid not in meeting.present:
                 c.add(src, "online", "error", "'{id}' is marked online but not present",
                       id=pid)
+        for key in ("expected", "declined"):
+            for pid in getattr(meeting, key):
+                c.person(src, key, pid, key)
+        for pid in set(meeting.expected) & set(meeting.declined):
+            c.add(src, "declined", "error", "'{id}' is both expected and declined; keep one "
+                  "reply with 'kwartaal attend {meeting} {id} --expected' (or --declined)",
+                  id=pid, meeting=meeting.id)
         if meeting.status == "planned" and meeting.date < c.today:
             c.add(src, "status", "warning",
                   "meeting {id} is still 'planned' but its date has passed; "
