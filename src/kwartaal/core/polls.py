@@ -174,11 +174,15 @@ class Tally:
 
 
 def tally(body: m.Body, poll: Poll, today: dt.date) -> Tally:
-    """Who can come when, and the best slot by the rule above."""
+    """Who can come when, and the best slot by the rule above; the answers of people who
+    have left are not counted."""
     seat_ids = seats(body, today)
     organisations = core_organisations(body, today)
     rows = [SlotTally(n) for n in range(1, len(poll.slots) + 1)]
+    asked = {p.id for p in staying(body, today)}
     for answer in poll.answers:
+        if answer.person not in asked:  # someone who has left since: kept, not counted
+            continue
         for row in rows:
             said = answer.said(row.number)
             if said:

@@ -72,10 +72,10 @@ def read_polls(body: m.Body) -> list[pl.Poll]:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         first = errors[0]
-        raise InvalidBody(msg("{where}: {text}\nfix it and try again",
+        raise InvalidBody(msg("{where}: {text}\n{more}fix it and try again",
                               where=shown_path(first.path) + (f":{first.line}" if first.line
                                                               else ""),
-                              text=first.message))
+                              text=first.message, more=""))
     return polls
 
 
