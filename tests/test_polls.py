@@ -404,3 +404,34 @@ def test_the_rule_is_spelled_out_the_same_in_the_docs() -> None:
     assert "every person who holds a sex worker's seat" in docs
     assert "a maybe counts half" in docs
     assert dataclasses.is_dataclass(pl.Poll)
+
+
+def test_what_check_would_reject_is_not_written(example: Path) -> None:
+    """A write that would put an error into a poll file is refused by the write check, as one
+    into a meeting file is; nothing is written or committed."""
+    from kwartaal.core.problems import KwartaalError
+    from kwartaal.edit.change import Change
+    from kwartaal.edit.pipeline import run_change
+    from kwartaal.files import store
+
+    path = example / "polls" / f"{POLL}.toml"
+    before, commits = path.read_text(encoding="utf-8"), commit_count(example.parent)
+
+    def edit(body: object) -> Change:
+        store.write_body_file(path, before.replace('time = "14:00"', 'time = "2 uur"'), before)
+        return Change([path], "poll: a wrong time")
+
+    with pytest.raises(KwartaalError) as refused:
+        run_change(example, edit)
+    assert "nothing was written" in refused.value.render("en")
+    assert "'time' must be" in refused.value.render("en")
+    assert path.read_text(encoding="utf-8") == before
+    assert commit_count(example.parent) == commits
+
+
+def test_a_meeting_is_not_made_from_a_poll_no_one_answered(example: Path, run: Run) -> None:
+    cli(run, example, "poll", "new", "2026-09-08 19:30", "2026-09-10 19:30", lang="en")
+    assert_refused(lambda: cli(run, example, "meeting", "new", "--from-poll", "2026-09-08",
+                               lang="nl", expect=1), example.parent, "heeft nog niemand")
+    cli(run, example, "meeting", "new", "--from-poll", "2026-09-08", "--slot", "2", lang="en")
+    assert (example / "meetings" / "2026-09-10.toml").is_file()

@@ -178,6 +178,9 @@ def meeting_from_poll(body: m.Body, poll_id: str | None, *, slot: int | None, to
     if slot is not None and not 1 <= slot <= count:
         raise KwartaalError(msg("--slot {number}: the poll has slots 1-{count}", number=slot,
                                 count=count))
+    if slot is None and not poll.answers:
+        raise KwartaalError(msg("no one has answered poll {id} yet; wait for the answers, or "
+                                "choose a slot yourself with --slot N", id=poll.id))
     number = slot if slot is not None else pl.tally(body, poll, today).best
     if number is None:  # a poll without slots does not load; said all the same
         raise KwartaalError(msg("poll {id} has no slots", id=poll.id))
