@@ -435,3 +435,29 @@ def test_a_meeting_is_not_made_from_a_poll_no_one_answered(example: Path, run: R
                                lang="nl", expect=1), example.parent, "heeft nog niemand")
     cli(run, example, "meeting", "new", "--from-poll", "2026-09-08", "--slot", "2", lang="en")
     assert (example / "meetings" / "2026-09-10.toml").is_file()
+
+
+# -- two clones answering at once ----------------------------------------------------------------
+
+def test_answers_entered_in_two_clones_merge_by_person() -> None:
+    """Two secretaries (or a person and the secretary) enter different people's answers in
+    their own clones: the merge driver keeps both; one person's answer changed differently on
+    both sides is a conflict for a person to settle."""
+    import tomllib
+
+    from kwartaal.vcs.merge import Conflict, merge_texts
+    from kwartaal.vcs.sync import ATTRIBUTES
+
+    assert "polls/*.toml merge=kwartaal" in ATTRIBUTES.splitlines()
+    assert "polls/*.toml merge=kwartaal" in (EXAMPLE / ".gitattributes").read_text().split("\n")
+    base = (EXAMPLE / "polls" / f"{POLL}.toml").read_text(encoding="utf-8")
+    one = '\n[[answer]]\nperson = "{p}"\nyes = [{n}]\nentered_by = "l-demir"\n'
+    ours = base + one.format(p="t-elkaddouri", n=1)
+    theirs = base + one.format(p="a-verhoeven", n=2)
+    merged = tomllib.loads(merge_texts(base, ours, theirs).text)
+    people = [a["person"] for a in merged["answer"]]
+    assert people.count("t-elkaddouri") == 1 and people.count("a-verhoeven") == 1
+    assert len(people) == 12 and len(merged["slot"]) == 4
+    with pytest.raises(Conflict):
+        merge_texts(base, base.replace("yes = [2, 3]\nno = [1, 4]", "yes = [2]\nno = [1, 3, 4]"),
+                    base.replace("yes = [2, 3]\nno = [1, 4]", "yes = [3]\nno = [1, 2, 4]"))
