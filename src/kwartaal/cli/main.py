@@ -29,6 +29,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "config": ("core", "config", "Read and change the body's settings."),
     "meeting": ("meetings", "meeting_group", "Plan meetings, list them, move, change or "
                 "cancel one, record that one was held."),
+    "poll": ("polls", "poll_group", "Date polls: offer slots, enter answers, show the "
+             "best slot, send the poll."),
     "item": ("items", "item_group", "Correct agenda items: set, withdraw, defer, done."),
     "propose": ("meetings", "propose_cmd", "Propose an agenda item; anyone may."),
     "agenda": ("meetings", "agenda_cmd", "Draft the agenda of a meeting, internal or "

@@ -44,22 +44,39 @@ def meeting_group() -> None:
               help="Default: the body's chair.")
 @click.option("--co-chair", default=None, metavar="PERSON", shell_complete=complete.people,
               help="Default: the body's co-chair.")
+@click.option("--from-poll", "from_poll", is_flag=False, flag_value="", default=None,
+              metavar="[POLL]", help="Take the date and time of a poll's best slot (or "
+              "--slot N) and close the poll; POLL may be left out while one poll is open.")
+@click.option("--slot", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --from-poll: this slot instead of the best one.")
 @force_option("Allow a date in the past or a second meeting on one day.")
 @commit_options
 def meeting_new(date_text: str | None, time: str | None, place: str | None, fmt: str | None,
                 invite: tuple[str, ...], chair: str | None, co_chair: str | None,
-                force: bool) -> None:
+                from_poll: str | None, slot: int | None, force: bool) -> None:
     """Plan the next meeting. Items the previous meeting carried over come along.
 
     \b
     Examples:
       kwartaal meeting new
       kwartaal meeting new --date 2026-06-11 --format online --invite f-mulder
+      kwartaal meeting new --from-poll          # the open poll's best slot
     """
     from kwartaal.core.dates import parse_iso
     from kwartaal.edit.meetings import new_meeting
 
     state = current_state()
+    if from_poll is not None or slot is not None:
+        from kwartaal.cli.polls import plan_from_poll
+
+        if from_poll is None:
+            from kwartaal.core.problems import KwartaalError, msg
+
+            raise KwartaalError(msg("--slot goes with --from-poll"))
+
+        plan_from_poll(from_poll or None, slot, date_text, time, place, fmt, invite, chair,
+                       co_chair, force)
+        return
     date = parse_iso(date_text, "--date") if date_text else None
     apply(lambda body: new_meeting(body, date=date, time=time, place=place, fmt=fmt,
                                    invite=list(invite), force=force, today=state.today(),

@@ -89,6 +89,9 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
 
     checker.problems.extend(participation_problems(body))
     checker.problems.extend(payee_problems(body))
+    from kwartaal.files.polls import poll_problems
+
+    checker.problems.extend(poll_problems(body, today))
     problems = loaded.problems + _not_about(loaded.unreadable, checker.problems)
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
 

@@ -103,6 +103,10 @@ def _format_errors(body: m.Body, path: Path, text: str) -> list[Problem]:
         meeting = build_meeting(raw, path, problems, body.config.language)
         if meeting is not None and not problems:
             problems += _cross_errors(body, path, meeting)
+    elif path.parent.name == "polls" and path.suffix == ".toml":  # a date poll
+        from kwartaal.files.polls import build_poll
+
+        build_poll(raw, path, problems, body.config.language)
     return [p for p in problems if p.severity == "error"]
 
 

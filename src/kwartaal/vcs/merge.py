@@ -82,14 +82,17 @@ def merge_texts(base: str, ours: str, theirs: str) -> Outcome:
 
 
 def _is_record_list(value: Any) -> bool:
-    """Records of a meeting file (by `id`), or standing items of kwartaal.toml (by `key`)."""
+    """Records of a meeting file (by `id`), standing items of kwartaal.toml (by `key`), or
+    the answers of a poll file (by `person`)."""
     return isinstance(value, list) and bool(value) and any(
-        all(isinstance(v, dict) and field in v for v in value) for field in ("id", "key"))
+        all(isinstance(v, dict) and field in v for v in value)
+        for field in ("id", "key", "person"))
 
 
 def _id_field(*lists: list[dict[str, Any]]) -> str:
     records = [r for records in lists for r in records]
-    return "id" if all("id" in r for r in records) else "key"
+    return next((field for field in ("id", "key") if all(field in r for r in records)),
+                "person")
 
 
 def _merge_table(target: Any, o: dict[str, Any], a: dict[str, Any], b: dict[str, Any],
@@ -185,6 +188,8 @@ def _merge_records(target: Any, kind: str, o: list[dict[str, Any]], a: list[dict
                 continue  # we removed it and they did not change it
             if record == base or record == by_id_a[rid]:
                 continue
+            if field == "person" and by_id_a[rid] != base:
+                raise Conflict(f"{kind} {rid}")  # a poll answer is one whole, never mixed
             table = next(t for t in tables if str(t.get(field)) == rid)
             _merge_table(table, base, by_id_a[rid], record, appended, collisions)
         elif rid in by_id_a:

@@ -20,6 +20,7 @@ ATTRIBUTES = (
     "kwartaal.toml merge=kwartaal\n"
     "people.toml merge=kwartaal\n"
     "meetings/*.toml merge=kwartaal\n"
+    "polls/*.toml merge=kwartaal\n"
 )
 
 
@@ -38,7 +39,8 @@ def write_attributes(root: Path) -> Path | None:
     from kwartaal.files.store import atomic_write
 
     text = current + ("" if not current or current.endswith("\n") else "\n")
-    text += ATTRIBUTES if len(missing) == 3 else "\n".join(missing) + "\n"
+    every = [line for line in ATTRIBUTES.splitlines() if line and not line.startswith("#")]
+    text += ATTRIBUTES if len(missing) == len(every) else "\n".join(missing) + "\n"
     atomic_write(path, text)
     return path
 
