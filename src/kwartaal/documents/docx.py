@@ -330,13 +330,20 @@ def _minutes_part(doc: Word, item: dict[str, Any], t: dict[str, str], level: int
 
 # -- reading a document back --------------------------------------------------------------------
 
+# The parts a document's words can be in; the others (styles, theme, fonts, settings) are
+# python-docx's template as it ships, the same in every file.
+_WORDED = re.compile(r"word/(document|comments\w*|header\d*|footer\d*|footnotes|endnotes)\.xml"
+                     r"|docProps/\w+\.xml|customXml/item\d+\.xml")
+
+
 def docx_parts_text(data: bytes) -> str:
-    """Every XML part of a .docx (the text, the properties, comments, headers), with the text
-    of each paragraph also joined up: what the privacy search of a public document reads."""
+    """Every XML part of a .docx that can hold words (the text, the properties, comments,
+    headers and footers), with the text of each paragraph also joined up: what the privacy
+    search of a public document reads."""
     source = zipfile.ZipFile(io.BytesIO(data))
     parts = []
     for name in source.namelist():
-        if name.endswith((".xml", ".rels")):
+        if _WORDED.fullmatch(name):
             xml = source.read(name).decode("utf-8", errors="replace")
             parts.append(xml)
             # Runs split a paragraph's text over several <w:t> elements.
