@@ -268,3 +268,35 @@ def test_a_word_file_is_written_whole(example: Path, run: Run, tmp_path: Path) -
     assert zipfile.is_zipfile(out)
     assert [p.name for p in out.parent.iterdir()] == ["verslag.docx"]
 
+
+
+@pytest.mark.parametrize("where", ["text", "split", "author", "title"])
+def test_the_public_search_reads_every_part_of_a_word_file(where: str) -> None:
+    """What refuses a public Word file reads its text, also split over runs, and its
+    properties: a hidden name in any of them is found."""
+    import datetime as dt
+
+    from kwartaal.core.problems import KwartaalError, msg
+    from kwartaal.core.visibility import View
+    from kwartaal.documents.docx import Word, docx_parts_text
+    from kwartaal.files.loader import load_checked
+
+    from .conftest import EXAMPLE
+
+    body = load_checked(EXAMPLE)
+    doc = Word(title="Mila" if where == "title" else "Agenda",
+               author="Mila" if where == "author" else "Kwartaaloverleg Voorbeeldstad",
+               lang="nl", when=dt.date(2026, 3, 12))
+    if where == "split":
+        doc.para("Gesprek met Mi", ("b", "la"), " over de training")
+    else:
+        doc.para("Gesprek met Mila over de training" if where == "text" else "Gesprek")
+    view = View(body, "nl", public=True)
+    with pytest.raises(KwartaalError):
+        view.assert_clean(docx_parts_text(doc.bytes()), msg("the public agenda of {id}",
+                                                            id="2026-03-12"))
+    clean = Word(title="Agenda", author="Kwartaaloverleg Voorbeeldstad", lang="nl",
+                 when=dt.date(2026, 3, 12))
+    clean.para("Gesprek over de training")
+    view.assert_clean(docx_parts_text(clean.bytes()), msg("the public agenda of {id}",
+                                                          id="2026-03-12"))
