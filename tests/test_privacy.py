@@ -310,7 +310,8 @@ def test_no_public_output_contains_what_it_hides(tmp_path_factory: pytest.TempPa
     mentions = [_variant(names[p], f) for p, f in zip(picks, mention_forms, strict=True)]
     write_body(root, mentions, stored, lang, hostile)
     outputs = public_outputs(root)
-    outputs.update(public_word_files(root, [lang]))  # Word: one language each, for time
+    if not hostile:  # Word files are laid out without templates: a hostile one changes nothing
+        outputs.update(public_word_files(root, [lang]))  # and one language each, for time
     for where, output in outputs.items():
         assert _leaks(output, names) == [], where
         # Whatever the spelling, the mention as it was written is not there either.

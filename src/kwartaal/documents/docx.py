@@ -345,7 +345,9 @@ def docx_parts_text(data: bytes) -> str:
     for name in source.namelist():
         if _WORDED.fullmatch(name):
             xml = source.read(name).decode("utf-8", errors="replace")
-            parts.append(xml)
+            # The text between the tags (kwartaal writes no text into attributes); the search
+            # decodes entities, as it does for HTML.
+            parts.append(re.sub(r"<[^>]*>", " ", xml))
             # Runs split a paragraph's text over several <w:t> elements.
             for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.DOTALL):
                 parts.append("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", paragraph)))
