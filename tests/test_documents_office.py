@@ -300,3 +300,48 @@ def test_the_public_search_reads_every_part_of_a_word_file(where: str) -> None:
     clean.para("Gesprek over de training")
     view.assert_clean(docx_parts_text(clean.bytes()), msg("the public agenda of {id}",
                                                           id="2026-03-12"))
+
+
+@pytest.mark.parametrize("engine", ["weasyprint", "chromium"])
+def test_making_a_pdf_fetches_nothing(example: Path, run: Run, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch, engine: str) -> None:
+    """A body's own template that points at pictures, style sheets and fonts elsewhere: the PDF
+    is made without a single request leaving the machine (here: reaching a local server)."""
+    import http.server
+    import threading
+
+    missing = engine_missing(engine)
+    if missing:
+        pytest.skip(missing)
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        where = f"http://127.0.0.1:{server.server_address[1]}"
+        (example / "templates").mkdir()
+        (example / "templates" / "agenda.html.j2").write_text(
+            "<!DOCTYPE html><html><head><title>{{ a.body }}</title>"
+            f'<link rel="stylesheet" href="{where}/style.css">'
+            f"<style>@import url({where}/import.css); body {{ background: url({where}/bg.png) }}"
+            f"@font-face {{ font-family: X; src: url({where}/font.woff) }}</style></head>"
+            f'<body><img src="{where}/picture.png"><img src="file:///etc/hostname">'
+            "<h1>{{ a.body }}</h1></body></html>\n", encoding="utf-8")
+        monkeypatch.setenv("KWARTAAL_PDF", engine)
+        for lang in ("nl", "en"):
+            data = rendered(run, example, lang, ["agenda", "2026-03-12", "--public"], "pdf",
+                            tmp_path)
+            assert "Voorbeeldstad" in pdf_texts(data, tmp_path)[0]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert asked == []

@@ -47,8 +47,17 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
     raise ValueError(f"not fetched: {url[:80]}")
 
 
+def refusing_fetcher(module: Any) -> Any:
+    """A fetcher that fetches nothing: WeasyPrint's own URLFetcher allowing no protocol (its
+    interface since version 68), or, before, a function that refuses every address."""
+    fetcher = getattr(module, "URLFetcher", None)
+    if fetcher is not None:
+        return fetcher(allowed_protocols=(), allow_redirects=False)
+    return _refuse_fetch
+
+
 def with_weasyprint(html: str, module: Any) -> bytes:
-    document = module.HTML(string=html, url_fetcher=_refuse_fetch, base_url=None)
+    document = module.HTML(string=html, url_fetcher=refusing_fetcher(module), base_url=None)
     return bytes(document.write_pdf())
 
 
