@@ -310,6 +310,8 @@ def test_no_public_output_contains_what_it_hides(tmp_path_factory: pytest.TempPa
     mentions = [_variant(names[p], f) for p, f in zip(picks, mention_forms, strict=True)]
     write_body(root, mentions, stored, lang, hostile)
     outputs = public_outputs(root)
+    if not hostile:  # Word files are laid out without templates: a hostile one changes nothing
+        outputs.update(public_word_files(root, [lang]))  # and one language each, for time
     for where, output in outputs.items():
         assert _leaks(output, names) == [], where
         # Whatever the spelling, the mention as it was written is not there either.
@@ -532,6 +534,8 @@ def public_outputs_example(root: Path) -> dict[str, str]:
         for fmt in ("md", "html", "json"):
             outputs[f"report.{lang}.{fmt}"] = render_report(body, 2025, TODAY, lang,
                                                             public=True, fmt=fmt)
+    outputs.update(public_word_files(root, ["nl", "en"], minutes=("2025-09-11",),
+                                     agenda="2026-03-12"))
     return outputs
 
 
@@ -665,3 +669,116 @@ def test_counts_use_the_plural_given(new_body: Path, run: Run) -> None:
 def test_the_banner_is_shown_once(fmt: str, run: Run) -> None:
     out = run("--repo", str(EXAMPLE), "--today", EXAMPLE_TODAY, "agenda", "--format", fmt).output
     assert out.casefold().count("vertrouwelijk — alleen voor deelnemers") == 1
+
+
+# -- Word and PDF -------------------------------------------------------------------------------
+
+_TEMPLATE_PARTS: dict[str, bytes] = {}
+
+
+def _docx_readings(data: bytes) -> str:
+    """Every part of a Word file that is not python-docx's blank template as it ships (the
+    text, the document properties, comments, headers, relationships), as XML and with each
+    paragraph's runs joined, decoded the way a reader of the XML would."""
+    import io
+    import zipfile
+
+    if not _TEMPLATE_PARTS:
+        import docx
+
+        blank = io.BytesIO()
+        docx.Document().save(blank)
+        with zipfile.ZipFile(blank) as parts:
+            _TEMPLATE_PARTS.update({n: parts.read(n) for n in parts.namelist()})
+    readings = []
+    with zipfile.ZipFile(io.BytesIO(data)) as parts:
+        for name in parts.namelist():
+            content = parts.read(name)
+            if _TEMPLATE_PARTS.get(name) == content:
+                continue
+            xml = content.decode("utf-8", errors="replace")
+            readings.append(xml)
+            for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.DOTALL):
+                readings.append("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>",
+                                                   paragraph)))
+    assert readings and any("<w:body" in r for r in readings)
+    return "\n".join(readings)
+
+
+def public_word_files(root: Path, langs: list[str], *,
+                      minutes: tuple[str, ...] = ("2025-06-12",),
+                      agenda: str = "2026-03-12", year: int = 2025) -> dict[str, str]:
+    from kwartaal.documents.office import agenda_file, minutes_file, report_file
+
+    body = load_checked(root)
+    outputs = {}
+    for lang in langs:
+        outputs[f"agenda.{lang}.docx"] = _docx_readings(agenda_file(
+            body, body.meeting(agenda), TODAY, lang, public=True, fmt="docx"))
+        for mid in minutes:
+            outputs[f"minutes {mid}.{lang}.docx"] = _docx_readings(minutes_file(
+                body, body.meeting(mid), lang, public=True, fmt="docx"))
+        outputs[f"report {year}.{lang}.docx"] = _docx_readings(report_file(
+            body, year, TODAY, lang, public=True, fmt="docx"))
+    return outputs
+
+
+def _pdf_text(data: bytes, tmp_path: Path) -> str:
+    import io
+
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    texts = [page.extract_text() or "" for page in reader.pages]
+    info = reader.metadata or {}
+    texts += [str(value) for value in info.values()]
+    if shutil.which("pdftotext"):
+        import subprocess
+
+        path = tmp_path / "read.pdf"
+        path.write_bytes(data)
+        texts.append(subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
+                                    capture_output=True, check=True, text=True).stdout)
+    return unicodedata.normalize("NFKC", "\n".join(texts))
+
+
+@pytest.mark.parametrize("engine", ["chromium", "weasyprint"])
+@pytest.mark.parametrize(("lang", "hostile", "forms"), [
+    ("nl", True, ["as-is", "upper", "nfd", "italic", "entity", "spelling"]),
+    ("en", False, ["lower", "zero-width", "cyrillic", "comment-inside", "angle", "percent"]),
+])
+def test_public_pdf_files_keep_the_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           engine: str, lang: str, hostile: bool,
+                                           forms: list[str]) -> None:
+    """A few fixed generated bodies, printed by each engine (PDF is slow; the Word files are
+    searched for every generated body above). A hostile body prints everything it is handed in
+    its HTML templates too."""
+    from kwartaal.documents.office import agenda_file, minutes_file, report_file
+    from kwartaal.documents.pdf import chromium_path, weasyprint_module
+
+    if engine == "chromium" and chromium_path() is None:
+        pytest.skip("no chromium, chromium-browser or google-chrome on the PATH")
+    if engine == "weasyprint" and weasyprint_module() is None:
+        pytest.skip("WeasyPrint (with the Pango library) is not installed")
+    monkeypatch.setenv("KWARTAAL_PDF", engine)
+    names = ["Ivana", "Ségolène", "Noa de Wit"]
+    root = tmp_path / "overleg"
+    mentions = [_variant(names[i % 3], forms[i % len(forms)]) for i in range(12)]
+    write_body(root, mentions, names, lang, hostile)
+    if hostile:
+        for kind, letter in (("agenda", "a"), ("minutes", "m"), ("report", "r")):
+            (root / "templates" / f"{kind}.html.j2").write_text(
+                f"<html><body>{{{{ {letter} }}}}</body></html>\n", encoding="utf-8")
+    body = load_checked(root)
+    outputs = {
+        "agenda": agenda_file(body, body.meeting("2026-03-12"), TODAY, lang, public=True,
+                              fmt="pdf"),
+        "minutes": minutes_file(body, body.meeting("2025-06-12"), lang, public=True, fmt="pdf"),
+        "report": report_file(body, 2025, TODAY, lang, public=True, fmt="pdf"),
+    }
+    texts = {where: _pdf_text(data, tmp_path) for where, data in outputs.items()}
+    for where, text in texts.items():
+        assert _leaks(text, names) == [], where
+    # The search would see what is there: the open texts are printed.
+    assert "zqxopen5" in texts["agenda"] and "zqxopen1" in texts["minutes"]
+    assert "Proefstad" in texts["report"]

@@ -51,6 +51,9 @@ API: dict[str, str] = {
     "compensation_xlsx": "kwartaal.documents.spreadsheet:compensation_xlsx",
     "build_report": "kwartaal.core.yearreport:build_report",
     "render_report": "kwartaal.documents.report:render_report",
+    "agenda_file": "kwartaal.documents.office:agenda_file",
+    "minutes_file": "kwartaal.documents.office:minutes_file",
+    "report_file": "kwartaal.documents.office:report_file",
     # changing a body: an edit function returns a Change; run_change locks, checks, commits
     "run_change": "kwartaal.edit.pipeline:run_change",
     "CommitOptions": "kwartaal.edit.pipeline:CommitOptions",

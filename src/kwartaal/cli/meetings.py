@@ -9,6 +9,7 @@ import click
 from kwartaal.cli import complete
 from kwartaal.cli.options import common, current_state
 from kwartaal.cli.shared import (
+    DOCUMENT_FORMATS,
     apply,
     commit_options,
     force_option,
@@ -16,6 +17,7 @@ from kwartaal.cli.shared import (
     level_option,
     output_option,
     pick_meeting,
+    refuse_binary_on_terminal,
     write_or_print,
 )
 from kwartaal.core.words import status_word, tr
@@ -173,8 +175,10 @@ def propose_cmd(title: str, by: str | None, by_org: str, meeting: str | None, un
 @click.option("--public/--internal", "public", default=False,
               help="Public: no closed items, people shown as their visibility allows. "
                    "Internal (default): everything, for the participants.")
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "html", "json"]),
-              default="text", show_default=True)
+@click.option("--format", "fmt",
+              type=click.Choice(["text", "md", "html", "json", *DOCUMENT_FORMATS]),
+              default="text", show_default=True,
+              help="docx (Word) and pdf are files: give --output.")
 @output_option("Write to this file instead of the terminal.")
 @common
 def agenda_cmd(meeting_id: str | None, public: bool, fmt: str, output: Path | None) -> None:
@@ -184,15 +188,23 @@ def agenda_cmd(meeting_id: str | None, public: bool, fmt: str, output: Path | No
     Examples:
       kwartaal agenda
       kwartaal agenda 2026-03-12 --public --format html --output agenda.html
+      kwartaal agenda 2026-03-12 --format docx --output agenda.docx
     """
     from kwartaal.documents.agenda import render_agenda
 
     state = current_state()
     body = state.body()
     today = state.today()
+    refuse_binary_on_terminal(fmt, output)
     meeting = pick_meeting(body, meeting_id, today, held=False)
-    text = render_agenda(body, meeting, today, state.lang(), public=bool(public), fmt=fmt)
-    write_or_print(text, output)
+    if fmt in DOCUMENT_FORMATS:
+        from kwartaal.documents.office import agenda_file
+
+        write_or_print(agenda_file(body, meeting, today, state.lang(), public=bool(public),
+                                   fmt=fmt), output)
+    else:
+        write_or_print(render_agenda(body, meeting, today, state.lang(), public=bool(public),
+                                     fmt=fmt), output)
     if output is not None:
         state.say("wrote {path}", path=output)
 

@@ -10,11 +10,13 @@ import click
 from kwartaal.cli import complete
 from kwartaal.cli.options import common, current_state
 from kwartaal.cli.shared import (
+    DOCUMENT_FORMATS,
     apply,
     commit_options,
     force_option,
     output_option,
     pick_meeting,
+    refuse_binary_on_terminal,
     write_or_print,
 )
 from kwartaal.core.problems import KwartaalError, msg
@@ -91,8 +93,9 @@ def minutes_group() -> None:
 @click.option("--public/--internal", "public", default=False,
               help="Public: no closed content, hidden names or compensation. Internal "
                    "(default): everything.")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", *DOCUMENT_FORMATS]),
+              default="md", show_default=True,
+              help="docx (Word) and pdf are files: give --output.")
 @output_option()
 @click.option("--with-compensation", is_flag=True,
               help="Internal only: include who was paid what (left out by default, since the "
@@ -105,6 +108,7 @@ def minutes_show(meeting_id: str | None, public: bool, fmt: str, output: Path | 
     \b
     Example:
       kwartaal minutes 2025-12-11 --public --format html
+      kwartaal minutes 2025-12-11 --public --format pdf --output verslag.pdf
     """
     from kwartaal.edit.publish import render_minutes
 
@@ -113,9 +117,15 @@ def minutes_show(meeting_id: str | None, public: bool, fmt: str, output: Path | 
     meeting = pick_meeting(body, meeting_id, state.today(), held=True)
     if public and with_compensation:
         raise KwartaalError(msg("--with-compensation is for internal minutes only"))
-    text = render_minutes(body, meeting, state.lang(), public=public, fmt=fmt,
-                          with_compensation=with_compensation)
-    write_or_print(text, output)
+    refuse_binary_on_terminal(fmt, output)
+    if fmt in DOCUMENT_FORMATS:
+        from kwartaal.documents.office import minutes_file
+
+        write_or_print(minutes_file(body, meeting, state.lang(), public=public, fmt=fmt,
+                                    with_compensation=with_compensation), output)
+    else:
+        write_or_print(render_minutes(body, meeting, state.lang(), public=public, fmt=fmt,
+                                      with_compensation=with_compensation), output)
     if output is not None:
         state.say("wrote {path}", path=output)
 

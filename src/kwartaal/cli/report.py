@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 
 from kwartaal.cli.options import common, current_state
-from kwartaal.cli.shared import json_option, output_option, write_or_print
+from kwartaal.cli.shared import (
+    DOCUMENT_FORMATS,
+    json_option,
+    output_option,
+    refuse_binary_on_terminal,
+    write_or_print,
+)
 from kwartaal.core.words import tr
 
 
@@ -57,8 +63,9 @@ def attendance_cmd(year: int | None, as_json: bool) -> None:
 @click.option("--public/--internal", "public", default=True,
               help="Public (default): totals only, no closed decisions, no hidden names. "
                    "Internal: also closed decisions and compensation per person.")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", *DOCUMENT_FORMATS]),
+              default="md", show_default=True,
+              help="docx (Word) and pdf are files: give --output.")
 @output_option()
 @common
 def report_cmd(year: int, public: bool, fmt: str, output: Path | None) -> None:
@@ -70,12 +77,19 @@ def report_cmd(year: int, public: bool, fmt: str, output: Path | None) -> None:
     Examples:
       kwartaal report --year 2025 --format html --output jaarverslag-2025.html
       kwartaal report --year 2025 --internal
+      kwartaal report --year 2025 --format docx --output jaarverslag-2025.docx
     """
     from kwartaal.documents.report import render_report
 
     state = current_state()
-    text = render_report(state.body(), year, state.today(), state.lang(), public=public,
-                         fmt=fmt)
-    write_or_print(text, output)
+    refuse_binary_on_terminal(fmt, output)
+    if fmt in DOCUMENT_FORMATS:
+        from kwartaal.documents.office import report_file
+
+        write_or_print(report_file(state.body(), year, state.today(), state.lang(),
+                                   public=public, fmt=fmt), output)
+    else:
+        write_or_print(render_report(state.body(), year, state.today(), state.lang(),
+                                     public=public, fmt=fmt), output)
     if output is not None:
         state.say("wrote {path}", path=output)

@@ -161,3 +161,15 @@ def writing() -> Iterator[None]:
     with frame(state.root(), allow_private=options.allow_private, get_body=state.loaded,
                say=warn):
         yield
+
+
+DOCUMENT_FORMATS = ("docx", "pdf")  # files, written with --output or into a pipe
+
+
+def refuse_binary_on_terminal(fmt: str, output: Path | None) -> None:
+    """A Word or PDF file printed on a terminal is noise, and can upset it: refused before
+    anything is rendered."""
+    if fmt in DOCUMENT_FORMATS and output is None and sys.stdout.isatty():
+        raise KwartaalError(msg(
+            "--format {fmt} makes a file: give --output FILE (or send the output into a file "
+            "or a pipe)", fmt=fmt))

@@ -1,0 +1,124 @@
+"""PDF from the HTML rendering of a document, through whichever engine the machine has.
+
+WeasyPrint when it can be imported (it needs Pango from the system and raises OSError at import
+when that is missing), else headless Chromium. KWARTAAL_PDF=weasyprint|chromium picks one. The
+HTML is the document's own rendering, which for a public document has already passed the
+privacy search; the PDF holds nothing the HTML does not. Neither engine fetches anything from
+the network: WeasyPrint is given a fetcher that refuses every address, and Chromium a page whose
+content security policy allows only its own inline style.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from kwartaal.core.problems import KwartaalError, msg
+
+ENGINES = ("weasyprint", "chromium")
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+TIMEOUT_SECONDS = 120
+POLICY = ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+          'style-src \'unsafe-inline\'; img-src data:; font-src data:">')
+
+
+def chromium_path() -> str | None:
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def weasyprint_module() -> Any | None:
+    try:
+        import weasyprint
+    except (ImportError, OSError):  # OSError: the Pango library is missing
+        return None
+    return weasyprint
+
+
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
+    raise ValueError(f"not fetched: {url[:80]}")
+
+
+def refusing_fetcher(module: Any) -> Any:
+    """A fetcher that fetches nothing: WeasyPrint's own URLFetcher allowing no protocol (its
+    interface since version 68), or, before, a function that refuses every address."""
+    fetcher = getattr(module, "URLFetcher", None)
+    if fetcher is not None:
+        return fetcher(allowed_protocols=(), allow_redirects=False)
+    return _refuse_fetch
+
+
+def with_weasyprint(html: str, module: Any) -> bytes:
+    document = module.HTML(string=html, url_fetcher=refusing_fetcher(module), base_url=None)
+    return bytes(document.write_pdf())
+
+
+def with_policy(html: str) -> str:
+    """The page with a policy that lets Chromium load nothing but the page itself."""
+    found = re.search(r"<head[^>]*>", html, flags=re.IGNORECASE)
+    if found:
+        return html[:found.end()] + POLICY + html[found.end():]
+    return f"<!DOCTYPE html><html><head>{POLICY}</head><body>{html}</body></html>"
+
+
+def with_chromium(html: str, program: str) -> bytes:
+    folder = Path(tempfile.mkdtemp(prefix="kwartaal-pdf-"))  # private: mode 0700
+    try:
+        page = folder / "page.html"
+        page.write_text(with_policy(html), encoding="utf-8")
+        out = folder / "page.pdf"
+        command = [program, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                   "--disable-background-networking", "--disable-component-update",
+                   "--disable-sync", "--disable-extensions", "--no-pdf-header-footer",
+                   "--print-to-pdf-no-header",
+                   f"--user-data-dir={folder / 'profile'}", f"--print-to-pdf={out}",
+                   page.as_uri()]
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=TIMEOUT_SECONDS,
+                                  check=False, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired as exc:
+            raise KwartaalError(msg("{program} did not make the PDF within {seconds} seconds",
+                                    program=program, seconds=TIMEOUT_SECONDS)) from exc
+        except OSError as exc:
+            raise KwartaalError(msg("cannot run {program}: {err}", program=program,
+                                    err=exc)) from exc
+        if not out.is_file() or out.stat().st_size == 0:
+            said = done.stderr.decode("utf-8", errors="replace").strip().splitlines()[-3:]
+            raise KwartaalError(msg("{program} made no PDF (exit {code}): {said}",
+                                    program=program, code=done.returncode,
+                                    said=" / ".join(said)))
+        return out.read_bytes()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of an HTML page; refused with what to install when no engine is there."""
+    forced = os.environ.get("KWARTAAL_PDF", "").strip().lower()
+    if forced and forced not in ENGINES:
+        raise KwartaalError(msg("KWARTAAL_PDF is '{value}'; it can be weasyprint or chromium",
+                                value=forced))
+    if forced in ("", "weasyprint"):
+        module = weasyprint_module()
+        if module is not None:
+            return with_weasyprint(html, module)
+        if forced:
+            raise KwartaalError(msg(
+                "WeasyPrint cannot be used here (it is not installed, or the Pango library it "
+                "needs is missing): install it with pip install 'kwartaal[pdf]', or use "
+                "Chromium with KWARTAAL_PDF=chromium"))
+    program = chromium_path()
+    if program is not None:
+        return with_chromium(html, program)
+    raise KwartaalError(msg(
+        "no PDF engine found: install WeasyPrint with pip install 'kwartaal[pdf]' (it needs "
+        "the Pango library), or the chromium package, so that a chromium program is on the "
+        "PATH"))
