@@ -40,18 +40,17 @@ class DefaultGroup(click.Group):
 @MEETING
 @click.argument("people", nargs=-1, required=True, metavar="PERSON...",
                 shell_complete=complete.people)
-@click.option("--present", "status", flag_value="present", help="Was there.")
-@click.option("--excused", "status", flag_value="excused", help="Sent apologies.")
-@click.option("--absent", "status", flag_value="absent", help="Did not come, without notice.")
+@click.option("--present", is_flag=True, help="Was there.")
+@click.option("--excused", is_flag=True, help="Sent apologies.")
+@click.option("--absent", is_flag=True, help="Did not come, without notice.")
 @click.option("--online", is_flag=True, help="Joined online (with --present).")
-@click.option("--expected", "status", flag_value="expected",
-              help="Before the meeting: replied they will come.")
-@click.option("--declined", "status", flag_value="declined",
+@click.option("--expected", is_flag=True, help="Before the meeting: replied they will come.")
+@click.option("--declined", is_flag=True,
               help="Before the meeting: replied they will not come (recorded as excused "
                    "when the meeting is held).")
 @commit_options
-def attend_cmd(meeting_id: str, people: tuple[str, ...], status: str | None,
-               online: bool) -> None:
+def attend_cmd(meeting_id: str, people: tuple[str, ...], present: bool, excused: bool,
+               absent: bool, online: bool, expected: bool, declined: bool) -> None:
     """Record attendance of one or more people, or, before the meeting, their reply.
 
     \b
@@ -62,9 +61,16 @@ def attend_cmd(meeting_id: str, people: tuple[str, ...], status: str | None,
     """
     from kwartaal.edit.recording import REPLIES, attend, record_reply
 
-    if status is None:
+    chosen = [name for name, on in (("present", present), ("excused", excused),
+                                    ("absent", absent), ("expected", expected),
+                                    ("declined", declined)) if on]
+    if len(chosen) > 1:  # each says something else of the same person: never the last one wins
+        raise KwartaalError(msg("--{one} and --{other} exclude each other; choose one",
+                                one=chosen[0], other=chosen[1]))
+    if not chosen:
         raise KwartaalError(msg("choose --present, --excused or --absent (after the meeting), "
                                 "or --expected or --declined (before it)"))
+    status = chosen[0]
     if status in REPLIES:
         if online:
             raise KwartaalError(msg("--online goes with --present"))

@@ -25,13 +25,9 @@ def write_or_print(text: str | bytes, output: Path | None) -> None:
         else:
             click.echo(text, nl=not text.endswith("\n"))
         return
-    from kwartaal.files.store import atomic_write, atomic_write_bytes
+    from kwartaal.files.outputs import write_chosen_file
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        atomic_write_bytes(output, text)
-    else:
-        atomic_write(output, text)
+    write_chosen_file(output, text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
 def pick_meeting(body: Any, meeting_id: str | None, today: Any, *, held: bool) -> Any:

@@ -56,8 +56,12 @@ class Word:
         props.last_printed = stamp
 
     def banner(self, text: str) -> None:
+        """On top of the document and in the page header, so that every printed page says
+        who it is for, also a loose one."""
         if text:
             self.doc.add_paragraph().add_run(clean(text)).bold = True
+            for section in self.doc.sections:
+                section.header.paragraphs[0].add_run(clean(text)).bold = True
 
     def heading(self, text: str, level: int) -> None:
         self.doc.add_heading(clean(text), level=level)
@@ -174,7 +178,8 @@ def agenda_docx(a: dict[str, Any], lang: str, author: str) -> bytes:
               (t["online"], a["link"] if a["format"] != "in-person" else ""),
               (t["chair"], a["chair"]), (t["co_chair"], a["co_chair"]),
               (t["secretary"], a["secretary"]),
-              (t["invited"], ", ".join(a["organisations"]))])
+              (t["invited"], ", ".join(a["organisations"])),
+              (t["declined"], ", ".join(a["declined"] + a["declined_counted"]))])
     for item in a["items"]:
         _agenda_item(doc, item, t, 1)
         for child in item["children"]:

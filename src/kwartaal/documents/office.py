@@ -19,6 +19,13 @@ from kwartaal.core.visibility import View
 FORMATS = ("docx", "pdf")
 
 
+def _banner(lang: str, public: bool) -> str:
+    """The confidentiality banner, repeated at the top of every page of an internal PDF."""
+    from kwartaal.core.labels import labels
+
+    return "" if public else labels(lang)["confidential"]
+
+
 def _checked(body: m.Body, lang: str, public: bool, data: bytes, what: Msg,
              totals: tuple[str, ...] = ()) -> bytes:
     if public:
@@ -35,7 +42,8 @@ def agenda_file(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str, *, 
     if fmt == "pdf":
         from kwartaal.documents.pdf import html_to_pdf
 
-        return html_to_pdf(render_agenda(body, meeting, today, lang, public=public, fmt="html"))
+        return html_to_pdf(render_agenda(body, meeting, today, lang, public=public, fmt="html"),
+                           running_head=_banner(lang, public))
     from kwartaal.documents.docx import agenda_docx
 
     data = agenda_docx(build_agenda(body, meeting, today, lang, public=public), lang,
@@ -51,7 +59,8 @@ def minutes_file(body: m.Body, meeting: m.Meeting, lang: str, *, public: bool, f
         from kwartaal.documents.pdf import html_to_pdf
 
         return html_to_pdf(render_minutes(body, meeting, lang, public=public, fmt="html",
-                                          with_compensation=with_compensation))
+                                          with_compensation=with_compensation),
+                           running_head=_banner(lang, public))
     from kwartaal.documents.docx import minutes_docx
 
     data = minutes_docx(build_minutes(body, meeting, lang, public,
@@ -69,7 +78,8 @@ def report_file(body: m.Body, year: int, today: dt.date, lang: str, *, public: b
     if fmt == "pdf":
         from kwartaal.documents.pdf import html_to_pdf
 
-        return html_to_pdf(report_text(body, data, lang, "html"))
+        return html_to_pdf(report_text(body, data, lang, "html"),
+                           running_head=_banner(lang, public))
     from kwartaal.documents.docx_report import report_docx
 
     raw = report_docx(data, lang, neutral_name(body.config))

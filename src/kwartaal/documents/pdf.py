@@ -100,8 +100,27 @@ def with_chromium(html: str, program: str) -> bytes:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The PDF of an HTML page; refused with what to install when no engine is there."""
+def page_head_style(text: str) -> str:
+    """A style that prints text at the top of every page (a CSS page margin box, which both
+    engines support), so that a loose page of an internal document still says who it is for."""
+    quoted = "".join(ch if ch.isalnum() or ch in " —-.,:;" else f"\\{ord(ch):x} " for ch in text)
+    return ('<style>@page { margin: 2cm 1.6cm; @top-center { content: "' + quoted + '"; '
+            'font: bold 9pt sans-serif; } }</style>')
+
+
+def with_page_head(html: str, text: str) -> str:
+    if not text:
+        return html
+    found = re.search(r"</head\s*>", html, flags=re.IGNORECASE)
+    if found:
+        return html[:found.start()] + page_head_style(text) + html[found.start():]
+    return page_head_style(text) + html
+
+
+def html_to_pdf(html: str, *, running_head: str = "") -> bytes:
+    """The PDF of an HTML page, with running_head (the confidentiality banner of an internal
+    document) on every page; refused with what to install when no engine is there."""
+    html = with_page_head(html, running_head)
     forced = os.environ.get("KWARTAAL_PDF", "").strip().lower()
     if forced and forced not in ENGINES:
         raise KwartaalError(msg("KWARTAAL_PDF is '{value}'; it can be weasyprint or chromium",

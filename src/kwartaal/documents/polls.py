@@ -141,9 +141,13 @@ def poll_messages(body: m.Body, poll: pl.Poll, today: dt.date, lang: str) -> lis
         raise KwartaalError(msg("poll {id} is closed: there is nothing to ask", id=poll.id))
     name = neutral_name(body.config)
     found = []
+    view = View(body, lang, public=True)
     for number, person in enumerate(pl.staying(body, today), start=1):
         way = route(body, person, today)
-        stem = person.id if not outs_people(person.id, body.config) else f"{number:02d}"
+        # an id that holds a sensitive word or a hidden name is not written in the message
+        # nor in its file name: a number stands in, and the secretary knows who answered
+        hides = outs_people(person.id, body.config) or view.hidden_person_in(person.id)
+        stem = person.id if not hides else f"{number:02d}"
         if way.way == PASS_ON:
             stem = f"{stem}.{tr('pass-on', lang)}"
         found.append(_message(body, poll, person, way, stem, name))
@@ -163,7 +167,8 @@ def _message(body: m.Body, poll: pl.Poll, person: m.Person, way: Route, stem: st
                       deadline=long_date(poll.deadline, lang) if poll.deadline else "",
                       greeting=view.person(person.id) if view.listed_by_name(person.id) else "",
                       secretary=view.person(secretary) if secretary in body.people else "",
-                      poll_id=poll.id, person_id=person.id, way=way.way)
+                      poll_id=poll.id, way=way.way,
+                      person_id=person.id if stem.split(".", 1)[0] == person.id else "PERSON")
     subject, _, text = rendered.partition("\n\n")
     if way.way != DIRECT:
         contact = body.people.get(way.to) if way.way == CONTACT else None
@@ -171,12 +176,13 @@ def _message(body: m.Body, poll: pl.Poll, person: m.Person, way: Route, stem: st
         passer_lang = (passer.lang if passer is not None else "") or body.config.language
         passer_view = View(body, passer_lang, public=True)
         shown = passer_view.person(person.id)
+        tag = person.id if stem.split(".", 1)[0] == person.id else stem.split(".", 1)[0]
         note = render(body.root, "pass-on.txt.j2", passer_lang, body_name=name, way=way.way,
                       channel=way.channel, organisation=passer_view.text(way.organisation),
                       contact=passer_view.person(contact.id) if contact is not None
                       and passer_view.listed_by_name(contact.id) else "",
                       for_whom=shown if passer_view.listed_by_name(person.id)
-                      else f"{shown} ({person.id})")
+                      else f"{shown} ({tag})")
         text = f"{note.strip()}\n\n-----\n\n{text.lstrip()}"
     subject = " ".join(subject.split())
     if outs_people(subject.replace(name, " "), body.config):

@@ -29,7 +29,7 @@ from kwartaal.documents.finance import (
 
 EURO = '"€" #,##0.00'  # shown with the reader's own separators: € 1.234,50 in Dutch
 DATE = {"nl": "dd-mm-yyyy", "en": "yyyy-mm-dd"}
-HOURS = "0.##"
+HOURS = "General"  # 3 and 2.5 as they are ("0.##" shows a whole number as "3.")
 
 HEADERS: dict[str, tuple[str, str]] = {
     "payee": NP_("column", "payee"),

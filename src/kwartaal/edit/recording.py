@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kwartaal.core import model as m
+from kwartaal.core.distribution import has_left
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.core.words import Status
 from kwartaal.edit.actions import require_meeting, require_person
@@ -66,9 +67,18 @@ def record_reply(body: m.Body, meeting_id: str, people: list[str], answer: str) 
             "meeting {id} was held; a reply is for a meeting still to come. Record who came "
             "with 'kwartaal attend {id} PERSON --present' (or --excused, --absent)",
             id=meeting.id))
+    gone = [pid for pid in people if has_left(body.people[pid], meeting.date)]
+    if gone:
+        raise KwartaalError(msg(
+            "{people} left the body before meeting {id}; a reply is for those who stay",
+            people=", ".join(gone), id=meeting.id))
     lists = {key: [pid for pid in getattr(meeting, key) if pid not in people]
              for key in REPLIES}
     lists[answer].extend(dict.fromkeys(people))
+    if all(lists[key] == list(getattr(meeting, key)) for key in REPLIES):
+        raise KwartaalError(msg(
+            "meeting {id} already has that reply of {people}; nothing was changed",
+            id=meeting.id, people=", ".join(people)))
     with store.edit(meeting.src.path) as doc:
         for key in REPLIES:
             if lists[key] != list(getattr(meeting, key)):

@@ -66,3 +66,33 @@ def output_file(folder: Path, name: str) -> Path:
             "refused to write '{name}': the file would not lie inside {folder}",
             name=name, folder=folder))
     return target
+
+
+def write_chosen_file(path: Path, data: bytes) -> None:
+    """Write a document to the file a person named with --output, as the shell's `>` would:
+    through a link to where it points, into a pipe, terminal or device as a stream, and a
+    regular file whole or not at all (a temporary file renamed over it). Renaming over a link
+    or a device would replace it with a regular file instead of writing to it."""
+    import stat
+
+    from kwartaal.files.atomic import replace_file
+
+    try:
+        target = path.resolve() if path.is_symlink() else path
+        try:
+            mode = target.stat().st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "it is a folder")
+        if mode is not None and not stat.S_ISREG(mode):
+            with open(target, "wb") as stream:  # a pipe, a terminal, /dev/null
+                stream.write(data)
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(target, data)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise KwartaalError(msg(
+            "cannot write {path}: {reason}. Choose a file in a folder you can write to",
+            path=path, reason=reason)) from None
