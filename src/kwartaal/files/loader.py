@@ -69,28 +69,39 @@ def load_settings(root: Path, problems: list[Problem], unreadable: list[Path] | 
     return config, people
 
 
-def load(root: Path) -> Loaded:
-    """Load the whole body below root. Never raises for bad content: see Loaded.problems."""
+def load(root: Path, *, indexed: bool = False) -> Loaded:
+    """Load the whole body below root. Never raises for bad content: see Loaded.problems.
+    indexed: take the tables of unchanged meeting files from the parse index (parsed.py)."""
     problems: list[Problem] = []
     unreadable: list[Path] = []
     config, people = load_settings(root, problems, unreadable)
     meetings: list[m.Meeting] = []
+    index = None
+    if indexed:
+        from kwartaal.files.parsed import ParseIndex
+
+        index = ParseIndex.open(root)
     for path in meeting_files(root):
-        raw = read_toml(path, problems)
+        if index is None:
+            raw = read_toml(path, problems)
+        else:
+            raw = index.read(path, lambda data, p=path: read_toml(p, problems, data))
         if raw is None:
             unreadable.append(path)
         else:
             meeting = build_meeting(raw, path, problems, config.language)
             if meeting is not None:
                 meetings.append(meeting)
+    if index is not None:
+        index.save()
     meetings.sort(key=lambda mt: (mt.date, mt.id))
     return Loaded(m.Body(root=root, config=config, people=people, meetings=meetings), problems,
                   unreadable)
 
 
-def load_checked(root: Path) -> m.Body:
+def load_checked(root: Path, *, indexed: bool = False) -> m.Body:
     """Load for a command that needs sound data: refuse when the files have errors."""
-    loaded = load(root)
+    loaded = load(root, indexed=indexed)
     errors = loaded.errors
     if errors:
         first = errors[0]

@@ -1,0 +1,165 @@
+"""The parse index: each meeting file's parsed tables, keyed by the file's content, so that a
+command reading the whole body (agenda, minutes, report, site, check, remind) does not parse
+again the files that did not change.
+
+- Validated exactly as the action index (cache.py): a file's stored tables are used only when
+  its stat record (size, modification time, inode change time, inode) is unchanged and was
+  older than two seconds when the index was written, or else when its bytes hash to the
+  stored digest. Anything else is parsed again; files that disappeared drop out.
+- Only files that parsed without a problem are stored, so the problems a command reports are
+  the ones a parse would report. What is built from the tables (records, problems of keys and
+  values) is built the usual way: the output is the uncached one by construction.
+- The tables are kept as plain values (marshal; loading cannot run code). The values TOML has
+  and marshal does not (dates, times, date-times, exact decimals) are stored as tagged tuples;
+  tomllib never produces a tuple, so a tuple is always a tag.
+- One file per body in the user's cache folder, never in the repository; stamped with
+  kwartaal's version and the body's folder; anything unreadable, corrupt or foreign is ignored
+  and rebuilt. KWARTAAL_NO_CACHE=1 turns it off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import marshal
+import os
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kwartaal import __version__
+from kwartaal.core.values import MAX_FILE_BYTES
+from kwartaal.files.cache import cache_folder, digest, stat_key, trusted, where
+
+FORMAT = 1
+STAT, KEY, TABLES = range(3)  # an entry: (stat record, content digest, encoded tables)
+
+
+def index_path(root: str | os.PathLike[str]) -> str:
+    from kwartaal.files.cache import blake2b
+
+    key = blake2b(where(root).encode(), digest_size=12).hexdigest()
+    return os.path.join(cache_folder(), f"{key}.parsed")
+
+
+# -- the codec ------------------------------------------------------------------------------------
+
+def encode(value: Any) -> Any:
+    """Parsed TOML as values marshal keeps: tables and arrays as they are, the rest tagged."""
+    if isinstance(value, dict):
+        return {key: encode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [encode(item) for item in value]
+    if isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, Decimal):
+        return ("D", str(value))
+    if isinstance(value, dt.datetime):  # before date: a datetime is a date too
+        offset = value.utcoffset()
+        return ("T", value.replace(tzinfo=None).isoformat(),
+                None if offset is None else offset // dt.timedelta(microseconds=1))
+    if isinstance(value, dt.date):
+        return ("d", value.toordinal())
+    if isinstance(value, dt.time):
+        return ("t", value.isoformat())
+    raise TypeError(f"not a TOML value: {type(value).__name__}")
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: decode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [decode(item) for item in value]
+    if not isinstance(value, tuple):
+        return value
+    tag = value[0]
+    if tag == "D":
+        return Decimal(value[1])
+    if tag == "d":
+        return dt.date.fromordinal(value[1])
+    if tag == "t":
+        return dt.time.fromisoformat(value[1])
+    moment = dt.datetime.fromisoformat(value[1])
+    if value[2] is None:
+        return moment
+    return moment.replace(tzinfo=dt.timezone(dt.timedelta(microseconds=value[2])))
+
+
+# -- the index ------------------------------------------------------------------------------------
+
+def _read(root: Path) -> dict[str, Any] | None:
+    if os.environ.get("KWARTAAL_NO_CACHE"):
+        return None
+    try:
+        with open(index_path(root), "rb") as handle:
+            stored = marshal.loads(handle.read())
+    except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
+        return None
+    if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
+            and stored[1] == __version__ and stored[2] == where(root)
+            and isinstance(stored[3], dict) and isinstance(stored[3].get("files"), dict)):
+        return stored[3]
+    return None
+
+
+class ParseIndex:
+    """File name -> (stat, digest, encoded tables) of the meeting files of one body."""
+
+    def __init__(self, root: Path, stored: dict[str, Any] | None) -> None:
+        self.root = root
+        self.enabled = not os.environ.get("KWARTAAL_NO_CACHE")
+        stored = stored or {}
+        self.entries: dict[str, Any] = stored.get("files", {})
+        self.saved_ns: int = stored.get("saved", 0)
+        self.used: dict[str, Any] = {}
+        self.changed = False
+
+    @classmethod
+    def open(cls, root: Path) -> ParseIndex:
+        return cls(root, _read(root))
+
+    def read(self, path: Path, parse: Callable[[bytes | None], dict[str, Any] | None],
+             ) -> dict[str, Any] | None:
+        """The tables of a meeting file: from the index when its content is provably the
+        same, else parse(bytes) (None when the file cannot be read: parse reports it)."""
+        name = path.name
+        stat = stat_key(path)
+        entry = self.entries.get(name)
+        if entry is not None and trusted(stat, entry[STAT], self.saved_ns):
+            self.used[name] = entry
+            return decode(marshal.loads(entry[TABLES]))
+        try:
+            if stat is None or stat[0] > MAX_FILE_BYTES:
+                return parse(None)  # refused (or reported) before reading, as by a parse
+            data = path.read_bytes()
+        except OSError:
+            return parse(None)  # reports why it cannot be read
+        key = digest(data)
+        if entry is not None and entry[KEY] == key:
+            self.used[name] = (stat, key, entry[TABLES])
+            self.changed = True
+            return decode(marshal.loads(entry[TABLES]))
+        raw = parse(data)
+        if raw is not None:
+            try:
+                blob = marshal.dumps(encode(raw))
+            except (TypeError, ValueError):
+                return raw
+            self.used[name] = (stat, key, blob)
+            self.changed = True
+        return raw
+
+    def save(self) -> None:
+        if not self.enabled or not (self.changed or set(self.used) != set(self.entries)):
+            return
+        data = {"files": self.used, "saved": time.time_ns()}
+        try:
+            blob = marshal.dumps((FORMAT, __version__, where(self.root), data))
+            path = Path(index_path(self.root))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            from kwartaal.files.atomic import replace_file
+
+            replace_file(path, blob, durable=False)
+        except (OSError, ValueError):
+            pass  # a cache that cannot be written only makes the next run slower
