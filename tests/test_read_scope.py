@@ -319,3 +319,55 @@ def test_random_edits_never_give_a_stale_answer(example: Path, run: Run,
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         assert _outputs(run, work, EXAMPLE_TODAY, commands) == _uncached(
             run, work, EXAMPLE_TODAY, commands, monkeypatch)
+
+
+# -- stored records ---------------------------------------------------------------------------
+
+def _shape(value: Any) -> Any:
+    """A record tree with every type spelt out."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(value):
+        return (type(value).__name__, [(f.name, _shape(getattr(value, f.name)))
+                                       for f in dataclasses.fields(value)])
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return (type(value).__name__, [_shape(item) for item in value])
+    if isinstance(value, dict):
+        return ("dict", [(_shape(k), _shape(v)) for k, v in value.items()])
+    return _typed(value) if not isinstance(value, Path) else ("Path", str(value))
+
+
+def test_stored_records_are_the_built_ones(example: Path) -> None:
+    from kwartaal.files import records
+    from kwartaal.files.loader import load
+
+    for meeting in load(example).body.meetings:
+        stored = marshal.loads(marshal.dumps(records.encode(meeting, meeting.src.path)))
+        assert _shape(records.decode(stored, meeting.src.path)) == _shape(meeting)
+
+
+def test_records_of_other_code_are_not_used(example: Path, run: Run,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from kwartaal.files.loader import load
+
+    run("--repo", str(example), "--today", EXAMPLE_TODAY, "agenda")
+    [index] = _index_files()
+    stored = marshal.loads(index.read_bytes())
+    assert stored[1] == parsed.stamp()
+    index.write_bytes(marshal.dumps((stored[0], "0.0 other", *stored[2:])))
+    assert parsed.ParseIndex.open(example).entries == {}
+    monkeypatch.setenv("KWARTAAL_NO_CACHE", "1")
+    expected = load(example)
+    monkeypatch.delenv("KWARTAAL_NO_CACHE")
+    again = load(example, indexed=True)
+    assert _shape(again.body) == _shape(expected.body) and again.problems == expected.problems
+
+
+def test_a_file_with_warnings_is_built_again_each_time(example: Path, run: Run,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    path = example / "meetings" / "2025-06-12.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nonbekend = 1\n", encoding="utf-8")
+    commands = [["check"], ["--lang", "en", "check", "--json"]]
+    _assert_same(run, example, EXAMPLE_TODAY, commands, monkeypatch)
+    entry = parsed.ParseIndex.open(example).entries["2025-06-12.toml"]
+    assert entry[parsed.RECORDS] == {}  # its tables are kept, its records are not

@@ -84,14 +84,23 @@ def load(root: Path, *, indexed: bool = False) -> Loaded:
     for path in meeting_files(root):
         if index is None:
             raw = read_toml(path, problems)
+            meeting = None if raw is None else build_meeting(raw, path, problems,
+                                                             config.language)
         else:
-            raw = index.read(path, lambda data, p=path: read_toml(p, problems, data))
+            def built(raw: dict[str, Any], path: Path = path) -> tuple[m.Meeting | None, bool]:
+                found: list[Problem] = []
+                meeting = build_meeting(raw, path, found, config.language)
+                problems.extend(found)
+                return meeting, not found
+
+            parsed, meeting = index.meeting(path, config.language,
+                                            lambda data, p=path: read_toml(p, problems, data),
+                                            built)
+            raw = {} if parsed else None
         if raw is None:
             unreadable.append(path)
-        else:
-            meeting = build_meeting(raw, path, problems, config.language)
-            if meeting is not None:
-                meetings.append(meeting)
+        elif meeting is not None:
+            meetings.append(meeting)
     if index is not None:
         index.save()
     meetings.sort(key=lambda mt: (mt.date, mt.id))

@@ -32,8 +32,8 @@ from kwartaal import __version__
 from kwartaal.core.values import MAX_FILE_BYTES
 from kwartaal.files.cache import cache_folder, digest, stat_key, trusted, where
 
-FORMAT = 1
-STAT, KEY, TABLES = range(3)  # an entry: (stat record, content digest, encoded tables)
+FORMAT = 2
+STAT, KEY, TABLES, RECORDS = range(4)  # an entry: stat, digest, tables, records by language
 
 
 def index_path(root: str | os.PathLike[str]) -> str:
@@ -86,6 +86,14 @@ def decode(value: Any) -> Any:
     return moment.replace(tzinfo=dt.timezone(dt.timedelta(microseconds=value[2])))
 
 
+def stamp() -> str:
+    """kwartaal's version and the code that builds records: stored records are only valid for
+    the code that built them."""
+    from kwartaal.files.records import code_stamp
+
+    return f"{__version__} {code_stamp()}"
+
+
 # -- the index ------------------------------------------------------------------------------------
 
 def _read(root: Path) -> dict[str, Any] | None:
@@ -97,14 +105,15 @@ def _read(root: Path) -> dict[str, Any] | None:
     except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
         return None
     if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
-            and stored[1] == __version__ and stored[2] == where(root)
+            and stored[1] == stamp() and stored[2] == where(root)
             and isinstance(stored[3], dict) and isinstance(stored[3].get("files"), dict)):
         return stored[3]
     return None
 
 
 class ParseIndex:
-    """File name -> (stat, digest, encoded tables) of the meeting files of one body."""
+    """File name -> (stat, digest, encoded tables, {language: encoded records}) of the
+    meeting files of one body."""
 
     def __init__(self, root: Path, stored: dict[str, Any] | None) -> None:
         self.root = root
@@ -119,43 +128,70 @@ class ParseIndex:
     def open(cls, root: Path) -> ParseIndex:
         return cls(root, _read(root))
 
-    def read(self, path: Path, parse: Callable[[bytes | None], dict[str, Any] | None],
-             ) -> dict[str, Any] | None:
-        """The tables of a meeting file: from the index when its content is provably the
-        same, else parse(bytes) (None when the file cannot be read: parse reports it)."""
+    def meeting(self, path: Path, language: str,
+                parse: Callable[[bytes | None], dict[str, Any] | None],
+                build: Callable[[dict[str, Any]], tuple[Any, bool]]) -> tuple[bool, Any]:
+        """(whether the file parsed, the meeting built from it or None). The meeting comes
+        from the index when the file's content is provably the same and it was built cleanly
+        in this language before; else from its stored tables; else parse(bytes) (None when
+        the file cannot be read: parse reports why). build(tables) -> (meeting, clean)."""
+        from kwartaal.files import records
+
         name = path.name
         stat = stat_key(path)
         entry = self.entries.get(name)
-        if entry is not None and trusted(stat, entry[STAT], self.saved_ns):
-            self.used[name] = entry
-            return decode(marshal.loads(entry[TABLES]))
-        try:
-            if stat is None or stat[0] > MAX_FILE_BYTES:
-                return parse(None)  # refused (or reported) before reading, as by a parse
-            data = path.read_bytes()
-        except OSError:
-            return parse(None)  # reports why it cannot be read
-        key = digest(data)
-        if entry is not None and entry[KEY] == key:
-            self.used[name] = (stat, key, entry[TABLES])
-            self.changed = True
-            return decode(marshal.loads(entry[TABLES]))
-        raw = parse(data)
-        if raw is not None:
+        if entry is None or not trusted(stat, entry[STAT], self.saved_ns):
             try:
-                blob = marshal.dumps(encode(raw))
+                data = None if stat is None or stat[0] > MAX_FILE_BYTES else path.read_bytes()
+            except OSError:
+                data = None
+            if data is None:  # refused or unreadable: the parse reports it, as without index
+                raw = parse(None)
+                return (False, None) if raw is None else (True, build(raw)[0])
+            key = digest(data)
+            if entry is not None and entry[KEY] == key:
+                entry = (stat, key, entry[TABLES], entry[RECORDS])
+                self.changed = True
+            else:
+                raw = parse(data)
+                if raw is None:
+                    return False, None
+                try:
+                    entry = (stat, key, marshal.dumps(encode(raw)), {})
+                except (TypeError, ValueError):
+                    return True, build(raw)[0]
+                self.changed = True
+                return True, self._built(name, entry, path, language, raw, build)
+        self.used[name] = entry
+        stored = entry[RECORDS].get(language)
+        if stored is not None:
+            return True, records.decode(marshal.loads(stored), path)
+        raw = decode(marshal.loads(entry[TABLES]))
+        return True, self._built(name, entry, path, language, raw, build)
+
+    def _built(self, name: str, entry: tuple[Any, ...], path: Path, language: str,
+               raw: dict[str, Any], build: Callable[[dict[str, Any]], tuple[Any, bool]],
+               ) -> Any:
+        from kwartaal.files import records
+
+        meeting, clean = build(raw)
+        if clean and meeting is not None:
+            try:
+                blob = marshal.dumps(records.encode(meeting, path))
             except (TypeError, ValueError):
-                return raw
-            self.used[name] = (stat, key, blob)
-            self.changed = True
-        return raw
+                blob = None
+            if blob is not None:
+                entry = (*entry[:RECORDS], {**entry[RECORDS], language: blob})
+                self.changed = True
+        self.used[name] = entry
+        return meeting
 
     def save(self) -> None:
         if not self.enabled or not (self.changed or set(self.used) != set(self.entries)):
             return
         data = {"files": self.used, "saved": time.time_ns()}
         try:
-            blob = marshal.dumps((FORMAT, __version__, where(self.root), data))
+            blob = marshal.dumps((FORMAT, stamp(), where(self.root), data))
             path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)
             from kwartaal.files.atomic import replace_file
