@@ -371,3 +371,43 @@ def test_a_file_with_warnings_is_built_again_each_time(example: Path, run: Run,
     _assert_same(run, example, EXAMPLE_TODAY, commands, monkeypatch)
     entry = parsed.ParseIndex.open(example).entries["2025-06-12.toml"]
     assert entry[parsed.RECORDS] == {}  # its tables are kept, its records are not
+
+
+# -- the actions table builds only the rows it shows ------------------------------------------
+
+ACTION_FILTERS = [[], ["--status", "all"], ["--status", "done"], ["--overdue"],
+                  ["--due-within", "30"], ["--sort", "urgency"], ["--owner", "roos"],
+                  ["--everyone", "--status", "all", "--sort", "urgency"],
+                  ["--meeting", "2025-09-11", "--status", "all"]]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_actions_lists_equal_those_of_the_whole_body(example: Path, run: Run, lang: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from kwartaal.core.dates import parse_iso
+    from kwartaal.core.reports import select_actions
+    from kwartaal.files.loader import load
+
+    body = load(example).body
+    today = parse_iso(EXAMPLE_TODAY, "--today")
+    commands = [["--lang", lang, "actions", *f] for f in ACTION_FILTERS]
+    commands += [["--lang", lang, "overdue"], ["--lang", lang, "overdue", "--owner", "roos"]]
+    expected = _uncached(run, example, EXAMPLE_TODAY, commands, monkeypatch)
+    assert _outputs(run, example, EXAMPLE_TODAY, commands) == expected
+    assert _outputs(run, example, EXAMPLE_TODAY, commands) == expected  # from the index
+    for filters in ACTION_FILTERS:
+        shown = json.loads(run("--repo", str(example), "--today", EXAMPLE_TODAY, "actions",
+                               *filters, "--json").output)
+        options = {"status": "active", "sort": "due", "owner": None}
+        pairs = iter(filters)
+        for flag in pairs:
+            if flag == "--overdue":
+                options["overdue"] = True
+            elif flag != "--everyone":
+                options[flag[2:].replace("-", "_")] = next(pairs)
+        if "due_within" in options:
+            options["due_within"] = int(options["due_within"])
+        assert [row["id"] for row in shown] == [a.id for a in select_actions(
+            body, today, **options)], filters

@@ -331,7 +331,42 @@ def load_actions(root: Path) -> m.Body:
 
     Unchanged meeting files come from the action index (cache.py), keyed by their content, so
     a repeated run parses nothing. Refuses, like load_checked, when any file has errors."""
-    from kwartaal.files.cache import ActionIndex, digest, light_meeting, new_entry, stat_key
+    from kwartaal.files.cache import light_meeting
+
+    found = _action_entries(root)
+    if isinstance(found, m.Body):
+        return found
+    config, people, entries = found
+    meetings = [light_meeting(path, entry) for path, entry in entries]
+    meetings.sort(key=lambda mt: (mt.date, mt.id))
+    return m.Body(root=root, config=config, people=people, meetings=meetings)
+
+
+def load_action_rows(root: Path) -> tuple[m.Body, list[tuple[Any, Any]]]:
+    """As load_actions, but the meetings come without their actions, which are given apart as
+    (plain row for core/query.py, a function building the Action): a list of a few actions out
+    of thousands builds only those few."""
+    from kwartaal.files.cache import light_action, light_meeting, plain_actions
+
+    found = _action_entries(root)
+    if isinstance(found, m.Body):
+        from kwartaal.core.rules import plain
+
+        return found, [(plain(a), lambda a=a: a) for a in found.all_actions()]
+    config, people, entries = found
+    meetings, rows = [], []
+    for path, entry in entries:
+        meetings.append(light_meeting(path, entry, with_actions=False))
+        rows += [(row, lambda path=path, entry=entry, index=index: light_action(
+                    path, entry, index)) for index, row in enumerate(plain_actions(entry))]
+    meetings.sort(key=lambda mt: (mt.date, mt.id))
+    return m.Body(root=root, config=config, people=people, meetings=meetings), rows
+
+
+def _action_entries(root: Path) -> m.Body | tuple[m.Config, dict[str, m.Person], list[Any]]:
+    """Settings, people and each meeting file's action index entry; or, when any file has
+    errors, the checked whole body (which refuses)."""
+    from kwartaal.files.cache import ActionIndex, digest, new_entry, stat_key
 
     problems: list[Problem] = []
     config_stat = stat_key(root / CONFIG_FILE)
@@ -340,7 +375,7 @@ def load_actions(root: Path) -> m.Body:
     if any(p.severity == "error" for p in problems):
         return load_checked(root)
     index = ActionIndex.open(root)
-    meetings: list[m.Meeting] = []
+    entries: list[Any] = []
     for path in meeting_files(root):
         stat = stat_key(path)
         try:
@@ -355,10 +390,9 @@ def load_actions(root: Path) -> m.Body:
                 return load_checked(root)
             entry = new_entry(stat, digest(data or b"") + config.language, meeting)
             index.put(path.name, entry)
-        meetings.append(light_meeting(path, entry))
+        entries.append((path, entry))
     # What fast.py needs to answer on its own: the other files' stat records and the people.
     index.save({"config": config_stat, "people_file": people_stat,
                 "people": tuple(people), "themes": tuple(config.themes),
                 "language": config.language})
-    meetings.sort(key=lambda mt: (mt.date, mt.id))
-    return m.Body(root=root, config=config, people=people, meetings=meetings)
+    return config, people, entries
