@@ -38,6 +38,9 @@ class Loaded:
     # files that could not be read or parsed: each has its one problem, and nothing that
     # depends on them is judged (validate.py)
     unreadable: list[Path] = field(default_factory=list)
+    # meeting file name -> digest of its content, as the parse index established it (only
+    # when loaded with indexed=True): what the check index keys each file's problems by
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -101,11 +104,13 @@ def load(root: Path, *, indexed: bool = False) -> Loaded:
             unreadable.append(path)
         elif meeting is not None:
             meetings.append(meeting)
+    digests = {}
     if index is not None:
         index.save()
+        digests = index.digests()
     meetings.sort(key=lambda mt: (mt.date, mt.id))
     return Loaded(m.Body(root=root, config=config, people=people, meetings=meetings), problems,
-                  unreadable)
+                  unreadable, digests)
 
 
 def load_checked(root: Path, *, indexed: bool = False) -> m.Body:

@@ -113,7 +113,7 @@ def _read(root: Path) -> dict[str, Any] | None:
 
 class ParseIndex:
     """File name -> (stat, digest, encoded tables, {language: encoded records}) of the
-    meeting files of one body."""
+    meeting files of one body; the tables are None once records were built from them."""
 
     def __init__(self, root: Path, stored: dict[str, Any] | None) -> None:
         self.root = root
@@ -140,6 +140,8 @@ class ParseIndex:
         name = path.name
         stat = stat_key(path)
         entry = self.entries.get(name)
+        if entry is not None and entry[TABLES] is None and language not in entry[RECORDS]:
+            entry = None  # kept as records of another language only: parsed again
         if entry is None or not trusted(stat, entry[STAT], self.saved_ns):
             try:
                 data = None if stat is None or stat[0] > MAX_FILE_BYTES else path.read_bytes()
@@ -181,10 +183,15 @@ class ParseIndex:
             except (TypeError, ValueError):
                 blob = None
             if blob is not None:
-                entry = (*entry[:RECORDS], {**entry[RECORDS], language: blob})
+                # the records stand for the tables, which are not kept (half the index)
+                entry = (entry[STAT], entry[KEY], None, {**entry[RECORDS], language: blob})
                 self.changed = True
         self.used[name] = entry
         return meeting
+
+    def digests(self) -> dict[str, str]:
+        """The content digest of every file read this run that parsed."""
+        return {name: entry[KEY] for name, entry in self.used.items()}
 
     def save(self) -> None:
         if not self.enabled or not (self.changed or set(self.used) != set(self.entries)):
