@@ -87,7 +87,7 @@ class CheckIndex:
             return
         try:
             with open(index_path(root), "rb") as handle:
-                stored = marshal.loads(handle.read())
+                stored = marshal.load(handle)  # read as it goes: no second copy in memory
         except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
             return
         if (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == FORMAT

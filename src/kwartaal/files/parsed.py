@@ -101,7 +101,7 @@ def _read(root: Path) -> dict[str, Any] | None:
         return None
     try:
         with open(index_path(root), "rb") as handle:
-            stored = marshal.loads(handle.read())
+            stored = marshal.load(handle)  # read as it goes: no second copy in memory
     except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
         return None
     if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
