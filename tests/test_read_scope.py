@@ -411,3 +411,15 @@ def test_actions_lists_equal_those_of_the_whole_body(example: Path, run: Run, la
             options["due_within"] = int(options["due_within"])
         assert [row["id"] for row in shown] == [a.id for a in select_actions(
             body, today, **options)], filters
+
+
+def test_an_unchanged_body_does_not_rewrite_the_index(example: Path, run: Run) -> None:
+    path = example / "meetings" / "2025-06-12.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nonbekend = 1\n", encoding="utf-8")
+    time.sleep(2.1)  # trusted stat records from the next run on
+    run("--repo", str(example), "--today", EXAMPLE_TODAY, "check", expect=None)
+    [index] = _index_files()
+    before = index.stat().st_mtime_ns, index.stat().st_ino
+    run("--repo", str(example), "--today", EXAMPLE_TODAY, "check", expect=None)
+    run("--repo", str(example), "--today", EXAMPLE_TODAY, "agenda", expect=None)
+    assert (index.stat().st_mtime_ns, index.stat().st_ino) == before

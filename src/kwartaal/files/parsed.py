@@ -158,12 +158,9 @@ class ParseIndex:
                 raw = parse(data)
                 if raw is None:
                     return False, None
-                try:
-                    entry = (stat, key, marshal.dumps(encode(raw)), {})
-                except (TypeError, ValueError):
-                    return True, build(raw)[0]
-                self.changed = True
-                return True, self._built(name, entry, path, language, raw, build)
+                # the tables are encoded only when no records can stand for them
+                return True, self._built(name, (stat, key, None, {}), path, language, raw,
+                                         build)
         self.used[name] = entry
         stored = entry[RECORDS].get(language)
         if stored is not None:
@@ -177,16 +174,22 @@ class ParseIndex:
         from kwartaal.files import records
 
         meeting, clean = build(raw)
+        given, blob = entry, None
         if clean and meeting is not None:
             try:
                 blob = marshal.dumps(records.encode(meeting, path))
             except (TypeError, ValueError):
                 blob = None
-            if blob is not None:
-                # the records stand for the tables, which are not kept (half the index)
-                entry = (entry[STAT], entry[KEY], None, {**entry[RECORDS], language: blob})
-                self.changed = True
+        if blob is not None:
+            # the records stand for the tables, which are not kept (half the index)
+            entry = (entry[STAT], entry[KEY], None, {**entry[RECORDS], language: blob})
+        elif entry[TABLES] is None:
+            try:
+                entry = (entry[STAT], entry[KEY], marshal.dumps(encode(raw)), {})
+            except (TypeError, ValueError):
+                return meeting  # cannot be stored: built again next time
         self.used[name] = entry
+        self.changed = self.changed or entry is not given
         return meeting
 
     def digests(self) -> dict[str, str]:
