@@ -423,3 +423,18 @@ def test_an_unchanged_body_does_not_rewrite_the_index(example: Path, run: Run) -
     run("--repo", str(example), "--today", EXAMPLE_TODAY, "check", expect=None)
     run("--repo", str(example), "--today", EXAMPLE_TODAY, "agenda", expect=None)
     assert (index.stat().st_mtime_ns, index.stat().st_ino) == before
+
+
+def test_records_follow_the_body_however_its_folder_is_named(
+        example: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = example / "meetings" / "2025-06-12.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('status = "open"',
+                                                             'status = "opne"', 1),
+                    encoding="utf-8")
+    commands = [["check"], ["--lang", "en", "minutes", "2025-12-11", "--format", "json"]]
+    _outputs(run, example, EXAMPLE_TODAY, commands)  # indexed under the absolute name
+    monkeypatch.chdir(example.parent)
+    relative = Path("meetings")
+    expected = _uncached(run, relative, EXAMPLE_TODAY, commands, monkeypatch)
+    assert _outputs(run, relative, EXAMPLE_TODAY, commands) == expected
+    assert "meetings/meetings/2025-06-12.toml" in expected[0][2]

@@ -2,7 +2,8 @@
 built from a file that gave no problem, so that the next run neither parses nor converts it.
 
 Records (the dataclasses of core/model.py and core/snapshot.py, and their Source) are stored as
-("R", class name, field values in declaration order); the file's own path as ("P",); other
+("R", class name, field values in declaration order, positions that need decoding); the
+file's own path as ("P",), so that records follow the body's folder however it is named; other
 values TOML and the records hold are tagged as parsed.encode does. Anything else cannot be
 stored (TypeError), and the file is simply built again next time.
 
@@ -78,7 +79,9 @@ def _encoded(value: Any, path: Path) -> tuple[Any, bool]:
 
 def _tagged(value: Any, path: Path) -> Any:
     if isinstance(value, Path):
-        return ("P",) if value == path else ("p", str(value))
+        if value != path:  # another spelling of the body's folder would be replayed
+            raise TypeError("a path other than the file's own")
+        return ("P",)
     if isinstance(value, tuple):
         return ("U", [encode(item, path) for item in value])
     if isinstance(value, dict):
@@ -127,8 +130,6 @@ def decode(value: Any, path: Path) -> Any:
     if tag in ("F", "S"):
         items = (decode(item, path) for item in value[1])
         return frozenset(items) if tag == "F" else set(items)
-    if tag == "p":
-        return Path(value[1])
     if tag == "t":
         return dt.time.fromisoformat(value[1])
     moment = dt.datetime.fromisoformat(value[1])
