@@ -32,7 +32,7 @@ from kwartaal import __version__
 from kwartaal.core.values import MAX_FILE_BYTES
 from kwartaal.files.cache import cache_folder, digest, stat_key, trusted, where
 
-FORMAT = 2
+FORMAT = 3
 STAT, KEY, TABLES, RECORDS = range(4)  # an entry: stat, digest, tables, records by language
 
 
@@ -96,18 +96,25 @@ def stamp() -> str:
 
 # -- the index ------------------------------------------------------------------------------------
 
-def _read(root: Path) -> dict[str, Any] | None:
+def _read(root: Path) -> tuple[dict[str, Any], Any] | None:
+    """The stored header and the open file whose blobs it points into (read one by one when
+    needed: the index is never in memory whole)."""
     if os.environ.get("KWARTAAL_NO_CACHE"):
         return None
     try:
-        with open(index_path(root), "rb") as handle:
-            stored = marshal.load(handle)  # read as it goes: no second copy in memory
-    except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
+        handle = open(index_path(root), "rb")  # noqa: SIM115 - kept open for the blobs
+    except OSError:
+        return None
+    try:
+        stored = marshal.load(handle)  # the header only; the blobs follow it
+    except Exception:  # noqa: BLE001 - unreadable or corrupt: there is none
+        handle.close()
         return None
     if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
             and stored[1] == stamp() and stored[2] == where(root)
             and isinstance(stored[3], dict) and isinstance(stored[3].get("files"), dict)):
-        return stored[3]
+        return stored[3], handle
+    handle.close()
     return None
 
 
@@ -115,10 +122,11 @@ class ParseIndex:
     """File name -> (stat, digest, encoded tables, {language: encoded records}) of the
     meeting files of one body; the tables are None once records were built from them."""
 
-    def __init__(self, root: Path, stored: dict[str, Any] | None) -> None:
+    def __init__(self, root: Path, found: tuple[dict[str, Any], Any] | None) -> None:
         self.root = root
         self.enabled = not os.environ.get("KWARTAAL_NO_CACHE")
-        stored = stored or {}
+        stored, self.handle = found or ({}, None)
+        self.base = self.handle.tell() if self.handle is not None else 0
         self.entries: dict[str, Any] = stored.get("files", {})
         self.saved_ns: int = stored.get("saved", 0)
         self.used: dict[str, Any] = {}
@@ -127,6 +135,24 @@ class ParseIndex:
     @classmethod
     def open(cls, root: Path) -> ParseIndex:
         return cls(root, _read(root))
+
+    def blob(self, stored: Any) -> bytes:
+        """A blob: new ones are bytes, stored ones (offset, length) in the index file. A blob
+        that cannot be read whole raises ValueError, as a corrupt one would."""
+        if isinstance(stored, bytes):
+            return stored
+        offset, length = stored
+        if self.handle is None:
+            raise ValueError("no index file")
+        data = os.pread(self.handle.fileno(), length, self.base + offset)
+        if len(data) != length:
+            raise ValueError("a blob cut short")
+        return data
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
 
     def meeting(self, path: Path, language: str,
                 parse: Callable[[bytes | None], dict[str, Any] | None],
@@ -162,10 +188,15 @@ class ParseIndex:
                 return True, self._built(name, (stat, key, None, {}), path, language, raw,
                                          build)
         self.used[name] = entry
-        stored = entry[RECORDS].get(language)
-        if stored is not None:
-            return True, records.decode(marshal.loads(stored), path)
-        raw = decode(marshal.loads(entry[TABLES]))
+        try:
+            stored = entry[RECORDS].get(language)
+            if stored is not None:
+                return True, records.decode(marshal.loads(self.blob(stored)), path)
+            raw = decode(marshal.loads(self.blob(entry[TABLES])))
+        except Exception:  # noqa: BLE001 - a corrupt or cut blob: the file is read again
+            del self.used[name]
+            self.entries.pop(name, None)
+            return self.meeting(path, language, parse, build)
         return True, self._built(name, entry, path, language, raw, build)
 
     def _built(self, name: str, entry: tuple[Any, ...], path: Path, language: str,
@@ -198,10 +229,26 @@ class ParseIndex:
 
     def save(self) -> None:
         if not self.enabled or not (self.changed or set(self.used) != set(self.entries)):
+            self.close()
             return
-        data = {"files": self.used, "saved": time.time_ns()}
+        blobs: list[bytes] = []
+        size = 0
+
+        def put(stored: Any) -> Any:
+            nonlocal size
+            if stored is None:
+                return None
+            data = self.blob(stored)
+            blobs.append(data)
+            size += len(data)
+            return (size - len(data), len(data))
+
         try:
-            blob = marshal.dumps((FORMAT, stamp(), where(self.root), data))
+            files = {name: (entry[STAT], entry[KEY], put(entry[TABLES]),
+                            {lang: put(stored) for lang, stored in entry[RECORDS].items()})
+                     for name, entry in self.used.items()}
+            data = {"files": files, "saved": time.time_ns()}
+            blob = b"".join([marshal.dumps((FORMAT, stamp(), where(self.root), data)), *blobs])
             path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)
             from kwartaal.files.atomic import replace_file
@@ -209,3 +256,5 @@ class ParseIndex:
             replace_file(path, blob, durable=False)
         except (OSError, ValueError):
             pass  # a cache that cannot be written only makes the next run slower
+        finally:
+            self.close()
