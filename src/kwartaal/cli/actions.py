@@ -21,6 +21,17 @@ def _me() -> str | None:
     return os.environ.get("KWARTAAL_ME") or None
 
 
+def _action_rows() -> tuple[Any, list[tuple[Any, Any]]]:
+    """The body without its actions, and the actions as (plain row, builder): a list builds
+    only the actions it shows (files/loader.py)."""
+    from kwartaal.files.loader import load_action_rows
+
+    state = current_state()
+    body, rows = load_action_rows(state.root())
+    state.use(body)
+    return body, rows
+
+
 def _print_actions(actions: list[Any], today: Any, lang: str) -> None:
     from kwartaal.cli.output import table
     from kwartaal.documents.listings import action_table
@@ -61,7 +72,7 @@ def actions_cmd(owner: str | None, everyone: bool, overdue: bool, due_within: in
       KWARTAAL_ME=roos kwartaal actions --sort urgency
       kwartaal actions --overdue --json
     """
-    from kwartaal.core.reports import action_row, select_actions
+    from kwartaal.core.reports import action_row, select_rows
     from kwartaal.edit.actions import require_meeting, require_person, require_theme
 
     state = current_state()
@@ -71,15 +82,16 @@ def actions_cmd(owner: str | None, everyone: bool, overdue: bool, due_within: in
         _across_bodies(who, as_json, overdue=overdue, due_within=due_within,
                        status=status or "active", theme=theme, sort=sort)
         return
-    body = state.actions_body()
+    body, rows = _action_rows()
     if who:
         require_person(body, who)
     if theme:
         require_theme(body, theme)
     if meeting:
         require_meeting(body, meeting)
-    chosen = select_actions(body, today, owner=who, overdue=overdue, due_within=due_within,
-                            status=status or "active", theme=theme, meeting=meeting, sort=sort)
+    chosen = [make() for make in select_rows(
+        rows, today, owner=who, overdue=overdue, due_within=due_within,
+        status=status or "active", theme=theme, meeting=meeting, sort=sort)]
     if as_json:
         from kwartaal.cli.output import emit_json
 
@@ -123,7 +135,7 @@ def overdue_cmd(owner: str | None, all_bodies: bool, as_json: bool) -> None:
     Example (a weekly cron job):
       kwartaal --repo /srv/overleg overdue || mail -s "Acties over tijd" secretaris < /dev/null
     """
-    from kwartaal.core.reports import action_row, select_actions
+    from kwartaal.core.reports import action_row, select_rows
     from kwartaal.edit.actions import require_person
 
     state = current_state()
@@ -131,11 +143,11 @@ def overdue_cmd(owner: str | None, all_bodies: bool, as_json: bool) -> None:
         if _across_bodies(owner, as_json, overdue=True):
             sys.exit(3)
         return
-    body = state.actions_body()
+    body, rows = _action_rows()
     today = state.today()
     if owner:
         require_person(body, owner)
-    chosen = select_actions(body, today, owner=owner, overdue=True)
+    chosen = [make() for make in select_rows(rows, today, owner=owner, overdue=True)]
     if as_json:
         from kwartaal.cli.output import emit_json
 

@@ -70,10 +70,11 @@ def check(strict: bool, staged: bool, new_only: bool, all_bodies: bool, as_json:
 
     def checked(folder: Path, shown_as: Path) -> tuple[Any, list[Any]]:
         """Load and validate folder, naming its files as below shown_as; keys compare a
-        problem across versions of the body (lines move, so they are left out)."""
+        problem across versions of the body (lines move, so they are left out). The parse
+        index serves the body's own folder, not the temporary copies of git's versions."""
         import dataclasses
 
-        loaded = load(folder)
+        loaded = load(folder, indexed=folder == shown_as)
         result = []
         for p in validate(loaded, today):
             rel = p.path.relative_to(folder) if p.path.is_relative_to(folder) else p.path

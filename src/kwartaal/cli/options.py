@@ -84,7 +84,7 @@ class State:
         if self._body is None:
             from kwartaal.files.loader import load_checked
 
-            self._body = load_checked(self.root())
+            self._body = load_checked(self.root(), indexed=True)
         return self._body
 
     def actions_body(self) -> Any:

@@ -26,6 +26,16 @@ def select_actions(body: m.Body, today: dt.date, *, owner: str | None = None,
     """Filter and sort actions (core/query.py). status: active (open + in-progress), all, or
     one status. due_within keeps open actions due on or before today + days (overdue ones
     included)."""
+    return select_rows(((rules.plain(a), a) for a in body.all_actions()), today, owner=owner,
+                       overdue=overdue, due_within=due_within, status=status, theme=theme,
+                       meeting=meeting, sort=sort)
+
+
+def select_rows(found: Any, today: dt.date, *, owner: str | None = None,
+                overdue: bool = False, due_within: int | None = None, status: str = "active",
+                theme: str | None = None, meeting: str | None = None,
+                sort: str = "due") -> list[Any]:
+    """select_actions on (plain row, anything) pairs: what goes with each chosen row."""
     statuses = ("active", "all", *m.ACTION_STATUSES)
     if status not in statuses:
         raise KwartaalError(msg("unknown status '{value}'; choose one of: {choices}",
@@ -33,7 +43,7 @@ def select_actions(body: m.Body, today: dt.date, *, owner: str | None = None,
     if sort not in SORTS:
         raise KwartaalError(msg("unknown order '{value}'; choose one of: {choices}",
                                 value=sort, choices=", ".join(SORTS)))
-    return query.select(((rules.plain(a), a) for a in body.all_actions()), today.toordinal(),
+    return query.select(found, today.toordinal(),
                         owner=owner, overdue=overdue, within=due_within, status=status,
                         theme=theme, meeting=meeting, sort=sort)
 

@@ -176,27 +176,41 @@ def _action_row(action: m.Action) -> tuple[Any, ...]:
                  for name in ACTION_FIELDS)
 
 
-def light_meeting(path: Path, entry: tuple[Any, ...]) -> m.Meeting:
-    """The meeting of an entry, with its actions and without the rest (items, notes,
-    decisions, compensation, action histories)."""
+def light_meeting(path: Path, entry: tuple[Any, ...], *, with_actions: bool = True,
+                  ) -> m.Meeting:
+    """The meeting of an entry, with its actions (unless with_actions is False) and without
+    the rest (items, notes, decisions, compensation, action histories)."""
     import datetime as dt
 
     from kwartaal.core import model as m
 
     meeting = dict(zip(MEETING_FIELDS, entry[MEETING], strict=True))
     mid = meeting["id"]
+    built = _actions(path, mid, entry[ACTIONS]) if with_actions else []
+    return m.Meeting(mid, dt.date.fromordinal(meeting["date"]), meeting["time"],
+                     meeting["length"], "", "", "", meeting["status"], "", "", [], [], [], [], [],
+                     None, None, None, [], [], [], built, [], m.Source(path))
+
+
+def light_action(path: Path, entry: tuple[Any, ...], index: int) -> m.Action:
+    """One action of an entry, as light_meeting builds it."""
+    return _actions(path, entry[MEETING][MEETING_ID], entry[ACTIONS][index:index + 1])[0]
+
+
+def _actions(path: Path, mid: str, rows: Any) -> list[m.Action]:
+    import datetime as dt
+
+    from kwartaal.core import model as m
+
     local, title, owner, co_owners, due, theme, status, closed, item, section = (
         ACTION_AT[name] for name in ("local_id", "title", "owner", "co_owners", "due", "theme",
                                      "status", "closed", "item", "section"))
     # In the order of m.Action's fields: a call by keyword would double the time of a load.
-    built = [m.Action(f"{mid}/{row[local]}", row[local], mid, row[title], row[owner],
-                      list(row[co_owners]), dt.date.fromordinal(row[due]) if row[due] else None,
-                      row[theme], row[status], row[closed], row[item], [],
-                      m.Source(path, ("action", row[section])))
-             for row in entry[ACTIONS]]
-    return m.Meeting(mid, dt.date.fromordinal(meeting["date"]), meeting["time"],
-                     meeting["length"], "", "", "", meeting["status"], "", "", [], [], [], [], [],
-                     None, None, None, [], [], [], built, [], m.Source(path))
+    return [m.Action(f"{mid}/{row[local]}", row[local], mid, row[title], row[owner],
+                     list(row[co_owners]), dt.date.fromordinal(row[due]) if row[due] else None,
+                     row[theme], row[status], row[closed], row[item], [],
+                     m.Source(path, ("action", row[section])))
+            for row in rows]
 
 
 def plain_actions(entry: tuple[Any, ...]) -> list[tuple[Any, ...]]:

@@ -38,6 +38,9 @@ class Loaded:
     # files that could not be read or parsed: each has its one problem, and nothing that
     # depends on them is judged (validate.py)
     unreadable: list[Path] = field(default_factory=list)
+    # meeting file name -> digest of its content, as the parse index established it (only
+    # when loaded with indexed=True): what the check index keys each file's problems by
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -69,28 +72,50 @@ def load_settings(root: Path, problems: list[Problem], unreadable: list[Path] | 
     return config, people
 
 
-def load(root: Path) -> Loaded:
-    """Load the whole body below root. Never raises for bad content: see Loaded.problems."""
+def load(root: Path, *, indexed: bool = False) -> Loaded:
+    """Load the whole body below root. Never raises for bad content: see Loaded.problems.
+    indexed: take the tables of unchanged meeting files from the parse index (parsed.py)."""
     problems: list[Problem] = []
     unreadable: list[Path] = []
     config, people = load_settings(root, problems, unreadable)
     meetings: list[m.Meeting] = []
+    index = None
+    if indexed:
+        from kwartaal.files.parsed import ParseIndex
+
+        index = ParseIndex.open(root)
     for path in meeting_files(root):
-        raw = read_toml(path, problems)
+        if index is None:
+            raw = read_toml(path, problems)
+            meeting = None if raw is None else build_meeting(raw, path, problems,
+                                                             config.language)
+        else:
+            def built(raw: dict[str, Any], path: Path = path) -> tuple[m.Meeting | None, bool]:
+                found: list[Problem] = []
+                meeting = build_meeting(raw, path, found, config.language)
+                problems.extend(found)
+                return meeting, not found
+
+            parsed, meeting = index.meeting(path, config.language,
+                                            lambda data, p=path: read_toml(p, problems, data),
+                                            built)
+            raw = {} if parsed else None
         if raw is None:
             unreadable.append(path)
-        else:
-            meeting = build_meeting(raw, path, problems, config.language)
-            if meeting is not None:
-                meetings.append(meeting)
+        elif meeting is not None:
+            meetings.append(meeting)
+    digests = {}
+    if index is not None:
+        index.save()
+        digests = index.digests()
     meetings.sort(key=lambda mt: (mt.date, mt.id))
     return Loaded(m.Body(root=root, config=config, people=people, meetings=meetings), problems,
-                  unreadable)
+                  unreadable, digests)
 
 
-def load_checked(root: Path) -> m.Body:
+def load_checked(root: Path, *, indexed: bool = False) -> m.Body:
     """Load for a command that needs sound data: refuse when the files have errors."""
-    loaded = load(root)
+    loaded = load(root, indexed=indexed)
     errors = loaded.errors
     if errors:
         first = errors[0]
@@ -311,7 +336,42 @@ def load_actions(root: Path) -> m.Body:
 
     Unchanged meeting files come from the action index (cache.py), keyed by their content, so
     a repeated run parses nothing. Refuses, like load_checked, when any file has errors."""
-    from kwartaal.files.cache import ActionIndex, digest, light_meeting, new_entry, stat_key
+    from kwartaal.files.cache import light_meeting
+
+    found = _action_entries(root)
+    if isinstance(found, m.Body):
+        return found
+    config, people, entries = found
+    meetings = [light_meeting(path, entry) for path, entry in entries]
+    meetings.sort(key=lambda mt: (mt.date, mt.id))
+    return m.Body(root=root, config=config, people=people, meetings=meetings)
+
+
+def load_action_rows(root: Path) -> tuple[m.Body, list[tuple[Any, Any]]]:
+    """As load_actions, but the meetings come without their actions, which are given apart as
+    (plain row for core/query.py, a function building the Action): a list of a few actions out
+    of thousands builds only those few."""
+    from kwartaal.files.cache import light_action, light_meeting, plain_actions
+
+    found = _action_entries(root)
+    if isinstance(found, m.Body):
+        from kwartaal.core.rules import plain
+
+        return found, [(plain(a), lambda a=a: a) for a in found.all_actions()]
+    config, people, entries = found
+    meetings, rows = [], []
+    for path, entry in entries:
+        meetings.append(light_meeting(path, entry, with_actions=False))
+        rows += [(row, lambda path=path, entry=entry, index=index: light_action(
+                    path, entry, index)) for index, row in enumerate(plain_actions(entry))]
+    meetings.sort(key=lambda mt: (mt.date, mt.id))
+    return m.Body(root=root, config=config, people=people, meetings=meetings), rows
+
+
+def _action_entries(root: Path) -> m.Body | tuple[m.Config, dict[str, m.Person], list[Any]]:
+    """Settings, people and each meeting file's action index entry; or, when any file has
+    errors, the checked whole body (which refuses)."""
+    from kwartaal.files.cache import ActionIndex, digest, new_entry, stat_key
 
     problems: list[Problem] = []
     config_stat = stat_key(root / CONFIG_FILE)
@@ -320,7 +380,7 @@ def load_actions(root: Path) -> m.Body:
     if any(p.severity == "error" for p in problems):
         return load_checked(root)
     index = ActionIndex.open(root)
-    meetings: list[m.Meeting] = []
+    entries: list[Any] = []
     for path in meeting_files(root):
         stat = stat_key(path)
         try:
@@ -335,10 +395,9 @@ def load_actions(root: Path) -> m.Body:
                 return load_checked(root)
             entry = new_entry(stat, digest(data or b"") + config.language, meeting)
             index.put(path.name, entry)
-        meetings.append(light_meeting(path, entry))
+        entries.append((path, entry))
     # What fast.py needs to answer on its own: the other files' stat records and the people.
     index.save({"config": config_stat, "people_file": people_stat,
                 "people": tuple(people), "themes": tuple(config.themes),
                 "language": config.language})
-    meetings.sort(key=lambda mt: (mt.date, mt.id))
-    return m.Body(root=root, config=config, people=people, meetings=meetings)
+    return config, people, entries

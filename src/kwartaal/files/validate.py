@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from kwartaal.core import model as m
-from kwartaal.core.lines import line_of
 from kwartaal.core.organisations import organisation_of
-from kwartaal.core.problems import Msg, Problem, hints, msg
+from kwartaal.core.problems import Problem, hints, msg
 from kwartaal.core.values import MAX_FILE_BYTES
 from kwartaal.files.loader import Loaded
+from kwartaal.files.meeting_checks import Checker, Known, check_meeting
 from kwartaal.files.money_checks import (
     compensation_line_problems,
     payee_problems,
@@ -23,43 +23,7 @@ from kwartaal.files.money_checks import (
 )
 from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE, meeting_files
 
-
-class _Checker:
-    def __init__(self, body: m.Body, today: dt.date) -> None:
-        self.body = body
-        self.today = today
-        self.problems: list[Problem] = []
-
-    def add(self, src: m.Source, key: str | None, severity: str, text: str, /,
-            **params: object) -> None:
-        line = line_of(src.path, src.section, key) if key else src.line
-        self.problems.append(Problem(src.path, line, severity, msg(text, **params)))  # type: ignore[arg-type]
-
-    def person(self, src: m.Source, key: str, pid: str, where: str | Msg) -> None:
-        if pid and pid not in self.body.people:
-            self.add(src, key, "error",
-                     "{where}: unknown person '{id}'{hint}; add them with 'kwartaal person add' "
-                     "or fix the id",
-                     where=where, id=pid, **hints(pid, self.body.people))
-
-    def theme(self, src: m.Source, key: str, theme: str, where: str | Msg) -> None:
-        themes = self.body.config.themes
-        if theme and theme not in themes:
-            self.add(src, key, "error",
-                     "{where}: unknown theme '{theme}'{hint}; known themes: {known}",
-                     where=where, theme=theme, known=", ".join(themes) or "-",
-                     **hints(theme, themes))
-
-    def amount(self, src: m.Source, key: str, value: Decimal | None, where: str | Msg) -> None:
-        if value is None:
-            return
-        if value < 0:
-            self.add(src, key, "error", "{where}: '{key}' is negative ({value}); amounts are "
-                     "zero or more (record a correction as its own line with a note)",
-                     where=where, key=key, value=value)
-        elif value != value.quantize(Decimal("0.01")):
-            self.add(src, key, "error", "{where}: '{key}' = {value} has more than two decimals",
-                     where=where, key=key, value=value)
+_Checker = Checker  # its old name here
 
 
 def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
@@ -75,7 +39,14 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
     checker = _Checker(body, today)
     _check_config(checker)
     _check_people(checker)
-    _check_meetings(checker)
+    cached = None
+    if loaded.digests:
+        from kwartaal.files.checkindex import CheckIndex
+
+        cached = CheckIndex.open(body.root, loaded.digests, today)
+    _check_meetings(checker, cached)
+    if cached is not None:
+        cached.save()
     _check_feedback(checker)
     from kwartaal.files import privacy
 
@@ -256,158 +227,18 @@ def _check_feedback(c: _Checker) -> None:
                       "remove the feedback", id=record.id)
 
 
-def _check_items_off_agenda(c: _Checker, meeting: m.Meeting) -> None:
-    """A withdrawn item has nothing recorded under it (the minutes would lose it), and a
-    deferred one names a meeting that exists."""
-    for item in meeting.items:
-        if item.withdrawn:
-            under = [r.id for r in (*meeting.notes, *meeting.decisions, *meeting.actions)
-                     if r.item in (item.local_id, item.id)]
-            if under:
-                c.add(item.src, "withdrawn", "error",
-                      "item {id} is withdrawn but {records} are recorded under it; it was "
-                      "discussed: remove 'withdrawn' and mark it handled = true",
-                      id=item.id, records=", ".join(under))
-        if item.deferred_to and c.body.meeting(item.deferred_to) is None:
-            c.add(item.src, "deferred_to", "error",
-                  "item {id}: deferred_to '{ref}' is not a meeting", id=item.id,
-                  ref=item.deferred_to)
-
-
-def _check_approved_words(c: _Checker, meeting: m.Meeting) -> None:
-    """Approved minutes do not change: every command refuses to, but a merge of what another
-    clone changed before the approval reached it would not notice."""
-    from kwartaal.core.snapshot import said
-
-    approved = meeting.approved
-    if approved is None or not approved.said or said(meeting) == approved.said:
-        return
-    c.add(m.Source(meeting.src.path, ("approved",)), "said", "error",
-          "the minutes of {id} were approved on {date}, but what their items, notes or "
-          "decisions say has changed since (a merge of another clone's change, perhaps). "
-          "Approved minutes stay as they were approved: see the change with 'git log -p -- "
-          "{file}', put it back, and record a correction in the minutes of the next meeting",
-          id=meeting.id, date=approved.date, file=meeting.src.path.name)
-
-
-def _check_meetings(c: _Checker) -> None:
+def _check_meetings(c: _Checker, cached: Any = None) -> None:
+    """The checks of every meeting file; cached (a CheckIndex) keeps each file's problems."""
     body = c.body
-    decision_ids = {d.id for mt in body.meetings for d in mt.decisions}
-    item_ids = {i.id for mt in body.meetings for i in mt.items}
+    known = Known({i.id for mt in body.meetings for i in mt.items},
+                  {d.id for mt in body.meetings for d in mt.decisions},
+                  {mt.id for mt in body.meetings})
     standing = {s.key for s in body.config.standing}
     for meeting in body.meetings:
-        src = meeting.src
-        for key in ("chair", "secretary"):
-            c.person(src, key, getattr(meeting, key), key)
-        attendance: Counter[str] = Counter()
-        for key in ("invited", "present", "excused", "absent", "online"):
-            for pid in getattr(meeting, key):
-                c.person(src, key, pid, key)
-            if key in ("present", "excused", "absent"):
-                attendance.update(getattr(meeting, key))
-        for pid, count in attendance.items():
-            if count > 1:
-                c.add(src, "present", "error",
-                      "'{id}' is listed more than once in present / excused / absent",
-                      id=pid)
-        for pid in meeting.online:
-            if pid not in meeting.present:
-                c.add(src, "online", "error", "'{id}' is marked online but not present",
-                      id=pid)
-        for key in ("expected", "declined"):
-            for pid in getattr(meeting, key):
-                c.person(src, key, pid, key)
-        for pid in set(meeting.expected) & set(meeting.declined):
-            c.add(src, "declined", "error", "'{id}' is both expected and declined; keep one "
-                  "reply with 'kwartaal attend {meeting} {id} --expected' (or --declined)",
-                  id=pid, meeting=meeting.id)
-        if meeting.status == "planned" and meeting.date < c.today:
-            c.add(src, "status", "warning",
-                  "meeting {id} is still 'planned' but its date has passed; "
-                  "record it with 'kwartaal meeting held {id}'",
-                  id=meeting.id)
-        if meeting.status not in m.NOT_HELD and meeting.date > c.today:
-            # A warning: 'meeting held --force' records exactly this on purpose.
-            c.add(src, "status", "warning",
-                  "meeting {id} is '{status}' but its date {date} is still to come",
-                  id=meeting.id, status=meeting.status, date=meeting.date)
-        local_ids: Counter[str] = Counter()
-        for group in (meeting.items, meeting.notes, meeting.decisions, meeting.actions,
-                      meeting.compensation):
-            local_ids.update(r.local_id for r in group)
-        for group in (meeting.items, meeting.notes, meeting.decisions, meeting.actions,
-                      meeting.compensation):
-            for record in group:
-                if local_ids[record.local_id] > 1:
-                    c.add(record.src, "id", "error",
-                          "duplicate id '{id}' in meeting {meeting}; give the one that was "
-                          "not shared yet a new id (and what refers to it)",
-                          id=record.local_id, meeting=meeting.id)
-        own_items = {i.local_id for i in meeting.items}
-        targets = standing | own_items | set(m.FIXED_ITEMS)
-
-        def item_ref(record_src: m.Source, ref: str, where: str | Msg,
-                     _targets: set[str] = targets, _meeting: m.Meeting = meeting) -> None:
-            if not ref or ref in _targets or ref in item_ids:
-                return
-            c.add(record_src, "item", "error",
-                  "{where}: unknown agenda item '{ref}'{hint}; use a standing key ({standing}) "
-                  "or the id of an item of meeting {meeting}",
-                  where=where, ref=ref, standing=", ".join(sorted(standing)),
-                  meeting=_meeting.id, **hints(ref, _targets))
-
-        for item in meeting.items:
-            if item.by != m.ANONYMOUS:
-                c.person(item.src, "by", item.by, msg("item {id}", id=item.id))
-            c.theme(item.src, "theme", item.theme, msg("item {id}", id=item.id))
-            if item.under and item.under not in standing:
-                c.add(item.src, "under", "error",
-                      "item {id}: unknown standing item '{key}'{hint}; choose one of: {known}",
-                      id=item.id, key=item.under, known=", ".join(sorted(standing)),
-                      **hints(item.under, standing))
-            if item.carried_from and item.carried_from not in item_ids:
-                c.add(item.src, "carried_from", "error",
-                      "item {id}: carried_from '{ref}' is not the id of any agenda item",
-                      id=item.id, ref=item.carried_from)
-        _check_items_off_agenda(c, meeting)
-        _check_approved_words(c, meeting)
-        for note in meeting.notes:
-            item_ref(note.src, note.item, msg("note {id}", id=note.id))
-        for decision in meeting.decisions:
-            item_ref(decision.src, decision.item, msg("decision {id}", id=decision.id))
-            ref = decision.supersedes
-            if ref and ref not in decision_ids and f"{meeting.id}/{ref}" not in decision_ids:
-                c.add(decision.src, "supersedes", "error",
-                      "decision {id}: supersedes '{ref}', which is not a known decision id",
-                      id=decision.id, ref=ref)
-        for action in meeting.actions:
-            where = msg("action {id}", id=action.id)
-            c.person(action.src, "owner", action.owner, where)
-            for pid in action.co_owners:
-                c.person(action.src, "with", pid, where)
-            c.theme(action.src, "theme", action.theme, where)
-            item_ref(action.src, action.item, where)
-            if action.due is not None and action.due < meeting.date:
-                c.add(action.src, "due", "error",
-                      "{where}: due date {due} is before meeting {meeting} that created it",
-                      where=where, due=action.due, meeting=meeting.id)
-            for entry in action.history:
-                c.person(action.src, "history", entry.by, msg("{where} history", where=where))
-        for line in meeting.compensation:
-            where = msg("compensation line {id}", id=line.id)
-            c.person(line.src, "person", line.person, where)
-            c.amount(line.src, "amount", line.amount, where)
-            if line.hours is not None and line.hours < 0:
-                c.add(line.src, "hours", "error", "{where}: hours cannot be negative",
-                      where=where)
-            if line.counts and line.person in body.people and line.person not in meeting.present:
-                c.add(line.src, "person", "error",
-                      "{where}: '{id}' is compensated but not recorded as present at meeting "
-                      "{meeting}; record attendance first (kwartaal attend)",
-                      where=where, id=line.person, meeting=meeting.id)
-            person = body.people.get(line.person)
-            if person is not None and not person.compensated:
-                c.add(line.src, "person", "warning",
-                      "{where}: '{id}' is not marked compensated in people.toml",
-                      where=where,
-                      id=line.person)
+        if cached is not None and cached.reuse(meeting, known, c.problems):
+            continue
+        start = len(c.problems)
+        known.asked = []
+        check_meeting(c, meeting, standing, known)
+        if cached is not None:
+            cached.keep(meeting, known.asked, c.problems[start:])

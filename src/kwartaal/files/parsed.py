@@ -1,0 +1,260 @@
+"""The parse index: each meeting file's parsed tables, keyed by the file's content, so that a
+command reading the whole body (agenda, minutes, report, site, check, remind) does not parse
+again the files that did not change.
+
+- Validated exactly as the action index (cache.py): a file's stored tables are used only when
+  its stat record (size, modification time, inode change time, inode) is unchanged and was
+  older than two seconds when the index was written, or else when its bytes hash to the
+  stored digest. Anything else is parsed again; files that disappeared drop out.
+- Only files that parsed without a problem are stored, so the problems a command reports are
+  the ones a parse would report. What is built from the tables (records, problems of keys and
+  values) is built the usual way: the output is the uncached one by construction.
+- The tables are kept as plain values (marshal; loading cannot run code). The values TOML has
+  and marshal does not (dates, times, date-times, exact decimals) are stored as tagged tuples;
+  tomllib never produces a tuple, so a tuple is always a tag.
+- One file per body in the user's cache folder, never in the repository; stamped with
+  kwartaal's version and the body's folder; anything unreadable, corrupt or foreign is ignored
+  and rebuilt. KWARTAAL_NO_CACHE=1 turns it off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import marshal
+import os
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from kwartaal import __version__
+from kwartaal.core.values import MAX_FILE_BYTES
+from kwartaal.files.cache import cache_folder, digest, stat_key, trusted, where
+
+FORMAT = 3
+STAT, KEY, TABLES, RECORDS = range(4)  # an entry: stat, digest, tables, records by language
+
+
+def index_path(root: str | os.PathLike[str]) -> str:
+    from kwartaal.files.cache import blake2b
+
+    key = blake2b(where(root).encode(), digest_size=12).hexdigest()
+    return os.path.join(cache_folder(), f"{key}.parsed")
+
+
+# -- the codec ------------------------------------------------------------------------------------
+
+def encode(value: Any) -> Any:
+    """Parsed TOML as values marshal keeps: tables and arrays as they are, the rest tagged."""
+    if isinstance(value, dict):
+        return {key: encode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [encode(item) for item in value]
+    if isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, Decimal):
+        return ("D", str(value))
+    if isinstance(value, dt.datetime):  # before date: a datetime is a date too
+        offset = value.utcoffset()
+        return ("T", value.replace(tzinfo=None).isoformat(),
+                None if offset is None else offset // dt.timedelta(microseconds=1))
+    if isinstance(value, dt.date):
+        return ("d", value.toordinal())
+    if isinstance(value, dt.time):
+        return ("t", value.isoformat())
+    raise TypeError(f"not a TOML value: {type(value).__name__}")
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: decode(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [decode(item) for item in value]
+    if not isinstance(value, tuple):
+        return value
+    tag = value[0]
+    if tag == "D":
+        return Decimal(value[1])
+    if tag == "d":
+        return dt.date.fromordinal(value[1])
+    if tag == "t":
+        return dt.time.fromisoformat(value[1])
+    moment = dt.datetime.fromisoformat(value[1])
+    if value[2] is None:
+        return moment
+    return moment.replace(tzinfo=dt.timezone(dt.timedelta(microseconds=value[2])))
+
+
+def stamp() -> str:
+    """kwartaal's version and the code that builds records: stored records are only valid for
+    the code that built them."""
+    from kwartaal.files.records import code_stamp
+
+    return f"{__version__} {code_stamp()}"
+
+
+# -- the index ------------------------------------------------------------------------------------
+
+def _read(root: Path) -> tuple[dict[str, Any], Any] | None:
+    """The stored header and the open file whose blobs it points into (read one by one when
+    needed: the index is never in memory whole)."""
+    if os.environ.get("KWARTAAL_NO_CACHE"):
+        return None
+    try:
+        handle = open(index_path(root), "rb")  # noqa: SIM115 - kept open for the blobs
+    except OSError:
+        return None
+    try:
+        stored = marshal.load(handle)  # the header only; the blobs follow it
+    except Exception:  # noqa: BLE001 - unreadable or corrupt: there is none
+        handle.close()
+        return None
+    if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
+            and stored[1] == stamp() and stored[2] == where(root)
+            and isinstance(stored[3], dict) and isinstance(stored[3].get("files"), dict)):
+        return stored[3], handle
+    handle.close()
+    return None
+
+
+class ParseIndex:
+    """File name -> (stat, digest, encoded tables, {language: encoded records}) of the
+    meeting files of one body; the tables are None once records were built from them."""
+
+    def __init__(self, root: Path, found: tuple[dict[str, Any], Any] | None) -> None:
+        self.root = root
+        self.enabled = not os.environ.get("KWARTAAL_NO_CACHE")
+        stored, self.handle = found or ({}, None)
+        self.base = self.handle.tell() if self.handle is not None else 0
+        self.entries: dict[str, Any] = stored.get("files", {})
+        self.saved_ns: int = stored.get("saved", 0)
+        self.used: dict[str, Any] = {}
+        self.changed = False
+
+    @classmethod
+    def open(cls, root: Path) -> ParseIndex:
+        return cls(root, _read(root))
+
+    def blob(self, stored: Any) -> bytes:
+        """A blob: new ones are bytes, stored ones (offset, length) in the index file. A blob
+        that cannot be read whole raises ValueError, as a corrupt one would."""
+        if isinstance(stored, bytes):
+            return stored
+        offset, length = stored
+        if self.handle is None:
+            raise ValueError("no index file")
+        data = os.pread(self.handle.fileno(), length, self.base + offset)
+        if len(data) != length:
+            raise ValueError("a blob cut short")
+        return data
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+
+    def meeting(self, path: Path, language: str,
+                parse: Callable[[bytes | None], dict[str, Any] | None],
+                build: Callable[[dict[str, Any]], tuple[Any, bool]]) -> tuple[bool, Any]:
+        """(whether the file parsed, the meeting built from it or None). The meeting comes
+        from the index when the file's content is provably the same and it was built cleanly
+        in this language before; else from its stored tables; else parse(bytes) (None when
+        the file cannot be read: parse reports why). build(tables) -> (meeting, clean)."""
+        from kwartaal.files import records
+
+        name = path.name
+        stat = stat_key(path)
+        entry = self.entries.get(name)
+        if entry is not None and entry[TABLES] is None and language not in entry[RECORDS]:
+            entry = None  # kept as records of another language only: parsed again
+        if entry is None or not trusted(stat, entry[STAT], self.saved_ns):
+            try:
+                data = None if stat is None or stat[0] > MAX_FILE_BYTES else path.read_bytes()
+            except OSError:
+                data = None
+            if data is None:  # refused or unreadable: the parse reports it, as without index
+                raw = parse(None)
+                return (False, None) if raw is None else (True, build(raw)[0])
+            key = digest(data)
+            if entry is not None and entry[KEY] == key:
+                entry = (stat, key, entry[TABLES], entry[RECORDS])
+                self.changed = True
+            else:
+                raw = parse(data)
+                if raw is None:
+                    return False, None
+                # the tables are encoded only when no records can stand for them
+                return True, self._built(name, (stat, key, None, {}), path, language, raw,
+                                         build)
+        self.used[name] = entry
+        try:
+            stored = entry[RECORDS].get(language)
+            if stored is not None:
+                return True, records.decode(marshal.loads(self.blob(stored)), path)
+            raw = decode(marshal.loads(self.blob(entry[TABLES])))
+        except Exception:  # noqa: BLE001 - a corrupt or cut blob: the file is read again
+            del self.used[name]
+            self.entries.pop(name, None)
+            return self.meeting(path, language, parse, build)
+        return True, self._built(name, entry, path, language, raw, build)
+
+    def _built(self, name: str, entry: tuple[Any, ...], path: Path, language: str,
+               raw: dict[str, Any], build: Callable[[dict[str, Any]], tuple[Any, bool]],
+               ) -> Any:
+        from kwartaal.files import records
+
+        meeting, clean = build(raw)
+        given, blob = entry, None
+        if clean and meeting is not None:
+            try:
+                blob = marshal.dumps(records.encode(meeting, path))
+            except (TypeError, ValueError):
+                blob = None
+        if blob is not None:
+            # the records stand for the tables, which are not kept (half the index)
+            entry = (entry[STAT], entry[KEY], None, {**entry[RECORDS], language: blob})
+        elif entry[TABLES] is None:
+            try:
+                entry = (entry[STAT], entry[KEY], marshal.dumps(encode(raw)), {})
+            except (TypeError, ValueError):
+                return meeting  # cannot be stored: built again next time
+        self.used[name] = entry
+        self.changed = self.changed or entry is not given
+        return meeting
+
+    def digests(self) -> dict[str, str]:
+        """The content digest of every file read this run that parsed."""
+        return {name: entry[KEY] for name, entry in self.used.items()}
+
+    def save(self) -> None:
+        if not self.enabled or not (self.changed or set(self.used) != set(self.entries)):
+            self.close()
+            return
+        blobs: list[bytes] = []
+        size = 0
+
+        def put(stored: Any) -> Any:
+            nonlocal size
+            if stored is None:
+                return None
+            data = self.blob(stored)
+            blobs.append(data)
+            size += len(data)
+            return (size - len(data), len(data))
+
+        try:
+            files = {name: (entry[STAT], entry[KEY], put(entry[TABLES]),
+                            {lang: put(stored) for lang, stored in entry[RECORDS].items()})
+                     for name, entry in self.used.items()}
+            data = {"files": files, "saved": time.time_ns()}
+            blob = b"".join([marshal.dumps((FORMAT, stamp(), where(self.root), data)), *blobs])
+            path = Path(index_path(self.root))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            from kwartaal.files.atomic import replace_file
+
+            replace_file(path, blob, durable=False)
+        except (OSError, ValueError):
+            pass  # a cache that cannot be written only makes the next run slower
+        finally:
+            self.close()
