@@ -113,9 +113,9 @@ def carried_said(body: m.Body, meeting_id: str, path: object,
     undo it: nothing is carried behind the chair's back."""
     if not carried:
         return []
-    from kwartaal.files.loader import load_meetings
+    from kwartaal.files.scope import read_meeting
 
-    fresh = load_meetings(body.root, [meeting_id]).meeting(meeting_id)
+    fresh = read_meeting(body.root, meeting_id, body.config.language)
     from kwartaal.files.scope import around
 
     entries = numbered(outline(around(body, fresh), fresh)) if fresh is not None else {}

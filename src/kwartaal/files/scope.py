@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from kwartaal.files.paths import MEETINGS_DIR, inside
 Names = Callable[[], list[str]]
 
 
+@lru_cache(maxsize=65536)
 def name_date(meeting_id: str) -> dt.date | None:
     """The date a meeting file's name gives (2025-09-11-2 -> 2025-09-11), if any."""
     try:
@@ -42,6 +44,18 @@ def meeting_names(root: Path) -> list[str]:
     folder = root / MEETINGS_DIR
     if not folder.is_dir() or not inside(root, folder):
         return []
+    stat = folder.stat()  # a file added or removed changes the folder's times
+    key = (str(folder), stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
+    if key not in _NAMES:
+        _NAMES.clear()
+        _NAMES[key] = _listed(root, folder)
+    return list(_NAMES[key])
+
+
+_NAMES: dict[tuple[object, ...], list[str]] = {}  # the last listing, within one process
+
+
+def _listed(root: Path, folder: Path) -> list[str]:
     found = []
     with os.scandir(folder) as entries:
         for entry in entries:
@@ -77,7 +91,7 @@ class Meetings(list):  # type: ignore[type-arg]
     def get(self, meeting_id: str) -> m.Meeting | None:
         """The meeting with this id, reading its file the first time."""
         if meeting_id not in self.cache:
-            self.cache[meeting_id] = _read(self.root, meeting_id, self.lang)
+            self.cache[meeting_id] = read_meeting(self.root, meeting_id, self.lang)
         return self.cache[meeting_id]
 
     def names(self) -> list[str]:
@@ -118,7 +132,9 @@ for _name in ("__iter__", "__len__", "__getitem__", "__contains__", "__reversed_
     setattr(Meetings, _name, _whole(_name))
 
 
-def _read(root: Path, meeting_id: str, lang: str) -> m.Meeting | None:
+def read_meeting(root: Path, meeting_id: str, lang: str) -> m.Meeting | None:
+    """One meeting file, read and checked as load_checked would (refused with its errors);
+    None when there is no such file."""
     from kwartaal.files.loader import MEETING_ID, build_meeting, load_checked
     from kwartaal.files.tomlread import read_toml
 
