@@ -244,3 +244,35 @@ def test_refusals_are_found_both_ways(samples: list[Path]) -> None:
     assert whole.startswith("refused:") and "supersedes" in whole
     assert scoped == whole
 
+
+
+@pytest.mark.parametrize("closed", [True, False])
+def test_a_hidden_name_under_an_item_carried_from_a_closed_one(samples: list[Path],
+                                                               tmp_path: Path,
+                                                               closed: bool) -> None:
+    """Whether a text is public follows carry-over back through other meetings: a hidden
+    person's name under an item carried (twice) from a closed item stays in the group, under
+    one carried from an open item it is refused; the scoped check finds both as the whole-body
+    one does, reading only the meetings of the chain."""
+    root = tmp_path / "body"
+    shutil.copytree(samples[0], root, symlinks=True)
+    first, middle, last = [f"{n}.toml" for n in meeting_names(root)[:3]]
+    folder = root / "meetings"
+    with (folder / first).open("a", encoding="utf-8") as handle:
+        handle.write(f'\n[[item]]\nid = "p-zzz1"\ntitle = "Gesloten punt"\n'
+                     f'{"closed = true" if closed else ""}\n')
+    with (folder / middle).open("a", encoding="utf-8") as handle:
+        handle.write(f'\n[[item]]\nid = "p-zzz2"\ntitle = "Vervolg"\n'
+                     f'carried_from = "{first[:-5]}/p-zzz1"\n')
+    path = folder / last
+    old = path.read_text(encoding="utf-8")
+    new = old + (f'\n[[item]]\nid = "p-zzz3"\ntitle = "Weer vervolg"\n'
+                 f'carried_from = "{middle[:-5]}/p-zzz2"\n\n'
+                 f'[[note]]\nid = "n-zzz4"\nitem = "p-zzz3"\ntext = "Mila vertelde erover"\n')
+    whole = verdict(write_check(lambda: load_checked(root), allow_private=False, whole=True),
+                    path, old, new)
+    scoped_body = load_scoped(root)
+    scoped = verdict(write_check(lambda: scoped_body, allow_private=False), path, old, new)
+    assert scoped == whole
+    assert whole.startswith("accepted:" if closed else "refused:privacy"), whole
+    assert set(scoped_body.meetings.cache) == {first[:-5], middle[:-5]}

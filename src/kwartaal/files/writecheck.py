@@ -31,9 +31,12 @@ def write_check(get_body: Callable[[], m.Body], *, allow_private: bool,
     def check(path: Path, old: str, new: str) -> str:
         body = get_body()
         _refuse_new_errors(body, path, old, new, whole)
-        before = Counter(key for key, _, _ in _findings(body, path, old, whole))
+        after = _findings(body, path, new, whole)
+        # the old text is judged only when the new one has findings (to leave out its own)
+        before = Counter(key for key, _, _ in _findings(body, path, old, whole)) if after \
+            else Counter()
         found = []
-        for key, line, what in _findings(body, path, new, whole):
+        for key, line, what in after:
             if before[key] > 0:
                 before[key] -= 1
             else:
@@ -71,10 +74,13 @@ def _parsed(text: str) -> dict[str, Any] | None:
 def _refuse_new_errors(body: m.Body, path: Path, old: str, new: str, whole: bool) -> None:
     """Never write what check would reject: a title with a line break, a number out of its
     range, given on the command line, is refused before it reaches the file."""
+    after = _format_errors(body, path, new, whole)
+    if not after:  # nothing to compare the old text's errors with
+        return
     before = Counter(problem.message.render("en")
                      for problem in _format_errors(body, path, old, whole))
     added = []
-    for problem in _format_errors(body, path, new, whole):
+    for problem in after:
         text = problem.message.render("en")
         if before[text] > 0:
             before[text] -= 1
