@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 import sys
 import threading
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -79,13 +80,21 @@ def held_meeting(body: Path) -> str:
             if 'status = "held"' in (body / "meetings" / f"{n}.toml").read_text()][-1]
 
 
+def open_action(body: Path, held: str) -> str:
+    with (body / "meetings" / f"{held}.toml").open("rb") as handle:
+        actions = tomllib.load(handle).get("action", [])
+    return f"{held}/{next(a['id'] for a in actions if a.get('status') == 'open')}"
+
+
 COMMANDS = {
-    "meeting new": lambda held: ["meeting", "new"],
-    "propose": lambda held: ["propose", "Nieuw punt", "--by", "p01"],
-    "attend": lambda held: ["attend", held, "p03", "--present"],
-    "note": lambda held: ["note", held, "beleid", "Een notitie"],
-    "decide": lambda held: ["decide", held, "Een besluit"],
-    "compensate": lambda held: ["compensate", held, "p03", "--travel", "5"],
+    "meeting new": lambda held, action: ["meeting", "new"],
+    "propose": lambda held, action: ["propose", "Nieuw punt", "--by", "p01"],
+    "attend": lambda held, action: ["attend", held, "p03", "--present"],
+    "note": lambda held, action: ["note", held, "beleid", "Een notitie"],
+    "decide": lambda held, action: ["decide", held, "Een besluit"],
+    "compensate": lambda held, action: ["compensate", held, "p03", "--travel", "5"],
+    "action done": lambda held, action: ["action", "done", action],
+    "action update": lambda held, action: ["action", "update", action, "--note", "Verder"],
 }
 
 
@@ -100,7 +109,8 @@ def test_a_write_opens_as_many_meeting_files_at_400_as_at_40(
         held = held_meeting(body)
         if command == "compensate":  # paid only when present
             run("--repo", str(body), "--today", today, "attend", held, "p03", "--present")
-        args = ["--repo", str(body), "--today", today, "--lang", lang, *COMMANDS[command](held)]
+        args = ["--repo", str(body), "--today", today, "--lang", lang,
+                *COMMANDS[command](held, open_action(body, held))]
         opened = meeting_files_opened(lambda a=args: run(*a))
         counts[size] = len(opened)
         assert len(opened) <= 4, (command, size, sorted(opened))
