@@ -70,7 +70,8 @@ def escaping_links(root: Path) -> list[Path]:
     folder = root / MEETINGS_DIR
     if folder.is_dir() and inside(root, folder):
         with os.scandir(folder) as entries:  # the kind of each entry comes with the listing
-            links = [Path(e.path) for e in entries if e.name.endswith(".toml") and e.is_symlink()]
+            links = [folder / e.name for e in entries
+                     if e.name.endswith(".toml") and e.is_symlink()]
         candidates = [p for p in candidates if p.is_symlink()] + links
     return [p for p in candidates if p.is_symlink() and not inside(root, p)]
 

@@ -44,15 +44,7 @@ def meeting_names(root: Path) -> list[str]:
     folder = root / MEETINGS_DIR
     if not folder.is_dir() or not inside(root, folder):
         return []
-    stat = folder.stat()  # a file added or removed changes the folder's times
-    key = (str(folder), stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
-    if key not in _NAMES:
-        _NAMES.clear()
-        _NAMES[key] = _listed(root, folder)
-    return list(_NAMES[key])
-
-
-_NAMES: dict[tuple[object, ...], list[str]] = {}  # the last listing, within one process
+    return _listed(root, folder)
 
 
 def _listed(root: Path, folder: Path) -> list[str]:
@@ -80,13 +72,21 @@ class Meetings(list):  # type: ignore[type-arg]
     or those of its stretch); get reads one."""
 
     def __init__(self, root: Path, lang: str, cache: dict[str, m.Meeting | None] | None = None,
-                 keep: Callable[[str], bool] | None = None) -> None:
+                 keep: Callable[[str], bool] | None = None,
+                 listing: list[list[str]] | None = None) -> None:
         super().__init__()
         self.root = root
         self.lang = lang
         self.cache: dict[str, m.Meeting | None] = {} if cache is None else cache
         self.keep = keep
         self.complete = False
+        self.listing: list[list[str]] = [] if listing is None else listing  # listed once
+
+    def all_names(self) -> list[str]:
+        """The ids of every meeting file, listed once for this body."""
+        if not self.listing:
+            self.listing.append(meeting_names(self.root))
+        return self.listing[0]
 
     def get(self, meeting_id: str) -> m.Meeting | None:
         """The meeting with this id, reading its file the first time."""
@@ -95,8 +95,7 @@ class Meetings(list):  # type: ignore[type-arg]
         return self.cache[meeting_id]
 
     def names(self) -> list[str]:
-        return [name for name in meeting_names(self.root)
-                if self.keep is None or self.keep(name)]
+        return [name for name in self.all_names() if self.keep is None or self.keep(name)]
 
     def read_all(self) -> None:
         if self.complete:
@@ -110,7 +109,8 @@ class Meetings(list):  # type: ignore[type-arg]
         """The meetings whose file names keep accepts, sharing what was read."""
         outer = self.keep
         return Meetings(self.root, self.lang, self.cache,
-                        keep if outer is None else (lambda n: outer(n) and keep(n)))
+                        keep if outer is None else (lambda n: outer(n) and keep(n)),
+                        self.listing)
 
 
 def _whole(name: str) -> Any:
@@ -205,7 +205,8 @@ def last_meeting(body: m.Body) -> m.Meeting | None:
     """The last meeting of the body, from the file names: the last one that reads."""
     if not is_scoped(body):
         return body.meetings[-1] if body.meetings else None
-    for name in reversed(meeting_names(body.root)):
+    assert isinstance(body.meetings, Meetings)
+    for name in reversed(body.meetings.all_names()):
         if name_date(name) is None:
             return body.meetings[-1] if body.meetings else None  # cannot tell: read all
         found = body.meeting(name)
@@ -219,7 +220,8 @@ def previous_held(body: m.Body, date: dt.date) -> m.Meeting | None:
     if not is_scoped(body):
         earlier = [mt for mt in body.meetings if mt.date < date and mt.status not in m.NOT_HELD]
         return earlier[-1] if earlier else None
-    for name in reversed(meeting_names(body.root)):
+    assert isinstance(body.meetings, Meetings)
+    for name in reversed(body.meetings.all_names()):
         when = name_date(name)
         if when is None:
             return previous_held(with_meetings(body, list(body.meetings)), date)
