@@ -127,15 +127,18 @@ def apply(edit: Callable[[Any], Any], *, force: bool = False, forceable: bool = 
           load: Callable[[Path], Any] | None = None) -> Any:
     """Run edit (body -> Change) through the write pipeline with this command's options, and
     report it. force: take files with uncommitted changes along; forceable: the command has a
-    --force for that. load: read only what the edit needs (default: the whole body)."""
+    --force for that. load: read only what the edit needs (default: the settings and the
+    people, and each meeting file when the edit asks for it: files/scope.py)."""
     from kwartaal.edit.pipeline import CommitOptions, run_change
 
     state = current_state()
 
     def loaded(root: Path) -> Any:
-        if load is None:
+        if load is None and state.has_body():
             return state.body()
-        body = load(root)
+        from kwartaal.files.scope import load_scoped
+
+        body = (load or load_scoped)(root)  # meetings read as the edit asks for them
         state.use(body)  # people and settings for the messages, not every meeting
         return body
 

@@ -77,11 +77,13 @@ def load_for_action(root: Path, action_id: str | None) -> m.Body:
     settings and people), so that its cost does not grow with the number of meetings; the
     whole body when the id names no meeting or matches nothing there (the whole body gives
     the best did-you-mean)."""
-    from kwartaal.files.loader import load_checked, load_meetings
+    from kwartaal.files.loader import load_checked
+    from kwartaal.files.scope import load_scoped
 
     if action_id and "/" in action_id:
-        body = load_meetings(root, [action_id.split("/", 1)[0]])
-        if any(a.id.startswith(action_id) for a in body.all_actions()):  # id or prefix
+        body = load_scoped(root)  # other meetings read only when asked for (files/scope.py)
+        meeting = body.meeting(action_id.split("/", 1)[0])
+        if meeting is not None and any(a.id.startswith(action_id) for a in meeting.actions):
             return body
     return load_checked(root)
 

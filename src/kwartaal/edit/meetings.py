@@ -21,7 +21,10 @@ from kwartaal.files.schema import TIME_PATTERN
 
 def next_cadence_date(body: m.Body, today: dt.date) -> dt.date:
     """The next date of the cadence after the last meeting (and not before today)."""
-    last = body.meetings[-1].date if body.meetings else today - dt.timedelta(days=1)
+    from kwartaal.files.scope import last_meeting
+
+    found_last = last_meeting(body)  # from the file names: one file read
+    last = found_last.date if found_last is not None else today - dt.timedelta(days=1)
     after = max(last, today - dt.timedelta(days=1))
     found = cadence_dates(body.config.cadence, after)
     if not found:
@@ -40,7 +43,9 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
         raise KwartaalError(msg(
             "{date} is in the past; give a later --date, or --force to record it anyway",
             date=when))
-    same_day = [mt for mt in body.meetings if mt.date == when and mt.status != "cancelled"]
+    from kwartaal.files.scope import around, on_date
+
+    same_day = [mt for mt in on_date(body, when) if mt.status != "cancelled"]
     if same_day and not force:
         raise KwartaalError(msg(
             "there is already a meeting on {date} ({id}); pass --force for a second one",
@@ -75,7 +80,7 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
     # Items left over from the previous meeting come along, marked where they came from.
     draft = m.Meeting(meeting_id, when, "", None, "", "", "", "planned", "", "", invited, [], [],
                       [], [], None, None, None, [], [], [], [], [], m.Source(folder))
-    carried = carry_over_candidates(body, draft)
+    carried = carry_over_candidates(around(body, draft), draft)
     used: set[str] = set()
     for item in carried:
         # Derived from the item it continues: the same meeting planned in two clones carries
@@ -108,10 +113,12 @@ def carried_said(body: m.Body, meeting_id: str, path: object,
     undo it: nothing is carried behind the chair's back."""
     if not carried:
         return []
-    from kwartaal.files.loader import load_meetings
+    from kwartaal.files.scope import read_meeting
 
-    fresh = load_meetings(body.root, [meeting_id]).meeting(meeting_id)
-    entries = numbered(outline(body, fresh)) if fresh is not None else {}
+    fresh = read_meeting(body.root, meeting_id, body.config.language)
+    from kwartaal.files.scope import around
+
+    entries = numbered(outline(around(body, fresh), fresh)) if fresh is not None else {}
     numbers = {e.item.carried_from: n for n, e in entries.items() if e.item is not None}
     lines = [msg("carried over from earlier meetings:")]
     for item in carried:
@@ -126,7 +133,9 @@ def carried_said(body: m.Body, meeting_id: str, path: object,
 
 def default_meeting(body: m.Body, today: dt.date) -> m.Meeting:
     """The next planned meeting, where proposals go unless told otherwise."""
-    planned = next_planned(body, today)
+    from kwartaal.files.scope import from_date
+
+    planned = next_planned(from_date(body, today), today)  # the meetings still to come
     if planned is None:
         raise KwartaalError(msg(
             "no planned meeting ahead; plan one with 'kwartaal meeting new' or give --meeting"))

@@ -24,8 +24,10 @@ APPROVED = ("minutes-approved", "published")
 
 def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool,
          asks_input: bool = False) -> Change:
+    from kwartaal.files.scope import around
+
     meeting = require_meeting(body, meeting_id)
-    ref = item_ref(body, meeting, item)
+    ref = item_ref(around(body, meeting), meeting, item)
     if not text.strip():
         raise KwartaalError(msg("the note is empty"))
     local = next_local_id(meeting, "note")
@@ -40,9 +42,10 @@ def note(body: m.Body, meeting_id: str, item: str, text: str, closed: bool,
 def decide(body: m.Body, meeting_id: str, text: str, item: str | None, closed: bool,
            supersedes: str | None, level: str = "") -> Change:
     from kwartaal.edit.meetings import require_level
+    from kwartaal.files.scope import around
 
     meeting = require_meeting(body, meeting_id)
-    ref = item_ref(body, meeting, item) if item else ""
+    ref = item_ref(around(body, meeting), meeting, item) if item else ""
     if not text.strip():
         raise KwartaalError(msg("the decision is empty"))
     require_level(level)

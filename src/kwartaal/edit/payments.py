@@ -56,7 +56,9 @@ def compensate(body: m.Body, meeting_id: str, lines: list[NewLine], *, force: bo
         if refusals:
             raise KwartaalError(msg("{reasons}. Nothing was recorded",
                                     reasons=Joined(tuple(refusals))))
-    verdict = check_limits(body, meeting, lines)
+    from kwartaal.files.scope import same_year
+
+    verdict = check_limits(same_year(body, meeting.date.year), meeting, lines)
     if verdict.refusals and not force:
         raise KwartaalError(msg(
             "{reasons}. Nothing was recorded; lower the amount, or pass --force to record it "

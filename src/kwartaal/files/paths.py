@@ -69,7 +69,10 @@ def escaping_links(root: Path) -> list[Path]:
     candidates = [root / CONFIG_FILE, root / PEOPLE_FILE, root / MEETINGS_DIR, root / "templates"]
     folder = root / MEETINGS_DIR
     if folder.is_dir() and inside(root, folder):
-        candidates += [p for p in folder.iterdir() if p.suffix == ".toml"]
+        with os.scandir(folder) as entries:  # the kind of each entry comes with the listing
+            links = [folder / e.name for e in entries
+                     if e.name.endswith(".toml") and e.is_symlink()]
+        candidates = [p for p in candidates if p.is_symlink()] + links
     return [p for p in candidates if p.is_symlink() and not inside(root, p)]
 
 

@@ -16,19 +16,27 @@ from kwartaal.core.problems import KwartaalError, Msg, Problem, msg
 from kwartaal.files.privacy import FULL_NAME, public_texts
 
 
-def write_check(get_body: Callable[[], m.Body], *, allow_private: bool) -> Callable[
-        [Path, str, str], str]:
+def write_check(get_body: Callable[[], m.Body], *, allow_private: bool,
+                whole: bool = False) -> Callable[[Path, str, str], str]:
     """The check every write of a body file passes: what the write adds (contact details, a
     bank account, a citizen service number, a hidden person's name in a text that is public)
     is refused, naming file and line, before anything is written. With allow_private the text
-    is written all the same, each such line marked with a comment that check then accepts."""
+    is written all the same, each such line marked with a comment that check then accepts.
+
+    A meeting file is judged with the records it refers to (the meetings its references and
+    carry-over chains name, read by id), never with the whole body; whole=True judges it
+    against every meeting of the body instead, the way it was first written (a test holds
+    the two to the same verdicts)."""
 
     def check(path: Path, old: str, new: str) -> str:
         body = get_body()
-        _refuse_new_errors(body, path, old, new)
-        before = Counter(key for key, _, _ in _findings(body, path, old))
+        _refuse_new_errors(body, path, old, new, whole)
+        after = _findings(body, path, new, whole)
+        # the old text is judged only when the new one has findings (to leave out its own)
+        before = Counter(key for key, _, _ in _findings(body, path, old, whole)) if after \
+            else Counter()
         found = []
-        for key, line, what in _findings(body, path, new):
+        for key, line, what in after:
             if before[key] > 0:
                 before[key] -= 1
             else:
@@ -63,12 +71,16 @@ def _parsed(text: str) -> dict[str, Any] | None:
         return None
 
 
-def _refuse_new_errors(body: m.Body, path: Path, old: str, new: str) -> None:
+def _refuse_new_errors(body: m.Body, path: Path, old: str, new: str, whole: bool) -> None:
     """Never write what check would reject: a title with a line break, a number out of its
     range, given on the command line, is refused before it reaches the file."""
-    before = Counter(problem.message.render("en") for problem in _format_errors(body, path, old))
+    after = _format_errors(body, path, new, whole)
+    if not after:  # nothing to compare the old text's errors with
+        return
+    before = Counter(problem.message.render("en")
+                     for problem in _format_errors(body, path, old, whole))
     added = []
-    for problem in _format_errors(body, path, new):
+    for problem in after:
         text = problem.message.render("en")
         if before[text] > 0:
             before[text] -= 1
@@ -81,7 +93,7 @@ def _refuse_new_errors(body: m.Body, path: Path, old: str, new: str) -> None:
             path=path.name, problem=first.message))
 
 
-def _format_errors(body: m.Body, path: Path, text: str) -> list[Problem]:
+def _format_errors(body: m.Body, path: Path, text: str, whole: bool = False) -> list[Problem]:
     """The errors check's reading of one file's text gives (format, types, value rules)."""
 
     from kwartaal.files.loader import build_config, build_meeting, build_people
@@ -102,7 +114,7 @@ def _format_errors(body: m.Body, path: Path, text: str) -> list[Problem]:
     elif path.parent.name == "meetings" and path.suffix == ".toml":
         meeting = build_meeting(raw, path, problems, body.config.language)
         if meeting is not None and not problems:
-            problems += _cross_errors(body, path, meeting)
+            problems += (whole_body_cross_errors if whole else cross_errors)(body, path, meeting)
     elif path.parent.name == "polls" and path.suffix == ".toml":  # a date poll
         from kwartaal.files.polls import build_poll
 
@@ -110,10 +122,61 @@ def _format_errors(body: m.Body, path: Path, text: str) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
-def _cross_errors(body: m.Body, path: Path, meeting: m.Meeting) -> list[Problem]:
-    """The meeting's errors among the records of the body as the write would leave it: a
-    payment to someone the write records as absent, say. Compared with the same for the old
-    text, so only what the write adds refuses it."""
+def cross_errors(body: m.Body, path: Path, meeting: m.Meeting) -> list[Problem]:
+    """The meeting's errors among the records it refers to, as the write would leave it: a
+    payment to someone the write records as absent, say, or a reference to an item or a
+    decision of another meeting. Compared with the same for the old text, so only what the
+    write adds refuses it. Reads only the meetings its references name."""
+    import datetime as dt
+
+    from kwartaal.files.validate import meeting_errors
+
+    trial = referenced_scope(body, meeting)
+    return [p for p in meeting_errors(trial, dt.date.today()) if p.path == path]
+
+
+def referenced_scope(body: m.Body, meeting: m.Meeting) -> m.Body:
+    """The body with this meeting (as written) and only the meetings it refers to: those an
+    item, note, decision or action names (carried_from, item, supersedes, deferred_to), and
+    along each carry-over chain the meetings it passes through, so that whether an item is
+    closed (visibility.closed_items) comes out as over the whole body. Found by id, so a
+    body read on demand (files/scope.py) reads just those files."""
+    from kwartaal.files.scope import with_meetings
+
+    found: dict[str, m.Meeting] = {meeting.id: meeting}
+    items: list[str] = [i.carried_from for i in meeting.items if i.carried_from]
+    for record in (*meeting.notes, *meeting.decisions, *meeting.actions):
+        if "/" in record.item:
+            items.append(record.item)
+    ids = [d.supersedes for d in meeting.decisions if "/" in d.supersedes]
+    ids += [i.deferred_to for i in meeting.items if i.deferred_to]
+    for ref in ids:
+        _other(body, ref.partition("/")[0], found)
+    seen: set[str] = set()
+    while items:  # follow each chain of carried items back to where it began
+        ref = items.pop()
+        if ref in seen:
+            continue
+        seen.add(ref)
+        other = _other(body, ref.partition("/")[0], found)
+        item = next((i for i in other.items if i.id == ref), None) if other else None
+        if item is not None and item.carried_from:
+            items.append(item.carried_from)
+    return with_meetings(body, found.values())
+
+
+def _other(body: m.Body, meeting_id: str, found: dict[str, m.Meeting]) -> m.Meeting | None:
+    if meeting_id not in found:
+        other = body.meeting(meeting_id)
+        if other is None:
+            return None
+        found[meeting_id] = other
+    return found[meeting_id]
+
+
+def whole_body_cross_errors(body: m.Body, path: Path, meeting: m.Meeting) -> list[Problem]:
+    """cross_errors judged among every meeting of the body: what check does, and what the
+    write check did before it read only what a meeting refers to."""
     import dataclasses
     import datetime as dt
 
@@ -126,7 +189,8 @@ def _cross_errors(body: m.Body, path: Path, meeting: m.Meeting) -> list[Problem]
     return [p for p in meeting_errors(trial, dt.date.today()) if p.path == path]
 
 
-def _findings(body: m.Body, path: Path, text: str) -> list[tuple[tuple[object, ...], int, Msg]]:
+def _findings(body: m.Body, path: Path, text: str,
+              whole: bool = False) -> list[tuple[tuple[object, ...], int, Msg]]:
     """What the privacy lint finds in one file's text: (identity, line, what)."""
     if not text:
         return []
@@ -140,7 +204,7 @@ def _findings(body: m.Body, path: Path, text: str) -> list[tuple[tuple[object, .
     from kwartaal.core.lines import LineIndex
 
     index = LineIndex(text)
-    for section, key, value, pid in _hidden_in_file(body, path, text):
+    for section, key, value, pid in _hidden_in_file(body, path, text, whole):
         line = index.line(section, key) or 0
         if is_marked(text.splitlines()[line - 1] if line else ""):
             continue
@@ -176,8 +240,8 @@ def _as_written(body: m.Body, path: Path, text: str) -> m.Body:
                                _by_id=None)
 
 
-def _hidden_in_file(body: m.Body, path: Path,
-                    text: str) -> list[tuple[tuple[object, ...], str | None, str, str]]:
+def _hidden_in_file(body: m.Body, path: Path, text: str,
+                    whole: bool = False) -> list[tuple[tuple[object, ...], str | None, str, str]]:
     """Public texts of a meeting file, kwartaal.toml or people.toml that name a hidden person
     (and, in people.toml, names of people who are not named that look like legal names)."""
     import dataclasses
@@ -206,10 +270,15 @@ def _hidden_in_file(body: m.Body, path: Path,
         if meeting is None:
             return []
         meetings = [meeting]
-        others = [mt for mt in body.meetings if mt.id != meeting.id]
-        scope = dataclasses.replace(body, meetings=[*others, meeting], _by_id=None)
+        if whole:
+            others = [mt for mt in body.meetings if mt.id != meeting.id]
+            scope = dataclasses.replace(body, meetings=[*others, meeting], _by_id=None)
+        else:
+            scope = referenced_scope(body, meeting)
     else:
         return []
+    if not meetings and not whole:  # no record of a meeting is judged: none is read
+        scope = dataclasses.replace(scope, meetings=[], _by_id=None)
     view = View(scope, body.config.language, public=True)
     for _, section, key, value in public_texts(view, config, meetings, people):
         person = view.hidden_person_in(value)
