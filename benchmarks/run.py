@@ -232,7 +232,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-example", action="store_true",
                         help="skip the shipped example (goal 5)")
+    parser.add_argument("--save", type=Path, help="write the figures to this JSON file as "
+                        "each size is done")
+    parser.add_argument("--show", type=Path, help="print the table of a saved JSON file")
     args = parser.parse_args()
+    if args.show:
+        saved = json.loads(args.show.read_text(encoding="utf-8"))
+        report({column: {name: {mode: tuple(v) if isinstance(v, list) else v
+                                for mode, v in row.items()}
+                         for name, row in results.items()}
+                for column, results in saved["table"].items()}, saved["notes"])
+        return
     work = Path(tempfile.mkdtemp(prefix="kwartaal-bench-"))
     try:
         table: dict[str, dict[str, dict[str, Measure]]] = {}
@@ -257,11 +267,17 @@ def main() -> None:
                              f"Taskwarrior, {overdue_count(body, today)} for kwartaal "
                              f"(today {today})")
             table[str(size)] = results
+            if args.save:
+                args.save.write_text(json.dumps({"table": table, "notes": notes}),
+                                     encoding="utf-8")
         if not args.no_example:
             print("measuring the shipped example ...", file=sys.stderr)
             body = example_body(work)
             table["example"] = measure(body, dt.date(2026, 1, 15), args.runs,
                                        work / "example-work", READS, [], with_cold=False)
+            if args.save:
+                args.save.write_text(json.dumps({"table": table, "notes": notes}),
+                                     encoding="utf-8")
         report(table, notes)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -296,11 +312,13 @@ def report(table: dict[str, dict[str, dict[str, Measure]]], notes: list[str]) ->
     for line in [*notes, *sorted(failures)]:
         print(line)
     print()
-    print(f"{'goal':<62} {'measured':>9} {'limit':>7}  met")
-    for label, value, limit in goals(table):
+    rows = goals(table)
+    width = max(len(label) for label, _, _ in rows)
+    print(f"{'goal':<{width}} {'measured':>9} {'limit':>7}  met")
+    for label, value, limit in rows:
         shown = "-" if value is None else f"{value:.2f}"
         met = "-" if value is None else ("yes" if value <= limit else "no")
-        print(f"{label:<62} {shown:>9} {limit:>7.2f}  {met}")
+        print(f"{label:<{width}} {shown:>9} {limit:>7.2f}  {met}")
 
 
 def goals(table: dict[str, dict[str, dict[str, Measure]]]) -> list[tuple[str, float | None,
@@ -343,8 +361,8 @@ def goals(table: dict[str, dict[str, dict[str, Measure]]]) -> list[tuple[str, fl
     click = t("example", "python -c 'import click'")
     rows.append(worst("5 warm read on the example / import click <= 2.5",
                       {r: over("example", r, "warm", click) for r in READS}, 2.5))
-    rows.append(("5 --help / import click <= 1.2", over("example", "kwartaal --help", "warm",
-                                                       click), 1.2))
+    rows.append(worst("5 --help / import click <= 1.2",
+                      {"kwartaal --help": over("example", "kwartaal --help", "warm", click)}, 1.2))
     for size in ("400", "4000"):
         task = t(size, "task overdue")
         shown = format(int(size), ",")
