@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import time
+import timeit
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -159,3 +161,22 @@ def test_deep_nesting_never_reaches_the_native_parser() -> None:
         assert not tomlread.native_safe(text)
         with pytest.raises(RecursionError):
             parse_text(text)
+
+
+@pytest.mark.parametrize("unit", ['\\"', "'''x", '"', "1", "1" * 4299 + " ", "\\", "[", "]",
+                                  '"""\\"', "# [\n", "'[", "{a="])
+def test_the_safety_check_is_linear(unit: str) -> None:
+    """Four times the text, about four times the time, however it is written: measured
+    against str.count over the same text, so that load on the machine cancels."""
+    def ratio(repeat: int) -> float:
+        text = 'a = "' + unit * repeat
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            tomlread.native_safe(text)
+            best = min(best, time.perf_counter() - start)
+        reference = min(timeit.repeat(lambda: text.count("x"), number=20, repeat=3)) / 20
+        return best / reference
+
+    size = 200_000 // len(unit)
+    assert ratio(4 * size) < 3 * ratio(size) + 5

@@ -43,15 +43,17 @@ def native_loads() -> Callable[[str], dict[str, Any]] | None:
 
 # Strings and comments, so that brackets inside them are not taken for nesting. Written for
 # valid TOML; on an invalid text it may misread, but then the native parser stops at the first
-# error, which comes before anything this reading could hide.
+# error, which comes before anything this reading could hide. Linear: a string never starts
+# after a backslash (an escaped quote inside an unclosed string is not tried again as a start),
+# and a long number is only looked for where a run of digits starts.
 _QUOTED = re.compile(
-    r'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""(?!")'  # multi-line basic string
+    r'(?<!\\)"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""(?!")'  # multi-line basic string
     r"|'''[\s\S]*?'''(?!')"  # multi-line literal string
-    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'  # basic string
+    r'|(?<!\\)"[^"\\\n]*(?:\\.[^"\\\n]*)*"'  # basic string
     r"|'[^'\n]*'|#[^\n]*")  # literal string, comment
 _NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 _PAIR = re.compile(rb"\[\]|\{\}")
-_LONG_DIGITS = re.compile(r"[0-9_]{4300}")
+_LONG_DIGITS = re.compile(r"(?<![0-9_])[0-9_]{4300}")
 NATIVE_DEPTH = 32  # kwartaal's files nest three or four levels deep
 
 
