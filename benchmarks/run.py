@@ -167,7 +167,10 @@ def taskwarrior(body: Path, today: dt.date, runs: int, work: Path) -> dict[str, 
     shifting the dates to the real calendar is impossible here: 4,000 quarterly meetings span
     a thousand years and Taskwarrior refuses dates before 1970. So its clock is set with
     libfaketime (LD_PRELOAD, Debian package faketime) to noon of the body's today; a due date
-    is the end of its day, so an action due today is not overdue for either program."""
+    is the end of its day, so an action due today is not overdue for either program. A body
+    that starts before 1970 is moved 400 years on for Taskwarrior, its clock too: the
+    Gregorian calendar repeats every 400 years, so every date and weekday stays valid and the
+    answer the same."""
     task = shutil.which("task")
     if task is None:
         return "skipped: Taskwarrior ('task') is not installed (Debian package taskwarrior)"
@@ -179,21 +182,16 @@ def taskwarrior(body: Path, today: dt.date, runs: int, work: Path) -> dict[str, 
     rc = work / "taskrc"
     rc.write_text(f"data.location={data}\nconfirmation=off\nverbose=nothing\n"
                   "hooks=off\nnews.version=99.99.99\n", encoding="utf-8")
+    first = min(p.stem for p in (body / "meetings").glob("*.toml"))
+    shift = 400 if int(first[:4]) < 1971 else 0  # Taskwarrior refuses dates before 1970
+    clock = today.replace(year=today.year + shift)
     env = {**os.environ, "TASKRC": str(rc), "TASKDATA": str(data), "LD_PRELOAD": str(FAKETIME),
-           "FAKETIME": f"@{today} 12:00:00", "TZ": "UTC"}
-    tasks = []
-    for path in sorted((body / "meetings").glob("*.toml")):
-        for action in tomllib.loads(path.read_text(encoding="utf-8")).get("action", []):
-            status = {"done": "completed", "dropped": "deleted"}.get(action["status"], "pending")
-            task_row = {"description": action["title"], "status": status,
-                        "entry": f"{path.stem.replace('-', '')}T000000Z",
-                        "due": f"{str(action['due']).replace('-', '')}T235959Z",
-                        "project": action.get("theme", ""), "tags": [action["owner"]]}
-            if status != "pending":
-                task_row["end"] = task_row["entry"]
-            tasks.append(task_row)
+           "FAKETIME": f"@{clock} 12:00:00", "TZ": "UTC"}
     export = work / "tasks.json"
-    export.write_text("\n".join(json.dumps(t) for t in tasks), encoding="utf-8")
+    # written by a separate process: run.py stays small, so that the peak memory the kernel
+    # reports for the processes it starts next is theirs, not inherited from it
+    subprocess.run([sys.executable, str(Path(__file__).resolve()), "--export-tasks", str(body),
+                    str(export), str(shift)], check=True)
     subprocess.run([task, "import", str(export)], env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     count = subprocess.run([task, "+OVERDUE", "count"], env=env, capture_output=True,
@@ -203,6 +201,25 @@ def taskwarrior(body: Path, today: dt.date, runs: int, work: Path) -> dict[str, 
             "task overdue": median_of(runs, [task, "overdue"], env, ok=(0, 1)),
             "task --version (clock set)": median_of(runs, [task, "--version"], env),
             "task --version": median_of(runs, [task, "--version"], plain)}
+
+
+def export_tasks(body: Path, export: Path, shift: int) -> None:
+    """The body's actions as Taskwarrior's import format, dates moved `shift` years on."""
+    def day(value: object) -> str:
+        date = dt.date.fromisoformat(str(value))
+        return date.replace(year=date.year + shift).strftime("%Y%m%d")
+
+    tasks = []
+    for path in sorted((body / "meetings").glob("*.toml")):
+        for action in tomllib.loads(path.read_text(encoding="utf-8")).get("action", []):
+            status = {"done": "completed", "dropped": "deleted"}.get(action["status"], "pending")
+            row = {"description": action["title"], "status": status,
+                   "entry": f"{day(path.stem)}T000000Z", "due": f"{day(action['due'])}T235959Z",
+                   "project": action.get("theme", ""), "tags": [action["owner"]]}
+            if status != "pending":
+                row["end"] = row["entry"]
+            tasks.append(row)
+    export.write_text("\n".join(json.dumps(t) for t in tasks), encoding="utf-8")
 
 
 def overdue_count(body: Path, today: dt.date) -> str:
@@ -226,6 +243,9 @@ def example_body(work: Path) -> Path:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--export-tasks"]:
+        export_tasks(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
+        return
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[40, 400, 4000])
