@@ -130,7 +130,9 @@ def generate(folder: Path, meetings: int, seed: int = 7) -> tuple[Path, dt.date]
     text, people, paid = people_text(rng)
     (body / "people.toml").write_text(text, encoding="utf-8")
     (body / ".gitignore").write_text(".kwartaal-cache/\n", encoding="utf-8")
-    dates = quarter_dates(meetings)
+    # Ending about now, and never before 1900: kwartaal reads the years 1900-2999, so 4,000
+    # quarterly meetings (a thousand years) run from 1900 to 2899.
+    dates = quarter_dates(meetings, start_year=max(1900, 2026 - meetings // 4))
     for index, date in enumerate(dates):
         planned = index == len(dates) - 1
         recent = index >= len(dates) - 6

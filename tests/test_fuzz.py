@@ -156,6 +156,7 @@ _EXTREME = {
 KINDS = ["delete-line", "duplicate-line", "wrong-type", "truncate", "random-bytes",
          "invalid-utf8", "bom", "crlf", "long-string", "deep-nesting", "duplicate-table",
          "unicode", *_EXTREME]
+mutate = _mutate  # the same corpus feeds tests/test_parser_native.py
 
 
 @pytest.fixture(scope="module")

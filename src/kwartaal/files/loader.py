@@ -1,6 +1,7 @@
 """Reading a body: files to typed records plus the problems met on the way.
 
-The read path uses the standard tomllib (fast, exact decimals); writes go through store.py.
+The read path parses with files/tomlread.py (a native parser, tomllib as its fallback); writes
+go through store.py.
 """
 
 from __future__ import annotations
