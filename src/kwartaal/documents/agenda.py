@@ -150,31 +150,13 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
 def replies(v: View, meeting: m.Meeting) -> dict[str, list[str]]:
     """Who replied that they will come or not, as the view may show them: by name where they
     may be listed, else counted by role ('één lid van de klankbordgroep')."""
-    from kwartaal.documents.minutes import counted_role, role_plural
+    from kwartaal.documents.minutes import counted_by_role, listed_names
 
     def names(ids: list[str]) -> list[str]:
-        shown = []
-        for pid in ids:
-            if not v.listed_by_name(pid):
-                continue
-            person = v.body.people.get(pid)
-            label = v.person(pid)
-            if person is not None and person.organisation and person.is_named:
-                label += f" ({v.text(person.organisation)})"
-            shown.append(label)
-        return shown
+        return listed_names(v, ids)
 
     def counted(ids: list[str]) -> list[str]:
-        groups: dict[tuple[str, str], int] = {}
-        for pid in ids:
-            if v.listed_by_name(pid):
-                continue
-            person = v.body.people.get(pid)
-            key = (v.text(person.role_in(v.lang)) if person else "",
-                   v.text(role_plural(person, v.lang)))
-            groups[key] = groups.get(key, 0) + 1
-        return [counted_role(role, plural, count, v.lang)
-                for (role, plural), count in groups.items()]
+        return counted_by_role(v, ids)
 
     return {"expected": names(meeting.expected), "expected_counted": counted(meeting.expected),
             "declined": names(meeting.declined), "declined_counted": counted(meeting.declined)}

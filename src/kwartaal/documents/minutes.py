@@ -72,36 +72,46 @@ def counted_role(role: str, plural: str, count: int, lang: str) -> str:
                lang).format(number=number, role=role)
 
 
+def listed_names(v: View, ids: list[str], online: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """The people of ids the view may name, with their organisation when they are named."""
+    shown = []
+    for pid in ids:
+        if not v.listed_by_name(pid):
+            continue
+        person = v.body.people.get(pid)
+        label = v.person(pid)
+        if person is not None and person.organisation and person.is_named:
+            label += f" ({v.text(person.organisation)})"
+        if pid in online:
+            label += " — online"
+        shown.append(label)
+    return shown
+
+
+def counted_by_role(v: View, ids: list[str]) -> list[str]:
+    """The people of ids the view may not name, counted by role ('twee leden van de
+    klankbordgroep')."""
+    groups: dict[tuple[str, str], int] = {}
+    for pid in ids:
+        if v.listed_by_name(pid):
+            continue
+        person = v.body.people.get(pid)
+        key = (v.text(person.role_in(v.lang)) if person else "",
+               v.text(role_plural(person, v.lang)))
+        groups[key] = groups.get(key, 0) + 1
+    return [counted_role(role, plural, count, v.lang) for (role, plural), count in groups.items()]
+
+
 def attendance(v: View, meeting: m.Meeting) -> dict[str, Any]:
     """Who was there. A public view lists only people who may be named and counts the others
     by role ('twee leden van de klankbordgroep')."""
-    body, lang = v.body, v.lang
+    body = v.body
 
     def names(ids: list[str]) -> list[str]:
-        shown = []
-        for pid in ids:
-            if not v.listed_by_name(pid):
-                continue
-            person = body.people.get(pid)
-            label = v.person(pid)
-            if person is not None and person.organisation and person.visibility == "named":
-                label += f" ({v.text(person.organisation)})"
-            if pid in meeting.online:
-                label += " — online"
-            shown.append(label)
-        return shown
+        return listed_names(v, ids, meeting.online)
 
     def counted(ids: list[str]) -> list[str]:
-        groups: dict[tuple[str, str], int] = {}
-        for pid in ids:
-            if v.listed_by_name(pid):
-                continue
-            person = body.people.get(pid)
-            key = (v.text(person.role_in(lang)) if person else "",
-                   v.text(role_plural(person, lang)))
-            groups[key] = groups.get(key, 0) + 1
-        return [counted_role(role, plural, count, lang)
-                for (role, plural), count in groups.items()]
+        return counted_by_role(v, ids)
 
     core = {p.id for p in body.people.values() if p.core}
     members = [pid for pid in meeting.present if pid in core]

@@ -200,17 +200,11 @@ def write_poll_messages(found: list[PollMessage], body: m.Body, poll: pl.Poll, t
                         folder: Path) -> list[Path]:
     """Every message into folder; every path is checked before the first file is written."""
     from kwartaal.documents.mail import compose
-    from kwartaal.files.outputs import output_file, output_folder
+    from kwartaal.files.outputs import files_in_folder
     from kwartaal.files.store import atomic_write_bytes
 
-    folder = output_folder(folder)
-    targets = [(output_file(folder, message.file_name), message) for message in found]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise KwartaalError(msg("cannot make the folder {folder}: {reason}; choose another "
-                                "with --output", folder=folder,
-                                reason=exc.strerror or exc)) from None
+    paths = files_in_folder(folder, [message.file_name for message in found])
+    targets = list(zip(paths, found, strict=True))
     for target, message in targets:
         way = message.route
         if way.way == BY_HAND:

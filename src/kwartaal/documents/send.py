@@ -168,17 +168,11 @@ def write_messages(found: list[Message], body: m.Body, meeting: m.Meeting, what:
                    today: dt.date, folder: Path) -> list[Path]:
     """Write every message into folder. Every path is checked before the first file is
     written: nothing lands outside the folder or behind a link."""
-    from kwartaal.files.outputs import output_file, output_folder
+    from kwartaal.files.outputs import files_in_folder
     from kwartaal.files.store import atomic_write_bytes
 
-    folder = output_folder(folder)
-    targets = [(output_file(folder, message.file_name), message) for message in found]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise KwartaalError(msg("cannot make the folder {folder}: {reason}; choose another "
-                                "with --output", folder=folder,
-                                reason=exc.strerror or exc)) from None
+    paths = files_in_folder(folder, [message.file_name for message in found])
+    targets = list(zip(paths, found, strict=True))
     for target, message in targets:
         atomic_write_bytes(target, as_bytes(message, body, meeting, what, today))
     return [target for target, _ in targets]

@@ -96,3 +96,17 @@ def write_chosen_file(path: Path, data: bytes) -> None:
         raise KwartaalError(msg(
             "cannot write {path}: {reason}. Choose a file in a folder you can write to",
             path=path, reason=reason)) from None
+
+
+def files_in_folder(folder: Path, names: list[str]) -> list[Path]:
+    """Where each of names goes in folder, the folder made: every path is checked before the
+    first file is written, so nothing lands outside the folder or behind a link."""
+    folder = output_folder(folder)
+    targets = [output_file(folder, name) for name in names]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise KwartaalError(msg("cannot make the folder {folder}: {reason}; choose another "
+                                "with --output", folder=folder,
+                                reason=exc.strerror or exc)) from None
+    return targets
