@@ -146,3 +146,10 @@ def test_github_pages_job_can_check_out_a_private_repository(run: Run, example: 
     for name, job in workflow["jobs"].items():
         if "permissions" in job:  # a job's permissions replace the workflow's
             assert job["permissions"].get("contents") == "read", name
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_same_poll_answer_twice_changes_nothing(run: Run, example: Path, lang: str) -> None:
+    _k(run, example, "poll", "answer", "w-smit", "--yes", "1,2", "--no", "3,4", lang=lang)
+    assert_refused(lambda: _k(run, example, "poll", "answer", "w-smit", "--yes", "1,2", "--no",
+                              "3,4", lang=lang, expect=1), example, "w-smit")

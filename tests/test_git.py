@@ -221,6 +221,21 @@ def test_a_sequence_raised_on_both_sides_goes_above_both(ours: int, theirs: int,
     assert data["sequence"] == merged and data["status"] == "cancelled"
 
 
+@pytest.mark.parametrize("mine,other", [
+    ('expected = ["f"]', 'declined = ["f"]'),
+    ('present = ["f"]', 'excused = ["f"]'),
+    ('absent = ["f"]', 'present = ["f", "g"]'),
+])
+def test_two_different_answers_of_one_person_conflict(mine: str, other: str) -> None:
+    """Expected in one clone, declined in the other: only a person can say which holds."""
+    with pytest.raises(Conflict):
+        merge_texts(BASE, BASE.replace('status = "planned"', f'status = "planned"\n{mine}'),
+                    BASE.replace('status = "planned"', f'status = "planned"\n{other}'))
+    same = BASE.replace('status = "planned"', 'status = "planned"\ndeclined = ["f"]')
+    assert tomllib.loads(merge_texts(BASE, same, same.replace('title = "x"', 'title = "y"'))
+                         .text)["declined"] == ["f"]
+
+
 def test_merge_of_the_same_field_conflicts() -> None:
     with pytest.raises(Conflict):
         merge_texts(BASE, BASE.replace("2026-04-01", "2026-04-02"),

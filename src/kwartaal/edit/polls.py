@@ -146,6 +146,10 @@ def answer_poll(body: m.Body, poll_id: str | None, person: str, *, yes: str | No
                         entered_by=entered_by, entered=today)
     path = poll.src.path
     earlier = poll.answer_of(person)
+    if earlier is not None and [sorted(earlier.yes), sorted(earlier.maybe), sorted(
+            earlier.no)] == [sorted(lists["yes"]), sorted(lists["maybe"]), sorted(lists["no"])]:
+        raise KwartaalError(msg("poll {id} already has that answer of {person}; nothing was "
+                                "changed", id=poll.id, person=person))
     if earlier is None:
         store.append_table(path, "answer", values, array=True)
     else:

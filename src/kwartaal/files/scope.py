@@ -1,9 +1,10 @@
 """Reading only what a write needs: the settings, the people, and meeting files on demand.
 
 load_scoped gives a body whose meetings are read from their files only when asked for: one by
-its id (body.meeting), the meetings of a stretch of dates found from the file names (the same
-year's for a money limit, those since the previous meeting for carry-over), or all of them the
-moment anything uses the list as a whole. An edit that only looks up its meeting therefore
+its id (body.meeting), the meetings of a stretch of dates (the same year's for a money limit,
+those since the previous meeting for carry-over; each file's date is read from its head, since
+a moved meeting keeps its name: files/meetingdates.py), or all of them the moment anything
+uses the list as a whole. An edit that only looks up its meeting therefore
 reads one file whatever the size of the body, and one that has not been taught to ask for less
 still gets every meeting: slower, never wrong.
 
@@ -17,7 +18,6 @@ import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,23 +28,19 @@ from kwartaal.files.paths import MEETINGS_DIR, inside
 Names = Callable[[], list[str]]
 
 
-@lru_cache(maxsize=65536)
-def name_date(meeting_id: str) -> dt.date | None:
-    """The date a meeting file's name gives (2025-09-11-2 -> 2025-09-11), if any."""
-    try:
-        return dt.date.fromisoformat(meeting_id[:10])
-    except ValueError:
-        return None
+def meeting_names(root: Path) -> tuple[list[str], dict[str, dt.date | None]]:
+    """The ids of the meeting files in the order of the body, and the date of each (a moved
+    meeting keeps its name, so the date comes from the file: files/meetingdates.py): by date,
+    then by id; files whose date cannot be told that way come first (they are read by every
+    stretch, so neither their date nor their errors are missed)."""
+    from kwartaal.files.meetingdates import meeting_dates
 
-
-def meeting_names(root: Path) -> list[str]:
-    """The ids of the meeting files, from the folder's names only (nothing is read), in the
-    order of the body: by the date their name gives, then by id; names that give no date
-    come first (they are read by every stretch, so their errors are never missed)."""
     folder = root / MEETINGS_DIR
     if not folder.is_dir() or not inside(root, folder):
-        return []
-    return _listed(root, folder)
+        return [], {}
+    names = _listed(root, folder)
+    dates = meeting_dates(root, folder, names)
+    return sorted(names, key=lambda name: (dates[name] or dt.date.min, name)), dates
 
 
 def _listed(root: Path, folder: Path) -> list[str]:
@@ -60,11 +56,7 @@ def _listed(root: Path, folder: Path) -> list[str]:
             elif not entry.is_file():
                 continue
             found.append(entry.name[:-len(".toml")])
-    return sorted(found, key=_order)
-
-
-def _order(meeting_id: str) -> tuple[dt.date, str]:
-    return name_date(meeting_id) or dt.date.min, meeting_id
+    return found
 
 
 class Meetings(list):  # type: ignore[type-arg]
@@ -73,20 +65,28 @@ class Meetings(list):  # type: ignore[type-arg]
 
     def __init__(self, root: Path, lang: str, cache: dict[str, m.Meeting | None] | None = None,
                  keep: Callable[[str], bool] | None = None,
-                 listing: list[list[str]] | None = None) -> None:
+                 listing: list[tuple[list[str], dict[str, dt.date | None]]] | None = None,
+                 ) -> None:
         super().__init__()
         self.root = root
         self.lang = lang
         self.cache: dict[str, m.Meeting | None] = {} if cache is None else cache
         self.keep = keep
         self.complete = False
-        self.listing: list[list[str]] = [] if listing is None else listing  # listed once
+        # listed once, shared by stretches
+        self.listing: list[tuple[list[str], dict[str, dt.date | None]]] = (
+            [] if listing is None else listing)
 
     def all_names(self) -> list[str]:
-        """The ids of every meeting file, listed once for this body."""
+        """The ids of every meeting file, listed once for this body, in date order."""
         if not self.listing:
             self.listing.append(meeting_names(self.root))
-        return self.listing[0]
+        return self.listing[0][0]
+
+    def date_of(self, meeting_id: str) -> dt.date | None:
+        """The meeting's date as its file says, None when only reading it whole tells."""
+        self.all_names()
+        return self.listing[0][1].get(meeting_id)
 
     def get(self, meeting_id: str) -> m.Meeting | None:
         """The meeting with this id, reading its file the first time."""
@@ -191,9 +191,14 @@ def dated(body: m.Body, keep: Callable[[dt.date | None], bool]) -> m.Body:
     used; a scoped body still finds any other meeting by its id."""
     if not is_scoped(body):
         return with_meetings(body, [mt for mt in body.meetings if keep(mt.date)])
-    assert isinstance(body.meetings, Meetings)
-    return with_meetings(body, body.meetings.stretch(
-        lambda name: name_date(name) is None or keep(name_date(name))))
+    meetings = body.meetings
+    assert isinstance(meetings, Meetings)
+
+    def wanted(name: str) -> bool:
+        date = meetings.date_of(name)
+        return date is None or keep(date)
+
+    return with_meetings(body, meetings.stretch(wanted))
 
 
 def same_year(body: m.Body, year: int) -> m.Body:
@@ -202,12 +207,12 @@ def same_year(body: m.Body, year: int) -> m.Body:
 
 
 def last_meeting(body: m.Body) -> m.Meeting | None:
-    """The last meeting of the body, from the file names: the last one that reads."""
+    """The last meeting of the body, by the dates its files give: the last one that reads."""
     if not is_scoped(body):
         return body.meetings[-1] if body.meetings else None
     assert isinstance(body.meetings, Meetings)
     for name in reversed(body.meetings.all_names()):
-        if name_date(name) is None:
+        if body.meetings.date_of(name) is None:
             return body.meetings[-1] if body.meetings else None  # cannot tell: read all
         found = body.meeting(name)
         if found is not None:
@@ -222,7 +227,7 @@ def previous_held(body: m.Body, date: dt.date) -> m.Meeting | None:
         return earlier[-1] if earlier else None
     assert isinstance(body.meetings, Meetings)
     for name in reversed(body.meetings.all_names()):
-        when = name_date(name)
+        when = body.meetings.date_of(name)
         if when is None:
             return previous_held(with_meetings(body, list(body.meetings)), date)
         if when >= date:

@@ -76,9 +76,27 @@ def merge_texts(base: str, ours: str, theirs: str) -> Outcome:
         if not text.endswith("\n"):
             text += "\n"
         text += "\n" + block
-    _load(text)  # the result must be valid TOML
+    _refuse_double_answers(_load(text))  # the result must be valid TOML, and say one thing
     bom = "\ufeff" if ours.startswith("\ufeff") else ""
     return Outcome(bom + text, collisions)
+
+
+# Lists of a meeting that exclude each other: a person in two of them after a merge means the
+# two clones recorded different answers (expected here, declined there), which only a person
+# can settle; merged as sets they would give a file check refuses.
+EXCLUSIVE = (("expected", "declined"), ("present", "excused", "absent"))
+
+
+def _refuse_double_answers(merged: dict[str, Any]) -> None:
+    for keys in EXCLUSIVE:
+        seen: set[Any] = set()
+        for key in keys:
+            values = merged.get(key)
+            if not isinstance(values, list):
+                continue
+            if seen & set(v for v in values if isinstance(v, str)):
+                raise Conflict(key)
+            seen.update(v for v in values if isinstance(v, str))
 
 
 def _is_record_list(value: Any) -> bool:

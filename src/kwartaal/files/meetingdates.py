@@ -1,0 +1,97 @@
+"""The date of every meeting file, without reading the files whole.
+
+A meeting's file is named after the date it was planned for, and `meeting move` keeps the name
+(the id is referred to from elsewhere), so a name does not tell the date: a write that needs
+"the meetings of 2025" or "the last meeting" asks here. The date is the top-level `date` key,
+found by parsing only the part of the file before its first table; what does not parse that way
+gives None, and the caller reads the file whole. Dates found are kept in a small index in the
+user's cache folder, trusted by the rule the action index uses (the same stat record, taken
+more than two seconds before the index was saved; files/cache.py), so that a warm write costs
+one stat per file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import marshal
+import os
+import re
+import time
+import tomllib
+from hashlib import blake2b
+from pathlib import Path
+
+from kwartaal import __version__
+from kwartaal.files.cache import cache_folder, stat_key, trusted, where
+
+FORMAT = 1
+FIRST_TABLE = re.compile(rb"^[ \t]*\[", re.MULTILINE)
+
+
+def head_date(data: bytes) -> dt.date | None:
+    """The top-level date of a meeting file's text, or None when the part before its first
+    table does not parse on its own or holds no plain date."""
+    found = FIRST_TABLE.search(data)
+    head = data[:found.start()] if found else data
+    try:
+        value = tomllib.loads(head.decode("utf-8-sig")).get("date")
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return value if type(value) is dt.date else None
+
+
+def _index_path(root: Path) -> str:
+    key = blake2b(where(root).encode(), digest_size=12).hexdigest()
+    return os.path.join(cache_folder(), f"{key}.dates")
+
+
+def _stored(root: Path) -> dict[str, tuple[tuple[int, ...], int]]:
+    try:
+        with open(_index_path(root), "rb") as handle:
+            stored = marshal.loads(handle.read())
+    except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
+        return {}
+    if (isinstance(stored, tuple) and len(stored) == 5 and stored[:3] == (
+            FORMAT, __version__, where(root)) and isinstance(stored[4], dict)):
+        saved, files = stored[3], stored[4]
+        return {name: entry for name, entry in files.items()
+                if isinstance(entry, tuple) and len(entry) == 2
+                and trusted(stat_key(root / "meetings" / f"{name}.toml"), entry[0], saved)}
+    return {}
+
+
+def meeting_dates(root: Path, folder: Path, names: list[str]) -> dict[str, dt.date | None]:
+    """The date of each named meeting file in folder (None: read the file to know)."""
+    use_index = not os.environ.get("KWARTAAL_NO_CACHE")
+    known = _stored(root) if use_index and folder == root / "meetings" else {}
+    dates: dict[str, dt.date | None] = {}
+    fresh: dict[str, tuple[tuple[int, ...], int]] = {}
+    for name in names:
+        entry = known.get(name)
+        if entry is not None:
+            dates[name] = dt.date.fromordinal(entry[1])
+            fresh[name] = entry
+            continue
+        path = folder / f"{name}.toml"
+        stat = stat_key(path)
+        try:
+            date = head_date(path.read_bytes())
+        except OSError:
+            date = None
+        dates[name] = date
+        if date is not None and stat is not None:
+            fresh[name] = (stat, date.toordinal())
+    if use_index and fresh != known:
+        _save(root, fresh)
+    return dates
+
+
+def _save(root: Path, files: dict[str, tuple[tuple[int, ...], int]]) -> None:
+    from kwartaal.files.atomic import replace_file
+
+    data = marshal.dumps((FORMAT, __version__, where(root), time.time_ns(), files))
+    try:
+        os.makedirs(cache_folder(), exist_ok=True)
+        replace_file(Path(_index_path(root)), data, durable=False)
+    except OSError:
+        pass  # an index that cannot be kept only costs time

@@ -1,0 +1,98 @@
+"""A write finds the meetings of a stretch of dates by each file's own date, not its name:
+`meeting move` keeps a meeting's name. The dates are kept in an index that is never stale
+(the rule of the action index), and read from the head of the file when it is not trusted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from kwartaal.files.meetingdates import head_date, meeting_dates
+
+from .conftest import Run
+
+
+def _k(run: Run, body: Path, today: str, *args: str, lang: str = "en", expect: int = 0) -> str:
+    out = run("--repo", str(body), "--today", today, "--lang", lang, *args,
+              expect=expect).output
+    assert "Traceback" not in out, out
+    return out
+
+
+@pytest.mark.parametrize("text, date", [
+    (b'date = 2026-03-12\nstatus = "planned"\n[[item]]\ndate = 1999-01-01\n', "2026-03-12"),
+    (b'\xef\xbb\xbfstatus = "held"\ndate = 2025-12-11\n', "2025-12-11"),
+    (b'title = """\n[not a table]\n"""\ndate = 2025-01-02\n', None),  # head cut in a string
+    (b'date = "2026-03-12"\n', None),
+    (b'date = 2026-03-12T10:00:00\n', None),
+    (b'[meeting]\ndate = 2026-03-12\n', None),
+    (b'\xff\xfe', None),
+])
+def test_the_head_gives_the_date_or_nothing(text: bytes, date: str | None) -> None:
+    assert head_date(text) == (dt.date.fromisoformat(date) if date else None)
+
+
+def test_a_moved_meeting_counts_where_it_now_is(run: Run, new_body: Path) -> None:
+    """The limits of the month the meeting moved into see it; the next meeting and the day
+    it now takes are known by its new date."""
+    today = "2025-10-01"
+    _k(run, new_body, today, "person", "add", "sw", "--name", "Zora", "--visibility",
+       "role-only", "--org", "KBG", "--role", "advisory member", "--role-plural",
+       "advisory members", "--sex-worker", "--compensated", "--age-band", "21+")
+    _k(run, new_body, today, "meeting", "new", "--date", "2026-01-14")
+    _k(run, new_body, today, "meeting", "move", "2026-01-14", "--date", "2025-11-20")
+    _k(run, new_body, today, "meeting", "new", "--date", "2025-11-27")
+    today = "2025-11-28"
+    for meeting in ("2026-01-14", "2025-11-27"):
+        _k(run, new_body, today, "meeting", "held", meeting)
+        _k(run, new_body, today, "attend", meeting, "sw", "--present")
+    _k(run, new_body, today, "compensate", "2026-01-14", "sw", "--fee", "200", "--hours", "36")
+    out = _k(run, new_body, today, "compensate", "2025-11-27", "sw", "--fee", "100", "--hours",
+             "18", expect=1)
+    assert "2025-11" in out
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_next_meeting_and_a_taken_day_follow_a_move(run: Run, example: Path,
+                                                        lang: str) -> None:
+    today = "2026-01-02"
+    _k(run, example, today, "meeting", "new", "--date", "2026-01-07", lang=lang)
+    _k(run, example, today, "meeting", "move", "2026-01-07", "--date", "2026-02-19", lang=lang)
+    out = _k(run, example, "2026-01-15", "propose", "Een onderwerp", "--by", "m-jansen",
+             lang=lang)
+    assert "2026-01-07/" in out
+    _k(run, example, today, "meeting", "move", "2026-01-07", "--date", "2026-06-11", lang=lang)
+    _k(run, example, "2026-01-15", "meeting", "new", lang=lang)
+    planned = sorted(p.name for p in (example / "meetings").glob("*.toml"))
+    assert "2026-06-11.toml" not in planned, planned
+
+
+def test_the_index_is_trusted_only_for_files_it_can_vouch_for(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              ) -> None:
+    monkeypatch.setenv("KWARTAAL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("KWARTAAL_NO_CACHE", raising=False)
+    root = tmp_path / "body"
+    folder = root / "meetings"
+    folder.mkdir(parents=True)
+    for n in range(5):
+        (folder / f"2025-0{n + 1}-10.toml").write_bytes(f"date = 2025-0{n + 1}-10\n".encode())
+    names = sorted(p.stem for p in folder.glob("*.toml"))
+    old = time.time() - 10
+    for path in folder.iterdir():
+        os.utime(path, (old, old))
+    time.sleep(2.1)  # the change times too must be older than the index by two seconds
+    first = meeting_dates(root, folder, names)
+    assert first == {name: dt.date.fromisoformat(name) for name in names}
+    # the same size, the modification time put back: the change time still tells
+    path = folder / f"{names[0]}.toml"
+    stat = path.stat()
+    path.write_bytes(b"date = 2025-09-10\n")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert meeting_dates(root, folder, names)[names[0]] == dt.date(2025, 9, 10)
+    # a copy with old times is another body: its own index
+    assert meeting_dates(root, folder, names)[names[1]] == dt.date(2025, 2, 10)
