@@ -26,7 +26,7 @@ from kwartaal.files import tomlread
 from kwartaal.files.tomlread import native_loads, parse_text, read_toml
 
 from .conftest import EXAMPLE
-from .test_fuzz import FILES, KINDS, mutate
+from .test_fuzz import CASES, FILES, KINDS, mutate
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -103,7 +103,7 @@ def test_benchmark_bodies_read_the_same(tmp_path: Path) -> None:
         assert_same(path.read_text(encoding="utf-8"))
 
 
-@settings(max_examples=300, deadline=None, derandomize=True,
+@settings(max_examples=CASES // 3, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(FILES), st.sampled_from(KINDS), st.data())
 def test_fuzz_corpus_reads_the_same(monkeypatch: pytest.MonkeyPatch, relative: Path, kind: str,
