@@ -38,6 +38,7 @@ def _classes() -> dict[str, type]:
 
 
 CLASSES = _classes()
+_DAYS: dict[int, dt.date] = {}  # decoded dates, shared by every record of the run
 _NAMES = {cls: name for name, cls in CLASSES.items()}
 # per class: whether its fields go by position, and their names
 _PLANS = {name: (not any(f.kw_only for f in dataclasses.fields(cls)),
@@ -120,7 +121,10 @@ def decode(value: Any, path: Path) -> Any:
     if tag == "P":
         return path
     if tag == "d":
-        return dt.date.fromordinal(value[1])
+        day = _DAYS.get(value[1])
+        if day is None:
+            day = _DAYS[value[1]] = dt.date.fromordinal(value[1])
+        return day  # dates are immutable: one object per day
     if tag == "U":
         return tuple(decode(item, path) for item in value[1])
     if tag == "D":
