@@ -209,11 +209,12 @@ def _hidden_names_in_open_text(body: m.Body, cached: Any = None) -> list[Problem
     view = View(body, body.config.language, public=True)
     problems = _hidden_names_in(view, public_texts(view, body.config, (), body.people.values()))
     for meeting in body.meetings:
-        texts = public_texts(view, None, (meeting,))
-        shown = repr([(section, key) for _, section, key, _ in texts])
+        # which of its records public output shows: with the file's content, its texts
+        shown = "".join("0" if view.hides(record) else "1" for record in (
+            *meeting.items, *meeting.notes, *meeting.decisions, *meeting.actions))
         found = None if cached is None else cached.lint_reuse(meeting, shown)
         if found is None:
-            found = _hidden_names_in(view, texts)
+            found = _hidden_names_in(view, public_texts(view, None, (meeting,)))
             if cached is not None:
                 cached.lint_keep(meeting, shown, found)
         problems += found
