@@ -79,7 +79,7 @@ def other_text_files(root: Path, known: list[Path]) -> list[Path]:
     would add (not those it ignores); elsewhere every file outside hidden folders."""
     import subprocess
 
-    skip = {p.resolve() for p in known}
+    spelled = set(known)  # the same spelling is the same file: no resolving needed
     try:
         listed = subprocess.run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"],
                                 cwd=root, capture_output=True, check=True).stdout
@@ -88,8 +88,10 @@ def other_text_files(root: Path, known: list[Path]) -> list[Path]:
     except (OSError, subprocess.CalledProcessError):
         candidates = [p for p in root.rglob("*")
                       if not any(part.startswith(".") for part in p.relative_to(root).parts)]
-    return sorted(p for p in candidates
-                  if p.is_file() and not p.is_symlink() and p.resolve() not in skip)
+    others = [p for p in candidates
+              if p not in spelled and p.is_file() and not p.is_symlink()]
+    skip = {p.resolve() for p in known} if others else set()
+    return sorted(p for p in others if p.resolve() not in skip)
 
 
 def read_any_text(path: Path) -> str | None:
