@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
+from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
 
@@ -28,17 +29,23 @@ def process_umask() -> int:
     return mask
 
 
-def replace_file(path: Path, data: bytes, *, durable: bool = True, executable: bool = False,
-             mode: int | None = None, journal: bool = False) -> None:
+def replace_file(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True,
+                 executable: bool = False, mode: int | None = None, journal: bool = False,
+                 ) -> None:
     """The atomic write itself. The journal's own files are flushed with fdatasync: their
-    bytes are what matters, not their times."""
+    bytes are what matters, not their times. data: the bytes, or their parts in order (written
+    one by one, never joined in memory)."""
     mode = _mode_for(path, executable) if mode is None else mode
     _clear_stale_temporaries(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
                                     dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                for part in data:
+                    handle.write(part)
             handle.flush()
             if journal and hasattr(os, "fdatasync"):
                 os.fdatasync(handle.fileno())

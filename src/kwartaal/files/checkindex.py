@@ -28,9 +28,13 @@ from kwartaal.files.cache import blake2b, cache_folder, digest, where
 from kwartaal.files.meeting_checks import Known
 from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
 
-FORMAT = 1
-CHECKS = ("files/meeting_checks.py", "files/checkindex.py")
+FORMAT = 2
+# the code of the checks kept here: the meeting checks and the hidden-name part of the lint
+CHECKS = ("files/meeting_checks.py", "files/checkindex.py", "files/privacy.py",
+          "core/visibility.py", "core/naming.py", "core/folding.py", "core/detect.py",
+          "core/lines.py")
 DIGEST, CONTEXT, ASKED, PROBLEMS = range(4)
+LINT = "lint "  # before a file's name: its hidden-name findings (ASKED: the texts shown)
 
 
 def index_path(root: Path) -> str:
@@ -122,6 +126,31 @@ class CheckIndex:
         except TypeError:
             return
         self.used[name] = (self.digests[name], self.context, tuple(asked), stored)
+        self.changed = True
+
+    def lint_reuse(self, meeting: m.Meeting, shown: str) -> list[Problem] | None:
+        """The hidden-name findings of the file's public texts, when its content, the context
+        and which of its texts public output shows (shown) are what they were."""
+        name = meeting.src.path.name
+        entry = self.entries.get(LINT + name)
+        if (entry is None or self.digests.get(name) is None
+                or entry[DIGEST] != self.digests[name] or entry[CONTEXT] != self.context
+                or entry[ASKED] != shown):
+            return None
+        self.used[LINT + name] = entry
+        path = meeting.src.path
+        return [Problem(path, line, severity, decode_value(message))
+                for line, severity, message in entry[PROBLEMS]]
+
+    def lint_keep(self, meeting: m.Meeting, shown: str, problems: list[Problem]) -> None:
+        name = meeting.src.path.name
+        if self.digests.get(name) is None or any(p.path != meeting.src.path for p in problems):
+            return
+        try:
+            stored = tuple((p.line, p.severity, encode_value(p.message)) for p in problems)
+        except TypeError:
+            return
+        self.used[LINT + name] = (self.digests[name], self.context, shown, stored)
         self.changed = True
 
     def save(self) -> None:

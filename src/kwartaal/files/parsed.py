@@ -20,8 +20,10 @@ again the files that did not change.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import marshal
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from decimal import Decimal
@@ -131,28 +133,53 @@ class ParseIndex:
         self.saved_ns: int = stored.get("saved", 0)
         self.used: dict[str, Any] = {}
         self.changed = False
+        # blobs made this run wait in an unlinked temporary file, not in memory: a cold run
+        # holds the body's records once, not their stored form as well
+        self.spool: Any = None
+        self.spooled = 0
 
     @classmethod
     def open(cls, root: Path) -> ParseIndex:
         return cls(root, _read(root))
 
     def blob(self, stored: Any) -> bytes:
-        """A blob: new ones are bytes, stored ones (offset, length) in the index file. A blob
-        that cannot be read whole raises ValueError, as a corrupt one would."""
+        """A blob: new ones are bytes or (offset, length, True) in the spool, stored ones
+        (offset, length) in the index file. A blob that cannot be read whole raises
+        ValueError, as a corrupt one would."""
         if isinstance(stored, bytes):
             return stored
-        offset, length = stored
-        if self.handle is None:
+        if len(stored) == 3:
+            handle, where_at = self.spool, stored[0]
+        else:
+            handle, where_at = self.handle, self.base + stored[0]
+        if handle is None:
             raise ValueError("no index file")
-        data = os.pread(self.handle.fileno(), length, self.base + offset)
-        if len(data) != length:
+        data = os.pread(handle.fileno(), stored[1], where_at)
+        if len(data) != stored[1]:
             raise ValueError("a blob cut short")
         return data
 
+    def keep(self, data: bytes) -> Any:
+        """A new blob, put in the spool (as bytes when there can be none)."""
+        if not self.enabled:
+            return data
+        if self.spool is None:
+            try:
+                folder = cache_folder()
+                os.makedirs(folder, exist_ok=True)
+                self.spool = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed in close
+            except OSError:
+                self.enabled = False  # nowhere to keep it: nothing will be saved either
+                return data
+        os.pwrite(self.spool.fileno(), data, self.spooled)
+        self.spooled += len(data)
+        return (self.spooled - len(data), len(data), True)
+
     def close(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
-            self.handle = None
+        for handle in (self.handle, self.spool):
+            if handle is not None:
+                handle.close()
+        self.handle = self.spool = None
 
     def meeting(self, path: Path, language: str,
                 parse: Callable[[bytes | None], dict[str, Any] | None],
@@ -213,10 +240,11 @@ class ParseIndex:
                 blob = None
         if blob is not None:
             # the records stand for the tables, which are not kept (half the index)
-            entry = (entry[STAT], entry[KEY], None, {**entry[RECORDS], language: blob})
+            entry = (entry[STAT], entry[KEY], None,
+                     {**entry[RECORDS], language: self.keep(blob)})
         elif entry[TABLES] is None:
             try:
-                entry = (entry[STAT], entry[KEY], marshal.dumps(encode(raw)), {})
+                entry = (entry[STAT], entry[KEY], self.keep(marshal.dumps(encode(raw))), {})
             except (TypeError, ValueError):
                 return meeting  # cannot be stored: built again next time
         self.used[name] = entry
@@ -231,29 +259,31 @@ class ParseIndex:
         if not self.enabled or not (self.changed or set(self.used) != set(self.entries)):
             self.close()
             return
-        blobs: list[bytes] = []
+        order: list[Any] = []  # the blobs in the order they are written after the header
         size = 0
 
         def put(stored: Any) -> Any:
             nonlocal size
             if stored is None:
                 return None
-            data = self.blob(stored)
-            blobs.append(data)
-            size += len(data)
-            return (size - len(data), len(data))
+            length = len(stored) if isinstance(stored, bytes) else stored[1]
+            order.append(stored)
+            size += length
+            return (size - length, length)
 
         try:
             files = {name: (entry[STAT], entry[KEY], put(entry[TABLES]),
                             {lang: put(stored) for lang, stored in entry[RECORDS].items()})
                      for name, entry in self.used.items()}
             data = {"files": files, "saved": time.time_ns()}
-            blob = b"".join([marshal.dumps((FORMAT, stamp(), where(self.root), data)), *blobs])
+            header = marshal.dumps((FORMAT, stamp(), where(self.root), data))
             path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)
             from kwartaal.files.atomic import replace_file
 
-            replace_file(path, blob, durable=False)
+            # written blob by blob, copied from the old index and the spool: never whole
+            replace_file(path, itertools.chain([header], map(self.blob, order)),
+                         durable=False)
         except (OSError, ValueError):
             pass  # a cache that cannot be written only makes the next run slower
         finally:

@@ -52,8 +52,17 @@ def meeting_files(root: Path) -> list[Path]:
     folder = root / MEETINGS_DIR
     if not folder.is_dir() or not inside(root, folder):
         return []
-    return sorted(p for p in folder.iterdir()
-                  if p.suffix == ".toml" and p.is_file() and inside(root, p))
+    found = []
+    with os.scandir(folder) as entries:  # one listing: no stat or path resolution per file
+        for entry in entries:
+            path = folder / entry.name
+            if path.suffix != ".toml" or not entry.is_file():
+                continue
+            # a file that is no link lies where its folder lies, inside; a link is followed
+            if entry.is_symlink() and not inside(root, path):
+                continue
+            found.append(path)
+    return sorted(found)
 
 
 def inside(root: Path, path: Path) -> bool:

@@ -28,7 +28,9 @@ FULL_NAME = re.compile(
     r"\s+[A-ZÀ-Þ][a-zà-ÿ'\-]+$")
 
 
-def lint(body: m.Body, files: Iterable[Path]) -> list[Problem]:
+def lint(body: m.Body, files: Iterable[Path], cached: Any = None) -> list[Problem]:
+    """cached: the check index (checkindex.py), which keeps each meeting file's hidden-name
+    findings."""
     problems: list[Problem] = []
     allowed_text, allowed_digits = allowed_values(body)
     for person in body.people.values():
@@ -64,7 +66,7 @@ def lint(body: m.Body, files: Iterable[Path]) -> list[Problem]:
                     "this file is larger than 5 MB, so its privacy was not checked")))
             continue
         problems.extend(scan_file(path, text, allowed_text, allowed_digits))
-    problems.extend(_hidden_names_in_open_text(body))
+    problems.extend(_hidden_names_in_open_text(body, cached))
     problems.extend(_shared_names(body))
     return problems
 
@@ -77,7 +79,7 @@ def other_text_files(root: Path, known: list[Path]) -> list[Path]:
     would add (not those it ignores); elsewhere every file outside hidden folders."""
     import subprocess
 
-    skip = {p.resolve() for p in known}
+    spelled = set(known)  # the same spelling is the same file: no resolving needed
     try:
         listed = subprocess.run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"],
                                 cwd=root, capture_output=True, check=True).stdout
@@ -86,8 +88,10 @@ def other_text_files(root: Path, known: list[Path]) -> list[Path]:
     except (OSError, subprocess.CalledProcessError):
         candidates = [p for p in root.rglob("*")
                       if not any(part.startswith(".") for part in p.relative_to(root).parts)]
-    return sorted(p for p in candidates
-                  if p.is_file() and not p.is_symlink() and p.resolve() not in skip)
+    others = [p for p in candidates
+              if p not in spelled and p.is_file() and not p.is_symlink()]
+    skip = {p.resolve() for p in known} if others else set()
+    return sorted(p for p in others if p.resolve() not in skip)
 
 
 def read_any_text(path: Path) -> str | None:
@@ -195,17 +199,35 @@ def _allow_marked(path: Path, text: str, allowed_text: set[str], allowed_digits:
                     allowed_digits.add(digits(raw))
 
 
-def _hidden_names_in_open_text(body: m.Body) -> list[Problem]:
+def _hidden_names_in_open_text(body: m.Body, cached: Any = None) -> list[Problem]:
     """A hidden person's name in a text that will be published: public output replaces it by
     the role, but the secretary should know and rephrase. Matched as public output matches
-    it: whole words, any case, any Unicode form."""
-    from kwartaal.core.lines import line_of
+    it: whole words, any case, any Unicode form. A meeting file's findings depend on its
+    content, on people.toml and kwartaal.toml (what is hidden, the language) and on which of
+    its records public output shows (closed items anywhere in the body): with those the same,
+    the check index gives them back."""
     from kwartaal.core.visibility import View
 
     view = View(body, body.config.language, public=True)
+    problems = _hidden_names_in(view, public_texts(view, body.config, (), body.people.values()))
+    for meeting in body.meetings:
+        # which of its records public output shows: with the file's content, its texts
+        shown = "".join("0" if view.hides(record) else "1" for record in (
+            *meeting.items, *meeting.notes, *meeting.decisions, *meeting.actions))
+        found = None if cached is None else cached.lint_reuse(meeting, shown)
+        if found is None:
+            found = _hidden_names_in(view, public_texts(view, None, (meeting,)))
+            if cached is not None:
+                cached.lint_keep(meeting, shown, found)
+        problems += found
+    return problems
+
+
+def _hidden_names_in(view: Any, texts: list[PublicText]) -> list[Problem]:
+    from kwartaal.core.lines import line_of
+
     problems = []
-    for path, section, key, text in public_texts(view, body.config, body.meetings,
-                                                  body.people.values()):
+    for path, section, key, text in texts:
         person = view.hidden_person_in(text)
         if person is None:
             continue

@@ -38,6 +38,8 @@ def _classes() -> dict[str, type]:
 
 
 CLASSES = _classes()
+_DAYS: dict[int, dt.date] = {}  # decoded dates, shared by every record of the run
+_SECTIONS: dict[tuple[object, ...], tuple[object, ...]] = {}  # likewise the tables' places
 _NAMES = {cls: name for name, cls in CLASSES.items()}
 # per class: whether its fields go by position, and their names
 _PLANS = {name: (not any(f.kw_only for f in dataclasses.fields(cls)),
@@ -114,13 +116,17 @@ def decode(value: Any, path: Path) -> Any:
         cls = CLASSES[value[1]]
         return cls(*values) if positional else cls(**dict(zip(names, values, strict=True)))
     if tag == "s":
-        return fields.Source(path, tuple(value[1]))
+        section = tuple(value[1])  # ("action", 3, "history", 1) recurs in every meeting: shared
+        return fields.Source(path, _SECTIONS.setdefault(section, section))
     if tag == "L":
         return [decode(item, path) for item in value[1]]
     if tag == "P":
         return path
     if tag == "d":
-        return dt.date.fromordinal(value[1])
+        day = _DAYS.get(value[1])
+        if day is None:
+            day = _DAYS[value[1]] = dt.date.fromordinal(value[1])
+        return day  # dates are immutable: one object per day
     if tag == "U":
         return tuple(decode(item, path) for item in value[1])
     if tag == "D":

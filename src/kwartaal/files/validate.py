@@ -45,15 +45,15 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
 
         cached = CheckIndex.open(body.root, loaded.digests, today)
     _check_meetings(checker, cached)
-    if cached is not None:
-        cached.save()
     _check_feedback(checker)
     from kwartaal.files import privacy
 
     files = [body.root / CONFIG_FILE, body.root / PEOPLE_FILE, *meeting_files(body.root)]
     # a file too large to read is reported by the loader; scanning it would take minutes
     readable = [f for f in files if f.exists() and f.stat().st_size <= MAX_FILE_BYTES]
-    checker.problems.extend(privacy.lint(body, readable))
+    checker.problems.extend(privacy.lint(body, readable, cached))
+    if cached is not None:
+        cached.save()
     checker.problems.extend(_untracked(body))
     checker.problems.extend(compensation_line_problems(body))
     from kwartaal.files.participation import participation_problems
