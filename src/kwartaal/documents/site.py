@@ -18,7 +18,7 @@ from kwartaal.core import rules
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.core.visibility import View
 from kwartaal.core.words import ntr
-from kwartaal.core.yearreport import build_report, published_totals
+from kwartaal.core.yearreport import build_reports, published_totals
 from kwartaal.documents.agenda import build_agenda
 from kwartaal.documents.minutes import build_minutes
 from kwartaal.documents.render import render
@@ -87,8 +87,9 @@ def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
                     if a.is_open]
     page("actions.html", "actions.html.j2", 0, actions=open_actions)
     years = report_years(body)
+    reports = build_reports(body, years, today, lang, public=True)
     for year in years:  # the public year reports; totals only (core/yearreport.py)
-        data = build_report(body, year, today, lang, public=True)
+        data = reports[year]
         page(f"report-{year}.html", "report.html.j2", 0, r=data)
         totals[prefix + f"report-{year}.html"] = published_totals(data)
     page("index.html", "index.html.j2", 0, minutes=minutes, agenda=agenda,
