@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import html
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.folding import fold
 from kwartaal.core.problems import Msg, msg
-
-if TYPE_CHECKING:
-    from kwartaal.core.visibility import View
 
 
 def plain(text: str) -> str:
@@ -23,7 +20,7 @@ def plain(text: str) -> str:
     return html.unescape(text)
 
 
-def forbidden_texts(view: View, body: m.Body) -> list[tuple[str, Msg]]:
+def forbidden_texts(view: Any, body: m.Body) -> list[tuple[str, Msg]]:
     """Texts that must never appear in public output, folded, each with a description of what
     it is that does not repeat it. A closed text that is also the whole text of a public
     record (two items called 'Evaluatie') is not one of them."""

@@ -347,6 +347,16 @@ class View:
         unique = {leak.what.render("en"): leak for leak in found}
         return list(unique.values())
 
+    def check_key(self) -> tuple[Any, ...]:
+        """Everything `leaks` searches for, as plain values: a page found clean under one key
+        is clean under it again (files/pages.py)."""
+        matcher = self._names()
+        if self._forbidden is None:
+            self._forbidden = forbidden.forbidden_texts(self, self.body)
+        owners = sorted((key, p.id if p else "") for key, p in self._owner_of.items())
+        return (matcher.pattern if matcher else "", owners,
+                [needle for needle, _ in self._forbidden])
+
     def assert_clean(self, rendered: str | bytes, what: Msg,
                      totals: tuple[str, ...] = ()) -> None:
         """Refuse a public rendering that contains anything hidden."""

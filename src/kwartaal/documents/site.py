@@ -21,8 +21,9 @@ from kwartaal.core.words import ntr
 from kwartaal.core.yearreport import build_reports, published_totals
 from kwartaal.documents.agenda import build_agenda
 from kwartaal.documents.minutes import build_minutes
-from kwartaal.documents.render import render
+from kwartaal.documents.render import render, shipped_templates
 from kwartaal.documents.report import report_years
+from kwartaal.files.pages import PageIndex, Unkeyable, key_of, templates_digest
 
 MARKER = ".kwartaal-site"
 
@@ -34,7 +35,8 @@ def overdue_text(days: int, lang: str) -> str:
 
 
 def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
-               other: str | None, totals: dict[str, tuple[str, ...]]) -> dict[str, str]:
+               other: str | None, totals: dict[str, tuple[str, ...]],
+               index: PageIndex, templates: str) -> dict[str, str]:
     view = View(body, lang, public=True)
     published = [mt for mt in body.meetings if mt.status == "published"]
     pages: dict[str, str] = {}
@@ -45,9 +47,17 @@ def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
         home = "../" * depth  # to this language's index
         site_root = "../" * (depth + (1 if prefix else 0))  # to the folder of the whole site
         switch = None if other is None else site_root + other + name  # the same page, other
-        pages[prefix + name] = render(body.root, f"site/{template}", lang, home=home,
-                                      site_root=site_root, page=name, switch=switch,
-                                      **common, **context)
+        inputs = dict(home=home, site_root=site_root, page=name, switch=switch, **common,
+                      **context)
+        try:  # exactly what the page is rendered from (files/pages.py)
+            key: str | None = key_of(templates, lang, prefix + name, template, inputs)
+        except Unkeyable:
+            key = None
+        text = index.page(key)
+        if text is None:
+            text = render(body.root, f"site/{template}", lang, **inputs)
+            index.keep_page(key, text)
+        pages[prefix + name] = text
 
     minutes = [build_minutes(body, mt, lang, public=True) for mt in reversed(published)]
     for data in minutes:
@@ -105,6 +115,8 @@ def build_site(body: m.Body, today: dt.date) -> dict[str, str | bytes]:
                                       if x != body.config.language]]
     files: dict[str, str | bytes] = {}
     totals: dict[str, tuple[str, ...]] = {}  # amounts a page publishes as totals
+    index = PageIndex(body.root)
+    templates = templates_digest(body.root, shipped_templates())
     for lang in langs:
         prefix = "" if lang == body.config.language else f"{lang}/"
         other_lang = None
@@ -112,13 +124,19 @@ def build_site(body: m.Body, today: dt.date) -> dict[str, str | bytes]:
             other_lang = langs[1] if lang == langs[0] else langs[0]
         other = None if other_lang is None else (
             "" if other_lang == body.config.language else f"{other_lang}/")
-        files.update(_pages_for(body, lang, today, prefix, other, totals))
+        files.update(_pages_for(body, lang, today, prefix, other, totals, index, templates))
     files["kwartaal.ics"] = calendar(body, body.config.language, today, public=True)
     files["style.css"] = render(body.root, "style.css", body.config.language)
     view = View(body, body.config.language, public=True)
+    check = key_of(view.check_key())
     for name, content in files.items():
+        clean = index.check_key(content, check, totals.get(name, ()))
+        if index.checked(clean):  # this very text, searched for these very things
+            continue
         view.assert_clean(content, msg("the site (page {page})",
                                        page=name), totals.get(name, ()))
+        index.keep_clean(clean)
+    index.save()
     return files
 
 
@@ -141,6 +159,10 @@ def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
     for name, content in files.items():
         path = targets[name]
         path.parent.mkdir(parents=True, exist_ok=True)
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        if _holds(path, data):  # an unchanged page is not written again
+            written.append(path)
+            continue
         if isinstance(content, bytes):
             atomic_write_bytes(path, content, durable=False)
         else:
@@ -150,5 +172,16 @@ def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
     for old in folder.rglob("*"):
         if old.is_file() and old.name != MARKER and old.resolve() not in keep:
             old.unlink()
-    atomic_write(marker, "made by kwartaal site\n")
+    if not _holds(marker, b"made by kwartaal site\n"):
+        atomic_write(marker, "made by kwartaal site\n")
     return written
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether path is a plain file with exactly these bytes."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
