@@ -4,11 +4,13 @@ output is always that of a build without the index, whatever was done to the bod
 
 from __future__ import annotations
 
+import datetime as dt
 import marshal
 import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -208,3 +210,40 @@ def test_a_same_size_template_edit_with_its_old_time_is_seen(
                    capture_output=True)
     assert b"BBBB" in (folder / "index.html").read_bytes()
     assert b"AAAA" not in (folder / "index.html").read_bytes()
+
+
+@pytest.mark.parametrize("where", ["meetings/2026-03-12.toml", "kwartaal.toml"])
+def test_the_calendar_follows_a_same_size_edit_with_its_old_time(
+        example: Path, run: Run, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """The calendar is kept under the bytes of the body's files: a meeting moved by half an
+    hour, written into the same file with its old time, is in the next calendar."""
+    folder = example.parent.parent / "site"
+    time.sleep(2.1)  # the parse index trusts the files' stat records from here on
+    _build(run, example, folder)
+    before = (folder / "kwartaal.ics").read_bytes()
+    path = example / where
+    stat = path.stat()
+    with open(path, "r+b") as handle:
+        data = handle.read()
+        handle.seek(0)
+        handle.write(data.replace(b'time = "19:00"', b'time = "19:30"', 1))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    _build(run, example, folder)
+    after = (folder / "kwartaal.ics").read_bytes()
+    if where.startswith("meetings"):  # the settings' time is only that of meetings without one
+        assert after != before
+    assert _files(folder) == _uncached(run, example, monkeypatch)
+
+
+def test_a_body_changed_in_memory_is_never_taken_from_the_index(example: Path, run: Run) -> None:
+    """build_site on records changed after loading (a library user) does not use the index
+    unless told that the records are the files'."""
+    from kwartaal.documents.site import build_site
+    from kwartaal.files.loader import load_checked
+
+    _build(run, example, example.parent.parent / "site")
+    body = load_checked(example)
+    today = dt.date.fromisoformat(EXAMPLE_TODAY)
+    planned = next(mt for mt in body.meetings if mt.id == "2026-03-12")
+    planned.time = "20:15"
+    assert b"T201500" in build_site(body, today)["kwartaal.ics"]

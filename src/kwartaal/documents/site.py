@@ -23,7 +23,8 @@ from kwartaal.documents.agenda import build_agenda
 from kwartaal.documents.minutes import build_minutes
 from kwartaal.documents.render import render, shipped_templates
 from kwartaal.documents.report import report_years
-from kwartaal.files.pages import PageIndex, Unkeyable, key_of, templates_digest
+from kwartaal.files.pages import PageIndex, Unkeyable, body_digest, key_of, templates_digest
+from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
 
 MARKER = ".kwartaal-site"
 
@@ -54,7 +55,7 @@ def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
         except Unkeyable:
             key = None
         text = index.page(key)
-        if text is None:
+        if not isinstance(text, str):
             text = render(body.root, f"site/{template}", lang, **inputs)
             index.keep_page(key, text)
         pages[prefix + name] = text
@@ -107,15 +108,17 @@ def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
     return pages
 
 
-def build_site(body: m.Body, today: dt.date) -> dict[str, str | bytes]:
-    """All files of the site, checked, in memory; nothing is written here."""
+def build_site(body: m.Body, today: dt.date, *, cached: bool = False) -> dict[str, str | bytes]:
+    """All files of the site, checked, in memory; nothing is written here. cached: the body
+    is as loaded from its files this run, and pages come from the page index
+    (files/pages.py) when their inputs are unchanged."""
     from kwartaal.documents.calendar import calendar
 
     langs = [body.config.language, *[x for x in body.config.languages
                                       if x != body.config.language]]
     files: dict[str, str | bytes] = {}
     totals: dict[str, tuple[str, ...]] = {}  # amounts a page publishes as totals
-    index = PageIndex(body.root)
+    index = PageIndex(body.root, enabled=cached)
     templates = templates_digest(body.root, shipped_templates())
     for lang in langs:
         prefix = "" if lang == body.config.language else f"{lang}/"
@@ -125,7 +128,16 @@ def build_site(body: m.Body, today: dt.date) -> dict[str, str | bytes]:
         other = None if other_lang is None else (
             "" if other_lang == body.config.language else f"{other_lang}/")
         files.update(_pages_for(body, lang, today, prefix, other, totals, index, templates))
-    files["kwartaal.ics"] = calendar(body, body.config.language, today, public=True)
+    # the calendar reads the whole body: keyed by the bytes of all its files
+    sources = [mt.src.path for mt in body.meetings if mt.src.path is not None]
+    sources += [body.root / CONFIG_FILE, body.root / PEOPLE_FILE]
+    ics_key = key_of(templates, "kwartaal.ics", body.config.language, today.isoformat(),
+                     body_digest(sources))
+    ics = index.page(ics_key)
+    if not isinstance(ics, bytes):
+        ics = calendar(body, body.config.language, today, public=True)
+        index.keep_page(ics_key, ics)
+    files["kwartaal.ics"] = ics
     files["style.css"] = render(body.root, "style.css", body.config.language)
     view = View(body, body.config.language, public=True)
     check = key_of(view.check_key())

@@ -86,7 +86,30 @@ def _code_digest(shipped: Path) -> str:
     parts = [__version__.encode()]
     for base in (package, shipped):
         parts += _folder_parts(base)
+    from importlib.util import find_spec
+
+    for library in LIBRARIES:  # their versions, without importing them
+        spec = find_spec(library)
+        parts.append(_bytes(Path(spec.origin)) if spec and spec.origin else b"-")
     return digest(b"\0".join(parts))
+
+
+# Libraries whose output is part of a page: their own __init__ (which names their version).
+LIBRARIES = ("jinja2", "markupsafe", "babel", "icalendar", "tzdata")
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b"?"
+
+
+def body_digest(files: list[Path]) -> str:
+    """The bytes of the body's files (meeting files, people, settings), by name: what a page
+    built from the whole body (the calendar) is built from."""
+    return digest(b"\0".join(part for path in files
+                             for part in (str(path).encode(), _bytes(path))))
 
 
 def _folder_parts(base: Path) -> list[bytes]:
@@ -112,12 +135,12 @@ def templates_digest(body_root: Path, shipped: Path) -> str:
 
 
 class PageIndex:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, enabled: bool = True) -> None:
         self.root = root
-        self.enabled = not os.environ.get("KWARTAAL_NO_CACHE")
-        self.pages: dict[str, str] = {}
+        self.enabled = enabled and not os.environ.get("KWARTAAL_NO_CACHE")
+        self.pages: dict[str, str | bytes] = {}
         self.clean: set[str] = set()
-        self.used_pages: dict[str, str] = {}
+        self.used_pages: dict[str, str | bytes] = {}
         self.used_clean: set[str] = set()
         if not self.enabled:
             return
@@ -129,18 +152,18 @@ class PageIndex:
         if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
                 and stored[1] == where(root) and isinstance(stored[2], dict)
                 and isinstance(stored[3], (set, frozenset))
-                and all(isinstance(k, str) and isinstance(v, str)
+                and all(isinstance(k, str) and isinstance(v, (str, bytes))
                         for k, v in stored[2].items())):
             self.pages, self.clean = stored[2], set(stored[3])
 
-    def page(self, key: str | None) -> str | None:
+    def page(self, key: str | None) -> str | bytes | None:
         """The text rendered before from exactly these inputs, if any."""
         if key is None or key not in self.pages:
             return None
         self.used_pages[key] = self.pages[key]
         return self.pages[key]
 
-    def keep_page(self, key: str | None, text: str) -> None:
+    def keep_page(self, key: str | None, text: str | bytes) -> None:
         if key is not None and self.enabled:
             self.used_pages[key] = text
 
