@@ -138,7 +138,12 @@ def build_site(body: m.Body, today: dt.date, *, cached: bool = False) -> dict[st
         ics = calendar(body, body.config.language, today, public=True)
         index.keep_page(ics_key, ics)
     files["kwartaal.ics"] = ics
-    files["style.css"] = render(body.root, "style.css", body.config.language)
+    css_key = key_of(templates, "style.css", body.config.language)
+    css = index.page(css_key)
+    if not isinstance(css, str):
+        css = render(body.root, "style.css", body.config.language)
+        index.keep_page(css_key, css)
+    files["style.css"] = css
     view = View(body, body.config.language, public=True)
     check = key_of(view.check_key())
     for name, content in files.items():
