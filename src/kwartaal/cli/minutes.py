@@ -220,7 +220,7 @@ def site_cmd(output: Path | None) -> None:
 
     state = current_state()
     body = state.body()
-    files = build_site(body, state.today())
+    files = build_site(body, state.today(), cached=True)
     folder = output or body.root / body.config.publish_folder / "site"
     write_site(files, folder)
     from kwartaal.core.words import Plural

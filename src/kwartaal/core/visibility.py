@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from kwartaal.core import forbidden
 from kwartaal.core import model as m
 from kwartaal.core.folding import (
     NAME_SUFFIX,
@@ -102,6 +103,7 @@ class View:
         self._forbidden: list[tuple[str, Msg]] | None = None
         self._known: set[str] | None = None
         self._standing = {s.key for s in body.config.standing}
+        self._allowed: tuple[set[str], set[str]] | None = None
 
     # people
 
@@ -221,7 +223,9 @@ class View:
         """Contact details written with --allow-private stay inside the group."""
         from kwartaal.core.detect import allowed_values, without_contact_details
         from kwartaal.core.words import tr
-        left = without_contact_details(value, allowed_values(self.body),
+        if self._allowed is None:
+            self._allowed = allowed_values(self.body)
+        left = without_contact_details(value, self._allowed,
                                        tr("[contact details left out]", self.lang))
         if left is None:
             raise KwartaalError(msg("{where}: contact details cannot be left out safely in "
@@ -330,18 +334,28 @@ class View:
         texts, the meeting link, an internal place, compensation amounts (but its totals,
         see pay_shown) and headings."""
         text = rendered.decode("utf-8", "replace") if isinstance(rendered, bytes) else rendered
-        plain = _plain(text)
+        plain = forbidden.plain(text)
         spaced = " ".join(fold(plain, " ").split())
         found = [Leak(msg("a hidden name of {id}", id=person.id))
                  for person in self._hidden_people(plain)]
         if self._forbidden is None:
-            self._forbidden = _forbidden_texts(self, self.body)
+            self._forbidden = forbidden.forbidden_texts(self, self.body)
         allowed = {" ".join(fold(total).split()) for total in totals}
         for needle, what in self._forbidden:
             if needle in spaced and needle not in allowed:
                 found.append(Leak(what))
         unique = {leak.what.render("en"): leak for leak in found}
         return list(unique.values())
+
+    def check_key(self) -> tuple[Any, ...]:
+        """Everything `leaks` searches for, as plain values: a page found clean under one key
+        is clean under it again (files/pages.py)."""
+        matcher = self._names()
+        if self._forbidden is None:
+            self._forbidden = forbidden.forbidden_texts(self, self.body)
+        owners = sorted((key, p.id if p else "") for key, p in self._owner_of.items())
+        return (matcher.pattern if matcher else "", owners,
+                [needle for needle, _ in self._forbidden])
 
     def assert_clean(self, rendered: str | bytes, what: Msg,
                      totals: tuple[str, ...] = ()) -> None:
@@ -354,67 +368,4 @@ class View:
                 "{what} was not written: it would contain what must stay inside the group "
                 "({found}). Check the body's own templates and the texts of open items",
                 what=what, found=Joined(tuple(leak.what for leak in found[:5]))))
-
-
-def _plain(text: str) -> str:
-    """A rendering as readable text: HTML entities decoded, iCalendar lines unfolded and
-    unescaped, JSON escapes of quotes undone, so that a name cannot hide behind encoding."""
-    text = re.sub(r"\r?\n[ \t]", "", text)  # iCalendar folding
-    text = text.replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n").replace('\\"', '"')
-    return html.unescape(text)
-
-
-def _forbidden_texts(view: View, body: m.Body) -> list[tuple[str, Msg]]:
-    """Texts that must never appear in public output, folded, each with a description of what
-    it is that does not repeat it. A closed text that is also the whole text of a public
-    record (two items called 'Evaluatie') is not one of them."""
-    from kwartaal.core.formats import money
-
-    public_texts: set[str] = set()
-    closed: list[tuple[str, Msg]] = []
-    for meeting in body.meetings:
-        for record, texts in _record_texts(meeting):
-            target = closed if view.is_closed(record) else None
-            for value in texts:
-                folded = " ".join(fold(value).split())
-                if target is None:
-                    public_texts.add(folded)
-                elif len(folded) >= 8:
-                    target.append((folded, msg("the text of closed record {id}",
-                                               id=record.id)))
-    out = [(needle, what) for needle, what in closed if needle not in public_texts]
-    cfg = body.config
-    links = {cfg.cadence.link, *(mt.link for mt in body.meetings)}
-    if not cfg.public_link:
-        out += [(fold(link), msg("the meeting link")) for link in links
-                if len(link.strip()) >= 6]
-    for meeting in body.meetings:
-        if not view.place_is_public(meeting):
-            place = meeting.place or cfg.cadence.place
-            if len(place.strip()) >= 4:
-                out.append((" ".join(fold(place).split()), msg(
-                    "the place of meeting {id}, which is internal",
-                    id=meeting.id)))
-        for line in meeting.compensation:
-            for language in ("nl", "en"):
-                out.append((" ".join(fold(money(line.amount, language)).split()), msg(
-                    "a compensation amount of meeting {id}",
-                    id=meeting.id)))
-    from kwartaal.core.labels import labels
-
-    for language in ("nl", "en"):
-        out.append((fold(labels(language)["compensation_heading"]),
-                    msg("the compensation section")))
-    unique: dict[str, Msg] = {}
-    for needle, what in out:
-        unique.setdefault(needle, what)
-    return list(unique.items())
-
-
-def _record_texts(meeting: m.Meeting) -> list[tuple[Any, tuple[str, ...]]]:
-    out: list[tuple[Any, tuple[str, ...]]] = []
-    out += [(i, (i.title, i.note, i.feedback)) for i in meeting.items]
-    out += [(r, (r.text, getattr(r, "feedback", ""))) for r in (*meeting.notes, *meeting.decisions)]
-    out += [(a, (a.title,)) for a in meeting.actions]
-    return out
 

@@ -27,6 +27,28 @@ from kwartaal.core.participation import NO_LEVEL, level_label, levels_by_year
 from kwartaal.core.visibility import MIN_PAID_FOR_TOTALS, View
 
 
+class Years:
+    """What the reports of every year need, gathered in one pass over the meetings: the
+    meetings of each year, and each action the view shows with its meeting's date and the
+    day it was finished. The site builds the report of every year from one of these, instead
+    of scanning the whole body once per year."""
+
+    def __init__(self, body: m.Body, view: View) -> None:
+        self.meetings: dict[int, list[m.Meeting]] = {}
+        self.actions: list[tuple[dt.date, dt.date | None, m.Action]] = []
+        self.theme_text: dict[str, str] = {}
+        for meeting in body.meetings:
+            self.meetings.setdefault(meeting.date.year, []).append(meeting)
+        for action in body.all_actions():
+            meeting = body.meeting(action.meeting)
+            if view.hides(action) or meeting is None:
+                continue
+            self.actions.append((meeting.date, finished_on(action), action))
+
+    def of(self, year: int) -> list[m.Meeting]:
+        return self.meetings.get(year, [])
+
+
 @dataclass(frozen=True, slots=True)
 class Scope:
     body: m.Body
@@ -34,6 +56,7 @@ class Scope:
     view: View
     as_of: dt.date
     lang: str
+    years: Years
 
     def text(self, value: str, where: str = "") -> str:
         return self.view.text(value, where)
@@ -46,8 +69,7 @@ def _meeting_row(scope: Scope, meeting: m.Meeting) -> dict[str, Any]:
 
 def meetings_section(scope: Scope) -> dict[str, Any]:
     held = held_meetings(scope.body, scope.year)
-    cancelled = [mt for mt in scope.body.meetings
-                 if mt.status == "cancelled" and mt.date.year == scope.year]
+    cancelled = [mt for mt in scope.years.of(scope.year) if mt.status == "cancelled"]
     return {"held": [_meeting_row(scope, mt) for mt in held],
             "cancelled": [_meeting_row(scope, mt) for mt in cancelled]}
 
@@ -99,7 +121,7 @@ def status_on(action: m.Action, day: dt.date) -> str:
 
 
 def actions_section(scope: Scope) -> dict[str, Any]:
-    body, view = scope.body, scope.view
+    body = scope.body
     start = dt.date(scope.year, 1, 1)
     themes = body.config.themes
     rows: dict[str, dict[str, Any]] = {}
@@ -107,17 +129,15 @@ def actions_section(scope: Scope) -> dict[str, Any]:
         title = m.text_in(themes[key].title, scope.lang, body.config.language)
         rows[key] = {"theme": key, "title": scope.text(title), "done": 0, "open": 0,
                      "overdue": 0, "dropped": 0, "total": 0}
-    for action in body.all_actions():
-        meeting = body.meeting(action.meeting)
-        if view.hides(action) or meeting is None or meeting.date > scope.as_of:
+    for meeting_date, finished, action in scope.years.actions:
+        if meeting_date > scope.as_of or (finished is not None and finished < start):
             continue
-        finished = finished_on(action)
-        if finished is not None and finished < start:
-            continue
-        status = status_on(action, scope.as_of)
-        row = rows.setdefault(action.theme, {
-            "theme": action.theme, "title": scope.text(action.theme), "done": 0, "open": 0,
-            "overdue": 0, "dropped": 0, "total": 0})
+        status = "open" if finished is not None and finished > scope.as_of else action.status
+        row = rows.get(action.theme)
+        if row is None:
+            row = rows[action.theme] = {
+                "theme": action.theme, "title": _theme_text(scope, action.theme), "done": 0,
+                "open": 0, "overdue": 0, "dropped": 0, "total": 0}
         row["total"] += 1
         if status in m.OPEN_STATUSES:
             row["open"] += 1
@@ -127,13 +147,18 @@ def actions_section(scope: Scope) -> dict[str, Any]:
     return {"themes": [r for r in rows.values() if r["total"]]}
 
 
+def _theme_text(scope: Scope, theme: str) -> str:
+    known = scope.years.theme_text
+    if theme not in known:
+        known[theme] = scope.text(theme)
+    return known[theme]
+
+
 def compensation_section(scope: Scope) -> dict[str, Any]:
     """Totals of the year's lines (voided ones out); per person only inside the group."""
     people: dict[str, tuple[Decimal, Decimal]] = {}
     lines = 0
-    for meeting in scope.body.meetings:
-        if meeting.date.year != scope.year:
-            continue
+    for meeting in scope.years.of(scope.year):
         for line in meeting.compensation:
             if line.counts:
                 hours, amount = people.get(line.person, (Decimal(0), Decimal(0)))
@@ -211,9 +236,24 @@ def report_date(year: int, today: dt.date) -> tuple[dt.date, str]:
 def build_report(body: m.Body, year: int, today: dt.date, lang: str, *,
                  public: bool) -> dict[str, Any]:
     """The report's data; its JSON shape is docs/format.md's."""
+    view = View(body, lang, public=public)
+    return _report(body, year, today, lang, view, Years(body, view))
+
+
+def build_reports(body: m.Body, years: list[int], today: dt.date, lang: str, *,
+                  public: bool) -> dict[int, dict[str, Any]]:
+    """The reports of several years, each equal to build_report's, from one pass over the
+    meetings (Years) and one View."""
+    view = View(body, lang, public=public)
+    shared = Years(body, view)
+    return {year: _report(body, year, today, lang, view, shared) for year in years}
+
+
+def _report(body: m.Body, year: int, today: dt.date, lang: str, view: View,
+            years: Years) -> dict[str, Any]:
     as_of, as_of_is = report_date(year, today)
-    scope = Scope(body, year, View(body, lang, public=public), as_of, lang)
-    data: dict[str, Any] = {"body": body.config.name, "year": year, "public": public,
+    scope = Scope(body, year, view, as_of, lang, years)
+    data: dict[str, Any] = {"body": body.config.name, "year": year, "public": view.public,
                             "as_of": as_of.isoformat(), "as_of_long": long_date(as_of, lang),
                             "as_of_is": as_of_is, "sections": [key for key, _ in SECTIONS]}
     for key, build in SECTIONS:

@@ -18,11 +18,13 @@ from kwartaal.core import rules
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.core.visibility import View
 from kwartaal.core.words import ntr
-from kwartaal.core.yearreport import build_report, published_totals
+from kwartaal.core.yearreport import build_reports, published_totals
 from kwartaal.documents.agenda import build_agenda
 from kwartaal.documents.minutes import build_minutes
-from kwartaal.documents.render import render
+from kwartaal.documents.render import render, shipped_templates
 from kwartaal.documents.report import report_years
+from kwartaal.files.pages import PageIndex, Unkeyable, body_digest, key_of, templates_digest
+from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
 
 MARKER = ".kwartaal-site"
 
@@ -34,7 +36,8 @@ def overdue_text(days: int, lang: str) -> str:
 
 
 def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
-               other: str | None, totals: dict[str, tuple[str, ...]]) -> dict[str, str]:
+               other: str | None, totals: dict[str, tuple[str, ...]],
+               index: PageIndex, templates: str) -> dict[str, str]:
     view = View(body, lang, public=True)
     published = [mt for mt in body.meetings if mt.status == "published"]
     pages: dict[str, str] = {}
@@ -45,9 +48,17 @@ def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
         home = "../" * depth  # to this language's index
         site_root = "../" * (depth + (1 if prefix else 0))  # to the folder of the whole site
         switch = None if other is None else site_root + other + name  # the same page, other
-        pages[prefix + name] = render(body.root, f"site/{template}", lang, home=home,
-                                      site_root=site_root, page=name, switch=switch,
-                                      **common, **context)
+        inputs = dict(home=home, site_root=site_root, page=name, switch=switch, **common,
+                      **context)
+        try:  # exactly what the page is rendered from (files/pages.py)
+            key: str | None = key_of(templates, lang, prefix + name, template, inputs)
+        except Unkeyable:
+            key = None
+        text = index.page(key)
+        if not isinstance(text, str):
+            text = render(body.root, f"site/{template}", lang, **inputs)
+            index.keep_page(key, text)
+        pages[prefix + name] = text
 
     minutes = [build_minutes(body, mt, lang, public=True) for mt in reversed(published)]
     for data in minutes:
@@ -87,8 +98,9 @@ def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
                     if a.is_open]
     page("actions.html", "actions.html.j2", 0, actions=open_actions)
     years = report_years(body)
+    reports = build_reports(body, years, today, lang, public=True)
     for year in years:  # the public year reports; totals only (core/yearreport.py)
-        data = build_report(body, year, today, lang, public=True)
+        data = reports[year]
         page(f"report-{year}.html", "report.html.j2", 0, r=data)
         totals[prefix + f"report-{year}.html"] = published_totals(data)
     page("index.html", "index.html.j2", 0, minutes=minutes, agenda=agenda,
@@ -96,14 +108,18 @@ def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
     return pages
 
 
-def build_site(body: m.Body, today: dt.date) -> dict[str, str | bytes]:
-    """All files of the site, checked, in memory; nothing is written here."""
+def build_site(body: m.Body, today: dt.date, *, cached: bool = False) -> dict[str, str | bytes]:
+    """All files of the site, checked, in memory; nothing is written here. cached: the body
+    is as loaded from its files this run, and pages come from the page index
+    (files/pages.py) when their inputs are unchanged."""
     from kwartaal.documents.calendar import calendar
 
     langs = [body.config.language, *[x for x in body.config.languages
                                       if x != body.config.language]]
     files: dict[str, str | bytes] = {}
     totals: dict[str, tuple[str, ...]] = {}  # amounts a page publishes as totals
+    index = PageIndex(body.root, enabled=cached)
+    templates = templates_digest(body.root, shipped_templates())
     for lang in langs:
         prefix = "" if lang == body.config.language else f"{lang}/"
         other_lang = None
@@ -111,13 +127,33 @@ def build_site(body: m.Body, today: dt.date) -> dict[str, str | bytes]:
             other_lang = langs[1] if lang == langs[0] else langs[0]
         other = None if other_lang is None else (
             "" if other_lang == body.config.language else f"{other_lang}/")
-        files.update(_pages_for(body, lang, today, prefix, other, totals))
-    files["kwartaal.ics"] = calendar(body, body.config.language, today, public=True)
-    files["style.css"] = render(body.root, "style.css", body.config.language)
+        files.update(_pages_for(body, lang, today, prefix, other, totals, index, templates))
+    # the calendar reads the whole body: keyed by the bytes of all its files
+    sources = [mt.src.path for mt in body.meetings if mt.src.path is not None]
+    sources += [body.root / CONFIG_FILE, body.root / PEOPLE_FILE]
+    ics_key = key_of(templates, "kwartaal.ics", body.config.language, today.isoformat(),
+                     body_digest(sources))
+    ics = index.page(ics_key)
+    if not isinstance(ics, bytes):
+        ics = calendar(body, body.config.language, today, public=True)
+        index.keep_page(ics_key, ics)
+    files["kwartaal.ics"] = ics
+    css_key = key_of(templates, "style.css", body.config.language)
+    css = index.page(css_key)
+    if not isinstance(css, str):
+        css = render(body.root, "style.css", body.config.language)
+        index.keep_page(css_key, css)
+    files["style.css"] = css
     view = View(body, body.config.language, public=True)
+    check = key_of(view.check_key())
     for name, content in files.items():
+        clean = index.check_key(content, check, totals.get(name, ()))
+        if index.checked(clean):  # this very text, searched for these very things
+            continue
         view.assert_clean(content, msg("the site (page {page})",
                                        page=name), totals.get(name, ()))
+        index.keep_clean(clean)
+    index.save()
     return files
 
 
@@ -140,6 +176,10 @@ def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
     for name, content in files.items():
         path = targets[name]
         path.parent.mkdir(parents=True, exist_ok=True)
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        if _holds(path, data):  # an unchanged page is not written again
+            written.append(path)
+            continue
         if isinstance(content, bytes):
             atomic_write_bytes(path, content, durable=False)
         else:
@@ -149,5 +189,16 @@ def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
     for old in folder.rglob("*"):
         if old.is_file() and old.name != MARKER and old.resolve() not in keep:
             old.unlink()
-    atomic_write(marker, "made by kwartaal site\n")
+    if not _holds(marker, b"made by kwartaal site\n"):
+        atomic_write(marker, "made by kwartaal site\n")
     return written
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether path is a plain file with exactly these bytes."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False

@@ -1,0 +1,198 @@
+"""The page index: the site's pages keyed by their inputs, so that a repeated `site` neither
+renders nor searches again a page whose inputs did not change.
+
+Two kinds of entry, each keyed by a BLAKE2b digest of exactly what decides it:
+- a rendered page: the digest of everything the page is rendered from — the data the site
+  hands its template (the public renderings of records, already built this run from the body
+  as it is now: never from stat records), the page's name, template and language, today's
+  date, kwartaal's version and the bytes of kwartaal's own code, translations and templates,
+  and of the body's own templates folder — gives the page's text. Rendering is a function of
+  these, so the stored text is what rendering would give.
+- a checked page: the digest of a finished page's text, together with everything the public
+  privacy check searches it for (View.check_key: the hidden names and their owners, the
+  closed texts, links, internal places and compensation amounts) and the totals the page may
+  publish, is recorded once the check found the page clean. A page is taken as checked only
+  when that very digest was recorded: a name hidden since, a text closed since, an amount
+  added since, changes the key, and the page is searched again.
+Only the entries of the last build are kept. Plain values (marshal), in the user's cache
+folder like the other indexes, never in the repository; unreadable, corrupt, foreign or of
+another format: ignored and rebuilt. KWARTAAL_NO_CACHE=1 turns it off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import marshal
+import os
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from kwartaal import __version__
+from kwartaal.files.cache import blake2b, cache_folder, digest, where
+
+FORMAT = 1
+
+
+def index_path(root: Path) -> str:
+    key = blake2b(where(root).encode(), digest_size=12).hexdigest()
+    return os.path.join(cache_folder(), f"{key}.pages")
+
+
+class Unkeyable(TypeError):
+    """A value the page key cannot describe exactly: such a page is rendered every time."""
+
+
+def _encode(value: Any, out: list[bytes]) -> None:
+    """Each value with its type and length, so that different inputs never give the same
+    bytes."""
+    if value is None or isinstance(value, bool):
+        out.append(repr(value).encode())
+    elif isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        out.append(b"s%d:" % len(data) + data)
+    elif isinstance(value, int):
+        out.append(b"i%d;" % value)
+    elif isinstance(value, (float, Decimal)):
+        out.append(f"{type(value).__name__[0]}{value!r};".encode())
+    elif type(value) is dt.date:
+        out.append(b"d" + value.isoformat().encode())
+    elif isinstance(value, (list, tuple)):
+        out.append(b"l%d[" % len(value))
+        for item in value:
+            _encode(item, out)
+        out.append(b"]")
+    elif isinstance(value, dict):
+        out.append(b"m%d{" % len(value))
+        for key, item in value.items():
+            _encode(key, out)
+            _encode(item, out)
+        out.append(b"}")
+    else:
+        raise Unkeyable(type(value).__name__)
+
+
+def key_of(*parts: Any) -> str:
+    out: list[bytes] = []
+    _encode(parts, out)
+    return digest(b"".join(out))
+
+
+@lru_cache(maxsize=2)
+def _code_digest(shipped: Path) -> str:
+    """kwartaal's own code, translations and shipped templates, every file by path and bytes."""
+    package = Path(__file__).resolve().parent.parent
+    parts = [__version__.encode()]
+    for base in (package, shipped):
+        parts += _folder_parts(base)
+    from importlib.util import find_spec
+
+    for library in LIBRARIES:  # their versions, without importing them
+        spec = find_spec(library)
+        parts.append(_bytes(Path(spec.origin)) if spec and spec.origin else b"-")
+    return digest(b"\0".join(parts))
+
+
+# Libraries whose output is part of a page: their own __init__ (which names their version).
+LIBRARIES = ("jinja2", "markupsafe", "babel", "icalendar", "tzdata")
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b"?"
+
+
+def body_digest(files: list[Path]) -> str:
+    """The bytes of the body's files (meeting files, people, settings), by name: what a page
+    built from the whole body (the calendar) is built from."""
+    return digest(b"\0".join(part for path in files
+                             for part in (str(path).encode(), _bytes(path))))
+
+
+def _folder_parts(base: Path) -> list[bytes]:
+    parts: list[bytes] = []
+    for path in sorted(base.rglob("*")):
+        if "__pycache__" in path.parts or not path.is_file():
+            continue
+        try:
+            parts += [path.relative_to(base).as_posix().encode(), path.read_bytes()]
+        except OSError:
+            parts += [path.relative_to(base).as_posix().encode(), b"?"]
+    return parts
+
+
+def templates_digest(body_root: Path, shipped: Path) -> str:
+    """What renders the site: kwartaal's code and shipped templates, and the body's own
+    templates folder."""
+    own = body_root / "templates"
+    parts = [_code_digest(shipped).encode()]
+    if own.is_dir():
+        parts += _folder_parts(own)
+    return digest(b"\0".join(parts))
+
+
+class PageIndex:
+    def __init__(self, root: Path, *, enabled: bool = True) -> None:
+        self.root = root
+        self.enabled = enabled and not os.environ.get("KWARTAAL_NO_CACHE")
+        self.pages: dict[str, str | bytes] = {}
+        self.clean: set[str] = set()
+        self.used_pages: dict[str, str | bytes] = {}
+        self.used_clean: set[str] = set()
+        if not self.enabled:
+            return
+        try:
+            with open(index_path(root), "rb") as handle:
+                stored = marshal.load(handle)
+        except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
+            return
+        if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
+                and stored[1] == where(root) and isinstance(stored[2], dict)
+                and isinstance(stored[3], (set, frozenset))
+                and all(isinstance(k, str) and isinstance(v, (str, bytes))
+                        for k, v in stored[2].items())):
+            self.pages, self.clean = stored[2], set(stored[3])
+
+    def page(self, key: str | None) -> str | bytes | None:
+        """The text rendered before from exactly these inputs, if any."""
+        if key is None or key not in self.pages:
+            return None
+        self.used_pages[key] = self.pages[key]
+        return self.pages[key]
+
+    def keep_page(self, key: str | None, text: str | bytes) -> None:
+        if key is not None and self.enabled:
+            self.used_pages[key] = text
+
+    @staticmethod
+    def check_key(text: str | bytes, check: str, totals: tuple[str, ...]) -> str:
+        data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+        return key_of(digest(data), check, totals)
+
+    def checked(self, key: str) -> bool:
+        """Whether this very text was found clean under these very check inputs."""
+        if key in self.clean:
+            self.used_clean.add(key)
+            return True
+        return False
+
+    def keep_clean(self, key: str) -> None:
+        if self.enabled:
+            self.used_clean.add(key)
+
+    def save(self) -> None:
+        if not self.enabled or (self.used_pages == self.pages and self.used_clean == self.clean):
+            return
+        try:
+            blob = marshal.dumps((FORMAT, where(self.root), self.used_pages,
+                                  frozenset(self.used_clean)))
+            path = Path(index_path(self.root))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            from kwartaal.files.atomic import replace_file
+
+            replace_file(path, blob, durable=False)
+        except (OSError, ValueError):
+            pass  # a cache that cannot be written only makes the next run slower

@@ -1,0 +1,172 @@
+"""The site at every size: the year reports of all years from one pass over the meetings, and
+the public privacy check folding each page at C speed, with the same output and findings as
+the straightforward implementations they replace."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kwartaal.core import folding
+from kwartaal.core import model as m
+from kwartaal.core.folding import READINGS, fold, fold_mapped
+from kwartaal.core.visibility import View
+from kwartaal.core.yearreport import (
+    build_report,
+    build_reports,
+    finished_on,
+    report_date,
+    status_on,
+)
+from kwartaal.documents.report import report_years
+from kwartaal.files.loader import load_checked
+
+from .conftest import EXAMPLE, EXAMPLE_TODAY
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXED = settings(derandomize=True, max_examples=200, deadline=None)
+
+
+def _reference_fold(text: str, markup: str | None = None) -> str:
+    """fold as it was: the text of fold_mapped, one character at a time."""
+    return fold_mapped(text, markup)[0]
+
+
+# -- fold -----------------------------------------------------------------------------------------
+
+# markup, Markdown marks, entities, look-alikes, combining marks, invisible characters
+_PIECES = ["<b>", "</b>", "<!--", "-->", "<", ">", "](", "[", "]", ")", "(x.org)", "*", "_",
+           "~", "`", "&amp;", "&#108;", "Mila", "MILA", "Zoë", "Zoe\u0308", "ᴢᴏᴇ", "Zое",
+           "\u200b", "\u202e", "ß", "İ", "ﬁ", "æ", "—", "’", " ", "\n", "a", "é", "%6C",
+           "<a href='x'>", "<br/>", "<div\n>", "Ⅻ"]
+texts = st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=3)),
+                 max_size=25).map("".join)
+
+
+@FIXED
+@given(texts, st.sampled_from(READINGS))
+def test_fold_equals_the_text_of_fold_mapped(text: str, markup: str | None) -> None:
+    assert fold(text, markup) == _reference_fold(text, markup)
+
+
+def test_fold_is_the_same_on_every_example_file() -> None:
+    for path in [*sorted((EXAMPLE / "meetings").glob("*.toml")), EXAMPLE / "people.toml"]:
+        text = path.read_text(encoding="utf-8")
+        for markup in READINGS:
+            assert fold(text, markup) == _reference_fold(text, markup)
+
+
+# -- the privacy check ---------------------------------------------------------------------------
+
+
+def _words(view: View) -> list[str]:
+    """Words a page may hold: every name of every person (hidden or not), closed and open
+    texts, amounts, and ordinary Dutch."""
+    body = view.body
+    out = ["Het overleg", "besluit", "€ 25,00", "€ 40,00", "<p>", "</p>", "<b>", "</b>", " "]
+    for person in body.people.values():
+        out += [person.name, *getattr(person, "aliases", ()), getattr(person, "legal_name", "")]
+    for meeting in body.meetings:
+        out += [i.title for i in meeting.items] + [n.text for n in meeting.notes]
+    return [w for w in out if w]
+
+
+_BODY = load_checked(EXAMPLE)
+_VIEW = View(_BODY, "nl", public=True)
+pages = st.lists(st.one_of(st.sampled_from(_words(_VIEW)), st.sampled_from(_PIECES)),
+                 max_size=30).map(" ".join)
+
+
+@settings(derandomize=True, max_examples=120, deadline=None)
+@given(pages)
+def test_leaks_finds_what_the_reference_fold_finds(page: str) -> None:
+    found = [leak.what.render("en") for leak in _VIEW.leaks(page)]
+    with pytest.MonkeyPatch.context() as patch:
+        for module in ("kwartaal.core.visibility", "kwartaal.core.forbidden"):
+            patch.setattr(f"{module}.fold", _reference_fold)
+        reference = View(_BODY, "nl", public=True)
+        expected = [leak.what.render("en") for leak in reference.leaks(page)]
+    assert found == expected
+
+
+def test_a_hidden_name_in_markup_is_still_found() -> None:
+    hidden = next(p for p in _BODY.people.values() if p.visibility == "role-only")
+    first = hidden.name.split()[0]
+    split = f"<p>{first[:2]}<b>{first[2:]}</b> kwam</p>"
+    assert fold(split, "") == _reference_fold(split, "")
+    assert _VIEW.leaks(split), "a name split by a tag must be found"
+    assert folding.fold(f"<!-- {first} -->", "") == ""
+
+
+# -- year reports ---------------------------------------------------------------------------------
+
+
+def _generated(tmp_path: Path, meetings: int) -> tuple[Path, dt.date]:
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"),
+                             str(tmp_path / "generated"), "--meetings", str(meetings)],
+                            check=True, capture_output=True, text=True)
+    folder, _, rest = result.stdout.strip().partition(" (today: ")
+    return Path(folder), dt.date.fromisoformat(rest.rstrip(")"))
+
+
+def _reference_actions(body: m.Body, year: int, today: dt.date, lang: str,
+                       public: bool) -> dict[str, Any]:
+    """The actions section as it was built before: one scan of every action per year."""
+    as_of, _ = report_date(year, today)
+    view = View(body, lang, public=public)
+    start = dt.date(year, 1, 1)
+    rows: dict[str, dict[str, Any]] = {}
+    for key in body.config.themes:
+        title = m.text_in(body.config.themes[key].title, lang, body.config.language)
+        rows[key] = {"theme": key, "title": view.text(title), "done": 0, "open": 0,
+                     "overdue": 0, "dropped": 0, "total": 0}
+    for action in body.all_actions():
+        meeting = body.meeting(action.meeting)
+        if view.hides(action) or meeting is None or meeting.date > as_of:
+            continue
+        finished = finished_on(action)
+        if finished is not None and finished < start:
+            continue
+        status = status_on(action, as_of)
+        row = rows.setdefault(action.theme, {
+            "theme": action.theme, "title": view.text(action.theme), "done": 0, "open": 0,
+            "overdue": 0, "dropped": 0, "total": 0})
+        row["total"] += 1
+        if status in m.OPEN_STATUSES:
+            row["open"] += 1
+            row["overdue"] += 1 if action.due is not None and action.due < as_of else 0
+        else:
+            row[status] += 1
+    return {"themes": [r for r in rows.values() if r["total"]]}
+
+
+def _assert_reports_equal(root: Path, today: dt.date) -> None:
+    body = load_checked(root)
+    held = report_years(body)
+    years = [max(held) + 1, *held, min(held) - 1]  # and a year on each side, with no meetings
+    for lang in ("nl", "en"):
+        for public in (True, False):
+            together = build_reports(body, years, today, lang, public=public)
+            assert list(together) == years
+            for year in years:
+                assert together[year] == build_report(body, year, today, lang,
+                                                      public=public), (year, lang, public)
+                assert together[year]["actions"] == _reference_actions(
+                    body, year, today, lang, public)
+
+
+def test_reports_of_all_years_equal_one_by_one_on_the_example() -> None:
+    _assert_reports_equal(EXAMPLE, dt.date.fromisoformat(EXAMPLE_TODAY))
+    _assert_reports_equal(EXAMPLE, dt.date(2025, 6, 1))  # a year not yet over
+
+
+def test_reports_of_all_years_equal_one_by_one_on_a_generated_body(tmp_path: Path) -> None:
+    root, today = _generated(tmp_path, 40)
+    _assert_reports_equal(root, today)
