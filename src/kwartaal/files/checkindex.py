@@ -118,6 +118,11 @@ class CheckIndex:
 
     def keep(self, meeting: m.Meeting, asked: list[tuple[str, str, bool]],
              problems: list[Problem]) -> None:
+        self._keep(meeting.src.path.name, meeting, tuple(asked), problems)
+
+    def _keep(self, key: str, meeting: m.Meeting, asked: Any, problems: list[Problem]) -> None:
+        """Store a file's problems under key: only those of the file itself, and only when
+        every message can be stored."""
         name = meeting.src.path.name
         if self.digests.get(name) is None or any(p.path != meeting.src.path for p in problems):
             return
@@ -125,7 +130,7 @@ class CheckIndex:
             stored = tuple((p.line, p.severity, encode_value(p.message)) for p in problems)
         except TypeError:
             return
-        self.used[name] = (self.digests[name], self.context, tuple(asked), stored)
+        self.used[key] = (self.digests[name], self.context, asked, stored)
         self.changed = True
 
     def lint_reuse(self, meeting: m.Meeting, shown: str) -> list[Problem] | None:
@@ -143,15 +148,7 @@ class CheckIndex:
                 for line, severity, message in entry[PROBLEMS]]
 
     def lint_keep(self, meeting: m.Meeting, shown: str, problems: list[Problem]) -> None:
-        name = meeting.src.path.name
-        if self.digests.get(name) is None or any(p.path != meeting.src.path for p in problems):
-            return
-        try:
-            stored = tuple((p.line, p.severity, encode_value(p.message)) for p in problems)
-        except TypeError:
-            return
-        self.used[LINT + name] = (self.digests[name], self.context, shown, stored)
-        self.changed = True
+        self._keep(LINT + meeting.src.path.name, meeting, shown, problems)
 
     def save(self) -> None:
         if os.environ.get("KWARTAAL_NO_CACHE") or not (

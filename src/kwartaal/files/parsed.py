@@ -19,20 +19,19 @@ again the files that did not change.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import marshal
 import os
 import tempfile
 import time
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kwartaal import __version__
 from kwartaal.core.values import MAX_FILE_BYTES
 from kwartaal.files.cache import cache_folder, digest, stat_key, trusted, where
+from kwartaal.files.records import tag_scalar, untag_scalar
 
 FORMAT = 3
 STAT, KEY, TABLES, RECORDS = range(4)  # an entry: stat, digest, tables, records by language
@@ -55,17 +54,7 @@ def encode(value: Any) -> Any:
         return [encode(item) for item in value]
     if isinstance(value, (str, bool, int)):
         return value
-    if isinstance(value, Decimal):
-        return ("D", str(value))
-    if isinstance(value, dt.datetime):  # before date: a datetime is a date too
-        offset = value.utcoffset()
-        return ("T", value.replace(tzinfo=None).isoformat(),
-                None if offset is None else offset // dt.timedelta(microseconds=1))
-    if isinstance(value, dt.date):
-        return ("d", value.toordinal())
-    if isinstance(value, dt.time):
-        return ("t", value.isoformat())
-    raise TypeError(f"not a TOML value: {type(value).__name__}")
+    return tag_scalar(value)
 
 
 def decode(value: Any) -> Any:
@@ -75,17 +64,7 @@ def decode(value: Any) -> Any:
         return [decode(item) for item in value]
     if not isinstance(value, tuple):
         return value
-    tag = value[0]
-    if tag == "D":
-        return Decimal(value[1])
-    if tag == "d":
-        return dt.date.fromordinal(value[1])
-    if tag == "t":
-        return dt.time.fromisoformat(value[1])
-    moment = dt.datetime.fromisoformat(value[1])
-    if value[2] is None:
-        return moment
-    return moment.replace(tzinfo=dt.timezone(dt.timedelta(microseconds=value[2])))
+    return untag_scalar(value)
 
 
 def stamp() -> str:

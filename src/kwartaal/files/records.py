@@ -91,17 +91,7 @@ def _tagged(value: Any, path: Path) -> Any:
     if isinstance(value, (frozenset, set)):
         return ("F" if isinstance(value, frozenset) else "S",
                 [encode(item, path) for item in value])
-    if isinstance(value, Decimal):
-        return ("D", str(value))
-    if isinstance(value, dt.datetime):
-        offset = value.utcoffset()
-        return ("T", value.replace(tzinfo=None).isoformat(),
-                None if offset is None else offset // dt.timedelta(microseconds=1))
-    if isinstance(value, dt.date):
-        return ("d", value.toordinal())
-    if isinstance(value, dt.time):
-        return ("t", value.isoformat())
-    raise TypeError(f"cannot store {type(value).__name__}")
+    return tag_scalar(value)
 
 
 def decode(value: Any, path: Path) -> Any:
@@ -129,13 +119,36 @@ def decode(value: Any, path: Path) -> Any:
         return day  # dates are immutable: one object per day
     if tag == "U":
         return tuple(decode(item, path) for item in value[1])
-    if tag == "D":
-        return Decimal(value[1])
     if tag == "M":
         return {decode(key, path): decode(item, path) for key, item in value[1]}
     if tag in ("F", "S"):
         items = (decode(item, path) for item in value[1])
         return frozenset(items) if tag == "F" else set(items)
+    return untag_scalar(value)  # a decimal, a date-time or a time
+
+
+def tag_scalar(value: Any) -> tuple[Any, ...]:
+    """A decimal, date-time, date or time as a tagged tuple marshal keeps (parsed.py too)."""
+    if isinstance(value, Decimal):
+        return ("D", str(value))
+    if isinstance(value, dt.datetime):  # before date: a datetime is a date too
+        offset = value.utcoffset()
+        return ("T", value.replace(tzinfo=None).isoformat(),
+                None if offset is None else offset // dt.timedelta(microseconds=1))
+    if isinstance(value, dt.date):
+        return ("d", value.toordinal())
+    if isinstance(value, dt.time):
+        return ("t", value.isoformat())
+    raise TypeError(f"not a TOML value: {type(value).__name__}")
+
+
+def untag_scalar(value: tuple[Any, ...]) -> Any:
+    """What tag_scalar tagged."""
+    tag = value[0]
+    if tag == "D":
+        return Decimal(value[1])
+    if tag == "d":
+        return dt.date.fromordinal(value[1])
     if tag == "t":
         return dt.time.fromisoformat(value[1])
     moment = dt.datetime.fromisoformat(value[1])
