@@ -148,7 +148,7 @@ def log_cmd(since_text: str | None, meeting: str | None, as_json: bool) -> None:
       kwartaal log --since 2025-09-01
     """
     from kwartaal.core.dates import parse_iso
-    from kwartaal.edit.actions import require_meeting
+    from kwartaal.core.rules import require_meeting
     from kwartaal.vcs.history import events
 
     state = current_state()

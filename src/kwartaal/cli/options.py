@@ -34,22 +34,26 @@ class State:
         found = self._root()
         if not self._settled and self.commit is None:
             self._settled = True
-            from kwartaal.edit.pipeline import settle_interrupted
+            from kwartaal.files.lock import journal_left
 
-            settle_interrupted(found, say=lambda note: click.echo(note.render(self.lang()),
-                                                                  err=True))
+            if journal_left(found):  # asked first: the pipeline is not imported for nothing
+                from kwartaal.edit.pipeline import settle_interrupted
+
+                settle_interrupted(found, say=lambda note: click.echo(note.render(self.lang()),
+                                                                      err=True))
         return found
 
     def _root(self) -> Path:
         from pathlib import Path
 
-        from kwartaal.core.problems import KwartaalError, msg
         from kwartaal.files.paths import find_root, root_folder
 
         if self.repo is not None:
             repo = Path(self.repo)
             given = root_folder(str(repo), str(Path.cwd()))
             if given is None:
+                from kwartaal.core.problems import KwartaalError, msg
+
                 raise KwartaalError(msg(
                     "{repo} holds no kwartaal.toml; give the folder of a body, or create one "
                     "with 'kwartaal init'",
@@ -57,6 +61,8 @@ class State:
             return Path(given)
         found = find_root(Path.cwd())
         if found is None:
+            from kwartaal.core.problems import KwartaalError, msg
+
             raise KwartaalError(msg(
                 "no kwartaal.toml in this folder or above it; use --repo PATH (or KWARTAAL_REPO), "
                 "or create a body with 'kwartaal init'"))

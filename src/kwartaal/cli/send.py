@@ -39,9 +39,9 @@ def send_cmd(what: str, meeting_id: str, fmt: str, output: Path | None, attach: 
       kwartaal send minutes 2025-12-11 --output verslag-december/ --attach md
     """
     from kwartaal.cli.output import table
+    from kwartaal.core.rules import require_meeting
     from kwartaal.core.words import Plural, tr
     from kwartaal.documents.send import is_draft, messages, summary_rows, write_messages
-    from kwartaal.edit.actions import require_meeting
 
     state = current_state()
     body = state.body()

@@ -31,8 +31,7 @@ def write_or_print(text: str | bytes, output: Path | None) -> None:
 
 
 def pick_meeting(body: Any, meeting_id: str | None, today: Any, *, held: bool) -> Any:
-    from kwartaal.core.rules import last_held, next_planned
-    from kwartaal.edit.actions import require_meeting
+    from kwartaal.core.rules import last_held, next_planned, require_meeting
 
     if meeting_id:
         return require_meeting(body, meeting_id)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from kwartaal.core import model as m
 from kwartaal.core import query
+from kwartaal.core.problems import KwartaalError, hints, msg
 
 SOON_DAYS = query.SOON_DAYS
 
@@ -106,3 +107,15 @@ def progress(body: m.Body, actions: Iterable[m.Action], today: dt.date) -> list[
     ordered = [table[k] for k in body.config.themes]
     ordered += [row for key, row in table.items() if key not in body.config.themes]
     return ordered
+
+
+def require_meeting(body: m.Body, meeting_id: str) -> m.Meeting:
+    """The meeting with this id, or a refusal that lists the body's meetings (the closest
+    first, when one is close)."""
+    meeting = body.meeting(meeting_id)
+    if meeting is None:
+        known = [mt.id for mt in body.meetings]
+        raise KwartaalError(msg(
+            "no meeting '{id}'{hint}; meetings: {known}",
+            id=meeting_id, known=", ".join(known) or "-", **hints(meeting_id, known)))
+    return meeting

@@ -8,6 +8,7 @@ autoescaped.
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -92,8 +93,51 @@ def _environment(body_templates: str | None) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
     )
     return env
+
+
+def _bytecode_cache() -> Any:
+    """Compiled templates kept between runs in the user's cache folder: compiling them is
+    most of the time an agenda or minutes of a small body takes. Jinja2 files each one under
+    its template's name and file and uses it only while the template's source is the same
+    (a digest of the text), so an edited template is compiled again. The folder is named
+    after the versions of kwartaal and Jinja2 and must be the user's own and closed to
+    others, since what it holds is run; otherwise nothing is kept (KWARTAAL_NO_CACHE too).
+    A kept file that cannot be read or written only means compiling again."""
+    if os.environ.get("KWARTAAL_NO_CACHE"):
+        return None
+    import stat
+
+    import jinja2
+
+    from kwartaal import __version__
+    from kwartaal.files.cache import cache_folder
+
+    folder = os.path.join(cache_folder(), f"templates-{__version__}-{jinja2.__version__}")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        found = os.lstat(folder)
+    except OSError:
+        return None
+    owner = getattr(os, "getuid", None)
+    if not stat.S_ISDIR(found.st_mode) or owner is not None and (
+            found.st_uid != owner() or found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
+        return None
+
+    class KeptTemplates(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: Any) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # noqa: BLE001 - damaged: compiled again and rewritten
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            with suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    return KeptTemplates(folder)
 
 
 def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:

@@ -12,7 +12,7 @@ from kwartaal.core.dates import parse_iso, relative_date
 from kwartaal.core.events import history_word
 from kwartaal.core.fields import toml_table
 from kwartaal.core.problems import Joined, KwartaalError, Msg, hints, msg
-from kwartaal.core.rules import home_meeting, next_meeting_date
+from kwartaal.core.rules import home_meeting, next_meeting_date, require_meeting
 from kwartaal.core.words import Status
 from kwartaal.edit.change import Change
 from kwartaal.files import store
@@ -60,16 +60,6 @@ def require_theme(body: m.Body, theme: str) -> None:
             "unknown theme '{t}'{hint}; choose one of: {known}",
             t=theme,
             known=", ".join(body.config.themes) or "-", **hints(theme, body.config.themes)))
-
-
-def require_meeting(body: m.Body, meeting_id: str) -> m.Meeting:
-    meeting = body.meeting(meeting_id)
-    if meeting is None:
-        known = [mt.id for mt in body.meetings]
-        raise KwartaalError(msg(
-            "no meeting '{id}'{hint}; meetings: {known}",
-            id=meeting_id, known=", ".join(known) or "-", **hints(meeting_id, known)))
-    return meeting
 
 
 def load_for_action(root: Path, action_id: str | None) -> m.Body:

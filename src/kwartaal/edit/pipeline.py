@@ -160,9 +160,9 @@ def writing(root: Path, *, allow_private: bool = False,
     or an interrupt before the commit puts the files back as they were; hold SIGINT and SIGTERM
     back until a safe point, and say in which state they left things. An interrupt ends with
     SystemExit(128 + the signal's number)."""
-    from kwartaal.files.lock import body_lock, clear_stale_git_locks
+    from kwartaal.files.lock import JOURNAL, body_lock, clear_stale_git_locks
     from kwartaal.files.signals import Interrupted, held_signals, raise_if_signalled
-    from kwartaal.files.store import JOURNAL, Journal, checked_writes, journaled
+    from kwartaal.files.store import Journal, checked_writes, journaled
     from kwartaal.files.writecheck import write_check
     from kwartaal.vcs.recovery import recover, refuse_during_git_operation
 
@@ -211,13 +211,10 @@ def settle_interrupted(root: Path, say: Say = ignore) -> None:
     holds git's index (and kwartaal's own commit, the lock)."""
     import os
 
-    from kwartaal.files.lock import find_place
-    from kwartaal.files.store import JOURNAL
+    from kwartaal.files.lock import journal_left
     from kwartaal.vcs.hooks import OWN_COMMIT
 
-    if os.environ.get(OWN_COMMIT) or os.environ.get("GIT_INDEX_FILE"):
-        return
-    if not (find_place(root).state / JOURNAL).exists():
+    if os.environ.get(OWN_COMMIT) or os.environ.get("GIT_INDEX_FILE") or not journal_left(root):
         return
     try:
         with writing(root, say=say):

@@ -31,6 +31,9 @@ GIT_LOCK_STALE_AFTER = 2.0
 GIT_WAIT_SECONDS = 5.0
 
 Say = Callable[[Msg], None]
+# The folder in a Place's state folder where a change keeps what it is changing (files/store.py
+# Journal) until it is committed; one left behind means a change was killed.
+JOURNAL = "kwartaal-journal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +74,12 @@ def find_place(root: Path) -> Place:
                     encoding="utf-8").strip()).resolve()
             return Place(folder, git_dir, common, git_dir)
     return Place(root, None, None, root / ".kwartaal")
+
+
+def journal_left(root: Path) -> bool:
+    """Whether a change to the body at root was killed before it finished and left its
+    journal: cheap enough for every command that reads to ask first."""
+    return (find_place(root).state / JOURNAL).exists()
 
 
 def _state_folder(place: Place) -> None:

@@ -47,7 +47,6 @@ def current_write_check() -> WriteCheck | None:
 
 # -- the journal ----------------------------------------------------------------------------------
 
-JOURNAL = "kwartaal-journal"
 
 
 def _digest(data: bytes | None) -> str | None:

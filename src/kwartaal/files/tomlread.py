@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -88,6 +87,8 @@ def parse_text(text: str) -> dict[str, Any]:
             return native(text)
         except Exception:  # noqa: BLE001, S110 - any refusal: tomllib decides and words it
             pass
+    import tomllib  # here only: most runs never need it (a tenth of a small command's start)
+
     return tomllib.loads(text, parse_float=Decimal)
 
 
@@ -131,15 +132,18 @@ def read_toml(path: Path, problems: list[Problem],
         return None
     try:
         return parse_text(text)
-    except tomllib.TOMLDecodeError as exc:
-        problems.append(_syntax_problem(path, text, str(exc)))
-        return None
     except RecursionError:
         problems.append(Problem(path, None, "error", msg(
             "the file nests arrays or tables too deeply to read; no kwartaal file needs more "
             "than a few levels")))
         return None
-    except ValueError:  # tomllib's int() refuses more than 4,300 digits, without a position
+    except ValueError as exc:
+        import tomllib  # imported by parse_text by then: only tomllib refuses with an error
+
+        if isinstance(exc, tomllib.TOMLDecodeError):
+            problems.append(_syntax_problem(path, text, str(exc)))
+            return None
+        # tomllib's int() refuses more than 4,300 digits, without a position
         long = _LONG_NUMBER.search(text)
         problems.append(Problem(path, text.count("\n", 0, long.start()) + 1 if long else None,
                                 "error", msg(

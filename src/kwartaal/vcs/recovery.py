@@ -34,8 +34,9 @@ def recover(place: Any, body_root: Path) -> list[Msg]:
     cleared): remove the temporary files that killed writes left, and settle the journal of a
     kwartaal command that was killed before it finished (see store.Journal): commit its
     change when it was complete and about to be committed, else undo it. Says what it did."""
+    from kwartaal.files.lock import JOURNAL
     from kwartaal.files.paths import MEETINGS_DIR
-    from kwartaal.files.store import JOURNAL, Journal
+    from kwartaal.files.store import Journal
 
     notes: list[Msg] = []
     journal = Journal.load(place.state / JOURNAL, place.top)

@@ -1,0 +1,115 @@
+"""Compiled templates kept between runs (documents/render.py): used only while the template's
+text is the same, never from a folder others can write, and never a reason to fail."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLE_TODAY
+
+
+def agenda(body: Path, cache: Path, *more: str, env: dict[str, str] | None = None) -> str:
+    """The agenda as a person gets it: a new process each time (Jinja2's own cache inside
+    one process is not what is tested here)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "kwartaal", "--repo", str(body), "--today", EXAMPLE_TODAY,
+         "agenda", "--format", "md", *more],
+        capture_output=True, text=True, env={**os.environ, "KWARTAAL_CACHE_DIR": str(cache),
+                                             **(env or {})})
+    assert done.returncode == 0, done.stderr
+    assert "internal error" not in done.stderr
+    return done.stdout
+
+
+def kept(cache: Path) -> list[Path]:
+    return sorted(cache.glob("templates-*/*.cache"))
+
+
+def own_template(body: Path, text: str) -> Path:
+    """The body's own agenda template: the shipped one with text added on top."""
+    shipped = Path(__file__).resolve().parent.parent / "templates" / "agenda.md.j2"
+    path = body / "templates" / "agenda.md.j2"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text + shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def test_a_kept_template_gives_the_same_document(example: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = agenda(example, cache)
+    assert kept(cache), "the compiled template was not kept"
+    assert agenda(example, cache) == first
+    assert agenda(example, cache, env={"KWARTAAL_NO_CACHE": "1"}) == first
+    folder = next(cache.glob("templates-*"))
+    assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0  # the user's own
+
+
+def test_an_edit_with_the_old_size_and_time_is_seen(example: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    path = own_template(example, "Kop AAAA\n")
+    assert "Kop AAAA" in agenda(example, cache)
+    before = path.stat()
+    path.write_bytes(path.read_bytes().replace(b"AAAA", b"BBBB"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    text = agenda(example, cache)
+    assert "Kop BBBB" in text and "AAAA" not in text
+
+
+def test_a_damaged_kept_template_is_compiled_again(example: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = agenda(example, cache)
+    for number, path in enumerate(kept(cache)):
+        data = path.read_bytes()
+        # cut short, garbage, the right header followed by garbage
+        path.write_bytes([data[:len(data) // 2], os.urandom(300),
+                          data[:20] + os.urandom(300)][number % 3])
+    assert agenda(example, cache) == first
+    assert agenda(example, cache) == first  # and rewritten whole
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
+def test_a_folder_others_can_write_is_not_used(example: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = agenda(example, cache)
+    folder = next(cache.glob("templates-*"))
+    shutil.rmtree(folder)
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)  # the umask may have taken bits away
+    assert agenda(example, cache) == first
+    assert not kept(cache), "compiled templates were kept where others can write"
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() == 0,
+                    reason="root writes into read-only folders")
+def test_a_read_only_cache_only_means_compiling(example: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = agenda(example, cache)
+    for path in kept(cache):
+        path.unlink()
+    folder = next(cache.glob("templates-*"))
+    folder.chmod(0o500)
+    try:
+        assert agenda(example, cache) == first
+    finally:
+        folder.chmod(0o700)
+
+
+def test_no_cache_keeps_nothing(example: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    agenda(example, cache, env={"KWARTAAL_NO_CACHE": "1"})
+    assert not list(cache.glob("templates-*"))
+
+
+def test_a_cache_path_that_is_a_file_is_no_error(example: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = agenda(example, cache)
+    shutil.rmtree(cache)
+    cache.write_text("not a folder")
+    assert agenda(example, cache) == first
