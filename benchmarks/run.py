@@ -49,6 +49,9 @@ TASK_ROWS = ["actions --overdue", "actions --overdue --json", "task overdue"]
 FAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 
 Measure = tuple[float, int] | str  # (median seconds, peak MB), or why it was not measured
+# What a time is: the wall clock, or with --cpu the processor time the process used (user and
+# system, the processes it waited for included), which load from other work hardly changes.
+CLOCK = {"cpu": False}
 
 
 def kwartaal_command() -> list[str]:
@@ -58,7 +61,8 @@ def kwartaal_command() -> list[str]:
 
 def timed(command: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, int,
                                                                                       int, bytes]:
-    """Wall time (s), peak resident memory (MB), exit code and error output of one process."""
+    """Time (s; wall clock, or CPU with --cpu), peak resident memory (MB), exit code and error
+    output of one process."""
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
@@ -66,6 +70,8 @@ def timed(command: list[str], env: dict[str, str], cwd: Path | None = None) -> t
     errors = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
+    if CLOCK["cpu"]:
+        elapsed = usage.ru_utime + usage.ru_stime
     process.returncode = os.waitstatus_to_exitcode(status)
     return elapsed, usage.ru_maxrss // 1024, process.returncode, errors
 
@@ -255,9 +261,21 @@ def main() -> None:
     parser.add_argument("--save", type=Path, help="write the figures to this JSON file as "
                         "each size is done")
     parser.add_argument("--show", type=Path, help="print the table of a saved JSON file")
+    parser.add_argument("--cpu", action="store_true",
+                        help="time by the CPU each process used (user and system) instead of "
+                             "the wall clock: steadier on a machine shared with other work")
+    parser.add_argument("--only", nargs="+", metavar="COMMAND",
+                        help="measure only these rows (e.g. --only agenda 'minutes ID' site); "
+                             "the goals that need others show '-'")
     args = parser.parse_args()
+    CLOCK["cpu"] = args.cpu
+    chosen = set(args.only or [*READS, *WRITES, *TASK_ROWS])
+    unknown = chosen - {*READS, *WRITES, *TASK_ROWS}
+    if unknown:
+        parser.error(f"unknown rows {sorted(unknown)}; choose from {[*READS, *WRITES, *TASK_ROWS]}")
     if args.show:
         saved = json.loads(args.show.read_text(encoding="utf-8"))
+        CLOCK["cpu"] = saved.get("clock") == "cpu"
         report({column: {name: {mode: tuple(v) if isinstance(v, list) else v
                                 for mode, v in row.items()}
                          for name, row in results.items()}
@@ -273,10 +291,15 @@ def main() -> None:
                   file=sys.stderr)
             folder = work / f"n{size}"
             body, today = generate(folder / "body", size)
-            writes = WRITES if size in (40, 4000) or size == args.sizes[0] else []
-            results = measure(body, today, runs, folder, [*READS, *TASK_ROWS[:2]], writes)
-            task = taskwarrior(body, today, runs, folder / "task")
-            if isinstance(task, str):
+            writes = [w for w in WRITES if w in chosen] \
+                if size in (40, 4000) or size == args.sizes[0] else []
+            reads = [r for r in [*READS, *TASK_ROWS[:2]] if r in chosen]
+            results = measure(body, today, runs, folder, reads, writes)
+            task = taskwarrior(body, today, runs, folder / "task") \
+                if "task overdue" in chosen else None
+            if task is None:
+                pass
+            elif isinstance(task, str):
                 results["task overdue"] = {"warm": task, "cold": task}
                 notes.append(f"task overdue: {task}")
             else:
@@ -288,15 +311,18 @@ def main() -> None:
                              f"(today {today})")
             table[str(size)] = results
             if args.save:
-                args.save.write_text(json.dumps({"table": table, "notes": notes}),
+                args.save.write_text(json.dumps({"table": table, "notes": notes,
+                                                 "clock": "cpu" if args.cpu else "wall"}),
                                      encoding="utf-8")
         if not args.no_example:
             print("measuring the shipped example ...", file=sys.stderr)
             body = example_body(work)
             table["example"] = measure(body, dt.date(2026, 1, 15), args.runs,
-                                       work / "example-work", READS, [], with_cold=False)
+                                       work / "example-work",
+                                       [r for r in READS if r in chosen], [], with_cold=False)
             if args.save:
-                args.save.write_text(json.dumps({"table": table, "notes": notes}),
+                args.save.write_text(json.dumps({"table": table, "notes": notes,
+                                                 "clock": "cpu" if args.cpu else "wall"}),
                                      encoding="utf-8")
         report(table, notes)
     finally:
@@ -311,7 +337,8 @@ def report(table: dict[str, dict[str, dict[str, Measure]]], notes: list[str]) ->
     columns = list(table)
     names = list(dict.fromkeys(n for results in table.values() for n in results))
     width = max(len(n) for n in names) + 7
-    print(f"{'median seconds (peak MB)':<{width}}  " +
+    clock = "median CPU seconds" if CLOCK["cpu"] else "median seconds"
+    print(f"{clock + ' (peak MB)':<{width}}  " +
           "  ".join(f"{c if c == 'example' else format(int(c), ','):>17}" for c in columns))
     for name in names:
         for mode in ("warm", "cold"):
@@ -322,8 +349,9 @@ def report(table: dict[str, dict[str, dict[str, Measure]]], notes: list[str]) ->
             cells = []
             for column in columns:
                 value = table[column].get(name, {}).get(mode)
+                failed = isinstance(value, str) and value.startswith("failed")
                 cells.append(f"{value[0]:>9.3f} ({value[1]:>4})" if isinstance(value, tuple)
-                             else f"{'-' if value is None else 'failed':>17}")
+                             else f"{'failed' if failed else '-':>17}")
             print(f"{label:<{width}}  " + "  ".join(f"{c:>17}" for c in cells))
     failures = {f"{name} ({mode}) at {column}: {value}"
                 for column, results in table.items() for name, row in results.items()

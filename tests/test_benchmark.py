@@ -57,3 +57,20 @@ def test_goals_say_no_when_missed_and_dash_when_not_measured() -> None:
     assert value is not None and value > limit
     assert "3 write with commit, 4,000 / 40 <= 1.5: not measured" in {
         label for label, _, _ in goals(table)}
+
+
+def test_only_some_rows_by_cpu_time() -> None:
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes",
+                             "40", "--runs", "1", "--cpu", "--no-example", "--only", "agenda",
+                             "actions --overdue --json"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert out.startswith("median CPU seconds (peak MB)")
+    assert re.search(r"^agenda \(warm\) +[0-9.]+ \(", out, re.MULTILINE)
+    assert re.search(r"^actions --overdue --json \(cold\) +[0-9.]+ \(", out, re.MULTILINE)
+    assert "check (warm)" not in out and "failed" not in out
+    assert not re.search(r"^task overdue", out, re.MULTILINE)  # not asked for
+    refused = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--only",
+                              "agend"], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "unknown rows ['agend']" in refused.stderr
