@@ -113,3 +113,19 @@ def test_a_cache_path_that_is_a_file_is_no_error(example: Path, tmp_path: Path) 
     shutil.rmtree(cache)
     cache.write_text("not a folder")
     assert agenda(example, cache) == first
+
+
+def test_one_process_sees_an_edit_that_keeps_the_old_time(tmp_path: Path) -> None:
+    """A library user rendering twice in one process: Jinja2 keeps the template it loaded and
+    asks whether it is up to date; that answer goes by the text, not the file's time."""
+    from kwartaal.documents.render import render
+
+    body = tmp_path / "body"
+    path = body / "templates" / "probe.txt.j2"
+    path.parent.mkdir(parents=True)
+    path.write_text("AAAA {{ lang }}\n", encoding="utf-8")
+    assert render(body, "probe.txt.j2", "nl") == "AAAA nl\n"
+    before = path.stat()
+    path.write_text("BBBB {{ lang }}\n", encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert render(body, "probe.txt.j2", "nl") == "BBBB nl\n"

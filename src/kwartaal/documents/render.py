@@ -62,13 +62,15 @@ def _confined_loader() -> Any:
             except (OSError, UnicodeDecodeError) as exc:
                 raise KwartaalError(msg("cannot read template {name}: {err}",
                                         name=filename, err=exc)) from exc
-            mtime = os.path.getmtime(real)
-
             def uptodate() -> bool:
+                # by content, not modification time: an edit that keeps the file's old time
+                # (a copy, a checkout) is seen within one process too
                 try:
-                    return os.path.realpath(filename) == real and \
-                        os.path.getmtime(real) == mtime
-                except OSError:
+                    if os.path.realpath(filename) != real:
+                        return False
+                    with open(real, encoding="utf-8") as handle:
+                        return handle.read() == contents
+                except (OSError, UnicodeDecodeError):
                     return False
 
             return contents, os.path.normpath(filename), uptodate
