@@ -3,6 +3,7 @@ declare the options most commands take."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -107,9 +108,17 @@ class State:
         if self._body is not None:
             return str(self._body.config.language)
         try:
+            from pathlib import Path
+
+            from kwartaal.files.paths import root_folder
+
+            # found as _root finds it, but without a refusal: no body, no preference
+            found = root_folder(None if self.repo is None else str(self.repo), os.getcwd())
+            if found is None:
+                return "en"
             import tomllib
 
-            with (self._root() / "kwartaal.toml").open("rb") as handle:
+            with (Path(found) / "kwartaal.toml").open("rb") as handle:
                 lang = tomllib.load(handle).get("body", {}).get("language")
             return lang if lang in ("nl", "en") else "en"
         except Exception:  # noqa: BLE001 - any failure here just means: no preference known
