@@ -170,3 +170,108 @@ def test_reports_of_all_years_equal_one_by_one_on_the_example() -> None:
 def test_reports_of_all_years_equal_one_by_one_on_a_generated_body(tmp_path: Path) -> None:
     root, today = _generated(tmp_path, 40)
     _assert_reports_equal(root, today)
+
+
+# -- the sections that used to scan the whole body once per year -----------------------------------
+
+
+def _reference_asked(body: m.Body) -> list[tuple[str, str, dt.date | None, str | None]]:
+    """feedback.asked as it was: every later meeting looked at for each meeting."""
+    from kwartaal.core.outline import next_after
+
+    found = []
+    for meeting in body.meetings:
+        if meeting.status in m.NOT_HELD:
+            continue
+        records = [*(i for i in meeting.items if i.asks_input and i.on_agenda),
+                   *(n for n in meeting.notes if n.asks_input)]
+        later = [mt for mt in body.meetings
+                 if mt.date > meeting.date and mt.status != "cancelled"]
+        found += [(r.id, meeting.id, next_after(body, meeting), later[0].id if later else None)
+                  for r in records]
+    return found
+
+
+def _asked_rows(body: m.Body) -> list[tuple[str, str, dt.date | None, str | None]]:
+    from kwartaal.core.feedback import asked
+
+    return [(a.id, a.meeting.id, a.due, a.due_meeting.id if a.due_meeting else None)
+            for a in asked(body)]
+
+
+@settings(derandomize=True, max_examples=150, deadline=None)
+@given(st.data())
+def test_input_asked_is_due_at_the_next_meeting_not_cancelled(data: st.DataObject) -> None:
+    """Dates moved so that meetings share a date, statuses changed (cancelled, held,
+    planned), in date order as a body keeps them and in any order a library user may give."""
+    body = load_checked(EXAMPLE)
+    dates = st.dates(dt.date(2025, 1, 1), dt.date(2025, 3, 31))
+    for meeting in body.meetings:
+        meeting.date = data.draw(dates)
+        meeting.status = data.draw(st.sampled_from(
+            ["held", "planned", "cancelled", "minutes-approved", meeting.status]))
+        for item in meeting.items:
+            item.asks_input = item.asks_input or data.draw(st.booleans())
+    body.meetings.sort(key=lambda mt: (mt.date, mt.id))
+    assert _asked_rows(body) == _reference_asked(body)
+    body.meetings[:] = data.draw(st.permutations(body.meetings))
+    assert _asked_rows(body) == _reference_asked(body)
+
+
+def _reference_levels(body: m.Body, year: int, public: bool) -> dict[str, int]:
+    """participation.levels_by_year as it was: its own scan and View for each year."""
+    from kwartaal.core.participation import NO_LEVEL
+
+    view = View(body, "en", public=public)
+    by_id = {i.id: (mt, i) for mt in body.meetings for i in mt.items}
+    items = []
+    for meeting in body.meetings:
+        if meeting.date.year != year:
+            continue
+        for item in meeting.items:
+            if meeting.status == "cancelled" or not item.on_agenda:
+                continue
+            source = by_id.get(item.carried_from) if item.carried_from else None
+            if source is not None and source[0].status != "cancelled" and source[1].on_agenda:
+                continue
+            items.append(item)
+    decisions = [d for mt in body.meetings if mt.date.year == year and view.minutes_public(mt)
+                 for d in mt.decisions]
+    counts = dict.fromkeys((*m.LEVELS, NO_LEVEL), 0)
+    for record in (*items, *decisions):
+        if not view.hides(record):
+            counts[record.level or NO_LEVEL] += 1
+    return counts
+
+
+@pytest.mark.parametrize("generated", [False, True])
+def test_participation_and_attendance_of_each_year_as_before(tmp_path: Path,
+                                                              generated: bool) -> None:
+    from kwartaal.core.attendance import attendance, group_row
+    from kwartaal.core.participation import levels_by_year
+
+    root, today = _generated(tmp_path, 40) if generated else (
+        EXAMPLE, dt.date.fromisoformat(EXAMPLE_TODAY))
+    body = load_checked(root)
+    held = report_years(body)
+    years = [min(held) - 1, *held, max(held) + 1]
+    for public in (True, False):
+        for lang in ("nl", "en"):
+            reports = build_reports(body, years, today, lang, public=public)
+            for year in years:
+                expected = _reference_levels(body, year, public)
+                assert levels_by_year(body, year, public=public) == expected
+                section = reports[year]["participation"]
+                assert {row["level"]: row["count"] for row in section["levels"]} == {
+                    level: count for level, count in expected.items() if level != "none"}
+                # the attendance section as it was built: attendance() scanning the body
+                view = View(body, lang, public=public)
+                found = attendance(body, year, lang)
+                rows = []
+                for group in found.organisations:
+                    row = group_row(group)
+                    row["key"], row["name"] = view.text(str(row["key"])), view.text(group.name)
+                    rows.append(row)
+                assert reports[year]["attendance"] == {
+                    "organisations": rows, "meetings": len(found.meetings),
+                    "sex_worker_seat_filled": found.seat_filled}

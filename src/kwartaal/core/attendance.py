@@ -115,11 +115,14 @@ def _groups(body: m.Body, meetings: list[m.Meeting], lang: str,
     """Each group's status at each meeting where one of its people was expected, in the
     order groups first appear."""
     groups: dict[tuple[str, str], Group] = {}  # by kind and key: a role may share a name
+    group_by_person: dict[str, Group] = {}  # a person's group is the same at every meeting
     for meeting in meetings:
         seen: dict[tuple[str, str], list[str]] = {}
         came: dict[tuple[str, str], list[str]] = {}
         for pid in expected(meeting):
-            found = group_of(body, body.people.get(pid), lang)
+            found = group_by_person.get(pid)
+            if found is None:
+                found = group_by_person[pid] = group_of(body, body.people.get(pid), lang)
             key = (found.kind, found.key)
             groups.setdefault(key, found)
             status = status_at(meeting, pid) or "absent"
@@ -149,8 +152,11 @@ def missed_in_a_row(group: Group) -> list[tuple[str, ...]]:
     return runs
 
 
-def attendance(body: m.Body, year: int | None, lang: str) -> Attendance:
-    meetings = held_meetings(body, year)
+def attendance(body: m.Body, year: int | None, lang: str,
+               held: list[m.Meeting] | None = None) -> Attendance:
+    """held: the held meetings of the year, when the caller has them already (in the body's
+    order, as held_meetings gives them)."""
+    meetings = held_meetings(body, year) if held is None else held
     organisations = _groups(body, meetings, lang, organisation_group)
     roles = _groups(body, meetings, lang, lambda _b, p, lg: role_group(p, lg))
     warnings: list[Finding] = []

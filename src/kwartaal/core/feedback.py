@@ -10,6 +10,7 @@ report all read it from here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from kwartaal.core import model as m
@@ -45,8 +46,13 @@ class Asked:
 
 def asked(body: m.Body) -> list[Asked]:
     """Every record that asked for input at a held meeting, in the order of the meetings."""
+    meetings = body.meetings
+    in_order = all(a.date <= b.date for a, b in zip(meetings, meetings[1:], strict=False))
+    following = _next_not_cancelled(meetings) if in_order else [
+        next((mt for mt in meetings if mt.date > meeting.date and mt.status != "cancelled"),
+             None) for meeting in meetings]
     found = []
-    for meeting in body.meetings:
+    for meeting, due_meeting in zip(meetings, following, strict=True):
         if meeting.status in m.NOT_HELD:
             continue
         records: list[tuple[str, Asking]] = [
@@ -54,12 +60,28 @@ def asked(body: m.Body) -> list[Asked]:
             *(("note", n) for n in meeting.notes if n.asks_input)]
         if not records:
             continue
-        due = next_after(body, meeting)
-        later = [mt for mt in body.meetings
-                 if mt.date > meeting.date and mt.status != "cancelled"]
-        due_meeting = later[0] if later else None
+        # in date order, the next meeting not cancelled has the earliest later date
+        due = due_meeting.date if in_order and due_meeting is not None else \
+            next_after(body, meeting)
         found += [Asked(record, kind, meeting, due, due_meeting) for kind, record in records]
     return found
+
+
+def _next_not_cancelled(meetings: list[m.Meeting]) -> list[m.Meeting | None]:
+    """For each meeting of a list in date order (a body's is), the first meeting after it of
+    a later date that was not cancelled: one pass from the end."""
+    following: list[m.Meeting | None] = [None] * len(meetings)
+    after: m.Meeting | None = None
+    end = len(meetings)
+    while end > 0:
+        start = end - 1  # the meetings start..end-1 share a date
+        while start > 0 and meetings[start - 1].date == meetings[end - 1].date:
+            start -= 1
+        for index in range(start, end):
+            following[index] = after
+        after = next((mt for mt in meetings[start:end] if mt.status != "cancelled"), after)
+        end = start
+    return following
 
 
 def is_late(entry: Asked, today: dt.date) -> bool:
@@ -128,12 +150,17 @@ def feedback_in_year(body: m.Body, year: int, lang: str | None = None) -> list[G
     from kwartaal.core.visibility import View
 
     lang = lang or body.config.language
-    view = View(body, lang, public=True)
+    return feedback_given(asked(body), year, lang, View(body, lang, public=True).is_closed)
+
+
+def feedback_given(entries: list[Asked], year: int, lang: str,
+                   is_closed: Callable[[Asking], bool]) -> list[GivenFeedback]:
+    """feedback_in_year from the body's asked() entries, gathered once for several years."""
     found = [GivenFeedback(meeting=entry.meeting.id, record=entry.id, kind=entry.kind,
                            title=entry.title(lang), asked=entry.meeting.date,
                            answered=entry.record.feedback_date, text=entry.record.feedback,
-                           closed=view.is_closed(entry.record))
-             for entry in asked(body)
+                           closed=is_closed(entry.record))
+             for entry in entries
              if entry.answered and entry.record.feedback_date is not None
              and entry.record.feedback_date.year == year]
     return sorted(found, key=lambda f: (f.answered, f.record))

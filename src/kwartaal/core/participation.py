@@ -78,41 +78,45 @@ def proposer(view: View, item: m.Item) -> str:
     return str(view.person(item.by))
 
 
-def _counted_items(body: m.Body, year: int) -> list[m.Item]:
-    """Each item once: where it was first on an agenda of a meeting that was not cancelled. A
-    copy carried over (or deferred) counts only when what it continues did not."""
+def counted_items(body: m.Body) -> dict[int, list[m.Item]]:
+    """Each item once, under the year of the meeting where it was first on an agenda (of a
+    meeting that was not cancelled); a copy carried over (or deferred) counts only when what it
+    continues did not. In the order of the meetings, from one pass over the body."""
     by_id = {i.id: (mt, i) for mt in body.meetings for i in mt.items}
 
     def on_an_agenda(meeting: m.Meeting, item: m.Item) -> bool:
         return meeting.status != "cancelled" and item.on_agenda
 
-    found = []
+    found: dict[int, list[m.Item]] = {}
     for meeting in body.meetings:
-        if meeting.date.year != year:
-            continue
         for item in meeting.items:
             if not on_an_agenda(meeting, item):
                 continue
             source = by_id.get(item.carried_from) if item.carried_from else None
             if source is not None and on_an_agenda(*source):
                 continue
-            found.append(item)
+            found.setdefault(meeting.date.year, []).append(item)
     return found
 
 
-def levels_by_year(body: m.Body, year: int, *, public: bool = False) -> dict[str, int]:
-    """How many items and decisions of the year's meetings were at each level: a key for every
-    level of model.LEVELS, in order, and NO_LEVEL for those that say none. Items count once
-    (not again where carried over); decisions of cancelled meetings do not exist. public:
-    leave out closed records, and decisions of minutes not approved yet, as a public report
-    must."""
-    view = View(body, "en", public=public)
+def level_counts(view: View, items: list[m.Item], meetings: list[m.Meeting]) -> dict[str, int]:
+    """How many of the items, and of the decisions of the meetings, are at each level, as the
+    view may count them: a key for every level of model.LEVELS, in order, and NO_LEVEL for
+    those that say none. Decisions of cancelled meetings do not exist; in public, closed
+    records are left out, and decisions count once their minutes are approved, as the report
+    lists them."""
     counts = dict.fromkeys((*m.LEVELS, NO_LEVEL), 0)
-    # in public, decisions count once their minutes are approved, as the report lists them
-    decisions = [d for mt in body.meetings if mt.date.year == year and view.minutes_public(mt)
-                 for d in mt.decisions]
-    for record in (*_counted_items(body, year), *decisions):
+    decisions = [d for mt in meetings if view.minutes_public(mt) for d in mt.decisions]
+    for record in (*items, *decisions):
         if view.hides(record):
             continue
         counts[record.level or NO_LEVEL] += 1
     return counts
+
+
+def levels_by_year(body: m.Body, year: int, *, public: bool = False) -> dict[str, int]:
+    """level_counts of the items and decisions of one year's meetings. Items count once (not
+    again where carried over). public: as a public report must count them."""
+    view = View(body, "en", public=public)
+    return level_counts(view, counted_items(body).get(year, []),
+                        [mt for mt in body.meetings if mt.date.year == year])

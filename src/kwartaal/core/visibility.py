@@ -90,6 +90,11 @@ class Leak:
     what: Msg  # a description that never repeats the hidden text
 
 
+# Texts up to this length are remembered by a View once made public (see View.text): the
+# names, titles and themes that every page and year repeats, not the long notes.
+SHORT_TEXT = 120
+
+
 class View:
     """The records of a body as one audience may see them, in one language."""
 
@@ -104,6 +109,7 @@ class View:
         self._known: set[str] | None = None
         self._standing = {s.key for s in body.config.standing}
         self._allowed: tuple[set[str], set[str]] | None = None
+        self._texts: dict[str, str] = {}  # short texts as text() gave them (it is pure)
 
     # people
 
@@ -201,6 +207,15 @@ class View:
         way the text can be read (as written, and as rendered Markdown shows it)."""
         if not self.public or not value:
             return value
+        known = self._texts.get(value)
+        if known is not None:
+            return known
+        shown = self._text(value, where)
+        if len(value) <= SHORT_TEXT:  # names, titles, themes: asked for again and again
+            self._texts[value] = shown
+        return shown
+
+    def _text(self, value: str, where: str) -> str:
         value = _BIDI_OVERRIDES.sub("", value)  # 'aliM' shown right to left reads 'Mila'
         value = self._without_contact_details(value, where)
         matcher = self._names()

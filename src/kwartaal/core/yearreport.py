@@ -20,18 +20,19 @@ from decimal import Decimal
 from typing import Any
 
 from kwartaal.core import model as m
-from kwartaal.core.attendance import attendance, group_row, held_meetings
-from kwartaal.core.feedback import feedback_in_year
+from kwartaal.core.attendance import attendance, group_row
+from kwartaal.core.feedback import asked, feedback_given
 from kwartaal.core.formats import long_date, money
-from kwartaal.core.participation import NO_LEVEL, level_label, levels_by_year
+from kwartaal.core.participation import NO_LEVEL, counted_items, level_counts, level_label
 from kwartaal.core.visibility import MIN_PAID_FOR_TOTALS, View
 
 
 class Years:
     """What the reports of every year need, gathered in one pass over the meetings: the
-    meetings of each year, and each action the view shows with its meeting's date and the
-    day it was finished. The site builds the report of every year from one of these, instead
-    of scanning the whole body once per year."""
+    meetings of each year, each action the view shows with its meeting's date and the day it
+    was finished, the items each year counts, the input asked for, each theme's public text.
+    The site builds the report of every year from one of these, instead of scanning the whole
+    body once per year."""
 
     def __init__(self, body: m.Body, view: View) -> None:
         self.meetings: dict[int, list[m.Meeting]] = {}
@@ -44,9 +45,30 @@ class Years:
             if view.hides(action) or meeting is None:
                 continue
             self.actions.append((meeting.date, finished_on(action), action))
+        self.items = counted_items(body)
+        self.asked = asked(body)
+        self._alive: dict[int, list[tuple[dt.date, dt.date | None, m.Action]]] | None = None
 
     def of(self, year: int) -> list[m.Meeting]:
         return self.meetings.get(year, [])
+
+    def held(self, year: int) -> list[m.Meeting]:
+        """The year's held meetings, as attendance.held_meetings gives them."""
+        return [mt for mt in self.of(year) if mt.status not in m.NOT_HELD]
+
+    def alive(self, year: int) -> list[tuple[dt.date, dt.date | None, m.Action]]:
+        """The actions a report of the year may count, in their order: made in that year or
+        before, and not finished before it began (actions_section applies the exact day)."""
+        if not self.meetings or not min(self.meetings) <= year <= max(self.meetings):
+            return self.actions
+        if self._alive is None:
+            last = max(self.meetings)
+            self._alive = {}
+            for entry in self.actions:
+                made, finished = entry[0].year, entry[1]
+                for each in range(made, (finished.year if finished else last) + 1):
+                    self._alive.setdefault(each, []).append(entry)
+        return self._alive.get(year, [])
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +90,14 @@ def _meeting_row(scope: Scope, meeting: m.Meeting) -> dict[str, Any]:
 
 
 def meetings_section(scope: Scope) -> dict[str, Any]:
-    held = held_meetings(scope.body, scope.year)
+    held = scope.years.held(scope.year)
     cancelled = [mt for mt in scope.years.of(scope.year) if mt.status == "cancelled"]
     return {"held": [_meeting_row(scope, mt) for mt in held],
             "cancelled": [_meeting_row(scope, mt) for mt in cancelled]}
 
 
 def attendance_section(scope: Scope) -> dict[str, Any]:
-    found = attendance(scope.body, scope.year, scope.lang)
+    found = attendance(scope.body, scope.year, scope.lang, scope.years.held(scope.year))
     rows = []
     for group in found.organisations:
         row = group_row(group)
@@ -92,7 +114,7 @@ def decisions_section(scope: Scope) -> dict[str, Any]:
     view = scope.view
     decisions: list[dict[str, Any]] = []
     pending: list[str] = []
-    for meeting in held_meetings(scope.body, scope.year):
+    for meeting in scope.years.held(scope.year):
         if not view.minutes_public(meeting):
             pending += [meeting.id] if meeting.decisions else []
             continue
@@ -129,7 +151,7 @@ def actions_section(scope: Scope) -> dict[str, Any]:
         title = m.text_in(themes[key].title, scope.lang, body.config.language)
         rows[key] = {"theme": key, "title": scope.text(title), "done": 0, "open": 0,
                      "overdue": 0, "dropped": 0, "total": 0}
-    for meeting_date, finished, action in scope.years.actions:
+    for meeting_date, finished, action in scope.years.alive(scope.year):
         if meeting_date > scope.as_of or (finished is not None and finished < start):
             continue
         status = "open" if finished is not None and finished > scope.as_of else action.status
@@ -195,7 +217,8 @@ def _number(value: Decimal) -> str:
 def participation_section(scope: Scope) -> dict[str, Any]:
     """How far the group took part in what it handled: items and decisions per level of the
     participation ladder, from being informed to led by sex workers."""
-    counts = levels_by_year(scope.body, scope.year, public=scope.view.public)
+    counts = level_counts(scope.view, scope.years.items.get(scope.year, []),
+                          scope.years.of(scope.year))
     rows = [{"level": level, "label": level_label(level, scope.lang), "count": count}
             for level, count in counts.items() if level != NO_LEVEL]
     return {"levels": rows, "no_level": counts[NO_LEVEL],
@@ -205,7 +228,8 @@ def participation_section(scope: Scope) -> dict[str, Any]:
 def feedback_section(scope: Scope) -> dict[str, Any]:
     """What was done with the input the group asked for: the answers given this year. The
     public version leaves out what was closed."""
-    given = [f for f in feedback_in_year(scope.body, scope.year, scope.lang)
+    given = [f for f in feedback_given(scope.years.asked, scope.year, scope.lang,
+                                       scope.view.is_closed)
              if not (scope.view.public and f.closed)]
     return {"given": [{"record": f.record, "meeting": f.meeting,
                        "title": scope.text(f.title, f.record),
