@@ -1,6 +1,7 @@
 """Write a synthetic but valid body of N quarterly meetings into a new git repository.
 
-Each meeting has 8 agenda items, 20 actions (with a dated history), notes, decisions,
+Each meeting has 8 agenda items (one asking for input, answered a month later), 20 actions
+(with a dated history), notes, decisions,
 attendance and compensation lines; the people file has 60 people. Texts have realistic lengths.
 
     python benchmarks/generate.py DIR --meetings 400
@@ -90,9 +91,18 @@ def meeting_text(rng: random.Random, date: dt.date, planned: bool, recent: bool,
     for number in range(1, 9):
         under = f'under = "{STANDING[number % 3]}"\n' if number <= 5 else ""
         closed = "closed = true\n" if number == 8 else ""
+        # the first item of a held meeting asks the table for input; what was done with it
+        # is told a month later, except lately (feedback still owed)
+        asks = ""
+        if number == 1 and not planned:
+            asks = "asks_input = true\n"
+            if not recent:
+                asks += (f'feedback = "{sentence(rng, 10, 20)}"\n'
+                         f"feedback_date = {date + dt.timedelta(days=30)}\n"
+                         'feedback_by = "p02"\n')
         out.append(f'[[item]]\nid = "p{number}"\ntitle = "{sentence(rng, 5, 11)}"\n'
                    f'by = "{rng.choice(people)}"\n{under}theme = "{rng.choice(THEMES)}"\n'
-                   f"{closed}minutes = {rng.choice((10, 15, 20))}\n")
+                   f"{closed}{asks}minutes = {rng.choice((10, 15, 20))}\n")
     if not planned:
         for number in range(1, 4):
             out.append(f'[[note]]\nid = "n{number}"\nitem = "p{number}"\n'
