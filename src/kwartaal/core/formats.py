@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 
 
 def long_date(value: dt.date | str | None, lang: str) -> str:
@@ -17,6 +18,11 @@ def long_date(value: dt.date | str | None, lang: str) -> str:
             value = dt.date.fromisoformat(value)
         except ValueError:
             return value
+    return _long_date(value, lang)
+
+
+@lru_cache(maxsize=4096)  # a site writes the same dates again and again; Babel is slow at it
+def _long_date(value: dt.date, lang: str) -> str:
     from babel.dates import format_date
 
     return format_date(value, "EEEE d MMMM y", locale="nl_NL" if lang == "nl" else "en_GB")
