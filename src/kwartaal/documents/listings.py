@@ -14,24 +14,11 @@ from kwartaal.core.words import status_word, tr
 
 def action_table(actions: list[m.Action], today: dt.date,
                  lang: str) -> tuple[list[str], list[list[str]], list[str | None]]:
-    """Headers, rows and a style per row: overdue red, due soon yellow."""
-    headers = ["id", tr("title", lang), tr("owners", lang),
-               tr("due", lang), tr("overdue", lang),
-               "status", tr("theme", lang)]
-    rows: list[list[str]] = []
-    styles: list[str | None] = []
-    for action in actions:
-        late = rules.days_overdue(action, today)
-        rows.append([action.id, action.title, ", ".join(action.owners),
-                     action.due.isoformat() if action.due else "", str(late) if late else "",
-                     status_word(action.status, lang), action.theme])
-        if late:
-            styles.append("red")
-        elif rules.is_due_within(action, today, rules.SOON_DAYS):
-            styles.append("yellow")
-        else:
-            styles.append(None)
-    return headers, rows, styles
+    """Headers, rows and a style per row: overdue red, due soon yellow (documents/actiontable.py,
+    which the fast lane shares)."""
+    from kwartaal.documents import actiontable
+
+    return actiontable.action_table([rules.plain(a) for a in actions], today.toordinal(), lang)
 
 
 def across_bodies(start: Path, today: dt.date, owner: str | None,

@@ -44,23 +44,32 @@ if TYPE_CHECKING:
 
     from kwartaal.core import model as m
 
-FORMAT = 4
+FORMAT = 5
 RACY_NS = 2_000_000_000  # stat records this close to the index's own time are not trusted
+MAGIC = b"KWAI"  # then the header's length (8 bytes, little-endian), the header, the blobs
 
 
 # The layout of the index, by name. Stored as tuples (compact, and marshal keeps them), so each
 # name's position is what reads it. Changing a layout means changing FORMAT.
-ENTRY_FIELDS = ("stat", "key", "meeting", "actions")  # one per meeting file; key: digest+language
+# One entry per meeting file, in the header: key is digest+language; open holds the rows of
+# its open and in-progress actions (all a list of active actions needs); themes, per theme in
+# the order the file's actions first name it, how many are (done, dropped); closed is where
+# the blob of its done and dropped actions lies, (offset, length) after the header, or ()
+# for none; asked, the days feedback was given on items that asked for input (reminders).
+ENTRY_FIELDS = ("stat", "key", "meeting", "open", "themes", "closed", "asked")
 MEETING_FIELDS = ("id", "date", "time", "length", "status")  # date as a day ordinal
 ACTION_FIELDS = ("local_id", "title", "owner", "co_owners", "due", "theme", "status", "closed",
                  "item", "section")  # due as a day ordinal, 0 for none; section: its table index
 # What the index holds besides the files, for fast.py to answer on its own.
 META_FIELDS = ("config", "people_file", "people", "themes", "language")
 
-STAT, KEY, MEETING, ACTIONS = (ENTRY_FIELDS.index(name) for name in (
-    "stat", "key", "meeting", "actions"))
+STAT, KEY, MEETING, OPEN, THEMES, CLOSED, ASKED = (ENTRY_FIELDS.index(name) for name in (
+    "stat", "key", "meeting", "open", "themes", "closed", "asked"))
 MEETING_ID = MEETING_FIELDS.index("id")
 ACTION_AT = {name: position for position, name in enumerate(ACTION_FIELDS)}
+STATUS_AT = ACTION_AT["status"]
+SECTION_AT = ACTION_AT["section"]
+OPEN_STATUSES = ("open", "in-progress")  # core/model.py's (a test holds them equal)
 
 
 def cache_dir() -> Path:
@@ -99,53 +108,103 @@ def index_path(root: str | os.PathLike[str]) -> str:
     return os.path.join(cache_folder(), f"{key}.actions")
 
 
-def read_index(root: str | os.PathLike[str]) -> dict[str, Any] | None:
-    """The stored index of a body, or None when there is none that fits."""
+class Stored:
+    """A stored index: the data of its header, and the open file its blobs lie in (kept open,
+    so that the blobs read are those of this header even when another run replaces the
+    file meanwhile)."""
+
+    __slots__ = ("data", "handle", "base")
+
+    def __init__(self, data: dict[str, Any], handle: Any, base: int) -> None:
+        self.data, self.handle, self.base = data, handle, base
+
+    def raw(self, at: Any) -> bytes:
+        """The bytes of the blob at (offset, length); ValueError when it cannot be read whole."""
+        if not at:
+            return b""
+        offset, length = at
+        data = os.pread(self.handle.fileno(), length, self.base + offset)
+        if len(data) != length:
+            raise ValueError("a blob cut short")
+        return data
+
+    def rows(self, at: Any) -> tuple[Any, ...]:
+        """The action rows of a blob; ValueError (or EOFError, TypeError) when corrupt."""
+        if not at:
+            return ()
+        rows = marshal.loads(self.raw(at))
+        if not isinstance(rows, tuple) or not all(
+                isinstance(row, tuple) and len(row) == len(ACTION_FIELDS) for row in rows):
+            raise ValueError("not action rows")
+        return rows
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+def read_index(root: str | os.PathLike[str]) -> Stored | None:
+    """The stored index of a body, or None when there is none that fits. Only its header is
+    read; the blobs are read when asked for (Stored.rows)."""
     if os.environ.get("KWARTAAL_NO_CACHE"):
         return None
     try:
-        with open(index_path(root), "rb") as handle:
-            stored = marshal.loads(handle.read())
+        handle = open(index_path(root), "rb")  # noqa: SIM115 - kept open for the blobs
+    except OSError:
+        return None
+    try:
+        head = handle.read(len(MAGIC) + 8)
+        size = int.from_bytes(head[len(MAGIC):], "little")
+        if head[:len(MAGIC)] != MAGIC or size > os.fstat(handle.fileno()).st_size:
+            raise ValueError("not an action index")
+        raw = handle.read(size)
+        if len(raw) != size:
+            raise ValueError("cut short")
+        stored = marshal.loads(raw)
     except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
+        handle.close()
         return None
     if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
             and stored[1] == __version__ and stored[2] == where(root)
-            and isinstance(stored[3], dict)):
-        return stored[3]
+            and isinstance(stored[3], dict) and isinstance(stored[3].get("files"), dict)):
+        return Stored(stored[3], handle, len(head) + size)
+    handle.close()
     return None
 
 
-def fresh_index(root: str) -> dict[str, Any] | None:
+def fresh_index(root: str) -> Stored | None:
     """The stored index of a body when every file it stands for is provably unchanged and no
     meeting file came or went; else None. What fast.py answers from."""
+    stored = read_index(root)
+    if stored is not None and not _all_trusted(root, stored.data):
+        stored.close()
+        return None
+    return stored
+
+
+def _all_trusted(root: str, index: dict[str, Any]) -> bool:
     from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE
 
-    index = read_index(root)
-    if index is None:
-        return None
     saved = index.get("saved", 0)
     if not trusted(stat_key(os.path.join(root, CONFIG_FILE)), index.get("config") or (), saved):
-        return None
+        return False
     people_stat = stat_key(os.path.join(root, PEOPLE_FILE))
     if people_stat is None:
         if index.get("people_file") is not None:
-            return None
+            return False
     elif not trusted(people_stat, index.get("people_file") or (), saved):
-        return None
+        return False
     folder = os.path.join(root, MEETINGS_DIR)
     files: dict[str, Any] = index.get("files", {})
     try:
         found = list(os.scandir(folder))
     except OSError:
-        return None
+        return False
     names = [entry.name for entry in found
              if entry.name.endswith(".toml") and entry.is_file(follow_symlinks=False)]
     if any(entry.is_symlink() for entry in found) or sorted(names) != sorted(files):
-        return None
-    for name in names:
-        if not trusted(stat_key(os.path.join(folder, name)), files[name][STAT], saved):
-            return None
-    return index
+        return False
+    return all(trusted(stat_key(os.path.join(folder, name)), files[name][STAT], saved)
+               for name in names)
 
 
 def trusted(stat: tuple[int, int, int, int] | None, stored: Any, saved_ns: int) -> bool:
@@ -154,11 +213,30 @@ def trusted(stat: tuple[int, int, int, int] | None, stored: Any, saved_ns: int) 
             and saved_ns - max(stat[1], stat[2]) > RACY_NS)
 
 
+def ordered(files: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The entries in the order of their meetings (date, then id), as a body holds them."""
+    return sorted(files.items(), key=lambda pair: (pair[1][MEETING][1], pair[1][MEETING][0]))
+
+
+# -- entries ------------------------------------------------------------------------------------
+
 def new_entry(stat: tuple[int, int, int, int] | None, key: str, meeting: m.Meeting) -> tuple[
         Any, ...]:
-    """A meeting file's entry, laid out as ENTRY_FIELDS says."""
+    """A meeting file's entry, laid out as ENTRY_FIELDS says, whole: its closed field holds
+    the rows themselves (ActionIndex.put stores them as a blob)."""
+    rows = [_action_row(action) for action in meeting.actions]
+    counts: dict[str, list[int]] = {}
+    for action in meeting.actions:
+        count = counts.setdefault(action.theme, [0, 0])
+        if action.status in ("done", "dropped"):
+            count[action.status == "dropped"] += 1
+    asked = tuple(sorted({item.feedback_date.toordinal() for item in meeting.items
+                          if item.asks_input and item.feedback_date is not None}))
     values = {"stat": stat, "key": key, "meeting": _meeting_row(meeting),
-              "actions": tuple(_action_row(action) for action in meeting.actions)}
+              "open": tuple(row for row in rows if row[STATUS_AT] in OPEN_STATUSES),
+              "themes": tuple((theme, done, dropped) for theme, (done, dropped) in counts.items()),
+              "closed": tuple(row for row in rows if row[STATUS_AT] not in OPEN_STATUSES),
+              "asked": asked}
     return tuple(values[name] for name in ENTRY_FIELDS)
 
 
@@ -176,25 +254,42 @@ def _action_row(action: m.Action) -> tuple[Any, ...]:
                  for name in ACTION_FIELDS)
 
 
+def all_rows(entry: tuple[Any, ...], closed: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Every action row of an entry, open and closed, in the file's order."""
+    return sorted((*entry[OPEN], *closed), key=lambda row: row[SECTION_AT])
+
+
+def whole(entry: tuple[Any, ...], closed: tuple[Any, ...]) -> tuple[Any, ...]:
+    """An entry with its closed rows in place of where they lie: what the builders below
+    take."""
+    return (*entry[:CLOSED], closed, *entry[CLOSED + 1:])
+
+
 def light_meeting(path: Path, entry: tuple[Any, ...], *, with_actions: bool = True,
                   ) -> m.Meeting:
-    """The meeting of an entry, with its actions (unless with_actions is False) and without
-    the rest (items, notes, decisions, compensation, action histories)."""
+    """The meeting of a whole entry (see whole), with its actions (unless with_actions is
+    False) and without the rest (items, notes, decisions, compensation, action histories)."""
     import datetime as dt
 
     from kwartaal.core import model as m
 
     meeting = dict(zip(MEETING_FIELDS, entry[MEETING], strict=True))
     mid = meeting["id"]
-    built = _actions(path, mid, entry[ACTIONS]) if with_actions else []
+    built = _actions(path, mid, all_rows(entry, entry[CLOSED])) if with_actions else []
     return m.Meeting(mid, dt.date.fromordinal(meeting["date"]), meeting["time"],
                      meeting["length"], "", "", "", meeting["status"], "", "", [], [], [], [], [],
                      None, None, None, [], [], [], built, [], m.Source(path))
 
 
 def light_action(path: Path, entry: tuple[Any, ...], index: int) -> m.Action:
-    """One action of an entry, as light_meeting builds it."""
-    return _actions(path, entry[MEETING][MEETING_ID], entry[ACTIONS][index:index + 1])[0]
+    """One action of a whole entry, as light_meeting builds it."""
+    rows = all_rows(entry, entry[CLOSED])
+    return _actions(path, entry[MEETING][MEETING_ID], rows[index:index + 1])[0]
+
+
+def open_actions(path: Path, entry: tuple[Any, ...]) -> list[m.Action]:
+    """The open and in-progress actions of an entry, as light_meeting builds them."""
+    return _actions(path, entry[MEETING][MEETING_ID], entry[OPEN])
 
 
 def _actions(path: Path, mid: str, rows: Any) -> list[m.Action]:
@@ -213,37 +308,49 @@ def _actions(path: Path, mid: str, rows: Any) -> list[m.Action]:
             for row in rows]
 
 
-def plain_actions(entry: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-    """The actions of an entry as the shared query sees them (core/query.py), without the
+def plain_rows(entry: tuple[Any, ...], rows: Any) -> list[tuple[Any, ...]]:
+    """Action rows of an entry as the shared query sees them (core/query.py), without the
     record classes: (id, title, owners, due, status, theme, meeting)."""
     mid = entry[MEETING][MEETING_ID]
     local, title, owner, co_owners, due, theme, status = (ACTION_AT[name] for name in (
         "local_id", "title", "owner", "co_owners", "due", "theme", "status"))
     return [(f"{mid}/{row[local]}", row[title], (row[owner], *row[co_owners]), row[due],
-             row[status], row[theme], mid) for row in entry[ACTIONS]]
+             row[status], row[theme], mid) for row in rows]
 
+
+def plain_actions(entry: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Every action of a whole entry (see whole) as plain rows, in the file's order."""
+    return plain_rows(entry, all_rows(entry, entry[CLOSED]))
+
+
+# -- the index of one run -----------------------------------------------------------------------
 
 class ActionIndex:
     """file name -> entry (ENTRY_FIELDS), plus what META_FIELDS names: the stat records of
-    kwartaal.toml and people.toml, the people's ids and the themes (for fast.py)."""
+    kwartaal.toml and people.toml, the people's ids and the themes (for fast.py).
 
-    def __init__(self, root: Path, stored: dict[str, Any] | None) -> None:
+    Entries as stored hold where their closed rows lie; `rows` reads them. Entries made this
+    run keep their closed rows in memory until `save` writes them as blobs."""
+
+    def __init__(self, root: Path, stored: Stored | None) -> None:
         self.root = root
         self.enabled = not os.environ.get("KWARTAAL_NO_CACHE")
-        stored = stored or {}
-        self.entries: dict[str, Any] = stored.get("files", {})
-        self.saved_ns: int = stored.get("saved", 0)
+        self.stored = stored
+        data = stored.data if stored is not None else {}
+        self.entries: dict[str, Any] = data.get("files", {})
+        self.saved_ns: int = data.get("saved", 0)
+        self.meta_before = {name: data.get(name) for name in META_FIELDS}
         self.used: dict[str, Any] = {}
-        self.meta: dict[str, Any] = {}
+        self.pending: dict[str, tuple[Any, ...]] = {}  # closed rows of entries made this run
         self.changed = False
 
     @classmethod
     def open(cls, root: Path) -> ActionIndex:
         return cls(root, read_index(root))
 
-    def lookup(self, name: str, stat: tuple[int, int, int, int] | None,
-               read: Any, language: str) -> tuple[Any, bytes | None]:
-        """The entry for a file if its content is unchanged; else (None, its bytes)."""
+    def find(self, name: str, stat: tuple[int, int, int, int] | None,
+             read: Any, language: str) -> tuple[Any, bytes | None]:
+        """The stored entry for a file if its content is unchanged; else (None, its bytes)."""
         entry = self.entries.get(name)
         if entry is not None and trusted(stat, entry[STAT], self.saved_ns) and entry[
                 KEY].endswith(language):
@@ -252,28 +359,77 @@ class ActionIndex:
         data: bytes = read()
         key = digest(data) + language
         if entry is not None and entry[KEY] == key:
-            entry = tuple(stat if position == STAT else value
-                          for position, value in enumerate(entry))
+            entry = (stat, *entry[1:])
             self.used[name] = entry
             self.changed = True
             return entry, data
         return None, data
 
+    def rows(self, name: str, entry: tuple[Any, ...]) -> tuple[Any, ...]:
+        """The closed rows of an entry; ValueError (or EOFError, TypeError) when its blob is
+        unreadable."""
+        if name in self.pending:
+            return self.pending[name]
+        if not entry[CLOSED]:
+            return ()
+        if self.stored is None:
+            raise ValueError("no index file")
+        return self.stored.rows(entry[CLOSED])
+
+    def lookup(self, name: str, stat: tuple[int, int, int, int] | None,
+               read: Any, language: str) -> tuple[Any, bytes | None]:
+        """As find, but the entry whole (see whole); a file whose blob cannot be read is
+        taken as changed."""
+        entry, data = self.find(name, stat, read, language)
+        if entry is None:
+            return None, data
+        try:
+            return whole(entry, self.rows(name, entry)), data
+        except (ValueError, EOFError, TypeError):
+            del self.used[name]
+            return None, data if data is not None else read()
+
     def put(self, name: str, entry: Any) -> None:
-        self.used[name] = entry
+        """A whole entry made this run (new_entry)."""
+        self.pending[name] = entry[CLOSED]
+        self.used[name] = whole(entry, ())
         self.changed = True
 
     def save(self, meta: dict[str, Any]) -> None:
-        """Write the index, with what META_FIELDS names taken from meta."""
+        """Write the index, with what META_FIELDS names taken from meta, when anything in it
+        changed (or a stat record it holds is too recent to be trusted yet)."""
         if not self.enabled:
             return
-        self.changed = self.changed or set(self.used) != set(self.entries)
-        data = {"files": self.used, "saved": time.time_ns(),
-                **{name: meta[name] for name in META_FIELDS}}
+        now = {name: meta[name] for name in META_FIELDS}
+        if not (self.changed or set(self.used) != set(self.entries) or now != self.meta_before
+                or not all(trusted(now[name], now[name], self.saved_ns)
+                           for name in ("config", "people_file") if now[name] is not None)):
+            return
+        files, parts, offset = {}, [], 0
+        for name, entry in self.used.items():
+            if name in self.pending:
+                rows = self.pending[name]
+                blob: Any = marshal.dumps(rows) if rows else b""
+                size = len(blob)
+            else:
+                blob, size = entry[CLOSED], (entry[CLOSED][1] if entry[CLOSED] else 0)
+            files[name] = whole(entry, (offset, size) if size else ())
+            parts.append(blob)
+            offset += size
+        data = {"files": files, "saved": time.time_ns(), **now}
         try:
-            blob = marshal.dumps((FORMAT, __version__, where(self.root), data))
+            header = marshal.dumps((FORMAT, __version__, where(self.root), data))
         except ValueError:
             return
+        self._write([MAGIC + len(header).to_bytes(8, "little"), header, *parts])
+
+    def _write(self, parts: list[Any]) -> None:
+        stored = self.stored
+
+        def chunks() -> Any:  # stored blobs are copied from the old file as they are written
+            for part in parts:
+                yield part if isinstance(part, bytes) else stored.raw(part)  # type: ignore[union-attr]
+
         try:
             from pathlib import Path
 
@@ -281,6 +437,6 @@ class ActionIndex:
             path.parent.mkdir(parents=True, exist_ok=True)
             from kwartaal.files.atomic import replace_file
 
-            replace_file(path, blob, durable=False)
-        except OSError:
+            replace_file(path, chunks(), durable=False)
+        except (OSError, ValueError, AttributeError):
             pass  # a cache that cannot be written only makes the next run slower
