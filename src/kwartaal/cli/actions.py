@@ -353,12 +353,13 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None,
       kwartaal remind --format eml --output herinneringen/
       kwartaal remind --json
     """
-    from kwartaal.documents.remind import as_email, reminders
+    from kwartaal.documents.remind import reminder_body, reminders, write_messages
     from kwartaal.edit.actions import require_person
 
     state = current_state()
-    body = state.body()  # the whole body: feedback on proposed items is in the reminders too
     today = state.today()
+    body = reminder_body(_lane(), today)
+    state.use(body)
     if owner:
         require_person(body, owner)
     found = reminders(body, today, within=within, owner=owner, lang_override=state.lang_option)
@@ -379,15 +380,7 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None,
             click.echo(f"[{reminder.person}] {reminder.subject}\n")
             click.echo(reminder.text.rstrip())
         return
-    from kwartaal.files.outputs import output_file, output_folder
-    from kwartaal.files.store import atomic_write_bytes
-
-    folder = output_folder(output or Path("reminders"))
-    # every path first: a person id never holds '/' or '..', and none may lead elsewhere
-    targets = [(output_file(folder, f"{r.person}.eml"), r) for r in found]
-    folder.mkdir(parents=True, exist_ok=True)
-    for target, reminder in targets:
-        atomic_write_bytes(target, as_email(reminder, body, today))
+    folder = write_messages(found, body, today, output or Path("reminders"))
     from kwartaal.core.words import Plural
 
     click.echo(Plural("wrote {count} message to {folder}", "wrote {count} messages to {folder}",
@@ -406,11 +399,11 @@ def progress_cmd(as_json: bool) -> None:
     Example:
       kwartaal progress
     """
-    from kwartaal.core.reports import progress_rows
+    from kwartaal.documents.listings import progress_rows
 
     state = current_state()
-    body = state.actions_body()
-    rows = progress_rows(body, state.today(), state.lang())
+    lane = _lane()
+    rows = progress_rows(lane.progress(state.today().toordinal()), lane.config, state.lang())
     if as_json:
         from kwartaal.cli.output import emit_json
 

@@ -51,9 +51,37 @@ class Lane:
         for path, entry in self.entries:
             meeting = cache.light_meeting(path, cache.whole(entry, ()), with_actions=False)
             if open_actions:
-                meeting.actions = cache.open_actions(path, entry)
+                meeting.actions = cache.build_actions(path, entry[cache.MEETING][cache.MEETING_ID],
+                                                       entry[cache.OPEN])
             meetings.append(meeting)
         return m.Body(root=self.root, config=self.config, people=self.people, meetings=meetings)
+
+    def progress(self, today: int) -> list[Any]:
+        """rules.progress over every action, from each file's counts of done and dropped
+        actions per theme and its open and in-progress actions: no closed row is read."""
+        from kwartaal.core.query import days_overdue
+        from kwartaal.core.rules import ThemeProgress
+
+        themes = self.config.themes
+        table: dict[str, ThemeProgress] = {key: ThemeProgress(key) for key in themes}
+        status_at, due_at, theme_at = (cache.ACTION_AT[name] for name in ("status", "due",
+                                                                          "theme"))
+        for _, entry in self.entries:
+            # in the order the file's actions first name each theme, as rules.progress meets them
+            for theme, done, dropped in entry[cache.THEMES]:
+                row = table.setdefault(theme, ThemeProgress(theme))
+                row.done += done
+                row.dropped += dropped
+            for action in entry[cache.OPEN]:
+                row = table[action[theme_at]]
+                if action[status_at] == "in-progress":
+                    row.in_progress += 1
+                else:
+                    row.open += 1
+                if days_overdue(action[status_at], action[due_at], today):
+                    row.overdue += 1
+        return [*(table[key] for key in themes),
+                *(row for key, row in table.items() if key not in themes)]
 
     def feedback_since(self, first: int, last: int) -> bool:
         """Whether any item asked for input and had feedback given between two day ordinals

@@ -1,5 +1,6 @@
-"""A compact index of actions, so that the commands people run most (`actions`, `overdue`,
-`progress`, `remind`) do not parse files that did not change.
+"""The action index, so that the commands people run most (`actions`, `overdue`,
+`progress`, `remind`) do not parse files that did not change, nor read actions they do not
+show.
 
 - Never stale. A file is taken from the index only when its content is known to be the same:
   either its stat record (size, modification time, inode *change* time, inode) is unchanged
@@ -8,18 +9,13 @@
   differs or is too recent to trust (written within two seconds of the index: the same
   "racy" rule git uses), its bytes hash (BLAKE2b) to the same digest. A file whose content
   changed is parsed again; files that disappeared drop out; new files are parsed.
-- It holds plain values only (strings, numbers, tuples), stored with `marshal`: loading it
-  cannot run code, unlike a pickle. It is kept outside the repository all the same, in the
+- Plain values only, stored with `marshal` (loading cannot run code, unlike a pickle), in the
   user's cache folder (KWARTAAL_CACHE_DIR, else $XDG_CACHE_HOME/kwartaal, else
-  ~/.cache/kwartaal), one file per body.
+  ~/.cache/kwartaal), one file per body: a header (every file's entry, with its open and
+  in-progress actions) and after it the blobs of done and dropped actions, read on demand.
 - Stamped with kwartaal's version and the body's folder; anything unreadable, corrupt or
-  foreign is ignored and rebuilt, never an error. Written atomically.
-- KWARTAAL_NO_CACHE=1 turns it off.
-
-This module is also read by fast.py, which answers `actions --json` and `overdue --json` from
-the index alone when nothing changed, so it imports nothing beyond the standard library at its
-top. The index's layout is declared here once, by name (ENTRY_FIELDS, MEETING_FIELDS,
-ACTION_FIELDS), and only this module writes entries and reads them back.
+  foreign is ignored and rebuilt, never an error. Written atomically. KWARTAAL_NO_CACHE=1
+  turns it off. fast.py reads it too: it imports only the standard library at its top.
 """
 
 from __future__ import annotations
@@ -35,8 +31,7 @@ except ImportError:  # a Python built without it
 
 from kwartaal import __version__
 
-# fast.py imports this module before anything else: it keeps typing and pathlib (a fifth of
-# that lane's start-up) out, and works with plain path strings.
+# fast.py imports this module first: no typing or pathlib (a fifth of that lane's start-up).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
@@ -49,13 +44,11 @@ RACY_NS = 2_000_000_000  # stat records this close to the index's own time are n
 MAGIC = b"KWAI"  # then the header's length (8 bytes, little-endian), the header, the blobs
 
 
-# The layout of the index, by name. Stored as tuples (compact, and marshal keeps them), so each
-# name's position is what reads it. Changing a layout means changing FORMAT.
-# One entry per meeting file, in the header: key is digest+language; open holds the rows of
-# its open and in-progress actions (all a list of active actions needs); themes, per theme in
-# the order the file's actions first name it, how many are (done, dropped); closed is where
-# the blob of its done and dropped actions lies, (offset, length) after the header, or ()
-# for none; asked, the days feedback was given on items that asked for input (reminders).
+# The layout, by name, stored as tuples (changing it means changing FORMAT). An entry per
+# meeting file: key is digest+language; open, the rows of its open and in-progress actions;
+# themes, (theme, done, dropped) counts in the order its actions first name each theme;
+# closed, where the blob of its done and dropped rows lies ((offset, length) after the
+# header, or ()); asked, the days feedback was given on items that asked for input.
 ENTRY_FIELDS = ("stat", "key", "meeting", "open", "themes", "closed", "asked")
 MEETING_FIELDS = ("id", "date", "time", "length", "status")  # date as a day ordinal
 ACTION_FIELDS = ("local_id", "title", "owner", "co_owners", "due", "theme", "status", "closed",
@@ -74,7 +67,6 @@ OPEN_STATUSES = ("open", "in-progress")  # core/model.py's (a test holds them eq
 
 def cache_dir() -> Path:
     from pathlib import Path
-
     return Path(cache_folder())
 
 
@@ -213,11 +205,6 @@ def trusted(stat: tuple[int, int, int, int] | None, stored: Any, saved_ns: int) 
             and saved_ns - max(stat[1], stat[2]) > RACY_NS)
 
 
-def ordered(files: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The entries in the order of their meetings (date, then id), as a body holds them."""
-    return sorted(files.items(), key=lambda pair: (pair[1][MEETING][1], pair[1][MEETING][0]))
-
-
 # -- entries ------------------------------------------------------------------------------------
 
 def new_entry(stat: tuple[int, int, int, int] | None, key: str, meeting: m.Meeting) -> tuple[
@@ -260,8 +247,7 @@ def all_rows(entry: tuple[Any, ...], closed: tuple[Any, ...]) -> list[tuple[Any,
 
 
 def whole(entry: tuple[Any, ...], closed: tuple[Any, ...]) -> tuple[Any, ...]:
-    """An entry with its closed rows in place of where they lie: what the builders below
-    take."""
+    """An entry with its closed rows in place of where they lie (what light_meeting takes)."""
     return (*entry[:CLOSED], closed, *entry[CLOSED + 1:])
 
 
@@ -275,7 +261,7 @@ def light_meeting(path: Path, entry: tuple[Any, ...], *, with_actions: bool = Tr
 
     meeting = dict(zip(MEETING_FIELDS, entry[MEETING], strict=True))
     mid = meeting["id"]
-    built = _actions(path, mid, all_rows(entry, entry[CLOSED])) if with_actions else []
+    built = build_actions(path, mid, all_rows(entry, entry[CLOSED])) if with_actions else []
     return m.Meeting(mid, dt.date.fromordinal(meeting["date"]), meeting["time"],
                      meeting["length"], "", "", "", meeting["status"], "", "", [], [], [], [], [],
                      None, None, None, [], [], [], built, [], m.Source(path))
@@ -284,15 +270,10 @@ def light_meeting(path: Path, entry: tuple[Any, ...], *, with_actions: bool = Tr
 def light_action(path: Path, entry: tuple[Any, ...], index: int) -> m.Action:
     """One action of a whole entry, as light_meeting builds it."""
     rows = all_rows(entry, entry[CLOSED])
-    return _actions(path, entry[MEETING][MEETING_ID], rows[index:index + 1])[0]
+    return build_actions(path, entry[MEETING][MEETING_ID], rows[index:index + 1])[0]
 
 
-def open_actions(path: Path, entry: tuple[Any, ...]) -> list[m.Action]:
-    """The open and in-progress actions of an entry, as light_meeting builds them."""
-    return _actions(path, entry[MEETING][MEETING_ID], entry[OPEN])
-
-
-def _actions(path: Path, mid: str, rows: Any) -> list[m.Action]:
+def build_actions(path: Path, mid: str, rows: Any) -> list[m.Action]:
     import datetime as dt
 
     from kwartaal.core import model as m
@@ -411,32 +392,27 @@ class ActionIndex:
                 rows = self.pending[name]
                 blob: Any = marshal.dumps(rows) if rows else b""
                 size = len(blob)
-            else:
-                blob, size = entry[CLOSED], (entry[CLOSED][1] if entry[CLOSED] else 0)
+            else:  # where it lies in the stored file
+                blob, size = entry[CLOSED] or b"", entry[CLOSED][1] if entry[CLOSED] else 0
             files[name] = whole(entry, (offset, size) if size else ())
             parts.append(blob)
             offset += size
-        data = {"files": files, "saved": time.time_ns(), **now}
-        try:
-            header = marshal.dumps((FORMAT, __version__, where(self.root), data))
-        except ValueError:
-            return
-        self._write([MAGIC + len(header).to_bytes(8, "little"), header, *parts])
-
-    def _write(self, parts: list[Any]) -> None:
         stored = self.stored
 
         def chunks() -> Any:  # stored blobs are copied from the old file as they are written
+            yield MAGIC + len(header).to_bytes(8, "little")
+            yield header
             for part in parts:
                 yield part if isinstance(part, bytes) else stored.raw(part)  # type: ignore[union-attr]
 
         try:
+            header = marshal.dumps((FORMAT, __version__, where(self.root),
+                                    {"files": files, "saved": time.time_ns(), **now}))
             from pathlib import Path
 
-            path = Path(index_path(self.root))
-            path.parent.mkdir(parents=True, exist_ok=True)
             from kwartaal.files.atomic import replace_file
 
-            replace_file(path, chunks(), durable=False)
+            os.makedirs(cache_folder(), exist_ok=True)
+            replace_file(Path(index_path(self.root)), chunks(), durable=False)
         except (OSError, ValueError, AttributeError):
             pass  # a cache that cannot be written only makes the next run slower
