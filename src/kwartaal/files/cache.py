@@ -114,9 +114,8 @@ class Stored:
         """The bytes of the blob at (offset, length); ValueError when it cannot be read whole."""
         if not at:
             return b""
-        offset, length = at
-        data = os.pread(self.handle.fileno(), length, self.base + offset)
-        if len(data) != length:
+        data = os.pread(self.handle.fileno(), at[1], self.base + at[0])
+        if len(data) != at[1]:
             raise ValueError("a blob cut short")
         return data
 
@@ -347,8 +346,7 @@ class ActionIndex:
         return None, data
 
     def rows(self, name: str, entry: tuple[Any, ...]) -> tuple[Any, ...]:
-        """The closed rows of an entry; ValueError (or EOFError, TypeError) when its blob is
-        unreadable."""
+        """The closed rows of an entry; ValueError (EOFError, TypeError) for a bad blob."""
         if name in self.pending:
             return self.pending[name]
         if not entry[CLOSED]:
@@ -387,7 +385,11 @@ class ActionIndex:
                            for name in ("config", "people_file") if now[name] is not None)):
             return
         files, parts, offset = {}, [], 0
+        size_left = (os.fstat(self.stored.handle.fileno()).st_size - self.stored.base
+                     if self.stored is not None else 0)
         for name, entry in self.used.items():
+            if name not in self.pending and entry[CLOSED] and sum(entry[CLOSED]) > size_left:
+                continue  # its blob was cut short: left out, so that the file is read again
             if name in self.pending:
                 rows = self.pending[name]
                 blob: Any = marshal.dumps(rows) if rows else b""
