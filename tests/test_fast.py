@@ -21,7 +21,9 @@ from .conftest import EXAMPLE, commit_all, init_repo
 
 TODAYS = ["2025-06-01", "2026-01-15", "2026-03-12", "2027-01-01"]
 ARGS = [
-    ["actions", "--json"], ["actions", "--overdue", "--json"],
+    ["actions", "--json"], ["actions", "--overdue", "--json"], ["actions"], ["overdue"],
+    ["actions", "--overdue"], ["actions", "--status", "all"], ["--lang", "en", "actions"],
+    ["actions", "--status", "done", "--json"], ["overdue", "--owner", "roos", "--lang", "en"],
     ["actions", "--owner", "l-demir", "--json"], ["actions", "--everyone", "--json"],
     ["actions", "--json", "--owner=kbg-2", "--overdue"], ["overdue", "--json"],
     ["overdue", "--owner", "roos", "--json"],
@@ -67,8 +69,9 @@ def test_kwartaal_me_and_unknown_people(settled: Path, monkeypatch: pytest.Monke
 
 def test_steps_aside_for_what_it_does_not_know(settled: Path) -> None:
     _full(settled, ["actions", "--json"], "2026-01-15")
-    for args in (["actions"], ["actions", "--all-bodies", "--json"], ["overdue"],
-                 ["agenda"], ["--help"], ["actions", "--json", "--help"], ["--version"]):
+    for args in (["actions", "--all-bodies", "--json"], ["overdue", "--all-bodies"],
+                 ["agenda"], ["progress"], ["--help"], ["actions", "--json", "--help"],
+                 ["--version"]):
         assert _fast(settled, args, "2026-01-15")[0] is None, args
     assert try_fast(["--repo", str(settled), "--today", "2026-02-30", "actions", "--json"],
                     io.StringIO()) is None

@@ -21,25 +21,35 @@ def _me() -> str | None:
     return os.environ.get("KWARTAAL_ME") or None
 
 
-def _action_rows() -> tuple[Any, list[tuple[Any, Any]]]:
-    """The body without its actions, and the actions as (plain row, builder): a list builds
-    only the actions it shows (files/loader.py)."""
-    from kwartaal.files.loader import load_action_rows
+def _lane() -> Any:
+    """The body as the action lane reads it (files/actionlane.py): settings, people and the
+    action index, with records built only for what is shown."""
+    from kwartaal.core import model as m
+    from kwartaal.files.actionlane import read_lane
 
     state = current_state()
-    body, rows = load_action_rows(state.root())
-    state.use(body)
-    return body, rows
+    lane = read_lane(state.root())
+    # people and settings, for the checks of what was asked and the language
+    state.use(m.Body(root=lane.root, config=lane.config, people=lane.people, meetings=[]))
+    return lane
 
 
-def _print_actions(actions: list[Any], today: Any, lang: str) -> None:
+def _print_actions(chosen: list[Any], today: Any, lang: str) -> None:
+    """A list of plain rows (core/query.py) as a table, or the words for none."""
     from kwartaal.cli.output import table
-    from kwartaal.documents.listings import action_table
+    from kwartaal.documents.actiontable import action_table
 
-    if not actions:
+    if not chosen:
         click.echo(tr("no actions", lang))
         return
-    table(*action_table(actions, today, lang), narrow_drop=(6,))
+    table(*action_table(chosen, today.toordinal(), lang), narrow_drop=(6,))
+
+
+def _emit_rows(chosen: list[Any], today: Any) -> None:
+    from kwartaal.cli.output import emit_json
+    from kwartaal.core.query import row
+
+    emit_json([row(plain, today.toordinal()) for plain in chosen])
 
 
 @click.command("actions")
@@ -72,7 +82,7 @@ def actions_cmd(owner: str | None, everyone: bool, overdue: bool, due_within: in
       KWARTAAL_ME=roos kwartaal actions --sort urgency
       kwartaal actions --overdue --json
     """
-    from kwartaal.core.reports import action_row, select_rows
+    from kwartaal.core.reports import select_rows
     from kwartaal.edit.actions import require_meeting, require_person, require_theme
 
     state = current_state()
@@ -82,20 +92,20 @@ def actions_cmd(owner: str | None, everyone: bool, overdue: bool, due_within: in
         _across_bodies(who, as_json, overdue=overdue, due_within=due_within,
                        status=status or "active", theme=theme, sort=sort)
         return
-    body, rows = _action_rows()
+    lane = _lane()
+    body = state.loaded()
     if who:
         require_person(body, who)
     if theme:
         require_theme(body, theme)
     if meeting:
-        require_meeting(body, meeting)
-    chosen = [make() for make in select_rows(
-        rows, today, owner=who, overdue=overdue, due_within=due_within,
-        status=status or "active", theme=theme, meeting=meeting, sort=sort)]
+        require_meeting(lane.body(), meeting)
+    rows = lane.plain(closed=(status or "active") not in ("active", "open", "in-progress"))
+    chosen = select_rows(((plain, plain) for plain in rows), today, owner=who, overdue=overdue,
+                         due_within=due_within, status=status or "active", theme=theme,
+                         meeting=meeting, sort=sort)
     if as_json:
-        from kwartaal.cli.output import emit_json
-
-        emit_json([action_row(a, today) for a in chosen])
+        _emit_rows(chosen, today)
         return
     _print_actions(chosen, today, state.lang())
 
@@ -135,7 +145,7 @@ def overdue_cmd(owner: str | None, all_bodies: bool, as_json: bool) -> None:
     Example (a weekly cron job):
       kwartaal --repo /srv/overleg overdue || mail -s "Acties over tijd" secretaris < /dev/null
     """
-    from kwartaal.core.reports import action_row, select_rows
+    from kwartaal.core.reports import select_rows
     from kwartaal.edit.actions import require_person
 
     state = current_state()
@@ -143,15 +153,14 @@ def overdue_cmd(owner: str | None, all_bodies: bool, as_json: bool) -> None:
         if _across_bodies(owner, as_json, overdue=True):
             sys.exit(3)
         return
-    body, rows = _action_rows()
+    lane = _lane()
     today = state.today()
     if owner:
-        require_person(body, owner)
-    chosen = [make() for make in select_rows(rows, today, owner=owner, overdue=True)]
+        require_person(state.loaded(), owner)
+    chosen = select_rows(((plain, plain) for plain in lane.plain(closed=False)), today,
+                         owner=owner, overdue=True)
     if as_json:
-        from kwartaal.cli.output import emit_json
-
-        emit_json([action_row(a, today) for a in chosen])
+        _emit_rows(chosen, today)
     elif chosen:
         _print_actions(chosen, today, state.lang())
     else:
@@ -344,12 +353,13 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None,
       kwartaal remind --format eml --output herinneringen/
       kwartaal remind --json
     """
-    from kwartaal.documents.remind import as_email, reminders
+    from kwartaal.documents.remind import reminder_body, reminders, write_messages
     from kwartaal.edit.actions import require_person
 
     state = current_state()
-    body = state.body()  # the whole body: feedback on proposed items is in the reminders too
     today = state.today()
+    body = reminder_body(_lane(), today)
+    state.use(body)
     if owner:
         require_person(body, owner)
     found = reminders(body, today, within=within, owner=owner, lang_override=state.lang_option)
@@ -370,15 +380,7 @@ def remind_cmd(owner: str | None, within: int, fmt: str, output: Path | None,
             click.echo(f"[{reminder.person}] {reminder.subject}\n")
             click.echo(reminder.text.rstrip())
         return
-    from kwartaal.files.outputs import output_file, output_folder
-    from kwartaal.files.store import atomic_write_bytes
-
-    folder = output_folder(output or Path("reminders"))
-    # every path first: a person id never holds '/' or '..', and none may lead elsewhere
-    targets = [(output_file(folder, f"{r.person}.eml"), r) for r in found]
-    folder.mkdir(parents=True, exist_ok=True)
-    for target, reminder in targets:
-        atomic_write_bytes(target, as_email(reminder, body, today))
+    folder = write_messages(found, body, today, output or Path("reminders"))
     from kwartaal.core.words import Plural
 
     click.echo(Plural("wrote {count} message to {folder}", "wrote {count} messages to {folder}",
@@ -397,11 +399,11 @@ def progress_cmd(as_json: bool) -> None:
     Example:
       kwartaal progress
     """
-    from kwartaal.core.reports import progress_rows
+    from kwartaal.documents.listings import progress_rows
 
     state = current_state()
-    body = state.actions_body()
-    rows = progress_rows(body, state.today(), state.lang())
+    lane = _lane()
+    rows = progress_rows(lane.progress(state.today().toordinal()), lane.config, state.lang())
     if as_json:
         from kwartaal.cli.output import emit_json
 

@@ -1,11 +1,15 @@
-"""The command's entry point, with a fast lane for the two questions asked most often, by
-people and by cron jobs: `actions ... --json` and `overdue ... --json`.
+"""The command's entry point, with a fast lane for the questions asked most often, by people
+and by cron jobs: `actions` and `overdue`, as a table or `--json`.
 
 When every file of the body is provably unchanged since the action index was written (see
 files/cache.py), those are answered from the index alone, before click or the record classes
-are imported: a Python process cannot start much faster. The lane shares with the full command
-its query (core/query.py), its root finder (files/paths.py) and the index's reader; only the
-parsing of the argument list is its own, and its option table is held equal to click's.
+are imported: a Python process cannot start much faster. Most lists read only the index's
+header (the open and in-progress actions); `--status all`, `done` or `dropped` read the blobs
+of the others too. A table for a terminal is printed by cli/output.py (rich), as the full
+command prints it; elsewhere it is plain text (documents/actiontable.py). The lane shares
+with the full command its query (core/query.py), its table (documents/actiontable.py), its
+root finder (files/paths.py) and the index's reader; only the parsing of the argument list
+is its own, and its option table is held equal to click's.
 Anything else — another command, an option or value the lane does not take, a changed or new
 file, an unknown person, theme or meeting, a missing index — goes to the full command line,
 which answers the same question the long way (or says what is wrong) and refreshes the index.
@@ -23,7 +27,15 @@ import stat
 import sys
 
 from kwartaal.core import query
-from kwartaal.files.cache import MEETING, MEETING_ID, fresh_index, plain_actions
+from kwartaal.files.cache import (
+    CLOSED,
+    MEETING,
+    MEETING_ID,
+    OPEN,
+    all_rows,
+    fresh_index,
+    plain_rows,
+)
 from kwartaal.files.paths import root_folder
 from kwartaal.files.signals import catch_signals, flush_output, ignore_signals, run_to_a_quiet_end
 
@@ -142,31 +154,41 @@ def try_fast(argv: list[str], out: TextIO) -> int | None:
     before, command, rest = split
     known = COMMANDS.get(command)
     options = None if known is None else _options(rest, known)
-    if (options is None or not options.get("as_json")
-            or any(options.get(key) for key in LEFT_TO_THE_FULL_WAY)):
+    if options is None or any(options.get(key) for key in LEFT_TO_THE_FULL_WAY):
         return None
     given = {**before, **options}  # after the command name wins, as in click
     root = root_folder(given.get("repo"), os.getcwd())
     today = query.today_from(given.get("today"), os.environ.get("KWARTAAL_TODAY"))
     if root is None or today is None:
         return None
-    try:
-        answer = _answer(command, given, root, today)
-    except (LookupError, TypeError, ValueError):  # an index of another shape: corrupt, foreign
+    stored = fresh_index(root)
+    if stored is None:
         return None
+    try:
+        answer = _answer(command, given, stored, today)
+    except (LookupError, TypeError, ValueError, EOFError):  # an index of another shape
+        return None
+    finally:
+        stored.close()
     if answer is None:
         return None
     code, text = answer
-    out.write(text)
+    if isinstance(text, tuple):  # a table for a terminal: rich prints it, as the full way does
+        if out is not sys.stdout:
+            return None
+        from kwartaal.cli.output import table
+
+        table(*text, narrow_drop=(6,))
+    else:
+        out.write(text)
     return code
 
 
-def _answer(command: str, given: dict[str, Any], root: str,
-            today: dt.date) -> tuple[int, str] | None:
-    """The exit code and the output, or None where the full way must answer."""
-    index = fresh_index(root)
-    if index is None:
-        return None
+def _answer(command: str, given: dict[str, Any], stored: Any,
+            today: dt.date) -> tuple[int, Any] | None:
+    """The exit code and the output (text, or the parts of a table for rich), or None where
+    the full way must answer."""
+    index = stored.data
     owner = given.get("owner")
     if command == "actions":
         owner = None if given.get("everyone") else (owner or os.environ.get("KWARTAAL_ME"))
@@ -177,15 +199,40 @@ def _answer(command: str, given: dict[str, Any], root: str,
             or (theme and theme not in (index.get("themes") or ()))
             or (meeting and meeting not in {entry[MEETING][MEETING_ID] for entry in entries})):
         return None
+    status = given.get("status") or "active"
+    if status in ("active", "open", "in-progress"):  # the header holds every open action
+        plains = [plain for entry in entries for plain in plain_rows(entry, entry[OPEN])]
+    else:
+        plains = [plain for entry in entries
+                  for plain in plain_rows(entry, all_rows(entry, stored.rows(entry[CLOSED])))]
     within = given.get("due_within")
     today_ordinal = today.toordinal()
+    overdue = command == "overdue"
     chosen = query.select(
-        ((plain, plain) for entry in entries for plain in plain_actions(entry)), today_ordinal,
-        owner=owner or None, overdue=command == "overdue" or bool(given.get("overdue")),
-        within=None if within is None else int(within), status=given.get("status") or "active",
+        ((plain, plain) for plain in plains), today_ordinal,
+        owner=owner or None, overdue=overdue or bool(given.get("overdue")),
+        within=None if within is None else int(within), status=status,
         theme=theme, meeting=meeting, sort=given.get("sort") or "due")
-    text = query.json_text([query.row(plain, today_ordinal) for plain in chosen]) + "\n"
-    return 3 if command == "overdue" and chosen else 0, text
+    code = 3 if overdue and chosen else 0
+    if given.get("as_json"):
+        return code, query.json_text([query.row(plain, today_ordinal) for plain in chosen]) + "\n"
+    return code, _table(chosen, today_ordinal, given.get("lang") or index["language"], overdue)
+
+
+def _table(chosen: list[Any], today: int, lang: str, overdue: bool) -> Any:
+    """The printed list: plain text, or the parts of a table for rich on a terminal (as
+    cli/output.py decides)."""
+    from kwartaal.core.words import tr
+
+    if not chosen:
+        return tr("no overdue actions", lang).format() + "\n" if overdue else \
+            tr("no actions", lang) + "\n"
+    from kwartaal.documents.actiontable import action_table, plain_text
+
+    headers, rows, styles = action_table(chosen, today, lang)
+    if sys.stdout.isatty() and "NO_COLOR" not in os.environ:
+        return headers, rows, styles
+    return plain_text(headers, rows)
 
 
 def _fast_or_full() -> None:

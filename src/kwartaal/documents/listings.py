@@ -14,24 +14,11 @@ from kwartaal.core.words import status_word, tr
 
 def action_table(actions: list[m.Action], today: dt.date,
                  lang: str) -> tuple[list[str], list[list[str]], list[str | None]]:
-    """Headers, rows and a style per row: overdue red, due soon yellow."""
-    headers = ["id", tr("title", lang), tr("owners", lang),
-               tr("due", lang), tr("overdue", lang),
-               "status", tr("theme", lang)]
-    rows: list[list[str]] = []
-    styles: list[str | None] = []
-    for action in actions:
-        late = rules.days_overdue(action, today)
-        rows.append([action.id, action.title, ", ".join(action.owners),
-                     action.due.isoformat() if action.due else "", str(late) if late else "",
-                     status_word(action.status, lang), action.theme])
-        if late:
-            styles.append("red")
-        elif rules.is_due_within(action, today, rules.SOON_DAYS):
-            styles.append("yellow")
-        else:
-            styles.append(None)
-    return headers, rows, styles
+    """Headers, rows and a style per row: overdue red, due soon yellow (documents/actiontable.py,
+    which the fast lane shares)."""
+    from kwartaal.documents import actiontable
+
+    return actiontable.action_table([rules.plain(a) for a in actions], today.toordinal(), lang)
 
 
 def across_bodies(start: Path, today: dt.date, owner: str | None,
@@ -59,6 +46,21 @@ def across_bodies_table(chosen: list[tuple[str, m.Action]], today: dt.date,
               str(rules.days_overdue(a, today) or ""), status_word(a.status, lang)]
              for name, a in chosen],
             ["red" if rules.is_overdue(a, today) else None for _, a in chosen])
+
+
+def progress_rows(found: list[Any], config: m.Config, lang: str) -> list[dict[str, Any]]:
+    """The rows of core/reports.py progress_rows, from rules.progress's counts (as the action
+    lane gives them: files/actionlane.py)."""
+    rows = []
+    for row in found:
+        theme = config.themes.get(row.key)
+        title = m.text_in(theme.title, lang, config.language) if theme else (
+            row.key or (tr("(no theme)", lang)))
+        rows.append({"theme": row.key, "title": title, "done": row.done,
+                     "in_progress": row.in_progress, "open": row.open, "overdue": row.overdue,
+                     "dropped": row.dropped, "total": row.total,
+                     "share_done": round(row.share_done, 4)})
+    return rows
 
 
 def progress_table(rows: list[dict[str, Any]], lang: str) -> tuple[list[str], list[list[str]]]:

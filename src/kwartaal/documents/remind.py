@@ -88,6 +88,33 @@ def _new_feedback(body: m.Body, today: dt.date, owner: str | None) -> dict[str, 
     return found
 
 
+def reminder_body(lane: Any, today: dt.date) -> m.Body:
+    """What reminders read (files/actionlane.py): the open actions and every meeting's date
+    and status; the whole body only when an item may have had feedback since the last held
+    meeting (its author hears of it: _new_feedback)."""
+    body: m.Body = lane.body(open_actions=True)
+    held = rules.last_held(body, today)
+    if lane.feedback_since(held.date.toordinal() if held else 0, today.toordinal()):
+        from kwartaal.files.loader import load_checked
+
+        return load_checked(lane.root, indexed=True)
+    return body
+
+
+def write_messages(found: list[Reminder], body: m.Body, today: dt.date, output: Any) -> Any:
+    """Each reminder as person.eml in the output folder; returns the folder."""
+    from kwartaal.files.outputs import output_file, output_folder
+    from kwartaal.files.store import atomic_write_bytes
+
+    folder = output_folder(output)
+    # every path first: a person id never holds '/' or '..', and none may lead elsewhere
+    targets = [(output_file(folder, f"{r.person}.eml"), r) for r in found]
+    folder.mkdir(parents=True, exist_ok=True)
+    for target, reminder in targets:
+        atomic_write_bytes(target, as_email(reminder, body, today))
+    return folder
+
+
 def as_email(reminder: Reminder, body: m.Body, today: dt.date) -> bytes:
     """An RFC 5322 message to open in any mail program."""
     from kwartaal.documents.mail import compose
