@@ -146,19 +146,19 @@ def test_the_lane_knows_exactly_the_options_click_declares() -> None:
     group = cli
     assert isinstance(group, click.Group)
     with click.Context(group) as ctx:
-        served = {name: group.get_command(ctx, name) for name in fast.COMMANDS}
+        served = {name: group.get_command(ctx, name) for name in fast.served_commands()}
         global_params = [p for p in group.params if p.name != "version"]
         assert _click_table(global_params, ctx) == fast.GLOBAL
         assert {p.name: p.envvar for p in global_params} == fast.GLOBAL_ENV
         for name, command in served.items():
             assert command is not None, name
-            assert _click_table(command.params, ctx) == fast.COMMANDS[name], name
+            assert _click_table(command.params, ctx) == fast.served_commands()[name], name
             # Defaults the lane assumes when an option is not given.
             defaults = {p.name: p.get_default(ctx) for p in command.params}
             assert defaults.get("sort", "due") == "due" and defaults.get("status") is None
             # Help is click's own option, never in the lane's table: it steps aside.
-            assert not set(command.get_help_option(ctx).opts) & set(fast.COMMANDS[name])
-    assert set(fast.LEFT_TO_THE_FULL_WAY) <= {key for table in fast.COMMANDS.values()
+            assert not set(command.get_help_option(ctx).opts) & set(fast.served_commands()[name])
+    assert set(fast.LEFT_TO_THE_FULL_WAY) <= {key for table in fast.served_commands().values()
                                               for key, _ in table.values()}
 
 

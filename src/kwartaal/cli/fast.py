@@ -25,17 +25,8 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from functools import cache
 
-from kwartaal.core import query
-from kwartaal.files.cache import (
-    CLOSED,
-    MEETING,
-    MEETING_ID,
-    OPEN,
-    all_rows,
-    fresh_index,
-    plain_rows,
-)
 from kwartaal.files.paths import root_folder
 from kwartaal.files.signals import catch_signals, flush_output, ignore_signals, run_to_a_quiet_end
 
@@ -62,16 +53,27 @@ FLAG, TEXT, PATH, DAYS = "flag", "text", "path", "days"
 GLOBAL: dict[str, tuple[str, Any]] = {
     "--repo": ("repo", PATH), "--today": ("today", TEXT), "--lang": ("lang", ("nl", "en"))}
 GLOBAL_ENV = {"repo": "KWARTAAL_REPO", "today": "KWARTAAL_TODAY", "lang": "KWARTAAL_LANG"}
-COMMANDS: dict[str, dict[str, tuple[str, Any]]] = {
-    "actions": {
-        "--owner": ("owner", TEXT), "--everyone": ("everyone", FLAG),
-        "--overdue": ("overdue", FLAG), "--due-within": ("due_within", DAYS),
-        "--status": ("status", query.STATUS_CHOICES), "--theme": ("theme", TEXT),
-        "--meeting": ("meeting", TEXT), "--sort": ("sort", query.SORT_CHOICES),
-        "--all-bodies": ("all_bodies", FLAG), "--json": ("as_json", FLAG), **GLOBAL},
-    "overdue": {"--owner": ("owner", TEXT), "--all-bodies": ("all_bodies", FLAG),
-                "--json": ("as_json", FLAG), **GLOBAL},
-}
+
+
+@cache
+def served_commands() -> dict[str, dict[str, tuple[str, Any]]]:
+    """The commands the lane serves and their options. Made when first asked, after the
+    command word was found to be one of them: `kwartaal --help` never imports the query."""
+    from kwartaal.core import query
+
+    return {
+        "actions": {
+            "--owner": ("owner", TEXT), "--everyone": ("everyone", FLAG),
+            "--overdue": ("overdue", FLAG), "--due-within": ("due_within", DAYS),
+            "--status": ("status", query.STATUS_CHOICES), "--theme": ("theme", TEXT),
+            "--meeting": ("meeting", TEXT), "--sort": ("sort", query.SORT_CHOICES),
+            "--all-bodies": ("all_bodies", FLAG), "--json": ("as_json", FLAG), **GLOBAL},
+        "overdue": {"--owner": ("owner", TEXT), "--all-bodies": ("all_bodies", FLAG),
+                    "--json": ("as_json", FLAG), **GLOBAL},
+    }
+
+
+SERVED = ("actions", "overdue")  # the keys of served_commands(), known without making it
 LEFT_TO_THE_FULL_WAY = ("all_bodies",)  # known options whose answer the index cannot give
 
 
@@ -86,8 +88,10 @@ def valid(kind: Any, value: str) -> bool:
             return True
         return not stat.S_ISREG(found.st_mode) and os.access(value, os.R_OK)
     if kind == DAYS:
+        from kwartaal.core.query import DUE_WITHIN_MAX
+
         try:
-            return 0 <= int(value) <= query.DUE_WITHIN_MAX
+            return 0 <= int(value) <= DUE_WITHIN_MAX
         except ValueError:
             return False
     return value in kind
@@ -152,11 +156,14 @@ def try_fast(argv: list[str], out: TextIO) -> int | None:
     if split is None:
         return None
     before, command, rest = split
-    known = COMMANDS.get(command)
+    known = served_commands().get(command) if command in SERVED else None
     options = None if known is None else _options(rest, known)
     if options is None or any(options.get(key) for key in LEFT_TO_THE_FULL_WAY):
         return None
     given = {**before, **options}  # after the command name wins, as in click
+    from kwartaal.core import query
+    from kwartaal.files.cache import fresh_index
+
     root = root_folder(given.get("repo"), os.getcwd())
     today = query.today_from(given.get("today"), os.environ.get("KWARTAAL_TODAY"))
     if root is None or today is None:
@@ -188,6 +195,9 @@ def _answer(command: str, given: dict[str, Any], stored: Any,
             today: dt.date) -> tuple[int, Any] | None:
     """The exit code and the output (text, or the parts of a table for rich), or None where
     the full way must answer."""
+    from kwartaal.core import query
+    from kwartaal.files.cache import CLOSED, MEETING, MEETING_ID, OPEN, all_rows, plain_rows
+
     index = stored.data
     owner = given.get("owner")
     if command == "actions":

@@ -15,7 +15,11 @@ import click
 from kwartaal import __version__
 from kwartaal.cli.options import State, global_options
 from kwartaal.core.exits import EXIT_CODES, INTERNAL_ERROR
-from kwartaal.core.words import tr
+from kwartaal.core.words import speak_click, tr
+
+# click names some types when they are made (click.Path: "directory"), below; until main()
+# knows the run's language that is English, without a search of the system's catalogs
+speak_click("en")
 
 # name: (module, attribute, one-line help). The help is here so that `kwartaal --help` lists
 # every command without importing any of them.
@@ -100,8 +104,6 @@ class KwartaalGroup(click.Group):
         """Speak the run's language from the start, so that click's own messages (usage
         errors, 'Aborted!') are in it too."""
         import sys
-
-        from kwartaal.core.words import speak_click
 
         speak_click(_language_of(list(sys.argv[1:] if args is None else args)))
         return super().main(args, *more, **options)

@@ -131,14 +131,17 @@ def speak_click(lang: str) -> None:
 
 
 def _click_dgettext(domain: str, message: str) -> str:
-    if _click_lang == "en" or domain != gettext.textdomain():
+    if domain != gettext.textdomain():
         return _plain_dgettext(domain, message)
-    return catalog(_click_lang, CLICK_DOMAIN).gettext(message)
+    # in English click's own words are the ids (no catalog of the system is looked for)
+    return message if _click_lang == "en" else catalog(_click_lang, CLICK_DOMAIN).gettext(message)
 
 
 def _click_dngettext(domain: str, singular: str, plural: str, n: int) -> str:
-    if _click_lang == "en" or domain != gettext.textdomain():
+    if domain != gettext.textdomain():
         return _plain_dngettext(domain, singular, plural, n)
+    if _click_lang == "en":
+        return singular if n == 1 else plural
     return catalog(_click_lang, CLICK_DOMAIN).ngettext(singular, plural, n)
 
 
