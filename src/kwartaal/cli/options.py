@@ -108,9 +108,7 @@ class State:
         if self._body is not None:
             return str(self._body.config.language)
         try:
-            from pathlib import Path
-
-            from kwartaal.files.paths import root_folder
+            from kwartaal.files.paths import CONFIG_FILE, root_folder
 
             # found as _root finds it, but without a refusal: no body, no preference
             found = root_folder(None if self.repo is None else str(self.repo), os.getcwd())
@@ -118,7 +116,7 @@ class State:
                 return "en"
             import tomllib
 
-            with (Path(found) / "kwartaal.toml").open("rb") as handle:
+            with open(os.path.join(found, CONFIG_FILE), "rb") as handle:
                 lang = tomllib.load(handle).get("body", {}).get("language")
             return lang if lang in ("nl", "en") else "en"
         except Exception:  # noqa: BLE001 - any failure here just means: no preference known

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import gettext
 from functools import cache
-from pathlib import Path
+
+TYPE_CHECKING = False  # typing itself is a tenth of `kwartaal --help`
+if TYPE_CHECKING:
+    from pathlib import Path
 
 DOMAIN = "kwartaal"
 CLICK_DOMAIN = "click"
-LOCALE = Path(__file__).resolve().parent.parent / "locale"
 
 
 def N_(text: str) -> str:
@@ -23,7 +25,10 @@ def N_(text: str) -> str:
 
 
 def catalog_path(lang: str, domain: str = DOMAIN, suffix: str = ".po") -> Path:
-    return LOCALE / lang / "LC_MESSAGES" / f"{domain}{suffix}"
+    from pathlib import Path  # here: `kwartaal --help` in English reads no catalog
+
+    return Path(__file__).resolve().parent.parent / "locale" / lang / "LC_MESSAGES" / \
+        f"{domain}{suffix}"
 
 
 @cache
