@@ -23,4 +23,21 @@ def untracked(root: Path, paths: Sequence[Path]) -> list[Path]:
         return []
     tracked = {(place.top / name).as_posix() for name in out.decode("utf-8", "replace")
                .split("\0") if name}
-    return [p for p in paths if p.resolve().as_posix() not in tracked]
+    return [p for p, real in zip(paths, real_paths(paths), strict=True)
+            if real.as_posix() not in tracked]
+
+
+def real_paths(paths: Sequence[Path]) -> list[Path]:
+    """Where each path lies, links followed, as Path.resolve says: a file that is no link lies
+    where its folder lies, so only each folder and each link is resolved, not every file."""
+    folders: dict[Path, Path] = {}
+    out = []
+    for path in paths:
+        if path.is_symlink():
+            out.append(path.resolve())
+            continue
+        folder = folders.get(path.parent)
+        if folder is None:
+            folder = folders[path.parent] = path.parent.resolve()
+        out.append(folder / path.name)
+    return out

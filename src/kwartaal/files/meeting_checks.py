@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -57,14 +58,23 @@ class Checker:
 
 class Known:
     """The records of the whole body that one file's checks may refer to; every question asked
-    is recorded with its answer, in order."""
+    is recorded with its answer, in order. Besides whether an item, a decision or a meeting
+    exists: whether an item is closed for public output (closed, core/visibility.py) and the
+    theme of an item (theme: a function of the item's full id)."""
 
-    def __init__(self, items: set[str], decisions: set[str], meetings: set[str]) -> None:
-        self.sets = {"item": items, "decision": decisions, "meeting": meetings}
-        self.asked: list[tuple[str, str, bool]] = []
+    def __init__(self, items: set[str], decisions: set[str], meetings: set[str],
+                 closed: set[str] | None = None,
+                 theme: Callable[[str], str] | None = None) -> None:
+        self.sets = {"item": items, "decision": decisions, "meeting": meetings,
+                     "closed": closed if closed is not None else set()}
+        self.theme_of = theme if theme is not None else (lambda ref: "")
+        self.asked: list[tuple[str, str, Any]] = []
 
-    def ask(self, kind: str, ref: str) -> bool:
-        answer = ref in self.sets[kind]
+    def answer(self, kind: str, ref: str) -> Any:
+        return self.theme_of(ref) if kind == "theme" else ref in self.sets[kind]
+
+    def ask(self, kind: str, ref: str) -> Any:
+        answer = self.answer(kind, ref)
         self.asked.append((kind, ref, answer))
         return answer
 
@@ -77,8 +87,9 @@ class Known:
     def meeting(self, ref: str) -> bool:
         return self.ask("meeting", ref)
 
-    def same_answers(self, asked: list[tuple[str, str, bool]] | tuple[Any, ...]) -> bool:
-        return all((ref in self.sets[kind]) == answer for kind, ref, answer in asked)
+    def same_answers(self, asked: list[tuple[str, str, Any]] | tuple[Any, ...]) -> bool:
+        answer = self.answer
+        return all(answer(kind, ref) == given for kind, ref, given in asked)
 
 
 def check_meeting(c: Checker, meeting: m.Meeting, standing: set[str], known: Known) -> None:

@@ -18,7 +18,6 @@ from kwartaal.files.loader import Loaded
 from kwartaal.files.meeting_checks import Checker, Known, check_meeting
 from kwartaal.files.money_checks import (
     compensation_line_problems,
-    payee_problems,
     payment_description_problems,
 )
 from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE, meeting_files
@@ -28,6 +27,8 @@ _Checker = Checker  # its old name here
 
 def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
     """All problems: the loader's and the cross-checks', sorted by file and line."""
+    from kwartaal.files.checkrun import Unit, check_units
+
     body = loaded.body
     settings = {body.root / CONFIG_FILE, body.root / PEOPLE_FILE}
     if settings & set(loaded.unreadable):
@@ -36,35 +37,43 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
         # does not parse says so once; the rest is checked when it parses again.
         return [p for p in loaded.problems if p.path in loaded.unreadable
                 or p.path not in settings and p.line is None]
-    checker = _Checker(body, today)
-    _check_config(checker)
-    _check_people(checker)
-    cached = None
-    if loaded.digests:
-        from kwartaal.files.checkindex import CheckIndex
+    by_path = {mt.src.path: mt for mt in body.meetings}
+    units = []
+    for path in meeting_files(body.root):
+        unit = Unit(path)
+        unit.found(by_path.get(path), [])
+        units.append(unit)
+    lone = m.Body(root=body.root, config=body.config, people=body.people, meetings=[])
+    return check_units(lone, today, units, loaded.problems, loaded.unreadable)
 
-        cached = CheckIndex.open(body.root, loaded.digests, today)
-    _check_meetings(checker, cached)
-    _check_feedback(checker)
-    from kwartaal.files import privacy
 
-    files = [body.root / CONFIG_FILE, body.root / PEOPLE_FILE, *meeting_files(body.root)]
-    # a file too large to read is reported by the loader; scanning it would take minutes
-    readable = [f for f in files if f.exists() and f.stat().st_size <= MAX_FILE_BYTES]
-    checker.problems.extend(privacy.lint(body, readable, cached))
-    if cached is not None:
-        cached.save()
-    checker.problems.extend(_untracked(body))
-    checker.problems.extend(compensation_line_problems(body))
-    from kwartaal.files.participation import participation_problems
+def check_folder(root: Path, today: dt.date, *, indexed: bool = False,
+                 ) -> tuple[m.Body, list[Problem]]:
+    """(the body's settings and people, without meetings; every problem of the body), as
+    validate(load(root)) gives them. indexed: each meeting file's problems and facts come from
+    the check index (checkindex.py) while its content is the same, so a repeated check builds
+    no records of the files that did not change."""
+    import os
 
-    checker.problems.extend(participation_problems(body))
-    checker.problems.extend(payee_problems(body))
-    from kwartaal.files.polls import poll_problems
+    from kwartaal.files.checkrun import check_units
+    from kwartaal.files.loader import load, load_settings
 
-    checker.problems.extend(poll_problems(body, today))
-    problems = loaded.problems + _not_about(loaded.unreadable, checker.problems)
-    return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
+    if not indexed or os.environ.get("KWARTAAL_NO_CACHE"):
+        loaded = load(root)
+        return loaded.body, validate(loaded, today)
+    problems: list[Problem] = []
+    unreadable: list[Path] = []
+    config, people = load_settings(root, problems, unreadable)
+    settings = m.Body(root=root, config=config, people=people, meetings=[])
+    if unreadable:
+        loaded = load(root)
+        return settings, validate(loaded, today)
+    from kwartaal.files.checkindex import CheckIndex
+
+    index = CheckIndex.open(root, today)
+    units = [index.unit(path, config.language) for path in meeting_files(root)]
+    unreadable += [unit.path for unit in units if unit.unreadable]
+    return settings, check_units(settings, today, units, problems, unreadable, index)
 
 
 def meeting_errors(body: m.Body, today: dt.date) -> list[Problem]:
@@ -72,12 +81,97 @@ def meeting_errors(body: m.Body, today: dt.date) -> list[Problem]:
     dates), without reading files or asking git: what every write of a meeting file is held to
     (files/writecheck.py)."""
     checker = _Checker(body, today)
-    _check_meetings(checker)
+    known = Known({i.id for mt in body.meetings for i in mt.items},
+                  {d.id for mt in body.meetings for d in mt.decisions},
+                  {mt.id for mt in body.meetings})
+    standing = {s.key for s in body.config.standing}
+    for meeting in body.meetings:
+        check_meeting(checker, meeting, standing, known)
     found = checker.problems + compensation_line_problems(body)
     return [p for p in found if p.severity == "error"]
 
 
-def _not_about(unreadable: list[Path], problems: list[Problem]) -> list[Problem]:
+def settings_problems(c: Checker, units: list[Any], index: Any = None) -> list[Problem]:
+    """The problems of the settings, the people and the files that are no meeting file, in
+    the order they were always found; on the way, each meeting file's scan for contact
+    details (it depends on what the files before it allow) and whether git tracks it go into
+    its unit."""
+    from kwartaal.files import privacy
+    from kwartaal.files.checkrun import SCAN, UNTRACKED
+    from kwartaal.files.participation import body_chair_problems, people_problems
+    from kwartaal.files.polls import poll_problems
+
+    body = c.body
+    c.problems = []
+    _check_config(c)
+    _check_people(c)
+    found = c.problems
+    found += privacy.people_lint(body)
+    scanner = privacy.Scanner(body)
+    settings = [body.root / CONFIG_FILE, body.root / PEOPLE_FILE]
+    # a file too large to read is reported by the loader; scanning it would take minutes
+    record_files = [path for path in settings
+                    if path.exists() and path.stat().st_size <= MAX_FILE_BYTES]
+    for path in record_files:
+        found += _scan(scanner, path)
+    for unit in units:
+        size = unit.size if unit.size is not None else _size(unit.path)
+        if size is None or size > MAX_FILE_BYTES:
+            continue
+        record_files.append(unit.path)
+        kept = None if index is None else index.scan(unit, scanner.key())
+        if kept is None:
+            text = _text(unit.path)
+            kept = ([], []) if text is None else (scanner.scan(unit.path, text),
+                                                 privacy.marked_values(unit.path, text))
+            if index is not None:
+                index.keep_scan(unit, scanner.key(), *kept)
+        unit.phases[SCAN] = kept[0]
+        scanner.allow(kept[1])
+    found += privacy.other_files_lint(body.root, record_files, scanner)
+    from kwartaal.core.visibility import View
+
+    found += privacy.hidden_names_in_settings(View(body, body.config.language, public=True),
+                                              body)
+    found += privacy.shared_names(body)
+    by_path = {unit.path: unit for unit in units}
+    for problem in _untracked(body):
+        by_path[problem.path].phases.setdefault(UNTRACKED, []).append(problem)
+    found += people_problems(body)
+    found += body_chair_problems(body)
+    from kwartaal.files.money_checks import person_payee_problems
+
+    found += person_payee_problems(body)
+    found += poll_problems(body, c.today)
+    return found
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None  # reported by the loader
+
+
+def _scan(scanner: Any, path: Path) -> list[Problem]:
+    from kwartaal.files.privacy import marked_values
+
+    text = _text(path)
+    if text is None:
+        return []
+    found = scanner.scan(path, text)
+    scanner.allow(marked_values(path, text))
+    return found
+
+
+def not_about(unreadable: list[Path], problems: list[Problem]) -> list[Problem]:
     """Leave out what refers into a meeting file that cannot be read ('2025-12-11/d1' when
     2025-12-11.toml does not parse): whether it exists is not known, so it is not an error."""
     broken = tuple(f"{path.stem}/" for path in unreadable if path.parent.name == MEETINGS_DIR)
@@ -170,13 +264,12 @@ def _check_people(c: _Checker) -> None:
                   "kwartaal.toml ({known}); write its key or name, or add "
                   "[organisations.KEY]{hint}", id=person.id, name=person.organisation,
                   known=", ".join(known), **hints(person.organisation, known))
-    _check_owners_who_left(c)
-    _check_roles_of_people_who_left(c)
+    _check_roles_in_settings(c)
 
 
-def _check_roles_of_people_who_left(c: _Checker) -> None:
+def _check_roles_in_settings(c: _Checker) -> None:
     """A chair, co-chair, secretary or organisation contact who has left holds the role of
-    nobody: the body's, and those of meetings still to come."""
+    nobody: the body's here, those of meetings still to come in roles_of_people_who_left."""
     cfg = c.body.config
     places: list[tuple[m.Source, str, str, str]] = [
         (m.Source(cfg.src.path, ("body",)), key, getattr(cfg, key) or "",
@@ -184,10 +277,17 @@ def _check_roles_of_people_who_left(c: _Checker) -> None:
     places += [(org.src, "contact", org.contact,
                 f"kwartaal config set organisations.{org.key}.contact PERSON")
                for org in cfg.organisations.values()]
-    places += [(mt.src, key, getattr(mt, key),
-                f"kwartaal meeting set {mt.id} --{key.replace('_', '-')} PERSON")
-               for mt in c.body.meetings if mt.status == "planned"
-               for key in ("chair", "co_chair", "secretary")]
+    _left(c, places)
+
+
+def roles_of_people_who_left(c: _Checker, mt: m.Meeting) -> None:
+    if mt.status == "planned":
+        _left(c, [(mt.src, key, getattr(mt, key),
+                   f"kwartaal meeting set {mt.id} --{key.replace('_', '-')} PERSON")
+                  for key in ("chair", "co_chair", "secretary")])
+
+
+def _left(c: _Checker, places: list[tuple[m.Source, str, str, str]]) -> None:
     for src, key, pid, command in places:
         person = c.body.people.get(pid) if pid else None
         if person is not None and person.left is not None and person.left <= c.today:
@@ -195,9 +295,9 @@ def _check_roles_of_people_who_left(c: _Checker) -> None:
                   "over with '{command}'", key=key, id=pid, date=person.left, command=command)
 
 
-def _check_owners_who_left(c: _Checker) -> None:
+def owners_who_left(c: _Checker, meeting: m.Meeting) -> None:
     """An open action owned by someone who has left is nobody's: say how to hand it over."""
-    for action in c.body.all_actions():
+    for action in meeting.actions:
         if not action.is_open:
             continue
         for pid in action.owners:
@@ -209,36 +309,11 @@ def _check_owners_who_left(c: _Checker) -> None:
                       action=action.id, id=pid, date=person.left)
 
 
-def _check_feedback(c: _Checker) -> None:
-    """Feedback on input is due by the next meeting; feedback needs input that was asked."""
-    from kwartaal.core.feedback import late_feedback
-
-    for entry in late_feedback(c.body, c.today):
-        c.add(entry.record.src, "asks_input", "warning",
-              "{id} asked for input at {meeting}, and the feedback was due by {due}; record "
-              "what was done with it: kwartaal feedback {meeting} {local} \"...\"",
-              id=entry.id, meeting=entry.meeting.id, due=entry.due or "-",
-              local=entry.record.local_id)
-    for meeting in c.body.meetings:
-        for record in (*meeting.items, *meeting.notes):
-            if record.feedback and not record.asks_input:
-                c.add(record.src, "feedback", "warning",
-                      "{id} has feedback but did not ask for input; add asks_input = true or "
-                      "remove the feedback", id=record.id)
-
-
-def _check_meetings(c: _Checker, cached: Any = None) -> None:
-    """The checks of every meeting file; cached (a CheckIndex) keeps each file's problems."""
-    body = c.body
-    known = Known({i.id for mt in body.meetings for i in mt.items},
-                  {d.id for mt in body.meetings for d in mt.decisions},
-                  {mt.id for mt in body.meetings})
-    standing = {s.key for s in body.config.standing}
-    for meeting in body.meetings:
-        if cached is not None and cached.reuse(meeting, known, c.problems):
-            continue
-        start = len(c.problems)
-        known.asked = []
-        check_meeting(c, meeting, standing, known)
-        if cached is not None:
-            cached.keep(meeting, known.asked, c.problems[start:])
+def feedback_without_input(c: _Checker, meeting: m.Meeting) -> None:
+    """Feedback needs input that was asked (feedback owed is checked across files:
+    checkrun.py)."""
+    for record in (*meeting.items, *meeting.notes):
+        if record.feedback and not record.asks_input:
+            c.add(record.src, "feedback", "warning",
+                  "{id} has feedback but did not ask for input; add asks_input = true or "
+                  "remove the feedback", id=record.id)
