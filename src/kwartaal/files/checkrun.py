@@ -95,7 +95,7 @@ class Unit:
     is being checked), its facts, its problems by phase and the questions they asked."""
 
     __slots__ = ("path", "digest", "meeting", "facts", "phases", "asked", "unreadable",
-                 "stored", "size", "stat")
+                 "stored", "size", "stat", "early")
 
     def __init__(self, path: Path, digest: str | None = None) -> None:
         self.path, self.digest = path, digest
@@ -107,6 +107,9 @@ class Unit:
         self.stored: Any = None  # the index entry it came from, when it did
         self.size: int | None = None
         self.stat: Any = None
+        # checked while read, with the answers known then (Early): the questions about which
+        # records public output shows, and each hidden-name finding with its record
+        self.early: tuple[list[tuple[str, str]], list[tuple[Any, Problem]]] | None = None
 
     def found(self, meeting: m.Meeting | None, loader: list[Problem]) -> None:
         self.meeting = meeting
@@ -133,14 +136,16 @@ def known_of(light: m.Body) -> Known:
 
 
 def own_problems(c: Checker, meeting: m.Meeting, known: Known, view: Any,
-                 standing: set[str]) -> dict[int, list[Problem]]:
-    """The problems of one meeting file that are its own, by phase; known records every
-    question about other files."""
+                 standing: set[str]) -> tuple[dict[int, list[Problem]], list[Any]]:
+    """The problems of one meeting file that are its own, by phase, and the hidden-name
+    findings with their records (privacy.hidden_name_candidates), which view.hides decides
+    on; known records every question about other files, except those about which records
+    public output shows (shown_questions)."""
     from kwartaal.files import validate as v
     from kwartaal.files.meeting_checks import check_meeting
     from kwartaal.files.money_checks import line_payee_problems, void_problems
     from kwartaal.files.participation import meeting_problems
-    from kwartaal.files.privacy import hidden_names_in_meeting
+    from kwartaal.files.privacy import hidden_name_candidates
 
     phases: dict[int, list[Problem]] = {}
 
@@ -157,8 +162,7 @@ def own_problems(c: Checker, meeting: m.Meeting, known: Known, view: Any,
     phase(MEETING)
     v.feedback_without_input(c, meeting)
     phase(NOASK)
-    shown_questions(known, meeting, standing)
-    phase(HIDDEN, hidden_names_in_meeting(view, meeting))
+    candidates = hidden_name_candidates(view, meeting)
     phase(VOID, void_problems(meeting))
 
     def theme_of(ref: str) -> str:
@@ -166,9 +170,47 @@ def own_problems(c: Checker, meeting: m.Meeting, known: Known, view: Any,
 
     phase(PART, meeting_problems(c.body, meeting, theme_of))
     phase(PAYEE, line_payee_problems(c.body.config, meeting))
-    return phases
+    return phases, candidates
 
 
+def shown(view: Any, candidates: list[tuple[Any, Problem]]) -> list[Problem]:
+    return [problem for record, problem in candidates
+            if record is None or not view.hides(record)]
+
+
+class Early:
+    """Checks each meeting file as soon as it is read, so that its records need not be kept:
+    with the answers about other files known so far (the files before it, and every meeting
+    file's name for the meetings). check_units compares each answer with the whole body's and
+    checks again, from its file, any meeting whose answers were not the same."""
+
+    def __init__(self, settings: m.Body, today: dt.date, paths: list[Path]) -> None:
+        from kwartaal.core.visibility import View
+
+        self.checker = Checker(settings, today)
+        self.view = View(settings, settings.config.language, public=True)
+        self.standing = {s.key for s in settings.config.standing}
+        self.themes: dict[str, str] = {}
+        self.known = Known(set(), set(), {path.stem for path in paths},
+                           theme=lambda full: self.themes.get(full, ""))
+
+    def check(self, unit: Unit) -> None:
+        meeting, known = unit.meeting, self.known
+        if meeting is None:
+            return
+        for item in meeting.items:
+            known.sets["item"].add(item.id)
+            self.themes[item.id] = item.theme
+        known.sets["decision"].update(d.id for d in meeting.decisions)
+        known.asked = []
+        found, candidates = own_problems(self.checker, meeting, known, self.view, self.standing)
+        unit.phases.update(found)
+        unit.asked = tuple(dict.fromkeys(known.asked))
+        known.asked = []
+        shown_questions(known, meeting, self.standing)
+        unit.early = ([(kind, ref) for kind, ref, _ in dict.fromkeys(known.asked)],
+                      [(record, problem) for record, problem in candidates])
+        unit.meeting = None
 def cross_problems(light: m.Body, today: dt.date) -> dict[Path, dict[int, list[Problem]]]:
     """Feedback owed and the allowance limits, from the facts of every file."""
     from kwartaal.core.feedback import late_feedback
@@ -224,14 +266,22 @@ def check_units(settings: m.Body, today: dt.date, units: list[Unit],
             continue
         if unit.facts is None:
             continue
-        if unit.meeting is None:
-            index.read(unit, settings.config.language)  # the answers changed: built again
-        if unit.meeting is None:
-            continue
-        known.asked = []
-        unit.phases.update(own_problems(c, unit.meeting, known, view, standing))
-        unit.asked = tuple(dict.fromkeys(known.asked))
-        unit.meeting = None
+        if unit.early is not None and known.same_answers(unit.asked):
+            questions, candidates = unit.early
+            unit.phases[HIDDEN] = shown(view, candidates)
+            unit.asked += tuple((kind, ref, known.answer(kind, ref)) for kind, ref in questions)
+        else:
+            if unit.meeting is None:
+                index.read(unit, settings.config.language)  # the answers changed: again
+            if unit.meeting is None:
+                continue
+            known.asked = []
+            found, candidates = own_problems(c, unit.meeting, known, view, standing)
+            unit.phases.update(found)
+            shown_questions(known, unit.meeting, standing)
+            unit.phases[HIDDEN] = shown(view, candidates)
+            unit.asked = tuple(dict.fromkeys(known.asked))
+        unit.meeting = unit.early = None
         if index is not None:
             index.keep(unit)
     by_path = {unit.path: unit for unit in units}

@@ -255,7 +255,24 @@ def hidden_names_in_settings(view: Any, body: m.Body) -> list[Problem]:
 
 def hidden_names_in_meeting(view: Any, meeting: m.Meeting) -> list[Problem]:
     """The same in the texts of one meeting file that public output shows."""
-    return _hidden_names_in(view, public_texts(view, None, (meeting,)))
+    return [problem for record, problem in hidden_name_candidates(view, meeting)
+            if record is None or not view.hides(record)]
+
+
+def hidden_name_candidates(view: Any, meeting: m.Meeting) -> list[tuple[Any, Problem]]:
+    """The findings in every text of one meeting file, each with its record (None for the
+    meeting's own texts): those of a record public output hides are no finding. Only
+    view.hidden_person_in is used here, so which records are hidden can be decided later."""
+    found = []
+    records = (*meeting.items, *meeting.notes, *meeting.decisions, *meeting.actions)
+    for record in (None, *records):
+        if record is None:
+            texts = _declared_texts(meeting, meeting.src.path, ())
+        else:
+            texts = _declared_texts(record, record.src.path, record.src.section)
+        found += [(record, problem) for problem in
+                  _hidden_names_in(view, [entry for entry in texts if entry[3]])]
+    return found
 
 
 def _hidden_names_in(view: Any, texts: list[PublicText]) -> list[Problem]:

@@ -69,9 +69,16 @@ def check_folder(root: Path, today: dt.date, *, indexed: bool = False,
         loaded = load(root)
         return settings, validate(loaded, today)
     from kwartaal.files.checkindex import CheckIndex
+    from kwartaal.files.checkrun import Early
 
     index = CheckIndex.open(root, today)
-    units = [index.unit(path, config.language) for path in meeting_files(root)]
+    paths = meeting_files(root)
+    early = Early(settings, today, paths)
+    units = []
+    for path in paths:
+        unit = index.unit(path, config.language)
+        early.check(unit)  # its records are not kept
+        units.append(unit)
     unreadable += [unit.path for unit in units if unit.unreadable]
     return settings, check_units(settings, today, units, problems, unreadable, index)
 
@@ -135,7 +142,7 @@ def settings_problems(c: Checker, units: list[Any], index: Any = None) -> list[P
                                               body)
     found += privacy.shared_names(body)
     by_path = {unit.path: unit for unit in units}
-    for problem in _untracked(body):
+    for problem in _untracked(body, [unit.path for unit in units]):
         by_path[problem.path].phases.setdefault(UNTRACKED, []).append(problem)
     found += people_problems(body)
     found += body_chair_problems(body)
@@ -185,7 +192,7 @@ def not_about(unreadable: list[Path], problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if not refers_into_broken(p)]
 
 
-def _untracked(body: m.Body) -> list[Problem]:
+def _untracked(body: m.Body, paths: list[Path]) -> list[Problem]:
     """Meeting files git does not track: made by hand and not added yet, or left by a command
     that was stopped before it committed. kwartaal reads them, but no commit or sync carries
     them to anyone else."""
@@ -195,7 +202,7 @@ def _untracked(body: m.Body) -> list[Problem]:
     from kwartaal.files.paths import shown_path
 
     found = []
-    for path in untracked(body.root, meeting_files(body.root)):
+    for path in untracked(body.root, paths):
         name = shlex.quote(shown_path(path))
         found.append(Problem(path, None, "warning", msg(
             "git does not track this file, so it is in no commit and no sync will share it; "
