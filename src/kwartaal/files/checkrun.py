@@ -24,13 +24,20 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.problems import Problem, msg
+from kwartaal.files.body_checks import (
+    HIDDEN,
+    LATE,
+    LIMITS,
+    LOADER,
+    MEETING,
+    NOASK,
+    OWNERS,
+    PART,
+    PAYEE,
+    ROLES,
+    VOID,
+)
 from kwartaal.files.meeting_checks import Checker, Known
-
-# the phases of a meeting file's problems, in order; LATE, SCAN, UNTRACKED and LIMITS are
-# across files and are not kept with the file
-(LOADER, OWNERS, ROLES, MEETING, LATE, NOASK, SCAN, HIDDEN, UNTRACKED, LIMITS, VOID, PART,
- PAYEE) = range(13)
-CROSS = (LATE, SCAN, UNTRACKED, LIMITS)
 
 
 class LightItem:
@@ -141,7 +148,7 @@ def own_problems(c: Checker, meeting: m.Meeting, known: Known, view: Any,
     findings with their records (privacy.hidden_name_candidates), which view.hides decides
     on; known records every question about other files, except those about which records
     public output shows (shown_questions)."""
-    from kwartaal.files import validate as v
+    from kwartaal.files import body_checks as v
     from kwartaal.files.meeting_checks import check_meeting
     from kwartaal.files.money_checks import line_payee_problems, void_problems
     from kwartaal.files.participation import meeting_problems
@@ -254,7 +261,7 @@ def check_units(settings: m.Body, today: dt.date, units: list[Unit],
     found while loading) and each meeting file's units, sorted by file and line. index: the
     check index (checkindex.py) or None."""
     from kwartaal.core.visibility import View
-    from kwartaal.files import validate as v
+    from kwartaal.files import body_checks as v
 
     light = light_body(settings, units)
     known = known_of(light)
