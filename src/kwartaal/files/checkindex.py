@@ -200,7 +200,7 @@ class CheckIndex:
 
     def keep(self, unit: Any) -> None:
         """Store the file's problems (only its own, only when each can be stored)."""
-        from kwartaal.files.checkrun import CROSS
+        from kwartaal.files.body_checks import CROSS
 
         if not self.enabled or unit.digest is None:
             return
