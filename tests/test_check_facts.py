@@ -5,6 +5,7 @@ full check, to the byte, whatever changed in between."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import time
@@ -199,3 +200,39 @@ def test_untracked_and_tracked_again(generated: tuple[Path, str], run: Run,
     git(body, "commit", "-q", "-m", "meeting")
     tracked = _assert_same(run, body, today, monkeypatch)
     assert new.name not in tracked[1][2]
+
+
+def test_a_new_day_judges_again_only_what_today_changes(
+        generated: tuple[Path, str], run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today is a question like the others: the next day, with no meeting date or leaving day
+    in between, builds no records; a day past a planned meeting's date judges that file again
+    and reports it, as a full check does."""
+    body, today = generated
+    _plant(body, 5)
+    built: list[Path] = []
+    build = loader.build_meeting
+
+    def counted(raw: Any, path: Path, *args: Any) -> Any:
+        built.append(path)
+        return build(raw, path, *args)
+
+    monkeypatch.setattr(loader, "build_meeting", counted)
+    _assert_same(run, body, today, monkeypatch)
+    day = dt.date.fromisoformat(today)
+    files = sorted((body / "meetings").glob("*.toml"))
+    dates = sorted(dt.date.fromisoformat(path.stem[:10]) for path in files)
+    quiet = day + dt.timedelta(days=1)
+    assert not any(day < date <= quiet for date in dates)
+    expected = _uncached(run, body, quiet.isoformat(), monkeypatch)
+    built.clear()
+    assert _check(run, body, quiet.isoformat()) == expected
+    assert built == []  # no file's answers changed
+    planned = [date for date in dates if date > day]
+    assert planned, "the generated body has meetings still to come"
+    past = planned[0] + dt.timedelta(days=1)
+    built.clear()
+    expected = _uncached(run, body, past.isoformat(), monkeypatch)
+    built.clear()
+    assert _check(run, body, past.isoformat()) == expected
+    assert f"{planned[0].isoformat()}" in expected[0][2]
+    assert built and len(set(built)) < len(files)  # judged again: only what today changed

@@ -224,7 +224,7 @@ def roles_of_people_who_left(c: _Checker, mt: m.Meeting) -> None:
 def _left(c: _Checker, places: list[tuple[m.Source, str, str, str]]) -> None:
     for src, key, pid, command in places:
         person = c.body.people.get(pid) if pid else None
-        if person is not None and person.left is not None and person.left <= c.today:
+        if person is not None and person.left is not None and not c.after_today(person.left):
             c.add(src, key, "warning", "{key} is {id}, who left on {date}; choose who takes "
                   "over with '{command}'", key=key, id=pid, date=person.left, command=command)
 
@@ -236,7 +236,7 @@ def owners_who_left(c: _Checker, meeting: m.Meeting) -> None:
             continue
         for pid in action.owners:
             person = c.body.people.get(pid)
-            if person is not None and person.left is not None and person.left <= c.today:
+            if person is not None and person.left is not None and not c.after_today(person.left):
                 c.add(action.src, "owner" if pid == action.owner else "with", "warning",
                       "action {action} is open, but {id} left on {date}; hand it over with "
                       "'kwartaal action handover {action} --to PERSON'",

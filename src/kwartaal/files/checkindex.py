@@ -5,11 +5,12 @@ builds no records of the files that did not change and redoes only the checks ac
 A file's entry is used only when all of these are what they were:
 - the file's content: its stat record, trusted only when it was older than two seconds when
   the index was written, else the BLAKE2b digest of its bytes (as the action index, cache.py);
-- the context: the bytes of kwartaal.toml and people.toml, today's date, kwartaal's code and
-  version, and the native parser's version;
-- the answers about other files: every question the file's checks asked (does item, decision
-  or meeting X exist, is item X closed for public output, what is its theme) is stored with
-  its answer, and asked again against the facts of the body as it is now.
+- the context: the bytes of kwartaal.toml and people.toml, kwartaal's code and version, and
+  the native parser's version;
+- the answers about other files and about today: every question the file's checks asked
+  (does item, decision or meeting X exist, is item X closed for public output, what is its
+  theme, is day D before or after today) is stored with its answer, and asked again against
+  the facts of the body as it is now and today's date.
 The file's scan for contact details is kept apart, under what the files before it allow.
 Else the file is read and checked again and its entry replaced. Problems are stored as plain
 values (marshal; loading cannot run code); a problem that cannot be stored leaves the file out
@@ -44,13 +45,14 @@ def index_path(root: Path) -> str:
     return os.path.join(cache_folder(), f"{key}.checks")
 
 
-def context_of(root: Path, today: dt.date) -> str:
+def context_of(root: Path) -> str:
     """kwartaal's version and code (every module: the checks, the records, the parser), the
-    native parser's version, today, and the settings and people files' bytes."""
+    native parser's version, and the settings and people files' bytes. Not today: a check's
+    every comparison with today is one of the questions kept with their answers."""
     from kwartaal import __version__
 
     base = Path(__file__).resolve().parent.parent
-    parts = [__version__.encode(), today.isoformat().encode(),
+    parts = [__version__.encode(),
              str(getattr(sys.modules.get("toml_rs"), "__version__", "-")).encode()]
     parts += [path.read_bytes() for path in sorted(base.rglob("*.py"))]
     for name in (CONFIG_FILE, PEOPLE_FILE):
@@ -115,8 +117,8 @@ class CheckIndex:
             self.saved_ns, self.entries = stored[2], stored[3]
 
     @classmethod
-    def open(cls, root: Path, today: dt.date) -> CheckIndex:
-        return cls(root, context_of(root, today))
+    def open(cls, root: Path) -> CheckIndex:
+        return cls(root, context_of(root))
 
     def unit(self, path: Path, language: str) -> Any:
         """The file's unit: from its entry when its content and the context are the same,

@@ -131,7 +131,7 @@ def light_body(settings: m.Body, units: list[Unit]) -> m.Body:
                   meetings=meetings)  # type: ignore[arg-type]
 
 
-def known_of(light: m.Body) -> Known:
+def known_of(light: m.Body, today: dt.date) -> Known:
     from kwartaal.core.participation import item_theme
     from kwartaal.core.visibility import closed_items
 
@@ -139,7 +139,8 @@ def known_of(light: m.Body) -> Known:
     return Known({i.id for mt in meetings for i in mt.items},
                  {d for mt in meetings for d in mt.decision_ids},
                  {mt.id for mt in meetings}, closed_items(light),
-                 lambda full: item_theme(None, full, light))  # type: ignore[arg-type]
+                 lambda full: item_theme(None, full, light),  # type: ignore[arg-type]
+                 today)
 
 
 def own_problems(c: Checker, meeting: m.Meeting, known: Known, view: Any,
@@ -161,12 +162,14 @@ def own_problems(c: Checker, meeting: m.Meeting, known: Known, view: Any,
         c.problems = []
 
     c.problems = []
+    c.known = known  # each comparison with today is a question too
     v.owners_who_left(c, meeting)
     phase(OWNERS)
     v.roles_of_people_who_left(c, meeting)
     phase(ROLES)
     check_meeting(c, meeting, standing, known)
     phase(MEETING)
+    c.known = None
     v.feedback_without_input(c, meeting)
     phase(NOASK)
     candidates = hidden_name_candidates(view, meeting)
@@ -199,7 +202,7 @@ class Early:
         self.standing = {s.key for s in settings.config.standing}
         self.themes: dict[str, str] = {}
         self.known = Known(set(), set(), {path.stem for path in paths},
-                           theme=lambda full: self.themes.get(full, ""))
+                           theme=lambda full: self.themes.get(full, ""), today=today)
 
     def check(self, unit: Unit) -> None:
         meeting, known = unit.meeting, self.known
@@ -264,7 +267,7 @@ def check_units(settings: m.Body, today: dt.date, units: list[Unit],
     from kwartaal.files import body_checks as v
 
     light = light_body(settings, units)
-    known = known_of(light)
+    known = known_of(light, today)
     view = View(light, settings.config.language, public=True)
     c = Checker(settings, today)
     standing = {s.key for s in settings.config.standing}

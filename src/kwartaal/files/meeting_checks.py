@@ -23,6 +23,17 @@ class Checker:
         self.body = body
         self.today = today
         self.problems: list[Problem] = []
+        # while one meeting file is checked: where each comparison with today is recorded,
+        # so that its problems can be kept from day to day (checkrun.py)
+        self.known: Known | None = None
+
+    def before_today(self, day: dt.date) -> bool:
+        return self.known.ask("before", day.toordinal()) if self.known is not None \
+            else day < self.today
+
+    def after_today(self, day: dt.date) -> bool:
+        return self.known.ask("after", day.toordinal()) if self.known is not None \
+            else day > self.today
 
     def add(self, src: m.Source, key: str | None, severity: str, text: str, /,
             **params: object) -> None:
@@ -64,16 +75,24 @@ class Known:
 
     def __init__(self, items: set[str], decisions: set[str], meetings: set[str],
                  closed: set[str] | None = None,
-                 theme: Callable[[str], str] | None = None) -> None:
+                 theme: Callable[[str], str] | None = None, today: dt.date | None = None,
+                 ) -> None:
         self.sets = {"item": items, "decision": decisions, "meeting": meetings,
                      "closed": closed if closed is not None else set()}
         self.theme_of = theme if theme is not None else (lambda ref: "")
-        self.asked: list[tuple[str, str, Any]] = []
+        self.today = today.toordinal() if today is not None else 0
+        self.asked: list[tuple[str, Any, Any]] = []
 
-    def answer(self, kind: str, ref: str) -> Any:
-        return self.theme_of(ref) if kind == "theme" else ref in self.sets[kind]
+    def answer(self, kind: str, ref: Any) -> Any:
+        if kind == "theme":
+            return self.theme_of(ref)
+        if kind == "before":  # a day (its ordinal) before today
+            return ref < self.today
+        if kind == "after":
+            return ref > self.today
+        return ref in self.sets[kind]
 
-    def ask(self, kind: str, ref: str) -> Any:
+    def ask(self, kind: str, ref: Any) -> Any:
         answer = self.answer(kind, ref)
         self.asked.append((kind, ref, answer))
         return answer
@@ -120,12 +139,12 @@ def check_meeting(c: Checker, meeting: m.Meeting, standing: set[str], known: Kno
         c.add(src, "declined", "error", "'{id}' is both expected and declined; keep one "
               "reply with 'kwartaal attend {meeting} {id} --expected' (or --declined)",
               id=pid, meeting=meeting.id)
-    if meeting.status == "planned" and meeting.date < c.today:
+    if meeting.status == "planned" and c.before_today(meeting.date):
         c.add(src, "status", "warning",
               "meeting {id} is still 'planned' but its date has passed; "
               "record it with 'kwartaal meeting held {id}'",
               id=meeting.id)
-    if meeting.status not in m.NOT_HELD and meeting.date > c.today:
+    if meeting.status not in m.NOT_HELD and c.after_today(meeting.date):
         # A warning: 'meeting held --force' records exactly this on purpose.
         c.add(src, "status", "warning",
               "meeting {id} is '{status}' but its date {date} is still to come",

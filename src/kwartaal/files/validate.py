@@ -75,7 +75,7 @@ def check_folder(root: Path, today: dt.date, *, indexed: bool = False,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        index = CheckIndex.open(root, today)
+        index = CheckIndex.open(root)
         paths = meeting_files(root)
         early = Early(settings, today, paths)
         units = []
