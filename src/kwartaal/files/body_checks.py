@@ -49,6 +49,8 @@ def settings_problems(c: Checker, units: list[Any], index: Any = None) -> list[P
     for path in record_files:
         found += _scan(scanner, path)
     for unit in units:
+        if not unit.listed:
+            continue
         size = unit.size if unit.size is not None else _size(unit.path)
         if size is None or size > MAX_FILE_BYTES:
             continue
@@ -69,7 +71,7 @@ def settings_problems(c: Checker, units: list[Any], index: Any = None) -> list[P
                                               body)
     found += privacy.shared_names(body)
     by_path = {unit.path: unit for unit in units}
-    for problem in _untracked(body, [unit.path for unit in units]):
+    for problem in _untracked(body, [unit.path for unit in units if unit.listed]):
         by_path[problem.path].phases.setdefault(UNTRACKED, []).append(problem)
     found += people_problems(body)
     found += body_chair_problems(body)

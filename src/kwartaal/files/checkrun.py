@@ -102,7 +102,7 @@ class Unit:
     is being checked), its facts, its problems by phase and the questions they asked."""
 
     __slots__ = ("path", "digest", "meeting", "facts", "phases", "asked", "unreadable",
-                 "stored", "size", "stat", "early")
+                 "stored", "size", "stat", "early", "listed")
 
     def __init__(self, path: Path, digest: str | None = None) -> None:
         self.path, self.digest = path, digest
@@ -114,6 +114,7 @@ class Unit:
         self.stored: Any = None  # the index entry it came from, when it did
         self.size: int | None = None
         self.stat: Any = None
+        self.listed = True  # one of the body's meeting files (not a meeting given in memory)
         # checked while read, with the answers known then (Early): the questions about which
         # records public output shows, and each hidden-name finding with its record
         self.early: tuple[list[tuple[str, str]], list[tuple[Any, Problem]]] | None = None

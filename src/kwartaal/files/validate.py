@@ -36,7 +36,12 @@ def validate(loaded: Loaded, today: dt.date) -> list[Problem]:
     units = []
     for path in meeting_files(body.root):
         unit = Unit(path)
-        unit.found(by_path.get(path), [])
+        unit.found(by_path.pop(path, None), [])
+        units.append(unit)
+    for path, meeting in by_path.items():  # a meeting given in memory, without its file
+        unit = Unit(path)
+        unit.found(meeting, [])
+        unit.listed = False
         units.append(unit)
     lone = m.Body(root=body.root, config=body.config, people=body.people, meetings=[])
     return check_units(lone, today, units, loaded.problems, loaded.unreadable)
