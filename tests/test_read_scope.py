@@ -377,7 +377,8 @@ def test_a_file_with_warnings_is_built_again_each_time(example: Path, run: Run,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     path = example / "meetings" / "2025-06-12.toml"
     path.write_text(path.read_text(encoding="utf-8") + "\nonbekend = 1\n", encoding="utf-8")
-    commands = [["check"], ["--lang", "en", "check", "--json"]]
+    # check keeps its own index (checkindex.py); agenda reads through the parse index
+    commands = [["check"], ["agenda"], ["--lang", "en", "check", "--json"]]
     _assert_same(run, example, EXAMPLE_TODAY, commands, monkeypatch)
     entry = parsed.ParseIndex.open(example).entries["2025-06-12.toml"]
     assert entry[parsed.RECORDS] == {}  # its tables are kept, its records are not
@@ -427,7 +428,7 @@ def test_an_unchanged_body_does_not_rewrite_the_index(example: Path, run: Run) -
     path = example / "meetings" / "2025-06-12.toml"
     path.write_text(path.read_text(encoding="utf-8") + "\nonbekend = 1\n", encoding="utf-8")
     time.sleep(2.1)  # trusted stat records from the next run on
-    run("--repo", str(example), "--today", EXAMPLE_TODAY, "check", expect=None)
+    run("--repo", str(example), "--today", EXAMPLE_TODAY, "agenda", expect=None)
     [index] = _index_files()
     before = index.stat().st_mtime_ns, index.stat().st_ino
     run("--repo", str(example), "--today", EXAMPLE_TODAY, "check", expect=None)

@@ -49,9 +49,8 @@ def check(strict: bool, staged: bool, new_only: bool, all_bodies: bool, as_json:
     """
     from collections import Counter
 
-    from kwartaal.files.loader import load
     from kwartaal.files.paths import shown_path
-    from kwartaal.files.validate import validate
+    from kwartaal.files.validate import check_folder
 
     state = current_state()
     today = state.today()
@@ -74,13 +73,13 @@ def check(strict: bool, staged: bool, new_only: bool, all_bodies: bool, as_json:
         index serves the body's own folder, not the temporary copies of git's versions."""
         import dataclasses
 
-        loaded = load(folder, indexed=folder == shown_as)
+        body, problems = check_folder(folder, today, indexed=folder == shown_as)
         result = []
-        for p in validate(loaded, today):
+        for p in problems:
             rel = p.path.relative_to(folder) if p.path.is_relative_to(folder) else p.path
             result.append((dataclasses.replace(p, path=shown_as / rel),
                            (p.severity, rel.as_posix(), p.text("en"))))
-        return loaded.body, result
+        return body, result
 
     failing: list[Any] = []
     errors: list[Any] = []

@@ -1,16 +1,21 @@
-"""The check index: each meeting file's problems, as `check` found them, so that a repeated
-`check` judges again only the files that changed and redoes the checks across files.
+"""The check index: each meeting file's problems and the facts about it that the checks
+across files read (files/checkrun.py), as `check` found them, so that a repeated `check`
+builds no records of the files that did not change and redoes only the checks across files.
 
-An entry is used only when all of these are what they were:
-- the file's content: its digest, as the parse index (parsed.py) established it this run —
-  never from a stat record alone that could be stale;
-- the context: the bytes of kwartaal.toml and people.toml, today's date, and the code of the
-  checks and of the records they read;
-- the answers about other files: every question the file's checks asked (does item, decision
-  or meeting X exist?) is stored with its answer, and asked again.
-Else the file is checked again and its entry replaced. Problems are stored as plain values
-(marshal); a problem that cannot be stored leaves the file out of the index. One file per body
-in the user's cache folder, like the other indexes; KWARTAAL_NO_CACHE=1 turns it off.
+A file's entry is used only when all of these are what they were:
+- the file's content: its stat record, trusted only when it was older than two seconds when
+  the index was written, else the BLAKE2b digest of its bytes (as the action index, cache.py);
+- the context: the bytes of kwartaal.toml and people.toml, kwartaal's code and version, and
+  the native parser's version;
+- the answers about other files and about today: every question the file's checks asked
+  (does item, decision or meeting X exist, is item X closed for public output, what is its
+  theme, is day D before or after today) is stored with its answer, and asked again against
+  the facts of the body as it is now and today's date.
+The file's scan for contact details is kept apart, under what the files before it allow.
+Else the file is read and checked again and its entry replaced. Problems are stored as plain
+values (marshal; loading cannot run code); a problem that cannot be stored leaves the file out
+of the index. One file per body in the user's cache folder, like the other indexes; anything
+unreadable, corrupt or foreign is ignored and rebuilt; KWARTAAL_NO_CACHE=1 turns it off.
 """
 
 from __future__ import annotations
@@ -18,23 +23,21 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 import os
+import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from kwartaal.core import model as m
 from kwartaal.core.problems import Msg, Problem
-from kwartaal.files.cache import blake2b, cache_folder, digest, where
-from kwartaal.files.meeting_checks import Known
+from kwartaal.core.values import MAX_FILE_BYTES
+from kwartaal.files.cache import blake2b, cache_folder, digest, stat_key, trusted, where
 from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
 
-FORMAT = 2
-# the code of the checks kept here: the meeting checks and the hidden-name part of the lint
-CHECKS = ("files/meeting_checks.py", "files/checkindex.py", "files/privacy.py",
-          "core/visibility.py", "core/naming.py", "core/folding.py", "core/detect.py",
-          "core/lines.py")
-DIGEST, CONTEXT, ASKED, PROBLEMS = range(4)
-LINT = "lint "  # before a file's name: its hidden-name findings (ASKED: the texts shown)
+FORMAT = 3
+# an entry: stat record, digest, context, facts, problems by phase, questions with answers,
+# whether the file did not parse, then the scan: its key, its problems, the values it allows
+STAT, DIGEST, CONTEXT, FACTS, PHASES, ASKED, UNREADABLE, SCAN_KEY, SCAN, MARKS = range(10)
 
 
 def index_path(root: Path) -> str:
@@ -42,12 +45,16 @@ def index_path(root: Path) -> str:
     return os.path.join(cache_folder(), f"{key}.checks")
 
 
-def context_of(root: Path, today: dt.date) -> str:
-    from kwartaal.files.parsed import stamp
+def context_of(root: Path) -> str:
+    """kwartaal's version and code (every module: the checks, the records, the parser), the
+    native parser's version, and the settings and people files' bytes. Not today: a check's
+    every comparison with today is one of the questions kept with their answers."""
+    from kwartaal import __version__
 
     base = Path(__file__).resolve().parent.parent
-    parts = [stamp().encode(), today.isoformat().encode()]
-    parts += [(base / name).read_bytes() for name in CHECKS]
+    parts = [__version__.encode(),
+             str(getattr(sys.modules.get("toml_rs"), "__version__", "-")).encode()]
+    parts += [path.read_bytes() for path in sorted(base.rglob("*.py"))]
     for name in (CONFIG_FILE, PEOPLE_FILE):
         try:
             parts.append((root / name).read_bytes())
@@ -79,83 +86,164 @@ def decode_value(value: Any) -> Any:
     return dt.date.fromordinal(value[1])
 
 
+def _stored(problems: list[Problem]) -> Any:
+    return tuple((p.line, p.severity, encode_value(p.message)) for p in problems)
+
+
+def _problems(path: Path, stored: Any) -> list[Problem]:
+    return [Problem(path, line, severity, decode_value(message))
+            for line, severity, message in stored]
+
+
 class CheckIndex:
-    def __init__(self, root: Path, digests: dict[str, str], context: str) -> None:
+    def __init__(self, root: Path, context: str) -> None:
         self.root = root
-        self.digests = digests
         self.context = context
+        self.enabled = not os.environ.get("KWARTAAL_NO_CACHE")
         self.entries: dict[str, Any] = {}
+        self.saved_ns = 0
         self.used: dict[str, Any] = {}
         self.changed = False
-        if os.environ.get("KWARTAAL_NO_CACHE"):
+        if not self.enabled:
             return
         try:
             with open(index_path(root), "rb") as handle:
-                stored = marshal.load(handle)  # read as it goes: no second copy in memory
+                stored = marshal.load(handle)
         except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
             return
-        if (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == FORMAT
-                and stored[1] == where(root) and isinstance(stored[2], dict)):
-            self.entries = stored[2]
+        if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
+                and stored[1] == where(root) and isinstance(stored[2], int)
+                and isinstance(stored[3], dict)):
+            self.saved_ns, self.entries = stored[2], stored[3]
 
     @classmethod
-    def open(cls, root: Path, digests: dict[str, str], today: dt.date) -> CheckIndex:
-        return cls(root, digests, context_of(root, today))
+    def open(cls, root: Path) -> CheckIndex:
+        return cls(root, context_of(root))
 
-    def reuse(self, meeting: m.Meeting, known: Known, out: list[Problem]) -> bool:
-        """Add the file's stored problems to out when they are provably still its problems."""
-        name = meeting.src.path.name
-        entry = self.entries.get(name)
-        if (entry is None or self.digests.get(name) is None
-                or entry[DIGEST] != self.digests[name] or entry[CONTEXT] != self.context
-                or not known.same_answers(entry[ASKED])):
+    def unit(self, path: Path, language: str) -> Any:
+        """The file's unit: from its entry when its content and the context are the same,
+        else read, parsed and built now (checkrun.Unit.meeting)."""
+        from kwartaal.files.checkrun import Unit
+
+        stat = stat_key(path)
+        entry = self.entries.get(path.name)
+        if not self._valid(entry):
+            entry = None
+        if (entry is not None and entry[STAT] is not None
+                and trusted(stat, entry[STAT], self.saved_ns) and entry[CONTEXT] == self.context):
+            return self._from(path, entry, stat)
+        data = None
+        if stat is not None and stat[0] <= MAX_FILE_BYTES:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = None
+        key = None if data is None else digest(data)
+        if (entry is not None and key is not None and entry[DIGEST] == key
+                and entry[CONTEXT] == self.context):
+            self.changed = True  # a new stat record to keep
+            return self._from(path, entry[:STAT] + (stat,) + entry[STAT + 1:], stat)
+        unit = Unit(path, key)
+        unit.size, unit.stat = (None if stat is None else stat[0]), stat
+        self._build(unit, language, data)
+        unit.stat = stat
+        return unit
+
+    @staticmethod
+    def _valid(entry: Any) -> bool:
+        return isinstance(entry, tuple) and len(entry) == 10
+
+    def _from(self, path: Path, entry: Any, stat: Any) -> Any:
+        from kwartaal.files.checkrun import Unit
+
+        unit = Unit(path, entry[DIGEST])
+        unit.facts, unit.unreadable, unit.stored = entry[FACTS], entry[UNREADABLE], entry
+        unit.size, unit.stat = (None if stat is None else stat[0]), stat
+        self.used[path.name] = entry
+        return unit
+
+    def _build(self, unit: Any, language: str, data: bytes | None) -> None:
+        from kwartaal.files.loader import build_meeting
+        from kwartaal.files.tomlread import read_toml
+
+        found: list[Problem] = []
+        raw = read_toml(unit.path, found, data)
+        unit.unreadable = raw is None
+        unit.found(None if raw is None else build_meeting(raw, unit.path, found, language),
+                   found)
+        if unit.facts is None and unit.digest is not None:
+            self.keep(unit)  # its problems are all the loader's
+
+    def read(self, unit: Any, language: str) -> None:
+        """Read and build the file again: its entry's answers about other files changed."""
+        data = None
+        if unit.size is not None and unit.size <= MAX_FILE_BYTES:
+            try:
+                data = unit.path.read_bytes()
+            except OSError:
+                data = None
+        unit.digest = None if data is None else digest(data)
+        unit.stored = None
+        self.used.pop(unit.path.name, None)
+        self._build(unit, language, data)
+
+    def reuse(self, unit: Any, known: Any) -> bool:
+        """Take the file's problems from its entry when every answer is still the same."""
+        entry = unit.stored
+        if not known.same_answers(entry[ASKED]):
             return False
-        path = meeting.src.path
-        out.extend(Problem(path, line, severity, decode_value(message))
-                   for line, severity, message in entry[PROBLEMS])
-        self.used[name] = entry
+        try:
+            unit.phases = {number: _problems(unit.path, stored) for number, stored in
+                           entry[PHASES]}
+        except Exception:  # noqa: BLE001 - a foreign entry: checked again
+            return False
+        unit.asked = entry[ASKED]
         return True
 
-    def keep(self, meeting: m.Meeting, asked: list[tuple[str, str, bool]],
-             problems: list[Problem]) -> None:
-        self._keep(meeting.src.path.name, meeting, tuple(asked), problems)
+    def keep(self, unit: Any) -> None:
+        """Store the file's problems (only its own, only when each can be stored)."""
+        from kwartaal.files.body_checks import CROSS
 
-    def _keep(self, key: str, meeting: m.Meeting, asked: Any, problems: list[Problem]) -> None:
-        """Store a file's problems under key: only those of the file itself, and only when
-        every message can be stored."""
-        name = meeting.src.path.name
-        if self.digests.get(name) is None or any(p.path != meeting.src.path for p in problems):
+        if not self.enabled or unit.digest is None:
             return
         try:
-            stored = tuple((p.line, p.severity, encode_value(p.message)) for p in problems)
+            phases = tuple((number, _stored(found)) for number, found in unit.phases.items()
+                           if found and number not in CROSS)
         except TypeError:
             return
-        self.used[key] = (self.digests[name], self.context, asked, stored)
+        if any(p.path != unit.path for found in unit.phases.values() for p in found):
+            return
+        old = self.used.get(unit.path.name)
+        scan = old[SCAN_KEY:] if old is not None and old[DIGEST] == unit.digest else (
+            None, (), ())
+        self.used[unit.path.name] = (unit.stat, unit.digest, self.context,
+                                     unit.facts, phases, tuple(unit.asked), unit.unreadable,
+                                     *scan)
         self.changed = True
 
-    def lint_reuse(self, meeting: m.Meeting, shown: str) -> list[Problem] | None:
-        """The hidden-name findings of the file's public texts, when its content, the context
-        and which of its texts public output shows (shown) are what they were."""
-        name = meeting.src.path.name
-        entry = self.entries.get(LINT + name)
-        if (entry is None or self.digests.get(name) is None
-                or entry[DIGEST] != self.digests[name] or entry[CONTEXT] != self.context
-                or entry[ASKED] != shown):
+    def scan(self, unit: Any, key: str) -> tuple[list[Problem], list[Any]] | None:
+        entry = self.used.get(unit.path.name)
+        if entry is None or entry[SCAN_KEY] != key or entry[DIGEST] != unit.digest:
             return None
-        self.used[LINT + name] = entry
-        path = meeting.src.path
-        return [Problem(path, line, severity, decode_value(message))
-                for line, severity, message in entry[PROBLEMS]]
+        return _problems(unit.path, entry[SCAN]), list(entry[MARKS])
 
-    def lint_keep(self, meeting: m.Meeting, shown: str, problems: list[Problem]) -> None:
-        self._keep(LINT + meeting.src.path.name, meeting, shown, problems)
-
-    def save(self) -> None:
-        if os.environ.get("KWARTAAL_NO_CACHE") or not (
-                self.changed or set(self.used) != set(self.entries)):
+    def keep_scan(self, unit: Any, key: str, problems: list[Problem], marks: list[Any],
+                  ) -> None:
+        entry = self.used.get(unit.path.name)
+        if entry is None or entry[DIGEST] != unit.digest:
             return
         try:
-            blob = marshal.dumps((FORMAT, where(self.root), self.used))
+            stored = _stored(problems)
+        except TypeError:
+            return
+        self.used[unit.path.name] = entry[:SCAN_KEY] + (key, stored, tuple(marks))
+        self.changed = True
+
+    def save(self) -> None:
+        if not self.enabled or not (self.changed or set(self.used) != set(self.entries)):
+            return
+        try:
+            blob = marshal.dumps((FORMAT, where(self.root), time.time_ns(), self.used))
             path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)
             from kwartaal.files.atomic import replace_file

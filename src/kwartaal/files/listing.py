@@ -16,11 +16,35 @@ def untracked(root: Path, paths: Sequence[Path]) -> list[Path]:
     place = find_place(root)
     if place.git_dir is None or not paths:
         return []
+    # their folders, not each path: git matches every path it tracks against every pattern
+    # given (a third of a second at 4,000 files); the folders' files are then looked up here.
+    # A link is asked about by its own name, as it always was.
+    real = real_paths(paths)
+    if any(path.is_symlink() for path in paths):
+        asked = list(map(str, paths))
+    else:
+        asked = sorted({f":(literal){path.parent}" for path in paths})
     try:
-        out = subprocess.run(["git", "ls-files", "-z", "--full-name", "--", *map(str, paths)],
+        out = subprocess.run(["git", "ls-files", "-z", "--full-name", "--", *asked],
                              cwd=root, capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return []
     tracked = {(place.top / name).as_posix() for name in out.decode("utf-8", "replace")
                .split("\0") if name}
-    return [p for p in paths if p.resolve().as_posix() not in tracked]
+    return [p for p, where in zip(paths, real, strict=True) if where.as_posix() not in tracked]
+
+
+def real_paths(paths: Sequence[Path]) -> list[Path]:
+    """Where each path lies, links followed, as Path.resolve says: a file that is no link lies
+    where its folder lies, so only each folder and each link is resolved, not every file."""
+    folders: dict[Path, Path] = {}
+    out = []
+    for path in paths:
+        if path.is_symlink():
+            out.append(path.resolve())
+            continue
+        folder = folders.get(path.parent)
+        if folder is None:
+            folder = folders[path.parent] = path.parent.resolve()
+        out.append(folder / path.name)
+    return out

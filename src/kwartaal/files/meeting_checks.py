@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,17 @@ class Checker:
         self.body = body
         self.today = today
         self.problems: list[Problem] = []
+        # while one meeting file is checked: where each comparison with today is recorded,
+        # so that its problems can be kept from day to day (checkrun.py)
+        self.known: Known | None = None
+
+    def before_today(self, day: dt.date) -> bool:
+        return self.known.ask("before", day.toordinal()) if self.known is not None \
+            else day < self.today
+
+    def after_today(self, day: dt.date) -> bool:
+        return self.known.ask("after", day.toordinal()) if self.known is not None \
+            else day > self.today
 
     def add(self, src: m.Source, key: str | None, severity: str, text: str, /,
             **params: object) -> None:
@@ -57,14 +69,31 @@ class Checker:
 
 class Known:
     """The records of the whole body that one file's checks may refer to; every question asked
-    is recorded with its answer, in order."""
+    is recorded with its answer, in order. Besides whether an item, a decision or a meeting
+    exists: whether an item is closed for public output (closed, core/visibility.py) and the
+    theme of an item (theme: a function of the item's full id)."""
 
-    def __init__(self, items: set[str], decisions: set[str], meetings: set[str]) -> None:
-        self.sets = {"item": items, "decision": decisions, "meeting": meetings}
-        self.asked: list[tuple[str, str, bool]] = []
+    def __init__(self, items: set[str], decisions: set[str], meetings: set[str],
+                 closed: set[str] | None = None,
+                 theme: Callable[[str], str] | None = None, today: dt.date | None = None,
+                 ) -> None:
+        self.sets = {"item": items, "decision": decisions, "meeting": meetings,
+                     "closed": closed if closed is not None else set()}
+        self.theme_of = theme if theme is not None else (lambda ref: "")
+        self.today = today.toordinal() if today is not None else 0
+        self.asked: list[tuple[str, Any, Any]] = []
 
-    def ask(self, kind: str, ref: str) -> bool:
-        answer = ref in self.sets[kind]
+    def answer(self, kind: str, ref: Any) -> Any:
+        if kind == "theme":
+            return self.theme_of(ref)
+        if kind == "before":  # a day (its ordinal) before today
+            return ref < self.today
+        if kind == "after":
+            return ref > self.today
+        return ref in self.sets[kind]
+
+    def ask(self, kind: str, ref: Any) -> Any:
+        answer = self.answer(kind, ref)
         self.asked.append((kind, ref, answer))
         return answer
 
@@ -77,8 +106,9 @@ class Known:
     def meeting(self, ref: str) -> bool:
         return self.ask("meeting", ref)
 
-    def same_answers(self, asked: list[tuple[str, str, bool]] | tuple[Any, ...]) -> bool:
-        return all((ref in self.sets[kind]) == answer for kind, ref, answer in asked)
+    def same_answers(self, asked: list[tuple[str, str, Any]] | tuple[Any, ...]) -> bool:
+        answer = self.answer
+        return all(answer(kind, ref) == given for kind, ref, given in asked)
 
 
 def check_meeting(c: Checker, meeting: m.Meeting, standing: set[str], known: Known) -> None:
@@ -109,12 +139,12 @@ def check_meeting(c: Checker, meeting: m.Meeting, standing: set[str], known: Kno
         c.add(src, "declined", "error", "'{id}' is both expected and declined; keep one "
               "reply with 'kwartaal attend {meeting} {id} --expected' (or --declined)",
               id=pid, meeting=meeting.id)
-    if meeting.status == "planned" and meeting.date < c.today:
+    if meeting.status == "planned" and c.before_today(meeting.date):
         c.add(src, "status", "warning",
               "meeting {id} is still 'planned' but its date has passed; "
               "record it with 'kwartaal meeting held {id}'",
               id=meeting.id)
-    if meeting.status not in m.NOT_HELD and meeting.date > c.today:
+    if meeting.status not in m.NOT_HELD and c.after_today(meeting.date):
         # A warning: 'meeting held --force' records exactly this on purpose.
         c.add(src, "status", "warning",
               "meeting {id} is '{status}' but its date {date} is still to come",

@@ -4,6 +4,8 @@ checked before a write (writecheck.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kwartaal.core import model as m
 from kwartaal.core.lines import line_of
 from kwartaal.core.naming import outs_people
@@ -32,11 +34,36 @@ def compensation_line_problems(body: m.Body) -> list[Problem]:
     """Every line that is not void, against the allowance limits known now (a line recorded
     before its year's limits were filled in was never checked when it was written); and void
     lines: not paid, and with their reason."""
+    found = limit_problems(body)
+    for meeting in body.meetings:
+        found += void_problems(meeting)
+    return found
+
+
+def limit_problems(body: m.Body) -> list[Problem]:
+    """The lines above the allowance limits: across meetings (a month's, a year's total).
+    Reads of each line its id, person, kind, hours, amount, counts and src (or path and
+    section): the light lines of files/checkrun.py are enough."""
     from kwartaal.core.compensation import limit_findings
 
-    found = [Problem(line.src.path, line_of(line.src.path, line.src.section, "amount"),
-                     severity, text) for line, severity, text in limit_findings(body)]
-    for line in (c for mt in body.meetings for c in mt.compensation):
+    found = []
+    for line, severity, text in limit_findings(body):
+        path, section = _place(line)
+        found.append(Problem(path, line_of(path, section, "amount"), severity, text))
+    return found
+
+
+def _place(line: object) -> tuple[Path, tuple[object, ...]]:
+    src = getattr(line, "src", None)
+    if src is not None:
+        return src.path, src.section
+    return line.path, line.section  # type: ignore[attr-defined]
+
+
+def void_problems(meeting: m.Meeting) -> list[Problem]:
+    """Void lines of one meeting: not paid, and with their reason."""
+    found = []
+    for line in meeting.compensation:
         if line.void is not None and line.paid is not None:
             found.append(Problem(line.src.path, line_of(line.src.path, line.src.section, "void"),
                                  "error", msg(
@@ -53,17 +80,30 @@ def compensation_line_problems(body: m.Body) -> list[Problem]:
 def payee_problems(body: m.Body) -> list[Problem]:
     """A payee, on a person or on a compensation line, is an organisation that accepts
     payments."""
+    found = person_payee_problems(body)
+    for meeting in body.meetings:
+        found += line_payee_problems(body.config, meeting)
+    return found
+
+
+def person_payee_problems(body: m.Body) -> list[Problem]:
+    return _payees(body.config, [(person.payee, person, msg("[{id}] payee", id=person.id))
+                                 for person in body.people.values()])
+
+
+def line_payee_problems(cfg: m.Config, meeting: m.Meeting) -> list[Problem]:
+    return _payees(cfg, [(line.payee, line, msg("compensation line {id}: payee", id=line.id))
+                         for line in meeting.compensation
+                         if line.payee != line.person])  # paid to the person themselves
+
+
+def _payees(cfg: m.Config, records: list[tuple[str, m.Person | m.CompensationLine, Msg]],
+            ) -> list[Problem]:
     from kwartaal.core.payees import payee_refusal
 
     found = []
-    records: list[tuple[str, m.Person | m.CompensationLine, Msg]] = [
-        (person.payee, person, msg("[{id}] payee", id=person.id))
-        for person in body.people.values()]
-    records += [(line.payee, line, msg("compensation line {id}: payee", id=line.id))
-                for meeting in body.meetings for line in meeting.compensation
-                if line.payee != line.person]  # paid to the person themselves
     for key, record, where in records:
-        refusal = payee_refusal(body.config, key)
+        refusal = payee_refusal(cfg, key)
         if refusal is not None:
             found.append(Problem(record.src.path,
                                  line_of(record.src.path, record.src.section, "payee"),

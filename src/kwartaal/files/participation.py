@@ -5,6 +5,8 @@ Part of `kwartaal check` (files/validate.py); reads records only and returns pro
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kwartaal.core import model as m
 from kwartaal.core.lines import line_of
 from kwartaal.core.organisations import organisation_of
@@ -20,13 +22,27 @@ def _problem(src: m.Source, key: str | None, severity: str, text: Msg) -> Proble
 
 
 def participation_problems(body: m.Body) -> list[Problem]:
-    found = _people(body)
+    found = people_problems(body)
     for meeting in body.meetings:
-        found.extend(_items(body, meeting))
-        found.extend(_decisions(body, meeting))
-        found.extend(_chairs(body, meeting))
-    found.extend(_body_chair(body))
+        found += meeting_problems(body, meeting, lambda ref, mt=meeting: item_theme(mt, ref, body))
+    found += body_chair_problems(body)
     return found
+
+
+def people_problems(body: m.Body) -> list[Problem]:
+    return _people(body)
+
+
+def meeting_problems(body: m.Body, meeting: m.Meeting, theme_of: Callable[[str], str],
+                     ) -> list[Problem]:
+    """One meeting's: body gives the settings and the people; theme_of(ref) the theme of the
+    item a decision of this meeting hangs under (item_theme)."""
+    return [*_items(body, meeting), *_decisions(body, meeting, theme_of),
+            *_chairs(body, meeting)]
+
+
+def body_chair_problems(body: m.Body) -> list[Problem]:
+    return _body_chair(body)
 
 
 def _people(body: m.Body) -> list[Problem]:
@@ -82,12 +98,13 @@ def _items(body: m.Body, meeting: m.Meeting) -> list[Problem]:
     return found
 
 
-def _decisions(body: m.Body, meeting: m.Meeting) -> list[Problem]:
+def _decisions(body: m.Body, meeting: m.Meeting, theme_of: Callable[[str], str],
+               ) -> list[Problem]:
     if meeting.status in APPROVED:
         return []
     found = []
     for decision in meeting.decisions:
-        theme = item_theme(meeting, decision.item, body)
+        theme = theme_of(decision.item)
         if decision.level == "inform" and concerns_sex_work(body.config, theme):
             found.append(_problem(decision.src, "level", "warning", msg(
                 "decision {id} is about sex workers' work or safety (theme {theme}) but only "

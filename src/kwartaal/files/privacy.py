@@ -28,11 +28,33 @@ FULL_NAME = re.compile(
     r"\s+[A-ZÀ-Þ][a-zà-ÿ'\-]+$")
 
 
-def lint(body: m.Body, files: Iterable[Path], cached: Any = None) -> list[Problem]:
-    """cached: the check index (checkindex.py), which keeps each meeting file's hidden-name
-    findings."""
+def lint(body: m.Body, files: Iterable[Path]) -> list[Problem]:
+    """The whole lint of a loaded body (files: its record files, settings first); `check`
+    runs the same parts file by file (files/checkrun.py)."""
+    from kwartaal.core.visibility import View
+
+    problems = people_lint(body)
+    scanner = Scanner(body)
+    record_files = list(files)
+    for path in record_files:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue  # reported by the loader
+        problems += scanner.scan(path, text)
+        scanner.allow(marked_values(path, text))
+    problems += other_files_lint(body.root, record_files, scanner)
+    view = View(body, body.config.language, public=True)
+    problems += hidden_names_in_settings(view, body)
+    for meeting in body.meetings:
+        problems += hidden_names_in_meeting(view, meeting)
+    problems += shared_names(body)
+    return problems
+
+
+def people_lint(body: m.Body) -> list[Problem]:
+    """Contact details kept for people who are not named; names that look like legal names."""
     problems: list[Problem] = []
-    allowed_text, allowed_digits = allowed_values(body)
     for person in body.people.values():
         if person.is_named:
             continue
@@ -48,26 +70,46 @@ def lint(body: m.Body, files: Iterable[Path], cached: Any = None) -> list[Proble
                 "[{id}] is {vis} but its name looks like a full legal name; use a working "
                 "name or a role",
                 id=person.id, vis=person.visibility)))
-    record_files = list(files)
-    for path in record_files:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue  # reported by the loader
-        problems.extend(scan_file(path, text, allowed_text, allowed_digits))
-        _allow_marked(path, text, allowed_text, allowed_digits)
-    # Everything else in the body's folder is cloned as well: notes, drafts, templates. What a
-    # record allows with --allow-private may stand in a draft made from it.
-    for path in other_text_files(body.root, record_files):
+    return problems
+
+
+class Scanner:
+    """The scan for contact details, with the values allowed so far: public addresses and
+    named people's own details, and what lines written with --allow-private allow, in the
+    order the files are read."""
+
+    def __init__(self, body: m.Body) -> None:
+        self.allowed_text, self.allowed_digits = allowed_values(body)
+
+    def scan(self, path: Path, text: str) -> list[Problem]:
+        return scan_file(path, text, self.allowed_text, self.allowed_digits)
+
+    def allow(self, values: Iterable[tuple[str, str]]) -> None:
+        for raw, number in values:
+            self.allowed_text.add(raw)
+            if number:
+                self.allowed_digits.add(number)
+
+    def key(self) -> str:
+        """What a file's findings depend on besides its text."""
+        from kwartaal.files.cache import digest
+
+        return digest("\0".join([*sorted(self.allowed_text), "\1",
+                                  *sorted(self.allowed_digits)]).encode("utf-8", "replace"))
+
+
+def other_files_lint(root: Path, record_files: list[Path], scanner: Scanner) -> list[Problem]:
+    """Everything else in the body's folder is cloned as well: notes, drafts, templates. What a
+    record allows with --allow-private may stand in a draft made from it."""
+    problems = []
+    for path in other_text_files(root, record_files):
         text = read_any_text(path)
         if text is None:
             if path.stat().st_size > MAX_SCANNED:
                 problems.append(Problem(path, None, "warning", msg(
                     "this file is larger than 5 MB, so its privacy was not checked")))
             continue
-        problems.extend(scan_file(path, text, allowed_text, allowed_digits))
-    problems.extend(_hidden_names_in_open_text(body, cached))
-    problems.extend(_shared_names(body))
+        problems += scanner.scan(path, text)
     return problems
 
 
@@ -90,7 +132,11 @@ def other_text_files(root: Path, known: list[Path]) -> list[Path]:
                       if not any(part.startswith(".") for part in p.relative_to(root).parts)]
     others = [p for p in candidates
               if p not in spelled and p.is_file() and not p.is_symlink()]
-    skip = {p.resolve() for p in known} if others else set()
+    if not others:
+        return []
+    from kwartaal.files.listing import real_paths
+
+    skip = set(real_paths(known))
     return sorted(p for p in others if p.resolve() not in skip)
 
 
@@ -186,41 +232,47 @@ def _finds(data: bytes, needle: bytes) -> list[int]:
     return out
 
 
-def _allow_marked(path: Path, text: str, allowed_text: set[str], allowed_digits: set[str]) -> None:
-    """Values on lines written with --allow-private are allowed elsewhere too."""
+def marked_values(path: Path, text: str) -> list[tuple[str, str]]:
+    """Values on lines written with --allow-private, allowed elsewhere too: (text in lower
+    case, its digits or "")."""
     if MARKER not in text:
-        return
+        return []
+    found = []
     for line in text.splitlines():
         if is_marked(line):
             for problem in scan_text(path, line.rstrip()[:-len(MARKER)], set(), set()):
                 raw = str(problem.message.params.get("raw", ""))
-                allowed_text.add(raw.lower())
-                if digits(raw):
-                    allowed_digits.add(digits(raw))
+                found.append((raw.lower(), digits(raw) or ""))
+    return found
 
 
-def _hidden_names_in_open_text(body: m.Body, cached: Any = None) -> list[Problem]:
+def hidden_names_in_settings(view: Any, body: m.Body) -> list[Problem]:
     """A hidden person's name in a text that will be published: public output replaces it by
     the role, but the secretary should know and rephrase. Matched as public output matches
-    it: whole words, any case, any Unicode form. A meeting file's findings depend on its
-    content, on people.toml and kwartaal.toml (what is hidden, the language) and on which of
-    its records public output shows (closed items anywhere in the body): with those the same,
-    the check index gives them back."""
-    from kwartaal.core.visibility import View
+    it: whole words, any case, any Unicode form. Here: the texts of the settings and people."""
+    return _hidden_names_in(view, public_texts(view, body.config, (), body.people.values()))
 
-    view = View(body, body.config.language, public=True)
-    problems = _hidden_names_in(view, public_texts(view, body.config, (), body.people.values()))
-    for meeting in body.meetings:
-        # which of its records public output shows: with the file's content, its texts
-        shown = "".join("0" if view.hides(record) else "1" for record in (
-            *meeting.items, *meeting.notes, *meeting.decisions, *meeting.actions))
-        found = None if cached is None else cached.lint_reuse(meeting, shown)
-        if found is None:
-            found = _hidden_names_in(view, public_texts(view, None, (meeting,)))
-            if cached is not None:
-                cached.lint_keep(meeting, shown, found)
-        problems += found
-    return problems
+
+def hidden_names_in_meeting(view: Any, meeting: m.Meeting) -> list[Problem]:
+    """The same in the texts of one meeting file that public output shows."""
+    return [problem for record, problem in hidden_name_candidates(view, meeting)
+            if record is None or not view.hides(record)]
+
+
+def hidden_name_candidates(view: Any, meeting: m.Meeting) -> list[tuple[Any, Problem]]:
+    """The findings in every text of one meeting file, each with its record (None for the
+    meeting's own texts): those of a record public output hides are no finding. Only
+    view.hidden_person_in is used here, so which records are hidden can be decided later."""
+    found = []
+    records = (*meeting.items, *meeting.notes, *meeting.decisions, *meeting.actions)
+    for record in (None, *records):
+        if record is None:
+            texts = _declared_texts(meeting, meeting.src.path, ())
+        else:
+            texts = _declared_texts(record, record.src.path, record.src.section)
+        found += [(record, problem) for problem in
+                  _hidden_names_in(view, [entry for entry in texts if entry[3]])]
+    return found
 
 
 def _hidden_names_in(view: Any, texts: list[PublicText]) -> list[Problem]:
@@ -238,7 +290,7 @@ def _hidden_names_in(view: Any, texts: list[PublicText]) -> list[Problem]:
     return problems
 
 
-def _shared_names(body: m.Body) -> list[Problem]:
+def shared_names(body: m.Body) -> list[Problem]:
     """A hidden name that is also how someone else is shown: public output replaces it by the
     hidden person's role wherever it stands, so the other person's mentions read wrong."""
     from kwartaal.core.naming import hidden_names_of
