@@ -96,3 +96,82 @@ def test_the_index_is_trusted_only_for_files_it_can_vouch_for(tmp_path: Path,
     assert meeting_dates(root, folder, names)[names[0]] == dt.date(2025, 9, 10)
     # a copy with old times is another body: its own index
     assert meeting_dates(root, folder, names)[names[1]] == dt.date(2025, 2, 10)
+
+
+def _date_file(date: str, padding: str = "") -> bytes:
+    return f'date = {date}\nstatus = "planned"\n# {padding}\n[[item]]\nid = "p1"\n'.encode()
+
+
+def test_every_attack_on_the_dates_index_is_seen(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Made after the index trusts the files' stat records: same-size edits with the old time,
+    a checkout, a copy with old times, a file replaced by rename, deleted and added files, a
+    file whose head no longer parses, a corrupt and a foreign index. Each answer must be what
+    reading the files gives."""
+    import shutil
+    import subprocess
+
+    from kwartaal.files.meetingdates import _index_path
+
+    monkeypatch.setenv("KWARTAAL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("KWARTAAL_NO_CACHE", raising=False)
+    root = tmp_path / "body"
+    folder = root / "meetings"
+    folder.mkdir(parents=True)
+    names = [f"2025-0{n}-10" for n in range(1, 8)]
+    for name in names:
+        (folder / f"{name}.toml").write_bytes(_date_file(name))
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "start")
+    git("checkout", "-q", "-b", "other")
+    (folder / f"{names[1]}.toml").write_bytes(_date_file("2025-11-20"))  # the same size
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "moved")
+    git("checkout", "-q", "main")
+    old = time.time() - 100
+    for path in folder.iterdir():
+        os.utime(path, (old, old))
+    time.sleep(2.1)
+    assert meeting_dates(root, folder, names) == {n: dt.date.fromisoformat(n) for n in names}
+
+    def keep_times(path: Path, data: bytes) -> None:
+        before = path.stat()
+        path.write_bytes(data)
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+    keep_times(folder / f"{names[0]}.toml", _date_file("2025-12-24"))  # in place, same size
+    git("checkout", "-q", "other")  # names[1] differs by the same number of bytes
+    other = tmp_path / "elsewhere.toml"
+    other.write_bytes(_date_file("2026-02-02"))
+    os.utime(other, (old, old))
+    shutil.copy2(other, folder / f"{names[2]}.toml")  # cp -p: other bytes, old times
+    replacement = folder / "new.tmp"
+    replacement.write_bytes(_date_file("2026-03-03"))
+    os.utime(replacement, (old, old))
+    os.replace(replacement, folder / f"{names[3]}.toml")  # replaced by rename, old time
+    (folder / f"{names[4]}.toml").unlink()
+    (folder / "2026-09-09.toml").write_bytes(_date_file("2026-09-09"))
+    keep_times(folder / f"{names[5]}.toml", b'title = """\n[x]\n"""\ndate = 2025-06-10\n#  \n')
+    now = [*[n for n in names if n != names[4]], "2026-09-09"]
+    truth = {n: head_date((folder / f"{n}.toml").read_bytes()) for n in now}
+    assert truth[names[0]] == dt.date(2025, 12, 24) and truth[names[1]] == dt.date(2025, 11, 20)
+    assert truth[names[5]] is None
+    assert meeting_dates(root, folder, now) == truth
+    monkeypatch.setenv("KWARTAAL_NO_CACHE", "1")
+    assert meeting_dates(root, folder, now) == truth
+    monkeypatch.delenv("KWARTAAL_NO_CACHE")
+    index = Path(_index_path(root))
+    for damage in (b"", b"\x00" * 40, index.read_bytes()[:-7]):
+        index.write_bytes(damage)
+        assert meeting_dates(root, folder, now) == truth
+    # another body's index under this body's name: stamped with its folder, not used
+    twin = tmp_path / "twin"
+    shutil.copytree(root, twin, symlinks=True)
+    (twin / "meetings" / f"{names[6]}.toml").write_bytes(_date_file("2027-07-07"))
+    meeting_dates(twin, twin / "meetings", now)
+    shutil.copy2(_index_path(twin), index)
+    assert meeting_dates(root, folder, now) == truth
