@@ -317,3 +317,16 @@ class Body:
 
     def all_actions(self) -> list[Action]:
         return [a for m in self.meetings for a in m.actions]
+
+    def open_actions(self) -> list[Action]:
+        """The actions still open (OPEN_STATUSES), in the order of all_actions."""
+        return [a for m in self.meetings for a in open_actions(m)]
+
+
+def open_actions(meeting: Meeting) -> list[Action]:
+    """The meeting's actions still open. A meeting read from the parse index keeps its
+    actions' statuses apart and decodes only these (files/records.py, Later.chosen)."""
+    chosen = getattr(meeting.actions, "chosen", None)
+    if chosen is not None:
+        return list(chosen(lambda status: status in OPEN_STATUSES))
+    return [a for a in meeting.actions if a.is_open]

@@ -94,9 +94,47 @@ def _read(root: Path) -> tuple[dict[str, Any], Any] | None:
     if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
             and stored[1] == stamp() and stored[2] == where(root)
             and isinstance(stored[3], dict) and isinstance(stored[3].get("files"), dict)):
-        return stored[3], handle
+        try:
+            end = os.fstat(handle.fileno()).st_size
+            need = handle.tell() + max(
+                (place[0] + place[1] for entry in stored[3]["files"].values()
+                 for place in (entry[TABLES], *entry[RECORDS].values()) if place),
+                default=0)
+        except Exception:  # noqa: BLE001 - entries of another shape: corrupt
+            need = end + 1
+        # parts of records are read when first used: an index cut short is no index at all
+        if end >= need:
+            return stored[3], handle
     handle.close()
     return None
+
+
+class Held:
+    """An open file that blobs are read from, for as long as any record still to be decoded
+    needs it (closed when the last one goes): the index file, or the spool of a cold run."""
+
+    __slots__ = ("handle",)
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+
+    def read(self, offset: int, length: int) -> bytes:
+        data = os.pread(self.handle.fileno(), length, offset)
+        if len(data) != length:
+            raise ValueError("a blob cut short")
+        return data
+
+    def window(self, start: int, size: int) -> Callable[[int, int], bytes]:
+        """read(offset, length) within one blob."""
+        def read(offset: int, length: int) -> bytes:
+            if offset < 0 or length < 0 or offset + length > size:
+                raise ValueError("outside the blob")
+            return self.read(start + offset, length)
+
+        return read
+
+    def __del__(self) -> None:
+        self.handle.close()
 
 
 class ParseIndex:
@@ -106,8 +144,9 @@ class ParseIndex:
     def __init__(self, root: Path, found: tuple[dict[str, Any], Any] | None) -> None:
         self.root = root
         self.enabled = not os.environ.get("KWARTAAL_NO_CACHE")
-        stored, self.handle = found or ({}, None)
-        self.base = self.handle.tell() if self.handle is not None else 0
+        stored, handle = found or ({}, None)
+        self.base = handle.tell() if handle is not None else 0
+        self.handle: Held | None = None if handle is None else Held(handle)
         self.entries: dict[str, Any] = stored.get("files", {})
         self.saved_ns: int = stored.get("saved", 0)
         self.used: dict[str, Any] = {}
@@ -127,16 +166,28 @@ class ParseIndex:
         ValueError, as a corrupt one would."""
         if isinstance(stored, bytes):
             return stored
-        if len(stored) == 3:
-            handle, where_at = self.spool, stored[0]
-        else:
-            handle, where_at = self.handle, self.base + stored[0]
-        if handle is None:
+        held, where_at = self._held(stored)
+        return held.read(where_at, stored[1])
+
+    def _held(self, stored: Any) -> tuple[Held, int]:
+        held, where_at = ((self.spool, stored[0]) if len(stored) == 3
+                          else (self.handle, self.base + stored[0]))
+        if held is None:
             raise ValueError("no index file")
-        data = os.pread(handle.fileno(), stored[1], where_at)
-        if len(data) != stored[1]:
-            raise ValueError("a blob cut short")
-        return data
+        return held, where_at
+
+    def reader(self, stored: Any) -> Callable[[int, int], bytes]:
+        """read(offset, length) of one blob, also after this index is closed (the records
+        read their later parts through it)."""
+        if isinstance(stored, bytes):
+            def read(offset: int, length: int) -> bytes:
+                if offset < 0 or length < 0 or offset + length > len(stored):
+                    raise ValueError("outside the blob")
+                return stored[offset:offset + length]
+
+            return read
+        held, where_at = self._held(stored)
+        return held.window(where_at, stored[1])
 
     def keep(self, data: bytes) -> Any:
         """A new blob, put in the spool (as bytes when there can be none)."""
@@ -146,18 +197,16 @@ class ParseIndex:
             try:
                 folder = cache_folder()
                 os.makedirs(folder, exist_ok=True)
-                self.spool = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed in close
+                self.spool = Held(tempfile.TemporaryFile(dir=folder))  # noqa: SIM115
             except OSError:
                 self.enabled = False  # nowhere to keep it: nothing will be saved either
                 return data
-        os.pwrite(self.spool.fileno(), data, self.spooled)
+        os.pwrite(self.spool.handle.fileno(), data, self.spooled)
         self.spooled += len(data)
         return (self.spooled - len(data), len(data), True)
 
     def close(self) -> None:
-        for handle in (self.handle, self.spool):
-            if handle is not None:
-                handle.close()
+        """Let go of the files: each is closed when no record still reads from it."""
         self.handle = self.spool = None
 
     def meeting(self, path: Path, language: str,
@@ -197,7 +246,7 @@ class ParseIndex:
         try:
             stored = entry[RECORDS].get(language)
             if stored is not None:
-                return True, records.decode(marshal.loads(self.blob(stored)), path)
+                return True, records.unpack(self.reader(stored), path)
             raw = decode(marshal.loads(self.blob(entry[TABLES])))
         except Exception:  # noqa: BLE001 - a corrupt or cut blob: the file is read again
             del self.used[name]
@@ -214,13 +263,16 @@ class ParseIndex:
         given, blob = entry, None
         if clean and meeting is not None:
             try:
-                blob = marshal.dumps(records.encode(meeting, path))
+                blob = records.pack(meeting, path)
             except (TypeError, ValueError):
                 blob = None
         if blob is not None:
+            kept = self.keep(blob)
+            # the body holds what a warm run holds: the meeting's later parts are read from
+            # the spool when first used (records.Later), not every record of every meeting
+            meeting = records.unpack(self.reader(kept), path)
             # the records stand for the tables, which are not kept (half the index)
-            entry = (entry[STAT], entry[KEY], None,
-                     {**entry[RECORDS], language: self.keep(blob)})
+            entry = (entry[STAT], entry[KEY], None, {**entry[RECORDS], language: kept})
         elif entry[TABLES] is None:
             try:
                 entry = (entry[STAT], entry[KEY], self.keep(marshal.dumps(encode(raw))), {})
