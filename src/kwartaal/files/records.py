@@ -23,8 +23,8 @@ import dataclasses
 import datetime as dt
 import marshal
 import operator
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,9 @@ def _meeting(value: m.Meeting, path: Path) -> tuple[Any, ...]:
     each action's history in it as ("H", index)."""
     values = list(_GETTERS["Meeting"](value))
     histories: bytes | None = None
-    statuses: list[str] | None = None  # of each action: chosen without decoding the others
+    # of each action its status and the date of its last history entry: actions are chosen
+    # by these without decoding the others (Later.chosen)
+    statuses: list[tuple[str, int | None]] | None = None
     later: dict[int, Any] = {}
     for position in _LATER_AT:
         item = values[position]
@@ -96,7 +98,9 @@ def _meeting(value: m.Meeting, path: Path) -> tuple[Any, ...]:
         if position == _ACTIONS_AT and item:
             encoded, kept = _actions(item, path)
             histories = marshal.dumps(kept)
-            statuses = [action.status for action in item]
+            statuses = [(action.status, action.history[-1].date.toordinal()
+                         if action.history and type(action.history[-1].date) is dt.date
+                         else None) for action in item]
         else:
             encoded = encode(item, path)
         later[position] = ("Z", marshal.dumps(encoded))
@@ -212,10 +216,7 @@ def decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
     if tag == "P":
         return path
     if tag == "d":
-        day = _DAYS.get(value[1])
-        if day is None:
-            day = _DAYS[value[1]] = dt.date.fromordinal(value[1])
-        return day  # dates are immutable: one object per day
+        return _day(value[1])
     if tag == "U":
         return tuple(decode(item, path) for item in value[1])
     if tag == "M":
@@ -224,6 +225,13 @@ def decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
         items = (decode(item, path) for item in value[1])
         return frozenset(items) if tag == "F" else set(items)
     return untag_scalar(value)  # a decimal, a date-time or a time
+
+
+def _day(ordinal: int) -> dt.date:
+    day = _DAYS.get(ordinal)
+    if day is None:
+        day = _DAYS[ordinal] = dt.date.fromordinal(ordinal)
+    return day  # dates are immutable: one object per day
 
 
 def tag_scalar(value: Any) -> tuple[Any, ...]:
@@ -306,8 +314,8 @@ class Stored:
         self.path = path
         self.hist: Any = hist if hist else None
         self.loaded: list[Any] | None = None
-        # the status of each action, and the meeting's list of actions (a Later)
-        self.statuses: tuple[str, ...] | None = tuple(statuses) if statuses else None
+        # each action's status and last history date, and the meeting's list of actions
+        self.statuses: tuple[Any, ...] | None = tuple(statuses) if statuses else None
         self.actions: Later | None = None
 
     def stored_part(self, at: bytes | int, length: int) -> Any:
@@ -352,6 +360,11 @@ class Later(list):  # type: ignore[type-arg]
         found._at, found._length, found._source = at, length, source
         return found
 
+    @property
+    def pending(self) -> bool:
+        """Whether the list is still to be decoded."""
+        return self._source is not None
+
     def fill(self) -> None:
         source = self._source
         if source is None:
@@ -361,13 +374,16 @@ class Later(list):  # type: ignore[type-arg]
         values = source.history(at) if length < 0 else source.part(at, length)  # type: ignore[arg-type]
         list.extend(self, values)
 
-    def chosen(self, keep: Callable[[str], bool]) -> list[Any]:
-        """The actions whose status keep accepts, in order: of a meeting's actions not used
-        yet, only those are decoded (the others' statuses are stored apart)."""
+    def chosen(self, keep: Callable[[str, dt.date | None], bool]) -> list[Any]:
+        """The actions that keep(status, date of the last history entry) accepts, in order:
+        of a meeting's actions not used yet, only those are decoded (both are stored apart
+        for each action)."""
         source = self._source
         if source is None or source.actions is not self or source.statuses is None:
-            return [action for action in self if keep(action.status)]
-        wanted = [i for i, status in enumerate(source.statuses) if keep(status)]
+            return [action for action in self if keep(
+                action.status, action.history[-1].date if action.history else None)]
+        wanted = [i for i, (status, last) in enumerate(source.statuses)
+                  if keep(status, None if last is None else _day(last))]
         if not wanted:
             return []
         stored = source.stored_part(self._at, self._length)  # type: ignore[arg-type]
