@@ -284,7 +284,8 @@ def pack(meeting: Any, path: Path) -> bytes:
         if type(value) is tuple and value[0] == "Z":
             values[position] = ("Z", *put(value[1]))
     hist = None if head[4] is None else put(head[4])
-    data = marshal.dumps(("R", "Meeting", values, head[3], hist or (), head[5]))
+    facts = None if head[5] is None else marshal.dumps(head[5])  # held as bytes: small
+    data = marshal.dumps(("R", "Meeting", values, head[3], hist or (), facts))
     return b"".join([len(data).to_bytes(4, "big"), data, *chunks])
 
 
@@ -314,8 +315,9 @@ class Stored:
         self.path = path
         self.hist: Any = hist if hist else None
         self.loaded: list[Any] | None = None
-        # each action's status and last history date, and the meeting's list of actions
-        self.statuses: tuple[Any, ...] | None = tuple(statuses) if statuses else None
+        # each action's status and last history date (as marshal bytes when packed), and
+        # the meeting's list of actions
+        self.statuses: Any = statuses if statuses else None
         self.actions: Later | None = None
 
     def stored_part(self, at: bytes | int, length: int) -> Any:
@@ -382,13 +384,15 @@ class Later(list):  # type: ignore[type-arg]
         if source is None or source.actions is not self or source.statuses is None:
             return [action for action in self if keep(
                 action.status, action.history[-1].date if action.history else None)]
-        wanted = [i for i, (status, last) in enumerate(source.statuses)
+        facts = source.statuses
+        facts = marshal.loads(facts) if isinstance(facts, bytes) else facts
+        wanted = [i for i, (status, last) in enumerate(facts)
                   if keep(status, None if last is None else _day(last))]
         if not wanted:
             return []
         stored = source.stored_part(self._at, self._length)  # type: ignore[arg-type]
         rows = stored[1] if type(stored) is tuple else stored
-        if len(rows) != len(source.statuses):
+        if len(rows) != len(facts):
             raise ValueError("statuses that do not match the actions")
         return [decode(rows[i], source.path, source) for i in wanted]
 
