@@ -100,10 +100,14 @@ def test_lists_are_decoded_only_when_used(generated: tuple[Path, dt.date]) -> No
     meeting = body.meetings[-3]
     lists = [meeting.notes, meeting.decisions, meeting.actions, meeting.compensation]
     assert all(type(found) is records.Later and found.pending for found in lists)
+    chosen = meeting.actions.chosen(lambda status, last: True)  # one by one: histories later
+    assert meeting.actions.pending and all(a.history.pending for a in chosen)
+    assert chosen[0].history[0].date <= meeting.date and not chosen[0].history.pending
     first = meeting.actions[0]  # any use decodes the list, and then it is an ordinary list
     assert not meeting.actions.pending and type(first) is m.Action
-    assert first.history.pending and first.history[0].date <= meeting.date
-    assert not first.history.pending and meeting.notes.pending
+    assert type(meeting.actions) is records.Decoded and isinstance(meeting.actions, list)
+    assert type(first.history) is list and first.history == chosen[0].history
+    assert meeting.notes.pending
 
 
 def test_lazy_lists_behave_as_lists(generated: tuple[Path, dt.date]) -> None:
@@ -175,11 +179,11 @@ def _encoded_round_trip(meeting: Any) -> Any:
 def test_packed_and_encoded_meetings_are_the_built_ones(example: Path) -> None:
     for meeting in load(example).body.meetings:
         path = meeting.src.path
-        blob = records.pack(meeting, path)
-        unpacked = records.unpack(lambda offset, length, blob=blob: blob[offset:offset + length],
+        blob = parsed.pack(meeting, path)
+        unpacked = parsed.unpack(lambda offset, length, blob=blob: blob[offset:offset + length],
                                   path)
         assert unpacked == meeting
         assert _encoded_round_trip(meeting) == meeting
-        assert [a.status for a in records.unpack(
+        assert [a.status for a in parsed.unpack(
             lambda offset, length, blob=blob: blob[offset:offset + length], path
         ).actions.chosen(lambda status, last: True)] == [a.status for a in meeting.actions]

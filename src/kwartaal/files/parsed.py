@@ -33,7 +33,7 @@ from kwartaal.core.values import MAX_FILE_BYTES
 from kwartaal.files.cache import cache_folder, digest, stat_key, trusted, where
 from kwartaal.files.records import tag_scalar, untag_scalar
 
-FORMAT = 3
+FORMAT = 4
 STAT, KEY, TABLES, RECORDS = range(4)  # an entry: stat, digest, tables, records by language
 
 
@@ -73,6 +73,52 @@ def stamp() -> str:
     from kwartaal.files.records import code_stamp
 
     return f"{__version__} {code_stamp()}"
+
+
+# -- a meeting's records as one blob --------------------------------------------------------------
+
+def pack(meeting: Any, path: Path) -> bytes:
+    """A built meeting as one blob: the length of its head (4 bytes), the head (its values,
+    its later parts as places after the head), then the parts, so that a part can be read
+    from the index file when it is first used, and is not held in memory before."""
+    from kwartaal.core import model as m
+    from kwartaal.files import records
+
+    if type(meeting) is not m.Meeting:
+        raise TypeError("not a meeting")
+    head = records.meeting_form(meeting, path)
+    values, chunks, size = head[2], [], 0
+
+    def put(data: bytes) -> tuple[int, int]:
+        nonlocal size
+        chunks.append(data)
+        size += len(data)
+        return size - len(data), len(data)
+
+    for position in records.LATER_AT:
+        value = values[position]
+        if type(value) is tuple and value[0] == "Z":
+            values[position] = ("Z", *put(value[1]))
+    hist = None if head[4] is None else put(head[4])
+    facts = None if head[5] is None else marshal.dumps(head[5])  # held as bytes: small
+    data = marshal.dumps(("R", "Meeting", values, head[3], hist or (), facts))
+    return b"".join([len(data).to_bytes(4, "big"), data, *chunks])
+
+
+def unpack(read: Callable[[int, int], bytes], path: Path) -> Any:
+    """The meeting of a blob that pack made; read(offset, length) gives its bytes (and raises
+    ValueError when they cannot be read whole). Its later parts are read when first used."""
+    from kwartaal.files import records
+
+    size = int.from_bytes(read(0, 4), "big")
+    head = marshal.loads(read(4, size))
+    if not (type(head) is tuple and len(head) == 6 and head[:2] == ("R", "Meeting")):
+        raise ValueError("not a stored meeting")
+    base = 4 + size
+    hist = head[4]
+    stored = records.Stored(lambda offset, length: read(base + offset, length), path,
+                            tuple(hist) if hist else None, head[5])
+    return records.decode(head, path, stored)
 
 
 # -- the index ------------------------------------------------------------------------------------
@@ -216,7 +262,6 @@ class ParseIndex:
         from the index when the file's content is provably the same and it was built cleanly
         in this language before; else from its stored tables; else parse(bytes) (None when
         the file cannot be read: parse reports why). build(tables) -> (meeting, clean)."""
-        from kwartaal.files import records
 
         name = path.name
         stat = stat_key(path)
@@ -246,7 +291,7 @@ class ParseIndex:
         try:
             stored = entry[RECORDS].get(language)
             if stored is not None:
-                return True, records.unpack(self.reader(stored), path)
+                return True, unpack(self.reader(stored), path)
             raw = decode(marshal.loads(self.blob(entry[TABLES])))
         except Exception:  # noqa: BLE001 - a corrupt or cut blob: the file is read again
             del self.used[name]
@@ -257,20 +302,19 @@ class ParseIndex:
     def _built(self, name: str, entry: tuple[Any, ...], path: Path, language: str,
                raw: dict[str, Any], build: Callable[[dict[str, Any]], tuple[Any, bool]],
                ) -> Any:
-        from kwartaal.files import records
 
         meeting, clean = build(raw)
         given, blob = entry, None
         if clean and meeting is not None:
             try:
-                blob = records.pack(meeting, path)
+                blob = pack(meeting, path)
             except (TypeError, ValueError):
                 blob = None
         if blob is not None:
             kept = self.keep(blob)
             # the body holds what a warm run holds: the meeting's later parts are read from
             # the spool when first used (records.Later), not every record of every meeting
-            meeting = records.unpack(self.reader(kept), path)
+            meeting = unpack(self.reader(kept), path)
             # the records stand for the tables, which are not kept (half the index)
             entry = (entry[STAT], entry[KEY], None, {**entry[RECORDS], language: kept})
         elif entry[TABLES] is None:

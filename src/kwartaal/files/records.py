@@ -71,17 +71,16 @@ def code_stamp() -> str:
 
 # the lists of a meeting decoded on first use, and the field of an action decoded likewise
 LATER = ("notes", "decisions", "actions", "compensation")
-HISTORY = "history"
-_LATER_AT = tuple(_PLANS["Meeting"][1].index(name) for name in LATER)
+LATER_AT = tuple(_PLANS["Meeting"][1].index(name) for name in LATER)
 _ACTIONS_AT = _PLANS["Meeting"][1].index("actions")
-_HISTORY_AT = _PLANS["Action"][1].index(HISTORY)
+_HISTORY_AT = _PLANS["Action"][1].index("history")
 
 
 def encode(value: Any, path: Path) -> Any:
     return _encoded(value, path)[0]
 
 
-def _meeting(value: m.Meeting, path: Path) -> tuple[Any, ...]:
+def meeting_form(value: m.Meeting, path: Path) -> tuple[Any, ...]:
     """A meeting as ("R", "Meeting", values, positions, histories): its LATER lists each as
     ("Z", marshal bytes), its actions' histories as one marshal bytes (None without actions),
     each action's history in it as ("H", index)."""
@@ -91,7 +90,7 @@ def _meeting(value: m.Meeting, path: Path) -> tuple[Any, ...]:
     # by these without decoding the others (Later.chosen)
     statuses: list[tuple[str, int | None]] | None = None
     later: dict[int, Any] = {}
-    for position in _LATER_AT:
+    for position in LATER_AT:
         item = values[position]
         if not isinstance(item, list):
             continue  # not a list of records: stored as any other value
@@ -159,7 +158,7 @@ def _encoded(value: Any, path: Path) -> tuple[Any, bool]:
             return [part for part, _ in parts], False
         return ("L", [part for part, _ in parts]), True
     if type(value) is m.Meeting:
-        return _meeting(value, path), True
+        return meeting_form(value, path), True
     if type(value) is fields.Source and value.path == path and all(
             isinstance(part, (str, int)) for part in value.section):
         return ("s", list(value.section)), True  # every record has one: kept short
@@ -194,29 +193,37 @@ def decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
     if tag == "R":
         positional, names = _PLANS[value[1]]
         values = value[2]
-        if len(value) == 6 and stored is None:
-            stored = Stored(None, path, value[4], value[5])  # a meeting encoded whole
-        for position in value[3]:
-            values[position] = decode(values[position], path, stored)
-        if len(value) == 6 and stored is not None and type(values[_ACTIONS_AT]) is Later:
-            stored.actions = values[_ACTIONS_AT]
+        if len(value) == 6:  # a meeting
+            if stored is None:
+                stored = Stored(None, path, value[4], value[5])  # encoded whole
+            for position in value[3]:
+                values[position] = decode(values[position], path, stored)
+            if type(values[_ACTIONS_AT]) is Later:
+                stored.actions = values[_ACTIONS_AT]
+        else:
+            for position in value[3]:
+                values[position] = decode(values[position], path, stored)
         cls = CLASSES[value[1]]
         return cls(*values) if positional else cls(**dict(zip(names, values, strict=True)))
-    if tag == "Z" or tag == "H":
-        if stored is None:
-            raise ValueError("a part without its meeting")
-        if tag == "H":
-            return Later.stored(value[1], -1, stored)
-        return Later.stored(value[1], 0 if len(value) == 2 else value[2], stored)
     if tag == "s":
         section = tuple(value[1])  # ("action", 3, "history", 1) recurs in every meeting: shared
         return fields.Source(path, _SECTIONS.setdefault(section, section))
+    if tag == "d":
+        day = _DAYS.get(value[1])
+        if day is None:
+            day = _DAYS[value[1]] = dt.date.fromordinal(value[1])
+        return day  # dates are immutable: one object per day
     if tag == "L":
         return [decode(item, path, stored) for item in value[1]]
+    if tag == "H" or tag == "Z":
+        if stored is None:
+            raise ValueError("a part without its meeting")
+        if tag == "H":  # decoded with its list, or on first use for an action chosen alone
+            return stored.history(value[1]) if stored.whole else Later.stored(
+                value[1], -1, stored)
+        return Later.stored(value[1], 0 if len(value) == 2 else value[2], stored)
     if tag == "P":
         return path
-    if tag == "d":
-        return _day(value[1])
     if tag == "U":
         return tuple(decode(item, path) for item in value[1])
     if tag == "M":
@@ -228,10 +235,7 @@ def decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
 
 
 def _day(ordinal: int) -> dt.date:
-    day = _DAYS.get(ordinal)
-    if day is None:
-        day = _DAYS[ordinal] = dt.date.fromordinal(ordinal)
-    return day  # dates are immutable: one object per day
+    return decode(("d", ordinal), Path())
 
 
 def tag_scalar(value: Any) -> tuple[Any, ...]:
@@ -264,68 +268,31 @@ def untag_scalar(value: tuple[Any, ...]) -> Any:
     return moment.replace(tzinfo=dt.timezone(dt.timedelta(microseconds=value[2])))
 
 
-def pack(meeting: Any, path: Path) -> bytes:
-    """A built meeting as one blob: the length of its head (4 bytes), the head (its values,
-    its later parts as places after the head), then the parts, so that a part can be read
-    from the index file when it is first used, and is not held in memory before."""
-    if type(meeting) is not m.Meeting:
-        raise TypeError("not a meeting")
-    head = _meeting(meeting, path)
-    values, chunks, size = head[2], [], 0
-
-    def put(data: bytes) -> tuple[int, int]:
-        nonlocal size
-        chunks.append(data)
-        size += len(data)
-        return size - len(data), len(data)
-
-    for position in _LATER_AT:
-        value = values[position]
-        if type(value) is tuple and value[0] == "Z":
-            values[position] = ("Z", *put(value[1]))
-    hist = None if head[4] is None else put(head[4])
-    facts = None if head[5] is None else marshal.dumps(head[5])  # held as bytes: small
-    data = marshal.dumps(("R", "Meeting", values, head[3], hist or (), facts))
-    return b"".join([len(data).to_bytes(4, "big"), data, *chunks])
-
-
-def unpack(read: Callable[[int, int], bytes], path: Path) -> Any:
-    """The meeting of a blob that pack made; read(offset, length) gives its bytes (and raises
-    ValueError when they cannot be read whole). Its later parts are read when first used."""
-    size = int.from_bytes(read(0, 4), "big")
-    head = marshal.loads(read(4, size))
-    if not (type(head) is tuple and len(head) == 6 and head[:2] == ("R", "Meeting")):
-        raise ValueError("not a stored meeting")
-    base = 4 + size
-    hist = head[4]
-    stored = Stored(lambda offset, length: read(base + offset, length), path,
-                    tuple(hist) if hist else None, head[5])
-    return decode(head, path, stored)
-
-
 class Stored:
     """Where one meeting keeps its later parts: read(offset, length) of its blob (None when
     they are held as bytes), and its actions' histories (bytes, a place, or None)."""
 
-    __slots__ = ("read", "path", "hist", "loaded", "statuses", "actions")
+    __slots__ = ("read", "path", "hist", "loaded", "statuses", "actions", "whole")
 
     def __init__(self, read: Callable[[int, int], bytes] | None, path: Path,
                  hist: bytes | tuple[int, int] | None, statuses: Any = None) -> None:
-        self.read = read
-        self.path = path
-        self.hist: Any = hist if hist else None
+        self.read, self.path, self.hist = read, path, hist if hist else None
         self.loaded: list[Any] | None = None
+        self.whole = False  # decoding a whole list: its actions' histories with it
         # each action's status and last history date (as marshal bytes when packed), and
         # the meeting's list of actions
         self.statuses: Any = statuses if statuses else None
         self.actions: Later | None = None
 
     def stored_part(self, at: bytes | int, length: int) -> Any:
-        data = at if isinstance(at, bytes) else self.read(at, length)  # type: ignore[misc]
-        return marshal.loads(data)
+        return marshal.loads(at if isinstance(at, bytes) else self.read(at, length))  # type: ignore
 
     def part(self, at: bytes | int, length: int) -> list[Any]:
-        found = decode(self.stored_part(at, length), self.path, self)
+        self.whole = True
+        try:
+            found = decode(self.stored_part(at, length), self.path, self)
+        finally:
+            self.whole = False
         if not isinstance(found, list):
             raise ValueError("a part that is not a list")
         return found
@@ -353,8 +320,7 @@ class Later(list):  # type: ignore[type-arg]
     def __init__(self, items: Any = (), /) -> None:
         list.__init__(self, items)
         self._at: bytes | int | None = None
-        self._length = 0
-        self._source: Stored | None = None
+        self._length, self._source = 0, None
 
     @classmethod
     def stored(cls, at: bytes | int, length: int, source: Stored) -> Later:
@@ -363,8 +329,7 @@ class Later(list):  # type: ignore[type-arg]
         return found
 
     @property
-    def pending(self) -> bool:
-        """Whether the list is still to be decoded."""
+    def pending(self) -> bool:  # still to be decoded
         return self._source is not None
 
     def fill(self) -> None:
@@ -375,6 +340,7 @@ class Later(list):  # type: ignore[type-arg]
         self._source = self._at = None
         values = source.history(at) if length < 0 else source.part(at, length)  # type: ignore[arg-type]
         list.extend(self, values)
+        self.__class__ = Decoded  # type: ignore[assignment] # from now on at list's own speed
 
     def chosen(self, keep: Callable[[str, dt.date | None], bool]) -> list[Any]:
         """The actions that keep(status, date of the last history entry) accepts, in order:
@@ -398,6 +364,18 @@ class Later(list):  # type: ignore[type-arg]
 
     def __reduce_ex__(self, protocol: Any) -> Any:  # copies and pickles: a plain list
         return (list, (list(self),))
+
+
+class Decoded(list):  # type: ignore[type-arg]
+    """A Later once decoded: a list with list's own methods."""
+
+    __slots__ = ("_at", "_length", "_source")
+    pending = False
+    chosen = Later.chosen
+    __reduce_ex__ = Later.__reduce_ex__
+
+    def fill(self) -> None:
+        pass
 
 
 def _filled(name: str) -> Any:
