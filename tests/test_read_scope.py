@@ -341,7 +341,11 @@ def _shape(value: Any) -> Any:
         return (type(value).__name__, [(f.name, _shape(getattr(value, f.name)))
                                        for f in dataclasses.fields(value)])
     if isinstance(value, (list, tuple, set, frozenset)):
-        return (type(value).__name__, [_shape(item) for item in value])
+        from kwartaal.files.records import Decoded, Later
+
+        # a stored meeting's lists are decoded on first use: a list in every other way
+        kind = "list" if type(value) in (Later, Decoded) else type(value).__name__
+        return (kind, [_shape(item) for item in value])
     if isinstance(value, dict):
         return ("dict", [(_shape(k), _shape(v)) for k, v in value.items()])
     return _typed(value) if not isinstance(value, Path) else ("Path", str(value))

@@ -317,3 +317,26 @@ class Body:
 
     def all_actions(self) -> list[Action]:
         return [a for m in self.meetings for a in m.actions]
+
+    def open_actions(self) -> list[Action]:
+        """The actions still open (OPEN_STATUSES), in the order of all_actions."""
+        return [a for m in self.meetings for a in open_actions(m)]
+
+    def actions_open_on(self, date: dt.date) -> list[Action]:
+        """The actions open now or finished on or after date (their last history entry), in
+        the order of all_actions: those that were open on that date, if made before it."""
+        return [a for m in self.meetings for a in open_actions(m, date)]
+
+
+def open_actions(meeting: Meeting, on: dt.date | None = None) -> list[Action]:
+    """The meeting's actions still open (and with on: those whose last history entry is on or
+    after it). A meeting read from the parse index keeps each action's status and last date
+    apart and decodes only the actions chosen (files/records.py, Later.chosen)."""
+    def keep(status: str, last: dt.date | None) -> bool:
+        return status in OPEN_STATUSES or (on is not None and last is not None and last >= on)
+
+    chosen = getattr(meeting.actions, "chosen", None)
+    if chosen is not None:
+        return list(chosen(keep))
+    return [a for a in meeting.actions
+            if keep(a.status, a.history[-1].date if a.history else None)]

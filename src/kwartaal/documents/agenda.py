@@ -167,9 +167,7 @@ def action_review(v: View, meeting: m.Meeting, today: dt.date) -> list[dict[str,
     body, lang = v.body, v.lang
     cfg = body.config
     groups: dict[str, list[dict[str, Any]]] = {}
-    for action in sorted(body.all_actions(), key=lambda a: (a.due or dt.date.max, a.id)):
-        if not action.is_open:
-            continue
+    for action in sorted(body.open_actions(), key=lambda a: (a.due or dt.date.max, a.id)):
         origin = body.meeting(action.meeting)
         if origin is None or origin.date >= meeting.date:
             continue

@@ -40,14 +40,12 @@ class Contents:
 def open_at(body: m.Body, meeting: m.Meeting) -> list[m.Action]:
     """Actions made before the meeting that were still open on its date."""
     found = []
-    for action in body.all_actions():
+    # open, or finished at or after this meeting: open on its date
+    for action in body.actions_open_on(meeting.date):
         origin = body.meeting(action.meeting)
         if origin is None or origin.date >= meeting.date:
             continue
-        if action.is_open:
-            found.append(action)
-        elif action.history and action.history[-1].date >= meeting.date:
-            found.append(action)  # finished at or after this meeting: open on its date
+        found.append(action)
     return sorted(found, key=lambda a: (a.due or dt.date.max, a.id))
 
 

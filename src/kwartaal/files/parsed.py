@@ -33,7 +33,7 @@ from kwartaal.core.values import MAX_FILE_BYTES
 from kwartaal.files.cache import cache_folder, digest, stat_key, trusted, where
 from kwartaal.files.records import tag_scalar, untag_scalar
 
-FORMAT = 3
+FORMAT = 4
 STAT, KEY, TABLES, RECORDS = range(4)  # an entry: stat, digest, tables, records by language
 
 
@@ -75,6 +75,52 @@ def stamp() -> str:
     return f"{__version__} {code_stamp()}"
 
 
+# -- a meeting's records as one blob --------------------------------------------------------------
+
+def pack(meeting: Any, path: Path) -> bytes:
+    """A built meeting as one blob: the length of its head (4 bytes), the head (its values,
+    its later parts as places after the head), then the parts, so that a part can be read
+    from the index file when it is first used, and is not held in memory before."""
+    from kwartaal.core import model as m
+    from kwartaal.files import records
+
+    if type(meeting) is not m.Meeting:
+        raise TypeError("not a meeting")
+    head = records.meeting_form(meeting, path)
+    values, chunks, size = head[2], [], 0
+
+    def put(data: bytes) -> tuple[int, int]:
+        nonlocal size
+        chunks.append(data)
+        size += len(data)
+        return size - len(data), len(data)
+
+    for position in records.LATER_AT:
+        value = values[position]
+        if type(value) is tuple and value[0] == "Z":
+            values[position] = ("Z", *put(value[1]))
+    hist = None if head[4] is None else put(head[4])
+    facts = None if head[5] is None else marshal.dumps(head[5])  # held as bytes: small
+    data = marshal.dumps(("R", "Meeting", values, head[3], hist or (), facts))
+    return b"".join([len(data).to_bytes(4, "big"), data, *chunks])
+
+
+def unpack(read: Callable[[int, int], bytes], path: Path) -> Any:
+    """The meeting of a blob that pack made; read(offset, length) gives its bytes (and raises
+    ValueError when they cannot be read whole). Its later parts are read when first used."""
+    from kwartaal.files import records
+
+    size = int.from_bytes(read(0, 4), "big")
+    head = marshal.loads(read(4, size))
+    if not (type(head) is tuple and len(head) == 6 and head[:2] == ("R", "Meeting")):
+        raise ValueError("not a stored meeting")
+    base = 4 + size
+    hist = head[4]
+    stored = records.Stored(lambda offset, length: read(base + offset, length), path,
+                            tuple(hist) if hist else None, head[5])
+    return records.decode(head, path, stored)
+
+
 # -- the index ------------------------------------------------------------------------------------
 
 def _read(root: Path) -> tuple[dict[str, Any], Any] | None:
@@ -94,9 +140,47 @@ def _read(root: Path) -> tuple[dict[str, Any], Any] | None:
     if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
             and stored[1] == stamp() and stored[2] == where(root)
             and isinstance(stored[3], dict) and isinstance(stored[3].get("files"), dict)):
-        return stored[3], handle
+        try:
+            end = os.fstat(handle.fileno()).st_size
+            need = handle.tell() + max(
+                (place[0] + place[1] for entry in stored[3]["files"].values()
+                 for place in (entry[TABLES], *entry[RECORDS].values()) if place),
+                default=0)
+        except Exception:  # noqa: BLE001 - entries of another shape: corrupt
+            need = end + 1
+        # parts of records are read when first used: an index cut short is no index at all
+        if end >= need:
+            return stored[3], handle
     handle.close()
     return None
+
+
+class Held:
+    """An open file that blobs are read from, for as long as any record still to be decoded
+    needs it (closed when the last one goes): the index file, or the spool of a cold run."""
+
+    __slots__ = ("handle",)
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+
+    def read(self, offset: int, length: int) -> bytes:
+        data = os.pread(self.handle.fileno(), length, offset)
+        if len(data) != length:
+            raise ValueError("a blob cut short")
+        return data
+
+    def window(self, start: int, size: int) -> Callable[[int, int], bytes]:
+        """read(offset, length) within one blob."""
+        def read(offset: int, length: int) -> bytes:
+            if offset < 0 or length < 0 or offset + length > size:
+                raise ValueError("outside the blob")
+            return self.read(start + offset, length)
+
+        return read
+
+    def __del__(self) -> None:
+        self.handle.close()
 
 
 class ParseIndex:
@@ -106,8 +190,9 @@ class ParseIndex:
     def __init__(self, root: Path, found: tuple[dict[str, Any], Any] | None) -> None:
         self.root = root
         self.enabled = not os.environ.get("KWARTAAL_NO_CACHE")
-        stored, self.handle = found or ({}, None)
-        self.base = self.handle.tell() if self.handle is not None else 0
+        stored, handle = found or ({}, None)
+        self.base = handle.tell() if handle is not None else 0
+        self.handle: Held | None = None if handle is None else Held(handle)
         self.entries: dict[str, Any] = stored.get("files", {})
         self.saved_ns: int = stored.get("saved", 0)
         self.used: dict[str, Any] = {}
@@ -127,16 +212,28 @@ class ParseIndex:
         ValueError, as a corrupt one would."""
         if isinstance(stored, bytes):
             return stored
-        if len(stored) == 3:
-            handle, where_at = self.spool, stored[0]
-        else:
-            handle, where_at = self.handle, self.base + stored[0]
-        if handle is None:
+        held, where_at = self._held(stored)
+        return held.read(where_at, stored[1])
+
+    def _held(self, stored: Any) -> tuple[Held, int]:
+        held, where_at = ((self.spool, stored[0]) if len(stored) == 3
+                          else (self.handle, self.base + stored[0]))
+        if held is None:
             raise ValueError("no index file")
-        data = os.pread(handle.fileno(), stored[1], where_at)
-        if len(data) != stored[1]:
-            raise ValueError("a blob cut short")
-        return data
+        return held, where_at
+
+    def reader(self, stored: Any) -> Callable[[int, int], bytes]:
+        """read(offset, length) of one blob, also after this index is closed (the records
+        read their later parts through it)."""
+        if isinstance(stored, bytes):
+            def read(offset: int, length: int) -> bytes:
+                if offset < 0 or length < 0 or offset + length > len(stored):
+                    raise ValueError("outside the blob")
+                return stored[offset:offset + length]
+
+            return read
+        held, where_at = self._held(stored)
+        return held.window(where_at, stored[1])
 
     def keep(self, data: bytes) -> Any:
         """A new blob, put in the spool (as bytes when there can be none)."""
@@ -146,18 +243,16 @@ class ParseIndex:
             try:
                 folder = cache_folder()
                 os.makedirs(folder, exist_ok=True)
-                self.spool = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed in close
+                self.spool = Held(tempfile.TemporaryFile(dir=folder))  # noqa: SIM115
             except OSError:
                 self.enabled = False  # nowhere to keep it: nothing will be saved either
                 return data
-        os.pwrite(self.spool.fileno(), data, self.spooled)
+        os.pwrite(self.spool.handle.fileno(), data, self.spooled)
         self.spooled += len(data)
         return (self.spooled - len(data), len(data), True)
 
     def close(self) -> None:
-        for handle in (self.handle, self.spool):
-            if handle is not None:
-                handle.close()
+        """Let go of the files: each is closed when no record still reads from it."""
         self.handle = self.spool = None
 
     def meeting(self, path: Path, language: str,
@@ -167,7 +262,6 @@ class ParseIndex:
         from the index when the file's content is provably the same and it was built cleanly
         in this language before; else from its stored tables; else parse(bytes) (None when
         the file cannot be read: parse reports why). build(tables) -> (meeting, clean)."""
-        from kwartaal.files import records
 
         name = path.name
         stat = stat_key(path)
@@ -197,7 +291,7 @@ class ParseIndex:
         try:
             stored = entry[RECORDS].get(language)
             if stored is not None:
-                return True, records.decode(marshal.loads(self.blob(stored)), path)
+                return True, unpack(self.reader(stored), path)
             raw = decode(marshal.loads(self.blob(entry[TABLES])))
         except Exception:  # noqa: BLE001 - a corrupt or cut blob: the file is read again
             del self.used[name]
@@ -208,19 +302,21 @@ class ParseIndex:
     def _built(self, name: str, entry: tuple[Any, ...], path: Path, language: str,
                raw: dict[str, Any], build: Callable[[dict[str, Any]], tuple[Any, bool]],
                ) -> Any:
-        from kwartaal.files import records
 
         meeting, clean = build(raw)
         given, blob = entry, None
         if clean and meeting is not None:
             try:
-                blob = marshal.dumps(records.encode(meeting, path))
+                blob = pack(meeting, path)
             except (TypeError, ValueError):
                 blob = None
         if blob is not None:
+            kept = self.keep(blob)
+            # the body holds what a warm run holds: the meeting's later parts are read from
+            # the spool when first used (records.Later), not every record of every meeting
+            meeting = unpack(self.reader(kept), path)
             # the records stand for the tables, which are not kept (half the index)
-            entry = (entry[STAT], entry[KEY], None,
-                     {**entry[RECORDS], language: self.keep(blob)})
+            entry = (entry[STAT], entry[KEY], None, {**entry[RECORDS], language: kept})
         elif entry[TABLES] is None:
             try:
                 entry = (entry[STAT], entry[KEY], self.keep(marshal.dumps(encode(raw))), {})

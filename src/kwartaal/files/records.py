@@ -7,6 +7,12 @@ file's own path as ("P",), so that records follow the body's folder however it i
 values TOML and the records hold are tagged as parsed.encode does. Anything else cannot be
 stored (TypeError), and the file is simply built again next time.
 
+A meeting's notes, decisions, actions and compensation lines, and its actions' histories, are
+stored apart (each as marshal bytes inside the meeting's stored form) and decoded only when a
+command first uses them (`Later`): the agenda reads every meeting's actions but no history, the
+minutes of one meeting read its notes but not those of the 3,999 others. What is decoded is
+built by the same code from the same values, so the records are the same either way.
+
 The stored records are only as good as the code that built them: `code_stamp` is the digest
 of the modules that turn tables into records, and the index is dropped when it changes.
 """
@@ -15,6 +21,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import marshal
+import operator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -47,6 +56,12 @@ _PLANS = {name: (not any(f.kw_only for f in dataclasses.fields(cls)),
           for name, cls in CLASSES.items()}
 
 
+_GETTERS = {name: (lambda value, names=names: tuple(getattr(value, n) for n in names))
+            if len(names) < 2 else operator.attrgetter(*names)
+            for name, (_, names) in _PLANS.items()}
+_PLAIN = frozenset({str, bool, int, type(None)})
+
+
 def code_stamp() -> str:
     from kwartaal.files.cache import digest
 
@@ -54,8 +69,82 @@ def code_stamp() -> str:
     return digest(b"".join((base / name).read_bytes() for name in BUILDERS))
 
 
+# the lists of a meeting decoded on first use, and the field of an action decoded likewise
+LATER = ("notes", "decisions", "actions", "compensation")
+LATER_AT = tuple(_PLANS["Meeting"][1].index(name) for name in LATER)
+_ACTIONS_AT = _PLANS["Meeting"][1].index("actions")
+_HISTORY_AT = _PLANS["Action"][1].index("history")
+
+
 def encode(value: Any, path: Path) -> Any:
     return _encoded(value, path)[0]
+
+
+def meeting_form(value: m.Meeting, path: Path) -> tuple[Any, ...]:
+    """A meeting as ("R", "Meeting", values, positions, histories): its LATER lists each as
+    ("Z", marshal bytes), its actions' histories as one marshal bytes (None without actions),
+    each action's history in it as ("H", index)."""
+    values = list(_GETTERS["Meeting"](value))
+    histories: bytes | None = None
+    # of each action its status and the date of its last history entry: actions are chosen
+    # by these without decoding the others (Later.chosen)
+    statuses: list[tuple[str, int | None]] | None = None
+    later: dict[int, Any] = {}
+    for position in LATER_AT:
+        item = values[position]
+        if not isinstance(item, list):
+            continue  # not a list of records: stored as any other value
+        if position == _ACTIONS_AT and item:
+            encoded, kept = _actions(item, path)
+            histories = marshal.dumps(kept)
+            statuses = [(action.status, action.history[-1].date.toordinal()
+                         if action.history and type(action.history[-1].date) is dt.date
+                         else None) for action in item]
+        else:
+            encoded = encode(item, path)
+        later[position] = ("Z", marshal.dumps(encoded))
+        values[position] = None
+    special = _record(values, path)
+    for position, stored in later.items():
+        values[position] = stored
+    return ("R", "Meeting", values, tuple(sorted({*special, *later})), histories, statuses)
+
+
+def _actions(actions: list[Any], path: Path) -> tuple[Any, list[Any]]:
+    """A meeting's actions with ("H", index) for each history, and the histories apart."""
+    out, histories = [], []
+    getter = _GETTERS["Action"]
+    for index, action in enumerate(actions):
+        if type(action) is not m.Action:
+            raise TypeError("not an action")
+        values = list(getter(action))
+        histories.append(encode(values[_HISTORY_AT], path))
+        values[_HISTORY_AT] = 0  # plain: not encoded, replaced below
+        special = _record(values, path)
+        values[_HISTORY_AT] = ("H", index)
+        out.append(("R", "Action", values, tuple(sorted((*special, _HISTORY_AT)))))
+    return ("L", out), histories
+
+
+def _record(values: list[Any], path: Path) -> list[int]:
+    """A record's field values encoded in place; the positions that need decoding. Most
+    values are plain (strings, numbers, lists of ids) and stay as they are."""
+    special = []
+    for position, item in enumerate(values):
+        kind = type(item)
+        if kind in _PLAIN or (kind is list and all(type(x) is str for x in item)):
+            continue
+        if kind is dt.date:
+            values[position] = ("d", item.toordinal())
+        elif kind is fields.Source and (item.path is path or item.path == path) and all(
+                type(part) in (str, int) for part in item.section):
+            values[position] = ("s", list(item.section))
+        else:
+            values[position], flag = _encoded(item, path)
+            if not flag:
+                continue
+        special.append(position)
+    return special
 
 
 def _encoded(value: Any, path: Path) -> tuple[Any, bool]:
@@ -68,14 +157,15 @@ def _encoded(value: Any, path: Path) -> tuple[Any, bool]:
         if not any(special for _, special in parts):
             return [part for part, _ in parts], False
         return ("L", [part for part, _ in parts]), True
+    if type(value) is m.Meeting:
+        return meeting_form(value, path), True
     if type(value) is fields.Source and value.path == path and all(
             isinstance(part, (str, int)) for part in value.section):
         return ("s", list(value.section)), True  # every record has one: kept short
     name = _NAMES.get(type(value))
     if name is not None:
-        parts = [_encoded(getattr(value, field), path) for field in _PLANS[name][1]]
-        return ("R", name, [part for part, _ in parts],
-                tuple(i for i, (_, special) in enumerate(parts) if special)), True
+        values = list(_GETTERS[name](value))
+        return ("R", name, values, tuple(_record(values, path))), True
     return _tagged(value, path), True
 
 
@@ -94,29 +184,46 @@ def _tagged(value: Any, path: Path) -> Any:
     return tag_scalar(value)
 
 
-def decode(value: Any, path: Path) -> Any:
+def decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
+    """What encode stored. stored: where the meeting being decoded keeps its later parts
+    (made here for a meeting encoded whole, given by unpack for one packed)."""
     if not isinstance(value, tuple):
         return value
     tag = value[0]
     if tag == "R":
         positional, names = _PLANS[value[1]]
         values = value[2]
-        for position in value[3]:
-            values[position] = decode(values[position], path)
+        if len(value) == 6:  # a meeting
+            if stored is None:
+                stored = Stored(None, path, value[4], value[5])  # encoded whole
+            for position in value[3]:
+                values[position] = decode(values[position], path, stored)
+            if type(values[_ACTIONS_AT]) is Later:
+                stored.actions = values[_ACTIONS_AT]
+        else:
+            for position in value[3]:
+                values[position] = decode(values[position], path, stored)
         cls = CLASSES[value[1]]
         return cls(*values) if positional else cls(**dict(zip(names, values, strict=True)))
     if tag == "s":
         section = tuple(value[1])  # ("action", 3, "history", 1) recurs in every meeting: shared
         return fields.Source(path, _SECTIONS.setdefault(section, section))
-    if tag == "L":
-        return [decode(item, path) for item in value[1]]
-    if tag == "P":
-        return path
     if tag == "d":
         day = _DAYS.get(value[1])
         if day is None:
             day = _DAYS[value[1]] = dt.date.fromordinal(value[1])
         return day  # dates are immutable: one object per day
+    if tag == "L":
+        return [decode(item, path, stored) for item in value[1]]
+    if tag == "H" or tag == "Z":
+        if stored is None:
+            raise ValueError("a part without its meeting")
+        if tag == "H":  # decoded with its list, or on first use for an action chosen alone
+            return stored.history(value[1]) if stored.whole else Later.stored(
+                value[1], -1, stored)
+        return Later.stored(value[1], 0 if len(value) == 2 else value[2], stored)
+    if tag == "P":
+        return path
     if tag == "U":
         return tuple(decode(item, path) for item in value[1])
     if tag == "M":
@@ -125,6 +232,10 @@ def decode(value: Any, path: Path) -> Any:
         items = (decode(item, path) for item in value[1])
         return frozenset(items) if tag == "F" else set(items)
     return untag_scalar(value)  # a decimal, a date-time or a time
+
+
+def _day(ordinal: int) -> dt.date:
+    return decode(("d", ordinal), Path())
 
 
 def tag_scalar(value: Any) -> tuple[Any, ...]:
@@ -155,3 +266,135 @@ def untag_scalar(value: tuple[Any, ...]) -> Any:
     if value[2] is None:
         return moment
     return moment.replace(tzinfo=dt.timezone(dt.timedelta(microseconds=value[2])))
+
+
+class Stored:
+    """Where one meeting keeps its later parts: read(offset, length) of its blob (None when
+    they are held as bytes), and its actions' histories (bytes, a place, or None)."""
+
+    __slots__ = ("read", "path", "hist", "loaded", "statuses", "actions", "whole")
+
+    def __init__(self, read: Callable[[int, int], bytes] | None, path: Path,
+                 hist: bytes | tuple[int, int] | None, statuses: Any = None) -> None:
+        self.read, self.path, self.hist = read, path, hist if hist else None
+        self.loaded: list[Any] | None = None
+        self.whole = False  # decoding a whole list: its actions' histories with it
+        # each action's status and last history date (as marshal bytes when packed), and
+        # the meeting's list of actions
+        self.statuses: Any = statuses if statuses else None
+        self.actions: Later | None = None
+
+    def stored_part(self, at: bytes | int, length: int) -> Any:
+        return marshal.loads(at if isinstance(at, bytes) else self.read(at, length))  # type: ignore
+
+    def part(self, at: bytes | int, length: int) -> list[Any]:
+        self.whole = True
+        try:
+            found = decode(self.stored_part(at, length), self.path, self)
+        finally:
+            self.whole = False
+        if not isinstance(found, list):
+            raise ValueError("a part that is not a list")
+        return found
+
+    def history(self, index: int) -> list[Any]:
+        if self.loaded is None or self.loaded[index] is None:  # (again for a second copy)
+            hist = self.hist
+            data = hist if isinstance(hist, bytes) else self.read(*hist)  # type: ignore[misc]
+            self.loaded = marshal.loads(data)
+        found = self.loaded[index]
+        self.loaded[index] = None  # decoded in place: never twice
+        result = decode(found, self.path)
+        if not isinstance(result, list):
+            raise ValueError("a history that is not a list")
+        return result
+
+
+class Later(list):  # type: ignore[type-arg]
+    """A list of records decoded from its stored form the first time it is used in any way;
+    from then on an ordinary list. Of a meeting (Stored): a part held as bytes (length 0), a
+    part at an offset of the blob (its length), or an action's history (its index; -1)."""
+
+    __slots__ = ("_at", "_length", "_source")
+
+    def __init__(self, items: Any = (), /) -> None:
+        list.__init__(self, items)
+        self._at: bytes | int | None = None
+        self._length, self._source = 0, None
+
+    @classmethod
+    def stored(cls, at: bytes | int, length: int, source: Stored) -> Later:
+        found = list.__new__(cls)
+        found._at, found._length, found._source = at, length, source
+        return found
+
+    @property
+    def pending(self) -> bool:  # still to be decoded
+        return self._source is not None
+
+    def fill(self) -> None:
+        source = self._source
+        if source is None:
+            return
+        at, length = self._at, self._length
+        self._source = self._at = None
+        values = source.history(at) if length < 0 else source.part(at, length)  # type: ignore[arg-type]
+        list.extend(self, values)
+        self.__class__ = Decoded  # type: ignore[assignment] # from now on at list's own speed
+
+    def chosen(self, keep: Callable[[str, dt.date | None], bool]) -> list[Any]:
+        """The actions that keep(status, date of the last history entry) accepts, in order:
+        of a meeting's actions not used yet, only those are decoded (both are stored apart
+        for each action)."""
+        source = self._source
+        if source is None or source.actions is not self or source.statuses is None:
+            return [action for action in self if keep(
+                action.status, action.history[-1].date if action.history else None)]
+        facts = source.statuses
+        facts = marshal.loads(facts) if isinstance(facts, bytes) else facts
+        wanted = [i for i, (status, last) in enumerate(facts)
+                  if keep(status, None if last is None else _day(last))]
+        if not wanted:
+            return []
+        stored = source.stored_part(self._at, self._length)  # type: ignore[arg-type]
+        rows = stored[1] if type(stored) is tuple else stored
+        if len(rows) != len(facts):
+            raise ValueError("statuses that do not match the actions")
+        return [decode(rows[i], source.path, source) for i in wanted]
+
+    def __reduce_ex__(self, protocol: Any) -> Any:  # copies and pickles: a plain list
+        return (list, (list(self),))
+
+
+class Decoded(list):  # type: ignore[type-arg]
+    """A Later once decoded: a list with list's own methods."""
+
+    __slots__ = ("_at", "_length", "_source")
+    pending = False
+    chosen = Later.chosen
+    __reduce_ex__ = Later.__reduce_ex__
+
+    def fill(self) -> None:
+        pass
+
+
+def _filled(name: str) -> Any:
+    method = getattr(list, name)
+
+    def filled(self: Later, *args: Any, **kwargs: Any) -> Any:
+        self.fill()
+        for arg in args:  # list's own code reads another list's items directly
+            if type(arg) is Later:
+                arg.fill()
+        return method(self, *args, **kwargs)
+
+    filled.__name__ = name
+    return filled
+
+
+for _name in ("__iter__", "__len__", "__getitem__", "__contains__", "__reversed__", "__eq__",
+              "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__mul__",
+              "__rmul__", "__iadd__", "__imul__", "__repr__", "__setitem__", "__delitem__",
+              "__sizeof__", "index", "count", "copy", "append", "extend", "insert", "remove",
+              "pop", "sort", "reverse", "clear"):
+    setattr(Later, _name, _filled(_name))
