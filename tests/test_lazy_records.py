@@ -158,6 +158,31 @@ def test_an_index_whose_parts_are_cut_is_not_used(generated: tuple[Path, dt.date
     assert load(root, indexed=True).body.meetings == plain.meetings
 
 
+@pytest.mark.parametrize("where", [0.1, 0.5, 0.99])
+def test_an_index_with_a_byte_changed_in_its_parts_is_not_used(
+        generated: tuple[Path, dt.date], where: float) -> None:
+    """Parts are decoded long after the index was opened: a changed byte (a disk error, a
+    damaged copy) must not surface then as a wrong text or an internal error."""
+    import marshal
+
+    root = generated[0]
+    plain = load(root).body
+    load(root, indexed=True)
+    [index] = Path(os.environ["KWARTAAL_CACHE_DIR"]).glob("*.parsed")
+    with index.open("rb") as handle:
+        marshal.load(handle)
+        start = handle.tell()
+    data = bytearray(index.read_bytes())
+    at = start + int((len(data) - start) * where)
+    data[at] ^= 0x20  # 'a' <-> 'A' in a text: still a valid blob
+    index.write_bytes(bytes(data))
+    assert parsed.ParseIndex.open(root).entries == {}
+    body = load(root, indexed=True).body
+    assert body.meetings == plain.meetings
+    assert [[a.history for a in mt.actions] for mt in body.meetings] == [
+        [a.history for a in mt.actions] for mt in plain.meetings]
+
+
 def test_a_stored_meeting_keeps_its_index_file_open_only_while_needed(
         generated: tuple[Path, dt.date]) -> None:
     root = generated[0]
