@@ -103,14 +103,6 @@ class State:
                 context.call_on_close(gc.unfreeze)
         return self._body
 
-    def actions_body(self) -> Any:
-        """The body with actions only, from the action index where files did not change."""
-        if self._body is None:
-            from kwartaal.files.loader import load_actions
-
-            self._body = load_actions(self.root())
-        return self._body
-
     def lang(self) -> str:
         if self.lang_option:
             return self.lang_option

@@ -348,42 +348,6 @@ def load_actions(root: Path) -> m.Body:
     return m.Body(root=root, config=config, people=people, meetings=meetings)
 
 
-def load_action_rows(root: Path) -> tuple[m.Body, list[tuple[Any, Any]]]:
-    """As load_actions, but the meetings come without their actions, which are given apart as
-    (plain row for core/query.py, a function building the Action): a list of a few actions out
-    of thousands builds only those few."""
-    from kwartaal.files.cache import light_meeting, plain_actions
-
-    found = _action_entries(root)
-    if isinstance(found, m.Body):
-        from kwartaal.core.rules import plain
-
-        return found, [(plain(a), lambda a=a: a) for a in found.all_actions()]
-    config, people, entries = found
-    meetings, rows = [], []
-    for path, entry in entries:
-        meetings.append(light_meeting(path, entry, with_actions=False))
-        rows += [(row, ActionMaker(path, entry, index))
-                 for index, row in enumerate(plain_actions(entry))]
-    meetings.sort(key=lambda mt: (mt.date, mt.id))
-    return m.Body(root=root, config=config, people=people, meetings=meetings), rows
-
-
-class ActionMaker:
-    """Builds one action of an action index entry when called: one small object per row
-    (a closure per row cost twice the memory, at 80,000 rows)."""
-
-    __slots__ = ("path", "entry", "index")
-
-    def __init__(self, path: Path, entry: Any, index: int) -> None:
-        self.path, self.entry, self.index = path, entry, index
-
-    def __call__(self) -> m.Action:
-        from kwartaal.files.cache import light_action
-
-        return light_action(self.path, self.entry, self.index)
-
-
 def _action_entries(root: Path) -> m.Body | tuple[m.Config, dict[str, m.Person], list[Any]]:
     """Settings, people and each meeting file's action index entry; or, when any file has
     errors, the checked whole body (which refuses)."""
