@@ -341,13 +341,13 @@ def _kill_loop(body: Path, seed: int, kills: int) -> Counter[str]:
 
 
 def test_kill_loop_leaves_nothing_for_a_person_to_do(example: Path, tmp_path: Path) -> None:
-    """Two loops at once, each on its own repository (two cores), 100 kills in all."""
+    """Two loops at once, each on its own repository (two cores), 80 kills in all."""
     from concurrent.futures import ThreadPoolExecutor
 
     other = init_repo(tmp_path / "tweede") / "meetings"
     shutil.copytree(EXAMPLE, other)
     commit_all(other.parent)
-    kills = int(os.environ.get("KWARTAAL_KILLS", "100"))
+    kills = int(os.environ.get("KWARTAAL_KILLS", "80"))
     start = time.monotonic()
     with ThreadPoolExecutor(2) as pool:
         loops = [pool.submit(_kill_loop, body, seed, kills // 2)

@@ -352,9 +352,9 @@ def _steps(clones: int, modes: tuple[str, ...]) -> st.SearchStrategy[list[tuple[
 
 
 CASES = [
-    pytest.param(2, ("sync",), 50, id="two-clones-sync"),
-    pytest.param(2, ("sync", "rebase", "merge"), 80, id="two-clones-all-ways"),
-    pytest.param(3, ("sync", "rebase", "merge"), 70, id="three-clones-all-ways"),
+    pytest.param(2, ("sync",), 40, id="two-clones-sync"),
+    pytest.param(2, ("sync", "rebase", "merge"), 60, id="two-clones-all-ways"),
+    pytest.param(3, ("sync", "rebase", "merge"), 50, id="three-clones-all-ways"),
 ]
 
 
