@@ -18,7 +18,7 @@ import pytest
 
 from kwartaal.core.visibility import View
 from kwartaal.documents import site
-from kwartaal.files.cache import cache_dir
+from kwartaal.files.cache import cache_dir, sealed, unsealed
 
 from .conftest import EXAMPLE_TODAY, Run
 from .test_read_scope import ATTACKS, aged  # noqa: F401 - the fixture, shared
@@ -160,20 +160,20 @@ def _cut(index: Path) -> None:
 
 
 def _foreign(index: Path) -> None:
-    stored = marshal.loads(index.read_bytes())
-    index.write_bytes(marshal.dumps((stored[0], "/elsewhere", *stored[2:])))
+    stored = marshal.loads(unsealed(index.read_bytes()) or b"")
+    index.write_bytes(sealed(marshal.dumps((stored[0], "/elsewhere", *stored[2:]))))
 
 
 def _old_format(index: Path) -> None:
-    stored = marshal.loads(index.read_bytes())
-    index.write_bytes(marshal.dumps((stored[0] + 1, *stored[1:])))
+    stored = marshal.loads(unsealed(index.read_bytes()) or b"")
+    index.write_bytes(sealed(marshal.dumps((stored[0] + 1, *stored[1:]))))
 
 
 def _wrong_page(index: Path) -> None:
     """An index whose pages all say something else: only its keys can make it used."""
-    stored = marshal.loads(index.read_bytes())
-    index.write_bytes(marshal.dumps((*stored[:2], {f"x{k}": "<p>other</p>" for k in stored[2]},
-                                     stored[3])))
+    stored = marshal.loads(unsealed(index.read_bytes()) or b"")
+    index.write_bytes(sealed(marshal.dumps((*stored[:2], {f"x{k}": "<p>other</p>"
+                                                          for k in stored[2]}, stored[3]))))
 
 
 @pytest.mark.parametrize("damage", [_corrupt, _cut, _foreign, _old_format, _wrong_page])

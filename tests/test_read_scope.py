@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kwartaal.files import parsed
-from kwartaal.files.cache import cache_dir
+from kwartaal.files.cache import cache_dir, sealed, unsealed
 
 from .conftest import EXAMPLE_TODAY, Run, commit_all, git
 
@@ -67,6 +67,18 @@ def _uncached(run: Run, body: Path, today: str, commands: list[list[str]],
 
 def _index_files() -> list[Path]:
     return sorted(cache_dir().glob("*.parsed"))
+
+
+def _parsed_header(index: Path) -> tuple[object, bytes]:
+    """The stored header of a parse index (its length, then it sealed), and the blobs."""
+    data = index.read_bytes()
+    size = int.from_bytes(data[:8], "big")
+    return marshal.loads(unsealed(data[8:8 + size]) or b""), data[8 + size:]
+
+
+def _write_parsed(index: Path, stored: object, blobs: bytes) -> None:
+    header = sealed(marshal.dumps(stored))
+    index.write_bytes(len(header).to_bytes(8, "big") + header + blobs)
 
 
 def _assert_same(run: Run, body: Path, today: str, commands: list[list[str]],
@@ -155,7 +167,7 @@ def test_index_lives_outside_the_body_and_holds_only_plain_values(example: Path,
     run("--repo", str(example), "--today", EXAMPLE_TODAY, "agenda")
     [index] = _index_files()
     assert not index.is_relative_to(example.parent)
-    stored = marshal.loads(index.read_bytes())
+    stored, _ = _parsed_header(index)
     assert stored[0] == parsed.FORMAT and stored[2] == os.path.realpath(example)
     assert sorted(stored[3]["files"]) == sorted(p.name for p in (example / "meetings").glob(
         "*.toml"))
@@ -268,15 +280,15 @@ def _attack_cut_index(body: Path) -> None:
     del body
     for index in _index_files():
         data = index.read_bytes()
-        header = len(marshal.dumps(marshal.loads(data)))
+        header = 8 + int.from_bytes(data[:8], "big")
         index.write_bytes(data[:header + 10])
 
 
 def _attack_foreign_index(body: Path) -> None:
     del body
     for index in _index_files():
-        stored = marshal.loads(index.read_bytes())
-        index.write_bytes(marshal.dumps((stored[0], stored[1], "/elsewhere", stored[3])))
+        stored, blobs = _parsed_header(index)
+        _write_parsed(index, (stored[0], stored[1], "/elsewhere", stored[3]), blobs)
 
 
 def _attack_broken_file(body: Path) -> None:
@@ -366,9 +378,9 @@ def test_records_of_other_code_are_not_used(example: Path, run: Run,
 
     run("--repo", str(example), "--today", EXAMPLE_TODAY, "agenda")
     [index] = _index_files()
-    stored = marshal.loads(index.read_bytes())
+    stored, blobs = _parsed_header(index)
     assert stored[1] == parsed.stamp()
-    index.write_bytes(marshal.dumps((stored[0], "0.0 other", *stored[2:])))
+    _write_parsed(index, (stored[0], "0.0 other", *stored[2:]), blobs)
     assert parsed.ParseIndex.open(example).entries == {}
     monkeypatch.setenv("KWARTAAL_NO_CACHE", "1")
     expected = load(example)

@@ -74,6 +74,19 @@ def test_a_damaged_kept_template_is_compiled_again(example: Path, tmp_path: Path
     assert agenda(example, cache) == first  # and rewritten whole
 
 
+def test_a_compiled_template_with_a_byte_changed_is_compiled_again(example: Path,
+                                                                  tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = agenda(example, cache, "--public")
+    originals = {path: path.read_bytes() for path in kept(cache)}
+    for where in (0.2, 0.5, 0.8):
+        for path, data in originals.items():
+            changed = bytearray(data)
+            changed[int(len(data) * where)] ^= 0x20
+            path.write_bytes(bytes(changed))
+        assert agenda(example, cache, "--public") == first, where
+
+
 @pytest.mark.skipif(not hasattr(os, "getuid"), reason="POSIX permissions")
 def test_a_folder_others_can_write_is_not_used(example: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"

@@ -21,7 +21,7 @@ _LOOKALIKES = str.maketrans({
     "ь": "b", "һ": "h", "ӏ": "l", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ү": "y",
     # Greek
     "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
-    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j",
+    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j", "ζ": "z", "μ": "u",
     # small capitals
     **dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnoprstuvwyz", strict=True)),
     # Latin letters without a decomposition, and IPA letters that look like plain ones
@@ -36,6 +36,12 @@ _LOOKALIKES = str.maketrans({
     "Ꭻ": "j", "Ꮶ": "k", "Ꮮ": "l", "Ꮇ": "m", "Ꮎ": "o", "Ꮲ": "p", "Ꮢ": "r", "Ꮪ": "s",
     "Ꭲ": "t", "Ꮩ": "v", "Ꮃ": "w", "Ꮓ": "z",
 })
+# Capitals that look like a Latin capital, where case folding would make them a small letter
+# that looks like another one (Greek Η looks like H, its η like n; Μ like M, its μ like u).
+_CAPITALS = {
+    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n",
+    "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
+}
 # Characters that show as nothing at all, beyond Unicode's format characters.
 _BLANK = set("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5\u034f")
 
@@ -63,6 +69,8 @@ def fold_char(ch: str) -> str:
         return ""
     if ch in _SEPARATORS:
         return " "
+    if ch in _CAPITALS:
+        return _CAPITALS[ch]
     out = []
     for c in unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", ch).casefold()):
         category = unicodedata.category(c)

@@ -108,14 +108,15 @@ def _bytecode_cache() -> Any:
     after the versions of kwartaal and Jinja2 and must be the user's own and closed to
     others, since what it holds is run; otherwise nothing is kept (KWARTAAL_NO_CACHE too).
     A kept file that cannot be read or written only means compiling again."""
-    if os.environ.get("KWARTAAL_NO_CACHE"):
+    from kwartaal.files.cache import cache_folder, caching, sealed, unsealed
+
+    if not caching():  # turned off, or a cache folder that is not the user's own
         return None
     import stat
 
     import jinja2
 
     from kwartaal import __version__
-    from kwartaal.files.cache import cache_folder
 
     folder = os.path.join(cache_folder(), f"templates-{__version__}-{jinja2.__version__}")
     try:
@@ -129,15 +130,26 @@ def _bytecode_cache() -> Any:
         return None
 
     class KeptTemplates(jinja2.FileSystemBytecodeCache):
+        """Each compiled template sealed with its CRC-32 (files/cache.py): one changed since
+        it was written (a disk error, a damaged copy) is compiled again, never run."""
+
         def load_bytecode(self, bucket: Any) -> None:
             try:
-                super().load_bytecode(bucket)
-            except Exception:  # noqa: BLE001 - damaged: compiled again and rewritten
+                with open(self._get_cache_filename(bucket), "rb") as handle:
+                    data = unsealed(handle.read())
+                if data is not None:
+                    bucket.bytecode_from_string(data)
+            except Exception:  # noqa: BLE001 - missing or damaged: compiled again, rewritten
                 bucket.reset()
 
         def dump_bytecode(self, bucket: Any) -> None:
-            with suppress(OSError):
-                super().dump_bytecode(bucket)
+            from pathlib import Path
+
+            from kwartaal.files.atomic import replace_file
+
+            with suppress(OSError, ValueError):
+                replace_file(Path(self._get_cache_filename(bucket)),
+                             sealed(bucket.bytecode_to_string()), durable=False)
 
     return KeptTemplates(folder)
 

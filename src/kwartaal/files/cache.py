@@ -30,6 +30,7 @@ except ImportError:  # a Python built without it
     from hashlib import blake2b
 
 from kwartaal import __version__
+from kwartaal.files.keeping import cache_folder, caching, sealed, unsealed
 
 # fast.py imports this module first: no typing or pathlib (a fifth of that lane's start-up).
 TYPE_CHECKING = False
@@ -39,9 +40,10 @@ if TYPE_CHECKING:
 
     from kwartaal.core import model as m
 
-FORMAT = 5
+FORMAT = 6
 RACY_NS = 2_000_000_000  # stat records this close to the index's own time are not trusted
-MAGIC = b"KWAI"  # then the header's length (8 bytes, little-endian), the header, the blobs
+MAGIC = b"KWAI"  # then the header's length (8 bytes, little-endian), the header, the blobs;
+# the header and each blob sealed (their CRC-32 in front)
 
 
 # The layout, by name, stored as tuples (changing it means changing FORMAT). An entry per
@@ -68,14 +70,6 @@ OPEN_STATUSES = ("open", "in-progress")  # core/model.py's (a test holds them eq
 def cache_dir() -> Path:
     from pathlib import Path
     return Path(cache_folder())
-
-
-def cache_folder() -> str:
-    explicit = os.environ.get("KWARTAAL_CACHE_DIR")
-    if explicit:
-        return explicit
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "kwartaal")
 
 
 def where(root: str | os.PathLike[str]) -> str:
@@ -123,7 +117,10 @@ class Stored:
         """The action rows of a blob; ValueError (or EOFError, TypeError) when corrupt."""
         if not at:
             return ()
-        rows = marshal.loads(self.raw(at))
+        raw = unsealed(self.raw(at))
+        if raw is None:
+            raise ValueError("a blob changed since it was written")
+        rows = marshal.loads(raw)
         if not isinstance(rows, tuple) or not all(
                 isinstance(row, tuple) and len(row) == len(ACTION_FIELDS) for row in rows):
             raise ValueError("not action rows")
@@ -136,7 +133,7 @@ class Stored:
 def read_index(root: str | os.PathLike[str]) -> Stored | None:
     """The stored index of a body, or None when there is none that fits. Only its header is
     read; the blobs are read when asked for (Stored.rows)."""
-    if os.environ.get("KWARTAAL_NO_CACHE"):
+    if not caching():
         return None
     try:
         handle = open(index_path(root), "rb")  # noqa: SIM115 - kept open for the blobs
@@ -147,9 +144,9 @@ def read_index(root: str | os.PathLike[str]) -> Stored | None:
         size = int.from_bytes(head[len(MAGIC):], "little")
         if head[:len(MAGIC)] != MAGIC or size > os.fstat(handle.fileno()).st_size:
             raise ValueError("not an action index")
-        raw = handle.read(size)
-        if len(raw) != size:
-            raise ValueError("cut short")
+        raw = unsealed(handle.read(size))
+        if raw is None:
+            raise ValueError("cut short or changed")
         stored = marshal.loads(raw)
     except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
         handle.close()
@@ -314,7 +311,7 @@ class ActionIndex:
 
     def __init__(self, root: Path, stored: Stored | None) -> None:
         self.root = root
-        self.enabled = not os.environ.get("KWARTAAL_NO_CACHE")
+        self.enabled = caching()
         self.stored = stored
         data = stored.data if stored is not None else {}
         self.entries: dict[str, Any] = data.get("files", {})
@@ -392,7 +389,7 @@ class ActionIndex:
                 continue  # its blob was cut short: left out, so that the file is read again
             if name in self.pending:
                 rows = self.pending[name]
-                blob: Any = marshal.dumps(rows) if rows else b""
+                blob: Any = sealed(marshal.dumps(rows)) if rows else b""
                 size = len(blob)
             else:  # where it lies in the stored file
                 blob, size = entry[CLOSED] or b"", entry[CLOSED][1] if entry[CLOSED] else 0
@@ -403,13 +400,13 @@ class ActionIndex:
 
         def chunks() -> Any:  # stored blobs are copied from the old file as they are written
             yield MAGIC + len(header).to_bytes(8, "little")
-            yield header
+            yield header  # sealed below
             for part in parts:
                 yield part if isinstance(part, bytes) else stored.raw(part)  # type: ignore[union-attr]
 
         try:
-            header = marshal.dumps((FORMAT, __version__, where(self.root),
-                                    {"files": files, "saved": time.time_ns(), **now}))
+            header = sealed(marshal.dumps((FORMAT, __version__, where(self.root),
+                                           {"files": files, "saved": time.time_ns(), **now})))
             from pathlib import Path
 
             from kwartaal.files.atomic import replace_file

@@ -31,7 +31,17 @@ from typing import Any
 
 from kwartaal.core.problems import Msg, Problem
 from kwartaal.core.values import MAX_FILE_BYTES
-from kwartaal.files.cache import blake2b, cache_folder, digest, stat_key, trusted, where
+from kwartaal.files.cache import (
+    blake2b,
+    cache_folder,
+    caching,
+    digest,
+    sealed,
+    stat_key,
+    trusted,
+    unsealed,
+    where,
+)
 from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
 
 FORMAT = 3
@@ -99,7 +109,7 @@ class CheckIndex:
     def __init__(self, root: Path, context: str) -> None:
         self.root = root
         self.context = context
-        self.enabled = not os.environ.get("KWARTAAL_NO_CACHE")
+        self.enabled = caching()
         self.entries: dict[str, Any] = {}
         self.saved_ns = 0
         self.used: dict[str, Any] = {}
@@ -108,7 +118,10 @@ class CheckIndex:
             return
         try:
             with open(index_path(root), "rb") as handle:
-                stored = marshal.load(handle)
+                raw = unsealed(handle.read())
+                if raw is None:
+                    raise ValueError("changed since it was written")
+                stored = marshal.loads(raw)
         except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
             return
         if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
@@ -243,7 +256,7 @@ class CheckIndex:
         if not self.enabled or not (self.changed or set(self.used) != set(self.entries)):
             return
         try:
-            blob = marshal.dumps((FORMAT, where(self.root), time.time_ns(), self.used))
+            blob = sealed(marshal.dumps((FORMAT, where(self.root), time.time_ns(), self.used)))
             path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)
             from kwartaal.files.atomic import replace_file

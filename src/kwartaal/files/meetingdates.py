@@ -22,7 +22,7 @@ from hashlib import blake2b
 from pathlib import Path
 
 from kwartaal import __version__
-from kwartaal.files.cache import cache_folder, stat_key, trusted, where
+from kwartaal.files.cache import cache_folder, caching, sealed, stat_key, trusted, unsealed, where
 
 FORMAT = 1
 FIRST_TABLE = re.compile(rb"^[ \t]*\[", re.MULTILINE)
@@ -48,7 +48,10 @@ def _index_path(root: Path) -> str:
 def _stored(root: Path) -> dict[str, tuple[tuple[int, ...], int]]:
     try:
         with open(_index_path(root), "rb") as handle:
-            stored = marshal.loads(handle.read())
+            raw = unsealed(handle.read())
+        if raw is None:
+            return {}  # changed since it was written: not used
+        stored = marshal.loads(raw)
     except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
         return {}
     if (isinstance(stored, tuple) and len(stored) == 5 and stored[:3] == (
@@ -62,7 +65,7 @@ def _stored(root: Path) -> dict[str, tuple[tuple[int, ...], int]]:
 
 def meeting_dates(root: Path, folder: Path, names: list[str]) -> dict[str, dt.date | None]:
     """The date of each named meeting file in folder (None: read the file to know)."""
-    use_index = not os.environ.get("KWARTAAL_NO_CACHE")
+    use_index = caching()
     known = _stored(root) if use_index and folder == root / "meetings" else {}
     dates: dict[str, dt.date | None] = {}
     fresh: dict[str, tuple[tuple[int, ...], int]] = {}
@@ -89,7 +92,7 @@ def meeting_dates(root: Path, folder: Path, names: list[str]) -> dict[str, dt.da
 def _save(root: Path, files: dict[str, tuple[tuple[int, ...], int]]) -> None:
     from kwartaal.files.atomic import replace_file
 
-    data = marshal.dumps((FORMAT, __version__, where(root), time.time_ns(), files))
+    data = sealed(marshal.dumps((FORMAT, __version__, where(root), time.time_ns(), files)))
     try:
         os.makedirs(cache_folder(), exist_ok=True)
         replace_file(Path(_index_path(root)), data, durable=False)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from kwartaal import __version__
-from kwartaal.files.cache import blake2b, cache_folder, digest, where
+from kwartaal.files.cache import blake2b, cache_folder, caching, digest, sealed, unsealed, where
 
 FORMAT = 1
 
@@ -94,6 +94,13 @@ def _code_digest(shipped: Path) -> str:
     return digest(b"\0".join(parts))
 
 
+@lru_cache(maxsize=1)
+def _package_digest() -> str:
+    """kwartaal's version and every file of its code, by path and bytes."""
+    package = Path(__file__).resolve().parent.parent
+    return digest(b"\0".join([__version__.encode(), *_folder_parts(package)]))
+
+
 # Libraries whose output is part of a page: their own __init__ (which names their version).
 LIBRARIES = ("jinja2", "markupsafe", "babel", "icalendar", "tzdata")
 
@@ -137,7 +144,7 @@ def templates_digest(body_root: Path, shipped: Path) -> str:
 class PageIndex:
     def __init__(self, root: Path, *, enabled: bool = True) -> None:
         self.root = root
-        self.enabled = enabled and not os.environ.get("KWARTAAL_NO_CACHE")
+        self.enabled = enabled and caching()
         self.pages: dict[str, str | bytes] = {}
         self.clean: set[str] = set()
         self.used_pages: dict[str, str | bytes] = {}
@@ -146,7 +153,10 @@ class PageIndex:
             return
         try:
             with open(index_path(root), "rb") as handle:
-                stored = marshal.load(handle)
+                raw = unsealed(handle.read())
+                if raw is None:
+                    return  # changed since it was written: not used
+                stored = marshal.loads(raw)
         except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
             return
         if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
@@ -169,8 +179,10 @@ class PageIndex:
 
     @staticmethod
     def check_key(text: str | bytes, check: str, totals: tuple[str, ...]) -> str:
+        """The page's bytes, what the check searches for, and the check's own code: a newer
+        kwartaal that searches better judges every page again."""
         data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
-        return key_of(digest(data), check, totals)
+        return key_of(digest(data), check, totals, _package_digest())
 
     def checked(self, key: str) -> bool:
         """Whether this very text was found clean under these very check inputs."""
@@ -187,8 +199,8 @@ class PageIndex:
         if not self.enabled or (self.used_pages == self.pages and self.used_clean == self.clean):
             return
         try:
-            blob = marshal.dumps((FORMAT, where(self.root), self.used_pages,
-                                  frozenset(self.used_clean)))
+            blob = sealed(marshal.dumps((FORMAT, where(self.root), self.used_pages,
+                                  frozenset(self.used_clean))))
             path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)
             from kwartaal.files.atomic import replace_file

@@ -30,10 +30,19 @@ from typing import Any
 
 from kwartaal import __version__
 from kwartaal.core.values import MAX_FILE_BYTES
-from kwartaal.files.cache import cache_folder, digest, stat_key, trusted, where
+from kwartaal.files.cache import (
+    cache_folder,
+    caching,
+    digest,
+    sealed,
+    stat_key,
+    trusted,
+    unsealed,
+    where,
+)
 from kwartaal.files.records import tag_scalar, untag_scalar
 
-FORMAT = 4
+FORMAT = 5
 STAT, KEY, TABLES, RECORDS = range(4)  # an entry: stat, digest, tables, records by language
 
 
@@ -126,14 +135,17 @@ def unpack(read: Callable[[int, int], bytes], path: Path) -> Any:
 def _read(root: Path) -> tuple[dict[str, Any], Any] | None:
     """The stored header and the open file whose blobs it points into (read one by one when
     needed: the index is never in memory whole)."""
-    if os.environ.get("KWARTAAL_NO_CACHE"):
+    if not caching():
         return None
     try:
         handle = open(index_path(root), "rb")  # noqa: SIM115 - kept open for the blobs
     except OSError:
         return None
-    try:
-        stored = marshal.load(handle)  # the header only; the blobs follow it
+    try:  # the header only (its length, then it sealed); the blobs follow it
+        header = unsealed(handle.read(int.from_bytes(handle.read(8), "big")))
+        if header is None:
+            raise ValueError("cut short or changed")
+        stored = marshal.loads(header)
     except Exception:  # noqa: BLE001 - unreadable or corrupt: there is none
         handle.close()
         return None
@@ -205,7 +217,7 @@ class ParseIndex:
 
     def __init__(self, root: Path, found: tuple[dict[str, Any], Any] | None) -> None:
         self.root = root
-        self.enabled = not os.environ.get("KWARTAAL_NO_CACHE")
+        self.enabled = caching()
         stored, handle = found or ({}, None)
         self.base = handle.tell() if handle is not None else 0
         self.handle: Held | None = None if handle is None else Held(handle)
@@ -263,7 +275,13 @@ class ParseIndex:
             except OSError:
                 self.enabled = False  # nowhere to keep it: nothing will be saved either
                 return data
-        os.pwrite(self.spool.handle.fileno(), data, self.spooled)
+        try:
+            written = os.pwrite(self.spool.handle.fileno(), data, self.spooled)
+        except OSError:  # a full disk, a file size limit: kept in memory, nothing saved
+            written = -1
+        if written != len(data):
+            self.enabled = False
+            return data
         self.spooled += len(data)
         return (self.spooled - len(data), len(data), True)
 
@@ -372,7 +390,8 @@ class ParseIndex:
             for stored in order:
                 check = zlib.crc32(self.blob(stored), check)
             data = {"files": files, "saved": time.time_ns(), "check": check}
-            header = marshal.dumps((FORMAT, stamp(), where(self.root), data))
+            header = sealed(marshal.dumps((FORMAT, stamp(), where(self.root), data)))
+            header = len(header).to_bytes(8, "big") + header
             path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)
             from kwartaal.files.atomic import replace_file
