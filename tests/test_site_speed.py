@@ -272,6 +272,14 @@ def test_participation_and_attendance_of_each_year_as_before(tmp_path: Path,
                     row = group_row(group)
                     row["key"], row["name"] = view.text(str(row["key"])), view.text(group.name)
                     rows.append(row)
+                from kwartaal.core.feedback import feedback_in_year
+
+                given = [f for f in feedback_in_year(body, year, lang)
+                         if not (public and f.closed)]
+                assert [(g["record"], g["answered_long"]) for g in
+                        reports[year]["feedback"]["given"]] == [
+                    (f.record, reports[year]["feedback"]["given"][n]["answered_long"])
+                    for n, f in enumerate(given)]
                 assert reports[year]["attendance"] == {
                     "organisations": rows, "meetings": len(found.meetings),
                     "sex_worker_seat_filled": found.seat_filled}

@@ -46,7 +46,11 @@ class Years:
                 continue
             self.actions.append((meeting.date, finished_on(action), action))
         self.items = counted_items(body)
-        self.asked = asked(body)
+        self.answered: dict[int, list[Any]] = {}  # input asked for, by the year it was answered
+        for entry in asked(body):
+            given = entry.record.feedback_date
+            if entry.answered and given is not None:
+                self.answered.setdefault(given.year, []).append(entry)
         self._alive: dict[int, list[tuple[dt.date, dt.date | None, m.Action]]] | None = None
 
     def of(self, year: int) -> list[m.Meeting]:
@@ -228,8 +232,8 @@ def participation_section(scope: Scope) -> dict[str, Any]:
 def feedback_section(scope: Scope) -> dict[str, Any]:
     """What was done with the input the group asked for: the answers given this year. The
     public version leaves out what was closed."""
-    given = [f for f in feedback_given(scope.years.asked, scope.year, scope.lang,
-                                       scope.view.is_closed)
+    given = [f for f in feedback_given(scope.years.answered.get(scope.year, []), scope.year,
+                                       scope.lang, scope.view.is_closed)
              if not (scope.view.public and f.closed)]
     return {"given": [{"record": f.record, "meeting": f.meeting,
                        "title": scope.text(f.title, f.record),
