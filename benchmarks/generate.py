@@ -91,6 +91,10 @@ def meeting_text(rng: random.Random, date: dt.date, planned: bool, recent: bool,
     for number in range(1, 9):
         under = f'under = "{STANDING[number % 3]}"\n' if number <= 5 else ""
         closed = "closed = true\n" if number == 8 else ""
+        # a closed item's title is its own: drawn from the same few words as every other text,
+        # it would turn up in a public one by chance, and the site rightly refuses to publish
+        title = sentence(rng, 5, 11)
+        title = f"Vertrouwelijk {date} {title.lower()}" if closed else title
         # the first item of a held meeting asks the table for input; what was done with it
         # is told a month later, except lately (feedback still owed)
         asks = ""
@@ -100,7 +104,7 @@ def meeting_text(rng: random.Random, date: dt.date, planned: bool, recent: bool,
                 asks += (f'feedback = "{sentence(rng, 10, 20)}"\n'
                          f"feedback_date = {date + dt.timedelta(days=30)}\n"
                          'feedback_by = "p02"\n')
-        out.append(f'[[item]]\nid = "p{number}"\ntitle = "{sentence(rng, 5, 11)}"\n'
+        out.append(f'[[item]]\nid = "p{number}"\ntitle = "{title}"\n'
                    f'by = "{rng.choice(people)}"\n{under}theme = "{rng.choice(THEMES)}"\n'
                    f"{closed}{asks}minutes = {rng.choice((10, 15, 20))}\n")
     if not planned:
