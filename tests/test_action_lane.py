@@ -239,8 +239,8 @@ def test_progress_and_remind_equal_the_whole_body(settled: Path) -> None:
     import datetime as dt
 
     from kwartaal.core.reports import progress_rows
+    from kwartaal.core.reports import theme_rows as lane_rows
     from kwartaal.documents import remind
-    from kwartaal.documents.listings import progress_rows as lane_rows
     from kwartaal.files.actionlane import read_lane
     from kwartaal.files.loader import load_checked
 

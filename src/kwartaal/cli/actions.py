@@ -399,11 +399,11 @@ def progress_cmd(as_json: bool) -> None:
     Example:
       kwartaal progress
     """
-    from kwartaal.documents.listings import progress_rows
+    from kwartaal.core.reports import theme_rows
 
     state = current_state()
     lane = _lane()
-    rows = progress_rows(lane.progress(state.today().toordinal()), lane.config, state.lang())
+    rows = theme_rows(lane.progress(state.today().toordinal()), lane.config, state.lang())
     if as_json:
         from kwartaal.cli.output import emit_json
 

@@ -49,10 +49,16 @@ def select_rows(found: Any, today: dt.date, *, owner: str | None = None,
 
 
 def progress_rows(body: m.Body, today: dt.date, lang: str) -> list[dict[str, Any]]:
+    return theme_rows(rules.progress(body, body.all_actions(), today), body.config, lang)
+
+
+def theme_rows(found: list[Any], config: m.Config, lang: str) -> list[dict[str, Any]]:
+    """Progress per theme (rules.progress's counts, or the action lane's) as rows for people:
+    the theme's title in lang, the share done rounded."""
     rows = []
-    for row in rules.progress(body, body.all_actions(), today):
-        theme = body.config.themes.get(row.key)
-        title = m.text_in(theme.title, lang, body.config.language) if theme else (
+    for row in found:
+        theme = config.themes.get(row.key)
+        title = m.text_in(theme.title, lang, config.language) if theme else (
             row.key or (tr("(no theme)", lang)))
         rows.append({"theme": row.key, "title": title, "done": row.done,
                      "in_progress": row.in_progress, "open": row.open, "overdue": row.overdue,

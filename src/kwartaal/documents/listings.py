@@ -48,23 +48,8 @@ def across_bodies_table(chosen: list[tuple[str, m.Action]], today: dt.date,
             ["red" if rules.is_overdue(a, today) else None for _, a in chosen])
 
 
-def progress_rows(found: list[Any], config: m.Config, lang: str) -> list[dict[str, Any]]:
-    """The rows of core/reports.py progress_rows, from rules.progress's counts (as the action
-    lane gives them: files/actionlane.py)."""
-    rows = []
-    for row in found:
-        theme = config.themes.get(row.key)
-        title = m.text_in(theme.title, lang, config.language) if theme else (
-            row.key or (tr("(no theme)", lang)))
-        rows.append({"theme": row.key, "title": title, "done": row.done,
-                     "in_progress": row.in_progress, "open": row.open, "overdue": row.overdue,
-                     "dropped": row.dropped, "total": row.total,
-                     "share_done": round(row.share_done, 4)})
-    return rows
-
-
 def progress_table(rows: list[dict[str, Any]], lang: str) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows of the progress per theme (core.reports.progress_rows)."""
+    """Headers and rows of the progress per theme (core.reports.theme_rows)."""
     headers = [tr("theme", lang), tr("done", lang),
                tr("in progress", lang), "open", tr("overdue", lang),
                tr("dropped", lang), tr("% done", lang)]

@@ -378,23 +378,30 @@ class Decoded(list):  # type: ignore[type-arg]
         pass
 
 
-def _filled(name: str) -> Any:
-    method = getattr(list, name)
-
-    def filled(self: Later, *args: Any, **kwargs: Any) -> Any:
-        self.fill()
-        for arg in args:  # list's own code reads another list's items directly
-            if type(arg) is Later:
-                arg.fill()
-        return method(self, *args, **kwargs)
-
-    filled.__name__ = name
-    return filled
+# Every method of list through which list's own code reads or changes the items it holds.
+LIST_METHODS = ("__iter__", "__len__", "__getitem__", "__contains__", "__reversed__", "__eq__",
+                "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__mul__",
+                "__rmul__", "__iadd__", "__imul__", "__repr__", "__setitem__", "__delitem__",
+                "__sizeof__", "index", "count", "copy", "append", "extend", "insert", "remove",
+                "pop", "sort", "reverse", "clear")
 
 
-for _name in ("__iter__", "__len__", "__getitem__", "__contains__", "__reversed__", "__eq__",
-              "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__mul__",
-              "__rmul__", "__iadd__", "__imul__", "__repr__", "__setitem__", "__delitem__",
-              "__sizeof__", "index", "count", "copy", "append", "extend", "insert", "remove",
-              "pop", "sort", "reverse", "clear"):
-    setattr(Later, _name, _filled(_name))
+def read_first(cls: type, prepare: Callable[[Any], None]) -> None:
+    """Give a subclass of list every method of LIST_METHODS, each calling prepare on the list
+    (and on any argument of the same class: list's own code reads another list's items
+    directly) before list's own method: a list whose items are read on first use."""
+    for name in LIST_METHODS:
+        method = getattr(list, name)
+
+        def first(self: Any, *args: Any, _method: Any = method, **kwargs: Any) -> Any:
+            prepare(self)
+            for arg in args:
+                if type(arg) is cls:
+                    prepare(arg)
+            return _method(self, *args, **kwargs)
+
+        first.__name__ = name
+        setattr(cls, name, first)
+
+
+read_first(Later, Later.fill)

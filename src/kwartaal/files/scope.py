@@ -19,11 +19,11 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.problems import Problem
 from kwartaal.files.paths import MEETINGS_DIR, inside
+from kwartaal.files.records import read_first
 
 Names = Callable[[], list[str]]
 
@@ -113,23 +113,7 @@ class Meetings(list):  # type: ignore[type-arg]
                         self.listing)
 
 
-def _whole(name: str) -> Any:
-    method = getattr(list, name)
-
-    def whole(self: Meetings, *args: Any, **kwargs: Any) -> Any:
-        self.read_all()
-        return method(self, *args, **kwargs)
-
-    whole.__name__ = name
-    return whole
-
-
-for _name in ("__iter__", "__len__", "__getitem__", "__contains__", "__reversed__", "__eq__",
-              "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__mul__",
-              "__rmul__", "__iadd__", "__imul__", "__repr__", "__setitem__", "__delitem__",
-              "index", "count", "copy", "append", "extend", "insert", "remove", "pop", "sort",
-              "reverse", "clear"):
-    setattr(Meetings, _name, _whole(_name))
+read_first(Meetings, Meetings.read_all)
 
 
 def read_meeting(root: Path, meeting_id: str, lang: str) -> m.Meeting | None:
