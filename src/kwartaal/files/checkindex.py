@@ -39,9 +39,9 @@ from kwartaal.files.cache import (
     sealed,
     stat_key,
     trusted,
-    unsealed,
     where,
 )
+from kwartaal.files.keeping import read_sealed
 from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
 
 FORMAT = 3
@@ -116,14 +116,7 @@ class CheckIndex:
         self.changed = False
         if not self.enabled:
             return
-        try:
-            with open(index_path(root), "rb") as handle:
-                raw = unsealed(handle.read())
-                if raw is None:
-                    raise ValueError("changed since it was written")
-                stored = marshal.loads(raw)
-        except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
-            return
+        stored = read_sealed(index_path(root))
         if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
                 and stored[1] == where(root) and isinstance(stored[2], int)
                 and isinstance(stored[3], dict)):

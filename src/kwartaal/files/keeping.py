@@ -3,9 +3,11 @@ may, and how each kept file proves itself unchanged."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import zlib
 from stat import S_ISDIR
+from typing import Any
 
 
 def cache_folder() -> str:
@@ -56,3 +58,14 @@ def unsealed(raw: bytes) -> bytes | None:
     if len(raw) < 4 or int.from_bytes(raw[:4], "big") != zlib.crc32(raw[4:]):
         return None
     return raw[4:]
+
+
+def read_sealed(path: str) -> Any:
+    """The plain values a sealed file holds (marshal: loading cannot run code), or None when
+    it is missing, unreadable, changed since it was written, or not such a file."""
+    try:
+        with open(path, "rb") as handle:
+            raw = unsealed(handle.read())
+        return None if raw is None else marshal.loads(raw)
+    except Exception:  # noqa: BLE001 - any of those: there is none
+        return None

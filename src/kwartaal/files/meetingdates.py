@@ -22,7 +22,8 @@ from hashlib import blake2b
 from pathlib import Path
 
 from kwartaal import __version__
-from kwartaal.files.cache import cache_folder, caching, sealed, stat_key, trusted, unsealed, where
+from kwartaal.files.cache import cache_folder, caching, sealed, stat_key, trusted, where
+from kwartaal.files.keeping import read_sealed
 
 FORMAT = 1
 FIRST_TABLE = re.compile(rb"^[ \t]*\[", re.MULTILINE)
@@ -46,14 +47,7 @@ def _index_path(root: Path) -> str:
 
 
 def _stored(root: Path) -> dict[str, tuple[tuple[int, ...], int]]:
-    try:
-        with open(_index_path(root), "rb") as handle:
-            raw = unsealed(handle.read())
-        if raw is None:
-            return {}  # changed since it was written: not used
-        stored = marshal.loads(raw)
-    except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
-        return {}
+    stored = read_sealed(_index_path(root))
     if (isinstance(stored, tuple) and len(stored) == 5 and stored[:3] == (
             FORMAT, __version__, where(root)) and isinstance(stored[4], dict)):
         saved, files = stored[3], stored[4]

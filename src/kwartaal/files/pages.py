@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from kwartaal import __version__
-from kwartaal.files.cache import blake2b, cache_folder, caching, digest, sealed, unsealed, where
+from kwartaal.files.cache import blake2b, cache_folder, caching, digest, sealed, where
+from kwartaal.files.keeping import read_sealed
 
 FORMAT = 1
 
@@ -151,14 +152,7 @@ class PageIndex:
         self.used_clean: set[str] = set()
         if not self.enabled:
             return
-        try:
-            with open(index_path(root), "rb") as handle:
-                raw = unsealed(handle.read())
-                if raw is None:
-                    return  # changed since it was written: not used
-                stored = marshal.loads(raw)
-        except Exception:  # noqa: BLE001 - missing, unreadable or corrupt: there is none
-            return
+        stored = read_sealed(index_path(root))
         if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
                 and stored[1] == where(root) and isinstance(stored[2], dict)
                 and isinstance(stored[3], (set, frozenset))
