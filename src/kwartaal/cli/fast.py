@@ -246,14 +246,47 @@ def _table(chosen: list[Any], today: int, lang: str, overdue: bool) -> Any:
 
 
 def _fast_or_full() -> None:
+    recorder = None
     if not os.environ.get("KWARTAAL_NO_FAST"):
         code = try_fast(sys.argv[1:], sys.stdout)
+        if code is None:
+            code, recorder = _kept(sys.argv[1:])
         if code is not None:
             flush_output()
             sys.exit(code)
     from kwartaal.cli.main import main as full
 
-    full()
+    if recorder is None:
+        full()
+        return
+    try:
+        full()
+    except SystemExit as done:
+        recorder.finish(done.code if isinstance(done.code, int) else 1)
+        raise
+    recorder.finish(0)
+
+
+def _kept(argv: list[str]) -> tuple[int | None, Any]:
+    """The kept answer to a read command (files/answers.py) printed, and its exit code; else
+    no code and, when the answer may be kept, what records the full way's run."""
+    split = _split(argv)
+    if split is None:
+        return None, None
+    before, command, rest = split
+    from kwartaal.files import answers
+
+    if not answers.eligible(command, rest):
+        return None, None
+    root = root_folder(before.get("repo"), os.getcwd())
+    if root is None:
+        return None, None
+    kept = answers.kept_answer(argv, root, sys.stdout)
+    if kept is None:
+        return None, answers.Recorder(argv, root)
+    code, parts = kept
+    answers.print_answer(parts, sys.stdout)
+    return code, None
 
 
 def main() -> None:

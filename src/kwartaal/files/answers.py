@@ -1,0 +1,340 @@
+"""Kept answers: the printed output of a read command (`agenda`, `minutes`, `report`,
+`progress`, `remind`, `calendar`), kept with everything it was made from, and printed again
+when the same question is asked of the same files.
+
+- What an answer depends on is recorded while it is made, not declared: an audit hook
+  (sys.addaudithook) sees every file the command opens (in the body or anywhere else, such as
+  the time zone's data) and every folder of the body it lists. To those come the files the
+  indexes trust by their stat records without opening them (the settings, the people, every
+  meeting file), the body's folder listings, and where a killed change would leave its
+  journal. An answer whose run wrote anything outside the cache folder, read from /proc,
+  /dev or /sys, started a process, opened a connection or wrote to standard error is not
+  kept.
+- The question is the whole command line after the program's name, the working folder, the
+  real date, the environment variables that can change an answer (KWARTAAL_*, the locale,
+  the time zone, colour and terminal settings), whether output goes to a terminal and its
+  size, the Python that runs, the installed libraries, and every file of kwartaal's own code
+  and templates by its stat record.
+- Never stale, by the rule of the other indexes (files/cache.py) made stricter: an answer is
+  kept only when none of its inputs was written within two seconds before the command began
+  (no write can then hide inside a timestamp's resolution), and printed again only when every
+  input's stat record (size, modification time, inode change time, inode) and every listing is
+  exactly as it was. Any write to a file sets its change time to the time of that write,
+  which no ordinary tool can set back.
+- Plain values (marshal), sealed with a CRC-32, in the user's own cache folder
+  (files/keeping.py), written atomically; anything unreadable is no answer. At most
+  KEPT_MAX answers are kept; the oldest go first. KWARTAAL_NO_CACHE=1 turns it off.
+
+This module imports only the standard library at its top: the lane that prints a kept answer
+runs before click is imported (cli/fast.py).
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+import time
+from contextlib import suppress
+
+try:  # BLAKE2 without hashlib, which loads OpenSSL (see files/cache.py)
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
+
+from kwartaal import __version__
+from kwartaal.files.keeping import cache_folder, caching, sealed, unsealed
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+FORMAT = 1
+SUFFIX = ".answer"
+KEPT_MAX = 200
+LARGEST = 16 * 1024 * 1024  # characters; a larger answer is made again each time
+RACY_NS = 2_000_000_000
+KEPT_COMMANDS = ("agenda", "minutes", "report", "progress", "remind", "calendar")
+# Options that send output somewhere other than standard output: such runs are not kept. Nor
+# are documents in formats that carry a time of making (Word, PDF, spreadsheets).
+ELSEWHERE = ("--output", "-o")
+MADE_AT = ("docx", "pdf", "xlsx")
+ENVIRONMENT = ("LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LC_TIME", "LC_NUMERIC", "TZ",
+               "TERM", "COLORTERM", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES",
+               "TTY_COMPATIBLE", "TTY_INTERACTIVE", "JUPYTER_COLUMNS")
+NOT_PART_OF_THE_QUESTION = ("KWARTAAL_CACHE_DIR", "KWARTAAL_NO_FAST")
+# The files kwartaal reads by name from a body's folder (files/paths.py says the same).
+BODY_FILES = ("kwartaal.toml", "people.toml")
+MEETINGS = "meetings"
+# Changes to files, allowed in the cache folder only; and anything that reaches past the files.
+FILE_EVENTS = frozenset(("os.mkdir", "os.chmod", "os.chown", "os.utime", "os.remove", "os.rename",
+                         "os.replace", "os.unlink", "os.rmdir", "os.truncate", "os.link",
+                         "os.symlink"))
+ELSEWHERE_EVENTS = ("subprocess.", "os.exec", "os.posix_spawn", "os.spawn", "os.system",
+                    "os.fork", "os.kill", "socket.", "shutil.", "webbrowser.", "urllib.")
+VOLATILE = ("/proc/", "/dev/", "/sys/")  # what their files hold is not told by a stat record
+# ... except this one: read for the process's umask (files/atomic.py), which shapes no answer
+HARMLESS = frozenset(("/proc/self/status",))
+
+
+def eligible(command: str, rest: list[str]) -> bool:
+    """Whether this command line is one whose answer may be kept."""
+    if command not in KEPT_COMMANDS or not caching():
+        return False
+    return not any(arg in ELSEWHERE or arg.partition("=")[0] in ELSEWHERE
+                   or (arg.startswith("-o") and not arg.startswith("--"))
+                   or arg.rpartition("=")[2] in MADE_AT for arg in rest)
+
+
+def question(argv: list[str], root: str, out: Any) -> bytes:
+    """Everything besides the files that can change the answer to this command line."""
+    environment = sorted((name, value) for name, value in os.environ.items()
+                         if (name.startswith("KWARTAAL_") and name not in NOT_PART_OF_THE_QUESTION)
+                         or name in ENVIRONMENT)
+    terminal = False
+    size: tuple[int, int] | None = None
+    try:
+        terminal = out.isatty()
+        if terminal:
+            size = tuple(os.get_terminal_size(out.fileno()))  # type: ignore[assignment]
+    except (AttributeError, OSError, ValueError):
+        pass
+    return marshal.dumps((
+        FORMAT, __version__, sys.version, sys.executable, tuple(argv), os.getcwd(), root,
+        getattr(out, "encoding", None), getattr(out, "errors", None),
+        time.strftime("%Y-%m-%d"), tuple(environment), terminal, size, _installed()))
+
+
+def _installed() -> tuple[Any, ...]:
+    """kwartaal's own files by stat record, and the libraries installed beside it by name
+    (a .dist-info folder names its version)."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    own: list[Any] = []
+    for folder, folders, files in os.walk(package):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        own.extend((os.path.join(folder, name), _stat(os.path.join(folder, name)))
+                   for name in sorted(files) if not name.endswith(".pyc"))
+    beside = os.path.dirname(package)
+    try:
+        libraries = sorted(name for name in os.listdir(beside)
+                           if name.endswith((".dist-info", ".egg-info", ".pth")))
+    except OSError:
+        libraries = []
+    return tuple(own), tuple(libraries)
+
+
+def _stat(path: str) -> tuple[int, int, int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+
+
+def _listing(folder: str) -> tuple[str, ...] | None:
+    try:
+        return tuple(sorted(os.listdir(folder)))
+    except OSError:
+        return None
+
+
+def _place(root: str, asked: bytes) -> str:
+    name = blake2b(root.encode() + b"\0" + asked, digest_size=16).hexdigest()
+    return os.path.join(cache_folder(), name + SUFFIX)
+
+
+def kept_answer(argv: list[str], root: str, out: Any) -> tuple[int, list[str | bytes]] | None:
+    """The exit code and the output kept for this very question about these very files (text
+    and bytes, as they were written), or None."""
+    asked = question(argv, root, out)
+    try:
+        with open(_place(root, asked), "rb") as handle:
+            raw = unsealed(handle.read())
+        if raw is None:
+            return None
+        stored = marshal.loads(raw)
+        form, stored_question, files, folders, code, parts = stored
+    except Exception:  # noqa: BLE001 - missing, unreadable, damaged or of another shape
+        return None
+    if form != FORMAT or stored_question != asked:
+        return None
+    if any(_stat(path) != tuple(seen) if seen is not None else _stat(path) is not None
+           for path, seen in files):
+        return None
+    if any(_listing(folder) != (None if seen is None else tuple(seen))
+           for folder, seen in folders):
+        return None
+    return code, parts
+
+
+class Recorder:
+    """What a command run reads, lists and writes, seen through an audit hook, and what it
+    prints; keeps the answer when it may. One per process: an audit hook cannot be removed,
+    so it is disarmed instead once the answer is kept or given up."""
+
+    def __init__(self, argv: list[str], root: str) -> None:
+        self.argv, self.root = argv, root
+        self.began_ns = time.time_ns()
+        self.opened: set[str] = set()
+        self.listed: set[str] = set()
+        self.spoiled = False
+        self.armed = True
+        self.cache = os.path.realpath(cache_folder())
+        self.outside = tuple(os.path.realpath(folder) + os.sep for folder in {
+            sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+            os.path.dirname(os.path.dirname(os.path.abspath(__file__)))})
+        self.out = Copying(sys.stdout)
+        self.err = Copying(sys.stderr)
+        sys.addaudithook(self._seen)
+        sys.stdout, sys.stderr = self.out, self.err  # type: ignore[assignment]
+
+    def _seen(self, event: str, args: tuple[Any, ...]) -> None:
+        if self.armed:
+            try:
+                self._record(event, args)
+            except Exception:  # noqa: BLE001 - never fail what is seen; just don't keep it
+                self.spoiled = True
+
+    def _record(self, event: str, args: tuple[Any, ...]) -> None:
+        if event == "open":
+            path, mode, flags = args
+            if isinstance(path, int) or path is None:
+                return
+            given = os.fsdecode(path)
+            if given in HARMLESS:
+                return
+            if (given.startswith(self.outside) and isinstance(mode, str)
+                    and not any(c in mode for c in "wax+")):
+                return  # Python's own modules, the quick way
+            where = os.path.realpath(given)
+            writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+                isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+            if self._in(where, self.cache):
+                return
+            if writes or where.startswith(VOLATILE):
+                self.spoiled = True
+            elif not where.startswith(self.outside):
+                self.opened.add(where)
+        elif event in ("os.listdir", "os.scandir"):
+            path = args[0] if args else None
+            if isinstance(path, (str, bytes)):
+                where = os.path.realpath(os.fsdecode(path))
+                if self._in(where, self.root):
+                    self.listed.add(where)
+        elif event in FILE_EVENTS:
+            paths = [os.path.realpath(os.fsdecode(arg)) for arg in args
+                     if isinstance(arg, (str, bytes))]
+            if not paths or not all(self._in(path, self.cache) for path in paths):
+                self.spoiled = True
+        elif event.startswith(ELSEWHERE_EVENTS):
+            self.spoiled = True
+
+    @staticmethod
+    def _in(path: str, folder: str) -> bool:
+        return path == folder or path.startswith(folder + os.sep)
+
+    def finish(self, code: int) -> None:
+        """Keep the answer when the run may stand for the next one."""
+        self.armed = False
+        sys.stdout, sys.stderr = self.out.target, self.err.target
+        if code != 0 or self.spoiled or self.err.parts:
+            return
+        parts = self.out.parts
+        if sum(len(part) for part in parts) > LARGEST:
+            return
+        root = self.root
+        files = set(self.opened)
+        files.update(os.path.join(root, name) for name in BODY_FILES)
+        from pathlib import Path
+
+        from kwartaal.files.lock import JOURNAL, find_place
+
+        files.add(os.path.join(find_place(Path(root)).state, JOURNAL))
+        folders = set(self.listed) | {root, os.path.join(root, MEETINGS)}
+        for folder in (root, os.path.join(root, MEETINGS)):
+            files.update(os.path.join(folder, name) for name in _listing(folder) or ()
+                         if name.endswith(".toml"))
+        stats = [(path, _stat(path)) for path in sorted(files)]
+        newest = max((max(seen[1], seen[2]) for _, seen in stats if seen is not None),
+                     default=0)
+        if newest > self.began_ns - RACY_NS:  # written too recently to trust its stat
+            return
+        listings = [(folder, _listing(folder)) for folder in sorted(folders)]
+        asked = question(self.argv, root, self.out.target)
+        _keep(_place(root, asked), (FORMAT, asked, stats, listings, code, parts))
+
+
+def _keep(path: str, stored: tuple[Any, ...]) -> None:
+    folder = os.path.dirname(path)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(sealed(marshal.dumps(stored)))
+        os.replace(temporary, path)
+        kept = sorted((entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(folder)
+                      if entry.name.endswith(SUFFIX))
+        for _, old in kept[:max(0, len(kept) - KEPT_MAX)]:
+            os.unlink(old)
+    except OSError:
+        with suppress(OSError):
+            os.unlink(temporary)
+
+
+class Copying:
+    """Standard output or error as the command sees it: what is written passes through to the
+    real stream and is copied, text and the bytes written to its buffer alike, in order."""
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+        self.parts: list[str | bytes] = []
+        self.encoding = getattr(target, "encoding", "utf-8")
+        self.errors = getattr(target, "errors", "strict")
+        self._buffer: CopyingBytes | None = None
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str")
+        self.parts.append(text)
+        return self.target.write(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    @property
+    def buffer(self) -> Any:
+        if self._buffer is None:
+            self._buffer = CopyingBytes(self)
+        return self._buffer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.target, name)
+
+
+class CopyingBytes:
+    """The buffer under a copied stream: bytes pass through, after the text written before
+    them, and are copied."""
+
+    def __init__(self, stream: Copying) -> None:
+        self.stream = stream
+        self.target = stream.target.buffer
+
+    def write(self, data: bytes) -> int:
+        data = bytes(data)
+        self.stream.target.flush()
+        self.stream.parts.append(data)
+        return self.target.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.target, name)
+
+
+def print_answer(parts: list[str | bytes], out: Any) -> None:
+    """An answer's parts, printed as the command printed them."""
+    for part in parts:
+        if isinstance(part, bytes):
+            out.flush()
+            out.buffer.write(part)
+            out.buffer.flush()
+        else:
+            out.write(part)
