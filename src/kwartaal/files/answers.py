@@ -250,7 +250,11 @@ class Recorder:
         from kwartaal.files.lock import JOURNAL, find_place
 
         files.add(os.path.join(find_place(Path(root)).state, JOURNAL))
-        folders = set(self.listed) | {root, os.path.join(root, MEETINGS)}
+        # The body's folders are listed too, opened or not: a file that appears where a
+        # command only asked whether it exists changes a listing.
+        folders = set(self.listed) | {root} | {
+            os.path.join(root, name) for name in _listing(root) or ()
+            if not name.startswith(".") and os.path.isdir(os.path.join(root, name))}
         for folder in (root, os.path.join(root, MEETINGS)):
             files.update(os.path.join(folder, name) for name in _listing(folder) or ()
                          if name.endswith(".toml"))
