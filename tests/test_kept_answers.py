@@ -209,3 +209,97 @@ def test_a_damaged_answer_is_no_answer(tmp_path: Path) -> None:
         assert kw(body, "agenda")[:3] == expected, position
     kept.write_bytes(b"not an answer")
     assert kw(body, "agenda")[:3] == expected
+
+
+def test_the_body_named_after_the_command(tmp_path: Path) -> None:
+    """`--repo` after the command wins in click: the answer must be about that body."""
+    first, second = bodies(tmp_path, 2)
+    args = ["agenda", "--repo", str(second), "--public"]
+    environment = {**os.environ, "KWARTAAL_TODAY": TODAY}
+
+    def run(**env: str) -> tuple[int, bytes]:
+        done = subprocess.run([sys.executable, "-m", "kwartaal", *args], cwd=first,
+                              capture_output=True, env={**environment, **env}, timeout=120)
+        return done.returncode, done.stdout
+
+    run()
+    run()
+    planned = second / "meetings" / f"{PLANNED}.toml"
+    text = planned.read_text(encoding="utf-8")
+    title = text.split('title = "', 1)[1].split('"', 1)[0]
+    planned.write_text(text.replace(f'title = "{title}"', f'title = "{title}"\nclosed = true',
+                                    1), encoding="utf-8")
+    assert run() == run(KWARTAAL_NO_CACHE="1")
+    assert title.encode() not in run()[1]
+
+
+def test_templates_in_subfolders_and_switched_links(tmp_path: Path) -> None:
+    nested, linked = bodies(tmp_path, 2)
+    (nested / "templates" / "nl").mkdir(parents=True)
+    kw(nested, "remind")
+    sets = linked / "templates" / "sets"  # links inside the templates folder are followed
+    sets.mkdir(parents=True)
+    (sets / "a.j2").write_text("VERSIE A\n", encoding="utf-8")
+    (sets / "b.j2").write_text("VERSIE B\n", encoding="utf-8")
+    (linked / "templates" / "agenda.txt.j2").symlink_to(sets / "a.j2")
+    time.sleep(2.1)
+    for body, args in ((nested, ["remind"]), (linked, ["agenda"])):
+        kw(body, *args)
+        assert kw(body, *args)[3] == "kept", args
+    (nested / "templates" / "nl" / "reminder.txt.j2").write_text(
+        "EIGEN HERINNERING\n", encoding="utf-8")
+    link = linked / "templates" / "agenda.txt.j2"
+    link.unlink()
+    link.symlink_to(sets / "b.j2")
+    for body, args in ((nested, ["remind"]), (linked, ["agenda"])):
+        expected = long_way(body, *args)
+        assert kw(body, *args)[:3] == expected, args
+    assert b"VERSIE B" in kw(linked, "agenda")[1]
+
+
+def test_an_answer_of_another_user_or_of_nothing_is_no_answer(tmp_path: Path) -> None:
+    import marshal
+
+    from kwartaal.files.keeping import sealed, unsealed
+
+    (body,) = bodies(tmp_path, 1)
+    expected = long_way(body, "agenda", "--public")
+    kw(body, "agenda", "--public")
+    (kept,) = kept_files()
+    stored = list(marshal.loads(unsealed(kept.read_bytes()) or b""))
+    stored[5] = ["FORGED closed item\n"]
+    kept.write_bytes(sealed(marshal.dumps(tuple(stored))))
+    assert kw(body, "agenda", "--public")[1] == b"FORGED closed item\n"  # the test's own forgery
+    os.chmod(kept, 0o666)  # others may change it: not trusted
+    assert kw(body, "agenda", "--public")[:3] == expected
+    os.chmod(kept, 0o600)
+    if os.getuid() == 0:
+        os.chown(kept, 65534, 65534)  # another user's
+        assert kw(body, "agenda", "--public")[:3] == expected
+        os.chown(kept, 0, 0)
+    stored[2], stored[3] = [], []  # made from nothing: would match forever
+    kept.write_bytes(sealed(marshal.dumps(tuple(stored))))
+    assert kw(body, "agenda", "--public")[:3] == expected
+
+
+def test_output_that_cannot_be_written(tmp_path: Path) -> None:
+    (body,) = bodies(tmp_path, 1)
+    kw(body, "agenda")
+    environment = {**os.environ, "KWARTAAL_TODAY": TODAY}
+    for extra in ({}, {"KWARTAAL_NO_CACHE": "1"}):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([sys.executable, "-m", "kwartaal", "--repo", str(body),
+                                   "agenda"], stdout=full, stderr=subprocess.PIPE,
+                                  env={**environment, **extra}, timeout=120)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.decode().strip() == "kwartaal: No space left on device"
+    closed = [subprocess.run(
+        ["bash", "-c", f'"{sys.executable}" -m kwartaal --repo "{body}" agenda >&-'],
+        capture_output=True, env={**environment, **extra}, timeout=120).returncode
+        for extra in ({}, {"KWARTAAL_NO_CACHE": "1"})]
+    assert closed[0] == closed[1]
+    completion = [subprocess.run(
+        [sys.executable, "-m", "kwartaal", "--repo", str(body), "agenda"], capture_output=True,
+        env={**environment, "_KWARTAAL_COMPLETE": "bash_source", **extra}, timeout=120).stdout
+        for extra in ({}, {"KWARTAAL_NO_CACHE": "1"})]
+    assert completion[0] == completion[1]

@@ -28,7 +28,14 @@ import sys
 from functools import cache
 
 from kwartaal.files.paths import root_folder
-from kwartaal.files.signals import catch_signals, flush_output, ignore_signals, run_to_a_quiet_end
+from kwartaal.files.signals import (
+    catch_signals,
+    closed_pipe_exit,
+    flush_output,
+    ignore_signals,
+    output_failed,
+    run_to_a_quiet_end,
+)
 
 TYPE_CHECKING = False  # importing typing would cost this lane a tenth of its time
 if TYPE_CHECKING:
@@ -247,7 +254,10 @@ def _table(chosen: list[Any], today: int, lang: str, overdue: bool) -> Any:
 
 def _fast_or_full() -> None:
     recorder = None
-    if not os.environ.get("KWARTAAL_NO_FAST"):
+    # Shell completion (click's _KWARTAAL_COMPLETE) and runs without a stdout or stderr take
+    # the full way: the lanes would print an answer where click prints something else.
+    if (not os.environ.get("KWARTAAL_NO_FAST") and "_KWARTAAL_COMPLETE" not in os.environ
+            and sys.stdout is not None and sys.stderr is not None):
         code = try_fast(sys.argv[1:], sys.stdout)
         if code is None:
             code, recorder = _kept(sys.argv[1:])
@@ -262,8 +272,10 @@ def _fast_or_full() -> None:
     try:
         full()
     except SystemExit as done:
+        flush_output()  # a failure to write is told now, and no answer is kept with it
         recorder.finish(done.code if isinstance(done.code, int) else 1)
         raise
+    flush_output()
     recorder.finish(0)
 
 
@@ -274,6 +286,8 @@ def _kept(argv: list[str]) -> tuple[int | None, Any]:
     if split is None:
         return None, None
     before, command, rest = split
+    if any(arg.partition("=")[0] == "--repo" for arg in rest):
+        return None, None  # the body is named after the command: click's to find
     from kwartaal.files import answers
 
     if not answers.eligible(command, rest):
@@ -285,7 +299,12 @@ def _kept(argv: list[str]) -> tuple[int | None, Any]:
     if kept is None:
         return None, answers.Recorder(argv, root)
     code, parts = kept
-    answers.print_answer(parts, sys.stdout)
+    try:
+        answers.print_answer(parts, sys.stdout)
+    except BrokenPipeError:
+        closed_pipe_exit()
+    except OSError as exc:
+        output_failed(exc)
     return code, None
 
 

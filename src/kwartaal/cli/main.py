@@ -128,7 +128,10 @@ class KwartaalGroup(click.Group):
 
             closed_pipe_exit()
         except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
-            from kwartaal.files.signals import interrupt_in
+            from kwartaal.files.signals import interrupt_in, output_failed, writing_output
+
+            if writing_output(exc):  # a full disk under stdout: not a bug
+                output_failed(exc)  # type: ignore[arg-type]
 
             interrupt = interrupt_in(exc)
             if interrupt is not None:  # a ^C while a class was being made, wrapped by Python

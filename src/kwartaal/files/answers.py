@@ -49,7 +49,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-FORMAT = 1
+FORMAT = 2
 SUFFIX = ".answer"
 KEPT_MAX = 200
 LARGEST = 16 * 1024 * 1024  # characters; a larger answer is made again each time
@@ -66,6 +66,7 @@ NOT_PART_OF_THE_QUESTION = ("KWARTAAL_CACHE_DIR", "KWARTAAL_NO_FAST")
 # The files kwartaal reads by name from a body's folder (files/paths.py says the same).
 BODY_FILES = ("kwartaal.toml", "people.toml")
 MEETINGS = "meetings"
+TEMPLATES = "templates"
 # Changes to files, allowed in the cache folder only; and anything that reaches past the files.
 FILE_EVENTS = frozenset(("os.mkdir", "os.chmod", "os.chown", "os.utime", "os.remove", "os.rename",
                          "os.replace", "os.unlink", "os.rmdir", "os.truncate", "os.link",
@@ -87,7 +88,9 @@ def eligible(command: str, rest: list[str]) -> bool:
 
 
 def question(argv: list[str], root: str, out: Any) -> bytes:
-    """Everything besides the files that can change the answer to this command line."""
+    """Everything besides the files that can change the answer to this command line, as
+    bytes that are equal whenever the values are (repr of plain values, unlike marshal,
+    does not depend on how a process happened to store them)."""
     environment = sorted((name, value) for name, value in os.environ.items()
                          if (name.startswith("KWARTAAL_") and name not in NOT_PART_OF_THE_QUESTION)
                          or name in ENVIRONMENT)
@@ -99,48 +102,69 @@ def question(argv: list[str], root: str, out: Any) -> bytes:
             size = tuple(os.get_terminal_size(out.fileno()))  # type: ignore[assignment]
     except (AttributeError, OSError, ValueError):
         pass
-    return marshal.dumps((
+    return repr((
         FORMAT, __version__, sys.version, sys.executable, tuple(argv), os.getcwd(), root,
         getattr(out, "encoding", None), getattr(out, "errors", None),
-        time.strftime("%Y-%m-%d"), tuple(environment), terminal, size, _installed()))
+        time.strftime("%Y-%m-%d"), tuple(environment), terminal, size, _installed(),
+    )).encode("utf-8", "surrogateescape")
 
 
 def _installed() -> tuple[Any, ...]:
-    """kwartaal's own files by stat record, and the libraries installed beside it by name
-    (a .dist-info folder names its version)."""
+    """kwartaal's own files by stat record, and the libraries installed where Python looks
+    for them, by name (a .dist-info folder names its version)."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     own: list[Any] = []
     for folder, folders, files in os.walk(package):
         folders[:] = sorted(name for name in folders if name != "__pycache__")
         own.extend((os.path.join(folder, name), _stat(os.path.join(folder, name)))
                    for name in sorted(files) if not name.endswith(".pyc"))
-    beside = os.path.dirname(package)
-    try:
-        libraries = sorted(name for name in os.listdir(beside)
-                           if name.endswith((".dist-info", ".egg-info", ".pth")))
-    except OSError:
-        libraries = []
+    libraries: list[str] = []
+    for place in sys.path:
+        if place.endswith(("site-packages", "dist-packages")):
+            libraries.extend(name for name in _listing(place) or ()
+                             if name.endswith((".dist-info", ".egg-info", ".pth")))
     return tuple(own), tuple(libraries)
 
 
-def _stat(path: str) -> tuple[int, int, int, int] | None:
+Stat = tuple[int, int, int, int]
+
+
+def _stat(path: str, *, follow: bool = True) -> Stat | None:
     try:
-        found = os.stat(path)
-    except OSError:
+        found = os.stat(path, follow_symlinks=follow)
+    except (OSError, ValueError):
         return None
     return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+
+
+def _file(path: str) -> tuple[Stat | None, Stat | None]:
+    """A file as seen now: what its name leads to (links followed) and the name itself (a
+    link switched to another target changes this one)."""
+    return _stat(path), _stat(path, follow=False)
 
 
 def _listing(folder: str) -> tuple[str, ...] | None:
     try:
         return tuple(sorted(os.listdir(folder)))
-    except OSError:
+    except (OSError, ValueError):
         return None
 
 
+def _folder(folder: str) -> tuple[tuple[str, ...] | None, Stat | None]:
+    return _listing(folder), _stat(folder, follow=False)
+
+
 def _place(root: str, asked: bytes) -> str:
-    name = blake2b(root.encode() + b"\0" + asked, digest_size=16).hexdigest()
+    name = blake2b(os.fsencode(root) + b"\0" + asked, digest_size=16).hexdigest()
     return os.path.join(cache_folder(), name + SUFFIX)
+
+
+def _own(handle: Any) -> bool:
+    """Whether a kept file is the user's own and only theirs to change: an answer another
+    user put in the folder before it was closed is no answer."""
+    owner = getattr(os, "getuid", None)
+    found = os.fstat(handle.fileno())
+    return owner is None or (found.st_uid == owner() and not found.st_mode & 0o022)
 
 
 def kept_answer(argv: list[str], root: str, out: Any) -> tuple[int, list[str | bytes]] | None:
@@ -149,44 +173,85 @@ def kept_answer(argv: list[str], root: str, out: Any) -> tuple[int, list[str | b
     asked = question(argv, root, out)
     try:
         with open(_place(root, asked), "rb") as handle:
+            if not _own(handle):
+                return None
             raw = unsealed(handle.read())
         if raw is None:
             return None
-        stored = marshal.loads(raw)
-        form, stored_question, files, folders, code, parts = stored
+        form, stored_question, files, folders, code, parts = marshal.loads(raw)
+        settings = os.path.join(root, BODY_FILES[0])
+        if (form != FORMAT or stored_question != asked
+                or not any(path == settings and seen[0] is not None for path, seen in files)):
+            return None  # every answer was made from the body's settings file
+        if any(_file(path) != tuple(seen) for path, seen in files):
+            return None
+        if any(_folder(folder) != tuple(seen) for folder, seen in folders):
+            return None
     except Exception:  # noqa: BLE001 - missing, unreadable, damaged or of another shape
-        return None
-    if form != FORMAT or stored_question != asked:
-        return None
-    if any(_stat(path) != tuple(seen) if seen is not None else _stat(path) is not None
-           for path, seen in files):
-        return None
-    if any(_listing(folder) != (None if seen is None else tuple(seen))
-           for folder, seen in folders):
         return None
     return code, parts
 
 
 class Recorder:
     """What a command run reads, lists and writes, seen through an audit hook, and what it
-    prints; keeps the answer when it may. One per process: an audit hook cannot be removed,
-    so it is disarmed instead once the answer is kept or given up."""
+    prints; keeps the answer when it may. Each input is recorded as it was when first seen
+    (before the command read it) and must be the same when the command ends. One per
+    process: an audit hook cannot be removed, so it is disarmed once the run has ended."""
 
     def __init__(self, argv: list[str], root: str) -> None:
         self.argv, self.root = argv, root
         self.began_ns = time.time_ns()
-        self.opened: set[str] = set()
-        self.listed: set[str] = set()
+        self.asked = question(argv, root, sys.stdout)
+        self.files: dict[str, tuple[Stat | None, Stat | None]] = {}
+        self.folders: dict[str, tuple[tuple[str, ...] | None, Stat | None]] = {}
         self.spoiled = False
         self.armed = True
         self.cache = os.path.realpath(cache_folder())
         self.outside = tuple(os.path.realpath(folder) + os.sep for folder in {
             sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
             os.path.dirname(os.path.dirname(os.path.abspath(__file__)))})
+        self._see_the_body()
         self.out = Copying(sys.stdout)
         self.err = Copying(sys.stderr)
         sys.addaudithook(self._seen)
         sys.stdout, sys.stderr = self.out, self.err  # type: ignore[assignment]
+
+    def _see_the_body(self) -> None:
+        """What the indexes trust without opening it, and what a command may only ask the
+        existence of: the settings, the people, every meeting file, where a killed change
+        leaves its journal, and the listings of the body's folder, of each folder in it and
+        of every folder of its own templates, seen before the command starts."""
+        from pathlib import Path
+
+        from kwartaal.files.lock import JOURNAL, find_place
+
+        root = self.root
+        for name in BODY_FILES:
+            self._see_file(os.path.join(root, name))
+        self._see_file(os.path.join(find_place(Path(root)).state, JOURNAL))
+        self._see_folder(root)
+        for name in self.folders[root][0] or ():
+            if not name.startswith(".") and os.path.isdir(os.path.join(root, name)):
+                self._see_folder(os.path.join(root, name))
+        for name in self.folders.get(os.path.join(root, MEETINGS), ((), None))[0] or ():
+            if name.endswith(".toml"):
+                self._see_file(os.path.join(root, MEETINGS, name))
+        templates = os.path.join(root, TEMPLATES)
+        seen: set[str] = set()
+        for folder, _, _ in os.walk(templates, followlinks=True):
+            real = os.path.realpath(folder)
+            if real in seen or len(seen) > 1000:
+                continue
+            seen.add(real)
+            self._see_folder(folder)
+
+    def _see_file(self, path: str) -> None:
+        if path not in self.files:
+            self.files[path] = _file(path)
+
+    def _see_folder(self, folder: str) -> None:
+        if folder not in self.folders:
+            self.folders[folder] = _folder(folder)
 
     def _seen(self, event: str, args: tuple[Any, ...]) -> None:
         if self.armed:
@@ -214,13 +279,13 @@ class Recorder:
             if writes or where.startswith(VOLATILE):
                 self.spoiled = True
             elif not where.startswith(self.outside):
-                self.opened.add(where)
+                self._see_file(os.path.abspath(given))
         elif event in ("os.listdir", "os.scandir"):
             path = args[0] if args else None
             if isinstance(path, (str, bytes)):
-                where = os.path.realpath(os.fsdecode(path))
-                if self._in(where, self.root):
-                    self.listed.add(where)
+                given = os.path.abspath(os.fsdecode(path))
+                if self._in(os.path.realpath(given), self.root) or self._in(given, self.root):
+                    self._see_folder(given)
         elif event in FILE_EVENTS:
             paths = [os.path.realpath(os.fsdecode(arg)) for arg in args
                      if isinstance(arg, (str, bytes))]
@@ -234,7 +299,9 @@ class Recorder:
         return path == folder or path.startswith(folder + os.sep)
 
     def finish(self, code: int) -> None:
-        """Keep the answer when the run may stand for the next one."""
+        """Keep the answer when the run may stand for the next one: it succeeded, printed
+        nothing to standard error, and every input it saw is still as it was when first seen
+        and was last written at least two seconds before the run began."""
         self.armed = False
         sys.stdout, sys.stderr = self.out.target, self.err.target
         if code != 0 or self.spoiled or self.err.parts:
@@ -242,30 +309,20 @@ class Recorder:
         parts = self.out.parts
         if sum(len(part) for part in parts) > LARGEST:
             return
-        root = self.root
-        files = set(self.opened)
-        files.update(os.path.join(root, name) for name in BODY_FILES)
-        from pathlib import Path
-
-        from kwartaal.files.lock import JOURNAL, find_place
-
-        files.add(os.path.join(find_place(Path(root)).state, JOURNAL))
-        # The body's folders are listed too, opened or not: a file that appears where a
-        # command only asked whether it exists changes a listing.
-        folders = set(self.listed) | {root} | {
-            os.path.join(root, name) for name in _listing(root) or ()
-            if not name.startswith(".") and os.path.isdir(os.path.join(root, name))}
-        for folder in (root, os.path.join(root, MEETINGS)):
-            files.update(os.path.join(folder, name) for name in _listing(folder) or ()
-                         if name.endswith(".toml"))
-        stats = [(path, _stat(path)) for path in sorted(files)]
-        newest = max((max(seen[1], seen[2]) for _, seen in stats if seen is not None),
-                     default=0)
-        if newest > self.began_ns - RACY_NS:  # written too recently to trust its stat
-            return
-        listings = [(folder, _listing(folder)) for folder in sorted(folders)]
-        asked = question(self.argv, root, self.out.target)
-        _keep(_place(root, asked), (FORMAT, asked, stats, listings, code, parts))
+        if question(self.argv, self.root, self.out.target) != self.asked:
+            return  # the day turned, the terminal changed: the run may have seen either
+        files = sorted(self.files.items())
+        folders = sorted(self.folders.items())
+        if any(_file(path) != seen for path, seen in files) or any(
+                _folder(folder) != seen for folder, seen in folders):
+            return  # changed while the command ran
+        times = [time for seen in [*(s for _, pair in files for s in pair),
+                                   *(s for _, (_, s) in folders)]
+                 if seen is not None for time in seen[1:3]]
+        if max(times, default=0) > self.began_ns - RACY_NS:
+            return  # written too recently for its stat record to stand for its content
+        _keep(_place(self.root, self.asked),
+              (FORMAT, self.asked, files, folders, code, parts))
 
 
 def _keep(path: str, stored: tuple[Any, ...]) -> None:

@@ -137,10 +137,40 @@ def closed_pipe_exit() -> NoReturn:
 
 
 def flush_output() -> None:
+    """Write out what is buffered for stdout now, so that a failure is told (a closed pipe:
+    141; a full disk: output_failed), not ignored with a traceback at exit."""
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:
+            sys.stdout.flush()
     except BrokenPipeError:
         closed_pipe_exit()
+    except OSError as exc:
+        output_failed(exc)
+
+
+def writing_output(exc: BaseException) -> bool:
+    """Whether exc is standard output failing for want of room (no file name: not one of
+    the files kwartaal writes itself)."""
+    import errno
+
+    return isinstance(exc, OSError) and exc.filename is None and exc.errno in (
+        errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
+
+
+def output_failed(exc: OSError) -> NoReturn:
+    """Standard output could not be written (a full disk, a quota, an I/O error): say so in
+    the system's own words and end with exit 1; what could not be written is dropped."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        sys.stderr.write(f"kwartaal: {exc.strerror or exc}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    sys.exit(1)
 
 
 def run_to_a_quiet_end(run: Callable[[], None], *, after: Callable[[], None]) -> None:
