@@ -12,25 +12,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kwartaal.core import model as m
-from kwartaal.core import rules
 from kwartaal.core.problems import KwartaalError, msg
-from kwartaal.core.visibility import View
-from kwartaal.core.words import ntr
-from kwartaal.core.yearreport import build_reports, published_totals
-from kwartaal.documents.agenda import build_agenda
-from kwartaal.documents.minutes import build_minutes
 from kwartaal.documents.render import render, shipped_templates
-from kwartaal.documents.report import report_years
 from kwartaal.files.pages import PageIndex, Unkeyable, body_digest, key_of, templates_digest
 from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
+
+if TYPE_CHECKING:  # the records and their renderings are imported only to build a site:
+    from kwartaal.core import model as m  # a site kept whole needs none of them
 
 MARKER = ".kwartaal-site"
 
 
 def overdue_text(days: int, lang: str) -> str:
+    from kwartaal.core.words import ntr
+
     if not days:
         return ""
     return ntr("{count} day overdue", "{count} days overdue", days, lang).format(count=days)
@@ -40,6 +37,14 @@ def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
                other: str | None, totals: dict[str, tuple[str, ...]],
                index: PageIndex, templates: str,
                named: list[tuple[str, str]]) -> dict[str, str]:
+    from kwartaal.core import model as m
+    from kwartaal.core import rules
+    from kwartaal.core.visibility import View
+    from kwartaal.core.yearreport import build_reports, published_totals
+    from kwartaal.documents.agenda import build_agenda
+    from kwartaal.documents.minutes import build_minutes
+    from kwartaal.documents.report import report_years
+
     view = View(body, lang, public=True)
     published = [mt for mt in body.meetings if mt.status == "published"]
     pages: dict[str, str] = {}
@@ -148,6 +153,7 @@ def site_files(root: Path, today: dt.date,
 
 def _build(body: m.Body, today: dt.date, index: PageIndex,
            templates: str) -> tuple[dict[str, str | bytes], list[tuple[str, str]]]:
+    from kwartaal.core.visibility import View
     from kwartaal.documents.calendar import calendar
 
     langs = [body.config.language, *[x for x in body.config.languages
