@@ -216,14 +216,14 @@ def site_cmd(output: Path | None) -> None:
     Example:
       kwartaal site --output public/site
     """
-    from kwartaal.documents.site import build_site, write_site
+    from kwartaal.documents.site import site_files, write_site
 
     state = current_state()
-    body = state.body()
-    files = build_site(body, state.today(), cached=True)
-    folder = output or body.root / body.config.publish_folder / "site"
+    root = state.root()
+    files, publish_folder, language = site_files(root, state.today(), state.body)
+    folder = output or root / publish_folder / "site"
     write_site(files, folder)
     from kwartaal.core.words import Plural
 
     click.echo(Plural("built {count} file in {folder}", "built {count} files in {folder}",
-                      len(files), folder=folder).render(state.lang()))
+                      len(files), folder=folder).render(state.lang_option or language))

@@ -10,26 +10,24 @@ published before anything is written, and the build fails loudly if anything is 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kwartaal.core import model as m
-from kwartaal.core import rules
 from kwartaal.core.problems import KwartaalError, msg
-from kwartaal.core.visibility import View
-from kwartaal.core.words import ntr
-from kwartaal.core.yearreport import build_reports, published_totals
-from kwartaal.documents.agenda import build_agenda
-from kwartaal.documents.minutes import build_minutes
 from kwartaal.documents.render import render, shipped_templates
-from kwartaal.documents.report import report_years
 from kwartaal.files.pages import PageIndex, Unkeyable, body_digest, key_of, templates_digest
 from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
+
+if TYPE_CHECKING:  # the records and their renderings are imported only to build a site:
+    from kwartaal.core import model as m  # a site kept whole needs none of them
 
 MARKER = ".kwartaal-site"
 
 
 def overdue_text(days: int, lang: str) -> str:
+    from kwartaal.core.words import ntr
+
     if not days:
         return ""
     return ntr("{count} day overdue", "{count} days overdue", days, lang).format(count=days)
@@ -37,7 +35,16 @@ def overdue_text(days: int, lang: str) -> str:
 
 def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
                other: str | None, totals: dict[str, tuple[str, ...]],
-               index: PageIndex, templates: str) -> dict[str, str]:
+               index: PageIndex, templates: str,
+               named: list[tuple[str, str]]) -> dict[str, str]:
+    from kwartaal.core import model as m
+    from kwartaal.core import rules
+    from kwartaal.core.visibility import View
+    from kwartaal.core.yearreport import build_reports, published_totals
+    from kwartaal.documents.agenda import build_agenda
+    from kwartaal.documents.minutes import build_minutes
+    from kwartaal.documents.report import report_years
+
     view = View(body, lang, public=True)
     published = [mt for mt in body.meetings if mt.status == "published"]
     pages: dict[str, str] = {}
@@ -59,6 +66,7 @@ def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
             text = render(body.root, f"site/{template}", lang, **inputs)
             index.keep_page(key, text)
         pages[prefix + name] = text
+        named.append((prefix + name, index.name_page(key, text)))
 
     minutes = [build_minutes(body, mt, lang, public=True) for mt in reversed(published)]
     for data in minutes:
@@ -112,14 +120,47 @@ def build_site(body: m.Body, today: dt.date, *, cached: bool = False) -> dict[st
     """All files of the site, checked, in memory; nothing is written here. cached: the body
     is as loaded from its files this run, and pages come from the page index
     (files/pages.py) when their inputs are unchanged."""
+    index = PageIndex(body.root, enabled=cached)
+    files, _ = _build(body, today, index, templates_digest(body.root, shipped_templates()))
+    index.save()
+    return files
+
+
+def site_files(root: Path, today: dt.date,
+               load: Callable[[], m.Body]) -> tuple[dict[str, str | bytes], str, str]:
+    """The files of the body's site, checked, with the publish folder and the language its
+    settings name.
+    When every file the body is loaded from, its templates and kwartaal's code are those of
+    the last build that succeeded, on the same day, that build's files are the answer
+    (files/pages.py): the body is not loaded (load is not called) and no page is built.
+    Otherwise the body is loaded and the site built; its files are kept for next time only
+    when the inputs read after the build equal those read before loading."""
+    index = PageIndex(root)
+    shipped = shipped_templates()
+    inputs = index.site_inputs(today.isoformat(), templates_digest(root, shipped))
+    kept = index.kept_site(inputs)
+    if kept is not None:
+        index.save()  # stat records trusted now, for the next run
+        return kept
+    body = load()
+    files, named = _build(body, today, index, templates_digest(root, shipped))
+    if inputs is not None and index.site_inputs(
+            today.isoformat(), templates_digest(root, shipped)) == inputs:
+        index.keep_site(inputs, named, body.config.publish_folder, body.config.language)
+    index.save()
+    return files, body.config.publish_folder, body.config.language
+
+
+def _build(body: m.Body, today: dt.date, index: PageIndex,
+           templates: str) -> tuple[dict[str, str | bytes], list[tuple[str, str]]]:
+    from kwartaal.core.visibility import View
     from kwartaal.documents.calendar import calendar
 
     langs = [body.config.language, *[x for x in body.config.languages
                                       if x != body.config.language]]
     files: dict[str, str | bytes] = {}
+    named: list[tuple[str, str]] = []  # each file and the key the index keeps it under
     totals: dict[str, tuple[str, ...]] = {}  # amounts a page publishes as totals
-    index = PageIndex(body.root, enabled=cached)
-    templates = templates_digest(body.root, shipped_templates())
     for lang in langs:
         prefix = "" if lang == body.config.language else f"{lang}/"
         other_lang = None
@@ -127,34 +168,43 @@ def build_site(body: m.Body, today: dt.date, *, cached: bool = False) -> dict[st
             other_lang = langs[1] if lang == langs[0] else langs[0]
         other = None if other_lang is None else (
             "" if other_lang == body.config.language else f"{other_lang}/")
-        files.update(_pages_for(body, lang, today, prefix, other, totals, index, templates))
+        files.update(_pages_for(body, lang, today, prefix, other, totals, index, templates,
+                                named))
     # the calendar reads the whole body: keyed by the bytes of all its files
     sources = [mt.src.path for mt in body.meetings if mt.src.path is not None]
     sources += [body.root / CONFIG_FILE, body.root / PEOPLE_FILE]
     ics_key = key_of(templates, "kwartaal.ics", body.config.language, today.isoformat(),
                      body_digest(sources))
     ics = index.page(ics_key)
+    searched: set[str] = set()  # files already searched this run, under this very check key
     if not isinstance(ics, bytes):
+        # a public calendar is searched as it is made (View.assert_clean, no totals), by a
+        # View of the same body: the same check key as this site's
         ics = calendar(body, body.config.language, today, public=True)
         index.keep_page(ics_key, ics)
+        searched.add("kwartaal.ics")
     files["kwartaal.ics"] = ics
+    named.append(("kwartaal.ics", ics_key))
     css_key = key_of(templates, "style.css", body.config.language)
     css = index.page(css_key)
     if not isinstance(css, str):
         css = render(body.root, "style.css", body.config.language)
         index.keep_page(css_key, css)
     files["style.css"] = css
+    named.append(("style.css", css_key))
     view = View(body, body.config.language, public=True)
     check = key_of(view.check_key())
     for name, content in files.items():
         clean = index.check_key(content, check, totals.get(name, ()))
         if index.checked(clean):  # this very text, searched for these very things
             continue
+        if name in searched:
+            index.keep_clean(clean)
+            continue
         view.assert_clean(content, msg("the site (page {page})",
                                        page=name), totals.get(name, ()))
         index.keep_clean(clean)
-    index.save()
-    return files
+    return files, named
 
 
 def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:

@@ -14,6 +14,14 @@ Two kinds of entry, each keyed by a BLAKE2b digest of exactly what decides it:
   publish, is recorded once the check found the page clean. A page is taken as checked only
   when that very digest was recorded: a name hidden since, a text closed since, an amount
   added since, changes the key, and the page is searched again.
+- the whole site: the digest of every file the body is loaded from (`kwartaal.toml`,
+  `people.toml` and each meeting file, by name and bytes; a stat record stands for the bytes
+  only when trusted by the action index's rule, files/cache.py), with today's date and the
+  digest of the code and templates above, gives the name and page key of every file of the
+  last build that succeeded from exactly those inputs. When the inputs are unchanged, a
+  `site` neither loads the body nor builds any page's data: every page is the one built,
+  rendered and found clean from the same inputs, and building it again would give the
+  same. A body with a link among those files (or its templates folder) is always built.
 Only the entries of the last build are kept. Plain values (marshal), in the user's cache
 folder like the other indexes, never in the repository; unreadable, corrupt, foreign or of
 another format: ignored and rebuilt. KWARTAAL_NO_CACHE=1 turns it off.
@@ -24,16 +32,27 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 import os
+import time
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from kwartaal import __version__
-from kwartaal.files.cache import blake2b, cache_folder, caching, digest, sealed, where
+from kwartaal.files.cache import (
+    blake2b,
+    cache_folder,
+    caching,
+    digest,
+    sealed,
+    stat_key,
+    trusted,
+    where,
+)
 from kwartaal.files.keeping import read_sealed
+from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE
 
-FORMAT = 1
+FORMAT = 2
 
 
 def index_path(root: Path) -> str:
@@ -150,15 +169,81 @@ class PageIndex:
         self.clean: set[str] = set()
         self.used_pages: dict[str, str | bytes] = {}
         self.used_clean: set[str] = set()
+        self.site: tuple[Any, ...] | None = None  # (inputs, [(name, key)], folder, language)
+        self.new_site: tuple[Any, ...] | None = None
+        self.stats: dict[str, tuple[Any, str]] = {}  # name: (stat record, digest of bytes)
+        self.saved = 0
+        self.new_stats: dict[str, tuple[Any, str]] = {}
         if not self.enabled:
             return
         stored = read_sealed(index_path(root))
-        if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
+        if (isinstance(stored, tuple) and len(stored) == 7 and stored[0] == FORMAT
                 and stored[1] == where(root) and isinstance(stored[2], dict)
                 and isinstance(stored[3], (set, frozenset))
                 and all(isinstance(k, str) and isinstance(v, (str, bytes))
                         for k, v in stored[2].items())):
             self.pages, self.clean = stored[2], set(stored[3])
+            site, stats, saved = stored[4:]
+            if _valid_site(site) and isinstance(stats, dict) and isinstance(saved, int):
+                self.site, self.saved = site, saved
+                self.stats = {name: entry for name, entry in stats.items()
+                              if isinstance(entry, tuple) and len(entry) == 2}
+
+    # the whole site
+
+    def site_inputs(self, today: str, templates: str) -> str | None:
+        """The digest of everything the whole site is built from, read now; None when it
+        cannot be told this way (no index, a link among the body's files)."""
+        names = input_files(self.root) if self.enabled else None
+        if names is None:
+            return None
+        parts = []
+        for name in names:
+            path = os.path.join(self.root, name)
+            stat = stat_key(path)
+            known = self.stats.get(name)
+            if stat is None:
+                content = "-"
+            elif known is not None and trusted(stat, known[0], self.saved):
+                content = known[1]
+            else:
+                try:
+                    with open(path, "rb") as handle:
+                        content = digest(handle.read())
+                except OSError:
+                    content = "?"
+            if stat is not None and content != "?":
+                self.new_stats[name] = (stat, content)
+            parts.append((name, content))
+        return key_of("site", where(self.root), today, templates, parts)
+
+    def kept_site(self, inputs: str | None) -> tuple[dict[str, str | bytes], str, str] | None:
+        """The files of the last build made from exactly these inputs, with the publish
+        folder and language of its settings, if every one of them is still in the index."""
+        if inputs is None or self.site is None or self.site[0] != inputs:
+            return None
+        named = self.site[1]
+        if not all(key in self.pages for _, key in named):
+            return None
+        self.used_pages, self.used_clean = dict(self.pages), set(self.clean)
+        self.new_site = self.site
+        return {name: self.pages[key] for name, key in named}, self.site[2], self.site[3]
+
+    def keep_site(self, inputs: str | None, named: list[tuple[str, str]], folder: str,
+                  language: str) -> None:
+        """Record the files of a build that succeeded from these inputs (read before the body
+        was loaded and again after the build, and found the same)."""
+        if inputs is not None and self.enabled:
+            self.new_site = (inputs, named, folder, language)
+
+    def name_page(self, key: str | None, text: str | bytes) -> str:
+        """The key a file of the site is kept under (one the page key cannot describe: under
+        its own bytes)."""
+        if key is None:
+            data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+            key = key_of("text", digest(data))
+            self.keep_page(key, text)
+        return key
 
     def page(self, key: str | None) -> str | bytes | None:
         """The text rendered before from exactly these inputs, if any."""
@@ -190,11 +275,14 @@ class PageIndex:
             self.used_clean.add(key)
 
     def save(self) -> None:
-        if not self.enabled or (self.used_pages == self.pages and self.used_clean == self.clean):
+        if not self.enabled or (self.used_pages == self.pages and self.used_clean == self.clean
+                                and self.new_site == self.site
+                                and self.new_stats == self.stats):
             return
         try:
             blob = sealed(marshal.dumps((FORMAT, where(self.root), self.used_pages,
-                                  frozenset(self.used_clean))))
+                                         frozenset(self.used_clean), self.new_site,
+                                         self.new_stats, time.time_ns())))
             path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)
             from kwartaal.files.atomic import replace_file
@@ -202,3 +290,36 @@ class PageIndex:
             replace_file(path, blob, durable=False)
         except (OSError, ValueError):
             pass  # a cache that cannot be written only makes the next run slower
+
+
+def _valid_site(site: Any) -> bool:
+    return site is None or (
+        isinstance(site, tuple) and len(site) == 4 and isinstance(site[0], str)
+        and isinstance(site[1], list) and isinstance(site[2], str) and isinstance(site[3], str)
+        and all(isinstance(pair, tuple) and len(pair) == 2
+                and all(isinstance(part, str) for part in pair) for pair in site[1]))
+
+
+def input_files(root: Path) -> list[str] | None:
+    """Every file the body is loaded from, by its name within the body (the settings, the
+    people, each meeting file); None when one of them, the meetings folder or the templates
+    folder is a link (the loader and renderer judge those: such a site is always built)."""
+    names = [CONFIG_FILE, PEOPLE_FILE]
+    if any(os.path.islink(os.path.join(root, name))
+           for name in (*names, MEETINGS_DIR, "templates")):
+        return None
+    try:
+        with os.scandir(os.path.join(root, MEETINGS_DIR)) as entries:
+            found = list(entries)
+    except FileNotFoundError:
+        found = []
+    except OSError:
+        return None
+    for entry in found:
+        if not entry.name.endswith(".toml"):
+            continue
+        if entry.is_symlink():
+            return None
+        if entry.is_file(follow_symlinks=False):
+            names.append(f"{MEETINGS_DIR}/{entry.name}")
+    return sorted(names)

@@ -1,0 +1,181 @@
+"""The whole site kept under its inputs (files/pages.py, documents/site.py `site_files`): a
+`site` whose body files, templates and day are those of the last build that succeeded
+neither loads the body nor builds a page, and gives that build's files; any change to them
+builds the site again, so that a change elsewhere that makes an unchanged page's text
+forbidden is refused or masked exactly as without any index."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kwartaal.files import loader
+from kwartaal.files.pages import input_files
+
+from .conftest import EXAMPLE_TODAY, Run
+
+
+def _build(run: Run, body: Path, folder: Path, *args: str, expect: int | None = 0) -> Any:
+    return run("--repo", str(body), "--today", EXAMPLE_TODAY, *args, "site", "--output",
+               str(folder), expect=expect)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _uncached(run: Run, body: Path, monkeypatch: pytest.MonkeyPatch,
+              *args: str) -> tuple[int, str, dict[str, bytes]]:
+    folder = body.parent.parent / "uncached-site"
+    shutil.rmtree(folder, ignore_errors=True)
+    with monkeypatch.context() as patch:
+        patch.setenv("KWARTAAL_NO_CACHE", "1")
+        result = _build(run, body, folder, *args, expect=None)
+    return result.exit_code, result.output.replace(str(folder), "FOLDER"), \
+        _files(folder) if folder.exists() else {}
+
+
+def _cached(run: Run, body: Path, folder: Path, *args: str) -> tuple[int, str, dict[str, bytes]]:
+    result = _build(run, body, folder, *args, expect=None)
+    return result.exit_code, result.output.replace(str(folder), "FOLDER"), \
+        _files(folder) if folder.exists() else {}
+
+
+class Loads:
+    """How often the whole body was loaded."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = loader.load_checked
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(loader, "load_checked", counting)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_an_unchanged_body_gives_the_kept_site_without_loading_it(
+        example: Path, run: Run, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    folder = example.parent.parent / "site"
+    expected = _uncached(run, example, monkeypatch, "--lang", lang)
+    assert expected[0] == 0
+    loads = Loads(monkeypatch)
+    assert _cached(run, example, folder, "--lang", lang) == expected
+    assert loads.count == 1
+    for _ in range(2):
+        assert _cached(run, example, folder, "--lang", lang) == expected
+    assert loads.count == 1  # neither loaded nor built again
+    shutil.rmtree(folder)  # the files are the index's, not the output folder's
+    assert _cached(run, example, folder, "--lang", lang) == expected
+    assert loads.count == 1
+
+
+def test_another_day_builds_again(example: Path, run: Run,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = example.parent.parent / "site"
+    loads = Loads(monkeypatch)
+    _build(run, example, folder)
+    run("--repo", str(example), "--today", "2026-01-16", "site", "--output", str(folder))
+    assert loads.count == 2
+
+
+def _edit_keeping_times(path: Path, old: str, new: str) -> None:
+    """Replace a text in place, in the same inode, and put the file's times back."""
+    stat = path.stat()
+    data = path.read_bytes()
+    assert old.encode() in data
+    with open(path, "r+b") as handle:
+        handle.write(data.replace(old.encode(), new.encode()))
+        handle.truncate()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def _trusted_build(run: Run, body: Path, folder: Path) -> dict[str, bytes]:
+    """A build, and one from the kept site, with the files' stat records trusted."""
+    time.sleep(2.1)
+    _build(run, body, folder)
+    _build(run, body, folder)
+    return _files(folder)
+
+
+def test_a_new_closed_item_whose_title_is_on_a_kept_page_is_refused(
+        example: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The open actions page is unchanged by a closed item added to another meeting, but it
+    now shows that item's title: the build is refused, warm as cold."""
+    folder = example.parent.parent / "site"
+    before = _trusted_build(run, example, folder)
+    assert b"toezichthouders en sekswerkers" in before["actions.html"]
+    path = example / "meetings" / "2026-03-12.toml"
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write('\n[[item]]\nid = "p9"\ntitle = "toezichthouders en sekswerkers"\n'
+                     'by = "kbg-2"\nminutes = 5\nclosed = true\n')
+    expected = _uncached(run, example, monkeypatch)
+    assert expected[0] != 0
+    for _ in range(2):
+        assert _cached(run, example, folder)[:2] == expected[:2]
+    assert _files(folder) == before  # nothing of the refused build was written
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_a_person_who_becomes_role_only_is_masked_on_kept_pages(
+        example: Path, run: Run, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    folder = example.parent.parent / "site"
+    before = _trusted_build(run, example, folder)
+    assert b"Hanneke Visser" in before["actions.html"]
+    # in the same inode, with the old modification time
+    _edit_keeping_times(example / "people.toml", 'name = "Hanneke Visser"\nvisibility = "named"',
+                        'name = "Hanneke Visser"\nvisibility = "role-only"')
+    expected = _uncached(run, example, monkeypatch, "--lang", lang)
+    assert expected[0] == 0
+    assert not any(b"Hanneke" in text for text in expected[2].values())
+    for _ in range(2):
+        assert _cached(run, example, folder, "--lang", lang) == expected
+
+
+def test_a_same_size_edit_with_old_times_is_seen(example: Path, run: Run,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = example.parent.parent / "site"
+    before = _trusted_build(run, example, folder)
+    _edit_keeping_times(example / "meetings" / "2025-09-11.toml", "Regionale conferentie",
+                        "Regionale bijeenkomst")
+    expected = _uncached(run, example, monkeypatch)
+    assert expected[2] != before
+    for _ in range(2):
+        assert _cached(run, example, folder) == expected
+
+
+def test_a_kept_refused_input_is_not_a_kept_site(example: Path, run: Run,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that is refused keeps nothing: putting the body back gives the former site,
+    and the refusal stays a refusal."""
+    folder = example.parent.parent / "site"
+    before = _trusted_build(run, example, folder)
+    path = example / "meetings" / "2026-03-12.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + '\n[[item]]\nid = "p9"\ntitle = "toezichthouders en sekswerkers"\n'
+                    'by = "kbg-2"\nminutes = 5\nclosed = true\n', encoding="utf-8")
+    assert _cached(run, example, folder)[0] != 0
+    assert _cached(run, example, folder)[0] != 0
+    path.write_text(text, encoding="utf-8")
+    assert _cached(run, example, folder) == _uncached(run, example, monkeypatch)
+    assert _files(folder) == before
+
+
+def test_links_among_the_inputs_are_never_kept(example: Path, tmp_path: Path) -> None:
+    assert input_files(example) is not None
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (example / "templates").symlink_to(outside)
+    assert input_files(example) is None
+    (example / "templates").unlink()
+    shutil.copy2(example / "meetings" / "2025-03-13.toml", outside / "x.toml")
+    (example / "meetings" / "2024-12-12.toml").symlink_to(outside / "x.toml")
+    assert input_files(example) is None
