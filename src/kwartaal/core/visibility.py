@@ -9,7 +9,8 @@ view is what partners, the council and the web see:
   counted rather than named; the other names a person is known by at the table (`aliases`) are
   hidden for everyone who is not `named`;
 - a hidden name inside any free text is replaced by the person's role ("een lid van de
-  klankbordgroep"), matched as a whole word, whatever its case, Unicode form or diacritics;
+  klankbordgroep"), matched as a whole word, whatever its case, Unicode form or diacritics,
+  and in the look-alike and split spellings of core/spelling.py ('MiIa', 'Mi-la');
 - the meeting link, and the place when the body marks it internal, stay inside;
 - compensation data never reaches a public view (the builders do not ask for it).
 
