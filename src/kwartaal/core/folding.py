@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 # Letters of other scripts that look like Latin ones, and Latin letters that Unicode does not
@@ -127,10 +128,24 @@ def fold(text: str, markup: str | None = None) -> str:
     fold_char, and hidden markup is skipped a span at a time."""
     if text.isascii() and not _SIMPLE.search(text):
         return text.lower()
+    return _fold_spans(text, markup, _FOLDED)
+
+
+def name_fold(text: str, markup: str | None = None) -> str:
+    """fold, except that a capital I, and what passes for one ('Ι', 'І', 'Ｉ'), stays 'I': in
+    most fonts it is also an l ('MiIa'); and '_' stays, a mark that parts no word. The
+    reading names are searched in (core/spelling.py); the same as name_fold_mapped's text."""
+    if text.isascii() and not _SIMPLE.search(text):
+        return "I".join(piece.lower() for piece in text.split("I")) if "I" in text \
+            else text.lower()
+    return _fold_spans(text, markup, _NAME_FOLDED)
+
+
+def _fold_spans(text: str, markup: str | None, table: dict[int, str]) -> str:
     hidden = _hidden_markup(text) if markup is not None and ("<" in text or "](" in text) \
         else []
     if not hidden:
-        return text.translate(_FOLDED)
+        return text.translate(table)
     out: list[str] = []
     pos, span, end = 0, 0, len(text)
     while pos < end:
@@ -143,7 +158,7 @@ def fold(text: str, markup: str | None = None) -> str:
             pos = hidden[span][1]
             continue
         stop = hidden[span][0] if span < len(hidden) else end
-        out.append(text[pos:stop].translate(_FOLDED))
+        out.append(text[pos:stop].translate(table))
         pos = stop
     return "".join(out)
 
@@ -156,7 +171,28 @@ class _FoldTable(dict[int, str]):
         return folded
 
 
+class _NameFoldTable(dict[int, str]):
+    """name_fold_char as a str.translate table."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = name_fold_char(chr(code))
+        return folded
+
+
 _FOLDED = _FoldTable()
+_NAME_FOLDED = _NameFoldTable()
+
+# Capitals that look like an I, and so like an l: Greek, Cyrillic, the Cyrillic palochka.
+_CAPITAL_I = frozenset("I\u0399\u0406\u04c0")
+
+
+@lru_cache(maxsize=4096)
+def name_fold_char(ch: str) -> str:
+    if ch == "_":  # 'Mi_la' joins; '_Mila_' is a word between marks all the same
+        return ch
+    if ch in _CAPITAL_I or (not ch.isascii() and unicodedata.normalize("NFKD", ch) == "I"):
+        return "I"
+    return fold_char(ch)
 
 
 def fold_mapped(text: str, markup: str | None = None) -> tuple[str, list[int]]:
@@ -167,6 +203,18 @@ def fold_mapped(text: str, markup: str | None = None) -> tuple[str, list[int]]:
     tags part them. A name must be found in every one of these readings (READINGS)."""
     if text.isascii() and not _SIMPLE.search(text):
         return text.lower(), list(range(len(text)))
+    return _fold_mapped(text, markup, fold_char)
+
+
+def name_fold_mapped(text: str, markup: str | None = None) -> tuple[str, list[int]]:
+    """name_fold's text, with the map of fold_mapped."""
+    if text.isascii() and not _SIMPLE.search(text):
+        return name_fold(text), list(range(len(text)))
+    return _fold_mapped(text, markup, name_fold_char)
+
+
+def _fold_mapped(text: str, markup: str | None,
+                 fold_one: Callable[[str], str]) -> tuple[str, list[int]]:
     hidden = _hidden_markup(text) if markup is not None and ("<" in text or "](" in text) \
         else []
     out: list[str] = []
@@ -180,7 +228,7 @@ def fold_mapped(text: str, markup: str | None = None) -> tuple[str, list[int]]:
                 out.append(markup)
                 origin.extend([index] * len(markup))
             continue
-        folded = fold_char(ch)
+        folded = fold_one(ch)
         out.append(folded)
         origin.extend([index] * len(folded))
     return "".join(out), origin
@@ -198,30 +246,9 @@ WORD_END = r"(?![^\W_])"
 # lookahead, so that what is matched, and replaced, is the name itself.
 NAME_SUFFIX = r"(?:s|je|tje|pje|ke|atje|aatje|etje|ootje|jes|tjes|kes)?\d*"
 
-_NAME_GAP = r"[\s\-'.]*"  # 'Anne-Marie', 'Anne Marie' and 'AnneMarie' are one name
-_STRICT_GAP = r"[\s\-']*"
-
 
 def name_key(folded: str) -> str:
     return re.sub(r"[\s\-'.]+", "", folded)
-
-
-def name_pattern(name: str, *, strict: bool = False) -> str:
-    """A folded name as a regular expression: its parts separated by any spacing. Strict,
-    for the names of people who are shown, a full stop does not join parts: 'Mila. De Vries
-    komt' is a hidden Mila and a sentence, not the named Mila de Vries."""
-    parts = [p for p in re.split(r"[\s\-'.]+", fold(name)) if p]
-    return (_STRICT_GAP if strict else _NAME_GAP).join(re.escape(p) for p in parts)
-
-
-def spelled_out(name: str) -> list[str]:
-    """A name written letter by letter, 'M i l a' or 'J.a.d.e.': patterns for each way, the
-    letters of a name of three or more separated by one space, or by full stops."""
-    letters = [c for c in fold(name) if not c.isspace() and c not in "-'."]
-    if len(letters) < 3:
-        return []
-    escaped = [re.escape(c) for c in letters]
-    return [" ".join(escaped), r"\.".join(escaped) + r"\.?"]
 
 
 def spellings(name: str) -> list[str]:

@@ -9,7 +9,8 @@ view is what partners, the council and the web see:
   counted rather than named; the other names a person is known by at the table (`aliases`) are
   hidden for everyone who is not `named`;
 - a hidden name inside any free text is replaced by the person's role ("een lid van de
-  klankbordgroep"), matched as a whole word, whatever its case, Unicode form or diacritics;
+  klankbordgroep"), matched as a whole word, whatever its case, Unicode form or diacritics,
+  and in the look-alike and split spellings of core/spelling.py ('MiIa', 'Mi-la');
 - the meeting link, and the place when the body marks it internal, stay inside;
 - compensation data never reaches a public view (the builders do not ask for it).
 
@@ -29,20 +30,17 @@ from urllib.parse import unquote
 from kwartaal.core import forbidden
 from kwartaal.core import model as m
 from kwartaal.core.folding import (
-    NAME_SUFFIX,
     READINGS,
-    WORD_END,
-    WORD_START,
     fold,
     fold_char,
-    fold_mapped,
+    name_fold,
+    name_fold_mapped,
     name_key,
-    name_pattern,
-    spelled_out,
     spellings,
 )
 from kwartaal.core.naming import hidden_names_of, role_in_text, role_label
 from kwartaal.core.problems import Joined, KwartaalError, Msg, msg
+from kwartaal.core.spelling import NameMatcher
 
 _SENTENCE_END = ".!?"
 _BIDI_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -50,6 +48,12 @@ _ESCAPED_WORD = re.compile(r"[^\s<>()\[\]\"']*%[0-9A-Fa-f]{2}[^\s<>()\[\]\"']*")
 
 # Fewer people paid in a year than this, and a public total is what each of them was paid.
 MIN_PAID_FOR_TOTALS = 3
+
+
+def _readings(value: str) -> tuple[str | None, ...]:
+    """The readings of a text that can differ: without tags, comments or link targets they
+    are one."""
+    return READINGS if "<" in value or "](" in value else READINGS[:1]
 
 
 # -- the rules ----------------------------------------------------------------------------------
@@ -225,7 +229,7 @@ class View:
             value = html.unescape(value)  # '&#108;' is an 'l' to a reader of Markdown
         if "%" in value:  # a name escaped in a link ('Mi%6Ca'): the whole link goes
             value = _ESCAPED_WORD.sub(self._unescaped_name, value)
-        for reading in READINGS:
+        for reading in _readings(value):
             value = self._replace(value, matcher, reading)
         if self._hidden_match(value) is not None:
             raise KwartaalError(msg(
@@ -252,16 +256,16 @@ class View:
         owner = self._hidden_match(unquote(found.group(0)))
         return found.group(0) if owner is None else role_in_text(owner, self.lang, capital=False)
 
-    def _replace(self, value: str, matcher: Any, reading: str | None) -> str:
-        folded, origin = fold_mapped(value, reading)
+    def _replace(self, value: str, matcher: NameMatcher, reading: str | None) -> str:
+        folded, origin = name_fold_mapped(value, reading)
         pieces: list[str] = []
         last = 0
-        for found in matcher.finditer(folded):
-            owner = self._owner(found.group(0))
+        for found in matcher.find(folded):
+            owner = found.owner
             if owner is None:  # a public name that contains a hidden one: it stays
                 continue
-            start = origin[found.start()]
-            end = origin[found.end() - 1] + 1
+            start = origin[found.start]
+            end = origin[found.end - 1] + 1
             while end < len(value) and fold_char(value[end]) == "":
                 end += 1  # combining marks that belong to the last letter
             if start < last:
@@ -294,53 +298,48 @@ class View:
         variants = [value, unquote(value)] if "%" in value else [value]
         people: dict[str, m.Person] = {}
         for variant in variants:
-            for reading in READINGS:
-                for found in matcher.finditer(fold(variant, reading)):
-                    owner = self._owner(found.group(0))
+            for reading in _readings(variant):
+                for found in matcher.find(name_fold(variant, reading)):
+                    owner = found.owner
                     if owner is not None:
                         people.setdefault(owner.id, owner)
                         if first:
                             return [owner]
         return list(people.values())
 
-    def _names(self) -> Any:
-        """One pattern for every hidden name, and for every public name that contains one
-        (so that 'Sanne de Boer', who is named, is not taken for a hidden 'Sanne')."""
+    def _names(self) -> NameMatcher | None:
+        """One search for every hidden name, and for every public name that contains one
+        (so that 'Sanne de Boer', who is named, is not taken for a hidden 'Sanne'): what
+        counts as a spelling of a name is core/spelling.py's."""
         if self._matcher is not None:
             return self._matcher or None
         hidden: dict[str, m.Person] = {}
-        patterns: dict[str, str] = {}
+        spelled: dict[str, str] = {}
         for person in self.body.people.values():
             for name in hidden_names_of(person):
                 for spelling in spellings(name):
                     key = name_key(fold(spelling))
                     if len(key) >= 2 and key not in hidden:  # one letter or none: no name
                         hidden[key] = person
-                        patterns[key] = "|".join([name_pattern(spelling),
-                                                  *spelled_out(spelling)])
+                        spelled[key] = spelling
         if not hidden:
             self._matcher = False
             return None
         owners: dict[str, m.Person | None] = dict(hidden)
+        names = [(spelling, hidden[key], True) for key, spelling in spelled.items()]
+        inside = NameMatcher(names)
         for person in self.body.people.values():
             if person.visibility == "role-only":
                 continue
             public = name_key(fold(person.name))
-            spaced = " ".join(re.split(r"[\s\-'.]+", fold(person.name)))
             if public and public not in hidden and any(
-                    re.search(rf"{WORD_START}(?:{pattern}){WORD_END}", spaced)
-                    for pattern in patterns.values()):
+                    found.owner is not None for found in inside.find(name_fold(person.name))):
                 owners[public] = None
-                patterns[public] = name_pattern(person.name, strict=True)
-        alternatives = sorted(owners, key=len, reverse=True)
-        self._matcher = re.compile(
-            WORD_START + "(?:" + "|".join(patterns[n] for n in alternatives) + ")"
-            + "(?=" + NAME_SUFFIX + WORD_END + ")")
+                names.append((person.name, None, False))
+        names.sort(key=lambda entry: len(name_key(fold(entry[0]))), reverse=True)
+        self._matcher = NameMatcher(names)
         self._owner_of = owners
         return self._matcher
-
-    def _owner(self, matched: str) -> m.Person | None:
-        return self._owner_of.get(name_key(matched))
 
     # the last line of defence
 

@@ -8,6 +8,7 @@ autoescaped.
 from __future__ import annotations
 
 import os
+import re
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
@@ -79,7 +80,9 @@ def _confined_loader() -> Any:
 
 
 @lru_cache(maxsize=8)
-def _environment(body_templates: str | None) -> Any:
+def _environment(body_templates: str | None, markdown: bool = False) -> Any:
+    """The templates' environment; for Markdown templates every value printed is escaped
+    (markdown_text), as HTML ones are autoescaped."""
     from jinja2 import ChoiceLoader, StrictUndefined, select_autoescape
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -95,19 +98,25 @@ def _environment(body_templates: str | None) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=_bytecode_cache(MARKDOWN_ESCAPE if markdown else ""),
+        finalize=markdown_text if markdown else None,
     )
+    if markdown:
+        env.filters["md_code"] = markdown_code
+        env.filters["md_link"] = markdown_link
+        env.filters["markdown"] = Verbatim  # a macro's output: its values are escaped already
     return env
 
 
-def _bytecode_cache() -> Any:
+def _bytecode_cache(salt: str) -> Any:
     """Compiled templates kept between runs in the user's cache folder: compiling them is
     most of the time an agenda or minutes of a small body takes. Jinja2 files each one under
     its template's name and file and uses it only while the template's source is the same
     (a digest of the text), so an edited template is compiled again. The folder is named
     after the versions of kwartaal and Jinja2 and must be the user's own and closed to
     others, since what it holds is run; otherwise nothing is kept (KWARTAAL_NO_CACHE too).
-    A kept file that cannot be read or written only means compiling again."""
+    A kept file that cannot be read or written only means compiling again. The salt tells
+    apart what environments compile differently from the same source (Markdown's escaping)."""
     from kwartaal.files.cache import cache_folder, caching, sealed, unsealed
 
     if not caching():  # turned off, or a cache folder that is not the user's own
@@ -132,6 +141,9 @@ def _bytecode_cache() -> Any:
     class KeptTemplates(jinja2.FileSystemBytecodeCache):
         """Each compiled template sealed with its CRC-32 (files/cache.py): one changed since
         it was written (a disk error, a damaged copy) is compiled again, never run."""
+
+        def get_cache_key(self, name: str, filename: str | None = None) -> str:
+            return str(super().get_cache_key(salt + name, filename))
 
         def load_bytecode(self, bucket: Any) -> None:
             try:
@@ -168,7 +180,7 @@ def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
                 "the body's templates folder links outside the body; kwartaal does not follow "
                 "it"))
     own = folder if folder is not None and folder.is_dir() else None
-    env = _environment(str(own) if own is not None else None)
+    env = _environment(str(own) if own is not None else None, name.endswith(".md.j2"))
     from kwartaal.core.formats import long_date, money
     from kwartaal.core.labels import labels
 
@@ -178,8 +190,6 @@ def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
                                    long_date=lambda d: long_date(d, lang),
                                    money=lambda v: money(v, lang), **context))
         if name.endswith((".md.j2", ".txt.j2")):
-            import re
-
             text = re.sub(r"\n{3,}", "\n\n", text)  # templates stay readable; output tidy
         return text
     except KwartaalError:
@@ -228,10 +238,76 @@ def _at(place: tuple[str, int] | None) -> Msg | str:
     return msg(" at {name}, line {line}", name=name, line=line)
 
 
+# -- Markdown ----------------------------------------------------------------------------------
+
+# Kept compiled Markdown templates carry this in their key: a change of how values are printed
+# compiles them again.
+MARKDOWN_ESCAPE = "markdown-escaped-1:"
+
+
+class Verbatim(str):
+    """Markdown that kwartaal wrote itself (a code span, a checked link): printed as it is."""
+
+    __slots__ = ()
+
+
+# Anywhere in a line: a backslash, code spans, emphasis and strike-through, link and image
+# brackets, raw HTML and autolinks, table cells, math ('$x$', '$$…$$'), and entities ('&lt;').
+_MD_INLINE = re.compile(r"[\\`*_\[\]<>|~$]|&(?=#?\w{1,32};)")
+# At a line's start (after up to any indentation): headings, block quotes, setext underlines,
+# list items (bullets and numbers).
+_MD_BLOCK = re.compile(r"(?m)^([ \t]*)([#=+-]|\d{1,9}(?=[.)](?:[ \t]|$)))")
+# A value that starts as a formula does to a spreadsheet that reads the table (=HYPERLINK(…)),
+# the rule of the CSV and workbook exports (documents/finance.py).
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def markdown_text(value: Any) -> Any:
+    """A value as a Markdown renderer reads it as text: every character that could make
+    markup, a link, an image, raw HTML, a table cell, a formula or a block (heading, list,
+    quote) is backslash-escaped. Renders as written; Verbatim stays as it is."""
+    if isinstance(value, Verbatim) or value is None or isinstance(value, bool | int):
+        return value
+    text = str(value)
+    text = _MD_INLINE.sub(lambda found: "\\" + found.group(0), text)
+    text = _MD_BLOCK.sub(_escape_block, text)
+    if text.lstrip(" \t").startswith(_FORMULA_START):
+        indent = len(text) - len(text.lstrip(" \t"))
+        text = text[:indent] + "\\" + text[indent:]
+    return text
+
+
+def _escape_block(found: re.Match[str]) -> str:
+    indent, mark = found.group(1), found.group(2)
+    if mark[:1].isdigit():  # '1.' stays a number: its full stop is escaped instead
+        return indent + mark + "\\"
+    return indent + "\\" + mark
+
+
+def markdown_code(value: Any) -> Verbatim:
+    """A code span that shows its text as written, whatever backticks it holds."""
+    text = " ".join(str(value).split())
+    runs = [len(run) for run in re.findall(r"`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Verbatim(f"{fence}{pad}{text}{pad}{fence}")
+
+
+_SAFE_LINK = re.compile(r"https?://[^\s<>\\`\"']+", re.IGNORECASE)
+
+
+def markdown_link(value: Any) -> Verbatim:
+    """An address as an autolink ('<https://…>') when it is a web address; anything else
+    ('javascript:…', a text with spaces or brackets) as escaped text, never a link."""
+    text = str(value)
+    if _SAFE_LINK.fullmatch(text):
+        return Verbatim(f"<{text}>")
+    return Verbatim(markdown_text(text).replace(":", "\\:"))
+
+
 def mark_confidential(text: str, fmt: str, lang: str) -> str:
     """Make sure an internal document says it is internal. The shipped templates print the
     banner where it reads best; a body's own template that leaves it out gets it on top."""
-    import re
 
     from kwartaal.core.labels import labels
 

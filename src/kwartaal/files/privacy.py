@@ -249,7 +249,8 @@ def marked_values(path: Path, text: str) -> list[tuple[str, str]]:
 def hidden_names_in_settings(view: Any, body: m.Body) -> list[Problem]:
     """A hidden person's name in a text that will be published: public output replaces it by
     the role, but the secretary should know and rephrase. Matched as public output matches
-    it: whole words, any case, any Unicode form. Here: the texts of the settings and people."""
+    it (View.hidden_person_in, core/spelling.py): whole words, any case, any Unicode form, in
+    look-alike and split spellings. Here: the texts of the settings and people."""
     return _hidden_names_in(view, public_texts(view, body.config, (), body.people.values()))
 
 
