@@ -125,7 +125,9 @@ def read_lane(root: Path) -> Lane:
         if entry is None:
             found: list[Any] = []
             raw = read_toml(path, found, data)
-            meeting = build_meeting(raw, path, found, config.language) if raw is not None else None
+            meeting = None if raw is None else (lane_meeting(raw, path, config.language)
+                                                or build_meeting(raw, path, found,
+                                                                 config.language))
             if meeting is None or any(p.severity == "error" for p in found):
                 return _from_body(load_checked(root))
             index.put(path.name, cache.new_entry(
@@ -149,3 +151,62 @@ def _from_body(body: m.Body) -> Lane:
         index.put(path.name, cache.new_entry(None, "", meeting))
         entries.append((path, index.used[path.name]))
     return Lane(body.root, body.config, body.people, index, entries)
+
+
+def lane_meeting(raw: dict[str, Any], path: Path, language: str) -> m.Meeting | None:
+    """What the action index needs of a meeting file (cache.new_entry: the meeting's own
+    values, its items and its actions, without their histories), when every table of the file
+    is valid as it stands (schema.quick_table): the other records are checked, not built. None
+    when anything needs build_meeting, which then reads the file the full way: it finds the
+    same meeting, or reports the problems."""
+    from kwartaal.core.fields import build
+    from kwartaal.files import schema as s
+    from kwartaal.files.loader import MEETING_ID
+
+    mid = path.stem
+    quick = s.quick_table
+    top = quick(raw, s.MEETING)
+    if top is None or top["date"] is None or not MEETING_ID.match(mid):
+        return None
+    records: dict[str, list[dict[str, Any]]] = {}
+    for kind, spec in s.MEETING_TABLES.items():
+        rows = top.get(kind)
+        if rows is None:
+            rows = []
+        if type(rows) is not list:
+            return None
+        out = []
+        for index, row in enumerate(rows):
+            values = quick(row, spec) if type(row) is dict else None
+            if values is None or values.get("id") is None:
+                return None
+            values["_section"] = (kind, index)
+            out.append(values)
+        records[kind] = out
+    for values in records["action"]:
+        history = values["history"]
+        if type(history) is not list:
+            return None
+        for entry in history:
+            checked = quick(entry, s.HISTORY) if type(entry) is dict else None
+            if checked is None or checked["date"] is None:
+                return None
+    approved = top["approved"]
+    if approved is not None:
+        checked = quick(approved, s.APPROVED) if type(approved) is dict else None
+        if checked is None:
+            return None
+        rows = checked["action"] if isinstance(checked["action"], list) else []
+        for row in rows:
+            if type(row) is not dict or quick(row, s.FROZEN_ACTION) is None:
+                return None
+
+    def record(kind: str, values: dict[str, Any], **given: Any) -> Any:
+        return build(m.MEETING_RECORDS[kind], values, id=f"{mid}/{values['id']}",
+                     src=m.Source(path, values["_section"]), **given)
+
+    return build(m.Meeting, top, id=mid, src=m.Source(path),
+                 items=[record("item", r) for r in records["item"]], notes=[], decisions=[],
+                 actions=[record("action", r, meeting=mid, history=[])
+                          for r in records["action"]],
+                 compensation=[], approved=None)
