@@ -125,13 +125,15 @@ def read_lane(root: Path) -> Lane:
         if entry is None:
             found: list[Any] = []
             raw = read_toml(path, found, data)
-            meeting = None if raw is None else (lane_meeting(raw, path, config.language)
-                                                or build_meeting(raw, path, found,
-                                                                 config.language))
-            if meeting is None or any(p.severity == "error" for p in found):
-                return _from_body(load_checked(root))
-            index.put(path.name, cache.new_entry(
-                stat, cache.digest(data or b"") + config.language, meeting))
+            key = cache.digest(data or b"") + config.language
+            made = None if raw is None else lane_entry(raw, path, config.language, stat, key)
+            if made is None:
+                meeting = None if raw is None else build_meeting(raw, path, found,
+                                                                 config.language)
+                if meeting is None or any(p.severity == "error" for p in found):
+                    return _from_body(load_checked(root))
+                made = cache.new_entry(stat, key, meeting)
+            index.put(path.name, made)
             entry = index.used[path.name]
         entries.append((path, entry))
     # What fast.py needs to answer on its own: the other files' stat records and the people.
@@ -153,13 +155,13 @@ def _from_body(body: m.Body) -> Lane:
     return Lane(body.root, body.config, body.people, index, entries)
 
 
-def lane_meeting(raw: dict[str, Any], path: Path, language: str) -> m.Meeting | None:
-    """What the action index needs of a meeting file (cache.new_entry: the meeting's own
-    values, its items and its actions, without their histories), when every table of the file
-    is valid as it stands (schema.quick_table): the other records are checked, not built. None
-    when anything needs build_meeting, which then reads the file the full way: it finds the
-    same meeting, or reports the problems."""
-    from kwartaal.core.fields import build
+def lane_entry(raw: dict[str, Any], path: Path, language: str,
+               stat: tuple[int, int, int, int] | None, key: str) -> tuple[Any, ...] | None:
+    """The action index's entry of a meeting file (what cache.new_entry makes of the meeting
+    build_meeting builds), when every table of the file is valid as it stands
+    (schema.quick_table): every table is checked, no record is built. None when anything needs
+    build_meeting, which then reads the file the full way: it finds the same meeting, or
+    reports the problems."""
     from kwartaal.files import schema as s
     from kwartaal.files.loader import MEETING_ID
 
@@ -168,7 +170,7 @@ def lane_meeting(raw: dict[str, Any], path: Path, language: str) -> m.Meeting | 
     top = quick(raw, s.MEETING)
     if top is None or top["date"] is None or not MEETING_ID.match(mid):
         return None
-    records: dict[str, list[dict[str, Any]]] = {}
+    tables: dict[str, list[dict[str, Any]]] = {}
     for kind, spec in s.MEETING_TABLES.items():
         rows = top.get(kind)
         if rows is None:
@@ -176,19 +178,19 @@ def lane_meeting(raw: dict[str, Any], path: Path, language: str) -> m.Meeting | 
         if type(rows) is not list:
             return None
         out = []
-        for index, row in enumerate(rows):
+        for row in rows:
             values = quick(row, spec) if type(row) is dict else None
             if values is None or values.get("id") is None:
                 return None
-            values["_section"] = (kind, index)
             out.append(values)
-        records[kind] = out
-    for values in records["action"]:
-        history = values["history"]
-        if type(history) is not list:
+        tables[kind] = out
+    history = s.HISTORY
+    for values in tables["action"]:
+        entries = values["history"]
+        if type(entries) is not list:
             return None
-        for entry in history:
-            checked = quick(entry, s.HISTORY) if type(entry) is dict else None
+        for entry in entries:
+            checked = quick(entry, history) if type(entry) is dict else None
             if checked is None or checked["date"] is None:
                 return None
     approved = top["approved"]
@@ -200,13 +202,24 @@ def lane_meeting(raw: dict[str, Any], path: Path, language: str) -> m.Meeting | 
         for row in rows:
             if type(row) is not dict or quick(row, s.FROZEN_ACTION) is None:
                 return None
+    return cache.entry_of(stat, key, _meeting_row(mid, top), [
+        _action_row(values, index) for index, values in enumerate(tables["action"])],
+        tuple(sorted({item["feedback_date"].toordinal() for item in tables["item"]
+                      if item["asks_input"] and item["feedback_date"] is not None})))
 
-    def record(kind: str, values: dict[str, Any], **given: Any) -> Any:
-        return build(m.MEETING_RECORDS[kind], values, id=f"{mid}/{values['id']}",
-                     src=m.Source(path, values["_section"]), **given)
 
-    return build(m.Meeting, top, id=mid, src=m.Source(path),
-                 items=[record("item", r) for r in records["item"]], notes=[], decisions=[],
-                 actions=[record("action", r, meeting=mid, history=[])
-                          for r in records["action"]],
-                 compensation=[], approved=None)
+def _meeting_row(mid: str, top: dict[str, Any]) -> tuple[Any, ...]:
+    """cache._meeting_row of the meeting built from these values."""
+    values = {"id": mid, "date": top["date"].toordinal(), "time": top["time"],
+              "length": top["length"], "status": top["status"]}
+    return tuple(values[name] for name in cache.MEETING_FIELDS)
+
+
+def _action_row(values: dict[str, Any], index: int) -> tuple[Any, ...]:
+    """cache._action_row of the action built from these values."""
+    due = values["due"]
+    row = {"local_id": values["id"], "title": values["title"], "owner": values["owner"],
+           "co_owners": tuple(values["with"]), "due": due.toordinal() if due else 0,
+           "theme": values["theme"], "status": values["status"], "closed": values["closed"],
+           "item": values["item"], "section": index}
+    return tuple(row[name] for name in cache.ACTION_FIELDS)

@@ -356,7 +356,7 @@ def load_actions(root: Path) -> m.Body:
 def _action_entries(root: Path) -> m.Body | tuple[m.Config, dict[str, m.Person], list[Any]]:
     """Settings, people and each meeting file's action index entry; or, when any file has
     errors, the checked whole body (which refuses)."""
-    from kwartaal.files.actionlane import lane_meeting
+    from kwartaal.files.actionlane import lane_entry
     from kwartaal.files.cache import ActionIndex, digest, new_entry, stat_key
 
     problems: list[Problem] = []
@@ -376,12 +376,14 @@ def _action_entries(root: Path) -> m.Body | tuple[m.Config, dict[str, m.Person],
         if entry is None:
             found: list[Problem] = []
             raw = read_toml(path, found, data)
-            meeting = None if raw is None else (lane_meeting(raw, path, config.language)
-                                                or build_meeting(raw, path, found,
-                                                                 config.language))
-            if meeting is None or any(p.severity == "error" for p in found):
-                return load_checked(root)
-            entry = new_entry(stat, digest(data or b"") + config.language, meeting)
+            key = digest(data or b"") + config.language
+            entry = None if raw is None else lane_entry(raw, path, config.language, stat, key)
+            if entry is None:
+                meeting = None if raw is None else build_meeting(raw, path, found,
+                                                                 config.language)
+                if meeting is None or any(p.severity == "error" for p in found):
+                    return load_checked(root)
+                entry = new_entry(stat, key, meeting)
             index.put(path.name, entry)
         entries.append((path, entry))
     # What fast.py needs to answer on its own: the other files' stat records and the people.
