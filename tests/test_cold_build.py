@@ -10,7 +10,7 @@
   when `full_table` finds no problem: on every table of the example and of a benchmark body,
   on fuzzed files and on hypothesis-made tables of every declared table, with wrong, missing
   and unknown keys and values of every TOML type.
-- The action lane's reading of a valid file (files/actionlane.py `lane_entry`) gives the
+- The action lane's reading of a valid file (files/laneentry.py `lane_entry`) gives the
   index entry of the whole meeting, and leaves every file with a problem to build_meeting.
 - Whole commands, cold, in nl and en: the same output and exit code with the quick path turned
   off (every table converted by full_table).
@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kwartaal.files import cache, schema, tomlread
-from kwartaal.files.actionlane import lane_entry
+from kwartaal.files.laneentry import lane_entry
 from kwartaal.files.loader import build_meeting
 
 from .conftest import EXAMPLE, Run

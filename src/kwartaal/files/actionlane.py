@@ -105,6 +105,7 @@ def _rows_of_file(root: Path, path: Path, language: str) -> tuple[Any, ...]:
 def read_lane(root: Path) -> Lane:
     """Settings, people and every meeting file's entry; refreshes the index. Refuses, like
     load_checked, when any file has errors."""
+    from kwartaal.files.laneentry import lane_entry
     from kwartaal.files.loader import build_meeting, load_checked, load_settings, read_toml
     from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE, meeting_files
 
@@ -153,73 +154,3 @@ def _from_body(body: m.Body) -> Lane:
         index.put(path.name, cache.new_entry(None, "", meeting))
         entries.append((path, index.used[path.name]))
     return Lane(body.root, body.config, body.people, index, entries)
-
-
-def lane_entry(raw: dict[str, Any], path: Path, language: str,
-               stat: tuple[int, int, int, int] | None, key: str) -> tuple[Any, ...] | None:
-    """The action index's entry of a meeting file (what cache.new_entry makes of the meeting
-    build_meeting builds), when every table of the file is valid as it stands
-    (schema.quick_table): every table is checked, no record is built. None when anything needs
-    build_meeting, which then reads the file the full way: it finds the same meeting, or
-    reports the problems."""
-    from kwartaal.files import schema as s
-    from kwartaal.files.loader import MEETING_ID
-
-    mid = path.stem
-    quick = s.quick_table
-    top = quick(raw, s.MEETING)
-    if top is None or top["date"] is None or not MEETING_ID.match(mid):
-        return None
-    tables: dict[str, list[dict[str, Any]]] = {}
-    for kind, spec in s.MEETING_TABLES.items():
-        rows = top.get(kind)
-        if rows is None:
-            rows = []
-        if type(rows) is not list:
-            return None
-        out = []
-        for row in rows:
-            values = quick(row, spec) if type(row) is dict else None
-            if values is None or values.get("id") is None:
-                return None
-            out.append(values)
-        tables[kind] = out
-    history = s.HISTORY
-    for values in tables["action"]:
-        entries = values["history"]
-        if type(entries) is not list:
-            return None
-        for entry in entries:
-            checked = quick(entry, history) if type(entry) is dict else None
-            if checked is None or checked["date"] is None:
-                return None
-    approved = top["approved"]
-    if approved is not None:
-        checked = quick(approved, s.APPROVED) if type(approved) is dict else None
-        if checked is None:
-            return None
-        rows = checked["action"] if isinstance(checked["action"], list) else []
-        for row in rows:
-            if type(row) is not dict or quick(row, s.FROZEN_ACTION) is None:
-                return None
-    return cache.entry_of(stat, key, _meeting_row(mid, top), [
-        _action_row(values, index) for index, values in enumerate(tables["action"])],
-        tuple(sorted({item["feedback_date"].toordinal() for item in tables["item"]
-                      if item["asks_input"] and item["feedback_date"] is not None})))
-
-
-def _meeting_row(mid: str, top: dict[str, Any]) -> tuple[Any, ...]:
-    """cache._meeting_row of the meeting built from these values."""
-    values = {"id": mid, "date": top["date"].toordinal(), "time": top["time"],
-              "length": top["length"], "status": top["status"]}
-    return tuple(values[name] for name in cache.MEETING_FIELDS)
-
-
-def _action_row(values: dict[str, Any], index: int) -> tuple[Any, ...]:
-    """cache._action_row of the action built from these values."""
-    due = values["due"]
-    row = {"local_id": values["id"], "title": values["title"], "owner": values["owner"],
-           "co_owners": tuple(values["with"]), "due": due.toordinal() if due else 0,
-           "theme": values["theme"], "status": values["status"], "closed": values["closed"],
-           "item": values["item"], "section": index}
-    return tuple(row[name] for name in cache.ACTION_FIELDS)

@@ -29,7 +29,7 @@ from kwartaal.files.paths import (
 )
 from kwartaal.files.tomlread import history_entry_line, read_toml
 
-MEETING_ID = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]{1,4})?\Z")
+MEETING_ID = s.MEETING_ID
 
 
 @dataclass(slots=True)
@@ -356,8 +356,8 @@ def load_actions(root: Path) -> m.Body:
 def _action_entries(root: Path) -> m.Body | tuple[m.Config, dict[str, m.Person], list[Any]]:
     """Settings, people and each meeting file's action index entry; or, when any file has
     errors, the checked whole body (which refuses)."""
-    from kwartaal.files.actionlane import lane_entry
     from kwartaal.files.cache import ActionIndex, digest, new_entry, stat_key
+    from kwartaal.files.laneentry import lane_entry
 
     problems: list[Problem] = []
     config_stat = stat_key(root / CONFIG_FILE)

@@ -8,6 +8,7 @@ so that one mistake does not hide the others. Types come first, then the rules o
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable
 from decimal import Decimal
@@ -24,6 +25,8 @@ from kwartaal.core.problems import Problem, hints, msg
 # Kept here as well: admin.py and meetings.py take them from this module.
 ID_PATTERN = v.ID_PATTERN
 TIME_PATTERN = v.TIME_PATTERN
+# a meeting file's name: its date, and -2, -3, … for more meetings on one day
+MEETING_ID = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]{1,4})?\Z")
 _INVALID = v.INVALID
 
 
