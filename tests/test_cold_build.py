@@ -7,9 +7,10 @@
   once strings and comments are taken out, and the same decision.
 - The quick path of the schema (files/schema.py `quick_table`) gives, for a table it takes, the
   values `full_table` gives (same keys in the same order, same types, same digits) and only
-  when `full_table` finds no problem: on every table of the example and of a benchmark body,
-  on fuzzed files and on hypothesis-made tables of every declared table, with wrong, missing
-  and unknown keys and values of every TOML type.
+  when `full_table` finds no problem, and `quick_valid` takes exactly the tables it takes: on
+  every table of the example and of a benchmark body, on fuzzed files and on hypothesis-made
+  tables of every declared table, with wrong, missing and unknown keys and values of every
+  TOML type.
 - The action lane's reading of a valid file (files/laneentry.py `lane_entry`) gives the
   index entry of the whole meeting, and leaves every file with a problem to build_meeting.
 - Whole commands, cold, in nl and en: the same output and exit code with the quick path turned
@@ -153,6 +154,8 @@ def assert_quick_is_full(raw: Any, spec: dict[str, Any]) -> bool:
     problems: list[Any] = []
     full = schema.Converter(Path("x.toml"), problems).full_table(raw, spec, (), "table")
     quick = schema.quick_table(raw, spec) if type(raw) is dict else None
+    if type(raw) is dict:  # the check alone takes exactly the tables the conversion takes
+        assert schema.quick_valid(raw, spec) == (quick is not None), raw
     if quick is None:
         return False
     assert problems == [], (raw, problems)

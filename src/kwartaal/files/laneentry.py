@@ -28,6 +28,7 @@ def lane_entry(raw: dict[str, Any], path: Path, language: str,
     top = quick(raw, s.MEETING)
     if top is None or top["date"] is None or not s.MEETING_ID.match(mid):
         return None
+    valid = s.quick_valid
     tables: dict[str, list[dict[str, Any]]] = {}
     for kind, spec in s.MEETING_TABLES.items():
         rows = top.get(kind)
@@ -35,6 +36,11 @@ def lane_entry(raw: dict[str, Any], path: Path, language: str,
             rows = []
         if type(rows) is not list:
             return None
+        if kind not in ("item", "action"):  # checked, not needed: their values are not made
+            for row in rows:
+                if type(row) is not dict or not valid(row, spec) or row.get("id") is None:
+                    return None
+            continue
         out = []
         for row in rows:
             values = quick(row, spec) if type(row) is dict else None
@@ -48,8 +54,8 @@ def lane_entry(raw: dict[str, Any], path: Path, language: str,
         if type(entries) is not list:
             return None
         for entry in entries:
-            checked = quick(entry, history) if type(entry) is dict else None
-            if checked is None or checked["date"] is None:
+            if type(entry) is not dict or not valid(entry, history) or entry.get(
+                    "date") is None:
                 return None
     approved = top["approved"]
     if approved is not None:
@@ -58,7 +64,7 @@ def lane_entry(raw: dict[str, Any], path: Path, language: str,
             return None
         rows = checked["action"] if isinstance(checked["action"], list) else []
         for row in rows:
-            if type(row) is not dict or quick(row, s.FROZEN_ACTION) is None:
+            if type(row) is not dict or not valid(row, s.FROZEN_ACTION):
                 return None
     return cache.entry_of(stat, key, _meeting_row(mid, top), [
         _action_row(values, index) for index, values in enumerate(tables["action"])],

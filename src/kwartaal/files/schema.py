@@ -259,20 +259,28 @@ def _quick_source(key: str, field: F, n: int, names: dict[str, Any]) -> list[str
     return None
 
 
-def _quick_maker(spec: dict[str, F]) -> Callable[[dict[str, Any]], dict[str, Any] | None] | None:
+def _quick_maker(spec: dict[str, F], check_only: bool = False,
+                 ) -> Callable[[dict[str, Any]], dict[str, Any] | None] | None:
+    """The quick path of one table spec; check_only: the same tests without converting (it
+    gives the table itself, or None)."""
     names: dict[str, Any] = {"intern": sys.intern, "date": dt.date, "Decimal": Decimal,
                              "date_min": v.DATE_MIN, "date_max": v.DATE_MAX,
                              "amount_max": v.AMOUNT_MAX, "time": v.TIME_PATTERN.match,
                              "keys": frozenset(spec), "missing": _MISSING}
-    lines = ["def quick(raw):", "  if not raw.keys() <= keys: return None", "  out = dict(raw)"]
+    lines = ["def quick(raw):", "  if not raw.keys() <= keys: return None",
+             "  out = raw" if check_only else "  out = dict(raw)"]
     for n, (key, field) in enumerate(spec.items()):
         test = _quick_source(key, field, n, names)
         if test is None:
             return None
+        if check_only:
+            test = [line for line in test if "out[" not in line]
         lines.append(f"  x = out.get({key!r}, missing)")
         lines.append("  if x is missing:")
         if field.required:
             lines.append("    return None")
+        elif check_only:
+            lines.append("    pass")
         elif isinstance(field.default, (list, dict)):
             names[f"default{n}"] = field.default
             lines.append(f"    out[{key!r}] = type(default{n})(default{n})")
@@ -288,17 +296,28 @@ def _quick_maker(spec: dict[str, F]) -> Callable[[dict[str, Any]], dict[str, Any
 
 
 _MISSING: Any = object()
-_QUICK: dict[int, tuple[dict[str, F], Callable[[dict[str, Any]], dict[str, Any] | None] | None]]
-_QUICK = {}
+_Quick = Callable[[dict[str, Any]], dict[str, Any] | None]
+_QUICK: dict[int, tuple[dict[str, F], _Quick | None, _Quick | None]] = {}
+
+
+def _quick_of(spec: dict[str, F]) -> tuple[dict[str, F], _Quick | None, _Quick | None]:
+    found = _QUICK.get(id(spec))
+    if found is None or found[0] is not spec:
+        if len(_QUICK) > 256:  # specs made on the fly: keep only the recent ones
+            _QUICK.clear()
+        found = _QUICK[id(spec)] = (spec, _quick_maker(spec), _quick_maker(spec, True))
+    return found
 
 
 def quick_table(raw: dict[str, Any], spec: dict[str, F]) -> dict[str, Any] | None:
     """What full_table gives for a table it finds valid, or None when the table needs
     full_table (it may be valid all the same)."""
-    found = _QUICK.get(id(spec))
-    if found is None or found[0] is not spec:
-        if len(_QUICK) > 256:  # specs made on the fly: keep only the recent ones
-            _QUICK.clear()
-        found = _QUICK[id(spec)] = (spec, _quick_maker(spec))
-    quick = found[1]
+    quick = _quick_of(spec)[1]
     return None if quick is None else quick(raw)
+
+
+def quick_valid(raw: dict[str, Any], spec: dict[str, F]) -> bool:
+    """Whether quick_table takes the table (without converting it): for tables whose values
+    are not needed, only known to be valid."""
+    check = _quick_of(spec)[2]
+    return check is not None and check(raw) is not None
