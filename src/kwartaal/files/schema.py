@@ -312,7 +312,10 @@ def _quick_of(spec: dict[str, F]) -> tuple[dict[str, F], _Quick | None, _Quick |
 def quick_table(raw: dict[str, Any], spec: dict[str, F]) -> dict[str, Any] | None:
     """What full_table gives for a table it finds valid, or None when the table needs
     full_table (it may be valid all the same)."""
-    quick = _quick_of(spec)[1]
+    found = _QUICK.get(id(spec))  # _quick_of, without a call: this runs for every table
+    if found is None or found[0] is not spec:
+        found = _quick_of(spec)
+    quick = found[1]
     return None if quick is None else quick(raw)
 
 
