@@ -105,6 +105,7 @@ def _rows_of_file(root: Path, path: Path, language: str) -> tuple[Any, ...]:
 def read_lane(root: Path) -> Lane:
     """Settings, people and every meeting file's entry; refreshes the index. Refuses, like
     load_checked, when any file has errors."""
+    from kwartaal.files.laneentry import lane_entry
     from kwartaal.files.loader import build_meeting, load_checked, load_settings, read_toml
     from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE, meeting_files
 
@@ -125,11 +126,15 @@ def read_lane(root: Path) -> Lane:
         if entry is None:
             found: list[Any] = []
             raw = read_toml(path, found, data)
-            meeting = build_meeting(raw, path, found, config.language) if raw is not None else None
-            if meeting is None or any(p.severity == "error" for p in found):
-                return _from_body(load_checked(root))
-            index.put(path.name, cache.new_entry(
-                stat, cache.digest(data or b"") + config.language, meeting))
+            key = cache.digest(data or b"") + config.language
+            made = None if raw is None else lane_entry(raw, path, config.language, stat, key)
+            if made is None:
+                meeting = None if raw is None else build_meeting(raw, path, found,
+                                                                 config.language)
+                if meeting is None or any(p.severity == "error" for p in found):
+                    return _from_body(load_checked(root))
+                made = cache.new_entry(stat, key, meeting)
+            index.put(path.name, made)
             entry = index.used[path.name]
         entries.append((path, entry))
     # What fast.py needs to answer on its own: the other files' stat records and the people.

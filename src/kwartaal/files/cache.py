@@ -207,26 +207,28 @@ def new_entry(stat: tuple[int, int, int, int] | None, key: str, meeting: m.Meeti
         Any, ...]:
     """A meeting file's entry, laid out as ENTRY_FIELDS says, whole: its closed field holds
     the rows themselves (ActionIndex.put stores them as a blob)."""
-    rows = [_action_row(action) for action in meeting.actions]
+    row = {"id": meeting.id, "date": meeting.date.toordinal(), "time": meeting.time,
+           "length": meeting.length, "status": meeting.status}
+    return entry_of(stat, key, tuple(row[name] for name in MEETING_FIELDS),
+                    [_action_row(a) for a in meeting.actions],
+                    tuple(sorted({item.feedback_date.toordinal() for item in meeting.items
+                                  if item.asks_input and item.feedback_date is not None})))
+
+
+def entry_of(stat: tuple[int, int, int, int] | None, key: str, meeting: tuple[Any, ...],
+             rows: list[tuple[Any, ...]], asked: tuple[int, ...]) -> tuple[Any, ...]:
+    """An entry from its meeting row, action rows (the file's order) and feedback days."""
     counts: dict[str, list[int]] = {}
-    for action in meeting.actions:
-        count = counts.setdefault(action.theme, [0, 0])
-        if action.status in ("done", "dropped"):
-            count[action.status == "dropped"] += 1
-    asked = tuple(sorted({item.feedback_date.toordinal() for item in meeting.items
-                          if item.asks_input and item.feedback_date is not None}))
-    values = {"stat": stat, "key": key, "meeting": _meeting_row(meeting),
+    for row in rows:
+        count = counts.setdefault(row[ACTION_AT["theme"]], [0, 0])
+        if row[STATUS_AT] in ("done", "dropped"):
+            count[row[STATUS_AT] == "dropped"] += 1
+    values = {"stat": stat, "key": key, "meeting": meeting,
               "open": tuple(row for row in rows if row[STATUS_AT] in OPEN_STATUSES),
               "themes": tuple((theme, done, dropped) for theme, (done, dropped) in counts.items()),
               "closed": tuple(row for row in rows if row[STATUS_AT] not in OPEN_STATUSES),
               "asked": asked}
     return tuple(values[name] for name in ENTRY_FIELDS)
-
-
-def _meeting_row(meeting: m.Meeting) -> tuple[Any, ...]:
-    values = {"id": meeting.id, "date": meeting.date.toordinal(), "time": meeting.time,
-              "length": meeting.length, "status": meeting.status}
-    return tuple(values[name] for name in MEETING_FIELDS)
 
 
 def _action_row(action: m.Action) -> tuple[Any, ...]:

@@ -29,7 +29,7 @@ from kwartaal.files.paths import (
 )
 from kwartaal.files.tomlread import history_entry_line, read_toml
 
-MEETING_ID = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]{1,4})?\Z")
+MEETING_ID = s.MEETING_ID
 
 
 @dataclass(slots=True)
@@ -256,7 +256,9 @@ def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem],
             rows = []
         for index, row in enumerate(rows):
             section = (kind, index)
-            values = conv.table(row, spec, section, f"[[{kind}]] #{index + 1}")
+            values = s.quick_table(row, spec) if type(row) is dict else None
+            if values is None:
+                values = conv.full_table(row, spec, section, f"[[{kind}]] #{index + 1}")
             if values.get("id") is None:  # missing or not an id: reported by the converter
                 continue
             values["_section"] = section
@@ -283,9 +285,9 @@ def _approved(conv: s.Converter, raw: object) -> snap.Approved | None:
     """The [approved] table: what the minutes said when they were approved."""
     if raw is None:
         return None
-    v = conv.table(raw, s.spec(snap.Approved), ("approved",), "[approved]")
+    v = conv.table(raw, s.APPROVED, ("approved",), "[approved]")
     rows = v["action"] if isinstance(v["action"], list) else []
-    actions = [build(snap.FrozenAction, conv.table(row, s.spec(snap.FrozenAction),
+    actions = [build(snap.FrozenAction, conv.table(row, s.FROZEN_ACTION,
                                                 ("approved", "action", index),
                                                 f"[[approved.action]] #{index + 1}"))
                for index, row in enumerate(rows)]
@@ -297,12 +299,15 @@ def _history(conv: s.Converter, raw: object, section: tuple[object, ...]) -> lis
         conv.error(section, "history", "'history' must be a list of {{ date, by, what }} entries")
         return []
     entries = []
+    quick, spec = s.quick_table, s.HISTORY
     for index, entry in enumerate(raw):
-        conv.line_hint = lambda i=index: history_entry_line(conv.path, section, i)
-        v = conv.table(entry, s.HISTORY, section, "history")
+        v = quick(entry, spec) if type(entry) is dict else None
+        if v is None:
+            conv.line_hint = lambda i=index: history_entry_line(conv.path, section, i)
+            v = conv.full_table(entry, spec, section, "history")
+            conv.line_hint = None
         if v["date"] is not None:
             entries.append(build(m.HistoryEntry, v))
-    conv.line_hint = None
     return entries
 
 
@@ -352,6 +357,7 @@ def _action_entries(root: Path) -> m.Body | tuple[m.Config, dict[str, m.Person],
     """Settings, people and each meeting file's action index entry; or, when any file has
     errors, the checked whole body (which refuses)."""
     from kwartaal.files.cache import ActionIndex, digest, new_entry, stat_key
+    from kwartaal.files.laneentry import lane_entry
 
     problems: list[Problem] = []
     config_stat = stat_key(root / CONFIG_FILE)
@@ -370,10 +376,14 @@ def _action_entries(root: Path) -> m.Body | tuple[m.Config, dict[str, m.Person],
         if entry is None:
             found: list[Problem] = []
             raw = read_toml(path, found, data)
-            meeting = build_meeting(raw, path, found, config.language) if raw is not None else None
-            if meeting is None or any(p.severity == "error" for p in found):
-                return load_checked(root)
-            entry = new_entry(stat, digest(data or b"") + config.language, meeting)
+            key = digest(data or b"") + config.language
+            entry = None if raw is None else lane_entry(raw, path, config.language, stat, key)
+            if entry is None:
+                meeting = None if raw is None else build_meeting(raw, path, found,
+                                                                 config.language)
+                if meeting is None or any(p.severity == "error" for p in found):
+                    return load_checked(root)
+                entry = new_entry(stat, key, meeting)
             index.put(path.name, entry)
         entries.append((path, entry))
     # What fast.py needs to answer on its own: the other files' stat records and the people.

@@ -8,12 +8,15 @@ so that one mistake does not hide the others. Types come first, then the rules o
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kwartaal.core import model as m
+from kwartaal.core import snapshot as snap
 from kwartaal.core import values as v
 from kwartaal.core.fields import Toml, declared
 from kwartaal.core.lines import Section, line_of
@@ -22,6 +25,8 @@ from kwartaal.core.problems import Problem, hints, msg
 # Kept here as well: admin.py and meetings.py take them from this module.
 ID_PATTERN = v.ID_PATTERN
 TIME_PATTERN = v.TIME_PATTERN
+# a meeting file's name: its date, and -2, -3, … for more meetings on one day
+MEETING_ID = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(-[0-9]{1,4})?\Z")
 _INVALID = v.INVALID
 
 
@@ -59,6 +64,8 @@ PERSON = spec(m.Person)
 MEETING = spec(m.Meeting)
 HISTORY = spec(m.HistoryEntry)
 MEETING_TABLES = {key: spec(record) for key, record in m.MEETING_RECORDS.items()}
+APPROVED = spec(snap.Approved)
+FROZEN_ACTION = spec(snap.FrozenAction)
 
 
 class Converter:
@@ -90,6 +97,15 @@ class Converter:
               where: str) -> dict[str, Any]:
         """Check keys, types, choices and rules of one table; return converted values with
         defaults."""
+        if type(raw) is dict:
+            out = quick_table(raw, spec)
+            if out is not None:
+                return out
+        return self.full_table(raw, spec, section, where)
+
+    def full_table(self, raw: object, spec: dict[str, F], section: Section,
+                   where: str) -> dict[str, Any]:
+        """table() for every table, valid or not: each problem reported where it is found."""
         if not isinstance(raw, dict):
             self.error(section, None, "{where}: expected a table, found {found}",
                        where=where, found=v.toml_type(raw))
@@ -187,3 +203,124 @@ class Converter:
                            key=key, value=v.shown(item), why=problem)
                 return False
         return True
+
+
+# -- the quick path: a valid table in one pass ---------------------------------------------------
+#
+# Nearly every table of a body is valid. For those, one function made once per table spec (from
+# source, as fields.build makes its record makers) copies the table and tests each declared key's
+# value in place — its type, range, choices and rule, as full_table tests them — and converts it
+# as full_table would; a missing key gets its default, after the keys that are there, in declared
+# order, as full_table adds them. It gives None at the first thing it does not take as it stands
+# (an unknown key, a wrong value, a missing required key, a kind it leaves to the general code):
+# full_table then converts the table from the start, so problems and values are its own.
+
+
+def _quick_source(key: str, field: F, n: int, names: dict[str, Any]) -> list[str] | None:
+    """The lines testing and converting one key's value `x` (present), or None for a kind left
+    to full_table."""
+    kind, rule, choices = field.kind, field.rule, field.choices
+    if rule is not None:
+        names[f"valid{n}"] = v.VALID[rule]
+    if choices is not None:
+        names[f"choices{n}"] = choices
+    shared = [f"    if len(x) < 48: out[{key!r}] = intern(x)"]
+    if kind == "any":
+        return []
+    if kind == "str":
+        if choices is not None:
+            return [f"    if type(x) is not str or x not in choices{n}: return None", *shared]
+        test = "" if rule is None else f" or not valid{n}(x)"
+        return [f"    if type(x) is not str{test}: return None", *shared]
+    if choices is not None:
+        return None
+    if kind == "bool":
+        return ["    if type(x) is not bool: return None"]
+    if kind == "date":
+        return ["    if type(x) is not date or not date_min <= x <= date_max: return None"]
+    if kind == "int":
+        if field.lo is None:
+            return ["    if type(x) is not int: return None"]
+        names[f"lo{n}"], names[f"hi{n}"] = field.lo, field.hi
+        return [f"    if type(x) is not int or not lo{n} <= x <= hi{n}: return None"]
+    if kind == "time":
+        return ["    if type(x) is not str or not time(x): return None"]
+    if kind == "decimal" and field.lo is None:
+        return ["    if type(x) is not Decimal and type(x) is not int: return None",
+                "    x = Decimal(x)",
+                "    if not x.is_finite() or abs(x) >= amount_max: return None",
+                f"    out[{key!r}] = x"]
+    if kind == "list[str]" and field.lo is None:
+        test = "" if rule is None else f" or not valid{n}(y)"
+        return ["    if type(x) is not list: return None",
+                "    for y in x:",
+                f"        if type(y) is not str{test}: return None",
+                f"    out[{key!r}] = [intern(y) if len(y) < 48 else y for y in x]"]
+    return None
+
+
+def _quick_maker(spec: dict[str, F], check_only: bool = False,
+                 ) -> Callable[[dict[str, Any]], dict[str, Any] | None] | None:
+    """The quick path of one table spec; check_only: the same tests without converting (it
+    gives the table itself, or None)."""
+    names: dict[str, Any] = {"intern": sys.intern, "date": dt.date, "Decimal": Decimal,
+                             "date_min": v.DATE_MIN, "date_max": v.DATE_MAX,
+                             "amount_max": v.AMOUNT_MAX, "time": v.TIME_PATTERN.match,
+                             "keys": frozenset(spec), "missing": _MISSING}
+    lines = ["def quick(raw):", "  if not raw.keys() <= keys: return None",
+             "  out = raw" if check_only else "  out = dict(raw)"]
+    for n, (key, field) in enumerate(spec.items()):
+        test = _quick_source(key, field, n, names)
+        if test is None:
+            return None
+        if check_only:
+            test = [line for line in test if "out[" not in line]
+        lines.append(f"  x = out.get({key!r}, missing)")
+        lines.append("  if x is missing:")
+        if field.required:
+            lines.append("    return None")
+        elif check_only:
+            lines.append("    pass")
+        elif isinstance(field.default, (list, dict)):
+            names[f"default{n}"] = field.default
+            lines.append(f"    out[{key!r}] = type(default{n})(default{n})")
+        else:
+            names[f"default{n}"] = field.default
+            lines.append(f"    out[{key!r}] = default{n}")
+        if test:
+            lines.append("  else:")
+            lines.extend(f"  {line}" for line in test)
+    lines.append("  return out")
+    exec("\n".join(lines), names)  # noqa: S102 - the source holds only keys and fixed code
+    return names["quick"]  # type: ignore[no-any-return]
+
+
+_MISSING: Any = object()
+_Quick = Callable[[dict[str, Any]], dict[str, Any] | None]
+_QUICK: dict[int, tuple[dict[str, F], _Quick | None, _Quick | None]] = {}
+
+
+def _quick_of(spec: dict[str, F]) -> tuple[dict[str, F], _Quick | None, _Quick | None]:
+    found = _QUICK.get(id(spec))
+    if found is None or found[0] is not spec:
+        if len(_QUICK) > 256:  # specs made on the fly: keep only the recent ones
+            _QUICK.clear()
+        found = _QUICK[id(spec)] = (spec, _quick_maker(spec), _quick_maker(spec, True))
+    return found
+
+
+def quick_table(raw: dict[str, Any], spec: dict[str, F]) -> dict[str, Any] | None:
+    """What full_table gives for a table it finds valid, or None when the table needs
+    full_table (it may be valid all the same)."""
+    found = _QUICK.get(id(spec))  # _quick_of, without a call: this runs for every table
+    if found is None or found[0] is not spec:
+        found = _quick_of(spec)
+    quick = found[1]
+    return None if quick is None else quick(raw)
+
+
+def quick_valid(raw: dict[str, Any], spec: dict[str, F]) -> bool:
+    """Whether quick_table takes the table (without converting it): for tables whose values
+    are not needed, only known to be valid."""
+    check = _quick_of(spec)[2]
+    return check is not None and check(raw) is not None
