@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -67,19 +68,69 @@ def commit_count(path: Path) -> int:
 Run = Callable[..., Result]
 
 
+def invoke(*args: str, expect: int | None = 0, input: str | None = None) -> Result:
+    """Invoke the CLI; a traceback is never an acceptable outcome."""
+    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    if expect is not None:
+        assert result.exit_code == expect, (result.exit_code, result.output)
+    return result
+
+
 @pytest.fixture
 def run() -> Run:
     """Invoke the CLI; a traceback is never an acceptable outcome."""
-
-    def invoke(*args: str, expect: int | None = 0, input: str | None = None) -> Result:
-        result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=True)
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        if expect is not None:
-            assert result.exit_code == expect, (result.exit_code, result.output)
-        return result
-
     return invoke
+
+
+def _dated(body: Path, args: list[str], today: str, lang: str | None) -> list[str]:
+    return ["--repo", str(body), "--today", today, *(["--lang", lang] if lang else []), *args]
+
+
+def answer(body: Path, args: list[str], today: str, lang: str | None = None) -> tuple[int, str]:
+    """Exit code and output of the full command line on body, on that day (in lang)."""
+    result = invoke(*_dated(body, args, today, lang), expect=None)
+    return result.exit_code, result.output
+
+
+def lane(body: Path, args: list[str], today: str,
+         lang: str | None = None) -> tuple[int | None, str]:
+    """The fast lane's exit code (None: it stepped aside) and output for the same command."""
+    import io
+
+    from kwartaal.cli.fast import try_fast
+
+    out = io.StringIO()
+    code = try_fast(_dated(body, args, today, lang), out)
+    return code, out.getvalue()
+
+
+@contextmanager
+def no_cache(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every command within reads the files themselves (KWARTAAL_NO_CACHE)."""
+    with monkeypatch.context() as patch:
+        patch.setenv("KWARTAAL_NO_CACHE", "1")
+        yield
+
+
+def uncached(monkeypatch: pytest.MonkeyPatch, body: Path, args: list[str], today: str,
+             lang: str | None = None) -> tuple[int, str]:
+    """answer() with every file read itself, no index used."""
+    with no_cache(monkeypatch):
+        return answer(body, args, today, lang)
+
+
+@pytest.fixture
+def settled(tmp_path: Path) -> Path:
+    """The example in a git repository, its files old enough for an index to trust them."""
+    import time
+
+    repo = init_repo(tmp_path / "repo")
+    shutil.copytree(EXAMPLE, repo / "meetings")
+    commit_all(repo)
+    time.sleep(2.1)
+    return repo / "meetings"
 
 
 @pytest.fixture

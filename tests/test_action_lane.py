@@ -5,7 +5,6 @@ and en — after every change the index could miss."""
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
@@ -14,13 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kwartaal.cli.fast import try_fast
-from kwartaal.cli.main import cli
 from kwartaal.files import cache
 
-from .conftest import EXAMPLE, commit_all, git, init_repo
+from .conftest import answer, commit_all, git, lane, uncached
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAYS = ("2026-01-15", "2025-06-20", "2026-04-01")
@@ -40,48 +36,17 @@ CHECKED = [["actions", "--status", "all", "--json"], ["actions"], ["overdue"],
            ["progress", "--json"], ["remind", "--json"]]
 
 
-def _full(body: Path, args: list[str], today: str, lang: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["--repo", str(body), "--today", today, "--lang", lang,
-                                      *args])
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.output
-
-
-def _uncached(body: Path, args: list[str], today: str, lang: str,
-              monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
-    with monkeypatch.context() as patch:
-        patch.setenv("KWARTAAL_NO_CACHE", "1")
-        return _full(body, args, today, lang)
-
-
-def _lane(body: Path, args: list[str], today: str, lang: str) -> tuple[int | None, str]:
-    out = io.StringIO()
-    code = try_fast(["--repo", str(body), "--today", today, "--lang", lang, *args], out)
-    return code, out.getvalue()
-
-
 def _same(body: Path, monkeypatch: pytest.MonkeyPatch, commands: list[list[str]] = CHECKED,
           todays: tuple[str, ...] = TODAYS[:1]) -> None:
     """Each command, cached (and by the lane where it answers), equals the uncached one."""
     for today in todays:
         for lang in ("nl", "en"):
             for args in commands:
-                expected = _uncached(body, args, today, lang, monkeypatch)
-                assert _full(body, args, today, lang) == expected, (args, lang, today)
-                code, text = _lane(body, args, today, lang)
+                expected = uncached(monkeypatch, body, args, today, lang)
+                assert answer(body, args, today, lang) == expected, (args, lang, today)
+                code, text = lane(body, args, today, lang)
                 if code is not None:
                     assert (code, text) == expected, (args, lang, today)
-
-
-@pytest.fixture
-def settled(tmp_path: Path) -> Path:
-    """The example in a git repository, its files old enough for the index to trust them."""
-    repo = init_repo(tmp_path / "repo")
-    shutil.copytree(EXAMPLE, repo / "meetings")
-    commit_all(repo)
-    time.sleep(2.1)
-    return repo / "meetings"
 
 
 def _index_file() -> Path:
@@ -92,17 +57,17 @@ def _index_file() -> Path:
 
 def test_every_command_equals_the_uncached_one(settled: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    _full(settled, ["actions"], TODAYS[0], "nl")  # builds the index
+    answer(settled, ["actions"], TODAYS[0], "nl")  # builds the index
     _same(settled, monkeypatch, COMMANDS, TODAYS)
     # the lane answered the tables and lists it knows, from the header
     for args in (["actions"], ["overdue"], ["actions", "--status", "all"],
                  ["actions", "--overdue", "--json"]):
-        assert _lane(settled, args, TODAYS[0], "en")[0] is not None, args
+        assert lane(settled, args, TODAYS[0], "en")[0] is not None, args
 
 
 def test_an_active_list_reads_no_blob(settled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _full(settled, ["actions"], TODAYS[0], "nl")
-    expected = {tuple(args): _uncached(settled, args, TODAYS[0], "nl", monkeypatch)
+    answer(settled, ["actions"], TODAYS[0], "nl")
+    expected = {tuple(args): uncached(monkeypatch, settled, args, TODAYS[0], "nl")
                 for args in (["actions"], ["overdue", "--json"], ["progress", "--json"],
                              ["remind", "--json"])}
 
@@ -111,8 +76,8 @@ def test_an_active_list_reads_no_blob(settled: Path, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(cache.Stored, "rows", no_blob)
     for args, output in expected.items():
-        assert _full(settled, list(args), TODAYS[0], "nl") == output, args
-    assert _lane(settled, ["actions"], TODAYS[0], "nl") == expected[("actions",)]
+        assert answer(settled, list(args), TODAYS[0], "nl") == output, args
+    assert lane(settled, ["actions"], TODAYS[0], "nl") == expected[("actions",)]
 
 
 def _same_size_edit(path: Path, old: str, new: str, keep_times: bool = True) -> None:
@@ -134,9 +99,9 @@ def test_attacks_are_seen(settled: Path, monkeypatch: pytest.MonkeyPatch,
     repo = settled.parent
 
     def settle() -> None:
-        _full(settled, ["actions", "--status", "all"], TODAYS[0], "nl")
+        answer(settled, ["actions", "--status", "all"], TODAYS[0], "nl")
         time.sleep(2.1)
-        _full(settled, ["actions"], TODAYS[0], "nl")  # saved later than the files: trusted
+        answer(settled, ["actions"], TODAYS[0], "nl")  # saved later than the files: trusted
 
     settle()
     # a status changed in place, same size, modification time put back
@@ -194,7 +159,7 @@ def test_attacks_are_seen(settled: Path, monkeypatch: pytest.MonkeyPatch,
 
 def test_damaged_indexes_are_ignored(settled: Path, monkeypatch: pytest.MonkeyPatch,
                                      tmp_path: Path) -> None:
-    _full(settled, ["actions", "--status", "all"], TODAYS[0], "nl")
+    answer(settled, ["actions", "--status", "all"], TODAYS[0], "nl")
     index = _index_file()
     whole = index.read_bytes()
     header = len(cache.MAGIC) + 8 + int.from_bytes(whole[len(cache.MAGIC):len(cache.MAGIC) + 8],
@@ -207,13 +172,13 @@ def test_damaged_indexes_are_ignored(settled: Path, monkeypatch: pytest.MonkeyPa
         _same(settled, monkeypatch, [["actions", "--status", "all", "--json"], ["actions"],
                                      ["progress"]])
         index.write_bytes(damaged)
-        assert _lane(settled, ["actions", "--status", "done"], TODAYS[0], "en")[0] is None or \
+        assert lane(settled, ["actions", "--status", "done"], TODAYS[0], "en")[0] is None or \
             damaged == whole[:header] + bytes(len(whole) - header)
         time.sleep(0.01)
     # a blob cut short is left out when the index is saved again: that file is read again
     index.write_bytes(whole[:header + 7])
     (settled / "meetings" / "2026-03-12.toml").touch()
-    _full(settled, ["actions"], TODAYS[0], "nl")
+    answer(settled, ["actions"], TODAYS[0], "nl")
     _same(settled, monkeypatch)
     # another body's index in this body's place (a foreign folder in its stamp)
     other = tmp_path / "other"
@@ -224,14 +189,14 @@ def test_damaged_indexes_are_ignored(settled: Path, monkeypatch: pytest.MonkeyPa
 
 def test_an_unparsable_file_refuses_as_without_index(settled: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    _full(settled, ["actions"], TODAYS[0], "nl")
+    answer(settled, ["actions"], TODAYS[0], "nl")
     path = settled / "meetings" / "2025-12-11.toml"
     path.write_text(path.read_text(encoding="utf-8") + "\n[[action]\n", encoding="utf-8")
     for args in CHECKED:
-        expected = _uncached(settled, args, TODAYS[0], "en", monkeypatch)
+        expected = uncached(monkeypatch, settled, args, TODAYS[0], "en")
         assert expected[0] != 0
-        assert _full(settled, args, TODAYS[0], "en") == expected
-        assert _lane(settled, args, TODAYS[0], "en")[0] is None
+        assert answer(settled, args, TODAYS[0], "en") == expected
+        assert lane(settled, args, TODAYS[0], "en")[0] is None
 
 
 def test_progress_and_remind_equal_the_whole_body(settled: Path) -> None:
@@ -246,11 +211,11 @@ def test_progress_and_remind_equal_the_whole_body(settled: Path) -> None:
 
     body = load_checked(settled)
     for today in (dt.date.fromisoformat(t) for t in (*TODAYS, "2025-12-12", "2030-01-01")):
-        lane = read_lane(settled)
+        index = read_lane(settled)
         for lang in ("nl", "en"):
-            assert lane_rows(lane.progress(today.toordinal()), lane.config, lang) == \
+            assert lane_rows(index.progress(today.toordinal()), index.config, lang) == \
                 progress_rows(body, today, lang)
-        light = remind.reminder_body(lane, today)
+        light = remind.reminder_body(index, today)
         for within in (0, 14, 400):
             assert remind.reminders(light, today, within=within) == remind.reminders(
                 body, today, within=within), (today, within)
@@ -267,7 +232,7 @@ def test_a_generated_body_equals_the_uncached_one(tmp_path: Path,
     today = str(__import__("datetime").date.fromisoformat(last)
                 - __import__("datetime").timedelta(days=20))
     time.sleep(2.1)
-    _full(body, ["actions"], today, "nl")
+    answer(body, ["actions"], today, "nl")
     _same(body, monkeypatch, [*CHECKED, ["actions", "--owner", "p03", "--status", "all"],
                               ["actions", "--sort", "urgency", "--due-within", "60"]], (today,))
-    assert _lane(body, ["actions", "--overdue"], today, "nl")[0] is not None
+    assert lane(body, ["actions", "--overdue"], today, "nl")[0] is not None

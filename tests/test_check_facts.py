@@ -16,7 +16,7 @@ import pytest
 
 from kwartaal.files import loader
 
-from .conftest import Run, git
+from .conftest import Run, git, no_cache
 from .test_read_scope import _generated
 
 CHECKS = [["check"], ["--lang", "en", "check"], ["check", "--json"], ["check", "--strict"]]
@@ -28,8 +28,7 @@ def _check(run: Run, body: Path, today: str) -> list[Any]:
 
 
 def _uncached(run: Run, body: Path, today: str, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    with monkeypatch.context() as patch:
-        patch.setenv("KWARTAAL_NO_CACHE", "1")
+    with no_cache(monkeypatch):
         return _check(run, body, today)
 
 

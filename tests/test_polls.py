@@ -461,3 +461,40 @@ def test_answers_entered_in_two_clones_merge_by_person() -> None:
     with pytest.raises(Conflict):
         merge_texts(base, base.replace("yes = [2, 3]\nno = [1, 4]", "yes = [2]\nno = [1, 3, 4]"),
                     base.replace("yes = [2, 3]\nno = [1, 4]", "yes = [3]\nno = [1, 2, 4]"))
+
+
+def _real_date_poll(run: Run, example: Path, slot: str, lang: str, today: str | None,
+                    expect: int) -> str:
+    given = ["--today", today] if today else []
+    return run("--repo", str(example), *given, "--lang", lang, "poll", "new", slot,
+               expect=expect).output
+
+
+@pytest.mark.parametrize(("lang", "says"), [("nl", "maar dat tijdstip is al voorbij"),
+                                            ("en", "but that time has passed")])
+def test_poll_new_refuses_a_slot_earlier_today_when_today_is_the_real_date(
+        example: Path, run: Run, lang: str, says: str) -> None:
+    import datetime as dt
+
+    today = dt.date.today().isoformat()
+    assert_refused(lambda: _real_date_poll(run, example, f"{today} 00:00", lang, None, 1),
+                   example.parent, says)
+    # with today given, a slot on that day is judged by its date only
+    _real_date_poll(run, example, f"{today} 00:00", lang, today, 0)
+    assert (example / "polls" / f"{today}.toml").is_file()
+
+
+def test_parse_slots_judges_the_time_only_with_the_clock() -> None:
+    import datetime as dt
+
+    from kwartaal.core.problems import KwartaalError
+    from kwartaal.edit.polls import parse_slots
+
+    day = dt.date(2026, 6, 9)
+    now = dt.datetime(2026, 6, 9, 19, 30)
+    assert parse_slots(["2026-06-09 19:31", "2026-06-10 08:00"], day, now) == [
+        (day, "19:31"), (dt.date(2026, 6, 10), "08:00")]
+    for passed in ("2026-06-09 19:30", "2026-06-09 09:00"):
+        with pytest.raises(KwartaalError, match="that time has passed"):
+            parse_slots([passed], day, now)
+    assert parse_slots(["2026-06-09 09:00"], day) == [(day, "09:00")]

@@ -109,6 +109,12 @@ class KwartaalGroup(click.Group):
         return super().main(args, *more, **options)
 
     def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return self._invoke(ctx)
+        finally:
+            _say_cache_refusal(ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         from kwartaal.core.problems import InvalidBody, KwartaalError
 
         try:
@@ -145,6 +151,20 @@ class KwartaalGroup(click.Group):
                        "written. Please report it with the details below.", err=True)
             click.echo("".join(traceback.format_exception_only(exc)).strip(), err=True)
             ctx.exit(INTERNAL_ERROR)
+
+
+def _say_cache_refusal(ctx: click.Context) -> None:
+    """Once a run, on stderr: why no indexes were kept (a cache folder git would commit)."""
+    from kwartaal.files.keeping import take_refusal
+
+    reason = take_refusal()
+    if reason is None:
+        return
+    try:
+        lang = ctx.ensure_object(State).lang()
+    except Exception:  # noqa: BLE001 - no body to take the language from: English
+        lang = "en"
+    click.echo(f"{tr('warning', lang)}: {reason.render(lang)}", err=True)
 
 
 def exit_codes_epilog() -> str:

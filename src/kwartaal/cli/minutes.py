@@ -128,7 +128,8 @@ def minutes_show(meeting_id: str | None, public: bool, fmt: str, output: Path | 
         from kwartaal.documents.office import minutes_file
 
         write_or_print(minutes_file(body, meeting, state.lang(), public=public, fmt=fmt,
-                                    with_compensation=with_compensation), output)
+                                    with_compensation=with_compensation,
+                                    today=state.today()), output)
     else:
         write_or_print(render_minutes(body, meeting, state.lang(), public=public, fmt=fmt,
                                       with_compensation=with_compensation), output)

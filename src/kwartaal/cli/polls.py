@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -38,7 +39,9 @@ def poll_group() -> None:
 def poll_new(more: tuple[str, ...], slots: tuple[str, ...], deadline: str | None,
              title: str) -> None:
     """Start a date poll. Each slot is a date and a time; slots are numbered in date order.
-    Warns when every slot is on a weekday between 09:00 and 17:00.
+    Warns when every slot is on a weekday between 09:00 and 17:00. A slot in the past is
+    refused, today's too once its time has passed; with --today (or KWARTAAL_TODAY) given, a
+    slot on that day is judged by its date only.
 
     \b
     Examples:
@@ -55,8 +58,11 @@ def poll_new(more: tuple[str, ...], slots: tuple[str, ...], deadline: str | None
     if deadline:
         until = relative_date(deadline, today) or parse_iso(deadline, "--deadline")
     me = os.environ.get("KWARTAAL_ME") or ""
+    # today is the real date unless given: then a slot of today is judged by its time too
+    now = None if state.today_text else dt.datetime.now()
     apply(lambda body: new_poll(body, slots=[*slots, *more], deadline=until, title=title,
-                                today=today, entered_by=me or body.config.secretary or ""))
+                                today=today, entered_by=me or body.config.secretary or "",
+                                now=now))
 
 
 @poll_group.command("answer")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -23,9 +24,25 @@ class Msg:
         from kwartaal.core.words import tr
 
         template = tr(self.text, lang, self.context)
-        params = {k: v.render(lang) if hasattr(v, "render") else v
+        params = {k: v.render(lang) if hasattr(v, "render") else printable(v)
                   for k, v in self.params.items()}
         return template.format(**params)
+
+
+# A file name that is not valid UTF-8 reaches Python with its bytes as lone surrogates
+# (U+DC80-U+DCFF for the bytes 0x80-0xFF).
+_UNDECODED = re.compile("[\ud800-\udfff]")
+
+
+def printable(value: object) -> object:
+    """A text or path as every output shows it: a byte of a name that is not UTF-8 as \\xff
+    (never the raw byte on one stream and \\udcff on another); other values as they are."""
+    text = str(value) if isinstance(value, PurePath) else value
+    if not isinstance(text, str) or text.isascii() or not _UNDECODED.search(text):
+        return value
+    return _UNDECODED.sub(lambda found: f"\\x{ord(found.group()) - 0xDC00:02x}"
+                          if "\udc80" <= found.group() <= "\udcff"
+                          else f"\\u{ord(found.group()):04x}", text)
 
 
 @dataclass(frozen=True, slots=True)

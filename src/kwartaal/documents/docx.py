@@ -54,6 +54,7 @@ class Word:
         props.created = stamp
         props.modified = stamp
         props.last_printed = stamp
+        self.when = when
 
     def banner(self, text: str) -> None:
         """On top of the document and in the page header, so that every printed page says
@@ -109,14 +110,19 @@ class Word:
     def bytes(self) -> bytes:
         out = io.BytesIO()
         self.doc.save(out)
-        return _without_thumbnail(out.getvalue())
+        return _finished(out.getvalue(), self.when)
 
 
-def _without_thumbnail(data: bytes) -> bytes:
-    """The file without python-docx's template thumbnail (a picture of another document)."""
+APPLICATION = b"<Application>kwartaal</Application>"
+
+
+def _finished(data: bytes, when: dt.date) -> bytes:
+    """The file as it leaves kwartaal: without python-docx's template thumbnail (a picture of
+    another document); naming kwartaal as the application that made it, and no version of
+    any (the template names an application that did not make it); each part dated when, the
+    document's own date, not the clock's, so that the same document gives the same file."""
     source = zipfile.ZipFile(io.BytesIO(data))
-    if "docProps/thumbnail.jpeg" not in source.namelist():
-        return data
+    stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)  # zip dates start in 1980
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
@@ -126,7 +132,14 @@ def _without_thumbnail(data: bytes) -> bytes:
             if info.filename in ("_rels/.rels", "[Content_Types].xml"):
                 content = re.sub(rb'<Relationship [^>]*thumbnail\.jpeg"\s*/>', b"", content)
                 content = re.sub(rb'<Default Extension="jpeg"[^>]*/>', b"", content)
-            target.writestr(info, content)
+            elif info.filename == "docProps/app.xml":
+                content = re.sub(rb"<Application>[^<]*</Application>|<Application/>",
+                                 APPLICATION, content)
+                content = re.sub(rb"\s*<AppVersion>[^<]*</AppVersion>", b"", content)
+            dated = zipfile.ZipInfo(info.filename, stamp)
+            dated.compress_type = zipfile.ZIP_DEFLATED
+            dated.external_attr = info.external_attr
+            target.writestr(dated, content)
     return out.getvalue()
 
 

@@ -43,7 +43,7 @@ def agenda_file(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str, *, 
         from kwartaal.documents.pdf import html_to_pdf
 
         return html_to_pdf(render_agenda(body, meeting, today, lang, public=public, fmt="html"),
-                           running_head=_banner(lang, public))
+                           running_head=_banner(lang, public), today=today)
     from kwartaal.documents.docx import agenda_docx
 
     data = agenda_docx(build_agenda(body, meeting, today, lang, public=public), lang,
@@ -52,7 +52,8 @@ def agenda_file(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str, *, 
 
 
 def minutes_file(body: m.Body, meeting: m.Meeting, lang: str, *, public: bool, fmt: str,
-                 with_compensation: bool = False) -> bytes:
+                 with_compensation: bool = False, today: dt.date | None = None) -> bytes:
+    """today: the run's, the date of a PDF (None: the clock's)."""
     from kwartaal.documents.minutes import build_minutes, render_minutes
 
     if fmt == "pdf":
@@ -60,7 +61,7 @@ def minutes_file(body: m.Body, meeting: m.Meeting, lang: str, *, public: bool, f
 
         return html_to_pdf(render_minutes(body, meeting, lang, public=public, fmt="html",
                                           with_compensation=with_compensation),
-                           running_head=_banner(lang, public))
+                           running_head=_banner(lang, public), today=today)
     from kwartaal.documents.docx import minutes_docx
 
     data = minutes_docx(build_minutes(body, meeting, lang, public,
@@ -79,7 +80,7 @@ def report_file(body: m.Body, year: int, today: dt.date, lang: str, *, public: b
         from kwartaal.documents.pdf import html_to_pdf
 
         return html_to_pdf(report_text(body, data, lang, "html"),
-                           running_head=_banner(lang, public))
+                           running_head=_banner(lang, public), today=today)
     from kwartaal.documents.docx_report import report_docx
 
     raw = report_docx(data, lang, neutral_name(body.config))

@@ -6,10 +6,16 @@ HTML is the document's own rendering, which for a public document has already pa
 privacy search; the PDF holds nothing the HTML does not. Neither engine fetches anything from
 the network: WeasyPrint is given a fetcher that refuses every address, and Chromium a page whose
 content security policy allows only its own inline style.
+
+The PDF's creation and modification date are the run's today (--today, KWARTAAL_TODAY), not
+the clock, so that a document made again from the same files is the same: WeasyPrint takes
+them from the page's dcterms meta tags; Chromium writes the clock's, which are set to that day
+afterwards (in place, the same length, so that every offset of the file stays right).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -117,10 +123,37 @@ def with_page_head(html: str, text: str) -> str:
     return page_head_style(text) + html
 
 
-def html_to_pdf(html: str, *, running_head: str = "") -> bytes:
+def with_dates(html: str, today: dt.date) -> str:
+    """The page with today as its creation and modification date (WeasyPrint reads these)."""
+    tags = "".join(f'<meta name="dcterms.{name}" content="{today.isoformat()}">'
+                   for name in ("created", "modified"))
+    found = re.search(r"<head[^>]*>", html, flags=re.IGNORECASE)
+    if found:
+        return html[:found.end()] + tags + html[found.end():]
+    return f"<!DOCTYPE html><html><head>{tags}</head><body>{html}</body></html>"
+
+
+# A date of the PDF's information dictionary as Chromium (Skia) writes it, in plain text.
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}([+-]\d\d'\d\d'|Z|)\)")
+
+
+def dated(data: bytes, today: dt.date) -> bytes:
+    """The PDF with today, at midnight UTC, as its dates. Each date keeps its length (its time
+    zone, when it has one, becomes +00'00' or Z), so the cross-reference offsets stay right."""
+    def stamp(found: re.Match[bytes]) -> bytes:
+        zone = {b"": b"", b"Z": b"Z"}.get(found.group(2), b"+00'00'")
+        return b"/%s (D:%s000000%s)" % (found.group(1), today.strftime("%Y%m%d").encode(), zone)
+
+    return _PDF_DATE.sub(stamp, data)
+
+
+def html_to_pdf(html: str, *, running_head: str = "", today: dt.date | None = None) -> bytes:
     """The PDF of an HTML page, with running_head (the confidentiality banner of an internal
-    document) on every page; refused with what to install when no engine is there."""
+    document) on every page, dated today (the run's; None: the engine's clock); refused with
+    what to install when no engine is there."""
     html = with_page_head(html, running_head)
+    if today is not None:
+        html = with_dates(html, today)
     forced = os.environ.get("KWARTAAL_PDF", "").strip().lower()
     if forced and forced not in ENGINES:
         raise KwartaalError(msg("KWARTAAL_PDF is '{value}'; it can be weasyprint or chromium",
@@ -136,7 +169,8 @@ def html_to_pdf(html: str, *, running_head: str = "") -> bytes:
                 "Chromium with KWARTAAL_PDF=chromium"))
     program = chromium_path()
     if program is not None:
-        return with_chromium(html, program)
+        data = with_chromium(html, program)
+        return data if today is None else dated(data, today)
     raise KwartaalError(msg(
         "no PDF engine found: install WeasyPrint with pip install 'kwartaal[pdf]' (it needs "
         "the Pango library), or the chromium package, so that a chromium program is on the "

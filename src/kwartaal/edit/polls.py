@@ -17,9 +17,12 @@ from kwartaal.files import store
 from kwartaal.files.polls import POLLS_DIR, find_poll
 
 
-def parse_slots(texts: list[str], today: dt.date) -> list[tuple[dt.date, str]]:
+def parse_slots(texts: list[str], today: dt.date,
+                now: dt.datetime | None = None) -> list[tuple[dt.date, str]]:
     """Slots as given on the command line, in date order; refused when one does not read as
-    'YYYY-MM-DD HH:MM', lies in the past or is given twice."""
+    'YYYY-MM-DD HH:MM', lies in the past or is given twice. now: the clock, when today is the
+    real date; then a slot of today whose time has passed is in the past too (with a today
+    that was given, a slot on that day is judged by its date only)."""
     if not texts:
         raise KwartaalError(msg("give at least one slot, e.g. kwartaal poll new --slots "
                                 "\"2026-06-09 19:30\" \"2026-06-11 14:00\""))
@@ -37,6 +40,10 @@ def parse_slots(texts: list[str], today: dt.date) -> list[tuple[dt.date, str]]:
             raise KwartaalError(msg("slot {date} {time} is in the past (today is {today}); "
                                     "give dates still to come", date=slot[0], time=slot[1],
                                     today=today))
+        if now is not None and slot[0] == now.date() and slot[1] <= f"{now:%H:%M}":
+            raise KwartaalError(msg("slot {date} {time} is today, but that time has passed (it "
+                                    "is {now} now); give times still to come", date=slot[0],
+                                    time=slot[1], now=f"{now:%H:%M}"))
         if slot in found:
             raise KwartaalError(msg("slot {date} {time} is given twice; give each slot once",
                                     date=slot[0], time=slot[1]))
@@ -52,9 +59,10 @@ def office_hours_note() -> Msg:
 
 
 def new_poll(body: m.Body, *, slots: list[str], deadline: dt.date | None, title: str,
-             today: dt.date, entered_by: str) -> Change:
-    """Write polls/<id>.toml; its id is the first slot's date."""
-    chosen = parse_slots(slots, today)
+             today: dt.date, entered_by: str, now: dt.datetime | None = None) -> Change:
+    """Write polls/<id>.toml; its id is the first slot's date. now: the clock, when today is
+    the real date (see parse_slots)."""
+    chosen = parse_slots(slots, today, now)
     if deadline is not None and deadline < today:
         raise KwartaalError(msg("the deadline {date} is in the past; give a later one",
                                 date=deadline))

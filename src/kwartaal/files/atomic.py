@@ -31,12 +31,15 @@ def process_umask() -> int:
 
 def replace_file(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True,
                  executable: bool = False, mode: int | None = None, journal: bool = False,
-                 ) -> None:
+                 journaled: bool = False) -> None:
     """The atomic write itself. The journal's own files are flushed with fdatasync: their
     bytes are what matters, not their times. data: the bytes, or their parts in order (written
-    one by one, never joined in memory)."""
+    one by one, never joined in memory). journaled: a write the journal named first, whose
+    folder the recovery before it has cleared of stray temporary files already (vcs.recovery;
+    listing a folder of 4,000 meetings again on every write is what made writes grow)."""
     mode = _mode_for(path, executable) if mode is None else mode
-    _clear_stale_temporaries(path)
+    if not journaled:
+        _clear_stale_temporaries(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
                                     dir=path.parent)
     try:

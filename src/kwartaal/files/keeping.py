@@ -6,7 +6,7 @@ from __future__ import annotations
 import marshal
 import os
 import zlib
-from stat import S_ISDIR
+from stat import S_ISDIR, S_ISLNK
 from typing import Any
 
 
@@ -23,18 +23,53 @@ def caching() -> bool:
     the cache folder is the user's own and closed to others (made so when new; tightened when
     it is the user's and open). What the indexes hold copies the body's texts, and decides
     what public output shows: a folder others could read would show them, one they could
-    write would let them forge it. Otherwise every command reads the files themselves."""
+    write would let them forge it. Otherwise every command reads the files themselves.
+
+    A folder given as a symbolic link is used when the link and the folder it points to are
+    the user's own and that folder is closed to others (it is never tightened through a link).
+    A folder inside a git working tree that git does not ignore is never used: its indexes
+    would be one `git add -A` away from a commit (a relative KWARTAAL_CACHE_DIR used from the
+    body's folder); why is kept for the command line to say once (take_refusal())."""
     if os.environ.get("KWARTAAL_NO_CACHE"):
         return False
-    folder = cache_folder()
+    folder = os.path.abspath(cache_folder())
+    if folder not in _DECIDED:
+        _DECIDED[folder] = _in_work_tree(folder)
+    reason = _DECIDED[folder]
+    if reason is not None:
+        _REFUSED["reason"] = reason
+        return False
+    return _own_folder(folder)
+
+
+_DECIDED: dict[str, Any] = {}  # cache folder -> why it lies in a working tree, or None
+_REFUSED: dict[str, Any] = {}
+
+
+def take_refusal() -> Any:
+    """Why indexes were not kept since the last call although caching was asked for (a Msg),
+    or None; the command line says it once a run."""
+    return _REFUSED.pop("reason", None)
+
+
+def _own_folder(folder: str) -> bool:
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
         found = os.lstat(folder)
     except OSError:
         return False
+    owner = getattr(os, "getuid", None)  # Windows: a user's cache lies in their own profile
+    if S_ISLNK(found.st_mode):
+        if owner is None or found.st_uid != owner():
+            return False
+        try:
+            target = os.stat(folder)
+        except OSError:
+            return False
+        return S_ISDIR(target.st_mode) and target.st_uid == owner() \
+            and not target.st_mode & 0o077
     if not S_ISDIR(found.st_mode):
         return False
-    owner = getattr(os, "getuid", None)  # Windows: a user's cache lies in their own profile
     if owner is None:
         return True
     if found.st_uid != owner():
@@ -45,6 +80,41 @@ def caching() -> bool:
         except OSError:
             return False
     return True
+
+
+def _in_work_tree(folder: str) -> Any:
+    """Why folder may not hold the indexes (it lies in a git working tree, links followed, and
+    git does not ignore it), or None. Looks upward for .git: a few stats, no git process
+    unless one is found."""
+    real = os.path.realpath(folder)
+    top = real
+    while not os.path.exists(os.path.join(top, ".git")):
+        parent = os.path.dirname(top)
+        if parent == top:
+            return None
+        top = parent
+    if real != top and _ignored(top, real):
+        return None
+    from kwartaal.core.problems import msg
+
+    return msg("the cache folder {folder} lies inside the git working tree {top}, where "
+               "'git add' would take its indexes into a commit: kwartaal keeps no indexes "
+               "there, so every command reads all files. Set KWARTAAL_CACHE_DIR to a folder "
+               "outside it (by default ~/.cache/kwartaal), or have git ignore it",
+               folder=folder, top=top)
+
+
+def _ignored(top: str, path: str) -> bool:
+    """Whether git ignores path (a folder, as it will be once made) in the tree at top."""
+    import subprocess
+
+    rel = os.path.relpath(path, top).replace(os.sep, "/") + "/"
+    try:
+        done = subprocess.run(["git", "check-ignore", "-q", "--no-index", "--", rel], cwd=top,
+                              capture_output=True, check=False, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
 
 
 def sealed(data: bytes) -> bytes:

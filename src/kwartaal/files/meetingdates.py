@@ -51,9 +51,10 @@ def _stored(root: Path) -> dict[str, tuple[tuple[int, ...], int]]:
     if (isinstance(stored, tuple) and len(stored) == 5 and stored[:3] == (
             FORMAT, __version__, where(root)) and isinstance(stored[4], dict)):
         saved, files = stored[3], stored[4]
+        folder = os.path.join(root, "meetings", "")  # plain strings: one stat a file, no Path
         return {name: entry for name, entry in files.items()
-                if isinstance(entry, tuple) and len(entry) == 2
-                and trusted(stat_key(root / "meetings" / f"{name}.toml"), entry[0], saved)}
+                if isinstance(entry, tuple) and len(entry) == 2 and isinstance(name, str)
+                and trusted(stat_key(folder + name + ".toml"), entry[0], saved)}
     return {}
 
 

@@ -86,9 +86,12 @@ def escaping_links(root: Path) -> list[Path]:
 
 
 def shown_path(path: Path) -> str:
-    """A path as a person would type it: relative to the current folder where possible."""
+    """A path as a person would type it: relative to the current folder where possible; a
+    byte of a name that is not UTF-8 as \\xff, as every message shows it (core.problems)."""
+    from kwartaal.core.problems import printable
+
     try:
         rel = os.path.relpath(path)
     except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
+        return str(printable(str(path)))
+    return str(printable(str(path) if rel.startswith("..") else rel))

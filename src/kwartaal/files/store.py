@@ -389,6 +389,7 @@ def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True,
     durable=False skips the fsync, for files that may be lost (a cache, a site) and are not
     journaled; executable=True adds the execute bits the umask allows (a git hook)."""
     journal = _JOURNAL.get()
-    if journal is not None and durable:
+    named = journal is not None and durable and journal.rel(path) is not None
+    if named:
         journal.remember(path, data)
-    replace_file(path, data, durable=durable, executable=executable)
+    replace_file(path, data, durable=durable, executable=executable, journaled=named)

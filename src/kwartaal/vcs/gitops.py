@@ -102,8 +102,9 @@ def commit(folder: Path, paths: Sequence[Path], message: str, *, no_commit: bool
     if journal is not None:
         journal.committing(rels, message, author, head, index)
     try:
+        alone = head is not None and _only_staged(repo, rels)
         repo.git.add("--", *rels)
-        if not repo.git.status("--porcelain", "--", *rels).strip():
+        if not _differs(repo, rels, head):
             return _settled(journal, paths, CommitResult(False, None, "nothing-changed"))
     except git.GitCommandError as exc:
         restore_index(repo, rels, index)
@@ -113,8 +114,11 @@ def commit(folder: Path, paths: Sequence[Path], message: str, *, no_commit: bool
     args = ["-q", "-m", message]
     if author:
         args.append(f"--author={author}")
+    # With nothing else staged, the index is the commit: a plain commit makes the same one,
+    # without the second, temporary index of the whole tree that --only builds
+    only = [] if alone else ["--only", "--", *rels]
     try:
-        repo.git.commit(*args, "--only", "--", *rels, env=_hook_env())
+        repo.git.commit(*args, *only, env=_hook_env())
     except git.GitCommandError as exc:
         # git may have been stopped (a ^C reaches it too) after the commit was made
         if not _made(repo, head, rels):
@@ -134,6 +138,37 @@ def _settled(journal: Any, paths: Sequence[Path], result: CommitResult,
         rels = [r for r in (journal.rel(p) for p in paths) if r is not None]
         journal.settle(rels, result.sha)
     return result
+
+
+def _only_staged(repo: Any, rels: list[str]) -> bool:
+    """Whether the index holds no change against HEAD but (perhaps) in rels: then committing
+    the index after adding rels commits exactly rels. Git compares only what changed (the
+    index keeps the trees it has seen), so this does not grow with the body."""
+    import git
+
+    outside = [f":(exclude,literal){rel}" for rel in rels]
+    try:
+        repo.git.diff_index("--cached", "--quiet", "HEAD", "--", ":/", *outside)
+    except git.GitCommandError:  # exit 1: something else is staged (or git refused)
+        return False
+    return True
+
+
+def _differs(repo: Any, rels: list[str], head: str | None) -> bool:
+    """Whether the staged rels differ from HEAD (before the first commit: whether git
+    lists them at all)."""
+    import git
+
+    if head is None:
+        return bool(repo.git.status("--porcelain", "--", *rels).strip())
+    try:
+        repo.git.diff_index("--cached", "--quiet", "HEAD", "--",
+                            *(f":(literal){rel}" for rel in rels))
+    except git.GitCommandError as exc:
+        if exc.status == 1:
+            return True
+        raise
+    return False
 
 
 def _head(repo: Any) -> str | None:

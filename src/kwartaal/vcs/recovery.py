@@ -33,17 +33,21 @@ def recover(place: Any, body_root: Path) -> list[Msg]:
     """Before a command writes, with the repository's lock held (and git's stale locks
     cleared): remove the temporary files that killed writes left, and settle the journal of a
     kwartaal command that was killed before it finished (see store.Journal): commit its
-    change when it was complete and about to be committed, else undo it. Says what it did."""
+    change when it was complete and about to be committed, else undo it. Says what it did.
+
+    A write names its file in the journal before it makes its temporary file, so only the
+    folders of a journal left behind can hold one: without a journal no folder is listed (a
+    write does not grow with the number of meetings). A temporary file of a write outside a
+    journal goes with the next write of the same file (files.atomic)."""
     from kwartaal.files.lock import JOURNAL
-    from kwartaal.files.paths import MEETINGS_DIR
     from kwartaal.files.store import Journal
 
     notes: list[Msg] = []
     journal = Journal.load(place.state / JOURNAL, place.top)
-    folders = {body_root, body_root / MEETINGS_DIR}
-    if journal is not None:
-        folders |= {(place.top / rel).parent for rel in journal.files}
-        notes += _settle(place, journal)
+    if journal is None:
+        return notes
+    folders = {(place.top / rel).parent for rel in journal.files}
+    notes += _settle(place, journal)
     for folder in folders:
         clear_stale_temporaries(folder)
     return notes
