@@ -102,3 +102,36 @@ def test_a_link_to_a_file_or_nowhere_is_not_used(example: Path, run: Run, tmp_pa
     monkeypatch.setenv("KWARTAAL_CACHE_DIR", str(to_file))
     assert _actions(run, example, "en") == expected
     assert file.read_text(encoding="utf-8") == "x"
+
+
+def test_a_folder_that_was_open_to_others_is_emptied_when_closed(
+        example: Path, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What others could put in (or replace in) an open folder is not trusted once it is
+    closed: a forged index or kept answer is gone before anything reads it."""
+    folder = tmp_path / "opened"
+    monkeypatch.setenv("KWARTAAL_CACHE_DIR", str(folder))
+    assert run("--repo", str(example), "--today", EXAMPLE_TODAY, "agenda").exit_code == 0
+    kept = sorted(path.name for path in folder.iterdir())
+    assert kept  # the indexes are there
+    (folder / "forged.answer").write_bytes(b"planted")
+    os.chmod(folder, 0o777)
+    assert run("--repo", str(example), "--today", EXAMPLE_TODAY, "agenda").exit_code == 0
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    assert not (folder / "forged.answer").exists()
+
+
+def test_a_body_folder_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from .conftest import EXAMPLE
+
+    body = os.fsdecode(os.fsencode(str(tmp_path)) + b"/caf\xe9")
+    shutil.copytree(EXAMPLE, body)
+    environment = {**os.environ, "KWARTAAL_TODAY": EXAMPLE_TODAY}
+    for args in (["actions"], ["check"], ["agenda"], ["site", "--output", str(tmp_path / "s")]):
+        runs = [subprocess.run([sys.executable, "-m", "kwartaal", "--repo", body, *args],
+                               capture_output=True, env={**environment, **extra}, timeout=120)
+                for extra in ({"KWARTAAL_NO_CACHE": "1"}, {}, {})]
+        assert {(done.returncode, done.stdout) for done in runs} == {(0, runs[0].stdout)}, args

@@ -65,7 +65,7 @@ def bodies(tmp_path: Path, count: int) -> list[Path]:
         shutil.copytree(EXAMPLE, repo / "meetings")
         commit_all(repo)
         found.append(repo / "meetings")
-    time.sleep(2.1)
+    time.sleep(2.5)  # answers are kept only from files at least two seconds old
     return found
 
 

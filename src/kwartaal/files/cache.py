@@ -30,7 +30,7 @@ except ImportError:  # a Python built without it
     from hashlib import blake2b
 
 from kwartaal import __version__
-from kwartaal.files.keeping import cache_folder, caching, sealed, unsealed
+from kwartaal.files.keeping import cache_folder, caching, index_file, sealed, unsealed
 
 # fast.py imports this module first: no typing or pathlib (a fifth of that lane's start-up).
 TYPE_CHECKING = False
@@ -90,8 +90,7 @@ def stat_key(path: str | os.PathLike[str]) -> tuple[int, int, int, int] | None:
 
 
 def index_path(root: str | os.PathLike[str]) -> str:
-    key = blake2b(where(root).encode(), digest_size=12).hexdigest()
-    return os.path.join(cache_folder(), f"{key}.actions")
+    return index_file(root, ".actions")
 
 
 class Stored:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
-import os
 import sys
 import time
 from decimal import Decimal
@@ -32,8 +31,6 @@ from typing import Any
 from kwartaal.core.problems import Msg, Problem
 from kwartaal.core.values import MAX_FILE_BYTES
 from kwartaal.files.cache import (
-    blake2b,
-    cache_folder,
     caching,
     digest,
     sealed,
@@ -41,7 +38,7 @@ from kwartaal.files.cache import (
     trusted,
     where,
 )
-from kwartaal.files.keeping import read_sealed
+from kwartaal.files.keeping import index_file, read_sealed
 from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
 
 FORMAT = 3
@@ -51,8 +48,7 @@ STAT, DIGEST, CONTEXT, FACTS, PHASES, ASKED, UNREADABLE, SCAN_KEY, SCAN, MARKS =
 
 
 def index_path(root: Path) -> str:
-    key = blake2b(where(root).encode(), digest_size=12).hexdigest()
-    return os.path.join(cache_folder(), f"{key}.checks")
+    return index_file(root, ".checks")
 
 
 def context_of(root: Path) -> str:

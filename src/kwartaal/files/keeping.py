@@ -9,6 +9,11 @@ import zlib
 from stat import S_ISDIR, S_ISLNK
 from typing import Any
 
+try:  # BLAKE2 itself, without hashlib, which loads OpenSSL (the fast lane's start-up)
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
+
 
 def cache_folder() -> str:
     explicit = os.environ.get("KWARTAAL_CACHE_DIR")
@@ -16,6 +21,13 @@ def cache_folder() -> str:
         return explicit
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "kwartaal")
+
+
+def index_file(root: str | os.PathLike[str], suffix: str) -> str:
+    """Where an index of the body at root is kept: one name per body folder (links resolved,
+    any bytes a file name may hold) and kind of index."""
+    folder = os.fsencode(os.path.realpath(os.fspath(root)))
+    return os.path.join(cache_folder(), blake2b(folder, digest_size=12).hexdigest() + suffix)
 
 
 def caching() -> bool:
@@ -79,7 +91,24 @@ def _own_folder(folder: str) -> bool:
             os.chmod(folder, 0o700)
         except OSError:
             return False
+        _clear(folder)
     return True
+
+
+def _clear(folder: str) -> None:
+    """Empty a cache folder that was open to others until now: anything in it may have been
+    put there or replaced by someone else, and only what kwartaal writes from now on can be
+    trusted. It is a cache: everything in it is made again when needed."""
+    import shutil
+
+    for entry in os.scandir(folder):
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
 
 
 def _in_work_tree(folder: str) -> Any:

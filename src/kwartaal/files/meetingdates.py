@@ -18,12 +18,11 @@ import os
 import re
 import time
 import tomllib
-from hashlib import blake2b
 from pathlib import Path
 
 from kwartaal import __version__
 from kwartaal.files.cache import cache_folder, caching, sealed, stat_key, trusted, where
-from kwartaal.files.keeping import read_sealed
+from kwartaal.files.keeping import index_file, read_sealed
 
 FORMAT = 1
 FIRST_TABLE = re.compile(rb"^[ \t]*\[", re.MULTILINE)
@@ -42,8 +41,7 @@ def head_date(data: bytes) -> dt.date | None:
 
 
 def _index_path(root: Path) -> str:
-    key = blake2b(where(root).encode(), digest_size=12).hexdigest()
-    return os.path.join(cache_folder(), f"{key}.dates")
+    return index_file(root, ".dates")
 
 
 def _stored(root: Path) -> dict[str, tuple[tuple[int, ...], int]]:

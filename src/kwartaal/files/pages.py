@@ -40,8 +40,6 @@ from typing import Any
 
 from kwartaal import __version__
 from kwartaal.files.cache import (
-    blake2b,
-    cache_folder,
     caching,
     digest,
     sealed,
@@ -49,15 +47,14 @@ from kwartaal.files.cache import (
     trusted,
     where,
 )
-from kwartaal.files.keeping import read_sealed
+from kwartaal.files.keeping import index_file, read_sealed
 from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE
 
 FORMAT = 2
 
 
 def index_path(root: Path) -> str:
-    key = blake2b(where(root).encode(), digest_size=12).hexdigest()
-    return os.path.join(cache_folder(), f"{key}.pages")
+    return index_file(root, ".pages")
 
 
 class Unkeyable(TypeError):
@@ -136,7 +133,7 @@ def body_digest(files: list[Path]) -> str:
     """The bytes of the body's files (meeting files, people, settings), by name: what a page
     built from the whole body (the calendar) is built from."""
     return digest(b"\0".join(part for path in files
-                             for part in (str(path).encode(), _bytes(path))))
+                             for part in (os.fsencode(path), _bytes(path))))
 
 
 def _folder_parts(base: Path) -> list[bytes]:
@@ -145,9 +142,9 @@ def _folder_parts(base: Path) -> list[bytes]:
         if "__pycache__" in path.parts or not path.is_file():
             continue
         try:
-            parts += [path.relative_to(base).as_posix().encode(), path.read_bytes()]
+            parts += [os.fsencode(path.relative_to(base).as_posix()), path.read_bytes()]
         except OSError:
-            parts += [path.relative_to(base).as_posix().encode(), b"?"]
+            parts += [os.fsencode(path.relative_to(base).as_posix()), b"?"]
     return parts
 
 

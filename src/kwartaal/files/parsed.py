@@ -40,6 +40,7 @@ from kwartaal.files.cache import (
     unsealed,
     where,
 )
+from kwartaal.files.keeping import index_file
 from kwartaal.files.records import tag_scalar, untag_scalar
 
 FORMAT = 5
@@ -47,10 +48,7 @@ STAT, KEY, TABLES, RECORDS = range(4)  # an entry: stat, digest, tables, records
 
 
 def index_path(root: str | os.PathLike[str]) -> str:
-    from kwartaal.files.cache import blake2b
-
-    key = blake2b(where(root).encode(), digest_size=12).hexdigest()
-    return os.path.join(cache_folder(), f"{key}.parsed")
+    return index_file(root, ".parsed")
 
 
 # -- the codec ------------------------------------------------------------------------------------
