@@ -53,6 +53,19 @@ def long_way(body: Path, *args: str, **env: str) -> tuple[int, bytes, bytes]:
     return code, out, err
 
 
+def printed_kept(body: Path, *args: str, expected: object = None) -> tuple[int, bytes, bytes]:
+    """Run until an answer is printed from what was kept (each run equal to expected when
+    given): a run that made a one-time change to the installation (a compiled catalog) keeps
+    none, the next one does."""
+    for _ in range(4):
+        code, out, err, how = kw(body, *args)
+        if expected is not None:
+            assert (code, out, err) == expected, args
+        if how == "kept":
+            return code, out, err
+    raise AssertionError(f"no answer was kept for {args}")
+
+
 def kept_files() -> list[Path]:
     return sorted(Path(os.environ["KWARTAAL_CACHE_DIR"]).glob("*.answer"))
 
@@ -75,9 +88,7 @@ def test_a_kept_answer_equals_the_long_way(tmp_path: Path) -> None:
         expected = long_way(body, *args)
         first = kw(body, *args)
         assert first[:3] == expected and first[3] == "long", args
-        second = kw(body, *args)
-        assert second[:3] == expected, args
-        assert second[3] == "kept", args
+        printed_kept(body, *args, expected=expected)
     assert len(kept_files()) == len(QUESTIONS)
 
 
@@ -154,14 +165,12 @@ def test_no_attack_gets_a_stale_answer(tmp_path: Path, args: list[str]) -> None:
     names = [name for name, _ in attacks(tmp_path)]
     changed = []
     for body, name in zip(bodies(tmp_path, len(names)), names, strict=True):
-        kw(body, *args)
-        before = kw(body, *args)
-        assert before[3] == "kept", name
+        before = printed_kept(body, *args)
         dict(attacks(body))[name]()  # type: ignore[operator]
         expected = long_way(body, *args)
         assert kw(body, *args)[:3] == expected, name
         assert kw(body, *args)[:3] == expected, name  # kept again or not: still the same
-        if expected != before[:3]:
+        if expected != before:
             changed.append(name)
     assert len(changed) >= 4, changed  # the attacks change what is printed
 
@@ -199,7 +208,7 @@ def test_what_is_not_kept(tmp_path: Path) -> None:
 def test_a_damaged_answer_is_no_answer(tmp_path: Path) -> None:
     (body,) = bodies(tmp_path, 1)
     expected = long_way(body, "agenda")
-    kw(body, "agenda")
+    printed_kept(body, "agenda")
     (kept,) = kept_files()
     data = bytearray(kept.read_bytes())
     for position in (0, 5, len(data) // 2, len(data) - 1):
@@ -244,8 +253,7 @@ def test_templates_in_subfolders_and_switched_links(tmp_path: Path) -> None:
     (linked / "templates" / "agenda.txt.j2").symlink_to(sets / "a.j2")
     time.sleep(2.1)
     for body, args in ((nested, ["remind"]), (linked, ["agenda"])):
-        kw(body, *args)
-        assert kw(body, *args)[3] == "kept", args
+        printed_kept(body, *args)
     (nested / "templates" / "nl" / "reminder.txt.j2").write_text(
         "EIGEN HERINNERING\n", encoding="utf-8")
     link = linked / "templates" / "agenda.txt.j2"
@@ -264,7 +272,7 @@ def test_an_answer_of_another_user_or_of_nothing_is_no_answer(tmp_path: Path) ->
 
     (body,) = bodies(tmp_path, 1)
     expected = long_way(body, "agenda", "--public")
-    kw(body, "agenda", "--public")
+    printed_kept(body, "agenda", "--public")
     (kept,) = kept_files()
     stored = list(marshal.loads(unsealed(kept.read_bytes()) or b""))
     stored[5] = ["FORGED closed item\n"]
@@ -284,7 +292,7 @@ def test_an_answer_of_another_user_or_of_nothing_is_no_answer(tmp_path: Path) ->
 
 def test_output_that_cannot_be_written(tmp_path: Path) -> None:
     (body,) = bodies(tmp_path, 1)
-    kw(body, "agenda")
+    printed_kept(body, "agenda")
     environment = {**os.environ, "KWARTAAL_TODAY": TODAY}
     for extra in ({}, {"KWARTAAL_NO_CACHE": "1"}):
         with open("/dev/full", "w") as full:
