@@ -23,6 +23,7 @@ import dataclasses
 import datetime as dt
 import marshal
 import operator
+import sys
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -33,7 +34,9 @@ from kwartaal.core import model as m
 
 # the modules whose code decides what a file's records are
 BUILDERS = ("core/model.py", "core/fields.py", "core/values.py", "core/snapshot.py",
-            "core/lines.py", "files/schema.py", "files/loader.py", "files/records.py")
+            "core/lines.py", "files/schema.py", "files/loader.py", "files/records.py",
+            # a meeting's facts (core/facts.py) are stored with it
+            "core/facts.py", "core/folding.py")
 
 
 def _classes() -> dict[str, type]:
@@ -81,14 +84,18 @@ def encode(value: Any, path: Path) -> Any:
 
 
 def meeting_form(value: m.Meeting, path: Path) -> tuple[Any, ...]:
-    """A meeting as ("R", "Meeting", values, positions, histories): its LATER lists each as
-    ("Z", marshal bytes), its actions' histories as one marshal bytes (None without actions),
-    each action's history in it as ("H", index)."""
+    """A meeting as ("R", "Meeting", values, positions, histories, statuses, facts): its
+    LATER lists each as ("Z", marshal bytes), its actions' histories as one marshal bytes
+    (None without actions), each action's history in it as ("H", index); facts: its facts
+    (core/facts.py), as marshal bytes."""
+    from kwartaal.core.facts import meeting_facts
+
+    facts = marshal.dumps(meeting_facts(value))
     values = list(_GETTERS["Meeting"](value))
     histories: bytes | None = None
-    # of each action its status and the date of its last history entry: actions are chosen
-    # by these without decoding the others (Later.chosen)
-    statuses: list[tuple[str, int | None]] | None = None
+    # of each action its status, the date of its last history entry and its latest date:
+    # actions are chosen by these without decoding the others (Later.chosen)
+    statuses: list[tuple[str, int | None, int | None]] | None = None
     later: dict[int, Any] = {}
     for position in LATER_AT:
         item = values[position]
@@ -99,7 +106,7 @@ def meeting_form(value: m.Meeting, path: Path) -> tuple[Any, ...]:
             histories = marshal.dumps(kept)
             statuses = [(action.status, action.history[-1].date.toordinal()
                          if action.history and type(action.history[-1].date) is dt.date
-                         else None) for action in item]
+                         else None, latest(action.history)) for action in item]
         else:
             encoded = encode(item, path)
         later[position] = ("Z", marshal.dumps(encoded))
@@ -107,7 +114,8 @@ def meeting_form(value: m.Meeting, path: Path) -> tuple[Any, ...]:
     special = _record(values, path)
     for position, stored in later.items():
         values[position] = stored
-    return ("R", "Meeting", values, tuple(sorted({*special, *later})), histories, statuses)
+    return ("R", "Meeting", values, tuple(sorted({*special, *later})), histories, statuses,
+            facts)
 
 
 def _actions(actions: list[Any], path: Path) -> tuple[Any, list[Any]]:
@@ -132,7 +140,13 @@ def _record(values: list[Any], path: Path) -> list[int]:
     special = []
     for position, item in enumerate(values):
         kind = type(item)
-        if kind in _PLAIN or (kind is list and all(type(x) is str for x in item)):
+        if kind is str:
+            values[position] = _word(item)
+            continue
+        if kind is list and all(type(x) is str for x in item):
+            values[position] = [_word(x) for x in item]
+            continue
+        if kind in _PLAIN:
             continue
         if kind is dt.date:
             values[position] = ("d", item.toordinal())
@@ -145,6 +159,13 @@ def _record(values: list[Any], path: Path) -> list[int]:
                 continue
         special.append(position)
     return special
+
+
+def _word(text: str) -> str:
+    """A short text without spaces (an id, a status, a theme, a time) interned: marshal
+    stores it as such, and every meeting read from the index then shares one copy of it
+    (the ids of the people invited to 4,000 meetings are 60 strings, not 120,000)."""
+    return sys.intern(text) if len(text) <= 32 and " " not in text else text
 
 
 def _encoded(value: Any, path: Path) -> tuple[Any, bool]:
@@ -193,9 +214,9 @@ def decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
     if tag == "R":
         positional, names = _PLANS[value[1]]
         values = value[2]
-        if len(value) == 6:  # a meeting
+        if len(value) == 7:  # a meeting
             if stored is None:
-                stored = Stored(None, path, value[4], value[5])  # encoded whole
+                stored = Stored(None, path, value[4], value[5], value[6])  # encoded whole
             for position in value[3]:
                 values[position] = decode(values[position], path, stored)
             if type(values[_ACTIONS_AT]) is Later:
@@ -234,8 +255,24 @@ def decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
     return untag_scalar(value)  # a decimal, a date-time or a time
 
 
+def latest(history: list[Any]) -> int | None:
+    """The latest date of a history, as an ordinal; None without entries, or when one of
+    them has a date that is not a plain date."""
+    days = [entry.date for entry in history]
+    if not days or any(type(day) is not dt.date for day in days):
+        return None
+    return max(days).toordinal()
+
+
+def _ordinal_day(ordinal: int | None) -> dt.date | None:
+    return None if ordinal is None else _day(ordinal)
+
+
 def _day(ordinal: int) -> dt.date:
-    return decode(("d", ordinal), Path())
+    day = _DAYS.get(ordinal)
+    if day is None:
+        day = _DAYS[ordinal] = dt.date.fromordinal(ordinal)
+    return day  # as decode gives it: one object per day
 
 
 def tag_scalar(value: Any) -> tuple[Any, ...]:
@@ -272,11 +309,13 @@ class Stored:
     """Where one meeting keeps its later parts: read(offset, length) of its blob (None when
     they are held as bytes), and its actions' histories (bytes, a place, or None)."""
 
-    __slots__ = ("read", "path", "hist", "loaded", "statuses", "actions", "whole")
+    __slots__ = ("read", "path", "hist", "loaded", "statuses", "actions", "whole", "facts")
 
     def __init__(self, read: Callable[[int, int], bytes] | None, path: Path,
-                 hist: bytes | tuple[int, int] | None, statuses: Any = None) -> None:
+                 hist: bytes | tuple[int, int] | None, statuses: Any = None,
+                 facts: bytes | tuple[int, int] | None = None) -> None:
         self.read, self.path, self.hist = read, path, hist if hist else None
+        self.facts = facts  # the meeting's facts (bytes, a place, or None)
         self.loaded: list[Any] | None = None
         self.whole = False  # decoding a whole list: its actions' histories with it
         # each action's status and last history date (as marshal bytes when packed), and
@@ -296,6 +335,17 @@ class Stored:
         if not isinstance(found, list):
             raise ValueError("a part that is not a list")
         return found
+
+    def public_facts(self) -> Any:
+        """The meeting's facts as meeting_facts gave them when it was stored (None when
+        none were, or they cannot be read: they are then computed from the records)."""
+        facts = self.facts
+        try:
+            data = facts if isinstance(facts, bytes) else self.read(*facts)  # type: ignore[misc]
+            found = marshal.loads(data)
+        except Exception:  # noqa: BLE001 - none, cut short or corrupt: from the records
+            return None
+        return found if type(found) is tuple else None
 
     def history(self, index: int) -> list[Any]:
         if self.loaded is None or self.loaded[index] is None:  # (again for a second copy)
@@ -341,19 +391,33 @@ class Later(list):  # type: ignore[type-arg]
         values = source.history(at) if length < 0 else source.part(at, length)  # type: ignore[arg-type]
         list.extend(self, values)
         self.__class__ = Decoded  # type: ignore[assignment] # from now on at list's own speed
+        self._source = source  # its meeting's facts stay readable (stored_facts)
 
-    def chosen(self, keep: Callable[[str, dt.date | None], bool]) -> list[Any]:
+    def stored_facts(self) -> Any:
+        """Of a meeting's list of actions: the facts stored with the meeting, or None."""
+        source = self._source
+        if source is None or source.actions is not self or source.facts is None:
+            return None
+        return source.public_facts()
+
+    def chosen(self, keep: Callable[[str, dt.date | None], bool], *,
+               by_latest: bool = False) -> list[Any]:
         """The actions that keep(status, date of the last history entry) accepts, in order:
         of a meeting's actions not used yet, only those are decoded (both are stored apart
-        for each action)."""
+        for each action). by_latest: keep(status, the latest date of any history entry,
+        None when it has none or one that is not a plain date)."""
         source = self._source
-        if source is None or source.actions is not self or source.statuses is None:
+        if (source is None or type(self) is not Later or source.actions is not self
+                or source.statuses is None):
+            if by_latest:
+                return [action for action in self
+                        if keep(action.status, _ordinal_day(latest(action.history)))]
             return [action for action in self if keep(
                 action.status, action.history[-1].date if action.history else None)]
         facts = source.statuses
         facts = marshal.loads(facts) if isinstance(facts, bytes) else facts
-        wanted = [i for i, (status, last) in enumerate(facts)
-                  if keep(status, None if last is None else _day(last))]
+        at = 2 if by_latest else 1
+        wanted = [i for i, fact in enumerate(facts) if keep(fact[0], _ordinal_day(fact[at]))]
         if not wanted:
             return []
         stored = source.stored_part(self._at, self._length)  # type: ignore[arg-type]
@@ -372,6 +436,7 @@ class Decoded(list):  # type: ignore[type-arg]
     __slots__ = ("_at", "_length", "_source")
     pending = False
     chosen = Later.chosen
+    stored_facts = Later.stored_facts
     __reduce_ex__ = Later.__reduce_ex__
 
     def fill(self) -> None:
