@@ -10,7 +10,7 @@ report all read it from here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kwartaal.core import model as m
@@ -44,8 +44,10 @@ class Asked:
         return self.record.text
 
 
-def asked(body: m.Body) -> list[Asked]:
-    """Every record that asked for input at a held meeting, in the order of the meetings."""
+def asked(body: m.Body,
+          notes: Callable[[m.Meeting], Iterable[m.Note]] | None = None) -> list[Asked]:
+    """Every record that asked for input at a held meeting, in the order of the meetings.
+    notes: the notes of a meeting to look at (all of them by default)."""
     meetings = body.meetings
     in_order = all(a.date <= b.date for a, b in zip(meetings, meetings[1:], strict=False))
     following = _next_not_cancelled(meetings) if in_order else [
@@ -57,7 +59,8 @@ def asked(body: m.Body) -> list[Asked]:
             continue
         records: list[tuple[str, Asking]] = [
             *(("item", i) for i in meeting.items if i.asks_input and i.on_agenda),
-            *(("note", n) for n in meeting.notes if n.asks_input)]
+            *(("note", n) for n in (meeting.notes if notes is None else notes(meeting))
+              if n.asks_input)]
         if not records:
             continue
         # in date order, the next meeting not cancelled has the earliest later date
