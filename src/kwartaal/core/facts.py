@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 from array import array
+from collections.abc import Callable
 from hashlib import blake2b
 from typing import Any
 
@@ -20,7 +21,7 @@ from kwartaal.core import model as m
 from kwartaal.core.folding import fold
 
 # The parts of a meeting's facts (plain values, as marshal keeps them); see meeting_facts.
-CLOSABLE, OPEN, AMOUNTS, ANSWERED = range(4)
+CLOSABLE, OPEN, AMOUNTS, NOTES = range(4)
 SIZE = 4
 
 
@@ -47,7 +48,8 @@ def meeting_facts(meeting: m.Meeting) -> tuple[Any, ...]:
     - OPEN: the text_key of each folded text of the other records, which no view counts as
       closed, as bytes (8 each, little-endian: see keys);
     - AMOUNTS: the amount of each compensation line, as written, each once, in order;
-    - ANSWERED: the years in which feedback was given on its notes that asked for input."""
+    - NOTES: whether one of its notes asks for input, and the years in which feedback was
+      given on those (asking_notes, answered_in)."""
     rows = record_texts(meeting)
     items = [record for record, _ in rows if isinstance(record, m.Item)]
     ids = [item.id for item in items]
@@ -74,9 +76,34 @@ def meeting_facts(meeting: m.Meeting) -> tuple[Any, ...]:
     if sys.byteorder == "big":
         open_keys.byteswap()
     amounts = tuple(dict.fromkeys(str(line.amount) for line in meeting.compensation))
-    answered = tuple(sorted({note.feedback_date.year for note in meeting.notes
-                             if note.asks_input and note.feedback_date is not None}))
-    return (closable, open_keys.tobytes(), amounts, answered)
+    asking = [note for note in meeting.notes if note.asks_input]
+    notes = (bool(asking), tuple(sorted({note.feedback_date.year for note in asking
+                                         if note.feedback_date is not None})))
+    return (closable, open_keys.tobytes(), amounts, notes)
+
+
+def _stored_notes(meeting: Any) -> tuple[bool, tuple[int, ...]] | None:
+    """NOTES as stored with the meeting by the parse index, or None."""
+    stored = getattr(getattr(meeting, "actions", None), "stored_facts", None)
+    found = None if stored is None else stored(NOTES)
+    return found if type(found) is tuple and len(found) == 2 else None
+
+
+def asking_notes(meeting: Any) -> list[m.Note]:
+    """The meeting's notes; none when its stored facts say that none of them asks for input
+    (the others are all that core/feedback.py looks for), so they are not decoded."""
+    stored = _stored_notes(meeting)
+    return [] if stored is not None and not stored[0] else meeting.notes  # type: ignore[no-any-return]
+
+
+def answered_in(year: int) -> Callable[[m.Meeting], list[m.Note]]:
+    """The notes of a meeting to read for the input answered in the year: none when its
+    stored facts say that no feedback was given on its notes in that year."""
+    def notes(meeting: m.Meeting) -> list[m.Note]:
+        stored = _stored_notes(meeting)
+        return [] if stored is not None and year not in stored[1] else meeting.notes
+
+    return notes
 
 
 def _item_ref(meeting_id: str, ref: str) -> str:
@@ -92,13 +119,25 @@ def keys(data: bytes) -> array[int]:
 
 
 def facts_of(meeting: m.Meeting) -> tuple[Any, ...]:
-    """The meeting's facts: as stored with it by the parse index, else from its records."""
+    """The meeting's facts: as stored with it by the parse index (OPEN then None: see
+    open_keys), else from its records."""
     stored = getattr(meeting.actions, "stored_facts", None)
     if stored is not None:
-        found = stored()
+        found = stored(CLOSABLE)
         if type(found) is tuple and len(found) == SIZE:
             return found
     return meeting_facts(meeting)
+
+
+def open_keys(meeting: m.Meeting) -> bytes:
+    """The meeting's OPEN facts: as stored with it by the parse index, else from its
+    records."""
+    stored = getattr(meeting.actions, "stored_facts", None)
+    if stored is not None:
+        found = stored(OPEN)
+        if type(found) is bytes:
+            return found
+    return meeting_facts(meeting)[OPEN]  # type: ignore[no-any-return]
 
 
 def record_texts(meeting: m.Meeting) -> list[tuple[Any, tuple[str, ...]]]:

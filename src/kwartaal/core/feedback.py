@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kwartaal.core import model as m
+from kwartaal.core.facts import asking_notes
 from kwartaal.core.outline import next_after
 
 Asking = m.Item | m.Note
@@ -47,7 +48,9 @@ class Asked:
 def asked(body: m.Body,
           notes: Callable[[m.Meeting], Iterable[m.Note]] | None = None) -> list[Asked]:
     """Every record that asked for input at a held meeting, in the order of the meetings.
-    notes: the notes of a meeting to look at (all of them by default)."""
+    notes: the notes of a meeting to look at (by default all, when one of them asks for
+    input: a meeting read from the parse index knows that without decoding its notes)."""
+    notes = notes or asking_notes
     meetings = body.meetings
     in_order = all(a.date <= b.date for a, b in zip(meetings, meetings[1:], strict=False))
     following = _next_not_cancelled(meetings) if in_order else [
@@ -59,8 +62,7 @@ def asked(body: m.Body,
             continue
         records: list[tuple[str, Asking]] = [
             *(("item", i) for i in meeting.items if i.asks_input and i.on_agenda),
-            *(("note", n) for n in (meeting.notes if notes is None else notes(meeting))
-              if n.asks_input)]
+            *(("note", n) for n in notes(meeting) if n.asks_input)]
         if not records:
             continue
         # in date order, the next meeting not cancelled has the earliest later date

@@ -23,6 +23,7 @@ from kwartaal.core.facts import (
     facts_of,
     folded,
     keys,
+    open_keys,
     record_texts,
     text_key,
 )
@@ -51,7 +52,8 @@ def forbidden_texts(view: Any, body: m.Body) -> list[tuple[str, Msg]]:
     public_texts: set[str] = set()
     amounts: dict[tuple[str, str], str] = {}
     closed: list[tuple[str, Msg]] = []
-    every: list[tuple[m.Meeting, bytes, tuple[str, ...]]] = []  # (meeting, OPEN, AMOUNTS)
+    # (meeting, OPEN when computed here, AMOUNTS)
+    every: list[tuple[m.Meeting, bytes | None, tuple[str, ...]]] = []
     for meeting in body.meetings:
         facts = facts_of(meeting)
         every.append((meeting, facts[OPEN], facts[AMOUNTS]))
@@ -65,8 +67,8 @@ def forbidden_texts(view: Any, body: m.Body) -> list[tuple[str, Msg]]:
     # their keys, and a meeting whose keys match is read to compare the texts themselves.
     doubtful = {text_key(needle) for needle, _ in closed if needle not in public_texts}
     if doubtful:
-        for meeting, open_keys, _ in every:
-            if not doubtful.isdisjoint(keys(open_keys)):
+        for meeting, known, _ in every:
+            if not doubtful.isdisjoint(keys(open_keys(meeting) if known is None else known)):
                 public_texts.update(folded(value) for record, texts in record_texts(meeting)
                                     if not view.is_closed(record) for value in texts)
     out = [(needle, what) for needle, what in closed if needle not in public_texts]
@@ -100,17 +102,28 @@ def forbidden_texts(view: Any, body: m.Body) -> list[tuple[str, Msg]]:
     return list(unique.items())
 
 
-def found_in(spaced: str, needles: list[tuple[str, Msg]], allowed: set[str]) -> list[Msg]:
-    """What each needle that spaced (a rendering folded, its spacing single spaces) contains
-    is, in the order of needles; allowed needles are not looked for. A needle of three words
-    or more is looked for only when each of its inner words is a word of spaced (where it
-    is found, spaces surround them): most are not, and a search of the text is saved."""
-    words = set(spaced.split(" "))
+_SPACES = re.compile(r"\s+")  # \s is what str.split() splits at, character for character
+
+
+def spaced(text: str) -> str:
+    """" ".join(text.split()), without a list of every word of a long rendering."""
+    return _SPACES.sub(" ", text).strip()
+
+
+_WORD = re.compile("[^ ]+")
+
+
+def found_in(text: str, needles: list[tuple[str, Msg]], allowed: set[str]) -> list[Msg]:
+    """What each needle that text (a rendering folded and spaced) contains is, in the
+    order of needles; allowed needles are not looked for. A needle of three words or more is
+    looked for only when each of its inner words is a word of the text (where it is found,
+    spaces surround them): most are not, and a search of the text is saved."""
+    words = {found.group() for found in _WORD.finditer(text)}  # (no list of every word)
     found = []
     for needle, what in needles:
         inner = needle.split(" ")[1:-1]
         if inner and not words.issuperset(inner):
             continue
-        if needle in spaced and needle not in allowed:
+        if needle in text and needle not in allowed:
             found.append(what)
     return found

@@ -364,7 +364,7 @@ class View:
         see pay_shown) and headings."""
         text = rendered.decode("utf-8", "replace") if isinstance(rendered, bytes) else rendered
         plain = forbidden.plain(text)
-        spaced = " ".join(fold(plain, " ").split())
+        spaced = forbidden.spaced(fold(plain, " "))
         found = [Leak(msg("a hidden name of {id}", id=person.id))
                  for person in self._hidden_people(plain)]
         if self._forbidden is None:

@@ -21,7 +21,7 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.attendance import attendance, group_row
-from kwartaal.core.facts import ANSWERED, facts_of
+from kwartaal.core.facts import answered_in
 from kwartaal.core.feedback import asked, feedback_given
 from kwartaal.core.formats import long_date, money
 from kwartaal.core.participation import NO_LEVEL, counted_items, level_counts, level_label
@@ -54,7 +54,7 @@ class Years:
             self.actions.append((meeting.date, finished_on(action), action))
         self.items = counted_items(body)
         self.answered: dict[int, list[Any]] = {}  # input asked for, by the year it was answered
-        for entry in asked(body) if only is None else asked(body, _answering(only)):
+        for entry in asked(body) if only is None else asked(body, answered_in(only)):
             given = entry.record.feedback_date
             if entry.answered and given is not None:
                 self.answered.setdefault(given.year, []).append(entry)
@@ -100,15 +100,6 @@ def _made_by(body: m.Body, year: int) -> list[m.Action]:
         chosen = getattr(meeting.actions, "chosen", None)
         found += meeting.actions if chosen is None else chosen(keep, by_latest=True)
     return found
-
-
-def _answering(year: int) -> Callable[[m.Meeting], list[m.Note]]:
-    """The notes to read for the input answered in the year: none of a meeting whose facts
-    say that no feedback was given on its notes in that year."""
-    def notes(meeting: m.Meeting) -> list[m.Note]:
-        return meeting.notes if year in facts_of(meeting)[ANSWERED] else []
-
-    return notes
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,7 +110,7 @@ def pack(meeting: Any, path: Path) -> bytes:
             values[position] = ("Z", *put(value[1]))
     hist = None if head[4] is None else put(head[4])
     facts = None if head[5] is None else marshal.dumps(head[5])  # held as bytes: small
-    public = put(head[6])  # read only by a public rendering's check
+    public = (put(head[6][0]), put(head[6][1]), head[6][2])  # read when asked for
     data = marshal.dumps(("R", "Meeting", values, head[3], hist or (), facts, public))
     return b"".join([len(data).to_bytes(4, "big"), data, *chunks])
 
@@ -127,7 +127,8 @@ def unpack(read: Callable[[int, int], bytes], path: Path) -> Any:
     base = 4 + size
     hist = head[4]
     stored = records.Stored(lambda offset, length: read(base + offset, length), path,
-                            tuple(hist) if hist else None, head[5], tuple(head[6]))
+                            tuple(hist) if hist else None, head[5],
+                            (tuple(head[6][0]), tuple(head[6][1]), head[6][2]))
     return records.decode(head, path, stored)
 
 

@@ -87,10 +87,13 @@ def meeting_form(value: m.Meeting, path: Path) -> tuple[Any, ...]:
     """A meeting as ("R", "Meeting", values, positions, histories, statuses, facts): its
     LATER lists each as ("Z", marshal bytes), its actions' histories as one marshal bytes
     (None without actions), each action's history in it as ("H", index); facts: its facts
-    (core/facts.py), as marshal bytes."""
-    from kwartaal.core.facts import meeting_facts
+    (core/facts.py) as (marshal bytes of them without OPEN, the bytes of OPEN, NOTES): the
+    keys of its open texts are read only when a closed text is like one, NOTES is small."""
+    from kwartaal.core.facts import NOTES, OPEN, meeting_facts
 
-    facts = marshal.dumps(meeting_facts(value))
+    found = meeting_facts(value)
+    facts = (marshal.dumps((*found[:OPEN], None, *found[OPEN + 1:])), found[OPEN],
+             found[NOTES])
     values = list(_GETTERS["Meeting"](value))
     histories: bytes | None = None
     # of each action its status, the date of its last history entry and its latest date:
@@ -313,9 +316,10 @@ class Stored:
 
     def __init__(self, read: Callable[[int, int], bytes] | None, path: Path,
                  hist: bytes | tuple[int, int] | None, statuses: Any = None,
-                 facts: bytes | tuple[int, int] | None = None) -> None:
+                 facts: tuple[Any, Any] | None = None) -> None:
         self.read, self.path, self.hist = read, path, hist if hist else None
-        self.facts = facts  # the meeting's facts (bytes, a place, or None)
+        # the meeting's facts without OPEN and OPEN (each bytes or a place), NOTES; or None
+        self.facts = facts
         self.loaded: list[Any] | None = None
         self.whole = False  # decoding a whole list: its actions' histories with it
         # each action's status and last history date (as marshal bytes when packed), and
@@ -336,16 +340,21 @@ class Stored:
             raise ValueError("a part that is not a list")
         return found
 
-    def public_facts(self) -> Any:
-        """The meeting's facts as meeting_facts gave them when it was stored (None when
-        none were, or they cannot be read: they are then computed from the records)."""
-        facts = self.facts
+    def stored_facts(self, part: int) -> Any:
+        """Of the meeting's facts as meeting_facts gave them when it was stored: all (part
+        CLOSABLE; OPEN None), OPEN or NOTES alone. None when there are none, or they cannot
+        be read: they are then computed from the records."""
+        from kwartaal.core.facts import CLOSABLE, NOTES, OPEN
+
         try:
-            data = facts if isinstance(facts, bytes) else self.read(*facts)  # type: ignore[misc]
-            found = marshal.loads(data)
+            if part == NOTES:
+                return self.facts[2]  # type: ignore[index] # held with the meeting: small
+            place = self.facts[part == OPEN]  # type: ignore[index]
+            data = place if isinstance(place, bytes) else self.read(*place)  # type: ignore[misc]
+            found = marshal.loads(data) if part == CLOSABLE else data
         except Exception:  # noqa: BLE001 - none, cut short or corrupt: from the records
             return None
-        return found if type(found) is tuple else None
+        return found if type(found) is (tuple if part == CLOSABLE else bytes) else None
 
     def history(self, index: int) -> list[Any]:
         if self.loaded is None or self.loaded[index] is None:  # (again for a second copy)
@@ -393,12 +402,13 @@ class Later(list):  # type: ignore[type-arg]
         self.__class__ = Decoded  # type: ignore[assignment] # from now on at list's own speed
         self._source = source  # its meeting's facts stay readable (stored_facts)
 
-    def stored_facts(self) -> Any:
-        """Of a meeting's list of actions: the facts stored with the meeting, or None."""
+    def stored_facts(self, part: int) -> Any:
+        """Of a meeting's list of actions: the facts stored with the meeting (Stored), or
+        None."""
         source = self._source
         if source is None or source.actions is not self or source.facts is None:
             return None
-        return source.public_facts()
+        return source.stored_facts(part)
 
     def chosen(self, keep: Callable[[str, dt.date | None], bool], *,
                by_latest: bool = False) -> list[Any]:
