@@ -13,7 +13,10 @@ finished before the year began is left out.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,6 +29,10 @@ from kwartaal.core.feedback import asked, feedback_given
 from kwartaal.core.formats import long_date, money
 from kwartaal.core.participation import NO_LEVEL, counted_items, level_counts, level_label
 from kwartaal.core.visibility import MIN_PAID_FOR_TOTALS, View
+
+# An action a year report may count: (its place in Years.actions, (the date of its meeting,
+# the day it was finished, the action))
+Entry = tuple[int, tuple[dt.date, "dt.date | None", m.Action]]
 
 
 class Years:
@@ -58,7 +65,9 @@ class Years:
             given = entry.record.feedback_date
             if entry.answered and given is not None:
                 self.answered.setdefault(given.year, []).append(entry)
-        self._alive: dict[int, list[tuple[dt.date, dt.date | None, m.Action]]] | None = None
+        self._alive: dict[int, list[Entry]] | None = None
+        self._open: list[Entry] = []
+        self._open_made: list[int] = []
 
     def of(self, year: int) -> list[m.Meeting]:
         return self.meetings.get(year, [])
@@ -76,13 +85,27 @@ class Years:
         if not self.meetings or not min(self.meetings) <= year <= max(self.meetings):
             return self.actions
         if self._alive is None:
-            last = max(self.meetings)
-            self._alive = {}
-            for entry in self.actions:
+            # a finished action under each year from the one it was made in to the one it
+            # was finished in; one never finished is alive from its year to the last, and is
+            # looked up by its year (filing it under each, for a thousand years, held
+            # millions of entries)
+            self._alive, self._open = {}, []
+            for index, entry in enumerate(self.actions):
                 made, finished = entry[0].year, entry[1]
-                for each in range(made, (finished.year if finished else last) + 1):
-                    self._alive.setdefault(each, []).append(entry)
-        return self._alive.get(year, [])
+                if finished is None:
+                    self._open.append((index, entry))
+                    continue
+                for each in range(made, finished.year + 1):
+                    self._alive.setdefault(each, []).append((index, entry))
+            self._open_made = [entry[0].year for _, entry in self._open]
+            if self._open_made != sorted(self._open_made):
+                self._open_made = []  # not in date order: looked through whole
+        if self._open_made or not self._open:
+            still = self._open[:bisect.bisect_right(self._open_made, year)]
+        else:
+            still = [found for found in self._open if found[1][0].year <= year]
+        return [entry for _, entry in heapq.merge(self._alive.get(year, []), still,
+                                                  key=operator.itemgetter(0))]
 
 
 def _made_by(body: m.Body, year: int) -> list[m.Action]:
