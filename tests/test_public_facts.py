@@ -480,3 +480,28 @@ def test_amounts_are_kept_as_written() -> None:
                         items=[], notes=[], decisions=[], actions=[],
                         compensation=[line, line], src=None)  # type: ignore[arg-type]
     assert facts.meeting_facts(meeting)[facts.AMOUNTS] == ("16.80",)
+
+
+def test_feedback_given_at_a_meeting_is_what_reported_at_says(tmp_path: Path) -> None:
+    """given_at judges each entry once; the same entries as asking reported_at of each."""
+    import subprocess
+
+    from kwartaal.core.feedback import asked, given_at, reported_at
+
+    from .conftest import EXAMPLE
+
+    result = subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent
+                                                 / "benchmarks" / "generate.py"),
+                             str(tmp_path / "generated"), "--meetings", "40"],
+                            check=True, capture_output=True, text=True)
+    generated = Path(result.stdout.strip().partition(" (today: ")[0])
+    for root in (EXAMPLE, generated):
+        body = load(root).body
+        # the same dates twice, and meetings not held, in the middle of the list
+        body.meetings[2:2] = [dataclasses.replace(body.meetings[3], id="x", status=status)
+                              for status in ("held", "planned", "cancelled")]
+        entries = asked(body)
+        assert any(entry.answered for entry in entries)
+        for meeting in body.meetings:
+            expected = [entry for entry in entries if reported_at(body, entry) is meeting]
+            assert given_at(body, meeting) == expected

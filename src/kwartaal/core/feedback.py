@@ -123,8 +123,26 @@ def reported_at(body: m.Body, entry: Asked) -> m.Meeting | None:
 
 
 def given_at(body: m.Body, meeting: m.Meeting) -> list[Asked]:
-    """The feedback that the review of actions of this meeting reports."""
-    return [entry for entry in asked(body) if reported_at(body, entry) is meeting]
+    """The feedback that the review of actions of this meeting reports: the entries whose
+    reported_at is this meeting. That is the first held meeting of the list with a date after
+    the asking meeting's and on or after the feedback's; no held meeting before this one in
+    the list qualifies when the latest of their dates does not (both are lower bounds), so
+    each entry is judged once, not against every meeting."""
+    place = next((index for index, found in enumerate(body.meetings) if found is meeting), None)
+    if place is None or meeting.status in m.NOT_HELD:
+        return []
+    latest = max((found.date for found in body.meetings[:place]
+                  if found.status not in m.NOT_HELD), default=None)
+
+    def reports(entry: Asked) -> bool:
+        given = entry.record.feedback_date
+        if not entry.answered or given is None:
+            return False
+        if not (meeting.date > entry.meeting.date and meeting.date >= given):
+            return False
+        return latest is None or not (latest > entry.meeting.date and latest >= given)
+
+    return [entry for entry in asked(body) if reports(entry)]
 
 
 def given_since(body: m.Body, since: dt.date | None, today: dt.date) -> list[Asked]:
