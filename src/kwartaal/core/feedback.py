@@ -10,10 +10,11 @@ report all read it from here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kwartaal.core import model as m
+from kwartaal.core.facts import asking_notes
 from kwartaal.core.outline import next_after
 
 Asking = m.Item | m.Note
@@ -44,8 +45,12 @@ class Asked:
         return self.record.text
 
 
-def asked(body: m.Body) -> list[Asked]:
-    """Every record that asked for input at a held meeting, in the order of the meetings."""
+def asked(body: m.Body,
+          notes: Callable[[m.Meeting], Iterable[m.Note]] | None = None) -> list[Asked]:
+    """Every record that asked for input at a held meeting, in the order of the meetings.
+    notes: the notes of a meeting to look at (by default all, when one of them asks for
+    input: a meeting read from the parse index knows that without decoding its notes)."""
+    notes = notes or asking_notes
     meetings = body.meetings
     in_order = all(a.date <= b.date for a, b in zip(meetings, meetings[1:], strict=False))
     following = _next_not_cancelled(meetings) if in_order else [
@@ -57,7 +62,7 @@ def asked(body: m.Body) -> list[Asked]:
             continue
         records: list[tuple[str, Asking]] = [
             *(("item", i) for i in meeting.items if i.asks_input and i.on_agenda),
-            *(("note", n) for n in meeting.notes if n.asks_input)]
+            *(("note", n) for n in notes(meeting) if n.asks_input)]
         if not records:
             continue
         # in date order, the next meeting not cancelled has the earliest later date
@@ -118,8 +123,26 @@ def reported_at(body: m.Body, entry: Asked) -> m.Meeting | None:
 
 
 def given_at(body: m.Body, meeting: m.Meeting) -> list[Asked]:
-    """The feedback that the review of actions of this meeting reports."""
-    return [entry for entry in asked(body) if reported_at(body, entry) is meeting]
+    """The feedback that the review of actions of this meeting reports: the entries whose
+    reported_at is this meeting. That is the first held meeting of the list with a date after
+    the asking meeting's and on or after the feedback's; no held meeting before this one in
+    the list qualifies when the latest of their dates does not (both are lower bounds), so
+    each entry is judged once, not against every meeting."""
+    place = next((index for index, found in enumerate(body.meetings) if found is meeting), None)
+    if place is None or meeting.status in m.NOT_HELD:
+        return []
+    latest = max((found.date for found in body.meetings[:place]
+                  if found.status not in m.NOT_HELD), default=None)
+
+    def reports(entry: Asked) -> bool:
+        given = entry.record.feedback_date
+        if not entry.answered or given is None:
+            return False
+        if not (meeting.date > entry.meeting.date and meeting.date >= given):
+            return False
+        return latest is None or not (latest > entry.meeting.date and latest >= given)
+
+    return [entry for entry in asked(body) if reports(entry)]
 
 
 def given_since(body: m.Body, since: dt.date | None, today: dt.date) -> list[Asked]:

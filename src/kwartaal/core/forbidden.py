@@ -1,15 +1,38 @@
 """What a finished public rendering is searched for (core/visibility.py's `leaks`): the
-rendering read as plain text, and the texts that must never appear in it."""
+rendering read as plain text, and the texts that must never appear in it.
+
+Those texts are gathered from every meeting of the body, from each meeting's facts
+(core/facts.py), not from its records: the folded texts of the records that some view could
+count as closed, a digest of each text of the records that no view can count as closed (a
+closed text equal to one of those is allowed, see `forbidden_texts`), the compensation
+amounts; and the place and link, which every meeting record holds.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from decimal import Decimal
 from typing import Any
 
 from kwartaal.core import model as m
+from kwartaal.core.facts import (
+    AMOUNTS,
+    CLOSABLE,
+    OPEN,
+    facts_of,
+    folded,
+    keys,
+    open_keys,
+    record_texts,
+    text_key,
+)
 from kwartaal.core.folding import fold
 from kwartaal.core.problems import Msg, msg
+
+# The shortest closed text searched for: shorter ones ('Evaluatie' is not) would be found by
+# chance in any rendering.
+MIN_CLOSED = 8
 
 
 def plain(text: str) -> str:
@@ -29,35 +52,43 @@ def forbidden_texts(view: Any, body: m.Body) -> list[tuple[str, Msg]]:
     public_texts: set[str] = set()
     amounts: dict[tuple[str, str], str] = {}
     closed: list[tuple[str, Msg]] = []
+    # (meeting, OPEN when computed here, AMOUNTS)
+    every: list[tuple[m.Meeting, bytes | None, tuple[str, ...]]] = []
     for meeting in body.meetings:
-        for record, texts in record_texts(meeting):
-            target = closed if view.is_closed(record) else None
-            for value in texts:
-                folded = " ".join(fold(value).split())
-                if target is None:
-                    public_texts.add(folded)
-                elif len(folded) >= 8:
-                    target.append((folded, msg("the text of closed record {id}",
-                                               id=record.id)))
+        facts = facts_of(meeting)
+        every.append((meeting, facts[OPEN], facts[AMOUNTS]))
+        for is_item, record_id, flag, ref, texts in facts[CLOSABLE]:
+            if not view.closes(meeting.id, is_item, record_id, flag, ref):
+                public_texts.update(texts)
+                continue
+            closed += [(text, msg("the text of closed record {id}", id=record_id))
+                       for text in texts if len(text) >= MIN_CLOSED]
+    # A closed text may still equal the text of a record no view closes: those are known by
+    # their keys, and a meeting whose keys match is read to compare the texts themselves.
+    doubtful = {text_key(needle) for needle, _ in closed if needle not in public_texts}
+    if doubtful:
+        for meeting, known, _ in every:
+            if not doubtful.isdisjoint(keys(open_keys(meeting) if known is None else known)):
+                public_texts.update(folded(value) for record, texts in record_texts(meeting)
+                                    if not view.is_closed(record) for value in texts)
     out = [(needle, what) for needle, what in closed if needle not in public_texts]
     cfg = body.config
     links = {cfg.cadence.link, *(mt.link for mt in body.meetings)}
     if not cfg.public_link:
         out += [(fold(link), msg("the meeting link")) for link in links
                 if len(link.strip()) >= 6]
-    for meeting in body.meetings:
+    for meeting, _, meeting_amounts in every:
         if not view.place_is_public(meeting):
             place = meeting.place or cfg.cadence.place
             if len(place.strip()) >= 4:
-                out.append((" ".join(fold(place).split()), msg(
+                out.append((folded(place), msg(
                     "the place of meeting {id}, which is internal",
                     id=meeting.id)))
-        for line in meeting.compensation:
+        for amount in meeting_amounts:
             for language in ("nl", "en"):
-                if (str(line.amount), language) not in amounts:  # formatted once per amount
-                    amounts[str(line.amount), language] = " ".join(
-                        fold(money(line.amount, language)).split())
-                out.append((amounts[str(line.amount), language], msg(
+                if (amount, language) not in amounts:  # formatted once per amount
+                    amounts[amount, language] = folded(money(Decimal(amount), language))
+                out.append((amounts[amount, language], msg(
                     "a compensation amount of meeting {id}",
                     id=meeting.id)))
     from kwartaal.core.labels import labels
@@ -71,10 +102,28 @@ def forbidden_texts(view: Any, body: m.Body) -> list[tuple[str, Msg]]:
     return list(unique.items())
 
 
-def record_texts(meeting: m.Meeting) -> list[tuple[Any, tuple[str, ...]]]:
-    out: list[tuple[Any, tuple[str, ...]]] = []
-    out += [(i, (i.title, i.note, i.feedback)) for i in meeting.items]
-    out += [(r, (r.text, getattr(r, "feedback", ""))) for r in (*meeting.notes, *meeting.decisions)]
-    out += [(a, (a.title,)) for a in meeting.actions]
-    return out
+_SPACES = re.compile(r"\s+")  # \s is what str.split() splits at, character for character
 
+
+def spaced(text: str) -> str:
+    """" ".join(text.split()), without a list of every word of a long rendering."""
+    return _SPACES.sub(" ", text).strip()
+
+
+_WORD = re.compile("[^ ]+")
+
+
+def found_in(text: str, needles: list[tuple[str, Msg]], allowed: set[str]) -> list[Msg]:
+    """What each needle that text (a rendering folded and spaced) contains is, in the
+    order of needles; allowed needles are not looked for. A needle of three words or more is
+    looked for only when each of its inner words is a word of the text (where it is found,
+    spaces surround them): most are not, and a search of the text is saved."""
+    words = {found.group() for found in _WORD.finditer(text)}  # (no list of every word)
+    found = []
+    for needle, what in needles:
+        inner = needle.split(" ")[1:-1]
+        if inner and not words.issuperset(inner):
+            continue
+        if needle in text and needle not in allowed:
+            found.append(what)
+    return found

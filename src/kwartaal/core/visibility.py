@@ -154,12 +154,26 @@ class View:
         if ref in m.FIXED_ITEMS or ref in self._standing:
             return False
         meeting_id = record.meeting if isinstance(record, m.Action) else meeting_of(record.id)
-        full = item_ref(meeting_id, ref)
+        return self._under_closed(item_ref(meeting_id, ref))
+
+    def _under_closed(self, full: str) -> bool:
         if full in self._closed:
             return True
         # A reference to nothing (a typo such as 'P1', or an item since removed) counts as
         # closed: check reports it, and until it is mended nothing under it is published.
         return full not in self._known_items()
+
+    def closes(self, meeting_id: str, is_item: bool, record_id: str, closed: bool,
+               ref: str) -> bool:
+        """is_closed of a record of meeting_id known by its facts (core/forbidden.py): an
+        item or not, its id, its own closed flag and the item it hangs under."""
+        if closed:
+            return True
+        if is_item:
+            return record_id in self._closed
+        if not ref or ref in m.FIXED_ITEMS or ref in self._standing:
+            return False
+        return self._under_closed(item_ref(meeting_id, ref))
 
     def _known_items(self) -> set[str]:
         if self._known is None:
@@ -349,15 +363,13 @@ class View:
         see pay_shown) and headings."""
         text = rendered.decode("utf-8", "replace") if isinstance(rendered, bytes) else rendered
         plain = forbidden.plain(text)
-        spaced = " ".join(fold(plain, " ").split())
+        spaced = forbidden.spaced(fold(plain, " "))
         found = [Leak(msg("a hidden name of {id}", id=person.id))
                  for person in self._hidden_people(plain)]
         if self._forbidden is None:
             self._forbidden = forbidden.forbidden_texts(self, self.body)
         allowed = {" ".join(fold(total).split()) for total in totals}
-        for needle, what in self._forbidden:
-            if needle in spaced and needle not in allowed:
-                found.append(Leak(what))
+        found += [Leak(what) for what in forbidden.found_in(spaced, self._forbidden, allowed)]
         unique = {leak.what.render("en"): leak for leak in found}
         return list(unique.values())
 

@@ -13,7 +13,10 @@ finished before the year began is left out.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import heapq
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,10 +24,15 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.attendance import attendance, group_row
+from kwartaal.core.facts import answered_in
 from kwartaal.core.feedback import asked, feedback_given
 from kwartaal.core.formats import long_date, money
 from kwartaal.core.participation import NO_LEVEL, counted_items, level_counts, level_label
 from kwartaal.core.visibility import MIN_PAID_FOR_TOTALS, View
+
+# An action a year report may count: (its place in Years.actions, (the date of its meeting,
+# the day it was finished, the action))
+Entry = tuple[int, tuple[dt.date, "dt.date | None", m.Action]]
 
 
 class Years:
@@ -32,26 +40,34 @@ class Years:
     meetings of each year, each action the view shows with its meeting's date and the day it
     was finished, the items each year counts, the input asked for, each theme's public text.
     The site builds the report of every year from one of these, instead of scanning the whole
-    body once per year."""
+    body once per year.
 
-    def __init__(self, body: m.Body, view: View) -> None:
+    only: the one year a report is made of. Then only what that year's report reads is
+    gathered: the actions made in or before it that were not finished before it began (a
+    meeting read from the parse index decodes no other action: Later.chosen), and the input
+    answered in it (the notes of a meeting whose facts say it has none are not read)."""
+
+    def __init__(self, body: m.Body, view: View, only: int | None = None) -> None:
+        self.only = only
         self.meetings: dict[int, list[m.Meeting]] = {}
         self.actions: list[tuple[dt.date, dt.date | None, m.Action]] = []
         self.theme_text: dict[str, str] = {}
         for meeting in body.meetings:
             self.meetings.setdefault(meeting.date.year, []).append(meeting)
-        for action in body.all_actions():
+        for action in body.all_actions() if only is None else _made_by(body, only):
             meeting = body.meeting(action.meeting)
             if view.hides(action) or meeting is None:
                 continue
             self.actions.append((meeting.date, finished_on(action), action))
         self.items = counted_items(body)
         self.answered: dict[int, list[Any]] = {}  # input asked for, by the year it was answered
-        for entry in asked(body):
+        for entry in asked(body) if only is None else asked(body, answered_in(only)):
             given = entry.record.feedback_date
             if entry.answered and given is not None:
                 self.answered.setdefault(given.year, []).append(entry)
-        self._alive: dict[int, list[tuple[dt.date, dt.date | None, m.Action]]] | None = None
+        self._alive: dict[int, list[Entry]] | None = None
+        self._open: list[Entry] = []
+        self._open_made: list[int] = []
 
     def of(self, year: int) -> list[m.Meeting]:
         return self.meetings.get(year, [])
@@ -63,16 +79,50 @@ class Years:
     def alive(self, year: int) -> list[tuple[dt.date, dt.date | None, m.Action]]:
         """The actions a report of the year may count, in their order: made in that year or
         before, and not finished before it began (actions_section applies the exact day)."""
+        if self.only is not None:  # only those: actions_section keeps the same ones
+            return [entry for entry in self.actions if entry[0].year <= year
+                    and (entry[1] is None or entry[1].year >= year)]
         if not self.meetings or not min(self.meetings) <= year <= max(self.meetings):
             return self.actions
         if self._alive is None:
-            last = max(self.meetings)
-            self._alive = {}
-            for entry in self.actions:
+            # a finished action under each year from the one it was made in to the one it
+            # was finished in; one never finished is alive from its year to the last, and is
+            # looked up by its year (filing it under each, for a thousand years, held
+            # millions of entries)
+            self._alive, self._open = {}, []
+            for index, entry in enumerate(self.actions):
                 made, finished = entry[0].year, entry[1]
-                for each in range(made, (finished.year if finished else last) + 1):
-                    self._alive.setdefault(each, []).append(entry)
-        return self._alive.get(year, [])
+                if finished is None:
+                    self._open.append((index, entry))
+                    continue
+                for each in range(made, finished.year + 1):
+                    self._alive.setdefault(each, []).append((index, entry))
+            self._open_made = [entry[0].year for _, entry in self._open]
+            if self._open_made != sorted(self._open_made):
+                self._open_made = []  # not in date order: looked through whole
+        if self._open_made or not self._open:
+            still = self._open[:bisect.bisect_right(self._open_made, year)]
+        else:
+            still = [found for found in self._open if found[1][0].year <= year]
+        return [entry for _, entry in heapq.merge(self._alive.get(year, []), still,
+                                                  key=operator.itemgetter(0))]
+
+
+def _made_by(body: m.Body, year: int) -> list[m.Action]:
+    """The actions of the meetings up to the year's end, but those finished by their history
+    before the year began (finished_on is never later than a history's latest date)."""
+    start = dt.date(year, 1, 1)
+
+    def keep(status: str, latest: dt.date | None) -> bool:
+        return status not in ("done", "dropped") or latest is None or latest >= start
+
+    found: list[m.Action] = []
+    for meeting in body.meetings:
+        if meeting.date.year > year:
+            continue
+        chosen = getattr(meeting.actions, "chosen", None)
+        found += meeting.actions if chosen is None else chosen(keep, by_latest=True)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +315,7 @@ def build_report(body: m.Body, year: int, today: dt.date, lang: str, *,
                  public: bool) -> dict[str, Any]:
     """The report's data; its JSON shape is docs/format.md's."""
     view = View(body, lang, public=public)
-    return _report(body, year, today, lang, view, Years(body, view))
+    return _report(body, year, today, lang, view, Years(body, view, year))
 
 
 def build_reports(body: m.Body, years: list[int], today: dt.date, lang: str, *,

@@ -43,7 +43,7 @@ from kwartaal.files.cache import (
 from kwartaal.files.keeping import index_file
 from kwartaal.files.records import tag_scalar, untag_scalar
 
-FORMAT = 5
+FORMAT = 6
 STAT, KEY, TABLES, RECORDS = range(4)  # an entry: stat, digest, tables, records by language
 
 
@@ -108,7 +108,8 @@ def pack(meeting: Any, path: Path) -> bytes:
             values[position] = ("Z", *put(value[1]))
     hist = None if head[4] is None else put(head[4])
     facts = None if head[5] is None else marshal.dumps(head[5])  # held as bytes: small
-    data = marshal.dumps(("R", "Meeting", values, head[3], hist or (), facts))
+    public = (put(head[6][0]), put(head[6][1]), head[6][2])  # read when asked for
+    data = marshal.dumps(("R", "Meeting", values, head[3], hist or (), facts, public))
     return b"".join([len(data).to_bytes(4, "big"), data, *chunks])
 
 
@@ -119,12 +120,13 @@ def unpack(read: Callable[[int, int], bytes], path: Path) -> Any:
 
     size = int.from_bytes(read(0, 4), "big")
     head = marshal.loads(read(4, size))
-    if not (type(head) is tuple and len(head) == 6 and head[:2] == ("R", "Meeting")):
+    if not (type(head) is tuple and len(head) == 7 and head[:2] == ("R", "Meeting")):
         raise ValueError("not a stored meeting")
     base = 4 + size
     hist = head[4]
     stored = records.Stored(lambda offset, length: read(base + offset, length), path,
-                            tuple(hist) if hist else None, head[5])
+                            tuple(hist) if hist else None, head[5],
+                            (tuple(head[6][0]), tuple(head[6][1]), head[6][2]))
     return records.decode(head, path, stored)
 
 

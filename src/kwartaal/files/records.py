@@ -23,17 +23,27 @@ import dataclasses
 import datetime as dt
 import marshal
 import operator
-from collections.abc import Callable
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from kwartaal.core import fields, snapshot
 from kwartaal.core import model as m
+from kwartaal.files.lazy import (  # noqa: F401 - Decoded, read_first: read from here too
+    LIST_METHODS,
+    Decoded,
+    Later,
+    Stored,
+    latest,
+    read_first,
+)
 
 # the modules whose code decides what a file's records are
 BUILDERS = ("core/model.py", "core/fields.py", "core/values.py", "core/snapshot.py",
-            "core/lines.py", "files/schema.py", "files/loader.py", "files/records.py")
+            "core/lines.py", "files/schema.py", "files/loader.py", "files/records.py",
+            # a meeting's facts (core/facts.py) are stored with it; lazy.py reads the parts
+            "core/facts.py", "core/folding.py", "files/lazy.py")
 
 
 def _classes() -> dict[str, type]:
@@ -81,14 +91,21 @@ def encode(value: Any, path: Path) -> Any:
 
 
 def meeting_form(value: m.Meeting, path: Path) -> tuple[Any, ...]:
-    """A meeting as ("R", "Meeting", values, positions, histories): its LATER lists each as
-    ("Z", marshal bytes), its actions' histories as one marshal bytes (None without actions),
-    each action's history in it as ("H", index)."""
+    """A meeting as ("R", "Meeting", values, positions, histories, statuses, facts): its
+    LATER lists each as ("Z", marshal bytes), its actions' histories as one marshal bytes
+    (None without actions), each action's history in it as ("H", index); facts: its facts
+    (core/facts.py) as (marshal bytes of them without OPEN, the bytes of OPEN, NOTES): the
+    keys of its open texts are read only when a closed text is like one, NOTES is small."""
+    from kwartaal.core.facts import NOTES, OPEN, meeting_facts
+
+    found = meeting_facts(value)
+    facts = (marshal.dumps((*found[:OPEN], None, *found[OPEN + 1:])), found[OPEN],
+             found[NOTES])
     values = list(_GETTERS["Meeting"](value))
     histories: bytes | None = None
-    # of each action its status and the date of its last history entry: actions are chosen
-    # by these without decoding the others (Later.chosen)
-    statuses: list[tuple[str, int | None]] | None = None
+    # of each action its status, the date of its last history entry and its latest date:
+    # actions are chosen by these without decoding the others (Later.chosen)
+    statuses: list[tuple[str, int | None, int | None]] | None = None
     later: dict[int, Any] = {}
     for position in LATER_AT:
         item = values[position]
@@ -99,7 +116,7 @@ def meeting_form(value: m.Meeting, path: Path) -> tuple[Any, ...]:
             histories = marshal.dumps(kept)
             statuses = [(action.status, action.history[-1].date.toordinal()
                          if action.history and type(action.history[-1].date) is dt.date
-                         else None) for action in item]
+                         else None, latest(action.history)) for action in item]
         else:
             encoded = encode(item, path)
         later[position] = ("Z", marshal.dumps(encoded))
@@ -107,7 +124,8 @@ def meeting_form(value: m.Meeting, path: Path) -> tuple[Any, ...]:
     special = _record(values, path)
     for position, stored in later.items():
         values[position] = stored
-    return ("R", "Meeting", values, tuple(sorted({*special, *later})), histories, statuses)
+    return ("R", "Meeting", values, tuple(sorted({*special, *later})), histories, statuses,
+            facts)
 
 
 def _actions(actions: list[Any], path: Path) -> tuple[Any, list[Any]]:
@@ -132,7 +150,13 @@ def _record(values: list[Any], path: Path) -> list[int]:
     special = []
     for position, item in enumerate(values):
         kind = type(item)
-        if kind in _PLAIN or (kind is list and all(type(x) is str for x in item)):
+        if kind is str:
+            values[position] = _word(item)
+            continue
+        if kind is list and all(type(x) is str for x in item):
+            values[position] = [_word(x) for x in item]
+            continue
+        if kind in _PLAIN:
             continue
         if kind is dt.date:
             values[position] = ("d", item.toordinal())
@@ -145,6 +169,13 @@ def _record(values: list[Any], path: Path) -> list[int]:
                 continue
         special.append(position)
     return special
+
+
+def _word(text: str) -> str:
+    """A short text without spaces (an id, a status, a theme, a time) interned: marshal
+    stores it as such, and every meeting read from the index then shares one copy of it
+    (the ids of the people invited to 4,000 meetings are 60 strings, not 120,000)."""
+    return sys.intern(text) if len(text) <= 32 and " " not in text else text
 
 
 def _encoded(value: Any, path: Path) -> tuple[Any, bool]:
@@ -193,9 +224,9 @@ def decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
     if tag == "R":
         positional, names = _PLANS[value[1]]
         values = value[2]
-        if len(value) == 6:  # a meeting
+        if len(value) == 7:  # a meeting
             if stored is None:
-                stored = Stored(None, path, value[4], value[5])  # encoded whole
+                stored = Stored(None, path, value[4], value[5], value[6])  # encoded whole
             for position in value[3]:
                 values[position] = decode(values[position], path, stored)
             if type(values[_ACTIONS_AT]) is Later:
@@ -234,8 +265,7 @@ def decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
     return untag_scalar(value)  # a decimal, a date-time or a time
 
 
-def _day(ordinal: int) -> dt.date:
-    return decode(("d", ordinal), Path())
+Stored.decoder = staticmethod(decode)  # type: ignore[assignment] # parts decode on first use
 
 
 def tag_scalar(value: Any) -> tuple[Any, ...]:
@@ -266,142 +296,3 @@ def untag_scalar(value: tuple[Any, ...]) -> Any:
     if value[2] is None:
         return moment
     return moment.replace(tzinfo=dt.timezone(dt.timedelta(microseconds=value[2])))
-
-
-class Stored:
-    """Where one meeting keeps its later parts: read(offset, length) of its blob (None when
-    they are held as bytes), and its actions' histories (bytes, a place, or None)."""
-
-    __slots__ = ("read", "path", "hist", "loaded", "statuses", "actions", "whole")
-
-    def __init__(self, read: Callable[[int, int], bytes] | None, path: Path,
-                 hist: bytes | tuple[int, int] | None, statuses: Any = None) -> None:
-        self.read, self.path, self.hist = read, path, hist if hist else None
-        self.loaded: list[Any] | None = None
-        self.whole = False  # decoding a whole list: its actions' histories with it
-        # each action's status and last history date (as marshal bytes when packed), and
-        # the meeting's list of actions
-        self.statuses: Any = statuses if statuses else None
-        self.actions: Later | None = None
-
-    def stored_part(self, at: bytes | int, length: int) -> Any:
-        return marshal.loads(at if isinstance(at, bytes) else self.read(at, length))  # type: ignore
-
-    def part(self, at: bytes | int, length: int) -> list[Any]:
-        self.whole = True
-        try:
-            found = decode(self.stored_part(at, length), self.path, self)
-        finally:
-            self.whole = False
-        if not isinstance(found, list):
-            raise ValueError("a part that is not a list")
-        return found
-
-    def history(self, index: int) -> list[Any]:
-        if self.loaded is None or self.loaded[index] is None:  # (again for a second copy)
-            hist = self.hist
-            data = hist if isinstance(hist, bytes) else self.read(*hist)  # type: ignore[misc]
-            self.loaded = marshal.loads(data)
-        found = self.loaded[index]
-        self.loaded[index] = None  # decoded in place: never twice
-        result = decode(found, self.path)
-        if not isinstance(result, list):
-            raise ValueError("a history that is not a list")
-        return result
-
-
-class Later(list):  # type: ignore[type-arg]
-    """A list of records decoded from its stored form the first time it is used in any way;
-    from then on an ordinary list. Of a meeting (Stored): a part held as bytes (length 0), a
-    part at an offset of the blob (its length), or an action's history (its index; -1)."""
-
-    __slots__ = ("_at", "_length", "_source")
-
-    def __init__(self, items: Any = (), /) -> None:
-        list.__init__(self, items)
-        self._at: bytes | int | None = None
-        self._length, self._source = 0, None
-
-    @classmethod
-    def stored(cls, at: bytes | int, length: int, source: Stored) -> Later:
-        found = list.__new__(cls)
-        found._at, found._length, found._source = at, length, source
-        return found
-
-    @property
-    def pending(self) -> bool:  # still to be decoded
-        return self._source is not None
-
-    def fill(self) -> None:
-        source = self._source
-        if source is None:
-            return
-        at, length = self._at, self._length
-        self._source = self._at = None
-        values = source.history(at) if length < 0 else source.part(at, length)  # type: ignore[arg-type]
-        list.extend(self, values)
-        self.__class__ = Decoded  # type: ignore[assignment] # from now on at list's own speed
-
-    def chosen(self, keep: Callable[[str, dt.date | None], bool]) -> list[Any]:
-        """The actions that keep(status, date of the last history entry) accepts, in order:
-        of a meeting's actions not used yet, only those are decoded (both are stored apart
-        for each action)."""
-        source = self._source
-        if source is None or source.actions is not self or source.statuses is None:
-            return [action for action in self if keep(
-                action.status, action.history[-1].date if action.history else None)]
-        facts = source.statuses
-        facts = marshal.loads(facts) if isinstance(facts, bytes) else facts
-        wanted = [i for i, (status, last) in enumerate(facts)
-                  if keep(status, None if last is None else _day(last))]
-        if not wanted:
-            return []
-        stored = source.stored_part(self._at, self._length)  # type: ignore[arg-type]
-        rows = stored[1] if type(stored) is tuple else stored
-        if len(rows) != len(facts):
-            raise ValueError("statuses that do not match the actions")
-        return [decode(rows[i], source.path, source) for i in wanted]
-
-    def __reduce_ex__(self, protocol: Any) -> Any:  # copies and pickles: a plain list
-        return (list, (list(self),))
-
-
-class Decoded(list):  # type: ignore[type-arg]
-    """A Later once decoded: a list with list's own methods."""
-
-    __slots__ = ("_at", "_length", "_source")
-    pending = False
-    chosen = Later.chosen
-    __reduce_ex__ = Later.__reduce_ex__
-
-    def fill(self) -> None:
-        pass
-
-
-# Every method of list through which list's own code reads or changes the items it holds.
-LIST_METHODS = ("__iter__", "__len__", "__getitem__", "__contains__", "__reversed__", "__eq__",
-                "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__mul__",
-                "__rmul__", "__iadd__", "__imul__", "__repr__", "__setitem__", "__delitem__",
-                "__sizeof__", "index", "count", "copy", "append", "extend", "insert", "remove",
-                "pop", "sort", "reverse", "clear")
-
-
-def read_first(cls: type, prepare: Callable[[Any], None]) -> None:
-    """Give a subclass of list every method of LIST_METHODS, each calling prepare on the list
-    (and on any argument of the same class: list's own code reads another list's items
-    directly) before list's own method: a list whose items are read on first use."""
-    for name in LIST_METHODS:
-        method = getattr(list, name)
-
-        def first(self: Any, *args: Any, _method: Any = method, **kwargs: Any) -> Any:
-            prepare(self)
-            for arg in args:
-                if type(arg) is cls:
-                    prepare(arg)
-            return _method(self, *args, **kwargs)
-
-        first.__name__ = name
-        setattr(cls, name, first)
-
-
-read_first(Later, Later.fill)

@@ -1,0 +1,149 @@
+"""A meeting's facts: the little that commands over the whole body need of every meeting,
+computed from its records alone (never from a view, the settings or the other meetings).
+
+A meeting read from the parse index keeps its facts apart (files/records.py, computed by
+`meeting_facts` when it was stored), so a public rendering checked against every meeting's
+closed texts (core/forbidden.py) and a year report looking for the feedback given in its year
+(core/yearreport.py) do not decode the notes, decisions, actions and compensation lines of
+every meeting. The facts are those of the records by construction: the same function computes
+them from the records when they are stored, and whenever a meeting has none stored.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from collections.abc import Callable
+from hashlib import blake2b
+from typing import Any
+
+from kwartaal.core import model as m
+from kwartaal.core.folding import fold
+
+# The parts of a meeting's facts (plain values, as marshal keeps them); see meeting_facts.
+CLOSABLE, OPEN, AMOUNTS, NOTES = range(4)
+SIZE = 4
+
+
+def folded(value: str) -> str:
+    """A text as public output is searched for it: folded, its spacing single spaces."""
+    return " ".join(fold(value).split())
+
+
+def text_key(text: str) -> int:
+    """A 64-bit digest of a folded text: equal texts have equal keys (unequal ones rarely do,
+    and a match is always confirmed on the texts themselves)."""
+    return int.from_bytes(blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8)
+                          .digest(), "big")
+
+
+def meeting_facts(meeting: m.Meeting) -> tuple[Any, ...]:
+    """What core/forbidden.py and core/yearreport.py need of one meeting, as plain values:
+
+    - CLOSABLE: (is an item, id, closed flag, item it hangs under, its folded texts) of each
+      record that some view could count as closed: closed itself, an item carried over (from
+      a closed item, or one nobody can find), or hanging under anything but an item of this
+      meeting that no view counts as closed (a fixed part of the agenda excepted) — a
+      standing item is one only while the settings say so; in the order of record_texts;
+    - OPEN: the text_key of each folded text of the other records, which no view counts as
+      closed, as bytes (8 each, little-endian: see keys);
+    - AMOUNTS: the amount of each compensation line, as written, each once, in order;
+    - NOTES: whether one of its notes asks for input, and the years in which feedback was
+      given on those (asking_notes, answered_in)."""
+    rows = record_texts(meeting)
+    items = [record for record, _ in rows if isinstance(record, m.Item)]
+    ids = [item.id for item in items]
+    unique = len(set(ids)) == len(ids)
+    # items no view counts as closed (with an id of their own: a twin might be closed)
+    open_items = {item.id for item in items
+                  if unique and not item.closed and not item.carried_from}
+    closable: list[tuple[bool, str, bool, str, tuple[str, ...]]] = []
+    open_keys = array("Q")
+    for record, texts in rows:
+        is_item = isinstance(record, m.Item)
+        flag = bool(getattr(record, "closed", False))
+        ref = "" if is_item else record.item
+        if is_item:
+            always_open = record.id in open_items
+        else:
+            always_open = not flag and (
+                not ref or ref in m.FIXED_ITEMS or _item_ref(meeting.id, ref) in open_items)
+        if always_open:
+            open_keys.extend(text_key(folded(value)) for value in texts)
+        else:
+            closable.append((is_item, record.id, flag, ref,
+                             tuple(folded(value) for value in texts)))
+    if sys.byteorder == "big":
+        open_keys.byteswap()
+    amounts = tuple(dict.fromkeys(str(line.amount) for line in meeting.compensation))
+    asking = [note for note in meeting.notes if note.asks_input]
+    notes = (bool(asking), tuple(sorted({note.feedback_date.year for note in asking
+                                         if note.feedback_date is not None})))
+    return (closable, open_keys.tobytes(), amounts, notes)
+
+
+def _stored_notes(meeting: Any) -> tuple[bool, tuple[int, ...]] | None:
+    """NOTES as stored with the meeting by the parse index, or None."""
+    stored = getattr(getattr(meeting, "actions", None), "stored_facts", None)
+    found = None if stored is None else stored(NOTES)
+    return found if type(found) is tuple and len(found) == 2 else None
+
+
+def asking_notes(meeting: Any) -> list[m.Note]:
+    """The meeting's notes; none when its stored facts say that none of them asks for input
+    (the others are all that core/feedback.py looks for), so they are not decoded."""
+    stored = _stored_notes(meeting)
+    return [] if stored is not None and not stored[0] else meeting.notes  # type: ignore[no-any-return]
+
+
+def answered_in(year: int) -> Callable[[m.Meeting], list[m.Note]]:
+    """The notes of a meeting to read for the input answered in the year: none when its
+    stored facts say that no feedback was given on its notes in that year."""
+    def notes(meeting: m.Meeting) -> list[m.Note]:
+        stored = _stored_notes(meeting)
+        return [] if stored is not None and year not in stored[1] else meeting.notes
+
+    return notes
+
+
+def _item_ref(meeting_id: str, ref: str) -> str:
+    return ref if "/" in ref else f"{meeting_id}/{ref}"
+
+
+def keys(data: bytes) -> array[int]:
+    """The text keys of a meeting's OPEN facts."""
+    found = array("Q", data)
+    if sys.byteorder == "big":
+        found.byteswap()
+    return found
+
+
+def facts_of(meeting: m.Meeting) -> tuple[Any, ...]:
+    """The meeting's facts: as stored with it by the parse index (OPEN then None: see
+    open_keys), else from its records."""
+    stored = getattr(meeting.actions, "stored_facts", None)
+    if stored is not None:
+        found = stored(CLOSABLE)
+        if type(found) is tuple and len(found) == SIZE:
+            return found
+    return meeting_facts(meeting)
+
+
+def open_keys(meeting: m.Meeting) -> bytes:
+    """The meeting's OPEN facts: as stored with it by the parse index, else from its
+    records."""
+    stored = getattr(meeting.actions, "stored_facts", None)
+    if stored is not None:
+        found = stored(OPEN)
+        if type(found) is bytes:
+            return found
+    return meeting_facts(meeting)[OPEN]  # type: ignore[no-any-return]
+
+
+def record_texts(meeting: m.Meeting) -> list[tuple[Any, tuple[str, ...]]]:
+    """The free texts of each record of a meeting that a view may leave out as closed."""
+    out: list[tuple[Any, tuple[str, ...]]] = []
+    out += [(i, (i.title, i.note, i.feedback)) for i in meeting.items]
+    out += [(r, (r.text, getattr(r, "feedback", ""))) for r in (*meeting.notes, *meeting.decisions)]
+    out += [(a, (a.title,)) for a in meeting.actions]
+    return out

@@ -1,0 +1,215 @@
+"""The lazy parts of a meeting read from the parse index (files/records.py stores them): its
+notes, decisions, actions and compensation lines, and each action's history, are lists
+(`Later`) decoded from their stored bytes the first time they are used in any way, and an
+ordinary list (`Decoded`) from then on; `Stored` is where one meeting keeps those bytes, each
+action's status and dates (to choose actions without decoding the others) and its facts
+(core/facts.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import marshal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+_NO_PATH = Path()
+
+
+def _decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
+    return Stored.decoder(value, path, stored)
+
+
+def latest(history: list[Any]) -> int | None:
+    """The latest date of a history, as an ordinal; None without entries, or when one of
+    them has a date that is not a plain date."""
+    days = [entry.date for entry in history]
+    if not days or any(type(day) is not dt.date for day in days):
+        return None
+    return max(days).toordinal()
+
+
+def _ordinal_day(ordinal: int | None) -> dt.date | None:
+    return None if ordinal is None else _day(ordinal)
+
+
+def _day(ordinal: int) -> dt.date:
+    return _decode(("d", ordinal), _NO_PATH)  # type: ignore[no-any-return] # shared dates
+
+
+class Stored:
+    """Where one meeting keeps its later parts: read(offset, length) of its blob (None when
+    they are held as bytes), and its actions' histories (bytes, a place, or None)."""
+
+    __slots__ = ("read", "path", "hist", "loaded", "statuses", "actions", "whole", "facts")
+    # records.decode, which builds records from their stored form (set by records.py, which
+    # imports this module)
+    decoder: Callable[..., Any]
+
+    def __init__(self, read: Callable[[int, int], bytes] | None, path: Path,
+                 hist: bytes | tuple[int, int] | None, statuses: Any = None,
+                 facts: tuple[Any, Any] | None = None) -> None:
+        self.read, self.path, self.hist = read, path, hist if hist else None
+        # the meeting's facts without OPEN and OPEN (each bytes or a place), NOTES; or None
+        self.facts = facts
+        self.loaded: list[Any] | None = None
+        self.whole = False  # decoding a whole list: its actions' histories with it
+        # each action's status and last history date (as marshal bytes when packed), and
+        # the meeting's list of actions
+        self.statuses: Any = statuses if statuses else None
+        self.actions: Later | None = None
+
+    def stored_part(self, at: bytes | int, length: int) -> Any:
+        return marshal.loads(at if isinstance(at, bytes) else self.read(at, length))  # type: ignore
+
+    def part(self, at: bytes | int, length: int) -> list[Any]:
+        self.whole = True
+        try:
+            found = _decode(self.stored_part(at, length), self.path, self)
+        finally:
+            self.whole = False
+        if not isinstance(found, list):
+            raise ValueError("a part that is not a list")
+        return found
+
+    def stored_facts(self, part: int) -> Any:
+        """Of the meeting's facts as meeting_facts gave them when it was stored: all (part
+        CLOSABLE; OPEN None), OPEN or NOTES alone. None when there are none, or they cannot
+        be read: they are then computed from the records."""
+        from kwartaal.core.facts import CLOSABLE, NOTES, OPEN
+
+        try:
+            if part == NOTES:
+                return self.facts[2]  # type: ignore[index] # held with the meeting: small
+            place = self.facts[part == OPEN]  # type: ignore[index]
+            data = place if isinstance(place, bytes) else self.read(*place)  # type: ignore[misc]
+            found = marshal.loads(data) if part == CLOSABLE else data
+        except Exception:  # noqa: BLE001 - none, cut short or corrupt: from the records
+            return None
+        return found if type(found) is (tuple if part == CLOSABLE else bytes) else None
+
+    def history(self, index: int) -> list[Any]:
+        if self.loaded is None or self.loaded[index] is None:  # (again for a second copy)
+            hist = self.hist
+            data = hist if isinstance(hist, bytes) else self.read(*hist)  # type: ignore[misc]
+            self.loaded = marshal.loads(data)
+        found = self.loaded[index]
+        self.loaded[index] = None  # decoded in place: never twice
+        result = _decode(found, self.path)
+        if not isinstance(result, list):
+            raise ValueError("a history that is not a list")
+        return result
+
+
+class Later(list):  # type: ignore[type-arg]
+    """A list of records decoded from its stored form the first time it is used in any way;
+    from then on an ordinary list. Of a meeting (Stored): a part held as bytes (length 0), a
+    part at an offset of the blob (its length), or an action's history (its index; -1)."""
+
+    __slots__ = ("_at", "_length", "_source")
+
+    def __init__(self, items: Any = (), /) -> None:
+        list.__init__(self, items)
+        self._at: bytes | int | None = None
+        self._length, self._source = 0, None
+
+    @classmethod
+    def stored(cls, at: bytes | int, length: int, source: Stored) -> Later:
+        found = list.__new__(cls)
+        found._at, found._length, found._source = at, length, source
+        return found
+
+    @property
+    def pending(self) -> bool:  # still to be decoded
+        return self._source is not None
+
+    def fill(self) -> None:
+        source = self._source
+        if source is None:
+            return
+        at, length = self._at, self._length
+        self._source = self._at = None
+        values = source.history(at) if length < 0 else source.part(at, length)  # type: ignore[arg-type]
+        list.extend(self, values)
+        self.__class__ = Decoded  # type: ignore[assignment] # from now on at list's own speed
+        self._source = source  # its meeting's facts stay readable (stored_facts)
+
+    def stored_facts(self, part: int) -> Any:
+        """Of a meeting's list of actions: the facts stored with the meeting (Stored), or
+        None."""
+        source = self._source
+        if source is None or source.actions is not self or source.facts is None:
+            return None
+        return source.stored_facts(part)
+
+    def chosen(self, keep: Callable[[str, dt.date | None], bool], *,
+               by_latest: bool = False) -> list[Any]:
+        """The actions that keep(status, date of the last history entry) accepts, in order:
+        of a meeting's actions not used yet, only those are decoded (both are stored apart
+        for each action). by_latest: keep(status, the latest date of any history entry,
+        None when it has none or one that is not a plain date)."""
+        source = self._source
+        if (source is None or type(self) is not Later or source.actions is not self
+                or source.statuses is None):
+            if by_latest:
+                return [action for action in self
+                        if keep(action.status, _ordinal_day(latest(action.history)))]
+            return [action for action in self if keep(
+                action.status, action.history[-1].date if action.history else None)]
+        facts = source.statuses
+        facts = marshal.loads(facts) if isinstance(facts, bytes) else facts
+        at = 2 if by_latest else 1
+        wanted = [i for i, fact in enumerate(facts) if keep(fact[0], _ordinal_day(fact[at]))]
+        if not wanted:
+            return []
+        stored = source.stored_part(self._at, self._length)  # type: ignore[arg-type]
+        rows = stored[1] if type(stored) is tuple else stored
+        if len(rows) != len(facts):
+            raise ValueError("statuses that do not match the actions")
+        return [_decode(rows[i], source.path, source) for i in wanted]
+
+    def __reduce_ex__(self, protocol: Any) -> Any:  # copies and pickles: a plain list
+        return (list, (list(self),))
+
+
+class Decoded(list):  # type: ignore[type-arg]
+    """A Later once decoded: a list with list's own methods."""
+
+    __slots__ = ("_at", "_length", "_source")
+    pending = False
+    chosen = Later.chosen
+    stored_facts = Later.stored_facts
+    __reduce_ex__ = Later.__reduce_ex__
+
+    def fill(self) -> None:
+        pass
+
+
+# Every method of list through which list's own code reads or changes the items it holds.
+LIST_METHODS = ("__iter__", "__len__", "__getitem__", "__contains__", "__reversed__", "__eq__",
+                "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__", "__mul__",
+                "__rmul__", "__iadd__", "__imul__", "__repr__", "__setitem__", "__delitem__",
+                "__sizeof__", "index", "count", "copy", "append", "extend", "insert", "remove",
+                "pop", "sort", "reverse", "clear")
+
+
+def read_first(cls: type, prepare: Callable[[Any], None]) -> None:
+    """Give a subclass of list every method of LIST_METHODS, each calling prepare on the list
+    (and on any argument of the same class: list's own code reads another list's items
+    directly) before list's own method: a list whose items are read on first use."""
+    for name in LIST_METHODS:
+        method = getattr(list, name)
+
+        def first(self: Any, *args: Any, _method: Any = method, **kwargs: Any) -> Any:
+            prepare(self)
+            for arg in args:
+                if type(arg) is cls:
+                    prepare(arg)
+            return _method(self, *args, **kwargs)
+
+        first.__name__ = name
+        setattr(cls, name, first)
+
+
+read_first(Later, Later.fill)
