@@ -84,15 +84,18 @@ class NameMatcher:
         """names: (name, owner, hidden), longest first; a hidden name is matched in every
         spelling above, a shown one strictly."""
         alternatives = []
-        self._entries: list[tuple[re.Pattern[str], Any, int]] = []
+        # Each name's own search is compiled when a candidate first needs it: compiling them
+        # all costs a write or a check of a body with many hidden names a large part of its
+        # time, and most texts hold no candidate at all.
+        self._entries: list[tuple[str, Any, int]] = []
+        self._compiled: dict[int, re.Pattern[str]] = {}
         for name, owner, hidden in names:
             parts = [p for p in _PART_SPLIT.split(fold(name)) if p]
             letters = sum(len(p) for p in parts)
             disguised = hidden and letters >= 3
             plain = _name(parts, disguised, hidden, grouped=False)
             alternatives.append(plain)
-            self._entries.append((re.compile(_whole(_name(parts, disguised, hidden,
-                                                          grouped=True))),
+            self._entries.append((_whole(_name(parts, disguised, hidden, grouped=True)),
                                   owner, letters if disguised else 0))
         self.pattern = _whole("|".join(alternatives))
         self._search = re.compile(self.pattern)
@@ -114,7 +117,10 @@ class NameMatcher:
             pos = hit.end
 
     def _at(self, text: str, start: int) -> Found | None:
-        for regex, owner, letters in self._entries:
+        for number, (source, owner, letters) in enumerate(self._entries):
+            regex = self._compiled.get(number)
+            if regex is None:
+                regex = self._compiled[number] = re.compile(source)
             match = regex.match(text, start)
             if match is not None and (not letters or _plausible(match, letters)):
                 return Found(start, match.end(), owner)
