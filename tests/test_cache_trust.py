@@ -160,7 +160,7 @@ def test_a_clean_verdict_belongs_to_the_code_that_gave_it(monkeypatch: pytest.Mo
 
     pages._package_digest.cache_clear()
     before = pages.PageIndex.check_key("<p>page</p>", "searched for", ("€ 10,00",))
-    monkeypatch.setattr(pages, "_folder_parts", lambda base: [b"kwartaal, searching better"])
+    monkeypatch.setattr(pages, "_folder_stats", lambda base: [b"kwartaal, searching better"])
     pages._package_digest.cache_clear()
     try:
         assert pages.PageIndex.check_key("<p>page</p>", "searched for", ("€ 10,00",)) != before
