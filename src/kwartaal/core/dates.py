@@ -7,9 +7,12 @@ import datetime as dt
 import os
 import re
 
-from kwartaal.core import model as m
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.core.values import DATE_MAX, DATE_MIN, YEAR_MAX, YEAR_MIN, shown
+
+TYPE_CHECKING = False  # the record classes are imported only where a cadence is read
+if TYPE_CHECKING:
+    from kwartaal.core import model as m
 
 
 def parse_iso(value: str, what: str = "date") -> dt.date:
@@ -55,7 +58,9 @@ def cadence_dates(cadence: m.Cadence, after: dt.date, count: int = 1) -> list[dt
     if explicit:
         return explicit[:count]
     months = sorted(set(cadence.months)) or [3, 6, 9, 12]
-    weekday = m.WEEKDAYS.index(cadence.weekday) if cadence.weekday in m.WEEKDAYS else 3
+    from kwartaal.core.model import WEEKDAYS  # here only: `today` alone needs no records
+
+    weekday = WEEKDAYS.index(cadence.weekday) if cadence.weekday in WEEKDAYS else 3
     year, month = after.year, after.month
     for _ in range(12 * 10):
         if year > YEAR_MAX:  # no date after 2999 is ever proposed, so none is ever written
