@@ -92,3 +92,24 @@ def test_an_unchanged_file_is_not_committed(example: Path, run: Run) -> None:
     assert outcome.commit.reason == "nothing-changed"
     assert commit_count(top) == before
     assert os.path.exists(path)
+
+
+@pytest.mark.parametrize("name", ["b[x]", "b*", "b?"])
+def test_a_body_folder_named_like_a_pattern_commits_only_its_own_file(
+        tmp_path: Path, run: Run, name: str) -> None:
+    """Paths reach git as literal pathspecs: 'b[x]' is not a pattern that takes in bx."""
+    import shutil
+
+    from .conftest import EXAMPLE, commit_all, init_repo
+
+    top = init_repo(tmp_path / "repo")
+    shutil.copytree(EXAMPLE, top / name)
+    shutil.copytree(EXAMPLE, top / "bx")
+    commit_all(top)
+    other = top / "bx" / "meetings" / "2026-03-12.toml"
+    with open(other, "a", encoding="utf-8") as handle:
+        handle.write("# half af\n")
+    run("--repo", str(top / name), "--today", TODAY, "propose", "Iets nieuws", "--by", "roos")
+    assert git(top, "show", "--name-only", "--format=", "HEAD").split() == [
+        f"{name}/meetings/2026-03-12.toml"]
+    assert "bx/meetings/2026-03-12.toml" in git(top, "status", "--porcelain")

@@ -18,7 +18,7 @@ from hashlib import blake2b
 from typing import Any
 
 from kwartaal.core import model as m
-from kwartaal.core.folding import fold
+from kwartaal.core.folding import as_searched
 
 # The parts of a meeting's facts (plain values, as marshal keeps them); see meeting_facts.
 CLOSABLE, OPEN, AMOUNTS, NOTES = range(4)
@@ -26,8 +26,9 @@ SIZE = 4
 
 
 def folded(value: str) -> str:
-    """A text as public output is searched for it: folded, its spacing single spaces."""
-    return " ".join(fold(value).split())
+    """A text as public output is searched for it: read as the rendering is (escapes
+    undone, tags and link targets out), folded, single spaces (core/folding.py as_searched)."""
+    return as_searched(value)
 
 
 def text_key(text: str) -> int:

@@ -85,6 +85,37 @@ def fold_char(ch: str) -> str:
     return "".join(out)
 
 
+def as_read(text: str) -> str:
+    """A text as a reader of any output format sees it: iCalendar lines unfolded and
+    unescaped, the backslash escapes of Markdown and JSON undone ('\\_', '\\*', '\\\\',
+    '\\"'), and HTML entities decoded until none is left ('&amp;amp;' is '&'). Public
+    output is searched in this reading, and so are the texts it must not contain
+    (core/forbidden.py, core/facts.py): an escape that one format adds cannot hide either."""
+    import html
+
+    text = _ICAL_FOLD.sub("", text)
+    if "\\" in text:
+        text = _ESCAPED.sub(r"\1", text.replace("\\n", "\n"))
+    for _ in range(4):
+        if "&" not in text:
+            break
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+_ICAL_FOLD = re.compile(r"\r?\n[ \t]")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation
+
+
+def as_searched(text: str) -> str:
+    """A text as public output is searched for it (and searched in): as read (as_read),
+    folded, tags and link targets taken out (fold(…, " ")), its spacing single spaces."""
+    return " ".join(fold(as_read(text), " ").split())
+
+
 READINGS: tuple[str | None, ...] = (None, "", " ")
 
 

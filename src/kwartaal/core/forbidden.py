@@ -10,7 +10,6 @@ amounts; and the place and link, which every meeting record holds.
 
 from __future__ import annotations
 
-import html
 import re
 from decimal import Decimal
 from typing import Any
@@ -27,7 +26,7 @@ from kwartaal.core.facts import (
     record_texts,
     text_key,
 )
-from kwartaal.core.folding import fold
+from kwartaal.core.folding import as_read, fold
 from kwartaal.core.problems import Msg, msg
 
 # The shortest closed text searched for: shorter ones ('Evaluatie' is not) would be found by
@@ -36,11 +35,10 @@ MIN_CLOSED = 8
 
 
 def plain(text: str) -> str:
-    """A rendering as readable text: HTML entities decoded, iCalendar lines unfolded and
-    unescaped, JSON escapes of quotes undone, so that a name cannot hide behind encoding."""
-    text = re.sub(r"\r?\n[ \t]", "", text)  # iCalendar folding
-    text = text.replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n").replace('\\"', '"')
-    return html.unescape(text)
+    """A rendering as readable text (core/folding.py as_read): HTML entities decoded,
+    iCalendar lines unfolded and unescaped, the backslash escapes of Markdown and JSON undone,
+    so that a name or a closed text cannot hide behind a format's encoding."""
+    return as_read(text)
 
 
 def forbidden_texts(view: Any, body: m.Body) -> list[tuple[str, Msg]]:
@@ -75,7 +73,7 @@ def forbidden_texts(view: Any, body: m.Body) -> list[tuple[str, Msg]]:
     cfg = body.config
     links = {cfg.cadence.link, *(mt.link for mt in body.meetings)}
     if not cfg.public_link:
-        out += [(fold(link), msg("the meeting link")) for link in links
+        out += [(folded(link), msg("the meeting link")) for link in links
                 if len(link.strip()) >= 6]
     for meeting, _, meeting_amounts in every:
         if not view.place_is_public(meeting):

@@ -31,6 +31,7 @@ from kwartaal.core import forbidden
 from kwartaal.core import model as m
 from kwartaal.core.folding import (
     READINGS,
+    as_searched,
     fold,
     fold_char,
     name_fold,
@@ -368,7 +369,7 @@ class View:
                  for person in self._hidden_people(plain)]
         if self._forbidden is None:
             self._forbidden = forbidden.forbidden_texts(self, self.body)
-        allowed = {" ".join(fold(total).split()) for total in totals}
+        allowed = {as_searched(total) for total in totals}
         found += [Leak(what) for what in forbidden.found_in(spaced, self._forbidden, allowed)]
         unique = {leak.what.render("en"): leak for leak in found}
         return list(unique.values())

@@ -46,7 +46,7 @@ def refuse_dirty(folder: Path, paths: Sequence[Path], force: bool = False, *,
         return
     rels = [_rel(repo, p) for p in existing]
     # -z: each entry is "XY path", unquoted and never trimmed (a leading space is part of XY)
-    listed = repo.git.status("--porcelain", "-z", "--no-renames", "--", *rels)
+    listed = repo.git.status("--porcelain", "-z", "--no-renames", "--", *literal(rels))
     changed = [entry[3:] for entry in listed.split("\0") if len(entry) > 3]
     if changed:
         from kwartaal.files.paths import shown_path
@@ -98,12 +98,12 @@ def commit(folder: Path, paths: Sequence[Path], message: str, *, no_commit: bool
     raise_if_signalled()  # the last safe point: after this the commit is made or undone
     rels = [_rel(repo, p) for p in paths]
     head = _head(repo)
-    index = repo.git.ls_files("-s", "-z", "--", *rels)
+    index = repo.git.ls_files("-s", "-z", "--", *literal(rels))
     if journal is not None:
         journal.committing(rels, message, author, head, index)
     try:
         alone = head is not None and _only_staged(repo, rels)
-        repo.git.add("--", *rels)
+        repo.git.add("--", *literal(rels))
         if not _differs(repo, rels, head):
             return _settled(journal, paths, CommitResult(False, None, "nothing-changed"))
     except git.GitCommandError as exc:
@@ -116,7 +116,7 @@ def commit(folder: Path, paths: Sequence[Path], message: str, *, no_commit: bool
         args.append(f"--author={author}")
     # With nothing else staged, the index is the commit: a plain commit makes the same one,
     # without the second, temporary index of the whole tree that --only builds
-    only = [] if alone else ["--only", "--", *rels]
+    only = [] if alone else ["--only", "--", *literal(rels)]
     try:
         repo.git.commit(*args, *only, env=_hook_env())
     except git.GitCommandError as exc:
@@ -140,6 +140,12 @@ def _settled(journal: Any, paths: Sequence[Path], result: CommitResult,
     return result
 
 
+def literal(rels: Sequence[str]) -> list[str]:
+    """Paths as git pathspecs that mean just those paths: a body folder named 'b[x]' or 'a*'
+    is not a pattern that takes in other bodies' files."""
+    return [f":(literal){rel}" for rel in rels]
+
+
 def _only_staged(repo: Any, rels: list[str]) -> bool:
     """Whether the index holds no change against HEAD but (perhaps) in rels: then committing
     the index after adding rels commits exactly rels. Git compares only what changed (the
@@ -160,10 +166,9 @@ def _differs(repo: Any, rels: list[str], head: str | None) -> bool:
     import git
 
     if head is None:
-        return bool(repo.git.status("--porcelain", "--", *rels).strip())
+        return bool(repo.git.status("--porcelain", "--", *literal(rels)).strip())
     try:
-        repo.git.diff_index("--cached", "--quiet", "HEAD", "--",
-                            *(f":(literal){rel}" for rel in rels))
+        repo.git.diff_index("--cached", "--quiet", "HEAD", "--", *literal(rels))
     except git.GitCommandError as exc:
         if exc.status == 1:
             return True
@@ -187,7 +192,8 @@ def _made(repo: Any, head: str | None, rels: list[str]) -> bool:
     import git
 
     try:
-        return _head(repo) != head and not repo.git.status("--porcelain", "--", *rels).strip()
+        return _head(repo) != head and not repo.git.status("--porcelain", "--",
+                                                           *literal(rels)).strip()
     except git.GitCommandError:
         return False
 

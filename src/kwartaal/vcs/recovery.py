@@ -55,7 +55,7 @@ def recover(place: Any, body_root: Path) -> list[Msg]:
 
 def _settle(place: Any, journal: Any) -> list[Msg]:
     from kwartaal.files.lock import wait_for_git
-    from kwartaal.vcs.gitops import open_repo, restore_index
+    from kwartaal.vcs.gitops import literal, open_repo, restore_index
 
     # The killed command's git child may outlive it and still be finishing the commit.
     wait_for_git(place)
@@ -63,7 +63,7 @@ def _settle(place: Any, journal: Any) -> list[Msg]:
     rels = [r for r in (pending or {}).get("paths", []) if r in journal.files]
     repo = open_repo(place.top) if pending is not None else None
     if repo is not None and rels and all(journal.state(r) == "after" for r in rels):
-        if not repo.git.status("--porcelain", "--", *rels).strip():
+        if not repo.git.status("--porcelain", "--", *literal(rels)).strip():
             journal.drop()  # its commit was made after all
             return []
         return [_commit_for(place, journal, pending, rels)]
@@ -117,13 +117,13 @@ def settle_by_hand(path: Path, message: str | None) -> Msg:
     tell what to do with it (it was changed again since)."""
     import shlex
 
-    from kwartaal.vcs.gitops import open_repo
+    from kwartaal.vcs.gitops import literal, open_repo
 
     name = shlex.quote(_shown(path))
     keep = f"git add -- {name} && git commit -m " \
         f"{shlex.quote(message or 'kwartaal: ' + _shown(path))} -- {name}"
     repo = open_repo(path.parent)
-    tracked = repo is not None and bool(repo.git.ls_files("--", str(path)).strip())
+    tracked = repo is not None and bool(repo.git.ls_files("--", *literal([str(path)])).strip())
     drop = f"git restore --source=HEAD --staged --worktree -- {name}" if tracked else \
         f"git rm -q --cached --ignore-unmatch -- {name}; rm -- {name}"
     return msg("{file} was changed by a kwartaal command that was stopped, and again since; "
