@@ -179,3 +179,23 @@ def test_links_among_the_inputs_are_never_kept(example: Path, tmp_path: Path) ->
     shutil.copy2(example / "meetings" / "2025-03-13.toml", outside / "x.toml")
     (example / "meetings" / "2024-12-12.toml").symlink_to(outside / "x.toml")
     assert input_files(example) is None
+
+
+def test_a_linked_folder_added_to_the_body_templates_is_seen(
+        example: Path, run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A language folder of the body's own templates made a link to another folder inside
+    templates/ (which the renderer follows) changes what the site is built from."""
+    shipped = Path(__file__).resolve().parent.parent / "templates" / "site" / "index.html.j2"
+    own = example / "templates" / "custom-en" / "site"
+    own.mkdir(parents=True)
+    text = shipped.read_text(encoding="utf-8")
+    cut = text.find("%}", text.find("{% block")) + 2
+    (own / "index.html.j2").write_text(text[:cut] + "<p>EIGEN-EN</p>" + text[cut:],
+                                       encoding="utf-8")
+    folder = tmp_path / "site"
+    _cached(run, example, folder)
+    _cached(run, example, folder)
+    (example / "templates" / "en").symlink_to("custom-en")
+    cached = _cached(run, example, folder)
+    assert cached == _uncached(run, example, monkeypatch)
+    assert b"EIGEN-EN" in cached[2]["en/index.html"]

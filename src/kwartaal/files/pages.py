@@ -139,14 +139,25 @@ def body_digest(files: list[Path]) -> str:
 
 
 def _folder_parts(base: Path) -> list[bytes]:
+    """Every file under base by path and bytes, through linked folders too (the renderer
+    follows a link that stays inside the templates folder, so a link switched is a change)."""
     parts: list[bytes] = []
-    for path in sorted(base.rglob("*")):
-        if "__pycache__" in path.parts or not path.is_file():
+    for folder, folders, files in os.walk(base, followlinks=True):
+        real = os.path.realpath(folder)
+        up = os.path.realpath(os.path.dirname(folder))
+        if (up == real or up.startswith(real + os.sep)  # a link back up: a loop
+                or os.path.relpath(folder, base).count(os.sep) > 16):
+            folders[:] = []
             continue
-        try:
-            parts += [os.fsencode(path.relative_to(base).as_posix()), path.read_bytes()]
-        except OSError:
-            parts += [os.fsencode(path.relative_to(base).as_posix()), b"?"]
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            rel = os.fsencode(os.path.relpath(path, base).replace(os.sep, "/"))
+            try:
+                with open(path, "rb") as handle:
+                    parts += [rel, handle.read()]
+            except OSError:
+                parts += [rel, b"?"]
     return parts
 
 
