@@ -295,7 +295,7 @@ def tables(draw: st.DrawFn) -> tuple[dict[str, Any], Any]:
     return spec, raw
 
 
-@settings(max_examples=700, deadline=None, derandomize=True,
+@settings(max_examples=400, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
 def test_quick_tables_of_made_tables(made: tuple[dict[str, Any], Any]) -> None:

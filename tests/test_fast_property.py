@@ -201,7 +201,7 @@ def test_the_lane_answers_as_the_full_command_or_steps_aside(
     outside.mkdir()
     answered = []
 
-    @settings(max_examples=14, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=9, deadline=None, derandomize=True, database=None,
               phases=[Phase.explicit, Phase.generate],
               suppress_health_check=list(HealthCheck))
     @given(bodies, st.lists(cases, min_size=30, max_size=30))

@@ -297,7 +297,7 @@ forms = st.sampled_from(["as-is", "upper", "lower", "nfd", "zero-width", "italic
                          "greek-upper"])
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
+@settings(max_examples=36, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(names=st.lists(st.sampled_from(NAMES), min_size=3, max_size=3, unique=True),
        stored_forms=st.lists(st.sampled_from(["as-is", "trailing", "nfd"]), min_size=3,

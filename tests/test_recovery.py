@@ -347,7 +347,7 @@ def test_kill_loop_leaves_nothing_for_a_person_to_do(example: Path, tmp_path: Pa
     other = init_repo(tmp_path / "tweede") / "meetings"
     shutil.copytree(EXAMPLE, other)
     commit_all(other.parent)
-    kills = int(os.environ.get("KWARTAAL_KILLS", "80"))
+    kills = int(os.environ.get("KWARTAAL_KILLS", "50"))
     start = time.monotonic()
     with ThreadPoolExecutor(2) as pool:
         loops = [pool.submit(_kill_loop, body, seed, kills // 2)

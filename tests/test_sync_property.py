@@ -36,7 +36,7 @@ FILES = {PLANNED: f"meetings/{PLANNED}.toml", HELD: f"meetings/{HELD}.toml"}
 TEXT_KEY = {"item": "title", "action": "title", "note": "text", "decision": "text",
             "compensation": "amount"}
 ID_RE = "[23456789bcdfghjkmnpqrstvwxz]{4}"
-SCALE = float(os.environ.get("KWARTAAL_SYNC_CASES", "1"))
+SCALE = float(os.environ.get("KWARTAAL_SYNC_CASES", "0.6"))
 
 # Records written by hand in the old numbered form: they must come through untouched too.
 OLD_STYLE = """
