@@ -201,7 +201,7 @@ def test_the_lane_answers_as_the_full_command_or_steps_aside(
     outside.mkdir()
     answered = []
 
-    @settings(max_examples=9, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=10, deadline=None, derandomize=True, database=None,
               phases=[Phase.explicit, Phase.generate],
               suppress_health_check=list(HealthCheck))
     @given(bodies, st.lists(cases, min_size=30, max_size=30))
@@ -235,7 +235,7 @@ def test_the_lane_answers_as_the_full_command_or_steps_aside(
             event("answered" if lane is not None else f"declined, full exit {code}")
 
     check()
-    assert len(answered) >= 120  # the lane really was tested, not only its stepping aside
+    assert len(answered) >= 100  # the lane really was tested, not only its stepping aside
 
 
 def test_a_real_process_prints_the_same_either_way(tmp_path: Path) -> None:
