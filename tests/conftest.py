@@ -181,3 +181,16 @@ def assert_refused(output: Callable[[], str], repo: Path, says: str) -> str:
     assert work_tree(repo) == before
     assert commit_count(repo) == commits
     return out
+
+
+def run_site(run: Run, body: Path, folder: Path, *args: str,
+               expect: int | None = 0) -> Result:
+    """`site` of body into folder, on the example's day (args go before the command)."""
+    return run("--repo", str(body), "--today", EXAMPLE_TODAY, *args, "site", "--output",
+               str(folder), expect=expect)
+
+
+def site_tree(folder: Path) -> dict[str, bytes]:
+    """Every file under folder, by its path there."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -20,20 +20,10 @@ from kwartaal.core.visibility import View
 from kwartaal.documents import site
 from kwartaal.files.cache import cache_dir, sealed, unsealed
 
-from .conftest import EXAMPLE_TODAY, Run
+from .conftest import EXAMPLE_TODAY, Run, run_site, site_tree
 from .test_read_scope import ATTACKS, aged  # noqa: F401 - the fixture, shared
 
 SITE_INDEX = "*.pages"
-
-
-def _build(run: Run, body: Path, folder: Path, *args: str, expect: int | None = 0) -> Any:
-    return run("--repo", str(body), "--today", EXAMPLE_TODAY, *args, "site", "--output",
-               str(folder), expect=expect)
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _uncached(run: Run, body: Path, monkeypatch: pytest.MonkeyPatch,
@@ -44,10 +34,10 @@ def _uncached(run: Run, body: Path, monkeypatch: pytest.MonkeyPatch,
     shutil.rmtree(folder, ignore_errors=True)
     with monkeypatch.context() as patch:
         patch.setenv("KWARTAAL_NO_CACHE", "1")
-        result = _build(run, body, folder, *args, expect=None)
+        result = run_site(run, body, folder, *args, expect=None)
     if result.exit_code:
         return {"refused": result.output.encode()}
-    return _files(folder)
+    return site_tree(folder)
 
 
 def _page_indexes() -> list[Path]:
@@ -79,14 +69,14 @@ def test_a_repeated_site_equals_the_uncached_one_and_renders_nothing_again(
         example: Path, run: Run, monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
     folder = example.parent.parent / "site"
     expected = _uncached(run, example, monkeypatch, "--lang", lang)
-    _build(run, example, folder, "--lang", lang)
-    assert _files(folder) == expected
+    run_site(run, example, folder, "--lang", lang)
+    assert site_tree(folder) == expected
     [index] = _page_indexes()
     assert not index.is_relative_to(example.parent)  # never in the repository
     times = {name: (folder / name).stat().st_mtime_ns for name in expected}
     counted = Counted(monkeypatch)
-    _build(run, example, folder, "--lang", lang)
-    assert _files(folder) == expected
+    run_site(run, example, folder, "--lang", lang)
+    assert site_tree(folder) == expected
     assert [n for n in counted.rendered if n.startswith("site/")] == []
     # unchanged pages are not searched again (the calendar searches itself as it is made)
     assert [page for page in counted.searched if page] == []
@@ -97,15 +87,15 @@ def test_a_repeated_site_equals_the_uncached_one_and_renders_nothing_again(
 def test_a_changed_page_alone_is_rendered_again(example: Path, run: Run,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     folder = example.parent.parent / "site"
-    _build(run, example, folder)
+    run_site(run, example, folder)
     path = example / "meetings" / "2025-09-11.toml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "Regionale conferentie", "Regionale bijeenkomst"), encoding="utf-8")
     counted = Counted(monkeypatch)
-    _build(run, example, folder)
+    run_site(run, example, folder)
     pages = [n for n in counted.rendered if n.startswith("site/")]
     assert pages and len(pages) < len(list(folder.rglob("*.html")))
-    assert _files(folder) == _uncached(run, example, monkeypatch)
+    assert site_tree(folder) == _uncached(run, example, monkeypatch)
 
 
 def test_a_newly_hidden_name_on_a_kept_page_is_refused(example: Path, run: Run,
@@ -119,14 +109,14 @@ def test_a_newly_hidden_name_on_a_kept_page_is_refused(example: Path, run: Run,
     own.joinpath("index.html.j2").write_text(shipped.read_text(encoding="utf-8").replace(
         "</h1>", "</h1>\n<p>Contact: Wilhelmina Vlasbloem</p>", 1), encoding="utf-8")
     folder = example.parent.parent / "site"
-    _build(run, example, folder)
+    run_site(run, example, folder)
     assert "Wilhelmina Vlasbloem" in (folder / "index.html").read_text(encoding="utf-8")
     people = example / "people.toml"
     people.write_text(people.read_text(encoding="utf-8").replace(
         '[kbg-1]\nname = "Mila"', '[kbg-1]\naliases = ["Wilhelmina Vlasbloem"]\nname = "Mila"'),
         encoding="utf-8")
     counted = Counted(monkeypatch)
-    result = _build(run, example, folder, expect=None)
+    result = run_site(run, example, folder, expect=None)
     assert "site/index.html.j2" not in counted.rendered  # the kept page, not rendered again
     assert "index.html" in counted.searched  # but searched again: the check's inputs changed
     assert result.exit_code != 0
@@ -139,16 +129,16 @@ def test_no_change_gets_past_the_page_index(aged: Path, run: Run,  # noqa: F811
                                             monkeypatch: pytest.MonkeyPatch,
                                             attack: Any) -> None:
     folder = aged.parent.parent / "site"
-    _build(run, aged, folder)
+    run_site(run, aged, folder)
     attack(aged)
     expected = _uncached(run, aged, monkeypatch)
     for _ in range(2):  # building the index again, then from it
-        result = _build(run, aged, folder, expect=None)
+        result = run_site(run, aged, folder, expect=None)
         if "refused" in expected:
             assert result.output.encode() == expected["refused"]
         else:
             assert result.exit_code == 0, result.output
-            assert _files(folder) == expected
+            assert site_tree(folder) == expected
 
 
 def _corrupt(index: Path) -> None:
@@ -180,11 +170,11 @@ def _wrong_page(index: Path) -> None:
 def test_a_damaged_page_index_is_ignored(example: Path, run: Run,
                                          monkeypatch: pytest.MonkeyPatch, damage: Any) -> None:
     folder = example.parent.parent / "site"
-    _build(run, example, folder)
+    run_site(run, example, folder)
     [index] = _page_indexes()
     damage(index)
-    _build(run, example, folder)
-    assert _files(folder) == _uncached(run, example, monkeypatch)
+    run_site(run, example, folder)
+    assert site_tree(folder) == _uncached(run, example, monkeypatch)
 
 
 def test_a_same_size_template_edit_with_its_old_time_is_seen(
@@ -196,7 +186,7 @@ def test_a_same_size_template_edit_with_its_old_time_is_seen(
     path.write_text(shipped.read_text(encoding="utf-8").replace(
         "</h1>", "</h1><p>AAAA</p>", 1), encoding="utf-8")
     folder = example.parent.parent / "site"
-    _build(run, example, folder)
+    run_site(run, example, folder)
     stat = path.stat()
     with open(path, "r+b") as handle:
         data = handle.read()
@@ -219,7 +209,7 @@ def test_the_calendar_follows_a_same_size_edit_with_its_old_time(
     hour, written into the same file with its old time, is in the next calendar."""
     folder = example.parent.parent / "site"
     time.sleep(2.1)  # the parse index trusts the files' stat records from here on
-    _build(run, example, folder)
+    run_site(run, example, folder)
     before = (folder / "kwartaal.ics").read_bytes()
     path = example / where
     stat = path.stat()
@@ -228,11 +218,11 @@ def test_the_calendar_follows_a_same_size_edit_with_its_old_time(
         handle.seek(0)
         handle.write(data.replace(b'time = "19:00"', b'time = "19:30"', 1))
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    _build(run, example, folder)
+    run_site(run, example, folder)
     after = (folder / "kwartaal.ics").read_bytes()
     if where.startswith("meetings"):  # the settings' time is only that of meetings without one
         assert after != before
-    assert _files(folder) == _uncached(run, example, monkeypatch)
+    assert site_tree(folder) == _uncached(run, example, monkeypatch)
 
 
 def test_a_body_changed_in_memory_is_never_taken_from_the_index(example: Path, run: Run) -> None:
@@ -241,7 +231,7 @@ def test_a_body_changed_in_memory_is_never_taken_from_the_index(example: Path, r
     from kwartaal.documents.site import build_site
     from kwartaal.files.loader import load_checked
 
-    _build(run, example, example.parent.parent / "site")
+    run_site(run, example, example.parent.parent / "site")
     body = load_checked(example)
     today = dt.date.fromisoformat(EXAMPLE_TODAY)
     planned = next(mt for mt in body.meetings if mt.id == "2026-03-12")

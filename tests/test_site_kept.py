@@ -17,17 +17,7 @@ import pytest
 from kwartaal.files import loader
 from kwartaal.files.pages import input_files
 
-from .conftest import EXAMPLE_TODAY, Run
-
-
-def _build(run: Run, body: Path, folder: Path, *args: str, expect: int | None = 0) -> Any:
-    return run("--repo", str(body), "--today", EXAMPLE_TODAY, *args, "site", "--output",
-               str(folder), expect=expect)
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from .conftest import Run, run_site, site_tree
 
 
 def _uncached(run: Run, body: Path, monkeypatch: pytest.MonkeyPatch,
@@ -36,15 +26,15 @@ def _uncached(run: Run, body: Path, monkeypatch: pytest.MonkeyPatch,
     shutil.rmtree(folder, ignore_errors=True)
     with monkeypatch.context() as patch:
         patch.setenv("KWARTAAL_NO_CACHE", "1")
-        result = _build(run, body, folder, *args, expect=None)
+        result = run_site(run, body, folder, *args, expect=None)
     return result.exit_code, result.output.replace(str(folder), "FOLDER"), \
-        _files(folder) if folder.exists() else {}
+        site_tree(folder) if folder.exists() else {}
 
 
 def _cached(run: Run, body: Path, folder: Path, *args: str) -> tuple[int, str, dict[str, bytes]]:
-    result = _build(run, body, folder, *args, expect=None)
+    result = run_site(run, body, folder, *args, expect=None)
     return result.exit_code, result.output.replace(str(folder), "FOLDER"), \
-        _files(folder) if folder.exists() else {}
+        site_tree(folder) if folder.exists() else {}
 
 
 class Loads:
@@ -82,7 +72,7 @@ def test_another_day_builds_again(example: Path, run: Run,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     folder = example.parent.parent / "site"
     loads = Loads(monkeypatch)
-    _build(run, example, folder)
+    run_site(run, example, folder)
     run("--repo", str(example), "--today", "2026-01-16", "site", "--output", str(folder))
     assert loads.count == 2
 
@@ -101,9 +91,9 @@ def _edit_keeping_times(path: Path, old: str, new: str) -> None:
 def _trusted_build(run: Run, body: Path, folder: Path) -> dict[str, bytes]:
     """A build, and one from the kept site, with the files' stat records trusted."""
     time.sleep(2.1)
-    _build(run, body, folder)
-    _build(run, body, folder)
-    return _files(folder)
+    run_site(run, body, folder)
+    run_site(run, body, folder)
+    return site_tree(folder)
 
 
 def test_a_new_closed_item_whose_title_is_on_a_kept_page_is_refused(
@@ -121,7 +111,7 @@ def test_a_new_closed_item_whose_title_is_on_a_kept_page_is_refused(
     assert expected[0] != 0
     for _ in range(2):
         assert _cached(run, example, folder)[:2] == expected[:2]
-    assert _files(folder) == before  # nothing of the refused build was written
+    assert site_tree(folder) == before  # nothing of the refused build was written
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -166,7 +156,7 @@ def test_a_kept_refused_input_is_not_a_kept_site(example: Path, run: Run,
     assert _cached(run, example, folder)[0] != 0
     path.write_text(text, encoding="utf-8")
     assert _cached(run, example, folder) == _uncached(run, example, monkeypatch)
-    assert _files(folder) == before
+    assert site_tree(folder) == before
 
 
 def test_links_among_the_inputs_are_never_kept(example: Path, tmp_path: Path) -> None:
