@@ -67,9 +67,55 @@ def former_safe(text: str) -> bool:
     return not brackets
 
 
+def few_openers(text: str) -> bool:
+    """The quick rule: so few brackets that no nesting can be deep, and no long digit run."""
+    raw = text.encode("utf-8", "surrogatepass")
+    return not text.startswith("\ufeff") and (
+        raw.count(b"[") + raw.count(b"{") <= tomlread.OPENERS_ANY_DEPTH) and (
+        re.search(rb"[0-9_]{4300}", raw) is None)
+
+
 def assert_scan_same(text: str) -> None:
     assert tomlread._QUOTED.sub("", text) == FORMER_QUOTED.sub("", text), text[:200]  # noqa: SLF001
-    assert tomlread.native_safe(text) == former_safe(text), text[:200]
+    assert tomlread.native_safe(text) == (former_safe(text) or few_openers(text)), text[:200]
+
+
+def test_the_quick_rule_holds_for_a_whole_body(benchmark_body: Path) -> None:
+    """A generated meeting file (about 150 brackets) takes the quick answer, and a text with
+    one opener more than the bound takes the scan."""
+    text = sorted(benchmark_body.glob("meetings/*.toml"))[-1].read_text(encoding="utf-8")
+    assert few_openers(text) and tomlread.native_safe(text)
+    deep = "x = " + "[" * 40 + "]" * 40
+    assert few_openers(deep) and tomlread.native_safe(deep) and not former_safe(deep)
+    over = "x = " + "[" * (tomlread.OPENERS_ANY_DEPTH + 1) + "]" * (
+        tomlread.OPENERS_ANY_DEPTH + 1)
+    assert not few_openers(over) and not tomlread.native_safe(over)
+    hidden = 'x = "' + "1" * 4300 + '"'  # a long run in a string: the scan decides (safe)
+    assert not few_openers(hidden) and tomlread.native_safe(hidden)
+
+
+def test_the_native_parser_reads_the_quick_bound_on_a_small_stack() -> None:
+    """OPENERS_ANY_DEPTH levels, arrays and inline tables mixed (the deepest frames), read in
+    a thread of 1 MB of stack, the smallest main-thread stack of Python's systems."""
+    import threading
+
+    native = tomlread.native_loads()
+    if native is None:
+        pytest.skip("the native parser is not installed")
+    half = tomlread.OPENERS_ANY_DEPTH // 2
+    text = "x = " + "[{a = " * half + "1" + "}]" * half
+    assert tomlread.native_safe(text)
+    found: list[object] = []
+    previous = threading.stack_size(1 << 20)
+    try:
+        reader = threading.Thread(target=lambda: found.append(native(text)))
+        reader.start()
+        reader.join()
+    finally:
+        threading.stack_size(previous)
+    import tomllib
+
+    assert found and found[0] == tomllib.loads(text, parse_float=Decimal)
 
 
 @pytest.fixture(scope="module")

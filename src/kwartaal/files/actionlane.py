@@ -107,6 +107,7 @@ def read_lane(root: Path) -> Lane:
     load_checked, when any file has errors."""
     from kwartaal.files.laneentry import lane_entry
     from kwartaal.files.loader import build_meeting, load_checked, load_settings, read_toml
+    from kwartaal.files.pacing import paced
     from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE, meeting_files
 
     problems: list[Any] = []
@@ -117,7 +118,7 @@ def read_lane(root: Path) -> Lane:
         return _from_body(load_checked(root))
     index = cache.ActionIndex.open(root)
     entries: list[tuple[Path, Any]] = []
-    for path in meeting_files(root):
+    for path in paced(meeting_files(root)):
         stat = cache.stat_key(path)
         try:
             entry, data = index.find(path.name, stat, path.read_bytes, config.language)

@@ -18,6 +18,7 @@ from kwartaal.core.fields import build
 from kwartaal.core.problems import InvalidBody, Problem, hints, msg
 from kwartaal.core.words import Plural
 from kwartaal.files import schema as s
+from kwartaal.files.pacing import paced
 from kwartaal.files.paths import (
     CONFIG_FILE,
     MEETINGS_DIR,
@@ -85,7 +86,7 @@ def load(root: Path, *, indexed: bool = False) -> Loaded:
         from kwartaal.files.parsed import ParseIndex
 
         index = ParseIndex.open(root)
-    for path in meeting_files(root):
+    for path in paced(meeting_files(root)):
         if index is None:
             raw = read_toml(path, problems)
             meeting = None if raw is None else build_meeting(raw, path, problems,

@@ -68,33 +68,23 @@ def check_folder(root: Path, today: dt.date, *, indexed: bool = False,
     if unreadable:
         loaded = load(root)
         return settings, validate(loaded, today)
-    import gc
-
     from kwartaal.files.checkindex import CheckIndex
     from kwartaal.files.checkrun import Early
+    from kwartaal.files.pacing import full_collections_held
 
-    # The objects kept from file to file (each file's facts and problems) would be searched
-    # for cycles again and again as every file's records come and go: a full collection
-    # looks at all of them (a fifth of a cold check at 4,000 meetings). Records hold no
-    # cycles; the young generations are still collected now and then.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    # each file's facts and problems are kept to the end: held through the checks across files
+    with full_collections_held() as one_more:
         index = CheckIndex.open(root)
         paths = meeting_files(root)
         early = Early(settings, today, paths)
         units = []
-        for number, path in enumerate(paths, start=1):
+        for path in paths:
             unit = index.unit(path, config.language)
             early.check(unit)  # its records are not kept
             units.append(unit)
-            if number % 256 == 0:
-                gc.collect(1)
+            one_more()
         unreadable += [unit.path for unit in units if unit.unreadable]
         return settings, check_units(settings, today, units, problems, unreadable, index)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def meeting_errors(body: m.Body, today: dt.date) -> list[Problem]:
