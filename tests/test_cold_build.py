@@ -449,3 +449,88 @@ def test_cold_commands_equal_the_full_reading(tmp_path: Path, run: Run,
     full = outputs(run, root, held, tmp_path / "full", monkeypatch)
     assert quick == full
     assert all(code in (0, 1, 3) for code, _ in quick)
+
+
+# -- the line index ---------------------------------------------------------------------------
+
+def former_line_index(text: str) -> tuple[dict[Any, int], dict[Any, dict[str, int]]]:
+    """core/lines.py LineIndex as it was written before (both expressions tried on every
+    line): its headers and keys."""
+    from kwartaal.core.lines import _HEADER, _KEY, _split_dotted  # noqa: PLC2701 - the same rules
+
+    headers: dict[Any, int] = {}
+    keys: dict[Any, dict[str, int]] = {(): {}}
+    counts: dict[tuple[str, ...], int] = {}
+    section: Any = ()
+    in_multiline: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_multiline:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        header = _HEADER.match(line)
+        if header and "=" not in line.split("]")[0]:
+            name = _split_dotted(header.group(2))
+            if header.group(1) == "[[":
+                index = counts.get(name, 0)
+                counts[name] = index + 1
+                section = (*name, index)
+            else:
+                section = name
+            headers.setdefault(section, number)
+            keys.setdefault(section, {})
+            continue
+        key = _KEY.match(line)
+        if key:
+            keys.setdefault(section, {}).setdefault(key.group(1).strip("\"'"), number)
+        for quote in ('"""', "'''"):
+            if line.count(quote) % 2 == 1:
+                in_multiline = quote
+                break
+    return headers, keys
+
+
+def assert_lines_same(text: str) -> None:
+    from kwartaal.core.lines import LineIndex
+
+    index = LineIndex(text)
+    headers, keys = former_line_index(text)
+    assert (index.headers, index.keys) == (headers, keys), text[:200]
+    # read part-way: every question, asked of a fresh index in file order and then backwards,
+    # answered as the whole file answers it (and a question about what is not there)
+    questions = [(section, key) for section, named in keys.items() for key in [None, *named]]
+    questions += [(section, None) for section in headers] + [((), "nowhere"), (("x", 9), None)]
+    for order in (questions, questions[::-1]):
+        fresh = LineIndex(text)
+        for section, key in order:
+            assert fresh.line(section, key) == index.line(section, key), (section, key)
+
+
+def test_line_index_on_the_example_a_benchmark_body_and_hostile_snippets(
+        benchmark_body: Path) -> None:
+    files = sorted(EXAMPLE.rglob("*.toml")) + sorted(benchmark_body.rglob("*.toml"))
+    for path in files:
+        assert_lines_same(path.read_text(encoding="utf-8-sig"))
+    for text in HOSTILE:
+        for prefix in ("", " ", "\u3000[", "\u00a0", "\x0c", "[[a]]\n", '"""\n', "x = '''\n"):
+            assert_lines_same(prefix + text)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(FILES), st.sampled_from(KINDS), st.data())
+def test_line_index_on_the_fuzz_corpus(relative: Path, kind: str, data: st.DataObject) -> None:
+    assert_lines_same(mutate((EXAMPLE / relative).read_bytes(), kind, data).decode(
+        "utf-8", "replace"))
+
+
+# lines made of what the index looks at: brackets, quotes, '=', '#', dots, spaces of every kind
+LINE_PIECES = st.sampled_from(["[", "]", "[[", "]]", '"', "'", '"""', "'''", "=", "#", ".",
+                               " ", "\t", "\u00a0", "\u2003", "\x0b", "\x1c", "\u2028", "\r",
+                               "a", "b-c", "x_1", "\"k\"", "'k'", "1"])
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.lists(LINE_PIECES, max_size=8).map("".join), max_size=12).map("\n".join))
+def test_line_index_on_random_texts(text: str) -> None:
+    assert_lines_same(text)

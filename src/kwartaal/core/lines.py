@@ -22,48 +22,98 @@ def _split_dotted(name: str) -> tuple[str, ...]:
 
 
 class LineIndex:
-    """Header line of every table and the line of every key inside it (1-based)."""
+    """Header line of every table and the line of every key inside it (1-based).
+
+    Read as far as a question needs: a problem is mostly about a meeting's own keys at the
+    top of its file, and a check at 4,000 meetings asks one line in each of thousands of
+    files. Lines are taken in order and only the first header or key of a name counts, so an
+    answer found part-way is the answer of the whole file."""
 
     def __init__(self, text: str) -> None:
-        self.headers: dict[Section, int] = {}
-        self.keys: dict[Section, dict[str, int]] = {(): {}}
-        counts: dict[tuple[str, ...], int] = {}
-        section: Section = ()
-        in_multiline: str | None = None
-        for number, line in enumerate(text.splitlines(), start=1):
+        self._headers: dict[Section, int] = {}
+        self._keys: dict[Section, dict[str, int]] = {(): {}}
+        self._lines = iter(enumerate(text.splitlines(), start=1))
+        self._counts: dict[tuple[str, ...], int] = {}
+        self._section: Section = ()
+        self._in_multiline: str | None = None
+        self._done = False
+
+    @property
+    def headers(self) -> dict[Section, int]:
+        self._read_until(None)
+        return self._headers
+
+    @property
+    def keys(self) -> dict[Section, dict[str, int]]:
+        self._read_until(None)
+        return self._keys
+
+    def _read_until(self, wanted: tuple[Section, str | None] | None) -> None:
+        """Read lines until wanted (a header when its key is None) is found, or to the end."""
+        if self._done:
+            return
+        headers, all_keys = self._headers, self._keys
+        keys = all_keys.setdefault(self._section, {})
+        in_multiline = self._in_multiline
+        header_match, key_match = _HEADER.match, _KEY.match
+        for number, line in self._lines:
             if in_multiline:
                 if line.count(in_multiline) % 2 == 1:
                     in_multiline = None
                 continue
-            header = _HEADER.match(line)
-            if header and "=" not in line.split("]")[0]:
-                name = _split_dotted(header.group(2))
-                if header.group(1) == "[[":
-                    index = counts.get(name, 0)
-                    counts[name] = index + 1
-                    section = (*name, index)
-                else:
-                    section = name
-                self.headers.setdefault(section, number)
-                self.keys.setdefault(section, {})
-                continue
-            key = _KEY.match(line)
-            if key:
-                name = key.group(1).strip("\"'")
-                self.keys.setdefault(section, {}).setdefault(name, number)
-            for quote in ('"""', "'''"):
-                if line.count(quote) % 2 == 1:
-                    in_multiline = quote
-                    break
+            # Only a line whose first visible character is '[' can be a header, and such a
+            # line is never a key: one match per line instead of two (str.lstrip strips what
+            # the expressions' \s matches). Most lines of a meeting file are keys.
+            if line.lstrip().startswith("["):
+                header = header_match(line)
+                if header and "=" not in line.split("]")[0]:
+                    name = _split_dotted(header.group(2))
+                    if header.group(1) == "[[":
+                        index = self._counts.get(name, 0)
+                        self._counts[name] = index + 1
+                        section: Section = (*name, index)
+                    else:
+                        section = name
+                    self._section = section
+                    headers.setdefault(section, number)
+                    keys = all_keys.setdefault(section, {})
+                    if wanted is not None and wanted[1] is None and wanted[0] == section:
+                        self._in_multiline = in_multiline
+                        return
+                    continue
+            else:
+                key = key_match(line)
+                if key:
+                    name_of_key = key.group(1).strip("\"'")
+                    if name_of_key not in keys:
+                        keys[name_of_key] = number
+                        if wanted is not None and wanted[1] == name_of_key and (
+                                wanted[0] == self._section):
+                            self._in_multiline = in_multiline
+                            return
+            if '"""' in line or "'''" in line:
+                for quote in ('"""', "'''"):
+                    if line.count(quote) % 2 == 1:
+                        in_multiline = quote
+                        break
+        self._in_multiline = in_multiline
+        self._done = True
 
     def line(self, section: Section, key: str | None = None) -> int | None:
         if key is not None:
-            found = self.keys.get(section, {}).get(key)
+            found = self._keys.get(section, {}).get(key)
+            if found is None:
+                self._read_until((section, key))
+                found = self._keys.get(section, {}).get(key)
             if found is not None:
                 return found
         if section == ():
             return 1 if key is None else None
-        return self.headers.get(section)
+        found = self._headers.get(section)
+        if found is None:
+            self._read_until((section, None))
+            found = self._headers.get(section)
+        return found
 
 
 @lru_cache(maxsize=256)
