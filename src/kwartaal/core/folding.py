@@ -93,7 +93,8 @@ def as_read(text: str) -> str:
     (core/forbidden.py, core/facts.py): an escape that one format adds cannot hide either."""
     import html
 
-    text = _ICAL_FOLD.sub("", text)
+    if "\n" in text:  # an unfolded line needs a line break: most texts have none
+        text = _ICAL_FOLD.sub("", text)
     if "\\" in text:
         text = _ESCAPED.sub(r"\1", text.replace("\\n", "\n"))
     for _ in range(4):
