@@ -534,3 +534,31 @@ LINE_PIECES = st.sampled_from(["[", "]", "[[", "]]", '"', "'", '"""', "'''", "="
 @given(st.lists(st.lists(LINE_PIECES, max_size=8).map("".join), max_size=12).map("\n".join))
 def test_line_index_on_random_texts(text: str) -> None:
     assert_lines_same(text)
+
+
+# the characters the text rules look at, and ids near their edges
+RULE_CHARS = st.sampled_from(["a", "z", "0", "9", "-", "_", "/", " ", "A", "é", "\t", "\n",
+                              "\r", "\x00", "\x07", "\x0b", "\x1f", "\x7f", "\x85", "\x9f",
+                              "\u00a0", "\u2028", "\u2029", "📅", "2025-06-12/", "p2"])
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(st.sampled_from(sorted(schema.v.VALID)), st.lists(RULE_CHARS, max_size=12).map("".join),
+       st.integers(1, 3))
+def test_quick_rule_tests_take_what_the_rules_take(rule: str, text: str, times: int) -> None:
+    """The quick path's test of each text rule (ids remembered once found valid, printable
+    ASCII taken at once) takes a text exactly when the rule does, asked again and again, as
+    a value and in a list."""
+    from kwartaal.core.fields import Toml
+
+    valid = schema.v.VALID[rule]
+    accepted = bool(valid(text))
+    for spec, raw, expected in (
+            ({"a": Toml("str", rule=rule)}, {"a": text}, accepted),
+            ({"a": Toml("list[str]", rule=rule)}, {"a": ["p01", text]},
+             accepted and bool(valid("p01")))):
+        for _ in range(times):
+            assert (schema.quick_table(raw, spec) is not None) == expected, (rule, text)
+            assert_quick_is_full(raw, spec)
+    assert bool(schema.v.VALID[rule]("x" * 65)) == (
+        schema.quick_table({"a": "x" * 65}, {"a": Toml("str", rule=rule)}) is not None)
