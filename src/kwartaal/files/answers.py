@@ -55,15 +55,11 @@ KEPT_MAX = 200
 LARGEST = 16 * 1024 * 1024  # characters; a larger answer is made again each time
 RACY_NS = 2_000_000_000
 KEPT_COMMANDS = ("agenda", "minutes", "report", "progress", "remind", "calendar", "check")
-# The exit codes that are an answer, not a failure: `check` exits 1 when it finds errors.
-ANSWER_CODES = {"check": (0, 1)}
-# Options whose answer is not only the body's files: `check` of what git's index holds, of
-# the last commit, or of every body in the repository.
-NOT_KEPT_OPTIONS = {"check": ("--staged", "--new", "--all-bodies")}
-# Commands that ask git about the body's files (from files/gitlisting.py's kept answers once
-# nothing changed): what git reads from the environment is part of the question.
-ASK_GIT = ("check",)
-GIT_ENVIRONMENT = ("HOME", "XDG_CONFIG_HOME", "PATH")
+# `check` exits 1 when it finds errors: an answer, not a failure. With --staged, --new or
+# --all-bodies it reads more than the body's files (git's index, the last commit, other
+# bodies): not kept. It asks git (files/gitlisting.py): git's environment is in the question.
+ANSWER_CODES, NOT_KEPT_OPTIONS = {"check": (0, 1)}, {"check": ("--staged", "--new", "--all-bodies")}
+ASK_GIT, GIT_ENVIRONMENT = ("check",), ("HOME", "XDG_CONFIG_HOME", "PATH")
 # Options that send output somewhere other than standard output: such runs are not kept. Nor
 # are documents in formats that carry a time of making (Word, PDF, spreadsheets).
 ELSEWHERE = ("--output", "-o")
@@ -269,9 +265,8 @@ class Recorder:
             self.folders[folder] = _folder(folder)
 
     def _seen(self, event: str, args: tuple[Any, ...]) -> None:
-        # not while recording: listing a folder to record it is seen as well, and would be
-        # recorded again and again (a folder first listed by the command, not by
-        # _see_the_body, then never let an answer be kept)
+        # not while recording: the listing made to record a folder would be seen and recorded
+        # again and again (a folder first listed by the command then spoiled every answer)
         if self.armed and not self.recording:
             self.recording = True
             try:
@@ -307,8 +302,7 @@ class Recorder:
                 given = os.path.abspath(os.fsdecode(path))
                 if self._in(os.path.realpath(given), self.root) or self._in(given, self.root):
                     self._see_folder(given)
-        elif event == STAT_EVENT and args and isinstance(args[0], str):
-            # a file the command relies on by its stat record alone, without opening it
+        elif event == STAT_EVENT and args and isinstance(args[0], str):  # relied on, unopened
             if not self._in(os.path.realpath(args[0]), self.cache):
                 self._see_file(os.path.abspath(args[0]))
         elif event in FILE_EVENTS:

@@ -8,7 +8,10 @@ import os
 import sys
 import zlib
 from stat import S_ISDIR, S_ISLNK
-from typing import Any
+
+TYPE_CHECKING = False  # typing (and re, which it imports) would cost every kept answer
+if TYPE_CHECKING:
+    from typing import Any
 
 try:  # BLAKE2 itself, without hashlib, which loads OpenSSL (the fast lane's start-up)
     from _blake2 import blake2b
