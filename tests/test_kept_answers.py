@@ -200,8 +200,8 @@ def test_what_is_not_kept(tmp_path: Path) -> None:
     assert kw(body, "agenda", "--output", str(target))[3] == "long"
     assert kw(body, "minutes", "1999-01-01")[0] != 0  # a refusal
     assert kw(body, "minutes", "1999-01-01")[3] == "long"
-    assert kw(body, "check")[3] == "long"  # asks git: never kept
-    assert kw(body, "check")[3] == "long"
+    assert kw(body, "check", "--staged")[3] == "long"  # git's index, not the files: never kept
+    assert kw(body, "check", "--staged")[3] == "long"
     assert kept_files() == []
     fresh = body / "meetings" / f"{PLANNED}.toml"
     fresh.write_bytes(fresh.read_bytes())  # written just now: its stat is not trusted yet

@@ -295,9 +295,9 @@ def _kept(argv: list[str]) -> tuple[int | None, Any]:
     root = root_folder(before.get("repo"), os.getcwd())
     if root is None:
         return None, None
-    kept = answers.kept_answer(argv, root, sys.stdout)
+    kept = answers.kept_answer(argv, root, sys.stdout, command)
     if kept is None:
-        return None, answers.Recorder(argv, root)
+        return None, answers.Recorder(argv, root, command)
     code, parts = kept
     try:
         answers.print_answer(parts, sys.stdout)

@@ -115,10 +115,11 @@ class State:
             found = root_folder(None if self.repo is None else str(self.repo), os.getcwd())
             if found is None:
                 return "en"
-            import tomllib
+            from kwartaal.files.tomlread import parse_text  # as the loader reads it
 
             with open(os.path.join(found, CONFIG_FILE), "rb") as handle:
-                lang = tomllib.load(handle).get("body", {}).get("language")
+                text = handle.read().decode("utf-8-sig")
+            lang = parse_text(text).get("body", {}).get("language")
             return lang if lang in ("nl", "en") else "en"
         except Exception:  # noqa: BLE001 - any failure here just means: no preference known
             return "en"

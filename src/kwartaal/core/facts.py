@@ -14,8 +14,12 @@ from __future__ import annotations
 import sys
 from array import array
 from collections.abc import Callable
-from hashlib import blake2b
 from typing import Any
+
+try:  # BLAKE2 itself, without hashlib, which loads OpenSSL (a few ms of every read's start)
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
 
 from kwartaal.core import model as m
 from kwartaal.core.folding import as_searched

@@ -212,7 +212,6 @@ def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
     a folder kwartaal made, recognised by its marker file). Every path is checked before the
     first file is written: nothing lands outside the folder or behind a link."""
     from kwartaal.files.outputs import output_file, output_folder
-    from kwartaal.files.store import atomic_write, atomic_write_bytes
 
     folder = output_folder(folder)
     targets = {name: output_file(folder, name) for name in files}
@@ -230,6 +229,8 @@ def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
         if _holds(path, data):  # an unchanged page is not written again
             written.append(path)
             continue
+        from kwartaal.files.store import atomic_write, atomic_write_bytes
+
         if isinstance(content, bytes):
             atomic_write_bytes(path, content, durable=False)
         else:
@@ -240,6 +241,8 @@ def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
         if old.is_file() and old.name != MARKER and old.resolve() not in keep:
             old.unlink()
     if not _holds(marker, b"made by kwartaal site\n"):
+        from kwartaal.files.store import atomic_write
+
         atomic_write(marker, "made by kwartaal site\n")
     return written
 

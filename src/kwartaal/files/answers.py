@@ -43,7 +43,7 @@ except ImportError:  # a Python built without it
     from hashlib import blake2b
 
 from kwartaal import __version__
-from kwartaal.files.keeping import cache_folder, caching, sealed, unsealed
+from kwartaal.files.keeping import STAT_EVENT, cache_folder, caching, sealed, unsealed
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,7 +54,12 @@ SUFFIX = ".answer"
 KEPT_MAX = 200
 LARGEST = 16 * 1024 * 1024  # characters; a larger answer is made again each time
 RACY_NS = 2_000_000_000
-KEPT_COMMANDS = ("agenda", "minutes", "report", "progress", "remind", "calendar")
+KEPT_COMMANDS = ("agenda", "minutes", "report", "progress", "remind", "calendar", "check")
+# `check` exits 1 when it finds errors: an answer, not a failure. With --staged, --new or
+# --all-bodies it reads more than the body's files (git's index, the last commit, other
+# bodies): not kept. It asks git (files/gitlisting.py): git's environment is in the question.
+ANSWER_CODES, NOT_KEPT_OPTIONS = {"check": (0, 1)}, {"check": ("--staged", "--new", "--all-bodies")}
+ASK_GIT, GIT_ENVIRONMENT = ("check",), ("HOME", "XDG_CONFIG_HOME", "PATH")
 # Options that send output somewhere other than standard output: such runs are not kept. Nor
 # are documents in formats that carry a time of making (Word, PDF, spreadsheets).
 ELSEWHERE = ("--output", "-o")
@@ -82,18 +87,21 @@ def eligible(command: str, rest: list[str]) -> bool:
     """Whether this command line is one whose answer may be kept."""
     if command not in KEPT_COMMANDS or not caching():
         return False
-    return not any(arg in ELSEWHERE or arg.partition("=")[0] in ELSEWHERE
+    refused = NOT_KEPT_OPTIONS.get(command, ())
+    return not any(arg in ELSEWHERE or arg.partition("=")[0] in (*ELSEWHERE, *refused)
                    or (arg.startswith("-o") and not arg.startswith("--"))
                    or arg.rpartition("=")[2] in MADE_AT for arg in rest)
 
 
-def question(argv: list[str], root: str, out: Any) -> bytes:
+def question(argv: list[str], root: str, out: Any, command: str = "") -> bytes:
     """Everything besides the files that can change the answer to this command line, as
     bytes that are equal whenever the values are (repr of plain values, unlike marshal,
     does not depend on how a process happened to store them)."""
+    git = command in ASK_GIT
     environment = sorted((name, value) for name, value in os.environ.items()
                          if (name.startswith("KWARTAAL_") and name not in NOT_PART_OF_THE_QUESTION)
-                         or name in ENVIRONMENT)
+                         or name in ENVIRONMENT
+                         or (git and (name.startswith("GIT_") or name in GIT_ENVIRONMENT)))
     terminal = False
     size: tuple[int, int] | None = None
     try:
@@ -167,10 +175,11 @@ def _own(handle: Any) -> bool:
     return owner is None or (found.st_uid == owner() and not found.st_mode & 0o022)
 
 
-def kept_answer(argv: list[str], root: str, out: Any) -> tuple[int, list[str | bytes]] | None:
+def kept_answer(argv: list[str], root: str, out: Any,
+                command: str = "") -> tuple[int, list[str | bytes]] | None:
     """The exit code and the output kept for this very question about these very files (text
     and bytes, as they were written), or None."""
-    asked = question(argv, root, out)
+    asked = question(argv, root, out, command)
     try:
         with open(_place(root, asked), "rb") as handle:
             if not _own(handle):
@@ -198,14 +207,16 @@ class Recorder:
     (before the command read it) and must be the same when the command ends. One per
     process: an audit hook cannot be removed, so it is disarmed once the run has ended."""
 
-    def __init__(self, argv: list[str], root: str) -> None:
-        self.argv, self.root = argv, root
+    def __init__(self, argv: list[str], root: str, command: str = "") -> None:
+        self.argv, self.root, self.command = argv, root, command
+        self.codes = ANSWER_CODES.get(command, (0,))
         self.began_ns = time.time_ns()
-        self.asked = question(argv, root, sys.stdout)
+        self.asked = question(argv, root, sys.stdout, command)
         self.files: dict[str, tuple[Stat | None, Stat | None]] = {}
         self.folders: dict[str, tuple[tuple[str, ...] | None, Stat | None]] = {}
         self.spoiled = False
         self.armed = True
+        self.recording = False
         self.cache = os.path.realpath(cache_folder())
         self.outside = tuple(os.path.realpath(folder) + os.sep for folder in {
             sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
@@ -254,11 +265,16 @@ class Recorder:
             self.folders[folder] = _folder(folder)
 
     def _seen(self, event: str, args: tuple[Any, ...]) -> None:
-        if self.armed:
+        # not while recording: the listing made to record a folder would be seen and recorded
+        # again and again (a folder first listed by the command then spoiled every answer)
+        if self.armed and not self.recording:
+            self.recording = True
             try:
                 self._record(event, args)
             except Exception:  # noqa: BLE001 - never fail what is seen; just don't keep it
                 self.spoiled = True
+            finally:
+                self.recording = False
 
     def _record(self, event: str, args: tuple[Any, ...]) -> None:
         if event == "open":
@@ -286,6 +302,9 @@ class Recorder:
                 given = os.path.abspath(os.fsdecode(path))
                 if self._in(os.path.realpath(given), self.root) or self._in(given, self.root):
                     self._see_folder(given)
+        elif event == STAT_EVENT and args and isinstance(args[0], str):  # relied on, unopened
+            if not self._in(os.path.realpath(args[0]), self.cache):
+                self._see_file(os.path.abspath(args[0]))
         elif event in FILE_EVENTS:
             paths = [os.path.realpath(os.fsdecode(arg)) for arg in args
                      if isinstance(arg, (str, bytes))]
@@ -304,12 +323,12 @@ class Recorder:
         and was last written at least two seconds before the run began."""
         self.armed = False
         sys.stdout, sys.stderr = self.out.target, self.err.target
-        if code != 0 or self.spoiled or self.err.parts:
+        if code not in self.codes or self.spoiled or self.err.parts:
             return
         parts = self.out.parts
         if sum(len(part) for part in parts) > LARGEST:
             return
-        if question(self.argv, self.root, self.out.target) != self.asked:
+        if question(self.argv, self.root, self.out.target, self.command) != self.asked:
             return  # the day turned, the terminal changed: the run may have seen either
         files = sorted(self.files.items())
         folders = sorted(self.folders.items())

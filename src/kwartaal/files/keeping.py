@@ -5,14 +5,29 @@ from __future__ import annotations
 
 import marshal
 import os
+import sys
 import zlib
 from stat import S_ISDIR, S_ISLNK
-from typing import Any
+
+TYPE_CHECKING = False  # typing (and re, which it imports) would cost every kept answer
+if TYPE_CHECKING:
+    from typing import Any
 
 try:  # BLAKE2 itself, without hashlib, which loads OpenSSL (the fast lane's start-up)
     from _blake2 import blake2b
 except ImportError:  # a Python built without it
     from hashlib import blake2b
+
+
+# The audit event by which a command says it relies on a file's stat record (its existence,
+# size or kind) without opening it: a kept answer (files/answers.py) sees what is opened and
+# listed, and through this event the rest.
+STAT_EVENT = "kwartaal.stat"
+
+
+def relied_on(path: str | os.PathLike[str]) -> None:
+    """Say that what the command does depends on this file's stat record (see STAT_EVENT)."""
+    sys.audit(STAT_EVENT, os.fspath(path))
 
 
 def cache_folder() -> str:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 def untracked(root: Path, paths: Sequence[Path]) -> list[Path]:
     """Which of paths (files of the body at root) git does not track; empty outside git.
-    Asks git directly: `check` must stay quick, and GitPython is slow to import."""
-    import subprocess
-
+    Asks git directly (`check` must stay quick, and GitPython is slow to import), or its kept
+    answer (files/gitlisting.py)."""
+    from kwartaal.files.gitlisting import ls_files
     from kwartaal.files.lock import find_place
 
     place = find_place(root)
@@ -24,10 +24,8 @@ def untracked(root: Path, paths: Sequence[Path]) -> list[Path]:
         asked = list(map(str, paths))
     else:
         asked = sorted({f":(literal){path.parent}" for path in paths})
-    try:
-        out = subprocess.run(["git", "ls-files", "-z", "--full-name", "--", *asked],
-                             cwd=root, capture_output=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
+    out = ls_files(root, ["-z", "--full-name", "--", *asked])
+    if out is None:
         return []
     tracked = {(place.top / name).as_posix() for name in out.decode("utf-8", "replace")
                .split("\0") if name}

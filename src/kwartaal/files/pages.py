@@ -165,6 +165,7 @@ def _folder_stats(base: Path) -> list[bytes]:
     parts: list[bytes] = []
     for folder, folders, files in os.walk(base):
         folders[:] = sorted(name for name in folders if name != "__pycache__")
+        within = os.path.relpath(folder, base)  # once per folder, not per file
         for name in sorted(files):
             path = os.path.join(folder, name)
             try:
@@ -172,7 +173,8 @@ def _folder_stats(base: Path) -> list[bytes]:
                 seen = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
             except OSError:
                 seen = None
-            parts += [os.fsencode(os.path.relpath(path, base)), repr(seen).encode()]
+            rel = name if within == os.curdir else os.path.join(within, name)
+            parts += [os.fsencode(rel), repr(seen).encode()]
     return parts
 
 

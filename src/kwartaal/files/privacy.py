@@ -119,15 +119,14 @@ MAX_SCANNED = 5_000_000  # bytes: larger files are not something a person typed
 def other_text_files(root: Path, known: list[Path]) -> list[Path]:
     """Every other file of the body that would be committed: in git, the files it tracks or
     would add (not those it ignores); elsewhere every file outside hidden folders."""
-    import subprocess
+    from kwartaal.files.gitlisting import ls_files
 
     spelled = set(known)  # the same spelling is the same file: no resolving needed
-    try:
-        listed = subprocess.run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"],
-                                cwd=root, capture_output=True, check=True).stdout
+    listed = ls_files(root, ["-z", "-c", "-o", "--exclude-standard"])
+    if listed is not None:
         candidates = [root / name for name in listed.decode("utf-8", "replace").split("\0")
                       if name]
-    except (OSError, subprocess.CalledProcessError):
+    else:
         candidates = [p for p in root.rglob("*")
                       if not any(part.startswith(".") for part in p.relative_to(root).parts)]
     others = [p for p in candidates
@@ -143,6 +142,9 @@ def other_text_files(root: Path, known: list[Path]) -> list[Path]:
 def read_any_text(path: Path) -> str | None:
     """A file's text in whatever encoding it was saved (UTF-8, UTF-16, else Windows-1252);
     None for a binary file or one too large to be something a person typed."""
+    from kwartaal.files.keeping import relied_on
+
+    relied_on(path)  # a file too large is judged by its size alone
     try:
         if path.stat().st_size > MAX_SCANNED:
             return None

@@ -9,7 +9,6 @@ can be undone when the commit fails, is interrupted, or the process is killed.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -50,6 +49,8 @@ def current_write_check() -> WriteCheck | None:
 
 
 def _digest(data: bytes | None) -> str | None:
+    import hashlib  # here: reads that import this module need no OpenSSL
+
     return None if data is None else hashlib.sha256(data).hexdigest()
 
 

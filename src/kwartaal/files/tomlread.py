@@ -18,6 +18,7 @@ from typing import Any
 
 from kwartaal.core.problems import Problem, msg
 from kwartaal.core.values import MAX_FILE_BYTES, parse_date
+from kwartaal.files.keeping import relied_on
 
 _NATIVE: list[Callable[[str], dict[str, Any]] | None] = []
 
@@ -124,6 +125,7 @@ def read_toml(path: Path, problems: list[Problem],
     """Parse one file (or its bytes, already read); a syntax error becomes a problem with line
     and column."""
     if data is None:
+        relied_on(path)  # a file too large is judged by its size alone
         try:
             size = path.stat().st_size
             if size > MAX_FILE_BYTES:  # refused before reading: parsing 50 MB takes minutes
