@@ -1,6 +1,7 @@
-"""Each write of the benchmark, run as people run it (a process of its own, with its commit,
-after an ordinary read), opens the meeting files it changes and the few they refer to, never
-every meeting file: counted by an audit hook inside that process, which sees every file Python
+"""Each write of the benchmark, and the edits that look for the meetings after a date (move,
+cancel, defer), run as people run them (a process of its own, with its commit, after an
+ordinary read), open the meeting files they change and the few they refer to, never every
+meeting file: counted by an audit hook inside that process, which sees every file Python
 opens there, the heads read for the meetings' dates (files/meetingdates.py) included.
 
 The dates of the meetings (which a write needs to find "the next meeting", "the last meeting",
@@ -77,6 +78,33 @@ def test_no_write_opens_every_meeting_file(generated: tuple[Path, dt.date], tmp_
             opened = opened_by(body, today, arguments[name], log)
             assert 1 <= len(opened) <= 4, (name, sorted(opened))
             git(body, "reset", "-q", "--hard", base)  # as the benchmark does between runs
+            git(body, "clean", "-q", "-f", "-d")
+    finally:
+        git(body, "reset", "-q", "--hard", base)
+        git(body, "clean", "-q", "-f", "-d")
+
+
+def test_edits_that_look_for_later_meetings_open_only_those(
+        generated: tuple[Path, dt.date], tmp_path: Path) -> None:
+    """Moving the planned meeting (refused before a held one: the meetings from that day on),
+    cancelling it (the planned ones after it) and deferring an item of the last held meeting
+    to it (the next planned one)."""
+    body, today = generated
+    base = git(body, "rev-parse", "HEAD").strip()
+    log = tmp_path / "opened"
+    names = sorted(p.stem for p in (body / "meetings").glob("*.toml"))
+    held, planned = names[-2], names[-1]
+    later = (dt.date.fromisoformat(planned) + dt.timedelta(days=7)).isoformat()
+    opened_by(body, today, ["actions", "--json"], log)
+    edits = [(["meeting", "move", planned, "--date", later], (0,)),
+             (["meeting", "move", planned, "--date", held, "--force"], (1,)),
+             (["meeting", "cancel", planned, "--reason", "Geen zaal"], (0,)),
+             (["item", "defer", held, "p1"], (0,))]
+    try:
+        for args, ok in edits:
+            opened = opened_by(body, today, args, log, ok=ok)
+            assert 1 <= len(opened) <= 4, (args, sorted(opened))
+            git(body, "reset", "-q", "--hard", base)
             git(body, "clean", "-q", "-f", "-d")
     finally:
         git(body, "reset", "-q", "--hard", base)
