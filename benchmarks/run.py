@@ -46,7 +46,7 @@ for path in files:
 """
 READS = ["agenda", "minutes ID", "check", "site", "actions", "actions --json", "overdue",
          "progress", "remind", "report"]
-WRITES = ["compensate", "propose", "meeting new", "attend", "note", "decide"]
+WRITES = ["compensate", "propose", "meeting new", "attend", "note", "decide", "action done"]
 TASK_ROWS = ["actions --overdue", "actions --overdue --json", "task overdue"]
 FAKETIME = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
 
@@ -109,6 +109,7 @@ def commands(body: Path, today: dt.date, work: Path) -> dict[str, list[str]]:
     unpaid = [p for p in present if p in paid
               and p not in {line["person"] for line in held.get("compensation", [])}]
     absent = [p for p in held.get("invited", []) if p not in present]
+    action = next((a["id"] for a in held.get("action", []) if a.get("status") == "open"), "a1")
     return {
         "agenda": ["agenda"], "minutes ID": ["minutes", last], "check": ["check"],
         "site": ["site", "--output", str(work / "site")], "actions": ["actions"],
@@ -123,6 +124,7 @@ def commands(body: Path, today: dt.date, work: Path) -> dict[str, list[str]]:
         "attend": ["attend", last, (absent or ["p30"])[0], "--excused"],
         "note": ["note", last, "p1", "Het overleg bespreekt de evaluatie."],
         "decide": ["decide", last, "Het overleg vraagt een gesprek aan."],
+        "action done": ["action", "done", f"{last}/{action}"],
     }
 
 

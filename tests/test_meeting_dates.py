@@ -175,3 +175,33 @@ def test_every_attack_on_the_dates_index_is_seen(tmp_path: Path,
     meeting_dates(twin, twin / "meetings", now)
     shutil.copy2(_index_path(twin), index)
     assert meeting_dates(root, folder, now) == truth
+
+
+@pytest.mark.parametrize("read", [["actions", "--json"], ["agenda"], ["check"], ["overdue"]])
+def test_the_dates_a_read_keeps_are_the_files_own(run: Run, example: Path, read: list[str]
+                                                  ) -> None:
+    """The action, parse and check indexes keep the date of every meeting file they read, for
+    the writes: each as the file itself says (a moved meeting by its new date), trusted by the
+    same rule, so a same-size edit made after the read, its time put back, is read again."""
+    from kwartaal.files.meetingdates import _index_path, _stored
+
+    today = "2026-01-02"
+    _k(run, example, today, "meeting", "new", "--date", "2026-01-07")
+    _k(run, example, today, "meeting", "move", "2026-01-07", "--date", "2026-02-19")
+    folder = example / "meetings"
+    time.sleep(2.1)  # old enough for the read's index to trust them
+    Path(_index_path(example)).unlink(missing_ok=True)  # kept by the writes above
+    result = run("--repo", str(example), "--today", today, *read, expect=None)
+    assert result.exit_code in (0, 1, 3), result.output
+    names = sorted(p.stem for p in folder.glob("*.toml"))
+    truth = {name: head_date((folder / f"{name}.toml").read_bytes()) for name in names}
+    assert truth["2026-01-07"] == dt.date(2026, 2, 19)
+    kept = _stored(example)
+    assert {name: dt.date.fromordinal(entry[1]) for name, entry in kept.items()} == truth
+    moved = folder / "2026-01-07.toml"
+    before = moved.stat()
+    moved.write_bytes(moved.read_bytes().replace(b"date = 2026-02-19", b"date = 2026-02-26"))
+    os.utime(moved, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert moved.stat().st_size == before.st_size
+    assert "2026-01-07" not in _stored(example)
+    assert meeting_dates(example, folder, names)["2026-01-07"] == dt.date(2026, 2, 26)

@@ -188,11 +188,11 @@ def defer_item(body: m.Body, meeting_id: str, ref: str) -> Change:
     """Move an item to the next planned meeting, as an item carried from here, in one
     commit; here it stays in the file, marked where it went."""
     from kwartaal.core.ids import new_local_id, taken
-    from kwartaal.edit.meetings import carried_copy
+    from kwartaal.edit.meetings import carried_copy, planned_after
 
     meeting, item = find_item(body, meeting_id, ref)
     _refuse_if_off(item)
-    later = [mt for mt in body.meetings if mt.status == "planned" and mt.date > meeting.date]
+    later = planned_after(body, meeting.date)
     if not later:
         raise KwartaalError(msg(
             "there is no planned meeting after {id} to defer the item to; plan one first with "

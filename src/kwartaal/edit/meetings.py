@@ -250,12 +250,15 @@ def move_meeting(body: m.Body, meeting_id: str, *, date: dt.date, time: str | No
         raise KwartaalError(msg(
             "{date} is in the past; give a later --date, or --force to record it anyway",
             date=date))
-    held = [mt for mt in body.meetings if mt.status not in m.NOT_HELD and mt.date >= date]
+    from kwartaal.files.scope import from_date, on_date
+
+    held = [mt for mt in from_date(body, date).meetings
+            if mt.status not in m.NOT_HELD and mt.date >= date]
     if held:
         raise KwartaalError(msg(
             "meeting {held} on {date} was already held; a planned meeting cannot move before "
             "it (what it carries over comes from there)", held=held[0].id, date=held[0].date))
-    same_day = [mt for mt in body.meetings if mt.date == date and mt is not meeting
+    same_day = [mt for mt in on_date(body, date) if mt is not meeting
                 and mt.status != "cancelled"]
     if same_day and not force:
         raise KwartaalError(msg(
@@ -304,7 +307,7 @@ def cancel_meeting(body: m.Body, meeting_id: str, *, reason: str) -> Change:
         doc["status"] = "cancelled"
         doc["cancel_reason"] = reason.strip()
         _raise_sequence(doc, meeting)
-    later = [mt for mt in body.meetings if mt.status == "planned" and mt.date > meeting.date]
+    later = planned_after(body, meeting.date)
     waiting = [i for i in meeting.items if i.on_agenda and i.handled is not True]
     said: list[Msg] = []
     if waiting and later:
@@ -319,6 +322,14 @@ def cancel_meeting(body: m.Body, meeting_id: str, *, reason: str) -> Change:
     return Change([meeting.src.path], f"meeting {meeting.id}: cancelled — {reason.strip()}",
                   id=meeting.id, said=said,
                   summary=msg("meeting {id} cancelled", id=meeting.id))
+
+
+def planned_after(body: m.Body, date: dt.date) -> list[m.Meeting]:
+    """The planned meetings after date, in order, reading only the files dated after it."""
+    from kwartaal.files.scope import dated
+
+    return [mt for mt in dated(body, lambda when: when is None or when > date).meetings
+            if mt.status == "planned" and mt.date > date]
 
 
 def set_meeting(body: m.Body, meeting_id: str, values: dict[str, str | None]) -> Change:

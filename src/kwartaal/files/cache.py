@@ -406,8 +406,9 @@ class ActionIndex:
                 yield part if isinstance(part, bytes) else stored.raw(part)  # type: ignore[union-attr]
 
         try:
+            saved = time.time_ns()
             header = sealed(marshal.dumps((FORMAT, __version__, where(self.root),
-                                           {"files": files, "saved": time.time_ns(), **now})))
+                                           {"files": files, "saved": saved, **now})))
             from pathlib import Path
 
             from kwartaal.files.atomic import replace_file
@@ -415,4 +416,10 @@ class ActionIndex:
             os.makedirs(cache_folder(), exist_ok=True)
             replace_file(Path(index_path(self.root)), chunks(), durable=False)
         except (OSError, ValueError, AttributeError):
-            pass  # a cache that cannot be written only makes the next run slower
+            return  # a cache that cannot be written only makes the next run slower
+        from kwartaal.files.meetingdates import remember
+
+        # every meeting file's date, for the writes that look meetings up by date
+        date_at = MEETING_FIELDS.index("date")
+        remember(self.root, saved, {name: (entry[STAT], entry[MEETING][date_at])
+                                    for name, entry in files.items()})

@@ -245,11 +245,20 @@ class CheckIndex:
         if not self.enabled or not (self.changed or set(self.used) != set(self.entries)):
             return
         try:
-            blob = sealed(marshal.dumps((FORMAT, where(self.root), time.time_ns(), self.used)))
+            saved = time.time_ns()
+            blob = sealed(marshal.dumps((FORMAT, where(self.root), saved, self.used)))
             path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)
             from kwartaal.files.atomic import replace_file
 
             replace_file(path, blob, durable=False)
         except (OSError, ValueError):
-            pass  # a cache that cannot be written only makes the next run slower
+            return  # a cache that cannot be written only makes the next run slower
+        from kwartaal.files.body_checks import LOADER
+        from kwartaal.files.meetingdates import remember
+
+        # the dates of the meetings built without a problem, for the writes that look
+        # meetings up by date (the facts begin with the id and the date)
+        remember(self.root, saved, {
+            name: (entry[STAT], entry[FACTS][1]) for name, entry in self.used.items()
+            if entry[FACTS] is not None and all(number != LOADER for number, _ in entry[PHASES])})

@@ -7,7 +7,8 @@ found by parsing only the part of the file before its first table; what does not
 gives None, and the caller reads the file whole. Dates found are kept in a small index in the
 user's cache folder, trusted by the rule the action index uses (the same stat record, taken
 more than two seconds before the index was saved; files/cache.py), so that a warm write costs
-one stat per file.
+one stat per file. The action and parse indexes, which read every meeting file, keep the dates
+they found here as well (remember), so that a write after any read finds them.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import marshal
 import os
 import re
 import time
-import tomllib
 from pathlib import Path
 
 from kwartaal import __version__
@@ -30,12 +30,15 @@ FIRST_TABLE = re.compile(rb"^[ \t]*\[", re.MULTILINE)
 
 def head_date(data: bytes) -> dt.date | None:
     """The top-level date of a meeting file's text, or None when the part before its first
-    table does not parse on its own or holds no plain date."""
+    table does not parse on its own or holds no plain date. Parsed as every file is read
+    (files/tomlread.py: the native parser where it may, else tomllib, with equal values)."""
+    from kwartaal.files.tomlread import parse_text
+
     found = FIRST_TABLE.search(data)
     head = data[:found.start()] if found else data
     try:
-        value = tomllib.loads(head.decode("utf-8-sig")).get("date")
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        value = parse_text(head.decode("utf-8-sig")).get("date")
+    except ValueError:  # not UTF-8, or not TOML on its own (tomllib's TOMLDecodeError)
         return None
     return value if type(value) is dt.date else None
 
@@ -82,10 +85,24 @@ def meeting_dates(root: Path, folder: Path, names: list[str]) -> dict[str, dt.da
     return dates
 
 
-def _save(root: Path, files: dict[str, tuple[tuple[int, ...], int]]) -> None:
+def remember(root: str | os.PathLike[str], saved_ns: int,
+             files: dict[str, tuple[tuple[int, ...], int]]) -> None:
+    """Keep the dates an index that read the meeting files found: file name (with .toml) ->
+    (its stat record, its date as a day ordinal), from a meeting built without a problem.
+    Each stat record was taken before its file was read, and saved_ns is when that index was
+    written, after both: the dates are trusted by the rule that index's own entries are."""
+    kept = {name[:-len(".toml")]: entry for name, entry in files.items()
+            if name.endswith(".toml") and entry[0] is not None}
+    if kept:
+        _save(Path(root), kept, saved_ns)
+
+
+def _save(root: Path, files: dict[str, tuple[tuple[int, ...], int]],
+          saved_ns: int | None = None) -> None:
     from kwartaal.files.atomic import replace_file
 
-    data = sealed(marshal.dumps((FORMAT, __version__, where(root), time.time_ns(), files)))
+    saved = time.time_ns() if saved_ns is None else saved_ns
+    data = sealed(marshal.dumps((FORMAT, __version__, where(root), saved, files)))
     try:
         os.makedirs(cache_folder(), exist_ok=True)
         replace_file(Path(_index_path(root)), data, durable=False)

@@ -224,6 +224,7 @@ class ParseIndex:
         self.entries: dict[str, Any] = stored.get("files", {})
         self.saved_ns: int = stored.get("saved", 0)
         self.used: dict[str, Any] = {}
+        self.dates: dict[str, int] = {}  # of the meetings built cleanly (meetingdates.remember)
         self.changed = False
         # blobs made this run wait in an unlinked temporary file, not in memory: a cold run
         # holds the body's records once, not their stored form as well
@@ -325,7 +326,9 @@ class ParseIndex:
         try:
             stored = entry[RECORDS].get(language)
             if stored is not None:
-                return True, unpack(self.reader(stored), path)
+                meeting = unpack(self.reader(stored), path)
+                self.dates[name] = meeting.date.toordinal()
+                return True, meeting
             raw = decode(marshal.loads(self.blob(entry[TABLES])))
         except Exception:  # noqa: BLE001 - a corrupt or cut blob: the file is read again
             del self.used[name]
@@ -340,6 +343,7 @@ class ParseIndex:
         meeting, clean = build(raw)
         given, blob = entry, None
         if clean and meeting is not None:
+            self.dates[name] = meeting.date.toordinal()
             try:
                 blob = pack(meeting, path)
             except (TypeError, ValueError):
@@ -389,7 +393,8 @@ class ParseIndex:
             check = 0
             for stored in order:
                 check = zlib.crc32(self.blob(stored), check)
-            data = {"files": files, "saved": time.time_ns(), "check": check}
+            saved = time.time_ns()
+            data = {"files": files, "saved": saved, "check": check}
             header = sealed(marshal.dumps((FORMAT, stamp(), where(self.root), data)))
             header = len(header).to_bytes(8, "big") + header
             path = Path(index_path(self.root))
@@ -400,6 +405,11 @@ class ParseIndex:
             replace_file(path, itertools.chain([header], map(self.blob, order)),
                          durable=False)
         except (OSError, ValueError):
-            pass  # a cache that cannot be written only makes the next run slower
+            return  # a cache that cannot be written only makes the next run slower
         finally:
             self.close()
+        from kwartaal.files.meetingdates import remember
+
+        # the dates of the meetings read, for the writes that look meetings up by date
+        remember(self.root, saved, {name: (entry[STAT], self.dates[name])
+                                    for name, entry in files.items() if name in self.dates})
