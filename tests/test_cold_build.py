@@ -43,7 +43,7 @@ from generate import generate  # noqa: E402
 
 # The former expression: each alternative tried at every character.
 FORMER_QUOTED = re.compile(
-    r'(?<!\\)"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""(?!")'
+    r'(?<!\\)"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""(?:""?)?(?!")'
     r"|'''[\s\S]*?'''(?!')"
     r'|(?<!\\)"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
     r"|'[^'\n]*'|#[^\n]*")

@@ -26,8 +26,12 @@ def _k(run: Run, body: Path, today: str, *args: str, lang: str = "en", expect: i
 @pytest.mark.parametrize("text, date", [
     (b'date = 2026-03-12\nstatus = "planned"\n[[item]]\ndate = 1999-01-01\n', "2026-03-12"),
     (b'\xef\xbb\xbfstatus = "held"\ndate = 2025-12-11\n', "2025-12-11"),
-    (b'title = """\n[not a table]\n"""\ndate = 2025-01-02\n', None),  # head cut in a string
-    (b'date = "2026-03-12"\n', None),
+    # the head cut in a string: the whole text is read
+    (b'title = """\n[not a table]\n"""\ndate = 2025-01-02\n', "2025-01-02"),
+    (b'date = "2026-03-12"\n', "2026-03-12"),  # as the loader reads it
+    (b'date = " 2026-03-12 "\n[[item]]\n', "2026-03-12"),
+    (b'date = "2026-02-30"\n', None), (b'date = 3000-01-01\n', None),
+    (b'title = """\n[x]\n', None),
     (b'date = 2026-03-12T10:00:00\n', None),
     (b'[meeting]\ndate = 2026-03-12\n', None),
     (b'\xff\xfe', None),
@@ -106,7 +110,7 @@ def test_every_attack_on_the_dates_index_is_seen(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Made after the index trusts the files' stat records: same-size edits with the old time,
     a checkout, a copy with old times, a file replaced by rename, deleted and added files, a
-    file whose head no longer parses, a corrupt and a foreign index. Each answer must be what
+    file that no longer parses, a corrupt and a foreign index. Each answer must be what
     reading the files gives."""
     import shutil
     import subprocess
@@ -155,7 +159,8 @@ def test_every_attack_on_the_dates_index_is_seen(tmp_path: Path,
     os.replace(replacement, folder / f"{names[3]}.toml")  # replaced by rename, old time
     (folder / f"{names[4]}.toml").unlink()
     (folder / "2026-09-09.toml").write_bytes(_date_file("2026-09-09"))
-    keep_times(folder / f"{names[5]}.toml", b'title = """\n[x]\n"""\ndate = 2025-06-10\n#  \n')
+    # a file that no longer parses (a string never closed): no date, the file is read whole
+    keep_times(folder / f"{names[5]}.toml", b'title = """\n[x]\n\ndate = 2025-06-10\n#  \n')
     now = [*[n for n in names if n != names[4]], "2026-09-09"]
     truth = {n: head_date((folder / f"{n}.toml").read_bytes()) for n in now}
     assert truth[names[0]] == dt.date(2025, 12, 24) and truth[names[1]] == dt.date(2025, 11, 20)
@@ -205,3 +210,34 @@ def test_the_dates_a_read_keeps_are_the_files_own(run: Run, example: Path, read:
     assert moved.stat().st_size == before.st_size
     assert "2026-01-07" not in _stored(example)
     assert meeting_dates(example, folder, names)["2026-01-07"] == dt.date(2026, 2, 26)
+
+
+@pytest.mark.parametrize("edit", [
+    ("date = 2026-03-12", 'date = "2026-09-10"'),  # a date written as a string
+    ('date = 2026-03-12\ntime = "19:00"\nplace = "Wijkcentrum De Linde, zaal 2"',
+     'date = 2026-09-10\ntime = "19:00"\nplace = """\n[Wijkcentrum] De Linde, zaal 2"""'),
+])
+def test_a_write_plans_the_same_with_and_without_the_kept_dates(
+        run: Run, example: Path, tmp_path: Path, edit: tuple[str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A meeting file the loader reads cleanly but whose head alone tells no date: the dates a
+    read keeps and the dates read from the files agree, so `meeting new` plans the same."""
+    import shutil
+
+    from .conftest import commit_all
+
+    path = example / "meetings" / "2026-03-12.toml"
+    text = path.read_text(encoding="utf-8")
+    assert edit[0] in text
+    path.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    commit_all(example.parent)
+    today = "2026-01-15"
+    twin = tmp_path / "twin"
+    shutil.copytree(example.parent, twin, symlinks=True)
+    time.sleep(2.1)  # old enough for the read's index to vouch for them
+    run("--repo", str(example), "--today", today, "check", expect=None)  # keeps the dates
+    kept = _k(run, example, today, "meeting", "new", "--no-commit")
+    monkeypatch.setenv("KWARTAAL_NO_CACHE", "1")
+    plain = _k(run, twin / "meetings", today, "meeting", "new", "--no-commit")
+    assert kept == plain
+    assert "2026-03-12-2" not in kept  # the last meeting is the one of 2026-09-10

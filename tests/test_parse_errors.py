@@ -73,3 +73,36 @@ def test_check_shows_the_one_error_with_file_line_and_column(example: Path, run:
     assert "people.toml:" in lines[0] and "kolom" in lines[0] and "twice" in lines[0]
     english = run("--repo", str(example), "--lang", "en", "check", expect=1).output
     assert "at column" in english and "kolom" not in english
+
+
+EXTREMES = [
+    # a key dotted a thousand deep: tables nested deeper than anything can walk them
+    ("dotted", "\n[[item]]", "\nx." + ".".join(["a"] * 1000) + " = 1\n\n[[item]]",
+     "'x'"),
+    # an amount whose exponent overflows the decimal context
+    ("amount", "amount = 16.80", "amount = 1e1000000", "1E+1000000"),
+    ("hours", "\nhours = 3\n", "\nhours = 9.5e+999999999\n", "9.5E+999999999"),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "named"), EXTREMES,
+                         ids=[e[0] for e in EXTREMES])
+@pytest.mark.parametrize("cached", [True, False])
+def test_extreme_values_are_errors_in_every_command(
+        example: Path, run: Run, name: str, old: str, new: str, named: str, cached: bool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refused with the file's error by every command that reads the body, cached or not;
+    check names it."""
+    if not cached:
+        monkeypatch.setenv("KWARTAAL_NO_CACHE", "1")
+    path = next(p for p in sorted((example / "meetings").glob("*.toml"))
+                if old in p.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    base = ["--repo", str(example), "--today", "2026-01-15"]
+    checked = run(*base, "check", expect=1).output
+    assert path.name in checked and named in checked
+    for args in (["agenda"], ["minutes", path.stem], ["report", "--year", path.stem[:4]],
+                 ["compensation", "--year", path.stem[:4]], ["actions"]):
+        result = run(*base, *args, expect=1)
+        assert path.name in result.output, (args, result.output)

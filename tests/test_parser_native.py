@@ -163,6 +163,20 @@ def test_deep_nesting_never_reaches_the_native_parser() -> None:
             parse_text(text)
 
 
+@pytest.mark.parametrize("closing", ['"', '""'])
+def test_nesting_after_a_string_ending_in_quotes_is_seen(closing: str) -> None:
+    """A multi-line string may end in one or two quotes of its own (three quotes, x, four
+    quotes is 'x"'): the scan reads it to its true end, so nesting after it counts."""
+    text = ('x = ["""\nx"""' + closing + ", " + "[" * 100_000 + "]" * 100_000 +
+            ', """z"""\n]\n')
+    assert not tomlread.native_safe(text)
+    with pytest.raises(RecursionError):
+        parse_text(text)
+    shallow = 'x = ["""\nx"""' + closing + ', [[1]], """z"""]\n'
+    assert tomlread.native_safe(shallow)
+    assert parse_text(shallow) == {"x": ["x" + closing, [[1]], "z"]}
+
+
 @pytest.mark.parametrize("unit", ['\\"', "'''x", '"', "1", "1" * 4299 + " ", "\\", "[", "]",
                                   '"""\\"', "# [\n", "'[", "{a="])
 def test_the_safety_check_is_linear(unit: str) -> None:

@@ -29,18 +29,28 @@ FIRST_TABLE = re.compile(rb"^[ \t]*\[", re.MULTILINE)
 
 
 def head_date(data: bytes) -> dt.date | None:
-    """The top-level date of a meeting file's text, or None when the part before its first
-    table does not parse on its own or holds no plain date. Parsed as every file is read
-    (files/tomlread.py: the native parser where it may, else tomllib, with equal values)."""
+    """The top-level date of a meeting file's text as the loader reads it (a TOML date, or a
+    date written as a string), or None when the file does not parse or holds no such date.
+    Parsed as every file is read (files/tomlread.py: the native parser where it may, else
+    tomllib, with equal values): the part before its first table, and the whole text when
+    that part does not parse on its own (a line of a multi-line string may begin with '[')
+    or holds no date. The dates the reads keep (remember) are the loader's; this gives the
+    same for every file the loader builds."""
+    found = FIRST_TABLE.search(data)
+    date = _date_in(data[:found.start()]) if found else None
+    return _date_in(data) if date is None else date
+
+
+def _date_in(data: bytes) -> dt.date | None:
+    from kwartaal.core import values
     from kwartaal.files.tomlread import parse_text
 
-    found = FIRST_TABLE.search(data)
-    head = data[:found.start()] if found else data
     try:
-        value = parse_text(head.decode("utf-8-sig")).get("date")
-    except ValueError:  # not UTF-8, or not TOML on its own (tomllib's TOMLDecodeError)
+        value = parse_text(data.decode("utf-8-sig")).get("date")
+    except (ValueError, RecursionError):  # not UTF-8, not TOML (tomllib's TOMLDecodeError)
         return None
-    return value if type(value) is dt.date else None
+    date = values.convert(value, "date", "en")
+    return date if type(date) is dt.date and values.in_date_range(date) else None
 
 
 def _index_path(root: Path) -> str:

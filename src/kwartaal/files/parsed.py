@@ -358,7 +358,7 @@ class ParseIndex:
         elif entry[TABLES] is None:
             try:
                 entry = (entry[STAT], entry[KEY], self.keep(marshal.dumps(encode(raw))), {})
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, RecursionError):  # e.g. a key dotted 1,000 deep
                 return meeting  # cannot be stored: built again next time
         self.used[name] = entry
         self.changed = self.changed or entry is not given

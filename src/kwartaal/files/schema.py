@@ -192,7 +192,8 @@ class Converter:
             self.error(section, key, "{where}: '{key}' = {value} must lie between {lo} and {hi}",
                        where=where, key=key, value=v.shown(item, 30), lo=field.lo, hi=field.hi)
             return False
-        if field.kind == "decimal" and abs(item) >= v.AMOUNT_MAX:
+        # copy_abs, not abs(): abs() rounds to the context and overflows on 1e1000000
+        if field.kind == "decimal" and item.copy_abs() >= v.AMOUNT_MAX:
             self.error(section, key, "{where}: '{key}' = {value} is too large (below {max})",
                        where=where, key=key, value=v.shown(item, 30), max=v.AMOUNT_MAX)
             return False
@@ -249,7 +250,7 @@ def _quick_source(key: str, field: F, n: int, names: dict[str, Any]) -> list[str
     if kind == "decimal" and field.lo is None:
         return ["    if type(x) is not Decimal and type(x) is not int: return None",
                 "    x = Decimal(x)",
-                "    if not x.is_finite() or abs(x) >= amount_max: return None",
+                "    if not x.is_finite() or x.copy_abs() >= amount_max: return None",
                 f"    out[{key!r}] = x"]
     if kind == "list[str]" and field.lo is None:
         test = _rule_test(rule, n, "y")
