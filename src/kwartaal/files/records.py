@@ -58,6 +58,7 @@ def _classes() -> dict[str, type]:
 
 CLASSES = _classes()
 _DAYS: dict[int, dt.date] = {}  # decoded dates, shared by every record of the run
+DAYS_SHARED = 1 << 14  # at most (45 years): a body of centuries starts sharing again
 _SECTIONS: dict[tuple[object, ...], tuple[object, ...]] = {}  # likewise the tables' places
 _NAMES = {cls: name for name, cls in CLASSES.items()}
 # per class: whether its fields go by position, and their names
@@ -242,6 +243,8 @@ def decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
     if tag == "d":
         day = _DAYS.get(value[1])
         if day is None:
+            if len(_DAYS) >= DAYS_SHARED:
+                _DAYS.clear()
             day = _DAYS[value[1]] = dt.date.fromordinal(value[1])
         return day  # dates are immutable: one object per day
     if tag == "L":
