@@ -16,8 +16,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
-import operator
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,9 +30,10 @@ from kwartaal.core.formats import long_date, money
 from kwartaal.core.participation import NO_LEVEL, counted_items, level_counts, level_label
 from kwartaal.core.visibility import MIN_PAID_FOR_TOTALS, View
 
-# An action a year report may count: (its place in Years.actions, (the date of its meeting,
-# the day it was finished, the action))
-Entry = tuple[int, tuple[dt.date, "dt.date | None", m.Action]]
+# What a year report counts of an action (actions_section), all that the reports of a
+# thousand years hold of each action of the body: the date of its meeting, the day it was
+# finished, its status, theme and due date.
+Counted = tuple[dt.date, "dt.date | None", str, str, "dt.date | None"]
 
 
 class Years:
@@ -50,23 +51,27 @@ class Years:
     def __init__(self, body: m.Body, view: View, only: int | None = None) -> None:
         self.only = only
         self.meetings: dict[int, list[m.Meeting]] = {}
-        self.actions: list[tuple[dt.date, dt.date | None, m.Action]] = []
+        self.actions: list[Counted] = []
         self.theme_text: dict[str, str] = {}
         for meeting in body.meetings:
             self.meetings.setdefault(meeting.date.year, []).append(meeting)
-        for action in body.all_actions() if only is None else _made_by(body, only):
+        # every action passes once (each meeting's decoded for this pass alone), and only
+        # what is counted of it is kept
+        for action in body.each_action() if only is None else _made_by(body, only):
             meeting = body.meeting(action.meeting)
             if view.hides(action) or meeting is None:
                 continue
-            self.actions.append((meeting.date, finished_on(action), action))
+            self.actions.append((meeting.date, finished_on(action), action.status,
+                                 action.theme, action.due))
         self.items = counted_items(body)
         self.answered: dict[int, list[Any]] = {}  # input asked for, by the year it was answered
         for entry in asked(body) if only is None else asked(body, answered_in(only)):
             given = entry.record.feedback_date
             if entry.answered and given is not None:
                 self.answered.setdefault(given.year, []).append(entry)
-        self._alive: dict[int, list[Entry]] | None = None
-        self._open: list[Entry] = []
+        # the places in self.actions of those alive in each year, and of those never finished
+        self._alive: dict[int, array[int]] | None = None
+        self._open: array[int] = array("l")
         self._open_made: list[int] = []
 
     def of(self, year: int) -> list[m.Meeting]:
@@ -76,7 +81,7 @@ class Years:
         """The year's held meetings, as attendance.held_meetings gives them."""
         return [mt for mt in self.of(year) if mt.status not in m.NOT_HELD]
 
-    def alive(self, year: int) -> list[tuple[dt.date, dt.date | None, m.Action]]:
+    def alive(self, year: int) -> list[Counted]:
         """The actions a report of the year may count, in their order: made in that year or
         before, and not finished before it began (actions_section applies the exact day)."""
         if self.only is not None:  # only those: actions_section keeps the same ones
@@ -89,23 +94,23 @@ class Years:
             # was finished in; one never finished is alive from its year to the last, and is
             # looked up by its year (filing it under each, for a thousand years, held
             # millions of entries)
-            self._alive, self._open = {}, []
+            self._alive, self._open = {}, array("l")
             for index, entry in enumerate(self.actions):
                 made, finished = entry[0].year, entry[1]
                 if finished is None:
-                    self._open.append((index, entry))
+                    self._open.append(index)
                     continue
                 for each in range(made, finished.year + 1):
-                    self._alive.setdefault(each, []).append((index, entry))
-            self._open_made = [entry[0].year for _, entry in self._open]
+                    self._alive.setdefault(each, array("l")).append(index)
+            self._open_made = [self.actions[index][0].year for index in self._open]
             if self._open_made != sorted(self._open_made):
                 self._open_made = []  # not in date order: looked through whole
+        actions = self.actions
         if self._open_made or not self._open:
             still = self._open[:bisect.bisect_right(self._open_made, year)]
         else:
-            still = [found for found in self._open if found[1][0].year <= year]
-        return [entry for _, entry in heapq.merge(self._alive.get(year, []), still,
-                                                  key=operator.itemgetter(0))]
+            still = array("l", (index for index in self._open if actions[index][0].year <= year))
+        return [actions[index] for index in heapq.merge(self._alive.get(year, ()), still)]
 
 
 def _made_by(body: m.Body, year: int) -> list[m.Action]:
@@ -169,14 +174,15 @@ def decisions_section(scope: Scope) -> dict[str, Any]:
     decisions: list[dict[str, Any]] = []
     pending: list[str] = []
     for meeting in scope.years.held(scope.year):
+        made = m.passing(meeting.decisions)
         if not view.minutes_public(meeting):
-            pending += [meeting.id] if meeting.decisions else []
+            pending += [meeting.id] if made else []
             continue
         decisions += [{"id": d.id, "meeting": meeting.id,
                        "date_long": long_date(meeting.date, scope.lang),
                        "text": scope.text(d.text, d.id), "closed": view.is_closed(d),
                        "level": d.level, "level_label": level_label(d.level, scope.lang)}
-                      for d in meeting.decisions if not view.hides(d)]
+                      for d in made if not view.hides(d)]
     return {"decisions": decisions, "not_yet_approved": pending}
 
 
@@ -205,19 +211,20 @@ def actions_section(scope: Scope) -> dict[str, Any]:
         title = m.text_in(themes[key].title, scope.lang, body.config.language)
         rows[key] = {"theme": key, "title": scope.text(title), "done": 0, "open": 0,
                      "overdue": 0, "dropped": 0, "total": 0}
-    for meeting_date, finished, action in scope.years.alive(scope.year):
+    for meeting_date, finished, status, theme, due in scope.years.alive(scope.year):
         if meeting_date > scope.as_of or (finished is not None and finished < start):
             continue
-        status = "open" if finished is not None and finished > scope.as_of else action.status
-        row = rows.get(action.theme)
+        if finished is not None and finished > scope.as_of:
+            status = "open"
+        row = rows.get(theme)
         if row is None:
-            row = rows[action.theme] = {
-                "theme": action.theme, "title": _theme_text(scope, action.theme), "done": 0,
+            row = rows[theme] = {
+                "theme": theme, "title": _theme_text(scope, theme), "done": 0,
                 "open": 0, "overdue": 0, "dropped": 0, "total": 0}
         row["total"] += 1
         if status in m.OPEN_STATUSES:
             row["open"] += 1
-            row["overdue"] += 1 if action.due is not None and action.due < scope.as_of else 0
+            row["overdue"] += 1 if due is not None and due < scope.as_of else 0
         else:
             row[status] += 1
     return {"themes": [r for r in rows.values() if r["total"]]}
@@ -235,7 +242,7 @@ def compensation_section(scope: Scope) -> dict[str, Any]:
     people: dict[str, tuple[Decimal, Decimal]] = {}
     lines = 0
     for meeting in scope.years.of(scope.year):
-        for line in meeting.compensation:
+        for line in m.passing(meeting.compensation):
             if line.counts:
                 hours, amount = people.get(line.person, (Decimal(0), Decimal(0)))
                 people[line.person] = (hours + (line.hours or 0), amount + line.amount)
@@ -322,9 +329,17 @@ def build_reports(body: m.Body, years: list[int], today: dt.date, lang: str, *,
                   public: bool) -> dict[int, dict[str, Any]]:
     """The reports of several years, each equal to build_report's, from one pass over the
     meetings (Years) and one View."""
+    return dict(each_report(body, years, today, lang, public=public))
+
+
+def each_report(body: m.Body, years: list[int], today: dt.date, lang: str, *,
+                public: bool) -> Iterator[tuple[int, dict[str, Any]]]:
+    """build_reports one year at a time, each made when asked for: a site of a thousand
+    years holds one report's data at a time."""
     view = View(body, lang, public=public)
     shared = Years(body, view)
-    return {year: _report(body, year, today, lang, view, shared) for year in years}
+    for year in years:
+        yield year, _report(body, year, today, lang, view, shared)
 
 
 def _report(body: m.Body, year: int, today: dt.date, lang: str, view: View,
