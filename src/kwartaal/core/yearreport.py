@@ -13,16 +13,14 @@ finished before the year began is left out.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import heapq
-from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from kwartaal.core import model as m
+from kwartaal.core.actioncounts import ActionCounts, Tally, add, count_one
 from kwartaal.core.attendance import attendance, group_row
 from kwartaal.core.facts import answered_in
 from kwartaal.core.feedback import asked, feedback_given
@@ -30,49 +28,55 @@ from kwartaal.core.formats import long_date, money
 from kwartaal.core.participation import NO_LEVEL, counted_items, level_counts, level_label
 from kwartaal.core.visibility import MIN_PAID_FOR_TOTALS, View
 
-# What a year report counts of an action (actions_section), all that the reports of a
-# thousand years hold of each action of the body: the date of its meeting, the day it was
-# finished, its status, theme and due date.
+# What a year report counts of an action (actions_section), when it is made of one year:
+# the date of its meeting, the day it was finished, its status, theme and due date.
 Counted = tuple[dt.date, "dt.date | None", str, str, "dt.date | None"]
 
 
 class Years:
     """What the reports of every year need, gathered in one pass over the meetings: the
-    meetings of each year, each action the view shows with its meeting's date and the day it
-    was finished, the items each year counts, the input asked for, each theme's public text.
-    The site builds the report of every year from one of these, instead of scanning the whole
-    body once per year.
+    meetings of each year, what each year counts of the actions the view shows
+    (core/actioncounts.py: a report counts to today, or to its year's end), the items each
+    year counts, the input asked for, each theme's public text. The site builds the report of
+    every year from one of these, instead of scanning the whole body once per year.
 
     only: the one year a report is made of. Then only what that year's report reads is
     gathered: the actions made in or before it that were not finished before it began (a
     meeting read from the parse index decodes no other action: Later.chosen), and the input
     answered in it (the notes of a meeting whose facts say it has none are not read)."""
 
-    def __init__(self, body: m.Body, view: View, only: int | None = None) -> None:
-        self.only = only
+    def __init__(self, body: m.Body, view: View, today: dt.date,
+                 only: int | None = None) -> None:
+        self.body, self.view, self.only = body, view, only
         self.meetings: dict[int, list[m.Meeting]] = {}
-        self.actions: list[Counted] = []
+        self.actions: list[Counted] = []  # of the one year's report
         self.theme_text: dict[str, str] = {}
         for meeting in body.meetings:
             self.meetings.setdefault(meeting.date.year, []).append(meeting)
+        self.counts = None if only is not None or not self.meetings else ActionCounts(
+            min(self.meetings), max(self.meetings), today, body.config.themes)
         # every action passes once (each meeting's decoded for this pass alone), and only
         # what is counted of it is kept
         for action in body.each_action() if only is None else _made_by(body, only):
             meeting = body.meeting(action.meeting)
             if view.hides(action) or meeting is None:
                 continue
-            self.actions.append((meeting.date, finished_on(action), action.status,
-                                 action.theme, action.due))
+            counted = (meeting.date, finished_on(action), action.status, action.theme,
+                       action.due)
+            if self.counts is not None:
+                self.counts.add(*counted)
+            elif only is not None:
+                self.actions.append(counted)
         self.items = counted_items(body)
-        self.answered: dict[int, list[Any]] = {}  # input asked for, by the year it was answered
+        answered: dict[int, list[Any]] = {}  # input asked for, by the year it was answered
         for entry in asked(body) if only is None else asked(body, answered_in(only)):
             given = entry.record.feedback_date
             if entry.answered and given is not None:
-                self.answered.setdefault(given.year, []).append(entry)
-        # the places in self.actions of those alive in each year, and of those never finished
-        self._alive: dict[int, array[int]] | None = None
-        self._open: array[int] = array("l")
-        self._open_made: list[int] = []
+                answered.setdefault(given.year, []).append(entry)
+        # what each year's report lists of it (in the view's language): only that is kept of
+        # the records that asked
+        self.given = {year: feedback_given(entries, year, view.lang, view.is_closed)
+                      for year, entries in answered.items()}
 
     def of(self, year: int) -> list[m.Meeting]:
         return self.meetings.get(year, [])
@@ -81,36 +85,22 @@ class Years:
         """The year's held meetings, as attendance.held_meetings gives them."""
         return [mt for mt in self.of(year) if mt.status not in m.NOT_HELD]
 
-    def alive(self, year: int) -> list[Counted]:
-        """The actions a report of the year may count, in their order: made in that year or
-        before, and not finished before it began (actions_section applies the exact day)."""
-        if self.only is not None:  # only those: actions_section keeps the same ones
-            return [entry for entry in self.actions if entry[0].year <= year
-                    and (entry[1] is None or entry[1].year >= year)]
-        if not self.meetings or not min(self.meetings) <= year <= max(self.meetings):
-            return self.actions
-        if self._alive is None:
-            # a finished action under each year from the one it was made in to the one it
-            # was finished in; one never finished is alive from its year to the last, and is
-            # looked up by its year (filing it under each, for a thousand years, held
-            # millions of entries)
-            self._alive, self._open = {}, array("l")
-            for index, entry in enumerate(self.actions):
-                made, finished = entry[0].year, entry[1]
-                if finished is None:
-                    self._open.append(index)
-                    continue
-                for each in range(made, finished.year + 1):
-                    self._alive.setdefault(each, array("l")).append(index)
-            self._open_made = [self.actions[index][0].year for index in self._open]
-            if self._open_made != sorted(self._open_made):
-                self._open_made = []  # not in date order: looked through whole
-        actions = self.actions
-        if self._open_made or not self._open:
-            still = self._open[:bisect.bisect_right(self._open_made, year)]
-        else:
-            still = array("l", (index for index in self._open if actions[index][0].year <= year))
-        return [actions[index] for index in heapq.merge(self._alive.get(year, ()), still)]
+    def tallies(self, year: int, as_of: dt.date) -> dict[str, Tally]:
+        """What a report of the year counting to as_of counts of the actions, per theme, in
+        the order each theme's first action is counted (core/actioncounts.py)."""
+        found = None if self.counts is None else self.counts.tallies(year, as_of)
+        if found is not None:
+            return found
+        start, found = dt.date(year, 1, 1), {}
+        actions = self.actions if self.only is not None else [
+            (meeting.date, finished_on(action), action.status, action.theme, action.due)
+            for action in self.body.each_action()
+            if not self.view.hides(action) and (meeting := self.body.meeting(action.meeting))]
+        for made, finished, status, theme, due in actions:
+            counted = count_one(made, finished, status, due, start, as_of)
+            if counted is not None:
+                add(found, theme, counted)
+        return found
 
 
 def _made_by(body: m.Body, year: int) -> list[m.Action]:
@@ -204,29 +194,20 @@ def status_on(action: m.Action, day: dt.date) -> str:
 
 def actions_section(scope: Scope) -> dict[str, Any]:
     body = scope.body
-    start = dt.date(scope.year, 1, 1)
     themes = body.config.themes
     rows: dict[str, dict[str, Any]] = {}
     for key in themes:
         title = m.text_in(themes[key].title, scope.lang, body.config.language)
         rows[key] = {"theme": key, "title": scope.text(title), "done": 0, "open": 0,
                      "overdue": 0, "dropped": 0, "total": 0}
-    for meeting_date, finished, status, theme, due in scope.years.alive(scope.year):
-        if meeting_date > scope.as_of or (finished is not None and finished < start):
-            continue
-        if finished is not None and finished > scope.as_of:
-            status = "open"
+    for theme, tally in scope.years.tallies(scope.year, scope.as_of).items():
         row = rows.get(theme)
         if row is None:
             row = rows[theme] = {
                 "theme": theme, "title": _theme_text(scope, theme), "done": 0,
                 "open": 0, "overdue": 0, "dropped": 0, "total": 0}
-        row["total"] += 1
-        if status in m.OPEN_STATUSES:
-            row["open"] += 1
-            row["overdue"] += 1 if due is not None and due < scope.as_of else 0
-        else:
-            row[status] += 1
+        for field, count in tally.items():
+            row[field] += count
     return {"themes": [r for r in rows.values() if r["total"]]}
 
 
@@ -289,8 +270,7 @@ def participation_section(scope: Scope) -> dict[str, Any]:
 def feedback_section(scope: Scope) -> dict[str, Any]:
     """What was done with the input the group asked for: the answers given this year. The
     public version leaves out what was closed."""
-    given = [f for f in feedback_given(scope.years.answered.get(scope.year, []), scope.year,
-                                       scope.lang, scope.view.is_closed)
+    given = [f for f in scope.years.given.get(scope.year, [])
              if not (scope.view.public and f.closed)]
     return {"given": [{"record": f.record, "meeting": f.meeting,
                        "title": scope.text(f.title, f.record),
@@ -322,7 +302,7 @@ def build_report(body: m.Body, year: int, today: dt.date, lang: str, *,
                  public: bool) -> dict[str, Any]:
     """The report's data; its JSON shape is docs/format.md's."""
     view = View(body, lang, public=public)
-    return _report(body, year, today, lang, view, Years(body, view, year))
+    return _report(body, year, today, lang, view, Years(body, view, today, only=year))
 
 
 def build_reports(body: m.Body, years: list[int], today: dt.date, lang: str, *,
@@ -337,7 +317,7 @@ def each_report(body: m.Body, years: list[int], today: dt.date, lang: str, *,
     """build_reports one year at a time, each made when asked for: a site of a thousand
     years holds one report's data at a time."""
     view = View(body, lang, public=public)
-    shared = Years(body, view)
+    shared = Years(body, view, today)
     for year in years:
         yield year, _report(body, year, today, lang, view, shared)
 
