@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -25,7 +26,7 @@ from kwartaal.core.problems import msg
 from kwartaal.documents.calendar import calendar
 from kwartaal.documents.site import build_site, site_files
 from kwartaal.files.loader import load, load_checked
-from kwartaal.files.sitefiles import SiteFiles, pack, unpack
+from kwartaal.files.sitefiles import SiteFiles, encoded, pack, unpack
 
 from .conftest import EXAMPLE, EXAMPLE_TODAY
 
@@ -121,6 +122,10 @@ def test_packed_files_are_what_was_packed() -> None:
     for content in ["", "Zoë — €", "\ud800 los", b"", b"\x00\xffBEGIN:VCALENDAR\r\n"]:
         packed = pack(content)
         assert unpack(packed) == content and type(unpack(packed)) is type(content)
+    assert encoded(pack("Zoë — €")) == ("Zoë — €".encode(), False)  # as written to a file
+    assert encoded(pack(b"\xed\xa0")) == (b"\xed\xa0", True)
+    with pytest.raises(UnicodeEncodeError):  # as encoding the text itself would
+        encoded(pack("\ud800 los"))
     files = SiteFiles()
     files.packed.update({"a.html": pack("<p>a</p>"), "kwartaal.ics": pack(b"ics")})
     assert dict(files) == {"a.html": "<p>a</p>", "kwartaal.ics": b"ics"}
@@ -218,3 +223,39 @@ def test_the_calendar_written_event_by_event_is_the_whole_one(
             data = calendar(body, lang, generated[1], public=public)
             assert data == _whole_calendar(body, lang, generated[1], public)
             assert data.count(b"BEGIN:VEVENT") == len(body.meetings)
+
+
+# -- the actions the year reports count, every year at once ---------------------------------------
+
+days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2012, 12, 31))
+year_ends = st.integers(2000, 2012).map(lambda year: dt.date(year, 12, 31))
+actions = st.lists(st.tuples(days, st.one_of(st.none(), days, year_ends),
+                             st.sampled_from(m.ACTION_STATUSES),
+                             st.sampled_from(["a", "b", "", "x"]),
+                             st.one_of(st.none(), days, year_ends)), max_size=40)
+
+
+@settings(derandomize=True, max_examples=400, deadline=None)
+@given(actions, st.one_of(days, year_ends))
+def test_every_year_is_counted_as_each_year_alone(found: list[tuple[Any, ...]],
+                                                   today: dt.date) -> None:
+    """The tallies of every year from one pass equal those of the rule applied to each
+    action for that year alone (themes outside the settings in the order first counted)."""
+    from kwartaal.core.actioncounts import ActionCounts, add, count_one
+    from kwartaal.core.yearreport import report_date
+
+    made_years = [made.year for made, *_ in found] or [2005]
+    counts = ActionCounts(min(made_years), max(made_years), today, ["a", "b"])
+    for made, finished, status, theme, due in found:
+        counts.add(made, finished, status, theme, due)
+    for year in range(min(made_years), max(made_years) + 1):
+        as_of, _ = report_date(year, today)
+        expected: dict[str, dict[str, int]] = {}
+        for made, finished, status, theme, due in found:
+            counted = count_one(made, finished, status, due, dt.date(year, 1, 1), as_of)
+            if counted is not None:
+                add(expected, theme, counted)
+        tallies = counts.tallies(year, as_of)
+        assert tallies == expected, year
+        assert [t for t in tallies if t not in {"a", "b"}] == [
+            t for t in expected if t not in {"a", "b"}]

@@ -94,8 +94,9 @@ def as_read(text: str) -> str:
     import html
 
     text = sub_in_parts(_ICAL_FOLD, "", text, _NOT_A_LINE_END)
-    if "\\" in text:
-        text = sub_in_parts(_ESCAPED, r"\1", text.replace("\\n", "\n"), _NOT_A_BACKSLASH)
+    if "\\" in text:  # both in one pass, a part at a time (no '\\n' goes past a part)
+        text = in_parts(text, _NOT_A_BACKSLASH,
+                        lambda part: _ESCAPED.sub(r"\1", part.replace("\\n", "\n")))
     for _ in range(4):
         if "&" not in text:
             break
@@ -122,17 +123,25 @@ def sub_in_parts(pattern: re.Pattern[str], replacement: str, text: str,
     megabytes with a match on every line). A part ends right after a character `cut` finds,
     where no match of the pattern goes on (the pattern looks neither back nor ahead past its
     match), so each part gives what the whole text gives there."""
+    if len(text) > 2 * PART and pattern.search(text) is None:
+        return text
+    return in_parts(text, cut, lambda part: pattern.sub(replacement, part))
+
+
+def in_parts(text: str, cut: re.Pattern[str], change: Callable[[str], str]) -> str:
+    """change(text), a part of a long text at a time, each ending right after a character
+    `cut` finds (see sub_in_parts)."""
     if len(text) <= 2 * PART:
-        return pattern.sub(replacement, text)
+        return change(text)
     parts, start = [], 0
     while len(text) - start > 2 * PART:
         found = cut.search(text, start + PART)
         if found is None:
             break
         end = found.end()
-        parts.append(pattern.sub(replacement, text[start:end]))
+        parts.append(change(text[start:end]))
         start = end
-    parts.append(pattern.sub(replacement, text[start:]))
+    parts.append(change(text[start:]))
     return "".join(parts)
 
 

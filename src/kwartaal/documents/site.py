@@ -18,7 +18,7 @@ from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.documents.render import render, shipped_templates
 from kwartaal.files.pages import PageIndex, Unkeyable, body_digest, key_of, templates_digest
 from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
-from kwartaal.files.sitefiles import SiteFiles, pack, packed_kind, unpack
+from kwartaal.files.sitefiles import SiteFiles, encoded, pack, packed_kind, unpack
 
 if TYPE_CHECKING:  # the records and their renderings are imported only to build a site:
     from kwartaal.core import model as m  # a site kept whole needs none of them
@@ -105,20 +105,6 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
             build.index.keep_page(key, made[1])
         build.add(prefix + name, *made, key, totals)
 
-    minutes = [build_minutes(body, mt, lang, public=True) for mt in reversed(published)]
-    for data in minutes:
-        page(f"minutes/{data['meeting']}.html", "minutes.html.j2", 1, m=data)
-    planned = rules.next_planned(body, today)
-    agenda = build_agenda(body, planned, today, lang, public=True) if planned else None
-    page("agenda.html", "agenda.html.j2", 0, a=agenda)
-    decisions = [dict(d, meeting=data["meeting"], date_long=data["date_long"])
-                 for data in minutes for d in reversed(data["decisions"])]
-    on_page = {d["id"] for d in decisions}
-    for d in decisions:  # link only to decisions that are on the site
-        d["link_superseded_by"] = d["superseded_by"] in on_page
-        d["link_supersedes"] = d["supersedes"] in on_page
-    page("decisions.html", "decisions.html.j2", 0, decisions=decisions)
-
     def open_row(a: m.Action) -> dict[str, Any]:
         return {"id": a.id, "title": view.text(a.title, a.id),
                 "due": a.due.isoformat() if a.due else "",
@@ -155,6 +141,21 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
     page("actions.html", "actions.html.j2", 0, actions=open_actions)
     open_count = len(open_actions)
     del open_actions
+    # then the pages of the minutes and the agenda (each holding what it shows until the
+    # index has been made)
+    minutes = [build_minutes(body, mt, lang, public=True) for mt in reversed(published)]
+    for data in minutes:
+        page(f"minutes/{data['meeting']}.html", "minutes.html.j2", 1, m=data)
+    planned = rules.next_planned(body, today)
+    agenda = build_agenda(body, planned, today, lang, public=True) if planned else None
+    page("agenda.html", "agenda.html.j2", 0, a=agenda)
+    decisions = [dict(d, meeting=data["meeting"], date_long=data["date_long"])
+                 for data in minutes for d in reversed(data["decisions"])]
+    on_page = {d["id"] for d in decisions}
+    for d in decisions:  # link only to decisions that are on the site
+        d["link_superseded_by"] = d["superseded_by"] in on_page
+        d["link_supersedes"] = d["supersedes"] in on_page
+    page("decisions.html", "decisions.html.j2", 0, decisions=decisions)
     years = report_years(body)
     page("index.html", "index.html.j2", 0, minutes=minutes, agenda=agenda,
          progress=progress, open_count=open_count, reports=years)
@@ -201,9 +202,8 @@ def site_files(root: Path, today: dt.date,
 
 def _build(body: m.Body, today: dt.date, index: PageIndex,
            templates: str) -> tuple[SiteFiles, list[tuple[str, str]]]:
-    from kwartaal.documents.calendar import calendar
-
     build = _Build(body, index, templates)
+    _calendar_and_style(build, today)  # first: what they hold while made is let go after
     langs = [body.config.language, *[x for x in body.config.languages
                                       if x != body.config.language]]
     for lang in langs:
@@ -214,6 +214,13 @@ def _build(body: m.Body, today: dt.date, index: PageIndex,
         other = None if other_lang is None else (
             "" if other_lang == body.config.language else f"{other_lang}/")
         _pages_for(build, lang, today, prefix, other)
+    return build.files, build.named
+
+
+def _calendar_and_style(build: _Build, today: dt.date) -> None:
+    from kwartaal.documents.calendar import calendar
+
+    body, index, templates = build.body, build.index, build.templates
     # the calendar reads the whole body: keyed by the bytes of all its files
     sources = [mt.src.path for mt in body.meetings if mt.src.path is not None]
     sources += [body.root / CONFIG_FILE, body.root / PEOPLE_FILE]
@@ -236,7 +243,6 @@ def _build(body: m.Body, today: dt.date, index: PageIndex,
         made = css, pack(css)
         index.keep_page(css_key, made[1])
     build.add("style.css", *made, css_key)
-    return build.files, build.named
 
 
 def write_site(files: Mapping[str, str | bytes], folder: Path) -> list[Path]:
@@ -255,17 +261,15 @@ def write_site(files: Mapping[str, str | bytes], folder: Path) -> list[Path]:
             folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, content in files.items():
+    for name in files:
         path = targets[name]
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        data, binary = _bytes_of(files, name)
         if _holds(path, data):  # an unchanged page is not written again
             written.append(path)
             continue
-        if isinstance(content, bytes):
-            atomic_write_bytes(path, content, durable=False)
-        else:
-            atomic_write(path, content)
+        # a text as atomic_write writes it (durably), the calendar's bytes as they are
+        atomic_write_bytes(path, data, durable=not binary)
         written.append(path)
     keep = {p.resolve() for p in written}
     for old in folder.rglob("*"):
@@ -274,6 +278,15 @@ def write_site(files: Mapping[str, str | bytes], folder: Path) -> list[Path]:
     if not _holds(marker, b"made by kwartaal site\n"):
         atomic_write(marker, "made by kwartaal site\n")
     return written
+
+
+def _bytes_of(files: Mapping[str, str | bytes], name: str) -> tuple[bytes, bool]:
+    """A file's bytes as written (a text in UTF-8), and whether it was given as bytes; of
+    packed files (files/sitefiles.py) without decoding a page of megabytes first."""
+    if isinstance(files, SiteFiles):
+        return encoded(files.packed[name])
+    content = files[name]
+    return (content, True) if isinstance(content, bytes) else (content.encode("utf-8"), False)
 
 
 def _holds(path: Path, data: bytes) -> bool:

@@ -162,10 +162,13 @@ def sealed(data: bytes) -> bytes:
     return seal(data) + data
 
 
-def seal(data: bytes) -> bytes:
-    """What sealed puts in front of the bytes: written before them, they are sealed without
-    a second copy of them in memory."""
-    return zlib.crc32(data).to_bytes(4, "big")
+def seal(*parts: bytes) -> bytes:
+    """What sealed puts in front of the bytes of the parts, joined: written before them, they
+    are sealed without a copy of them all in memory."""
+    check = 0
+    for part in parts:
+        check = zlib.crc32(part, check)
+    return check.to_bytes(4, "big")
 
 
 def unsealed(raw: bytes) -> bytes | None:

@@ -22,9 +22,10 @@ Two kinds of entry, each keyed by a BLAKE2b digest of exactly what decides it:
   `site` neither loads the body nor builds any page's data: every page is the one built,
   rendered and found clean from the same inputs, and building it again would give the
   same. A body with a link among those files (or its templates folder) is always built.
-Only the entries of the last build are kept. Plain values (marshal), in the user's cache
-folder like the other indexes, never in the repository; unreadable, corrupt, foreign or of
-another format: ignored and rebuilt. KWARTAAL_NO_CACHE=1 turns it off.
+Only the entries of the last build are kept. Plain values (marshal: where each page lies),
+then the pages, compressed (files/sitefiles.py), sealed as a whole; in the user's cache folder
+like the other indexes, never in the repository; unreadable, corrupt, foreign or of another
+format: ignored and rebuilt. KWARTAAL_NO_CACHE=1 turns it off.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from kwartaal.files.cache import (
     trusted,
     where,
 )
-from kwartaal.files.keeping import index_file, read_sealed, seal
+from kwartaal.files.keeping import index_file, seal, unsealed
 from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE
 from kwartaal.files.sitefiles import SiteFiles, packed_kind
 
@@ -209,7 +210,7 @@ class PageIndex:
         self.new_stats: dict[str, tuple[Any, str]] = {}
         if not self.enabled:
             return
-        stored = read_sealed(index_path(root))
+        stored = _read(index_path(root))
         if (isinstance(stored, tuple) and len(stored) == 7 and stored[0] == FORMAT
                 and stored[1] == where(root) and isinstance(stored[2], dict)
                 and isinstance(stored[3], (set, frozenset))
@@ -317,16 +318,40 @@ class PageIndex:
                                 and self.new_stats == self.stats):
             return
         try:
-            data = marshal.dumps((FORMAT, where(self.root), self.used_pages,
-                                  frozenset(self.used_clean), self.new_site, self.new_stats,
-                                  time.time_ns()))
+            keys, places, at = list(self.used_pages), {}, 0
+            for key in keys:
+                places[key] = (at, len(self.used_pages[key]))
+                at += len(self.used_pages[key])
+            head = marshal.dumps((FORMAT, where(self.root), places, frozenset(self.used_clean),
+                                  self.new_site, self.new_stats, time.time_ns()))
+            parts = [len(head).to_bytes(8, "big"), head, *(self.used_pages[k] for k in keys)]
             path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)
             from kwartaal.files.atomic import replace_file
 
-            replace_file(path, [seal(data), data], durable=False)  # sealed(data), in parts
+            replace_file(path, [seal(*parts), *parts], durable=False)  # sealed, never joined
         except (OSError, ValueError):
             pass  # a cache that cannot be written only makes the next run slower
+
+
+def _read(path: str) -> Any:
+    """What save wrote, its pages in place of their places; None when it is missing,
+    unreadable, changed since it was written (the seal), or not such a file."""
+    try:
+        with open(path, "rb") as handle:
+            raw = unsealed(handle.read())
+        if raw is None:
+            return None
+        size = int.from_bytes(raw[:8], "big")
+        stored = marshal.loads(raw[8:8 + size])
+        base = 8 + size
+        pages = {key: raw[base + at:base + at + length]
+                 for key, (at, length) in stored[2].items()}
+        if sum(len(page) for page in pages.values()) != len(raw) - base:
+            return None  # pages that are not those written
+        return (*stored[:2], pages, *stored[3:])
+    except Exception:  # noqa: BLE001 - any of those: there is none
+        return None
 
 
 def _valid_site(site: Any) -> bool:

@@ -175,8 +175,11 @@ def _record(values: list[Any], path: Path) -> list[int]:
 def _word(text: str) -> str:
     """A short text without spaces (an id, a status, a theme, a time) interned: marshal
     stores it as such, and every meeting read from the index then shares one copy of it
-    (the ids of the people invited to 4,000 meetings are 60 strings, not 120,000)."""
-    return sys.intern(text) if len(text) <= 32 and " " not in text else text
+    (the ids of the people invited to 4,000 meetings are 60 strings, not 120,000). Not a
+    full id ('2025-06-12/a3'): it names one record, there is nothing to share, and the
+    table of interned texts would only grow by every record ever read."""
+    return sys.intern(text) if len(text) <= 32 and " " not in text and "/" not in text \
+        else text
 
 
 def _encoded(value: Any, path: Path) -> tuple[Any, bool]:

@@ -4,6 +4,7 @@ and written one file at a time."""
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator, Mapping
 
@@ -28,6 +29,21 @@ def unpack(packed: bytes) -> str | bytes:
     """What pack was given."""
     data = zlib.decompress(packed[1:])
     return data.decode("utf-8", "surrogatepass") if packed[:1] == b"s" else data
+
+
+_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")  # a lone surrogate, as "surrogatepass" writes it
+
+
+def encoded(packed: bytes) -> tuple[bytes, bool]:
+    """The bytes of what pack was given, as written to a file (text in UTF-8, strictly:
+    a text with a lone surrogate raises UnicodeEncodeError, as encoding it does), and
+    whether it was bytes: without a copy of the text decoded."""
+    data = zlib.decompress(packed[1:])
+    if packed[:1] == b"b":
+        return data, True
+    if _SURROGATE.search(data):
+        data.decode("utf-8", "surrogatepass").encode("utf-8")  # raises, as it would have
+    return data, False
 
 
 class SiteFiles(Mapping[str, "str | bytes"]):
