@@ -23,7 +23,7 @@ from kwartaal.core import model as m
 from kwartaal.core.actioncounts import ActionCounts, Tally, add, count_one
 from kwartaal.core.attendance import attendance, group_row
 from kwartaal.core.facts import answered_in
-from kwartaal.core.feedback import asked, feedback_given
+from kwartaal.core.feedback import GivenFeedback, asked, feedback_given
 from kwartaal.core.formats import long_date, money
 from kwartaal.core.participation import NO_LEVEL, counted_items, level_counts, level_label
 from kwartaal.core.visibility import MIN_PAID_FOR_TOTALS, View
@@ -45,8 +45,10 @@ class Years:
     meeting read from the parse index decodes no other action: Later.chosen), and the input
     answered in it (the notes of a meeting whose facts say it has none are not read)."""
 
-    def __init__(self, body: m.Body, view: View, today: dt.date,
-                 only: int | None = None) -> None:
+    def __init__(self, body: m.Body, view: View, today: dt.date, only: int | None = None,
+                 seen: Callable[[m.Action], Any] | None = None) -> None:
+        """seen: told every action of the body as it passes (all years only), for a caller
+        that needs them too, so that they are decoded once."""
         self.body, self.view, self.only = body, view, only
         self.meetings: dict[int, list[m.Meeting]] = {}
         self.actions: list[Counted] = []  # of the one year's report
@@ -58,6 +60,8 @@ class Years:
         # every action passes once (each meeting's decoded for this pass alone), and only
         # what is counted of it is kept
         for action in body.each_action() if only is None else _made_by(body, only):
+            if seen is not None and only is None:
+                seen(action)
             meeting = body.meeting(action.meeting)
             if view.hides(action) or meeting is None:
                 continue
@@ -68,15 +72,23 @@ class Years:
             elif only is not None:
                 self.actions.append(counted)
         self.items = counted_items(body)
-        answered: dict[int, list[Any]] = {}  # input asked for, by the year it was answered
-        for entry in asked(body) if only is None else asked(body, answered_in(only)):
-            given = entry.record.feedback_date
-            if entry.answered and given is not None:
-                answered.setdefault(given.year, []).append(entry)
-        # what each year's report lists of it (in the view's language): only that is kept of
-        # the records that asked
-        self.given = {year: feedback_given(entries, year, view.lang, view.is_closed)
-                      for year, entries in answered.items()}
+        self._given: dict[int, list[GivenFeedback]] | None = None
+
+    @property
+    def given(self) -> dict[int, list[GivenFeedback]]:
+        """The input answered in each year, as its report lists it (in the view's language);
+        gathered when first asked for, and only that is kept of the records that asked."""
+        if self._given is None:
+            answered: dict[int, list[Any]] = {}  # by the year it was answered
+            only, view = self.only, self.view
+            for entry in asked(self.body) if only is None else asked(self.body,
+                                                                   answered_in(only)):
+                given = entry.record.feedback_date
+                if entry.answered and given is not None:
+                    answered.setdefault(given.year, []).append(entry)
+            self._given = {year: feedback_given(entries, year, view.lang, view.is_closed)
+                           for year, entries in answered.items()}
+        return self._given
 
     def of(self, year: int) -> list[m.Meeting]:
         return self.meetings.get(year, [])
@@ -312,14 +324,18 @@ def build_reports(body: m.Body, years: list[int], today: dt.date, lang: str, *,
     return dict(each_report(body, years, today, lang, public=public))
 
 
-def each_report(body: m.Body, years: list[int], today: dt.date, lang: str, *,
-                public: bool) -> Iterator[tuple[int, dict[str, Any]]]:
+def each_report(body: m.Body, years: list[int], today: dt.date, lang: str, *, public: bool,
+                gathered: Years | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """build_reports one year at a time, each made when asked for: a site of a thousand
-    years holds one report's data at a time."""
-    view = View(body, lang, public=public)
-    shared = Years(body, view, today)
+    years holds one report's data at a time. gathered: the Years of all years for a View of
+    this body, language and audience, made already."""
+    if gathered is None:
+        gathered = Years(body, View(body, lang, public=public), today)
+    view = gathered.view
+    if view.body is not body or (view.lang, view.public) != (lang, public):
+        raise ValueError("the years gathered for another view")
     for year in years:
-        yield year, _report(body, year, today, lang, view, shared)
+        yield year, _report(body, year, today, lang, view, gathered)
 
 
 def _report(body: m.Body, year: int, today: dt.date, lang: str, view: View,

@@ -10,7 +10,7 @@ published before anything is written, and the build fails loudly if anything is 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,7 +76,7 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
     from kwartaal.core import model as m
     from kwartaal.core import rules
     from kwartaal.core.visibility import View
-    from kwartaal.core.yearreport import each_report, published_totals
+    from kwartaal.core.yearreport import Years, each_report, published_totals
     from kwartaal.documents.agenda import build_agenda
     from kwartaal.documents.minutes import build_minutes
     from kwartaal.documents.report import report_years
@@ -117,16 +117,18 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
                 "status": a.status}
 
     still_open: list[tuple[tuple[dt.date, str], dict[str, Any]]] = []
+    counts = rules.Progress(body, today)
 
-    def shown() -> Iterator[m.Action]:  # every action once, one meeting's at a time
-        for a in body.each_action():
-            if not view.hides(a):
-                if a.is_open:  # its row on the page of open actions, and its place there
-                    still_open.append(((a.due or dt.date.max, a.id), open_row(a)))
-                yield a
+    def seen(a: m.Action) -> None:  # every action once, one meeting's at a time
+        if not view.hides(a):
+            counts.add(a)
+            if a.is_open:  # its row on the page of open actions, and its place there
+                still_open.append(((a.due or dt.date.max, a.id), open_row(a)))
 
+    # what the year reports count is gathered in the same pass over the actions
+    gathered = Years(body, view, today, seen=seen)
     progress = []
-    for row in rules.progress(body, shown(), today):
+    for row in counts.rows():
         theme = body.config.themes.get(row.key)
         title = view.text(m.text_in(theme.title, lang, body.config.language)) if theme \
             else row.key
@@ -161,7 +163,7 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
          progress=progress, open_count=open_count, reports=years)
     del minutes, agenda, decisions  # (what the year reports need is gathered anew)
     # the public year reports, one at a time; totals only (core/yearreport.py)
-    for year, data in each_report(body, years, today, lang, public=True):
+    for year, data in each_report(body, years, today, lang, public=True, gathered=gathered):
         page(f"report-{year}.html", "report.html.j2", 0, published_totals(data), r=data)
 
 
