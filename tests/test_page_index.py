@@ -19,6 +19,7 @@ import pytest
 from kwartaal.core.visibility import View
 from kwartaal.documents import site
 from kwartaal.files.cache import cache_dir, sealed, unsealed
+from kwartaal.files.sitefiles import pack
 
 from .conftest import EXAMPLE_TODAY, Run, run_site, site_tree
 from .test_read_scope import ATTACKS, aged  # noqa: F401 - the fixture, shared
@@ -149,21 +150,40 @@ def _cut(index: Path) -> None:
     index.write_bytes(index.read_bytes()[:-10])
 
 
+def _stored(index: Path) -> tuple[Any, ...]:
+    """The values of a page index, its pages in place of where they lie (files/pages.py)."""
+    raw = unsealed(index.read_bytes()) or b""
+    size = int.from_bytes(raw[:8], "big")
+    stored = marshal.loads(raw[8:8 + size])
+    base = 8 + size
+    pages = {key: raw[base + at:base + at + length] for key, (at, length) in stored[2].items()}
+    return (*stored[:2], pages, *stored[3:])
+
+
+def _store(index: Path, stored: tuple[Any, ...]) -> None:
+    places, at = {}, 0
+    for key, page in stored[2].items():
+        places[key] = (at, len(page))
+        at += len(page)
+    head = marshal.dumps((*stored[:2], places, *stored[3:]))
+    index.write_bytes(sealed(len(head).to_bytes(8, "big") + head + b"".join(stored[2].values())))
+
+
 def _foreign(index: Path) -> None:
-    stored = marshal.loads(unsealed(index.read_bytes()) or b"")
-    index.write_bytes(sealed(marshal.dumps((stored[0], "/elsewhere", *stored[2:]))))
+    stored = _stored(index)
+    _store(index, (stored[0], "/elsewhere", *stored[2:]))
 
 
 def _old_format(index: Path) -> None:
-    stored = marshal.loads(unsealed(index.read_bytes()) or b"")
-    index.write_bytes(sealed(marshal.dumps((stored[0] + 1, *stored[1:]))))
+    stored = _stored(index)
+    _store(index, (stored[0] + 1, *stored[1:]))
 
 
 def _wrong_page(index: Path) -> None:
     """An index whose pages all say something else: only its keys can make it used."""
-    stored = marshal.loads(unsealed(index.read_bytes()) or b"")
-    index.write_bytes(sealed(marshal.dumps((*stored[:2], {f"x{k}": "<p>other</p>"
-                                                          for k in stored[2]}, stored[3]))))
+    stored = _stored(index)
+    _store(index, (*stored[:2], {f"x{k}": pack("<p>other</p>") for k in stored[2]},
+                   *stored[3:]))
 
 
 @pytest.mark.parametrize("damage", [_corrupt, _cut, _foreign, _old_format, _wrong_page])

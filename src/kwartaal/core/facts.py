@@ -96,9 +96,10 @@ def _stored_notes(meeting: Any) -> tuple[bool, tuple[int, ...]] | None:
 
 def asking_notes(meeting: Any) -> list[m.Note]:
     """The meeting's notes; none when its stored facts say that none of them asks for input
-    (the others are all that core/feedback.py looks for), so they are not decoded."""
+    (the others are all that core/feedback.py looks for), so they are not decoded; else
+    decoded for this look alone (model.passing: the notes that ask are what is kept)."""
     stored = _stored_notes(meeting)
-    return [] if stored is not None and not stored[0] else meeting.notes  # type: ignore[no-any-return]
+    return [] if stored is not None and not stored[0] else m.passing(meeting.notes)
 
 
 def answered_in(year: int) -> Callable[[m.Meeting], list[m.Note]]:
@@ -106,7 +107,7 @@ def answered_in(year: int) -> Callable[[m.Meeting], list[m.Note]]:
     stored facts say that no feedback was given on its notes in that year."""
     def notes(meeting: m.Meeting) -> list[m.Note]:
         stored = _stored_notes(meeting)
-        return [] if stored is not None and year not in stored[1] else meeting.notes
+        return [] if stored is not None and year not in stored[1] else m.passing(meeting.notes)
 
     return notes
 

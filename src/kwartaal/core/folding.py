@@ -94,9 +94,10 @@ def as_read(text: str) -> str:
     import html
 
     if "\n" in text:  # an unfolded line needs a line break: most texts have none
-        text = _ICAL_FOLD.sub("", text)
-    if "\\" in text:
-        text = _ESCAPED.sub(r"\1", text.replace("\\n", "\n"))
+        text = sub_in_parts(_ICAL_FOLD, "", text, _NOT_A_LINE_END)
+    if "\\" in text:  # both in one pass, a part at a time (no '\\n' goes past a part)
+        text = in_parts(text, _NOT_A_BACKSLASH,
+                        lambda part: _ESCAPED.sub(r"\1", part.replace("\\n", "\n")))
     for _ in range(4):
         if "&" not in text:
             break
@@ -109,6 +110,40 @@ def as_read(text: str) -> str:
 
 _ICAL_FOLD = re.compile(r"\r?\n[ \t]")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation
+# After these characters no match of the pattern above each goes on (a part may end there).
+_NOT_A_LINE_END = re.compile(r"[^\r\n]")
+_NOT_A_BACKSLASH = re.compile(r"[^\\]")
+
+PART = 1 << 16  # characters
+
+
+def sub_in_parts(pattern: re.Pattern[str], replacement: str, text: str,
+                 cut: re.Pattern[str]) -> str:
+    """pattern.sub(replacement, text), a part of a long text at a time: re.sub holds every
+    piece of its result apart before joining them (tens of megabytes for a rendering of a few
+    megabytes with a match on every line). A part ends right after a character `cut` finds,
+    where no match of the pattern goes on (the pattern looks neither back nor ahead past its
+    match), so each part gives what the whole text gives there."""
+    if len(text) > 2 * PART and pattern.search(text) is None:
+        return text
+    return in_parts(text, cut, lambda part: pattern.sub(replacement, part))
+
+
+def in_parts(text: str, cut: re.Pattern[str], change: Callable[[str], str]) -> str:
+    """change(text), a part of a long text at a time, each ending right after a character
+    `cut` finds (see sub_in_parts)."""
+    if len(text) <= 2 * PART:
+        return change(text)
+    parts, start = [], 0
+    while len(text) - start > 2 * PART:
+        found = cut.search(text, start + PART)
+        if found is None:
+            break
+        end = found.end()
+        parts.append(change(text[start:end]))
+        start = end
+    parts.append(change(text[start:]))
+    return "".join(parts)
 
 
 def as_searched(text: str) -> str:
@@ -150,6 +185,9 @@ def _tags(text: str) -> list[tuple[int, int]]:
 
 
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
+# The spans _tags finds, as one search: a comment up to its end (or the text's), else a tag.
+_MARKUP = re.compile(r"<!--.*?(?:-->|\Z)|" + _TAG.pattern, re.DOTALL)
+_LINE_END = re.compile(r"\n")
 
 
 def fold(text: str, markup: str | None = None) -> str:
@@ -174,10 +212,18 @@ def name_fold(text: str, markup: str | None = None) -> str:
 
 
 def _fold_spans(text: str, markup: str | None, table: dict[int, str]) -> str:
-    hidden = _hidden_markup(text) if markup is not None and ("<" in text or "](" in text) \
-        else []
+    if markup is None or ("<" not in text and "](" not in text):
+        return _translated(text, table)
+    if "](" not in text and markup.translate(table) == markup:
+        # tags and comments alone never overlap (each search resumes after the last): each
+        # becomes `markup`, at C speed (an HTML page holds thousands of them); without
+        # comments, a part at a time (no tag goes on past the end of a line)
+        bare = _MARKUP.sub(markup, text) if "<!--" in text else sub_in_parts(
+            _MARKUP, markup, text, _LINE_END)
+        return _translated(bare, table)
+    hidden = _hidden_markup(text)
     if not hidden:
-        return text.translate(table)
+        return _translated(text, table)
     out: list[str] = []
     pos, span, end = 0, 0, len(text)
     while pos < end:
@@ -192,6 +238,25 @@ def _fold_spans(text: str, markup: str | None, table: dict[int, str]) -> str:
         stop = hidden[span][0] if span < len(hidden) else end
         out.append(text[pos:stop].translate(table))
         pos = stop
+    return "".join(out)
+
+
+_NOT_ASCII = re.compile(r"([^\x00-\x7f]+)")
+
+
+def _translated(text: str, table: dict[int, str]) -> str:
+    """text.translate(table), a part at a time: str.translate looks every character up one by
+    one unless the whole text is ASCII, when it remembers each one's fold; so the ASCII
+    stretches of a page with a few other characters are translated apart."""
+    if text.isascii() or len(text) < 256:
+        return text.translate(table)
+    out = []
+    for start in range(0, len(text), PART):
+        part = text[start:start + PART]
+        if part.isascii():
+            out.append(part.translate(table))
+        else:
+            out += [piece.translate(table) for piece in _NOT_ASCII.split(part)]
     return "".join(out)
 
 

@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from kwartaal.core import folding
 from kwartaal.core import model as m
 from kwartaal.core.facts import (
     AMOUNTS,
@@ -26,7 +27,7 @@ from kwartaal.core.facts import (
     record_texts,
     text_key,
 )
-from kwartaal.core.folding import as_read, fold
+from kwartaal.core.folding import as_read, fold, sub_in_parts
 from kwartaal.core.problems import Msg, msg
 
 # The shortest closed text searched for: shorter ones ('Evaluatie' is not) would be found by
@@ -101,27 +102,85 @@ def forbidden_texts(view: Any, body: m.Body) -> list[tuple[str, Msg]]:
 
 
 _SPACES = re.compile(r"\s+")  # \s is what str.split() splits at, character for character
+_NOT_SPACE = re.compile(r"\S")  # no run of spaces goes on after it
 
 
 def spaced(text: str) -> str:
-    """" ".join(text.split()), without a list of every word of a long rendering."""
-    return _SPACES.sub(" ", text).strip()
+    """" ".join(text.split()), without a list of every word of a long rendering (nor of
+    every piece between its runs of spaces: core/folding.py sub_in_parts)."""
+    return sub_in_parts(_SPACES, " ", text, _NOT_SPACE).strip()
 
 
-_WORD = re.compile("[^ ]+")
+def words_of(text: str) -> set[str]:
+    """The words of a text whose words are parted by spaces (the runs of other characters),
+    split a part at a time: no list of every word of a long rendering."""
+    words: set[str] = set()
+    start = 0
+    while start < len(text):
+        end = text.find(" ", start + folding.PART)  # a part ends at a space
+        if end == -1:
+            end = len(text)
+        words.update(text[start:end].split(" "))
+        start = end + 1
+    words.discard("")
+    return words
+
+
+class Needles:
+    """The texts a rendering is searched for, each with what it is, in their order, made
+    ready once for the search of many renderings (a site's thousand pages, against some
+    thousands of closed texts each).
+
+    A needle of three words or more can only be in a (folded, spaced) text when each of its
+    inner words is a word of the text: where it is found, spaces surround them. So each is
+    filed under one of its inner words, the one fewest needles have, and a text is searched
+    only for the needles filed under one of its own words, and for those of one or two
+    words, which are searched for in every text. What is found is exactly what searching
+    the text for every needle finds."""
+
+    def __init__(self, needles: list[tuple[str, Msg]]) -> None:
+        self.needles = needles
+        shared: dict[str, str] = {}  # each word once, however many needles hold it
+        self.inner = [tuple(shared.setdefault(word, word) for word in needle.split(" ")[1:-1])
+                      for needle, _ in needles]
+        self.always: list[int] = []  # needles of one or two words
+        self.filed: dict[str, list[int]] = {}
+        counts: dict[str, int] = {}
+        for words in self.inner:
+            for word in words:
+                counts[word] = counts.get(word, 0) + 1
+        for number, words in enumerate(self.inner):
+            if not words:
+                self.always.append(number)
+                continue
+            rarest = min(words, key=lambda word: counts[word])  # the first of the rarest
+            self.filed.setdefault(rarest, []).append(number)
+
+    def found_in(self, text: str, allowed: set[str]) -> list[Msg]:
+        """What each needle that text (a rendering folded and spaced) contains is, in the
+        order of the needles; allowed needles are not looked for."""
+        words = words_of(text)
+        filed = self.filed
+        candidates = list(self.always)
+        if len(words) < len(filed):
+            for word in words:
+                candidates += filed.get(word, ())
+        else:
+            for word, numbers in filed.items():
+                if word in words:
+                    candidates += numbers
+        candidates.sort()
+        found = []
+        for number in candidates:
+            needle, what = self.needles[number]
+            if not words.issuperset(self.inner[number]):
+                continue
+            if needle in text and needle not in allowed:
+                found.append(what)
+        return found
 
 
 def found_in(text: str, needles: list[tuple[str, Msg]], allowed: set[str]) -> list[Msg]:
     """What each needle that text (a rendering folded and spaced) contains is, in the
-    order of needles; allowed needles are not looked for. A needle of three words or more is
-    looked for only when each of its inner words is a word of the text (where it is found,
-    spaces surround them): most are not, and a search of the text is saved."""
-    words = {found.group() for found in _WORD.finditer(text)}  # (no list of every word)
-    found = []
-    for needle, what in needles:
-        inner = needle.split(" ")[1:-1]
-        if inner and not words.issuperset(inner):
-            continue
-        if needle in text and needle not in allowed:
-            found.append(what)
-    return found
+    order of needles; allowed needles are not looked for (Needles, made for one search)."""
+    return Needles(needles).found_in(text, allowed)

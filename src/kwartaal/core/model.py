@@ -9,6 +9,7 @@ privacy lint reads all come from these declarations: see core/fields.py.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -318,6 +319,12 @@ class Body:
     def all_actions(self) -> list[Action]:
         return [a for m in self.meetings for a in m.actions]
 
+    def each_action(self) -> Iterator[Action]:
+        """The actions of all_actions, in its order, each meeting's decoded for this pass
+        alone (passing): a pass over every action of a large body holds one meeting's."""
+        for meeting in self.meetings:
+            yield from passing(meeting.actions)
+
     def open_actions(self) -> list[Action]:
         """The actions still open (OPEN_STATUSES), in the order of all_actions."""
         return [a for m in self.meetings for a in open_actions(m)]
@@ -326,6 +333,15 @@ class Body:
         """The actions open now or finished on or after date (their last history entry), in
         the order of all_actions: those that were open on that date, if made before it."""
         return [a for m in self.meetings for a in open_actions(m, date)]
+
+
+def passing(records: list[Any]) -> list[Any]:
+    """A meeting's list of records for one use: read from the parse index and not used yet,
+    it is decoded for this use and not kept with the meeting (files/lazy.py Later.passing),
+    so that a pass over every meeting does not leave every record decoded; any other list is
+    itself."""
+    through = getattr(records, "passing", None)
+    return records if through is None else through()  # type: ignore[no-any-return]
 
 
 def open_actions(meeting: Meeting, on: dt.date | None = None) -> list[Action]:

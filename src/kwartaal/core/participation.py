@@ -106,7 +106,8 @@ def level_counts(view: View, items: list[m.Item], meetings: list[m.Meeting]) -> 
     records are left out, and decisions count once their minutes are approved, as the report
     lists them."""
     counts = dict.fromkeys((*m.LEVELS, NO_LEVEL), 0)
-    decisions = [d for mt in meetings if view.minutes_public(mt) for d in mt.decisions]
+    decisions = [d for mt in meetings if view.minutes_public(mt)
+                 for d in m.passing(mt.decisions)]
     for record in (*items, *decisions):
         if view.hides(record):
             continue

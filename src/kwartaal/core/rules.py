@@ -91,9 +91,21 @@ class ThemeProgress:
 
 def progress(body: m.Body, actions: Iterable[m.Action], today: dt.date) -> list[ThemeProgress]:
     """Counts per theme in the configured order; actions without a theme come last."""
-    table: dict[str, ThemeProgress] = {k: ThemeProgress(k) for k in body.config.themes}
+    found = Progress(body, today)
     for action in actions:
-        row = table.setdefault(action.theme, ThemeProgress(action.theme))
+        found.add(action)
+    return found.rows()
+
+
+class Progress:
+    """progress, told one action at a time (add), read once all were told (rows)."""
+
+    def __init__(self, body: m.Body, today: dt.date) -> None:
+        self.themes, self.today = body.config.themes, today
+        self.table: dict[str, ThemeProgress] = {k: ThemeProgress(k) for k in self.themes}
+
+    def add(self, action: m.Action) -> None:
+        row = self.table.setdefault(action.theme, ThemeProgress(action.theme))
         if action.status == "done":
             row.done += 1
         elif action.status == "dropped":
@@ -102,11 +114,13 @@ def progress(body: m.Body, actions: Iterable[m.Action], today: dt.date) -> list[
             row.in_progress += 1
         else:
             row.open += 1
-        if is_overdue(action, today):
+        if is_overdue(action, self.today):
             row.overdue += 1
-    ordered = [table[k] for k in body.config.themes]
-    ordered += [row for key, row in table.items() if key not in body.config.themes]
-    return ordered
+
+    def rows(self) -> list[ThemeProgress]:
+        ordered = [self.table[k] for k in self.themes]
+        ordered += [row for key, row in self.table.items() if key not in self.themes]
+        return ordered
 
 
 def require_meeting(body: m.Body, meeting_id: str) -> m.Meeting:

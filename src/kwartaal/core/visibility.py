@@ -111,6 +111,7 @@ class View:
         self._matcher: Any = None
         self._owner_of: dict[str, m.Person | None] = {}
         self._forbidden: list[tuple[str, Msg]] | None = None
+        self._needles: forbidden.Needles | None = None  # _forbidden, ready to be searched for
         self._known: set[str] | None = None
         self._standing = {s.key for s in body.config.standing}
         self._allowed: tuple[set[str], set[str]] | None = None
@@ -310,7 +311,9 @@ class View:
         value = _BIDI_OVERRIDES.sub("", value)
         if "&" in value:
             value = html.unescape(value)
-        variants = [value, unquote(value)] if "%" in value else [value]
+        variants = [value]
+        if "%" in value and (decoded := unquote(value)) != value:  # ('45%' decodes as itself)
+            variants.append(decoded)
         people: dict[str, m.Person] = {}
         for variant in variants:
             for reading in _readings(variant):
@@ -364,13 +367,17 @@ class View:
         see pay_shown) and headings."""
         text = rendered.decode("utf-8", "replace") if isinstance(rendered, bytes) else rendered
         plain = forbidden.plain(text)
-        spaced = forbidden.spaced(fold(plain, " "))
+        del text  # (a long rendering is read in several ways: as few as possible at once)
         found = [Leak(msg("a hidden name of {id}", id=person.id))
                  for person in self._hidden_people(plain)]
-        if self._forbidden is None:
-            self._forbidden = forbidden.forbidden_texts(self, self.body)
+        spaced = forbidden.spaced(fold(plain, " "))
+        del plain
+        if self._needles is None:
+            if self._forbidden is None:
+                self._forbidden = forbidden.forbidden_texts(self, self.body)
+            self._needles = forbidden.Needles(self._forbidden)
         allowed = {as_searched(total) for total in totals}
-        found += [Leak(what) for what in forbidden.found_in(spaced, self._forbidden, allowed)]
+        found += [Leak(what) for what in self._needles.found_in(spaced, allowed)]
         unique = {leak.what.render("en"): leak for leak in found}
         return list(unique.values())
 

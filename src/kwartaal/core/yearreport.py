@@ -13,61 +13,82 @@ finished before the year began is left out.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import heapq
-import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from kwartaal.core import model as m
+from kwartaal.core.actioncounts import ActionCounts, Tally, add, count_one
 from kwartaal.core.attendance import attendance, group_row
 from kwartaal.core.facts import answered_in
-from kwartaal.core.feedback import asked, feedback_given
+from kwartaal.core.feedback import GivenFeedback, asked, feedback_given
 from kwartaal.core.formats import long_date, money
 from kwartaal.core.participation import NO_LEVEL, counted_items, level_counts, level_label
 from kwartaal.core.visibility import MIN_PAID_FOR_TOTALS, View
 
-# An action a year report may count: (its place in Years.actions, (the date of its meeting,
-# the day it was finished, the action))
-Entry = tuple[int, tuple[dt.date, "dt.date | None", m.Action]]
+# What a year report counts of an action (actions_section), when it is made of one year:
+# the date of its meeting, the day it was finished, its status, theme and due date.
+Counted = tuple[dt.date, "dt.date | None", str, str, "dt.date | None"]
 
 
 class Years:
     """What the reports of every year need, gathered in one pass over the meetings: the
-    meetings of each year, each action the view shows with its meeting's date and the day it
-    was finished, the items each year counts, the input asked for, each theme's public text.
-    The site builds the report of every year from one of these, instead of scanning the whole
-    body once per year.
+    meetings of each year, what each year counts of the actions the view shows
+    (core/actioncounts.py: a report counts to today, or to its year's end), the items each
+    year counts, the input asked for, each theme's public text. The site builds the report of
+    every year from one of these, instead of scanning the whole body once per year.
 
     only: the one year a report is made of. Then only what that year's report reads is
     gathered: the actions made in or before it that were not finished before it began (a
     meeting read from the parse index decodes no other action: Later.chosen), and the input
     answered in it (the notes of a meeting whose facts say it has none are not read)."""
 
-    def __init__(self, body: m.Body, view: View, only: int | None = None) -> None:
-        self.only = only
+    def __init__(self, body: m.Body, view: View, today: dt.date, only: int | None = None,
+                 seen: Callable[[m.Action], Any] | None = None) -> None:
+        """seen: told every action of the body as it passes (all years only), for a caller
+        that needs them too, so that they are decoded once."""
+        self.body, self.view, self.only = body, view, only
         self.meetings: dict[int, list[m.Meeting]] = {}
-        self.actions: list[tuple[dt.date, dt.date | None, m.Action]] = []
+        self.actions: list[Counted] = []  # of the one year's report
         self.theme_text: dict[str, str] = {}
         for meeting in body.meetings:
             self.meetings.setdefault(meeting.date.year, []).append(meeting)
-        for action in body.all_actions() if only is None else _made_by(body, only):
+        self.counts = None if only is not None or not self.meetings else ActionCounts(
+            min(self.meetings), max(self.meetings), today, body.config.themes)
+        # every action passes once (each meeting's decoded for this pass alone), and only
+        # what is counted of it is kept
+        for action in body.each_action() if only is None else _made_by(body, only):
+            if seen is not None and only is None:
+                seen(action)
             meeting = body.meeting(action.meeting)
             if view.hides(action) or meeting is None:
                 continue
-            self.actions.append((meeting.date, finished_on(action), action))
+            counted = (meeting.date, finished_on(action), action.status, action.theme,
+                       action.due)
+            if self.counts is not None:
+                self.counts.add(*counted)
+            elif only is not None:
+                self.actions.append(counted)
         self.items = counted_items(body)
-        self.answered: dict[int, list[Any]] = {}  # input asked for, by the year it was answered
-        for entry in asked(body) if only is None else asked(body, answered_in(only)):
-            given = entry.record.feedback_date
-            if entry.answered and given is not None:
-                self.answered.setdefault(given.year, []).append(entry)
-        self._alive: dict[int, list[Entry]] | None = None
-        self._open: list[Entry] = []
-        self._open_made: list[int] = []
+        self._given: dict[int, list[GivenFeedback]] | None = None
+
+    @property
+    def given(self) -> dict[int, list[GivenFeedback]]:
+        """The input answered in each year, as its report lists it (in the view's language);
+        gathered when first asked for, and only that is kept of the records that asked."""
+        if self._given is None:
+            answered: dict[int, list[Any]] = {}  # by the year it was answered
+            only, view = self.only, self.view
+            for entry in asked(self.body) if only is None else asked(self.body,
+                                                                   answered_in(only)):
+                given = entry.record.feedback_date
+                if entry.answered and given is not None:
+                    answered.setdefault(given.year, []).append(entry)
+            self._given = {year: feedback_given(entries, year, view.lang, view.is_closed)
+                           for year, entries in answered.items()}
+        return self._given
 
     def of(self, year: int) -> list[m.Meeting]:
         return self.meetings.get(year, [])
@@ -76,36 +97,22 @@ class Years:
         """The year's held meetings, as attendance.held_meetings gives them."""
         return [mt for mt in self.of(year) if mt.status not in m.NOT_HELD]
 
-    def alive(self, year: int) -> list[tuple[dt.date, dt.date | None, m.Action]]:
-        """The actions a report of the year may count, in their order: made in that year or
-        before, and not finished before it began (actions_section applies the exact day)."""
-        if self.only is not None:  # only those: actions_section keeps the same ones
-            return [entry for entry in self.actions if entry[0].year <= year
-                    and (entry[1] is None or entry[1].year >= year)]
-        if not self.meetings or not min(self.meetings) <= year <= max(self.meetings):
-            return self.actions
-        if self._alive is None:
-            # a finished action under each year from the one it was made in to the one it
-            # was finished in; one never finished is alive from its year to the last, and is
-            # looked up by its year (filing it under each, for a thousand years, held
-            # millions of entries)
-            self._alive, self._open = {}, []
-            for index, entry in enumerate(self.actions):
-                made, finished = entry[0].year, entry[1]
-                if finished is None:
-                    self._open.append((index, entry))
-                    continue
-                for each in range(made, finished.year + 1):
-                    self._alive.setdefault(each, []).append((index, entry))
-            self._open_made = [entry[0].year for _, entry in self._open]
-            if self._open_made != sorted(self._open_made):
-                self._open_made = []  # not in date order: looked through whole
-        if self._open_made or not self._open:
-            still = self._open[:bisect.bisect_right(self._open_made, year)]
-        else:
-            still = [found for found in self._open if found[1][0].year <= year]
-        return [entry for _, entry in heapq.merge(self._alive.get(year, []), still,
-                                                  key=operator.itemgetter(0))]
+    def tallies(self, year: int, as_of: dt.date) -> dict[str, Tally]:
+        """What a report of the year counting to as_of counts of the actions, per theme, in
+        the order each theme's first action is counted (core/actioncounts.py)."""
+        found = None if self.counts is None else self.counts.tallies(year, as_of)
+        if found is not None:
+            return found
+        start, found = dt.date(year, 1, 1), {}
+        actions = self.actions if self.only is not None else [
+            (meeting.date, finished_on(action), action.status, action.theme, action.due)
+            for action in self.body.each_action()
+            if not self.view.hides(action) and (meeting := self.body.meeting(action.meeting))]
+        for made, finished, status, theme, due in actions:
+            counted = count_one(made, finished, status, due, start, as_of)
+            if counted is not None:
+                add(found, theme, counted)
+        return found
 
 
 def _made_by(body: m.Body, year: int) -> list[m.Action]:
@@ -169,14 +176,15 @@ def decisions_section(scope: Scope) -> dict[str, Any]:
     decisions: list[dict[str, Any]] = []
     pending: list[str] = []
     for meeting in scope.years.held(scope.year):
+        made = m.passing(meeting.decisions)
         if not view.minutes_public(meeting):
-            pending += [meeting.id] if meeting.decisions else []
+            pending += [meeting.id] if made else []
             continue
         decisions += [{"id": d.id, "meeting": meeting.id,
                        "date_long": long_date(meeting.date, scope.lang),
                        "text": scope.text(d.text, d.id), "closed": view.is_closed(d),
                        "level": d.level, "level_label": level_label(d.level, scope.lang)}
-                      for d in meeting.decisions if not view.hides(d)]
+                      for d in made if not view.hides(d)]
     return {"decisions": decisions, "not_yet_approved": pending}
 
 
@@ -198,28 +206,20 @@ def status_on(action: m.Action, day: dt.date) -> str:
 
 def actions_section(scope: Scope) -> dict[str, Any]:
     body = scope.body
-    start = dt.date(scope.year, 1, 1)
     themes = body.config.themes
     rows: dict[str, dict[str, Any]] = {}
     for key in themes:
         title = m.text_in(themes[key].title, scope.lang, body.config.language)
         rows[key] = {"theme": key, "title": scope.text(title), "done": 0, "open": 0,
                      "overdue": 0, "dropped": 0, "total": 0}
-    for meeting_date, finished, action in scope.years.alive(scope.year):
-        if meeting_date > scope.as_of or (finished is not None and finished < start):
-            continue
-        status = "open" if finished is not None and finished > scope.as_of else action.status
-        row = rows.get(action.theme)
+    for theme, tally in scope.years.tallies(scope.year, scope.as_of).items():
+        row = rows.get(theme)
         if row is None:
-            row = rows[action.theme] = {
-                "theme": action.theme, "title": _theme_text(scope, action.theme), "done": 0,
+            row = rows[theme] = {
+                "theme": theme, "title": _theme_text(scope, theme), "done": 0,
                 "open": 0, "overdue": 0, "dropped": 0, "total": 0}
-        row["total"] += 1
-        if status in m.OPEN_STATUSES:
-            row["open"] += 1
-            row["overdue"] += 1 if action.due is not None and action.due < scope.as_of else 0
-        else:
-            row[status] += 1
+        for field, count in tally.items():
+            row[field] += count
     return {"themes": [r for r in rows.values() if r["total"]]}
 
 
@@ -235,7 +235,7 @@ def compensation_section(scope: Scope) -> dict[str, Any]:
     people: dict[str, tuple[Decimal, Decimal]] = {}
     lines = 0
     for meeting in scope.years.of(scope.year):
-        for line in meeting.compensation:
+        for line in m.passing(meeting.compensation):
             if line.counts:
                 hours, amount = people.get(line.person, (Decimal(0), Decimal(0)))
                 people[line.person] = (hours + (line.hours or 0), amount + line.amount)
@@ -282,8 +282,7 @@ def participation_section(scope: Scope) -> dict[str, Any]:
 def feedback_section(scope: Scope) -> dict[str, Any]:
     """What was done with the input the group asked for: the answers given this year. The
     public version leaves out what was closed."""
-    given = [f for f in feedback_given(scope.years.answered.get(scope.year, []), scope.year,
-                                       scope.lang, scope.view.is_closed)
+    given = [f for f in scope.years.given.get(scope.year, [])
              if not (scope.view.public and f.closed)]
     return {"given": [{"record": f.record, "meeting": f.meeting,
                        "title": scope.text(f.title, f.record),
@@ -315,16 +314,28 @@ def build_report(body: m.Body, year: int, today: dt.date, lang: str, *,
                  public: bool) -> dict[str, Any]:
     """The report's data; its JSON shape is docs/format.md's."""
     view = View(body, lang, public=public)
-    return _report(body, year, today, lang, view, Years(body, view, year))
+    return _report(body, year, today, lang, view, Years(body, view, today, only=year))
 
 
 def build_reports(body: m.Body, years: list[int], today: dt.date, lang: str, *,
                   public: bool) -> dict[int, dict[str, Any]]:
     """The reports of several years, each equal to build_report's, from one pass over the
     meetings (Years) and one View."""
-    view = View(body, lang, public=public)
-    shared = Years(body, view)
-    return {year: _report(body, year, today, lang, view, shared) for year in years}
+    return dict(each_report(body, years, today, lang, public=public))
+
+
+def each_report(body: m.Body, years: list[int], today: dt.date, lang: str, *, public: bool,
+                gathered: Years | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
+    """build_reports one year at a time, each made when asked for: a site of a thousand
+    years holds one report's data at a time. gathered: the Years of all years for a View of
+    this body, language and audience, made already."""
+    if gathered is None:
+        gathered = Years(body, View(body, lang, public=public), today)
+    view = gathered.view
+    if view.body is not body or (view.lang, view.public) != (lang, public):
+        raise ValueError("the years gathered for another view")
+    for year in years:
+        yield year, _report(body, year, today, lang, view, gathered)
 
 
 def _report(body: m.Body, year: int, today: dt.date, lang: str, view: View,

@@ -227,15 +227,14 @@ def render_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str, *
     """The agenda as text, md, html or json. A public rendering is refused if it contains
     anything hidden (a body's own template included); an internal one says it is internal."""
     from kwartaal.core.problems import msg
-    from kwartaal.documents.render import mark_confidential, render
+    from kwartaal.documents.render import json_text, mark_confidential, render
 
     data = build_agenda(body, meeting, today, lang, public=public)
     if fmt == "json":
-        import json
-
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        text = json_text(data)
     else:
         text = render(body.root, f"agenda.{fmt if fmt != 'text' else 'txt'}.j2", lang, a=data)
+    del data  # (searched without it)
     if public:
         View(body, lang, public=True).assert_clean(text, msg(
             "the public agenda of {id}", id=meeting.id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from kwartaal.core import model as m
@@ -50,20 +51,23 @@ def attendees(body: m.Body, meeting: m.Meeting) -> list[tuple[m.Person, str]]:
     return out
 
 
-def calendar(body: m.Body, lang: str, stamp: dt.date, *, public: bool) -> bytes:
+def calendar(body: m.Body, lang: str, stamp: dt.date, *, public: bool,
+             view: Any = None) -> bytes:
     """One event per meeting; the UID is stable, so a re-import updates instead of doubling.
 
     Summaries and the calendar's name are the body's neutral name: calendar entries show on
     lock screens and in shared family calendars. A public calendar has no meeting link (unless
     the body publishes it), no internal place and no attendees; the internal one lists the
-    attendees `attendees` allows, with their reply."""
+    attendees `attendees` allows, with their reply. view: View(body, lang, public=public)
+    made already (the site's, which has gathered what it searches for)."""
     from icalendar import Calendar, Event, vCalAddress, vText
 
     from kwartaal.core.naming import neutral_name
     from kwartaal.core.visibility import View
 
     cfg = body.config
-    view = View(body, lang, public=public)
+    if view is None or view.body is not body or (view.lang, view.public) != (lang, public):
+        view = View(body, lang, public=public)
     title = neutral_name(cfg)
     zone = ZoneInfo(TIMEZONE)
     t = labels(lang)
@@ -76,6 +80,10 @@ def calendar(body: m.Body, lang: str, stamp: dt.date, *, public: bool) -> bytes:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", title)
     cal.add("x-wr-timezone", TIMEZONE)
+    # Each event is written as it is made (a calendar of 4,000 events held as objects is
+    # tens of megabytes); what the calendar writes is its own lines, its time zones, each
+    # event's lines and its end (icalendar writes every component's lines in that order).
+    events: list[bytes] = []
     for meeting in body.meetings:
         start_text = meeting.time or cfg.cadence.time
         hours, minutes = (int(x) for x in start_text.split(":"))
@@ -109,9 +117,17 @@ def calendar(body: m.Body, lang: str, stamp: dt.date, *, public: bool) -> bytes:
             address.params["partstat"] = vText(partstat)
             address.params["role"] = vText("REQ-PARTICIPANT")
             event.add("attendee", address, encode=0)
-        cal.add_component(event)
-    cal.add_missing_timezones()
-    data = bytes(cal.to_ical())
+        if not events:  # every event names the same time zones: each starts in TIMEZONE
+            cal.add_component(event)
+            cal.add_missing_timezones()
+            cal.subcomponents = [part for part in cal.subcomponents if part is not event]
+        events.append(bytes(event.to_ical()))
+    head = bytes(cal.to_ical())
+    end = b"END:VCALENDAR\r\n"
+    if not head.endswith(end):
+        raise ValueError("a calendar that does not end as icalendar ends one")
+    data = b"".join([head[:-len(end)], *events, end])
+    del events
     if public:
         view.assert_clean(data, msg("the public calendar"))
     return data

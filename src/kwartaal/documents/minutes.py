@@ -135,16 +135,26 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
     def where(record: Any, kind: str) -> str:
         return f"{record.src.path.name} [[{kind}]] {record.local_id}"
 
-    decisions_by_id = {d.id: d for mt in body.meetings for d in mt.decisions}
+    # Of every decision of the body (the last of a repeated id, as a dict by id keeps it),
+    # one meeting's decoded at a time (model.passing): the decision it supersedes, and
+    # whether the view hides it, where that is asked below.
+    targets = {_full(meeting.id, d.supersedes) for d in meeting.decisions if d.supersedes}
+    decided: dict[str, tuple[str, bool] | None] = {}
+    for mt in body.meetings:
+        for d in m.passing(mt.decisions):
+            decided[d.id] = (_full(meeting_of(d.id), d.supersedes), v.hides(d)) \
+                if d.supersedes else (("", v.hides(d)) if d.id in targets else None)
     superseded_by: dict[str, str] = {}
-    for d in decisions_by_id.values():
-        if d.supersedes and not v.hides(d):
-            superseded_by[_full(meeting_of(d.id), d.supersedes)] = d.id
+    for decision_id, found in decided.items():
+        if found is not None and found[0] and not found[1]:
+            superseded_by[found[0]] = decision_id
 
     def decision_view(d: m.Decision) -> dict[str, Any]:
         target = _full(meeting.id, d.supersedes) if d.supersedes else ""
-        if target and v.hides(decisions_by_id.get(target)):
-            target = ""  # a closed decision is not even referred to in public
+        if target:
+            found = decided.get(target)
+            if found[1] if found is not None else v.hides(None):
+                target = ""  # a closed decision is not even referred to in public
         return {"id": d.id, "anchor": anchor(d.id), "text": v.text(d.text, where(d, "decision")),
                 "closed": v.is_closed(d), "supersedes": d.supersedes if target else "",
                 "level": d.level, "level_label": level_label(d.level, lang),
@@ -167,6 +177,7 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
     decisions = visible(meeting.decisions)
     actions = visible(now.actions)
     review = [action_view(a) for a in visible(now.review)]
+    now.review.clear()  # (its records: what the minutes show of them is above)
     used: set[str] = set()
 
     def input_of(record: m.Item | m.Note, kind: str) -> dict[str, Any] | None:
@@ -329,14 +340,14 @@ def compensation_log(body: m.Body, meeting: m.Meeting, lang: str) -> dict[str, A
 
 
 def to_json(data: dict[str, Any]) -> str:
-    import json
+    from kwartaal.documents.render import json_text
 
     def default(value: object) -> str:
         if isinstance(value, Decimal):
             return f"{value:.2f}"
         raise TypeError(type(value).__name__)
 
-    return json.dumps(data, ensure_ascii=False, indent=2, default=default) + "\n"
+    return json_text(data, default)
 
 
 def render_minutes(body: m.Body, meeting: m.Meeting, lang: str, *, public: bool,
@@ -349,6 +360,7 @@ def render_minutes(body: m.Body, meeting: m.Meeting, lang: str, *, public: bool,
     data = build_minutes(body, meeting, lang, public, with_compensation=with_compensation)
     text = to_json(data) if fmt == "json" else render(body.root, f"minutes.{fmt}.j2", lang,
                                                       m=data)
+    del data  # (searched without it)
     if public:
         View(body, lang, public=True).assert_clean(text, msg(
             "the public minutes of {id}", id=meeting.id))

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +168,26 @@ def _bytecode_cache(salt: str) -> Any:
     return KeptTemplates(folder)
 
 
+def joined(pieces: Iterable[str]) -> str:
+    """"".join(pieces), a few thousand at a time: joining an iterator first makes a list of
+    every piece (hundreds of thousands for a page of a few megabytes)."""
+    pieces = iter(pieces)
+    parts = []
+    while batch := list(islice(pieces, 4096)):
+        parts.append("".join(batch))
+    return "".join(parts)
+
+
+def json_text(data: Any, default: Callable[[Any], Any] | None = None) -> str:
+    """A document's data as JSON: indented by two, its texts as written, a newline at the
+    end (json.dumps(data, ensure_ascii=False, indent=2, default=default) + "\n", joined a
+    few thousand pieces at a time)."""
+    import json
+
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=default)
+    return joined(encoder.iterencode(data)) + "\n"
+
+
 def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
     """Render templates/<lang>/<name>, else templates/<name>; a body's own templates/ folder
     wins over the shipped one."""
@@ -186,9 +208,9 @@ def render(body_root: Path | None, name: str, lang: str, **context: Any) -> str:
 
     try:
         template = env.select_template([f"{lang}/{name}", name])
-        text = str(template.render(lang=lang, t=labels(lang),
-                                   long_date=lambda d: long_date(d, lang),
-                                   money=lambda v: money(v, lang), **context))
+        text = joined(template.generate(lang=lang, t=labels(lang),
+                                        long_date=lambda d: long_date(d, lang),
+                                        money=lambda v: money(v, lang), **context))
         if name.endswith((".md.j2", ".txt.j2")):
             text = re.sub(r"\n{3,}", "\n\n", text)  # templates stay readable; output tidy
         return text

@@ -8,18 +8,17 @@ it is returned; an internal one says that it is internal.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.problems import msg
 from kwartaal.core.visibility import View
 from kwartaal.core.yearreport import build_report, published_totals
-from kwartaal.documents.render import mark_confidential, render
+from kwartaal.documents.render import json_text, mark_confidential, render
 
 
 def to_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(data)
 
 
 def report_text(body: m.Body, data: dict[str, Any], lang: str, fmt: str,

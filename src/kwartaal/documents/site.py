@@ -10,7 +10,7 @@ published before anything is written, and the build fails loudly if anything is 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.documents.render import render, shipped_templates
 from kwartaal.files.pages import PageIndex, Unkeyable, body_digest, key_of, templates_digest
 from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
+from kwartaal.files.sitefiles import SiteFiles, encoded, pack, packed_kind, unpack
 
 if TYPE_CHECKING:  # the records and their renderings are imported only to build a site:
     from kwartaal.core import model as m  # a site kept whole needs none of them
@@ -33,41 +34,117 @@ def overdue_text(days: int, lang: str) -> str:
     return ntr("{count} day overdue", "{count} days overdue", days, lang).format(count=days)
 
 
-def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
-               other: str | None, totals: dict[str, tuple[str, ...]],
-               index: PageIndex, templates: str,
-               named: list[tuple[str, str]]) -> dict[str, str]:
+class _Build:
+    """One build of a site: each file is searched as soon as it is made (unless this very
+    text was found clean under this very search, files/pages.py), then held packed
+    (files/sitefiles.py); nothing is written before every file has passed."""
+
+    def __init__(self, body: m.Body, index: PageIndex, templates: str) -> None:
+        from kwartaal.core.visibility import View
+
+        self.body, self.index, self.templates = body, index, templates
+        self.files = SiteFiles()
+        self.named: list[tuple[str, str]] = []  # each file and the key the index keeps it under
+        self.view = View(body, body.config.language, public=True)  # searches every file
+        self.check = key_of(self.view.check_key())
+
+    def made(self, key: str | None, kind: type) -> tuple[str | bytes, bytes] | None:
+        """The file made before from exactly these inputs, and its packed bytes, if any."""
+        packed = self.index.page(key)
+        if packed is None or packed_kind(packed) is not kind:
+            return None
+        return unpack(packed), packed
+
+    def add(self, name: str, content: str | bytes, packed: bytes, key: str | None,
+            totals: tuple[str, ...] = (), *, searched: bool = False) -> None:
+        """A file of the site, searched for what must not be published (searched: as it was
+        made, by a View of the same body), unless the index knows this very text clean
+        under this very search; totals: the amounts it may publish."""
+        index = self.index
+        clean = index.check_key(content, self.check, totals)
+        if not index.checked(clean):
+            if not searched:
+                self.view.assert_clean(content, msg("the site (page {page})", page=name),
+                                       totals)
+            index.keep_clean(clean)
+        self.files.packed[name] = packed
+        self.named.append((name, index.name_page(key, content, packed)))
+
+
+def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
+               other: str | None) -> None:
     from kwartaal.core import model as m
     from kwartaal.core import rules
     from kwartaal.core.visibility import View
-    from kwartaal.core.yearreport import build_reports, published_totals
+    from kwartaal.core.yearreport import Years, each_report, published_totals
     from kwartaal.documents.agenda import build_agenda
     from kwartaal.documents.minutes import build_minutes
     from kwartaal.documents.report import report_years
 
+    body = build.body
     view = View(body, lang, public=True)
     published = [mt for mt in body.meetings if mt.status == "published"]
-    pages: dict[str, str] = {}
     common: dict[str, Any] = {"body_name": body.config.name, "today": today.isoformat(),
                               "languages": body.config.languages}
 
-    def page(name: str, template: str, depth: int, **context: Any) -> None:
+    def page(name: str, template: str, depth: int, totals: tuple[str, ...] = (),
+             **context: Any) -> None:
         home = "../" * depth  # to this language's index
         site_root = "../" * (depth + (1 if prefix else 0))  # to the folder of the whole site
         switch = None if other is None else site_root + other + name  # the same page, other
         inputs = dict(home=home, site_root=site_root, page=name, switch=switch, **common,
                       **context)
         try:  # exactly what the page is rendered from (files/pages.py)
-            key: str | None = key_of(templates, lang, prefix + name, template, inputs)
+            key: str | None = key_of(build.templates, lang, prefix + name, template, inputs)
         except Unkeyable:
             key = None
-        text = index.page(key)
-        if not isinstance(text, str):
+        made = build.made(key, str)
+        if made is None:
             text = render(body.root, f"site/{template}", lang, **inputs)
-            index.keep_page(key, text)
-        pages[prefix + name] = text
-        named.append((prefix + name, index.name_page(key, text)))
+            made = text, pack(text)
+            build.index.keep_page(key, made[1])
+        build.add(prefix + name, *made, key, totals)
 
+    def open_row(a: m.Action) -> dict[str, Any]:
+        return {"id": a.id, "title": view.text(a.title, a.id),
+                "due": a.due.isoformat() if a.due else "",
+                "owners": [view.person(pid) for pid in a.owners],
+                "theme": view.text(m.text_in(body.config.themes[a.theme].title, lang,
+                                             body.config.language))
+                if a.theme in body.config.themes else "",
+                "overdue": rules.days_overdue(a, today),
+                "overdue_text": overdue_text(rules.days_overdue(a, today), lang),
+                "status": a.status}
+
+    still_open: list[tuple[tuple[dt.date, str], dict[str, Any]]] = []
+    counts = rules.Progress(body, today)
+
+    def seen(a: m.Action) -> None:  # every action once, one meeting's at a time
+        if not view.hides(a):
+            counts.add(a)
+            if a.is_open:  # its row on the page of open actions, and its place there
+                still_open.append(((a.due or dt.date.max, a.id), open_row(a)))
+
+    # what the year reports count is gathered in the same pass over the actions
+    gathered = Years(body, view, today, seen=seen)
+    progress = []
+    for row in counts.rows():
+        theme = body.config.themes.get(row.key)
+        title = view.text(m.text_in(theme.title, lang, body.config.language)) if theme \
+            else row.key
+        counted = row.done + row.in_progress + row.open
+        progress.append({"key": row.key, "title": title or "—", "done": row.done,
+                         "in_progress": row.in_progress, "open": row.open,
+                         "overdue": row.overdue, "dropped": row.dropped, "counted": counted,
+                         "share": round(row.share_done * 100)})
+    page("progress.html", "progress.html.j2", 0, progress=progress)
+    open_actions = [found for _, found in sorted(still_open, key=lambda pair: pair[0])]
+    still_open.clear()
+    page("actions.html", "actions.html.j2", 0, actions=open_actions)
+    open_count = len(open_actions)
+    del open_actions
+    # then the pages of the minutes and the agenda (each holding what it shows until the
+    # index has been made)
     minutes = [build_minutes(body, mt, lang, public=True) for mt in reversed(published)]
     for data in minutes:
         page(f"minutes/{data['meeting']}.html", "minutes.html.j2", 1, m=data)
@@ -81,39 +158,13 @@ def _pages_for(body: m.Body, lang: str, today: dt.date, prefix: str,
         d["link_superseded_by"] = d["superseded_by"] in on_page
         d["link_supersedes"] = d["supersedes"] in on_page
     page("decisions.html", "decisions.html.j2", 0, decisions=decisions)
-    shown = [a for a in body.all_actions() if not view.hides(a)]
-    progress = []
-    for row in rules.progress(body, shown, today):
-        theme = body.config.themes.get(row.key)
-        title = view.text(m.text_in(theme.title, lang, body.config.language)) if theme \
-            else row.key
-        counted = row.done + row.in_progress + row.open
-        progress.append({"key": row.key, "title": title or "—", "done": row.done,
-                         "in_progress": row.in_progress, "open": row.open,
-                         "overdue": row.overdue, "dropped": row.dropped, "counted": counted,
-                         "share": round(row.share_done * 100)})
-    page("progress.html", "progress.html.j2", 0, progress=progress)
-    open_actions = [{"id": a.id, "title": view.text(a.title, a.id),
-                     "due": a.due.isoformat() if a.due else "",
-                     "owners": [view.person(pid) for pid in a.owners],
-                     "theme": view.text(m.text_in(body.config.themes[a.theme].title, lang,
-                                                  body.config.language))
-                     if a.theme in body.config.themes else "",
-                     "overdue": rules.days_overdue(a, today),
-                     "overdue_text": overdue_text(rules.days_overdue(a, today), lang),
-                     "status": a.status}
-                    for a in sorted(shown, key=lambda a: (a.due or dt.date.max, a.id))
-                    if a.is_open]
-    page("actions.html", "actions.html.j2", 0, actions=open_actions)
     years = report_years(body)
-    reports = build_reports(body, years, today, lang, public=True)
-    for year in years:  # the public year reports; totals only (core/yearreport.py)
-        data = reports[year]
-        page(f"report-{year}.html", "report.html.j2", 0, r=data)
-        totals[prefix + f"report-{year}.html"] = published_totals(data)
     page("index.html", "index.html.j2", 0, minutes=minutes, agenda=agenda,
-         progress=progress, open_count=len(open_actions), reports=years)
-    return pages
+         progress=progress, open_count=open_count, reports=years)
+    del minutes, agenda, decisions  # (what the year reports need is gathered anew)
+    # the public year reports, one at a time; totals only (core/yearreport.py)
+    for year, data in each_report(body, years, today, lang, public=True, gathered=gathered):
+        page(f"report-{year}.html", "report.html.j2", 0, published_totals(data), r=data)
 
 
 def build_site(body: m.Body, today: dt.date, *, cached: bool = False) -> dict[str, str | bytes]:
@@ -123,13 +174,13 @@ def build_site(body: m.Body, today: dt.date, *, cached: bool = False) -> dict[st
     index = PageIndex(body.root, enabled=cached)
     files, _ = _build(body, today, index, templates_digest(body.root, shipped_templates()))
     index.save()
-    return files
+    return dict(files)
 
 
 def site_files(root: Path, today: dt.date,
-               load: Callable[[], m.Body]) -> tuple[dict[str, str | bytes], str, str]:
+               load: Callable[[], m.Body]) -> tuple[Mapping[str, str | bytes], str, str]:
     """The files of the body's site, checked, with the publish folder and the language its
-    settings name.
+    settings name; each file is read (unpacked) as it is asked for (files/sitefiles.py).
     When every file the body is loaded from, its templates and kwartaal's code are those of
     the last build that succeeded, on the same day, that build's files are the answer
     (files/pages.py): the body is not loaded (load is not called) and no page is built.
@@ -152,15 +203,11 @@ def site_files(root: Path, today: dt.date,
 
 
 def _build(body: m.Body, today: dt.date, index: PageIndex,
-           templates: str) -> tuple[dict[str, str | bytes], list[tuple[str, str]]]:
-    from kwartaal.core.visibility import View
-    from kwartaal.documents.calendar import calendar
-
+           templates: str) -> tuple[SiteFiles, list[tuple[str, str]]]:
+    build = _Build(body, index, templates)
+    _calendar_and_style(build, today)  # first: what they hold while made is let go after
     langs = [body.config.language, *[x for x in body.config.languages
                                       if x != body.config.language]]
-    files: dict[str, str | bytes] = {}
-    named: list[tuple[str, str]] = []  # each file and the key the index keeps it under
-    totals: dict[str, tuple[str, ...]] = {}  # amounts a page publishes as totals
     for lang in langs:
         prefix = "" if lang == body.config.language else f"{lang}/"
         other_lang = None
@@ -168,46 +215,39 @@ def _build(body: m.Body, today: dt.date, index: PageIndex,
             other_lang = langs[1] if lang == langs[0] else langs[0]
         other = None if other_lang is None else (
             "" if other_lang == body.config.language else f"{other_lang}/")
-        files.update(_pages_for(body, lang, today, prefix, other, totals, index, templates,
-                                named))
+        _pages_for(build, lang, today, prefix, other)
+    return build.files, build.named
+
+
+def _calendar_and_style(build: _Build, today: dt.date) -> None:
+    from kwartaal.documents.calendar import calendar
+
+    body, index, templates = build.body, build.index, build.templates
     # the calendar reads the whole body: keyed by the bytes of all its files
     sources = [mt.src.path for mt in body.meetings if mt.src.path is not None]
     sources += [body.root / CONFIG_FILE, body.root / PEOPLE_FILE]
     ics_key = key_of(templates, "kwartaal.ics", body.config.language, today.isoformat(),
                      body_digest(sources))
-    ics = index.page(ics_key)
-    searched: set[str] = set()  # files already searched this run, under this very check key
-    if not isinstance(ics, bytes):
-        # a public calendar is searched as it is made (View.assert_clean, no totals), by a
-        # View of the same body: the same check key as this site's
-        ics = calendar(body, body.config.language, today, public=True)
-        index.keep_page(ics_key, ics)
-        searched.add("kwartaal.ics")
-    files["kwartaal.ics"] = ics
-    named.append(("kwartaal.ics", ics_key))
+    made = build.made(ics_key, bytes)
+    if made is None:
+        # a public calendar is searched as it is made (View.assert_clean, no totals), by the
+        # View that searches the site
+        ics = calendar(body, body.config.language, today, public=True, view=build.view)
+        made = ics, pack(ics)
+        index.keep_page(ics_key, made[1])
+        build.add("kwartaal.ics", *made, ics_key, searched=True)
+    else:
+        build.add("kwartaal.ics", *made, ics_key)
     css_key = key_of(templates, "style.css", body.config.language)
-    css = index.page(css_key)
-    if not isinstance(css, str):
+    made = build.made(css_key, str)
+    if made is None:
         css = render(body.root, "style.css", body.config.language)
-        index.keep_page(css_key, css)
-    files["style.css"] = css
-    named.append(("style.css", css_key))
-    view = View(body, body.config.language, public=True)
-    check = key_of(view.check_key())
-    for name, content in files.items():
-        clean = index.check_key(content, check, totals.get(name, ()))
-        if index.checked(clean):  # this very text, searched for these very things
-            continue
-        if name in searched:
-            index.keep_clean(clean)
-            continue
-        view.assert_clean(content, msg("the site (page {page})",
-                                       page=name), totals.get(name, ()))
-        index.keep_clean(clean)
-    return files, named
+        made = css, pack(css)
+        index.keep_page(css_key, made[1])
+    build.add("style.css", *made, css_key)
 
 
-def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
+def write_site(files: Mapping[str, str | bytes], folder: Path) -> list[Path]:
     """Write the files; pages of an earlier build that no longer exist are removed (only in
     a folder kwartaal made, recognised by its marker file). Every path is checked before the
     first file is written: nothing lands outside the folder or behind a link."""
@@ -222,19 +262,17 @@ def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
             folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, content in files.items():
+    for name in files:
         path = targets[name]
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        data, binary = _bytes_of(files, name)
         if _holds(path, data):  # an unchanged page is not written again
             written.append(path)
             continue
-        from kwartaal.files.store import atomic_write, atomic_write_bytes
+        from kwartaal.files.store import atomic_write_bytes
 
-        if isinstance(content, bytes):
-            atomic_write_bytes(path, content, durable=False)
-        else:
-            atomic_write(path, content)
+        # a text as atomic_write writes it (durably), the calendar's bytes as they are
+        atomic_write_bytes(path, data, durable=not binary)
         written.append(path)
     keep = {p.resolve() for p in written}
     for old in folder.rglob("*"):
@@ -245,6 +283,15 @@ def write_site(files: dict[str, str | bytes], folder: Path) -> list[Path]:
 
         atomic_write(marker, "made by kwartaal site\n")
     return written
+
+
+def _bytes_of(files: Mapping[str, str | bytes], name: str) -> tuple[bytes, bool]:
+    """A file's bytes as written (a text in UTF-8), and whether it was given as bytes; of
+    packed files (files/sitefiles.py) without decoding a page of megabytes first."""
+    if isinstance(files, SiteFiles):
+        return encoded(files.packed[name])
+    content = files[name]
+    return (content, True) if isinstance(content, bytes) else (content.encode("utf-8"), False)
 
 
 def _holds(path: Path, data: bytes) -> bool:

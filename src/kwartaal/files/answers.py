@@ -43,7 +43,7 @@ except ImportError:  # a Python built without it
     from hashlib import blake2b
 
 from kwartaal import __version__
-from kwartaal.files.keeping import STAT_EVENT, cache_folder, caching, sealed, unsealed
+from kwartaal.files.keeping import STAT_EVENT, cache_folder, caching, seal, unsealed
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -348,8 +348,10 @@ def _keep(path: str, stored: tuple[Any, ...]) -> None:
     folder = os.path.dirname(path)
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
+        data = marshal.dumps(stored)
         with open(temporary, "wb") as handle:
-            handle.write(sealed(marshal.dumps(stored)))
+            handle.write(seal(data))  # sealed(data), without a copy of a long answer
+            handle.write(data)
         os.replace(temporary, path)
         kept = sorted((entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(folder)
                       if entry.name.endswith(SUFFIX))

@@ -24,13 +24,16 @@ import marshal
 import os
 import time
 
-try:  # BLAKE2 itself, without hashlib, which loads OpenSSL: 2 ms of the fast lane's start
-    from _blake2 import blake2b
-except ImportError:  # a Python built without it
-    from hashlib import blake2b
-
 from kwartaal import __version__
-from kwartaal.files.keeping import cache_folder, caching, index_file, sealed, unsealed
+from kwartaal.files.keeping import (  # noqa: F401 - digest and hasher: every index's digest
+    cache_folder,
+    caching,
+    digest,
+    hasher,
+    index_file,
+    sealed,
+    unsealed,
+)
 
 # fast.py imports this module first: no typing or pathlib (a fifth of that lane's start-up).
 TYPE_CHECKING = False
@@ -75,10 +78,6 @@ def cache_dir() -> Path:
 def where(root: str | os.PathLike[str]) -> str:
     """The body's folder as the key of its cache files."""
     return os.path.realpath(os.fspath(root))
-
-
-def digest(data: bytes) -> str:
-    return blake2b(data, digest_size=20).hexdigest()
 
 
 def stat_key(path: str | os.PathLike[str]) -> tuple[int, int, int, int] | None:

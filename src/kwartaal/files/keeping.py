@@ -161,9 +161,29 @@ def _ignored(top: str, path: str) -> bool:
     return done.returncode == 0
 
 
+def digest(data: bytes) -> str:
+    """The digest of bytes that every index and kept answer compares (BLAKE2b, 20 bytes)."""
+    return hasher(data).hexdigest()
+
+
+def hasher(data: bytes = b"") -> Any:
+    """digest's hash, to be fed more bytes (update) before its hexdigest(): the digest of
+    bytes never held whole."""
+    return blake2b(data, digest_size=20)
+
+
 def sealed(data: bytes) -> bytes:
     """An index's bytes with their CRC-32 in front (see unsealed)."""
-    return zlib.crc32(data).to_bytes(4, "big") + data
+    return seal(data) + data
+
+
+def seal(*parts: bytes) -> bytes:
+    """What sealed puts in front of the bytes of the parts, joined: written before them, they
+    are sealed without a copy of them all in memory."""
+    check = 0
+    for part in parts:
+        check = zlib.crc32(part, check)
+    return check.to_bytes(4, "big")
 
 
 def unsealed(raw: bytes) -> bytes | None:

@@ -135,6 +135,20 @@ class Later(list):  # type: ignore[type-arg]
         self.__class__ = Decoded  # type: ignore[assignment] # from now on at list's own speed
         self._source = source  # its meeting's facts stay readable (stored_facts)
 
+    def passing(self) -> list[Any]:
+        """The records, decoded for one use and not kept: a list not used yet stays so (used
+        again, it is decoded again, into equal records); one in use is itself."""
+        source = self._source
+        if source is None or type(self) is not Later:
+            return self
+        held = source.loaded  # the histories decoded one by one (history) stay as they were
+        try:
+            if self._length < 0:
+                return source.history(self._at)  # type: ignore[arg-type]
+            return source.part(self._at, self._length)  # type: ignore[arg-type]
+        finally:
+            source.loaded = held
+
     def stored_facts(self, part: int) -> Any:
         """Of a meeting's list of actions: the facts stored with the meeting (Stored), or
         None."""
@@ -179,6 +193,7 @@ class Decoded(list):  # type: ignore[type-arg]
     __slots__ = ("_at", "_length", "_source")
     pending = False
     chosen = Later.chosen
+    passing = Later.passing
     stored_facts = Later.stored_facts
     __reduce_ex__ = Later.__reduce_ex__
 

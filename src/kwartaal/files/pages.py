@@ -22,9 +22,10 @@ Two kinds of entry, each keyed by a BLAKE2b digest of exactly what decides it:
   `site` neither loads the body nor builds any page's data: every page is the one built,
   rendered and found clean from the same inputs, and building it again would give the
   same. A body with a link among those files (or its templates folder) is always built.
-Only the entries of the last build are kept. Plain values (marshal), in the user's cache
-folder like the other indexes, never in the repository; unreadable, corrupt, foreign or of
-another format: ignored and rebuilt. KWARTAAL_NO_CACHE=1 turns it off.
+Only the entries of the last build are kept. Plain values (marshal: where each page lies),
+then the pages, compressed (files/sitefiles.py), sealed as a whole; in the user's cache folder
+like the other indexes, never in the repository; unreadable, corrupt, foreign or of another
+format: ignored and rebuilt. KWARTAAL_NO_CACHE=1 turns it off.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import datetime as dt
 import marshal
 import os
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -42,15 +44,16 @@ from kwartaal import __version__
 from kwartaal.files.cache import (
     caching,
     digest,
-    sealed,
+    hasher,
     stat_key,
     trusted,
     where,
 )
-from kwartaal.files.keeping import index_file, read_sealed
+from kwartaal.files.keeping import index_file, seal, unsealed
 from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE
+from kwartaal.files.sitefiles import SiteFiles, packed_kind
 
-FORMAT = 2
+FORMAT = 3  # pages packed (files/sitefiles.py)
 
 
 def index_path(root: Path) -> str:
@@ -61,39 +64,41 @@ class Unkeyable(TypeError):
     """A value the page key cannot describe exactly: such a page is rendered every time."""
 
 
-def _encode(value: Any, out: list[bytes]) -> None:
+def _encode(value: Any, put: Callable[[bytes], Any]) -> None:
     """Each value with its type and length, so that different inputs never give the same
     bytes."""
     if value is None or isinstance(value, bool):
-        out.append(repr(value).encode())
+        put(repr(value).encode())
     elif isinstance(value, str):
         data = value.encode("utf-8", "surrogatepass")
-        out.append(b"s%d:" % len(data) + data)
+        put(b"s%d:" % len(data) + data)
     elif isinstance(value, int):
-        out.append(b"i%d;" % value)
+        put(b"i%d;" % value)
     elif isinstance(value, (float, Decimal)):
-        out.append(f"{type(value).__name__[0]}{value!r};".encode())
+        put(f"{type(value).__name__[0]}{value!r};".encode())
     elif type(value) is dt.date:
-        out.append(b"d" + value.isoformat().encode())
+        put(b"d" + value.isoformat().encode())
     elif isinstance(value, (list, tuple)):
-        out.append(b"l%d[" % len(value))
+        put(b"l%d[" % len(value))
         for item in value:
-            _encode(item, out)
-        out.append(b"]")
+            _encode(item, put)
+        put(b"]")
     elif isinstance(value, dict):
-        out.append(b"m%d{" % len(value))
+        put(b"m%d{" % len(value))
         for key, item in value.items():
-            _encode(key, out)
-            _encode(item, out)
-        out.append(b"}")
+            _encode(key, put)
+            _encode(item, put)
+        put(b"}")
     else:
         raise Unkeyable(type(value).__name__)
 
 
 def key_of(*parts: Any) -> str:
-    out: list[bytes] = []
-    _encode(parts, out)
-    return digest(b"".join(out))
+    """The digest (files/cache.py digest) of the parts as _encode writes them, fed to it as
+    they are written: a page's inputs (a thousand open actions) are never one whole."""
+    found = hasher()
+    _encode(parts, found.update)
+    return found.hexdigest()
 
 
 @lru_cache(maxsize=2)
@@ -133,9 +138,13 @@ def _bytes(path: Path) -> bytes:
 
 def body_digest(files: list[Path]) -> str:
     """The bytes of the body's files (meeting files, people, settings), by name: what a page
-    built from the whole body (the calendar) is built from."""
-    return digest(b"\0".join(part for path in files
-                             for part in (os.fsencode(path), _bytes(path))))
+    built from the whole body (the calendar) is built from. (The digest of their parts
+    joined by NUL bytes, read one file at a time.)"""
+    found = hasher()
+    for number, path in enumerate(files):
+        found.update(b"\0" + os.fsencode(path) if number else os.fsencode(path))
+        found.update(b"\0" + _bytes(path))
+    return found.hexdigest()
 
 
 def _folder_parts(base: Path) -> list[bytes]:
@@ -192,9 +201,9 @@ class PageIndex:
     def __init__(self, root: Path, *, enabled: bool = True) -> None:
         self.root = root
         self.enabled = enabled and caching()
-        self.pages: dict[str, str | bytes] = {}
+        self.pages: dict[str, bytes] = {}  # packed (files/sitefiles.py)
         self.clean: set[str] = set()
-        self.used_pages: dict[str, str | bytes] = {}
+        self.used_pages: dict[str, bytes] = {}
         self.used_clean: set[str] = set()
         self.site: tuple[Any, ...] | None = None  # (inputs, [(name, key)], folder, language)
         self.new_site: tuple[Any, ...] | None = None
@@ -203,11 +212,11 @@ class PageIndex:
         self.new_stats: dict[str, tuple[Any, str]] = {}
         if not self.enabled:
             return
-        stored = read_sealed(index_path(root))
+        stored = _read(index_path(root))
         if (isinstance(stored, tuple) and len(stored) == 7 and stored[0] == FORMAT
                 and stored[1] == where(root) and isinstance(stored[2], dict)
                 and isinstance(stored[3], (set, frozenset))
-                and all(isinstance(k, str) and isinstance(v, (str, bytes))
+                and all(isinstance(k, str) and packed_kind(v) is not None
                         for k, v in stored[2].items())):
             self.pages, self.clean = stored[2], set(stored[3])
             site, stats, saved = stored[4:]
@@ -244,7 +253,7 @@ class PageIndex:
             parts.append((name, content))
         return key_of("site", where(self.root), today, templates, parts)
 
-    def kept_site(self, inputs: str | None) -> tuple[dict[str, str | bytes], str, str] | None:
+    def kept_site(self, inputs: str | None) -> tuple[SiteFiles, str, str] | None:
         """The files of the last build made from exactly these inputs, with the publish
         folder and language of its settings, if every one of them is still in the index."""
         if inputs is None or self.site is None or self.site[0] != inputs:
@@ -254,7 +263,9 @@ class PageIndex:
             return None
         self.used_pages, self.used_clean = dict(self.pages), set(self.clean)
         self.new_site = self.site
-        return {name: self.pages[key] for name, key in named}, self.site[2], self.site[3]
+        files = SiteFiles()
+        files.packed.update((name, self.pages[key]) for name, key in named)
+        return files, self.site[2], self.site[3]
 
     def keep_site(self, inputs: str | None, named: list[tuple[str, str]], folder: str,
                   language: str) -> None:
@@ -263,25 +274,27 @@ class PageIndex:
         if inputs is not None and self.enabled:
             self.new_site = (inputs, named, folder, language)
 
-    def name_page(self, key: str | None, text: str | bytes) -> str:
+    def name_page(self, key: str | None, content: str | bytes, packed: bytes) -> str:
         """The key a file of the site is kept under (one the page key cannot describe: under
-        its own bytes)."""
+        its own bytes); packed: the file as kept (files/sitefiles.py)."""
         if key is None:
-            data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+            data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) \
+                else content
             key = key_of("text", digest(data))
-            self.keep_page(key, text)
+            self.keep_page(key, packed)
         return key
 
-    def page(self, key: str | None) -> str | bytes | None:
-        """The text rendered before from exactly these inputs, if any."""
+    def page(self, key: str | None) -> bytes | None:
+        """The text rendered before from exactly these inputs, if any, packed
+        (files/sitefiles.py)."""
         if key is None or key not in self.pages:
             return None
         self.used_pages[key] = self.pages[key]
         return self.pages[key]
 
-    def keep_page(self, key: str | None, text: str | bytes) -> None:
+    def keep_page(self, key: str | None, packed: bytes) -> None:
         if key is not None and self.enabled:
-            self.used_pages[key] = text
+            self.used_pages[key] = packed
 
     @staticmethod
     def check_key(text: str | bytes, check: str, totals: tuple[str, ...]) -> str:
@@ -307,16 +320,40 @@ class PageIndex:
                                 and self.new_stats == self.stats):
             return
         try:
-            blob = sealed(marshal.dumps((FORMAT, where(self.root), self.used_pages,
-                                         frozenset(self.used_clean), self.new_site,
-                                         self.new_stats, time.time_ns())))
+            keys, places, at = list(self.used_pages), {}, 0
+            for key in keys:
+                places[key] = (at, len(self.used_pages[key]))
+                at += len(self.used_pages[key])
+            head = marshal.dumps((FORMAT, where(self.root), places, frozenset(self.used_clean),
+                                  self.new_site, self.new_stats, time.time_ns()))
+            parts = [len(head).to_bytes(8, "big"), head, *(self.used_pages[k] for k in keys)]
             path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)
             from kwartaal.files.atomic import replace_file
 
-            replace_file(path, blob, durable=False)
+            replace_file(path, [seal(*parts), *parts], durable=False)  # sealed, never joined
         except (OSError, ValueError):
             pass  # a cache that cannot be written only makes the next run slower
+
+
+def _read(path: str) -> Any:
+    """What save wrote, its pages in place of their places; None when it is missing,
+    unreadable, changed since it was written (the seal), or not such a file."""
+    try:
+        with open(path, "rb") as handle:
+            raw = unsealed(handle.read())
+        if raw is None:
+            return None
+        size = int.from_bytes(raw[:8], "big")
+        stored = marshal.loads(raw[8:8 + size])
+        base = 8 + size
+        pages = {key: raw[base + at:base + at + length]
+                 for key, (at, length) in stored[2].items()}
+        if sum(len(page) for page in pages.values()) != len(raw) - base:
+            return None  # pages that are not those written
+        return (*stored[:2], pages, *stored[3:])
+    except Exception:  # noqa: BLE001 - any of those: there is none
+        return None
 
 
 def _valid_site(site: Any) -> bool:

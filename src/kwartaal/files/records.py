@@ -58,6 +58,7 @@ def _classes() -> dict[str, type]:
 
 CLASSES = _classes()
 _DAYS: dict[int, dt.date] = {}  # decoded dates, shared by every record of the run
+DAYS_SHARED = 1 << 14  # at most (45 years): a body of centuries starts sharing again
 _SECTIONS: dict[tuple[object, ...], tuple[object, ...]] = {}  # likewise the tables' places
 _NAMES = {cls: name for name, cls in CLASSES.items()}
 # per class: whether its fields go by position, and their names
@@ -174,8 +175,11 @@ def _record(values: list[Any], path: Path) -> list[int]:
 def _word(text: str) -> str:
     """A short text without spaces (an id, a status, a theme, a time) interned: marshal
     stores it as such, and every meeting read from the index then shares one copy of it
-    (the ids of the people invited to 4,000 meetings are 60 strings, not 120,000)."""
-    return sys.intern(text) if len(text) <= 32 and " " not in text else text
+    (the ids of the people invited to 4,000 meetings are 60 strings, not 120,000). Not a
+    full id ('2025-06-12/a3'): it names one record, there is nothing to share, and the
+    table of interned texts would only grow by every record ever read."""
+    return sys.intern(text) if len(text) <= 32 and " " not in text and "/" not in text \
+        else text
 
 
 def _encoded(value: Any, path: Path) -> tuple[Any, bool]:
@@ -242,6 +246,8 @@ def decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
     if tag == "d":
         day = _DAYS.get(value[1])
         if day is None:
+            if len(_DAYS) >= DAYS_SHARED:
+                _DAYS.clear()
             day = _DAYS[value[1]] = dt.date.fromordinal(value[1])
         return day  # dates are immutable: one object per day
     if tag == "L":

@@ -1,0 +1,261 @@
+"""A site of a thousand year reports in little memory, searched as strictly as before: every
+action passes once without staying decoded with its meeting (model.passing), each page is
+searched as it is made and held packed (files/sitefiles.py), the calendar is written event by
+event; and the search itself reads a long rendering a part at a time and looks for each
+closed text only where the words it needs are (forbidden.Needles). Each is held here to what
+the straightforward way gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kwartaal.core import folding, forbidden
+from kwartaal.core import model as m
+from kwartaal.core.folding import READINGS, fold, fold_mapped, name_fold, name_fold_mapped
+from kwartaal.core.problems import msg
+from kwartaal.documents.calendar import calendar
+from kwartaal.documents.site import build_site, site_files
+from kwartaal.files.loader import load, load_checked
+from kwartaal.files.sitefiles import SiteFiles, encoded, pack, unpack
+
+from .conftest import EXAMPLE, EXAMPLE_TODAY
+
+FIXED = settings(derandomize=True, max_examples=300, deadline=None)
+
+
+# -- reading a long rendering a part at a time ----------------------------------------------------
+
+_ICAL_FOLD = re.compile(r"\r?\n[ \t]")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _as_read(text: str) -> str:
+    """as_read as it was, on the whole text at once."""
+    text = _ICAL_FOLD.sub("", text)
+    if "\\" in text:
+        text = _ESCAPED.sub(r"\1", text.replace("\\n", "\n"))
+    for _ in range(4):
+        if "&" not in text:
+            break
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+_PIECES = ["\r\n ", "\n ", "\n\t", "\r", "\n", " ", "\t", "\\", "\\\\", "\\_", "\\n", "\\*",
+           "&amp;", "&", "a", "Zoë", "€", "—", "<b>", "</b>", "<!--", "-->", "<", ">",
+           "<a href='x'>", "<div\n>", "_", "*", "\u00a0", "\u2003", "ᴢᴏᴇ", "Ⅻ", "x\u0308"]
+texts = st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=3)),
+                 max_size=60).map("".join)
+
+
+@FIXED
+@given(texts)
+def test_a_text_read_in_parts_reads_as_a_whole(text: str) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(folding, "PART", 3)  # parts of a few characters: many in a short text
+        assert folding.as_read(text) == _as_read(text)
+        assert forbidden.spaced(text) == " ".join(text.split())
+        spaced = forbidden.spaced(text)
+        assert forbidden.words_of(spaced) == set(re.findall("[^ ]+", spaced))
+        assert forbidden.words_of(text) == set(re.findall("[^ ]+", text))
+
+
+@FIXED
+@given(texts, st.sampled_from(READINGS))
+def test_a_text_folded_in_parts_folds_as_a_whole(text: str, markup: str | None) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(folding, "PART", 3)
+        assert fold(text, markup) == fold_mapped(text, markup)[0]
+        assert name_fold(text, markup) == name_fold_mapped(text, markup)[0]
+
+
+def test_a_long_page_folds_as_a_whole() -> None:
+    """A page of many parts (PART characters each), with tags, comments and a few letters
+    that are not ASCII."""
+    rows = "".join(f"<tr><td>Actie {n}</td><td>Zoë — {n} €</td></tr>\n" for n in range(9000))
+    for comment in ("", "<!-- lijst -->\n"):
+        page = f"<html><body>{comment}<table>\n{rows}</table></body></html>\n"
+        assert len(page) > 3 * folding.PART
+        for markup in READINGS:
+            assert fold(page, markup) == fold_mapped(page, markup)[0]
+        assert forbidden.spaced(fold(page, " ")) == " ".join(fold(page, " ").split())
+
+
+# -- the search for closed texts ------------------------------------------------------------------
+
+WORDS = ["zaal", "twee", "het", "overleg", "havenweg", "12", "25,00", "de", "a", "kade"]
+spaced_texts = st.lists(st.sampled_from(WORDS + ["dezaal", "kadetwee"]), max_size=60).map(
+    " ".join)
+needles = st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=7).map(" ".join),
+                   max_size=40, unique=True)
+
+
+@FIXED
+@given(spaced_texts, needles, st.sets(st.sampled_from([" ".join(WORDS[:3]), "het", "de zaal"])))
+def test_the_needles_find_what_searching_for_each_finds(text: str, found: list[str],
+                                                        allowed: set[str]) -> None:
+    pairs = [(needle, msg("the text of closed record {id}", id=str(number)))
+             for number, needle in enumerate(found)]
+    search = forbidden.Needles(pairs)
+    expected = [what for needle, what in pairs if needle in text and needle not in allowed]
+    assert search.found_in(text, allowed) == expected
+    assert search.found_in(text, allowed) == expected  # made once, searched again
+
+
+# -- the site -------------------------------------------------------------------------------------
+
+
+def test_packed_files_are_what_was_packed() -> None:
+    for content in ["", "Zoë — €", "\ud800 los", b"", b"\x00\xffBEGIN:VCALENDAR\r\n"]:
+        packed = pack(content)
+        assert unpack(packed) == content and type(unpack(packed)) is type(content)
+    assert encoded(pack("Zoë — €")) == ("Zoë — €".encode(), False)  # as written to a file
+    assert encoded(pack(b"\xed\xa0")) == (b"\xed\xa0", True)
+    with pytest.raises(UnicodeEncodeError):  # as encoding the text itself would
+        encoded(pack("\ud800 los"))
+    files = SiteFiles()
+    files.packed.update({"a.html": pack("<p>a</p>"), "kwartaal.ics": pack(b"ics")})
+    assert dict(files) == {"a.html": "<p>a</p>", "kwartaal.ics": b"ics"}
+    assert list(files) == ["a.html", "kwartaal.ics"] and len(files) == 2
+
+
+@pytest.fixture
+def generated(tmp_path: Path) -> tuple[Path, dt.date]:
+    root = tmp_path / "generated"
+    generate = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+    subprocess.run([sys.executable, str(generate), str(root), "--meetings", "24"], check=True,
+                   capture_output=True)
+    last = max((root / "meetings").glob("*.toml")).stem
+    return root, dt.date.fromisoformat(last[:10]) - dt.timedelta(days=20)
+
+
+def _pending(body: m.Body) -> dict[str, int]:
+    """How many meetings keep each list still undecoded."""
+    return {part: sum(1 for mt in body.meetings if getattr(getattr(mt, part), "pending", False))
+            for part in ("notes", "decisions", "actions", "compensation")}
+
+
+def test_a_pass_over_every_action_leaves_them_undecoded(
+        generated: tuple[Path, dt.date], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KWARTAAL_CACHE_DIR", str(tmp_path / "cache"))
+    root = generated[0]
+    load(root, indexed=True)
+    body = load(root, indexed=True).body
+    before = _pending(body)
+    assert before["actions"] == len(body.meetings)
+    passed = list(body.each_action())
+    assert _pending(body) == before
+    assert passed == load(root, indexed=False).body.all_actions()
+    for meeting in body.meetings:
+        assert m.passing(meeting.decisions) == list(meeting.decisions)  # now decoded: itself
+        assert m.passing(meeting.decisions) is meeting.decisions
+
+
+def test_a_site_leaves_the_actions_and_lines_of_every_meeting_undecoded(
+        generated: tuple[Path, dt.date], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a site of a thousand years holds at once: no meeting keeps its actions or its
+    compensation lines decoded after the build (each passed once), and the site is the one
+    built from the records read without any index."""
+    monkeypatch.setenv("KWARTAAL_CACHE_DIR", str(tmp_path / "cache"))
+    root, today = generated
+    load(root, indexed=True)
+    body = load_checked(root, indexed=True)
+    files = build_site(body, today)
+    assert _pending(body)["compensation"] == len(body.meetings)
+    # the actions decoded and kept: those of the agenda's meeting and of the one before it
+    # (what it carries over), which the agenda itself reads
+    planned = next(mt for mt in body.meetings if mt.status == "planned")
+    before = [mt for mt in body.meetings if mt.date < planned.date][-1]
+    assert {mt.id for mt in body.meetings if not mt.actions.pending} <= {planned.id, before.id}
+    monkeypatch.setenv("KWARTAAL_NO_CACHE", "1")
+    assert files == build_site(load_checked(root, indexed=False), today)
+
+
+def test_the_files_a_site_writes_are_those_it_built(example: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KWARTAAL_CACHE_DIR", str(tmp_path / "cache"))
+    today = dt.date.fromisoformat(EXAMPLE_TODAY)
+    expected = build_site(load_checked(example), today)
+    for _ in range(2):  # built, then the kept site
+        files, _, _ = site_files(example, today, lambda: load_checked(example, indexed=True))
+        assert isinstance(files, SiteFiles) and dict(files) == expected
+
+
+# -- the calendar, event by event -----------------------------------------------------------------
+
+
+def _whole_calendar(body: m.Body, lang: str, stamp: dt.date, public: bool) -> bytes:
+    """The calendar as it was made: one icalendar Calendar holding every event, written at
+    once (the events' own properties are taken from the calendar written event by event)."""
+    from icalendar import Calendar
+
+    written = Calendar.from_ical(calendar(body, lang, stamp, public=public))
+    whole = Calendar()
+    for name, value in written.property_items(recursive=False)[1:-1]:
+        whole.add(name, value)
+    for event in written.walk("VEVENT"):
+        whole.add_component(event)
+    whole.add_missing_timezones()
+    return bytes(whole.to_ical())
+
+
+@pytest.mark.parametrize("public", [True, False])
+def test_the_calendar_written_event_by_event_is_the_whole_one(
+        generated: tuple[Path, dt.date], public: bool) -> None:
+    for root in (EXAMPLE, generated[0]):
+        body = load_checked(root)
+        for lang in ("nl", "en"):
+            data = calendar(body, lang, generated[1], public=public)
+            assert data == _whole_calendar(body, lang, generated[1], public)
+            assert data.count(b"BEGIN:VEVENT") == len(body.meetings)
+
+
+# -- the actions the year reports count, every year at once ---------------------------------------
+
+days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2012, 12, 31))
+year_ends = st.integers(2000, 2012).map(lambda year: dt.date(year, 12, 31))
+actions = st.lists(st.tuples(days, st.one_of(st.none(), days, year_ends),
+                             st.sampled_from(m.ACTION_STATUSES),
+                             st.sampled_from(["a", "b", "", "x"]),
+                             st.one_of(st.none(), days, year_ends)), max_size=40)
+
+
+@settings(derandomize=True, max_examples=400, deadline=None)
+@given(actions, st.one_of(days, year_ends))
+def test_every_year_is_counted_as_each_year_alone(found: list[tuple[Any, ...]],
+                                                   today: dt.date) -> None:
+    """The tallies of every year from one pass equal those of the rule applied to each
+    action for that year alone (themes outside the settings in the order first counted)."""
+    from kwartaal.core.actioncounts import ActionCounts, add, count_one
+    from kwartaal.core.yearreport import report_date
+
+    made_years = [made.year for made, *_ in found] or [2005]
+    counts = ActionCounts(min(made_years), max(made_years), today, ["a", "b"])
+    for made, finished, status, theme, due in found:
+        counts.add(made, finished, status, theme, due)
+    for year in range(min(made_years), max(made_years) + 1):
+        as_of, _ = report_date(year, today)
+        expected: dict[str, dict[str, int]] = {}
+        for made, finished, status, theme, due in found:
+            counted = count_one(made, finished, status, due, dt.date(year, 1, 1), as_of)
+            if counted is not None:
+                add(expected, theme, counted)
+        tallies = counts.tallies(year, as_of)
+        assert tallies == expected, year
+        assert [t for t in tallies if t not in {"a", "b"}] == [
+            t for t in expected if t not in {"a", "b"}]
