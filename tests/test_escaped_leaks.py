@@ -61,3 +61,33 @@ def test_the_link_quoted_with_marks_is_refused_in_markdown(example: Path, run: R
                      "agenda", "--public", "--format", fmt, expect=1)
         assert result.exit_code == 1 and "overleg_2026" not in result.output.replace(
             "\\_", "_"), (fmt, result.output)
+
+
+# the closed note n3 of 2025-06-12, quoted in an open note of the same meeting behind what the
+# search of one reading would take for markup, or written with JSON's escapes of a tab or a
+# carriage return (a note pasted with Windows line ends)
+CLOSED_NOTE = ("Twee panden zijn in beeld, een aan de Havenweg en een boven de winkel aan de "
+               "Kerkstraat. Subsidie via het budget voor veilige werkplekken lijkt mogelijk.")
+HIDING = ["Zie <!-- de bijlage. {}", "Zie <q {}>", "Zie <q {}", "Zoals [gezegd]({}) eerder",
+          "Zoals gezegd:\t{}", "Zoals gezegd:\r\n{}", "Zoals\r\ngezegd: {}\r\n"]
+
+
+@pytest.mark.parametrize("form", HIDING, ids=range(len(HIDING)))
+def test_a_closed_note_behind_markup_or_escapes_is_refused(example: Path, run: Run,
+                                                           form: str) -> None:
+    path = example / "meetings" / CLOSED_IN
+    text = path.read_text(encoding="utf-8")
+    assert json.dumps(CLOSED_NOTE)[1:-1] in text
+    if "\t" in form:  # a tab inside the quote as well
+        quoted = form.format(CLOSED_NOTE.replace(" de ", " de\t"))
+    elif "\r" in form:
+        quoted = form.format(CLOSED_NOTE.replace(" een ", " een\r\n"))
+    else:
+        quoted = form.format(CLOSED_NOTE)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(f'\n[[note]]\nid = "n91"\nitem = "p1"\ntext = {json.dumps(quoted)}\n')
+    for fmt in ("md", "html", "json"):
+        result = run("--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en",
+                     "minutes", "2025-06-12", "--public", "--format", fmt, expect=1)
+        assert "Kerkstraat" not in result.output and "closed record" in result.output, (
+            fmt, result.output)

@@ -366,18 +366,32 @@ class View:
         texts, the meeting link, an internal place, compensation amounts (but its totals,
         see pay_shown) and headings."""
         text = rendered.decode("utf-8", "replace") if isinstance(rendered, bytes) else rendered
+        # JSON writes a tab or a carriage return as '\t', '\r': read as a JSON reader does
+        # too (as_read undoes only '\n', which a text may hold as written: C:\new)
+        escaped = "\\t" in text or "\\r" in text
+        unescaped = text.replace("\\t", "\t").replace("\\r", "\r") if escaped else ""
         plain = forbidden.plain(text)
         del text  # (a long rendering is read in several ways: as few as possible at once)
         found = [Leak(msg("a hidden name of {id}", id=person.id))
                  for person in self._hidden_people(plain)]
-        spaced = forbidden.spaced(fold(plain, " "))
-        del plain
         if self._needles is None:
             if self._forbidden is None:
                 self._forbidden = forbidden.forbidden_texts(self, self.body)
             self._needles = forbidden.Needles(self._forbidden)
         allowed = {as_searched(total) for total in totals}
-        found += [Leak(what) for what in self._needles.found_in(spaced, allowed)]
+        # Tags, comments and link targets are taken out, as rendered Markdown hides them; and
+        # kept, as the reader sees them where they were escaped ('&lt;!--' shows '<!--', and
+        # would hide everything after it from the first reading): what either finds is a leak.
+        readings = [" ", None] if "<" in plain or "](" in plain else [" "]
+        for markup in readings:
+            spaced = forbidden.spaced(fold(plain, markup))
+            found += [Leak(what) for what in self._needles.found_in(spaced, allowed)]
+            del spaced
+        del plain
+        if escaped:
+            spaced = forbidden.spaced(fold(forbidden.plain(unescaped), " "))
+            del unescaped
+            found += [Leak(what) for what in self._needles.found_in(spaced, allowed)]
         unique = {leak.what.render("en"): leak for leak in found}
         return list(unique.values())
 
