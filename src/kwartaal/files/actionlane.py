@@ -142,6 +142,10 @@ def read_lane(root: Path) -> Lane:
     index.save({"config": config_stat, "people_file": people_stat,
                 "people": tuple(people), "themes": tuple(config.themes),
                 "language": config.language})
+    if index.dates is not None:  # every meeting file's date, for the writes that need them
+        from kwartaal.files.meetingdates import remember
+
+        remember(root, *index.dates)
     return Lane(root, config, people, index, entries)
 
 

@@ -21,12 +21,9 @@ when the same question is asked of the same files.
   input's stat record (size, modification time, inode change time, inode) and every listing is
   exactly as it was. Any write to a file sets its change time to the time of that write,
   which no ordinary tool can set back.
-- Plain values (marshal), sealed with a CRC-32, in the user's own cache folder
-  (files/keeping.py), written atomically; anything unreadable is no answer. At most
-  KEPT_MAX answers are kept; the oldest go first. KWARTAAL_NO_CACHE=1 turns it off.
-
-This module imports only the standard library at its top: the lane that prints a kept answer
-runs before click is imported (cli/fast.py).
+- Plain values (marshal), sealed, in the user's own cache folder (files/keeping.py); at
+  most KEPT_MAX answers, the oldest go first. KWARTAAL_NO_CACHE=1 turns it off. Only the
+  standard library is imported at the top: cli/fast.py prints answers before click loads.
 """
 
 from __future__ import annotations

@@ -1,6 +1,5 @@
-"""The action index, so that the commands people run most (`actions`, `overdue`,
-`progress`, `remind`) do not parse files that did not change, nor read actions they do not
-show.
+"""The action index: the commands people run most (`actions`, `overdue`, `progress`,
+`remind`) parse no file that did not change, nor read actions they do not show.
 
 - Never stale. A file is taken from the index only when its content is known to be the same:
   either its stat record (size, modification time, inode *change* time, inode) is unchanged
@@ -9,13 +8,11 @@ show.
   differs or is too recent to trust (written within two seconds of the index: the same
   "racy" rule git uses), its bytes hash (BLAKE2b) to the same digest. A file whose content
   changed is parsed again; files that disappeared drop out; new files are parsed.
-- Plain values only, stored with `marshal` (loading cannot run code, unlike a pickle), in the
-  user's cache folder (KWARTAAL_CACHE_DIR, else $XDG_CACHE_HOME/kwartaal, else
-  ~/.cache/kwartaal), one file per body: a header (every file's entry, with its open and
-  in-progress actions) and after it the blobs of done and dropped actions, read on demand.
-- Stamped with kwartaal's version and the body's folder; anything unreadable, corrupt or
-  foreign is ignored and rebuilt, never an error. Written atomically. KWARTAAL_NO_CACHE=1
-  turns it off. fast.py reads it too: it imports only the standard library at its top.
+- Plain values only (`marshal`: loading cannot run code), in the user's cache folder
+  (files/keeping.py), one file per body: every file's entry with its open actions, then
+  the blobs of done and dropped actions, read on demand.
+- Stamped with kwartaal's version and the body's folder; anything unreadable or foreign is
+  rebuilt, never an error. KWARTAAL_NO_CACHE=1 turns it off. fast.py reads it too.
 """
 
 from __future__ import annotations
@@ -64,6 +61,7 @@ META_FIELDS = ("config", "people_file", "people", "themes", "language")
 STAT, KEY, MEETING, OPEN, THEMES, CLOSED, ASKED = (ENTRY_FIELDS.index(name) for name in (
     "stat", "key", "meeting", "open", "themes", "closed", "asked"))
 MEETING_ID = MEETING_FIELDS.index("id")
+MEETING_DATE = MEETING_FIELDS.index("date")
 ACTION_AT = {name: position for position, name in enumerate(ACTION_FIELDS)}
 STATUS_AT = ACTION_AT["status"]
 SECTION_AT = ACTION_AT["section"]
@@ -318,6 +316,7 @@ class ActionIndex:
         self.saved_ns: int = data.get("saved", 0)
         self.meta_before = {name: data.get(name) for name in META_FIELDS}
         self.used: dict[str, Any] = {}
+        self.dates: tuple[int, dict[str, Any]] | None = None  # set when saved
         self.pending: dict[str, tuple[Any, ...]] = {}  # closed rows of entries made this run
         self.changed = False
 
@@ -416,9 +415,6 @@ class ActionIndex:
             replace_file(Path(index_path(self.root)), chunks(), durable=False)
         except (OSError, ValueError, AttributeError):
             return  # a cache that cannot be written only makes the next run slower
-        from kwartaal.files.meetingdates import remember
-
-        # every meeting file's date, for the writes that look meetings up by date
-        date_at = MEETING_FIELDS.index("date")
-        remember(self.root, saved, {name: (entry[STAT], entry[MEETING][date_at])
-                                    for name, entry in files.items()})
+        # every meeting file's stat record and date (meetingdates.remember, by the lane)
+        self.dates = (saved, {name: (entry[STAT], entry[MEETING][MEETING_DATE])
+                              for name, entry in files.items()})
