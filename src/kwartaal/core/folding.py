@@ -216,10 +216,12 @@ def _fold_spans(text: str, markup: str | None, table: dict[int, str]) -> str:
     if "](" not in text and markup.translate(table) == markup:
         # tags and comments alone never overlap (each search resumes after the last): each
         # becomes `markup`, at C speed (an HTML page holds thousands of them); without
-        # comments, a part at a time (no tag goes on past the end of a line)
-        bare = _MARKUP.sub(markup, text) if "<!--" in text else sub_in_parts(
-            _MARKUP, markup, text, _LINE_END)
-        return _translated(bare, table)
+        # comments, a part at a time, each folded as it comes (no tag goes on past the end
+        # of a line)
+        if "<!--" in text:
+            return _translated(_MARKUP.sub(markup, text), table)
+        return in_parts(text, _LINE_END,
+                        lambda part: _translated(_MARKUP.sub(markup, part), table))
     hidden = _hidden_markup(text)
     if not hidden:
         return _translated(text, table)

@@ -103,16 +103,21 @@ SHORT_TEXT = 120
 class View:
     """The records of a body as one audience may see them, in one language."""
 
-    def __init__(self, body: m.Body, lang: str, *, public: bool) -> None:
+    def __init__(self, body: m.Body, lang: str, *, public: bool,
+                 like: View | None = None) -> None:
+        """like: a View of the same body made just before, whose reading of the body's items
+        (which are closed, which exist) this one shares instead of gathering it again."""
         self.body = body
         self.lang = lang
         self.public = public
-        self._closed = closed_items(body)
+        shared = like is not None and like.body is body
+        self._closed = like._closed if like is not None and shared else closed_items(body)
         self._matcher: Any = None
         self._owner_of: dict[str, m.Person | None] = {}
         self._forbidden: list[tuple[str, Msg]] | None = None
         self._needles: forbidden.Needles | None = None  # _forbidden, ready to be searched for
-        self._known: set[str] | None = None
+        self._known: set[str] | None = like._known_items() if like is not None and shared \
+            else None
         self._standing = {s.key for s in body.config.standing}
         self._allowed: tuple[set[str], set[str]] | None = None
         self._texts: dict[str, str] = {}  # short texts as text() gave them (it is pure)

@@ -7,7 +7,10 @@ import marshal
 import os
 import zlib
 from stat import S_ISDIR, S_ISLNK
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 try:  # BLAKE2 itself, without hashlib, which loads OpenSSL (the fast lane's start-up)
     from _blake2 import blake2b
@@ -162,12 +165,14 @@ def sealed(data: bytes) -> bytes:
     return seal(data) + data
 
 
-def seal(*parts: bytes) -> bytes:
-    """What sealed puts in front of the bytes of the parts, joined: written before them, they
-    are sealed without a copy of them all in memory."""
+def seal(*parts: bytes | Iterable[bytes]) -> bytes:
+    """What sealed puts in front of the bytes of the parts, joined (each bytes, or bytes
+    given one at a time): written before them, they are sealed without a copy of them all
+    in memory."""
     check = 0
     for part in parts:
-        check = zlib.crc32(part, check)
+        for data in [part] if isinstance(part, bytes) else part:
+            check = zlib.crc32(data, check)
     return check.to_bytes(4, "big")
 
 

@@ -124,8 +124,9 @@ def unpack(read: Callable[[int, int], bytes], path: Path) -> Any:
         raise ValueError("not a stored meeting")
     base = 4 + size
     hist = head[4]
-    stored = records.Stored(lambda offset, length: read(base + offset, length), path,
-                            tuple(hist) if hist else None, head[5],
+    later = read.after(base) if isinstance(read, Window) else (
+        lambda offset, length: read(base + offset, length))
+    stored = records.Stored(later, path, tuple(hist) if hist else None, head[5],
                             (tuple(head[6][0]), tuple(head[6][1]), head[6][2]))
     return records.decode(head, path, stored)
 
@@ -198,17 +199,31 @@ class Held:
             raise ValueError("a blob cut short")
         return data
 
-    def window(self, start: int, size: int) -> Callable[[int, int], bytes]:
+    def window(self, start: int, size: int) -> Window:
         """read(offset, length) within one blob."""
-        def read(offset: int, length: int) -> bytes:
-            if offset < 0 or length < 0 or offset + length > size:
-                raise ValueError("outside the blob")
-            return self.read(start + offset, length)
-
-        return read
+        return Window(self, start, size)
 
     def __del__(self) -> None:
         self.handle.close()
+
+
+class Window:
+    """read(offset, length) within one blob of a held file: every meeting keeps one, for its
+    later parts (one small object, not two functions with their cells)."""
+
+    __slots__ = ("held", "start", "size")
+
+    def __init__(self, held: Held, start: int, size: int) -> None:
+        self.held, self.start, self.size = held, start, size
+
+    def __call__(self, offset: int, length: int) -> bytes:
+        if offset < 0 or length < 0 or offset + length > self.size:
+            raise ValueError("outside the blob")
+        return self.held.read(self.start + offset, length)
+
+    def after(self, base: int) -> Window:
+        """The same blob read from base on."""
+        return Window(self.held, self.start + base, self.size - base)
 
 
 class ParseIndex:
