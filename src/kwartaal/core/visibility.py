@@ -375,8 +375,10 @@ class View:
         del text  # (a long rendering is read in several ways: as few as possible at once)
         found = [Leak(msg("a hidden name of {id}", id=person.id))
                  for person in self._hidden_people(plain)]
-        spaced = forbidden.spaced(fold(plain, " "))
+        folded = fold(plain, " ")
         del plain
+        spaced = forbidden.spaced(folded)
+        del folded
         if self._needles is None:
             if self._forbidden is None:
                 self._forbidden = forbidden.forbidden_texts(self, self.body)
