@@ -276,20 +276,3 @@ def test_the_search_for_a_digit_is_the_test_of_every_character() -> None:
         assert wide(ch) == (ch.isdigit() or ch == "@" or code > 0x2000), hex(code)
     for text in ["Mila", "tel ²", "Zoë ①", "a@b", "", "\u2001", "ab\u0661"]:
         assert detect._hinted(text) == any(ch.isdigit() or ch == "@" for ch in text)
-
-
-def test_a_view_like_another_closes_what_it_would_alone(generated: tuple[Path, dt.date]) -> None:
-    """The View of each language of a site shares the check's reading of which items are
-    closed and which exist: it hides exactly what a View made alone hides."""
-    from kwartaal.core.facts import record_texts
-    from kwartaal.core.visibility import View
-
-    for root in (EXAMPLE, generated[0]):
-        body = load_checked(root)
-        first = View(body, "nl", public=True)
-        for lang in ("nl", "en"):
-            alone, like = View(body, lang, public=True), View(body, lang, public=True,
-                                                            like=first)
-            for meeting in body.meetings:
-                for record, _ in record_texts(meeting):
-                    assert like.hides(record) == alone.hides(record), record.id

@@ -98,26 +98,22 @@ class Leak:
 # Texts up to this length are remembered by a View once made public (see View.text): the
 # names, titles and themes that every page and year repeats, not the long notes.
 SHORT_TEXT = 120
+TEXTS_KEPT = 2048  # at most; those asked for again come back soon after a clear
 
 
 class View:
     """The records of a body as one audience may see them, in one language."""
 
-    def __init__(self, body: m.Body, lang: str, *, public: bool,
-                 like: View | None = None) -> None:
-        """like: a View of the same body made just before, whose reading of the body's items
-        (which are closed, which exist) this one shares instead of gathering it again."""
+    def __init__(self, body: m.Body, lang: str, *, public: bool) -> None:
         self.body = body
         self.lang = lang
         self.public = public
-        shared = like is not None and like.body is body
-        self._closed = like._closed if like is not None and shared else closed_items(body)
+        self._closed = closed_items(body)
         self._matcher: Any = None
         self._owner_of: dict[str, m.Person | None] = {}
         self._forbidden: list[tuple[str, Msg]] | None = None
         self._needles: forbidden.Needles | None = None  # _forbidden, ready to be searched for
-        self._known: set[str] | None = like._known_items() if like is not None and shared \
-            else None
+        self._known: set[str] | None = None
         self._standing = {s.key for s in body.config.standing}
         self._allowed: tuple[set[str], set[str]] | None = None
         self._texts: dict[str, str] = {}  # short texts as text() gave them (it is pure)
@@ -237,6 +233,8 @@ class View:
             return known
         shown = self._text(value, where)
         if len(value) <= SHORT_TEXT:  # names, titles, themes: asked for again and again
+            if len(self._texts) >= TEXTS_KEPT:  # (a site's thousands of titles, once each)
+                self._texts.clear()
             self._texts[value] = shown
         return shown
 

@@ -96,7 +96,7 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
     from kwartaal.documents.report import report_years
 
     body = build.body
-    view = View(body, lang, public=True, like=build.view)
+    view = View(body, lang, public=True)
     published = [mt for mt in body.meetings if mt.status == "published"]
     common: dict[str, Any] = {"body_name": body.config.name, "today": today.isoformat(),
                               "languages": body.config.languages}

@@ -14,13 +14,21 @@ from dataclasses import dataclass
 from typing import Any
 
 LEVEL = 1  # pages are very alike: the fastest level keeps them at about a quarter
+PART = 1 << 16  # characters of a text encoded at a time
 
 
 def pack(content: str | bytes) -> bytes:
-    """The content compressed, marked as text (b"s") or bytes (b"b")."""
-    if isinstance(content, str):
-        return b"s" + zlib.compress(content.encode("utf-8", "surrogatepass"), LEVEL)
-    return b"b" + zlib.compress(content, LEVEL)
+    """The content compressed, marked as text (b"s") or bytes (b"b"); a text encoded a part
+    at a time (a page of megabytes is not copied whole to be compressed)."""
+    if isinstance(content, bytes):
+        return b"b" + zlib.compress(content, LEVEL)
+    packer = zlib.compressobj(LEVEL)
+    parts = [b"s"]
+    for start in range(0, len(content), PART):
+        parts.append(packer.compress(content[start:start + PART].encode("utf-8",
+                                                                        "surrogatepass")))
+    parts.append(packer.flush())
+    return b"".join(parts)
 
 
 class Spool:
