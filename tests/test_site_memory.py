@@ -259,3 +259,20 @@ def test_every_year_is_counted_as_each_year_alone(found: list[tuple[Any, ...]],
         assert tallies == expected, year
         assert [t for t in tallies if t not in {"a", "b"}] == [
             t for t in expected if t not in {"a", "b"}]
+
+
+def test_the_search_for_a_digit_is_the_test_of_every_character() -> None:
+    """Contact details are looked for in a text only when it holds a digit (str.isdigit:
+    superscripts too), an '@' or, for a public text, a character past U+2000: one search
+    each instead of a test of every character."""
+    from kwartaal.core import detect
+
+    def wide(text: str) -> bool:
+        return detect._hint().search(text) is not None or detect._WIDE.search(text) is not None
+
+    for code in range(0x110000):
+        ch = chr(code)
+        assert detect._hinted(ch) == (ch.isdigit() or ch == "@"), hex(code)
+        assert wide(ch) == (ch.isdigit() or ch == "@" or code > 0x2000), hex(code)
+    for text in ["Mila", "tel ²", "Zoë ①", "a@b", "", "\u2001", "ab\u0661"]:
+        assert detect._hinted(text) == any(ch.isdigit() or ch == "@" for ch in text)

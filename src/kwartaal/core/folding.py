@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 # Letters of other scripts that look like Latin ones, and Latin letters that Unicode does not
@@ -134,16 +134,20 @@ def in_parts(text: str, cut: re.Pattern[str], change: Callable[[str], str]) -> s
     `cut` finds (see sub_in_parts)."""
     if len(text) <= 2 * PART:
         return change(text)
-    parts, start = [], 0
+    return "".join([change(part) for part in parts_of(text, cut)])
+
+
+def parts_of(text: str, cut: re.Pattern[str]) -> Iterator[str]:
+    """The text in parts of PART characters or more (a short one whole), each ending right
+    after a character `cut` finds."""
+    start = 0
     while len(text) - start > 2 * PART:
         found = cut.search(text, start + PART)
         if found is None:
             break
-        end = found.end()
-        parts.append(change(text[start:end]))
-        start = end
-    parts.append(change(text[start:]))
-    return "".join(parts)
+        yield text[start:found.end()]
+        start = found.end()
+    yield text[start:] if start else text
 
 
 def as_searched(text: str) -> str:
@@ -217,10 +221,12 @@ def _fold_spans(text: str, markup: str | None, table: dict[int, str]) -> str:
     if "](" not in text and markup.translate(table) == markup:
         # tags and comments alone never overlap (each search resumes after the last): each
         # becomes `markup`, at C speed (an HTML page holds thousands of them); without
-        # comments, a part at a time (no tag goes on past the end of a line)
-        bare = _MARKUP.sub(markup, text) if "<!--" in text else sub_in_parts(
-            _MARKUP, markup, text, _LINE_END)
-        return _translated(bare, table)
+        # comments, a part at a time, each folded as it comes (no tag goes on past the end
+        # of a line)
+        if "<!--" in text:
+            return _translated(_MARKUP.sub(markup, text), table)
+        return in_parts(text, _LINE_END,
+                        lambda part: _translated(_MARKUP.sub(markup, part), table))
     hidden = _hidden_markup(text)
     if not hidden:
         return _translated(text, table)

@@ -27,7 +27,7 @@ from kwartaal.core.facts import (
     record_texts,
     text_key,
 )
-from kwartaal.core.folding import as_read, fold, sub_in_parts
+from kwartaal.core.folding import as_read, fold, parts_of
 from kwartaal.core.problems import Msg, msg
 
 # The shortest closed text searched for: shorter ones ('Evaluatie' is not) would be found by
@@ -107,8 +107,12 @@ _NOT_SPACE = re.compile(r"\S")  # no run of spaces goes on after it
 
 def spaced(text: str) -> str:
     """" ".join(text.split()), without a list of every word of a long rendering (nor of
-    every piece between its runs of spaces: core/folding.py sub_in_parts)."""
-    return sub_in_parts(_SPACES, " ", text, _NOT_SPACE).strip()
+    every piece between its runs of spaces, nor a copy to strip: a part at a time,
+    core/folding.py parts_of)."""
+    pieces = [_SPACES.sub(" ", part) for part in parts_of(text, _NOT_SPACE)]
+    pieces[0] = pieces[0].lstrip()  # (every part but the last ends with a character that
+    pieces[-1] = pieces[-1].rstrip()  # is no space: only the ends have spaces to strip)
+    return pieces[0] if len(pieces) == 1 else "".join(pieces)
 
 
 def words_of(text: str) -> set[str]:

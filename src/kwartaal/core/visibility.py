@@ -96,8 +96,9 @@ class Leak:
 
 
 # Texts up to this length are remembered by a View once made public (see View.text): the
-# names, titles and themes that every page and year repeats, not the long notes.
-SHORT_TEXT = 120
+# names, titles and themes that every page and year repeats, not the long notes; at most
+# TEXTS_KEPT of them (a site's thousands of titles, once each), cleared when full.
+SHORT_TEXT, TEXTS_KEPT = 120, 2048
 
 
 class View:
@@ -232,6 +233,8 @@ class View:
             return known
         shown = self._text(value, where)
         if len(value) <= SHORT_TEXT:  # names, titles, themes: asked for again and again
+            if len(self._texts) >= TEXTS_KEPT:
+                self._texts.clear()
             self._texts[value] = shown
         return shown
 
@@ -392,15 +395,13 @@ class View:
             spaced = forbidden.spaced(fold(forbidden.plain(unescaped), " "))
             del unescaped
             found += [Leak(what) for what in self._needles.found_in(spaced, allowed)]
-        unique = {leak.what.render("en"): leak for leak in found}
-        return list(unique.values())
+        return list({leak.what.render("en"): leak for leak in found}.values())  # each once
 
     def check_key(self) -> tuple[Any, ...]:
         """Everything `leaks` searches for, as plain values: a page found clean under one key
         is clean under it again (files/pages.py)."""
         matcher = self._names()
-        if self._forbidden is None:
-            self._forbidden = forbidden.forbidden_texts(self, self.body)
+        self._forbidden = self._forbidden or forbidden.forbidden_texts(self, self.body)
         owners = sorted((key, p.id if p else "") for key, p in self._owner_of.items())
         return (matcher.pattern if matcher else "", owners,
                 [needle for needle, _ in self._forbidden])

@@ -18,7 +18,15 @@ from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.documents.render import render, shipped_templates
 from kwartaal.files.pages import PageIndex, Unkeyable, body_digest, key_of, templates_digest
 from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
-from kwartaal.files.sitefiles import SiteFiles, encoded, pack, packed_kind, unpack
+from kwartaal.files.sitefiles import (
+    Packed,
+    SiteFiles,
+    Spool,
+    encoded,
+    pack,
+    packed_kind,
+    unpack,
+)
 
 if TYPE_CHECKING:  # the records and their renderings are imported only to build a site:
     from kwartaal.core import model as m  # a site kept whole needs none of them
@@ -41,21 +49,27 @@ class _Build:
 
     def __init__(self, body: m.Body, index: PageIndex, templates: str) -> None:
         from kwartaal.core.visibility import View
+        from kwartaal.files.keeping import cache_folder
 
         self.body, self.index, self.templates = body, index, templates
         self.files = SiteFiles()
+        self.spool = Spool(cache_folder() if index.enabled else None)
         self.named: list[tuple[str, str]] = []  # each file and the key the index keeps it under
         self.view = View(body, body.config.language, public=True)  # searches every file
         self.check = key_of(self.view.check_key())
 
-    def made(self, key: str | None, kind: type) -> tuple[str | bytes, bytes] | None:
+    def made(self, key: str | None, kind: type) -> tuple[str | bytes, Packed] | None:
         """The file made before from exactly these inputs, and its packed bytes, if any."""
         packed = self.index.page(key)
         if packed is None or packed_kind(packed) is not kind:
             return None
         return unpack(packed), packed
 
-    def add(self, name: str, content: str | bytes, packed: bytes, key: str | None,
+    def pack(self, content: str | bytes) -> Packed:
+        """A file just made, packed and put in the spool."""
+        return self.spool.keep(pack(content))
+
+    def add(self, name: str, content: str | bytes, packed: Packed, key: str | None,
             totals: tuple[str, ...] = (), *, searched: bool = False) -> None:
         """A file of the site, searched for what must not be published (searched: as it was
         made, by a View of the same body), unless the index knows this very text clean
@@ -101,8 +115,10 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
         made = build.made(key, str)
         if made is None:
             text = render(body.root, f"site/{template}", lang, **inputs)
-            made = text, pack(text)
+            made = text, build.pack(text)
             build.index.keep_page(key, made[1])
+        inputs.clear()  # what only this page shows goes before the page is searched
+        context.clear()
         build.add(prefix + name, *made, key, totals)
 
     def open_row(a: m.Action) -> dict[str, Any]:
@@ -138,11 +154,9 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
                          "overdue": row.overdue, "dropped": row.dropped, "counted": counted,
                          "share": round(row.share_done * 100)})
     page("progress.html", "progress.html.j2", 0, progress=progress)
-    open_actions = [found for _, found in sorted(still_open, key=lambda pair: pair[0])]
-    still_open.clear()
-    page("actions.html", "actions.html.j2", 0, actions=open_actions)
-    open_count = len(open_actions)
-    del open_actions
+    open_count = len(still_open)
+    still_open.sort(key=lambda pair: pair[0])
+    page("actions.html", "actions.html.j2", 0, actions=_second(still_open))
     # then the pages of the minutes and the agenda (each holding what it shows until the
     # index has been made)
     minutes = [build_minutes(body, mt, lang, public=True) for mt in reversed(published)]
@@ -165,6 +179,13 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
     # the public year reports, one at a time; totals only (core/yearreport.py)
     for year, data in each_report(body, years, today, lang, public=True, gathered=gathered):
         page(f"report-{year}.html", "report.html.j2", 0, published_totals(data), r=data)
+
+
+def _second(pairs: list[tuple[Any, Any]]) -> list[Any]:
+    """The second of each pair, in order; the pairs are let go (emptied)."""
+    found = [second for _, second in pairs]
+    pairs.clear()
+    return found
 
 
 def build_site(body: m.Body, today: dt.date, *, cached: bool = False) -> dict[str, str | bytes]:
@@ -233,7 +254,7 @@ def _calendar_and_style(build: _Build, today: dt.date) -> None:
         # a public calendar is searched as it is made (View.assert_clean, no totals), by the
         # View that searches the site
         ics = calendar(body, body.config.language, today, public=True, view=build.view)
-        made = ics, pack(ics)
+        made = ics, build.pack(ics)
         index.keep_page(ics_key, made[1])
         build.add("kwartaal.ics", *made, ics_key, searched=True)
     else:
@@ -242,7 +263,7 @@ def _calendar_and_style(build: _Build, today: dt.date) -> None:
     made = build.made(css_key, str)
     if made is None:
         css = render(body.root, "style.css", body.config.language)
-        made = css, pack(css)
+        made = css, build.pack(css)
         index.keep_page(css_key, made[1])
     build.add("style.css", *made, css_key)
 

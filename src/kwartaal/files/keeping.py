@@ -11,6 +11,7 @@ from stat import S_ISDIR, S_ISLNK
 
 TYPE_CHECKING = False  # typing (and re, which it imports) would cost every kept answer
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
 try:  # BLAKE2 itself, without hashlib, which loads OpenSSL (the fast lane's start-up)
@@ -177,12 +178,14 @@ def sealed(data: bytes) -> bytes:
     return seal(data) + data
 
 
-def seal(*parts: bytes) -> bytes:
-    """What sealed puts in front of the bytes of the parts, joined: written before them, they
-    are sealed without a copy of them all in memory."""
+def seal(*parts: bytes | Iterable[bytes]) -> bytes:
+    """What sealed puts in front of the bytes of the parts, joined (each bytes, or bytes
+    given one at a time): written before them, they are sealed without a copy of them all
+    in memory."""
     check = 0
     for part in parts:
-        check = zlib.crc32(part, check)
+        for data in [part] if isinstance(part, bytes) else part:
+            check = zlib.crc32(data, check)
     return check.to_bytes(4, "big")
 
 

@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ from kwartaal.files.cache import (
 )
 from kwartaal.files.keeping import index_file, seal, unsealed
 from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE
-from kwartaal.files.sitefiles import SiteFiles, packed_kind
+from kwartaal.files.sitefiles import Packed, SiteFiles, packed_bytes, packed_kind
 
 FORMAT = 3  # pages packed (files/sitefiles.py)
 
@@ -203,7 +204,7 @@ class PageIndex:
         self.enabled = enabled and caching()
         self.pages: dict[str, bytes] = {}  # packed (files/sitefiles.py)
         self.clean: set[str] = set()
-        self.used_pages: dict[str, bytes] = {}
+        self.used_pages: dict[str, Packed] = {}
         self.used_clean: set[str] = set()
         self.site: tuple[Any, ...] | None = None  # (inputs, [(name, key)], folder, language)
         self.new_site: tuple[Any, ...] | None = None
@@ -274,7 +275,7 @@ class PageIndex:
         if inputs is not None and self.enabled:
             self.new_site = (inputs, named, folder, language)
 
-    def name_page(self, key: str | None, content: str | bytes, packed: bytes) -> str:
+    def name_page(self, key: str | None, content: str | bytes, packed: Packed) -> str:
         """The key a file of the site is kept under (one the page key cannot describe: under
         its own bytes); packed: the file as kept (files/sitefiles.py)."""
         if key is None:
@@ -284,7 +285,7 @@ class PageIndex:
             self.keep_page(key, packed)
         return key
 
-    def page(self, key: str | None) -> bytes | None:
+    def page(self, key: str | None) -> Packed | None:
         """The text rendered before from exactly these inputs, if any, packed
         (files/sitefiles.py)."""
         if key is None or key not in self.pages:
@@ -292,7 +293,7 @@ class PageIndex:
         self.used_pages[key] = self.pages[key]
         return self.pages[key]
 
-    def keep_page(self, key: str | None, packed: bytes) -> None:
+    def keep_page(self, key: str | None, packed: Packed) -> None:
         if key is not None and self.enabled:
             self.used_pages[key] = packed
 
@@ -320,18 +321,23 @@ class PageIndex:
                                 and self.new_stats == self.stats):
             return
         try:
-            keys, places, at = list(self.used_pages), {}, 0
+            pages = self.used_pages
+            keys, places, at = list(pages), {}, 0
             for key in keys:
-                places[key] = (at, len(self.used_pages[key]))
-                at += len(self.used_pages[key])
+                page = pages[key]
+                places[key] = (at, len(page) if isinstance(page, bytes) else page.length)
+                at += places[key][1]
             head = marshal.dumps((FORMAT, where(self.root), places, frozenset(self.used_clean),
                                   self.new_site, self.new_stats, time.time_ns()))
-            parts = [len(head).to_bytes(8, "big"), head, *(self.used_pages[k] for k in keys)]
+            size = len(head).to_bytes(8, "big")
             path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)
             from kwartaal.files.atomic import replace_file
 
-            replace_file(path, [seal(*parts), *parts], durable=False)  # sealed, never joined
+            # sealed, never joined: the pages are read (from the spool) one at a time, twice
+            check = seal(size, head, (packed_bytes(pages[key]) for key in keys))
+            replace_file(path, chain([check, size, head],
+                                     (packed_bytes(pages[key]) for key in keys)), durable=False)
         except (OSError, ValueError):
             pass  # a cache that cannot be written only makes the next run slower
 

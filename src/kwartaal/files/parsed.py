@@ -30,6 +30,7 @@ from typing import Any
 
 from kwartaal import __version__
 from kwartaal.core.values import MAX_FILE_BYTES
+from kwartaal.files.blobs import Held, Window
 from kwartaal.files.cache import (
     cache_folder,
     caching,
@@ -124,8 +125,9 @@ def unpack(read: Callable[[int, int], bytes], path: Path) -> Any:
         raise ValueError("not a stored meeting")
     base = 4 + size
     hist = head[4]
-    stored = records.Stored(lambda offset, length: read(base + offset, length), path,
-                            tuple(hist) if hist else None, head[5],
+    later = read.after(base) if isinstance(read, Window) else (
+        lambda offset, length: read(base + offset, length))
+    stored = records.Stored(later, path, tuple(hist) if hist else None, head[5],
                             (tuple(head[6][0]), tuple(head[6][1]), head[6][2]))
     return records.decode(head, path, stored)
 
@@ -181,34 +183,6 @@ def _blobs_check(handle: Any, end: int) -> int:
         check = zlib.crc32(data, check)
         at += len(data)
     return check
-
-
-class Held:
-    """An open file that blobs are read from, for as long as any record still to be decoded
-    needs it (closed when the last one goes): the index file, or the spool of a cold run."""
-
-    __slots__ = ("handle",)
-
-    def __init__(self, handle: Any) -> None:
-        self.handle = handle
-
-    def read(self, offset: int, length: int) -> bytes:
-        data = os.pread(self.handle.fileno(), length, offset)
-        if len(data) != length:
-            raise ValueError("a blob cut short")
-        return data
-
-    def window(self, start: int, size: int) -> Callable[[int, int], bytes]:
-        """read(offset, length) within one blob."""
-        def read(offset: int, length: int) -> bytes:
-            if offset < 0 or length < 0 or offset + length > size:
-                raise ValueError("outside the blob")
-            return self.read(start + offset, length)
-
-        return read
-
-    def __del__(self) -> None:
-        self.handle.close()
 
 
 class ParseIndex:

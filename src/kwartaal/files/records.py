@@ -58,7 +58,7 @@ def _classes() -> dict[str, type]:
 
 CLASSES = _classes()
 _DAYS: dict[int, dt.date] = {}  # decoded dates, shared by every record of the run
-DAYS_SHARED = 1 << 14  # at most (45 years): a body of centuries starts sharing again
+DAYS_SHARED = 1 << 12  # at most (11 years): a body of centuries starts sharing again
 _SECTIONS: dict[tuple[object, ...], tuple[object, ...]] = {}  # likewise the tables' places
 _NAMES = {cls: name for name, cls in CLASSES.items()}
 # per class: whether its fields go by position, and their names
