@@ -171,9 +171,10 @@ def test_damaged_indexes_are_ignored(settled: Path, monkeypatch: pytest.MonkeyPa
         index.write_bytes(damaged)
         _same(settled, monkeypatch, [["actions", "--status", "all", "--json"], ["actions"],
                                      ["progress"]])
-        index.write_bytes(damaged)
-        assert lane(settled, ["actions", "--status", "done"], TODAYS[0], "en")[0] is None or \
-            damaged == whole[:header] + bytes(len(whole) - header)
+        index.write_bytes(damaged)  # the lane steps aside, or reads again: never the damage
+        done = ["actions", "--status", "done"]
+        found = lane(settled, done, TODAYS[0], "en")
+        assert found[0] is None or found == uncached(monkeypatch, settled, done, TODAYS[0], "en")
         time.sleep(0.01)
     # a blob cut short is left out when the index is saved again: that file is read again
     index.write_bytes(whole[:header + 7])

@@ -54,7 +54,9 @@ def test_steps_aside_for_what_it_does_not_know(settled: Path) -> None:
                     io.StringIO()) is None
 
 
-def test_any_change_sends_it_the_full_way(settled: Path) -> None:
+def test_any_change_is_read_again(settled: Path) -> None:
+    """A changed, removed or new file: the lane reads the body again, as the full command
+    would, and answers what the full command answers."""
     answer(settled, ["actions", "--json"], "2026-01-15")
     path = settled / "meetings" / "2025-09-11.toml"
     stat = path.stat()
@@ -64,21 +66,73 @@ def test_any_change_sends_it_the_full_way(settled: Path) -> None:
     assert len(changed) == len(text)
     path.write_text(changed, encoding="utf-8")
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime
-    assert lane(settled, ["actions", "--json"], "2026-01-15")[0] is None
-    code, text_out = answer(settled, ["actions", "--json"], "2026-01-15")
-    assert "voorbereideN" in text_out
+    code, text_out = lane(settled, ["actions", "--json"], "2026-01-15")
+    assert code == 0 and "voorbereideN" in text_out
+    assert (code, text_out) == answer(settled, ["actions", "--json"], "2026-01-15")
     (settled / "meetings" / "2025-12-11.toml").unlink()
-    assert lane(settled, ["actions", "--json"], "2026-01-15")[0] is None
+    gone = lane(settled, ["actions", "--json"], "2026-01-15")
+    assert gone[0] == 0 and '"2025-12-11/' not in gone[1]
+    assert gone == answer(settled, ["actions", "--json"], "2026-01-15")
     people = settled / "people.toml"
     people.write_text(people.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    for args in ARGS:
+        assert lane(settled, args, "2026-01-15") == answer(settled, args, "2026-01-15"), args
+
+
+def test_no_index_the_lane_makes_one(settled: Path, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    first = lane(settled, ["actions", "--json"], "2026-01-15")
+    assert first[0] == 0 and first == answer(settled, ["actions", "--json"], "2026-01-15")
+    for number, (today, args) in enumerate((t, a) for t in TODAYS for a in ARGS):
+        monkeypatch.setenv("KWARTAAL_CACHE_DIR", str(tmp_path / f"cache-{number}"))  # none yet
+        assert lane(settled, args, today) == answer(settled, args, today), (args, today)
+    monkeypatch.setenv("KWARTAAL_NO_CACHE", "1")  # nothing kept: nothing to answer from
     assert lane(settled, ["actions", "--json"], "2026-01-15")[0] is None
 
 
-def test_no_index_no_lane(settled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert lane(settled, ["actions", "--json"], "2026-01-15")[0] is None
-    monkeypatch.setenv("KWARTAAL_NO_CACHE", "1")
-    answer(settled, ["actions", "--json"], "2026-01-15")
-    assert lane(settled, ["actions", "--json"], "2026-01-15")[0] is None
+def test_a_file_with_errors_goes_the_full_way(settled: Path) -> None:
+    """The lane reads without a word: the full command says what is wrong."""
+    path = settled / "meetings" / "2025-09-11.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n[[action]]\nid = 3\n",
+                    encoding="utf-8")
+    assert lane(settled, ["actions", "--json"], "2026-01-15") == (None, "")
+    code, text = answer(settled, ["actions", "--json"], "2026-01-15")
+    assert code != 0 and "2025-09-11.toml" in text
+    path.write_text("title = [", encoding="utf-8")
+    assert lane(settled, ["overdue"], "2026-01-15") == (None, "")
+
+
+def test_an_index_that_cannot_be_written_is_not_answered_from(settled: Path,
+                                                              tmp_path: Path) -> None:
+    """A stale index, and a run that cannot write the fresh one (a file size limit): its
+    answer is what the files say now, never what the stale index says."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KWARTAAL_CACHE_DIR": str(tmp_path / "cache"),
+           "KWARTAAL_TODAY": "2026-01-15", "NO_COLOR": "1"}
+    env.pop("KWARTAAL_NO_CACHE", None)
+    command = [sys.executable, "-m", "kwartaal", "--repo", str(settled), "actions", "--json"]
+    before = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert list((tmp_path / "cache").rglob("*"))  # the index is kept
+    path = settled / "meetings" / "2025-09-11.toml"
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace('title = "Weerbaarheidstraining voorbereiden"',
+                           'title = "Weerbaarheidstraining voorbereideN"')
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (512, 512))
+
+    after = subprocess.run(command, env=env, capture_output=True, text=True,
+                           preexec_fn=limited, check=True)
+    assert "voorbereideN" not in before.stdout
+    assert "voorbereideN" in after.stdout
 
 
 def _lane_kind(param: click.Parameter, ctx: click.Context) -> object:
@@ -170,3 +224,21 @@ def test_the_index_layout_names_the_records_fields() -> None:
     assert set(cache.ACTION_FIELDS) - {"section"} <= {f.name for f in fields(model.Action)}
     assert set(cache.MEETING_FIELDS) <= {f.name for f in fields(model.Meeting)}
     assert len(set(cache.ACTION_FIELDS)) == len(cache.ACTION_FIELDS)
+
+
+def test_a_first_answer_imports_no_click(settled: Path, tmp_path: Path) -> None:
+    """No index yet: the lane makes it and answers, without click or the command modules."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KWARTAAL_CACHE_DIR": str(tmp_path / "cache"),
+           "KWARTAAL_TODAY": "2026-01-15", "NO_COLOR": "1"}
+    env.pop("KWARTAAL_NO_CACHE", None)
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "kwartaal", "--repo",
+                           str(settled), "actions", "--overdue", "--json"], env=env,
+                          capture_output=True, text=True, check=False)
+    imported = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert done.returncode in (0, 3) and done.stdout.startswith("[")
+    assert "kwartaal.files.actionlane" in imported
+    assert not imported & {"click", "kwartaal.cli.main", "kwartaal.core.reports"}

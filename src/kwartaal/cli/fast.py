@@ -10,9 +10,12 @@ command prints it; elsewhere it is plain text (documents/actiontable.py). The la
 with the full command its query (core/query.py), its table (documents/actiontable.py), its
 root finder (files/paths.py) and the index's reader; only the parsing of the argument list
 is its own, and its option table is held equal to click's.
-Anything else — another command, an option or value the lane does not take, a changed or new
-file, an unknown person, theme or meeting, a missing index — goes to the full command line,
-which answers the same question the long way (or says what is wrong) and refreshes the index.
+With no index, or a file changed, added or removed since it was saved, the lane reads the
+body as the full command does (files/actionlane.py), saves the index and answers from it:
+a first run need not import click and the command modules either. Anything else — another
+command, an option or value the lane does not take, an unknown person, theme or meeting, a
+file with errors, an index that could not be saved — goes to the full command line, which
+answers the same question the long way (or says what is wrong).
 The two must agree to the byte; tests/test_fast.py and tests/test_fast_property.py hold them
 to it.
 
@@ -175,7 +178,7 @@ def try_fast(argv: list[str], out: TextIO) -> int | None:
     today = query.today_from(given.get("today"), os.environ.get("KWARTAAL_TODAY"))
     if root is None or today is None:
         return None
-    stored = fresh_index(root)
+    stored = fresh_index(root) or _refreshed(root)
     if stored is None:
         return None
     try:
@@ -196,6 +199,24 @@ def try_fast(argv: list[str], out: TextIO) -> int | None:
     else:
         out.write(text)
     return code
+
+
+def _refreshed(root: str) -> Any:
+    """No fresh index: the lane reads the body and saves one, as the full command would
+    (files/actionlane.py), and the answer is read from that one (known by the time it was
+    saved at: not another run's, nor an older one left where it could not be written).
+    None when that reading found something wrong, for the full way to say."""
+    from pathlib import Path
+
+    from kwartaal.files.actionlane import refresh_index
+    from kwartaal.files.cache import read_index
+
+    saved = refresh_index(Path(root))
+    stored = None if saved is None else read_index(root)
+    if stored is not None and stored.data.get("saved") != saved:
+        stored.close()
+        return None
+    return stored
 
 
 def _answer(command: str, given: dict[str, Any], stored: Any,

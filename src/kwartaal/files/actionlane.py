@@ -10,6 +10,7 @@ Records are built only for what is shown. Like a full load, any error in any fil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -105,8 +106,30 @@ def _rows_of_file(root: Path, path: Path, language: str) -> tuple[Any, ...]:
 def read_lane(root: Path) -> Lane:
     """Settings, people and every meeting file's entry; refreshes the index. Refuses, like
     load_checked, when any file has errors."""
+    from kwartaal.files.loader import load_checked
+
+    lane = _read(root, lambda: _from_body(load_checked(root)))
+    assert lane is not None  # (the fallback gives one or refuses)
+    return lane
+
+
+def refresh_index(root: Path) -> int | None:
+    """The action index brought up to date as read_lane brings it, in silence; the time it was
+    saved at, to know it by (files/cache.py ActionIndex.save). None when it was not saved,
+    or a file has errors or cannot be read, or anything else goes wrong: the full command
+    then reads the body and says what is wrong. What the fast lane does when it finds no
+    fresh index, before click and the command's own modules are imported (cli/fast.py)."""
+    try:
+        lane = _read(root, lambda: None)
+    except Exception:  # noqa: BLE001 - whatever it is, the full way meets it and says it
+        return None
+    return None if lane is None or lane.index.dates is None else lane.index.dates[0]
+
+
+def _read(root: Path, fallback: Callable[[], Lane | None]) -> Lane | None:
+    """read_lane; fallback() answers instead when the settings or a file have errors."""
     from kwartaal.files.laneentry import lane_entry
-    from kwartaal.files.loader import build_meeting, load_checked, load_settings, read_toml
+    from kwartaal.files.loader import build_meeting, load_settings, read_toml
     from kwartaal.files.pacing import paced
     from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE, meeting_files
 
@@ -115,7 +138,7 @@ def read_lane(root: Path) -> Lane:
     people_stat = cache.stat_key(root / PEOPLE_FILE)
     config, people = load_settings(root, problems)
     if any(p.severity == "error" for p in problems):
-        return _from_body(load_checked(root))
+        return fallback()
     index = cache.ActionIndex.open(root)
     entries: list[tuple[Path, Any]] = []
     for path in paced(meeting_files(root)):
@@ -123,7 +146,7 @@ def read_lane(root: Path) -> Lane:
         try:
             entry, data = index.find(path.name, stat, path.read_bytes, config.language)
         except OSError:
-            return _from_body(load_checked(root))
+            return fallback()
         if entry is None:
             found: list[Any] = []
             raw = read_toml(path, found, data)
@@ -133,7 +156,7 @@ def read_lane(root: Path) -> Lane:
                 meeting = None if raw is None else build_meeting(raw, path, found,
                                                                  config.language)
                 if meeting is None or any(p.severity == "error" for p in found):
-                    return _from_body(load_checked(root))
+                    return fallback()
                 made = cache.new_entry(stat, key, meeting)
             index.put(path.name, made)
             entry = index.used[path.name]
