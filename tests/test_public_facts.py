@@ -505,3 +505,67 @@ def test_feedback_given_at_a_meeting_is_what_reported_at_says(tmp_path: Path) ->
         for meeting in body.meetings:
             expected = [entry for entry in entries if reported_at(body, entry) is meeting]
             assert given_at(body, meeting) == expected
+
+
+
+# -- records stored by a command without public output ------------------------------------------
+
+INTERNAL = [["agenda", "2026-03-12", "--format", "md"], ["minutes", "2025-12-11"],
+            ["--lang", "en", "agenda", "2026-03-12", "--format", "json"],
+            ["meeting", "list", "--json"]]
+
+
+def _kinds(body: Path) -> set[str]:
+    """The kinds of records the body's parse index holds (files/parsed.py RECORDS)."""
+    from kwartaal.files.parsed import RECORDS, ParseIndex
+
+    index = ParseIndex.open(body)
+    try:
+        return {kind for entry in index.entries.values() for kind in entry[RECORDS]}
+    finally:
+        index.close()
+
+
+@pytest.fixture
+def warm_inside(example: Path, run: Run) -> Path:
+    """As warm, but the parse index written by commands that make no public output: its
+    records are stored without the facts public output is checked with."""
+    _mentions(example)
+    time.sleep(2.1)
+    for args in INTERNAL:
+        assert _result(run, example, args)[0] == 0, args
+    assert _kinds(example) == {"nl/inside"}
+    return example
+
+
+@pytest.mark.parametrize("attack", [None, *ATTACKS],
+                         ids=lambda attack: "none" if attack is None else attack.__name__[1:])
+def test_records_stored_without_public_facts_never_let_a_forbidden_text_out(
+        warm_inside: Path, run: Run, monkeypatch: pytest.MonkeyPatch, attack: Any) -> None:
+    """The first public command after internal ones reads every file again and stores its
+    records with their facts; its output, and every later one, is the uncached output."""
+    if attack is not None:
+        attack(warm_inside)
+    expected = _uncached(run, warm_inside, [*PUBLIC, *INTERNAL], monkeypatch)
+    assert _outputs(run, warm_inside, PUBLIC) == expected[:len(PUBLIC)]
+    assert _kinds(warm_inside) == {"nl"}  # records with public facts stand for the others
+    assert _outputs(run, warm_inside, INTERNAL) == expected[len(PUBLIC):]
+    assert _kinds(warm_inside) == {"nl"}
+    assert _outputs(run, warm_inside, [*PUBLIC, *INTERNAL]) == expected
+    if attack is not None:
+        refused = [args for args, code, _ in expected if code != 0]
+        assert AGENDA in refused and ["--lang", "en", *AGENDA] in refused, expected
+
+
+def test_a_public_view_of_records_without_public_facts_computes_them(
+        warm_inside: Path) -> None:
+    """Loaded without public facts, a body still gives a public view everything it must
+    not show: computed from the records (core/facts.py), as a body loaded uncached gives."""
+    body = load(warm_inside, indexed=True, public=False).body
+    assert all(mt.actions.stored_facts(facts.CLOSABLE) is None for mt in body.meetings)
+    assert all(mt.actions.stored_facts(facts.NOTES) is not None for mt in body.meetings)
+    uncached = load(warm_inside).body
+    for lang in ("nl", "en"):
+        view = View(body, lang, public=True)
+        assert forbidden.forbidden_texts(view, body) == reference(view, body) == \
+            forbidden.forbidden_texts(View(uncached, lang, public=True), uncached)

@@ -96,7 +96,7 @@ def meeting_list(as_json: bool) -> None:
       kwartaal meeting list --json
     """
     state = current_state()
-    body = state.body()
+    body = state.body(public=False)
     rows = [{"id": mt.id, "date": mt.date.isoformat(), "status": mt.status,
              "items": len(mt.items), "open_actions": sum(1 for a in mt.actions if a.is_open)}
             for mt in body.meetings]
@@ -193,7 +193,7 @@ def agenda_cmd(meeting_id: str | None, public: bool, fmt: str, output: Path | No
     from kwartaal.documents.agenda import render_agenda
 
     state = current_state()
-    body = state.body()
+    body = state.body(public=public)
     today = state.today()
     refuse_binary_on_terminal(fmt, output)
     meeting = pick_meeting(body, meeting_id, today, held=False)

@@ -119,7 +119,7 @@ def minutes_show(meeting_id: str | None, public: bool, fmt: str, output: Path | 
     from kwartaal.edit.publish import render_minutes
 
     state = current_state()
-    body = state.body()
+    body = state.body(public=public)
     meeting = pick_meeting(body, meeting_id, state.today(), held=True)
     if public and with_compensation:
         raise KwartaalError(msg("--with-compensation is for internal minutes only"))

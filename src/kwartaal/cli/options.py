@@ -86,12 +86,13 @@ class State:
     def has_body(self) -> bool:
         return self._body is not None
 
-    def body(self) -> Any:
-        """The loaded body; commands that need sound data refuse when it has errors."""
+    def body(self, *, public: bool = True) -> Any:
+        """The loaded body; commands that need sound data refuse when it has errors.
+        public=False: the command makes no public output (files/loader.py load)."""
         if self._body is None:
             from kwartaal.files.loader import load_checked
 
-            self._body = load_checked(self.root(), indexed=True)
+            self._body = load_checked(self.root(), indexed=True, public=public)
             import gc
 
             # The body lives as long as the command: the cycle collector need not walk its

@@ -97,7 +97,7 @@ def reminder_body(lane: Any, today: dt.date) -> m.Body:
     if lane.feedback_since(held.date.toordinal() if held else 0, today.toordinal()):
         from kwartaal.files.loader import load_checked
 
-        return load_checked(lane.root, indexed=True)
+        return load_checked(lane.root, indexed=True, public=False)  # reminders stay inside
     return body
 
 

@@ -83,6 +83,8 @@ class Stored:
             if part == NOTES:
                 return self.facts[2]  # type: ignore[index] # held with the meeting: small
             place = self.facts[part == OPEN]  # type: ignore[index]
+            if place is None:  # stored for a command without public output: not computed
+                return None
             data = place if isinstance(place, bytes) else self.read(*place)  # type: ignore[misc]
             found = marshal.loads(data) if part == CLOSABLE else data
         except Exception:  # noqa: BLE001 - none, cut short or corrupt: from the records

@@ -74,9 +74,11 @@ def load_settings(root: Path, problems: list[Problem], unreadable: list[Path] | 
     return config, people
 
 
-def load(root: Path, *, indexed: bool = False) -> Loaded:
+def load(root: Path, *, indexed: bool = False, public: bool = True) -> Loaded:
     """Load the whole body below root. Never raises for bad content: see Loaded.problems.
-    indexed: take the tables of unchanged meeting files from the parse index (parsed.py)."""
+    indexed: take the tables of unchanged meeting files from the parse index (parsed.py);
+    public=False: for a command that makes no public output, which need not compute the
+    facts public output is checked with when it stores a meeting (records.meeting_form)."""
     problems: list[Problem] = []
     unreadable: list[Path] = []
     config, people = load_settings(root, problems, unreadable)
@@ -85,7 +87,7 @@ def load(root: Path, *, indexed: bool = False) -> Loaded:
     if indexed:
         from kwartaal.files.parsed import ParseIndex
 
-        index = ParseIndex.open(root)
+        index = ParseIndex.open(root, public)
     for path in paced(meeting_files(root)):
         if index is None:
             raw = read_toml(path, problems)
@@ -115,9 +117,9 @@ def load(root: Path, *, indexed: bool = False) -> Loaded:
                   unreadable, digests)
 
 
-def load_checked(root: Path, *, indexed: bool = False) -> m.Body:
+def load_checked(root: Path, *, indexed: bool = False, public: bool = True) -> m.Body:
     """Load for a command that needs sound data: refuse when the files have errors."""
-    loaded = load(root, indexed=indexed)
+    loaded = load(root, indexed=indexed, public=public)
     errors = loaded.errors
     if errors:
         first = errors[0]

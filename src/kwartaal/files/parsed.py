@@ -46,6 +46,7 @@ from kwartaal.files.records import tag_scalar, untag_scalar
 
 FORMAT = 6
 STAT, KEY, TABLES, RECORDS = range(4)  # an entry: stat, digest, tables, records by language
+INSIDE = "/inside"  # after the language: records stored without their public facts
 
 
 def index_path(root: str | os.PathLike[str]) -> str:
@@ -85,7 +86,7 @@ def stamp() -> str:
 
 # -- a meeting's records as one blob --------------------------------------------------------------
 
-def pack(meeting: Any, path: Path) -> bytes:
+def pack(meeting: Any, path: Path, public: bool = True) -> bytes:
     """A built meeting as one blob: the length of its head (4 bytes), the head (its values,
     its later parts as places after the head), then the parts, so that a part can be read
     from the index file when it is first used, and is not held in memory before."""
@@ -94,7 +95,7 @@ def pack(meeting: Any, path: Path) -> bytes:
 
     if type(meeting) is not m.Meeting:
         raise TypeError("not a meeting")
-    head = records.meeting_form(meeting, path)
+    head = records.meeting_form(meeting, path, public)
     values, chunks, size = head[2], [], 0
 
     def put(data: bytes) -> tuple[int, int]:
@@ -109,8 +110,9 @@ def pack(meeting: Any, path: Path) -> bytes:
             values[position] = ("Z", *put(value[1]))
     hist = None if head[4] is None else put(head[4])
     facts = None if head[5] is None else marshal.dumps(head[5])  # held as bytes: small
-    public = (put(head[6][0]), put(head[6][1]), head[6][2])  # read when asked for
-    data = marshal.dumps(("R", "Meeting", values, head[3], hist or (), facts, public))
+    shown = tuple(None if part is None else put(part) for part in head[6][:2])
+    data = marshal.dumps(("R", "Meeting", values, head[3], hist or (), facts,
+                          (*shown, head[6][2])))  # those two read when asked for
     return b"".join([len(data).to_bytes(4, "big"), data, *chunks])
 
 
@@ -128,7 +130,8 @@ def unpack(read: Callable[[int, int], bytes], path: Path) -> Any:
     later = read.after(base) if isinstance(read, Window) else (
         lambda offset, length: read(base + offset, length))
     stored = records.Stored(later, path, tuple(hist) if hist else None, head[5],
-                            (tuple(head[6][0]), tuple(head[6][1]), head[6][2]))
+                            (*(None if place is None else tuple(place)
+                               for place in head[6][:2]), head[6][2]))
     return records.decode(head, path, stored)
 
 
@@ -189,8 +192,12 @@ class ParseIndex:
     """File name -> (stat, digest, encoded tables, {language: encoded records}) of the
     meeting files of one body; the tables are None once records were built from them."""
 
-    def __init__(self, root: Path, found: tuple[dict[str, Any], Any] | None) -> None:
+    def __init__(self, root: Path, found: tuple[dict[str, Any], Any] | None,
+                 public: bool = True) -> None:
         self.root = root
+        # whether the records made are stored with the facts public output is checked with
+        # (core/facts.py): a command that makes none need not fold every text for them
+        self.public = public
         self.enabled = caching()
         stored, handle = found or ({}, None)
         self.base = handle.tell() if handle is not None else 0
@@ -206,8 +213,14 @@ class ParseIndex:
         self.spooled = 0
 
     @classmethod
-    def open(cls, root: Path) -> ParseIndex:
-        return cls(root, _read(root))
+    def open(cls, root: Path, public: bool = True) -> ParseIndex:
+        return cls(root, _read(root), public)
+
+    def _kinds(self, language: str) -> tuple[str, ...]:
+        """The keys of the records this run may use: a file's records in its language with
+        their public facts, or also without them (INSIDE) when this run makes no public
+        output."""
+        return (language,) if self.public else (language, language + INSIDE)
 
     def blob(self, stored: Any) -> bytes:
         """A blob: new ones are bytes or (offset, length, True) in the spool, stored ones
@@ -275,8 +288,10 @@ class ParseIndex:
         name = path.name
         stat = stat_key(path)
         entry = self.entries.get(name)
-        if entry is not None and entry[TABLES] is None and language not in entry[RECORDS]:
-            entry = None  # kept as records of another language only: parsed again
+        kinds = self._kinds(language)
+        if entry is not None and entry[TABLES] is None and not any(
+                kind in entry[RECORDS] for kind in kinds):
+            entry = None  # kept as records of another kind only: parsed again
         if entry is None or not trusted(stat, entry[STAT], self.saved_ns):
             try:
                 data = None if stat is None or stat[0] > MAX_FILE_BYTES else path.read_bytes()
@@ -298,7 +313,8 @@ class ParseIndex:
                                          build)
         self.used[name] = entry
         try:
-            stored = entry[RECORDS].get(language)
+            stored = next((entry[RECORDS][kind] for kind in kinds if kind in entry[RECORDS]),
+                          None)
             if stored is not None:
                 meeting = unpack(self.reader(stored), path)
                 self.dates[name] = meeting.date.toordinal()
@@ -319,7 +335,7 @@ class ParseIndex:
         if clean and meeting is not None:
             self.dates[name] = meeting.date.toordinal()
             try:
-                blob = pack(meeting, path)
+                blob = pack(meeting, path, self.public)
             except (TypeError, ValueError):
                 blob = None
         if blob is not None:
@@ -328,7 +344,11 @@ class ParseIndex:
             # the spool when first used (records.Later), not every record of every meeting
             meeting = unpack(self.reader(kept), path)
             # the records stand for the tables, which are not kept (half the index)
-            entry = (entry[STAT], entry[KEY], None, {**entry[RECORDS], language: kept})
+            # (records with public facts stand for those without)
+            kind = language if self.public else language + INSIDE
+            entry = (entry[STAT], entry[KEY], None, {
+                **{other: stored for other, stored in entry[RECORDS].items()
+                   if other != language + INSIDE}, kind: kept})
         elif entry[TABLES] is None:
             try:
                 entry = (entry[STAT], entry[KEY], self.keep(marshal.dumps(encode(raw))), {})

@@ -24,6 +24,7 @@ import datetime as dt
 import marshal
 import operator
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -67,10 +68,14 @@ _PLANS = {name: (not any(f.kw_only for f in dataclasses.fields(cls)),
           for name, cls in CLASSES.items()}
 
 
-_GETTERS = {name: (lambda value, names=names: tuple(getattr(value, n) for n in names))
-            if len(names) < 2 else operator.attrgetter(*names)
-            for name, (_, names) in _PLANS.items()}
+_MEETING_VALUES = operator.attrgetter(*_PLANS["Meeting"][1])  # a meeting's, in order
 _PLAIN = frozenset({str, bool, int, type(None)})
+_NUMBERS = frozenset({bool, int, type(None)})  # plain, and not a text (which is interned)
+_ENCODERS: dict[str, Callable[[Any, Path], tuple[Any, ...]]] = {}  # see _encoder
+# records stored in lists of their own kind, encoded a list at a time (not a meeting: its
+# form is meeting_form's; not a Source: of the file's own path, it is stored short)
+_RECORD_LIST_NAMES = frozenset(CLASSES) - {"Meeting", "Source"}
+_RECORD_LISTS = frozenset(CLASSES[name] for name in _RECORD_LIST_NAMES)
 
 
 def code_stamp() -> str:
@@ -84,25 +89,30 @@ def code_stamp() -> str:
 LATER = ("notes", "decisions", "actions", "compensation")
 LATER_AT = tuple(_PLANS["Meeting"][1].index(name) for name in LATER)
 _ACTIONS_AT = _PLANS["Meeting"][1].index("actions")
-_HISTORY_AT = _PLANS["Action"][1].index("history")
+HISTORY_AT = _PLANS["Action"][1].index("history")
 
 
 def encode(value: Any, path: Path) -> Any:
     return _encoded(value, path)[0]
 
 
-def meeting_form(value: m.Meeting, path: Path) -> tuple[Any, ...]:
+def meeting_form(value: m.Meeting, path: Path, public: bool = True) -> tuple[Any, ...]:
     """A meeting as ("R", "Meeting", values, positions, histories, statuses, facts): its
     LATER lists each as ("Z", marshal bytes), its actions' histories as one marshal bytes
     (None without actions), each action's history in it as ("H", index); facts: its facts
     (core/facts.py) as (marshal bytes of them without OPEN, the bytes of OPEN, NOTES): the
-    keys of its open texts are read only when a closed text is like one, NOTES is small."""
-    from kwartaal.core.facts import NOTES, OPEN, meeting_facts
+    keys of its open texts are read only when a closed text is like one, NOTES is small.
+    Without public (for a command that makes no public output): (None, None, NOTES), since
+    the others cost a fold of every text; whoever asks for them computes them."""
+    from kwartaal.core.facts import NOTES, OPEN, meeting_facts, notes_facts
 
-    found = meeting_facts(value)
-    facts = (marshal.dumps((*found[:OPEN], None, *found[OPEN + 1:])), found[OPEN],
-             found[NOTES])
-    values = list(_GETTERS["Meeting"](value))
+    if public:
+        found = meeting_facts(value)
+        facts = (marshal.dumps((*found[:OPEN], None, *found[OPEN + 1:])), found[OPEN],
+                 found[NOTES])
+    else:
+        facts = (None, None, notes_facts(value))
+    values = list(_MEETING_VALUES(value))
     histories: bytes | None = None
     # of each action its status, the date of its last history entry and its latest date:
     # actions are chosen by these without decoding the others (Later.chosen)
@@ -113,7 +123,7 @@ def meeting_form(value: m.Meeting, path: Path) -> tuple[Any, ...]:
         if not isinstance(item, list):
             continue  # not a list of records: stored as any other value
         if position == _ACTIONS_AT and item:
-            encoded, kept = _actions(item, path)
+            encoded, kept = actions_form(item, path)
             histories = marshal.dumps(kept)
             statuses = [(action.status, action.history[-1].date.toordinal()
                          if action.history and type(action.history[-1].date) is dt.date
@@ -129,19 +139,17 @@ def meeting_form(value: m.Meeting, path: Path) -> tuple[Any, ...]:
             facts)
 
 
-def _actions(actions: list[Any], path: Path) -> tuple[Any, list[Any]]:
+def actions_form(actions: list[Any], path: Path) -> tuple[Any, list[Any]]:
     """A meeting's actions with ("H", index) for each history, and the histories apart."""
     out, histories = [], []
-    getter = _GETTERS["Action"]
+    encoded = _encoder_of("Action")
     for index, action in enumerate(actions):
         if type(action) is not m.Action:
             raise TypeError("not an action")
-        values = list(getter(action))
-        histories.append(encode(values[_HISTORY_AT], path))
-        values[_HISTORY_AT] = 0  # plain: not encoded, replaced below
-        special = _record(values, path)
-        values[_HISTORY_AT] = ("H", index)
-        out.append(("R", "Action", values, tuple(sorted((*special, _HISTORY_AT)))))
+        _, _, values, special = encoded(action, path)
+        histories.append(values[HISTORY_AT])  # as encode(action.history) gives it
+        values[HISTORY_AT] = ("H", index)
+        out.append(("R", "Action", values, tuple(sorted({*special, HISTORY_AT}))))
     return ("L", out), histories
 
 
@@ -150,26 +158,99 @@ def _record(values: list[Any], path: Path) -> list[int]:
     values are plain (strings, numbers, lists of ids) and stay as they are."""
     special = []
     for position, item in enumerate(values):
-        kind = type(item)
-        if kind is str:
-            values[position] = _word(item)
-            continue
-        if kind is list and all(type(x) is str for x in item):
-            values[position] = [_word(x) for x in item]
-            continue
-        if kind in _PLAIN:
-            continue
-        if kind is dt.date:
-            values[position] = ("d", item.toordinal())
-        elif kind is fields.Source and (item.path is path or item.path == path) and all(
-                type(part) in (str, int) for part in item.section):
-            values[position] = ("s", list(item.section))
-        else:
-            values[position], flag = _encoded(item, path)
-            if not flag:
-                continue
-        special.append(position)
+        values[position], flag = _field(item, path)
+        if flag:
+            special.append(position)
     return special
+
+
+def _field(item: Any, path: Path) -> tuple[Any, bool]:
+    """One field's value as _record stores it, and whether it needs decoding."""
+    kind = type(item)
+    if kind is str:
+        return _word(item), False
+    if kind is list and all(type(x) is str for x in item):
+        return [_word(x) for x in item], False
+    if kind in _PLAIN:
+        return item, False
+    if kind is dt.date:
+        return ("d", item.toordinal()), True
+    if kind is fields.Source and (item.path is path or item.path == path) and all(
+            type(part) in (str, int) for part in item.section):
+        return ("s", list(item.section)), True
+    return _encoded(item, path)
+
+
+# The kinds of field an encoder made by _encoder takes in a line of its own, by declared type.
+_FAST = {"str": "str", "list[str]": "words", "dt.date | None": "date", "dt.date": "date",
+         "bool": "plain", "int": "plain", "int | None": "plain", "bool | None": "plain",
+         "Source": "source"}
+
+
+def _encoder(cls: type) -> Callable[[Any, Path], tuple[Any, ...]]:
+    """encode(record, path) -> ("R", its class's name, its field values as _record stores
+    them, the positions that need decoding), as _encoded stores it: straight-line code made
+    from the fields' declared types, as dataclasses makes __init__ (a third of the time of
+    _record's loop, over the 80,000 actions and 156,000 history entries of 4,000 meetings).
+    A value of another type than declared takes _field, as in _record."""
+    lines = ["def encode(record, path):", "    special = []"]
+    scope: dict[str, Any] = {"intern": sys.intern, "field": _field, "date": dt.date,
+                             "plain": _NUMBERS, "source": fields.Source,
+                             "plain_section": _plain_section}
+    out = []
+    for at, field in enumerate(dataclasses.fields(cls)):  # type: ignore[arg-type]
+        v = f"v{at}"
+        out.append(v)
+        declared = field.type if isinstance(field.type, str) else ""
+        kind = _FAST.get(declared)
+        held = declared[5:-1] if declared.startswith("list[") else ""
+        lines.append(f"    {v} = record.{field.name}")
+        if kind == "str":
+            lines.append(f"    if type({v}) is str: {v} = {_WORD.format(v)}")
+        elif kind == "words":  # an empty list (most are); a new one, as _field makes it
+            lines.append(f"    if type({v}) is list and not {v}: {v} = []")
+        elif kind == "date":
+            lines.append(f"    if type({v}) is date: {v} = ('d', {v}.toordinal()); "
+                         f"special.append({at})")
+            lines.append(f"    elif {v} is None: pass")
+        elif kind == "plain":
+            lines.append(f"    if type({v}) in plain: pass")
+        elif kind == "source":
+            lines.append(f"    if type({v}) is source and ({v}.path is path or {v}.path == path)"
+                         f" and {_SECTION.format(v)}: {v} = ('s', list({v}.section)); "
+                         f"special.append({at})")
+        elif held in _RECORD_LIST_NAMES:  # a list of records of one kind: a history, items
+            scope[f"kind_{held}"] = CLASSES[held]
+            scope[f"encode_{held}"] = _encoder_of(held)
+            lines.append(f"    if type({v}) is list and not {v}: {v} = []")
+            lines.append(f"    elif type({v}) is list and all(type(x) is kind_{held} for x in "
+                         f"{v}): {v} = ('L', [encode_{held}(x, path) for x in {v}]); "
+                         f"special.append({at})")
+        else:
+            lines.append("    if False: pass")
+        lines += ["    else:", f"        {v}, flag = field({v}, path)",
+                  f"        if flag: special.append({at})"]
+    lines.append(f"    return ('R', {cls.__name__!r}, [{', '.join(out)}], tuple(special))")
+    exec("\n".join(lines), scope)  # noqa: S102 - code made here, from the class's own fields
+    return scope["encode"]  # type: ignore[no-any-return]
+
+
+def _encoder_of(name: str) -> Callable[[Any, Path], tuple[Any, ...]]:
+    found = _ENCODERS.get(name)
+    if found is None:  # made when first needed: a warm run decodes, it does not encode
+        found = _ENCODERS[name] = _encoder(CLASSES[name])
+    return found
+
+
+def _plain_section(section: tuple[Any, ...]) -> bool:
+    return all(type(part) in (str, int) for part in section)
+
+
+# What _word and plain_section decide, written out in the code _encoder makes (no call for
+# each of two million texts); tests/test_record_forms.py holds them equal.
+_WORD = "(intern({0}) if len({0}) <= 32 and ' ' not in {0} and '/' not in {0} else {0})"
+_SECTION = ("(len({0}.section) == 2 and type({0}.section[0]) is str and type({0}.section[1])"
+            " is int or plain_section({0}.section))")
 
 
 def _word(text: str) -> str:
@@ -188,6 +269,10 @@ def _encoded(value: Any, path: Path) -> tuple[Any, bool]:
     if isinstance(value, (str, bool, int, type(None))):
         return value, False
     if isinstance(value, list):
+        kind = type(value[0]) if value else None
+        if kind in _RECORD_LISTS and all(type(item) is kind for item in value):
+            encoded = _encoder_of(_NAMES[kind])  # (a history, the items: one kind of record)
+            return ("L", [encoded(item, path) for item in value]), True
         parts = [_encoded(item, path) for item in value]
         if not any(special for _, special in parts):
             return [part for part, _ in parts], False
@@ -199,8 +284,7 @@ def _encoded(value: Any, path: Path) -> tuple[Any, bool]:
         return ("s", list(value.section)), True  # every record has one: kept short
     name = _NAMES.get(type(value))
     if name is not None:
-        values = list(_GETTERS[name](value))
-        return ("R", name, values, tuple(_record(values, path))), True
+        return _encoder_of(name)(value, path), True
     return _tagged(value, path), True
 
 
