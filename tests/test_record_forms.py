@@ -54,8 +54,6 @@ def reference(value: Any, path: Path) -> tuple[Any, bool]:
         if not any(special for _, special in parts):
             return [part for part, _ in parts], False
         return ("L", [part for part, _ in parts]), True
-    if type(value) is m.Meeting:
-        raise AssertionError("meetings are stored by meeting_form")
     if type(value) is fields.Source and value.path == path and all(
             isinstance(part, (str, int)) for part in value.section):
         return ("s", list(value.section)), True
@@ -155,6 +153,26 @@ def test_the_example_and_a_generated_body(tmp_path: Path) -> None:
         assert len(every) > 100
         for value, path in every:
             check(value, path)
+
+
+def test_a_meeting_head(tmp_path: Path) -> None:
+    """A meeting's own values as the walk stores them; its later parts stored apart."""
+    root = tmp_path / "generated"
+    subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / "benchmarks"
+                                        / "generate.py"), str(root), "--meetings", "12"],
+                   check=True, capture_output=True)
+    for body in (load(EXAMPLE).body, load(root).body):
+        for meeting in body.meetings:
+            path = meeting.src.path
+            for public in (True, False):
+                form = records.meeting_form(meeting, path, public)
+                head = dataclasses.replace(meeting, **dict.fromkeys(records.LATER))
+                expected = reference(head, path)[0]
+                made = [None if at in records.LATER_AT else part
+                        for at, part in enumerate(form[2])]
+                same(made, expected[2])
+                assert form[3] == tuple(sorted({*expected[3], *records.LATER_AT}))
+                assert all(form[2][at][0] == "Z" for at in records.LATER_AT)
 
 
 def test_an_action_and_its_history_stored_apart() -> None:

@@ -112,14 +112,13 @@ def meeting_form(value: m.Meeting, path: Path, public: bool = True) -> tuple[Any
                  found[NOTES])
     else:
         facts = (None, None, notes_facts(value))
-    values = list(_MEETING_VALUES(value))
     histories: bytes | None = None
     # of each action its status, the date of its last history entry and its latest date:
     # actions are chosen by these without decoding the others (Later.chosen)
     statuses: list[tuple[str, int | None, int | None]] | None = None
     later: dict[int, Any] = {}
-    for position in LATER_AT:
-        item = values[position]
+    for position, name in zip(LATER_AT, LATER, strict=True):
+        item = getattr(value, name)
         if not isinstance(item, list):
             continue  # not a list of records: stored as any other value
         if position == _ACTIONS_AT and item:
@@ -131,8 +130,13 @@ def meeting_form(value: m.Meeting, path: Path, public: bool = True) -> tuple[Any
         else:
             encoded = encode(item, path)
         later[position] = ("Z", marshal.dumps(encoded))
-        values[position] = None
-    special = _record(values, path)
+    if len(later) == len(LATER_AT):  # the rest in one go, the later parts left out
+        _, _, values, special = _encoder_of("Meeting")(value, path)
+    else:  # a later part that is no list: stored as any other value, by the general walk
+        values = list(_MEETING_VALUES(value))
+        for position in later:
+            values[position] = None
+        special = _record(values, path)
     for position, stored in later.items():
         values[position] = stored
     return ("R", "Meeting", values, tuple(sorted({*special, *later})), histories, statuses,
@@ -192,7 +196,8 @@ def _encoder(cls: type) -> Callable[[Any, Path], tuple[Any, ...]]:
     them, the positions that need decoding), as _encoded stores it: straight-line code made
     from the fields' declared types, as dataclasses makes __init__ (a third of the time of
     _record's loop, over the 80,000 actions and 156,000 history entries of 4,000 meetings).
-    A value of another type than declared takes _field, as in _record."""
+    A value of another type than declared takes _field, as in _record. Of a meeting, the
+    head: its LATER parts are None (meeting_form stores them apart)."""
     lines = ["def encode(record, path):", "    special = []"]
     scope: dict[str, Any] = {"intern": sys.intern, "field": _field, "date": dt.date,
                              "plain": _NUMBERS, "source": fields.Source,
@@ -204,11 +209,15 @@ def _encoder(cls: type) -> Callable[[Any, Path], tuple[Any, ...]]:
         declared = field.type if isinstance(field.type, str) else ""
         kind = _FAST.get(declared)
         held = declared[5:-1] if declared.startswith("list[") else ""
+        if cls is m.Meeting and field.name in LATER:  # stored apart: see meeting_form
+            lines.append(f"    {v} = None")
+            continue
         lines.append(f"    {v} = record.{field.name}")
         if kind == "str":
             lines.append(f"    if type({v}) is str: {v} = {_WORD.format(v)}")
-        elif kind == "words":  # an empty list (most are); a new one, as _field makes it
-            lines.append(f"    if type({v}) is list and not {v}: {v} = []")
+        elif kind == "words":  # a new list, as _field makes it
+            lines.append(f"    if type({v}) is list and all(type(x) is str for x in {v}): "
+                         f"{v} = [{_WORD.format('x')} for x in {v}]")
         elif kind == "date":
             lines.append(f"    if type({v}) is date: {v} = ('d', {v}.toordinal()); "
                          f"special.append({at})")
