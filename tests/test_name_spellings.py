@@ -287,3 +287,58 @@ def test_the_examples_public_texts_stay_as_written(example: Path) -> None:
                 if value and not view.hides(record) and not any(
                         _plainly_names(value, n) for n in ("Mila", "Jade")):
                     assert view.text(value) == value.replace("\u202e", ""), value
+
+
+# -- check: one search over a file's texts before asking each ------------------------------
+
+PIECES = [*DISGUISES, "Mila", "mila", "Mi", "la", "M", "ila", "de wijkagent", "\n", " ", "-",
+          "&amp;", "%4D", "<b>", "](x)", "\u202e", "ik ben te laat", "Bente", "é", "\u200b",
+          "(", ")", "Sanne de Boer", "Sanne", "2026-03-12", "_", "*"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=5).map("".join), max_size=6))
+def test_one_search_over_many_texts_misses_no_name(texts: list[str]) -> None:
+    """may_name_hidden is False only when hidden_person_in finds no one in any text: the
+    texts searched together by a line break between them, pieces of a name at the end of one
+    text and the start of the next included."""
+    view = _hostile_view()
+    if not view.may_name_hidden(texts):
+        assert all(view.hidden_person_in(text) is None for text in texts), texts
+    if any(view.hidden_person_in(text) is not None for text in texts):
+        assert view.may_name_hidden(texts)
+
+
+@cache
+def _hostile_view() -> View:
+    """A public view of the example with a hidden Mila and a hidden Sanne beside a named
+    Sanne de Boer."""
+    body = load_checked(EXAMPLE)
+    people = dict(body.people)
+    first, second, third = list(people)[:3]
+    people[first] = dataclasses.replace(people[first], name="Mila", visibility="role-only")
+    people[second] = dataclasses.replace(people[second], name="Sanne", visibility="role-only")
+    people[third] = dataclasses.replace(people[third], name="Sanne de Boer", visibility="named")
+    return View(dataclasses.replace(body, people=people), "nl", public=True)
+
+
+@pytest.mark.parametrize("text", ["Mi<b>la", "%4Dila", "M%69la", "Mi&shy;la", "Mi](x)la",
+                                  "Mi<!-- -->la", "Mila", "MiIa", "Mi-la", "\u202eMila",
+                                  "xMila", "Mila's", "rnila"])
+def test_a_name_in_any_reading_is_never_missed(text: str) -> None:
+    """Each way a text can name Mila that hidden_person_in sees: alone, among other texts, at
+    the end of one and at the start of the next."""
+    view = _hostile_view()
+    if view.hidden_person_in(text) is None:
+        return  # (no name in any reading: 'xMila' is another word)
+    for texts in ([text], ["de wijkagent", text, "alles goed"], [f"over {text}", "x"],
+                  ["x", f"{text} komt"]):
+        assert view.may_name_hidden(texts), texts
+
+
+def test_no_hidden_people_no_search() -> None:
+    body = load_checked(EXAMPLE)
+    people = {pid: dataclasses.replace(p, visibility="named") for pid, p in body.people.items()}
+    view = View(dataclasses.replace(body, people=people), "nl", public=True)
+    assert not view.may_name_hidden(["Mila", "alles"])

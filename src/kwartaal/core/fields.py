@@ -100,8 +100,16 @@ def record_table(record: Any, table: str = "") -> dict[str, Any]:
 
 
 def public_fields(cls: type, table: str = "") -> tuple[Toml, ...]:
-    """The free-text fields that public output shows, which the privacy lint reads."""
-    return tuple(decl for decl in declared(cls) if decl.public and decl.table == table)
+    """The free-text fields that public output shows, which the privacy lint reads (asked
+    for every record of every file: kept)."""
+    found = _PUBLIC.get((cls, table))
+    if found is None:
+        found = _PUBLIC[cls, table] = tuple(decl for decl in declared(cls)
+                                            if decl.public and decl.table == table)
+    return found
+
+
+_PUBLIC: dict[tuple[type, str], tuple[Toml, ...]] = {}
 
 
 def build(record: type, values: dict[str, Any], **given: Any) -> Any:

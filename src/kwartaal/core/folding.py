@@ -159,6 +159,12 @@ def as_searched(text: str) -> str:
 READINGS: tuple[str | None, ...] = (None, "", " ")
 
 
+def readings_of(text: str) -> tuple[str | None, ...]:
+    """The markup readings of a text that can differ (fold's markup argument): without
+    tags, comments or link targets they are one."""
+    return READINGS if "<" in text or "](" in text else READINGS[:1]
+
+
 def _hidden_markup(text: str) -> list[tuple[int, int]]:
     """Spans that a reader of rendered Markdown does not see: HTML comments and tags, and the
     target of a link."""

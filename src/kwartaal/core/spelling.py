@@ -117,6 +117,10 @@ class NameMatcher:
             found.append(hit)
             pos = hit.end
 
+    def may_find(self, text: str) -> bool:
+        """False when find(text) is surely empty: nothing in it even looks like a name."""
+        return self._search.search(text) is not None
+
     def _at(self, text: str, start: int) -> Found | None:
         for number, (source, owner, letters) in enumerate(self._entries):
             regex = self._compiled.get(number)

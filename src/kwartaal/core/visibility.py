@@ -30,13 +30,13 @@ from urllib.parse import unquote
 from kwartaal.core import forbidden
 from kwartaal.core import model as m
 from kwartaal.core.folding import (
-    READINGS,
     as_searched,
     fold,
     fold_char,
     name_fold,
     name_fold_mapped,
     name_key,
+    readings_of,
     spellings,
 )
 from kwartaal.core.naming import hidden_names_of, role_in_text, role_label
@@ -46,15 +46,11 @@ from kwartaal.core.spelling import NameMatcher
 _SENTENCE_END = ".!?"
 _BIDI_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _ESCAPED_WORD = re.compile(r"[^\s<>()\[\]\"']*%[0-9A-Fa-f]{2}[^\s<>()\[\]\"']*")
+# what gives a text more than one reading in _hidden_people
+_MORE_READINGS = re.compile("[&%<]|\\]\\(|" + _BIDI_OVERRIDES.pattern)
 
 # Fewer people paid in a year than this, and a public total is what each of them was paid.
 MIN_PAID_FOR_TOTALS = 3
-
-
-def _readings(value: str) -> tuple[str | None, ...]:
-    """The readings of a text that can differ: without tags, comments or link targets they
-    are one."""
-    return READINGS if "<" in value or "](" in value else READINGS[:1]
 
 
 # -- the rules ----------------------------------------------------------------------------------
@@ -203,7 +199,7 @@ class View:
         place = (meeting.place if meeting is not None else "") or cfg.cadence.place
         if not self.public or not place:
             return place
-        if not self.place_is_public(meeting) or self._hidden_match(place) is not None:
+        if not self.place_is_public(meeting) or self.hidden_person_in(place) is not None:
             from kwartaal.core.labels import labels
 
             return labels(self.lang)["place_withheld"]
@@ -248,9 +244,9 @@ class View:
             value = html.unescape(value)  # '&#108;' is an 'l' to a reader of Markdown
         if "%" in value:  # a name escaped in a link ('Mi%6Ca'): the whole link goes
             value = _ESCAPED_WORD.sub(self._unescaped_name, value)
-        for reading in _readings(value):
+        for reading in readings_of(value):
             value = self._replace(value, matcher, reading)
-        if self._hidden_match(value) is not None:
+        if self.hidden_person_in(value) is not None:
             raise KwartaalError(msg(
                 "{where}: a name that must stay hidden cannot be replaced safely in this text; "
                 "nothing was written. Rephrase the text",
@@ -272,7 +268,7 @@ class View:
         return left
 
     def _unescaped_name(self, found: re.Match[str]) -> str:
-        owner = self._hidden_match(unquote(found.group(0)))
+        owner = self.hidden_person_in(unquote(found.group(0)))
         return found.group(0) if owner is None else role_in_text(owner, self.lang, capital=False)
 
     def _replace(self, value: str, matcher: NameMatcher, reading: str | None) -> str:
@@ -299,11 +295,16 @@ class View:
 
     def hidden_person_in(self, value: str) -> m.Person | None:
         """The first hidden person a text names, if any."""
-        return self._hidden_match(value)
-
-    def _hidden_match(self, value: str) -> m.Person | None:
         found = self._hidden_people(value, first=True)
         return found[0] if found else None
+
+    def may_name_hidden(self, texts: list[str]) -> bool:
+        """False when no text of these names a hidden person (hidden_person_in is None for
+        each), by one search over them joined by a line break, which a name's ends see as a
+        text's; True when any may (or a text has more readings than one): ask each."""
+        matcher, joined = self._names(), "\n".join(texts)
+        return matcher is not None and (_MORE_READINGS.search(joined) is not None
+                                        or matcher.may_find(name_fold(joined)))
 
     def _hidden_people(self, value: str, *, first: bool = False) -> list[m.Person]:
         """Hidden people a text names, in any reading of it: as written, as rendered Markdown
@@ -319,7 +320,7 @@ class View:
             variants.append(decoded)
         people: dict[str, m.Person] = {}
         for variant in variants:
-            for reading in _readings(variant):
+            for reading in readings_of(variant):
                 for found in matcher.find(name_fold(variant, reading)):
                     owner = found.owner
                     if owner is not None:
@@ -378,8 +379,7 @@ class View:
         found = [Leak(msg("a hidden name of {id}", id=person.id))
                  for person in self._hidden_people(plain)]
         if self._needles is None:
-            if self._forbidden is None:
-                self._forbidden = forbidden.forbidden_texts(self, self.body)
+            self._forbidden = self._forbidden or forbidden.forbidden_texts(self, self.body)
             self._needles = forbidden.Needles(self._forbidden)
         allowed = {as_searched(total) for total in totals}
         # Tags, comments and link targets are taken out, as rendered Markdown hides them; and

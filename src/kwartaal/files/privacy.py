@@ -266,16 +266,19 @@ def hidden_name_candidates(view: Any, meeting: m.Meeting) -> list[tuple[Any, Pro
     """The findings in every text of one meeting file, each with its record (None for the
     meeting's own texts): those of a record public output hides are no finding. Only
     view.hidden_person_in is used here, so which records are hidden can be decided later."""
-    found = []
+    entries = []
     records = (*meeting.items, *meeting.notes, *meeting.decisions, *meeting.actions)
     for record in (None, *records):
         if record is None:
             texts = _declared_texts(meeting, meeting.src.path, ())
         else:
             texts = _declared_texts(record, record.src.path, record.src.section)
-        found += [(record, problem) for problem in
-                  _hidden_names_in(view, [entry for entry in texts if entry[3]])]
-    return found
+        entries.append((record, [entry for entry in texts if entry[3]]))
+    # most files name no hidden person anywhere: one search over all their texts says so
+    if not view.may_name_hidden([entry[3] for _, texts in entries for entry in texts]):
+        return []
+    return [(record, problem) for record, texts in entries
+            for problem in _hidden_names_in(view, texts)]
 
 
 def _hidden_names_in(view: Any, texts: list[PublicText]) -> list[Problem]:
