@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kwartaal.core import fields
@@ -238,13 +238,25 @@ def any_record(draw: st.DrawFn) -> Any:
     return record
 
 
+ELSEWHERE = m.Action(id="", local_id="", meeting="", title="", owner="", co_owners=[], due=None,
+                     theme="", status="", closed=False, item="", history=[],
+                     src=fields.Source(Path("/other.toml"), ()))  # a place in another file
+
+
 @settings(derandomize=True, max_examples=600, deadline=None)
 @given(st.lists(any_record(), min_size=1, max_size=3))
+@example([ELSEWHERE])
 def test_any_value_in_any_field(found: list[Any]) -> None:
     for record in found:
         check(record)
     check(found)  # as a list: of one kind of record, or of several
     if found and all(type(record) is m.Action for record in found):
+        try:
+            [reference(action, PATH) for action in found]
+        except TypeError:  # (a place in another file): none of them is stored
+            with pytest.raises(TypeError):
+                records.actions_form(found, PATH)
+            return
         form, histories = records.actions_form(found, PATH)
         for action, history in zip(found, histories, strict=True):
             same(history, reference(action.history, PATH)[0])
