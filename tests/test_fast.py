@@ -242,3 +242,27 @@ def test_a_first_answer_imports_no_click(settled: Path, tmp_path: Path) -> None:
     assert done.returncode in (0, 3) and done.stdout.startswith("[")
     assert "kwartaal.files.actionlane" in imported
     assert not imported & {"click", "kwartaal.cli.main", "kwartaal.core.reports"}
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["actions"], ["overdue", "--json"],
+                                  ["actions", "--status", "all", "--json"]])
+def test_output_that_cannot_be_written_is_said_plainly(settled: Path, tmp_path: Path,
+                                                        args: list[str]) -> None:
+    """A full disk, on the first run and on a later one; a closed standard output."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KWARTAAL_CACHE_DIR": str(tmp_path / "cache"),
+           "KWARTAAL_TODAY": "2026-01-15", "NO_COLOR": "1"}
+    env.pop("KWARTAAL_NO_CACHE", None)
+    command = [sys.executable, "-m", "kwartaal", "--repo", str(settled), *args]
+    for _ in range(2):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(command, env=env, stdout=full, stderr=subprocess.PIPE,
+                                  text=True, check=False)
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.strip() == "kwartaal: No space left on device", done.stderr
+    closed = subprocess.run(command, env=env, stderr=subprocess.PIPE, text=True, check=False,
+                            preexec_fn=lambda: os.close(1))
+    assert closed.returncode in (0, 3) and closed.stderr == "", closed.stderr

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from kwartaal.core import facts, forbidden
 from kwartaal.core import model as m
+from kwartaal.core.fields import public_fields as fields_public
 from kwartaal.core.folding import fold
 from kwartaal.core.formats import money
 from kwartaal.core.labels import labels
@@ -569,3 +570,42 @@ def test_a_public_view_of_records_without_public_facts_computes_them(
         view = View(body, lang, public=True)
         assert forbidden.forbidden_texts(view, body) == reference(view, body) == \
             forbidden.forbidden_texts(View(uncached, lang, public=True), uncached)
+
+
+# -- every field public output may show is a closed text when its record is closed ----------
+
+# The closed records of the example under closed item 2025-09-11/p3, by kind: (table, id).
+CLOSED_RECORDS = {m.Item: ("item", "p3"), m.Note: ("note", "n3"),
+                  m.Decision: ("decision", "d3"), m.Action: ("action", "a4")}
+FIELDS = [(cls, decl) for cls in CLOSED_RECORDS for decl in fields_public(cls)]
+
+
+@pytest.mark.parametrize(("cls", "decl"), FIELDS,
+                         ids=[f"{cls.__name__}.{decl.key}" for cls, decl in FIELDS])
+def test_each_public_field_of_a_closed_record_is_refused_when_quoted(
+        example: Path, run: Run, monkeypatch: pytest.MonkeyPatch, cls: type, decl: Any) -> None:
+    """Whatever field of a closed record public output could show (an item's English title
+    as much as its title), quoted whole in an open note, is refused by every public output,
+    cached or not, in either language."""
+    import tomlkit
+
+    secret = "Vertrouwelijk verslag over de melding in de Tulpstraat op dinsdag"
+    table, record_id = CLOSED_RECORDS[cls]
+    path = example / "meetings" / "2025-09-11.toml"
+    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    [row] = [row for row in document[table] if row["id"] == record_id]
+    row[decl.key] = secret
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    held = example / "meetings" / "2025-12-11.toml"
+    text = held.read_text(encoding="utf-8")
+    quoted = 'text = "De politie meldt dat de wijkagent Centrum vast'
+    assert quoted in text
+    held.write_text(text.replace(quoted, f'text = "{secret}. De politie meldt dat de '
+                                         'wijkagent Centrum vast', 1), encoding="utf-8")
+    commit_all(example.parent, "quoted")
+    commands = [[*lang, "minutes", "2025-12-11", "--public"] for lang in ([], ["--lang", "en"])]
+    expected = _uncached(run, example, commands, monkeypatch)
+    assert all(code != 0 and f"2025-09-11/{record_id}" in output and secret not in output
+               for _, code, output in expected), expected
+    assert _outputs(run, example, commands) == expected  # cold
+    assert _outputs(run, example, commands) == expected  # warm

@@ -190,14 +190,19 @@ def try_fast(argv: list[str], out: TextIO) -> int | None:
     if answer is None:
         return None
     code, text = answer
-    if isinstance(text, tuple):  # a table for a terminal: rich prints it, as the full way does
-        if out is not sys.stdout:
-            return None
-        from kwartaal.cli.output import table
+    if isinstance(text, tuple) and out is not sys.stdout:
+        return None
+    try:
+        if isinstance(text, tuple):  # a table for a terminal: rich prints it, as the full way
+            from kwartaal.cli.output import table
 
-        table(*text, narrow_drop=(6,))
-    else:
-        out.write(text)
+            table(*text, narrow_drop=(6,))
+        else:
+            out.write(text)
+    except BrokenPipeError:  # as the full way and a kept answer meet them
+        closed_pipe_exit()
+    except OSError as exc:  # a full disk, a closed terminal
+        output_failed(exc)
     return code
 
 

@@ -12,7 +12,12 @@ import click
 
 
 def use_rich() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return on_terminal() and "NO_COLOR" not in os.environ
+
+
+def on_terminal() -> bool:
+    """Whether standard output is a terminal (not when it was closed: `kwartaal actions >&-`)."""
+    return sys.stdout is not None and sys.stdout.isatty()
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]],

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from kwartaal.cli.options import common, current_state
+from kwartaal.cli.output import on_terminal
 from kwartaal.core.problems import KwartaalError, Msg, msg
 from kwartaal.core.words import tr
 
@@ -21,7 +22,8 @@ from kwartaal.core.words import tr
 def write_or_print(text: str | bytes, output: Path | None) -> None:
     if output is None:
         if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
+            if sys.stdout is not None:  # (closed: nowhere to write, as click.echo takes it)
+                sys.stdout.buffer.write(text)
         else:
             click.echo(text, nl=not text.endswith("\n"))
         return
@@ -167,7 +169,7 @@ DOCUMENT_FORMATS = ("docx", "pdf")  # files, written with --output or into a pip
 def refuse_binary_on_terminal(fmt: str, output: Path | None) -> None:
     """A Word or PDF file printed on a terminal is noise, and can upset it: refused before
     anything is rendered."""
-    if fmt in DOCUMENT_FORMATS and output is None and sys.stdout.isatty():
+    if fmt in DOCUMENT_FORMATS and output is None and on_terminal():
         raise KwartaalError(msg(
             "--format {fmt} makes a file: give --output FILE (or send the output into a file "
             "or a pipe)", fmt=fmt))

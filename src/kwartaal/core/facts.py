@@ -22,6 +22,7 @@ except ImportError:  # a Python built without it
     from hashlib import blake2b
 
 from kwartaal.core import model as m
+from kwartaal.core.fields import public_fields
 from kwartaal.core.folding import as_searched
 
 # The parts of a meeting's facts (plain values, as marshal keeps them); see meeting_facts.
@@ -151,9 +152,17 @@ def open_keys(meeting: m.Meeting) -> bytes:
 
 
 def record_texts(meeting: m.Meeting) -> list[tuple[Any, tuple[str, ...]]]:
-    """The free texts of each record of a meeting that a view may leave out as closed."""
-    out: list[tuple[Any, tuple[str, ...]]] = []
-    out += [(i, (i.title, i.note, i.feedback)) for i in meeting.items]
-    out += [(r, (r.text, getattr(r, "feedback", ""))) for r in (*meeting.notes, *meeting.decisions)]
-    out += [(a, (a.title,)) for a in meeting.actions]
-    return out
+    """The free texts of each record of a meeting that a view may leave out as closed: every
+    field public output may show (core/fields.py public_fields), in every language — an
+    item's English title as much as its title."""
+    return [(record, _texts_of(record)) for record in
+            (*meeting.items, *meeting.notes, *meeting.decisions, *meeting.actions)]
+
+
+def _texts_of(record: Any) -> tuple[str, ...]:
+    out: list[str] = []
+    for decl in public_fields(type(record)):
+        value = getattr(record, decl.name)
+        out += [text for text in (value.values() if isinstance(value, dict) else [value])
+                if isinstance(text, str)]
+    return tuple(out)
