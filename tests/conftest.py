@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +18,23 @@ from kwartaal.cli.main import cli
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "meetings"
 EXAMPLE_TODAY = "2026-01-15"
+GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
+
+
+def generated_body(folder: Path, meetings: int) -> tuple[Path, dt.date]:
+    """A body made by benchmarks/generate.py in folder, and the day it was made for."""
+    result = subprocess.run([sys.executable, str(GENERATE), str(folder), "--meetings",
+                             str(meetings)], check=True, capture_output=True, text=True)
+    where, _, rest = result.stdout.strip().partition(" (today: ")
+    return Path(where), dt.date.fromisoformat(rest.rstrip(")"))
+
+
+@pytest.fixture
+def generated(tmp_path: Path) -> tuple[Path, dt.date]:
+    """A generated body of 24 meetings, and a day 20 days before its last meeting."""
+    root, _ = generated_body(tmp_path / "generated", 24)
+    last = max((root / "meetings").glob("*.toml")).stem
+    return root, dt.date.fromisoformat(last[:10]) - dt.timedelta(days=20)
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,9 +15,8 @@ import pytest
 
 from kwartaal.files import cache
 
-from .conftest import answer, commit_all, git, lane, uncached
+from .conftest import answer, commit_all, generated_body, git, lane, uncached
 
-ROOT = Path(__file__).resolve().parent.parent
 TODAYS = ("2026-01-15", "2025-06-20", "2026-04-01")
 COMMANDS = [
     ["actions"], ["actions", "--json"], ["actions", "--overdue"],
@@ -224,11 +222,7 @@ def test_progress_and_remind_equal_the_whole_body(settled: Path) -> None:
 
 def test_a_generated_body_equals_the_uncached_one(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"),
-                           str(tmp_path / "generated"), "--meetings", "24"],
-                          capture_output=True, text=True, check=True)
-    assert done.returncode == 0
-    body = tmp_path / "generated"
+    body, _ = generated_body(tmp_path / "generated", 24)
     last = sorted((body / "meetings").glob("*.toml"))[-1].stem[:10]
     today = str(__import__("datetime").date.fromisoformat(last)
                 - __import__("datetime").timedelta(days=20))

@@ -77,17 +77,6 @@ def test_outputs_from_lazy_records_are_the_uncached_ones(
     shutil.rmtree(cache)
 
 
-@pytest.fixture
-def generated(tmp_path: Path) -> tuple[Path, dt.date]:
-    import subprocess
-    import sys
-
-    root = tmp_path / "generated"
-    generate = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
-    subprocess.run([sys.executable, str(generate), str(root), "--meetings", "24"], check=True,
-                   capture_output=True)
-    last = max((root / "meetings").glob("*.toml")).stem
-    return root, dt.date.fromisoformat(last[:10]) - dt.timedelta(days=20)
 
 
 def _warm(root: Path) -> m.Body:

@@ -485,17 +485,12 @@ def test_amounts_are_kept_as_written() -> None:
 
 def test_feedback_given_at_a_meeting_is_what_reported_at_says(tmp_path: Path) -> None:
     """given_at judges each entry once; the same entries as asking reported_at of each."""
-    import subprocess
 
     from kwartaal.core.feedback import asked, given_at, reported_at
 
-    from .conftest import EXAMPLE
+    from .conftest import EXAMPLE, generated_body
 
-    result = subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent
-                                                 / "benchmarks" / "generate.py"),
-                             str(tmp_path / "generated"), "--meetings", "40"],
-                            check=True, capture_output=True, text=True)
-    generated = Path(result.stdout.strip().partition(" (today: ")[0])
+    generated, _ = generated_body(tmp_path / "generated", 40)
     for root in (EXAMPLE, generated):
         body = load(root).body
         # the same dates twice, and meetings not held, in the middle of the list

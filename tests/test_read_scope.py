@@ -7,8 +7,6 @@ import datetime as dt
 import marshal
 import os
 import shutil
-import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +19,7 @@ from hypothesis import strategies as st
 from kwartaal.files import parsed
 from kwartaal.files.cache import cache_dir, sealed, unsealed
 
-from .conftest import EXAMPLE_TODAY, Run, commit_all, git
+from .conftest import EXAMPLE_TODAY, Run, commit_all, generated_body, git
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXED = settings(derandomize=True, max_examples=12, deadline=None,
@@ -90,11 +88,8 @@ def _assert_same(run: Run, body: Path, today: str, commands: list[list[str]],
 
 
 def _generated(tmp_path: Path, meetings: int) -> tuple[Path, str]:
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"),
-                             str(tmp_path / "generated"), "--meetings", str(meetings)],
-                            check=True, capture_output=True, text=True)
-    folder, _, rest = result.stdout.strip().partition(" (today: ")
-    return Path(folder), rest.rstrip(")")
+    root, today = generated_body(tmp_path / "generated", meetings)
+    return root, today.isoformat()
 
 
 # -- the codec -----------------------------------------------------------------------------------

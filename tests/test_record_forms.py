@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
-import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +22,7 @@ from kwartaal.core import model as m
 from kwartaal.files import records
 from kwartaal.files.loader import load
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, generated_body
 
 PATH = Path("/body/meetings/2026-03-12.toml")
 PLAIN = (str, bool, int, type(None))
@@ -142,10 +141,7 @@ def _every_record(body: m.Body) -> list[tuple[Any, Path]]:
 
 
 def test_the_example_and_a_generated_body(tmp_path: Path) -> None:
-    root = tmp_path / "generated"
-    subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / "benchmarks"
-                                        / "generate.py"), str(root), "--meetings", "40"],
-                   check=True, capture_output=True)
+    root, _ = generated_body(tmp_path / "generated", 40)
     example = tmp_path / "example"
     shutil.copytree(EXAMPLE, example)
     for body in (example, root):
@@ -157,10 +153,7 @@ def test_the_example_and_a_generated_body(tmp_path: Path) -> None:
 
 def test_a_meeting_head(tmp_path: Path) -> None:
     """A meeting's own values as the walk stores them; its later parts stored apart."""
-    root = tmp_path / "generated"
-    subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / "benchmarks"
-                                        / "generate.py"), str(root), "--meetings", "12"],
-                   check=True, capture_output=True)
+    root, _ = generated_body(tmp_path / "generated", 12)
     for body in (load(EXAMPLE).body, load(root).body):
         for meeting in body.meetings:
             path = meeting.src.path

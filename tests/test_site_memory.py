@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -132,14 +130,6 @@ def test_packed_files_are_what_was_packed() -> None:
     assert list(files) == ["a.html", "kwartaal.ics"] and len(files) == 2
 
 
-@pytest.fixture
-def generated(tmp_path: Path) -> tuple[Path, dt.date]:
-    root = tmp_path / "generated"
-    generate = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
-    subprocess.run([sys.executable, str(generate), str(root), "--meetings", "24"], check=True,
-                   capture_output=True)
-    last = max((root / "meetings").glob("*.toml")).stem
-    return root, dt.date.fromisoformat(last[:10]) - dt.timedelta(days=20)
 
 
 def _pending(body: m.Body) -> dict[str, int]:

@@ -5,8 +5,6 @@ the straightforward implementations they replace."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +26,8 @@ from kwartaal.core.yearreport import (
 from kwartaal.documents.report import report_years
 from kwartaal.files.loader import load_checked
 
-from .conftest import EXAMPLE, EXAMPLE_TODAY
+from .conftest import EXAMPLE, EXAMPLE_TODAY, generated_body
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXED = settings(derandomize=True, max_examples=200, deadline=None)
 
 
@@ -110,11 +107,7 @@ def test_a_hidden_name_in_markup_is_still_found() -> None:
 
 
 def _generated(tmp_path: Path, meetings: int) -> tuple[Path, dt.date]:
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"),
-                             str(tmp_path / "generated"), "--meetings", str(meetings)],
-                            check=True, capture_output=True, text=True)
-    folder, _, rest = result.stdout.strip().partition(" (today: ")
-    return Path(folder), dt.date.fromisoformat(rest.rstrip(")"))
+    return generated_body(tmp_path / "generated", meetings)
 
 
 def _reference_actions(body: m.Body, year: int, today: dt.date, lang: str,
