@@ -22,7 +22,7 @@ except ImportError:  # a Python built without it
     from hashlib import blake2b
 
 from kwartaal.core import model as m
-from kwartaal.core.fields import public_fields
+from kwartaal.core.fields import public_values
 from kwartaal.core.folding import as_searched
 
 # The parts of a meeting's facts (plain values, as marshal keeps them); see meeting_facts.
@@ -153,16 +153,7 @@ def open_keys(meeting: m.Meeting) -> bytes:
 
 def record_texts(meeting: m.Meeting) -> list[tuple[Any, tuple[str, ...]]]:
     """The free texts of each record of a meeting that a view may leave out as closed: every
-    field public output may show (core/fields.py public_fields), in every language — an
+    field public output may show (core/fields.py public_values), in every language — an
     item's English title as much as its title."""
-    return [(record, _texts_of(record)) for record in
+    return [(record, tuple(text for _, text in public_values(record))) for record in
             (*meeting.items, *meeting.notes, *meeting.decisions, *meeting.actions)]
-
-
-def _texts_of(record: Any) -> tuple[str, ...]:
-    out: list[str] = []
-    for decl in public_fields(type(record)):
-        value = getattr(record, decl.name)
-        out += [text for text in (value.values() if isinstance(value, dict) else [value])
-                if isinstance(text, str)]
-    return tuple(out)

@@ -112,6 +112,17 @@ def public_fields(cls: type, table: str = "") -> tuple[Toml, ...]:
 _PUBLIC: dict[tuple[type, str], tuple[Toml, ...]] = {}
 
 
+def public_values(record: Any, table: str = "") -> list[tuple[Toml, str]]:
+    """Each text of a record that public output may show, with its field (a field of texts
+    per language gives each of them)."""
+    out: list[tuple[Toml, str]] = []
+    for decl in public_fields(type(record), table):
+        value = getattr(record, decl.name)
+        out += [(decl, text) for text in (value.values() if isinstance(value, dict) else
+                                          (value,)) if isinstance(text, str)]
+    return out
+
+
 def build(record: type, values: dict[str, Any], **given: Any) -> Any:
     """A record from the converted values of its table: each declared field takes the value of
     its key; `given` sets the derived fields and any the builder decides itself."""

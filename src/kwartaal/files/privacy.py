@@ -19,7 +19,7 @@ from kwartaal.core.detect import (
     is_marked,
     scan_text,
 )
-from kwartaal.core.fields import public_fields
+from kwartaal.core.fields import public_values
 from kwartaal.core.problems import Msg, Problem, msg
 
 # Two or more capitalised words ("Roos de Vries"): the shape of a legal name, not a working name.
@@ -354,12 +354,7 @@ def public_texts(view: Any, config: m.Config | None, meetings: Iterable[m.Meetin
 
 def _declared_texts(record: Any, path: Path, section: tuple[object, ...],
                     table: str = "") -> list[PublicText]:
-    out: list[PublicText] = []
-    for decl in public_fields(type(record), table):
-        value = getattr(record, decl.name)
-        texts = value.values() if isinstance(value, dict) else (value,)
-        out += [(path, section, decl.key, text) for text in texts]
-    return out
+    return [(path, section, decl.key, text) for decl, text in public_values(record, table)]
 
 
 def _line_text(path: Path, number: int) -> str:
