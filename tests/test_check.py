@@ -127,6 +127,38 @@ def test_text_output_format(example: Path, run: Run) -> None:
     assert result.output.rstrip().endswith("1 error, 0 warnings")
 
 
+def test_each_message_names_its_record(example: Path, run: Run) -> None:
+    """The record a message is about, in English and in Dutch, for every check that names
+    one (the place is made only when there is a problem)."""
+    path = example / DEC
+    for old, new in [('by = "roos"', 'by = "nobody1"'), ('theme = "samenwerking"',
+                                                         'theme = "nothema"'),
+                     ('item = "samenwerking"', 'item = "nopunt"'),
+                     ('{ date = 2026-01-05, by = "roos"', '{ date = 2026-01-05, by = "nobody2"'),
+                     ('owner = "l-demir"', 'owner = "nobody3"'),
+                     ("amount = 16.80", "amount = 16.805"), ("amount = 12.50", "amount = -1"),
+                     ('id = "c3"\nperson = "roos"', 'id = "c3"\nperson = "nobody4"')]:
+        replace_in(path, old, new)
+    commit_all(example.parent, "mistakes")
+    expected = {
+        "en": ["item 2025-12-11/p1: unknown person 'nobody1'",
+               "item 2025-12-11/p2: unknown theme 'nothema'",
+               "note 2025-12-11/n3: unknown agenda item 'nopunt'",
+               "action 2025-12-11/a1 history: unknown person 'nobody2'",
+               "action 2025-12-11/a4: unknown person 'nobody3'",
+               "compensation line 2025-12-11/c1: 'amount' = 16.805 has more than two decimals",
+               "compensation line 2025-12-11/c2: 'amount' is negative (-1)",
+               "compensation line 2025-12-11/c3: unknown person 'nobody4'"],
+        "nl": ["agendapunt 2025-12-11/p1: onbekende persoon 'nobody1'",
+               "geschiedenis van actie 2025-12-11/a1: onbekende persoon 'nobody2'",
+               "actie 2025-12-11/a4: onbekende persoon 'nobody3'"]}
+    for lang, fragments in expected.items():
+        result = run("--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", lang,
+                     "check", expect=1)
+        for fragment in fragments:
+            assert fragment in result.output, (fragment, result.output)
+
+
 def test_not_utf8_is_a_message(example: Path, run: Run) -> None:
     (example / SEPT).write_bytes(b'date = 2025-09-11\nplace = "caf\xe9"\n')
     error = _find(_errors(run, example), "not valid UTF-8")
