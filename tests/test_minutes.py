@@ -365,3 +365,26 @@ def test_amounts_in_both_languages(run: Run) -> None:
 
     assert money(Decimal("1234.56"), "nl") == "€\xa01.234,56"  # no break between € and amount
     assert money(Decimal("1234.56"), "en") == "€1,234.56"
+
+
+def test_an_unknown_meeting_of_a_large_body_names_those_around_it(
+        generated: tuple[Path, Any], run: Run) -> None:
+    """Of a body of more meetings than a message can list: the nearest meeting in time as the
+    hint, a dozen meetings around the id, and how many there are, in English and Dutch."""
+    root, today = generated
+    ids = sorted(path.stem for path in (root / "meetings").glob("*.toml"))
+    asked = ids[10][:8] + ("28" if ids[10][8:10] != "28" else "27")  # same month, no meeting
+    assert asked not in ids
+    result = run("--repo", str(root), "--today", today.isoformat(), "--lang", "en", "minutes",
+                 asked, expect=1)
+    assert f"(did you mean '{ids[10]}'?)" in result.output
+    assert "the meetings around it: " + ", ".join(ids[5:17]) in result.output
+    assert f"({len(ids)} in all: 'kwartaal meeting list' shows them)" in result.output
+    assert ids[0] not in result.output and ids[-1] not in result.output
+    result = run("--repo", str(root), "--today", today.isoformat(), "minutes", asked, expect=1)
+    assert f"de vergaderingen eromheen: {ids[5]}" in result.output
+    assert f"(bedoelde je '{ids[10]}'?)" in result.output
+    # not a date: the closest spelling, as for a small body
+    result = run("--repo", str(root), "--today", today.isoformat(), "--lang", "en", "minutes",
+                 "volgende", expect=1)
+    assert "the meetings around it" in result.output

@@ -16,9 +16,9 @@ from kwartaal.core import words
 from tests.conftest import EXAMPLE_TODAY, Run
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "kwartaal"
-KEYWORDS = {"msg": None, "tr": None, "N_": None, "pmsg": ((1, "c"), 2), "NP_": ((1, "c"), 2),
-            "say": None, "error": (3,), "warning": (3,), "add": (4,), "ntr": (1, 2),
-            "Plural": (1, 2)}
+KEYWORDS = {"msg": None, "msg_later": None, "tr": None, "N_": None, "pmsg": ((1, "c"), 2),
+            "NP_": ((1, "c"), 2), "say": None, "error": (3,), "warning": (3,), "add": (4,),
+            "ntr": (1, 2), "Plural": (1, 2)}
 
 
 def _catalog(domain: str) -> dict[tuple[str, str | None], object]:

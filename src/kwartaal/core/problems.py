@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePath
 from typing import Literal
 
@@ -72,6 +73,12 @@ class Joined:
 
 def msg(text: str, /, **params: object) -> Msg:
     return Msg(text, params)
+
+
+def msg_later(text: str, /, **params: object) -> Callable[[], Msg]:
+    """msg(text, **params) when called: a message needed only if something is wrong (the
+    place of each of 300,000 records that `check` looks at) is made only then."""
+    return partial(Msg, text, params)
 
 
 def pmsg(context: str, text: str, /, **params: object) -> Msg:

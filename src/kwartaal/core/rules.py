@@ -5,6 +5,7 @@ Pure functions over records; they decide, they never print.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -129,7 +130,32 @@ def require_meeting(body: m.Body, meeting_id: str) -> m.Meeting:
     meeting = body.meeting(meeting_id)
     if meeting is None:
         known = [mt.id for mt in body.meetings]
+        hint = _nearest_meeting(body, meeting_id) or hints(meeting_id, known)
+        if len(known) <= LISTED_MEETINGS:
+            raise KwartaalError(msg(
+                "no meeting '{id}'{hint}; meetings: {known}",
+                id=meeting_id, known=", ".join(known) or "-", **hint))
+        # a body of hundreds of meetings: those whose ids sort around the one asked for
+        at = bisect.bisect(sorted(known), meeting_id)
+        near = sorted(known)[max(0, at - LISTED_MEETINGS // 2):at + LISTED_MEETINGS // 2]
         raise KwartaalError(msg(
-            "no meeting '{id}'{hint}; meetings: {known}",
-            id=meeting_id, known=", ".join(known) or "-", **hints(meeting_id, known)))
+            "no meeting '{id}'{hint}; the meetings around it: {near} ({count} in all: "
+            "'kwartaal meeting list' shows them)",
+            id=meeting_id, near=", ".join(near), count=len(known), **hint))
     return meeting
+
+
+def _nearest_meeting(body: m.Body, meeting_id: str) -> dict[str, object] | None:
+    """For an id that is a date: the meeting closest to it in time, when one is within a
+    month and a half ('2050-03-12' is more likely 2050-03-10 than 2550-03-12)."""
+    try:
+        day = dt.date.fromisoformat(meeting_id)
+    except ValueError:
+        return None
+    near = min(body.meetings, key=lambda mt: (abs((mt.date - day).days), mt.id), default=None)
+    if near is None or abs((near.date - day).days) > 45:
+        return None
+    return {"hint": msg(" (did you mean '{best}'?)", best=near.id)}
+
+
+LISTED_MEETINGS = 12  # a refusal names every meeting of a body of at most this many
