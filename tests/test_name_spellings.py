@@ -342,3 +342,43 @@ def test_no_hidden_people_no_search() -> None:
     people = {pid: dataclasses.replace(p, visibility="named") for pid, p in body.people.items()}
     view = View(dataclasses.replace(body, people=people), "nl", public=True)
     assert not view.may_name_hidden(["Mila", "alles"])
+
+
+# -- may_find: the search that skips to where a name may start -----------------------------------
+
+NAME_LETTERS = "ilmwoeastbr-'. 1é"
+TEXT_PIECES = ["i", "I", "l", "1", "|", "!", "m", "rn", "w", "vv", "v", "o", "0", "e", "3", "a",
+               "4", "s", "5", "t", "7", "b", "-", ".", " ", "_", "\n", "x", "é", "je", "s2"]
+
+
+@settings(max_examples=500, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.text(NAME_LETTERS, max_size=7), st.booleans()), max_size=4),
+       st.data())
+def test_may_find_answers_as_the_whole_search(names: list[tuple[str, bool]],
+                                              data: st.DataObject) -> None:
+    """may_find, which starts at the class of every name's first character, finds a name
+    exactly where the matcher's whole pattern does: names of any letters, look-alikes and
+    pairs ('rn' for m, 'vv' for w) at the start, hidden or shown, one or two letters, none;
+    in texts of look-alikes, marks and the names themselves."""
+    pieces = st.sampled_from(TEXT_PIECES + [before + name for name, _ in names if name
+                                            for before in ("", "_", "x", "1", "é")])
+    texts = data.draw(st.lists(st.lists(pieces, max_size=8).map("".join), max_size=5))
+    matcher = NameMatcher([(name, index, hidden)
+                           for index, (name, hidden) in enumerate(names)])
+    whole = re.compile(matcher.pattern)
+    for text in [*texts, "\n".join(texts)]:
+        folded = name_fold(text)
+        for end in range(len(folded) + 1):  # each prefix: where each name is found ends one
+            part = folded[:end]
+            assert matcher.may_find(part) == (whole.search(part) is not None), (names, part)
+
+
+@pytest.mark.parametrize("name, text", [("Wil", "vvil"), ("Wil", "wil"), ("Mila", "rnila"),
+                                        ("Ilse", "lIse"), ("Ilse", "llse"), ("Lies", "Iies"),
+                                        ("Ole", "0le"), ("Mila", "xmila"), ("Mila", "mila's"),
+                                        ("Bo", "bo"), ("Bo", "b0")])
+def test_may_find_at_a_name_start(name: str, text: str) -> None:
+    matcher = NameMatcher([(name, 0, True)])
+    folded = name_fold(text)
+    assert matcher.may_find(folded) == (re.search(matcher.pattern, folded) is not None)

@@ -33,6 +33,7 @@ A named person whose name holds a hidden one ('Sanne de Boer', who is named, and
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,16 +91,27 @@ class NameMatcher:
         # time, and most texts hold no candidate at all.
         self._entries: list[tuple[str, Any, int]] = []
         self._compiled: dict[int, re.Pattern[str]] = {}
+        heads: list[tuple[tuple[str, str, str], str]] | None = []  # (see _starting)
         for name, owner, hidden in names:
             parts = [p for p in _PART_SPLIT.split(fold(name)) if p]
             letters = sum(len(p) for p in parts)
             disguised = hidden and letters >= 3
             plain = _name(parts, disguised, hidden, grouped=False)
             alternatives.append(plain)
+            if parts and heads is not None:
+                first = _letter_parts(parts[0][0], first=True, disguised=disguised,
+                                      last=len(parts) == 1 and len(parts[0]) == 1)
+                head = _letter(parts[0][0], first=True, disguised=disguised,
+                               last=len(parts) == 1 and len(parts[0]) == 1)
+                heads.append((first, plain[len(head):]))
+            else:  # a name of no letters: it is found everywhere, as in the full search
+                heads = None
             self._entries.append((_whole(_name(parts, disguised, hidden, grouped=True)),
                                   owner, letters if disguised else 0))
         self.pattern = _whole("|".join(alternatives))
         self._search = re.compile(self.pattern)
+        # the same search, at C speed to each place a name may start (may_find)
+        self._may = re.compile(_starting(heads)) if heads else self._search
 
     def find(self, text: str) -> list[Found]:
         """The names in a name reading (core/folding.py name_fold), left to right, none
@@ -119,7 +131,7 @@ class NameMatcher:
 
     def may_find(self, text: str) -> bool:
         """False when find(text) is surely empty: nothing in it even looks like a name."""
-        return self._search.search(text) is not None
+        return self._may.search(text) is not None
 
     def _at(self, text: str, start: int) -> Found | None:
         for number, (source, owner, letters) in enumerate(self._entries):
@@ -151,16 +163,46 @@ def _name(parts: list[str], disguised: bool, hidden: bool, *, grouped: bool) -> 
 
 
 def _letter(letter: str, *, first: bool, last: bool, disguised: bool) -> str:
+    single, pair, _ = _letter_parts(letter, first=first, last=last, disguised=disguised)
+    return f"(?:{single}|{pair})" if pair else single
+
+
+def _letter_parts(letter: str, *, first: bool, last: bool, disguised: bool,
+                  ) -> tuple[str, str, str]:
+    """What a letter of a name is matched by: one character (the letter, or a class of it and
+    what passes for it), two letters that read as it ('' when none), and the characters the
+    one may be."""
     own = "iI" if letter == "i" else letter
     if disguised:
         own += _FIRST.get(letter, "") if first else _LOOKS.get(letter, "")
         if last:
             own = own.replace("!", "")  # 'Ali!' is Ali; 'al!' is no Ali
-    chars = "".join(re.escape(c) if c in "\\]^-[" else c for c in dict.fromkeys(own))
+    chars = _class_chars(dict.fromkeys(own))
     single = re.escape(letter) if len(own) == 1 else f"[{chars}]"
-    if disguised and letter in _PAIRS:
-        return f"(?:{single}|{_PAIRS[letter]})"
-    return single
+    return single, _PAIRS[letter] if disguised and letter in _PAIRS else "", own
+
+
+def _class_chars(chars: Iterable[str]) -> str:
+    return "".join(re.escape(c) if c in "\\]^-[" else c for c in chars)
+
+
+def _starting(heads: list[tuple[tuple[str, str, str], str]]) -> str:
+    """The pattern of _whole over names, each given as (_letter_parts of its first letter,
+    the rest of its pattern), written to start with the class of every first character: the
+    regular expression engine then skips at C speed to where a name may start, instead of
+    trying every name at every character (a tenth of the time, or less, over the 17 MB of
+    public texts of 4,000 meetings). A name starts where its first character was read: a
+    look back at it, and at the character before it for a word's start."""
+    firsts: dict[str, None] = {}
+    options = []
+    for (single, pair, own), rest in heads:
+        firsts.update(dict.fromkeys(own + pair[:1]))
+        behind = f"(?<={single})"
+        if pair:
+            behind = f"(?:{behind}|(?<={re.escape(pair[0])}){re.escape(pair[1:])})"
+        options.append(behind + rest)
+    return (f"[{_class_chars(firsts)}]" + r"(?<![^\W_].)(?:" + "|".join(options)
+            + ")(?=" + NAME_SUFFIX + WORD_END + ")")
 
 
 def _plausible(match: re.Match[str], letters: int) -> bool:
