@@ -357,10 +357,10 @@ TEXT_PIECES = ["i", "I", "l", "1", "|", "!", "m", "rn", "w", "vv", "v", "o", "0"
        st.data())
 def test_may_find_answers_as_the_whole_search(names: list[tuple[str, bool]],
                                               data: st.DataObject) -> None:
-    """may_find, which starts at the class of every name's first character, finds a name
-    exactly where the matcher's whole pattern does: names of any letters, look-alikes and
-    pairs ('rn' for m, 'vv' for w) at the start, hidden or shown, one or two letters, none;
-    in texts of look-alikes, marks and the names themselves."""
+    """The search of may_find and find, which starts at the class of every name's first
+    character, finds a name exactly where the matcher's whole pattern does: names of any
+    letters, look-alikes and pairs ('rn' for m, 'vv' for w) at the start, hidden or shown,
+    one or two letters, none; in texts of look-alikes, marks and the names themselves."""
     pieces = st.sampled_from(TEXT_PIECES + [before + name for name, _ in names if name
                                             for before in ("", "_", "x", "1", "é")])
     texts = data.draw(st.lists(st.lists(pieces, max_size=8).map("".join), max_size=5))

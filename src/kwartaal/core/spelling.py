@@ -109,9 +109,8 @@ class NameMatcher:
             self._entries.append((_whole(_name(parts, disguised, hidden, grouped=True)),
                                   owner, letters if disguised else 0))
         self.pattern = _whole("|".join(alternatives))
-        self._search = re.compile(self.pattern)
-        # the same search, at C speed to each place a name may start (may_find)
-        self._may = re.compile(_starting(heads)) if heads else self._search
+        # the same search, written to go at C speed to each place a name may start
+        self._search = re.compile(_starting(heads) if heads else self.pattern)
 
     def find(self, text: str) -> list[Found]:
         """The names in a name reading (core/folding.py name_fold), left to right, none
@@ -131,7 +130,7 @@ class NameMatcher:
 
     def may_find(self, text: str) -> bool:
         """False when find(text) is surely empty: nothing in it even looks like a name."""
-        return self._may.search(text) is not None
+        return self._search.search(text) is not None
 
     def _at(self, text: str, start: int) -> Found | None:
         for number, (source, owner, letters) in enumerate(self._entries):
