@@ -36,7 +36,8 @@ FRAGMENTS = [
     "\t", "\x1f", " ", "-", ".", "/", "(", ")", "[", "]", "{", "}", "@", "at", "AT", "\"",
     "Wet verkenning uitvoering", "0", "1", "9", "١٢٣٤٥٦٧٨٩", "𝟎𝟔𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖",
 ]
-BREAKS = ["\n", "\n", "\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029"]
+BREAKS = ["\n", "\n", "\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
+          "\u2029"]
 
 
 def same_findings(text: str, allowed: tuple[set[str], set[str]] = (set(), set())) -> None:

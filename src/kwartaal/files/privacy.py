@@ -198,7 +198,7 @@ def scan_file(path: Path, text: str, allowed_text: set[str],
     """What scan_text finds in a text, in linear time: a few searches over the whole file (at
     the speed of bytes) find the lines that may hold a finding, and only those are read by
     scan_text, line by line."""
-    if _OTHER_BREAKS.search(text) or text.count("\r") != text.count("\r\n"):
+    if _other_breaks(text) or text.count("\r") != text.count("\r\n"):
         return scan_text(path, text, allowed_text, allowed_digits)
     data = text.encode("utf-8", "surrogatepass")
     skeleton = data.translate(_SKELETON)
@@ -223,6 +223,14 @@ def scan_file(path: Path, text: str, allowed_text: set[str],
         for problem in scan_text(path, lines[index], allowed_text, allowed_digits):
             problems.append(replace(problem, line=index + 1))
     return problems
+
+
+def _other_breaks(text: str) -> bool:
+    """Whether a text has a line break of _OTHER_BREAKS: in a plain ASCII text (checked at
+    once) those are five characters, each looked for at the speed of memory."""
+    if text.isascii():
+        return any(char in text for char in "\v\f\x1c\x1d\x1e")
+    return _OTHER_BREAKS.search(text) is not None
 
 
 def _finds(data: bytes, needle: bytes) -> list[int]:
