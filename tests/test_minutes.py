@@ -384,7 +384,15 @@ def test_an_unknown_meeting_of_a_large_body_names_those_around_it(
     result = run("--repo", str(root), "--today", today.isoformat(), "minutes", asked, expect=1)
     assert f"de vergaderingen eromheen: {ids[5]}" in result.output
     assert f"(bedoelde je '{ids[10]}'?)" in result.output
-    # not a date: the closest spelling, as for a small body
+    # before the first meeting, after the last: a dozen all the same, and no far-off hint
+    for asked, shown in (("1000-01-01", ids[:12]), ("2999-12-31", ids[-12:]),
+                         (ids[-1][:5] + "1-1", ids[-12:])):
+        result = run("--repo", str(root), "--today", today.isoformat(), "--lang", "en",
+                     "minutes", asked, expect=1)
+        assert "the meetings around it: " + ", ".join(shown) + " (" in result.output
+        assert "did you mean" not in result.output or asked.endswith("1-1")
+    # not a date: the closest spelling, and the latest meetings
     result = run("--repo", str(root), "--today", today.isoformat(), "--lang", "en", "minutes",
-                 "volgende", expect=1)
-    assert "the meetings around it" in result.output
+                 ids[-1] + "-3", expect=1)
+    assert f"(did you mean '{ids[-1]}'?); the latest meetings: " + ", ".join(ids[-12:]) \
+        in result.output

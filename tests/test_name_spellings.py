@@ -19,7 +19,7 @@ from kwartaal.core.spelling import COMMON_WORDS, NameMatcher
 from kwartaal.core.visibility import View
 from kwartaal.files.loader import load_checked
 
-from .conftest import EXAMPLE, EXAMPLE_TODAY, Run
+from .conftest import EXAMPLE, EXAMPLE_TODAY, Run, replace_in
 from .test_privacy import public_outputs, write_body
 
 # Ordinary Dutch besides the example's texts: every Dutch message kwartaal itself prints.
@@ -196,6 +196,23 @@ def test_check_refuses_and_public_minutes_replace(example: Path, run: Run, spell
     assert spelling in run(*base, "minutes", "2025-09-11", "--format", "md").output
 
 
+@pytest.mark.parametrize("name", ["Kiki!", "Wow!"])
+def test_a_hidden_name_ending_in_a_mark_is_found(example: Path, run: Run, name: str) -> None:
+    """A name whose last character is one that passes for a letter elsewhere ('!' for an i)
+    is searched for as written: check refuses it and public minutes replace it."""
+    replace_in(example / "people.toml", 'name = "Jade"', f'name = "{name}"')
+    path = example / "meetings" / "2025-09-11.toml"
+    text = path.read_text(encoding="utf-8")
+    first = re.search(r'^text = "', text, flags=re.MULTILINE)
+    assert first is not None
+    path.write_text(text[:first.end()] + f"{name} vertelde. " + text[first.end():],
+                    encoding="utf-8")
+    base = ["--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en"]
+    assert "kbg-2" in run(*base, "check", expect=1).output
+    public = run(*base, "minutes", "2025-09-11", "--public", "--format", "md").output
+    assert name not in public and "vertelde" in public
+
+
 def test_writing_a_disguised_name_is_refused(example: Path, run: Run) -> None:
     base = ["--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en"]
     path = example / "meetings" / "2025-12-11.toml"
@@ -346,7 +363,7 @@ def test_no_hidden_people_no_search() -> None:
 
 # -- may_find: the search that skips to where a name may start -----------------------------------
 
-NAME_LETTERS = "ilmwoeastbr-'. 1é"
+NAME_LETTERS = "ilmwoeastbr-'. 1é!|([^\\*"
 TEXT_PIECES = ["i", "I", "l", "1", "|", "!", "m", "rn", "w", "vv", "v", "o", "0", "e", "3", "a",
                "4", "s", "5", "t", "7", "b", "-", ".", " ", "_", "\n", "x", "é", "je", "s2"]
 

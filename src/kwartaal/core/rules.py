@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -125,36 +126,51 @@ class Progress:
 
 
 def require_meeting(body: m.Body, meeting_id: str) -> m.Meeting:
-    """The meeting with this id, or a refusal that lists the body's meetings (the closest
-    first, when one is close)."""
+    """The meeting with this id, or a refusal that lists the body's meetings (of a body of
+    hundreds, a dozen of them), with the closest one when one is close."""
     meeting = body.meeting(meeting_id)
-    if meeting is None:
-        known = [mt.id for mt in body.meetings]
-        hint = _nearest_meeting(body, meeting_id) or hints(meeting_id, known)
-        if len(known) <= LISTED_MEETINGS:
-            raise KwartaalError(msg(
-                "no meeting '{id}'{hint}; meetings: {known}",
-                id=meeting_id, known=", ".join(known) or "-", **hint))
-        # a body of hundreds of meetings: those whose ids sort around the one asked for
-        at = bisect.bisect(sorted(known), meeting_id)
-        near = sorted(known)[max(0, at - LISTED_MEETINGS // 2):at + LISTED_MEETINGS // 2]
+    if meeting is not None:
+        return meeting
+    known = [mt.id for mt in body.meetings]  # in order of date
+    day = _day_of(meeting_id)
+    hint = hints(meeting_id, known) if day is None else _nearest_meeting(body, day)
+    if len(known) <= LISTED_MEETINGS:
         raise KwartaalError(msg(
-            "no meeting '{id}'{hint}; the meetings around it: {near} ({count} in all: "
+            "no meeting '{id}'{hint}; meetings: {known}",
+            id=meeting_id, known=", ".join(known) or "-", **hint))
+    if day is None:  # not a date: the latest meetings, the ones most often meant
+        raise KwartaalError(msg(
+            "no meeting '{id}'{hint}; the latest meetings: {near} ({count} in all: "
             "'kwartaal meeting list' shows them)",
-            id=meeting_id, near=", ".join(near), count=len(known), **hint))
-    return meeting
+            id=meeting_id, near=", ".join(known[-LISTED_MEETINGS:]), count=len(known),
+            **hint))
+    at = bisect.bisect([mt.date for mt in body.meetings], day)
+    start = min(max(0, at - LISTED_MEETINGS // 2), len(known) - LISTED_MEETINGS)
+    raise KwartaalError(msg(
+        "no meeting '{id}'{hint}; the meetings around it: {near} ({count} in all: "
+        "'kwartaal meeting list' shows them)",
+        id=meeting_id, near=", ".join(known[start:start + LISTED_MEETINGS]),
+        count=len(known), **hint))
 
 
-def _nearest_meeting(body: m.Body, meeting_id: str) -> dict[str, object] | None:
-    """For an id that is a date: the meeting closest to it in time, when one is within a
-    month and a half ('2050-03-12' is more likely 2050-03-10 than 2550-03-12)."""
+def _day_of(meeting_id: str) -> dt.date | None:
+    """The date an id that is one means, also with a one-digit month or day (2025-9-11)."""
+    found = _DAY.fullmatch(meeting_id.strip())
     try:
-        day = dt.date.fromisoformat(meeting_id)
+        return dt.date(*map(int, found.groups())) if found else None
     except ValueError:
         return None
+
+
+_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _nearest_meeting(body: m.Body, day: dt.date) -> dict[str, object]:
+    """The meeting closest to a date, as the hint, when one is within a month and a half
+    ('2050-03-12' is more likely 2050-03-10 than 2550-03-12); else none."""
     near = min(body.meetings, key=lambda mt: (abs((mt.date - day).days), mt.id), default=None)
     if near is None or abs((near.date - day).days) > 45:
-        return None
+        return {"hint": ""}
     return {"hint": msg(" (did you mean '{best}'?)", best=near.id)}
 
 

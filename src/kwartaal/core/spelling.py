@@ -174,8 +174,8 @@ def _letter_parts(letter: str, *, first: bool, last: bool, disguised: bool,
     own = "iI" if letter == "i" else letter
     if disguised:
         own += _FIRST.get(letter, "") if first else _LOOKS.get(letter, "")
-        if last:
-            own = own.replace("!", "")  # 'Ali!' is Ali; 'al!' is no Ali
+        if last:  # 'Ali!' is Ali; 'al!' is no Ali (a name ending in '!' keeps its own)
+            own = own[0] + own[1:].replace("!", "")
     chars = _class_chars(dict.fromkeys(own))
     single = re.escape(letter) if len(own) == 1 else f"[{chars}]"
     return single, _PAIRS[letter] if disguised and letter in _PAIRS else "", own
