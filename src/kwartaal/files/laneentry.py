@@ -28,7 +28,6 @@ def lane_entry(raw: dict[str, Any], path: Path, language: str,
     top = quick(raw, s.MEETING)
     if top is None or top["date"] is None or not s.MEETING_ID.match(mid):
         return None
-    valid = s.quick_valid
     tables: dict[str, list[dict[str, Any]]] = {}
     for kind, spec in s.MEETING_TABLES.items():
         rows = top.get(kind)
@@ -37,8 +36,10 @@ def lane_entry(raw: dict[str, Any], path: Path, language: str,
         if type(rows) is not list:
             return None
         if kind not in ("item", "action"):  # checked, not needed: their values are not made
+            valid = s.quick_checker(spec)  # (once per kind: it runs for every table)
             for row in rows:
-                if type(row) is not dict or not valid(row, spec) or row.get("id") is None:
+                if (type(row) is not dict or valid is None or valid(row) is None
+                        or row.get("id") is None):
                     return None
             continue
         out = []
@@ -48,14 +49,14 @@ def lane_entry(raw: dict[str, Any], path: Path, language: str,
                 return None
             out.append(values)
         tables[kind] = out
-    history = s.HISTORY
+    valid = s.quick_checker(s.HISTORY)
     for values in tables["action"]:
         entries = values["history"]
         if type(entries) is not list:
             return None
         for entry in entries:
-            if type(entry) is not dict or not valid(entry, history) or entry.get(
-                    "date") is None:
+            if (type(entry) is not dict or valid is None or valid(entry) is None
+                    or entry.get("date") is None):
                 return None
     approved = top["approved"]
     if approved is not None:
@@ -64,7 +65,7 @@ def lane_entry(raw: dict[str, Any], path: Path, language: str,
             return None
         rows = checked["action"] if isinstance(checked["action"], list) else []
         for row in rows:
-            if type(row) is not dict or not valid(row, s.FROZEN_ACTION):
+            if type(row) is not dict or not s.quick_valid(row, s.FROZEN_ACTION):
                 return None
     return cache.entry_of(stat, key, _meeting_row(mid, top), [
         _action_row(values, index) for index, values in enumerate(tables["action"])],
