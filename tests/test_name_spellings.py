@@ -175,18 +175,22 @@ def test_no_public_output_shows_a_disguised_name(tmp_path_factory: pytest.TempPa
                 and name_fold(m) in name_fold(unescaped)] == [], where
 
 
+def _say_in_first_note(body: Path, words: str) -> None:
+    """Words put at the start of the first note of the meeting of 2025-09-11."""
+    path = body / "meetings" / "2025-09-11.toml"
+    text = path.read_text(encoding="utf-8")
+    first = re.search(r'^text = "', text, flags=re.MULTILINE)
+    assert first is not None
+    path.write_text(text[:first.end()] + words + text[first.end():], encoding="utf-8")
+
+
 @pytest.mark.parametrize("spelling", ["MiIa", "Mi1a", "Mi-la", "Mi la", "Mi.la", "M-i-l-a",
                                       "M/i/l/a"])
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_check_refuses_and_public_minutes_replace(example: Path, run: Run, spelling: str,
                                                   lang: str) -> None:
     base = ["--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", lang]
-    path = example / "meetings" / "2025-09-11.toml"
-    text = path.read_text(encoding="utf-8")
-    first = re.search(r'^text = "', text, flags=re.MULTILINE)
-    assert first is not None
-    path.write_text(text[:first.end()] + f"{spelling} vertelde. " + text[first.end():],
-                    encoding="utf-8")
+    _say_in_first_note(example, f"{spelling} vertelde. ")
     out = run(*base, "check", expect=1).output
     assert "kbg-1" in out and spelling not in out
     for fmt in ("md", "html", "json"):
@@ -201,12 +205,7 @@ def test_a_hidden_name_ending_in_a_mark_is_found(example: Path, run: Run, name: 
     """A name whose last character is one that passes for a letter elsewhere ('!' for an i)
     is searched for as written: check refuses it and public minutes replace it."""
     replace_in(example / "people.toml", 'name = "Jade"', f'name = "{name}"')
-    path = example / "meetings" / "2025-09-11.toml"
-    text = path.read_text(encoding="utf-8")
-    first = re.search(r'^text = "', text, flags=re.MULTILINE)
-    assert first is not None
-    path.write_text(text[:first.end()] + f"{name} vertelde. " + text[first.end():],
-                    encoding="utf-8")
+    _say_in_first_note(example, f"{name} vertelde. ")
     base = ["--repo", str(example), "--today", EXAMPLE_TODAY, "--lang", "en"]
     assert "kbg-2" in run(*base, "check", expect=1).output
     public = run(*base, "minutes", "2025-09-11", "--public", "--format", "md").output
