@@ -10,6 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kwartaal.documents.pdf import dated
 
@@ -72,3 +74,28 @@ def test_the_dates_chromium_writes_keep_their_length() -> None:
     assert b"/CreationDate (D:20260115000000+00'00')" in out
     assert b"/ModDate (D:20260115000000Z)" in out
     assert b"/Other (D:20991231235959)" in out
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(st.dates(), st.sampled_from(["nl", "en", "fr"]))
+def test_a_long_date_is_what_babel_writes(day: dt.date, lang: str) -> None:
+    """long_date, which looks Babel's names up once, writes what Babel's format_date writes
+    with the same pattern, on any day of years 1 to 9999, in each language (and English for
+    any other)."""
+    from babel.dates import format_date
+
+    from kwartaal.core.formats import LONG_DATE, locale_of, long_date
+
+    assert long_date(day, lang) == format_date(day, LONG_DATE, locale=locale_of(lang))
+
+
+def test_long_dates_of_two_whole_years() -> None:
+    from babel.dates import format_date
+
+    from kwartaal.core.formats import LONG_DATE, long_date
+
+    day = dt.date(2027, 1, 1)
+    while day.year < 2029:  # a year and a leap year, every weekday in every month
+        assert long_date(day, "nl") == format_date(day, LONG_DATE, locale="nl_NL")
+        assert long_date(day.isoformat(), "en") == format_date(day, LONG_DATE, locale="en_GB")
+        day += dt.timedelta(days=1)

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 
 from kwartaal.core import model as m
+from kwartaal.core.formats import locale_of
 from kwartaal.core.problems import Msg, hints, msg
 
 MONTH = "{month}"
@@ -83,7 +84,7 @@ def month_name(day: dt.date, lang: str) -> str:
     """'december 2025' / 'December 2025'."""
     from babel.dates import format_date
 
-    return format_date(day, "MMMM y", locale="nl_NL" if lang == "nl" else "en_GB")
+    return format_date(day, "MMMM y", locale=locale_of(lang))
 
 
 def payment_description(config: m.Config, days: list[dt.date]) -> str:

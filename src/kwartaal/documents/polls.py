@@ -15,7 +15,7 @@ from typing import Any
 from kwartaal.core import model as m
 from kwartaal.core import polls as pl
 from kwartaal.core.distribution import BY_HAND, CONTACT, DIRECT, PASS_ON, Route, route
-from kwartaal.core.formats import long_date
+from kwartaal.core.formats import locale_of, long_date
 from kwartaal.core.naming import neutral_name, outs_people
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.core.visibility import View
@@ -51,7 +51,7 @@ def rows_of(body: m.Body, poll: pl.Poll, today: dt.date) -> list[str]:
 def slot_label(slot: pl.Slot, lang: str) -> str:
     from babel.dates import format_date
 
-    day = format_date(slot.date, "EEE", locale="nl_NL" if lang == "nl" else "en_GB")
+    day = format_date(slot.date, "EEE", locale=locale_of(lang))
     return f"{day} {slot.date.isoformat()} {slot.time}"
 
 
