@@ -44,10 +44,10 @@ from kwartaal.core.problems import Joined, KwartaalError, Msg, msg
 from kwartaal.core.spelling import NameMatcher
 
 _SENTENCE_END = ".!?"
-_BIDI_OVERRIDES = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI = "\u202a-\u202e\u2066-\u2069"  # direction overrides; they, & % < and ]( give more readings
+_BIDI_OVERRIDES = re.compile(f"[{_BIDI}]")
 _ESCAPED_WORD = re.compile(r"[^\s<>()\[\]\"']*%[0-9A-Fa-f]{2}[^\s<>()\[\]\"']*")
-# what gives a text more readings (& % < '](' a direction mark): a class first, found at C speed
-_MORE_READINGS = re.compile("[&%<\\]\u202a-\u202e\u2066-\u2069](?:(?<!\\])|(?=\\())")
+_MORE_READINGS = re.compile(f"[&%<\\]{_BIDI}](?:(?<!\\])|(?=\\())")  # texts of more readings
 
 # Fewer people paid in a year than this, and a public total is what each of them was paid.
 MIN_PAID_FOR_TOTALS = 3

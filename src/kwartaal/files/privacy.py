@@ -195,7 +195,9 @@ _BRACKETS_AS_ROUND = bytes.maketrans(b"[{]}ABCDEFGHIJKLMNOPQRSTUVWXYZ",
                                      b"(())abcdefghijklmnopqrstuvwxyz")
 _WRITTEN_AT_SPACES = b" \t\n\r\f\v\x1c\x1d\x1e\x1f"
 # Line breaks other than "\n" and "\r\n", which str.splitlines counts as well.
-_OTHER_BREAKS = re.compile(r"[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_OTHER_BREAK_CHARS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_OTHER_BREAKS = re.compile(f"[{_OTHER_BREAK_CHARS}]")
+_ASCII_OTHER_BREAKS = [char for char in _OTHER_BREAK_CHARS if char.isascii()]
 
 
 def scan_file(path: Path, text: str, allowed_text: set[str],
@@ -240,9 +242,9 @@ def _may_write_at(data: bytes) -> bool:
 
 def _other_breaks(text: str) -> bool:
     """Whether a text has a line break of _OTHER_BREAKS: in a plain ASCII text (checked at
-    once) those are five characters, each looked for at the speed of memory."""
+    once) only its ASCII ones can be there, each looked for at the speed of memory."""
     if text.isascii():
-        return any(char in text for char in "\v\f\x1c\x1d\x1e")
+        return any(char in text for char in _ASCII_OTHER_BREAKS)
     return _OTHER_BREAKS.search(text) is not None
 
 
