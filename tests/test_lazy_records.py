@@ -131,6 +131,9 @@ def test_chosen_actions_are_those_of_the_whole_list(generated: tuple[Path, dt.da
             a.history and a.history[-1].date >= day)]
         assert body.actions_open_on(day) == expected
         assert [a.history for a in body.actions_open_on(day)] == [a.history for a in expected]
+        earlier = {m.id for m in plain.meetings if m.date < day}
+        assert body.actions_open_on(day, made_before=True) == [
+            a for a in expected if a.meeting in earlier]
     # after the whole list was decoded, the same answer from it
     assert body.all_actions() == plain.all_actions()
     assert body.actions_open_on(today) == plain.actions_open_on(today)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from kwartaal.core import fields
 from kwartaal.core import model as m
-from kwartaal.files import records
+from kwartaal.files import records, scalars
 from kwartaal.files.loader import load
 
 from .conftest import EXAMPLE, generated_body
@@ -92,7 +92,7 @@ def reference(value: Any, path: Path) -> tuple[Any, bool]:
     if isinstance(value, (frozenset, set)):
         return ("F" if isinstance(value, frozenset) else "S",
                 [reference(item, path)[0] for item in value]), True
-    return records.tag_scalar(value), True
+    return scalars.tag_scalar(value), True
 
 
 def same(made: Any, expected: Any) -> None:

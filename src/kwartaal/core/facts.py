@@ -87,7 +87,12 @@ def meeting_facts(meeting: m.Meeting) -> tuple[Any, ...]:
 
 def notes_facts(meeting: m.Meeting) -> tuple[bool, tuple[int, ...]]:
     """NOTES of meeting_facts alone: cheap, and wanted by internal documents as well."""
-    asking = [note for note in meeting.notes if note.asks_input]
+    return asking_facts(meeting.notes)
+
+
+def asking_facts(notes: list[m.Note]) -> tuple[bool, tuple[int, ...]]:
+    """NOTES of a meeting's notes: whether any asks for input, the years of the feedback."""
+    asking = [note for note in notes if note.asks_input]
     return (bool(asking), tuple(sorted({note.feedback_date.year for note in asking
                                         if note.feedback_date is not None})))
 

@@ -329,10 +329,12 @@ class Body:
         """The actions still open (OPEN_STATUSES), in the order of all_actions."""
         return [a for m in self.meetings for a in open_actions(m)]
 
-    def actions_open_on(self, date: dt.date) -> list[Action]:
+    def actions_open_on(self, date: dt.date, *, made_before: bool = False) -> list[Action]:
         """The actions open now or finished on or after date (their last history entry), in
-        the order of all_actions: those that were open on that date, if made before it."""
-        return [a for m in self.meetings for a in open_actions(m, date)]
+        the order of all_actions: those that were open on that date, if made before it.
+        made_before: only those of meetings before date (the others are not even decoded)."""
+        return [a for m in self.meetings if not made_before or m.date < date
+                for a in open_actions(m, date)]
 
 
 def passing(records: list[Any]) -> list[Any]:

@@ -41,7 +41,7 @@ def open_at(body: m.Body, meeting: m.Meeting) -> list[m.Action]:
     """Actions made before the meeting that were still open on its date."""
     found = []
     # open, or finished at or after this meeting: open on its date
-    for action in body.actions_open_on(meeting.date):
+    for action in body.actions_open_on(meeting.date, made_before=True):
         origin = body.meeting(action.meeting)
         if origin is None or origin.date >= meeting.date:
             continue

@@ -15,6 +15,7 @@ from kwartaal.core.problems import KwartaalError, Problem, hints, msg
 from kwartaal.edit.change import Change
 from kwartaal.files import loader, paths, store
 from kwartaal.files import schema as s
+from kwartaal.files.config import build_config
 from kwartaal.vcs import gitops
 
 # Tax-free volunteer allowance limits as published by the Dutch tax office (Belastingdienst).
@@ -397,7 +398,7 @@ def config_set(body: m.Body, key: str, raw: str) -> Change:
         raw_config = tomllib.loads(new, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise KwartaalError(str(exc)) from exc
-    config = loader.build_config(raw_config, path, problems, body.root)
+    config = build_config(raw_config, path, problems, body.root)
     errors = [p for p in problems if p.severity == "error"] or _new_errors(body, config, path)
     if errors:
         raise KwartaalError(msg(

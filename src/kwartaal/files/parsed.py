@@ -42,7 +42,10 @@ from kwartaal.files.cache import (
     where,
 )
 from kwartaal.files.keeping import index_file
-from kwartaal.files.records import tag_scalar, untag_scalar
+from kwartaal.files.scalars import tag_scalar, untag_scalar
+
+# (tables) -> (a meeting without its later parts, those parts stored) or None
+Former = Callable[[dict[str, Any]], "tuple[Any, Any] | None"]
 
 FORMAT = 6
 STAT, KEY, TABLES, RECORDS = range(4)  # an entry: stat, digest, tables, records by language
@@ -86,16 +89,17 @@ def stamp() -> str:
 
 # -- a meeting's records as one blob --------------------------------------------------------------
 
-def pack(meeting: Any, path: Path, public: bool = True) -> bytes:
+def pack(meeting: Any, path: Path, public: bool = True, formed: Any = None) -> bytes:
     """A built meeting as one blob: the length of its head (4 bytes), the head (its values,
     its later parts as places after the head), then the parts, so that a part can be read
-    from the index file when it is first used, and is not held in memory before."""
+    from the index file when it is first used, and is not held in memory before. formed:
+    the later parts in their stored form, of a meeting built without them (files/forms.py)."""
     from kwartaal.core import model as m
     from kwartaal.files import records
 
     if type(meeting) is not m.Meeting:
         raise TypeError("not a meeting")
-    head = records.meeting_form(meeting, path, public)
+    head = records.meeting_form(meeting, path, public, formed)
     values, chunks, size = head[2], [], 0
 
     def put(data: bytes) -> tuple[int, int]:
@@ -279,11 +283,15 @@ class ParseIndex:
 
     def meeting(self, path: Path, language: str,
                 parse: Callable[[bytes | None], dict[str, Any] | None],
-                build: Callable[[dict[str, Any]], tuple[Any, bool]]) -> tuple[bool, Any]:
+                build: Callable[[dict[str, Any]], tuple[Any, bool]],
+                formed: Former | None = None) -> tuple[bool, Any]:
         """(whether the file parsed, the meeting built from it or None). The meeting comes
         from the index when the file's content is provably the same and it was built cleanly
         in this language before; else from its stored tables; else parse(bytes) (None when
-        the file cannot be read: parse reports why). build(tables) -> (meeting, clean)."""
+        the file cannot be read: parse reports why). build(tables) -> (meeting, clean);
+        formed(tables) -> (the meeting without its later parts, those parts stored) or None
+        (loader.formed_meeting): taken first by a run without public output, whose meetings
+        are then read from what is stored, their records built when first used."""
 
         name = path.name
         stat = stat_key(path)
@@ -310,7 +318,7 @@ class ParseIndex:
                     return False, None
                 # the tables are encoded only when no records can stand for them
                 return True, self._built(name, (stat, key, None, {}), path, language, raw,
-                                         build)
+                                         build, formed)
         self.used[name] = entry
         try:
             stored = next((entry[RECORDS][kind] for kind in kinds if kind in entry[RECORDS]),
@@ -323,21 +331,23 @@ class ParseIndex:
         except Exception:  # noqa: BLE001 - a corrupt or cut blob: the file is read again
             del self.used[name]
             self.entries.pop(name, None)
-            return self.meeting(path, language, parse, build)
-        return True, self._built(name, entry, path, language, raw, build)
+            return self.meeting(path, language, parse, build, formed)
+        return True, self._built(name, entry, path, language, raw, build, formed)
 
     def _built(self, name: str, entry: tuple[Any, ...], path: Path, language: str,
                raw: dict[str, Any], build: Callable[[dict[str, Any]], tuple[Any, bool]],
-               ) -> Any:
-
-        meeting, clean = build(raw)
+               formed: Former | None) -> Any:
+        got = None if self.public or formed is None else formed(raw)
+        meeting, clean = build(raw) if got is None else (got[0], True)
         given, blob = entry, None
         if clean and meeting is not None:
             self.dates[name] = meeting.date.toordinal()
             try:
-                blob = pack(meeting, path, self.public)
+                blob = pack(meeting, path, self.public, None if got is None else got[1])
             except (TypeError, ValueError):
                 blob = None
+        if blob is None and got is not None:  # its later parts were only stored
+            meeting, clean = build(raw)
         if blob is not None:
             kept = self.keep(blob)
             # the body holds what a warm run holds: the meeting's later parts are read from

@@ -25,9 +25,8 @@ import marshal
 import operator
 import sys
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kwartaal.core import fields, snapshot
 from kwartaal.core import model as m
@@ -39,12 +38,15 @@ from kwartaal.files.lazy import (  # noqa: F401 - Decoded, read_first: read from
     latest,
     read_first,
 )
+from kwartaal.files.scalars import tag_scalar, untag_scalar
 
 # the modules whose code decides what a file's records are
 BUILDERS = ("core/model.py", "core/fields.py", "core/values.py", "core/snapshot.py",
             "core/lines.py", "files/schema.py", "files/loader.py", "files/records.py",
             # a meeting's facts (core/facts.py) are stored with it; lazy.py reads the parts
-            "core/facts.py", "core/folding.py", "files/lazy.py")
+            "core/facts.py", "core/folding.py", "files/lazy.py", "files/scalars.py",
+            # and the stored form made straight from the tables
+            "files/forms.py")
 
 
 def _classes() -> dict[str, type]:
@@ -92,20 +94,37 @@ _ACTIONS_AT = _PLANS["Meeting"][1].index("actions")
 HISTORY_AT = _PLANS["Action"][1].index("history")
 
 
+class Formed(NamedTuple):
+    """A meeting's LATER parts stored: ("Z", marshal bytes) by position; its actions'
+    histories (marshal bytes; None without actions) and statuses; its facts."""
+
+    later: dict[int, Any]
+    histories: bytes | None
+    statuses: list[tuple[str, int | None, int | None]] | None
+    facts: tuple[Any, Any, Any]
+
+
 def encode(value: Any, path: Path) -> Any:
     return _encoded(value, path)[0]
 
 
-def meeting_form(value: m.Meeting, path: Path, public: bool = True) -> tuple[Any, ...]:
+def meeting_form(value: m.Meeting, path: Path, public: bool = True,
+                 formed: Formed | None = None) -> tuple[Any, ...]:
     """A meeting as ("R", "Meeting", values, positions, histories, statuses, facts): its
     LATER lists each as ("Z", marshal bytes), its actions' histories as one marshal bytes
     (None without actions), each action's history in it as ("H", index); facts: its facts
     (core/facts.py) as (marshal bytes of them without OPEN, the bytes of OPEN, NOTES): the
     keys of its open texts are read only when a closed text is like one, NOTES is small.
     Without public (for a command that makes no public output): (None, None, NOTES), since
-    the others cost a fold of every text; whoever asks for them computes them."""
+    the others cost a fold of every text; whoever asks for them computes them.
+    formed: the LATER parts already in their stored form (files/forms.py), for a meeting
+    built without them and stored without public facts."""
     from kwartaal.core.facts import NOTES, OPEN, meeting_facts, notes_facts
 
+    if formed is not None:
+        if public:
+            raise TypeError("formed parts have no public facts")
+        return _head_form(value, path, formed)
     if public:
         found = meeting_facts(value)
         facts = (marshal.dumps((*found[:OPEN], None, *found[OPEN + 1:])), found[OPEN],
@@ -130,6 +149,12 @@ def meeting_form(value: m.Meeting, path: Path, public: bool = True) -> tuple[Any
         else:
             encoded = encode(item, path)
         later[position] = ("Z", marshal.dumps(encoded))
+    return _head_form(value, path, Formed(later, histories, statuses, facts))
+
+
+def _head_form(value: m.Meeting, path: Path, formed: Formed) -> tuple[Any, ...]:
+    """meeting_form of a meeting whose LATER parts are in formed."""
+    later, histories, statuses, facts = formed
     if len(later) == len(LATER_AT):  # the rest in one go, the later parts left out
         _, _, values, special = _encoder_of("Meeting")(value, path)
     else:  # a later part that is no list: stored as any other value, by the general walk
@@ -199,49 +224,61 @@ def _encoder(cls: type) -> Callable[[Any, Path], tuple[Any, ...]]:
     A value of another type than declared takes _field, as in _record. Of a meeting, the
     head: its LATER parts are None (meeting_form stores them apart)."""
     lines = ["def encode(record, path):", "    special = []"]
-    scope: dict[str, Any] = {"intern": sys.intern, "field": _field, "date": dt.date,
-                             "plain": _NUMBERS, "source": fields.Source,
-                             "plain_section": _plain_section}
+    scope = encoding_scope()
     out = []
     for at, field in enumerate(dataclasses.fields(cls)):  # type: ignore[arg-type]
-        v = f"v{at}"
-        out.append(v)
-        declared = field.type if isinstance(field.type, str) else ""
-        kind = _FAST.get(declared)
-        held = declared[5:-1] if declared.startswith("list[") else ""
+        out.append(f"v{at}")
         if cls is m.Meeting and field.name in LATER:  # stored apart: see meeting_form
-            lines.append(f"    {v} = None")
+            lines.append(f"    v{at} = None")
             continue
-        lines.append(f"    {v} = record.{field.name}")
-        if kind == "str":
-            lines.append(f"    if type({v}) is str: {v} = {_WORD.format(v)}")
-        elif kind == "words":  # a new list, as _field makes it
-            lines.append(f"    if type({v}) is list and all(type(x) is str for x in {v}): "
-                         f"{v} = [{_WORD.format('x')} for x in {v}]")
-        elif kind == "date":
-            lines.append(f"    if type({v}) is date: {v} = ('d', {v}.toordinal()); "
-                         f"special.append({at})")
-            lines.append(f"    elif {v} is None: pass")
-        elif kind == "plain":
-            lines.append(f"    if type({v}) in plain: pass")
-        elif kind == "source":
-            lines.append(f"    if type({v}) is source and ({v}.path is path or {v}.path == path)"
-                         f" and {_SECTION.format(v)}: {v} = ('s', list({v}.section)); "
-                         f"special.append({at})")
-        elif held in _RECORD_LIST_NAMES:  # a list of records of one kind: a history, items
-            scope[f"kind_{held}"] = CLASSES[held]
-            scope[f"encode_{held}"] = _encoder_of(held)
-            lines.append(f"    if type({v}) is list and not {v}: {v} = []")
-            lines.append(f"    elif type({v}) is list and all(type(x) is kind_{held} for x in "
-                         f"{v}): {v} = ('L', [encode_{held}(x, path) for x in {v}]); "
-                         f"special.append({at})")
-        else:
-            lines.append("    if False: pass")
-        lines += ["    else:", f"        {v}, flag = field({v}, path)",
-                  f"        if flag: special.append({at})"]
+        lines.append(f"    v{at} = record.{field.name}")
+        lines += encoding_lines(field, at, scope)
     lines.append(f"    return ('R', {cls.__name__!r}, [{', '.join(out)}], tuple(special))")
     exec("\n".join(lines), scope)  # noqa: S102 - code made here, from the class's own fields
     return scope["encode"]  # type: ignore[no-any-return]
+
+
+def encoding_scope() -> dict[str, Any]:
+    """The globals of code made of encoding_lines."""
+    return {"intern": sys.intern, "field": _field, "date": dt.date, "plain": _NUMBERS,
+            "source": fields.Source, "plain_section": _plain_section}
+
+
+def encoding_lines(field: dataclasses.Field[Any], at: int, scope: dict[str, Any]) -> list[str]:
+    """The lines that turn the local v{at}, the value of the record's field at position at,
+    into its stored form, as _record stores it, adding at to the local list `special` when it
+    needs decoding (files/forms.py makes forms with them too). scope: the code's globals."""
+    v = f"v{at}"
+    declared = field.type if isinstance(field.type, str) else ""
+    kind = _FAST.get(declared)
+    held = declared[5:-1] if declared.startswith("list[") else ""
+    lines = []
+    if kind == "str":
+        lines.append(f"    if type({v}) is str: {v} = {_WORD.format(v)}")
+    elif kind == "words":  # a new list, as _field makes it
+        lines.append(f"    if type({v}) is list and all(type(x) is str for x in {v}): "
+                     f"{v} = [{_WORD.format('x')} for x in {v}]")
+    elif kind == "date":
+        lines.append(f"    if type({v}) is date: {v} = ('d', {v}.toordinal()); "
+                     f"special.append({at})")
+        lines.append(f"    elif {v} is None: pass")
+    elif kind == "plain":
+        lines.append(f"    if type({v}) in plain: pass")
+    elif kind == "source":
+        lines.append(f"    if type({v}) is source and ({v}.path is path or {v}.path == path)"
+                     f" and {_SECTION.format(v)}: {v} = ('s', list({v}.section)); "
+                     f"special.append({at})")
+    elif held in _RECORD_LIST_NAMES:  # a list of records of one kind: a history, items
+        scope[f"kind_{held}"] = CLASSES[held]
+        scope[f"encode_{held}"] = _encoder_of(held)
+        lines.append(f"    if type({v}) is list and not {v}: {v} = []")
+        lines.append(f"    elif type({v}) is list and all(type(x) is kind_{held} for x in "
+                     f"{v}): {v} = ('L', [encode_{held}(x, path) for x in {v}]); "
+                     f"special.append({at})")
+    else:
+        lines.append("    if False: pass")
+    return [*lines, "    else:", f"        {v}, flag = field({v}, path)",
+            f"        if flag: special.append({at})"]
 
 
 def _encoder_of(name: str) -> Callable[[Any, Path], tuple[Any, ...]]:
@@ -365,33 +402,3 @@ def decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
 
 
 Stored.decoder = staticmethod(decode)  # type: ignore[assignment] # parts decode on first use
-
-
-def tag_scalar(value: Any) -> tuple[Any, ...]:
-    """A decimal, date-time, date or time as a tagged tuple marshal keeps (parsed.py too)."""
-    if isinstance(value, Decimal):
-        return ("D", str(value))
-    if isinstance(value, dt.datetime):  # before date: a datetime is a date too
-        offset = value.utcoffset()
-        return ("T", value.replace(tzinfo=None).isoformat(),
-                None if offset is None else offset // dt.timedelta(microseconds=1))
-    if isinstance(value, dt.date):
-        return ("d", value.toordinal())
-    if isinstance(value, dt.time):
-        return ("t", value.isoformat())
-    raise TypeError(f"not a TOML value: {type(value).__name__}")
-
-
-def untag_scalar(value: tuple[Any, ...]) -> Any:
-    """What tag_scalar tagged."""
-    tag = value[0]
-    if tag == "D":
-        return Decimal(value[1])
-    if tag == "d":
-        return dt.date.fromordinal(value[1])
-    if tag == "t":
-        return dt.time.fromisoformat(value[1])
-    moment = dt.datetime.fromisoformat(value[1])
-    if value[2] is None:
-        return moment
-    return moment.replace(tzinfo=dt.timezone(dt.timedelta(microseconds=value[2])))

@@ -294,14 +294,18 @@ def _remembered(rule: str) -> tuple[set[str], Callable[[str], bool]]:
 _REMEMBERED = {rule: _remembered(rule) for rule in ("id", "opt-id", "ref")}
 
 
+def _quick_names(spec: dict[str, F]) -> dict[str, Any]:
+    """The globals of the code of a spec's quick path."""
+    return {"intern": sys.intern, "date": dt.date, "Decimal": Decimal, "date_min": v.DATE_MIN,
+            "date_max": v.DATE_MAX, "amount_max": v.AMOUNT_MAX, "time": v.TIME_PATTERN.match,
+            "keys": frozenset(spec), "missing": _MISSING}
+
+
 def _quick_maker(spec: dict[str, F], check_only: bool = False,
                  ) -> Callable[[dict[str, Any]], dict[str, Any] | None] | None:
     """The quick path of one table spec; check_only: the same tests without converting (it
     gives the table itself, or None)."""
-    names: dict[str, Any] = {"intern": sys.intern, "date": dt.date, "Decimal": Decimal,
-                             "date_min": v.DATE_MIN, "date_max": v.DATE_MAX,
-                             "amount_max": v.AMOUNT_MAX, "time": v.TIME_PATTERN.match,
-                             "keys": frozenset(spec), "missing": _MISSING}
+    names = _quick_names(spec)
     lines = ["def quick(raw):", "  if not raw.keys() <= keys: return None",
              "  out = raw" if check_only else "  out = dict(raw)"]
     for n, (key, field) in enumerate(spec.items()):
@@ -365,3 +369,28 @@ def quick_checker(spec: dict[str, F]) -> _Quick | None:
     """quick_valid of one spec as a function of the table (the table itself when valid, else
     None), for a loop over many tables of that spec; None when no table takes the quick path."""
     return _quick_of(spec)[2]
+
+
+def quick_locals(spec: dict[str, F], names: dict[str, Any]) -> list[str] | None:
+    """The quick path of one table spec as lines of a function of `raw` that leave each key's
+    converted value in a local, c0, c1, … in the spec's order (for code that uses the values
+    at once: files/forms.py), and return None where the quick path gives None; None when a
+    kind is left to full_table. names: the function's globals, filled in here."""
+    names.update(_quick_names(spec))
+    lines = ["    if not raw.keys() <= keys: return None"]
+    for n, (key, field) in enumerate(spec.items()):
+        test = _quick_source(key, field, n, names)
+        if test is None:
+            return None
+        lines += [f"    x = raw.get({key!r}, missing)", "    if x is missing:"]
+        if field.required:
+            lines.append("        return None")
+        else:
+            names[f"default{n}"] = field.default
+            lines.append(f"        x = type(default{n})(default{n})"
+                         if isinstance(field.default, (list, dict)) else f"        x = default{n}")
+        if test:  # the converted value is the one quick_table puts in its table
+            lines.append("    else:")
+            lines += [f"    {line.replace(f'out[{key!r}] =', 'x =')}" for line in test]
+        lines.append(f"    c{n} = x")
+    return lines

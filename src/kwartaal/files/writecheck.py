@@ -96,7 +96,8 @@ def _refuse_new_errors(body: m.Body, path: Path, old: str, new: str, whole: bool
 def _format_errors(body: m.Body, path: Path, text: str, whole: bool = False) -> list[Problem]:
     """The errors check's reading of one file's text gives (format, types, value rules)."""
 
-    from kwartaal.files.loader import build_config, build_meeting, build_people
+    from kwartaal.files.config import build_config
+    from kwartaal.files.loader import build_meeting, build_people
     from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
 
     if not text:
@@ -225,7 +226,8 @@ def _as_written(body: m.Body, path: Path, text: str) -> m.Body:
     public address, a named person's own number) counts from the write that adds it."""
     import dataclasses
 
-    from kwartaal.files.loader import build_config, build_people
+    from kwartaal.files.config import build_config
+    from kwartaal.files.loader import build_people
     from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
 
     if path.name not in (CONFIG_FILE, PEOPLE_FILE):
@@ -247,7 +249,8 @@ def _hidden_in_file(body: m.Body, path: Path, text: str,
     import dataclasses
 
     from kwartaal.core.visibility import View
-    from kwartaal.files.loader import build_config, build_meeting, build_people
+    from kwartaal.files.config import build_config
+    from kwartaal.files.loader import build_meeting, build_people
     from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
 
     raw = _parsed(text)

@@ -1,0 +1,142 @@
+"""A meeting's later parts (records.LATER: its notes, decisions, actions with their histories,
+and compensation lines) in their stored form straight from its tables, without building a
+record first: for a run that reads files not yet in the parse index and makes no public output
+(an agenda, internal minutes), which would otherwise build 300,000 records at 4,000 meetings,
+turn each into its stored form and decode the few it uses again.
+
+One function per kind of record, made once from source (as fields.build makes its record
+makers): the table's quick path (schema.quick_locals: the same tests and conversions as
+quick_table), then each of the record's fields in its stored form (records.encoding_lines: the
+same code as the record encoders). Whatever is not on the quick path gives None, and the
+meeting is built and stored the usual way, which reports what there is to report. What is
+stored is what records.meeting_form stores of the built meeting: tests/test_forms.py holds the
+two equal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import marshal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kwartaal.core import model as m
+from kwartaal.core.facts import asking_facts
+from kwartaal.core.fields import declared
+from kwartaal.files import records, schema
+
+# the fields the loader gives a record of a meeting's file itself (loader.build_meeting);
+# these two in their stored form already: the record's table, its history's place
+GIVEN = {"action": ("id", "src", "meeting", "history")}
+GIVEN_ANY = ("id", "src")
+STORED_GIVEN = ("src", "history")
+_KEYS = {decl.name: decl.key for decl in declared(m.Meeting)}  # "notes" -> "note"
+KINDS = tuple(_KEYS[name] for name in records.LATER)  # the tables of the LATER parts
+
+_Former = Callable[..., tuple[Any, ...] | None]
+_FORMERS: dict[str, _Former | None] = {}
+_POSITION = {name: {f.name: at for at, f in enumerate(dataclasses.fields(cls))}
+             for name, cls in records.CLASSES.items()}
+_DATE_AT = _POSITION["HistoryEntry"]["date"]
+_STATUS_AT = _POSITION["Action"]["status"]
+
+
+def _former(cls: type, spec: dict[str, Any], given: tuple[str, ...]) -> _Former | None:
+    """form(raw, path, *given) -> the stored form of the record built from table raw with
+    the given fields, or None where quick_table gives None; None when the spec has a kind the
+    quick path leaves to full_table."""
+    scope = records.encoding_scope()
+    converting = schema.quick_locals(spec, scope)
+    if converting is None:
+        return None
+    local = {decl.name: n for n, decl in enumerate(spec.values())}
+    lines = [f"def form(raw, path, {', '.join(f'g_{name}' for name in given)}):",
+             "    special = []", *converting]
+    out = []
+    for at, field in enumerate(dataclasses.fields(cls)):  # type: ignore[arg-type]
+        v = f"v{at}"
+        out.append(v)
+        if field.init and field.name in given:
+            lines.append(f"    {v} = g_{field.name}")
+            if field.name in STORED_GIVEN:
+                lines.append(f"    special.append({at})")
+                continue
+        elif field.init and field.name in local:
+            lines.append(f"    {v} = c{local[field.name]}")
+        elif field.default is not dataclasses.MISSING:  # left to its default, as build does
+            scope[f"default{at}"] = field.default
+            lines.append(f"    {v} = default{at}")
+        elif field.default_factory is not dataclasses.MISSING:
+            scope[f"factory{at}"] = field.default_factory
+            lines.append(f"    {v} = factory{at}()")
+        else:
+            return None
+        lines += records.encoding_lines(field, at, scope)
+    lines.append(f"    return ('R', {cls.__name__!r}, [{', '.join(out)}], tuple(special))")
+    exec("\n".join(lines), scope)  # noqa: S102 - made here, from the record's own fields
+    return scope["form"]  # type: ignore[no-any-return]
+
+
+def _former_of(kind: str) -> _Former | None:
+    if kind not in _FORMERS:
+        cls = m.HistoryEntry if kind == "history" else m.MEETING_RECORDS[kind]
+        spec = schema.HISTORY if kind == "history" else schema.MEETING_TABLES[kind]
+        _FORMERS[kind] = _former(cls, spec, () if kind == "history" else
+                                 GIVEN.get(kind, GIVEN_ANY))
+    return _FORMERS[kind]
+
+
+def formed_parts(tables: dict[str, Any], meeting_id: str, path: Path) -> records.Formed | None:
+    """The stored LATER parts of the meeting whose converted table is tables (its arrays of
+    tables as written), or None when any of them is not on the quick path."""
+    later: dict[int, Any] = {}
+    histories, statuses, notes = None, None, []
+    for position, kind in zip(records.LATER_AT, KINDS, strict=True):
+        rows = tables.get(kind)
+        rows = [] if rows is None else rows
+        form = _former_of(kind)
+        if form is None or type(rows) is not list:
+            return None
+        out = []
+        for index, row in enumerate(rows):
+            if type(row) is not dict:
+                return None
+            given: tuple[Any, ...] = (f"{meeting_id}/{row.get('id')}", ("s", [kind, index]))
+            if kind == "action":
+                given += (meeting_id, ("H", index))
+            found = form(row, path, *given)
+            if found is None:
+                return None
+            out.append(found)
+        if kind == "action" and out:
+            kept = [_history(row.get("history", []), path) for row in rows]
+            if any(entries is None for entries in kept):
+                return None
+            histories = marshal.dumps([("L", entries) if entries else [] for entries in kept])
+            statuses = [_status(action, entries)
+                        for action, entries in zip(out, kept, strict=True)]
+        later[position] = ("Z", marshal.dumps(("L", out) if out else []))
+        if kind == "note" and out:  # decoded from the bytes: decode fills in what it reads
+            notes = records.decode(marshal.loads(later[position][1]), path)
+    return records.Formed(later, histories, statuses, (None, None, asking_facts(notes)))
+
+
+def _history(raw: Any, path: Path) -> list[tuple[Any, ...]] | None:
+    form = _former_of("history")
+    if form is None or type(raw) is not list:
+        return None
+    entries = []
+    for entry in raw:
+        found = form(entry, path) if type(entry) is dict else None
+        if found is None:
+            return None
+        entries.append(found)
+    return entries
+
+
+def _status(action: tuple[Any, ...], entries: Any) -> tuple[str, int | None, int | None]:
+    """The status, the day of the last history entry and the latest day, as meeting_form
+    keeps them (every day on the quick path is a plain date)."""
+    days = [entry[2][_DATE_AT][1] for entry in entries]
+    return action[2][_STATUS_AT], days[-1] if days else None, max(days) if days else None
