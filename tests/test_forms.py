@@ -28,6 +28,7 @@ from kwartaal.files.loader import build_meeting, formed_meeting
 from .conftest import EXAMPLE, Run
 from .test_cold_build import VALUES, near_miss, valid_for, valid_value
 from .test_fuzz import FILES, KINDS, mutate
+from .test_record_forms import interned, short_word
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate import generate  # noqa: E402
@@ -40,14 +41,28 @@ def opened(value: Any) -> Any:
     share strings differently."""
     if isinstance(value, bytes):
         try:
-            return ("bytes", opened(marshal.loads(value)))
+            return (bytes, opened(marshal.loads(value)))
         except (ValueError, EOFError, TypeError):
             return value
     if isinstance(value, (list, tuple)):
-        return (type(value).__name__, [opened(item) for item in value])
+        return (type(value), [opened(item) for item in value])
     if isinstance(value, dict):
         return {key: opened(item) for key, item in value.items()}
     return value
+
+
+def words(value: Any) -> list[str]:
+    """The texts of an opened form that the word rule interns (not the digits of a decimal
+    or a time, stored tagged)."""
+    if isinstance(value, tuple) and value[0] is tuple and value[1][:1] in (["D"], ["T"], ["t"]):
+        return []
+    if isinstance(value, str):
+        return [value] if short_word(value) else []
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in words(item)]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in words(item)]
+    return []
 
 
 def whole(meeting: m.Meeting) -> dict[str, Any]:
@@ -68,8 +83,9 @@ def assert_formed_is_built(raw: dict[str, Any] | None, path: Path) -> bool:
         taken = True
         assert built is not None and not problems, (path, problems)
         head, parts = got
-        assert opened(records.meeting_form(head, path, False, parts)) == opened(
-            records.meeting_form(built, path, False)), path
+        formed = opened(records.meeting_form(head, path, False, parts))
+        assert formed == opened(records.meeting_form(built, path, False)), path
+        assert all(interned(text) for text in words(formed)), path  # shared when read
         blob = parsed.pack(head, path, False, parts)
         stored = parsed.unpack(lambda at, length, blob=blob: blob[at:at + length], path)
         assert whole(stored) == whole(built), path

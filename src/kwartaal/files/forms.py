@@ -34,6 +34,12 @@ STORED_GIVEN = ("src", "history")
 _KEYS = {decl.name: decl.key for decl in declared(m.Meeting)}  # "notes" -> "note"
 KINDS = tuple(_KEYS[name] for name in records.LATER)  # the tables of the LATER parts
 
+# (a table's kind of value, its field's kind of encoding) of the values that the quick path
+# gives as they are stored: a text interned as the word rule interns it (records.word: none
+# longer than 32 characters; quick_table interns every one shorter than 48), a new list of
+# such texts, a flag, a number
+AS_GIVEN = {("str", "str"), ("list[str]", "words"), ("bool", "plain"), ("int", "plain")}
+
 _Former = Callable[..., tuple[Any, ...] | None]
 _FORMERS: dict[str, _Former | None] = {}
 _POSITION = {name: {f.name: at for at, f in enumerate(dataclasses.fields(cls))}
@@ -50,7 +56,10 @@ def _former(cls: type, spec: dict[str, Any], given: tuple[str, ...]) -> _Former 
     converting = schema.quick_locals(spec, scope)
     if converting is None:
         return None
-    local = {decl.name: n for n, decl in enumerate(spec.values())}
+    for name, value in scope.items():  # a default (given for a key left out) as stored
+        if name.startswith("default") and type(value) is str:
+            scope[name] = records.word(value)
+    local = {decl.name: (n, decl.kind) for n, decl in enumerate(spec.values())}
     lines = [f"def form(raw, path, {', '.join(f'g_{name}' for name in given)}):",
              "    special = []", *converting]
     out = []
@@ -63,10 +72,13 @@ def _former(cls: type, spec: dict[str, Any], given: tuple[str, ...]) -> _Former 
                 lines.append(f"    special.append({at})")
                 continue
         elif field.init and field.name in local:
-            lines.append(f"    {v} = c{local[field.name]}")
+            n, kind = local[field.name]
+            lines.append(f"    {v} = c{n}")
+            if (kind, records.encoding_kind(field)) in AS_GIVEN:
+                continue
         elif field.default is not dataclasses.MISSING:  # left to its default, as build does
-            scope[f"default{at}"] = field.default
-            lines.append(f"    {v} = default{at}")
+            scope[f"unset{at}"] = field.default
+            lines.append(f"    {v} = unset{at}")
         elif field.default_factory is not dataclasses.MISSING:
             scope[f"factory{at}"] = field.default_factory
             lines.append(f"    {v} = factory{at}()")

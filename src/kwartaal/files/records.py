@@ -197,9 +197,9 @@ def _field(item: Any, path: Path) -> tuple[Any, bool]:
     """One field's value as _record stores it, and whether it needs decoding."""
     kind = type(item)
     if kind is str:
-        return _word(item), False
+        return word(item), False
     if kind is list and all(type(x) is str for x in item):
-        return [_word(x) for x in item], False
+        return [word(x) for x in item], False
     if kind in _PLAIN:
         return item, False
     if kind is dt.date:
@@ -250,7 +250,7 @@ def encoding_lines(field: dataclasses.Field[Any], at: int, scope: dict[str, Any]
     needs decoding (files/forms.py makes forms with them too). scope: the code's globals."""
     v = f"v{at}"
     declared = field.type if isinstance(field.type, str) else ""
-    kind = _FAST.get(declared)
+    kind = encoding_kind(field)
     held = declared[5:-1] if declared.startswith("list[") else ""
     lines = []
     if kind == "str":
@@ -281,6 +281,11 @@ def encoding_lines(field: dataclasses.Field[Any], at: int, scope: dict[str, Any]
             f"        if flag: special.append({at})"]
 
 
+def encoding_kind(field: dataclasses.Field[Any]) -> str | None:
+    """The kind of line encoding_lines writes for a field, by its declared type (_FAST)."""
+    return _FAST.get(field.type if isinstance(field.type, str) else "")
+
+
 def _encoder_of(name: str) -> Callable[[Any, Path], tuple[Any, ...]]:
     found = _ENCODERS.get(name)
     if found is None:  # made when first needed: a warm run decodes, it does not encode
@@ -299,7 +304,7 @@ _SECTION = ("(len({0}.section) == 2 and type({0}.section[0]) is str and type({0}
             " is int or plain_section({0}.section))")
 
 
-def _word(text: str) -> str:
+def word(text: str) -> str:
     """A short text without spaces (an id, a status, a theme, a time) interned: marshal
     stores it as such, and every meeting read from the index then shares one copy of it
     (the ids of the people invited to 4,000 meetings are 60 strings, not 120,000). Not a
