@@ -427,15 +427,18 @@ COMMANDS = [["agenda"], ["minutes", "{held}"], ["check"], ["actions", "--overdue
             ["actions", "--overdue", "--json"], ["overdue"], ["progress"], ["remind"]]
 
 
-def outputs(run: Run, root: Path, held: str, cache_dir: Path,
-            monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
+def outputs(run: Run, root: Path, held: str, cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+            commands: list[list[str]] = COMMANDS, times: int = 1) -> list[tuple[int, str]]:
+    """Each command's exit code and output in nl and en, each with a cache folder of its own:
+    cold, and times > 1: again from what the cold run kept."""
     found = []
     for lang in ("nl", "en"):
-        for command in COMMANDS:
-            monkeypatch.setenv("KWARTAAL_CACHE_DIR", str(cache_dir / f"{lang}-{command[0]}"))
+        for number, command in enumerate(commands):
+            monkeypatch.setenv("KWARTAAL_CACHE_DIR", str(cache_dir / f"{lang}-{number}"))
             args = [arg.format(held=held) for arg in command]
-            result = run("--repo", str(root), "--lang", lang, *args, expect=None)
-            found.append((result.exit_code, result.output))
+            for _ in range(times):
+                result = run("--repo", str(root), "--lang", lang, *args, expect=None)
+                found.append((result.exit_code, result.output))
     return found
 
 

@@ -26,7 +26,7 @@ from kwartaal.files import forms, parsed, records, schema, tomlread
 from kwartaal.files.loader import build_meeting, formed_meeting
 
 from .conftest import EXAMPLE, Run
-from .test_cold_build import VALUES, near_miss, valid_for, valid_value
+from .test_cold_build import VALUES, near_miss, outputs, valid_for, valid_value
 from .test_fuzz import FILES, KINDS, mutate
 from .test_record_forms import interned, short_word
 
@@ -227,26 +227,14 @@ COMMANDS = [["agenda"], ["agenda", "--format", "json"], ["minutes", "{held}"],
             ["minutes", "{held}", "--public"]]
 
 
-def outputs(run: Run, root: Path, held: str, cache_dir: Path,
-            monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
-    found = []
-    for lang in ("nl", "en"):
-        for number, command in enumerate(COMMANDS):
-            monkeypatch.setenv("KWARTAAL_CACHE_DIR", str(cache_dir / f"{lang}-{number}"))
-            args = [arg.format(held=held) for arg in command]
-            for _ in range(2):  # cold, then from the index the cold run wrote
-                result = run("--repo", str(root), "--lang", lang, *args, expect=None)
-                found.append((result.exit_code, result.output))
-    return found
-
-
 def test_cold_commands_equal_those_of_built_records(tmp_path: Path, run: Run,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     root, today = generate(tmp_path / "body", 12)
     held = sorted((root / "meetings").glob("*.toml"))[-2].stem
     monkeypatch.setenv("KWARTAAL_TODAY", today.isoformat())
-    formed = outputs(run, root, held, tmp_path / "formed", monkeypatch)
+    # cold, then from the index the cold run wrote
+    formed = outputs(run, root, held, tmp_path / "formed", monkeypatch, COMMANDS, times=2)
     monkeypatch.setattr(forms, "formed_parts", lambda *given: None)
-    built = outputs(run, root, held, tmp_path / "built", monkeypatch)
+    built = outputs(run, root, held, tmp_path / "built", monkeypatch, COMMANDS, times=2)
     assert formed == built
     assert all(code == 0 for code, _ in formed)
