@@ -1,8 +1,8 @@
 """A meeting's later parts (records.LATER: its notes, decisions, actions with their histories,
 and compensation lines) in their stored form straight from its tables, without building a
 record first: for a run that reads files not yet in the parse index and makes no public output
-(an agenda, internal minutes), which would otherwise build 300,000 records at 4,000 meetings,
-turn each into its stored form and decode the few it uses again.
+(an agenda, internal minutes, reminders), which would otherwise build 300,000 records at 4,000
+meetings, turn each into its stored form and decode the few it uses again.
 
 One function per kind of record, made once from source (as fields.build makes its record
 makers): the table's quick path (schema.quick_locals: the same tests and conversions as
