@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kwartaal import __version__
 from kwartaal.core.values import MAX_FILE_BYTES
@@ -44,8 +44,9 @@ from kwartaal.files.cache import (
 from kwartaal.files.keeping import index_file
 from kwartaal.files.scalars import tag_scalar, untag_scalar
 
-# (tables) -> (a meeting without its later parts, those parts stored) or None
-Former = Callable[[dict[str, Any]], "tuple[Any, Any] | None"]
+if TYPE_CHECKING:
+    from kwartaal.files import records
+Former = Callable[[dict[str, Any]], "tuple[Any, records.Formed] | None"]  # see meeting
 
 FORMAT = 6
 STAT, KEY, TABLES, RECORDS = range(4)  # an entry: stat, digest, tables, records by language
@@ -89,11 +90,11 @@ def stamp() -> str:
 
 # -- a meeting's records as one blob --------------------------------------------------------------
 
-def pack(meeting: Any, path: Path, public: bool = True, formed: Any = None) -> bytes:
-    """A built meeting as one blob: the length of its head (4 bytes), the head (its values,
-    its later parts as places after the head), then the parts, so that a part can be read
-    from the index file when it is first used, and is not held in memory before. formed:
-    the later parts in their stored form, of a meeting built without them (files/forms.py)."""
+def pack(meeting: Any, path: Path, public: bool = True,
+         formed: records.Formed | None = None) -> bytes:
+    """A built meeting as one blob: its head's length (4 bytes), the head (its values, its
+    later parts as places after the head), then the parts (or formed: those stored already,
+    files/forms.py), each read from the index file when first used, not held before."""
     from kwartaal.core import model as m
     from kwartaal.files import records
 
