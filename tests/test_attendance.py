@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -223,3 +226,26 @@ def test_an_organisation_and_a_role_of_the_same_name_stay_apart(example: Path,
     found = [(row["kind"], row["key"], row["meetings"]) for row in orgs
              if row["key"] == "gemeente"]
     assert found == [("organisation", "gemeente", 4), ("role", "gemeente", 1)]
+
+
+LISTS = ("invited", "present", "online", "excused", "absent", "expected", "declined")
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.fixed_dictionaries({name: st.lists(st.sampled_from(["a", "b", "c", "d", "e"]),
+                                             max_size=4) for name in LISTS}))
+def test_a_person_on_several_lists_has_one_status(lists: dict[str, list[str]]) -> None:
+    """Whoever is on the lists of a meeting, twice or on several: present (or online)
+    before excused (or declined) before absent (or invited, or expected), in the order they
+    are first named."""
+    from kwartaal.core.attendance import expected, status_at, statuses
+
+    meeting: Any = SimpleNamespace(id="2025-06-12", date=dt.date(2025, 6, 12), **lists)
+    named = list(dict.fromkeys(pid for name in LISTS for pid in lists[name]))
+    found = statuses(meeting)
+    assert list(found) == expected(meeting) == named
+    for pid in named:
+        rule = ("present" if pid in lists["present"] + lists["online"] else
+                "excused" if pid in lists["excused"] + lists["declined"] else "absent")
+        assert found[pid] == status_at(meeting, pid) == rule
+    assert status_at(meeting, "z") is None

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import marshal
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -74,19 +75,21 @@ def assert_formed_is_built(raw: dict[str, Any] | None, path: Path) -> bool:
     if raw is None:
         return False
     taken = False
-    for lang in ("nl", "en"):
+    for lang, public in (("nl", False), ("en", False), ("nl", True), ("en", True)):
         problems: list[Any] = []
         built = build_meeting(copy.deepcopy(raw), path, problems, lang)
-        got = formed_meeting(copy.deepcopy(raw), path, lang)
+        got = formed_meeting(copy.deepcopy(raw), path, lang, public)
         if got is None:
             continue
         taken = True
         assert built is not None and not problems, (path, problems)
         head, parts = got
-        formed = opened(records.meeting_form(head, path, False, parts))
-        assert formed == opened(records.meeting_form(built, path, False)), path
-        assert all(interned(text) for text in words(formed)), path  # shared when read
-        blob = parsed.pack(head, path, False, parts)
+        # with public, the facts public output is checked with (core/facts.py) too
+        formed = opened(records.meeting_form(head, path, public, parts))
+        assert formed == opened(records.meeting_form(built, path, public)), path
+        # shared when read (the facts are read as plain values: nothing of them is kept)
+        assert all(interned(text) for text in words(formed[1][:-1])), path
+        blob = parsed.pack(head, path, public, parts)
         stored = parsed.unpack(lambda at, length, blob=blob: blob[at:at + length], path)
         assert whole(stored) == whole(built), path
         assert [a.history for a in stored.actions] == [a.history for a in built.actions]
@@ -192,6 +195,56 @@ def test_valid_made_meetings_are_taken() -> None:
     assert assert_formed_is_built(raw, MEETINGS[-1])
 
 
+TEXTS = ["", "Evaluatie van het spreekuur", "evaluatie  van het SPREEKUUR", "Kort",
+         "<b>Evaluatie</b> van het spreekuur", "Ontmoeting met de wethouder", "x" * 40]
+
+
+@st.composite
+def facts_meeting(draw: st.DrawFn) -> tuple[dict[str, Any], Path]:
+    """A valid meeting whose records are closed or not, hang under its items (closed or
+    not, carried over or not, some ids twice), a fixed part, another meeting's item or none,
+    with texts alike, equal and empty: what the public facts turn on."""
+    path = draw(st.sampled_from(MEETINGS))
+    raw = tomlread.parse_text(path.read_text(encoding="utf-8"))
+    ids = [f"p{n}" for n in range(1, 4)]
+    raw["item"] = [{"id": draw(st.sampled_from(ids)), "title": draw(st.sampled_from(TEXTS[1:])),
+                    "closed": draw(st.booleans()), "note": draw(st.sampled_from(TEXTS)),
+                    **({"carried_from": "2020-01-01/p1"} if draw(st.booleans()) else {})}
+                   for _ in range(draw(st.integers(0, 4)))]
+    refs = [*ids, *m.FIXED_ITEMS, f"{path.stem}/p1", "2020-01-01/p1", "p9"]
+
+    def later(kind: str, number: int) -> dict[str, Any]:
+        table = {key: valid_value(field) for key, field in schema.MEETING_TABLES[kind].items()
+                 if field.required}
+        table["id"] = f"{m.ID_PREFIX[kind]}{number}"
+        for key in ("title", "text"):
+            if key in table:
+                table[key] = draw(st.sampled_from(TEXTS[1:]))
+        if kind != "compensation":
+            table["closed"] = draw(st.booleans())
+            if kind == "note" or draw(st.booleans()):
+                table["item"] = draw(st.sampled_from(refs))
+        if kind == "note" and draw(st.booleans()):
+            table["feedback"] = draw(st.sampled_from(TEXTS))
+        if kind == "compensation":
+            table["amount"] = draw(st.sampled_from([Decimal("16.80"), Decimal("16.8"), 25]))
+        return table
+
+    for kind in forms.KINDS:
+        raw[kind] = [later(kind, n) for n in range(draw(st.integers(0, 4)))]
+    return raw, path
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(facts_meeting())
+def test_public_facts_of_made_meetings(made: tuple[dict[str, Any], Path]) -> None:
+    """The facts of a formed meeting are meeting_facts of the built one (compared in
+    assert_formed_is_built, which must take these valid meetings)."""
+    raw, path = made
+    assert assert_formed_is_built(raw, path)
+
+
 def test_histories_out_of_order() -> None:
     """Every history of the example backwards: the last entry is then not the latest one,
     and the statuses that actions are chosen by keep both."""
@@ -214,7 +267,8 @@ def test_a_file_with_a_problem_is_built_the_usual_way() -> None:
         if any(row.get("history") for row in raw.get("action", [])))
     action = next(row for row in raw["action"] if row.get("history"))
     action["history"][0]["date"] = "gisteren"
-    assert formed_meeting(raw, path, "nl") is None
+    assert formed_meeting(raw, path, "nl", False) is None
+    assert formed_meeting(raw, path, "nl", True) is None
     problems: list[Any] = []
     build_meeting(raw, path, problems, "nl")
     assert problems

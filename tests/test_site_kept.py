@@ -6,15 +6,20 @@ forbidden is refused or masked exactly as without any index."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kwartaal.files import loader
+from kwartaal.files import loader, pages
+from kwartaal.files.cache import digest
 from kwartaal.files.pages import input_files
 
 from .conftest import Run, run_site, site_tree
@@ -189,3 +194,65 @@ def test_a_linked_folder_added_to_the_body_templates_is_seen(
     cached = _cached(run, example, folder)
     assert cached == _uncached(run, example, monkeypatch)
     assert b"EIGEN-EN" in cached[2]["en/index.html"]
+
+
+# -- page keys ----------------------------------------------------------------------------------
+
+def _written(value: Any) -> bytes:
+    """What a page key is the digest of, spelled out: each value with its type and length."""
+    if value is None or isinstance(value, bool):
+        return repr(value).encode()
+    if isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        return b"s%d:" % len(data) + data
+    if isinstance(value, int):
+        return b"i%d;" % value
+    if isinstance(value, (float, Decimal)):
+        return f"{type(value).__name__[0]}{value!r};".encode()
+    if type(value) is dt.date:
+        return b"d" + value.isoformat().encode()
+    if isinstance(value, (list, tuple)):
+        return b"l%d[" % len(value) + b"".join(_written(item) for item in value) + b"]"
+    if isinstance(value, dict):
+        return b"m%d{" % len(value) + b"".join(
+            _written(key) + _written(item) for key, item in value.items()) + b"}"
+    raise pages.Unkeyable(type(value).__name__)
+
+
+class _Text(str):
+    pass
+
+
+class _Number(int):
+    pass
+
+
+class _List(list):  # type: ignore[type-arg]
+    pass
+
+
+class _Map(dict):  # type: ignore[type-arg]
+    pass
+
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.text(), st.dates(),
+                     st.floats(allow_nan=False), st.decimals(allow_nan=False),
+                     st.text().map(_Text), st.integers().map(_Number))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner), st.lists(inner).map(tuple), st.lists(inner).map(_List),
+    st.dictionaries(st.one_of(st.text(max_size=3), st.integers()), inner),
+    st.dictionaries(st.text(max_size=3), inner).map(_Map)), max_leaves=60)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(st.lists(_VALUES, max_size=4))
+def test_a_page_key_is_the_digest_of_its_inputs_spelled_out(parts: list[Any]) -> None:
+    assert pages.key_of(*parts) == digest(_written(tuple(parts)))
+
+
+def test_a_page_key_of_many_inputs_and_of_what_it_cannot_describe() -> None:
+    many = [{"id": f"a{n}", "title": "Evaluatie é", "due": n, "x": [None, True]}
+            for n in range(5000)]  # fed to the digest a few thousand pieces at a time
+    assert pages.key_of(many) == digest(_written((many,)))
+    with pytest.raises(pages.Unkeyable):
+        pages.key_of([1, {"a": object()}])

@@ -142,3 +142,43 @@ def test_one_process_sees_an_edit_that_keeps_the_old_time(tmp_path: Path) -> Non
     path.write_text("BBBB {{ lang }}\n", encoding="utf-8")
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert render(body, "probe.txt.j2", "nl") == "BBBB nl\n"
+
+
+def _rendered(body: Path) -> str:
+    from kwartaal.documents.render import render
+
+    return render(body, "note.md.j2", "nl", who="Zoë")
+
+
+@pytest.mark.parametrize("settled", [False, True])
+def test_a_template_edited_within_one_process_is_read_again(tmp_path: Path,
+                                                            settled: bool) -> None:
+    """Within one process a template is used again without reading it while its stat record
+    is that of the file read and was old enough then; an edit of the same size with its old
+    modification time is seen, right away or later; so is the folder made a link to another
+    folder of the body holding a file of the same size and times."""
+    import time
+
+    body = tmp_path / "body"
+    own = body / "templates"
+    own.mkdir(parents=True)
+    path = own / "note.md.j2"
+    path.write_text("AAAA {{ who }}\n", encoding="utf-8")
+    if settled:
+        old = time.time_ns() - 10**10  # long before it is read: trusted by its stat record
+        os.utime(path, ns=(old, old))
+        time.sleep(2.1)  # (its inode change time too)
+    assert _rendered(body) == "AAAA Zoë\n"
+    assert _rendered(body) == "AAAA Zoë\n"
+    times = path.stat()
+    with open(path, "r+b") as handle:
+        handle.write(b"BBBB")
+    os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert _rendered(body) == "BBBB Zoë\n"
+    other = body / "other"
+    other.mkdir()
+    (other / "note.md.j2").write_text("CCCC {{ who }}\n", encoding="utf-8")
+    os.utime(other / "note.md.j2", ns=(times.st_atime_ns, times.st_mtime_ns))
+    os.rename(own, body / "was")
+    os.symlink(other, own)
+    assert _rendered(body) == "CCCC Zoë\n"

@@ -77,13 +77,19 @@ def held_meetings(body: m.Body, year: int | None) -> list[m.Meeting]:
 
 def status_at(meeting: m.Meeting, pid: str) -> str | None:
     """present, excused, absent, or None when the person was not expected."""
-    if pid in meeting.present or pid in meeting.online:
-        return "present"
-    if pid in meeting.excused or pid in meeting.declined:  # declined beforehand: apologies
-        return "excused"
-    if pid in meeting.absent or pid in meeting.invited or pid in meeting.expected:
-        return "absent"
-    return None
+    return statuses(meeting).get(pid)
+
+
+def statuses(meeting: m.Meeting) -> dict[str, str]:
+    """The status of each person expected, in the order of expected: present (or online)
+    before excused (or declined beforehand: apologies) before absent (or only invited)."""
+    found = dict.fromkeys(expected(meeting), "absent")
+    for status, lists in (("excused", (meeting.excused, meeting.declined)),
+                          ("present", (meeting.present, meeting.online))):
+        for people in lists:
+            for pid in people:
+                found[pid] = status
+    return found
 
 
 def expected(meeting: m.Meeting) -> list[str]:
@@ -110,22 +116,21 @@ def role_group(person: m.Person | None, lang: str) -> Group:
     return Group(" ".join(key.split()), ROLE, label)
 
 
-def _groups(body: m.Body, meetings: list[m.Meeting], lang: str,
+def _groups(body: m.Body, meetings: list[tuple[m.Meeting, dict[str, str]]], lang: str,
             group_of: Callable[[m.Body, m.Person | None, str], Group]) -> list[Group]:
     """Each group's status at each meeting where one of its people was expected, in the
-    order groups first appear."""
+    order groups first appear; meetings: each with its statuses."""
     groups: dict[tuple[str, str], Group] = {}  # by kind and key: a role may share a name
     group_by_person: dict[str, Group] = {}  # a person's group is the same at every meeting
-    for meeting in meetings:
+    for meeting, at_meeting in meetings:
         seen: dict[tuple[str, str], list[str]] = {}
         came: dict[tuple[str, str], list[str]] = {}
-        for pid in expected(meeting):
+        for pid, status in at_meeting.items():
             found = group_by_person.get(pid)
             if found is None:
                 found = group_by_person[pid] = group_of(body, body.people.get(pid), lang)
             key = (found.kind, found.key)
             groups.setdefault(key, found)
-            status = status_at(meeting, pid) or "absent"
             seen.setdefault(key, []).append(status)
             if status == "present":
                 came.setdefault(key, []).append(pid)
@@ -157,8 +162,9 @@ def attendance(body: m.Body, year: int | None, lang: str,
     """held: the held meetings of the year, when the caller has them already (in the body's
     order, as held_meetings gives them)."""
     meetings = held_meetings(body, year) if held is None else held
-    organisations = _groups(body, meetings, lang, organisation_group)
-    roles = _groups(body, meetings, lang, lambda _b, p, lg: role_group(p, lg))
+    with_statuses = [(meeting, statuses(meeting)) for meeting in meetings]
+    organisations = _groups(body, with_statuses, lang, organisation_group)
+    roles = _groups(body, with_statuses, lang, lambda _b, p, lg: role_group(p, lg))
     warnings: list[Finding] = []
     cfg = body.config
     declared = any(p.sex_worker for p in body.people.values()) or any(

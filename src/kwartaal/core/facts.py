@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 try:  # BLAKE2 itself, without hashlib, which loads OpenSSL (a few ms of every read's start)
@@ -53,36 +53,67 @@ def meeting_facts(meeting: m.Meeting) -> tuple[Any, ...]:
       standing item is one only while the settings say so; in the order of record_texts;
     - OPEN: the text_key of each folded text of the other records, which no view counts as
       closed, as bytes (8 each, little-endian: see keys);
+    (empty texts are left out of both: nothing that short is searched for);
     - AMOUNTS: the amount of each compensation line, as written, each once, in order;
     - NOTES: whether one of its notes asks for input, and the years in which feedback was
       given on those (asking_notes, answered_in)."""
-    rows = record_texts(meeting)
-    items = [record for record, _ in rows if isinstance(record, m.Item)]
-    ids = [item.id for item in items]
+    return facts_from(meeting.id, record_rows(meeting),
+                      amounts_of(line.amount for line in meeting.compensation),
+                      notes_facts(meeting))
+
+
+# What meeting_facts reads of each record (record_rows): whether it is an item, its id, its
+# closed flag, the item it hangs under ("" for an item), whether it is an item carried over
+# (carried_from), the texts public output may show (record_texts). files/forms.py reads the
+# same of records in their stored form.
+Row = tuple[bool, str, Any, Any, Any, tuple[str, ...]]
+
+
+def record_rows(meeting: m.Meeting) -> list[Row]:
+    """The Row of each record of the meeting, in the order of record_texts."""
+    return rows_of(_records(meeting))
+
+
+def rows_of(records: Iterable[Any]) -> list[Row]:
+    """The Row of each of these records (items, notes, decisions, actions)."""
+    return [(True, record.id, record.closed, "", record.carried_from, texts)
+            if isinstance(record, m.Item) else
+            (False, record.id, getattr(record, "closed", False), record.item, "", texts)
+            for record, texts in _texts(records)]
+
+
+def amounts_of(amounts: Any) -> tuple[str, ...]:
+    """AMOUNTS of the compensation lines' amounts."""
+    return tuple(dict.fromkeys(str(amount) for amount in amounts))
+
+
+def facts_from(meeting_id: str, rows: list[Row], amounts: tuple[str, ...],
+               notes: tuple[bool, tuple[int, ...]]) -> tuple[Any, ...]:
+    """meeting_facts of a meeting by its id, the Row of each of its records (record_rows),
+    its AMOUNTS and its NOTES."""
+    ids = [row[1] for row in rows if row[0]]
     unique = len(set(ids)) == len(ids)
     # items no view counts as closed (with an id of their own: a twin might be closed)
-    open_items = {item.id for item in items
-                  if unique and not item.closed and not item.carried_from}
+    open_items = {record_id for is_item, record_id, closed, _, carried, _ in rows
+                  if is_item and unique and not closed and not carried}
     closable: list[tuple[bool, str, bool, str, tuple[str, ...]]] = []
     open_keys = array("Q")
-    for record, texts in rows:
-        is_item = isinstance(record, m.Item)
-        flag = bool(getattr(record, "closed", False))
-        ref = "" if is_item else record.item
+    for is_item, record_id, closed, ref, _, texts in rows:
+        flag = bool(closed)
         if is_item:
-            always_open = record.id in open_items
+            always_open = record_id in open_items
         else:
             always_open = not flag and (
-                not ref or ref in m.FIXED_ITEMS or _item_ref(meeting.id, ref) in open_items)
+                not ref or ref in m.FIXED_ITEMS or _item_ref(meeting_id, ref) in open_items)
+        # (an empty text is left out: core/forbidden.py searches for none that short)
         if always_open:
-            open_keys.extend(text_key(folded(value)) for value in texts)
+            open_keys.extend(text_key(folded(value)) for value in texts if value)
         else:
-            closable.append((is_item, record.id, flag, ref,
-                             tuple(folded(value) for value in texts)))
+            closable.append((is_item, record_id, flag, ref,
+                             tuple(folded(value) for value in texts if value)))
     if sys.byteorder == "big":
         open_keys.byteswap()
-    amounts = tuple(dict.fromkeys(str(line.amount) for line in meeting.compensation))
-    return (closable, open_keys.tobytes(), amounts, notes_facts(meeting))
+    return (closable, open_keys.tobytes(), amounts, notes)
 
 
 def notes_facts(meeting: m.Meeting) -> tuple[bool, tuple[int, ...]]:
@@ -160,5 +191,12 @@ def record_texts(meeting: m.Meeting) -> list[tuple[Any, tuple[str, ...]]]:
     """The free texts of each record of a meeting that a view may leave out as closed: every
     field public output may show (core/fields.py public_values), in every language — an
     item's English title as much as its title."""
-    return [(record, tuple(text for _, text in public_values(record))) for record in
-            (*meeting.items, *meeting.notes, *meeting.decisions, *meeting.actions)]
+    return _texts(_records(meeting))
+
+
+def _records(meeting: m.Meeting) -> tuple[Any, ...]:
+    return (*meeting.items, *meeting.notes, *meeting.decisions, *meeting.actions)
+
+
+def _texts(records: Iterable[Any]) -> list[tuple[Any, tuple[str, ...]]]:
+    return [(record, tuple(text for _, text in public_values(record))) for record in records]

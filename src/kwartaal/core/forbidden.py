@@ -101,18 +101,20 @@ def forbidden_texts(view: Any, body: m.Body) -> list[tuple[str, Msg]]:
     return list(unique.items())
 
 
-_SPACES = re.compile(r"\s+")  # \s is what str.split() splits at, character for character
 _NOT_SPACE = re.compile(r"\S")  # no run of spaces goes on after it
 
 
 def spaced(text: str) -> str:
-    """" ".join(text.split()), without a list of every word of a long rendering (nor of
-    every piece between its runs of spaces, nor a copy to strip: a part at a time,
-    core/folding.py parts_of)."""
-    pieces = [_SPACES.sub(" ", part) for part in parts_of(text, _NOT_SPACE)]
-    pieces[0] = pieces[0].lstrip()  # (every part but the last ends with a character that
-    pieces[-1] = pieces[-1].rstrip()  # is no space: only the ends have spaces to strip)
-    return pieces[0] if len(pieces) == 1 else "".join(pieces)
+    """" ".join(text.split()), a part at a time (core/folding.py parts_of): no list of every
+    word of a long rendering. Every part but the last ends with a character that is no
+    space, so a part that starts with one is parted from the one before by a single space."""
+    out: list[str] = []
+    for part in parts_of(text, _NOT_SPACE):
+        words = " ".join(part.split())
+        if words and out and part[:1].isspace():  # (isspace is what split splits at)
+            out.append(" ")
+        out.append(words)
+    return out[0] if len(out) == 1 else "".join(out)
 
 
 def words_of(text: str) -> set[str]:

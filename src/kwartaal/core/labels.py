@@ -178,4 +178,14 @@ LABELS: dict[str, tuple[str, str]] = {
 
 
 def labels(lang: str) -> dict[str, str]:
-    return {key: tr(text, lang, context) for key, (context, text) in LABELS.items()}
+    """Every label in lang (a new dict: the caller may change it); translated once per
+    language (core/words.py keeps each language's catalog for the run), not once per page
+    of a site of a thousand pages."""
+    found = _TRANSLATED.get(lang)
+    if found is None:
+        found = _TRANSLATED[lang] = {key: tr(text, lang, context)
+                                     for key, (context, text) in LABELS.items()}
+    return dict(found)
+
+
+_TRANSLATED: dict[str, dict[str, str]] = {}

@@ -37,8 +37,12 @@ def _confined_loader() -> Any:
     """A file loader that opens a template only when its real path, links followed, lies
     inside its own folder: a link in templates/ to /proc/self/environ or ~/.ssh/id_rsa is
     refused before anything is read."""
+    import time
+
     from jinja2 import FileSystemLoader, TemplateNotFound
     from jinja2.loaders import split_template_path
+
+    from kwartaal.files.cache import stat_key, trusted
 
     class ConfinedLoader(FileSystemLoader):
         def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
@@ -59,15 +63,23 @@ def _confined_loader() -> Any:
                 raise KwartaalError(msg("template {name} is larger than {mb} MB",
                                         name=template,
                                         mb=MAX_FILE_BYTES // 2**20))
+            read_ns, stat = time.time_ns(), stat_key(real)  # (taken before the text)
             try:
                 with open(real, encoding="utf-8") as handle:
                     contents = handle.read()
             except (OSError, UnicodeDecodeError) as exc:
                 raise KwartaalError(msg("cannot read template {name}: {err}",
                                         name=filename, err=exc)) from exc
+
             def uptodate() -> bool:
-                # by content, not modification time: an edit that keeps the file's old time
-                # (a copy, a checkout) is seen within one process too
+                # asked each time the template is used (thousands of times for a site): the
+                # same file by its whole stat record (any write changes its inode change
+                # time; a link put in its place or in a folder's is another file), when that
+                # was old enough when it was read to be trusted (files/cache.py trusted);
+                # else by content, not modification time: an edit that keeps the file's old
+                # time (a copy, a checkout) is seen within one process too
+                if stat is not None and trusted(stat_key(filename), stat, read_ns):
+                    return True
                 try:
                     if os.path.realpath(filename) != real:
                         return False

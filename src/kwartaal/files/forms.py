@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from kwartaal.core import model as m
-from kwartaal.core.facts import asking_facts
-from kwartaal.core.fields import declared
+from kwartaal.core.facts import Row, amounts_of, asking_facts, facts_from, rows_of
+from kwartaal.core.fields import declared, public_fields
 from kwartaal.files import records, schema
 
 # the fields the loader gives a record of a meeting's file itself (loader.build_meeting);
@@ -46,6 +46,13 @@ _POSITION = {name: {f.name: at for at, f in enumerate(dataclasses.fields(cls))}
              for name, cls in records.CLASSES.items()}
 _DATE_AT = _POSITION["HistoryEntry"]["date"]
 _STATUS_AT = _POSITION["Action"]["status"]
+# what a Row of core/facts.py reads of a stored note, decision or action: where its id, closed
+# flag, item and public texts (in the order of fields.public_fields) are
+_ROW_AT = {kind: (at["id"], at["closed"], at["item"],
+                  tuple(at[decl.name] for decl in public_fields(m.MEETING_RECORDS[kind])))
+           for kind in ("note", "decision", "action")
+           for at in (_POSITION[m.MEETING_RECORDS[kind].__name__],)}
+_AMOUNT_AT = _POSITION["CompensationLine"]["amount"]
 
 
 def _former(cls: type, spec: dict[str, Any], given: tuple[str, ...]) -> _Former | None:
@@ -99,19 +106,24 @@ def _former_of(kind: str) -> _Former | None:
     return _FORMERS[kind]
 
 
-def formed_parts(tables: dict[str, Any], meeting_id: str, path: Path) -> records.Formed | None:
+def formed_parts(tables: dict[str, Any], meeting_id: str, path: Path,
+                 items: list[m.Item] | None = None) -> records.Formed | None:
     """The stored LATER parts of the meeting whose converted table is tables (its arrays of
-    tables as written), or None when any of them is not on the quick path."""
+    tables as written), or None when any of them is not on the quick path. items: the
+    meeting's items, for a run with public output: its facts are then those meeting_facts
+    gives (core/facts.py), read from the stored records."""
     later: dict[int, Any] = {}
     histories, statuses, notes = None, None, []
+    rows: list[Row] = []
+    amounts: tuple[str, ...] = ()
     for position, kind in zip(records.LATER_AT, KINDS, strict=True):
-        rows = tables.get(kind)
-        rows = [] if rows is None else rows
+        rows_of_kind = tables.get(kind)
+        rows_of_kind = [] if rows_of_kind is None else rows_of_kind
         form = _former_of(kind)
-        if form is None or type(rows) is not list:
+        if form is None or type(rows_of_kind) is not list:
             return None
         out = []
-        for index, row in enumerate(rows):
+        for index, row in enumerate(rows_of_kind):
             if type(row) is not dict:
                 return None
             given: tuple[Any, ...] = (f"{meeting_id}/{row.get('id')}", ("s", [kind, index]))
@@ -122,16 +134,37 @@ def formed_parts(tables: dict[str, Any], meeting_id: str, path: Path) -> records
                 return None
             out.append(found)
         if kind == "action" and out:
-            kept = [_history(row.get("history", []), path) for row in rows]
+            kept = [_history(row.get("history", []), path) for row in rows_of_kind]
             if any(entries is None for entries in kept):
                 return None
             histories = marshal.dumps([("L", entries) if entries else [] for entries in kept])
             statuses = [_status(action, entries)
                         for action, entries in zip(out, kept, strict=True)]
+        if items is not None:
+            if kind == "compensation":
+                amounts = amounts_of(records.decode(line[2][_AMOUNT_AT], path) for line in out)
+            elif not _rows(kind, out, rows):
+                return None
         later[position] = ("Z", marshal.dumps(("L", out) if out else []))
         if kind == "note" and out:  # decoded from the bytes: decode fills in what it reads
             notes = records.decode(marshal.loads(later[position][1]), path)
-    return records.Formed(later, histories, statuses, (None, None, asking_facts(notes)))
+    asking = asking_facts(notes)
+    if items is None:
+        return records.Formed(later, histories, statuses, (None, None, asking))
+    return records.Formed(later, histories, statuses, records.stored_facts(
+        facts_from(meeting_id, rows_of(items) + rows, amounts, asking)))
+
+
+def _rows(kind: str, stored: list[tuple[Any, ...]], rows: list[Row]) -> bool:
+    """The Row of each stored note, decision or action added to rows; False when a public
+    text is not stored as a text (the meeting is then built)."""
+    id_at, closed_at, item_at, texts_at = _ROW_AT[kind]
+    for _, _, values, special in stored:
+        if any(at in special for at in texts_at):
+            return False
+        rows.append((False, values[id_at], values[closed_at], values[item_at], "",
+                     tuple(text for at in texts_at if type(text := values[at]) is str)))
+    return True
 
 
 def _history(raw: Any, path: Path) -> list[tuple[Any, ...]] | None:

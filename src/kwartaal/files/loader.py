@@ -105,7 +105,7 @@ def load(root: Path, *, indexed: bool = False, public: bool = True) -> Loaded:
 
             parsed, meeting = index.meeting(
                 path, config.language, lambda data, p=path: read_toml(p, problems, data),
-                built, lambda raw, p=path: formed_meeting(raw, p, config.language))
+                built, lambda raw, p=path: formed_meeting(raw, p, config.language, public))
             raw = {} if parsed else None
         if raw is None:
             unreadable.append(path)
@@ -152,22 +152,24 @@ def build_people(raw: dict[str, Any], path: Path, problems: list[Problem],
     return people
 
 
-def formed_meeting(raw: dict[str, Any], path: Path,
-                   lang: str) -> tuple[m.Meeting, Formed] | None:
+def formed_meeting(raw: dict[str, Any], path: Path, lang: str,
+                   public: bool) -> tuple[m.Meeting, Formed] | None:
     """The meeting without its LATER parts (left empty), and those parts in their stored
-    form (files/forms.py); None when a table is off the quick path or the file has any
-    problem (build_meeting then builds it whole, and reports what there is)."""
+    form (files/forms.py), with the facts public output is checked with when public; None
+    when a table is off the quick path or the file has any problem (build_meeting then
+    builds it whole, and reports what there is)."""
     problems: list[Problem] = []
     formed: list[Formed] = []
-    meeting = build_meeting(raw, path, problems, lang, formed)
+    meeting = build_meeting(raw, path, problems, lang, formed, public)
     return None if meeting is None or problems or not formed else (meeting, formed[0])
 
 
 def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem], lang: str,
-                  formed: list[Formed] | None = None) -> m.Meeting | None:
+                  formed: list[Formed] | None = None, public: bool = False,
+                  ) -> m.Meeting | None:
     """The meeting of a file's tables. formed: a list to put its LATER parts in, in their
-    stored form (files/forms.py), the meeting then built without them; None when they are
-    not all on the quick path."""
+    stored form (files/forms.py), with its public facts when public, the meeting then built
+    without them; None when they are not all on the quick path."""
     conv = s.Converter(path, problems, lang)
     mid = path.stem
     if not MEETING_ID.match(mid):
@@ -179,12 +181,7 @@ def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem], lang
     if v["date"] is None:
         return None
     if formed is not None:
-        from kwartaal.files.forms import KINDS, formed_parts
-
-        parts = formed_parts(v, mid, path)
-        if parts is None:
-            return None
-        formed.append(parts)
+        from kwartaal.files.forms import KINDS
     records: dict[str, list[dict[str, Any]]] = {}
     for kind, spec in s.MEETING_TABLES.items():
         if formed is not None and kind in KINDS:
@@ -213,7 +210,7 @@ def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem], lang
         return build(m.MEETING_RECORDS[kind], values, id=f"{mid}/{values['id']}",
                      src=m.Source(path, values["_section"]), **given)
 
-    return build(
+    meeting = build(
         m.Meeting, v, id=mid, src=m.Source(path),
         items=[record("item", r) for r in records["item"]],
         notes=[record("note", r) for r in records["note"]],
@@ -223,6 +220,14 @@ def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem], lang
                  for r in records["action"]],
         compensation=[record("compensation", r) for r in records["compensation"]],
         approved=_approved(conv, v["approved"]))
+    if formed is not None:
+        from kwartaal.files.forms import formed_parts
+
+        parts = formed_parts(v, mid, path, meeting.items if public else None)
+        if parts is None:
+            return None
+        formed.append(parts)
+    return meeting
 
 
 def _approved(conv: s.Converter, raw: object) -> snap.Approved | None:

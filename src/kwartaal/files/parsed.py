@@ -290,9 +290,9 @@ class ParseIndex:
         from the index when the file's content is provably the same and it was built cleanly
         in this language before; else from its stored tables; else parse(bytes) (None when
         the file cannot be read: parse reports why). build(tables) -> (meeting, clean);
-        formed(tables) -> (the meeting without its later parts, those parts stored) or None
-        (loader.formed_meeting): taken first by a run without public output, whose meetings
-        are then read from what is stored, their records built when first used."""
+        formed(tables) -> (the meeting without its later parts, those parts stored with the
+        facts this run stores) or None (loader.formed_meeting): taken first, the meeting is
+        then read from what is stored, its records built when first used."""
 
         name = path.name
         stat = stat_key(path)
@@ -338,7 +338,7 @@ class ParseIndex:
     def _built(self, name: str, entry: tuple[Any, ...], path: Path, language: str,
                raw: dict[str, Any], build: Callable[[dict[str, Any]], tuple[Any, bool]],
                formed: Former | None) -> Any:
-        got = None if self.public or formed is None else formed(raw)
+        got = None if formed is None else formed(raw)
         meeting, clean = build(raw) if got is None else (got[0], True)
         given, blob = entry, None
         if clean and meeting is not None:

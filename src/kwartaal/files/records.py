@@ -118,19 +118,14 @@ def meeting_form(value: m.Meeting, path: Path, public: bool = True,
     Without public (for a command that makes no public output): (None, None, NOTES), since
     the others cost a fold of every text; whoever asks for them computes them.
     formed: the LATER parts already in their stored form (files/forms.py), for a meeting
-    built without them and stored without public facts."""
-    from kwartaal.core.facts import NOTES, OPEN, meeting_facts, notes_facts
+    built without them, with its facts (public ones, when public)."""
+    from kwartaal.core.facts import meeting_facts, notes_facts
 
     if formed is not None:
-        if public:
-            raise TypeError("formed parts have no public facts")
+        if public and formed.facts[0] is None:
+            raise TypeError("formed parts without their public facts")
         return _head_form(value, path, formed)
-    if public:
-        found = meeting_facts(value)
-        facts = (marshal.dumps((*found[:OPEN], None, *found[OPEN + 1:])), found[OPEN],
-                 found[NOTES])
-    else:
-        facts = (None, None, notes_facts(value))
+    facts = stored_facts(meeting_facts(value)) if public else (None, None, notes_facts(value))
     histories: bytes | None = None
     # of each action its status, the date of its last history entry and its latest date:
     # actions are chosen by these without decoding the others (Later.chosen)
@@ -150,6 +145,14 @@ def meeting_form(value: m.Meeting, path: Path, public: bool = True,
             encoded = encode(item, path)
         later[position] = ("Z", marshal.dumps(encoded))
     return _head_form(value, path, Formed(later, histories, statuses, facts))
+
+
+def stored_facts(found: tuple[Any, ...]) -> tuple[Any, Any, Any]:
+    """A meeting's facts (core/facts.py meeting_facts) as meeting_form stores them."""
+    from kwartaal.core.facts import NOTES, OPEN
+
+    return (marshal.dumps((*found[:OPEN], None, *found[OPEN + 1:])), found[OPEN],
+            found[NOTES])
 
 
 def _head_form(value: m.Meeting, path: Path, formed: Formed) -> tuple[Any, ...]:
