@@ -5,8 +5,10 @@ A meeting read from the parse index keeps its facts apart (files/records.py, com
 `meeting_facts` when it was stored), so a public rendering checked against every meeting's
 closed texts (core/forbidden.py) and a year report looking for the feedback given in its year
 (core/yearreport.py) do not decode the notes, decisions, actions and compensation lines of
-every meeting. The facts are those of the records by construction: the same function computes
-them from the records when they are stored, and whenever a meeting has none stored.
+every meeting. The facts are those of the records by construction: the same function
+(facts_from) computes them from each record's Row when the meeting is stored, whenever a
+meeting has none stored, and from the rows of its stored records when it is stored straight
+from its tables (files/forms.py; tests/test_forms.py holds those equal).
 """
 
 from __future__ import annotations
