@@ -225,8 +225,8 @@ def test_a_same_size_template_edit_with_its_old_time_is_seen(
 @pytest.mark.parametrize("where", ["meetings/2026-03-12.toml", "kwartaal.toml"])
 def test_the_calendar_follows_a_same_size_edit_with_its_old_time(
         example: Path, run: Run, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
-    """The calendar is kept under the bytes of the body's files: a meeting moved by half an
-    hour, written into the same file with its old time, is in the next calendar."""
+    """The calendar is kept under what it is made of: a meeting moved by half an hour,
+    written into the same file with its old time, is in the next calendar."""
     folder = example.parent.parent / "site"
     time.sleep(2.1)  # the parse index trusts the files' stat records from here on
     run_site(run, example, folder)
@@ -242,6 +242,29 @@ def test_the_calendar_follows_a_same_size_edit_with_its_old_time(
     after = (folder / "kwartaal.ics").read_bytes()
     if where.startswith("meetings"):  # the settings' time is only that of meetings without one
         assert after != before
+    assert site_tree(folder) == _uncached(run, example, monkeypatch)
+
+
+def test_a_file_changed_while_the_site_is_built_is_in_the_next_calendar(
+        example: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A meeting file written again by another command right after this build loaded the
+    body: this build's calendar is that of the text it loaded, and is never taken for the
+    new text's; the next build's calendar has the new time."""
+    from kwartaal.files.loader import load_checked
+
+    path = example / "meetings" / "2026-03-12.toml"
+    today = dt.date.fromisoformat(EXAMPLE_TODAY)
+
+    def load_then_edited() -> Any:
+        body = load_checked(example, indexed=True)
+        path.write_bytes(path.read_bytes().replace(b'time = "19:00"', b'time = "19:30"', 1))
+        return body
+
+    files, _, _ = site.site_files(example, today, load_then_edited)
+    assert b"T190000" in files["kwartaal.ics"] and b"T193000" not in files["kwartaal.ics"]
+    folder = example.parent.parent / "site"
+    run_site(run, example, folder)
+    assert b"T193000" in (folder / "kwartaal.ics").read_bytes()
     assert site_tree(folder) == _uncached(run, example, monkeypatch)
 
 

@@ -52,23 +52,54 @@ def attendees(body: m.Body, meeting: m.Meeting) -> list[tuple[m.Person, str]]:
 
 
 def calendar(body: m.Body, lang: str, stamp: dt.date, *, public: bool,
-             view: Any = None) -> bytes:
+             view: Any = None, inputs: tuple[Any, ...] | None = None) -> bytes:
     """One event per meeting; the UID is stable, so a re-import updates instead of doubling.
 
     Summaries and the calendar's name are the body's neutral name: calendar entries show on
     lock screens and in shared family calendars. A public calendar has no meeting link (unless
     the body publishes it), no internal place and no attendees; the internal one lists the
     attendees `attendees` allows, with their reply. view: View(body, lang, public=public)
-    made already (the site's, which has gathered what it searches for)."""
-    from icalendar import Calendar, Event, vCalAddress, vText
-
-    from kwartaal.core.naming import neutral_name
+    made already (the site's, which has gathered what it searches for); inputs: what
+    calendar_inputs gave for this body, language and view. A public calendar is searched for
+    what must not be published before it is returned."""
     from kwartaal.core.visibility import View
 
-    cfg = body.config
     if view is None or view.body is not body or (view.lang, view.public) != (lang, public):
         view = View(body, lang, public=public)
-    title = neutral_name(cfg)
+    if inputs is None:
+        inputs = calendar_inputs(body, lang, public=public, view=view)
+    data = _calendar_of(inputs, lang, stamp)
+    if public:
+        view.assert_clean(data, msg("the public calendar"))
+    return data
+
+
+def calendar_inputs(body: m.Body, lang: str, *, public: bool, view: Any) -> tuple[Any, ...]:
+    """Everything a calendar is made of but its language and day, as plain values (the site
+    keeps its calendar under them, files/pages.py): its name, the key of the body in every
+    UID, and of each meeting its id, day, start, length in minutes, format, place and link as
+    the view shows them, sequence, whether it was cancelled, and its attendees (address,
+    name, reply)."""
+    from kwartaal.core.naming import neutral_name
+
+    cfg = body.config
+    events = []
+    for meeting in body.meetings:
+        events.append((
+            meeting.id, meeting.date, meeting.time or cfg.cadence.time,
+            meeting.length or cfg.cadence.length, meeting.format or cfg.cadence.format,
+            view.place(meeting), view.link(meeting), meeting.sequence,
+            meeting.status == "cancelled",
+            [] if public else [(person.email.strip(), person.name, partstat)
+                               for person, partstat in attendees(body, meeting)]))
+    return (neutral_name(cfg), _body_key(cfg.name), events)
+
+
+def _calendar_of(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
+    """The calendar of calendar_inputs, built with icalendar from those values alone."""
+    from icalendar import Calendar, Event, vCalAddress, vText
+
+    title, body_key, meetings = inputs
     zone = ZoneInfo(TIMEZONE)
     t = labels(lang)
     cal = Calendar()
@@ -84,16 +115,12 @@ def calendar(body: m.Body, lang: str, stamp: dt.date, *, public: bool,
     # tens of megabytes); what the calendar writes is its own lines, its time zones, each
     # event's lines and its end (icalendar writes every component's lines in that order).
     events: list[bytes] = []
-    for meeting in body.meetings:
-        start_text = meeting.time or cfg.cadence.time
+    for (meeting_id, day, start_text, length, fmt, place, link, sequence, cancelled,
+         people) in meetings:
         hours, minutes = (int(x) for x in start_text.split(":"))
-        start = dt.datetime.combine(meeting.date, dt.time(hours, minutes), tzinfo=zone)
-        length = meeting.length or cfg.cadence.length
-        fmt = meeting.format or cfg.cadence.format
-        place = view.place(meeting)
-        link = view.link(meeting)
+        start = dt.datetime.combine(day, dt.time(hours, minutes), tzinfo=zone)
         event = Event()
-        event.add("uid", f"{meeting.id}@{_body_key(cfg.name)}.kwartaal")
+        event.add("uid", f"{meeting_id}@{body_key}.kwartaal")
         event.add("dtstamp", dt.datetime.combine(stamp, dt.time(0, 0), tzinfo=dt.UTC))
         event.add("dtstart", start)
         event.add("dtend", start + dt.timedelta(minutes=length))
@@ -109,11 +136,11 @@ def calendar(body: m.Body, lang: str, stamp: dt.date, *, public: bool,
         event.add("description", "\n".join(description))
         # the UID never changes (the meeting's id stays when it moves); a higher SEQUENCE tells
         # a calendar that this copy replaces the one it has
-        event.add("sequence", meeting.sequence)
-        event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
-        for person, partstat in [] if public else attendees(body, meeting):
-            address = vCalAddress(f"mailto:{person.email.strip()}")
-            address.params["cn"] = vText(person.name)
+        event.add("sequence", sequence)
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        for email, name, partstat in people:
+            address = vCalAddress(f"mailto:{email}")
+            address.params["cn"] = vText(name)
             address.params["partstat"] = vText(partstat)
             address.params["role"] = vText("REQ-PARTICIPANT")
             event.add("attendee", address, encode=0)
@@ -128,6 +155,4 @@ def calendar(body: m.Body, lang: str, stamp: dt.date, *, public: bool,
         raise ValueError("a calendar that does not end as icalendar ends one")
     data = b"".join([head[:-len(end)], *events, end])
     del events
-    if public:
-        view.assert_clean(data, msg("the public calendar"))
     return data

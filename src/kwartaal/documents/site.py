@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.documents.render import render, shipped_templates
-from kwartaal.files.pages import PageIndex, Unkeyable, body_digest, key_of, templates_digest
-from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
+from kwartaal.files.pages import PageIndex, Unkeyable, key_of, templates_digest
 from kwartaal.files.sitefiles import (
     Packed,
     SiteFiles,
@@ -241,19 +240,23 @@ def _build(body: m.Body, today: dt.date, index: PageIndex,
 
 
 def _calendar_and_style(build: _Build, today: dt.date) -> None:
-    from kwartaal.documents.calendar import calendar
+    from kwartaal.documents.calendar import calendar, calendar_inputs
 
     body, index, templates = build.body, build.index, build.templates
-    # the calendar reads the whole body: keyed by the bytes of all its files
-    sources = [mt.src.path for mt in body.meetings if mt.src.path is not None]
-    sources += [body.root / CONFIG_FILE, body.root / PEOPLE_FILE]
-    ics_key = key_of(templates, "kwartaal.ics", body.config.language, today.isoformat(),
-                     body_digest(sources))
+    lang = body.config.language
+    # kept under exactly what it is made of, as every page (the body's files read again
+    # after loading could be newer than what the body was loaded from)
+    inputs = calendar_inputs(body, lang, public=True, view=build.view)
+    try:
+        ics_key: str | None = key_of(templates, "kwartaal.ics", lang, today.isoformat(),
+                                     inputs)
+    except Unkeyable:
+        ics_key = None
     made = build.made(ics_key, bytes)
     if made is None:
         # a public calendar is searched as it is made (View.assert_clean, no totals), by the
         # View that searches the site
-        ics = calendar(body, body.config.language, today, public=True, view=build.view)
+        ics = calendar(body, lang, today, public=True, view=build.view, inputs=inputs)
         made = ics, build.pack(ics)
         index.keep_page(ics_key, made[1])
         build.add("kwartaal.ics", *made, ics_key, searched=True)

@@ -159,17 +159,6 @@ def _bytes(path: Path) -> bytes:
         return b"?"
 
 
-def body_digest(files: list[Path]) -> str:
-    """The bytes of the body's files (meeting files, people, settings), by name: what a page
-    built from the whole body (the calendar) is built from. (The digest of their parts
-    joined by NUL bytes, read one file at a time.)"""
-    found = hasher()
-    for number, path in enumerate(files):
-        found.update(b"\0" + os.fsencode(path) if number else os.fsencode(path))
-        found.update(b"\0" + _bytes(path))
-    return found.hexdigest()
-
-
 def _folder_parts(base: Path) -> list[bytes]:
     """Every file under base by path and bytes, through linked folders too (the renderer
     follows a link that stays inside the templates folder, so a link switched is a change)."""
