@@ -268,6 +268,38 @@ def test_a_file_changed_while_the_site_is_built_is_in_the_next_calendar(
     assert site_tree(folder) == _uncached(run, example, monkeypatch)
 
 
+def test_a_template_changed_while_the_site_is_built_is_not_kept_for_its_old_text(
+        example: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The body's own template of the home page is changed by someone else while the site
+    renders its pages, and changed back afterwards: the next site is that of the template
+    as it is, never the page rendered from the passing text under the digest taken before."""
+    own = example / "templates" / "site"
+    own.mkdir(parents=True)
+    shipped = Path(site.__file__).resolve().parents[3] / "templates" / "site" / "index.html.j2"
+    path = own / "index.html.j2"
+    first = shipped.read_text(encoding="utf-8").replace("</h1>", "</h1><p>AAAA</p>", 1)
+    path.write_text(first, encoding="utf-8")
+    rendered = site.render
+
+    def render_while_edited(*args: Any, **context: Any) -> str:
+        if args[1] == "site/index.html.j2":
+            path.write_text(first.replace("AAAA", "BBBB"), encoding="utf-8")
+        return rendered(*args, **context)
+
+    from kwartaal.files.loader import load_checked
+
+    with monkeypatch.context() as patch:
+        patch.setattr(site, "render", render_while_edited)
+        files, _, _ = site.site_files(example, dt.date.fromisoformat(EXAMPLE_TODAY),
+                                      lambda: load_checked(example, indexed=True))
+    assert "BBBB" in files["index.html"]  # (rendered from what the file held then)
+    path.write_text(first, encoding="utf-8")  # back as it was when the build began
+    folder = example.parent.parent / "site"
+    run_site(run, example, folder)
+    assert b"AAAA" in (folder / "index.html").read_bytes()
+    assert site_tree(folder) == _uncached(run, example, monkeypatch)
+
+
 def test_a_body_changed_in_memory_is_never_taken_from_the_index(example: Path, run: Run) -> None:
     """build_site on records changed after loading (a library user) does not use the index
     unless told that the records are the files'."""

@@ -192,8 +192,10 @@ def build_site(body: m.Body, today: dt.date, *, cached: bool = False) -> dict[st
     is as loaded from its files this run, and pages come from the page index
     (files/pages.py) when their inputs are unchanged."""
     index = PageIndex(body.root, enabled=cached)
-    files, _ = _build(body, today, index, templates_digest(body.root, shipped_templates()))
-    index.save()
+    templates = templates_digest(body.root, shipped_templates())
+    files, _ = _build(body, today, index, templates)
+    if templates_digest(body.root, shipped_templates()) == templates:  # see site_files
+        index.save()
     return dict(files)
 
 
@@ -205,7 +207,8 @@ def site_files(root: Path, today: dt.date,
     the last build that succeeded, on the same day, that build's files are the answer
     (files/pages.py): the body is not loaded (load is not called) and no page is built.
     Otherwise the body is loaded and the site built; its files are kept for next time only
-    when the inputs read after the build equal those read before loading."""
+    when the inputs read after the build equal those read before loading, and its pages only
+    when the templates did not change while they were rendered."""
     index = PageIndex(root)
     shipped = shipped_templates()
     inputs = index.site_inputs(today.isoformat(), templates_digest(root, shipped))
@@ -214,11 +217,15 @@ def site_files(root: Path, today: dt.date,
         index.save()  # stat records trusted now, for the next run
         return kept
     body = load()
-    files, named = _build(body, today, index, templates_digest(root, shipped))
-    if inputs is not None and index.site_inputs(
-            today.isoformat(), templates_digest(root, shipped)) == inputs:
-        index.keep_site(inputs, named, body.config.publish_folder, body.config.language)
-    index.save()
+    templates = templates_digest(root, shipped)
+    files, named = _build(body, today, index, templates)
+    after = templates_digest(root, shipped)
+    # a template changed while the pages were rendered: what was rendered from it is not
+    # kept under the digest taken before (a later run with the earlier template would take it)
+    if after == templates:
+        if inputs is not None and index.site_inputs(today.isoformat(), after) == inputs:
+            index.keep_site(inputs, named, body.config.publish_folder, body.config.language)
+        index.save()
     return files, body.config.publish_folder, body.config.language
 
 
