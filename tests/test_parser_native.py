@@ -194,3 +194,27 @@ def test_the_safety_check_is_linear(unit: str) -> None:
 
     size = 200_000 // len(unit)
     assert ratio(4 * size) < 3 * ratio(size) + 5
+
+
+SETTINGS = (EXAMPLE / "kwartaal.toml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text", [
+    SETTINGS, "\ufeff" + SETTINGS, SETTINGS.replace('language = "nl"', 'language = "en"'),
+    SETTINGS.replace('language = "nl"', "language = 1"), SETTINGS + "\n[body\n", "",
+    '[body]\nlanguage = "nl"\n', 'body = { language = "nl" }\n', 'body.language = "nl"\n',
+    '[body]\nlanguage = "fr"\n', "[body]\nlanguage = 'nl' # x\n", '[body]\nlanguage = """nl"""\n',
+    "[body]\nx = " + "[" * 300 + "]" * 300 + '\nlanguage = "nl"\n', "\x00", "a = 1\na = 2\n"])
+def test_the_language_of_messages_is_the_loaders_reading(text: str, tmp_path: Path) -> None:
+    """The language a command speaks before it loads the body is read from the settings with
+    the standard parser: what the loader's reading gives, or English where it refuses."""
+    from kwartaal.cli.options import State
+
+    (tmp_path / "kwartaal.toml").write_bytes(text.encode("utf-8"))
+    try:
+        expected = parse_text(text.removeprefix("\ufeff")).get("body", {}).get("language")
+    except Exception:  # noqa: BLE001 - refused: no preference
+        expected = None
+    state = State()
+    state.repo = tmp_path  # type: ignore[assignment]
+    assert state.lang() == (expected if expected in ("nl", "en") else "en")
