@@ -75,11 +75,6 @@ def held_meetings(body: m.Body, year: int | None) -> list[m.Meeting]:
             and (year is None or mt.date.year == year)]
 
 
-def status_at(meeting: m.Meeting, pid: str) -> str | None:
-    """present, excused, absent, or None when the person was not expected."""
-    return statuses(meeting).get(pid)
-
-
 def statuses(meeting: m.Meeting) -> dict[str, str]:
     """The status of each person expected, in the order of expected: present (or online)
     before excused (or declined beforehand: apologies) before absent (or only invited)."""

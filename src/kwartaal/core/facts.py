@@ -55,10 +55,10 @@ def meeting_facts(meeting: m.Meeting) -> tuple[Any, ...]:
       standing item is one only while the settings say so; in the order of record_texts;
     - OPEN: the text_key of each folded text of the other records, which no view counts as
       closed, as bytes (8 each, little-endian: see keys);
-    (empty texts are left out of both: nothing that short is searched for);
     - AMOUNTS: the amount of each compensation line, as written, each once, in order;
     - NOTES: whether one of its notes asks for input, and the years in which feedback was
-      given on those (asking_notes, answered_in)."""
+      given on those (asking_notes, answered_in).
+    Empty texts are left out of CLOSABLE and OPEN: nothing that short is searched for."""
     return facts_from(meeting.id, record_rows(meeting),
                       amounts_of(line.amount for line in meeting.compensation),
                       notes_facts(meeting))

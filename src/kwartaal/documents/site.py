@@ -192,10 +192,8 @@ def build_site(body: m.Body, today: dt.date, *, cached: bool = False) -> dict[st
     is as loaded from its files this run, and pages come from the page index
     (files/pages.py) when their inputs are unchanged."""
     index = PageIndex(body.root, enabled=cached)
-    templates = templates_digest(body.root, shipped_templates())
-    files, _ = _build(body, today, index, templates)
-    if templates_digest(body.root, shipped_templates()) == templates:  # see site_files
-        index.save()
+    files, _ = _build(body, today, index, templates_digest(body.root, shipped_templates()))
+    index.save()
     return dict(files)
 
 
@@ -217,15 +215,11 @@ def site_files(root: Path, today: dt.date,
         index.save()  # stat records trusted now, for the next run
         return kept
     body = load()
-    templates = templates_digest(root, shipped)
-    files, named = _build(body, today, index, templates)
-    after = templates_digest(root, shipped)
-    # a template changed while the pages were rendered: what was rendered from it is not
-    # kept under the digest taken before (a later run with the earlier template would take it)
-    if after == templates:
-        if inputs is not None and index.site_inputs(today.isoformat(), after) == inputs:
-            index.keep_site(inputs, named, body.config.publish_folder, body.config.language)
-        index.save()
+    files, named = _build(body, today, index, templates_digest(root, shipped))
+    if inputs is not None and index.site_inputs(
+            today.isoformat(), templates_digest(root, shipped)) == inputs:
+        index.keep_site(inputs, named, body.config.publish_folder, body.config.language)
+    index.save()
     return files, body.config.publish_folder, body.config.language
 
 
@@ -243,6 +237,11 @@ def _build(body: m.Body, today: dt.date, index: PageIndex,
         other = None if other_lang is None else (
             "" if other_lang == body.config.language else f"{other_lang}/")
         _pages_for(build, lang, today, prefix, other)
+    if templates_digest(body.root, shipped_templates()) != templates:
+        # a template changed while the pages were rendered: nothing of this build is kept,
+        # or pages of its new text would stand under the old text's digest (and be taken
+        # once the template is changed back)
+        index.enabled = False
     return build.files, build.named
 
 

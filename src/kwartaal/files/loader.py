@@ -181,7 +181,7 @@ def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem], lang
     if v["date"] is None:
         return None
     if formed is not None:
-        from kwartaal.files.forms import KINDS
+        from kwartaal.files.forms import KINDS, formed_parts
     records: dict[str, list[dict[str, Any]]] = {}
     for kind, spec in s.MEETING_TABLES.items():
         if formed is not None and kind in KINDS:
@@ -221,8 +221,6 @@ def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem], lang
         compensation=[record("compensation", r) for r in records["compensation"]],
         approved=_approved(conv, v["approved"]))
     if formed is not None:
-        from kwartaal.files.forms import formed_parts
-
         parts = formed_parts(v, mid, path, meeting.items if public else None)
         if parts is None:
             return None

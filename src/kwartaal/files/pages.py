@@ -97,11 +97,10 @@ def _encode_other(value: Any, out: list[bytes], put: Callable[[bytes], Any]) -> 
     """_encode of any other value: the same pieces for a subclass of a kind as for the kind."""
     if value is None or isinstance(value, bool):
         out.append(repr(value).encode())
-    elif isinstance(value, str):
-        data = value.encode("utf-8", "surrogatepass")
-        out += (b"s%d:" % len(data), data)
+    elif isinstance(value, str):  # its text and number as such (whatever __str__ says)
+        _encode(str.__str__(value), out, put)
     elif isinstance(value, int):
-        out.append(b"i%d;" % value)
+        _encode(int.__int__(value), out, put)
     elif isinstance(value, (float, Decimal)):
         out.append(f"{type(value).__name__[0]}{value!r};".encode())
     elif type(value) is dt.date:
