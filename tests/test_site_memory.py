@@ -1,7 +1,6 @@
 """A site of a thousand year reports in little memory, searched as strictly as before: every
 action passes once without staying decoded with its meeting (model.passing), each page is
-searched as it is made and held packed (files/sitefiles.py), the calendar is written event by
-event; and the search itself reads a long rendering a part at a time and looks for each
+searched as it is made and held packed (files/sitefiles.py); and the search itself reads a long rendering a part at a time and looks for each
 closed text only where the words it needs are (forbidden.Needles). Each is held here to what
 the straightforward way gives."""
 
@@ -21,12 +20,11 @@ from kwartaal.core import folding, forbidden
 from kwartaal.core import model as m
 from kwartaal.core.folding import READINGS, fold, fold_mapped, name_fold, name_fold_mapped
 from kwartaal.core.problems import msg
-from kwartaal.documents.calendar import calendar
 from kwartaal.documents.site import build_site, site_files
 from kwartaal.files.loader import load, load_checked
 from kwartaal.files.sitefiles import SiteFiles, encoded, pack, unpack
 
-from .conftest import EXAMPLE, EXAMPLE_TODAY
+from .conftest import EXAMPLE_TODAY
 
 FIXED = settings(derandomize=True, max_examples=300, deadline=None)
 
@@ -184,35 +182,6 @@ def test_the_files_a_site_writes_are_those_it_built(example: Path, tmp_path: Pat
     for _ in range(2):  # built, then the kept site
         files, _, _ = site_files(example, today, lambda: load_checked(example, indexed=True))
         assert isinstance(files, SiteFiles) and dict(files) == expected
-
-
-# -- the calendar, event by event -----------------------------------------------------------------
-
-
-def _whole_calendar(body: m.Body, lang: str, stamp: dt.date, public: bool) -> bytes:
-    """The calendar as it was made: one icalendar Calendar holding every event, written at
-    once (the events' own properties are taken from the calendar written event by event)."""
-    from icalendar import Calendar
-
-    written = Calendar.from_ical(calendar(body, lang, stamp, public=public))
-    whole = Calendar()
-    for name, value in written.property_items(recursive=False)[1:-1]:
-        whole.add(name, value)
-    for event in written.walk("VEVENT"):
-        whole.add_component(event)
-    whole.add_missing_timezones()
-    return bytes(whole.to_ical())
-
-
-@pytest.mark.parametrize("public", [True, False])
-def test_the_calendar_written_event_by_event_is_the_whole_one(
-        generated: tuple[Path, dt.date], public: bool) -> None:
-    for root in (EXAMPLE, generated[0]):
-        body = load_checked(root)
-        for lang in ("nl", "en"):
-            data = calendar(body, lang, generated[1], public=public)
-            assert data == _whole_calendar(body, lang, generated[1], public)
-            assert data.count(b"BEGIN:VEVENT") == len(body.meetings)
 
 
 # -- the actions the year reports count, every year at once ---------------------------------------

@@ -1,4 +1,5 @@
-"""The body's meetings as an RFC 5545 calendar, built with icalendar."""
+"""The body's meetings as an RFC 5545 calendar: its head made with icalendar, its events
+written line by line."""
 
 from __future__ import annotations
 
@@ -96,63 +97,118 @@ def calendar_inputs(body: m.Body, lang: str, *, public: bool, view: Any) -> tupl
 
 
 def _calendar_of(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
-    """The calendar of calendar_inputs, built with icalendar from those values alone."""
-    from icalendar import Calendar, Event, vCalAddress, vText
+    """The calendar of calendar_inputs, from those values alone: its lines are written here
+    as RFC 5545 has them, but for the time zone's definition, which icalendar makes (for
+    4,000 events icalendar's writing, an object per property, every line folded a character
+    at a time, took most of a site's calendar). tests/test_calendar_lines.py reads them back
+    with icalendar and compares them with what it writes."""
+    from icalendar import Calendar, Event
 
     title, body_key, meetings = inputs
-    zone = ZoneInfo(TIMEZONE)
     t = labels(lang)
-    cal = Calendar()
-    cal.add("prodid", "-//kwartaal//kwartaal//NL")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    # a published feed: a cancelled meeting stays in it as a cancelled event (RFC 5546 allows
-    # STATUS:CANCELLED under PUBLISH), so that calendars that imported it take it off
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", title)
-    cal.add("x-wr-timezone", TIMEZONE)
-    # Each event is written as it is made (a calendar of 4,000 events held as objects is
-    # tens of megabytes); what the calendar writes is its own lines, its time zones, each
-    # event's lines and its end (icalendar writes every component's lines in that order).
-    events: list[bytes] = []
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//kwartaal//kwartaal//NL",
+             "CALSCALE:GREGORIAN",
+             # a published feed: a cancelled meeting stays in it as a cancelled event (RFC
+             # 5546 allows STATUS:CANCELLED under PUBLISH), so that calendars that imported
+             # it take it off
+             "METHOD:PUBLISH", f"X-WR-CALNAME:{_text(title)}", f"X-WR-TIMEZONE:{TIMEZONE}"]
+    zone = b""
+    if meetings:  # every event starts in TIMEZONE: the calendar defines it once
+        first, cal, event = meetings[0], Calendar(), Event()
+        event.add("dtstart", dt.datetime.combine(first[1], _start(first[2]),
+                                                 tzinfo=ZoneInfo(TIMEZONE)))
+        cal.add_component(event)
+        cal.add_missing_timezones()
+        zone = b"".join(bytes(part.to_ical()) for part in cal.walk("VTIMEZONE"))
+    head = b"".join(_folded(line) for line in lines)
+    stamped = _utc(dt.datetime.combine(stamp, dt.time(0, 0)))
+    summary = _text(title)
+    lines = []
     for (meeting_id, day, start_text, length, fmt, place, link, sequence, cancelled,
          people) in meetings:
-        hours, minutes = (int(x) for x in start_text.split(":"))
-        start = dt.datetime.combine(day, dt.time(hours, minutes), tzinfo=zone)
-        event = Event()
-        event.add("uid", f"{meeting_id}@{body_key}.kwartaal")
-        event.add("dtstamp", dt.datetime.combine(stamp, dt.time(0, 0), tzinfo=dt.UTC))
-        event.add("dtstart", start)
-        event.add("dtend", start + dt.timedelta(minutes=length))
-        event.add("summary", title)
-        if fmt == "online":
-            event.add("location", link or t["online"])
-        elif place:
-            event.add("location", place)
+        start = dt.datetime.combine(day, _start(start_text))
         description = [f"{t['format']}: {t.get(fmt, fmt)}"]
         if fmt != "in-person" and link:
             description.append(f"{t['online']}: {link}")
-            event.add("url", link)
-        event.add("description", "\n".join(description))
-        # the UID never changes (the meeting's id stays when it moves); a higher SEQUENCE tells
-        # a calendar that this copy replaces the one it has
-        event.add("sequence", sequence)
-        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-        for email, name, partstat in people:
-            address = vCalAddress(f"mailto:{email}")
-            address.params["cn"] = vText(name)
-            address.params["partstat"] = vText(partstat)
-            address.params["role"] = vText("REQ-PARTICIPANT")
-            event.add("attendee", address, encode=0)
-        if not events:  # every event names the same time zones: each starts in TIMEZONE
-            cal.add_component(event)
-            cal.add_missing_timezones()
-            cal.subcomponents = [part for part in cal.subcomponents if part is not event]
-        events.append(bytes(event.to_ical()))
-    head = bytes(cal.to_ical())
-    end = b"END:VCALENDAR\r\n"
-    if not head.endswith(end):
-        raise ValueError("a calendar that does not end as icalendar ends one")
-    data = b"".join([head[:-len(end)], *events, end])
-    del events
-    return data
+        location = (link or t["online"]) if fmt == "online" else place
+        # icalendar's order: its canonical properties, then the others by name
+        lines += ["BEGIN:VEVENT", f"SUMMARY:{summary}",
+                  f"DTSTART;TZID={TIMEZONE}:{_local(start)}",
+                  f"DTEND;TZID={TIMEZONE}:{_local(start + dt.timedelta(minutes=length))}",
+                  f"DTSTAMP:{stamped}", f"UID:{_text(f'{meeting_id}@{body_key}.kwartaal')}",
+                  # the UID never changes (the meeting's id stays when it moves); a higher
+                  # SEQUENCE tells a calendar that this copy replaces the one it has
+                  f"SEQUENCE:{int(sequence)}"]
+        lines += [f'ATTENDEE;CN="{_param(name)}";PARTSTAT={partstat};ROLE=REQ-PARTICIPANT:'
+                  f"mailto:{_uri(email)}" for email, name, partstat in people]
+        lines.append(f"DESCRIPTION:{_text(chr(10).join(description))}")
+        if location:
+            lines.append(f"LOCATION:{_text(location)}")
+        lines.append(f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}")
+        if fmt != "in-person" and link:
+            lines.append(f"URL:{_uri(link)}")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    events = b"".join(_folded(line) for line in lines)
+    del lines
+    return b"".join([head, zone, events])
+
+
+def _start(text: str) -> dt.time:
+    hours, minutes = (int(x) for x in text.split(":"))
+    return dt.time(hours, minutes)
+
+
+def _local(when: dt.datetime) -> str:
+    """A DATE-TIME in local time (RFC 5545 3.3.5, form 3: with a TZID)."""
+    return (f"{when.year:04d}{when.month:02d}{when.day:02d}T"
+            f"{when.hour:02d}{when.minute:02d}{when.second:02d}")
+
+
+def _utc(when: dt.datetime) -> str:
+    return _local(when) + "Z"
+
+
+# TEXT (RFC 5545 3.3.11): backslash, semicolon and comma escaped, each line break as \n
+_TEXT = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n", "\r": "\\n"})
+# a parameter value in quotes (RFC 6868): ^ as ^^, a line break as ^n, a quote as ^';
+# what else may not stand in quotes (a control character) is left out
+_PARAM = str.maketrans({**{code: None for code in (*range(0x20), 0x7f) if code != 0x09},
+                        "^": "^^", "\n": "^n", "\r": "^n", '"': "^'"})
+# a URI is written as it is (3.3.13); what would end or part its line is percent-encoded
+_URI = str.maketrans({code: f"%{code:02X}" for code in (*range(0x21), 0x7f)})
+
+
+def _text(value: str) -> str:
+    return value.replace("\r\n", "\n").translate(_TEXT)
+
+
+def _param(value: str) -> str:
+    return value.replace("\r\n", "\n").translate(_PARAM)
+
+
+def _uri(value: str) -> str:
+    return value.translate(_URI)
+
+
+FOLD_AT = 75  # octets of a line, its line break not counted (RFC 5545 3.1)
+
+
+def _folded(line: str) -> bytes:
+    """A content line and its line break, folded into lines of at most FOLD_AT octets (the
+    space that continues a line counted), never inside a character's UTF-8 bytes, nor
+    between a backslash or caret and the character it escapes."""
+    data = line.encode("utf-8", "surrogatepass")
+    if len(data) <= FOLD_AT:
+        return data + b"\r\n"
+    parts, part, size, room = [], [], 0, FOLD_AT
+    for char in line:
+        width = len(char.encode("utf-8", "surrogatepass"))
+        if size + width > room:
+            carried = part.pop() if len(part) > 1 and part[-1] in "\\^" else ""
+            parts.append("".join(part))
+            part, size, room = [carried] if carried else [], len(carried), FOLD_AT - 1
+        part.append(char)
+        size += width
+    parts.append("".join(part))
+    return "\r\n ".join(parts).encode("utf-8", "surrogatepass") + b"\r\n"
