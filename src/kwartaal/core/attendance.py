@@ -112,20 +112,22 @@ def role_group(person: m.Person | None, lang: str) -> Group:
 
 
 def _groups(body: m.Body, meetings: list[tuple[m.Meeting, dict[str, str]]], lang: str,
-            group_of: Callable[[m.Body, m.Person | None, str], Group]) -> list[Group]:
+            group_of: Callable[[m.Body, m.Person | None, str], Group],
+            known: dict[str, Group]) -> list[Group]:
     """Each group's status at each meeting where one of its people was expected, in the
-    order groups first appear; meetings: each with its statuses."""
+    order groups first appear; meetings: each with its statuses; known: the group (as
+    group_of gives it, never counted in) of each person already looked up."""
     groups: dict[tuple[str, str], Group] = {}  # by kind and key: a role may share a name
-    group_by_person: dict[str, Group] = {}  # a person's group is the same at every meeting
     for meeting, at_meeting in meetings:
         seen: dict[tuple[str, str], list[str]] = {}
         came: dict[tuple[str, str], list[str]] = {}
         for pid, status in at_meeting.items():
-            found = group_by_person.get(pid)
+            found = known.get(pid)
             if found is None:
-                found = group_by_person[pid] = group_of(body, body.people.get(pid), lang)
+                found = known[pid] = group_of(body, body.people.get(pid), lang)
             key = (found.kind, found.key)
-            groups.setdefault(key, found)
+            if key not in groups:
+                groups[key] = Group(found.key, found.kind, found.name, found.organisation_kind)
             seen.setdefault(key, []).append(status)
             if status == "present":
                 came.setdefault(key, []).append(pid)
@@ -153,13 +155,18 @@ def missed_in_a_row(group: Group) -> list[tuple[str, ...]]:
 
 
 def attendance(body: m.Body, year: int | None, lang: str,
-               held: list[m.Meeting] | None = None) -> Attendance:
+               held: list[m.Meeting] | None = None, *, roles: bool = True,
+               known: dict[str, Group] | None = None) -> Attendance:
     """held: the held meetings of the year, when the caller has them already (in the body's
-    order, as held_meetings gives them)."""
+    order, as held_meetings gives them); roles=False: the list by role is left empty;
+    known: each person's organisation group, for a caller that asks about many years of one
+    body in one language (organisation_group is the same for a person in every year)."""
     meetings = held_meetings(body, year) if held is None else held
     with_statuses = [(meeting, statuses(meeting)) for meeting in meetings]
-    organisations = _groups(body, with_statuses, lang, organisation_group)
-    roles = _groups(body, with_statuses, lang, lambda _b, p, lg: role_group(p, lg))
+    organisations = _groups(body, with_statuses, lang, organisation_group,
+                            {} if known is None else known)
+    by_role = _groups(body, with_statuses, lang, lambda _b, p, lg: role_group(p, lg),
+                      {}) if roles else []
     warnings: list[Finding] = []
     cfg = body.config
     declared = any(p.sex_worker for p in body.people.values()) or any(
@@ -186,7 +193,7 @@ def attendance(body: m.Body, year: int | None, lang: str,
             warnings.append(Finding("missed-in-a-row", run, group.key, msg(
                 "{name} missed {count} held meetings in a row: {meetings}",
                 name=group.name, count=len(run), meetings=", ".join(run))))
-    return Attendance(year, meetings, organisations, roles, warnings, filled)
+    return Attendance(year, meetings, organisations, by_role, warnings, filled)
 
 
 def group_row(group: Group) -> dict[str, object]:

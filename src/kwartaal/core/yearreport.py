@@ -21,7 +21,7 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.actioncounts import ActionCounts, Tally, add, count_one
-from kwartaal.core.attendance import attendance, group_row
+from kwartaal.core.attendance import Group, attendance, group_row
 from kwartaal.core.facts import answered_in
 from kwartaal.core.feedback import GivenFeedback, asked, feedback_given
 from kwartaal.core.formats import long_date, money
@@ -72,6 +72,8 @@ class Years:
             elif only is not None:
                 self.actions.append(counted)
         self.items = counted_items(body)
+        # each person's organisation group in each language, the same in every year
+        self.groups: dict[str, dict[str, Group]] = {}
         self._given: dict[int, list[GivenFeedback]] | None = None
 
     @property
@@ -158,7 +160,8 @@ def meetings_section(scope: Scope) -> dict[str, Any]:
 
 
 def attendance_section(scope: Scope) -> dict[str, Any]:
-    found = attendance(scope.body, scope.year, scope.lang, scope.years.held(scope.year))
+    found = attendance(scope.body, scope.year, scope.lang, scope.years.held(scope.year),
+                       roles=False, known=scope.years.groups.setdefault(scope.lang, {}))
     rows = []
     for group in found.organisations:
         row = group_row(group)
