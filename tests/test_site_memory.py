@@ -1,8 +1,8 @@
 """A site of a thousand year reports in little memory, searched as strictly as before: every
 action passes once without staying decoded with its meeting (model.passing), each page is
-searched as it is made and held packed (files/sitefiles.py); and the search itself reads a long rendering a part at a time and looks for each
-closed text only where the words it needs are (forbidden.Needles). Each is held here to what
-the straightforward way gives."""
+searched as it is made and held packed (files/sitefiles.py); and the search itself reads a
+long rendering a part at a time and looks for each closed text only where the words it needs
+are (forbidden.Needles). Each is held here to what the straightforward way gives."""
 
 from __future__ import annotations
 
