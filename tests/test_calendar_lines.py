@@ -49,7 +49,8 @@ def reference(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
         event.add("uid", f"{meeting_id}@{body_key}.kwartaal")
         event.add("dtstamp", dt.datetime.combine(stamp, dt.time(0, 0), tzinfo=dt.UTC))
         event.add("dtstart", start)
-        event.add("dtend", start + dt.timedelta(minutes=length))
+        end = (start.astimezone(dt.UTC) + dt.timedelta(minutes=length)).astimezone(zone)
+        event.add("dtend", end.astimezone(dt.UTC) if end.fold else end)
         event.add("summary", title)
         if fmt == "online":
             event.add("location", link or t["online"])
@@ -69,7 +70,10 @@ def reference(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
             address.params["role"] = vText("REQ-PARTICIPANT")
             event.add("attendee", address, encode=0)
         cal.add_component(event)
-    cal.add_missing_timezones()
+    if meetings:
+        years = [meeting[1].year for meeting in meetings]
+        cal.add_missing_timezones(first_date=dt.date(min(years), 1, 1),
+                                  last_date=dt.date(max(years) + 2, 1, 1))
     return bytes(cal.to_ical())
 
 
@@ -189,8 +193,9 @@ def test_every_value_comes_back_as_it_went_in(title: str, events: list[Any],
         begin = dt.datetime.combine(day, dt.time(*map(int, start.split(":"))), tzinfo=zone)
         assert str(event["UID"]).startswith(f"{meeting_id}@")
         assert event["DTSTART"].dt == begin
-        assert event["DTEND"].dt.replace(tzinfo=None) == \
-            begin.replace(tzinfo=None) + dt.timedelta(minutes=length)
+        # (an aware date-time minus one of the same zone is a difference of clock times)
+        assert event["DTEND"].dt.astimezone(dt.UTC) - begin.astimezone(dt.UTC) == \
+            dt.timedelta(minutes=length)
         assert event["DTSTAMP"].dt == dt.datetime.combine(STAMP, dt.time(0), tzinfo=dt.UTC)
         assert event["SUMMARY"] == expected_text(title)
         assert event["SEQUENCE"] == sequence
@@ -204,6 +209,46 @@ def test_every_value_comes_back_as_it_went_in(title: str, events: list[Any],
             (f"mailto:{email}", "".join(ch for ch in expected_text(name)
                                         if ch in "\t\n" or " " <= ch != "\x7f"),
              partstat) for email, name, partstat in people]
+
+
+@pytest.mark.parametrize(("day", "start", "minutes", "end"), [
+    ("2026-03-29", "01:30", 120, "DTEND;TZID=Europe/Amsterdam:20260329T043000"),  # clocks on
+    ("2026-10-25", "01:30", 120, "DTEND:20261025T013000Z"),  # back: the second 02:30
+    ("2026-10-25", "00:30", 120, "DTEND;TZID=Europe/Amsterdam:20261025T023000"),
+    ("2040-07-12", "19:00", 90, "DTEND;TZID=Europe/Amsterdam:20400712T203000")])
+def test_a_meeting_lasts_its_length_and_has_its_offset_in_any_year(
+        day: str, start: str, minutes: int, end: str) -> None:
+    """Across a change of the clocks a meeting still lasts its length, and the time zone is
+    defined for every year of the calendar, not only icalendar's 1970 to 2037."""
+    meeting = ("m", dt.date.fromisoformat(day), start, minutes, "in-person", "", "", 0, False,
+               [])
+    data = _calendar_of(("t", "k", [meeting]), "nl", STAMP)
+    assert end.encode() in data.split(b"\r\n")
+    event = Calendar.from_ical(data).walk("VEVENT")[0]
+    assert event["DTEND"].dt - event["DTSTART"].dt.astimezone(dt.UTC) == dt.timedelta(
+        minutes=minutes)
+    # the offset the calendar's own definition gives the start is the zone's
+    begin = dt.datetime.fromisoformat(f"{day}T{start}")
+    assert defined_offset(data, begin) == ZoneInfo(TIMEZONE).utcoffset(begin)
+
+
+def defined_offset(data: bytes, when: dt.datetime) -> dt.timedelta:
+    """The offset a calendar's VTIMEZONE gives a local time: that of the last observance
+    (its DTSTART or an RDATE) that began before it."""
+    began = []
+    for observance in Calendar.from_ical(data).walk("VTIMEZONE")[0].subcomponents:
+        rdates = observance.get("RDATE", [])
+        rdates = rdates if isinstance(rdates, list) else [rdates]
+        starts = [observance["DTSTART"].dt, *(d.dt for rdate in rdates for d in rdate.dts)]
+        began += [(start, observance["TZOFFSETTO"].td) for start in starts if start <= when]
+    return max(began)[1]
+
+
+def test_a_link_is_written_as_a_uri() -> None:
+    meeting = ("m", dt.date(2026, 1, 1), "19:00", 60, "online", "", "https://x.nl/€ a", 0,
+               False, [])
+    data = _calendar_of(("t", "k", [meeting]), "nl", STAMP)
+    assert b"URL:https://x.nl/%E2%82%AC%20a\r\n" in data
 
 
 @settings(derandomize=True, max_examples=1000, deadline=None)

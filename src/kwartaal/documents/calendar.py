@@ -112,13 +112,17 @@ def _calendar_of(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
              # 5546 allows STATUS:CANCELLED under PUBLISH), so that calendars that imported
              # it take it off
              "METHOD:PUBLISH", f"X-WR-CALNAME:{_text(title)}", f"X-WR-TIMEZONE:{TIMEZONE}"]
-    zone = b""
-    if meetings:  # every event starts in TIMEZONE: the calendar defines it once
+    zone, tz = b"", ZoneInfo(TIMEZONE)
+    if meetings:  # every event starts in TIMEZONE: the calendar defines it once, for every
+        # year from the first meeting's to the one after the last's (icalendar's own range,
+        # 1970 to 2037, would give a meeting outside it the wrong offset in a calendar that
+        # reads the definition rather than the zone's name)
         first, cal, event = meetings[0], Calendar(), Event()
-        event.add("dtstart", dt.datetime.combine(first[1], _start(first[2]),
-                                                 tzinfo=ZoneInfo(TIMEZONE)))
+        event.add("dtstart", dt.datetime.combine(first[1], _start(first[2]), tzinfo=tz))
         cal.add_component(event)
-        cal.add_missing_timezones()
+        years = [meeting[1].year for meeting in meetings]
+        cal.add_missing_timezones(first_date=dt.date(min(years), 1, 1),
+                                  last_date=dt.date(min(max(years) + 2, dt.MAXYEAR), 1, 1))
         zone = b"".join(bytes(part.to_ical()) for part in cal.walk("VTIMEZONE"))
     head = b"".join(_folded(line) for line in lines)
     stamped = _utc(dt.datetime.combine(stamp, dt.time(0, 0)))
@@ -126,7 +130,9 @@ def _calendar_of(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
     lines = []
     for (meeting_id, day, start_text, length, fmt, place, link, sequence, cancelled,
          people) in meetings:
-        start = dt.datetime.combine(day, _start(start_text))
+        start = dt.datetime.combine(day, _start(start_text), tzinfo=tz)
+        # it ends when its length has passed, also across a change of the clocks
+        end = (start.astimezone(dt.UTC) + dt.timedelta(minutes=length)).astimezone(tz)
         description = [f"{t['format']}: {t.get(fmt, fmt)}"]
         if fmt != "in-person" and link:
             description.append(f"{t['online']}: {link}")
@@ -134,7 +140,10 @@ def _calendar_of(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
         # icalendar's order: its canonical properties, then the others by name
         lines += ["BEGIN:VEVENT", f"SUMMARY:{summary}",
                   f"DTSTART;TZID={TIMEZONE}:{_local(start)}",
-                  f"DTEND;TZID={TIMEZONE}:{_local(start + dt.timedelta(minutes=length))}",
+                  # (an end in the hour the clocks go back, which a local time cannot
+                  # tell from the hour before, in UTC)
+                  f"DTEND:{_utc(end.astimezone(dt.UTC))}" if end.fold else
+                  f"DTEND;TZID={TIMEZONE}:{_local(end)}",
                   f"DTSTAMP:{stamped}", f"UID:{_text(f'{meeting_id}@{body_key}.kwartaal')}",
                   # the UID never changes (the meeting's id stays when it moves); a higher
                   # SEQUENCE tells a calendar that this copy replaces the one it has
@@ -175,8 +184,9 @@ _TEXT = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n", "\r": 
 # what else may not stand in quotes (a control character) is left out
 _PARAM = str.maketrans({**{code: None for code in (*range(0x20), 0x7f) if code != 0x09},
                         "^": "^^", "\n": "^n", "\r": "^n", '"': "^'"})
-# a URI is written as it is (3.3.13); what would end or part its line is percent-encoded
-_URI = str.maketrans({code: f"%{code:02X}" for code in (*range(0x21), 0x7f)})
+# a URI is written as it is (3.3.13), but what a URI may not hold (what would end or part
+# its line, and what is not ASCII), which is percent-encoded
+_URI_KEPT = "".join(map(chr, range(0x21, 0x7f)))
 
 
 def _text(value: str) -> str:
@@ -188,7 +198,9 @@ def _param(value: str) -> str:
 
 
 def _uri(value: str) -> str:
-    return value.translate(_URI)
+    from urllib.parse import quote
+
+    return quote(value, safe=_URI_KEPT, errors="surrogatepass")
 
 
 FOLD_AT = 75  # octets of a line, its line break not counted (RFC 5545 3.1)
