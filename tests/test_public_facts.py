@@ -10,6 +10,7 @@ import os
 import shutil
 import sys
 import time
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,12 @@ PROPERTY = settings(derandomize=True, max_examples=30, deadline=None,
                                            HealthCheck.too_slow])
 
 
+def searched(value: str) -> str:
+    """A text folded, its punctuation (a Unicode category P*) as spaces, single-spaced."""
+    return " ".join("".join(" " if unicodedata.category(ch)[0] == "P" else ch
+                            for ch in fold(value)).split())
+
+
 def reference(view: View, body: m.Body) -> list[tuple[str, Msg]]:
     """What must never appear in public output, as it was found before meetings had facts:
     by walking every record of every meeting (written here again, as it was)."""
@@ -50,7 +57,7 @@ def reference(view: View, body: m.Body) -> list[tuple[str, Msg]]:
         for record, texts in rows:
             target = closed if view.is_closed(record) else None
             for value in texts:
-                folded = " ".join(fold(value).split())
+                folded = searched(value)
                 if target is None:
                     public_texts.add(folded)
                 elif len(folded) >= 8:
@@ -59,28 +66,30 @@ def reference(view: View, body: m.Body) -> list[tuple[str, Msg]]:
     out = [(needle, what) for needle, what in closed if needle not in public_texts]
     cfg = body.config
     links = {cfg.cadence.link, *(mt.link for mt in body.meetings)}
-    if not cfg.public_link:
-        out += [(fold(link), msg("the meeting link")) for link in links
-                if len(link.strip()) >= 6]
+    if not cfg.public_link:  # as written, and without its scheme
+        out += [(searched(text), msg("the meeting link")) for link in links
+                if len(link.strip()) >= 6
+                for text in (link, link.strip().split("://", 1)[-1])]
     for meeting in body.meetings:
         if not view.place_is_public(meeting):
             place = meeting.place or cfg.cadence.place
             if len(place.strip()) >= 4:
-                out.append((" ".join(fold(place).split()), msg(
+                out.append((searched(place), msg(
                     "the place of meeting {id}, which is internal", id=meeting.id)))
         for line in meeting.compensation:
             for language in ("nl", "en"):
                 if (str(line.amount), language) not in amounts:
-                    amounts[str(line.amount), language] = " ".join(
-                        fold(money(line.amount, language)).split())
+                    amounts[str(line.amount), language] = searched(money(line.amount,
+                                                                         language))
                 out.append((amounts[str(line.amount), language], msg(
                     "a compensation amount of meeting {id}", id=meeting.id)))
     for language in ("nl", "en"):
-        out.append((fold(labels(language)["compensation_heading"]),
+        out.append((searched(labels(language)["compensation_heading"]),
                     msg("the compensation section")))
     unique: dict[str, Msg] = {}
     for needle, what in out:
-        unique.setdefault(needle, what)
+        if any(ch.isalnum() for ch in needle):
+            unique.setdefault(needle, what)
     return list(unique.items())
 
 

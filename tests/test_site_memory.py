@@ -111,6 +111,30 @@ def test_the_needles_find_what_searching_for_each_finds(text: str, found: list[s
     assert search.found_in(text, allowed) == expected  # made once, searched again
 
 
+@FIXED
+@given(st.lists(st.sampled_from(WORDS + [f"w{number}" for number in range(40)]), min_size=100,
+                max_size=400),
+       st.lists(st.tuples(st.integers(0, 399), st.integers(1, 7), st.booleans()), min_size=30,
+                max_size=60),
+       st.sets(st.sampled_from([" ".join(WORDS[:3]), "het", "de zaal"])))
+def test_the_needles_find_the_parts_of_a_text(words: list[str],
+                                              cuts: list[tuple[int, int, bool]],
+                                              allowed: set[str]) -> None:
+    """Needles cut from the text itself (most found, some with one word changed), enough of
+    them for a text to be searched word by word and then all at once (MANY_WORDS)."""
+    text = " ".join(words)
+    found = []
+    for start, length, changed in cuts:
+        part = words[start % len(words):][:length]
+        if changed:
+            part = [*part[:-1], "kade" if part[-1] != "kade" else "zaal"]
+        found.append(" ".join(part))
+    pairs = [(needle, msg("the text of closed record {id}", id=str(number)))
+             for number, needle in enumerate(dict.fromkeys(found))]
+    expected = [what for needle, what in pairs if needle in text and needle not in allowed]
+    assert forbidden.Needles(pairs).found_in(text, allowed) == expected
+
+
 # -- the site -------------------------------------------------------------------------------------
 
 

@@ -152,8 +152,28 @@ def parts_of(text: str, cut: re.Pattern[str]) -> Iterator[str]:
 
 def as_searched(text: str) -> str:
     """A text as public output is searched for it (and searched in): as read (as_read),
-    folded, tags and link targets taken out (fold(…, " ")), its spacing single spaces."""
-    return " ".join(fold(as_read(text), " ").split())
+    folded, tags and link targets taken out (fold(…, " ")), punctuation as spaces
+    (unpunctuated), its spacing single spaces."""
+    return " ".join(unpunctuated(fold(as_read(text), " ")).split())
+
+
+class _PunctuationTable(dict[int, str]):
+    """Every punctuation mark (a Unicode category P*) as a space, for str.translate; filled
+    as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        found = self[code] = " " if unicodedata.category(chr(code))[0] == "P" else chr(code)
+        return found
+
+
+_PUNCTUATION = _PunctuationTable()
+
+
+def unpunctuated(folded: str) -> str:
+    """A folded text with its punctuation as spaces: 'Havenweg 12, achterom', 'Havenweg
+    12 achterom' and 'Havenweg 12;achterom' are one text to the search for what must not be
+    published, which a comma left out or changed would otherwise pass."""
+    return _translated(folded, _PUNCTUATION)
 
 
 READINGS: tuple[str | None, ...] = (None, "", " ")

@@ -27,7 +27,7 @@ from kwartaal.core.facts import (
     record_texts,
     text_key,
 )
-from kwartaal.core.folding import as_read, fold, parts_of
+from kwartaal.core.folding import as_read, parts_of
 from kwartaal.core.problems import Msg, msg
 
 # The shortest closed text searched for: shorter ones ('Evaluatie' is not) would be found by
@@ -73,9 +73,9 @@ def forbidden_texts(view: Any, body: m.Body) -> list[tuple[str, Msg]]:
     out = [(needle, what) for needle, what in closed if needle not in public_texts]
     cfg = body.config
     links = {cfg.cadence.link, *(mt.link for mt in body.meetings)}
-    if not cfg.public_link:
-        out += [(folded(link), msg("the meeting link")) for link in links
-                if len(link.strip()) >= 6]
+    if not cfg.public_link:  # also as written without its scheme
+        out += [(folded(text), msg("the meeting link")) for link in links
+                if len(link.strip()) >= 6 for text in (link, _SCHEME.sub("", link))]
     for meeting, _, meeting_amounts in every:
         if not view.place_is_public(meeting):
             place = meeting.place or cfg.cadence.place
@@ -93,12 +93,16 @@ def forbidden_texts(view: Any, body: m.Body) -> list[tuple[str, Msg]]:
     from kwartaal.core.labels import labels
 
     for language in ("nl", "en"):
-        out.append((fold(labels(language)["compensation_heading"]),
+        out.append((folded(labels(language)["compensation_heading"]),
                     msg("the compensation section")))
     unique: dict[str, Msg] = {}
     for needle, what in out:
-        unique.setdefault(needle, what)
+        if any(ch.isalnum() for ch in needle):  # (one of punctuation alone is found anywhere)
+            unique.setdefault(needle, what)
     return list(unique.items())
+
+
+_SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 _NOT_SPACE = re.compile(r"\S")  # no run of spaces goes on after it
@@ -115,6 +119,12 @@ def spaced(text: str) -> str:
             out.append(" ")
         out.append(words)
     return out[0] if len(out) == 1 else "".join(out)
+
+
+def searched_in(text: str, markup: str | None) -> str:
+    """A rendering read as plain text (`plain`) as it is searched in: folded (with markup
+    as core/folding.py's fold takes it), punctuation as spaces, single-spaced."""
+    return spaced(folding.unpunctuated(folding.fold(text, markup)))
 
 
 def words_of(text: str) -> set[str]:
@@ -141,8 +151,10 @@ class Needles:
     inner words is a word of the text: where it is found, spaces surround them. So each is
     filed under one of its inner words, the one fewest needles have, and a text is searched
     only for the needles filed under one of its own words, and for those of one or two
-    words, which are searched for in every text. What is found is exactly what searching
-    the text for every needle finds."""
+    words, which are searched for in every text. A needle filed under a word is looked for
+    only where that word stands in the text (found once for all the needles filed under it):
+    the words of a page of dates and ordinary words are often all in it apart. What is found
+    is exactly what searching the text for every needle finds."""
 
     def __init__(self, needles: list[tuple[str, Msg]]) -> None:
         self.needles = needles
@@ -150,6 +162,8 @@ class Needles:
         self.inner = [tuple(shared.setdefault(word, word) for word in needle.split(" ")[1:-1])
                       for needle, _ in needles]
         self.always: list[int] = []  # needles of one or two words
+        self.word: dict[int, str] = {}  # the word each other one is filed under
+        self.offset: dict[int, int] = {}  # and where that word stands in it
         self.filed: dict[str, list[int]] = {}
         counts: dict[str, int] = {}
         for words in self.inner:
@@ -161,6 +175,9 @@ class Needles:
                 continue
             rarest = min(words, key=lambda word: counts[word])  # the first of the rarest
             self.filed.setdefault(rarest, []).append(number)
+            # where the word stands in the needle, spaces around it (an inner word has them)
+            self.offset[number] = needles[number][0].index(f" {rarest} ")
+            self.word[number] = rarest
 
     def found_in(self, text: str, allowed: set[str]) -> list[Msg]:
         """What each needle that text (a rendering folded and spaced) contains is, in the
@@ -177,13 +194,52 @@ class Needles:
                     candidates += numbers
         candidates.sort()
         found = []
+        spots: dict[str, list[int]] = {}  # where each word stands in the text
         for number in candidates:
             needle, what = self.needles[number]
-            if not words.issuperset(self.inner[number]):
+            if not words.issuperset(self.inner[number]) or needle in allowed:
                 continue
-            if needle in text and needle not in allowed:
+            word = self.word.get(number)
+            if word is None:
+                if needle in text:
+                    found.append(what)
+                continue
+            at = spots.get(word)
+            if at is None:
+                if len(spots) == MANY_WORDS:  # the whole text's, in one pass
+                    spots = _every_spot(text)
+                    at = spots.get(word, [])
+                else:
+                    at = spots[word] = _spots(text, f" {word} ")
+            offset = self.offset[number]
+            if any(text.startswith(needle, spot - offset) for spot in at if spot >= offset):
                 found.append(what)
         return found
+
+
+# How many words are found in a text one by one before where every word stands is found at
+# once: a page of open actions holds thousands of the words needles are filed under.
+MANY_WORDS = 16
+
+
+def _every_spot(text: str) -> dict[str, list[int]]:
+    """Where each word of a single-spaced text stands: the space before it (-1 first)."""
+    found: dict[str, list[int]] = {}
+    at = -1
+    for word in text.split(" "):
+        found.setdefault(word, []).append(at)
+        at += len(word) + 1
+    return found
+
+
+def _spots(text: str, part: str) -> list[int]:
+    """Where part starts in text, every time."""
+    found = []
+    start = text.find(part)
+    while start != -1:
+        found.append(start)
+        start = text.find(part, start + 1)
+    return found
 
 
 def found_in(text: str, needles: list[tuple[str, Msg]], allowed: set[str]) -> list[Msg]:

@@ -385,15 +385,14 @@ class View:
         # Tags, comments and link targets are taken out, as rendered Markdown hides them; and
         # kept, as the reader sees them where they were escaped ('&lt;!--' shows '<!--', and
         # would hide everything after it from the first reading): what either finds is a leak.
-        readings = [" ", None] if "<" in plain or "](" in plain else [" "]
-        for markup in readings:
-            spaced = forbidden.spaced(fold(plain, markup))
-            found += [Leak(what) for what in self._needles.found_in(spaced, allowed)]
-            del spaced
-        del plain
+        readings = [(plain, " ")] + ([(plain, None)] if "<" in plain or "](" in plain else [])
+        if "%" in plain and (decoded := unquote(plain)) != plain:  # '%67' is 'g'
+            readings.append((decoded, " "))
         if escaped:
-            spaced = forbidden.spaced(fold(forbidden.plain(unescaped), " "))
-            del unescaped
+            readings.append((forbidden.plain(unescaped), " "))
+        del plain, unescaped
+        while readings:
+            spaced = forbidden.searched_in(*readings.pop(0))
             found += [Leak(what) for what in self._needles.found_in(spaced, allowed)]
         return list({leak.what.render("en"): leak for leak in found}.values())  # each once
 
