@@ -127,7 +127,7 @@ def _calendar_of(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
     head = b"".join(_folded(line) for line in lines)
     stamped = _utc(dt.datetime.combine(stamp, dt.time(0, 0)))
     summary = _text(title)
-    lines = []
+    events = []  # each event's lines, folded, as bytes: not 40,000 lines held at once
     for (meeting_id, day, start_text, length, fmt, place, link, sequence, cancelled,
          people) in meetings:
         start = dt.datetime.combine(day, _start(start_text), tzinfo=tz)
@@ -138,7 +138,7 @@ def _calendar_of(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
             description.append(f"{t['online']}: {link}")
         location = (link or t["online"]) if fmt == "online" else place
         # icalendar's order: its canonical properties, then the others by name
-        lines += ["BEGIN:VEVENT", f"SUMMARY:{summary}",
+        lines = ["BEGIN:VEVENT", f"SUMMARY:{summary}",
                   f"DTSTART;TZID={TIMEZONE}:{_local(start)}",
                   # (an end in the hour the clocks go back, which a local time cannot
                   # tell from the hour before, in UTC)
@@ -157,10 +157,8 @@ def _calendar_of(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
         if fmt != "in-person" and link:
             lines.append(f"URL:{_uri(link)}")
         lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    events = b"".join(_folded(line) for line in lines)
-    del lines
-    return b"".join([head, zone, events])
+        events.append(b"".join(_folded(line) for line in lines))
+    return b"".join([head, zone, *events, b"END:VCALENDAR\r\n"])
 
 
 def _start(text: str) -> dt.time:
