@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import AnyStr
 
 # Letters of other scripts that look like Latin ones, and Latin letters that Unicode does not
 # decompose: a name written with a Cyrillic 'і' or in small capitals reads the same to a person.
@@ -148,6 +149,16 @@ def parts_of(text: str, cut: re.Pattern[str]) -> Iterator[str]:
         yield text[start:found.end()]
         start = found.end()
     yield text[start:] if start else text
+
+
+def places_of(text: AnyStr, part: AnyStr) -> list[int]:
+    """Where part starts in text (a str or bytes), every time, overlaps included."""
+    found = []
+    start = text.find(part)
+    while start != -1:
+        found.append(start)
+        start = text.find(part, start + 1)
+    return found
 
 
 def as_searched(text: str) -> str:

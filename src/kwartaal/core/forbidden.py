@@ -210,7 +210,7 @@ class Needles:
                     spots = _every_spot(text)
                     at = spots.get(word, [])
                 else:
-                    at = spots[word] = _spots(text, f" {word} ")
+                    at = spots[word] = folding.places_of(text, f" {word} ")
             offset = self.offset[number]
             if any(text.startswith(needle, spot - offset) for spot in at if spot >= offset):
                 found.append(what)
@@ -231,15 +231,6 @@ def _every_spot(text: str) -> dict[str, list[int]]:
         at += len(word) + 1
     return found
 
-
-def _spots(text: str, part: str) -> list[int]:
-    """Where part starts in text, every time."""
-    found = []
-    start = text.find(part)
-    while start != -1:
-        found.append(start)
-        start = text.find(part, start + 1)
-    return found
 
 
 def found_in(text: str, needles: list[tuple[str, Msg]], allowed: set[str]) -> list[Msg]:

@@ -20,6 +20,7 @@ from kwartaal.core.detect import (
     scan_text,
 )
 from kwartaal.core.fields import public_values
+from kwartaal.core.folding import places_of
 from kwartaal.core.problems import Msg, Problem, msg
 
 # Two or more capitalised words ("Roos de Vries"): the shape of a legal name, not a working name.
@@ -215,7 +216,7 @@ def scan_file(path: Path, text: str, allowed_text: set[str],
         for found in _WRITTEN_AT.finditer(data):  # it may span lines: both ends are read
             offsets += [found.start(), found.end() - 1]
     for needle in (b"@", b"~", *_IBAN_STARTS):
-        offsets += _finds(skeleton, needle)
+        offsets += places_of(skeleton, needle)
     if not offsets:
         return []
     lines = text.splitlines()
@@ -247,14 +248,6 @@ def _other_breaks(text: str) -> bool:
         return any(char in text for char in _ASCII_OTHER_BREAKS)
     return _OTHER_BREAKS.search(text) is not None
 
-
-def _finds(data: bytes, needle: bytes) -> list[int]:
-    out = []
-    at = data.find(needle)
-    while at != -1:
-        out.append(at)
-        at = data.find(needle, at + 1)
-    return out
 
 
 def marked_values(path: Path, text: str) -> list[tuple[str, str]]:
