@@ -232,7 +232,6 @@ def _every_spot(text: str) -> dict[str, list[int]]:
     return found
 
 
-
 def found_in(text: str, needles: list[tuple[str, Msg]], allowed: set[str]) -> list[Msg]:
     """What each needle that text (a rendering folded and spaced) contains is, in the
     order of needles; allowed needles are not looked for (Needles, made for one search)."""

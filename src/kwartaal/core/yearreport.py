@@ -72,8 +72,8 @@ class Years:
             elif only is not None:
                 self.actions.append(counted)
         self.items = counted_items(body)
-        # each person's organisation group in each language, the same in every year
-        self.groups: dict[str, dict[str, Group]] = {}
+        # each person's organisation group in the view's language, the same in every year
+        self.groups: dict[str, Group] = {}
         self._given: dict[int, list[GivenFeedback]] | None = None
 
     @property
@@ -161,7 +161,7 @@ def meetings_section(scope: Scope) -> dict[str, Any]:
 
 def attendance_section(scope: Scope) -> dict[str, Any]:
     found = attendance(scope.body, scope.year, scope.lang, scope.years.held(scope.year),
-                       roles=False, known=scope.years.groups.setdefault(scope.lang, {}))
+                       roles=False, known=scope.years.groups)
     rows = []
     for group in found.organisations:
         row = group_row(group)

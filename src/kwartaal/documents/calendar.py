@@ -106,13 +106,13 @@ def _calendar_of(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
 
     title, body_key, meetings = inputs
     t = labels(lang)
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//kwartaal//kwartaal//NL",
+    head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//kwartaal//kwartaal//NL",
              "CALSCALE:GREGORIAN",
              # a published feed: a cancelled meeting stays in it as a cancelled event (RFC
              # 5546 allows STATUS:CANCELLED under PUBLISH), so that calendars that imported
              # it take it off
              "METHOD:PUBLISH", f"X-WR-CALNAME:{_text(title)}", f"X-WR-TIMEZONE:{TIMEZONE}"]
-    zone, tz = b"", ZoneInfo(TIMEZONE)
+    tz, definition = ZoneInfo(TIMEZONE), b""
     if meetings:  # every event starts in TIMEZONE: the calendar defines it once, for every
         # year from the first meeting's to the one after the last's (icalendar's own range,
         # 1970 to 2037, would give a meeting outside it the wrong offset in a calendar that
@@ -123,8 +123,7 @@ def _calendar_of(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
         years = [meeting[1].year for meeting in meetings]
         cal.add_missing_timezones(first_date=dt.date(min(years), 1, 1),
                                   last_date=dt.date(min(max(years) + 2, dt.MAXYEAR), 1, 1))
-        zone = b"".join(bytes(part.to_ical()) for part in cal.walk("VTIMEZONE"))
-    head = b"".join(_folded(line) for line in lines)
+        definition = b"".join(bytes(part.to_ical()) for part in cal.walk("VTIMEZONE"))
     stamped = _utc(dt.datetime.combine(stamp, dt.time(0, 0)))
     summary = _text(title)
     events = []  # each event's lines, folded, as bytes: not 40,000 lines held at once
@@ -133,9 +132,10 @@ def _calendar_of(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
         start = dt.datetime.combine(day, _start(start_text), tzinfo=tz)
         # it ends when its length has passed, also across a change of the clocks
         end = (start.astimezone(dt.UTC) + dt.timedelta(minutes=length)).astimezone(tz)
+        online = link if fmt != "in-person" else ""  # the link, where one joins by it
         description = [f"{t['format']}: {t.get(fmt, fmt)}"]
-        if fmt != "in-person" and link:
-            description.append(f"{t['online']}: {link}")
+        if online:
+            description.append(f"{t['online']}: {online}")
         location = (link or t["online"]) if fmt == "online" else place
         # icalendar's order: its canonical properties, then the others by name
         lines = ["BEGIN:VEVENT", f"SUMMARY:{summary}",
@@ -154,11 +154,11 @@ def _calendar_of(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
         if location:
             lines.append(f"LOCATION:{_text(location)}")
         lines.append(f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}")
-        if fmt != "in-person" and link:
-            lines.append(f"URL:{_uri(link)}")
+        if online:
+            lines.append(f"URL:{_uri(online)}")
         lines.append("END:VEVENT")
         events.append(b"".join(_folded(line) for line in lines))
-    return b"".join([head, zone, *events, b"END:VCALENDAR\r\n"])
+    return b"".join([*map(_folded, head), definition, *events, b"END:VCALENDAR\r\n"])
 
 
 def _start(text: str) -> dt.time:
