@@ -9,8 +9,12 @@ from the one it was made in to the one it was finished in (or every year after, 
 never finished): as open before the year it was finished in, by its status in that year. Each
 action thus adds to runs of years; the reports of a thousand years are counted in one pass
 over the actions (a difference per run, summed once), instead of a pass over every action
-alive in each year. The years whose report counts to today are counted by the rule itself,
-in the same pass.
+alive in each year.
+
+The years whose report counts to today (the years not over yet, and with a body planned far
+ahead there are many) are runs too: counting to the same day, an action counts the same in
+each of them, from the first such year to the one it was finished in (or every one, when it
+was never finished), when it was made by today.
 """
 
 from __future__ import annotations
@@ -52,60 +56,19 @@ def add(tallies: dict[str, Tally], theme: str, counted: tuple[str, bool]) -> Non
         tally[status] = tally.get(status, 0) + 1
 
 
-class ActionCounts:
-    """The tallies of every year from first to last, fed each action once (add) in the order
-    of the body's actions; tallies(year, as_of) gives a year's."""
+class _Runs:
+    """What actions add to runs of consecutive years (numbered from 0): per theme and field,
+    a difference per run, summed when first read; and per theme outside the settings, the
+    number of its first action counted in each year, for the order of a year's themes."""
 
-    def __init__(self, first: int, last: int, today: dt.date, known: Iterable[str]) -> None:
-        self.first, self.last, self.today = first, last, today
-        self.known = frozenset(known)  # themes whose order does not matter (the settings')
-        self.size = last - first + 1
-        # theme: field: the difference per year (index 0 is the first year)
-        self._runs: dict[str, dict[str, array[int]]] = {}
+    def __init__(self, size: int, known: frozenset[str]) -> None:
+        self.size, self.known = size, known
+        self._runs: dict[str, dict[str, array[int]]] = {}  # theme: field: differences
         self._sums: dict[str, dict[str, array[int]]] | None = None
-        # the years whose report counts to today: theme: tally, by the rule itself
-        self.near: dict[int, dict[str, Tally]] = {
-            year: {} for year in range(first, last + 1) if dt.date(year, 12, 31) > today}
-        # themes not in the settings: per year, the number of the first action counted
         self._first: dict[str, list[int]] = {}
         self._free: dict[str, list[int]] = {}  # per year, a year not yet given its first
-        self._added = 0
 
-    def add(self, made: dt.date, finished: dt.date | None, status: str, theme: str,
-            due: dt.date | None) -> None:
-        number, self._added = self._added, self._added + 1
-        for year, tallies in self.near.items():
-            counted = count_one(made, finished, status, due, dt.date(year, 1, 1), self.today)
-            if counted is not None:
-                add(tallies, theme, counted)
-        start = made.year - self.first
-        end = self.size - 1 if finished is None else min(finished.year - self.first,
-                                                         self.size - 1)
-        if start > end:
-            return
-        self._run(theme, "total", start, end)
-        if theme not in self.known:
-            self._mark(theme, number, start, end)
-        if finished is None:
-            self._as(theme, status, due, start, end)
-            return
-        self._as(theme, "open", due, start, min(end, finished.year - self.first - 1))
-        if finished.year - self.first == end:  # its last year: by its status
-            self._as(theme, status, due, end, end)
-
-    def _as(self, theme: str, status: str, due: dt.date | None, start: int, end: int) -> None:
-        """Counted as status in the years start to end (each counting to its last day)."""
-        if start > end:
-            return
-        if status not in m.OPEN_STATUSES:
-            self._run(theme, status, start, end)
-            return
-        self._run(theme, "open", start, end)
-        if due is not None:  # overdue in a year whose last day is after the due date
-            since = due.year - self.first + (1 if (due.month, due.day) == (12, 31) else 0)
-            self._run(theme, "overdue", max(start, since), end)
-
-    def _run(self, theme: str, field: str, start: int, end: int) -> None:
+    def add(self, theme: str, field: str, start: int, end: int) -> None:
         if start > end:
             return
         runs = self._runs.setdefault(theme, {})
@@ -115,9 +78,11 @@ class ActionCounts:
         found[start] += 1
         found[end + 1] -= 1
 
-    def _mark(self, theme: str, number: int, start: int, end: int) -> None:
-        """The first action counted under theme in each year from start to end, if it is
-        the first (years given theme's first are skipped: each year is given one once)."""
+    def mark(self, theme: str, number: int, start: int, end: int) -> None:
+        """Action number counted under theme in the years start to end: the first of its
+        theme in those of them that have none yet (each year is given one once)."""
+        if theme in self.known or start > end:
+            return
         first = self._first.get(theme)
         if first is None:
             first = self._first[theme] = [-1] * self.size
@@ -136,19 +101,14 @@ class ActionCounts:
             year = free[year]
         return year
 
-    def tallies(self, year: int, as_of: dt.date) -> dict[str, Tally] | None:
-        """The tallies of a report of year counting to as_of; None when they were not
-        counted here (another day than today, before its year's end, or a year outside)."""
-        if as_of == self.today and year in self.near:
-            return self.near[year]
-        if as_of != dt.date(year, 12, 31) or not self.first <= year <= self.last:
-            return None
+    def tallies(self, at: int) -> dict[str, Tally]:
+        """The tallies of year number at: the themes of the settings, then the others in the
+        order their first action was counted."""
         if self._sums is None:
             self._sums = {theme: {field: array("q", accumulate(runs))
                                   for field, runs in fields.items()}
                           for theme, fields in self._runs.items()}
             self._runs = {}
-        at = year - self.first
         found: dict[str, Tally] = {}
         for theme, fields in self._sums.items():
             if theme in self.known and fields["total"][at]:
@@ -159,3 +119,80 @@ class ActionCounts:
             fields = self._sums[theme]
             found[theme] = {field: sums[at] for field, sums in fields.items() if sums[at]}
         return found
+
+
+class ActionCounts:
+    """The tallies of every year from first to last, fed each action once (add) in the order
+    of the body's actions; tallies(year, as_of) gives a year's."""
+
+    def __init__(self, first: int, last: int, today: dt.date, known: Iterable[str]) -> None:
+        self.first, self.last, self.today = first, last, today
+        self.size = last - first + 1
+        known = frozenset(known)  # themes whose order does not matter (the settings')
+        self._ended = _Runs(self.size, known)  # each year counting to its last day
+        # the years whose report counts to today, from the first not over
+        self.near = max(first, today.year if today < dt.date(today.year, 12, 31)
+                        else today.year + 1)
+        self._today = _Runs(max(0, last - self.near + 1), known)
+        self._added = 0
+
+    def add(self, made: dt.date, finished: dt.date | None, status: str, theme: str,
+            due: dt.date | None) -> None:
+        number, self._added = self._added, self._added + 1
+        if self._today.size:
+            counted = count_one(made, finished, status, due, dt.date(self.near, 1, 1),
+                                self.today)
+            if counted is not None:
+                end = self._today.size - 1 if finished is None else min(
+                    finished.year - self.near, self._today.size - 1)
+                self._count(self._today, theme, counted, number, end)
+        start = made.year - self.first
+        end = self.size - 1 if finished is None else min(finished.year - self.first,
+                                                         self.size - 1)
+        if start > end:
+            return
+        self._ended.add(theme, "total", start, end)
+        self._ended.mark(theme, number, start, end)
+        if finished is None:
+            self._as(theme, status, due, start, end)
+            return
+        self._as(theme, "open", due, start, min(end, finished.year - self.first - 1))
+        if finished.year - self.first == end:  # its last year: by its status
+            self._as(theme, status, due, end, end)
+
+    @staticmethod
+    def _count(runs: _Runs, theme: str, counted: tuple[str, bool], number: int,
+               end: int) -> None:
+        """Counted (count_one) alike in the years 0 to end."""
+        status, overdue = counted
+        runs.add(theme, "total", 0, end)
+        runs.mark(theme, number, 0, end)
+        if status in m.OPEN_STATUSES:
+            runs.add(theme, "open", 0, end)
+            if overdue:
+                runs.add(theme, "overdue", 0, end)
+        else:
+            runs.add(theme, status, 0, end)
+
+    def _as(self, theme: str, status: str, due: dt.date | None, start: int, end: int) -> None:
+        """Counted as status in the years start to end (each counting to its last day)."""
+        if start > end:
+            return
+        if status not in m.OPEN_STATUSES:
+            self._ended.add(theme, status, start, end)
+            return
+        self._ended.add(theme, "open", start, end)
+        if due is not None:  # overdue in a year whose last day is after the due date
+            since = due.year - self.first + (1 if (due.month, due.day) == (12, 31) else 0)
+            self._ended.add(theme, "overdue", max(start, since), end)
+
+    def tallies(self, year: int, as_of: dt.date) -> dict[str, Tally] | None:
+        """The tallies of a report of year counting to as_of; None when they were not
+        counted here (another day than today, before its year's end, or a year outside)."""
+        if not self.first <= year <= self.last:
+            return None
+        if as_of == self.today and year >= self.near:
+            return self._today.tallies(year - self.near)
+        if as_of != dt.date(year, 12, 31):
+            return None
+        return self._ended.tallies(year - self.first)
