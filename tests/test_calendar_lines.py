@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
+from kwartaal.core.dates import TIMEZONE
 from kwartaal.core.labels import labels
 from kwartaal.core.visibility import View
 from kwartaal.documents.calendar import (
     FOLD_AT,
-    TIMEZONE,
     _calendar_of,
     _folded,
     calendar,
@@ -74,6 +74,10 @@ def reference(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
         years = [meeting[1].year for meeting in meetings]
         cal.add_missing_timezones(first_date=dt.date(min(years), 1, 1),
                                   last_date=dt.date(max(years) + 2, 1, 1))
+    else:  # a calendar holds a component (RFC 5545 3.6): the zone, for the stamp's year
+        timezone = Timezone.from_tzinfo(zone, first_date=dt.date(stamp.year, 1, 1),
+                                        last_date=dt.date(stamp.year + 2, 1, 1))
+        cal.add_component(timezone)
     return bytes(cal.to_ical())
 
 

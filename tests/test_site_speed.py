@@ -86,7 +86,7 @@ pages = st.lists(st.one_of(st.sampled_from(_words(_VIEW)), st.sampled_from(_PIEC
 def test_leaks_finds_what_the_reference_fold_finds(page: str) -> None:
     found = [leak.what.render("en") for leak in _VIEW.leaks(page)]
     with pytest.MonkeyPatch.context() as patch:
-        for module in ("kwartaal.core.visibility", "kwartaal.core.folding"):
+        for module in ("kwartaal.core.naming", "kwartaal.core.folding"):
             patch.setattr(f"{module}.fold", _reference_fold)
         reference = View(_BODY, "nl", public=True)
         expected = [leak.what.render("en") for leak in reference.leaks(page)]

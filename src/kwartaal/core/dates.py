@@ -15,6 +15,29 @@ if TYPE_CHECKING:
     from kwartaal.core import model as m
 
 
+# Where the meetings are held: every time of the body is a time on this clock.
+TIMEZONE = "Europe/Amsterdam"
+
+
+def clock_change(day: dt.date, time_text: str) -> str:
+    """Whether a time of day on this clock does not exist on that day ('skipped': the hour
+    the clocks go forward) or exists twice ('twice': the hour they go back); else ''."""
+    if day.month not in (3, 10) or day.day < 25 or day.weekday() != 6:  # a last Sunday
+        return ""
+    from zoneinfo import ZoneInfo
+
+    try:
+        hours, minutes = (int(part) for part in time_text.split(":"))
+        local = dt.datetime.combine(day, dt.time(hours, minutes), tzinfo=ZoneInfo(TIMEZONE))
+    except ValueError:
+        return ""  # (a malformed time is another check's)
+    there = local.astimezone(dt.UTC).astimezone(local.tzinfo)
+    if there.replace(tzinfo=None) != local.replace(tzinfo=None):
+        return "skipped"
+    later = local.replace(fold=1)
+    return "twice" if later.utcoffset() != local.utcoffset() else ""
+
+
 def parse_iso(value: str, what: str = "date") -> dt.date:
     """A date given on the command line, within the years every file date lies in."""
     try:

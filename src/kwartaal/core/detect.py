@@ -50,7 +50,9 @@ def _hinted(line: str) -> bool:
 MARKER = "# kwartaal: allow-private"
 
 
-_AT = re.compile(r"\s*[(\[{]\s*(?:at|apenstaartje)\s*[)\]}]\s*", re.IGNORECASE)
+# 'jan(at)example.org', 'jan [at] example.org', 'jan @ example.org', 'jan%40example.org': an
+# address to a reader (or, escaped, to a browser) all the same
+_AT = re.compile(r"\s*(?:[(\[{]\s*(?:at|apenstaartje)\s*[)\]}]|@|%40)\s*", re.IGNORECASE)
 
 
 _IBAN_RUN = re.compile(r"[A-Za-z]{2}[\s.\-]{0,3}\d{2}(?:[\s.\-]{0,3}[A-Za-z0-9]){11,30}")
@@ -139,8 +141,8 @@ def without_contact_details(value: str, allowed: tuple[set[str], set[str]],
     """A text with its contact details (a line marked --allow-private may hold them) replaced
     by placeholder, for public output; public addresses (allowed) stay. None when one is
     written in a form only a reader's eye joins up, so it cannot be replaced where it is."""
-    if _hint().search(value) is None and _WIDE.search(value) is None:
-        # no digit, no '@', nothing past U+2000: none can be in it
+    if _hint().search(value) is None and _WIDE.search(value) is None and \
+            _AT.search(value) is None:  # no digit, no '@' in any form, nothing past U+2000
         return value
     allowed_text, allowed_digits = allowed
     for found in contact_details(value):
@@ -154,9 +156,10 @@ def without_contact_details(value: str, allowed: tuple[set[str], set[str]],
 
 def _readable(line: str) -> str:
     """A line as a reader sees it: compatibility forms ('＠', '﹫', full-width digits),
-    invisible characters, any kind of dash, and 'jan(at)example.org' made plain, so that a
-    number or an address cannot hide behind typography."""
-    if line.isascii() and "at" not in line.lower():
+    invisible characters, any kind of dash, and 'jan(at)example.org', 'jan @ example.org' and
+    'jan%40example.org' made plain, so that a number or an address cannot hide behind
+    typography."""
+    if line.isascii() and "at" not in line.lower() and "@" not in line and "%" not in line:
         return line
     import unicodedata
 

@@ -37,6 +37,8 @@ _LOOKALIKES = str.maketrans({
     "Ꭺ": "a", "Ᏼ": "b", "Ꮯ": "c", "Ꭰ": "d", "Ꭼ": "e", "Ꮐ": "g", "Ꮋ": "h", "Ꭵ": "i",
     "Ꭻ": "j", "Ꮶ": "k", "Ꮮ": "l", "Ꮇ": "m", "Ꮎ": "o", "Ꮲ": "p", "Ꮢ": "r", "Ꮪ": "s",
     "Ꭲ": "t", "Ꮩ": "v", "Ꮃ": "w", "Ꮓ": "z",
+    # Lisu letters (a script without case) that are Latin capitals to the eye
+    **dict(zip("ꓮꓐꓚꓓꓰꓝꓖꓧꓲꓙꓗꓡꓟꓠꓳꓑꓣꓢꓔꓴꓦꓪꓫꓬꓜ", "abcdefghijklmnoprstuvwxyz", strict=True)),
 })
 # Capitals that look like a Latin capital, where case folding would make them a small letter
 # that looks like another one (Greek Η looks like H, its η like n; Μ like M, its μ like u).
@@ -322,8 +324,8 @@ class _NameFoldTable(dict[int, str]):
 _FOLDED = _FoldTable()
 _NAME_FOLDED = _NameFoldTable()
 
-# Capitals that look like an I, and so like an l: Greek, Cyrillic, the Cyrillic palochka.
-_CAPITAL_I = frozenset("I\u0399\u0406\u04c0")
+# Capitals that look like an I, and so like an l: Greek, Cyrillic, the Cyrillic palochka, Lisu.
+_CAPITAL_I = frozenset("I\u0399\u0406\u04c0\ua4f2")
 
 
 @lru_cache(maxsize=4096)

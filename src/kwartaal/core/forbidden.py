@@ -76,6 +76,14 @@ def forbidden_texts(view: Any, body: m.Body) -> list[tuple[str, Msg]]:
     if not cfg.public_link:  # also as written without its scheme
         out += [(folded(text), msg("the meeting link")) for link in links
                 if len(link.strip()) >= 6 for text in (link, _SCHEME.sub("", link))]
+    for person in body.people.values():  # the contact details of who is not named
+        if not person.is_named:
+            written = [v for v in (person.email, person.phone) if len(v.strip()) >= 6]
+            numbers = [re.sub(r"\D", "", v) for v in written]
+            written += [person.email.replace("@", f" {at} ") for at in ("at", "apenstaartje")
+                        if "@" in person.email]  # 'jan (at) example.org'
+            out += [(folded(text), msg("the contact details of {id}", id=person.id))
+                    for text in written + [n for n in numbers if len(n) >= 6]]
     for meeting, _, meeting_amounts in every:
         if not view.place_is_public(meeting):
             place = meeting.place or cfg.cadence.place

@@ -337,6 +337,31 @@ class Body:
                 for a in open_actions(m, date)]
 
 
+    def where_written(self, value: str) -> str:
+        """Where a text stands in the body's files, for a message that must name it: the first
+        field of a person or a meeting's record that holds it ('2025-03-13.toml [[item]] p1
+        title'), or '?'. Asked only when something is wrong (it reads every record)."""
+        def holds(record: Any) -> str:
+            for name in getattr(type(record), "__slots__", ()):
+                field = getattr(record, name, None)
+                if field == value or (isinstance(field, dict) and value in field.values()):
+                    return name
+            return ""
+
+        for pid, person in self.people.items():
+            if found := holds(person):
+                return f"people.toml [{pid}] {found}"
+        for meeting in self.meetings:
+            if found := holds(meeting):
+                return f"{meeting.src.path.name} {found}"
+            for key, kind in (("items", "item"), ("notes", "note"), ("decisions", "decision"),
+                              ("actions", "action")):
+                for record in passing(getattr(meeting, key)):
+                    if found := holds(record):
+                        return f"{meeting.src.path.name} [[{kind}]] {record.local_id} {found}"
+        return "?"
+
+
 def passing(records: list[Any]) -> list[Any]:
     """A meeting's list of records for one use: read from the parse index and not used yet,
     it is decoded for this use and not kept with the meeting (files/lazy.py Later.passing),

@@ -3,8 +3,11 @@ and role in running text, the names that must stay hidden, the body's neutral na
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from kwartaal.core import model as m
-from kwartaal.core.folding import fold, name_key
+from kwartaal.core.folding import fold, name_fold, name_key, spellings
+from kwartaal.core.spelling import NameMatcher
 from kwartaal.core.words import tr
 
 _CONNECTORS = {"and", "en", "&", "+", "-", "voor", "for", "of", "van", "met", "with", "the",
@@ -20,6 +23,39 @@ def hidden_names_of(person: m.Person) -> list[str]:
     if person.visibility == "role-only":
         names.append(person.name)
     return [n.strip() for n in names if n and n.strip()]
+
+
+def hidden_name_matcher(people: Iterable[m.Person]) -> tuple[
+        NameMatcher | None, dict[str, m.Person | None]]:
+    """One search for every hidden name, and for every public name that contains one (so
+    that 'Sanne de Boer', who is named, is not taken for a hidden 'Sanne'), with the owner of
+    each name's key (None: a public name). What counts as a spelling of a name is
+    core/spelling.py's; a key of one letter or none is no name."""
+    people = list(people)
+    hidden: dict[str, m.Person] = {}
+    spelled: dict[str, str] = {}
+    for person in people:
+        for name in hidden_names_of(person):
+            for spelling in spellings(name):
+                key = name_key(fold(spelling))
+                if len(key) >= 2 and key not in hidden:
+                    hidden[key] = person
+                    spelled[key] = spelling
+    if not hidden:
+        return None, {}
+    owners: dict[str, m.Person | None] = dict(hidden)
+    names = [(spelling, hidden[key], True) for key, spelling in spelled.items()]
+    inside = NameMatcher(names)
+    for person in people:
+        if person.visibility == "role-only":
+            continue
+        public = name_key(fold(person.name))
+        if public and public not in hidden and any(
+                found.owner is not None for found in inside.find(name_fold(person.name))):
+            owners[public] = None
+            names.append((person.name, None, False))
+    names.sort(key=lambda entry: len(name_key(fold(entry[0]))), reverse=True)
+    return NameMatcher(names), owners
 
 
 def role_label(person: m.Person | None, lang: str) -> str:

@@ -31,15 +31,12 @@ from kwartaal.core import forbidden
 from kwartaal.core import model as m
 from kwartaal.core.folding import (
     as_searched,
-    fold,
     fold_char,
     name_fold,
     name_fold_mapped,
-    name_key,
     readings_of,
-    spellings,
 )
-from kwartaal.core.naming import hidden_names_of, role_in_text, role_label
+from kwartaal.core.naming import hidden_name_matcher, role_in_text, role_label
 from kwartaal.core.problems import Joined, KwartaalError, Msg, msg
 from kwartaal.core.spelling import NameMatcher
 
@@ -48,6 +45,16 @@ _BIDI = "\u202a-\u202e\u2066-\u2069"  # direction overrides; they, & % < and ]( 
 _BIDI_OVERRIDES = re.compile(f"[{_BIDI}]")
 _ESCAPED_WORD = re.compile(r"[^\s<>()\[\]\"']*%[0-9A-Fa-f]{2}[^\s<>()\[\]\"']*")
 _MORE_READINGS = re.compile(f"[&%<\\]{_BIDI}](?:(?<!\\])|(?=\\())")  # texts of more readings
+
+_RIGHT_TO_LEFT_RUN = re.compile("\u202e[^\u202c\n]*")  # up to its end or the paragraph's
+
+
+def display_order(text: str) -> str:
+    """A text as a reader sees it where a right-to-left override (U+202E) turns the letters
+    after it around: 'Overleg \u202ealim' shows 'Overleg mila'."""
+    return _RIGHT_TO_LEFT_RUN.sub(lambda run: _BIDI_OVERRIDES.sub("", run.group(0))[::-1],
+                                  text)
+
 
 # Fewer people paid in a year than this, and a public total is what each of them was paid.
 MIN_PAID_FOR_TOTALS = 3
@@ -113,6 +120,7 @@ class View:
         self._standing = {s.key for s in body.config.standing}
         self._allowed: tuple[set[str], set[str]] | None = None
         self._texts: dict[str, str] = {}  # short texts as text() gave them (it is pure)
+        self._links: dict[str, bool] = {}  # whether a link may be published, by link
 
     # people
 
@@ -135,9 +143,7 @@ class View:
     def listed_by_name(self, pid: str) -> bool:
         """Whether a person may be listed; otherwise they are counted by role."""
         person = self.body.people.get(pid)
-        if not self.public:
-            return True
-        return person is not None and person.visibility != "role-only"
+        return not self.public or (person is not None and person.visibility != "role-only")
 
     # records
 
@@ -148,9 +154,7 @@ class View:
         if isinstance(record, m.Item):
             return record.id in self._closed
         ref = getattr(record, "item", "")
-        if not ref:
-            return False
-        if ref in m.FIXED_ITEMS or ref in self._standing:
+        if not ref or ref in m.FIXED_ITEMS or ref in self._standing:
             return False
         meeting_id = record.meeting if isinstance(record, m.Action) else meeting_of(record.id)
         return self._under_closed(item_ref(meeting_id, ref))
@@ -199,11 +203,13 @@ class View:
         place = (meeting.place if meeting is not None else "") or cfg.cadence.place
         if not self.public or not place:
             return place
-        if not self.place_is_public(meeting) or self.hidden_person_in(place) is not None:
+        shown = self._contact_free(place)
+        if shown is None or not self.place_is_public(meeting) or \
+                self.hidden_person_in(place) is not None:
             from kwartaal.core.labels import labels
 
             return labels(self.lang)["place_withheld"]
-        return self.text(place)
+        return self.text(shown)
 
     def place_is_public(self, meeting: m.Meeting | None) -> bool:
         cfg = self.body.config
@@ -212,10 +218,23 @@ class View:
         return meeting.public_place
 
     def link(self, meeting: m.Meeting | None) -> str:
+        """The meeting link; in public only when the body publishes it, and never one that
+        holds contact details or a hidden name (a link cannot be rephrased: it stays out)."""
         link = (meeting.link if meeting is not None else "") or self.body.config.cadence.link
-        if self.public and not self.body.config.public_link:
-            return ""
-        return link
+        if self.public and link not in self._links:  # (each meeting asks it of one link)
+            self._links[link] = self.body.config.public_link and self._contact_free(
+                link) == link and self.hidden_person_in(link) is None
+        return link if not self.public or self._links[link] else ""
+
+    def body_name(self, *, neutral: bool = False) -> str:
+        """The body's name, or its neutral name (core/naming.py), as this audience may read
+        it: free text like any other."""
+        from kwartaal.core.naming import neutral_name
+
+        cfg = self.body.config
+        name = neutral_name(cfg) if neutral else cfg.name
+        field = "neutral_name" if neutral and cfg.neutral_name.strip() else "name"
+        return self.text(name, f"kwartaal.toml: [body] {field}")
 
     # free text
 
@@ -234,14 +253,19 @@ class View:
             self._texts[value] = shown
         return shown
 
-    def _text(self, value: str, where: str) -> str:
-        value = _BIDI_OVERRIDES.sub("", value)  # 'aliM' shown right to left reads 'Mila'
-        value = self._without_contact_details(value, where)
+    def _text(self, written: str, where: str) -> str:
+        value = _BIDI_OVERRIDES.sub("", written)  # 'aliM' shown right to left reads 'Mila'
+        shown = self._contact_free(value)
+        if shown is None:
+            raise KwartaalError(msg("{where}: contact details cannot be left out safely in "
+                                    "this text; nothing was written. Rephrase the text",
+                                    where=where or self.body.where_written(written)))
+        value = shown
         matcher = self._names()
         if matcher is None:
             return value
-        if "&" in value:
-            value = html.unescape(value)  # '&#108;' is an 'l' to a reader of Markdown
+        if "&" in value:  # '&#108;' is an 'l' to a reader of Markdown
+            value = _BIDI_OVERRIDES.sub("", html.unescape(value))
         if "%" in value:  # a name escaped in a link ('Mi%6Ca'): the whole link goes
             value = _ESCAPED_WORD.sub(self._unescaped_name, value)
         for reading in readings_of(value):
@@ -250,22 +274,18 @@ class View:
             raise KwartaalError(msg(
                 "{where}: a name that must stay hidden cannot be replaced safely in this text; "
                 "nothing was written. Rephrase the text",
-                where=where or "?"))
+                where=where or self.body.where_written(written)))
         return value
 
-    def _without_contact_details(self, value: str, where: str) -> str:
-        """Contact details written with --allow-private stay inside the group."""
+    def _contact_free(self, value: str) -> str | None:
+        """A text with the contact details a line marked --allow-private may hold left out
+        (they stay inside the group); None when one cannot be left out where it stands."""
         from kwartaal.core.detect import allowed_values, without_contact_details
         from kwartaal.core.words import tr
         if self._allowed is None:
             self._allowed = allowed_values(self.body)
-        left = without_contact_details(value, self._allowed,
+        return without_contact_details(value, self._allowed,
                                        tr("[contact details left out]", self.lang))
-        if left is None:
-            raise KwartaalError(msg("{where}: contact details cannot be left out safely in "
-                                    "this text; nothing was written. Rephrase the text",
-                                    where=where or "?"))
-        return left
 
     def _unescaped_name(self, found: re.Match[str]) -> str:
         owner = self.hidden_person_in(unquote(found.group(0)))
@@ -312,10 +332,11 @@ class View:
         matcher = self._names()
         if matcher is None or not value:
             return []
-        value = _BIDI_OVERRIDES.sub("", value)
         if "&" in value:
             value = html.unescape(value)
-        variants = [value]
+        shown = display_order(value) if "\u202e" in value else ""
+        value = _BIDI_OVERRIDES.sub("", value)
+        variants = [value] + ([shown] if shown else [])
         if "%" in value and (decoded := unquote(value)) != value:  # ('45%' decodes as itself)
             variants.append(decoded)
         people: dict[str, m.Person] = {}
@@ -330,38 +351,11 @@ class View:
         return list(people.values())
 
     def _names(self) -> NameMatcher | None:
-        """One search for every hidden name, and for every public name that contains one
-        (so that 'Sanne de Boer', who is named, is not taken for a hidden 'Sanne'): what
-        counts as a spelling of a name is core/spelling.py's."""
-        if self._matcher is not None:
-            return self._matcher or None
-        hidden: dict[str, m.Person] = {}
-        spelled: dict[str, str] = {}
-        for person in self.body.people.values():
-            for name in hidden_names_of(person):
-                for spelling in spellings(name):
-                    key = name_key(fold(spelling))
-                    if len(key) >= 2 and key not in hidden:  # one letter or none: no name
-                        hidden[key] = person
-                        spelled[key] = spelling
-        if not hidden:
-            self._matcher = False
-            return None
-        owners: dict[str, m.Person | None] = dict(hidden)
-        names = [(spelling, hidden[key], True) for key, spelling in spelled.items()]
-        inside = NameMatcher(names)
-        for person in self.body.people.values():
-            if person.visibility == "role-only":
-                continue
-            public = name_key(fold(person.name))
-            if public and public not in hidden and any(
-                    found.owner is not None for found in inside.find(name_fold(person.name))):
-                owners[public] = None
-                names.append((person.name, None, False))
-        names.sort(key=lambda entry: len(name_key(fold(entry[0]))), reverse=True)
-        self._matcher = NameMatcher(names)
-        self._owner_of = owners
-        return self._matcher
+        """One search for every hidden name (core/naming.py hidden_name_matcher)."""
+        if self._matcher is None:
+            matcher, self._owner_of = hidden_name_matcher(self.body.people.values())
+            self._matcher = matcher or False
+        return self._matcher or None
 
     # the last line of defence
 
@@ -390,6 +384,8 @@ class View:
             readings.append((decoded, " "))
         if escaped:
             readings.append((forbidden.plain(unescaped), " "))
+        if "\u202e" in plain:
+            readings.append((display_order(plain), " "))
         del plain, unescaped
         while readings:
             spaced = forbidden.searched_in(*readings.pop(0))

@@ -345,7 +345,7 @@ def _report(body: m.Body, year: int, today: dt.date, lang: str, view: View,
             years: Years) -> dict[str, Any]:
     as_of, as_of_is = report_date(year, today)
     scope = Scope(body, year, view, as_of, lang, years)
-    data: dict[str, Any] = {"body": body.config.name, "year": year, "public": view.public,
+    data: dict[str, Any] = {"body": view.body_name(), "year": year, "public": view.public,
                             "as_of": as_of.isoformat(), "as_of_long": long_date(as_of, lang),
                             "as_of_is": as_of_is, "sections": [key for key, _ in SECTIONS]}
     for key, build in SECTIONS:

@@ -110,7 +110,7 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
     length = meeting.length or cfg.cadence.length
     start = meeting.time or cfg.cadence.time
     return {
-        "body": cfg.name,
+        "body": v.body_name(),
         "meeting": meeting.id,
         "status": meeting.status,
         "cancelled": meeting.status == "cancelled",

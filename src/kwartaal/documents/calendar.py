@@ -9,10 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kwartaal.core import model as m
+from kwartaal.core.dates import TIMEZONE
 from kwartaal.core.labels import labels
 from kwartaal.core.problems import msg
-
-TIMEZONE = "Europe/Amsterdam"
 
 
 def _body_key(name: str) -> str:
@@ -81,8 +80,6 @@ def calendar_inputs(body: m.Body, lang: str, *, public: bool, view: Any) -> tupl
     UID, and of each meeting its id, day, start, length in minutes, format, place and link as
     the view shows them, sequence, whether it was cancelled, and its attendees (address,
     name, reply)."""
-    from kwartaal.core.naming import neutral_name
-
     cfg = body.config
     events = []
     for meeting in body.meetings:
@@ -93,7 +90,7 @@ def calendar_inputs(body: m.Body, lang: str, *, public: bool, view: Any) -> tupl
             meeting.status == "cancelled",
             [] if public else [(person.email.strip(), person.name, partstat)
                                for person, partstat in attendees(body, meeting)]))
-    return (neutral_name(cfg), _body_key(cfg.name), events)
+    return (view.body_name(neutral=True), _body_key(cfg.name), events)
 
 
 def _calendar_of(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
@@ -112,18 +109,20 @@ def _calendar_of(inputs: tuple[Any, ...], lang: str, stamp: dt.date) -> bytes:
              # 5546 allows STATUS:CANCELLED under PUBLISH), so that calendars that imported
              # it take it off
              "METHOD:PUBLISH", f"X-WR-CALNAME:{_text(title)}", f"X-WR-TIMEZONE:{TIMEZONE}"]
-    tz, definition = ZoneInfo(TIMEZONE), b""
-    if meetings:  # every event starts in TIMEZONE: the calendar defines it once, for every
-        # year from the first meeting's to the one after the last's (icalendar's own range,
-        # 1970 to 2037, would give a meeting outside it the wrong offset in a calendar that
-        # reads the definition rather than the zone's name)
-        first, cal, event = meetings[0], Calendar(), Event()
-        event.add("dtstart", dt.datetime.combine(first[1], _start(first[2]), tzinfo=tz))
-        cal.add_component(event)
-        years = [meeting[1].year for meeting in meetings]
-        cal.add_missing_timezones(first_date=dt.date(min(years), 1, 1),
-                                  last_date=dt.date(min(max(years) + 2, dt.MAXYEAR), 1, 1))
-        definition = b"".join(bytes(part.to_ical()) for part in cal.walk("VTIMEZONE"))
+    # Every event starts in TIMEZONE: the calendar defines it once, for every year from the
+    # first meeting's to the one after the last's (icalendar's own range, 1970 to 2037, would
+    # give a meeting outside it the wrong offset in a calendar that reads the definition
+    # rather than the zone's name). A body without meetings still has it: a calendar holds at
+    # least one component (RFC 5545 3.6), and a subscribed feed that is empty for now is one.
+    tz, cal, event = ZoneInfo(TIMEZONE), Calendar(), Event()
+    first = dt.datetime.combine(meetings[0][1], _start(meetings[0][2])) if meetings else \
+        dt.datetime.combine(stamp, dt.time(0, 0))
+    event.add("dtstart", first.replace(tzinfo=tz))
+    cal.add_component(event)
+    years = [meeting[1].year for meeting in meetings] or [stamp.year]
+    cal.add_missing_timezones(first_date=dt.date(min(years), 1, 1),
+                              last_date=dt.date(min(max(years) + 2, dt.MAXYEAR), 1, 1))
+    definition = b"".join(bytes(part.to_ical()) for part in cal.walk("VTIMEZONE"))
     stamped = _utc(dt.datetime.combine(stamp, dt.time(0, 0)))
     summary = _text(title)
     events = []  # each event's lines, folded, as bytes: not 40,000 lines held at once

@@ -265,7 +265,7 @@ def build_minutes(body: m.Body, meeting: m.Meeting, lang: str, public: bool, *,
         items.append(leftover)
     shown = now.meeting
     data: dict[str, Any] = {
-        "body": cfg.name, "meeting": meeting.id, "status": meeting.status,
+        "body": v.body_name(), "meeting": meeting.id, "status": meeting.status,
         "visibility": "public" if public else "internal",
         "confidential": "" if public else t["confidential"],
         "date": meeting.date.isoformat(), "date_long": long_date(meeting.date, lang),

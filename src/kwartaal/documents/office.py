@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 from kwartaal.core import model as m
-from kwartaal.core.naming import neutral_name
 from kwartaal.core.problems import Msg, msg
 from kwartaal.core.visibility import View
 
@@ -35,6 +34,14 @@ def _checked(body: m.Body, lang: str, public: bool, data: bytes, what: Msg,
     return data
 
 
+def _neutral_name(body: m.Body, lang: str, public: bool) -> str:
+    """The body's neutral name in a document's properties, as the document's audience may
+    read it."""
+    from kwartaal.core.visibility import View
+
+    return View(body, lang, public=public).body_name(neutral=True)
+
+
 def agenda_file(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str, *, public: bool,
                 fmt: str) -> bytes:
     from kwartaal.documents.agenda import build_agenda, render_agenda
@@ -47,7 +54,7 @@ def agenda_file(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str, *, 
     from kwartaal.documents.docx import agenda_docx
 
     data = agenda_docx(build_agenda(body, meeting, today, lang, public=public), lang,
-                       neutral_name(body.config))
+                       _neutral_name(body, lang, public))
     return _checked(body, lang, public, data, msg("the public agenda of {id}", id=meeting.id))
 
 
@@ -66,7 +73,7 @@ def minutes_file(body: m.Body, meeting: m.Meeting, lang: str, *, public: bool, f
 
     data = minutes_docx(build_minutes(body, meeting, lang, public,
                                       with_compensation=with_compensation), lang,
-                        neutral_name(body.config))
+                        _neutral_name(body, lang, public))
     return _checked(body, lang, public, data, msg("the public minutes of {id}", id=meeting.id))
 
 
@@ -83,6 +90,6 @@ def report_file(body: m.Body, year: int, today: dt.date, lang: str, *, public: b
                            running_head=_banner(lang, public), today=today)
     from kwartaal.documents.docx_report import report_docx
 
-    raw = report_docx(data, lang, neutral_name(body.config))
+    raw = report_docx(data, lang, _neutral_name(body, lang, public))
     return _checked(body, lang, public, raw, msg("the public year report of {year}", year=year),
                     published_totals(data))

@@ -97,7 +97,7 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
     body = build.body
     view = View(body, lang, public=True)
     published = [mt for mt in body.meetings if mt.status == "published"]
-    common: dict[str, Any] = {"body_name": body.config.name, "today": today.isoformat(),
+    common: dict[str, Any] = {"body_name": view.body_name(), "today": today.isoformat(),
                               "languages": body.config.languages}
 
     def page(name: str, template: str, depth: int, totals: tuple[str, ...] = (),

@@ -315,8 +315,8 @@ def _hidden_names_in(view: Any, texts: list[PublicText]) -> list[Problem]:
 def shared_names(body: m.Body) -> list[Problem]:
     """A hidden name that is also how someone else is shown: public output replaces it by the
     hidden person's role wherever it stands, so the other person's mentions read wrong."""
+    from kwartaal.core.folding import fold
     from kwartaal.core.naming import hidden_names_of
-    from kwartaal.core.visibility import fold
 
     shown = {" ".join(fold(p.name).split()): p for p in body.people.values()
              if p.visibility != "role-only"}
