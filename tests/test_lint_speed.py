@@ -133,13 +133,30 @@ def test_lint_time_is_linear() -> None:
     assert small < 1.0, small
 
 
-@pytest.mark.parametrize("filler", ["a", "1", "1-", "a.", "@a", "0 ", "aa00", "(at"])
+@pytest.mark.parametrize("filler", ["a", "1", "1-", "a.", "@a", "0 ", "aa00", "(at", " ", "x at ",
+                                    "a dot ", "&#", "%4", "\\-", "<", "a://"])
 def test_long_lines_are_linear(filler: str) -> None:
     path = Path("x.toml")
 
     def ratio(size: int) -> float:
         text = "# " + filler * (size // len(filler)) + "@\n"
         return timed(privacy.scan_file, path, text, set(), set()) / timed(
+            str.splitlines, text * 20)
+
+    assert ratio(400_000) < 3.0 * ratio(100_000) + 0.5
+
+
+@pytest.mark.parametrize("filler", ["a", "1-", "a.", " ", "x at ", "a dot ", "&#", "%4",
+                                    "\\-", "<", "a://", "(at"])
+def test_contact_details_are_left_out_of_a_long_text_in_linear_time(filler: str) -> None:
+    """A public text (a long note) is read for contact details in every way an address may
+    be written: each way may start only where a run starts, or a long run of one character
+    would be read again from each of its places."""
+    from kwartaal.core.detect import without_contact_details
+
+    def ratio(size: int) -> float:
+        text = filler * (size // len(filler)) + "x@"  # (the run does not go on to the '@')
+        return timed(without_contact_details, text, (set(), set()), "-") / timed(
             str.splitlines, text * 20)
 
     assert ratio(400_000) < 3.0 * ratio(100_000) + 0.5

@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import re
 
-from kwartaal.core.problems import KwartaalError, msg
+from kwartaal.core.problems import KwartaalError, Msg, msg
 from kwartaal.core.values import DATE_MAX, DATE_MIN, YEAR_MAX, YEAR_MIN, shown
 
 TYPE_CHECKING = False  # the record classes are imported only where a cadence is read
@@ -36,6 +36,22 @@ def clock_change(day: dt.date, time_text: str) -> str:
         return "skipped"
     later = local.replace(fold=1)
     return "twice" if later.utcoffset() != local.utcoffset() else ""
+
+
+def clock_warning(meeting_id: str, day: dt.date, time_text: str) -> Msg | None:
+    """What to tell of a meeting starting at a time the clocks skip or repeat that day."""
+    change = clock_change(day, time_text)
+    if change == "skipped":
+        return msg("meeting {id} starts at {time} on {date}, a time the clocks skip that night "
+                   "(summer time begins); calendars show it an hour later. Set another time "
+                   "with 'kwartaal meeting move {id} --date {date} --time HH:MM'",
+                   id=meeting_id, time=time_text, date=day)
+    if change == "twice":
+        return msg("meeting {id} starts at {time} on {date}, a time that comes twice that "
+                   "night (summer time ends); calendars take the first. Set another time "
+                   "with 'kwartaal meeting move {id} --date {date} --time HH:MM'",
+                   id=meeting_id, time=time_text, date=day)
+    return None
 
 
 def parse_iso(value: str, what: str = "date") -> dt.date:

@@ -50,9 +50,19 @@ def _hinted(line: str) -> bool:
 MARKER = "# kwartaal: allow-private"
 
 
-# 'jan(at)example.org', 'jan [at] example.org', 'jan @ example.org', 'jan%40example.org': an
-# address to a reader (or, escaped, to a browser) all the same
-_AT = re.compile(r"\s*(?:[(\[{]\s*(?:at|apenstaartje)\s*[)\]}]|@|%40)\s*", re.IGNORECASE)
+# 'jan(at)example.org', 'jan [at] example.org', 'jan<@>example.org', 'jan @ example.org',
+# 'jan%40example.org' (decoded before): an address to a reader, or a browser, all the same;
+# and so are 'example(dot)org', 'example[.]org' and 'jan at example dot org', spelled out
+# (Each may start only where a run of what it starts with starts: linear time, see _EMAIL.)
+_AT = re.compile(r"(?<!\s)\s*(?:[(\[{<]\s*(?:at|apenstaartje|@)\s*[)\]}>]|@)\s*",
+                 re.IGNORECASE)
+_DOT = re.compile(r"(?<!\s)\s*[(\[{<]\s*(?:dot|punt|\.)\s*[)\]}>]\s*", re.IGNORECASE)
+_SPELLED = re.compile(r"(?<![\w.+-])([\w.+-]+)\s+(?:at|apenstaartje)\s+((?:[\w-]+\s+"
+                      r"(?:dot|punt)\s+)+[A-Za-z]{2,})\b", re.IGNORECASE)
+_SPELLED_DOT = re.compile(r"\s+(?:dot|punt)\s+", re.IGNORECASE)
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # '06\-1234' shows '06-1234'
+# a web address: a meeting's id in one is no citizen service number
+_URL = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://\S+")
 
 
 _IBAN_RUN = re.compile(r"[A-Za-z]{2}[\s.\-]{0,3}\d{2}(?:[\s.\-]{0,3}[A-Za-z0-9]){11,30}")
@@ -108,7 +118,7 @@ def scan_text(path: Path, text: str, allowed_text: set[str],
                 continue
             problems.append(_found(path, number, msg("a bank account number (IBAN)"),
                                    found))
-        for found in _GROUPED_NINE.findall(line):
+        for found in _GROUPED_NINE.findall(_URL.sub(" ", line)):
             if valid_bsn(digits(found)) and digits(found) not in allowed_digits:
                 problems.append(_found(path, number, msg("a citizen service number (BSN)"),
                                        found))
@@ -129,7 +139,7 @@ def contact_details(text: str) -> list[str]:
         if not _hinted(line):
             continue
         found += _EMAIL.findall(line) + _ibans(line)
-        found += [f for f in _GROUPED_NINE.findall(line) if valid_bsn(digits(f))]
+        found += [f for f in _GROUPED_NINE.findall(_URL.sub(" ", line)) if valid_bsn(digits(f))]
         undated = _DATE.sub(" ", line)
         if _PHONE_HINT.search(undated):
             found += _phone_numbers(undated)
@@ -142,8 +152,8 @@ def without_contact_details(value: str, allowed: tuple[set[str], set[str]],
     by placeholder, for public output; public addresses (allowed) stay. None when one is
     written in a form only a reader's eye joins up, so it cannot be replaced where it is."""
     if _hint().search(value) is None and _WIDE.search(value) is None and \
-            _AT.search(value) is None:  # no digit, no '@' in any form, nothing past U+2000
-        return value
+            _AT.search(value) is None and "&" not in value and _SPELLED.search(value) is None:
+        return value  # no digit, no '@' in any form, no entity, nothing past U+2000
     allowed_text, allowed_digits = allowed
     for found in contact_details(value):
         if found.strip().lower() in allowed_text or digits(found) in allowed_digits:
@@ -155,18 +165,27 @@ def without_contact_details(value: str, allowed: tuple[set[str], set[str]],
 
 
 def _readable(line: str) -> str:
-    """A line as a reader sees it: compatibility forms ('＠', '﹫', full-width digits),
-    invisible characters, any kind of dash, and 'jan(at)example.org', 'jan @ example.org' and
-    'jan%40example.org' made plain, so that a number or an address cannot hide behind
-    typography."""
-    if line.isascii() and "at" not in line.lower() and "@" not in line and "%" not in line:
+    """A line as a reader sees it: entities and percent-escapes decoded, compatibility forms
+    ('＠', '﹫', full-width digits), invisible characters, Markdown's escapes, any kind of
+    dash, and every way of writing an address above (_AT, _DOT, _SPELLED) made plain, so that
+    a number or an address cannot hide behind typography."""
+    if line.isascii() and not _MAY_HIDE.search(line):
         return line
+    import html
     import unicodedata
+    from urllib.parse import unquote
 
-    text = unicodedata.normalize("NFKC", line)
+    text = html.unescape(line) if "&" in line else line
+    text = unicodedata.normalize("NFKC", unquote(text) if "%" in text else text)
     text = "".join("-" if unicodedata.category(c) == "Pd" or c == "\u2212" else c
                    for c in text if unicodedata.category(c) != "Cf")
-    return _AT.sub("@", text)
+    text = _SPELLED.sub(lambda found: found.group(1) + "@" + _SPELLED_DOT.sub(
+        ".", found.group(2)), _MARKDOWN_ESCAPE.sub(r"\1", text))
+    return _DOT.sub(".", _AT.sub("@", text))
+
+
+# What an ASCII line must hold for _readable to change it.
+_MAY_HIDE = re.compile(r"(?i)at|@|%|&|\\")  # (a spelled-out address has an 'at')
 
 
 # IBAN lengths by country (ISO 13616 registry): one candidate per run instead of twenty.

@@ -39,6 +39,10 @@ _LOOKALIKES = str.maketrans({
     "Ꭲ": "t", "Ꮩ": "v", "Ꮃ": "w", "Ꮓ": "z",
     # Lisu letters (a script without case) that are Latin capitals to the eye
     **dict(zip("ꓮꓐꓚꓓꓰꓝꓖꓧꓲꓙꓗꓡꓟꓠꓳꓑꓣꓢꓔꓴꓦꓪꓫꓬꓜ", "abcdefghijklmnoprstuvwxyz", strict=True)),
+    # Canadian syllabics that pass for Latin letters
+    **dict(zip("ᗅᗩᗷᑲᖯᑕᗪᗞᑯᕮᗴᖴᕼᒍᒪᗰᑎᑭᖇᔕᑌᐯᗯ᙭ᘔ", "aabbbcdddeefhjlmnprsuvwxz", strict=True)),
+    # negative circled and negative squared capitals (without a compatibility decomposition)
+    **{chr(base + n): chr(ord("a") + n) for base in (0x1F150, 0x1F170) for n in range(26)},
 })
 # Capitals that look like a Latin capital, where case folding would make them a small letter
 # that looks like another one (Greek Η looks like H, its η like n; Μ like M, its μ like u).
@@ -324,8 +328,9 @@ class _NameFoldTable(dict[int, str]):
 _FOLDED = _FoldTable()
 _NAME_FOLDED = _NameFoldTable()
 
-# Capitals that look like an I, and so like an l: Greek, Cyrillic, the Cyrillic palochka, Lisu.
-_CAPITAL_I = frozenset("I\u0399\u0406\u04c0\ua4f2")
+# Capitals that look like an I, and so like an l: Greek, Cyrillic, the Cyrillic palochka, Lisu,
+# the Latin iota.
+_CAPITAL_I = frozenset("I\u0399\u0406\u04c0\ua4f2\u0196")
 
 
 @lru_cache(maxsize=4096)

@@ -88,11 +88,21 @@ def _sensitive_keys(config: m.Config) -> tuple[list[str], list[str]]:
     return keys, starts
 
 
+# Digits that pass for letters in a word ('S3kswerk')
+_DIGIT_LETTERS = str.maketrans("013457", "oieast")
+
+
+def _letters(word: str) -> str:
+    """A word's letters as a sensitive word is looked for in them (digits read as the
+    letters they pass for; invisible characters, right-to-left overrides among them, out)."""
+    return name_key(fold(word)).translate(_DIGIT_LETTERS)
+
+
 def outs_people(text: str, config: m.Config) -> bool:
     """Whether a text others may see (a bank statement's description) holds a sensitive word,
-    however it is written ('Seks-werk', 'sex work')."""
+    however it is written ('Seks-werk', 'sex work', 'S3kswerk')."""
     keys, starts = _sensitive_keys(config)
-    words = [name_key(fold(w)) for w in text.split()]
+    words = [_letters(w) for w in text.split()]
     return (any(k in "".join(words) for k in keys)
             or any(w.startswith(s) for w in words for s in starts))
 
@@ -104,16 +114,16 @@ def neutral_name(config: m.Config) -> str:
     becomes 'Kwartaaloverleg Voorbeeldstad'), however they are written ('Seks-werk', 'Sex
     Work')."""
     if config.neutral_name.strip():
-        return " ".join(config.neutral_name.split())
+        return " ".join(_shown(config.neutral_name).split())
     keys, starts = _sensitive_keys(config)
-    tokens = config.name.split()
+    tokens = _shown(config.name).split()
     joined, owner = "", []  # the name's letters run together, and the word each came from
     for index, token in enumerate(tokens):
-        letters = name_key(fold(token))
+        letters = _letters(token)
         joined += letters
         owner += [index] * len(letters)
     dropped = {i for i, token in enumerate(tokens)
-               if any(name_key(fold(token)).startswith(k) for k in starts)}
+               if any(_letters(token).startswith(k) for k in starts)}
     for key in keys:  # every word a sensitive word touches, also one written apart
         start = joined.find(key)
         while start != -1:
@@ -125,6 +135,14 @@ def neutral_name(config: m.Config) -> str:
     while kept and kept[-1].lower() in _CONNECTORS:
         kept.pop()
     name = " ".join(kept).strip(" -–—,:")
-    if not name or any(k in name_key(fold(name)) for k in keys):
+    if not name or any(k in _letters(name) for k in keys):
         return tr("Meeting", config.language)
     return name[:1].upper() + name[1:]
+
+
+def _shown(name: str) -> str:
+    """A name without the characters that turn what follows around or hide ('\u202ekrewskes'
+    shows 'sekswerk' on a lock screen): left out, the letters show as they are stored."""
+    import unicodedata
+
+    return "".join(ch for ch in name if unicodedata.category(ch) != "Cf")

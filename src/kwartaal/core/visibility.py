@@ -46,6 +46,8 @@ _BIDI_OVERRIDES = re.compile(f"[{_BIDI}]")
 _ESCAPED_WORD = re.compile(r"[^\s<>()\[\]\"']*%[0-9A-Fa-f]{2}[^\s<>()\[\]\"']*")
 _MORE_READINGS = re.compile(f"[&%<\\]{_BIDI}](?:(?<!\\])|(?=\\())")  # texts of more readings
 
+# Where a word of a link ends without a space: 'OverlegMetMila', 'mila2026'
+_WORDS_JOINED = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[^\W\d])(?=\d)|(?<=\d)(?=[^\W\d])")
 _RIGHT_TO_LEFT_RUN = re.compile("\u202e[^\u202c\n]*")  # up to its end or the paragraph's
 
 
@@ -131,7 +133,7 @@ class View:
             return person.name if person is not None else pid
         if person is None or person.visibility == "role-only":
             return self.text(role_label(person, self.lang))
-        return person.name
+        return self.text(person.name, f"people.toml [{pid}] name")
 
     def person_in_text(self, pid: str) -> str:
         """How a person reads in a sentence: 'samen met een lid van de klankbordgroep'."""
@@ -223,7 +225,7 @@ class View:
         link = (meeting.link if meeting is not None else "") or self.body.config.cadence.link
         if self.public and link not in self._links:  # (each meeting asks it of one link)
             self._links[link] = self.body.config.public_link and self._contact_free(
-                link) == link and self.hidden_person_in(link) is None
+                link) == link and self.hidden_person_in(_WORDS_JOINED.sub(" ", link)) is None
         return link if not self.public or self._links[link] else ""
 
     def body_name(self, *, neutral: bool = False) -> str:
@@ -255,6 +257,8 @@ class View:
 
     def _text(self, written: str, where: str) -> str:
         value = _BIDI_OVERRIDES.sub("", written)  # 'aliM' shown right to left reads 'Mila'
+        if "&" in value:  # '&#108;' is an 'l' to a reader of Markdown, '&#64;' an '@'
+            value = _BIDI_OVERRIDES.sub("", html.unescape(value))
         shown = self._contact_free(value)
         if shown is None:
             raise KwartaalError(msg("{where}: contact details cannot be left out safely in "
@@ -264,8 +268,6 @@ class View:
         matcher = self._names()
         if matcher is None:
             return value
-        if "&" in value:  # '&#108;' is an 'l' to a reader of Markdown
-            value = _BIDI_OVERRIDES.sub("", html.unescape(value))
         if "%" in value:  # a name escaped in a link ('Mi%6Ca'): the whole link goes
             value = _ESCAPED_WORD.sub(self._unescaped_name, value)
         for reading in readings_of(value):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kwartaal.core import model as m
-from kwartaal.core.dates import cadence_dates
+from kwartaal.core.dates import cadence_dates, clock_warning
 from kwartaal.core.events import with_event
 from kwartaal.core.fields import toml_table
 from kwartaal.core.ids import new_local_id
@@ -92,9 +92,11 @@ def new_meeting(body: m.Body, *, date: dt.date | None, time: str | None, place: 
     path = folder / f"{meeting_id}.toml"
     store.parse(text, path)
     store.write_body_file(path, text)
+    warning = clock_warning(meeting_id, when, time or body.config.cadence.time)
     return Change([path], f"meeting {meeting_id}: planned", id=meeting_id,
                   summary=msg("planned meeting {id}", id=meeting_id),
-                  said=carried_said(body, meeting_id, path, carried))
+                  said=carried_said(body, meeting_id, path, carried),
+                  notes=[warning] if warning else [])
 
 
 def carried_copy(item: m.Item, local: str) -> dict[str, object]:
@@ -271,9 +273,10 @@ def move_meeting(body: m.Body, meeting_id: str, *, date: dt.date, time: str | No
         _raise_sequence(doc, meeting)
     _redate_header(body, meeting, date, lang)
     at = f"{date} {time}" if time else f"{date}"
+    warning = clock_warning(meeting.id, date, time or meeting.time or body.config.cadence.time)
     return Change([meeting.src.path], f"meeting {meeting.id}: moved from {meeting.date} to {at}",
                   id=meeting.id, summary=msg("meeting {id} moved to {when}", id=meeting.id,
-                                             when=at))
+                                             when=at), notes=[warning] if warning else [])
 
 
 def _redate_header(body: m.Body, meeting: m.Meeting, date: dt.date, lang: str) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kwartaal.core import model as m
+from kwartaal.core.lines import line_of
 from kwartaal.core.organisations import organisation_of
 from kwartaal.core.problems import Problem, hints, msg
 from kwartaal.core.values import MAX_FILE_BYTES
@@ -144,6 +145,10 @@ def _untracked(body: m.Body, paths: list[Path]) -> list[Problem]:
 def _check_config(c: _Checker) -> None:
     cfg = c.body.config
     src = cfg.src
+    if not cfg.name.strip():  # (the folder's name would stand in for it in public)
+        c.add(m.Source(src.path, ("body",)), "name", "error",
+              "[body] name is empty; write the body's name (kwartaal config set body.name "
+              "\"...\")")
     for key in ("chair", "co_chair", "secretary"):
         value = getattr(cfg, key)
         if value:
@@ -253,3 +258,39 @@ def feedback_without_input(c: _Checker, meeting: m.Meeting) -> None:
             c.add(record.src, "feedback", "warning",
                   "{id} has feedback but did not ask for input; add asks_input = true or "
                   "remove the feedback", id=record.id)
+
+
+def internal_places_shown(config: m.Config,
+                          meetings: list[tuple[str, Path, str, bool | None]]) -> list[Problem]:
+    """A place a meeting keeps inside the group (public_place = false) that other meetings
+    show: public output would show it with them, and is refused. One problem per such place,
+    where its public_place is set. meetings: each one's id, file, place and public_place.
+    Places are compared as the last search of public output compares them (punctuation,
+    case and spacing aside)."""
+    from kwartaal.core.facts import folded
+
+    compared: dict[str, str] = {}  # a place as written: as compared
+    inside: dict[str, tuple[str, Path, bool | None]] = {}  # the first to keep each inside
+    shown: dict[str, list[tuple[str, Path]]] = {}  # the meetings that show each place
+    for meeting_id, path, own_place, public_place in meetings:
+        place = own_place or config.cadence.place
+        if len(place.strip()) < 4:  # (the last search looks for no shorter one)
+            continue
+        if place not in compared:
+            compared[place] = folded(place)
+        if config.public_place if public_place is None else public_place:
+            shown.setdefault(compared[place], []).append((meeting_id, path))
+        else:
+            inside.setdefault(compared[place], (meeting_id, path, public_place))
+    problems = []
+    for place, (meeting_id, path, public_place) in inside.items():
+        others = shown.get(place)
+        if not others:
+            continue
+        at = path if public_place is not None else others[0][1]  # (where it is set)
+        problems.append(Problem(at, line_of(at, (), "public_place"), "error", msg(
+            "meeting {id} keeps its place inside the group, but {count} other meeting(s) "
+            "show the same place ({first} first), so public output that shows them is "
+            "refused; give them the same public_place, or another place",
+            id=meeting_id, count=len(others), first=others[0][0])))
+    return problems

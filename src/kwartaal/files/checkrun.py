@@ -36,6 +36,7 @@ from kwartaal.files.body_checks import (
     PAYEE,
     ROLES,
     VOID,
+    internal_places_shown,
 )
 from kwartaal.files.meeting_checks import Checker, Known
 
@@ -73,10 +74,11 @@ class LightMeeting:
     the notes that asked for input, its decisions' ids and the lines that count."""
 
     __slots__ = ("id", "date", "status", "path", "items", "notes", "decision_ids",
-                 "compensation")
+                 "compensation", "place", "public_place")
 
     def __init__(self, path: Path, facts: Any) -> None:
-        mid, day, self.status, items, notes, self.decision_ids, lines = facts
+        (mid, day, self.status, items, notes, self.decision_ids, lines, self.place,
+         self.public_place) = facts
         self.id, self.date, self.path = mid, dt.date.fromordinal(day), path
         self.items = [LightItem(path, fact) for fact in items]
         self.notes = [LightNote(path, fact) for fact in notes]
@@ -94,7 +96,8 @@ def facts_of(meeting: m.Meeting) -> tuple[Any, ...]:
             tuple(d.id for d in meeting.decisions),
             tuple((line.id, line.person, line.kind,
                    None if line.hours is None else str(line.hours), str(line.amount),
-                   line.src.section) for line in meeting.compensation if line.counts))
+                   line.src.section) for line in meeting.compensation if line.counts),
+            meeting.place, meeting.public_place)
 
 
 class Unit:
@@ -223,7 +226,8 @@ class Early:
                       [(record, problem) for record, problem in candidates])
         unit.meeting = None
 def cross_problems(light: m.Body, today: dt.date) -> dict[Path, dict[int, list[Problem]]]:
-    """Feedback owed and the allowance limits, from the facts of every file."""
+    """Feedback owed, the allowance limits and the places kept inside that others show,
+    from the facts of every file."""
     from kwartaal.core.feedback import late_feedback
     from kwartaal.core.lines import line_of
     from kwartaal.files.money_checks import limit_problems
@@ -239,6 +243,10 @@ def cross_problems(light: m.Body, today: dt.date) -> dict[Path, dict[int, list[P
                 local=record.local_id)))
     for problem in limit_problems(light):
         out.setdefault(problem.path, {}).setdefault(LIMITS, []).append(problem)
+    meetings: Any = light.meetings
+    for problem in internal_places_shown(light.config, [
+            (mt.id, mt.path, mt.place, mt.public_place) for mt in meetings]):
+        out.setdefault(problem.path, {}).setdefault(LIMITS, []).append(problem)  # (across)
     return out
 
 

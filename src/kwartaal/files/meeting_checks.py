@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from kwartaal.core import model as m
-from kwartaal.core.dates import clock_change
+from kwartaal.core.dates import clock_warning
 from kwartaal.core.lines import line_of
 from kwartaal.core.problems import Msg, Problem, hints, msg, msg_later
 
@@ -158,21 +158,11 @@ def check_meeting(c: Checker, meeting: m.Meeting, standing: set[str], known: Kno
         c.add(src, "status", "warning",
               "meeting {id} is '{status}' but its date {date} is still to come",
               id=meeting.id, status=meeting.status, date=meeting.date)
-    start = meeting.time or body.config.cadence.time
-    change = clock_change(meeting.date, start)  # the calendar can only guess what was meant
-    key = "time" if meeting.time else "date"
-    if change == "skipped":
-        c.add(src, key, "warning",
-              "meeting {id} starts at {time} on {date}, a time the clocks skip that night "
-              "(summer time begins); calendars show it an hour later. Set another time with "
-              "'kwartaal meeting move {id} --date {date} --time HH:MM'",
-              id=meeting.id, time=start, date=meeting.date)
-    elif change == "twice":
-        c.add(src, key, "warning",
-              "meeting {id} starts at {time} on {date}, a time that comes twice that night "
-              "(summer time ends); calendars take the first. Set another time with "
-              "'kwartaal meeting move {id} --date {date} --time HH:MM'",
-              id=meeting.id, time=start, date=meeting.date)
+    warning = clock_warning(meeting.id, meeting.date, meeting.time or body.config.cadence.time)
+    if warning is not None:  # the calendar can only guess what was meant
+        key = "time" if meeting.time else "date"
+        c.problems.append(Problem(src.path, line_of(src.path, src.section, key), "warning",
+                                  warning))
     local_ids: Counter[str] = Counter()
     for group in (meeting.items, meeting.notes, meeting.decisions, meeting.actions,
                   meeting.compensation):

@@ -168,7 +168,8 @@ def _skeleton_table() -> bytes:
         table[byte] = ord("a")
     for byte in b"0123456789":
         table[byte] = ord("0")
-    for byte in b" .-\t\x1f":  # what may part the digits of a number, or groups of an IBAN
+    for byte in b" .-\t\x1f\\":  # what may part the digits of a number ('06\\-1234', as
+        # Markdown escapes it), or groups of an IBAN
         table[byte] = ord("-")
     for byte in b"()/+:":  # the rest of what a phone number, a date or a time is written with
         table[byte] = ord(":")
@@ -188,12 +189,15 @@ _SKELETON = _skeleton_table()
 # neither).
 _NUMBER_RUN = re.compile(rb"0[0\-:]{7,}0")
 _LONE_DATE = re.compile(rb"[ \t\x1f]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t\x1f]*")
-_WRITTEN_AT = re.compile(rb"[(\[{][\s\x1c-\x1f]*(?i:at|apenstaartje)[\s\x1c-\x1f]*[)\]}]")
+_WRITTEN_AT = re.compile(rb"[(\[{<][\s\x1c-\x1f]*(?i:at|apenstaartje)[\s\x1c-\x1f]*[)\]}>]")
+# 'jan at example dot org'; and an '@' or a number as an entity or a percent-escape
+_SPELLED_AT = re.compile(rb"(?i)\sat\s+[\w-]+\s+(?:dot|punt)\s")
+_ESCAPED = (b"&#", b"&commat;", b"%40")
 _IBAN_STARTS = (b"aa00", b"aa-00", b"aa--00", b"aa---00")
 # _WRITTEN_AT with its spaces left out, in lower case and every bracket a round one: where it
 # finds something, this holds '(at)' or '(apenstaartje)' (a file has brackets on most lines)
-_BRACKETS_AS_ROUND = bytes.maketrans(b"[{]}ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-                                     b"(())abcdefghijklmnopqrstuvwxyz")
+_BRACKETS_AS_ROUND = bytes.maketrans(b"[{<]}>ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                                     b"((()))abcdefghijklmnopqrstuvwxyz")
 _WRITTEN_AT_SPACES = b" \t\n\r\f\v\x1c\x1d\x1e\x1f"
 # Line breaks other than "\n" and "\r\n", which str.splitlines counts as well.
 _OTHER_BREAK_CHARS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
@@ -215,8 +219,12 @@ def scan_file(path: Path, text: str, allowed_text: set[str],
     if _may_write_at(data):
         for found in _WRITTEN_AT.finditer(data):  # it may span lines: both ends are read
             offsets += [found.start(), found.end() - 1]
+    for found in _SPELLED_AT.finditer(data):
+        offsets += [found.start(), found.end() - 1]
     for needle in (b"@", b"~", *_IBAN_STARTS):
         offsets += places_of(skeleton, needle)
+    for needle in _ESCAPED:
+        offsets += places_of(data, needle)
     if not offsets:
         return []
     lines = text.splitlines()
