@@ -35,6 +35,11 @@ FRAGMENTS = [
     "# kwartaal: allow-private", "x = \"06-12345678\" # kwartaal: allow-private",
     "\t", "\x1f", " ", "-", ".", "/", "(", ")", "[", "]", "{", "}", "@", "at", "AT", "\"",
     "Wet verkenning uitvoering", "0", "1", "9", "١٢٣٤٥٦٧٨٩", "𝟎𝟔𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖",
+    "jan&#64;example.org", "&#x40;", "&commat;", "06&#45;12345678", "jan%40example%2Eorg",
+    "%30%36%31%32%33%34%35%36%37%38", "06\\-1234\\-5678", "jan\\@x.nl", "jan<at>example.org",
+    "jan (at) example (dot) org", "jan at example dot org", "jan apenstaartje example punt nl",
+    "example[.]org", "https://zoom.us/j/", "123456782", "&", "%", "\\", "<", ">", "dot", "punt",
+    " at ", "apenstaartje",
 ]
 BREAKS = ["\n", "\n", "\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
           "\u2029"]

@@ -16,7 +16,7 @@ from kwartaal.core import model as m
 from kwartaal.core import polls as pl
 from kwartaal.core.distribution import BY_HAND, CONTACT, DIRECT, PASS_ON, Route, route
 from kwartaal.core.formats import locale_of, long_date
-from kwartaal.core.naming import neutral_name, outs_people
+from kwartaal.core.naming import outs_people
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.core.visibility import View
 from kwartaal.core.words import tr
@@ -139,9 +139,9 @@ def poll_messages(body: m.Body, poll: pl.Poll, today: dt.date, lang: str) -> lis
     is the language of the file names (the secretary's)."""
     if not poll.is_open:
         raise KwartaalError(msg("poll {id} is closed: there is nothing to ask", id=poll.id))
-    name = neutral_name(body.config)
     found = []
     view = View(body, lang, public=True)
+    name = view.body_name(neutral=True)
     for number, person in enumerate(pl.staying(body, today), start=1):
         way = route(body, person, today)
         # an id that holds a sensitive word or a hidden name is not written in the message

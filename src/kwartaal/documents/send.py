@@ -17,7 +17,7 @@ from pathlib import Path
 from kwartaal.core import model as m
 from kwartaal.core.distribution import BY_HAND, CONTACT, DIRECT, PASS_ON, Route, recipients
 from kwartaal.core.formats import long_date
-from kwartaal.core.naming import neutral_name, outs_people
+from kwartaal.core.naming import outs_people
 from kwartaal.core.problems import KwartaalError, msg
 from kwartaal.core.visibility import View
 from kwartaal.core.words import NP_, Status, tr
@@ -105,7 +105,7 @@ def _message(body: m.Body, meeting: m.Meeting, what: str, route: Route, stem: st
     person = body.people[route.person]
     by_hand = route.way == BY_HAND
     contact = body.people.get(route.to) if route.way == CONTACT else None
-    name = neutral_name(body.config)
+    name = view.body_name(neutral=True)
     rendered = render(body.root, "send.txt.j2", lang, body_name=name, what=what, draft=draft,
                       date_long=long_date(meeting.date, lang), way=route.way,
                       greeting=view.person(person.id) if view.listed_by_name(person.id) else "",

@@ -191,8 +191,8 @@ _NUMBER_RUN = re.compile(rb"0[0\-:]{7,}0")
 _LONE_DATE = re.compile(rb"[ \t\x1f]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t\x1f]*")
 _WRITTEN_AT = re.compile(rb"[(\[{<][\s\x1c-\x1f]*(?i:at|apenstaartje)[\s\x1c-\x1f]*[)\]}>]")
 # 'jan at example dot org'; and an '@' or a number as an entity or a percent-escape
-_SPELLED_AT = re.compile(rb"(?i)\sat\s+[\w-]+\s+(?:dot|punt)\s")
-_ESCAPED = (b"&#", b"&commat;", b"%40")
+_SPELLED_AT = re.compile(rb"(?i)\s(?:at|apenstaartje)\s+[\w-]+\s+(?:dot|punt)\s")
+_ESCAPED = (b"&#", b"&commat;", b"%")
 _IBAN_STARTS = (b"aa00", b"aa-00", b"aa--00", b"aa---00")
 # _WRITTEN_AT with its spaces left out, in lower case and every bracket a round one: where it
 # finds something, this holds '(at)' or '(apenstaartje)' (a file has brackets on most lines)
