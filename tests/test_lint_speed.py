@@ -165,3 +165,18 @@ def test_contact_details_are_left_out_of_a_long_text_in_linear_time(filler: str)
             str.splitlines, text * 20)
 
     assert ratio(400_000) < 3.0 * ratio(100_000) + 0.5
+
+
+@pytest.mark.parametrize("filler", ["45%,", "%4", "&#", "a%", "&x"])
+def test_a_long_public_text_is_read_in_linear_time(filler: str) -> None:
+    """A public text is read for names behind escapes and entities from where a word starts
+    only: a note of '45%,' a hundred thousand characters long took 23 s before."""
+    from kwartaal.core.visibility import View
+
+    view = View(load(EXAMPLE).body, "nl", public=True)
+
+    def ratio(size: int) -> float:
+        text = filler * (size // len(filler))
+        return timed(view.text, text, "x") / timed(str.splitlines, text * 20)
+
+    assert ratio(100_000) < 3.0 * ratio(25_000) + 0.5

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import shutil
 import unicodedata
@@ -19,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kwartaal.core.dates import clock_change
-from kwartaal.core.visibility import View, display_order
+from kwartaal.core.readings import display_order
+from kwartaal.core.visibility import View
 from kwartaal.files.loader import load_checked
 
 from .conftest import EXAMPLE, EXAMPLE_TODAY, Run
@@ -32,7 +34,9 @@ ADDRESS_FORMS = ["r.vermeulen(at)voorbeeld.nl", "r.vermeulen [at] voorbeeld.nl",
                  "r.vermeulen[@]voorbeeld.nl", "r.vermeulen<at>voorbeeld.nl",
                  "r.vermeulen at voorbeeld dot nl", "r.vermeulen@voorbeeld[.]nl",
                  "r.vermeulen\\@voorbeeld.nl", "r.vermeulen%40voorbeeld%2Enl",
-                 "r.vermeulen@voorbeeld.nl"]
+                 "r.vermeulen apenstaartje voorbeeld punt nl",
+                 "r.vermeulen (apenstaartje) voorbeeld (punt) nl", "r.vermeulen@@voorbeeld.nl",
+                 "r.vermeulen «at» voorbeeld «dot» nl", "r.vermeulen@voorbeeld.nl"]
 PHONE_FORMS = ["06\u200b12345678", "06-12345678", "+31 6 1234 5678", "０６１２３４５６７８",
                "06&#45;12345678", "06\\-1234\\-5678"]
 
@@ -331,6 +335,11 @@ def test_a_hidden_name_in_letters_that_pass_for_latin_is_found(
 
 @pytest.mark.parametrize("link", ["https://meet.jit.si/OverlegMetMila",
                                   "https://meet.example.org/Mila2026",
+                                  "https://meet.jit.si/overlegmetmila",
+                                  "https://meet.jit.si/OVERLEGMETMILA",
+                                  "https://meet.jit.si/MILAoverleg",
+                                  "https://meet.jit.si/Overleg-%4Dila",
+                                  "https://meet.jit.si/Overleg-%4D%69%6C%61",
                                   "https://meet.example.org/jan%40example%2Eorg"])
 def test_a_link_with_a_name_run_into_a_word_or_an_escaped_address_stays_inside(
         body: Path, run: Run, tmp_path: Path, link: str) -> None:
@@ -427,3 +436,27 @@ def test_an_empty_body_name_is_an_error(body: Path, run: Run) -> None:
                       encoding="utf-8")
     out = run("--repo", str(body), "--lang", "en", "check", expect=None).output
     assert "kwartaal.toml:6: error: [body] name is empty" in out
+    for written in ('""', '"\\u200b"'):
+        config.write_text(re.sub(r'(?m)^name = .*$', lambda _, line=f"name = {written}": line,
+                                 config.read_text(encoding="utf-8"), count=1),
+                          encoding="utf-8")
+        out = run("--repo", str(body), "--lang", "en", "check", expect=None).output
+        assert "kwartaal.toml:6: error: [body] name is empty" in out, written
+
+
+@pytest.mark.parametrize("written", ["Marieke loopt met At elk punt apart door.",
+                                     "Zij kijkt at random punt voor punt.",
+                                     "De agenda&notulen en Politie&regio, 3&times per jaar."])
+def test_ordinary_text_is_neither_an_address_nor_changed(
+        body: Path, run: Run, written: str) -> None:
+    """A name like 'At' before 'punt' is no address, and an '&' that begins no entity is an
+    '&': check passes the text and public minutes show it as written."""
+    meeting = body / "meetings" / "2025-09-11.toml"
+    text = meeting.read_text(encoding="utf-8")
+    start = text.index("text = ", text.index('id = "d2"'))
+    meeting.write_text(text[:start] + f"text = {_toml(written)}" + text[text.index("\n", start):],
+                       encoding="utf-8")
+    base = ["--repo", str(body), "--today", EXAMPLE_TODAY, "--lang", "en"]
+    assert "e-mail" not in run(*base, "check", expect=None).output
+    shown = run(*base, "minutes", "2025-09-11", "--public", "--format", "json").output
+    assert json.loads(shown) and written in shown

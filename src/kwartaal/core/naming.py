@@ -58,6 +58,15 @@ def hidden_name_matcher(people: Iterable[m.Person]) -> tuple[
     return NameMatcher(names), owners
 
 
+def name_run_in(text: str, owners: dict[str, m.Person | None]) -> bool:
+    """Whether a hidden name of three letters or more (a key of hidden_name_matcher's owners)
+    stands anywhere in a text's letters, run together with others: a link writes
+    'overlegmetmila'."""
+    letters = name_key(fold(text))
+    return any(owner is not None and len(key) >= 3 and key in letters
+               for key, owner in owners.items())
+
+
 def role_label(person: m.Person | None, lang: str) -> str:
     """A person's role as a label in lists: 'lid van de klankbordgroep'."""
     from kwartaal.core.labels import labels

@@ -36,27 +36,17 @@ from kwartaal.core.folding import (
     name_fold_mapped,
     readings_of,
 )
-from kwartaal.core.naming import hidden_name_matcher, role_in_text, role_label
+from kwartaal.core.naming import hidden_name_matcher, name_run_in, role_in_text, role_label
 from kwartaal.core.problems import Joined, KwartaalError, Msg, msg
+from kwartaal.core.readings import display_order, entities_decoded
 from kwartaal.core.spelling import NameMatcher
 
 _SENTENCE_END = ".!?"
 _BIDI = "\u202a-\u202e\u2066-\u2069"  # direction overrides; they, & % < and ]( give more readings
 _BIDI_OVERRIDES = re.compile(f"[{_BIDI}]")
-_ESCAPED_WORD = re.compile(r"[^\s<>()\[\]\"']*%[0-9A-Fa-f]{2}[^\s<>()\[\]\"']*")
+_ESCAPED_WORD = re.compile(  # (from where a word starts only: linear time)
+    r"(?<![^\s<>()\[\]\"'])[^\s<>()\[\]\"']*%[0-9A-Fa-f]{2}[^\s<>()\[\]\"']*")
 _MORE_READINGS = re.compile(f"[&%<\\]{_BIDI}](?:(?<!\\])|(?=\\())")  # texts of more readings
-
-# Where a word of a link ends without a space: 'OverlegMetMila', 'mila2026'
-_WORDS_JOINED = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[^\W\d])(?=\d)|(?<=\d)(?=[^\W\d])")
-_RIGHT_TO_LEFT_RUN = re.compile("\u202e[^\u202c\n]*")  # up to its end or the paragraph's
-
-
-def display_order(text: str) -> str:
-    """A text as a reader sees it where a right-to-left override (U+202E) turns the letters
-    after it around: 'Overleg \u202ealim' shows 'Overleg mila'."""
-    return _RIGHT_TO_LEFT_RUN.sub(lambda run: _BIDI_OVERRIDES.sub("", run.group(0))[::-1],
-                                  text)
-
 
 # Fewer people paid in a year than this, and a public total is what each of them was paid.
 MIN_PAID_FOR_TOTALS = 3
@@ -225,7 +215,8 @@ class View:
         link = (meeting.link if meeting is not None else "") or self.body.config.cadence.link
         if self.public and link not in self._links:  # (each meeting asks it of one link)
             self._links[link] = self.body.config.public_link and self._contact_free(
-                link) == link and self.hidden_person_in(_WORDS_JOINED.sub(" ", link)) is None
+                link) == link and self.hidden_person_in(link) is None and not (
+                self._names() is not None and name_run_in(unquote(link), self._owner_of))
         return link if not self.public or self._links[link] else ""
 
     def body_name(self, *, neutral: bool = False) -> str:
@@ -256,10 +247,12 @@ class View:
         return shown
 
     def _text(self, written: str, where: str) -> str:
-        value = _BIDI_OVERRIDES.sub("", written)  # 'aliM' shown right to left reads 'Mila'
-        if "&" in value:  # '&#108;' is an 'l' to a reader of Markdown, '&#64;' an '@'
-            value = _BIDI_OVERRIDES.sub("", html.unescape(value))
-        shown = self._contact_free(value)
+        kept = _BIDI_OVERRIDES.sub("", written)  # 'aliM' shown right to left reads 'Mila'
+        # '&#108;' is an 'l' to a reader of Markdown, '&#64;' an '@': read decoded, and
+        # written so only where something had to be replaced
+        read = entities_decoded(kept) if "&" in kept else kept
+        decoded = _BIDI_OVERRIDES.sub("", read)  # (an override an entity wrote goes as well)
+        shown = self._contact_free(value := decoded)
         if shown is None:
             raise KwartaalError(msg("{where}: contact details cannot be left out safely in "
                                     "this text; nothing was written. Rephrase the text",
@@ -267,7 +260,7 @@ class View:
         value = shown
         matcher = self._names()
         if matcher is None:
-            return value
+            return kept if value == decoded == read else value
         if "%" in value:  # a name escaped in a link ('Mi%6Ca'): the whole link goes
             value = _ESCAPED_WORD.sub(self._unescaped_name, value)
         for reading in readings_of(value):
@@ -277,7 +270,7 @@ class View:
                 "{where}: a name that must stay hidden cannot be replaced safely in this text; "
                 "nothing was written. Rephrase the text",
                 where=where or self.body.where_written(written)))
-        return value
+        return kept if value == decoded == read else value
 
     def _contact_free(self, value: str) -> str | None:
         """A text with the contact details a line marked --allow-private may hold left out

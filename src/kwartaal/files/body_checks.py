@@ -145,7 +145,8 @@ def _untracked(body: m.Body, paths: list[Path]) -> list[Problem]:
 def _check_config(c: _Checker) -> None:
     cfg = c.body.config
     src = cfg.src
-    if not cfg.name.strip():  # (the folder's name would stand in for it in public)
+    if not "".join(ch for ch in cfg.name if ch.isprintable()).strip():  # (invisible too; the
+        # folder's name would stand in for it in public)
         c.add(m.Source(src.path, ("body",)), "name", "error",
               "[body] name is empty; write the body's name (kwartaal config set body.name "
               "\"...\")")

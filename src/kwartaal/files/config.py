@@ -26,6 +26,9 @@ def build_config(raw: dict[str, Any], path: Path, problems: list[Problem], root:
     if "body" not in raw:
         conv.error((), None, "the [body] table is missing (it holds the body's name)")
     body = conv.table(_dict(raw.get("body")), s.BODY, ("body",), "[body]")
+    if _dict(raw.get("body")).get("name") == "":  # (the folder's name stands in for it below)
+        conv.error(("body",), "name", "[body] name is empty; write the body's name (kwartaal "
+                   "config set body.name \"...\")")
     lang = body["language"] or "nl"
     conv.body_lang = lang
     cadence = conv.table(_dict(raw.get("cadence")), s.CADENCE, ("cadence",), "[cadence]")

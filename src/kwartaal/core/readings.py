@@ -1,0 +1,23 @@
+"""How a reader reads a text where its characters say more than they show: entities as
+CommonMark decodes them, letters a right-to-left override turns around in the order shown."""
+
+from __future__ import annotations
+
+import html
+import re
+
+# an entity as CommonMark reads one: with its ';' ('agenda&notulen' is no 'agenda¬ulen')
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_RIGHT_TO_LEFT_RUN = re.compile("\u202e[^\u202c\n]*")  # up to its end or the paragraph's
+_DIRECTIONS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def entities_decoded(text: str) -> str:
+    """A text with its entities decoded ('&#64;' an '@', '&amp;' an '&')."""
+    return _ENTITY.sub(lambda entity: html.unescape(entity.group(0)), text)
+
+
+def display_order(text: str) -> str:
+    """A text as a reader sees it where a right-to-left override (U+202E) turns the letters
+    after it around: 'Overleg \\u202ealim' shows 'Overleg mila'."""
+    return _RIGHT_TO_LEFT_RUN.sub(lambda run: _DIRECTIONS.sub("", run.group(0))[::-1], text)
