@@ -446,11 +446,13 @@ def test_an_empty_body_name_is_an_error(body: Path, run: Run) -> None:
 
 @pytest.mark.parametrize("written", ["Marieke loopt met At elk punt apart door.",
                                      "Zij kijkt at random punt voor punt.",
-                                     "De agenda&notulen en Politie&regio, 3&times per jaar."])
+                                     "De agenda&notulen en Politie&regio, 3&times per jaar.",
+                                     "Zie &lt;img src=x&gt; &amp; meer."])
 def test_ordinary_text_is_neither_an_address_nor_changed(
         body: Path, run: Run, written: str) -> None:
     """A name like 'At' before 'punt' is no address, and an '&' that begins no entity is an
-    '&': check passes the text and public minutes show it as written."""
+    '&': check passes the text and public minutes show it as written (an entity, too: what a
+    reader of the JSON makes of it is the JSON's, as inside the group)."""
     meeting = body / "meetings" / "2025-09-11.toml"
     text = meeting.read_text(encoding="utf-8")
     start = text.index("text = ", text.index('id = "d2"'))
