@@ -462,3 +462,19 @@ def test_ordinary_text_is_neither_an_address_nor_changed(
     assert "e-mail" not in run(*base, "check", expect=None).output
     shown = run(*base, "minutes", "2025-09-11", "--public", "--format", "json").output
     assert json.loads(shown) and written in shown
+
+
+def test_a_refusal_for_a_theme_title_names_it(body: Path, run: Run) -> None:
+    """A text the renderer passes without saying where it stands is found in kwartaal.toml
+    too."""
+    config = body / "kwartaal.toml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index("[themes.destigmatisering]")
+    end = text.index("\n", text.index("title = ", start))
+    config.write_text(text[:text.index("title = ", start)] + 'title = { nl = "Zorg jan (at) '
+                      'voorbeeld (dot) nl", en = "Care" }' + ALLOWED + text[end:],
+                      encoding="utf-8")
+    out = run("--repo", str(body), "--today", EXAMPLE_TODAY, "report", "--year", "2025",
+              expect=None)
+    assert out.exit_code != 0, out.output
+    assert "kwartaal.toml [themes.destigmatisering] title" in out.output

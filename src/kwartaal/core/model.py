@@ -339,8 +339,9 @@ class Body:
 
     def where_written(self, value: str) -> str:
         """Where a text stands in the body's files, for a message that must name it: the first
-        field of a person or a meeting's record that holds it ('2025-03-13.toml [[item]] p1
-        title'), or '?'. Asked only when something is wrong (it reads every record)."""
+        field of a theme, an organisation, a standing item, a person or a meeting's record
+        that holds it ('2025-03-13.toml [[item]] p1 title'), or '?'. Asked only when
+        something is wrong (it reads every record)."""
         def holds(record: Any) -> str:
             for name in getattr(type(record), "__slots__", ()):
                 field = getattr(record, name, None)
@@ -348,6 +349,15 @@ class Body:
                     return name
             return ""
 
+        config = self.config
+        for table, records in (("themes", config.themes), ("organisations",
+                                                           config.organisations)):
+            for key, record in records.items():
+                if found := holds(record):
+                    return f"kwartaal.toml [{table}.{key}] {found}"
+        for standing in config.standing:
+            if found := holds(standing):
+                return f"kwartaal.toml [[standing]] {standing.key} {found}"
         for pid, person in self.people.items():
             if found := holds(person):
                 return f"people.toml [{pid}] {found}"
