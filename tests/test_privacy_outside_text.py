@@ -90,6 +90,18 @@ def _toml(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _publish_link(body: Path, link: str, *, marked: bool = True) -> None:
+    """[privacy] public_link = true, and link the body's one link (the meetings' own out)."""
+    config = body / "kwartaal.toml"
+    text = config.read_text(encoding="utf-8").replace("[privacy]\n",
+                                                      "[privacy]\npublic_link = true\n", 1)
+    config.write_text(re.sub(r'(?m)^link = .*$', lambda _: f"link = {_toml(link)}"
+                             + (ALLOWED if marked else ""), text), encoding="utf-8")
+    for meeting in (body / "meetings").glob("*.toml"):
+        meeting.write_text(re.sub(r'(?m)^link = .*\n', "", meeting.read_text(
+            encoding="utf-8")), encoding="utf-8")
+
+
 @pytest.mark.parametrize("key", ["name", "neutral_name"])
 @pytest.mark.parametrize("address", ADDRESS_FORMS[::2] + ADDRESS_FORMS[-1:])
 def test_an_address_in_the_bodys_name_is_not_published(
@@ -139,14 +151,7 @@ def test_a_published_link_with_contact_details_or_a_hidden_name_stays_inside(
     """With [privacy] public_link, a link is published, but not one that holds contact
     details or a hidden name: a link cannot be rephrased, so it stays out. The internal
     calendar still has it."""
-    config = body / "kwartaal.toml"
-    text = config.read_text(encoding="utf-8").replace("[privacy]\n",
-                                                      "[privacy]\npublic_link = true\n", 1)
-    config.write_text(re.sub(r'(?m)^link = .*$', f"link = {_toml(link)}{ALLOWED}", text),
-                      encoding="utf-8")
-    for meeting in (body / "meetings").glob("*.toml"):
-        text = meeting.read_text(encoding="utf-8")
-        meeting.write_text(re.sub(r'(?m)^link = .*\n', "", text), encoding="utf-8")
+    _publish_link(body, link)
     for text in _public_outputs(run, body, tmp_path):
         assert "vermeulen" not in text and "mila" not in text
         assert "0612345678" not in text
@@ -343,14 +348,7 @@ def test_a_hidden_name_in_letters_that_pass_for_latin_is_found(
                                   "https://meet.example.org/jan%40example%2Eorg"])
 def test_a_link_with_a_name_run_into_a_word_or_an_escaped_address_stays_inside(
         body: Path, run: Run, tmp_path: Path, link: str) -> None:
-    config = body / "kwartaal.toml"
-    text = config.read_text(encoding="utf-8").replace("[privacy]\n",
-                                                      "[privacy]\npublic_link = true\n", 1)
-    config.write_text(re.sub(r'(?m)^link = .*$', f"link = {_toml(link)}{ALLOWED}", text),
-                      encoding="utf-8")
-    for meeting in (body / "meetings").glob("*.toml"):
-        meeting.write_text(re.sub(r'(?m)^link = .*\n', "", meeting.read_text(
-            encoding="utf-8")), encoding="utf-8")
+    _publish_link(body, link)
     public = run("--repo", str(body), "--today", EXAMPLE_TODAY, "calendar", "--public")
     assert "meet." not in public.output
 
@@ -379,14 +377,7 @@ def test_a_meeting_id_that_passes_the_bsn_test_is_a_link_like_any_other(
 
     assert valid_bsn("123456782")
     link = "https://zoom.us/j/123456782"
-    config = body / "kwartaal.toml"
-    text = config.read_text(encoding="utf-8").replace("[privacy]\n",
-                                                      "[privacy]\npublic_link = true\n", 1)
-    config.write_text(re.sub(r'(?m)^link = .*$', f"link = {_toml(link)}", text),
-                      encoding="utf-8")
-    for meeting in (body / "meetings").glob("*.toml"):
-        meeting.write_text(re.sub(r'(?m)^link = .*\n', "", meeting.read_text(
-            encoding="utf-8")), encoding="utf-8")
+    _publish_link(body, link, marked=False)
     checked = run("--repo", str(body), "--today", EXAMPLE_TODAY, "--lang", "en", "check",
                   expect=None)
     assert "BSN" not in checked.output
