@@ -252,7 +252,8 @@ class View:
         # written so only where something had to be replaced
         read = entities_decoded(kept) if "&" in kept else kept
         decoded = _BIDI_OVERRIDES.sub("", read)  # (an override an entity wrote goes as well)
-        shown = self._contact_free(value := decoded)
+        value = decoded
+        shown = self._contact_free(value)
         if shown is None:
             raise KwartaalError(msg("{where}: contact details cannot be left out safely in "
                                     "this text; nothing was written. Rephrase the text",
