@@ -9,12 +9,19 @@ import re
 # an entity as CommonMark reads one: with its ';' ('agenda&notulen' is no 'agenda¬ulen')
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _RIGHT_TO_LEFT_RUN = re.compile("\u202e[^\u202c\n]*")  # up to its end or the paragraph's
-_DIRECTIONS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# the characters that set a text's direction (embeddings, overrides, isolates)
+DIRECTION_MARKS = "\u202a-\u202e\u2066-\u2069"  # (as a character class holds them)
+_DIRECTIONS = re.compile(f"[{DIRECTION_MARKS}]")
 
 
 def entities_decoded(text: str) -> str:
     """A text with its entities decoded ('&#64;' an '@', '&amp;' an '&')."""
     return _ENTITY.sub(lambda entity: html.unescape(entity.group(0)), text)
+
+
+def without_directions(text: str) -> str:
+    """A text without the characters that set its direction: its letters as stored."""
+    return _DIRECTIONS.sub("", text)
 
 
 def display_order(text: str) -> str:

@@ -38,15 +38,19 @@ from kwartaal.core.folding import (
 )
 from kwartaal.core.naming import hidden_name_matcher, name_run_in, role_in_text, role_label
 from kwartaal.core.problems import Joined, KwartaalError, Msg, msg
-from kwartaal.core.readings import display_order, entities_decoded
+from kwartaal.core.readings import (
+    DIRECTION_MARKS,
+    display_order,
+    entities_decoded,
+    without_directions,
+)
 from kwartaal.core.spelling import NameMatcher
 
 _SENTENCE_END = ".!?"
-_BIDI = "\u202a-\u202e\u2066-\u2069"  # direction overrides; they, & % < and ]( give more readings
-_BIDI_OVERRIDES = re.compile(f"[{_BIDI}]")
 _ESCAPED_WORD = re.compile(  # (from where a word starts only: linear time)
     r"(?<![^\s<>()\[\]\"'])[^\s<>()\[\]\"']*%[0-9A-Fa-f]{2}[^\s<>()\[\]\"']*")
-_MORE_READINGS = re.compile(f"[&%<\\]{_BIDI}](?:(?<!\\])|(?=\\())")  # texts of more readings
+# direction marks, & % < and ]( give a text more readings than one
+_MORE_READINGS = re.compile(f"[&%<\\]{DIRECTION_MARKS}](?:(?<!\\])|(?=\\())")
 
 # Fewer people paid in a year than this, and a public total is what each of them was paid.
 MIN_PAID_FOR_TOTALS = 3
@@ -247,11 +251,11 @@ class View:
         return shown
 
     def _text(self, written: str, where: str) -> str:
-        kept = _BIDI_OVERRIDES.sub("", written)  # 'aliM' shown right to left reads 'Mila'
+        kept = without_directions(written)  # 'aliM' shown right to left reads 'Mila'
         # '&#108;' is an 'l' to a reader of Markdown, '&#64;' an '@': read decoded, and
         # written so only where something had to be replaced
         read = entities_decoded(kept) if "&" in kept else kept
-        decoded = _BIDI_OVERRIDES.sub("", read)  # (an override an entity wrote goes as well)
+        decoded = without_directions(read)  # (an override an entity wrote goes as well)
         value = decoded
         shown = self._contact_free(value)
         if shown is None:
@@ -331,7 +335,7 @@ class View:
         if "&" in value:
             value = html.unescape(value)
         shown = display_order(value) if "\u202e" in value else ""
-        value = _BIDI_OVERRIDES.sub("", value)
+        value = without_directions(value)
         variants = [value] + ([shown] if shown else [])
         if "%" in value and (decoded := unquote(value)) != value:  # ('45%' decodes as itself)
             variants.append(decoded)
