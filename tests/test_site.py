@@ -198,3 +198,50 @@ def test_pages_in_a_real_browser(site: Path, tmp_path: Path) -> None:
                                     capture_output=True, text=True, timeout=120)
             assert result.returncode == 0, result.stderr[-2000:]
             assert shot.stat().st_size > 5000
+
+
+def test_strays_of_a_killed_build_are_cleared_and_a_running_ones_kept(tmp_path: Path) -> None:
+    """A build killed in the middle leaves temporary files beside its pages; the next build
+    removes those of a process that is gone, never one that a build running at the same time
+    is writing."""
+    from click.testing import CliRunner
+
+    from kwartaal.cli.main import cli
+
+    folder = tmp_path / "site"
+    args = ["--repo", str(EXAMPLE), "--today", EXAMPLE_TODAY, "site", "--output", str(folder)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a process id that has ended
+    strays = [folder / f".index.html.{dead.pid}.k3x_9q.tmp",
+              folder / f".kwartaal.ics.{dead.pid}.a1b2c3.tmp"]
+    running = folder / f".index.html.{os.getpid()}.zz9yy8.tmp"
+    for path in [*strays, running]:
+        path.write_text("half a page")
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert not any(path.exists() for path in strays)
+    assert running.exists()
+
+
+def test_two_builds_into_one_folder_at_once_both_succeed(tmp_path: Path) -> None:
+    """Two people building the site into one folder at the same moment: neither removes the
+    other's file in the middle of its write, and the folder ends as one build leaves it."""
+    import sys
+
+    folder, alone = tmp_path / "site", tmp_path / "alone"
+    command = [sys.executable, "-m", "kwartaal", "--repo", str(EXAMPLE), "--today",
+               EXAMPLE_TODAY, "site", "--output"]
+    env = {**os.environ, "KWARTAAL_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(3):
+        shutil.rmtree(folder, ignore_errors=True)
+        builds = [subprocess.Popen([*command, str(folder)], env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True) for _ in range(3)]
+        for build in builds:
+            _, err = build.communicate(timeout=120)
+            assert build.returncode == 0, err
+    assert subprocess.run([*command, str(alone)], env=env, capture_output=True).returncode == 0
+
+    def files(top: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(top)): p.read_bytes() for p in top.rglob("*") if p.is_file()}
+
+    assert files(folder) == files(alone)

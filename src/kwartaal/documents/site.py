@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ from kwartaal.files.sitefiles import (
 if TYPE_CHECKING:  # the records and their renderings are imported only to build a site:
     from kwartaal.core import model as m  # a site kept whole needs none of them
 
+MARKER_TEXT = b"made by kwartaal site\n"
 MARKER = ".kwartaal-site"
 
 
@@ -291,27 +293,33 @@ def write_site(files: Mapping[str, str | bytes], folder: Path) -> list[Path]:
             "{folder} exists and was not made by 'kwartaal site'; choose an empty or new folder",
             folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
+    if not _holds(marker, MARKER_TEXT):  # first: a build started meanwhile knows the folder
+        from kwartaal.files.store import atomic_write
+
+        atomic_write(marker, MARKER_TEXT.decode())
+    from kwartaal.files.atomic import clear_stale_temporaries, write_in_progress
+    from kwartaal.files.store import atomic_write_bytes
+
+    clear_stale_temporaries(targets.values())  # each folder listed once, not once a page
     written = []
     for name in files:
         path = targets[name]
         path.parent.mkdir(parents=True, exist_ok=True)
-        data, binary = _bytes_of(files, name)
+        data, _ = _bytes_of(files, name)
         if _holds(path, data):  # an unchanged page is not written again
             written.append(path)
             continue
-        from kwartaal.files.store import atomic_write_bytes
-
-        # a text as atomic_write writes it (durably), the calendar's bytes as they are
-        atomic_write_bytes(path, data, durable=not binary)
+        # without fsync: a site is made again from the body (a page a crash left empty or
+        # old differs from what the next build makes, and is written again)
+        atomic_write_bytes(path, data, durable=False, cleared=True)
         written.append(path)
     keep = {p.resolve() for p in written}
     for old in folder.rglob("*"):
-        if old.is_file() and old.name != MARKER and old.resolve() not in keep:
-            old.unlink()
-    if not _holds(marker, b"made by kwartaal site\n"):
-        from kwartaal.files.store import atomic_write
-
-        atomic_write(marker, "made by kwartaal site\n")
+        # (another build writing into this folder at the same time keeps its files)
+        if old.is_file() and old.name != MARKER and old.resolve() not in keep and \
+                not write_in_progress(old.name):
+            with suppress(FileNotFoundError):  # (removed by that other build already)
+                old.unlink()
     return written
 
 

@@ -39,7 +39,7 @@ def replace_file(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
     listing a folder of 4,000 meetings again on every write is what made writes grow)."""
     mode = _mode_for(path, executable) if mode is None else mode
     if not journaled:
-        _clear_stale_temporaries(path)
+        clear_stale_temporaries([path])
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp",
                                     dir=path.parent)
     try:
@@ -74,20 +74,47 @@ def _mode_for(path: Path, executable: bool) -> int:
     return mode
 
 
-def _clear_stale_temporaries(path: Path) -> None:
-    """Remove temporary files of earlier writes to path whose process is gone (killed in the
-    middle of a write); the name carries the writer's process id."""
+def clear_stale_temporaries(paths: Iterable[Path]) -> None:
+    """Remove the temporary files of earlier writes to these paths whose process is gone
+    (killed in the middle of a write). Each folder is listed once, however many of its files
+    are written next (a site of a thousand pages)."""
+    folders: dict[Path, set[str]] = {}
+    for path in paths:
+        folders.setdefault(path.parent, set()).add(path.name)
+    for folder, names in folders.items():
+        try:  # one listing with a plain test per entry: glob's matching costs per entry
+            with os.scandir(folder) as entries:
+                strays = [e.name for e in entries
+                          if e.name.startswith(".") and e.name.endswith(".tmp")]
+        except OSError:
+            continue
+        for stray in strays:
+            written = _temporary(stray)
+            if written is not None and written[0] in names and not _alive(written[1]):
+                with suppress(OSError):
+                    (folder / stray).unlink()
+
+
+def write_in_progress(name: str) -> bool:
+    """Whether a file of this name is the temporary file of a write whose process is still
+    running (another build writing into the same folder): not to be removed."""
+    written = _temporary(name)
+    return written is not None and _alive(written[1])
+
+
+def _temporary(name: str) -> tuple[str, int] | None:
+    """(the file written, the writer's process id) of a temporary file's name, as
+    replace_file names them: .NAME.PID.RANDOM.tmp (mkstemp's random part holds no dot)."""
+    if not (name.startswith(".") and name.endswith(".tmp")):
+        return None
+    written, _, random = name[1:-len(".tmp")].rpartition(".")
+    written, _, pid = written.rpartition(".")
+    if not (written and random and pid.isdigit()):
+        return None
+    return written, int(pid)
+
+
+def _alive(pid: int) -> bool:
     from kwartaal.files.lock import pid_alive
 
-    start = f".{path.name}."
-    try:  # one listing with a plain prefix test: glob's matching costs per entry of the folder
-        with os.scandir(path.parent) as entries:
-            strays = [Path(e.path) for e in entries
-                      if e.name.startswith(start) and e.name.endswith(".tmp")]
-    except OSError:
-        return
-    for stray in strays:
-        parts = stray.name[len(path.name) + 2:].split(".")
-        if parts and parts[0].isdigit() and not pid_alive(int(parts[0])):
-            with suppress(OSError):
-                stray.unlink()
+    return pid_alive(pid)

@@ -385,12 +385,15 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True,
-                       executable: bool = False) -> None:
+                       executable: bool = False, cleared: bool = False) -> None:
     """Write to a temporary file in the same folder, fsync, rename over the original.
     durable=False skips the fsync, for files that may be lost (a cache, a site) and are not
-    journaled; executable=True adds the execute bits the umask allows (a git hook)."""
+    journaled; executable=True adds the execute bits the umask allows (a git hook);
+    cleared: the caller removed the stray temporary files of this path already
+    (files/atomic.py clear_stale_temporaries, once for many files of one folder)."""
     journal = _JOURNAL.get()
     named = journal is not None and durable and journal.rel(path) is not None
     if named:
         journal.remember(path, data)
-    replace_file(path, data, durable=durable, executable=executable, journaled=named)
+    replace_file(path, data, durable=durable, executable=executable,
+                 journaled=named or cleared)
