@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kwartaal.core import model as m
-from kwartaal.files import forms, parsed, records, schema, tomlread
+from kwartaal.core.facts import facts_of, open_keys
+from kwartaal.files import forms, meetingblob, records, schema, tomlread
 from kwartaal.files.loader import build_meeting, formed_meeting
 
 from .conftest import EXAMPLE, Run
@@ -89,10 +90,20 @@ def assert_formed_is_built(raw: dict[str, Any] | None, path: Path) -> bool:
         assert formed == opened(records.meeting_form(built, path, public)), path
         # shared when read (the facts are read as plain values: nothing of them is kept)
         assert all(interned(text) for text in words(formed[1][:-1])), path
-        blob = parsed.pack(head, path, public, parts)
-        stored = parsed.unpack(lambda at, length, blob=blob: blob[at:at + length], path)
+        blob = meetingblob.pack(head, path, public, parts)
+        stored = meetingblob.unpack(lambda at, length, blob=blob: blob[at:at + length], path)
         assert whole(stored) == whole(built), path
         assert [a.history for a in stored.actions] == [a.history for a in built.actions]
+        # a cold read keeps the head it built and only sets the later parts on it
+        blob, packed_head, base = meetingblob.packed(head, path, public, parts)
+        joined = meetingblob.with_later_parts(
+            head, packed_head, base, lambda at, length, blob=blob: blob[at:at + length], path)
+        assert whole(joined) == whole(built), path
+        assert [a.history for a in joined.actions] == [a.history for a in built.actions]
+        assert facts_of(joined) == facts_of(stored), path
+        assert open_keys(joined) == open_keys(stored), path
+        assert [a.status for a in joined.actions.chosen(lambda status, last: True)] == [
+            a.status for a in built.actions]
     return taken
 
 

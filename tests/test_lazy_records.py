@@ -23,7 +23,7 @@ from kwartaal.core import model as m
 from kwartaal.documents.agenda import render_agenda
 from kwartaal.documents.report import render_report
 from kwartaal.edit.publish import render_minutes
-from kwartaal.files import parsed, records
+from kwartaal.files import meetingblob, parsed, records
 from kwartaal.files.loader import load, load_checked
 from tests.test_privacy import NAMES, TODAY, _variant, forms, write_body
 
@@ -192,11 +192,11 @@ def _encoded_round_trip(meeting: Any) -> Any:
 def test_packed_and_encoded_meetings_are_the_built_ones(example: Path) -> None:
     for meeting in load(example).body.meetings:
         path = meeting.src.path
-        blob = parsed.pack(meeting, path)
-        unpacked = parsed.unpack(lambda offset, length, blob=blob: blob[offset:offset + length],
-                                  path)
+        blob = meetingblob.pack(meeting, path)
+        unpacked = meetingblob.unpack(
+            lambda offset, length, blob=blob: blob[offset:offset + length], path)
         assert unpacked == meeting
         assert _encoded_round_trip(meeting) == meeting
-        assert [a.status for a in parsed.unpack(
+        assert [a.status for a in meetingblob.unpack(
             lambda offset, length, blob=blob: blob[offset:offset + length], path
         ).actions.chosen(lambda status, last: True)] == [a.status for a in meeting.actions]

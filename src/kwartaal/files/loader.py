@@ -206,9 +206,11 @@ def build_meeting(raw: dict[str, Any], path: Path, problems: list[Problem], lang
             out.append(values)
         records[kind] = out
 
+    from kwartaal.files.records import shared_section
+
     def record(kind: str, values: dict[str, Any], **given: Any) -> Any:
         return build(m.MEETING_RECORDS[kind], values, id=f"{mid}/{values['id']}",
-                     src=m.Source(path, values["_section"]), **given)
+                     src=m.Source(path, shared_section(values["_section"])), **given)
 
     meeting = build(
         m.Meeting, v, id=mid, src=m.Source(path),

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from kwartaal import __version__
 from kwartaal.core.values import MAX_FILE_BYTES
-from kwartaal.files.blobs import Held, Window
+from kwartaal.files.blobs import Held
 from kwartaal.files.cache import (
     cache_folder,
     caching,
@@ -42,6 +42,7 @@ from kwartaal.files.cache import (
     where,
 )
 from kwartaal.files.keeping import index_file
+from kwartaal.files.meetingblob import packed, unpack, with_later_parts
 from kwartaal.files.scalars import tag_scalar, untag_scalar
 
 if TYPE_CHECKING:
@@ -86,58 +87,6 @@ def stamp() -> str:
     from kwartaal.files.records import code_stamp
 
     return f"{__version__} {code_stamp()}"
-
-
-# -- a meeting's records as one blob --------------------------------------------------------------
-
-def pack(meeting: Any, path: Path, public: bool = True,
-         formed: records.Formed | None = None) -> bytes:
-    """A built meeting as one blob: its head's length (4 bytes), the head (its values, its
-    later parts as places after the head), then the parts (or formed: those stored already,
-    files/forms.py), each read from the index file when first used, not held before."""
-    from kwartaal.core import model as m
-    from kwartaal.files import records
-
-    if type(meeting) is not m.Meeting:
-        raise TypeError("not a meeting")
-    head = records.meeting_form(meeting, path, public, formed)
-    values, chunks, size = head[2], [], 0
-
-    def put(data: bytes) -> tuple[int, int]:
-        nonlocal size
-        chunks.append(data)
-        size += len(data)
-        return size - len(data), len(data)
-
-    for position in records.LATER_AT:
-        value = values[position]
-        if type(value) is tuple and value[0] == "Z":
-            values[position] = ("Z", *put(value[1]))
-    hist = None if head[4] is None else put(head[4])
-    facts = None if head[5] is None else marshal.dumps(head[5])  # held as bytes: small
-    shown = tuple(None if part is None else put(part) for part in head[6][:2])
-    data = marshal.dumps(("R", "Meeting", values, head[3], hist or (), facts,
-                          (*shown, head[6][2])))  # those two read when asked for
-    return b"".join([len(data).to_bytes(4, "big"), data, *chunks])
-
-
-def unpack(read: Callable[[int, int], bytes], path: Path) -> Any:
-    """The meeting of a blob that pack made; read(offset, length) gives its bytes (and raises
-    ValueError when they cannot be read whole). Its later parts are read when first used."""
-    from kwartaal.files import records
-
-    size = int.from_bytes(read(0, 4), "big")
-    head = marshal.loads(read(4, size))
-    if not (type(head) is tuple and len(head) == 7 and head[:2] == ("R", "Meeting")):
-        raise ValueError("not a stored meeting")
-    base = 4 + size
-    hist = head[4]
-    later = read.after(base) if isinstance(read, Window) else (
-        lambda offset, length: read(base + offset, length))
-    stored = records.Stored(later, path, tuple(hist) if hist else None, head[5],
-                            (*(None if place is None else tuple(place)
-                               for place in head[6][:2]), head[6][2]))
-    return records.decode(head, path, stored)
 
 
 # -- the index ------------------------------------------------------------------------------------
@@ -340,11 +289,12 @@ class ParseIndex:
                formed: Former | None) -> Any:
         got = None if formed is None else formed(raw)
         meeting, clean = build(raw) if got is None else (got[0], True)
-        given, blob = entry, None
+        given, blob, head, base = entry, None, None, 0
         if clean and meeting is not None:
             self.dates[name] = meeting.date.toordinal()
             try:
-                blob = pack(meeting, path, self.public, None if got is None else got[1])
+                blob, head, base = packed(meeting, path, self.public,
+                                           None if got is None else got[1])
             except (TypeError, ValueError):
                 blob = None
         if blob is None and got is not None:  # its later parts were only stored
@@ -353,7 +303,8 @@ class ParseIndex:
             kept = self.keep(blob)
             # the body holds what a warm run holds: the meeting's later parts are read from
             # the spool when first used (records.Later), not every record of every meeting
-            meeting = unpack(self.reader(kept), path)
+            meeting = unpack(self.reader(kept), path) if got is None else with_later_parts(
+                meeting, head, base, self.reader(kept), path)  # its head is built already
             # the records stand for the tables, which are not kept (half the index)
             # (records with public facts stand for those without)
             kind = language if self.public else language + INSIDE

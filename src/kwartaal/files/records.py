@@ -64,6 +64,14 @@ _DAYS: dict[int, dt.date] = {}  # decoded dates, shared by every record of the r
 DAYS_SHARED = 1 << 12  # at most (11 years): a body of centuries starts sharing again
 _SECTIONS: dict[tuple[object, ...], tuple[object, ...]] = {}  # likewise the tables' places
 _NAMES = {cls: name for name, cls in CLASSES.items()}
+
+
+def shared_section(section: tuple[object, ...]) -> tuple[object, ...]:
+    """One tuple for each place of a table (("action", 3, "history", 1) recurs in every
+    meeting), for every record of the run, built or decoded."""
+    return _SECTIONS.setdefault(section, section)
+
+
 # per class: whether its fields go by position, and their names
 _PLANS = {name: (not any(f.kw_only for f in dataclasses.fields(cls)),
                  tuple(f.name for f in dataclasses.fields(cls)))
@@ -380,7 +388,7 @@ def decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
         return cls(*values) if positional else cls(**dict(zip(names, values, strict=True)))
     if tag == "s":
         section = tuple(value[1])  # ("action", 3, "history", 1) recurs in every meeting: shared
-        return fields.Source(path, _SECTIONS.setdefault(section, section))
+        return fields.Source(path, shared_section(section))
     if tag == "d":
         day = _DAYS.get(value[1])
         if day is None:
