@@ -39,7 +39,8 @@ FRAGMENTS = [
     "%30%36%31%32%33%34%35%36%37%38", "06\\-1234\\-5678", "jan\\@x.nl", "jan<at>example.org",
     "jan (at) example (dot) org", "jan at example dot org", "jan apenstaartje example punt nl",
     "example[.]org", "https://zoom.us/j/", "123456782", "&", "%", "\\", "<", ">", "dot", "punt",
-    " at ", "apenstaartje",
+    " at ", "apenstaartje", "jan at example.org", "jan (a) example.org", "jan [A] x.nl", "(a)",
+    "(b)", "punt (a) en", " at x.", "jan at x.y",
 ]
 BREAKS = ["\n", "\n", "\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
           "\u2029"]
@@ -62,6 +63,12 @@ def test_hostile_texts_give_the_same_findings(lines: list[tuple[list[str], str]]
     same_findings(text)
     if allow:  # allowed values are left out the same way
         same_findings(text, ({"jan@example.org"}, {"0612345678", "111222333"}))
+
+
+@pytest.mark.parametrize("fragment", FRAGMENTS)
+def test_each_fragment_on_a_plain_line_gives_the_same_findings(fragment: str) -> None:
+    """Each fragment alone on a line among plain ones: the prefilter must read that line."""
+    same_findings(f'title = "Overleg"\nnote = "Mail {fragment} vandaag"\nx = 1\n')
 
 
 @settings(max_examples=100, deadline=None, derandomize=True)

@@ -36,7 +36,9 @@ ADDRESS_FORMS = ["r.vermeulen(at)voorbeeld.nl", "r.vermeulen [at] voorbeeld.nl",
                  "r.vermeulen\\@voorbeeld.nl", "r.vermeulen%40voorbeeld%2Enl",
                  "r.vermeulen apenstaartje voorbeeld punt nl",
                  "r.vermeulen (apenstaartje) voorbeeld (punt) nl", "r.vermeulen@@voorbeeld.nl",
-                 "r.vermeulen «at» voorbeeld «dot» nl", "r.vermeulen@voorbeeld.nl"]
+                 "r.vermeulen «at» voorbeeld «dot» nl", "r.vermeulen at voorbeeld.nl",
+                 "r.vermeulen (a) voorbeeld.nl", "r.vermeulen [A] voorbeeld.nl",
+                 "r.vermeulen@voorbeeld.nl"]
 PHONE_FORMS = ["06\u200b12345678", "06-12345678", "+31 6 1234 5678", "０６１２３４５６７８",
                "06&#45;12345678", "06\\-1234\\-5678"]
 
@@ -270,7 +272,8 @@ def test_the_last_search_looks_for_the_contact_details_of_who_is_not_named(
                                    1), encoding="utf-8")
     view = View(load_checked(body), "nl", public=True)
     for written in ("Bel 06-87654321", "bel 0687654321 vandaag", "06 87654321",
-                    "<a href='mailto:yara.werk@voorbeeld.nl'>x</a>", "YARA.WERK (at) VOORBEELD.NL"):
+                    "<a href='mailto:yara.werk@voorbeeld.nl'>x</a>", "YARA.WERK (at) VOORBEELD.NL",
+                    "yara.werk (a) voorbeeld.nl", "yara.werk at voorbeeld.nl"):
         assert "the contact details of yara" in [
             leak.what.render("en") for leak in view.leaks(written)], written
     assert view.leaks("Bel 06-87654322") == []

@@ -54,13 +54,16 @@ MARKER = "# kwartaal: allow-private"
 # 'jan%40example.org' (decoded before): an address to a reader, or a browser, all the same;
 # and so are 'example(dot)org', 'example[.]org' and 'jan at example dot org', spelled out
 # (Each may start only where a run of what it starts with starts: linear time, see _EMAIL.)
-_AT = re.compile(r"(?<!\s)\s*(?:[(\[{<«]\s*(?:at|apenstaartje|@)\s*[)\]}>»]|@+)\s*",
+# ('(a)' too: in 'jan (a) example.org' it is an '@'; an enumeration's '(a)' stands before no
+# address, and only an address is found in what this makes)
+_AT = re.compile(r"(?<!\s)\s*(?:[(\[{<«]\s*(?:at|a|apenstaartje|@)\s*[)\]}>»]|@+)\s*",
                  re.IGNORECASE)
 _DOT = re.compile(r"(?<!\s)\s*[(\[{<«]\s*(?:dot|punt|\.)\s*[)\]}>»]\s*", re.IGNORECASE)
-# (spelled out, an address ends in a common top-level domain: 'At elk punt apart' is none)
-_SPELLED = re.compile(r"(?<![\w.+-])([\w.+-]+)\s+(?:at|apenstaartje)\s+((?:[\w-]+\s+"
-                      r"(?:dot|punt)\s+)+(?:nl|be|com|org|net|eu|de|info|nu|io|uk|fr|frl))\b",
-                      re.IGNORECASE)
+# (spelled out, an address ends in a common top-level domain: 'At elk punt apart' is none;
+# its dots spelled out or not: 'jan at example.org')
+_SPELLED = re.compile(r"(?<![\w.+-])([\w.+-]+)\s+(?:at|apenstaartje)\s+((?:[\w-]+(?:\s+"
+                      r"(?:dot|punt)\s+|\.))+(?:nl|be|com|org|net|eu|de|info|nu|io|uk|fr|frl))"
+                      r"\b", re.IGNORECASE)
 _SPELLED_DOT = re.compile(r"\s+(?:dot|punt)\s+", re.IGNORECASE)
 _MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # '06\-1234' shows '06-1234'
 # a web address: a meeting's id in one is no citizen service number
@@ -187,7 +190,7 @@ def _readable(line: str) -> str:
 
 
 # What an ASCII line must hold for _readable to change it.
-_MAY_HIDE = re.compile(r"(?i)at|apen|@|%|&|\\")  # (a spelled-out address has its 'at')
+_MAY_HIDE = re.compile(r"(?i)at|apen|@|%|&|\\|[(\[{<]\s*a\s*[)\]}>]")  # (spelled: its 'at')
 
 
 # IBAN lengths by country (ISO 13616 registry): one candidate per run instead of twenty.

@@ -189,13 +189,15 @@ _SKELETON = _skeleton_table()
 # neither).
 _NUMBER_RUN = re.compile(rb"0[0\-:]{7,}0")
 _LONE_DATE = re.compile(rb"[ \t\x1f]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t\x1f]*")
-_WRITTEN_AT = re.compile(rb"[(\[{<][\s\x1c-\x1f]*(?i:at|apenstaartje)[\s\x1c-\x1f]*[)\]}>]")
-# 'jan at example dot org'; and an '@' or a number as an entity or a percent-escape
-_SPELLED_AT = re.compile(rb"(?i)\s(?:at|apenstaartje)\s+[\w-]+\s+(?:dot|punt)\s")
+_WRITTEN_AT = re.compile(rb"[(\[{<][\s\x1c-\x1f]*(?i:at|a|apenstaartje)[\s\x1c-\x1f]*[)\]}>]")
+# 'jan at example dot org', 'jan at example.org'; and an '@' or a number as an entity or a
+# percent-escape
+_SPELLED_AT = re.compile(rb"(?i)\s(?:at|apenstaartje)\s+[\w-]+(?:\s+(?:dot|punt)\s|\.)")
 _ESCAPED = (b"&#", b"&commat;", b"%")
 _IBAN_STARTS = (b"aa00", b"aa-00", b"aa--00", b"aa---00")
 # _WRITTEN_AT with its spaces left out, in lower case and every bracket a round one: where it
-# finds something, this holds '(at)' or '(apenstaartje)' (a file has brackets on most lines)
+# finds something, this holds '(at)', '(a)' or '(apenstaartje)' (a file has brackets on most
+# lines)
 _BRACKETS_AS_ROUND = bytes.maketrans(b"[{<]}>ABCDEFGHIJKLMNOPQRSTUVWXYZ",
                                      b"((()))abcdefghijklmnopqrstuvwxyz")
 _WRITTEN_AT_SPACES = b" \t\n\r\f\v\x1c\x1d\x1e\x1f"
@@ -246,7 +248,7 @@ def _may_write_at(data: bytes) -> bool:
     """False when _WRITTEN_AT surely finds nothing in data: two searches at the speed of
     memory, instead of reading on at each of a file's thousands of brackets."""
     probe = data.translate(_BRACKETS_AS_ROUND, _WRITTEN_AT_SPACES)
-    return b"(at)" in probe or b"(apenstaartje)" in probe
+    return b"(at)" in probe or b"(a)" in probe or b"(apenstaartje)" in probe
 
 
 def _other_breaks(text: str) -> bool:
