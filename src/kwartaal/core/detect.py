@@ -61,9 +61,11 @@ _AT = re.compile(r"(?<!\s)\s*(?:[(\[{<«]\s*(?:at|a|apenstaartje|@)\s*[)\]}>»]|
 _DOT = re.compile(r"(?<!\s)\s*[(\[{<«]\s*(?:dot|punt|\.)\s*[)\]}>»]\s*", re.IGNORECASE)
 # (spelled out, an address ends in a common top-level domain: 'At elk punt apart' is none;
 # its dots spelled out or not: 'jan at example.org')
-_SPELLED = re.compile(r"(?<![\w.+-])([\w.+-]+)\s+(?:at|apenstaartje)\s+((?:[\w-]+(?:\s+"
-                      r"(?:dot|punt)\s+|\.))+(?:nl|be|com|org|net|eu|de|info|nu|io|uk|fr|frl))"
-                      r"\b", re.IGNORECASE)
+# ('op' too, the Dutch 'at', with its dots spelled out: 'informatie op soa.nl' is no address)
+_TLD = r"(?:nl|be|com|org|net|eu|de|info|nu|io|uk|fr|frl)\b"
+_SPELLED = re.compile(r"(?<![\w.+-])([\w.+-]+)\s+(?:(?:at|apenstaartje)\s+((?:[\w-]+(?:\s+"
+                      r"(?:dot|punt)\s+|\.))+" + _TLD + r")|op\s+((?:[\w-]+\s+(?:dot|punt)\s+)+"
+                      + _TLD + "))", re.IGNORECASE)
 _SPELLED_DOT = re.compile(r"\s+(?:dot|punt)\s+", re.IGNORECASE)
 _MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # '06\-1234' shows '06-1234'
 # a web address: a meeting's id in one is no citizen service number
@@ -157,8 +159,9 @@ def without_contact_details(value: str, allowed: tuple[set[str], set[str]],
     by placeholder, for public output; public addresses (allowed) stay. None when one is
     written in a form only a reader's eye joins up, so it cannot be replaced where it is."""
     if _hint().search(value) is None and _WIDE.search(value) is None and \
-            _AT.search(value) is None and "&" not in value and _SPELLED.search(value) is None:
-        return value  # no digit, no '@' in any form, no entity, nothing past U+2000
+            _AT.search(value) is None and "&" not in value and "\\" not in value and \
+            _SPELLED.search(value) is None:
+        return value  # no digit, no '@' in any form, no entity or escape, nothing past U+2000
     allowed_text, allowed_digits = allowed
     for found in contact_details(value):
         if found.strip().lower() in allowed_text or digits(found) in allowed_digits:
@@ -180,17 +183,31 @@ def _readable(line: str) -> str:
     import unicodedata
     from urllib.parse import unquote
 
-    text = html.unescape(line) if "&" in line else line
+    # a TOML string's escapes first: 'jan\u0040…' is an '@', 'jan\\@…' Markdown's 'jan\@…'
+    text = _TOML_ESCAPE.sub(_unescaped, line) if "\\" in line else line
+    text = html.unescape(text) if "&" in text else text
     text = unicodedata.normalize("NFKC", unquote(text) if "%" in text else text)
     text = "".join("-" if unicodedata.category(c) == "Pd" or c == "\u2212" else c
                    for c in text if unicodedata.category(c) != "Cf")
     text = _SPELLED.sub(lambda found: found.group(1) + "@" + _SPELLED_DOT.sub(
-        ".", found.group(2)), _MARKDOWN_ESCAPE.sub(r"\1", text))
+        ".", found.group(2) or found.group(3)), _MARKDOWN_ESCAPE.sub(r"\1", text))
     return _DOT.sub(".", _AT.sub("@", text))
 
 
 # What an ASCII line must hold for _readable to change it.
-_MAY_HIDE = re.compile(r"(?i)at|apen|@|%|&|\\|[(\[{<]\s*a\s*[)\]}>]")  # (spelled: its 'at')
+_MAY_HIDE = re.compile(r"(?i)at|apen|punt|dot|@|%|&|\\|[(\[{<]\s*a\s*[)\]}>]")
+# The escapes of a TOML basic string that can write what a reader of its value sees: a
+# character by its number, and a backslash (taken in pairs from the left, as TOML reads them).
+_TOML_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(\\))")
+
+
+def _unescaped(found: re.Match[str]) -> str:
+    if found.group(3):
+        return "\\"
+    code = int(found.group(1) or found.group(2), 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:  # no character: TOML refuses it
+        return found.group(0)
+    return chr(code)
 
 
 # IBAN lengths by country (ISO 13616 registry): one candidate per run instead of twenty.

@@ -80,9 +80,11 @@ def forbidden_texts(view: Any, body: m.Body) -> list[tuple[str, Msg]]:
         if not person.is_named:
             written = [v for v in (person.email, person.phone) if len(v.strip()) >= 6]
             numbers = [re.sub(r"\D", "", v) for v in written]
-            written += [person.email.replace("@", f" {at} ")
-                        for at in ("at", "a", "apenstaartje")
-                        if "@" in person.email]  # 'jan (at) example.org', 'jan (a) …'
+            if "@" in person.email:  # 'jan (at) example.org', 'jan (a) …', '… dot org'
+                local, _, domain = person.email.rpartition("@")
+                written += [f"{local} {at} {domain.replace('.', dot)}"
+                            for at in ("at", "a", "apenstaartje", "op")
+                            for dot in (".", " dot ", " punt ")]
             out += [(folded(text), msg("the contact details of {id}", id=person.id))
                     for text in written + [n for n in numbers if len(n) >= 6]]
     for meeting, _, meeting_amounts in every:

@@ -189,18 +189,21 @@ _SKELETON = _skeleton_table()
 # neither).
 _NUMBER_RUN = re.compile(rb"0[0\-:]{7,}0")
 _LONE_DATE = re.compile(rb"[ \t\x1f]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t\x1f]*")
-_WRITTEN_AT = re.compile(rb"[(\[{<][\s\x1c-\x1f]*(?i:at|a|apenstaartje)[\s\x1c-\x1f]*[)\]}>]")
+_WRITTEN_AT = re.compile(  # (a backslash in it: Markdown's 'jan\\(at\\)…' shows '(at)')
+    rb"[(\[{<][\s\x1c-\x1f\\]*(?i:at|a|apenstaartje)[\s\x1c-\x1f\\]*[)\]}>]")
 # 'jan at example dot org', 'jan at example.org'; and an '@' or a number as an entity or a
 # percent-escape
-_SPELLED_AT = re.compile(rb"(?i)\s(?:at|apenstaartje)\s+[\w-]+(?:\s+(?:dot|punt)\s|\.)")
-_ESCAPED = (b"&#", b"&commat;", b"%")
+_SPELLED_AT = re.compile(
+    rb"(?i)\s(?:(?:at|apenstaartje)\s+[\w-]+(?:\s+(?:dot|punt)\s|\.)|op\s+[\w-]+\s+(?:dot|punt)\s)")
+# (and a TOML string's '\u0040', '\u002d')
+_ESCAPED = (b"&#", b"&commat;", b"%", b"\\u", b"\\U")
 _IBAN_STARTS = (b"aa00", b"aa-00", b"aa--00", b"aa---00")
 # _WRITTEN_AT with its spaces left out, in lower case and every bracket a round one: where it
 # finds something, this holds '(at)', '(a)' or '(apenstaartje)' (a file has brackets on most
 # lines)
 _BRACKETS_AS_ROUND = bytes.maketrans(b"[{<]}>ABCDEFGHIJKLMNOPQRSTUVWXYZ",
                                      b"((()))abcdefghijklmnopqrstuvwxyz")
-_WRITTEN_AT_SPACES = b" \t\n\r\f\v\x1c\x1d\x1e\x1f"
+_WRITTEN_AT_SPACES = b" \t\n\r\f\v\x1c\x1d\x1e\x1f\\"  # (and backslashes)
 # Line breaks other than "\n" and "\r\n", which str.splitlines counts as well.
 _OTHER_BREAK_CHARS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _OTHER_BREAKS = re.compile(f"[{_OTHER_BREAK_CHARS}]")
