@@ -479,7 +479,8 @@ def test_a_refusal_for_a_theme_title_names_it(body: Path, run: Run) -> None:
 @pytest.mark.parametrize("written", ["Mail r.vermeulen\\u0040voorbeeld.nl",
                                      "Mail r.vermeulen\\\\@voorbeeld.nl",
                                      "Mail r.vermeulen\\\\(at\\\\)voorbeeld.nl",
-                                     "Bel 06\\u002d12345678", "Bel \\U00000030612345678"])
+                                     "Bel 06\\u002d12345678", "Bel \\U00000030612345678",
+                                     "Mail r.vermeulen&amp;#64;voorbeeld.nl"])
 def test_contact_details_behind_a_toml_escape_are_found_by_check(
         body: Path, run: Run, tmp_path: Path, written: str) -> None:
     """A TOML string's escapes write what its value holds ('\\u0040' is an '@', '\\\\@' is

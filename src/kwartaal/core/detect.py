@@ -185,7 +185,10 @@ def _readable(line: str) -> str:
 
     # a TOML string's escapes first: 'jan\u0040…' is an '@', 'jan\\@…' Markdown's 'jan\@…'
     text = _TOML_ESCAPE.sub(_unescaped, line) if "\\" in line else line
-    text = html.unescape(text) if "&" in text else text
+    for _ in range(4):  # until none is left, as the last search reads ('&amp;#64;' is '@')
+        if "&" not in text or (decoded := html.unescape(text)) == text:
+            break
+        text = decoded
     text = unicodedata.normalize("NFKC", unquote(text) if "%" in text else text)
     text = "".join("-" if unicodedata.category(c) == "Pd" or c == "\u2212" else c
                    for c in text if unicodedata.category(c) != "Cf")

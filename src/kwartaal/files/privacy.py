@@ -196,7 +196,7 @@ _WRITTEN_AT = re.compile(  # (a backslash in it: Markdown's 'jan\\(at\\)…' sho
 _SPELLED_AT = re.compile(
     rb"(?i)\s(?:(?:at|apenstaartje)\s+[\w-]+(?:\s+(?:dot|punt)\s|\.)|op\s+[\w-]+\s+(?:dot|punt)\s)")
 # (and a TOML string's '\u0040', '\u002d')
-_ESCAPED = (b"&#", b"&commat;", b"%", b"\\u", b"\\U")
+_ESCAPED = (b"&#", b"&commat;", b"&amp;", b"%", b"\\u", b"\\U")
 _IBAN_STARTS = (b"aa00", b"aa-00", b"aa--00", b"aa---00")
 # _WRITTEN_AT with its spaces left out, in lower case and every bracket a round one: where it
 # finds something, this holds '(at)', '(a)' or '(apenstaartje)' (a file has brackets on most
