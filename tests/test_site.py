@@ -221,27 +221,3 @@ def test_strays_of_a_killed_build_are_cleared_and_a_running_ones_kept(tmp_path: 
     assert CliRunner().invoke(cli, args).exit_code == 0
     assert not any(path.exists() for path in strays)
     assert running.exists()
-
-
-def test_two_builds_into_one_folder_at_once_both_succeed(tmp_path: Path) -> None:
-    """Two people building the site into one folder at the same moment: neither removes the
-    other's file in the middle of its write, and the folder ends as one build leaves it."""
-    import sys
-
-    folder, alone = tmp_path / "site", tmp_path / "alone"
-    command = [sys.executable, "-m", "kwartaal", "--repo", str(EXAMPLE), "--today",
-               EXAMPLE_TODAY, "site", "--output"]
-    env = {**os.environ, "KWARTAAL_CACHE_DIR": str(tmp_path / "cache")}
-    for _ in range(3):
-        shutil.rmtree(folder, ignore_errors=True)
-        builds = [subprocess.Popen([*command, str(folder)], env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True) for _ in range(3)]
-        for build in builds:
-            _, err = build.communicate(timeout=120)
-            assert build.returncode == 0, err
-    assert subprocess.run([*command, str(alone)], env=env, capture_output=True).returncode == 0
-
-    def files(top: Path) -> dict[str, bytes]:
-        return {str(p.relative_to(top)): p.read_bytes() for p in top.rglob("*") if p.is_file()}
-
-    assert files(folder) == files(alone)

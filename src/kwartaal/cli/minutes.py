@@ -223,7 +223,9 @@ def site_cmd(output: Path | None) -> None:
     root = state.root()
     files, publish_folder, language = site_files(root, state.today(), state.body)
     folder = output or root / publish_folder / "site"
-    write_site(files, folder)
+    # (a build removes the pages it wrote before: never the body's files or the minutes
+    # `publish` wrote)
+    write_site(files, folder, kept_clear=[root, root / publish_folder / "minutes"])
     from kwartaal.core.words import Plural
 
     click.echo(Plural("built {count} file in {folder}", "built {count} files in {folder}",

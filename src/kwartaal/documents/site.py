@@ -10,12 +10,11 @@ published before anything is written, and the build fails loudly if anything is 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kwartaal.core.problems import KwartaalError, msg
+from kwartaal.core.problems import msg
 from kwartaal.documents.render import render, shipped_templates
 from kwartaal.files.pages import PageIndex, Unkeyable, key_of, templates_digest
 from kwartaal.files.sitefiles import (
@@ -31,8 +30,6 @@ from kwartaal.files.sitefiles import (
 if TYPE_CHECKING:  # the records and their renderings are imported only to build a site:
     from kwartaal.core import model as m  # a site kept whole needs none of them
 
-MARKER_TEXT = b"made by kwartaal site\n"
-MARKER = ".kwartaal-site"
 
 
 def overdue_text(days: int, lang: str) -> str:
@@ -279,48 +276,15 @@ def _calendar_and_style(build: _Build, today: dt.date) -> None:
     build.add("style.css", *made, css_key)
 
 
-def write_site(files: Mapping[str, str | bytes], folder: Path) -> list[Path]:
-    """Write the files; pages of an earlier build that no longer exist are removed (only in
-    a folder kwartaal made, recognised by its marker file). Every path is checked before the
-    first file is written: nothing lands outside the folder or behind a link."""
-    from kwartaal.files.outputs import output_file, output_folder
+def write_site(files: Mapping[str, str | bytes], folder: Path,
+               kept_clear: Iterable[Path] = ()) -> list[Path]:
+    """Write the files into the site's folder (files/sitefolder.py): pages of the last build
+    that this one no longer makes are removed, nothing else; kept_clear: folders the site's
+    folder may not be or hold (the body's, its published minutes')."""
+    from kwartaal.files.sitefolder import write_site_folder
 
-    folder = output_folder(folder)
-    targets = {name: output_file(folder, name) for name in files}
-    marker = output_file(folder, MARKER)
-    if folder.exists() and any(folder.iterdir()) and not marker.exists():
-        raise KwartaalError(msg(
-            "{folder} exists and was not made by 'kwartaal site'; choose an empty or new folder",
-            folder=folder))
-    folder.mkdir(parents=True, exist_ok=True)
-    if not _holds(marker, MARKER_TEXT):  # first: a build started meanwhile knows the folder
-        from kwartaal.files.store import atomic_write
-
-        atomic_write(marker, MARKER_TEXT.decode())
-    from kwartaal.files.atomic import clear_stale_temporaries, write_in_progress
-    from kwartaal.files.store import atomic_write_bytes
-
-    clear_stale_temporaries(targets.values())  # each folder listed once, not once a page
-    written = []
-    for name in files:
-        path = targets[name]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data, _ = _bytes_of(files, name)
-        if _holds(path, data):  # an unchanged page is not written again
-            written.append(path)
-            continue
-        # without fsync: a site is made again from the body (a page a crash left empty or
-        # old differs from what the next build makes, and is written again)
-        atomic_write_bytes(path, data, durable=False, cleared=True)
-        written.append(path)
-    keep = {p.resolve() for p in written}
-    for old in folder.rglob("*"):
-        # (another build writing into this folder at the same time keeps its files)
-        if old.is_file() and old.name != MARKER and old.resolve() not in keep and \
-                not write_in_progress(old.name):
-            with suppress(FileNotFoundError):  # (removed by that other build already)
-                old.unlink()
-    return written
+    return write_site_folder(list(files), lambda name: _bytes_of(files, name)[0], folder,
+                             kept_clear)
 
 
 def _bytes_of(files: Mapping[str, str | bytes], name: str) -> tuple[bytes, bool]:
@@ -330,13 +294,3 @@ def _bytes_of(files: Mapping[str, str | bytes], name: str) -> tuple[bytes, bool]
         return encoded(files.packed[name])
     content = files[name]
     return (content, True) if isinstance(content, bytes) else (content.encode("utf-8"), False)
-
-
-def _holds(path: Path, data: bytes) -> bool:
-    """Whether path is a plain file with exactly these bytes."""
-    try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False

@@ -76,8 +76,8 @@ def _mode_for(path: Path, executable: bool) -> int:
 
 def clear_stale_temporaries(paths: Iterable[Path]) -> None:
     """Remove the temporary files of earlier writes to these paths whose process is gone
-    (killed in the middle of a write). Each folder is listed once, however many of its files
-    are written next (a site of a thousand pages)."""
+    (killed in the middle of a write), or that are older than STALE_AFTER. Each folder is
+    listed once, however many of its files are written next (a site of a thousand pages)."""
     folders: dict[Path, set[str]] = {}
     for path in paths:
         folders.setdefault(path.parent, set()).add(path.name)
@@ -89,20 +89,28 @@ def clear_stale_temporaries(paths: Iterable[Path]) -> None:
         except OSError:
             continue
         for stray in strays:
-            written = _temporary(stray)
-            if written is not None and written[0] in names and not _alive(written[1]):
+            written = written_by(stray)
+            if written is not None and written[0] in names and (
+                    not _alive(written[1]) or _older_than(folder / stray, STALE_AFTER)):
                 with suppress(OSError):
                     (folder / stray).unlink()
 
 
-def write_in_progress(name: str) -> bool:
-    """Whether a file of this name is the temporary file of a write whose process is still
-    running (another build writing into the same folder): not to be removed."""
-    written = _temporary(name)
-    return written is not None and _alive(written[1])
+# Seconds after which a temporary file is stray even while a process of its writer's id runs:
+# no write takes an hour, and a process id is used again (pid 1 always runs).
+STALE_AFTER = 3600
 
 
-def _temporary(name: str) -> tuple[str, int] | None:
+def _older_than(path: Path, seconds: float) -> bool:
+    import time
+
+    try:
+        return time.time() - path.lstat().st_mtime > seconds
+    except OSError:
+        return False
+
+
+def written_by(name: str) -> tuple[str, int] | None:
     """(the file written, the writer's process id) of a temporary file's name, as
     replace_file names them: .NAME.PID.RANDOM.tmp (mkstemp's random part holds no dot)."""
     if not (name.startswith(".") and name.endswith(".tmp")):

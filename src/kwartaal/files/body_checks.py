@@ -65,7 +65,8 @@ def settings_problems(c: Checker, units: list[Any], index: Any = None) -> list[P
                 index.keep_scan(unit, scanner.key(), *kept)
         unit.phases[SCAN] = kept[0]
         scanner.allow(kept[1])
-    found += privacy.other_files_lint(body.root, record_files, scanner)
+    found += privacy.other_files_lint(body.root, record_files, scanner,
+                                      body.root / body.config.publish_folder / "minutes")
     from kwartaal.core.visibility import View
 
     found += privacy.hidden_names_in_settings(View(body, body.config.language, public=True),

@@ -44,7 +44,8 @@ def lint(body: m.Body, files: Iterable[Path]) -> list[Problem]:
             continue  # reported by the loader
         problems += scanner.scan(path, text)
         scanner.allow(marked_values(path, text))
-    problems += other_files_lint(body.root, record_files, scanner)
+    problems += other_files_lint(body.root, record_files, scanner,
+                                 body.root / body.config.publish_folder / "minutes")
     view = View(body, body.config.language, public=True)
     problems += hidden_names_in_settings(view, body)
     for meeting in body.meetings:
@@ -99,11 +100,15 @@ class Scanner:
                                   *sorted(self.allowed_digits)]).encode("utf-8", "replace"))
 
 
-def other_files_lint(root: Path, record_files: list[Path], scanner: Scanner) -> list[Problem]:
+def other_files_lint(root: Path, record_files: list[Path], scanner: Scanner,
+                     published: Path | None = None) -> list[Problem]:
     """Everything else in the body's folder is cloned as well: notes, drafts, templates. What a
-    record allows with --allow-private may stand in a draft made from it."""
+    record allows with --allow-private may stand in a draft made from it. Published output
+    is not read: the minutes `publish` wrote (in published) and every site folder, which
+    passed the search of public output when they were made, and hold what looks like an
+    address ('UID:2025-12-11@….kwartaal' in a calendar)."""
     problems = []
-    for path in other_text_files(root, record_files):
+    for path in other_text_files(root, record_files, published):
         text = read_any_text(path)
         if text is None:
             if path.stat().st_size > MAX_SCANNED:
@@ -117,10 +122,14 @@ def other_files_lint(root: Path, record_files: list[Path], scanner: Scanner) -> 
 MAX_SCANNED = 5_000_000  # bytes: larger files are not something a person typed
 
 
-def other_text_files(root: Path, known: list[Path]) -> list[Path]:
+
+def other_text_files(root: Path, known: list[Path],
+                     published: Path | None = None) -> list[Path]:
     """Every other file of the body that would be committed: in git, the files it tracks or
-    would add (not those it ignores); elsewhere every file outside hidden folders."""
+    would add (not those it ignores); elsewhere every file outside hidden folders. Published
+    output is left out (see other_files_lint)."""
     from kwartaal.files.gitlisting import ls_files
+    from kwartaal.files.sitefolder import without_published
 
     spelled = set(known)  # the same spelling is the same file: no resolving needed
     listed = ls_files(root, ["-z", "-c", "-o", "--exclude-standard"])
@@ -132,6 +141,7 @@ def other_text_files(root: Path, known: list[Path]) -> list[Path]:
                       if not any(part.startswith(".") for part in p.relative_to(root).parts)]
     others = [p for p in candidates
               if p not in spelled and p.is_file() and not p.is_symlink()]
+    others = without_published(root, others, published)
     if not others:
         return []
     from kwartaal.files.listing import real_paths
