@@ -168,3 +168,55 @@ def test_a_clean_verdict_belongs_to_the_code_that_gave_it(monkeypatch: pytest.Mo
         monkeypatch.undo()
         pages._package_digest.cache_clear()
     assert pages.PageIndex.check_key("<p>page</p>", "searched for", ("€ 10,00",)) == before
+
+
+LANE_COMMANDS = (["overdue"], ["actions", "--everyone", "--json"],
+                 ["actions", "--everyone", "--status", "all", "--json"])
+
+
+def _process(body: Path, command: list[str]) -> tuple[int, str]:
+    """A command as a process: the fast lane answers these from the action index."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "kwartaal", "--repo", str(body), "--today",
+                           EXAMPLE_TODAY, *command], capture_output=True, text=True,
+                          timeout=120)
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_an_index_cut_short_gives_the_uncached_output(
+        run: Run, example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kept index cut at its header's end, inside its blobs and one byte short, with
+    the meeting files' times changed (so each is known by its content): the answer of a run
+    without an index, of each command as the first to read the cut index, in the fast lane
+    too."""
+    cache = Path(os.environ["KWARTAAL_CACHE_DIR"])
+    monkeypatch.setenv("KWARTAAL_NO_CACHE", "1")
+    expected = {" ".join(c): _process(example, c) for c in LANE_COMMANDS}
+    expected["all"] = _outputs(run, example, tmp_path / "plain")
+    monkeypatch.delenv("KWARTAAL_NO_CACHE")
+    _outputs(run, example, tmp_path / "first")
+    for command in LANE_COMMANDS:
+        _process(example, command)
+    originals = {p: p.read_bytes() for p in _kept(cache)}
+    moved = 0.0
+
+    def cut_and_touch(cut: str) -> None:
+        nonlocal moved
+        for path, data in originals.items():
+            header = 12 + int.from_bytes(data[4:12], "little") if len(data) > 12 else 0
+            at = {"header": min(len(data) - 1, header + 16), "half": len(data) // 2,
+                  "byte": len(data) - 1}[cut]
+            path.write_bytes(data[:max(at, 0)])
+        moved += 10
+        for meeting in (example / "meetings").glob("*.toml"):
+            when = meeting.stat().st_mtime + moved
+            os.utime(meeting, (when, when))
+
+    for cut in ("header", "half", "byte"):
+        for command in LANE_COMMANDS:
+            cut_and_touch(cut)
+            assert _process(example, command) == expected[" ".join(command)], (cut, command)
+        cut_and_touch(cut)
+        assert _outputs(run, example, tmp_path / f"cut-{cut}") == expected["all"], cut

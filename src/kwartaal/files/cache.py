@@ -149,10 +149,23 @@ def read_index(root: str | os.PathLike[str]) -> Stored | None:
         return None
     if (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == FORMAT
             and stored[1] == __version__ and stored[2] == where(root)
-            and isinstance(stored[3], dict) and isinstance(stored[3].get("files"), dict)):
+            and isinstance(stored[3], dict) and isinstance(stored[3].get("files"), dict)
+            and _blobs_whole(stored[3]["files"], os.fstat(handle.fileno()).st_size
+                             - len(head) - size)):
         return Stored(stored[3], handle, len(head) + size)
     handle.close()
     return None
+
+
+def _blobs_whole(files: dict[str, Any], size: int) -> bool:
+    """Whether every blob the header places lies within the size of the file after it: an
+    index cut short is none (an entry whose closed rows are gone would otherwise be taken
+    for a file without them, or left out of the index saved next)."""
+    try:
+        return all(not entry[CLOSED] or entry[CLOSED][0] + entry[CLOSED][1] <= size
+                   for entry in files.values())
+    except (TypeError, IndexError):
+        return False
 
 
 def fresh_index(root: str) -> Stored | None:
