@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kwartaal.core import model as m
-from kwartaal.files import cache
+from kwartaal.files import cache, laneentry
 
 
 class Lane:
@@ -50,10 +50,10 @@ class Lane:
         open and in-progress actions when asked, else none."""
         meetings = []
         for path, entry in self.entries:
-            meeting = cache.light_meeting(path, cache.whole(entry, ()), with_actions=False)
+            meeting = laneentry.light_meeting(path, cache.whole(entry, ()), with_actions=False)
             if open_actions:
-                meeting.actions = cache.build_actions(path, entry[cache.MEETING][cache.MEETING_ID],
-                                                       entry[cache.OPEN])
+                meeting.actions = laneentry.build_actions(
+                    path, entry[cache.MEETING][cache.MEETING_ID], entry[cache.OPEN])
             meetings.append(meeting)
         return m.Body(root=self.root, config=self.config, people=self.people, meetings=meetings)
 

@@ -258,44 +258,6 @@ def whole(entry: tuple[Any, ...], closed: tuple[Any, ...]) -> tuple[Any, ...]:
     return (*entry[:CLOSED], closed, *entry[CLOSED + 1:])
 
 
-def light_meeting(path: Path, entry: tuple[Any, ...], *, with_actions: bool = True,
-                  ) -> m.Meeting:
-    """The meeting of a whole entry (see whole), with its actions (unless with_actions is
-    False) and without the rest (items, notes, decisions, compensation, action histories)."""
-    import datetime as dt
-
-    from kwartaal.core import model as m
-
-    meeting = dict(zip(MEETING_FIELDS, entry[MEETING], strict=True))
-    mid = meeting["id"]
-    built = build_actions(path, mid, all_rows(entry, entry[CLOSED])) if with_actions else []
-    return m.Meeting(mid, dt.date.fromordinal(meeting["date"]), meeting["time"],
-                     meeting["length"], "", "", "", meeting["status"], "", "", [], [], [], [], [],
-                     None, None, None, [], [], [], built, [], m.Source(path))
-
-
-def light_action(path: Path, entry: tuple[Any, ...], index: int) -> m.Action:
-    """One action of a whole entry, as light_meeting builds it."""
-    rows = all_rows(entry, entry[CLOSED])
-    return build_actions(path, entry[MEETING][MEETING_ID], rows[index:index + 1])[0]
-
-
-def build_actions(path: Path, mid: str, rows: Any) -> list[m.Action]:
-    import datetime as dt
-
-    from kwartaal.core import model as m
-
-    local, title, owner, co_owners, due, theme, status, closed, item, section = (
-        ACTION_AT[name] for name in ("local_id", "title", "owner", "co_owners", "due", "theme",
-                                     "status", "closed", "item", "section"))
-    # In the order of m.Action's fields: a call by keyword would double the time of a load.
-    return [m.Action(f"{mid}/{row[local]}", row[local], mid, row[title], row[owner],
-                     list(row[co_owners]), dt.date.fromordinal(row[due]) if row[due] else None,
-                     row[theme], row[status], row[closed], row[item], [],
-                     m.Source(path, ("action", row[section])))
-            for row in rows]
-
-
 def plain_rows(entry: tuple[Any, ...], rows: Any) -> list[tuple[Any, ...]]:
     """Action rows of an entry as the shared query sees them (core/query.py), without the
     record classes: (id, title, owners, due, status, theme, meeting)."""

@@ -10,10 +10,13 @@ builds (tests/test_cold_build.py).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kwartaal.files import cache
 from kwartaal.files import schema as s
+
+if TYPE_CHECKING:
+    from kwartaal.core.model import Action, Meeting
 
 
 def lane_entry(raw: dict[str, Any], path: Path, language: str,
@@ -88,3 +91,39 @@ def _action_row(values: dict[str, Any], index: int) -> tuple[Any, ...]:
            "theme": values["theme"], "status": values["status"], "closed": values["closed"],
            "item": values["item"], "section": index}
     return tuple(row[name] for name in cache.ACTION_FIELDS)
+
+
+# -- and back: the light records of an entry ----------------------------------------------------
+
+def light_meeting(path: Path, entry: tuple[Any, ...], *, with_actions: bool = True,
+                  ) -> Meeting:
+    """The meeting of a whole entry (cache.whole), with its actions (unless with_actions is
+    False) and without the rest (items, notes, decisions, compensation, action histories)."""
+    import datetime as dt
+
+    from kwartaal.core import model as m
+
+    meeting = dict(zip(cache.MEETING_FIELDS, entry[cache.MEETING], strict=True))
+    mid = meeting["id"]
+    rows = cache.all_rows(entry, entry[cache.CLOSED]) if with_actions else []
+    built = build_actions(path, mid, rows)
+    return m.Meeting(mid, dt.date.fromordinal(meeting["date"]), meeting["time"],
+                     meeting["length"], "", "", "", meeting["status"], "", "", [], [], [], [], [],
+                     None, None, None, [], [], [], built, [], m.Source(path))
+
+
+def build_actions(path: Path, mid: str, rows: Any) -> list[Action]:
+    """The actions of these rows of an entry, as records (without their histories)."""
+    import datetime as dt
+
+    from kwartaal.core import model as m
+
+    local, title, owner, co_owners, due, theme, status, closed, item, section = (
+        cache.ACTION_AT[name] for name in ("local_id", "title", "owner", "co_owners", "due",
+                                           "theme", "status", "closed", "item", "section"))
+    # In the order of m.Action's fields: a call by keyword would double the time of a load.
+    return [m.Action(f"{mid}/{row[local]}", row[local], mid, row[title], row[owner],
+                     list(row[co_owners]), dt.date.fromordinal(row[due]) if row[due] else None,
+                     row[theme], row[status], row[closed], row[item], [],
+                     m.Source(path, ("action", row[section])))
+            for row in rows]

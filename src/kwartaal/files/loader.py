@@ -287,7 +287,7 @@ def load_actions(root: Path) -> m.Body:
 
     Unchanged meeting files come from the action index (cache.py), keyed by their content, so
     a repeated run parses nothing. Refuses, like load_checked, when any file has errors."""
-    from kwartaal.files.cache import light_meeting
+    from kwartaal.files.laneentry import light_meeting
 
     found = _action_entries(root)
     if isinstance(found, m.Body):
