@@ -117,28 +117,55 @@ def test_only_what_a_build_wrote_is_removed(body: Path, run: Run, tmp_path: Path
     assert (www / "stale.html").exists()
 
 
-def test_a_marker_of_an_older_version_has_its_pages_replaced(run: Run, tmp_path: Path) -> None:
+def test_a_marker_of_an_older_version_has_its_pages_written_over(
+        run: Run, tmp_path: Path) -> None:
+    """An older version's marker lists nothing: its pages are written over and nothing is
+    removed (not a person's own page either)."""
     folder = tmp_path / "site"
     folder.mkdir()
     (folder / ".kwartaal-site").write_text("made by kwartaal site\n")
-    (folder / "report-1999.html").write_text("a page of an older build")
+    (folder / "google1234abcd.html").write_text("a person's own page")
     (folder / "notes.txt").write_text("mine")
     _site(run, EXAMPLE, folder)
-    assert not (folder / "report-1999.html").exists()
+    assert (folder / "google1234abcd.html").read_text() == "a person's own page"
     assert (folder / "notes.txt").read_text() == "mine"
     assert "index.html" in (folder / ".kwartaal-site").read_text().splitlines()
+
+
+def test_a_marker_names_only_pages_and_an_empty_one_is_none(run: Run, tmp_path: Path) -> None:
+    """A marker listing a person's own files removes none of them ('notes.txt' is no
+    page's name); an empty marker, or one kwartaal did not write, makes no site folder."""
+    folder = tmp_path / "site"
+    _site(run, EXAMPLE, folder)
+    marker = folder / ".kwartaal-site"
+    marker.write_text(marker.read_text() + "notes.txt\n../outside.html\n.git/config\n")
+    (folder / "notes.txt").write_text("mine")
+    (tmp_path / "outside.html").write_text("not the site's")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "config").write_text("[core]")
+    _site(run, EXAMPLE, folder)
+    assert (folder / "notes.txt").exists() and (tmp_path / "outside.html").exists()
+    assert (folder / ".git" / "config").exists()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / ".kwartaal-site").write_text("")
+    (other / "page.html").write_text("mine")
+    out = _site(run, EXAMPLE, other, expect=1)
+    assert "niet door 'kwartaal site' gemaakt" in out
+    assert (other / "page.html").read_text() == "mine"
 
 
 @pytest.mark.parametrize(("output", "said"), [
     ("public", "de site kan niet in"), ("public/minutes", "de site kan niet in"),
     (".", "de site kan niet in"), ("..", "de site kan niet in"),
+    ("meetings/../public", "de site kan niet in"), ("public/x/..", "de site kan niet in"),
     ("meetings", "is niet door 'kwartaal site' gemaakt")])
 def test_a_folder_that_holds_the_body_or_its_published_minutes_is_refused(
         body: Path, run: Run, output: str, said: str) -> None:
     """Even when empty: `publish` writes the minutes there later, and the next build would
     remove them."""
     before = _files(body)
-    out = _site(run, body, (body / output).resolve(), expect=1)
+    out = _site(run, body, Path(str(body) + "/" + output), expect=1)  # as written
     assert said in out, out
     after = _files(body)
     assert {k: v for k, v in after.items() if k in before} == before
@@ -154,6 +181,15 @@ def test_check_does_not_read_the_site_or_the_published_minutes(body: Path, run: 
     (body / "notes.txt").write_text("bel 06-12345678\n", encoding="utf-8")
     out = run("--repo", str(body), "--today", EXAMPLE_TODAY, "check", expect=1).output
     assert "notes.txt" in out
+    # a marker does not hide what a build did not write beside it, nor does a marker that
+    # kwartaal did not write
+    site_notes = body / "public" / "site" / "n.md"
+    site_notes.write_text("jan@example.org\n", encoding="utf-8")
+    (body / "notes").mkdir()
+    (body / "notes" / ".kwartaal-site").write_text("", encoding="utf-8")
+    (body / "notes" / "n.html").write_text("bel 06-13572468\n", encoding="utf-8")
+    out = run("--repo", str(body), "--today", EXAMPLE_TODAY, "check", expect=1).output
+    assert "n.md" in out and "notes/n.html" in out, out
 
 
 def test_what_stands_in_the_way_is_a_message(run: Run, tmp_path: Path) -> None:
@@ -170,7 +206,7 @@ def test_what_stands_in_the_way_is_a_message(run: Run, tmp_path: Path) -> None:
     (folder / "index.html").unlink()
     (folder / "index.html").mkdir()
     out = _site(run, EXAMPLE, folder, expect=1)
-    assert "index.html" in out and "internal error" not in out, out
+    assert "index.html" in out and ".tmp" not in out and "internal error" not in out, out
     (folder / "index.html").rmdir()
     shutil.rmtree(folder / "en")
     (folder / "en").write_text("x")

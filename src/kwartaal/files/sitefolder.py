@@ -11,6 +11,7 @@ what it did not write there.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
@@ -19,32 +20,37 @@ from kwartaal.core.problems import KwartaalError, msg
 
 MARKER = ".kwartaal-site"
 _MARKER_HEAD = "made by kwartaal site"
-# what a build of an older version wrote, whose marker lists nothing: its pages only
-_OLD_PAGES = (".html", ".ics", ".css")
+# what a site's files are: the marker lists no other (a person's own 'notes.txt' is never
+# removed, whatever a marker says)
+PAGE_SUFFIXES = (".html", ".ics", ".css")
 
 
-def is_site_folder(folder: Path) -> bool:
-    """Whether kwartaal made this folder for a site (its marker is there)."""
-    return (folder / MARKER).is_file()
+def site_files_listed(folder: Path) -> set[str] | None:
+    """The files a site build wrote into this folder, as its marker lists them (relative,
+    with '/'); None when it is no site folder (no marker, or not one kwartaal wrote)."""
+    marked, names = _listed(folder / MARKER)
+    return set(names or ()) if marked else None
 
 
 def without_published(root: Path, paths: list[Path], published: Path | None) -> list[Path]:
     """The paths of a body (below root) that are not published output, which is what lies in
-    published (the minutes `publish` wrote) or in a site folder."""
-    sites: dict[Path, bool] = {}
+    published (the minutes `publish` wrote) or what a site build wrote (its marker lists
+    it: any other file in that folder is read as any file of the body)."""
+    listed: dict[Path, set[str] | None] = {}
 
-    def in_site(path: Path) -> bool:
+    def built(path: Path) -> bool:
         for folder in path.parents:
             if folder == root or not folder.is_relative_to(root):
                 return False
-            if folder not in sites:
-                sites[folder] = is_site_folder(folder)
-            if sites[folder]:
-                return True
+            if folder not in listed:
+                listed[folder] = site_files_listed(folder)
+            names = listed[folder]
+            if names is not None:
+                return path.relative_to(folder).as_posix() in names
         return False
 
     return [path for path in paths if not (published is not None and path.is_relative_to(
-        published)) and not in_site(path)]
+        published)) and not built(path)]
 
 
 def write_site_folder(names: list[str], data_of: Callable[[str], bytes], folder: Path,
@@ -52,66 +58,90 @@ def write_site_folder(names: list[str], data_of: Callable[[str], bytes], folder:
     """Write each of names (its bytes: data_of(name)) into folder, and remove the files the
     last build wrote that this one does not; kept_clear: folders the site folder may not
     be or hold (the body's, its published minutes')."""
+    path: Path | str = folder
+    try:
+        return _write(names, data_of, folder, kept_clear)
+    except _PageNotWritten as failed:
+        path, error = failed.path, failed.error
+    except OSError as error_:  # (the way to the folder: a folder that may not be read)
+        path, error = error_.filename or folder, error_
+    raise KwartaalError(msg(
+        "cannot write {path}: {reason}; remove what is in the way or choose another folder "
+        "with --output", path=path, reason=error.strerror or error))
+
+
+class _PageNotWritten(Exception):
+    def __init__(self, path: Path, error: OSError) -> None:
+        self.path, self.error = path, error
+
+
+def _write(names: list[str], data_of: Callable[[str], bytes], folder: Path,
+           kept_clear: Iterable[Path]) -> list[Path]:
     from kwartaal.files.atomic import clear_stale_temporaries, written_by
     from kwartaal.files.outputs import output_file, output_folder
     from kwartaal.files.store import atomic_write_bytes
 
     folder = output_folder(folder)
+    plain = Path(os.path.normpath(folder))  # 'meetings/../public' is 'public'
     for clear in kept_clear:
-        clear = clear.absolute()
-        if clear == folder or clear.is_relative_to(folder):
+        clear = Path(os.path.normpath(clear.absolute()))
+        if clear == plain or clear.is_relative_to(plain) or clear.resolve() == plain.resolve() \
+                or clear.resolve().is_relative_to(plain.resolve()):
             raise KwartaalError(msg(
                 "the site cannot be built into {folder}: it holds the body's files or its "
                 "published minutes, which a build would remove; choose a folder of its own, "
                 "such as public/site", folder=folder))
     targets = {name: output_file(folder, name) for name in names}
     marker = output_file(folder, MARKER)
-    try:
-        clear_stale_temporaries([marker])  # (a build killed while writing its marker)
-        marked, before = _listed(marker)
-        if not marked and _holds_files(folder, written_by):
-            raise KwartaalError(msg(
-                "{folder} exists and was not made by 'kwartaal site'; choose an empty or "
-                "new folder", folder=folder))
-        folder.mkdir(parents=True, exist_ok=True)
-        # first, with what the last build wrote too: a build killed from here on leaves a
-        # marker that still names every page it may have left
-        _mark(marker, [*(before or []), *names])
-        clear_stale_temporaries(targets.values())  # each folder listed once, not once a page
-        written = []
-        for name in names:
-            path = targets[name]
+    clear_stale_temporaries([marker])  # (a build killed while writing its marker)
+    # the folder's files before its marker: a build writes its marker before anything else,
+    # so a file seen before a marker that is there now is that build's
+    strangers = _holds_files(folder, written_by)
+    marked, before = _listed(marker)
+    if strangers and not marked:
+        raise KwartaalError(msg(
+            "{folder} exists and was not made by 'kwartaal site'; choose an empty or new "
+            "folder", folder=folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    # first, with what the last build wrote too: a build killed from here on leaves a marker
+    # that still names every page it may have left
+    _mark(marker, [*(before or []), *names])
+    clear_stale_temporaries(targets.values())  # each folder listed once, not once a page
+    written = []
+    for name in names:
+        path = targets[name]
+        data = data_of(name)
+        try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            data = data_of(name)
             if not _holds(path, data):  # an unchanged page is not written again
                 # without fsync: a site is made again from the body (a page a crash left
                 # empty or old differs from what the next build makes, and is written again)
                 atomic_write_bytes(path, data, durable=False, cleared=True)
-            written.append(path)
-        _remove_old(folder, before, set(names))
-        _mark(marker, names)
-    except OSError as error:
-        raise KwartaalError(msg(
-            "cannot write {path}: {reason}; remove what is in the way or choose another "
-            "folder with --output", path=error.filename or folder,
-            reason=error.strerror or error)) from None
+        except OSError as error:
+            raise _PageNotWritten(path, error) from None
+        written.append(path)
+    _remove_old(folder, before or [], set(names))
+    _mark(marker, names)
     return written
 
 
 def _listed(marker: Path) -> tuple[bool, list[str] | None]:
     """Whether there is a marker, and the files the last build wrote as it lists them (None:
     an older version's marker, which lists nothing). A name that is not a page's (hidden,
-    or leaving the folder) is not taken."""
+    leaving the folder, of another kind) is not taken."""
     if marker.is_symlink() or not marker.is_file():
         return False, []
     lines = marker.read_text(encoding="utf-8", errors="replace").splitlines()
-    if len(lines) <= 1:
+    if not lines or lines[0] != _MARKER_HEAD:
+        return False, []
+    if len(lines) == 1:
         return True, None
     names = []
     for name in lines[1:]:
         parts = name.split("/")
-        if name and not any(part in ("", ".", "..") or part.startswith(".") or "\\" in part
-                            for part in parts):
+        if name.endswith(PAGE_SUFFIXES) and not any(
+                part in ("", ".", "..") or part.startswith(".") or "\\" in part
+                for part in parts):
             names.append(name)
     return True, names
 
@@ -139,15 +169,11 @@ def _holds_files(folder: Path, written_by: Callable[[str], tuple[str, int] | Non
     return False
 
 
-def _remove_old(folder: Path, before: list[str] | None, names: set[str]) -> None:
-    """The files the last build wrote that this one did not, and folders they leave empty;
-    with an older marker that lists nothing, the pages of that build."""
+def _remove_old(folder: Path, before: list[str], names: set[str]) -> None:
+    """The files the last build wrote that this one did not, and folders they leave empty.
+    (An older version's marker lists nothing: its pages are written over, none removed.)"""
     from kwartaal.files.outputs import output_file
 
-    if before is None:  # (an older version's marker: its pages were files of these kinds)
-        before = [str(path.relative_to(folder).as_posix()) for path in folder.rglob("*")
-                  if path.suffix in _OLD_PAGES and not path.is_symlink() and path.is_file()
-                  and not any(part.startswith(".") for part in path.relative_to(folder).parts)]
     for name in before:
         if name in names:
             continue
