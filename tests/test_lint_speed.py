@@ -42,7 +42,9 @@ FRAGMENTS = [
     " at ", "apenstaartje", "jan at example.org", "jan (a) example.org", "jan [A] x.nl", "(a)",
     "(b)", "punt (a) en", " at x.", "jan at x.y", "jan\\u0040x.nl", "06\\u002d12345678",
     "\\U00000040", "jan\\\\@x.nl", "jan\\\\(at\\\\)x.nl", "jan op x punt nl", " op ", "\\u",
-    "\\uD800", "informatie op soa.nl", "jan&amp;#64;x.nl", "&amp;amp;",
+    "\\uD800", "informatie op soa.nl", "jan&amp;#64;x.nl", "&amp;amp;", "jan @ x . nl",
+    "jan@x .nl", "jan@x punt nl", "jan (at) x punt nl", "jan@x∙nl", "jan@x。nl", "06_13572468",
+    "06·13572468", "06~13572468", "_", "~", "jan@soa.nl. Daarna",
 ]
 BREAKS = ["\n", "\n", "\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
           "\u2029"]

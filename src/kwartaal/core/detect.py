@@ -194,11 +194,26 @@ def _readable(line: str) -> str:
                    for c in text if unicodedata.category(c) != "Cf")
     text = _SPELLED.sub(lambda found: found.group(1) + "@" + _SPELLED_DOT.sub(
         ".", found.group(2) or found.group(3)), _MARKDOWN_ESCAPE.sub(r"\1", text))
-    return _DOT.sub(".", _AT.sub("@", text))
+    text = _DOT.sub(".", _AT.sub("@", text))
+    if "@" in text:  # 'jan@example . org', 'jan@example punt nl', 'jan@example∙org'
+        text = _SPACED_DOMAIN.sub(lambda found: "@" + ".".join(
+            _DOMAIN_PARTS.split(found.group(1))), text)
+    return _DIGITS_JOINED.sub("-", text) if "_" in text or "~" in text or not \
+        text.isascii() else text
 
+
+# A domain after an '@' whose dots are spaced ('example . org', not a sentence's end:
+# 'soa.nl. De …'), spelled out or another dot-like character, ending in a common top-level
+# domain; a number's digits parted by marks that read as a dash.
+_DOTS = "[.\u3002\u00b7\u2022\u2219\u22c5]"
+_DOMAIN_DOT = r"(?:\s+" + _DOTS + r"\s*|" + _DOTS + r"|\s+(?:dot|punt)\s+)"
+_SPACED_DOMAIN = re.compile(r"@([\w-]+(?:" + _DOMAIN_DOT + r"[\w-]+)*?" + _DOMAIN_DOT + _TLD
+                            + ")", re.IGNORECASE)
+_DOMAIN_PARTS = re.compile(_DOMAIN_DOT, re.IGNORECASE)
+_DIGITS_JOINED = re.compile(r"(?<=\d)[_~\u00b7\u2022\u2219\u22c5](?=\d)")
 
 # What an ASCII line must hold for _readable to change it.
-_MAY_HIDE = re.compile(r"(?i)at|apen|punt|dot|@|%|&|\\|[(\[{<]\s*a\s*[)\]}>]")
+_MAY_HIDE = re.compile(r"(?i)at|apen|punt|dot|@|%|&|\\|[(\[{<]\s*a\s*[)\]}>]|\d[_~]\d")
 # The escapes of a TOML basic string that can write what a reader of its value sees: a
 # character by its number, and a backslash (taken in pairs from the left, as TOML reads them).
 _TOML_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(\\))")

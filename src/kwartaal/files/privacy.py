@@ -178,8 +178,8 @@ def _skeleton_table() -> bytes:
         table[byte] = ord("a")
     for byte in b"0123456789":
         table[byte] = ord("0")
-    for byte in b" .-\t\x1f\\":  # what may part the digits of a number ('06\\-1234', as
-        # Markdown escapes it), or groups of an IBAN
+    for byte in b" .-\t\x1f\\_~":  # what may part the digits of a number ('06\\-1234', as
+        # Markdown escapes it; '06_1234'), or groups of an IBAN
         table[byte] = ord("-")
     for byte in b"()/+:":  # the rest of what a phone number, a date or a time is written with
         table[byte] = ord(":")
