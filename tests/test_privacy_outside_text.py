@@ -483,7 +483,8 @@ def test_a_refusal_for_a_theme_title_names_it(body: Path, run: Run) -> None:
                                      "Mail r.vermeulen\\\\@voorbeeld.nl",
                                      "Mail r.vermeulen\\\\(at\\\\)voorbeeld.nl",
                                      "Bel 06\\u002d12345678", "Bel \\U00000030612345678",
-                                     "Mail r.vermeulen&amp;#64;voorbeeld.nl"])
+                                     "Mail r.vermeulen&amp;#64;voorbeeld.nl",
+                                     "Bel 06-1234\\n5678", "Mail r.vermeulen@\\nvoorbeeld.nl"])
 def test_contact_details_behind_a_toml_escape_are_found_by_check(
         body: Path, run: Run, tmp_path: Path, written: str) -> None:
     """A TOML string's escapes write what its value holds ('\\u0040' is an '@', '\\\\@' is
@@ -509,3 +510,19 @@ def test_contact_details_behind_a_toml_escape_are_found_by_check(
         assert "[contactgegevens weggelaten]" in minutes.output.replace("\\", "")
     shown = _as_read(minutes.output)
     assert "vermeulen" not in shown and "0612345678" not in shown
+
+
+def test_a_detail_parted_by_a_line_break_is_not_published(body: Path, run: Run) -> None:
+    """A page shows a line break inside a free text as a space: '06-1234' and '5678' on two
+    lines of a multi-line string read as one number, and the public minutes refuse it."""
+    meeting = body / "meetings" / "2025-09-11.toml"
+    text = meeting.read_text(encoding="utf-8")
+    start = text.index("text = ", text.index('id = "d2"'))
+    end = text.index("\n", start)
+    meeting.write_text(text[:start] + 'text = """Bel 06-1234\n5678 of mail r.vermeulen@\n'
+                       'voorbeeld.nl"""' + ALLOWED + text[end:], encoding="utf-8")
+    minutes = run("--repo", str(body), "--today", EXAMPLE_TODAY, "minutes", "2025-09-11",
+                  "--public", expect=None)
+    assert minutes.exit_code == 1 and "[[decision]] d2" in minutes.output, minutes.output
+    shown = _as_read(minutes.output).replace("\n", "")
+    assert "12345678" not in shown and "vermeulen" not in shown

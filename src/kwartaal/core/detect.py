@@ -141,7 +141,11 @@ def contact_details(text: str) -> list[str]:
     """The e-mail addresses, bank accounts, citizen service numbers and phone numbers in a
     text, as read by a reader (see _readable), whether its lines are marked or not."""
     found: list[str] = []
-    for raw in text.splitlines():
+    lines = text.splitlines()
+    # a detail parted by a line break reads as one in a page, where the break is a space
+    # ('06-1357' and '2468' on two lines): found in the lines joined, it is not in the text
+    # as it stands, so a public text holding one is refused rather than shown
+    for raw in lines + ([" ".join(lines)] if len(lines) > 1 else []):
         line = _readable(raw)
         if not _hinted(line):
             continue
@@ -216,12 +220,14 @@ _DIGITS_JOINED = re.compile(r"(?<=\d)[_~\u00b7\u2022\u2219\u22c5](?=\d)")
 _MAY_HIDE = re.compile(r"(?i)at|apen|punt|dot|@|%|&|\\|[(\[{<]\s*a\s*[)\]}>]|\d[_~]\d")
 # The escapes of a TOML basic string that can write what a reader of its value sees: a
 # character by its number, and a backslash (taken in pairs from the left, as TOML reads them).
-_TOML_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(\\))")
+_TOML_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(\\)|[ntrbf])")
 
 
 def _unescaped(found: re.Match[str]) -> str:
     if found.group(3):
         return "\\"
+    if not (found.group(1) or found.group(2)):  # a line break or a tab: a space to a reader
+        return " "
     code = int(found.group(1) or found.group(2), 16)
     if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:  # no character: TOML refuses it
         return found.group(0)
