@@ -45,7 +45,7 @@ FRAGMENTS = [
     "\\uD800", "informatie op soa.nl", "jan&amp;#64;x.nl", "&amp;amp;", "jan @ x . nl",
     "jan@x .nl", "jan@x punt nl", "jan (at) x punt nl", "jan@x∙nl", "jan@x。nl", "06_13572468",
     "06·13572468", "06~13572468", "_", "~", "jan@soa.nl. Daarna", "06-1357\\n2468",
-    "06\\t13572468", "jan@\\nexample.org", "\\n", "\\t",
+    "06\\t13572468", "jan@\\nexample.org", "\\n", "\\t", "jan@example.оrg", "jаn@x.nl",
 ]
 BREAKS = ["\n", "\n", "\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
           "\u2029"]

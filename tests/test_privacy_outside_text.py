@@ -41,7 +41,8 @@ ADDRESS_FORMS = ["r.vermeulen(at)voorbeeld.nl", "r.vermeulen [at] voorbeeld.nl",
                  "r.vermeulen (a) voorbeeld.nl", "r.vermeulen [A] voorbeeld.nl",
                  "r.vermeulen op voorbeeld punt nl", "r.vermeulen @ voorbeeld . nl",
                  "r.vermeulen (at) voorbeeld punt nl", "r.vermeulen@voorbeeld∙nl",
-                 "r.vermeulen@voorbeeld。nl", "r.vermeulen@voorbeeld.nl"]
+                 "r.vermeulen@voorbeeld。nl", "r.vermeulen@vооrbeeld.nl",
+                 "r.vermeulen@voorbeeld.nl"]
 PHONE_FORMS = ["06\u200b12345678", "06-12345678", "+31 6 1234 5678", "０６１２３４５６７８",
                "06_12345678", "06·1234·5678", "06~12345678",
                "06&#45;12345678", "06\\-1234\\-5678"]

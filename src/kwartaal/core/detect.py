@@ -194,6 +194,8 @@ def _readable(line: str) -> str:
             break
         text = decoded
     text = unicodedata.normalize("NFKC", unquote(text) if "%" in text else text)
+    if not text.isascii():  # 'jan@example.оrg' with a Cyrillic 'о' reads as an address
+        text = text.translate(_LOOK_ALIKES)
     text = "".join("-" if unicodedata.category(c) == "Pd" or c == "\u2212" else c
                    for c in text if unicodedata.category(c) != "Cf")
     text = _SPELLED.sub(lambda found: found.group(1) + "@" + _SPELLED_DOT.sub(
@@ -215,6 +217,23 @@ _SPACED_DOMAIN = re.compile(r"@([\w-]+(?:" + _DOMAIN_DOT + r"[\w-]+)*?" + _DOMAI
                             + ")", re.IGNORECASE)
 _DOMAIN_PARTS = re.compile(_DOMAIN_DOT, re.IGNORECASE)
 _DIGITS_JOINED = re.compile(r"(?<=\d)[_~\u00b7\u2022\u2219\u22c5](?=\d)")
+
+class _LookAlikes(dict[int, str]):
+    """A letter or digit of another script that reads as an ASCII one, as that one (the fold
+    public output is searched in, core/folding.py); every other character as it is. Filled as
+    characters are met, for str.translate."""
+
+    def __missing__(self, code: int) -> str:
+        from kwartaal.core.folding import fold_char
+
+        char = chr(code)
+        folded = fold_char(char) if code > 0x7F and char.isalnum() else char
+        found = self[code] = folded if len(folded) == 1 and folded.isascii() and \
+            folded.isalnum() else char
+        return found
+
+
+_LOOK_ALIKES = _LookAlikes()
 
 # What an ASCII line must hold for _readable to change it.
 _MAY_HIDE = re.compile(r"(?i)at|apen|punt|dot|@|%|&|\\|[(\[{<]\s*a\s*[)\]}>]|\d[_~]\d")
