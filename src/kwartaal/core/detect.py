@@ -54,18 +54,19 @@ MARKER = "# kwartaal: allow-private"
 # 'jan%40example.org' (decoded before): an address to a reader, or a browser, all the same;
 # and so are 'example(dot)org', 'example[.]org' and 'jan at example dot org', spelled out
 # (Each may start only where a run of what it starts with starts: linear time, see _EMAIL.)
-# ('(a)' too: in 'jan (a) example.org' it is an '@'; an enumeration's '(a)' stands before no
-# address, and only an address is found in what this makes)
-_AT = re.compile(r"(?<!\s)\s*(?:[(\[{<«]\s*(?:at|a|apenstaartje|@)\s*[)\]}>»]|@+)\s*",
-                 re.IGNORECASE)
+# ('(a)' too, but only before a domain that ends in a common top-level domain: in 'jan (a)
+# example.org' it is an '@'; in 'bijlage (a) begroting.pdf' it is none)
+_TLD = r"(?:nl|be|com|org|net|eu|de|info|nu|io|uk|fr|frl)\b"
+# spelled out ('punt de', 'punt nu' are Dutch: 'op dit punt de volgende keer')
+_SPELLED_TLD = r"(?:nl|be|com|org|net|eu|info|io|uk|fr|frl)\b"
+_AT = re.compile(r"(?<!\s)\s*(?:[(\[{<«]\s*(?:at|apenstaartje|@)\s*[)\]}>»]|[(\[{<«]\s*a\s*"
+                 r"[)\]}>»](?=\s*[\w-]+(?:\.[\w-]+)*\." + _TLD + r")|@+)\s*", re.IGNORECASE)
 _DOT = re.compile(r"(?<!\s)\s*[(\[{<«]\s*(?:dot|punt|\.)\s*[)\]}>»]\s*", re.IGNORECASE)
 # (spelled out, an address ends in a common top-level domain: 'At elk punt apart' is none;
-# its dots spelled out or not: 'jan at example.org')
-# ('op' too, the Dutch 'at', with its dots spelled out: 'informatie op soa.nl' is no address)
-_TLD = r"(?:nl|be|com|org|net|eu|de|info|nu|io|uk|fr|frl)\b"
-_SPELLED = re.compile(r"(?<![\w.+-])([\w.+-]+)\s+(?:(?:at|apenstaartje)\s+((?:[\w-]+(?:\s+"
-                      r"(?:dot|punt)\s+|\.))+" + _TLD + r")|op\s+((?:[\w-]+\s+(?:dot|punt)\s+)+"
-                      + _TLD + "))", re.IGNORECASE)
+# its dots spelled out: 'slides are at soa.nl' is no address, nor 'informatie op soa.nl';
+# 'op' is the Dutch 'at')
+_SPELLED = re.compile(r"(?<![\w.+-])([\w.+-]+)\s+(?:at|apenstaartje|op)\s+((?:[\w-]+\s+"
+                      r"(?:dot|punt)\s+)+" + _SPELLED_TLD + ")", re.IGNORECASE)
 _SPELLED_DOT = re.compile(r"\s+(?:dot|punt)\s+", re.IGNORECASE)
 _MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # '06\-1234' shows '06-1234'
 # a web address: a meeting's id in one is no citizen service number
@@ -142,10 +143,7 @@ def contact_details(text: str) -> list[str]:
     text, as read by a reader (see _readable), whether its lines are marked or not."""
     found: list[str] = []
     lines = text.splitlines()
-    # a detail parted by a line break reads as one in a page, where the break is a space
-    # ('06-1357' and '2468' on two lines): found in the lines joined, it is not in the text
-    # as it stands, so a public text holding one is refused rather than shown
-    for raw in lines + ([" ".join(lines)] if len(lines) > 1 else []):
+    for raw in lines:
         line = _readable(raw)
         if not _hinted(line):
             continue
@@ -154,6 +152,13 @@ def contact_details(text: str) -> list[str]:
         undated = _DATE.sub(" ", line)
         if _PHONE_HINT.search(undated):
             found += _phone_numbers(undated)
+    if len(lines) > 1 and "@" in text:
+        # an address parted by a line break reads as one in a page, where the break is a
+        # space ('jan@' and 'example.org'); found only in the lines joined, it is not in the
+        # text as it stands, so a public text holding one is refused rather than shown. (Not
+        # numbers: the figures of a table, or '09.00' and '12.00' on two lines, read as one.)
+        found += [address for address in _EMAIL.findall(_readable(" ".join(lines)))
+                  if address not in found]
     return found
 
 
@@ -167,10 +172,11 @@ def without_contact_details(value: str, allowed: tuple[set[str], set[str]],
             _SPELLED.search(value) is None:
         return value  # no digit, no '@' in any form, no entity or escape, nothing past U+2000
     allowed_text, allowed_digits = allowed
-    for found in contact_details(value):
+    written = value
+    for found in dict.fromkeys(contact_details(value)):  # (each once: replaced everywhere)
         if found.strip().lower() in allowed_text or digits(found) in allowed_digits:
             continue
-        if found not in value:
+        if found not in written:
             return None
         value = value.replace(found, placeholder)
     return value
@@ -199,7 +205,7 @@ def _readable(line: str) -> str:
     text = "".join("-" if unicodedata.category(c) == "Pd" or c == "\u2212" else c
                    for c in text if unicodedata.category(c) != "Cf")
     text = _SPELLED.sub(lambda found: found.group(1) + "@" + _SPELLED_DOT.sub(
-        ".", found.group(2) or found.group(3)), _MARKDOWN_ESCAPE.sub(r"\1", text))
+        ".", found.group(2)), _MARKDOWN_ESCAPE.sub(r"\1", text))
     text = _DOT.sub(".", _AT.sub("@", text))
     if "@" in text:  # 'jan@example . org', 'jan@example punt nl', 'jan@example∙org'
         text = _SPACED_DOMAIN.sub(lambda found: "@" + ".".join(
@@ -213,8 +219,9 @@ def _readable(line: str) -> str:
 # domain; a number's digits parted by marks that read as a dash.
 _DOTS = "[.\u3002\u00b7\u2022\u2219\u22c5]"
 _DOMAIN_DOT = r"(?:\s+" + _DOTS + r"\s*|" + _DOTS + r"|\s+(?:dot|punt)\s+)"
-_SPACED_DOMAIN = re.compile(r"@([\w-]+(?:" + _DOMAIN_DOT + r"[\w-]+)*?" + _DOMAIN_DOT + _TLD
-                            + ")", re.IGNORECASE)
+_SPACED_DOMAIN = re.compile(r"@([\w-]+(?:" + _DOMAIN_DOT + r"[\w-]+)*?(?:(?:\s+" + _DOTS
+                            + r"\s*|" + _DOTS + ")" + _TLD + r"|\s+(?:dot|punt)\s+"
+                            + _SPELLED_TLD + "))", re.IGNORECASE)
 _DOMAIN_PARTS = re.compile(_DOMAIN_DOT, re.IGNORECASE)
 _DIGITS_JOINED = re.compile(r"(?<=\d)[_~\u00b7\u2022\u2219\u22c5](?=\d)")
 
@@ -239,14 +246,12 @@ _LOOK_ALIKES = _LookAlikes()
 _MAY_HIDE = re.compile(r"(?i)at|apen|punt|dot|@|%|&|\\|[(\[{<]\s*a\s*[)\]}>]|\d[_~]\d")
 # The escapes of a TOML basic string that can write what a reader of its value sees: a
 # character by its number, and a backslash (taken in pairs from the left, as TOML reads them).
-_TOML_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(\\)|[ntrbf])")
+_TOML_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(\\))")
 
 
 def _unescaped(found: re.Match[str]) -> str:
     if found.group(3):
         return "\\"
-    if not (found.group(1) or found.group(2)):  # a line break or a tab: a space to a reader
-        return " "
     code = int(found.group(1) or found.group(2), 16)
     if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:  # no character: TOML refuses it
         return found.group(0)
