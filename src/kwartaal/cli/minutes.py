@@ -213,6 +213,10 @@ def site_cmd(output: Path | None) -> None:
     decision register, progress per theme, open actions and the calendar. Only public
     content; the build fails if any page would contain what must stay hidden.
 
+    The folder is the site's own: its .kwartaal-site file lists the pages a build wrote,
+    and the next build removes only those it no longer makes, nothing else. A folder that
+    holds the body or its published minutes is refused.
+
     \b
     Example:
       kwartaal site --output public/site
