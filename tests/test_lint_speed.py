@@ -46,7 +46,7 @@ FRAGMENTS = [
     "jan@x .nl", "jan@x punt nl", "jan (at) x punt nl", "jan@x∙nl", "jan@x。nl", "06_13572468",
     "06·13572468", "06~13572468", "_", "~", "jan@soa.nl. Daarna", "06-1357\\n2468", "punt de",
     "06\\t13572468", "jan@\\nexample.org", "\\n", "\\t", "jan@example.оrg", "jаn@x.nl",
-    " op dit punt de ",
+    " op dit punt de ", "09.00-12.00", "ma 9.30 - 16.00.", "06.12.34.56.78",
 ]
 BREAKS = ["\n", "\n", "\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
           "\u2029"]

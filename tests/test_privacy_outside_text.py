@@ -539,6 +539,7 @@ ORDINARY = [
     "Zie bijlage (a) begroting-2026.pdf en (b) jaarverslag.pdf.", "Bijlage 2(a) notulen.docx",
     "Mail info@soa.nl. De volgende keer meer.", "Meer informatie op soa.nl.",
     "Bel 06-12345678 of nogmaals 06-12345678.",  # marked: the same number twice
+    "Spreekuur ma 09.00-12.00 en do 13.30 - 16.00.",
 ]
 
 

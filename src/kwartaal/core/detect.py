@@ -23,7 +23,9 @@ _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.
 _PHONE_HINT = re.compile(r"\+?\(?\d[\d \-()./]{7,}\d")
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
+# (and a range of times written with dots, 'ma 09.00-12.00': no 0900 number)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|(?<![\d.])(?:[01]?\d|2[0-3])\.[0-5]\d\s*-\s*"
+                   r"(?:[01]?\d|2[0-3])\.[0-5]\d(?!\.?\d)")
 
 
 # Characters a text must hold for any of the above to be in it: a digit (what str.isdigit
