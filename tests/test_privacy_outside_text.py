@@ -540,6 +540,8 @@ ORDINARY = [
     "Mail info@soa.nl. De volgende keer meer.", "Meer informatie op soa.nl.",
     "Bel 06-12345678 of nogmaals 06-12345678.",  # marked: the same number twice
     "Spreekuur ma 09.00-12.00 en do 13.30 - 16.00.",
+    "Thanks @roos · de notulen komen vrijdag.", "Ze reageerde op het punt info-avond.",
+    "Hij wees op het punt EU-regelgeving.",
 ]
 
 

@@ -58,9 +58,11 @@ MARKER = "# kwartaal: allow-private"
 # (Each may start only where a run of what it starts with starts: linear time, see _EMAIL.)
 # ('(a)' too, but only before a domain that ends in a common top-level domain: in 'jan (a)
 # example.org' it is an '@'; in 'bijlage (a) begroting.pdf' it is none)
-_TLD = r"(?:nl|be|com|org|net|eu|de|info|nu|io|uk|fr|frl)\b"
-# spelled out ('punt de', 'punt nu' are Dutch: 'op dit punt de volgende keer')
-_SPELLED_TLD = r"(?:nl|be|com|org|net|eu|info|io|uk|fr|frl)\b"
+# (ending the word: 'punt info-avond' is none)
+_TLD = r"(?:nl|be|com|org|net|eu|de|info|nu|io|uk|fr|frl)(?![\w-])"
+# spelled out or spaced ('punt de', 'punt nu', '· de' are Dutch: 'op dit punt de volgende
+# keer', 'Thanks @roos · de notulen')
+_SPELLED_TLD = r"(?:nl|be|com|org|net|eu|info|io|uk|fr|frl)(?![\w-])"
 _AT = re.compile(r"(?<!\s)\s*(?:[(\[{<«]\s*(?:at|apenstaartje|@)\s*[)\]}>»]|[(\[{<«]\s*a\s*"
                  r"[)\]}>»](?=\s*[\w-]+(?:\.[\w-]+)*\." + _TLD + r")|@+)\s*", re.IGNORECASE)
 _DOT = re.compile(r"(?<!\s)\s*[(\[{<«]\s*(?:dot|punt|\.)\s*[)\]}>»]\s*", re.IGNORECASE)
@@ -221,8 +223,8 @@ def _readable(line: str) -> str:
 # domain; a number's digits parted by marks that read as a dash.
 _DOTS = "[.\u3002\u00b7\u2022\u2219\u22c5]"
 _DOMAIN_DOT = r"(?:\s+" + _DOTS + r"\s*|" + _DOTS + r"|\s+(?:dot|punt)\s+)"
-_SPACED_DOMAIN = re.compile(r"@([\w-]+(?:" + _DOMAIN_DOT + r"[\w-]+)*?(?:(?:\s+" + _DOTS
-                            + r"\s*|" + _DOTS + ")" + _TLD + r"|\s+(?:dot|punt)\s+"
+_SPACED_DOMAIN = re.compile(r"@([\w-]+(?:" + _DOMAIN_DOT + r"[\w-]+)*?(?:\." + _TLD
+                            + r"|(?:\s+" + _DOTS + r"\s*|" + _DOTS + r"|\s+(?:dot|punt)\s+)"
                             + _SPELLED_TLD + "))", re.IGNORECASE)
 _DOMAIN_PARTS = re.compile(_DOMAIN_DOT, re.IGNORECASE)
 _DIGITS_JOINED = re.compile(r"(?<=\d)[_~\u00b7\u2022\u2219\u22c5](?=\d)")
