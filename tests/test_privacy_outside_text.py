@@ -541,7 +541,8 @@ ORDINARY = [
     "Bel 06-12345678 of nogmaals 06-12345678.",  # marked: the same number twice
     "Spreekuur ma 09.00-12.00 en do 13.30 - 16.00.",
     "Thanks @roos · de notulen komen vrijdag.", "Ze reageerde op het punt info-avond.",
-    "Hij wees op het punt EU-regelgeving.",
+    "Hij wees op het punt EU-regelgeving.", "Volgende vergadering: 06-10-2025 19.00 uur.",
+    "Op 6/10/2025 19.30 of 06.10.2025 19.00.",
 ]
 
 

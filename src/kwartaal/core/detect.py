@@ -23,9 +23,11 @@ _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.
 _PHONE_HINT = re.compile(r"\+?\(?\d[\d \-()./]{7,}\d")
 
 
-# (and a range of times written with dots, 'ma 09.00-12.00': no 0900 number)
+# (and a range of times written with dots, 'ma 09.00-12.00': no 0900 number; and a date
+# written day first, '06-10-2025 19.00 uur')
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|(?<![\d.])(?:[01]?\d|2[0-3])\.[0-5]\d\s*-\s*"
-                   r"(?:[01]?\d|2[0-3])\.[0-5]\d(?!\.?\d)")
+                   r"(?:[01]?\d|2[0-3])\.[0-5]\d(?!\.?\d)|(?<![\d./-])(?:0?[1-9]|[12]\d|3[01])"
+                   r"([-/.])(?:0?[1-9]|1[0-2])\1(?:19|2\d)\d\d(?![\d/-]|\.\d)")
 
 
 # Characters a text must hold for any of the above to be in it: a digit (what str.isdigit
