@@ -572,3 +572,14 @@ def test_ordinary_texts_are_published_as_written(
     else:
         first = written.split("\n")[0].split("(")[0].split("@")[0][:12]
         assert first in shown, (first, minutes)
+
+
+@pytest.mark.parametrize(("written", "shown"), [
+    ("Pay to nl91abna0417164300 please", "Pay to - please"),
+    ("IBAN NL91 ABNA 0417 1643 00 t.n.v. Roos", "IBAN - t.n.v. Roos"),
+    ("NL91-ABNA-0417-1643-00.", "-.")])
+def test_an_account_number_is_left_out_without_the_words_after_it(
+        written: str, shown: str) -> None:
+    from kwartaal.core.detect import without_contact_details
+
+    assert without_contact_details(written, (set(), set()), "-") == shown

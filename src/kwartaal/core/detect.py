@@ -286,8 +286,19 @@ def _ibans(line: str) -> list[str]:
         compact = re.sub(r"[\s.\-]", "", run.group(0)).upper()
         length = IBAN_LENGTHS.get(compact[:2])
         if length is not None and len(compact) >= length and valid_iban(compact[:length]):
-            found.append(run.group(0).strip())
+            found.append(_first_characters(run.group(0), length))
     return found
+
+
+def _first_characters(text: str, count: int) -> str:
+    """text up to its count-th letter or digit: an account number without the words a run
+    of letters and digits takes after it ('NL91ABNA0417164300 please')."""
+    seen = 0
+    for end, char in enumerate(text):
+        seen += char.isalnum()
+        if seen == count:
+            return text[:end + 1].strip()
+    return text.strip()
 
 
 def _found(path: Path, line: int, what: Msg, value: str) -> Problem:
