@@ -222,6 +222,7 @@ def site_cmd(output: Path | None) -> None:
       kwartaal site --output public/site
     """
     from kwartaal.documents.site import site_files, write_site
+    from kwartaal.files.paths import published_minutes
 
     state = current_state()
     root = state.root()
@@ -229,7 +230,7 @@ def site_cmd(output: Path | None) -> None:
     folder = output or root / publish_folder / "site"
     # (a build removes the pages it wrote before: never the body's files or the minutes
     # `publish` wrote)
-    write_site(files, folder, kept_clear=[root, root / publish_folder / "minutes"])
+    write_site(files, folder, kept_clear=[root, root / published_minutes(publish_folder)])
     from kwartaal.core.words import Plural
 
     click.echo(Plural("built {count} file in {folder}", "built {count} files in {folder}",

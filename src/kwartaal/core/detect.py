@@ -58,12 +58,11 @@ MARKER = "# kwartaal: allow-private"
 # 'jan%40example.org' (decoded before): an address to a reader, or a browser, all the same;
 # and so are 'example(dot)org', 'example[.]org' and 'jan at example dot org', spelled out
 # (Each may start only where a run of what it starts with starts: linear time, see _EMAIL.)
-# ('(a)' too, but only before a domain that ends in a common top-level domain: in 'jan (a)
-# example.org' it is an '@'; in 'bijlage (a) begroting.pdf' it is none)
-# (ending the word: 'punt info-avond' is none)
+# '(a)' too, but only before a domain that ends in a common top-level domain: in 'jan (a)
+# example.org' it is an '@'; in 'bijlage (a) begroting.pdf' it is none.
+# A common top-level domain, ending the word ('punt info-avond' is none); spelled out or
+# spaced, not 'de' or 'nu', which are Dutch ('op dit punt de volgende keer', '@roos · de').
 _TLD = r"(?:nl|be|com|org|net|eu|de|info|nu|io|uk|fr|frl)(?![\w-])"
-# spelled out or spaced ('punt de', 'punt nu', '· de' are Dutch: 'op dit punt de volgende
-# keer', 'Thanks @roos · de notulen')
 _SPELLED_TLD = r"(?:nl|be|com|org|net|eu|info|io|uk|fr|frl)(?![\w-])"
 _AT = re.compile(r"(?<!\s)\s*(?:[(\[{<«]\s*(?:at|apenstaartje|@)\s*[)\]}>»]|[(\[{<«]\s*a\s*"
                  r"[)\]}>»](?=\s*[\w-]+(?:\.[\w-]+)*\." + _TLD + r")|@+)\s*", re.IGNORECASE)
@@ -230,6 +229,7 @@ _SPACED_DOMAIN = re.compile(r"@([\w-]+(?:" + _DOMAIN_DOT + r"[\w-]+)*?(?:\." + _
                             + _SPELLED_TLD + "))", re.IGNORECASE)
 _DOMAIN_PARTS = re.compile(_DOMAIN_DOT, re.IGNORECASE)
 _DIGITS_JOINED = re.compile(r"(?<=\d)[_~\u00b7\u2022\u2219\u22c5](?=\d)")
+
 
 class _LookAlikes(dict[int, str]):
     """A letter or digit of another script that reads as an ASCII one, as that one (the fold

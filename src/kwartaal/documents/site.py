@@ -283,14 +283,14 @@ def write_site(files: Mapping[str, str | bytes], folder: Path,
     folder may not be or hold (the body's, its published minutes')."""
     from kwartaal.files.sitefolder import write_site_folder
 
-    return write_site_folder(list(files), lambda name: _bytes_of(files, name)[0], folder,
+    return write_site_folder(list(files), lambda name: _bytes_of(files, name), folder,
                              kept_clear)
 
 
-def _bytes_of(files: Mapping[str, str | bytes], name: str) -> tuple[bytes, bool]:
-    """A file's bytes as written (a text in UTF-8), and whether it was given as bytes; of
-    packed files (files/sitefiles.py) without decoding a page of megabytes first."""
+def _bytes_of(files: Mapping[str, str | bytes], name: str) -> bytes:
+    """A file's bytes as written (a text in UTF-8); of packed files (files/sitefiles.py)
+    without decoding a page of megabytes first."""
     if isinstance(files, SiteFiles):
-        return encoded(files.packed[name])
+        return encoded(files.packed[name])[0]
     content = files[name]
-    return (content, True) if isinstance(content, bytes) else (content.encode("utf-8"), False)
+    return content if isinstance(content, bytes) else content.encode("utf-8")

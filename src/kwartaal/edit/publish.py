@@ -35,7 +35,9 @@ def publish(body: m.Body, meeting_id: str, today: dt.date, *, force: bool) -> Ch
 
     # from the body's folder down: a link anywhere on the way (public/, public/minutes/, the
     # file itself) could send the minutes outside the body, so it is refused
-    base = f"{body.config.publish_folder}/minutes"
+    from kwartaal.files.paths import published_minutes
+
+    base = published_minutes(body.config.publish_folder)
     rendered: dict[Path, str] = {}
     for lang in body.config.languages:
         suffix = "" if lang == body.config.language else f".{lang}"

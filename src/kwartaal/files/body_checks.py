@@ -17,7 +17,7 @@ from kwartaal.core.problems import Problem, hints, msg
 from kwartaal.core.values import MAX_FILE_BYTES
 from kwartaal.files.meeting_checks import Checker
 from kwartaal.files.money_checks import payment_description_problems
-from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE
+from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE, published_minutes
 
 _Checker = Checker
 
@@ -65,8 +65,8 @@ def settings_problems(c: Checker, units: list[Any], index: Any = None) -> list[P
                 index.keep_scan(unit, scanner.key(), *kept)
         unit.phases[SCAN] = kept[0]
         scanner.allow(kept[1])
-    found += privacy.other_files_lint(body.root, record_files, scanner,
-                                      body.root / body.config.publish_folder / "minutes")
+    found += privacy.other_files_lint(
+        body.root, record_files, scanner, body.root / published_minutes(body.config.publish_folder))
     from kwartaal.core.visibility import View
 
     found += privacy.hidden_names_in_settings(View(body, body.config.language, public=True),

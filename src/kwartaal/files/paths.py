@@ -22,6 +22,11 @@ PEOPLE_FILE = "people.toml"
 MEETINGS_DIR = "meetings"
 
 
+def published_minutes(publish_folder: str) -> str:
+    """Where `publish` writes the public minutes, below the body's folder (with '/')."""
+    return f"{publish_folder}/minutes"
+
+
 def find_root(start: Path) -> Path | None:
     """The nearest folder upward from start that holds kwartaal.toml."""
     from pathlib import Path

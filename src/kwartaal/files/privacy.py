@@ -22,6 +22,7 @@ from kwartaal.core.detect import (
 from kwartaal.core.fields import public_values
 from kwartaal.core.folding import places_of
 from kwartaal.core.problems import Msg, Problem, msg
+from kwartaal.files.paths import published_minutes
 
 # Two or more capitalised words ("Roos de Vries"): the shape of a legal name, not a working name.
 FULL_NAME = re.compile(
@@ -45,7 +46,7 @@ def lint(body: m.Body, files: Iterable[Path]) -> list[Problem]:
         problems += scanner.scan(path, text)
         scanner.allow(marked_values(path, text))
     problems += other_files_lint(body.root, record_files, scanner,
-                                 body.root / body.config.publish_folder / "minutes")
+                                 body.root / published_minutes(body.config.publish_folder))
     view = View(body, body.config.language, public=True)
     problems += hidden_names_in_settings(view, body)
     for meeting in body.meetings:
@@ -104,9 +105,9 @@ def other_files_lint(root: Path, record_files: list[Path], scanner: Scanner,
                      published: Path | None = None) -> list[Problem]:
     """Everything else in the body's folder is cloned as well: notes, drafts, templates. What a
     record allows with --allow-private may stand in a draft made from it. Published output
-    is not read: the minutes `publish` wrote (in published) and every site folder, which
-    passed the search of public output when they were made, and hold what looks like an
-    address ('UID:2025-12-11@….kwartaal' in a calendar)."""
+    is not read: the minutes `publish` wrote (in published) and the files a site build wrote
+    (files/sitefolder.py), which passed the search of public output when they were made, and
+    hold what looks like an address ('UID:2025-12-11@….kwartaal' in a calendar)."""
     problems = []
     for path in other_text_files(root, record_files, published):
         text = read_any_text(path)

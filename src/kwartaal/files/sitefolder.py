@@ -58,7 +58,6 @@ def write_site_folder(names: list[str], data_of: Callable[[str], bytes], folder:
     """Write each of names (its bytes: data_of(name)) into folder, and remove the files the
     last build wrote that this one does not; kept_clear: folders the site folder may not
     be or hold (the body's, its published minutes')."""
-    path: Path | str = folder
     try:
         return _write(names, data_of, folder, kept_clear)
     except _PageNotWritten as failed:
@@ -77,7 +76,7 @@ class _PageNotWritten(Exception):
 
 def _write(names: list[str], data_of: Callable[[str], bytes], folder: Path,
            kept_clear: Iterable[Path]) -> list[Path]:
-    from kwartaal.files.atomic import clear_stale_temporaries, written_by
+    from kwartaal.files.atomic import clear_stale_temporaries
     from kwartaal.files.outputs import output_file, output_folder
     from kwartaal.files.store import atomic_write_bytes
 
@@ -85,8 +84,8 @@ def _write(names: list[str], data_of: Callable[[str], bytes], folder: Path,
     plain = Path(os.path.normpath(folder))  # 'meetings/../public' is 'public'
     for clear in kept_clear:
         clear = Path(os.path.normpath(clear.absolute()))
-        if clear == plain or clear.is_relative_to(plain) or clear.resolve() == plain.resolve() \
-                or clear.resolve().is_relative_to(plain.resolve()):
+        # (a path is relative to itself; as written, and with links followed)
+        if clear.is_relative_to(plain) or clear.resolve().is_relative_to(plain.resolve()):
             raise KwartaalError(msg(
                 "the site cannot be built into {folder}: it holds the body's files or its "
                 "published minutes, which a build would remove; choose a folder of its own, "
@@ -96,7 +95,7 @@ def _write(names: list[str], data_of: Callable[[str], bytes], folder: Path,
     clear_stale_temporaries([marker])  # (a build killed while writing its marker)
     # the folder's files before its marker: a build writes its marker before anything else,
     # so a file seen before a marker that is there now is that build's
-    strangers = _holds_files(folder, written_by)
+    strangers = _holds_files(folder)
     marked, before = _listed(marker)
     if strangers and not marked:
         raise KwartaalError(msg(
@@ -155,9 +154,11 @@ def _mark(marker: Path, names: list[str]) -> None:
         atomic_write_bytes(marker, data, cleared=True)
 
 
-def _holds_files(folder: Path, written_by: Callable[[str], tuple[str, int] | None]) -> bool:
+def _holds_files(folder: Path) -> bool:
     """Whether the folder holds anything but the temporary file of a build's marker (a
     build writing its marker at this moment)."""
+    from kwartaal.files.atomic import written_by
+
     try:
         entries = list(folder.iterdir())
     except (FileNotFoundError, NotADirectoryError):
