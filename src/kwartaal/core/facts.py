@@ -25,7 +25,7 @@ except ImportError:  # a Python built without it
 
 from kwartaal.core import model as m
 from kwartaal.core.fields import public_values
-from kwartaal.core.folding import as_searched
+from kwartaal.core.folding import as_read, as_searched, folds_by_lower, unpunctuated
 
 # The parts of a meeting's facts (plain values, as marshal keeps them); see meeting_facts.
 CLOSABLE, OPEN, AMOUNTS, NOTES = range(4)
@@ -36,6 +36,24 @@ def folded(value: str) -> str:
     """A text as public output is searched for it: read as the rendering is (escapes
     undone, tags and link targets out), folded, single spaces (core/folding.py as_searched)."""
     return as_searched(value)
+
+
+def folded_each(texts: list[str]) -> list[str]:
+    """[folded(text) for text in texts], the common texts of a meeting at once: ASCII
+    without entities or marks folds by lower() once read (folding.py folds_by_lower: as_read
+    then undoes only escapes, which keep the mark they escape, and joins iCalendar lines,
+    which needs a line break), and each step of as_searched reads a character at a time or
+    stops at a line break; so texts joined by a NUL, which none holds and no step changes or
+    reads across, are read in one pass each, and parted again."""
+    joined = _SEPARATOR.join(texts)
+    if (len(texts) < 2 or not folds_by_lower(joined)
+            or joined.count(_SEPARATOR) != len(texts) - 1):
+        return [folded(text) for text in texts]
+    together = unpunctuated(as_read(joined).lower())
+    return [" ".join(part.split()) for part in together.split(_SEPARATOR)]
+
+
+_SEPARATOR = "\0"  # no space, no punctuation: as_read, lower() and unpunctuated keep it
 
 
 def text_key(text: str) -> int:
@@ -100,6 +118,8 @@ def facts_from(meeting_id: str, rows: list[Row], amounts: tuple[str, ...],
                   if is_item and unique and not closed and not carried}
     closable: list[tuple[bool, str, bool, str, tuple[str, ...]]] = []
     open_keys = array("Q")
+    # (an empty text is left out: core/forbidden.py searches for none that short)
+    each = iter(folded_each([value for row in rows for value in row[5] if value]))
     for is_item, record_id, closed, ref, _, texts in rows:
         flag = bool(closed)
         if is_item:
@@ -107,12 +127,11 @@ def facts_from(meeting_id: str, rows: list[Row], amounts: tuple[str, ...],
         else:
             always_open = not flag and (
                 not ref or ref in m.FIXED_ITEMS or _item_ref(meeting_id, ref) in open_items)
-        # (an empty text is left out: core/forbidden.py searches for none that short)
+        texts = tuple(next(each) for value in texts if value)
         if always_open:
-            open_keys.extend(text_key(folded(value)) for value in texts if value)
+            open_keys.extend(map(text_key, texts))
         else:
-            closable.append((is_item, record_id, flag, ref,
-                             tuple(folded(value) for value in texts if value)))
+            closable.append((is_item, record_id, flag, ref, texts))
     if sys.byteorder == "big":
         open_keys.byteswap()
     return (closable, open_keys.tobytes(), amounts, notes)

@@ -243,9 +243,14 @@ def fold(text: str, markup: str | None = None) -> str:
     'ᴢᴏᴇ' and '_Zoë_' all fold to 'zoe'. The same as fold_mapped's text, without the map:
     the visible stretches are folded by str.translate over a table that fills itself from
     fold_char, and hidden markup is skipped a span at a time."""
-    if text.isascii() and not _SIMPLE.search(text):
+    if folds_by_lower(text):
         return text.lower()
     return _fold_spans(text, markup, _FOLDED)
+
+
+def folds_by_lower(text: str) -> bool:
+    """Whether fold(text) is text.lower(): ASCII without a mark that folding takes out."""
+    return text.isascii() and not _SIMPLE.search(text)
 
 
 def name_fold(text: str, markup: str | None = None) -> str:

@@ -114,13 +114,29 @@ def _encode_other(value: Any, out: list[bytes], put: Callable[[bytes], Any]) -> 
 
 
 def key_of(*parts: Any) -> str:
-    """The digest (files/cache.py digest) of the parts as _encode writes them, fed to it as
-    they are written: a page's inputs (a thousand open actions) are never one whole."""
+    """The digest (files/cache.py digest) of the parts: as marshal writes them (version 2:
+    no references or interning flags, so equal values of the exact built-in kinds always give
+    the same bytes, and bytes that differ come from values that differ) when every value is
+    of such a kind; else as _encode writes them, fed to the digest as they are written (a
+    page's inputs, a thousand open actions, are then never one whole). A first byte tells the
+    two apart."""
     found = hasher()
-    out: list[bytes] = []
-    _encode(parts, out, found.update)
-    found.update(b"".join(out))
+    try:
+        written = marshal.dumps(parts, _MARSHAL_EXACT)
+    except ValueError:  # a date, an amount, a subclass (Markup): told by _encode
+        found.update(b"E")
+        out: list[bytes] = []
+        _encode(parts, out, found.update)
+        found.update(b"".join(out))
+    else:
+        found.update(b"M")
+        found.update(written)
     return found.hexdigest()
+
+
+# marshal's version 2: later ones mark shared and interned values, which depends on what else
+# holds them; version 2 writes each value alone, the same whatever holds it
+_MARSHAL_EXACT = 2
 
 
 @lru_cache(maxsize=2)
