@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kwartaal.files import loader, pages
+from kwartaal.files import loader, pagekeys
 from kwartaal.files.cache import digest
 from kwartaal.files.pages import input_files
 
@@ -217,7 +217,7 @@ def _written(value: Any) -> bytes:
     if isinstance(value, dict):
         return b"m%d{" % len(value) + b"".join(
             _written(key) + _written(item) for key, item in value.items()) + b"}"
-    raise pages.Unkeyable(type(value).__name__)
+    raise pagekeys.Unkeyable(type(value).__name__)
 
 
 class _Text(str):
@@ -268,9 +268,9 @@ def _typed(value: Any) -> Any:
 @given(st.lists(_VALUES, max_size=4))
 def test_a_page_key_is_the_digest_of_its_inputs_spelled_out(parts: list[Any]) -> None:
     if _exact(parts):
-        assert pages.key_of(*parts) == digest(b"M" + marshal.dumps(tuple(parts), 2))
+        assert pagekeys.key_of(*parts) == digest(b"M" + marshal.dumps(tuple(parts), 2))
     else:
-        assert pages.key_of(*parts) == digest(b"E" + _written(tuple(parts)))
+        assert pagekeys.key_of(*parts) == digest(b"E" + _written(tuple(parts)))
 
 
 _FEW = st.recursive(st.sampled_from([None, True, 1, 1.0, -0.0, 0.0, 0, "", "1", "a", "é",
@@ -289,7 +289,7 @@ _FEW = st.recursive(st.sampled_from([None, True, 1, 1.0, -0.0, 0.0, 0, "", "1", 
 def test_page_keys_are_equal_exactly_when_the_inputs_are(values: list[Any]) -> None:
     """Inputs that differ (as spelled out) never share a key, whichever way each is written;
     the same inputs, made apart, always do (values drawn from a few, so that they meet)."""
-    keys = [pages.key_of(value) for value in values]
+    keys = [pagekeys.key_of(value) for value in values]
     for value, key in zip(values, keys, strict=True):
         for other, other_key in zip(values, keys, strict=True):
             if _written(value) != _written(other):
@@ -308,15 +308,15 @@ def test_a_page_key_does_not_depend_on_what_else_holds_its_values() -> None:
     made_apart = ["".join(["Evaluatie ", "opvang"]) for _ in range(2)]
     made_apart.append({"t": "".join(["Evaluatie ", "opvang"])})
     interned = [sys.intern(text)] * 2 + [{"t": sys.intern(text)}]
-    assert pages.key_of(held_twice) == pages.key_of(made_apart) == pages.key_of(interned)
+    assert pagekeys.key_of(held_twice) == pagekeys.key_of(made_apart) == pagekeys.key_of(interned)
 
 
 def test_a_page_key_of_many_inputs_and_of_what_it_cannot_describe() -> None:
     many = [{"id": f"a{n}", "title": "Evaluatie é", "due": dt.date(2026, 1, 1 + n % 28),
              "x": [None, True]} for n in range(5000)]  # fed to the digest in pieces
-    assert pages.key_of(many) == digest(b"E" + _written((many,)))
+    assert pagekeys.key_of(many) == digest(b"E" + _written((many,)))
     for row in many:
         row["due"] = row["due"].isoformat()
-    assert pages.key_of(many) == digest(b"M" + marshal.dumps((many,), 2))
-    with pytest.raises(pages.Unkeyable):
-        pages.key_of([1, {"a": object()}])
+    assert pagekeys.key_of(many) == digest(b"M" + marshal.dumps((many,), 2))
+    with pytest.raises(pagekeys.Unkeyable):
+        pagekeys.key_of([1, {"a": object()}])

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kwartaal.core import folding, forbidden
+from kwartaal.core import folding, forbidden, longtext
 from kwartaal.core import model as m
 from kwartaal.core.folding import READINGS, fold, fold_mapped, name_fold, name_fold_mapped
 from kwartaal.core.problems import msg
@@ -61,7 +61,7 @@ texts = st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=3)),
 @given(texts)
 def test_a_text_read_in_parts_reads_as_a_whole(text: str) -> None:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(folding, "PART", 3)  # parts of a few characters: many in a short text
+        patch.setattr(longtext, "PART", 3)  # parts of a few characters: many in a short text
         assert folding.as_read(text) == _as_read(text)
         assert forbidden.spaced(text) == " ".join(text.split())
         spaced = forbidden.spaced(text)
@@ -73,7 +73,7 @@ def test_a_text_read_in_parts_reads_as_a_whole(text: str) -> None:
 @given(texts, st.sampled_from(READINGS))
 def test_a_text_folded_in_parts_folds_as_a_whole(text: str, markup: str | None) -> None:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(folding, "PART", 3)
+        patch.setattr(longtext, "PART", 3)
         assert fold(text, markup) == fold_mapped(text, markup)[0]
         assert name_fold(text, markup) == name_fold_mapped(text, markup)[0]
 
@@ -84,10 +84,39 @@ def test_a_long_page_folds_as_a_whole() -> None:
     rows = "".join(f"<tr><td>Actie {n}</td><td>Zoë — {n} €</td></tr>\n" for n in range(9000))
     for comment in ("", "<!-- lijst -->\n"):
         page = f"<html><body>{comment}<table>\n{rows}</table></body></html>\n"
-        assert len(page) > 3 * folding.PART
+        assert len(page) > 3 * longtext.PART
         for markup in READINGS:
             assert fold(page, markup) == fold_mapped(page, markup)[0]
         assert forbidden.spaced(fold(page, " ")) == " ".join(fold(page, " ").split())
+
+
+class _Table(dict[int, str]):
+    """A translation that fills itself, as folding's do: a few letters changed, one left out,
+    one made two, one made into another that the text may hold too (é to e, ë to é)."""
+
+    def __missing__(self, code: int) -> str:
+        found = self[code] = {"a": "b", "x": "", "ß": "ss", "ë": "é", "é": "e", "—": "-",
+                              "€": "€", "\ud800": "?"}.get(chr(code), chr(code))
+        return found
+
+
+class _Widening(_Table):
+    """One ASCII letter made two: ASCII is then not translated as bytes."""
+
+    def __missing__(self, code: int) -> str:
+        found = self[code] = "qq" if code == ord("q") else super().__missing__(code)
+        return found
+
+
+@FIXED
+@given(st.lists(st.sampled_from(["a", "x", "q", "Zoë", "é", "—", "€", "ß", "\ud800", " ",
+                                 "<td>", "\n", "\u2003", "😀"]), min_size=1, max_size=40)
+       .map("".join), st.integers(1, 60))
+def test_a_long_text_translated_as_bytes_is_translated_as_characters(text: str,
+                                                                      times: int) -> None:
+    long = text * times + "a" * 256  # long enough not to be translated as it is
+    for table in (_Table(), _Widening()):
+        assert longtext.translated(long, table) == long.translate(table)
 
 
 # -- the search for closed texts ------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kwartaal.core import folding
+from kwartaal.core import folding, longtext
 from kwartaal.core import model as m
 from kwartaal.core.folding import READINGS, fold, fold_mapped
 from kwartaal.core.visibility import View
@@ -51,6 +51,35 @@ texts = st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=3)),
 @given(texts, st.sampled_from(READINGS))
 def test_fold_equals_the_text_of_fold_mapped(text: str, markup: str | None) -> None:
     assert fold(text, markup) == _reference_fold(text, markup)
+
+
+_MARKUPS = st.lists(st.sampled_from([None, "", " ", "x"]), min_size=1, max_size=4)
+
+
+@FIXED
+@given(st.one_of(texts, texts.map(lambda text: text.replace("\n", "\0"))), _MARKUPS)
+def test_every_reading_folded_at_once_is_each_alone(text: str,
+                                                     markups: list[str | None]) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(longtext, "PART", 3)  # a part at a time, of a few characters each
+        _each_reading_is_each_alone(text, markups)
+    _each_reading_is_each_alone(text, markups)
+
+
+def _each_reading_is_each_alone(text: str, markups: list[str | None]) -> None:
+    assert folding.each_reading(text, markups) == [fold(text, m) for m in markups]
+    assert folding.each_reading(text, markups, "name") == [
+        folding.name_fold(text, m) for m in markups]
+    assert folding.each_reading(text, markups, "searched") == [
+        folding.unpunctuated(fold(text, m)) for m in markups]
+
+
+def test_readings_of_a_page_are_folded_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = "<p>Mila <b>ZOË</b></p>\n<!-- x -->\n<td class='a'>€ 25,00</td>"
+    alone = [[one(page, m) for m in READINGS] for one in (fold, folding.name_fold)]
+    for name in ("fold", "name_fold", "_fold_spans"):  # none of them is called
+        monkeypatch.setattr(folding, name, None)
+    assert [folding.each_reading(page, READINGS, kind) for kind in ("fold", "name")] == alone
 
 
 def test_fold_is_the_same_on_every_example_file() -> None:

@@ -10,49 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import AnyStr
 
-# Letters of other scripts that look like Latin ones, and Latin letters that Unicode does not
-# decompose: a name written with a Cyrillic 'і' or in small capitals reads the same to a person.
-_LOOKALIKES = str.maketrans({
-    # Cyrillic (after case folding, so that capitals count too)
-    "а": "a", "в": "b", "г": "r", "е": "e", "и": "u", "і": "i", "ј": "j", "к": "k", "м": "m",
-    "н": "h", "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s",
-    "ь": "b", "һ": "h", "ӏ": "l", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ү": "y",
-    # Greek
-    "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
-    "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c", "ϳ": "j", "ζ": "z", "μ": "u",
-    # small capitals
-    **dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnoprstuvwyz", strict=True)),
-    # Latin letters without a decomposition, and IPA letters that look like plain ones
-    "ı": "i", "ȷ": "j", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d",
-    "þ": "th", "ɑ": "a", "ɩ": "i", "ǀ": "l", "ɡ": "g", "ɒ": "a", "ʋ": "u",
-    # Armenian, Coptic, and strokes that pass for an l
-    "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "զ": "q", "ⲙ": "m", "ⲁ": "a",
-    "ⲟ": "o", "ⲣ": "p", "ⲥ": "c", "ⲭ": "x", "ⲓ": "i", "ⲕ": "k", "ⲛ": "n", "∣": "l", "׀": "l",
-    "ߊ": "a", "ǃ": "!",
-    # Cherokee capitals (case folding maps Cherokee to its capitals)
-    "Ꭺ": "a", "Ᏼ": "b", "Ꮯ": "c", "Ꭰ": "d", "Ꭼ": "e", "Ꮐ": "g", "Ꮋ": "h", "Ꭵ": "i",
-    "Ꭻ": "j", "Ꮶ": "k", "Ꮮ": "l", "Ꮇ": "m", "Ꮎ": "o", "Ꮲ": "p", "Ꮢ": "r", "Ꮪ": "s",
-    "Ꭲ": "t", "Ꮩ": "v", "Ꮃ": "w", "Ꮓ": "z",
-    # Lisu letters (a script without case) that are Latin capitals to the eye
-    **dict(zip("ꓮꓐꓚꓓꓰꓝꓖꓧꓲꓙꓗꓡꓟꓠꓳꓑꓣꓢꓔꓴꓦꓪꓫꓬꓜ", "abcdefghijklmnoprstuvwxyz", strict=True)),
-    # Canadian syllabics that pass for Latin letters
-    **dict(zip("ᗅᗩᗷᑲᖯᑕᗪᗞᑯᕮᗴᖴᕼᒍᒪᗰᑎᑭᖇᔕᑌᐯᗯ᙭ᘔ", "aabbbcdddeefhjlmnprsuvwxz", strict=True)),
-    # negative circled and negative squared capitals (without a compatibility decomposition)
-    **{chr(base + n): chr(ord("a") + n) for base in (0x1F150, 0x1F170) for n in range(26)},
-})
-# Capitals that look like a Latin capital, where case folding would make them a small letter
-# that looks like another one (Greek Η looks like H, its η like n; Μ like M, its μ like u).
-_CAPITALS = {
-    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n",
-    "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
-}
-# Characters that show as nothing at all, beyond Unicode's format characters.
-_BLANK = set("\u115f\u1160\u3164\uffa0\u2800\u180e\u17b4\u17b5\u034f")
-
+from kwartaal.core.longtext import in_parts, parts_of, sub_in_parts, translated
+from kwartaal.core.lookalikes import BLANK, CAPITALS, LOOKALIKES
 
 # Markdown marks inside a word ('Mi**la**' shows as 'Mila'), and the brackets of a link text
 # ('[Mi](https://x.org)la' shows as 'Mila').
@@ -73,12 +35,12 @@ _DROPPED = {"Mn", "Me", "Cf"}  # combining marks and invisible format characters
 
 @lru_cache(maxsize=4096)
 def fold_char(ch: str) -> str:
-    if ch in _JOINERS or ch in _BLANK:
+    if ch in _JOINERS or ch in BLANK:
         return ""
     if ch in _SEPARATORS:
         return " "
-    if ch in _CAPITALS:
-        return _CAPITALS[ch]
+    if ch in CAPITALS:
+        return CAPITALS[ch]
     out = []
     for c in unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", ch).casefold()):
         category = unicodedata.category(c)
@@ -88,7 +50,7 @@ def fold_char(ch: str) -> str:
             c = "-"
         elif c in _APOSTROPHES:
             c = "'"
-        out.append(c.translate(_LOOKALIKES))
+        out.append(c.translate(LOOKALIKES))
     return "".join(out)
 
 
@@ -121,52 +83,6 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctu
 _NOT_A_LINE_END = re.compile(r"[^\r\n]")
 _NOT_A_BACKSLASH = re.compile(r"[^\\]")
 
-PART = 1 << 16  # characters
-
-
-def sub_in_parts(pattern: re.Pattern[str], replacement: str, text: str,
-                 cut: re.Pattern[str]) -> str:
-    """pattern.sub(replacement, text), a part of a long text at a time: re.sub holds every
-    piece of its result apart before joining them (tens of megabytes for a rendering of a few
-    megabytes with a match on every line). A part ends right after a character `cut` finds,
-    where no match of the pattern goes on (the pattern looks neither back nor ahead past its
-    match), so each part gives what the whole text gives there."""
-    if len(text) > 2 * PART and pattern.search(text) is None:
-        return text
-    return in_parts(text, cut, lambda part: pattern.sub(replacement, part))
-
-
-def in_parts(text: str, cut: re.Pattern[str], change: Callable[[str], str]) -> str:
-    """change(text), a part of a long text at a time, each ending right after a character
-    `cut` finds (see sub_in_parts)."""
-    if len(text) <= 2 * PART:
-        return change(text)
-    return "".join([change(part) for part in parts_of(text, cut)])
-
-
-def parts_of(text: str, cut: re.Pattern[str]) -> Iterator[str]:
-    """The text in parts of PART characters or more (a short one whole), each ending right
-    after a character `cut` finds."""
-    start = 0
-    while len(text) - start > 2 * PART:
-        found = cut.search(text, start + PART)
-        if found is None:
-            break
-        yield text[start:found.end()]
-        start = found.end()
-    yield text[start:] if start else text
-
-
-def places_of(text: AnyStr, part: AnyStr) -> list[int]:
-    """Where part starts in text (a str or bytes), every time, overlaps included."""
-    found = []
-    start = text.find(part)
-    while start != -1:
-        found.append(start)
-        start = text.find(part, start + 1)
-    return found
-
-
 def as_searched(text: str) -> str:
     """A text as public output is searched for it (and searched in): as read (as_read),
     folded, tags and link targets taken out (fold(…, " ")), punctuation as spaces
@@ -190,7 +106,7 @@ def unpunctuated(folded: str) -> str:
     """A folded text with its punctuation as spaces: 'Havenweg 12, achterom', 'Havenweg
     12 achterom' and 'Havenweg 12;achterom' are one text to the search for what must not be
     published, which a comma left out or changed would otherwise pass."""
-    return _translated(folded, _PUNCTUATION)
+    return translated(folded, _PUNCTUATION)
 
 
 READINGS: tuple[str | None, ...] = (None, "", " ")
@@ -265,19 +181,19 @@ def name_fold(text: str, markup: str | None = None) -> str:
 
 def _fold_spans(text: str, markup: str | None, table: dict[int, str]) -> str:
     if markup is None or ("<" not in text and "](" not in text):
-        return _translated(text, table)
+        return translated(text, table)
     if "](" not in text and markup.translate(table) == markup:
         # tags and comments alone never overlap (each search resumes after the last): each
         # becomes `markup`, at C speed (an HTML page holds thousands of them); without
         # comments, a part at a time, each folded as it comes (no tag goes on past the end
         # of a line)
         if "<!--" in text:
-            return _translated(_MARKUP.sub(markup, text), table)
+            return translated(_MARKUP.sub(markup, text), table)
         return in_parts(text, _LINE_END,
-                        lambda part: _translated(_MARKUP.sub(markup, part), table))
+                        lambda part: translated(_MARKUP.sub(markup, part), table))
     hidden = _hidden_markup(text)
     if not hidden:
-        return _translated(text, table)
+        return translated(text, table)
     out: list[str] = []
     pos, span, end = 0, 0, len(text)
     while pos < end:
@@ -295,23 +211,35 @@ def _fold_spans(text: str, markup: str | None, table: dict[int, str]) -> str:
     return "".join(out)
 
 
-_NOT_ASCII = re.compile(r"([^\x00-\x7f]+)")
+def each_reading(text: str, markups: Sequence[str | None], kind: str = "fold") -> list[str]:
+    """[fold(text, markup) for markup in markups] with kind "fold", name_fold's with "name",
+    unpunctuated(fold(…)) with "searched": the text folded once for them all. A reading is
+    each stretch of text, folded, with each tag or comment as it is (None), or as the markup
+    ("" or " "); folding is a character at a time, so the text parted at its markup and
+    joined by a NUL, which it does not hold and which folds to itself, folds into the folded
+    stretches. Link targets ('](') and other markups take each reading alone."""
+    one = {"fold": fold, "name": name_fold,
+           "searched": lambda text, markup: unpunctuated(fold(text, markup))}[kind]
+    if "<" not in text and "](" not in text:  # every reading is the text's
+        found = one(text, None)
+        return [found for _ in markups]
+    if "](" in text or "\0" in text or any(markup not in (None, "", " ") for markup in markups):
+        return [one(text, markup) for markup in markups]
+    out: list[list[str]] = [[] for _ in markups]
+    # without comments, a part at a time (no tag goes on past a line's end): no list of the
+    # pieces of a whole page of megabytes
+    for part in parts_of(text, _LINE_END) if "<!--" not in text else (text,):
+        pieces = _MARKUP_PARTS.split(part)  # a stretch of text, a tag or comment, a stretch…
+        folded = translated("\0".join(pieces), _TABLES[kind]).split("\0")
+        if len(folded) != len(pieces):  # (only a NUL folds to a NUL)
+            return [one(text, markup) for markup in markups]
+        shown = folded[::2]
+        for reading, markup in zip(out, markups, strict=True):
+            reading.append("".join(folded) if markup is None else markup.join(shown))
+    return ["".join(reading) for reading in out]
 
 
-def _translated(text: str, table: dict[int, str]) -> str:
-    """text.translate(table), a part at a time: str.translate looks every character up one by
-    one unless the whole text is ASCII, when it remembers each one's fold; so the ASCII
-    stretches of a page with a few other characters are translated apart."""
-    if text.isascii() or len(text) < 256:
-        return text.translate(table)
-    out = []
-    for start in range(0, len(text), PART):
-        part = text[start:start + PART]
-        if part.isascii():
-            out.append(part.translate(table))
-        else:
-            out += [piece.translate(table) for piece in _NOT_ASCII.split(part)]
-    return "".join(out)
+_MARKUP_PARTS = re.compile(f"({_MARKUP.pattern})", re.DOTALL)
 
 
 class _FoldTable(dict[int, str]):
@@ -332,6 +260,17 @@ class _NameFoldTable(dict[int, str]):
 
 _FOLDED = _FoldTable()
 _NAME_FOLDED = _NameFoldTable()
+
+
+class _SearchedTable(dict[int, str]):
+    """fold_char, then punctuation as spaces (unpunctuated), as a str.translate table."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = unpunctuated(fold_char(chr(code)))
+        return folded
+
+
+_TABLES = {"fold": _FOLDED, "name": _NAME_FOLDED, "searched": _SearchedTable()}
 
 # Capitals that look like an I, and so like an l: Greek, Cyrillic, the Cyrillic palochka, Lisu,
 # the Latin iota.

@@ -27,7 +27,9 @@ from kwartaal.core.facts import (
     record_texts,
     text_key,
 )
-from kwartaal.core.folding import as_read, parts_of
+from kwartaal.core.folding import as_read
+from kwartaal.core import longtext
+from kwartaal.core.longtext import parts_of, places_of
 from kwartaal.core.problems import Msg, msg
 
 # The shortest closed text searched for: shorter ones ('Evaluatie' is not) would be found by
@@ -120,7 +122,7 @@ _NOT_SPACE = re.compile(r"\S")  # no run of spaces goes on after it
 
 
 def spaced(text: str) -> str:
-    """" ".join(text.split()), a part at a time (core/folding.py parts_of): no list of every
+    """" ".join(text.split()), a part at a time (core/longtext.py parts_of): no list of every
     word of a long rendering. Every part but the last ends with a character that is no
     space, so a part that starts with one is parted from the one before by a single space."""
     out: list[str] = []
@@ -138,13 +140,19 @@ def searched_in(text: str, markup: str | None) -> str:
     return spaced(folding.unpunctuated(folding.fold(text, markup)))
 
 
+def searched_in_each(text: str, markups: tuple[str | None, ...]) -> list[str]:
+    """[searched_in(text, markup) for markup in markups], the text folded once for them all
+    (core/folding.py each_reading)."""
+    return [spaced(reading) for reading in folding.each_reading(text, markups, "searched")]
+
+
 def words_of(text: str) -> set[str]:
     """The words of a text whose words are parted by spaces (the runs of other characters),
     split a part at a time: no list of every word of a long rendering."""
     words: set[str] = set()
     start = 0
     while start < len(text):
-        end = text.find(" ", start + folding.PART)  # a part ends at a space
+        end = text.find(" ", start + longtext.PART)  # a part ends at a space
         if end == -1:
             end = len(text)
         words.update(text[start:end].split(" "))
@@ -221,7 +229,7 @@ class Needles:
                     spots = _every_spot(text)
                     at = spots.get(word, [])
                 else:
-                    at = spots[word] = folding.places_of(text, f" {word} ")
+                    at = spots[word] = places_of(text, f" {word} ")
             offset = self.offset[number]
             if any(text.startswith(needle, spot - offset) for spot in at if spot >= offset):
                 found.append(what)

@@ -31,6 +31,7 @@ from kwartaal.core import forbidden
 from kwartaal.core import model as m
 from kwartaal.core.folding import (
     as_searched,
+    each_reading,
     fold_char,
     name_fold,
     name_fold_mapped,
@@ -341,8 +342,8 @@ class View:
             variants.append(decoded)
         people: dict[str, m.Person] = {}
         for variant in variants:
-            for reading in readings_of(variant):
-                for found in matcher.find(name_fold(variant, reading)):
+            for reading in each_reading(variant, readings_of(variant), "name"):
+                for found in matcher.find(reading):
                     owner = found.owner
                     if owner is not None:
                         people.setdefault(owner.id, owner)
@@ -379,16 +380,17 @@ class View:
         # Tags, comments and link targets are taken out, as rendered Markdown hides them; and
         # kept, as the reader sees them where they were escaped ('&lt;!--' shows '<!--', and
         # would hide everything after it from the first reading): what either finds is a leak.
-        readings = [(plain, " ")] + ([(plain, None)] if "<" in plain or "](" in plain else [])
+        readings = forbidden.searched_in_each(
+            plain, (" ", None) if "<" in plain or "](" in plain else (" ",))
         if "%" in plain and (decoded := unquote(plain)) != plain:  # '%67' is 'g'
-            readings.append((decoded, " "))
+            readings.append(forbidden.searched_in(decoded, " "))
         if escaped:
-            readings.append((forbidden.plain(unescaped), " "))
+            readings.append(forbidden.searched_in(forbidden.plain(unescaped), " "))
         if "\u202e" in plain:
-            readings.append((display_order(plain), " "))
+            readings.append(forbidden.searched_in(display_order(plain), " "))
         del plain, unescaped
         while readings:
-            spaced = forbidden.searched_in(*readings.pop(0))
+            spaced = readings.pop(0)
             found += [Leak(what) for what in self._needles.found_in(spaced, allowed)]
         return list({leak.what.render("en"): leak for leak in found}.values())  # each once
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from kwartaal.core.problems import msg
 from kwartaal.documents.render import render, shipped_templates
-from kwartaal.files.pages import PageIndex, Unkeyable, key_of, templates_digest
+from kwartaal.files.pagekeys import Unkeyable, key_of
+from kwartaal.files.pages import PageIndex, templates_digest
 from kwartaal.files.sitefiles import (
     Packed,
     SiteFiles,

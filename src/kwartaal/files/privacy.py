@@ -20,7 +20,7 @@ from kwartaal.core.detect import (
     scan_text,
 )
 from kwartaal.core.fields import public_values
-from kwartaal.core.folding import places_of
+from kwartaal.core.longtext import places_of
 from kwartaal.core.problems import Msg, Problem, msg
 from kwartaal.files.paths import published_minutes
 
