@@ -201,6 +201,29 @@ def test_sandbox_blocks_python_internals_and_files(example: Path, run: Run) -> N
         assert "root:" not in result.output and "bin" not in result.output
 
 
+def test_values_reach_a_template_as_in_the_plain_sandbox(tmp_path: Path) -> None:
+    """A dict's keys are read straight away where no dict attribute has their name; what a
+    template sees is what the sandbox jinja2 ships gives it, attributes, items and refusals
+    alike."""
+    from collections import OrderedDict
+
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from kwartaal.documents.render import render
+
+    template = ("{{ d.year }}|{{ d.items is callable }}|{{ d['items'] }}|{{ d.keys is callable }}"
+                "|{{ d.__class__ is defined }}|{{ d.missing is defined }}|{{ d.pop is defined }}"
+                "|{{ o.year }}|{{ o.items is callable }}|{{ n.real }}|{{ d.get('year') }}"
+                "|{{ d.mro is defined }}|{{ d[1] }}|{{ d.clear is defined }}")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "probe.j2").write_text(template, encoding="utf-8")
+    values = {"d": {"year": 2026, "items": ["x"], "keys": "k", 1: "een"},
+              "o": OrderedDict(year=1, items=2), "n": 5}
+    plain = ImmutableSandboxedEnvironment(undefined=StrictUndefined).from_string(template)
+    assert render(tmp_path, "probe.j2", "nl", **values) == plain.render(**values)
+
+
 def test_hostile_public_agenda_template_sees_no_hidden_data(example: Path, run: Run) -> None:
     folder = example / "templates"
     folder.mkdir()

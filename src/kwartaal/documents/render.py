@@ -105,7 +105,19 @@ def _environment(body_templates: str | None, markdown: bool = False) -> Any:
     if body_templates:
         loaders.append(loader(body_templates))
     loaders.append(loader(str(shipped_templates())))
-    env = ImmutableSandboxedEnvironment(
+    class Environment(ImmutableSandboxedEnvironment):  # type: ignore[misc]
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            """The sandbox's getattr: a dict's attribute first, else its item. For an
+            attribute no dict has, the item at once: the same answer, without an exception
+            raised and caught for each of the 300,000 values of a site's pages."""
+            if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+                try:
+                    return obj[attribute]
+                except (TypeError, LookupError):
+                    return self.undefined(obj=obj, name=attribute)
+            return super().getattr(obj, attribute)
+
+    env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(["html", "html.j2"], default_for_string=False),
         undefined=StrictUndefined,
@@ -120,6 +132,9 @@ def _environment(body_templates: str | None, markdown: bool = False) -> Any:
         env.filters["md_link"] = markdown_link
         env.filters["markdown"] = Verbatim  # a macro's output: its values are escaped already
     return env
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 def _bytecode_cache(salt: str) -> Any:
