@@ -583,3 +583,20 @@ def test_an_account_number_is_left_out_without_the_words_after_it(
     from kwartaal.core.detect import without_contact_details
 
     assert without_contact_details(written, (set(), set()), "-") == shown
+
+
+@pytest.mark.parametrize("address", [
+    *ADDRESS_FORMS, *(form.upper() for form in ADDRESS_FORMS if "&" not in form),
+    *(form.replace("(", open_).replace(")", close)
+      for form in ADDRESS_FORMS if "(" in form
+      for open_, close in (("[", "]"), ("{", "}"), ("<", ">"), ("«", "»"))),
+    "r.vermeulen AT voorbeeld DOT nl", "r.vermeulen Op voorbeeld PUNT nl"])
+def test_an_address_in_running_text_is_left_out_in_any_form(address: str) -> None:
+    """Each way of writing an address, in capitals and between every kind of bracket, is
+    left out of a public text, or the text is refused (None), never published as it is.
+    (Entities in capitals are none: '&COMMAT;' shows as written.)"""
+    from kwartaal.core.detect import without_contact_details
+
+    for text in (address, f"Mail {address} voor de stukken."):
+        found = without_contact_details(text, (set(), set()), "-")
+        assert found is None or "vermeulen" not in found.lower(), text

@@ -73,6 +73,10 @@ _DOT = re.compile(r"(?<!\s)\s*[(\[{<«]\s*(?:dot|punt|\.)\s*[)\]}>»]\s*", re.IG
 _SPELLED = re.compile(r"(?<![\w.+-])([\w.+-]+)\s+(?:at|apenstaartje|op)\s+((?:[\w-]+\s+"
                       r"(?:dot|punt)\s+)+" + _SPELLED_TLD + ")", re.IGNORECASE)
 _SPELLED_DOT = re.compile(r"\s+(?:dot|punt)\s+", re.IGNORECASE)
+# What each of _AT and _SPELLED cannot match without, found at a tenth of their cost: a text
+# with neither is searched by neither
+_MAY_BE_AT = re.compile(r"[(\[{<«@]")
+_MAY_BE_SPELLED = re.compile(r"[dp](?:ot|unt)", re.IGNORECASE)
 _MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # '06\-1234' shows '06-1234'
 # a web address: a meeting's id in one is no citizen service number
 _URL = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://\S+")
@@ -173,8 +177,8 @@ def without_contact_details(value: str, allowed: tuple[set[str], set[str]],
     by placeholder, for public output; public addresses (allowed) stay. None when one is
     written in a form only a reader's eye joins up, so it cannot be replaced where it is."""
     if _hint().search(value) is None and _WIDE.search(value) is None and \
-            _AT.search(value) is None and "&" not in value and "\\" not in value and \
-            _SPELLED.search(value) is None:
+            _MAY_BE_AT.search(value) is None and "&" not in value and "\\" not in value and \
+            _MAY_BE_SPELLED.search(value) is None:
         return value  # no digit, no '@' in any form, no entity or escape, nothing past U+2000
     allowed_text, allowed_digits = allowed
     written = value
