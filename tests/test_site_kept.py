@@ -148,6 +148,31 @@ def test_a_same_size_edit_with_old_times_is_seen(example: Path, run: Run,
         assert _cached(run, example, folder) == expected
 
 
+def test_a_file_changed_while_the_site_is_built_is_not_kept(
+        example: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The body's files are read before it is loaded and again after the build (a record
+    of this run stands for what it read only by the rule a stored one does). A file changed
+    in between, in its own inode with its times put back, keeps the build from being kept:
+    once the change is undone, the site is that of the files as they are."""
+    folder = example.parent.parent / "site"
+    path = example / "meetings" / "2025-09-11.toml"
+    time.sleep(2.1)  # stat records old enough to be trusted
+    real = loader.load_checked
+
+    def changing(*args: Any, **kwargs: Any) -> Any:
+        _edit_keeping_times(path, "Regionale conferentie", "Regionale bijeenkomst")
+        return real(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(loader, "load_checked", changing)
+        run_site(run, example, folder)
+    _edit_keeping_times(path, "Regionale bijeenkomst", "Regionale conferentie")
+    expected = _uncached(run, example, monkeypatch)
+    assert b"Regionale conferentie" in b"".join(expected[2].values())
+    for _ in range(2):
+        assert _cached(run, example, folder) == expected
+
+
 def test_a_kept_refused_input_is_not_a_kept_site(example: Path, run: Run,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """A build that is refused keeps nothing: putting the body back gives the former site,

@@ -156,6 +156,9 @@ class PageIndex:
         self.stats: dict[str, tuple[Any, str]] = {}  # name: (stat record, digest of bytes)
         self.saved = 0
         self.new_stats: dict[str, tuple[Any, str]] = {}
+        # when this run first read the body's files (each stat record in new_stats was taken
+        # after it, and stands for the bytes read with it by the same rule as one stored)
+        self.first_read: int | None = None
         if not self.enabled:
             return
         stored = _read(index_path(root))
@@ -180,14 +183,19 @@ class PageIndex:
         if names is None:
             return None
         parts = []
+        if self.first_read is None:
+            self.first_read = time.time_ns()
         for name in names:
             path = os.path.join(self.root, name)
             stat = stat_key(path)
             known = self.stats.get(name)
+            read_now = self.new_stats.get(name)
             if stat is None:
                 content = "-"
             elif known is not None and trusted(stat, known[0], self.saved):
                 content = known[1]
+            elif read_now is not None and trusted(stat, read_now[0], self.first_read):
+                content = read_now[1]  # read earlier in this run (after first_read)
             else:
                 try:
                     with open(path, "rb") as handle:
