@@ -286,5 +286,8 @@ def test_the_search_for_a_digit_is_the_test_of_every_character() -> None:
         ch = chr(code)
         assert detect._hinted(ch) == (ch.isdigit() or ch == "@"), hex(code)
         assert wide(ch) == (ch.isdigit() or ch == "@" or code > 0x2000), hex(code)
+        # the one search a public text passes first: those, a bracket, an entity, an escape
+        assert (detect._may_hold().search(ch) is not None) == (
+            ch.isdigit() or code > 0x2000 or ch in "@([{<«&\\"), hex(code)
     for text in ["Mila", "tel ²", "Zoë ①", "a@b", "", "\u2001", "ab\u0661"]:
         assert detect._hinted(text) == any(ch.isdigit() or ch == "@" for ch in text)

@@ -44,6 +44,16 @@ def _hint() -> re.Pattern[str]:
 _WIDE = re.compile("[^\\x00-\\u2000]")  # a character past U+2000
 
 
+@cache
+def _may_hold() -> re.Pattern[str]:
+    """One search for what a text holds when it may hold a contact detail, but for an
+    address spelled out (_MAY_BE_SPELLED): a digit up to U+2000 or an '@' (_hint), a
+    character past U+2000 (_WIDE), a bracket an '@' may be written in (_MAY_BE_AT), an
+    entity or an escape."""
+    return re.compile(_hint().pattern[:-1] + re.escape("&\\") + _MAY_BE_AT.pattern[1:-1]
+                      + "\\u2001-\\U0010ffff]")
+
+
 def _hinted(line: str) -> bool:
     """any(ch.isdigit() or ch == "@" for ch in line)."""
     return _hint().search(line) is not None or (_WIDE.search(line) is not None and any(
@@ -176,9 +186,7 @@ def without_contact_details(value: str, allowed: tuple[set[str], set[str]],
     """A text with its contact details (a line marked --allow-private may hold them) replaced
     by placeholder, for public output; public addresses (allowed) stay. None when one is
     written in a form only a reader's eye joins up, so it cannot be replaced where it is."""
-    if _hint().search(value) is None and _WIDE.search(value) is None and \
-            _MAY_BE_AT.search(value) is None and "&" not in value and "\\" not in value and \
-            _MAY_BE_SPELLED.search(value) is None:
+    if _may_hold().search(value) is None and _MAY_BE_SPELLED.search(value) is None:
         return value  # no digit, no '@' in any form, no entity or escape, nothing past U+2000
     allowed_text, allowed_digits = allowed
     written = value

@@ -21,7 +21,7 @@ def entities_decoded(text: str) -> str:
 
 def without_directions(text: str) -> str:
     """A text without the characters that set its direction: its letters as stored."""
-    return _DIRECTIONS.sub("", text)
+    return text if text.isascii() else _DIRECTIONS.sub("", text)  # (none is ASCII)
 
 
 def display_order(text: str) -> str:
