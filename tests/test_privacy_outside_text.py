@@ -600,3 +600,36 @@ def test_an_address_in_running_text_is_left_out_in_any_form(address: str) -> Non
     for text in (address, f"Mail {address} voor de stukken."):
         found = without_contact_details(text, (set(), set()), "-")
         assert found is None or "vermeulen" not in found.lower(), text
+
+
+# Disguises a reader's eye joins up: a look-alike or invisible letter, a compatibility form,
+# inside the words that spell an address
+DISGUISED = ["jan at example dоt org", "jan at example ᵈᵒᵗ org", "jan at example d\u00adot org",
+             "jan op example рunt nl", "jan op example pu\u00adnt nl",
+             "Mail jan аt example dot org voor info", "jan(a\u00adt)example.org",
+             "jan(ªt)example.org", "jan (ᵃᵗ) example.org", "jan ᴀt example dot org",
+             "jan apеnstaartje example punt nl", "jan at example dot оrg"]
+
+
+@pytest.mark.parametrize("written", DISGUISED)
+def test_an_address_spelled_with_disguised_letters_is_not_published(written: str) -> None:
+    from kwartaal.core.detect import without_contact_details
+
+    found = without_contact_details(written, (set(), set()), "-")
+    assert found is None or "jan" not in found
+
+
+def test_the_first_look_for_contact_details_misses_none() -> None:
+    """A text passed at once (detect._may_hold_details false) holds nothing contact_details
+    finds: each character up to U+2000 put into an address spelled out, a number and a
+    bracketed '@'."""
+    from kwartaal.core import detect
+
+    templates = ["jan at example d{}ot org", "jan {}t example dot org",
+                 "jan op voorbeeld pu{}nt nl", "jan ({}t) example.org", "jan at example {}ot org",
+                 "jan{}example.org", "bel {}{}{}{}{}{}{}{}{}{}"]
+    for code in range(0x2001):
+        for template in templates:
+            text = template.format(*[chr(code)] * template.count("{}"))
+            if not detect._may_hold_details(text):
+                assert detect.contact_details(text) == [], (hex(code), text)
