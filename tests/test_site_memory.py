@@ -117,6 +117,9 @@ def test_a_long_text_translated_as_bytes_is_translated_as_characters(text: str,
     long = text * times + "a" * 256  # long enough not to be translated as it is
     for table in (_Table(), _Widening()):
         assert longtext.translated(long, table) == long.translate(table)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(longtext, "PART", 300)  # in parts, each translated as bytes
+            assert longtext.translated(long, table) == long.translate(table)
 
 
 # -- the search for closed texts ------------------------------------------------------------------
@@ -162,6 +165,9 @@ def test_the_needles_find_the_parts_of_a_text(words: list[str],
              for number, needle in enumerate(dict.fromkeys(found))]
     expected = [what for needle, what in pairs if needle in text and needle not in allowed]
     assert forbidden.Needles(pairs).found_in(text, allowed) == expected
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(longtext, "PART", 3)  # the text's words read in many parts
+        assert forbidden.Needles(pairs).found_in(text, allowed) == expected
 
 
 # -- the site -------------------------------------------------------------------------------------

@@ -67,10 +67,10 @@ def test_every_reading_folded_at_once_is_each_alone(text: str,
 
 
 def _each_reading_is_each_alone(text: str, markups: list[str | None]) -> None:
-    assert folding.each_reading(text, markups) == [fold(text, m) for m in markups]
-    assert folding.each_reading(text, markups, "name") == [
+    assert list(folding.each_reading(text, markups)) == [fold(text, m) for m in markups]
+    assert list(folding.each_reading(text, markups, "name")) == [
         folding.name_fold(text, m) for m in markups]
-    assert folding.each_reading(text, markups, "searched") == [
+    assert list(folding.each_reading(text, markups, "searched")) == [
         folding.unpunctuated(fold(text, m)) for m in markups]
 
 
@@ -79,7 +79,8 @@ def test_readings_of_a_page_are_folded_in_one_pass(monkeypatch: pytest.MonkeyPat
     alone = [[one(page, m) for m in READINGS] for one in (fold, folding.name_fold)]
     for name in ("fold", "name_fold", "_fold_spans"):  # none of them is called
         monkeypatch.setattr(folding, name, None)
-    assert [folding.each_reading(page, READINGS, kind) for kind in ("fold", "name")] == alone
+    assert [list(folding.each_reading(page, READINGS, kind))
+            for kind in ("fold", "name")] == alone
 
 
 def test_fold_is_the_same_on_every_example_file() -> None:

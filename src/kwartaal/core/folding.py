@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 
-from kwartaal.core.longtext import in_parts, parts_of, sub_in_parts, translated
+from kwartaal.core import longtext
+from kwartaal.core.longtext import in_parts, sub_in_parts, translated
 from kwartaal.core.lookalikes import BLANK, CAPITALS, LOOKALIKES
 
 # Markdown marks inside a word ('Mi**la**' shows as 'Mila'), and the brackets of a link text
@@ -211,32 +212,34 @@ def _fold_spans(text: str, markup: str | None, table: dict[int, str]) -> str:
     return "".join(out)
 
 
-def each_reading(text: str, markups: Sequence[str | None], kind: str = "fold") -> list[str]:
-    """[fold(text, markup) for markup in markups] with kind "fold", name_fold's with "name",
-    unpunctuated(fold(…)) with "searched": the text folded once for them all. A reading is
-    each stretch of text, folded, with each tag or comment as it is (None), or as the markup
-    ("" or " "); folding is a character at a time, so the text parted at its markup and
-    joined by a NUL, which it does not hold and which folds to itself, folds into the folded
-    stretches. Link targets ('](') and other markups take each reading alone."""
+def each_reading(text: str, markups: Sequence[str | None],
+                 kind: str = "fold") -> Iterator[str]:
+    """fold(text, markup) for each markup in turn with kind "fold", name_fold's with "name",
+    unpunctuated(fold(…)) with "searched": a text of up to 2 × PART characters folded once
+    for them all. A reading is each stretch of text, folded, with each tag or comment as it
+    is (None), or as the markup ("" or " "); folding is a character at a time, so the text
+    parted at its markup and joined by a NUL, which it does not hold and which folds to
+    itself, folds into the folded stretches. Link targets ('](') and other markups, and a
+    longer text (a page of megabytes: no more than one of its readings held at a time, and
+    no list of its pieces), take each reading alone."""
     one = {"fold": fold, "name": name_fold,
            "searched": lambda text, markup: unpunctuated(fold(text, markup))}[kind]
     if "<" not in text and "](" not in text:  # every reading is the text's
         found = one(text, None)
-        return [found for _ in markups]
-    if "](" in text or "\0" in text or any(markup not in (None, "", " ") for markup in markups):
-        return [one(text, markup) for markup in markups]
-    out: list[list[str]] = [[] for _ in markups]
-    # without comments, a part at a time (no tag goes on past a line's end): no list of the
-    # pieces of a whole page of megabytes
-    for part in parts_of(text, _LINE_END) if "<!--" not in text else (text,):
-        pieces = _MARKUP_PARTS.split(part)  # a stretch of text, a tag or comment, a stretch…
-        folded = translated("\0".join(pieces), _TABLES[kind]).split("\0")
-        if len(folded) != len(pieces):  # (only a NUL folds to a NUL)
-            return [one(text, markup) for markup in markups]
-        shown = folded[::2]
-        for reading, markup in zip(out, markups, strict=True):
-            reading.append("".join(folded) if markup is None else markup.join(shown))
-    return ["".join(reading) for reading in out]
+        yield from (found for _ in markups)
+        return
+    if "](" in text or "\0" in text or len(text) > 2 * longtext.PART or any(
+            markup not in (None, "", " ") for markup in markups):
+        yield from (one(text, markup) for markup in markups)
+        return
+    pieces = _MARKUP_PARTS.split(text)  # a stretch of text, a tag or comment, a stretch, …
+    folded = translated("\0".join(pieces), _TABLES[kind]).split("\0")
+    if len(folded) != len(pieces):  # (only a NUL folds to a NUL)
+        yield from (one(text, markup) for markup in markups)
+        return
+    shown = folded[::2]
+    yield from ("".join(folded) if markup is None else markup.join(shown)
+                for markup in markups)
 
 
 _MARKUP_PARTS = re.compile(f"({_MARKUP.pattern})", re.DOTALL)

@@ -65,6 +65,10 @@ def translated(text: str, table: dict[int, str]) -> str:
     none is translated twice, and that is the text translated a character at a time."""
     if text.isascii() or len(text) < 256:
         return text.translate(table)
+    if len(text) > PART:  # a part at a time: no copy of a whole page of megabytes (each one
+        # freed raised the C library's threshold for memory of its own, and a site's peak)
+        return "".join([translated(text[start:start + PART], table)
+                        for start in range(0, len(text), PART)])
     ascii_bytes = _ascii_plan(table)
     data = text.encode("utf-8", "surrogatepass")
     others = set(data.translate(None, _ASCII).decode("utf-8", "surrogatepass"))

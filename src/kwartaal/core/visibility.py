@@ -380,18 +380,18 @@ class View:
         # Tags, comments and link targets are taken out, as rendered Markdown hides them; and
         # kept, as the reader sees them where they were escaped ('&lt;!--' shows '<!--', and
         # would hide everything after it from the first reading): what either finds is a leak.
-        readings = forbidden.searched_in_each(
-            plain, (" ", None) if "<" in plain or "](" in plain else (" ",))
+        # (each reading made as it is searched: one of a long rendering at a time)
+        readings = [(plain, (" ", None) if "<" in plain or "](" in plain else (" ",))]
         if "%" in plain and (decoded := unquote(plain)) != plain:  # '%67' is 'g'
-            readings.append(forbidden.searched_in(decoded, " "))
+            readings.append((decoded, (" ",)))
         if escaped:
-            readings.append(forbidden.searched_in(forbidden.plain(unescaped), " "))
+            readings.append((forbidden.plain(unescaped), (" ",)))
         if "\u202e" in plain:
-            readings.append(forbidden.searched_in(display_order(plain), " "))
+            readings.append((display_order(plain), (" ",)))
         del plain, unescaped
         while readings:
-            spaced = readings.pop(0)
-            found += [Leak(what) for what in self._needles.found_in(spaced, allowed)]
+            for spaced in forbidden.searched_in_each(*readings.pop(0)):
+                found += [Leak(what) for what in self._needles.found_in(spaced, allowed)]
         return list({leak.what.render("en"): leak for leak in found}.values())  # each once
 
     def check_key(self) -> tuple[Any, ...]:
