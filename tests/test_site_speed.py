@@ -306,3 +306,24 @@ def test_participation_and_attendance_of_each_year_as_before(tmp_path: Path,
                 assert reports[year]["attendance"] == {
                     "organisations": rows, "meetings": len(found.meetings),
                     "sex_worker_seat_filled": found.seat_filled}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("public", [True, False])
+def test_an_agenda_whose_review_was_gathered_in_a_pass_is_the_agenda(lang: str,
+                                                                      public: bool) -> None:
+    """The site gathers the agenda's review of actions as it passes every action (in the
+    body's order; here backwards as well): the agenda is the one built alone."""
+    from kwartaal.core import rules
+    from kwartaal.documents.agenda import ActionReview, build_agenda
+
+    today = dt.date.fromisoformat(EXAMPLE_TODAY)
+    planned = rules.next_planned(_BODY, today)
+    assert planned is not None
+    alone = build_agenda(_BODY, planned, today, lang, public)
+    assert alone["action_review"]  # (actions to review: the test compares something)
+    for order in (list, lambda actions: list(reversed(list(actions)))):
+        review = ActionReview(View(_BODY, lang, public=public), planned, today)
+        for action in order(_BODY.each_action()):
+            review.add(action)
+        assert build_agenda(_BODY, planned, today, lang, public, gathered=review) == alone

@@ -57,7 +57,9 @@ def _item_view(v: View, item: m.Item, default: int, kind: str) -> dict[str, Any]
 
 
 def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
-                 public: bool) -> dict[str, Any]:
+                 public: bool, gathered: ActionReview | None = None) -> dict[str, Any]:
+    """The agenda's data. gathered: its review of actions, gathered by the caller (with a
+    View of the same body, language and audience) as it passed every action."""
     t = labels(lang)
     v = View(body, lang, public=public)
     cfg = body.config
@@ -105,7 +107,7 @@ def build_agenda(body: m.Body, meeting: m.Meeting, today: dt.date, lang: str,
         return found
 
     items = [view_of(entry) for entry in outline(body, meeting, hides=v.hides)]
-    review = action_review(v, meeting, today)
+    review = action_review(v, meeting, today) if gathered is None else gathered.groups()
     total = sum(i["minutes"] + sum(c["minutes"] for c in i["children"]) for i in items)
     length = meeting.length or cfg.cadence.length
     start = meeting.time or cfg.cadence.time
@@ -164,31 +166,52 @@ def replies(v: View, meeting: m.Meeting) -> dict[str, list[str]]:
 
 def action_review(v: View, meeting: m.Meeting, today: dt.date) -> list[dict[str, Any]]:
     """Every action still open that was made before this meeting, grouped by theme."""
-    body, lang = v.body, v.lang
-    cfg = body.config
-    rows: list[tuple[tuple[dt.date, str], str, dict[str, Any]]] = []
+    review = ActionReview(v, meeting, today)
     # a meeting's open actions at a time, each let go once its row is made (at 4,000
     # meetings, the thousands of open actions held at once were the peak of a site's memory)
-    for held in body.meetings:
+    for held in v.body.meetings:
         for action in m.open_actions(held):
-            origin = body.meeting(action.meeting)
-            if origin is None or origin.date >= meeting.date or v.hides(action):
-                continue
-            rows.append(((action.due or dt.date.max, action.id), action.theme,
-                         _review_row(v, action, meeting, today)))
-    rows.sort(key=lambda row: row[0])
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for _, theme, row in rows:
-        groups.setdefault(theme, []).append(row)
-    order = [*cfg.themes, *[k for k in groups if k not in cfg.themes]]
-    out = []
-    for key in order:
-        if key in groups:
-            theme = cfg.themes.get(key)
-            out.append({"theme": key, "title": v.text(m.text_in(theme.title, lang, cfg.language))
-                        if theme else (key or labels(lang)["no_theme"]),
-                        "actions": groups[key]})
-    return out
+            review.add(action)
+    return review.groups()
+
+
+class ActionReview:
+    """The review of actions of one meeting's agenda, gathered an action at a time: given
+    every action of the body (in any order), it keeps the row of each one still open that
+    was made before the meeting and that the view shows. A site, which passes every action
+    once, gathers it in that pass (none is decoded again)."""
+
+    def __init__(self, v: View, meeting: m.Meeting, today: dt.date) -> None:
+        self.v, self.meeting, self.today = v, meeting, today
+        self.rows: list[tuple[tuple[dt.date, str], str, dict[str, Any]]] = []
+
+    def add(self, action: m.Action) -> None:
+        if not action.is_open:
+            return
+        origin = self.v.body.meeting(action.meeting)
+        if origin is None or origin.date >= self.meeting.date or self.v.hides(action):
+            return
+        self.rows.append(((action.due or dt.date.max, action.id), action.theme,
+                          _review_row(self.v, action, self.meeting, self.today)))
+
+    def groups(self) -> list[dict[str, Any]]:
+        """The rows by theme (the settings' order, then as first met), each theme's by due
+        date and id."""
+        v, rows = self.v, sorted(self.rows, key=lambda row: row[0])
+        cfg, lang = v.body.config, v.lang
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for _, theme, row in rows:
+            groups.setdefault(theme, []).append(row)
+        order = [*cfg.themes, *[k for k in groups if k not in cfg.themes]]
+        out = []
+        for key in order:
+            if key in groups:
+                theme = cfg.themes.get(key)
+                out.append({"theme": key,
+                            "title": v.text(m.text_in(theme.title, lang, cfg.language))
+                            if theme else (key or labels(lang)["no_theme"]),
+                            "actions": groups[key]})
+        return out
 
 
 def _review_row(v: View, action: m.Action, meeting: m.Meeting,

@@ -90,7 +90,7 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
     from kwartaal.core import rules
     from kwartaal.core.visibility import View
     from kwartaal.core.yearreport import Years, each_report, published_totals
-    from kwartaal.documents.agenda import build_agenda
+    from kwartaal.documents.agenda import ActionReview, build_agenda
     from kwartaal.documents.minutes import build_minutes
     from kwartaal.documents.report import report_years
 
@@ -133,8 +133,12 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
 
     still_open: list[tuple[tuple[dt.date, str], dict[str, Any]]] = []
     counts = rules.Progress(body, today)
+    planned = rules.next_planned(body, today)
+    review = ActionReview(view, planned, today) if planned else None  # the agenda's
 
     def seen(a: m.Action) -> None:  # every action once, one meeting's at a time
+        if review is not None:
+            review.add(a)
         if not view.hides(a):
             counts.add(a)
             if a.is_open:  # its row on the page of open actions, and its place there
@@ -161,8 +165,8 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
     minutes = [build_minutes(body, mt, lang, public=True) for mt in reversed(published)]
     for data in minutes:
         page(f"minutes/{data['meeting']}.html", "minutes.html.j2", 1, m=data)
-    planned = rules.next_planned(body, today)
-    agenda = build_agenda(body, planned, today, lang, public=True) if planned else None
+    agenda = build_agenda(body, planned, today, lang, public=True,
+                          gathered=review) if planned else None
     page("agenda.html", "agenda.html.j2", 0, a=agenda)
     decisions = [dict(d, meeting=data["meeting"], date_long=data["date_long"])
                  for data in minutes for d in reversed(data["decisions"])]
