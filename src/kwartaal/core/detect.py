@@ -210,7 +210,9 @@ def _may_hold_details(value: str) -> bool:
         return True
     if not value.isascii():  # (any character past U+2000 it gives is a hint: _may_hold)
         value = _invisible_below_wide().sub("", _plain_forms(value))
-    return _may_hold().search(value) is not None or _MAY_BE_SPELLED.search(value) is not None
+        if _may_hold().search(value) is not None:
+            return True
+    return _MAY_BE_SPELLED.search(value) is not None
 
 
 def _plain_forms(text: str) -> str:

@@ -134,15 +134,10 @@ def spaced(text: str) -> str:
     return out[0] if len(out) == 1 else "".join(out)
 
 
-def searched_in(text: str, markup: str | None) -> str:
-    """A rendering read as plain text (`plain`) as it is searched in: folded (with markup
-    as core/folding.py's fold takes it), punctuation as spaces, single-spaced."""
-    return spaced(folding.unpunctuated(folding.fold(text, markup)))
-
-
 def searched_in_each(text: str, markups: tuple[str | None, ...]) -> Iterator[str]:
-    """searched_in(text, markup) for each markup in turn, a short text folded once for them
-    all (core/folding.py each_reading)."""
+    """A rendering read as plain text (`plain`) as it is searched in, for each markup in turn
+    (as core/folding.py's fold takes it): folded, punctuation as spaces, single-spaced; a
+    short text folded once for them all (folding.each_reading)."""
     return (spaced(reading) for reading in folding.each_reading(text, markups, "searched"))
 
 

@@ -70,12 +70,13 @@ def translated(text: str, table: dict[int, str]) -> str:
         return "".join([translated(text[start:start + PART], table)
                         for start in range(0, len(text), PART)])
     ascii_bytes = _ascii_plan(table)
+    if ascii_bytes is None:
+        return _ascii_stretches_apart(text, table)
     data = text.encode("utf-8", "surrogatepass")
     others = set(data.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
-    changes = [(char, table[ord(char)]) for char in others]
-    changes = [(char, to) for char, to in changes if to != char]
-    if ascii_bytes is None or any(char in others for _, to in changes for char in to):
-        return _a_part_at_a_time(text, table)
+    changes = [(char, to) for char in others if (to := table[ord(char)]) != char]
+    if any(char in others for _, to in changes for char in to):
+        return _ascii_stretches_apart(text, table)
     out = data.translate(*ascii_bytes).decode("utf-8", "surrogatepass")
     for char, to in changes:
         out = out.replace(char, to)
@@ -107,13 +108,6 @@ def _ascii_plan(table: dict[int, str]) -> tuple[bytes, bytes] | None:
     return found[1]
 
 
-def _a_part_at_a_time(text: str, table: dict[int, str]) -> str:
+def _ascii_stretches_apart(text: str, table: dict[int, str]) -> str:
     """text.translate(table), its ASCII stretches apart (translated at ASCII's speed)."""
-    out = []
-    for start in range(0, len(text), PART):
-        part = text[start:start + PART]
-        if part.isascii():
-            out.append(part.translate(table))
-        else:
-            out += [piece.translate(table) for piece in _NOT_ASCII.split(part)]
-    return "".join(out)
+    return "".join([piece.translate(table) for piece in _NOT_ASCII.split(text)])
