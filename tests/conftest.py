@@ -48,7 +48,8 @@ def _git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("KWARTAAL_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("KWARTAAL_NO_CACHE", raising=False)
-    for name in ("KWARTAAL_REPO", "KWARTAAL_TODAY", "KWARTAAL_LANG", "KWARTAAL_ME"):
+    for name in ("KWARTAAL_REPO", "KWARTAAL_TODAY", "KWARTAAL_LANG", "KWARTAAL_ME",
+                 "KWARTAAL_WORKERS"):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -118,6 +118,44 @@ def test_lazy_lists_behave_as_lists(generated: tuple[Path, dt.date]) -> None:
         plain.meetings[-3])
 
 
+def test_lists_decoded_or_not_compare_and_add_as_plain_lists_in_either_order(
+        generated: tuple[Path, dt.date]) -> None:
+    """A decoded list, one still to be decoded and a plain one, on either side of every
+    comparison and of +, give what plain lists give."""
+    import operator
+
+    root = generated[0]
+    plain = next(mt for mt in load(root).body.meetings if len(mt.actions) > 1)
+
+    def each_kind() -> list[tuple[str, Any]]:
+        pending = next(mt for mt in _warm(root).meetings if mt.id == plain.id).actions
+        decoded = next(mt for mt in _warm(root).meetings if mt.id == plain.id).actions
+        len(decoded)
+        assert pending.pending and type(decoded) is records.Decoded
+        return [("plain", list(plain.actions)), ("pending", pending), ("decoded", decoded)]
+
+    shorter = plain.actions[:-1]
+    for op in (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge,
+               operator.add):
+        for left_kind, _ in each_kind():
+            for right_kind, _ in each_kind():
+                for cut in ("none", "left", "right"):
+                    left = dict(each_kind())[left_kind]
+                    right = dict(each_kind())[right_kind]
+                    want_left = shorter if cut == "left" else list(plain.actions)
+                    want_right = shorter if cut == "right" else list(plain.actions)
+                    if cut == "left":
+                        left = shorter
+                    if cut == "right":
+                        right = shorter
+                    assert op(left, right) == op(want_left, want_right), (
+                        op.__name__, left_kind, right_kind, cut)
+    for kind, added in each_kind():  # in place, on a decoded list
+        decoded = dict(each_kind())["decoded"]
+        decoded += added
+        assert decoded == list(plain.actions) * 2, kind
+
+
 @pytest.mark.parametrize("warm", [False, True])
 def test_chosen_actions_are_those_of_the_whole_list(generated: tuple[Path, dt.date],
                                                     warm: bool) -> None:

@@ -230,3 +230,35 @@ def read_first(cls: type, prepare: Callable[[Any], None]) -> None:
 
 
 read_first(Later, Later.fill)
+
+# list's own code reads another list's items directly: a decoded list compared with or added
+# to one still to be decoded decodes that one first, and a plain list added to one does too
+# (a subclass's reflected method is tried first).
+OTHER_LIST_METHODS = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__add__",
+                      "__iadd__")
+
+
+def _others_first(name: str) -> Callable[..., Any]:
+    method = getattr(list, name)
+
+    def first(self: Any, other: Any) -> Any:
+        if type(other) is Later:
+            other.fill()
+        return method(self, other)
+
+    first.__name__ = name
+    return first
+
+
+for _name in OTHER_LIST_METHODS:
+    setattr(Decoded, _name, _others_first(_name))
+
+
+def _added_to(self: Later, other: Any) -> Any:
+    if not isinstance(other, list):
+        return NotImplemented
+    self.fill()
+    return other + list(self)
+
+
+Later.__radd__ = _added_to  # type: ignore[attr-defined]

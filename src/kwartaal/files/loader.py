@@ -91,7 +91,17 @@ def load(root: Path, *, indexed: bool = False, public: bool = True) -> Loaded:
         from kwartaal.files.parsed import ParseIndex
 
         index = ParseIndex.open(root, public)
-    for path in paced(meeting_files(root)):
+    files = meeting_files(root)
+    if index is not None:
+        from kwartaal.files.prefill import prefill
+
+        def formed(raw: dict[str, Any], path: Path) -> tuple[m.Meeting, Formed] | None:
+            return formed_meeting(raw, path, config.language, public)
+
+        stored = index  # (for the closure: index is typed as possibly None)
+        prefill(index, files, config.language, lambda path: stored.formed(
+            path, lambda data: parsed_quietly(path, data), lambda raw: formed(raw, path)))
+    for path in paced(files):
         if index is None:
             raw = read_toml(path, problems)
             meeting = None if raw is None else build_meeting(raw, path, problems,
@@ -118,6 +128,13 @@ def load(root: Path, *, indexed: bool = False, public: bool = True) -> Loaded:
     meetings.sort(key=lambda mt: (mt.date, mt.id))
     return Loaded(m.Body(root=root, config=config, people=people, meetings=meetings), problems,
                   unreadable, digests)
+
+
+def parsed_quietly(path: Path, data: bytes) -> dict[str, Any] | None:
+    """The tables of a file that parses without a problem, or None."""
+    found: list[Problem] = []
+    raw = read_toml(path, found, data)
+    return None if found else raw
 
 
 def load_checked(root: Path, *, indexed: bool = False, public: bool = True) -> m.Body:

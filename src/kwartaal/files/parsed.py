@@ -165,6 +165,9 @@ class ParseIndex:
         # holds the body's records once, not their stored form as well
         self.spool: Any = None
         self.spooled = 0
+        # files whose entry was made this run ahead of reading them (files/prefill.py): taken
+        # only once the bytes on disk hash to what was parsed, never by their stat record
+        self.fresh: set[str] = set()
 
     @classmethod
     def open(cls, root: Path, public: bool = True) -> ParseIndex:
@@ -177,8 +180,8 @@ class ParseIndex:
         return (language,) if self.public else (language, language + INSIDE)
 
     def blob(self, stored: Any) -> bytes:
-        """A blob: new ones are bytes or (offset, length, True) in the spool, stored ones
-        (offset, length) in the index file. A blob that cannot be read whole raises
+        """A blob: new ones are bytes or (offset, length, the Held spool they are in),
+        stored ones (offset, length) in the index file. A blob that cannot be read whole raises
         ValueError, as a corrupt one would."""
         if isinstance(stored, bytes):
             return stored
@@ -186,7 +189,7 @@ class ParseIndex:
         return held.read(where_at, stored[1])
 
     def _held(self, stored: Any) -> tuple[Held, int]:
-        held, where_at = ((self.spool, stored[0]) if len(stored) == 3
+        held, where_at = ((stored[2], stored[0]) if len(stored) == 3
                           else (self.handle, self.base + stored[0]))
         if held is None:
             raise ValueError("no index file")
@@ -225,7 +228,7 @@ class ParseIndex:
             self.enabled = False
             return data
         self.spooled += len(data)
-        return (self.spooled - len(data), len(data), True)
+        return (self.spooled - len(data), len(data), self.spool)
 
     def close(self) -> None:
         """Let go of the files: each is closed when no record still reads from it."""
@@ -250,7 +253,8 @@ class ParseIndex:
         if entry is not None and entry[TABLES] is None and not any(
                 kind in entry[RECORDS] for kind in kinds):
             entry = None  # kept as records of another kind only: parsed again
-        if entry is None or not trusted(stat, entry[STAT], self.saved_ns):
+        if entry is None or name in self.fresh or not trusted(stat, entry[STAT],
+                                                              self.saved_ns):
             try:
                 data = None if stat is None or stat[0] > MAX_FILE_BYTES else path.read_bytes()
             except OSError:
@@ -283,6 +287,40 @@ class ParseIndex:
             self.entries.pop(name, None)
             return self.meeting(path, language, parse, build, formed)
         return True, self._built(name, entry, path, language, raw, build, formed)
+
+    def lacking(self, paths: list[Path], language: str) -> list[Path]:
+        """The files of which no records this run may use are stored at all: each is parsed
+        and stored in full whatever its stat record says."""
+        kinds = self._kinds(language)
+        return [path for path in paths if (entry := self.entries.get(path.name)) is None
+                or not any(kind in entry[RECORDS] for kind in kinds)]
+
+    def formed(self, path: Path, parse: Callable[[bytes], dict[str, Any] | None],
+               formed: Former) -> tuple[str, Any, str, bytes] | None:
+        """(name, stat record, digest, stored records) of a file whose tables are all on the
+        quick path (formed) and which parse(bytes) reads without a problem; else None, and
+        the file is left to meeting(), which reports what there is. Changes nothing."""
+        stat = stat_key(path)
+        try:
+            data = None if stat is None or stat[0] > MAX_FILE_BYTES else path.read_bytes()
+        except OSError:
+            return None
+        raw = None if data is None else parse(data)
+        got = None if raw is None else formed(raw)
+        if got is None:
+            return None
+        try:
+            blob = packed(got[0], path, self.public, got[1])[0]
+        except (TypeError, ValueError):
+            return None
+        return path.name, stat, digest(data), blob  # type: ignore[arg-type]
+
+    def take(self, name: str, language: str, stat: Any, key: str, stored: Any) -> None:
+        """An entry made this run ahead of meeting() (files/prefill.py), its records stored
+        (a blob's place); meeting() takes it once the file's bytes hash to key."""
+        kind = language if self.public else language + INSIDE
+        self.entries[name] = (stat, key, None, {kind: stored})
+        self.fresh.add(name)
 
     def _built(self, name: str, entry: tuple[Any, ...], path: Path, language: str,
                raw: dict[str, Any], build: Callable[[dict[str, Any]], tuple[Any, bool]],

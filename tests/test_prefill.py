@@ -1,0 +1,224 @@
+"""A cold read shared between processes (files/prefill.py) gives what one process gives: the
+same output, the same problems, nothing stale, and nothing left behind when a worker fails or
+the command is stopped. Real forked processes, real files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kwartaal.files import loader, prefill
+from kwartaal.files.parsed import ParseIndex
+from tests.conftest import generated_body
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux")
+
+MEETINGS = prefill.MIN_FILES + 40
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dt.date]:
+    return generated_body(tmp_path_factory.mktemp("prefill") / "body", MEETINGS)
+
+
+def kwartaal(root: Path, today: dt.date, cache: Path, workers: int,
+             *args: str) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "KWARTAAL_CACHE_DIR": str(cache), "KWARTAAL_WORKERS": str(workers),
+           "KWARTAAL_TODAY": today.isoformat(), "NO_COLOR": "1", "COLUMNS": "120"}
+    return subprocess.run([sys.executable, "-m", "kwartaal", "--repo", str(root), *args],
+                          env=env, capture_output=True, check=False)
+
+
+def made_by(index: ParseIndex, language: str, seen: Path | None = None) -> prefill.Made:
+    """What the loader gives prefill, noting (in the file seen) which process made each."""
+    def made(path: Path) -> Any:
+        if seen is not None:
+            with open(seen, "a", encoding="utf-8") as out:
+                out.write(f"{os.getpid()}\n")
+        return index.formed(path, lambda data: loader.parsed_quietly(path, data),
+                            lambda raw: loader.formed_meeting(raw, path, language, True))
+
+    return made
+
+
+def read_through(index: ParseIndex, files: list[Path], language: str) -> list[Any]:
+    """Each file's meeting read through the index, as the loader reads it."""
+    found = []
+    problems: list[Any] = []
+    for path in files:
+        _, meeting = index.meeting(
+            path, language, lambda data, p=path: loader.read_toml(p, problems, data),
+            lambda raw, p=path: (loader.build_meeting(raw, p, problems, language), True),
+            lambda raw, p=path: loader.formed_meeting(raw, p, language, True))
+        found.append(meeting)
+    assert not problems
+    return found
+
+
+def test_the_commands_print_the_same_with_and_without_workers(
+        big: tuple[Path, dt.date], tmp_path: Path) -> None:
+    root, today = big
+    last = sorted((root / "meetings").glob("*.toml"))[-2].stem
+    commands = [("agenda",), ("agenda", "--public"), ("minutes", last),
+                ("minutes", last, "--public"), ("report", "--year", str(today.year - 1)),
+                ("report", "--year", str(today.year - 1), "--public"), ("remind",)]
+    for args in commands:
+        answers = set()
+        for workers in (1, 3, 2):
+            cache = tmp_path / f"cache-{workers}-{'-'.join(args)}"
+            cold = kwartaal(root, today, cache, workers, *args)
+            warm = kwartaal(root, today, cache, workers, *args)  # from the index it made
+            assert cold.returncode == 0, cold.stderr
+            answers.add((cold.stdout, warm.stdout, warm.returncode))
+        assert len(answers) == 1, args
+    sites = []
+    for workers in (1, 3):
+        out = tmp_path / f"site-{workers}"
+        done = kwartaal(root, today, tmp_path / f"site-cache-{workers}", workers, "site",
+                        "--output", str(out))
+        assert done.returncode == 0, done.stderr
+        sites.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert sites[0] == sites[1] and len(sites[0]) > 5
+
+
+def test_the_files_are_shared_between_processes_and_read_as_one_process_reads_them(
+        big: tuple[Path, dt.date], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, _ = big
+    monkeypatch.setenv("KWARTAAL_WORKERS", "3")
+    files = loader.meeting_files(root)
+    language = loader.load_settings(root, [])[0].language
+    index = ParseIndex.open(root)
+    seen = tmp_path / "seen"
+    prefill.prefill(index, files, language, made_by(index, language, seen))
+    makers = seen.read_text(encoding="utf-8").split()
+    assert len(makers) == len(files) and len(set(makers)) == 3
+    assert str(os.getpid()) in makers
+    assert index.fresh == {path.name for path in files}
+    plain = loader.load(root).body.meetings
+    assert read_through(index, sorted(files), language) == sorted(plain, key=lambda m: m.id)
+    index.save()
+    again = ParseIndex.open(root)  # saved, and trusted as any index is
+    assert not again.lacking(files, language) and not again.fresh
+
+
+@pytest.mark.parametrize("how", ["exit", "kill", "raise"])
+def test_a_worker_that_fails_adds_nothing(big: tuple[Path, dt.date], how: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    root, _ = big
+    monkeypatch.setenv("KWARTAAL_WORKERS", "2")
+    files = loader.meeting_files(root)
+    language = loader.load_settings(root, [])[0].language
+    index = ParseIndex.open(root)
+    parent = os.getpid()
+    made = made_by(index, language)
+    calls = {"n": 0}
+
+    def failing(path: Path) -> Any:
+        calls["n"] += 1
+        if os.getpid() != parent and calls["n"] == 5:
+            if how == "exit":
+                os._exit(3)
+            if how == "kill":
+                os.kill(os.getpid(), signal.SIGKILL)
+            raise RuntimeError("a worker's own failure")
+        return made(path)
+
+    wanted = index.lacking(files, language)
+    prefill.prefill(index, files, language, failing)
+    assert index.fresh == {path.name for path in wanted[0::2]}  # the worker's share: none
+    plain = loader.load(root).body.meetings
+    assert read_through(index, sorted(files), language) == sorted(plain, key=lambda m: m.id)
+
+
+def test_a_file_changed_after_it_was_parsed_is_read_again(
+        big: tuple[Path, dt.date], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same size, its times put back: the entry made ahead is not taken by its stat."""
+    root, _ = big
+    monkeypatch.setenv("KWARTAAL_WORKERS", "2")
+    files = loader.meeting_files(root)
+    language = loader.load_settings(root, [])[0].language
+    index = ParseIndex.open(root)
+    prefill.prefill(index, files, language, made_by(index, language))
+    changed = sorted(files)[7]
+    before = changed.read_text(encoding="utf-8")
+    times = os.stat(changed)
+    assert 'time = "19:00"' in before
+    try:
+        changed.write_text(before.replace('time = "19:00"', 'time = "20:00"', 1),
+                           encoding="utf-8")
+        os.utime(changed, ns=(times.st_atime_ns, times.st_mtime_ns))
+        assert os.stat(changed).st_size == times.st_size
+        meeting = read_through(index, [changed], language)[0]
+        assert meeting.time == "20:00"
+    finally:
+        changed.write_text(before, encoding="utf-8")
+
+
+def test_problems_are_those_one_process_reports(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    root, _ = generated_body(tmp_path / "body", MEETINGS)
+    files = sorted((root / "meetings").glob("*.toml"))
+    with open(files[3], "a", encoding="utf-8") as out:
+        out.write('\nunknown_key = "a warning"\n')  # off the quick path
+    files[10].write_text(files[10].read_text(encoding="utf-8").replace(
+        'status = "held"', 'status = "helt"', 1), encoding="utf-8")  # an error
+    with open(files[11], "a", encoding="utf-8") as out:
+        out.write("\n[[broken\n")  # does not parse
+    found = []
+    for workers in ("1", "2", "3"):
+        monkeypatch.setenv("KWARTAAL_WORKERS", workers)
+        monkeypatch.setenv("KWARTAAL_CACHE_DIR", str(tmp_path / f"cache-{workers}"))
+        loaded = loader.load(root, indexed=True)
+        assert loaded.problems and loaded.unreadable
+        found.append(([(p.path, p.line, p.severity, p.message) for p in loaded.problems],
+                      loaded.unreadable, loaded.body.meetings))
+    assert found[0] == found[1] == found[2]
+
+
+def test_an_interrupt_leaves_no_worker_behind(big: tuple[Path, dt.date],
+                                              tmp_path: Path) -> None:
+    root, today = big
+    marker = str(tmp_path / "cache-interrupted")  # names this run's processes alone
+    env = {**os.environ, "KWARTAAL_CACHE_DIR": marker, "KWARTAAL_WORKERS": "3",
+           "KWARTAAL_TODAY": today.isoformat()}
+    process = subprocess.Popen([sys.executable, "-m", "kwartaal", "--repo", str(root),
+                                "agenda"], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    folder = Path(marker)
+    deadline = time.monotonic() + 20
+    while not folder.exists() and time.monotonic() < deadline:  # the workers' files
+        time.sleep(0.005)
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: every process
+    process.communicate(timeout=60)
+    assert process.returncode != 0
+    time.sleep(0.2)
+    left = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and marker.encode() in (proc / "environ").read_bytes():
+                left.append(proc.name)
+        except OSError:
+            continue
+    assert not left
+    done = kwartaal(root, today, folder, 3, "agenda")  # what it left is no index, or one
+    plain = kwartaal(root, today, tmp_path / "plain", 1, "agenda")
+    assert done.returncode == 0 and done.stdout == plain.stdout
+
+
+def test_how_many_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    cores = len(os.sched_getaffinity(0))
+    monkeypatch.delenv("KWARTAAL_WORKERS", raising=False)
+    assert prefill.processes(prefill.MIN_FILES - 1) == 1
+    assert prefill.processes(prefill.MIN_FILES) == max(1, min(cores, prefill.MAX_PROCESSES))
+    for setting, expected in (("1", 1), ("2", 2), ("99", prefill.MAX_PROCESSES), ("0", 1),
+                              ("two", 1), ("-3", 1), (" 3 ", 3)):
+        monkeypatch.setenv("KWARTAAL_WORKERS", setting)
+        assert prefill.processes(10_000) == expected
