@@ -42,7 +42,7 @@ from kwartaal.files.pacing import paced
 if TYPE_CHECKING:
     from kwartaal.files.parsed import ParseIndex
 
-MIN_FILES = 200  # below this, forking costs more than it saves (about 5 ms a worker)
+MIN_FILES = 200  # fewer files, read in a fraction of a second, are not worth a process
 MAX_PROCESSES = 4  # what one command may take of a machine shared with others
 WORKERS_VARIABLE = "KWARTAAL_WORKERS"
 _TRAILER = 8  # the length of a worker's list of entries, after the list, at its file's end
