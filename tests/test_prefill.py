@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,12 +17,13 @@ from typing import Any
 import pytest
 
 from kwartaal.files import loader, prefill
+from kwartaal.files import workers as sharing
 from kwartaal.files.parsed import ParseIndex
 from tests.conftest import generated_body
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux")
 
-MEETINGS = prefill.MIN_FILES + 40
+MEETINGS = sharing.MIN_FILES + 40
 
 
 @pytest.fixture(scope="module")
@@ -168,6 +170,8 @@ def test_problems_are_those_one_process_reports(tmp_path: Path,
     files = sorted((root / "meetings").glob("*.toml"))
     with open(files[3], "a", encoding="utf-8") as out:
         out.write('\nunknown_key = "a warning"\n')  # off the quick path
+    with open(files[9], "a", encoding="utf-8") as out:  # not allowed anywhere
+        out.write('\n[[note]]\nid = "n93"\nitem = "p1"\ntext = "Of 06-87654321"\n')
     files[10].write_text(files[10].read_text(encoding="utf-8").replace(
         'status = "held"', 'status = "helt"', 1), encoding="utf-8")  # an error
     with open(files[11], "a", encoding="utf-8") as out:
@@ -181,6 +185,45 @@ def test_problems_are_those_one_process_reports(tmp_path: Path,
         found.append(([(p.path, p.line, p.severity, p.message) for p in loaded.problems],
                       loaded.unreadable, loaded.body.meetings))
     assert found[0] == found[1] == found[2]
+
+
+def test_check_prints_the_same_with_and_without_workers(tmp_path: Path) -> None:
+    """Cold and warm, on a body whose files ask about files of other shares: a value allowed
+    with --allow-private in an early file and written again later, a note and an action on
+    an item of an earlier meeting, a reference to an item that does not exist, an error, a
+    warning and a file that does not parse."""
+    root, today = generated_body(tmp_path / "body", MEETINGS)
+    files = sorted((root / "meetings").glob("*.toml"))
+    first, second = files[2].stem, files[3].stem
+    with open(files[2], "a", encoding="utf-8") as out:
+        out.write('\n[[note]]\nid = "n90"\nitem = "p1"\n'
+                  'text = "Bel 06-12345678" # kwartaal: allow-private\n')
+    for later in (files[7], files[40], files[41]):
+        with open(later, "a", encoding="utf-8") as out:
+            out.write(f'\n[[note]]\nid = "n91"\nitem = "{first}/p1"\n'
+                      'text = "Bereikbaar op 06-12345678"\n'
+                      f'\n[[note]]\nid = "n92"\nitem = "{second}/p9"\ntext = "Onbekend"\n')
+    with open(files[9], "a", encoding="utf-8") as out:  # not allowed anywhere
+        out.write('\n[[note]]\nid = "n93"\nitem = "p1"\ntext = "Of 06-87654321"\n')
+    files[10].write_text(files[10].read_text(encoding="utf-8").replace(
+        'status = "held"', 'status = "helt"', 1), encoding="utf-8")
+    with open(files[11], "a", encoding="utf-8") as out:
+        out.write("\n[[broken\n")
+    with open(files[12], "a", encoding="utf-8") as out:
+        out.write('\nunknown_key = "a warning"\n')
+    answers = set()
+    for workers in (1, 2, 3):
+        cache = tmp_path / f"cache-{workers}"
+        for args in (("check",), ("check", "--json")):
+            cold = kwartaal(root, today, cache, workers, *args)
+            warm = kwartaal(root, today, cache, workers, *args)
+            answers.add((args, cold.returncode, cold.stdout, warm.returncode, warm.stdout))
+            shutil.rmtree(cache)
+    assert len(answers) == 2
+    text = next(answer[2] for answer in answers if answer[0] == ("check",)).decode()
+    assert "helt" in text and files[11].name in text and "p9" in text
+    assert "06-8•••••21" in text  # a number is reported as 06-1•••••78 would be, were it
+    assert "06-1•••••78" not in text  # not allowed by the earlier file, in every share
 
 
 def test_an_interrupt_leaves_no_worker_behind(big: tuple[Path, dt.date],
@@ -216,9 +259,9 @@ def test_an_interrupt_leaves_no_worker_behind(big: tuple[Path, dt.date],
 def test_how_many_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     cores = len(os.sched_getaffinity(0))
     monkeypatch.delenv("KWARTAAL_WORKERS", raising=False)
-    assert prefill.processes(prefill.MIN_FILES - 1) == 1
-    assert prefill.processes(prefill.MIN_FILES) == max(1, min(cores, prefill.MAX_PROCESSES))
-    for setting, expected in (("1", 1), ("2", 2), ("99", prefill.MAX_PROCESSES), ("0", 1),
+    assert sharing.processes(sharing.MIN_FILES - 1) == 1
+    assert sharing.processes(sharing.MIN_FILES) == max(1, min(cores, sharing.MAX_PROCESSES))
+    for setting, expected in (("1", 1), ("2", 2), ("99", sharing.MAX_PROCESSES), ("0", 1),
                               ("two", 1), ("-3", 1), (" 3 ", 3)):
         monkeypatch.setenv("KWARTAAL_WORKERS", setting)
-        assert prefill.processes(10_000) == expected
+        assert sharing.processes(10_000) == expected

@@ -42,6 +42,36 @@ def settings_problems(c: Checker, units: list[Any], index: Any = None) -> list[P
     _check_people(c)
     found = c.problems
     found += privacy.people_lint(body)
+    scanned, scanner, record_files = scan_units(body, units, index)
+    found += scanned
+    found += privacy.other_files_lint(
+        body.root, record_files, scanner, body.root / published_minutes(body.config.publish_folder))
+    from kwartaal.core.visibility import View
+
+    found += privacy.hidden_names_in_settings(View(body, body.config.language, public=True),
+                                              body)
+    found += privacy.shared_names(body)
+    by_path = {unit.path: unit for unit in units}
+    for problem in _untracked(body, [unit.path for unit in units if unit.listed]):
+        by_path[problem.path].phases.setdefault(UNTRACKED, []).append(problem)
+    found += people_problems(body)
+    found += body_chair_problems(body)
+    from kwartaal.files.money_checks import person_payee_problems
+
+    found += person_payee_problems(body)
+    found += poll_problems(body, c.today)
+    return found
+
+
+def scan_units(body: m.Body, units: list[Any], index: Any = None,
+               ) -> tuple[list[Problem], Any, list[Path]]:
+    """The scan for contact details of the settings files and each unit's file (its findings
+    put in its SCAN phase, from the index while its text and what the files before it allow
+    are the same): the settings files' findings, the scanner with everything the files
+    allow, and the files scanned."""
+    from kwartaal.files import privacy
+
+    found: list[Problem] = []
     scanner = privacy.Scanner(body)
     settings = [body.root / CONFIG_FILE, body.root / PEOPLE_FILE]
     # a file too large to read is reported by the loader; scanning it would take minutes
@@ -65,23 +95,7 @@ def settings_problems(c: Checker, units: list[Any], index: Any = None) -> list[P
                 index.keep_scan(unit, scanner.key(), *kept)
         unit.phases[SCAN] = kept[0]
         scanner.allow(kept[1])
-    found += privacy.other_files_lint(
-        body.root, record_files, scanner, body.root / published_minutes(body.config.publish_folder))
-    from kwartaal.core.visibility import View
-
-    found += privacy.hidden_names_in_settings(View(body, body.config.language, public=True),
-                                              body)
-    found += privacy.shared_names(body)
-    by_path = {unit.path: unit for unit in units}
-    for problem in _untracked(body, [unit.path for unit in units if unit.listed]):
-        by_path[problem.path].phases.setdefault(UNTRACKED, []).append(problem)
-    found += people_problems(body)
-    found += body_chair_problems(body)
-    from kwartaal.files.money_checks import person_payee_problems
-
-    found += person_payee_problems(body)
-    found += poll_problems(body, c.today)
-    return found
+    return found, scanner, record_files
 
 
 def _size(path: Path) -> int | None:

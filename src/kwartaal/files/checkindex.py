@@ -110,6 +110,9 @@ class CheckIndex:
         self.saved_ns = 0
         self.used: dict[str, Any] = {}
         self.changed = False
+        # entries made this run ahead of reading (files/checkahead.py): taken only once the
+        # file's bytes hash to what was checked, never by their stat record
+        self.fresh: set[str] = set()
         if not self.enabled:
             return
         stored = read_sealed(index_path(root))
@@ -131,7 +134,7 @@ class CheckIndex:
         entry = self.entries.get(path.name)
         if not self._valid(entry):
             entry = None
-        if (entry is not None and entry[STAT] is not None
+        if (entry is not None and entry[STAT] is not None and path.name not in self.fresh
                 and trusted(stat, entry[STAT], self.saved_ns) and entry[CONTEXT] == self.context):
             return self._from(path, entry, stat)
         data = None
@@ -150,6 +153,19 @@ class CheckIndex:
         self._build(unit, language, data)
         unit.stat = stat
         return unit
+
+    def lacking(self, paths: list[Path]) -> list[Path]:
+        """The files with no entry of this context at all: each is read and checked in full
+        whatever its stat record says."""
+        return [path for path in paths if not self._valid(entry := self.entries.get(path.name))
+                or entry[CONTEXT] != self.context]
+
+    def take(self, name: str, entry: Any) -> None:
+        """An entry made this run ahead of unit() (files/checkahead.py); unit() takes it once
+        the file's bytes hash to its digest, and it is used as any entry is."""
+        if self._valid(entry) and entry[CONTEXT] == self.context and type(entry[DIGEST]) is str:
+            self.entries[name] = entry
+            self.fresh.add(name)
 
     @staticmethod
     def _valid(entry: Any) -> bool:

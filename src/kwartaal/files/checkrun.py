@@ -272,8 +272,31 @@ def check_units(settings: m.Body, today: dt.date, units: list[Unit],
     """Every problem of the body: settings (with loader_problems, the settings files' and any
     found while loading) and each meeting file's units, sorted by file and line. index: the
     check index (checkindex.py) or None."""
-    from kwartaal.core.visibility import View
     from kwartaal.files import body_checks as v
+
+    light = settle_units(settings, today, units, index)
+    by_path = {unit.path: unit for unit in units}
+    for path, phases in cross_problems(light, today).items():
+        by_path[path].phases.update(phases)
+    c = Checker(settings, today)
+    checker = v.settings_problems(c, units, index)  # with each file's scan and git's answer
+    loader = list(loader_problems)
+    for unit in units:
+        loader += unit.phases.get(LOADER, [])
+        for number in range(LOADER + 1, PAYEE + 1):
+            checker += unit.phases.get(number, [])
+    if index is not None:
+        index.save()
+    problems = loader + v.not_about(unreadable, checker)
+    return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
+
+
+def settle_units(settings: m.Body, today: dt.date, units: list[Unit],
+                 index: Any = None) -> m.Body:
+    """Each meeting file's own problems, against the facts of every unit given (the light
+    body, returned): taken from its entry while every answer it depends on is the same, from
+    its early check while those answers are, else checked again; each kept in the index."""
+    from kwartaal.core.visibility import View
 
     light = light_body(settings, units)
     known = known_of(light, today)
@@ -303,16 +326,4 @@ def check_units(settings: m.Body, today: dt.date, units: list[Unit],
         unit.meeting = unit.early = None
         if index is not None:
             index.keep(unit)
-    by_path = {unit.path: unit for unit in units}
-    for path, phases in cross_problems(light, today).items():
-        by_path[path].phases.update(phases)
-    checker = v.settings_problems(c, units, index)  # with each file's scan and git's answer
-    loader = list(loader_problems)
-    for unit in units:
-        loader += unit.phases.get(LOADER, [])
-        for number in range(LOADER + 1, PAYEE + 1):
-            checker += unit.phases.get(number, [])
-    if index is not None:
-        index.save()
-    problems = loader + v.not_about(unreadable, checker)
-    return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.severity))
+    return light

@@ -76,6 +76,9 @@ def check_folder(root: Path, today: dt.date, *, indexed: bool = False,
     with full_collections_held() as one_more:
         index = CheckIndex.open(root)
         paths = meeting_files(root)
+        from kwartaal.files.checkahead import check_ahead
+
+        check_ahead(index, settings, today, paths)  # shared between processes, when worth it
         early = Early(settings, today, paths)
         units = []
         for path in paths:
