@@ -91,6 +91,77 @@ def test_the_commands_print_the_same_with_and_without_workers(
     assert sites[0] == sites[1] and len(sites[0]) > 5
 
 
+def test_a_site_in_two_languages_is_the_same_with_and_without_workers(tmp_path: Path) -> None:
+    """Its year reports made ahead in a worker, one language after the other."""
+    root, today = generated_body(tmp_path / "body", MEETINGS)
+    config = root / "kwartaal.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'language = "nl"\n', 'language = "nl"\nlanguages = ["nl", "en"]\n', 1),
+        encoding="utf-8")
+    sites = []
+    for workers in (1, 2):
+        out = tmp_path / f"site-{workers}"
+        done = kwartaal(root, today, tmp_path / f"cache-{workers}", workers, "site",
+                        "--output", str(out))
+        assert done.returncode == 0, done.stderr
+        again = kwartaal(root, today, tmp_path / f"cache-{workers}", workers, "site",
+                         "--output", str(out))  # warm: the pages kept from the first
+        assert again.returncode == 0 and again.stdout == done.stdout
+        sites.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert sites[0] == sites[1]
+    assert any(str(name).startswith("en/report-") for name in sites[0])
+
+
+def test_the_year_reports_are_made_by_a_worker_on_a_warm_read(
+        big: tuple[Path, dt.date], tmp_path: Path) -> None:
+    """With the body read from the parse index (no worker reads files), a site built anew
+    starts one worker for its year reports, and is the same site."""
+    root, today = big
+    cache = tmp_path / "cache"
+    first = kwartaal(root, today, cache, 2, "site", "--output", str(tmp_path / "one"))
+    assert first.returncode == 0
+    for kept in [*cache.rglob("*.pages"), *cache.rglob("*.answer")]:
+        kept.unlink()
+    env = {**os.environ, "KWARTAAL_CACHE_DIR": str(cache), "KWARTAAL_WORKERS": "2",
+           "KWARTAAL_TODAY": today.isoformat()}
+    process = subprocess.Popen([sys.executable, "-m", "kwartaal", "--repo", str(root), "site",
+                                "--output", str(tmp_path / "two")], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seen: set[int] = set()
+    while process.poll() is None:
+        seen.update(children(process.pid))
+    assert process.returncode == 0, process.stderr.read() if process.stderr else ""
+    assert len(seen) == 1
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert {p.relative_to(one): p.read_bytes() for p in one.rglob("*") if p.is_file()} == {
+        p.relative_to(two): p.read_bytes() for p in two.rglob("*") if p.is_file()}
+
+
+def test_a_site_refused_names_the_page_it_names_without_workers(tmp_path: Path) -> None:
+    """A body's own report template that shows a closed item's title in two years, one in
+    each process's share: the build is refused at the first, as without workers."""
+    root, today = generated_body(tmp_path / "body", MEETINGS)
+    first = int(min((root / "meetings").glob("*.toml")).stem[:4])
+    shipped = Path(__file__).resolve().parent.parent / "templates" / "site" / "report.html.j2"
+    own = root / "templates" / "site" / "report.html.j2"
+    own.parent.mkdir(parents=True)
+    hidden = next(line.split('"')[1] for line in min((root / "meetings").glob(
+        "*.toml")).read_text(encoding="utf-8").splitlines() if line.startswith(
+        'title = "Vertrouwelijk'))  # a closed item's title
+    own.write_text(shipped.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}{% if r.year in (" + str(first + 7) + ", "
+        + str(first + 8) + ") %}" + hidden + "{% endif %}", 1), encoding="utf-8")
+    refusals = set()
+    for workers in (1, 2):
+        done = kwartaal(root, today, tmp_path / f"cache-{workers}", workers, "site",
+                        "--output", str(tmp_path / f"site-{workers}"))
+        assert done.returncode != 0
+        refusals.add(done.stderr)
+        assert not (tmp_path / f"site-{workers}").exists()
+    assert len(refusals) == 1  # the same page named (the site lists the newest year first)
+    assert f"report-{first + 8}.html".encode() in refusals.pop()
+
+
 def test_the_files_are_shared_between_processes_and_read_as_one_process_reads_them(
         big: tuple[Path, dt.date], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root, _ = big
@@ -256,12 +327,73 @@ def test_an_interrupt_leaves_no_worker_behind(big: tuple[Path, dt.date],
     assert done.returncode == 0 and done.stdout == plain.stdout
 
 
+def heavy(root: Path) -> None:
+    """Every meeting file made longer, so that a cold read lasts long enough to be stopped
+    in each of its stages: 200 more actions, each with a history."""
+    for path in sorted((root / "meetings").glob("*.toml")):
+        day = path.stem[:10]
+        with open(path, "a", encoding="utf-8") as out:
+            for index in range(200):
+                out.write(f'\n[[action]]\nid = "a{100 + index}"\ntitle = "Nagaan {index}"\n'
+                          f'owner = "p01"\ndue = {day}\nstatus = "done"\nhistory = [\n'
+                          f'  {{ date = {day}, by = "p02", what = "aangemaakt" }},\n'
+                          f'  {{ date = {day}, by = "p01", what = "afgerond" }},\n]\n')
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        with open(task, encoding="ascii") as listed:
+            found += [int(child) for child in listed.read().split()]
+    return found
+
+
+def gone(pid: int) -> bool:
+    """Ended (a zombie left for a parent that does not reap counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()[
+            0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
+def test_a_command_stopped_alone_takes_its_workers_and_its_streams_with_it(
+        tmp_path: Path, signum: int) -> None:
+    """The signal sent to the command's own process, not its group, at moments across its
+    cold read: no worker outlives it, and whoever reads its output sees the end at once."""
+    root, today = generated_body(tmp_path / "body", MEETINGS)
+    heavy(root)
+    for delay in (0.0, 0.05, 0.1, 0.2):
+        env = {**os.environ, "KWARTAAL_CACHE_DIR": str(tmp_path / f"cache-{delay}"),
+               "KWARTAAL_WORKERS": "2", "KWARTAAL_TODAY": today.isoformat()}
+        process = subprocess.Popen([sys.executable, "-m", "kwartaal", "--repo", str(root),
+                                    "agenda"], env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+        deadline, workers = time.monotonic() + 30, []
+        while not workers and time.monotonic() < deadline and process.poll() is None:
+            workers = children(process.pid)
+        assert workers, "no worker started"
+        time.sleep(delay)
+        process.send_signal(signum)
+        stopped = time.monotonic()
+        process.communicate(timeout=30)
+        # the streams ended with the command (killed, at once; else once it has stopped
+        # and waited for its workers)
+        assert time.monotonic() - stopped < (0.25 if signum == signal.SIGKILL else 1)
+        deadline = time.monotonic() + 0.5
+        while not all(gone(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert all(gone(pid) for pid in workers), delay
+
+
 def test_how_many_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     cores = len(os.sched_getaffinity(0))
     monkeypatch.delenv("KWARTAAL_WORKERS", raising=False)
     assert sharing.processes(sharing.MIN_FILES - 1) == 1
     assert sharing.processes(sharing.MIN_FILES) == max(1, min(cores, sharing.MAX_PROCESSES))
     for setting, expected in (("1", 1), ("2", 2), ("99", sharing.MAX_PROCESSES), ("0", 1),
-                              ("two", 1), ("-3", 1), (" 3 ", 3)):
+                              ("two", 1), ("-3", 1), (" 3 ", 3), ("²", 1), ("٣", 1),
+                              ("𝟚", 1), ("1_0", 1), ("1e3", 1)):
         monkeypatch.setenv("KWARTAAL_WORKERS", setting)
         assert sharing.processes(10_000) == expected

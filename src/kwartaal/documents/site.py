@@ -5,12 +5,14 @@ meetings and the calendar, as static files.
 Everything on it comes from the public renderings, which are built without closed content,
 hidden names or compensation; on top of that every page is searched for what must never be
 published before anything is written, and the build fails loudly if anything is found.
+The year reports of a large body are made and searched in a worker process while this one
+makes the other pages (files/workers.py); each is taken as it is made here, in its turn.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,7 @@ from kwartaal.files.sitefiles import (
     Packed,
     SiteFiles,
     Spool,
+    Spooled,
     encoded,
     pack,
     packed_kind,
@@ -68,6 +71,19 @@ class _Build:
         """A file just made, packed and put in the spool."""
         return self.spool.keep(pack(content))
 
+    def keep_packed(self, packed: bytes) -> Packed:
+        """A file packed elsewhere (files/sitefiles.py pack), put in the spool."""
+        return self.spool.keep(packed)
+
+    def add_searched(self, name: str, packed: Packed, key: str, clean: str) -> None:
+        """A file of the site made from inputs with this key and found clean under this
+        build's search by a worker of this build (or known clean by the index): clean is its
+        check key (PageIndex.check_key)."""
+        self.index.keep_page(key, packed)
+        self.index.keep_clean(clean)
+        self.files.packed[name] = packed
+        self.named.append((name, key))
+
     def add(self, name: str, content: str | bytes, packed: Packed, key: str | None,
             totals: tuple[str, ...] = (), *, searched: bool = False) -> None:
         """A file of the site, searched for what must not be published (searched: as it was
@@ -90,8 +106,7 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
     from kwartaal.core import rules
     from kwartaal.core.visibility import View
     from kwartaal.core.yearreport import Years, each_report, published_totals
-    from kwartaal.documents.agenda import ActionReview, build_agenda
-    from kwartaal.documents.minutes import build_minutes
+    from kwartaal.documents.agenda import ActionReview
     from kwartaal.documents.report import report_years
 
     body = build.body
@@ -100,8 +115,10 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
     common: dict[str, Any] = {"body_name": view.body_name(), "today": today.isoformat(),
                               "languages": body.config.languages}
 
-    def page(name: str, template: str, depth: int, totals: tuple[str, ...] = (),
-             **context: Any) -> None:
+    def made(name: str, template: str, depth: int,
+             **context: Any) -> tuple[str | None, tuple[str | bytes, Packed] | None, str]:
+        """(the page's key, the page made before from exactly its inputs or None, else its
+        text rendered now)."""
         home = "../" * depth  # to this language's index
         site_root = "../" * (depth + (1 if prefix else 0))  # to the folder of the whole site
         switch = None if other is None else site_root + other + name  # the same page, other
@@ -111,14 +128,20 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
             key: str | None = key_of(build.templates, lang, prefix + name, template, inputs)
         except Unkeyable:
             key = None
-        made = build.made(key, str)
-        if made is None:
-            text = render(body.root, f"site/{template}", lang, **inputs)
-            made = text, build.pack(text)
-            build.index.keep_page(key, made[1])
+        before = build.made(key, str)
+        text = "" if before is not None else render(body.root, f"site/{template}", lang,
+                                                    **inputs)
         inputs.clear()  # what only this page shows goes before the page is searched
         context.clear()
-        build.add(prefix + name, *made, key, totals)
+        return key, before, text
+
+    def page(name: str, template: str, depth: int, totals: tuple[str, ...] = (),
+             **context: Any) -> None:
+        key, before, text = made(name, template, depth, **context)
+        if before is None:
+            before = text, build.pack(text)
+            build.index.keep_page(key, before[1])
+        build.add(prefix + name, *before, key, totals)
 
     def open_row(a: m.Action) -> dict[str, Any]:
         return {"id": a.id, "title": view.text(a.title, a.id),
@@ -146,6 +169,55 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
 
     # what the year reports count is gathered in the same pass over the actions
     gathered = Years(body, view, today, seen=seen)
+    years = report_years(body)
+
+    def report(year: int) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+        for _, data in each_report(body, [year], today, lang, public=True, gathered=gathered):
+            return f"report-{year}.html", published_totals(data), data
+        raise ValueError(year)
+
+    def searched(share: list[int]) -> Iterator[tuple[Any, bytes]]:
+        """The public year reports of share rendered and searched (files/workers.py): each
+        (its name, key, totals and clean key; its packed text). A report that fails, was made
+        before or would be refused is left out: it is made again in its turn, and fails or
+        is refused there as it would without workers."""
+        for year in share:
+            try:
+                name, totals, data = report(year)
+                key, before, text = made(name, "report.html.j2", 0, r=data)
+                del data
+                if key is None or before is not None:
+                    continue
+                clean = build.index.check_key(text, build.check, totals)
+                if build.index.checked(clean) or not build.view.leaks(text, totals):
+                    yield (year, key, totals, clean), pack(text)
+            except Exception:  # noqa: BLE001, S112 - made again in its turn, failing there
+                continue
+
+    def others() -> None:
+        _other_pages(body, view, lang, today, page, counts, still_open, published, planned,
+                     review, years)
+
+    ahead = _reports_ahead(build, years, searched, others)  # also makes the others
+    for year in years:  # the public year reports, one at a time; totals only
+        if year in ahead:
+            key, totals, clean, packed = ahead.pop(year)
+            build.add_searched(prefix + f"report-{year}.html", packed, key, clean)
+            continue
+        name, totals, data = report(year)
+        page(name, "report.html.j2", 0, totals, r=data)
+
+
+def _other_pages(body: m.Body, view: Any, lang: str, today: dt.date,
+                 page: Callable[..., None], counts: Any, still_open: list[Any],
+                 published: list[m.Meeting], planned: Any, review: Any,
+                 years: list[int]) -> None:
+    """Every page of one language but the year reports: progress, open actions, the minutes,
+    the agenda, the decisions and the index."""
+    from kwartaal.core import model as m
+    from kwartaal.documents.agenda import build_agenda
+    from kwartaal.documents.minutes import build_minutes
+
     progress = []
     for row in counts.rows():
         theme = body.config.themes.get(row.key)
@@ -175,13 +247,36 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
         d["link_superseded_by"] = d["superseded_by"] in on_page
         d["link_supersedes"] = d["supersedes"] in on_page
     page("decisions.html", "decisions.html.j2", 0, decisions=decisions)
-    years = report_years(body)
     page("index.html", "index.html.j2", 0, minutes=minutes, agenda=agenda,
          progress=progress, open_count=open_count, reports=years)
-    del minutes, agenda, decisions  # (what the year reports need is gathered anew)
-    # the public year reports, one at a time; totals only (core/yearreport.py)
-    for year, data in each_report(body, years, today, lang, public=True, gathered=gathered):
-        page(f"report-{year}.html", "report.html.j2", 0, published_totals(data), r=data)
+
+
+MIN_REPORTS = 50  # a few milliseconds each: fewer are not worth a process
+
+
+def _reports_ahead(build: _Build, years: list[int],
+                   searched: Callable[[list[int]], Iterator[tuple[Any, bytes]]],
+                   others: Callable[[], None]) -> dict[int, tuple[Any, ...]]:
+    """The year reports made ahead, shared between processes (files/workers.py), while this
+    process makes the other pages (others); by year: (key, totals, clean key, packed). With
+    one process, the other pages only, and none ahead."""
+    from kwartaal.files.workers import processes, share_out
+
+    ahead: dict[int, tuple[Any, ...]] = {}
+    count = min(processes(len(years), least=MIN_REPORTS), 2)
+    if count < 2:
+        others()
+        return ahead
+
+    def take(value: Any, stored: Any) -> bool:
+        year, key, totals, clean = value
+        packed = build.keep_packed(stored) if isinstance(stored, bytes) else Spooled(
+            stored[2], stored[0], stored[1])
+        ahead[year] = (key, tuple(totals), clean, packed)
+        return True
+
+    share_out(years, count, searched, take, first=others)
+    return ahead
 
 
 def _second(pairs: list[tuple[Any, Any]]) -> list[Any]:

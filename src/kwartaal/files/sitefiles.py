@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kwartaal.files.blobs import Held
+
 LEVEL = 1  # pages are very alike: the fastest level keeps them at about a quarter
 PART = 1 << 16  # characters of a text encoded at a time
 
@@ -62,7 +64,7 @@ class Spool:
 class Spooled:
     """Where a packed file lies in the spool."""
 
-    spool: Spool
+    spool: Spool | Held  # the build's spool, or the file of a worker (files/workers.py)
     at: int
     length: int
 

@@ -43,20 +43,24 @@ Work = Callable[[list[T]], Iterable[tuple[Any, bytes]]]
 Take = Callable[[Any, "bytes | tuple[int, int, Held]"], bool]
 
 
-def processes(wanted: int) -> int:
-    """How many processes share wanted files (1: this one alone)."""
-    if sys.platform != "linux" or not hasattr(os, "fork") or wanted < MIN_FILES:
+def processes(wanted: int, least: int = MIN_FILES) -> int:
+    """How many processes share wanted files, or other items of which it takes at least
+    least to be worth a process (1: this one alone)."""
+    if sys.platform != "linux" or not hasattr(os, "fork") or wanted < least:
         return 1
     setting = os.environ.get(WORKERS_VARIABLE, "").strip()
     if setting:
-        return max(1, min(int(setting), MAX_PROCESSES)) if setting.isdigit() else 1
+        plain = setting.isascii() and setting.isdigit()  # not '²' or '٣', which isdigit takes
+        return max(1, min(int(setting), MAX_PROCESSES)) if plain else 1
     return max(1, min(len(os.sched_getaffinity(0)), MAX_PROCESSES))
 
 
-def share_out(items: list[T], count: int, work: Work[T], take: Take) -> None:
+def share_out(items: list[T], count: int, work: Work[T], take: Take,
+              first: Callable[[], None] | None = None) -> None:
     """Run work on count shares of items (every count-th item from 0, 1, ...), the first in
-    this process, the others in forked workers, and take every result. When no worker
-    starts, nothing is done at all: the items are the caller's to read as usual."""
+    this process, the others in forked workers, and take every result; first: run in this
+    process once the workers started, before its share. When no worker starts, no share is
+    worked on at all: the items are the caller's to read as usual."""
     workers: list[tuple[int, Any]] = []
     try:
         for share in range(1, count):
@@ -64,12 +68,16 @@ def share_out(items: list[T], count: int, work: Work[T], take: Take) -> None:
             if worker is None:  # the shares of workers that did not start: the caller's
                 break
             workers.append(worker)
+        if first is not None:
+            first()
         for value, blob in work(items[0::count]) if workers else ():
             if not take(value, blob):
                 return
         while workers:
-            pid, handle = workers.pop(0)
-            for value, place in _collected(pid, handle):
+            pid, handle = workers[0]
+            made = _collected(pid, handle)  # (still stopped by finally while waited for)
+            workers.pop(0)
+            for value, place in made:
                 if not take(value, place):
                     return
     finally:  # left early (an interrupt, a full disk): the others' work is not wanted
@@ -85,6 +93,7 @@ def _start(share: list[T], work: Work[T]) -> tuple[int, Any] | None:
         handle = tempfile.TemporaryFile(dir=_folder())  # noqa: SIM115 - the worker's output
     except OSError:
         return None
+    parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:
@@ -96,6 +105,7 @@ def _start(share: list[T], work: Work[T]) -> tuple[int, Any] | None:
     try:  # the worker: an interrupt or a stop ends it at once, as it would any program
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _detach(parent)
         fd, at, listed = handle.fileno(), 0, []
         for value, blob in work(share):
             _write_all(fd, blob)
@@ -106,6 +116,24 @@ def _start(share: list[T], work: Work[T]) -> tuple[int, Any] | None:
         code = 0
     finally:  # never back into the caller's code: no cleanup of the parent's is run twice
         os._exit(code)
+
+
+def _detach(parent: int) -> None:
+    """In a worker: let go of the command's standard streams, so that whoever reads them
+    sees their end when the command ends, and end when the command does, even killed."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    with contextlib.suppress(Exception):  # imported here: only a worker pays for it
+        import ctypes
+
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the command ended before that was set
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def _folder() -> str:
