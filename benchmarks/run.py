@@ -93,6 +93,26 @@ def median_of(runs: int, command: list[str], env: dict[str, str],
     return statistics.median(times), peak
 
 
+def medians_taking_turns(runs: int, commands: list[list[str]],
+                         env: dict[str, str]) -> list[Measure]:
+    """The median of each command, run in turns (A, B, A, B, ...): a ratio of processes that
+    take tens of milliseconds is not moved by the machine's speed drifting between them."""
+    times: list[list[float]] = [[] for _ in commands]
+    peaks = [0] * len(commands)
+    for _ in range(runs):
+        for at, command in enumerate(commands):
+            elapsed, rss, code, errors = timed(command, env)
+            if code != 0:
+                return [f"failed (exit {code}): "
+                        f"{errors.decode('utf-8', 'replace').strip()[-200:]}"] * len(commands)
+            times[at].append(elapsed)
+            peaks[at] = max(peaks[at], rss)
+    return [(statistics.median(found), peak) for found, peak in zip(times, peaks, strict=True)]
+
+
+TURNS = 15  # runs of `import click` and `--help`, in turns
+
+
 def git(body: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=body, check=True, capture_output=True,
                           text=True).stdout.strip()
@@ -165,10 +185,10 @@ def measure(body: Path, today: dt.date, runs: int, work: Path, reads: list[str],
         within two seconds are not trusted by their stat records)."""
         time.sleep(max(0.0, changed[0] + 2.1 - time.time()))
 
+    click, helped = medians_taking_turns(max(runs, TURNS), [
+        [sys.executable, "-c", "import click"], [*kwartaal_command(), "--help"]], env)
     results: dict[str, dict[str, Measure]] = {
-        "python -c 'import click'": {
-            "warm": median_of(runs, [sys.executable, "-c", "import click"], env)},
-        "kwartaal --help": {"warm": median_of(runs, [*kwartaal_command(), "--help"], env)},
+        "python -c 'import click'": {"warm": click}, "kwartaal --help": {"warm": helped},
         "tomllib parse floor F": {
             "warm": median_of(runs, [sys.executable, "-c", FLOOR, str(body)], env)}}
     # exit 1: check found problems; 3: overdue found overdue actions; any other command that

@@ -266,3 +266,40 @@ def test_output_that_cannot_be_written_is_said_plainly(settled: Path, tmp_path: 
     closed = subprocess.run(command, env=env, stderr=subprocess.PIPE, text=True, check=False,
                             preexec_fn=lambda: os.close(1))
     assert closed.returncode in (0, 3) and closed.stderr == "", closed.stderr
+
+
+def test_help_imports_no_shutil_and_is_as_wide_as_clicks_own() -> None:
+    """`kwartaal --help` finds the terminal's width as click would with shutil, without
+    importing it; in a terminal of any width, with or without COLUMNS."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    code = ("import sys\nfrom kwartaal.cli.fast import main\nsys.argv = ['kwartaal', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('shutil' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stderr.strip() == "False" and "Usage: kwartaal" in done.stdout
+    compare = ("import shutil\nfrom kwartaal.cli.main import terminal_columns\n"
+               "import sys\nprint(terminal_columns(), shutil.get_terminal_size().columns, "
+               "file=sys.stderr)")
+    for width in (0, 37, 97, 250):
+        for columns in (None, "", "0", "-4", "abc", "63", " 90 ", "120"):
+            env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+            if columns is not None:
+                env["COLUMNS"] = columns
+            main, other = pty.openpty()
+            try:
+                fcntl.ioctl(other, termios.TIOCSWINSZ, struct.pack("HHHH", 30, width, 0, 0))
+                found = subprocess.run([sys.executable, "-c", compare], stdout=other,
+                                       stderr=subprocess.PIPE, text=True, env=env, check=True)
+            finally:
+                os.close(main)
+                os.close(other)
+            ours, theirs = found.stderr.split()
+            assert ours == theirs, (width, columns)

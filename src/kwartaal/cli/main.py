@@ -79,8 +79,48 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+class HelpFormatter(click.HelpFormatter):
+    """click's, with the terminal's width found without importing shutil (which brings
+    compression modules along: a twentieth of `kwartaal --help`)."""
+
+    def __init__(self, indent_increment: int = 2, width: int | None = None,
+                 max_width: int | None = None) -> None:
+        if width is None:  # the width click finds (formatting.HelpFormatter.__init__)
+            from click import formatting
+
+            width = formatting.FORCED_WIDTH
+            if width is None:
+                width = max(min(terminal_columns(), max_width or 80) - 2, 50)
+        super().__init__(indent_increment, width, max_width)
+
+
+def terminal_columns() -> int:
+    """The columns shutil.get_terminal_size() gives: COLUMNS when a positive number, else
+    those of standard output's terminal, else 80."""
+    import os
+    import sys
+
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+        columns = columns or 80
+    return columns
+
+
+class KwartaalContext(click.Context):
+    formatter_class = HelpFormatter
+
+
 class KwartaalGroup(click.Group):
     """Loads each command's module on first use, and turns KwartaalError into a message."""
+
+    context_class = KwartaalContext
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name, (_, _, short) in COMMANDS.items() if short]
