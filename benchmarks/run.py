@@ -228,6 +228,40 @@ def measure(body: Path, today: dt.date, runs: int, work: Path, reads: list[str],
     return results
 
 
+def writes_in_turns(bodies: dict[int, tuple[Path, dt.date, Path]], runs: int,
+                    writes: list[str]) -> dict[int, dict[str, Measure]]:
+    """Each write at every size given, in turns (40, 4,000, 40, ...), each body reset to its
+    first commit before each run, untimed: goal 3 is a ratio of runs a few tenths of a
+    second long, which the machine's speed moved between sizes measured minutes apart."""
+    found: dict[int, dict[str, Measure]] = {size: {} for size in bodies}
+    for name in writes:
+        turns: dict[int, list[float]] = {size: [] for size in bodies}
+        peaks = dict.fromkeys(bodies, 0)
+        for _ in range(runs):
+            for size, (body, today, folder) in bodies.items():
+                base = git(body, "rev-list", "--max-parents=0", "HEAD").split()[0]
+                git(body, "reset", "-q", "--hard", base)
+                git(body, "clean", "-q", "-f", "-d")
+                command = [*kwartaal_command(), "--repo", str(body),
+                           *commands(body, today, folder)[name]]
+                elapsed, rss, code, errors = timed(command, kwartaal_env(folder / "cache",
+                                                                          today))
+                if code != 0:
+                    found[size][name] = (f"failed (exit {code}): "
+                                         f"{errors.decode('utf-8', 'replace').strip()[-200:]}")
+                    continue
+                turns[size].append(elapsed)
+                peaks[size] = max(peaks[size], rss)
+        for size, times in turns.items():
+            if times and name not in found[size]:
+                found[size][name] = (statistics.median(times), peaks[size])
+    for body, _, _ in bodies.values():
+        base = git(body, "rev-list", "--max-parents=0", "HEAD").split()[0]
+        git(body, "reset", "-q", "--hard", base)
+        git(body, "clean", "-q", "-f", "-d")
+    return found
+
+
 def taskwarrior(body: Path, today: dt.date, runs: int, work: Path,
                 ours: dict[str, tuple[list[str], dict[str, str]]] | None = None,
                 ) -> dict[str, Any] | str:
@@ -360,6 +394,7 @@ def main() -> None:
     try:
         table: dict[str, dict[str, dict[str, Measure]]] = {}
         notes: list[str] = []
+        written: dict[int, tuple[Path, dt.date, Path]] = {}  # the bodies of goal 3
         for size in args.sizes:
             runs = args.runs if size < 4000 else max(1, min(args.runs, 3))
             print(f"measuring {size} meetings ({size * 20:,} actions), {runs} run(s) each ...",
@@ -370,6 +405,8 @@ def main() -> None:
                 if size in (40, 4000) or size == args.sizes[0] else []
             reads = [r for r in [*READS, *TASK_ROWS[:2]] if r in chosen]
             results = measure(body, today, runs, folder, reads, writes)
+            if size in (40, 4000):
+                written[size] = (body, today, folder)
             kwartaal = [*kwartaal_command(), "--repo", str(body)]
             ours = {name: ([*kwartaal, *commands(body, today, folder)[name]],
                            kwartaal_env(folder / "cache", today))
@@ -395,6 +432,13 @@ def main() -> None:
                 args.save.write_text(json.dumps({"table": table, "notes": notes,
                                                  "clock": "cpu" if args.cpu else "wall"}),
                                      encoding="utf-8")
+        writes = [w for w in WRITES if w in chosen]
+        if len(written) == 2 and writes:
+            print("measuring the writes at 40 and 4,000 in turns ...", file=sys.stderr)
+            for size, rows in writes_in_turns(written, max(3, min(args.runs, 5)),
+                                              writes).items():
+                for name, measured in rows.items():
+                    table[str(size)][name] = {"warm": measured}
         if not args.no_example:
             print("measuring the shipped example ...", file=sys.stderr)
             body = example_body(work)
