@@ -387,6 +387,48 @@ def test_a_command_stopped_alone_takes_its_workers_and_its_streams_with_it(
         assert all(gone(pid) for pid in workers), delay
 
 
+def test_the_action_lane_prints_the_same_with_and_without_workers(
+        big: tuple[Path, dt.date], tmp_path: Path) -> None:
+    root, today = big
+    for args in (("actions", "--json"), ("actions", "--overdue"), ("overdue",), ("progress",),
+                 ("actions", "--status", "all", "--json"), ("remind",)):
+        answers = set()
+        for workers in (1, 2, 3):
+            cache = tmp_path / f"cache-{workers}-{'-'.join(args)}"
+            cold = kwartaal(root, today, cache, workers, *args)
+            warm = kwartaal(root, today, cache, workers, *args)
+            answers.add((cold.returncode, cold.stdout, cold.stderr))
+            answers.add((warm.returncode, warm.stdout, warm.stderr))
+        assert len(answers) == 1, args
+
+
+def test_an_action_entry_made_ahead_is_taken_only_for_the_same_bytes(
+        big: tuple[Path, dt.date], monkeypatch: pytest.MonkeyPatch) -> None:
+    from kwartaal.files import actionlane, cache
+
+    assert actionlane.MIN_FILES == sharing.MIN_FILES  # (the lane's copy, to import less)
+    root, _ = big
+    monkeypatch.setenv("KWARTAAL_WORKERS", "2")
+    files = loader.meeting_files(root)
+    index = cache.ActionIndex.open(root)
+    prefill.prefill_lane(index, files, "nl")
+    assert index.fresh == {path.name for path in files}
+    changed = sorted(files)[5]
+    before = changed.read_bytes()
+    times = os.stat(changed)
+    try:
+        changed.write_bytes(before.replace(b'status = "done"', b'status = "open"', 1))
+        os.utime(changed, ns=(times.st_atime_ns, times.st_mtime_ns))
+        entry, data = index.find(changed.name, cache.stat_key(changed), changed.read_bytes,
+                                 "nl")
+        assert entry is None and data is not None  # read again
+        same = sorted(files)[6]
+        entry, _ = index.find(same.name, cache.stat_key(same), same.read_bytes, "nl")
+        assert entry is not None and entry[cache.KEY] == cache.digest(same.read_bytes()) + "nl"
+    finally:
+        changed.write_bytes(before)
+
+
 def test_how_many_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     cores = len(os.sched_getaffinity(0))
     monkeypatch.delenv("KWARTAAL_WORKERS", raising=False)

@@ -17,6 +17,8 @@ from typing import Any
 from kwartaal.core import model as m
 from kwartaal.files import cache, laneentry
 
+MIN_FILES = 200  # files/workers.py's own: that module is imported only past it
+
 
 class Lane:
     """A body as the action lane reads it: its settings, people and index entries, in the
@@ -141,7 +143,12 @@ def _read(root: Path, fallback: Callable[[], Lane | None]) -> Lane | None:
         return fallback()
     index = cache.ActionIndex.open(root)
     entries: list[tuple[Path, Any]] = []
-    for path in paced(meeting_files(root)):
+    files = meeting_files(root)
+    if len(files) >= MIN_FILES and len(index.lacking(files)) >= MIN_FILES:
+        from kwartaal.files.prefill import prefill_lane  # shared between processes
+
+        prefill_lane(index, files, config.language)
+    for path in paced(files):
         stat = cache.stat_key(path)
         try:
             entry, data = index.find(path.name, stat, path.read_bytes, config.language)

@@ -294,17 +294,31 @@ class ActionIndex:
         self.dates: tuple[int, dict[str, Any]] | None = None  # set when saved
         self.pending: dict[str, tuple[Any, ...]] = {}  # closed rows of entries made this run
         self.changed = False
+        self.fresh: set[str] = set()  # entries made ahead (take): never trusted by stat
 
     @classmethod
     def open(cls, root: Path) -> ActionIndex:
         return cls(root, read_index(root))
 
+    def lacking(self, paths: list[Path]) -> list[Path]:
+        """The files with no entry at all (files/prefill.py makes theirs ahead)."""
+        return [path for path in paths if path.name not in self.entries]
+
+    def take(self, name: str, entry: Any) -> None:
+        """A whole entry made this run ahead of find (files/prefill.py): taken once the
+        file's bytes hash to its key, never by its stat record."""
+        if (isinstance(entry, tuple) and len(entry) == len(ENTRY_FIELDS)
+                and type(entry[KEY]) is str and name not in self.entries):
+            self.pending[name] = entry[CLOSED]
+            self.entries[name] = whole(entry, ())
+            self.fresh.add(name)
+
     def find(self, name: str, stat: tuple[int, int, int, int] | None,
              read: Any, language: str) -> tuple[Any, bytes | None]:
         """The stored entry for a file if its content is unchanged; else (None, its bytes)."""
         entry = self.entries.get(name)
-        if entry is not None and trusted(stat, entry[STAT], self.saved_ns) and entry[
-                KEY].endswith(language):
+        if entry is not None and name not in self.fresh and trusted(
+                stat, entry[STAT], self.saved_ns) and entry[KEY].endswith(language):
             self.used[name] = entry
             return entry, None
         data: bytes = read()

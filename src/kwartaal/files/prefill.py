@@ -1,4 +1,5 @@
-"""A cold read of a large body on more than one processor: the parse index filled ahead.
+"""A cold read of a large body on more than one processor: the parse index and the action
+index filled ahead.
 
 When the parse index (parsed.py) holds nothing for many of a body's meeting files — the first
 run, or the first after kwartaal was upgraded — parsing them and storing their records is
@@ -11,7 +12,9 @@ Nothing made ahead is trusted more than a guess. The loader takes an entry only 
 bytes of the file on disk hash to the digest of the bytes that were parsed (never by the stat
 record); a file that could not be stored whole (a problem, a table off the quick path) is
 left out and read by the loader itself, which reports what it reports without workers. The
-command's output is the same with or without workers (tests/test_prefill.py).
+command's output is the same with or without workers (tests/test_prefill.py). The action
+index (cache.py), which `actions`, `overdue`, `progress` and `remind` read, is filled ahead
+the same way (prefill_lane).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from kwartaal.files.pacing import paced
 from kwartaal.files.workers import processes, share_out
 
 if TYPE_CHECKING:
+    from kwartaal.files.cache import ActionIndex
     from kwartaal.files.parsed import ParseIndex
 
 # made(path) -> (name, stat record, digest, stored records) or None (ParseIndex.formed)
@@ -53,6 +57,39 @@ def prefill(index: ParseIndex, paths: list[Path], language: str, made: Made) -> 
             if not index.enabled:  # nowhere to keep it: nothing is saved either
                 return False
         index.take(name, language, tuple(stat), key, stored)
+        return True
+
+    share_out(wanted, count, work, take)
+
+
+def prefill_lane(index: ActionIndex, paths: list[Path], language: str) -> None:
+    """Make ahead, shared between processes, the action index's entries of the files it
+    lacks (ActionIndex.lacking) whose tables are all valid as they stand (laneentry.py);
+    the others are read as usual. Does nothing when one process is to read them all."""
+    wanted = index.lacking(paths)
+    count = processes(len(wanted))
+    if count < 2 or not index.enabled:
+        return
+
+    def work(share: list[Path]) -> Iterator[tuple[Any, bytes]]:
+        from kwartaal.files.cache import digest, stat_key
+        from kwartaal.files.laneentry import lane_entry
+        from kwartaal.files.loader import parsed_quietly
+
+        for path in paced(share):
+            stat = stat_key(path)
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            raw = parsed_quietly(path, data)
+            made = None if raw is None else lane_entry(raw, path, language, stat,
+                                                      digest(data) + language)
+            if made is not None:
+                yield (path.name, made), b""
+
+    def take(value: Any, _: Any) -> bool:
+        index.take(*value)
         return True
 
     share_out(wanted, count, work, take)

@@ -24,7 +24,6 @@ import marshal
 import os
 import signal
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -89,6 +88,8 @@ def share_out(items: list[T], count: int, work: Work[T], take: Take,
 def _start(share: list[T], work: Work[T]) -> tuple[int, Any] | None:
     """A forked worker writing the results of work on share into an unlinked temporary file,
     which it ends with the list of them and that list's length; None when none can start."""
+    import tempfile  # (imports shutil: only a run that forks pays for it)
+
     try:
         handle = tempfile.TemporaryFile(dir=_folder())  # noqa: SIM115 - the worker's output
     except OSError:
