@@ -187,3 +187,14 @@ def test_the_wheel_carries_the_compiled_catalogs(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "kwartaal/locale/nl/LC_MESSAGES/kwartaal.mo" in names
     assert "kwartaal/locale/nl/LC_MESSAGES/click.mo" in names
+
+
+def test_a_compiled_catalog_is_readable_by_every_user(tmp_path: Path) -> None:
+    """A source tree compiles its catalogs on first use; another user of the same checkout
+    must be able to read what the first one compiled (mkstemp alone makes it 0600)."""
+    import stat
+
+    target = tmp_path / "kwartaal.mo"
+    words.keep_compiled(target, words.compile_po(words.catalog_path("nl", words.DOMAIN)))
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".mo-")]

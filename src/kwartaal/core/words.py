@@ -42,14 +42,17 @@ def catalog(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
     except OSError:
         fresh = False
     if fresh:
-        with mo.open("rb") as handle:
-            return gettext.GNUTranslations(handle)
+        try:
+            with mo.open("rb") as handle:
+                return gettext.GNUTranslations(handle)
+        except OSError:  # another user's, not readable: compiled again, in memory
+            pass
     if not po.is_file():
         return gettext.NullTranslations()
     import io
 
     data = compile_po(po)
-    _save(mo, data)
+    keep_compiled(mo, data)
     return gettext.GNUTranslations(io.BytesIO(data))
 
 
@@ -67,13 +70,16 @@ def compile_po(po: Path) -> bytes:
     return out.getvalue()
 
 
-def _save(mo: Path, data: bytes) -> None:
+def keep_compiled(mo: Path, data: bytes) -> None:
     """Keep the compiled catalog for the next run; a read-only install just compiles again."""
     import os
     import tempfile
 
     try:
         fd, temporary = tempfile.mkstemp(dir=mo.parent, prefix=".mo-")
+        # readable by everyone, as the installed package's files are (mkstemp makes 0600):
+        # a catalog compiled by one user is read by the others of the same checkout
+        os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temporary, mo)
