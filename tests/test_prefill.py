@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from kwartaal.files import loader, prefill
+from kwartaal.files import loader, prefill, tomlread
 from kwartaal.files import workers as sharing
 from kwartaal.files.parsed import ParseIndex
 from tests.conftest import generated_body
@@ -45,7 +45,7 @@ def made_by(index: ParseIndex, language: str, seen: Path | None = None) -> prefi
         if seen is not None:
             with open(seen, "a", encoding="utf-8") as out:
                 out.write(f"{os.getpid()}\n")
-        return index.formed(path, lambda data: loader.parsed_quietly(path, data),
+        return index.formed(path, lambda data: tomlread.parsed_quietly(path, data),
                             lambda raw: loader.formed_meeting(raw, path, language, True))
 
     return made

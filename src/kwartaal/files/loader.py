@@ -28,7 +28,7 @@ from kwartaal.files.paths import (
     meeting_files,
     shown_path,
 )
-from kwartaal.files.tomlread import history_entry_line, read_toml
+from kwartaal.files.tomlread import history_entry_line, parsed_quietly, read_toml
 
 if TYPE_CHECKING:
     from kwartaal.files.records import Formed
@@ -128,13 +128,6 @@ def load(root: Path, *, indexed: bool = False, public: bool = True) -> Loaded:
     meetings.sort(key=lambda mt: (mt.date, mt.id))
     return Loaded(m.Body(root=root, config=config, people=people, meetings=meetings), problems,
                   unreadable, digests)
-
-
-def parsed_quietly(path: Path, data: bytes) -> dict[str, Any] | None:
-    """The tables of a file that parses without a problem, or None."""
-    found: list[Problem] = []
-    raw = read_toml(path, found, data)
-    return None if found else raw
 
 
 def load_checked(root: Path, *, indexed: bool = False, public: bool = True) -> m.Body:

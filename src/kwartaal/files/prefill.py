@@ -74,7 +74,7 @@ def prefill_lane(index: ActionIndex, paths: list[Path], language: str) -> None:
     def work(share: list[Path]) -> Iterator[tuple[Any, bytes]]:
         from kwartaal.files.cache import digest, stat_key
         from kwartaal.files.laneentry import lane_entry
-        from kwartaal.files.loader import parsed_quietly
+        from kwartaal.files.tomlread import parsed_quietly
 
         for path in paced(share):
             stat = stat_key(path)

@@ -121,6 +121,13 @@ def too_large(path: Path, size: int) -> Problem:
         mb=size / 2**20, limit=MAX_FILE_BYTES // 2**20))
 
 
+def parsed_quietly(path: Path, data: bytes) -> dict[str, Any] | None:
+    """The tables of a file that parses without a problem, or None."""
+    found: list[Problem] = []
+    raw = read_toml(path, found, data)
+    return None if found else raw
+
+
 def read_toml(path: Path, problems: list[Problem],
               data: bytes | None = None) -> dict[str, Any] | None:
     """Parse one file (or its bytes, already read); a syntax error becomes a problem with line
