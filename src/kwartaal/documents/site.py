@@ -260,13 +260,9 @@ def _reports_ahead(build: _Build, years: list[int],
     """The year reports made ahead, shared between processes (files/workers.py), while this
     process makes the other pages (others); by year: (key, totals, clean key, packed). With
     one process, the other pages only, and none ahead."""
-    from kwartaal.files.workers import processes, share_out
+    from kwartaal.files.workers import shared
 
     ahead: dict[int, tuple[Any, ...]] = {}
-    count = min(processes(len(years), least=MIN_REPORTS), 2)
-    if count < 2:
-        others()
-        return ahead
 
     def take(value: Any, stored: Any) -> bool:
         year, key, totals, clean = value
@@ -275,7 +271,8 @@ def _reports_ahead(build: _Build, years: list[int],
         ahead[year] = (key, tuple(totals), clean, packed)
         return True
 
-    share_out(years, count, searched, take, first=others)
+    if not shared(years, searched, take, least=MIN_REPORTS, at_most=2, first=others):
+        others()
     return ahead
 
 

@@ -24,15 +24,13 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.files.pacing import paced
-from kwartaal.files.workers import processes, share_out
+from kwartaal.files.workers import shared
 
 
 def check_ahead(index: Any, settings: m.Body, today: dt.date, paths: list[Path]) -> None:
     """Make ahead, shared between processes, the entries of the files index lacks
     (CheckIndex.lacking). Does nothing when one process is to check them all."""
-    wanted = index.lacking(paths)
-    count = processes(len(wanted))
-    if count < 2 or not index.enabled:
+    if not index.enabled:
         return
 
     def work(share: list[Path]) -> Iterator[tuple[Any, bytes]]:
@@ -57,4 +55,4 @@ def check_ahead(index: Any, settings: m.Body, today: dt.date, paths: list[Path])
         index.take(name, entry)
         return True
 
-    share_out(wanted, count, work, take)
+    shared(index.lacking(paths), work, take)

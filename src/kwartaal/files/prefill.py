@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kwartaal.files.pacing import paced
-from kwartaal.files.workers import processes, share_out
+from kwartaal.files.workers import shared
 
 if TYPE_CHECKING:
     from kwartaal.files.cache import ActionIndex
@@ -37,9 +37,7 @@ Made = Callable[[Path], "tuple[str, Any, str, bytes] | None"]
 def prefill(index: ParseIndex, paths: list[Path], language: str, made: Made) -> None:
     """Store ahead in index the records of the files it lacks (ParseIndex.lacking), shared
     between processes. Does nothing when one process is to read them all."""
-    wanted = index.lacking(paths, language)
-    count = processes(len(wanted))
-    if count < 2 or not index.enabled:
+    if not index.enabled:
         return
 
     def work(share: list[Path]) -> Iterator[tuple[Any, bytes]]:
@@ -59,16 +57,14 @@ def prefill(index: ParseIndex, paths: list[Path], language: str, made: Made) -> 
         index.take(name, language, tuple(stat), key, stored)
         return True
 
-    share_out(wanted, count, work, take)
+    shared(index.lacking(paths, language), work, take)
 
 
 def prefill_lane(index: ActionIndex, paths: list[Path], language: str) -> None:
     """Make ahead, shared between processes, the action index's entries of the files it
     lacks (ActionIndex.lacking) whose tables are all valid as they stand (laneentry.py);
     the others are read as usual. Does nothing when one process is to read them all."""
-    wanted = index.lacking(paths)
-    count = processes(len(wanted))
-    if count < 2 or not index.enabled:
+    if not index.enabled:
         return
 
     def work(share: list[Path]) -> Iterator[tuple[Any, bytes]]:
@@ -92,4 +88,4 @@ def prefill_lane(index: ActionIndex, paths: list[Path], language: str) -> None:
         index.take(*value)
         return True
 
-    share_out(wanted, count, work, take)
+    shared(index.lacking(paths), work, take)

@@ -54,6 +54,17 @@ def processes(wanted: int, least: int = MIN_FILES) -> int:
     return max(1, min(len(os.sched_getaffinity(0)), MAX_PROCESSES))
 
 
+def shared(items: list[T], work: Work[T], take: Take, *, least: int = MIN_FILES,
+           at_most: int = MAX_PROCESSES, first: Callable[[], None] | None = None) -> bool:
+    """share_out over as many processes as items are worth (processes), at most at_most;
+    False, and nothing done (first not run either), when one process is to do them all."""
+    count = min(processes(len(items), least), at_most)
+    if count < 2:
+        return False
+    share_out(items, count, work, take, first)
+    return True
+
+
 def share_out(items: list[T], count: int, work: Work[T], take: Take,
               first: Callable[[], None] | None = None) -> None:
     """Run work on count shares of items (every count-th item from 0, 1, ...), the first in
