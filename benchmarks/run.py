@@ -97,21 +97,33 @@ def median_of(runs: int, command: list[str], env: dict[str, str],
 
 def medians_taking_turns(runs: int, commands: list[list[str]], env: dict[str, str],
                          envs: list[dict[str, str]] | None = None,
-                         oks: list[tuple[int, ...]] | None = None) -> list[Measure]:
+                         oks: list[tuple[int, ...]] | None = None,
+                         befores: list[Callable[[], None] | None] | None = None
+                         ) -> list[Measure]:
     """The median of each command, run in turns (A, B, A, B, ...): a ratio of processes that
     take tens of milliseconds is not moved by the machine's speed drifting between them.
-    envs, oks: each command's own environment and exit codes taken as success."""
+    envs, oks, befores: each command's own environment, exit codes taken as success, and
+    what is done (untimed) before each of its runs. A command that fails is reported as
+    failed and left out of the turns after."""
     times: list[list[float]] = [[] for _ in commands]
     peaks = [0] * len(commands)
+    failed: dict[int, str] = {}
     for _ in range(runs):
         for at, command in enumerate(commands):
+            if at in failed:
+                continue
+            before = befores[at] if befores else None
+            if before is not None:
+                before()
             elapsed, rss, code, errors = timed(command, envs[at] if envs else env)
             if code not in (oks[at] if oks else (0,)):
-                return [f"failed (exit {code}): "
-                        f"{errors.decode('utf-8', 'replace').strip()[-200:]}"] * len(commands)
+                failed[at] = (f"failed (exit {code}): "
+                              f"{errors.decode('utf-8', 'replace').strip()[-200:]}")
+                continue
             times[at].append(elapsed)
             peaks[at] = max(peaks[at], rss)
-    return [(statistics.median(found), peak) for found, peak in zip(times, peaks, strict=True)]
+    return [failed[at] if at in failed else (statistics.median(found), peak)
+            for at, (found, peak) in enumerate(zip(times, peaks, strict=True))]
 
 
 TURNS = 15  # runs of `import click` and `--help`, in turns
@@ -199,18 +211,27 @@ def measure(body: Path, today: dt.date, runs: int, work: Path, reads: list[str],
 
     click, helped = medians_taking_turns(max(runs, TURNS), [
         [sys.executable, "-c", "import click"], [*kwartaal_command(), "--help"]], env)
-    results: dict[str, dict[str, Measure]] = {
-        "python -c 'import click'": {"warm": click}, "kwartaal --help": {"warm": helped},
-        "tomllib parse floor F": {
-            "warm": median_of(runs, [sys.executable, "-c", FLOOR, str(body)], env)}}
+    floor = [sys.executable, "-c", FLOOR, str(body)]
     # exit 1: check found problems; 3: overdue found overdue actions; any other command that
     # does not succeed failed (a site that refused to publish is no time)
     oks = {name: {"check": (0, 1), "overdue": (0, 3), "actions --overdue": (0, 3),
                   "actions --overdue --json": (0, 3)}.get(name, (0,)) for name in reads}
     rows: dict[str, dict[str, Measure]] = {name: {} for name in reads}
-    if with_cold:  # every cold run first: each removes what the warm runs would use
-        for name in reads:
-            rows[name]["cold"] = median_of(runs, [*k, *args[name]], env, cold, ok=oks[name])
+    if with_cold:
+        # every cold run first (each removes what the warm runs would use), in turns with F,
+        # which goal 2 measures them against: timed minutes apart on a shared machine, F and
+        # a cold site moved by a fifth against each other
+        measured = medians_taking_turns(
+            runs, [floor, *[[*k, *args[name]] for name in reads]], env,
+            oks=[(0,), *[oks[name] for name in reads]], befores=[None, *[cold] * len(reads)])
+        floor_time = measured[0]
+        for name, found in zip(reads, measured[1:], strict=True):
+            rows[name]["cold"] = found
+    else:
+        floor_time = median_of(runs, floor, env)
+    results: dict[str, dict[str, Measure]] = {
+        "python -c 'import click'": {"warm": click}, "kwartaal --help": {"warm": helped},
+        "tomllib parse floor F": {"warm": floor_time}}
     settle()  # once: the warm runs change no file
     for name in reads:
         # leave the caches warm and the answer kept: check keeps git's listing on its first

@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kwartaal.core import model as m
+from kwartaal.core.actionfacts import fact_of
 from kwartaal.core.facts import facts_of, open_keys
 from kwartaal.files import forms, meetingblob, records, schema, tomlread
 from kwartaal.files.loader import build_meeting, formed_meeting
@@ -92,12 +93,16 @@ def assert_formed_is_built(raw: dict[str, Any] | None, path: Path) -> bool:
         assert all(interned(text) for text in words(formed[1][:-1])), path
         blob = meetingblob.pack(head, path, public, parts)
         stored = meetingblob.unpack(lambda at, length, blob=blob: blob[at:at + length], path)
+        # what a pass counts of each action, read without decoding any (core/actionfacts.py)
+        counted = [fact_of(a) for a in built.actions] if built.actions else None
+        assert stored.actions.action_facts() == counted, path
         assert whole(stored) == whole(built), path
         assert [a.history for a in stored.actions] == [a.history for a in built.actions]
         # a cold read keeps the head it built and only sets the later parts on it
         blob, packed_head, base = meetingblob.packed(head, path, public, parts)
         joined = meetingblob.with_later_parts(
             head, packed_head, base, lambda at, length, blob=blob: blob[at:at + length], path)
+        assert joined.actions.action_facts() == counted, path
         assert whole(joined) == whole(built), path
         assert [a.history for a in joined.actions] == [a.history for a in built.actions]
         assert facts_of(joined) == facts_of(stored), path

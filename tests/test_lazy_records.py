@@ -20,8 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kwartaal.core import model as m
+from kwartaal.core.problems import KwartaalError
 from kwartaal.documents.agenda import render_agenda
 from kwartaal.documents.report import render_report
+from kwartaal.documents.site import build_site
 from kwartaal.edit.publish import render_minutes
 from kwartaal.files import meetingblob, parsed, records
 from kwartaal.files.loader import load, load_checked
@@ -30,7 +32,7 @@ from tests.test_privacy import NAMES, TODAY, _variant, forms, write_body
 
 def _outputs(root: Path) -> dict[str, str]:
     """agenda, minutes and report of the body as loaded (indexed or not), public and
-    internal, nl and en."""
+    internal, nl and en; and its site."""
     body = load_checked(root, indexed=not os.environ.get("KWARTAAL_NO_CACHE"))
     out: dict[str, str] = {}
     for lang in ("nl", "en"):
@@ -45,6 +47,10 @@ def _outputs(root: Path) -> dict[str, str]:
                         with_compensation=not public)
                 out[f"report {key}.{fmt}"] = render_report(body, 2025, TODAY, lang,
                                                            public=public, fmt=fmt)
+    try:  # every page, counted by the actions' stored facts (core/actionfacts.py)
+        out.update({f"site {name}": str(page) for name, page in build_site(body, TODAY).items()})
+    except KwartaalError as refused:
+        out["site"] = str(refused)
     return out
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from kwartaal.core import model as m
 from kwartaal.core import query
+from kwartaal.core.actionfacts import ActionFact
 from kwartaal.core.problems import KwartaalError, hints, msg
 
 SOON_DAYS = query.SOON_DAYS
@@ -24,16 +25,16 @@ def plain(action: m.Action) -> query.Plain:
             action.meeting)
 
 
-def _due(action: m.Action) -> int:
+def _due(action: m.Action | ActionFact) -> int:
     return action.due.toordinal() if action.due else 0
 
 
-def is_overdue(action: m.Action, today: dt.date) -> bool:
+def is_overdue(action: m.Action | ActionFact, today: dt.date) -> bool:
     """Due before today and still open or in progress; due today is not overdue."""
     return days_overdue(action, today) > 0
 
 
-def days_overdue(action: m.Action, today: dt.date) -> int:
+def days_overdue(action: m.Action | ActionFact, today: dt.date) -> int:
     return query.days_overdue(action.status, _due(action), today.toordinal())
 
 
@@ -106,7 +107,7 @@ class Progress:
         self.themes, self.today = body.config.themes, today
         self.table: dict[str, ThemeProgress] = {k: ThemeProgress(k) for k in self.themes}
 
-    def add(self, action: m.Action) -> None:
+    def add(self, action: m.Action | ActionFact) -> None:
         row = self.table.setdefault(action.theme, ThemeProgress(action.theme))
         if action.status == "done":
             row.done += 1

@@ -29,6 +29,7 @@ from urllib.parse import unquote
 
 from kwartaal.core import forbidden
 from kwartaal.core import model as m
+from kwartaal.core.actionfacts import ActionFact
 from kwartaal.core.folding import (
     as_searched,
     each_reading,
@@ -167,10 +168,8 @@ class View:
                ref: str) -> bool:
         """is_closed of a record of meeting_id known by its facts (core/forbidden.py): an
         item or not, its id, its own closed flag and the item it hangs under."""
-        if closed:
-            return True
-        if is_item:
-            return record_id in self._closed
+        if closed or is_item:
+            return closed or record_id in self._closed
         if not ref or ref in m.FIXED_ITEMS or ref in self._standing:
             return False
         return self._under_closed(item_ref(meeting_id, ref))
@@ -183,6 +182,9 @@ class View:
     def hides(self, record: Any) -> bool:
         """Whether this audience must not see the record at all."""
         return self.public and self.is_closed(record)
+
+    def hides_fact(self, meeting_id: str, fact: ActionFact) -> bool:  # hides, by its facts
+        return self.public and self.closes(meeting_id, False, "", fact.closed, fact.item)
 
     def minutes_public(self, meeting: m.Meeting) -> bool:
         """Inside always; in public once its minutes are approved (not while correctable)."""

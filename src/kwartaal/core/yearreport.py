@@ -21,6 +21,7 @@ from typing import Any
 
 from kwartaal.core import model as m
 from kwartaal.core.actioncounts import ActionCounts, Tally, add, count_one
+from kwartaal.core.actionfacts import ActionFact, facts_and_open, finished_on
 from kwartaal.core.attendance import Group, attendance, group_row
 from kwartaal.core.facts import answered_in
 from kwartaal.core.feedback import GivenFeedback, asked, feedback_given
@@ -31,6 +32,8 @@ from kwartaal.core.visibility import MIN_PAID_FOR_TOTALS, View
 # What a year report counts of an action (actions_section), when it is made of one year:
 # the date of its meeting, the day it was finished, its status, theme and due date.
 Counted = tuple[dt.date, "dt.date | None", str, str, "dt.date | None"]
+# told of each meeting: the facts of its actions and its open actions (Years)
+Seen = Callable[[m.Meeting, list[ActionFact], list[m.Action]], Any]
 
 
 class Years:
@@ -46,31 +49,38 @@ class Years:
     answered in it (the notes of a meeting whose facts say it has none are not read)."""
 
     def __init__(self, body: m.Body, view: View, today: dt.date, only: int | None = None,
-                 seen: Callable[[m.Action], Any] | None = None) -> None:
-        """seen: told every action of the body as it passes (all years only), for a caller
-        that needs them too, so that they are decoded once."""
+                 seen: Seen | None = None) -> None:
+        """seen: told, of each meeting as the pass reaches it (all years only), the facts of
+        its actions and its open actions (facts_and_open), for a caller that counts or shows
+        them too: the pass is made once."""
         self.body, self.view, self.only = body, view, only
         self.meetings: dict[int, list[m.Meeting]] = {}
         self.actions: list[Counted] = []  # of the one year's report
         self.theme_text: dict[str, str] = {}
+        self.counts: ActionCounts | None = None  # of all years
         for meeting in body.meetings:
             self.meetings.setdefault(meeting.date.year, []).append(meeting)
-        self.counts = None if only is not None or not self.meetings else ActionCounts(
-            min(self.meetings), max(self.meetings), today, body.config.themes)
-        # every action passes once (each meeting's decoded for this pass alone), and only
-        # what is counted of it is kept
-        for action in body.each_action() if only is None else _made_by(body, only):
-            if seen is not None and only is None:
-                seen(action)
-            meeting = body.meeting(action.meeting)
-            if view.hides(action) or meeting is None:
-                continue
-            counted = (meeting.date, finished_on(action), action.status, action.theme,
-                       action.due)
-            if self.counts is not None:
-                self.counts.add(*counted)
-            elif only is not None:
-                self.actions.append(counted)
+        if only is not None:
+            for action in _made_by(body, only):
+                made = body.meeting(action.meeting)
+                if not view.hides(action) and made is not None:
+                    self.actions.append((made.date, finished_on(action), action.status,
+                                         action.theme, action.due))
+        elif self.meetings:
+            # every action passes once, by its facts (an action is decoded only when open,
+            # and then for this pass alone), and only what is counted of it is kept
+            counts = self.counts = ActionCounts(min(self.meetings), max(self.meetings), today,
+                                                body.config.themes)
+            for meeting in body.meetings:
+                facts, opened = facts_and_open(meeting)
+                if seen is not None:
+                    seen(meeting, facts, opened)
+                made = body.meeting(meeting.id)  # (the first of its id, as an action's)
+                if made is None:
+                    continue
+                for fact in facts:
+                    if not view.hides_fact(meeting.id, fact):
+                        counts.add(made.date, fact.finished, fact.status, fact.theme, fact.due)
         self.items = counted_items(body)
         # each person's organisation group in the view's language, the same in every year
         self.groups: dict[str, Group] = {}
@@ -189,15 +199,6 @@ def decisions_section(scope: Scope) -> dict[str, Any]:
                        "level": d.level, "level_label": level_label(d.level, scope.lang)}
                       for d in made if not view.hides(d)]
     return {"decisions": decisions, "not_yet_approved": pending}
-
-
-def finished_on(action: m.Action) -> dt.date | None:
-    """The day a done or dropped action was finished, by its history: the last entry of that
-    kind, else the last entry."""
-    if action.status not in ("done", "dropped") or not action.history:
-        return None
-    kinds = [h for h in action.history if h.kind == action.status]
-    return (kinds or action.history)[-1].date
 
 
 def status_on(action: m.Action, day: dt.date) -> str:

@@ -33,6 +33,7 @@ from kwartaal.files.sitefiles import (
 
 if TYPE_CHECKING:  # the records and their renderings are imported only to build a site:
     from kwartaal.core import model as m  # a site kept whole needs none of them
+    from kwartaal.core.actionfacts import ActionFact
 
 
 
@@ -101,7 +102,9 @@ class _Build:
 
 
 def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
-               other: str | None) -> None:
+               other: str | None, before: Callable[[], None] | None = None) -> None:
+    """Every page of one language; before: what is made first (the calendar), in this
+    process once a worker making year reports was forked (_reports_ahead)."""
     from kwartaal.core import model as m
     from kwartaal.core import rules
     from kwartaal.core.visibility import View
@@ -159,24 +162,30 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
     planned = rules.next_planned(body, today)
     review = ActionReview(view, planned, today) if planned else None  # the agenda's
 
-    def seen(a: m.Action) -> None:  # every action once, one meeting's at a time
-        if review is not None:
-            review.add(a)
-        if not view.hides(a):
-            counts.add(a)
-            if a.is_open:  # its row on the page of open actions, and its place there
+    def seen(meeting: m.Meeting, facts: list[ActionFact], opened: list[m.Action]) -> None:
+        for fact in facts:  # every action once, one meeting's at a time: progress counts it
+            if not view.hides_fact(meeting.id, fact):
+                counts.add(fact)
+        for a in opened:
+            if review is not None:
+                review.add(a)
+            if not view.hides(a):  # its row on the page of open actions, and its place there
                 still_open.append(((a.due or dt.date.max, a.id), open_row(a)))
 
-    # what the year reports count is gathered in the same pass over the actions
-    gathered = Years(body, view, today, seen=seen)
     years = report_years(body)
+    gathered: list[Years] = []  # the pass over the actions, once made
+
+    def passed() -> Years:
+        if not gathered:  # in a worker forked before this process's pass: its own
+            gathered.append(Years(body, view, today))
+        return gathered[0]
 
     def report(year: int) -> tuple[str, tuple[str, ...], dict[str, Any]]:
-        for _, data in each_report(body, [year], today, lang, public=True, gathered=gathered):
+        for _, data in each_report(body, [year], today, lang, public=True, gathered=passed()):
             return f"report-{year}.html", published_totals(data), data
         raise ValueError(year)
 
-    def searched(share: list[int]) -> Iterator[tuple[Any, bytes]]:
+    def searched(share: Iterable[int]) -> Iterator[tuple[Any, bytes]]:
         """The public year reports of share rendered and searched (files/workers.py): each
         (its name, key, totals and clean key; its packed text). A report that fails, was made
         before or would be refused is left out: it is made again in its turn, and fails or
@@ -195,6 +204,10 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
                 continue
 
     def others() -> None:
+        if before is not None:
+            before()
+        # what the year reports count is gathered in the same pass over the actions
+        gathered.append(Years(body, view, today, seen=seen))
         _other_pages(body, view, lang, today, page, counts, still_open, published, planned,
                      review, years)
 
@@ -255,11 +268,13 @@ MIN_REPORTS = 50  # a few milliseconds each: fewer are not worth a process
 
 
 def _reports_ahead(build: _Build, years: list[int],
-                   searched: Callable[[list[int]], Iterator[tuple[Any, bytes]]],
+                   searched: Callable[[Iterable[int]], Iterator[tuple[Any, bytes]]],
                    others: Callable[[], None]) -> dict[int, tuple[Any, ...]]:
-    """The year reports made ahead, shared between processes (files/workers.py), while this
-    process makes the other pages (others); by year: (key, totals, clean key, packed). With
-    one process, the other pages only, and none ahead."""
+    """The year reports made ahead by two processes met in the middle (files/workers.py):
+    a worker takes them from the oldest year on as soon as it is forked, while this process
+    makes the other pages (others, with the pass over the actions the worker makes for
+    itself), then takes them from the newest; by year: (key, totals, clean key, packed).
+    With one process, the other pages only, and none ahead."""
     from kwartaal.files.workers import shared
 
     ahead: dict[int, tuple[Any, ...]] = {}
@@ -271,7 +286,7 @@ def _reports_ahead(build: _Build, years: list[int],
         ahead[year] = (key, tuple(totals), clean, packed)
         return True
 
-    if not shared(years, searched, take, least=MIN_REPORTS, at_most=2, first=others):
+    if not shared(years, searched, take, least=MIN_REPORTS, first=others, meet=True):
         others()
     return ahead
 
@@ -322,7 +337,6 @@ def site_files(root: Path, today: dt.date,
 def _build(body: m.Body, today: dt.date, index: PageIndex,
            templates: str) -> tuple[SiteFiles, list[tuple[str, str]]]:
     build = _Build(body, index, templates)
-    _calendar_and_style(build, today)  # first: what they hold while made is let go after
     langs = [body.config.language, *[x for x in body.config.languages
                                       if x != body.config.language]]
     for lang in langs:
@@ -332,7 +346,9 @@ def _build(body: m.Body, today: dt.date, index: PageIndex,
             other_lang = langs[1] if lang == langs[0] else langs[0]
         other = None if other_lang is None else (
             "" if other_lang == body.config.language else f"{other_lang}/")
-        _pages_for(build, lang, today, prefix, other)
+        # the calendar first: what it holds while made is let go before the pages'
+        _pages_for(build, lang, today, prefix, other, before=None if lang != langs[0]
+                   else lambda: _calendar_and_style(build, today))
     if templates_digest(body.root, shipped_templates()) != templates:
         # a template changed while the pages were rendered: nothing of this build is kept,
         # or pages of its new text would stand under the old text's digest (and be taken

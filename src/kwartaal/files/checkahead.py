@@ -18,7 +18,7 @@ or without workers (tests/test_prefill.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ def check_ahead(index: Any, settings: m.Body, today: dt.date, paths: list[Path])
     if not index.enabled:
         return
 
-    def work(share: list[Path]) -> Iterator[tuple[Any, bytes]]:
+    def work(share: Iterable[Path]) -> Iterator[tuple[Any, bytes]]:
         from kwartaal.files.body_checks import scan_units
         from kwartaal.files.checkrun import Early, settle_units
 

@@ -24,7 +24,7 @@ from typing import Any
 from kwartaal.core import model as m
 from kwartaal.core.facts import Row, amounts_of, asking_facts, facts_from, rows_of
 from kwartaal.core.fields import declared, public_fields
-from kwartaal.files import records, schema
+from kwartaal.files import lazy, records, schema
 
 # the fields the loader gives a record of a meeting's file itself (loader.build_meeting);
 # these two in their stored form already: the record's table, its history's place
@@ -45,7 +45,10 @@ _FORMERS: dict[str, _Former | None] = {}
 _POSITION = {name: {f.name: at for at, f in enumerate(dataclasses.fields(cls))}
              for name, cls in records.CLASSES.items()}
 _DATE_AT = _POSITION["HistoryEntry"]["date"]
+_KIND_AT = _POSITION["HistoryEntry"]["kind"]
 _STATUS_AT = _POSITION["Action"]["status"]
+# what an action's stored status holds of its ActionFact (lazy.status_of)
+_FACT_AT = tuple(_POSITION["Action"][name] for name in ("theme", "due", "closed", "item"))
 # what a Row of core/facts.py reads of a stored note, decision or action: where its id, closed
 # flag, item and public texts (in the order of fields.public_fields) are
 _ROW_AT = {kind: (at["id"], at["closed"], at["item"],
@@ -180,8 +183,21 @@ def _history(raw: Any, path: Path) -> list[tuple[Any, ...]] | None:
     return entries
 
 
-def _status(action: tuple[Any, ...], entries: Any) -> tuple[str, int | None, int | None]:
-    """The status, the day of the last history entry and the latest day, as meeting_form
-    keeps them (every day on the quick path is a plain date)."""
+def _status(action: tuple[Any, ...], entries: Any) -> tuple[Any, ...]:
+    """What meeting_form keeps of an action apart (lazy.status_of), from its stored form
+    (every day on the quick path is a plain date): the status, the day of the last history
+    entry, the latest day, then its fact (the day it was finished as finished_on gives it)."""
+    values = action[2]
+    status = values[_STATUS_AT]
     days = [entry[2][_DATE_AT][1] for entry in entries]
-    return action[2][_STATUS_AT], days[-1] if days else None, max(days) if days else None
+    head = (status, days[-1] if days else None, max(days) if days else None)
+    theme, due, closed, item = (values[at] for at in _FACT_AT)
+    if not (type(status) is type(theme) is type(item) is str and type(closed) is bool
+            and (due is None or type(due) is tuple and due[0] == "d")):
+        return head
+    finished = None
+    if status in ("done", "dropped") and days:  # the last entry of that kind, else the last
+        finished = next((day for entry, day in zip(reversed(entries), reversed(days),
+                                                   strict=True)
+                         if entry[2][_KIND_AT] == status), days[-1])
+    return (*head, *lazy.fact_tail(theme, due and due[1], closed, item, finished))

@@ -30,6 +30,40 @@ def latest(history: list[Any]) -> int | None:
     return max(days).toordinal()
 
 
+def status_of(action: Any) -> tuple[Any, ...]:
+    """What a meeting stored in the parse index keeps of each of its actions apart, to choose
+    actions (Later.chosen) and count them (Later.action_facts) without decoding any: its
+    status, the day of its last history entry and its latest day (ordinals, as latest); then
+    its ActionFact (core/actionfacts.py) but the status, each day an ordinal, when each of its
+    values is what a fact holds (texts, a flag, plain dates or None), else nothing more."""
+    from kwartaal.core.actionfacts import fact_of
+
+    history = action.history
+    last = history[-1].date if history else None
+    head = (action.status, last.toordinal() if type(last) is dt.date else None, latest(history))
+    fact = fact_of(action)
+    if not (type(fact.status) is type(fact.theme) is type(fact.item) is str
+            and type(fact.closed) is bool and _plain_day(fact.due)
+            and _plain_day(fact.finished)):
+        return head
+    return (*head, *fact_tail(fact.theme, fact.due and fact.due.toordinal(), fact.closed,
+                              fact.item, fact.finished and fact.finished.toordinal()))
+
+
+def fact_tail(theme: str, due: int | None, closed: bool, item: str,
+              finished: int | None) -> tuple[Any, ...]:
+    """The part of an action's stored status that holds its ActionFact (status_of), days as
+    ordinals: the one order in which files/forms.py stores it too."""
+    return theme, due, closed, item, finished
+
+
+_FACT_LENGTH = 8  # a status with its fact_tail
+
+
+def _plain_day(day: Any) -> bool:
+    return day is None or type(day) is dt.date
+
+
 def _ordinal_day(ordinal: int | None) -> dt.date | None:
     return None if ordinal is None else _day(ordinal)
 
@@ -185,6 +219,24 @@ class Later(list):  # type: ignore[type-arg]
             raise ValueError("statuses that do not match the actions")
         return [_decode(rows[i], source.path, source) for i in wanted]
 
+    def action_facts(self) -> list[Any] | None:
+        """Of a meeting's actions not used yet, the ActionFact of each (core/actionfacts.py),
+        from what is stored apart for each action (status_of); None when they are not stored
+        that way, or the list is in use (they are then read from the records)."""
+        from kwartaal.core.actionfacts import ActionFact
+
+        source = self._source
+        if (source is None or type(self) is not Later or source.actions is not self
+                or source.statuses is None):
+            return None
+        facts = source.statuses
+        facts = marshal.loads(facts) if isinstance(facts, bytes) else facts
+        if any(len(fact) != _FACT_LENGTH for fact in facts):
+            return None
+        return [ActionFact(status, theme, _ordinal_day(due), closed, item,
+                           _ordinal_day(finished))
+                for status, _, _, theme, due, closed, item, finished in facts]
+
     def __reduce_ex__(self, protocol: Any) -> Any:  # copies and pickles: a plain list
         return (list, (list(self),))
 
@@ -196,6 +248,7 @@ class Decoded(list):  # type: ignore[type-arg]
     pending = False
     chosen = Later.chosen
     passing = Later.passing
+    action_facts = Later.action_facts
     stored_facts = Later.stored_facts
     __reduce_ex__ = Later.__reduce_ex__
 

@@ -19,7 +19,7 @@ the same way (prefill_lane).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +40,7 @@ def prefill(index: ParseIndex, paths: list[Path], language: str, made: Made) -> 
     if not index.enabled:
         return
 
-    def work(share: list[Path]) -> Iterator[tuple[Any, bytes]]:
+    def work(share: Iterable[Path]) -> Iterator[tuple[Any, bytes]]:
         for path in paced(share):
             found = made(path)
             if found is not None:
@@ -67,7 +67,7 @@ def prefill_lane(index: ActionIndex, paths: list[Path], language: str) -> None:
     if not index.enabled:
         return
 
-    def work(share: list[Path]) -> Iterator[tuple[Any, bytes]]:
+    def work(share: Iterable[Path]) -> Iterator[tuple[Any, bytes]]:
         from kwartaal.files.cache import digest, stat_key
         from kwartaal.files.laneentry import lane_entry
         from kwartaal.files.tomlread import parsed_quietly

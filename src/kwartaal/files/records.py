@@ -35,8 +35,8 @@ from kwartaal.files.lazy import (  # noqa: F401 - Decoded, read_first: read from
     Decoded,
     Later,
     Stored,
-    latest,
     read_first,
+    status_of,
 )
 from kwartaal.files.scalars import tag_scalar, untag_scalar
 
@@ -108,7 +108,7 @@ class Formed(NamedTuple):
 
     later: dict[int, Any]
     histories: bytes | None
-    statuses: list[tuple[str, int | None, int | None]] | None
+    statuses: list[tuple[Any, ...]] | None
     facts: tuple[Any, Any, Any]
 
 
@@ -135,9 +135,8 @@ def meeting_form(value: m.Meeting, path: Path, public: bool = True,
         return _head_form(value, path, formed)
     facts = stored_facts(meeting_facts(value)) if public else (None, None, notes_facts(value))
     histories: bytes | None = None
-    # of each action its status, the date of its last history entry and its latest date:
-    # actions are chosen by these without decoding the others (Later.chosen)
-    statuses: list[tuple[str, int | None, int | None]] | None = None
+    # of each action what it is chosen and counted by without decoding any (lazy.status_of)
+    statuses: list[tuple[Any, ...]] | None = None
     later: dict[int, Any] = {}
     for position, name in zip(LATER_AT, LATER, strict=True):
         item = getattr(value, name)
@@ -146,9 +145,7 @@ def meeting_form(value: m.Meeting, path: Path, public: bool = True,
         if position == _ACTIONS_AT and item:
             encoded, kept = actions_form(item, path)
             histories = marshal.dumps(kept)
-            statuses = [(action.status, action.history[-1].date.toordinal()
-                         if action.history and type(action.history[-1].date) is dt.date
-                         else None, latest(action.history)) for action in item]
+            statuses = [status_of(action) for action in item]
         else:
             encoded = encode(item, path)
         later[position] = ("Z", marshal.dumps(encoded))

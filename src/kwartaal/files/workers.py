@@ -15,16 +15,25 @@ caller left early kills and waits for its workers. Workers write nowhere but the
 Only where processes can be forked (not on Windows or macOS, where forking a process that may
 hold system threads is unsafe), with at least two processors for this process, and with at
 least MIN_FILES files. KWARTAAL_WORKERS sets the number of processes (1: none forked).
+
+Dealt every n-th, each process's share is fixed before any starts: right for shares that cost
+the same and start together. Met in the middle (two processes), this one takes items from the
+first on and the worker from the last back, each claiming an item in a page of memory both
+share before working on it, until each reaches one the other claimed: neither waits for the
+other when this one has other work to do first or some items cost more. A claim is one byte
+written without a lock, so at the meeting point both may take the same item; an item is
+never left unclaimed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import marshal
+import mmap
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from kwartaal.files.blobs import Held
@@ -36,9 +45,10 @@ WORKERS_VARIABLE = "KWARTAAL_WORKERS"
 _TRAILER = 8  # the length of a worker's list of results, after the list, at its file's end
 
 T = TypeVar("T")
-# work(share) -> each result made of it: (a plain value, a blob); take(value, the blob as
-# bytes or as (offset, length, Held) in a worker's file) -> False to stop taking
-Work = Callable[[list[T]], Iterable[tuple[Any, bytes]]]
+# work(share) -> each result made of it: (a plain value, a blob), drawing the share's items
+# one at a time; take(value, the blob as bytes or as (offset, length, Held) in a worker's
+# file) -> False to stop taking
+Work = Callable[[Iterable[T]], Iterable[tuple[Any, bytes]]]
 Take = Callable[[Any, "bytes | tuple[int, int, Held]"], bool]
 
 
@@ -55,32 +65,43 @@ def processes(wanted: int, least: int = MIN_FILES) -> int:
 
 
 def shared(items: list[T], work: Work[T], take: Take, *, least: int = MIN_FILES,
-           at_most: int = MAX_PROCESSES, first: Callable[[], None] | None = None) -> bool:
-    """share_out over as many processes as items are worth (processes), at most at_most;
-    False, and nothing done (first not run either), when one process is to do them all."""
-    count = min(processes(len(items), least), at_most)
+           at_most: int = MAX_PROCESSES, first: Callable[[], None] | None = None,
+           meet: bool = False) -> bool:
+    """share_out over as many processes as items are worth (processes), at most at_most
+    (two when meet); False, and nothing done (first not run either), when one process is to
+    do them all."""
+    count = min(processes(len(items), least), 2 if meet else at_most)
     if count < 2:
         return False
-    share_out(items, count, work, take, first)
+    share_out(items, count, work, take, first, meet=meet)
     return True
 
 
 def share_out(items: list[T], count: int, work: Work[T], take: Take,
-              first: Callable[[], None] | None = None) -> None:
-    """Run work on count shares of items (every count-th item from 0, 1, ...), the first in
-    this process, the others in forked workers, and take every result; first: run in this
-    process once the workers started, before its share. When no worker starts, no share is
-    worked on at all: the items are the caller's to read as usual."""
+              first: Callable[[], None] | None = None, *, meet: bool = False) -> None:
+    """Run work on count shares of items (every count-th item from 0, 1, ...; meet: two
+    shares met in the middle, see above), the first in this process, the others in forked
+    workers, and take every result; first: run in this process once the workers started,
+    before its share. When no worker starts, no share is worked on at all: the items are the
+    caller's to read as usual. An item may be taken twice (meet), or not at all when a worker
+    fails: the caller makes what it lacks."""
+    if meet:
+        count = 2
+        claims = mmap.mmap(-1, max(1, len(items)))  # shared with the forked worker
+        shares: list[Iterable[T]] = [_claimed(items, claims, _OURS),
+                                     _claimed(items, claims, _THEIRS)]
+    else:
+        shares = [items[share::count] for share in range(count)]
     workers: list[tuple[int, Any]] = []
     try:
-        for share in range(1, count):
-            worker = _start(items[share::count], work)
+        for share in shares[1:]:
+            worker = _start(share, work)
             if worker is None:  # the shares of workers that did not start: the caller's
                 break
             workers.append(worker)
         if first is not None:
             first()
-        for value, blob in work(items[0::count]) if workers else ():
+        for value, blob in work(shares[0]) if workers else ():
             if not take(value, blob):
                 return
         while workers:
@@ -96,7 +117,22 @@ def share_out(items: list[T], count: int, work: Work[T], take: Take,
             handle.close()
 
 
-def _start(share: list[T], work: Work[T]) -> tuple[int, Any] | None:
+_OURS, _THEIRS = 1, 2  # who claimed an item (0: no one yet)
+
+
+def _claimed(items: Sequence[T], claims: mmap.mmap, who: int) -> Iterator[T]:
+    """The items of one side met in the middle, each claimed as it is drawn: this process's
+    from the first on, the worker's from the last back, up to the first the other claimed
+    (the other's claims run on from there to its own end)."""
+    order = range(len(items)) if who == _OURS else range(len(items) - 1, -1, -1)
+    for at in order:
+        if claims[at]:
+            return
+        claims[at] = who
+        yield items[at]
+
+
+def _start(share: Iterable[T], work: Work[T]) -> tuple[int, Any] | None:
     """A forked worker writing the results of work on share into an unlinked temporary file,
     which it ends with the list of them and that list's length; None when none can start."""
     import tempfile  # (imports shutil: only a run that forks pays for it)
