@@ -333,8 +333,23 @@ def taskwarrior(body: Path, today: dt.date, runs: int, work: Path,
         max(runs, TURNS), [[task, "overdue"], *(command for command, _ in ours.values())],
         env, [env, *(our_env for _, our_env in ours.values())],
         [(0, 1), *((0, 3) for _ in ours)])
-    return {"count": count, "task overdue": found[0],
+
+    def cold(our_env: dict[str, str]) -> Callable[[], None]:
+        def clear() -> None:  # every cache of the body, as measure's cold runs clear them
+            shutil.rmtree(our_env["KWARTAAL_CACHE_DIR"], ignore_errors=True)
+            shutil.rmtree(body / ".kwartaal-cache", ignore_errors=True)
+        return clear
+
+    # and cold, in turns of their own (a cold run keeps no answer: the warm runs above would
+    # not be warm after one)
+    colds = medians_taking_turns(
+        max(runs, TURNS), [[task, "overdue"], *(command for command, _ in ours.values())],
+        env, [env, *(our_env for _, our_env in ours.values())],
+        [(0, 1), *((0, 3) for _ in ours)],
+        [None, *(cold(our_env) for _, our_env in ours.values())])
+    return {"count": count, "task overdue": found[0], "task overdue (cold turns)": colds[0],
             "turns": dict(zip(ours, found[1:], strict=True)),
+            "cold turns": dict(zip(ours, colds[1:], strict=True)),
             "task --version (clock set)": median_of(runs, [task, "--version"], env),
             "task --version": median_of(runs, [task, "--version"], plain)}
 
@@ -440,9 +455,12 @@ def main() -> None:
                 results["task overdue"] = {"warm": task, "cold": task}
                 notes.append(f"task overdue: {task}")
             else:
-                results["task overdue"] = {"warm": task["task overdue"]}
+                results["task overdue"] = {"warm": task["task overdue"],
+                                           "cold": task["task overdue (cold turns)"]}
                 for name, measured in task["turns"].items():  # in turns with task overdue
                     results[name]["warm"] = measured
+                for name, measured in task["cold turns"].items():  # and cold, the same
+                    results[name]["cold"] = measured
                 results["task --version (clock set)"] = {"warm": task["task --version (clock set)"]}
                 results["task --version"] = {"warm": task["task --version"]}
                 notes.append(f"same question at {size:,}: {task['count']} overdue for "
@@ -567,7 +585,8 @@ def goals(table: dict[str, dict[str, dict[str, Measure]]]) -> list[tuple[str, fl
         rows.append(worst(f"6 warm actions --overdue at {shown} / task overdue < 1",
                           {r: over(size, r, "warm", task) for r in TASK_ROWS[:2]}, 1.0))
         rows.append(worst(f"6 cold actions --overdue at {shown} / task overdue <= 5",
-                          {r: over(size, r, "cold", task) for r in TASK_ROWS[:2]}, 5.0))
+                          {r: over(size, r, "cold", t(size, "task overdue", "cold"))
+                           for r in TASK_ROWS[:2]}, 5.0))
     everything = [*reads, "actions --overdue --json"]
     rows.append(worst("7 cold, 4,000 / 400 <= 10.5",
                       {r: over("4000", r, "cold", t("400", r, "cold")) for r in everything},
