@@ -127,6 +127,7 @@ def medians_taking_turns(runs: int, commands: list[list[str]], env: dict[str, st
 
 
 TURNS = 15  # runs of `import click` and `--help`, in turns
+CLICK_WITH_READS = "python -c 'import click' (in turns with the warm reads)"
 
 
 def git(body: Path, *args: str) -> str:
@@ -238,7 +239,15 @@ def measure(body: Path, today: dt.date, runs: int, work: Path, reads: list[str],
         # warm run (which starts git, so its answer is not kept) and its answer on the second
         for _ in range(2):
             timed([*k, *args[name]], env)
-        rows[name]["warm"] = median_of(runs, [*k, *args[name]], env, ok=oks[name])
+    # in turns with `import click`, which goal 5 measures them against (on the example, at
+    # least TURNS times: runs of tens of milliseconds)
+    turns = medians_taking_turns(
+        runs if with_cold else max(runs, TURNS),
+        [[sys.executable, "-c", "import click"], *[[*k, *args[name]] for name in reads]], env,
+        oks=[(0,), *[oks[name] for name in reads]])
+    for name, found in zip(reads, turns[1:], strict=True):
+        rows[name]["warm"] = found
+    results[CLICK_WITH_READS] = {"warm": turns[0]}
     for name in reads:  # last: each of these runs writes a meeting file again
         rows[name]["rewritten"] = median_of(runs, [*k, *args[name]], env, rewrite, ok=oks[name])
     results.update(rows)
@@ -573,8 +582,9 @@ def goals(table: dict[str, dict[str, dict[str, Measure]]]) -> list[tuple[str, fl
     rows.append(("4 peak memory at 4,000 (MB) <= 100" if peak("4000") is not None
                  else "4 peak memory at 4,000 (MB): not measured", peak("4000"), 100.0))
     click = t("example", "python -c 'import click'")
+    beside = t("example", CLICK_WITH_READS) or click  # (a table saved before it was measured)
     rows.append(worst("5 warm read on the example / import click <= 2.5",
-                      {r: over("example", r, "warm", click) for r in READS}, 2.5))
+                      {r: over("example", r, "warm", beside) for r in READS}, 2.5))
     rows.append(worst("5 warm read on the example, a file rewritten / import click <= 2.5",
                       {r: over("example", r, "rewritten", click) for r in READS}, 2.5))
     rows.append(worst("5 --help / import click <= 1.2",
