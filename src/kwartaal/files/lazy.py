@@ -89,10 +89,17 @@ class Stored:
         self.facts = facts
         self.loaded: list[Any] | None = None
         self.whole = False  # decoding a whole list: its actions' histories with it
-        # each action's status and last history date (as marshal bytes when packed), and
+        # each action's status and fact (status_of; a place in the blob when packed), and
         # the meeting's list of actions
         self.statuses: Any = statuses if statuses else None
         self.actions: Later | None = None
+
+    def stored_statuses(self) -> list[Any]:
+        """Each action's status_of, as stored (statuses is not None)."""
+        found = self.statuses
+        if type(found) is tuple and len(found) == 2 and type(found[0]) is int:  # a place
+            return marshal.loads(self.read(*found))  # type: ignore[misc]
+        return found  # type: ignore[no-any-return]
 
     def stored_part(self, at: bytes | int, length: int) -> Any:
         return marshal.loads(at if isinstance(at, bytes) else self.read(at, length))  # type: ignore
@@ -207,8 +214,7 @@ class Later(list):  # type: ignore[type-arg]
                         if keep(action.status, _ordinal_day(latest(action.history)))]
             return [action for action in self if keep(
                 action.status, action.history[-1].date if action.history else None)]
-        facts = source.statuses
-        facts = marshal.loads(facts) if isinstance(facts, bytes) else facts
+        facts = source.stored_statuses()
         at = 2 if by_latest else 1
         wanted = [i for i, fact in enumerate(facts) if keep(fact[0], _ordinal_day(fact[at]))]
         if not wanted:
@@ -229,8 +235,7 @@ class Later(list):  # type: ignore[type-arg]
         if (source is None or type(self) is not Later or source.actions is not self
                 or source.statuses is None):
             return None
-        facts = source.statuses
-        facts = marshal.loads(facts) if isinstance(facts, bytes) else facts
+        facts = source.stored_statuses()
         if any(len(fact) != _FACT_LENGTH for fact in facts):
             return None
         return [ActionFact(status, theme, _ordinal_day(due), closed, item,

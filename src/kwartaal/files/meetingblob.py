@@ -46,9 +46,10 @@ def packed(meeting: Any, path: Path, public: bool,
         if type(value) is tuple and value[0] == "Z":
             values[position] = ("Z", *put(value[1]))
     hist = None if head[4] is None else put(head[4])
-    facts = None if head[5] is None else marshal.dumps(head[5])  # held as bytes: small
+    # each action's status and fact (lazy.status_of): 1.2 kB a meeting, read when asked for
+    statuses = None if head[5] is None else put(marshal.dumps(head[5]))
     shown = tuple(None if part is None else put(part) for part in head[6][:2])
-    packed = ("R", "Meeting", values, head[3], hist or (), facts,
+    packed = ("R", "Meeting", values, head[3], hist or (), statuses,
               (*shown, head[6][2]))  # those two read when asked for
     data = marshal.dumps(packed)
     return b"".join([len(data).to_bytes(4, "big"), data, *chunks]), packed, 4 + len(data)
@@ -75,7 +76,8 @@ def _stored(read: Callable[[int, int], bytes], base: int, head: tuple[Any, ...],
     hist = head[4]
     later = read.after(base) if isinstance(read, Window) else (
         lambda offset, length: read(base + offset, length))
-    return records.Stored(later, path, tuple(hist) if hist else None, head[5],
+    return records.Stored(later, path, tuple(hist) if hist else None,
+                          None if head[5] is None else tuple(head[5]),
                           (*(None if place is None else tuple(place)
                              for place in head[6][:2]), head[6][2]))
 
