@@ -51,10 +51,10 @@ _STATUS_AT = _POSITION["Action"]["status"]
 _FACT_AT = tuple(_POSITION["Action"][name] for name in ("theme", "due", "closed", "item"))
 # what a Row of core/facts.py reads of a stored note, decision or action: where its id, closed
 # flag, item and public texts (in the order of fields.public_fields) are
-_ROW_AT = {kind: (at["id"], at["closed"], at["item"],
-                  tuple(at[decl.name] for decl in public_fields(m.MEETING_RECORDS[kind])))
+_ROW_AT = {kind: (at["id"], at["closed"], at["item"], texts, frozenset(texts))
            for kind in ("note", "decision", "action")
-           for at in (_POSITION[m.MEETING_RECORDS[kind].__name__],)}
+           for at in (_POSITION[m.MEETING_RECORDS[kind].__name__],)
+           for texts in (tuple(at[decl.name] for decl in public_fields(m.MEETING_RECORDS[kind])),)}
 _AMOUNT_AT = _POSITION["CompensationLine"]["amount"]
 
 
@@ -161,12 +161,13 @@ def formed_parts(tables: dict[str, Any], meeting_id: str, path: Path,
 def _rows(kind: str, stored: list[tuple[Any, ...]], rows: list[Row]) -> bool:
     """The Row of each stored note, decision or action added to rows; False when a public
     text is not stored as a text (the meeting is then built)."""
-    id_at, closed_at, item_at, texts_at = _ROW_AT[kind]
+    id_at, closed_at, item_at, texts_at, coded = _ROW_AT[kind]
+    add = rows.append
     for _, _, values, special in stored:
-        if any(at in special for at in texts_at):
+        if not coded.isdisjoint(special):
             return False
-        rows.append((False, values[id_at], values[closed_at], values[item_at], "",
-                     tuple(text for at in texts_at if type(text := values[at]) is str)))
+        add((False, values[id_at], values[closed_at], values[item_at], "",
+             tuple([text for at in texts_at if type(text := values[at]) is str])))
     return True
 
 
