@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from kwartaal.core.problems import msg
 from kwartaal.documents.render import render, shipped_templates
 from kwartaal.files.pagekeys import Unkeyable, key_of
-from kwartaal.files.pages import PageIndex, templates_digest
+from kwartaal.files.pages import PageIndex, templates_digest, templates_state
 from kwartaal.files.sitefiles import (
     Packed,
     SiteFiles,
@@ -316,8 +316,10 @@ def site_files(root: Path, today: dt.date,
     the last build that succeeded, on the same day, that build's files are the answer
     (files/pages.py): the body is not loaded (load is not called) and no page is built.
     Otherwise the body is loaded and the site built; its files are kept for next time only
-    when the inputs read after the build equal those read before loading, and its pages only
-    when the templates did not change while they were rendered."""
+    when the inputs read after the build equal those read before loading and none of them
+    was written in between (PageIndex.moved: even back to the same bytes, the body may have
+    been loaded from others), and its pages only when the templates were not written while
+    they were rendered."""
     index = PageIndex(root)
     shipped = shipped_templates()
     inputs = index.site_inputs(today.isoformat(), templates_digest(root, shipped))
@@ -328,7 +330,7 @@ def site_files(root: Path, today: dt.date,
     body = load()
     files, named = _build(body, today, index, templates_digest(root, shipped))
     if inputs is not None and index.site_inputs(
-            today.isoformat(), templates_digest(root, shipped)) == inputs:
+            today.isoformat(), templates_digest(root, shipped)) == inputs and not index.moved:
         index.keep_site(inputs, named, body.config.publish_folder, body.config.language)
     index.save()
     return files, body.config.publish_folder, body.config.language
@@ -337,6 +339,7 @@ def site_files(root: Path, today: dt.date,
 def _build(body: m.Body, today: dt.date, index: PageIndex,
            templates: str) -> tuple[SiteFiles, list[tuple[str, str]]]:
     build = _Build(body, index, templates)
+    state = templates_state(body.root)
     langs = [body.config.language, *[x for x in body.config.languages
                                       if x != body.config.language]]
     for lang in langs:
@@ -349,10 +352,10 @@ def _build(body: m.Body, today: dt.date, index: PageIndex,
         # the calendar first: what it holds while made is let go before the pages'
         _pages_for(build, lang, today, prefix, other, before=None if lang != langs[0]
                    else lambda: _calendar_and_style(build, today))
-    if templates_digest(body.root, shipped_templates()) != templates:
-        # a template changed while the pages were rendered: nothing of this build is kept,
-        # or pages of its new text would stand under the old text's digest (and be taken
-        # once the template is changed back)
+    if templates_digest(body.root, shipped_templates()) != templates or templates_state(
+            body.root) != state:
+        # a template changed while the pages were rendered (even back): nothing of this
+        # build is kept, or pages of its new text would stand under the old text's digest
         index.enabled = False
     return build.files, build.named
 

@@ -133,6 +133,14 @@ def _folder_stats(base: Path) -> list[bytes]:
     return parts
 
 
+def templates_state(body_root: Path) -> list[bytes]:
+    """The stat record of every file of the body's own templates: any write sets its change
+    time, so a template written while pages were rendered, even back to the same bytes, is
+    seen when these differ at the end (the digest would not see it)."""
+    own = body_root / "templates"
+    return _folder_stats(own) if own.is_dir() else []
+
+
 def templates_digest(body_root: Path, shipped: Path) -> str:
     """What renders the site: kwartaal's code and shipped templates, and the body's own
     templates folder."""
@@ -159,6 +167,7 @@ class PageIndex:
         # when this run first read the body's files (each stat record in new_stats was taken
         # after it, and stands for the bytes read with it by the same rule as one stored)
         self.first_read: int | None = None
+        self.moved = False  # a file read twice this run and not provably the same between
         if not self.enabled:
             return
         stored = _read(index_path(root))
@@ -197,6 +206,9 @@ class PageIndex:
             elif read_now is not None and trusted(stat, read_now[0], self.first_read):
                 content = read_now[1]  # read earlier in this run (after first_read)
             else:
+                # written since this run read it (even back to the same bytes), or too soon
+                # before: what was loaded in between may be neither (site_files keeps nothing)
+                self.moved = self.moved or read_now is not None
                 try:
                     with open(path, "rb") as handle:
                         content = digest(handle.read())
