@@ -235,34 +235,6 @@ def test_a_file_changed_after_it_was_parsed_is_read_again(
         changed.write_text(before, encoding="utf-8")
 
 
-def test_a_file_this_process_parsed_is_read_once_and_seen_changed_next_run(
-        big: tuple[Path, dt.date], monkeypatch: pytest.MonkeyPatch) -> None:
-    """A file of the command's own share is taken as it built it from the bytes it read (one
-    read of each file per run, as without workers); changed since (same size, times put
-    back), the next run reads it again."""
-    root, _ = big
-    monkeypatch.setenv("KWARTAAL_WORKERS", "2")
-    files = loader.meeting_files(root)
-    language = loader.load_settings(root, [])[0].language
-    index = ParseIndex.open(root)
-    own = index.lacking(files, language)[0::2]
-    prefill.prefill(index, files, language, made_by(index, language))
-    changed = own[3]
-    before = changed.read_text(encoding="utf-8")
-    times = os.stat(changed)
-    try:
-        changed.write_text(before.replace('time = "19:00"', 'time = "20:00"', 1),
-                           encoding="utf-8")
-        os.utime(changed, ns=(times.st_atime_ns, times.st_mtime_ns))
-        assert os.stat(changed).st_size == times.st_size
-        assert read_through(index, [changed], language)[0].time == "19:00"  # as it was read
-        index.save()
-        again = ParseIndex.open(root)
-        assert read_through(again, [changed], language)[0].time == "20:00"
-    finally:
-        changed.write_text(before, encoding="utf-8")
-
-
 def test_problems_are_those_one_process_reports(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     root, _ = generated_body(tmp_path / "body", MEETINGS)

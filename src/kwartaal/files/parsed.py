@@ -76,7 +76,9 @@ def decode(value: Any) -> Any:
         return {key: decode(item) for key, item in value.items()}
     if isinstance(value, list):
         return [decode(item) for item in value]
-    return untag_scalar(value) if isinstance(value, tuple) else value
+    if not isinstance(value, tuple):
+        return value
+    return untag_scalar(value)
 
 
 def stamp() -> str:
@@ -164,10 +166,8 @@ class ParseIndex:
         self.spool: Any = None
         self.spooled = 0
         # files whose entry was made this run ahead of reading them (files/prefill.py): taken
-        # only once the bytes on disk hash to what was parsed, never by their stat record;
-        # but those this process made from the bytes it read (take, built)
+        # only once the bytes on disk hash to what was parsed, never by their stat record
         self.fresh: set[str] = set()
-        self.built: dict[str, Any] = {}
 
     @classmethod
     def open(cls, root: Path, public: bool = True) -> ParseIndex:
@@ -247,14 +247,8 @@ class ParseIndex:
         then read from what is stored, its records built when first used."""
 
         name = path.name
-        entry = self.entries.get(name)
-        if name in self.built:  # one read of the file this run, as _built makes it
-            kind, (meeting, head, base) = self.built.pop(name)
-            self.used[name], self.changed = entry, True
-            self.dates[name] = meeting.date.toordinal()
-            return True, with_later_parts(meeting, head, base,
-                                          self.reader(entry[RECORDS][kind]), path)
         stat = stat_key(path)
+        entry = self.entries.get(name)
         kinds = self._kinds(language)
         if entry is not None and entry[TABLES] is None and not any(
                 kind in entry[RECORDS] for kind in kinds):
@@ -302,10 +296,9 @@ class ParseIndex:
                 or not any(kind in entry[RECORDS] for kind in kinds)]
 
     def formed(self, path: Path, parse: Callable[[bytes], dict[str, Any] | None],
-               formed: Former) -> tuple[str, Any, str, bytes, Any] | None:
-        """(name, stat record, digest, stored records, what was built: the meeting without
-        its later parts, its stored head, where that ends) of a file whose tables are all on
-        the quick path (formed) and which parse(bytes) reads without a problem; else None:
+               formed: Former) -> tuple[str, Any, str, bytes] | None:
+        """(name, stat record, digest, stored records) of a file whose tables are all on the
+        quick path (formed) and which parse(bytes) reads without a problem; else None, and
         the file is left to meeting(), which reports what there is. Changes nothing."""
         stat = stat_key(path)
         try:
@@ -317,21 +310,17 @@ class ParseIndex:
         if got is None:
             return None
         try:
-            blob, head, base = packed(got[0], path, self.public, got[1])
+            blob = packed(got[0], path, self.public, got[1])[0]
         except (TypeError, ValueError):
             return None
-        return path.name, stat, digest(data), blob, (got[0], head, base)  # type: ignore[arg-type]
+        return path.name, stat, digest(data), blob  # type: ignore[arg-type]
 
-    def take(self, name: str, language: str, stat: Any, key: str, stored: Any,
-             built: Any = None) -> None:
+    def take(self, name: str, language: str, stat: Any, key: str, stored: Any) -> None:
         """An entry made this run ahead of meeting() (files/prefill.py), its records stored
-        (a blob's place); meeting() takes it once the file's bytes hash to key, or at once
-        when this process made it from the bytes it read (built: what formed built)."""
+        (a blob's place); meeting() takes it once the file's bytes hash to key."""
         kind = language if self.public else language + INSIDE
         self.entries[name] = (stat, key, None, {kind: stored})
         self.fresh.add(name)
-        if built is not None:
-            self.built[name] = (kind, built)
 
     def _built(self, name: str, entry: tuple[Any, ...], path: Path, language: str,
                raw: dict[str, Any], build: Callable[[dict[str, Any]], tuple[Any, bool]],

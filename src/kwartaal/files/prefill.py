@@ -19,7 +19,6 @@ the same way (prefill_lane).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,9 +30,8 @@ if TYPE_CHECKING:
     from kwartaal.files.cache import ActionIndex
     from kwartaal.files.parsed import ParseIndex
 
-# made(path) -> (name, stat record, digest, stored records, what was built) or None
-# (ParseIndex.formed)
-Made = Callable[[Path], "tuple[str, Any, str, bytes, Any] | None"]
+# made(path) -> (name, stat record, digest, stored records) or None (ParseIndex.formed)
+Made = Callable[[Path], "tuple[str, Any, str, bytes] | None"]
 
 
 def prefill(index: ParseIndex, paths: list[Path], language: str, made: Made) -> None:
@@ -42,28 +40,21 @@ def prefill(index: ParseIndex, paths: list[Path], language: str, made: Made) -> 
     if not index.enabled:
         return
 
-    here = os.getpid()
-    built: dict[str, Any] = {}  # what this process built of its own share, by file
-
     def work(share: Iterable[Path]) -> Iterator[tuple[Any, bytes]]:
         for path in paced(share):
             found = made(path)
             if found is not None:
-                if os.getpid() == here:  # kept: the loader sets the later parts on it
-                    built[found[0]] = found[4]
                 yield found[:3], found[3]
 
     def take(value: Any, stored: Any) -> bool:
         name, stat, key = value
         if type(name) is not str or type(key) is not str or len(stat) != 4:
             return True  # not what a worker makes: that file is read as usual
-        own = isinstance(stored, bytes)  # (a worker's is a place in its file)
-        if own:
+        if isinstance(stored, bytes):
             stored = index.keep(stored)
             if not index.enabled:  # nowhere to keep it: nothing is saved either
                 return False
-        index.take(name, language, tuple(stat), key, stored, built.pop(name, None) if own
-                   else None)
+        index.take(name, language, tuple(stat), key, stored)
         return True
 
     shared(index.lacking(paths, language), work, take)
