@@ -30,7 +30,7 @@ class ActionFact(NamedTuple):
 def finished_on(action: m.Action) -> dt.date | None:
     """The day a done or dropped action was finished, by its history: the last entry of that
     kind, else the last entry."""
-    if action.status not in ("done", "dropped") or not action.history:
+    if action.status not in m.FINISHED_STATUSES or not action.history:
         return None
     kinds = [h for h in action.history if h.kind == action.status]
     return (kinds or action.history)[-1].date

@@ -58,6 +58,7 @@ MEETING_STATUSES = ("planned", "held", "minutes-draft", "minutes-approved", "pub
 NOT_HELD = ("planned", "cancelled")  # nothing was said at such a meeting (yet)
 ACTION_STATUSES = ("open", "in-progress", "done", "dropped")
 OPEN_STATUSES = ("open", "in-progress")
+FINISHED_STATUSES = ("done", "dropped")  # the rest: finished on a day of its history
 AGE_BANDS = ("21+", "under-21")
 COMPENSATION_KINDS = ("fee", "travel", "meal", "voucher", "other")
 # The participation ladder of an item or decision, from being informed to sex workers in the

@@ -133,7 +133,7 @@ def _made_by(body: m.Body, year: int) -> list[m.Action]:
     start = dt.date(year, 1, 1)
 
     def keep(status: str, latest: dt.date | None) -> bool:
-        return status not in ("done", "dropped") or latest is None or latest >= start
+        return status not in m.FINISHED_STATUSES or latest is None or latest >= start
 
     found: list[m.Action] = []
     for meeting in body.meetings:

@@ -102,8 +102,8 @@ class _Build:
 
 
 def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
-               other: str | None, before: Callable[[], None] | None = None) -> None:
-    """Every page of one language; before: what is made first (the calendar), in this
+               other: str | None, made_first: Callable[[], None] | None = None) -> None:
+    """Every page of one language; made_first: what is made first (the calendar), in this
     process once a worker making year reports was forked (_reports_ahead)."""
     from kwartaal.core import model as m
     from kwartaal.core import rules
@@ -204,8 +204,8 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
                 continue
 
     def others() -> None:
-        if before is not None:
-            before()
+        if made_first is not None:
+            made_first()
         # what the year reports count is gathered in the same pass over the actions
         gathered.append(Years(body, view, today, seen=seen))
         _other_pages(body, view, lang, today, page, counts, still_open, published, planned,
@@ -350,7 +350,7 @@ def _build(body: m.Body, today: dt.date, index: PageIndex,
         other = None if other_lang is None else (
             "" if other_lang == body.config.language else f"{other_lang}/")
         # the calendar first: what it holds while made is let go before the pages'
-        _pages_for(build, lang, today, prefix, other, before=None if lang != langs[0]
+        _pages_for(build, lang, today, prefix, other, made_first=None if lang != langs[0]
                    else lambda: _calendar_and_style(build, today))
     if templates_digest(body.root, shipped_templates()) != templates or templates_state(
             body.root) != state:

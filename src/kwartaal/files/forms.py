@@ -197,7 +197,7 @@ def _status(action: tuple[Any, ...], entries: Any) -> tuple[Any, ...]:
             and (due is None or type(due) is tuple and due[0] == "d")):
         return head
     finished = None
-    if status in ("done", "dropped") and days:  # the last entry of that kind, else the last
+    if status in m.FINISHED_STATUSES and days:  # the last entry of that kind, else the last
         finished = next((day for entry, day in zip(reversed(entries), reversed(days),
                                                    strict=True)
                          if entry[2][_KIND_AT] == status), days[-1])
