@@ -41,15 +41,17 @@ def fact_of(action: m.Action) -> ActionFact:
                       finished_on(action))
 
 
-def facts_and_open(meeting: m.Meeting) -> tuple[list[ActionFact], list[m.Action]]:
+def facts_and_open(meeting: m.Meeting, *, opened: bool = True,
+                   ) -> tuple[list[ActionFact], list[m.Action]]:
     """The facts of each of the meeting's actions, in order, and its open actions (decoded
-    alone when the facts are stored: files/lazy.py Later.action_facts), in order."""
+    alone when the facts are stored: files/lazy.py Later.action_facts), in order; no
+    actions when not opened (a pass that only counts decodes none)."""
     actions: Any = meeting.actions
     stored = getattr(actions, "action_facts", None)
     facts = None if stored is None else stored()
     if facts is None:
         every = m.passing(actions)
-        return [fact_of(a) for a in every], [a for a in every if a.is_open]
-    if not any(fact.status in m.OPEN_STATUSES for fact in facts):
+        return [fact_of(a) for a in every], [a for a in every if a.is_open] if opened else []
+    if not opened or not any(fact.status in m.OPEN_STATUSES for fact in facts):
         return facts, []
     return facts, actions.chosen(lambda status, _: status in m.OPEN_STATUSES)

@@ -156,11 +156,13 @@ def missed_in_a_row(group: Group) -> list[tuple[str, ...]]:
 
 def attendance(body: m.Body, year: int | None, lang: str,
                held: list[m.Meeting] | None = None, *, roles: bool = True,
-               known: dict[str, Group] | None = None) -> Attendance:
+               known: dict[str, Group] | None = None,
+               seats: dict[str, bool] | None = None) -> Attendance:
     """held: the held meetings of the year, when the caller has them already (in the body's
     order, as held_meetings gives them); roles=False: the list by role is left empty;
-    known: each person's organisation group, for a caller that asks about many years of one
-    body in one language (organisation_group is the same for a person in every year)."""
+    known: each person's organisation group, and seats: whether each holds a sex worker's
+    seat, for a caller that asks about many years of one body in one language (both are the
+    same for a person in every year)."""
     meetings = held_meetings(body, year) if held is None else held
     with_statuses = [(meeting, statuses(meeting)) for meeting in meetings]
     organisations = _groups(body, with_statuses, lang, organisation_group,
@@ -172,10 +174,17 @@ def attendance(body: m.Body, year: int | None, lang: str,
     declared = any(p.sex_worker for p in body.people.values()) or any(
         o.kind == "sex-worker-org" for o in cfg.organisations.values())
     filled = 0
+    seats = {} if seats is None else seats
+
+    def holds_seat(pid: str) -> bool:
+        found = seats.get(pid)
+        if found is None:
+            found = seats[pid] = holds_sex_worker_seat(cfg, body.people[pid])
+        return found
+
     for meeting in meetings:
-        present = [body.people[pid] for pid in dict.fromkeys(meeting.present + meeting.online)
-                   if pid in body.people]
-        if any(holds_sex_worker_seat(cfg, person) for person in present):
+        if any(holds_seat(pid) for pid in dict.fromkeys(meeting.present + meeting.online)
+               if pid in body.people):
             filled += 1
         elif declared:
             warnings.append(Finding("no-sex-worker-seat", (meeting.id,), "", msg(

@@ -72,7 +72,7 @@ class Years:
             counts = self.counts = ActionCounts(min(self.meetings), max(self.meetings), today,
                                                 body.config.themes)
             for meeting in body.meetings:
-                facts, opened = facts_and_open(meeting)
+                facts, opened = facts_and_open(meeting, opened=seen is not None)
                 if seen is not None:
                     seen(meeting, facts, opened)
                 made = body.meeting(meeting.id)  # (the first of its id, as an action's)
@@ -82,8 +82,10 @@ class Years:
                     if not view.hides_fact(meeting.id, fact):
                         counts.add(made.date, fact.finished, fact.status, fact.theme, fact.due)
         self.items = counted_items(body)
-        # each person's organisation group in the view's language, the same in every year
+        # each person's organisation group in the view's language, and whether each holds a
+        # sex worker's seat: the same in every year
         self.groups: dict[str, Group] = {}
+        self.seats: dict[str, bool] = {}
         self._given: dict[int, list[GivenFeedback]] | None = None
 
     @property
@@ -171,7 +173,7 @@ def meetings_section(scope: Scope) -> dict[str, Any]:
 
 def attendance_section(scope: Scope) -> dict[str, Any]:
     found = attendance(scope.body, scope.year, scope.lang, scope.years.held(scope.year),
-                       roles=False, known=scope.years.groups)
+                       roles=False, known=scope.years.groups, seats=scope.years.seats)
     rows = []
     for group in found.organisations:
         row = group_row(group)

@@ -20,6 +20,7 @@ from kwartaal.core.problems import msg
 from kwartaal.documents.render import render, shipped_templates
 from kwartaal.files.pagekeys import Unkeyable, key_of
 from kwartaal.files.pages import PageIndex, templates_digest, templates_state
+from kwartaal.files.putoff import putting_off
 from kwartaal.files.sitefiles import (
     Packed,
     SiteFiles,
@@ -34,7 +35,6 @@ from kwartaal.files.sitefiles import (
 if TYPE_CHECKING:  # the records and their renderings are imported only to build a site:
     from kwartaal.core import model as m  # a site kept whole needs none of them
     from kwartaal.core.actionfacts import ActionFact
-
 
 
 def overdue_text(days: int, lang: str) -> str:
@@ -59,7 +59,15 @@ class _Build:
         self.spool = Spool(cache_folder() if index.enabled else None)
         self.named: list[tuple[str, str]] = []  # each file and the key the index keeps it under
         self.view = View(body, body.config.language, public=True)  # searches every file
-        self.check = key_of(self.view.check_key())
+        self._check: str | None = None
+
+    @property
+    def check(self) -> str:
+        """The key of what every file is searched for (View.check_key), gathered when first
+        needed: each process its own, once the year reports' worker is forked."""
+        if self._check is None:
+            self._check = key_of(self.view.check_key())
+        return self._check
 
     def made(self, key: str | None, kind: type) -> tuple[str | bytes, Packed] | None:
         """The file made before from exactly these inputs, and its packed bytes, if any."""
@@ -147,15 +155,14 @@ def _pages_for(build: _Build, lang: str, today: dt.date, prefix: str,
         build.add(prefix + name, *before, key, totals)
 
     def open_row(a: m.Action) -> dict[str, Any]:
+        days = rules.days_overdue(a, today)
         return {"id": a.id, "title": view.text(a.title, a.id),
                 "due": a.due.isoformat() if a.due else "",
                 "owners": [view.person(pid) for pid in a.owners],
                 "theme": view.text(m.text_in(body.config.themes[a.theme].title, lang,
                                              body.config.language))
                 if a.theme in body.config.themes else "",
-                "overdue": rules.days_overdue(a, today),
-                "overdue_text": overdue_text(rules.days_overdue(a, today), lang),
-                "status": a.status}
+                "overdue": days, "overdue_text": overdue_text(days, lang), "status": a.status}
 
     still_open: list[tuple[tuple[dt.date, str], dict[str, Any]]] = []
     counts = rules.Progress(body, today)
@@ -244,7 +251,10 @@ def _other_pages(body: m.Body, view: Any, lang: str, today: dt.date,
     page("progress.html", "progress.html.j2", 0, progress=progress)
     open_count = len(still_open)
     still_open.sort(key=lambda pair: pair[0])
-    page("actions.html", "actions.html.j2", 0, actions=_second(still_open))
+    rows = [row for _, row in still_open]
+    still_open.clear()
+    page("actions.html", "actions.html.j2", 0, actions=rows)
+    del rows  # (let go before the other pages are made)
     # then the pages of the minutes and the agenda (each holding what it shows until the
     # index has been made)
     minutes = [build_minutes(body, mt, lang, public=True) for mt in reversed(published)]
@@ -291,13 +301,6 @@ def _reports_ahead(build: _Build, years: list[int],
     return ahead
 
 
-def _second(pairs: list[tuple[Any, Any]]) -> list[Any]:
-    """The second of each pair, in order; the pairs are let go (emptied)."""
-    found = [second for _, second in pairs]
-    pairs.clear()
-    return found
-
-
 def build_site(body: m.Body, today: dt.date, *, cached: bool = False) -> dict[str, str | bytes]:
     """All files of the site, checked, in memory; nothing is written here. cached: the body
     is as loaded from its files this run, and pages come from the page index
@@ -327,8 +330,9 @@ def site_files(root: Path, today: dt.date,
     if kept is not None:
         index.save()  # stat records trusted now, for the next run
         return kept
-    body = load()
-    files, named = _build(body, today, index, templates_digest(root, shipped))
+    with putting_off() as save_now:  # the parse index saved once the report worker runs
+        body = load()
+        files, named = _build(body, today, index, templates_digest(root, shipped), save_now)
     if inputs is not None and index.site_inputs(
             today.isoformat(), templates_digest(root, shipped)) == inputs and not index.moved:
         index.keep_site(inputs, named, body.config.publish_folder, body.config.language)
@@ -336,8 +340,10 @@ def site_files(root: Path, today: dt.date,
     return files, body.config.publish_folder, body.config.language
 
 
-def _build(body: m.Body, today: dt.date, index: PageIndex,
-           templates: str) -> tuple[SiteFiles, list[tuple[str, str]]]:
+def _build(body: m.Body, today: dt.date, index: PageIndex, templates: str,
+           save_now: Callable[[], None] = lambda: None,
+           ) -> tuple[SiteFiles, list[tuple[str, str]]]:
+    """save_now: the saves put off while loading (files/putoff.py), done once forked."""
     build = _Build(body, index, templates)
     state = templates_state(body.root)
     langs = [body.config.language, *[x for x in body.config.languages
@@ -351,7 +357,7 @@ def _build(body: m.Body, today: dt.date, index: PageIndex,
             "" if other_lang == body.config.language else f"{other_lang}/")
         # the calendar first: what it holds while made is let go before the pages'
         _pages_for(build, lang, today, prefix, other, made_first=None if lang != langs[0]
-                   else lambda: _calendar_and_style(build, today))
+                   else lambda: (save_now(), _calendar_and_style(build, today)))
     if templates_digest(body.root, shipped_templates()) != templates or templates_state(
             body.root) != state:
         # a template changed while the pages were rendered (even back): nothing of this

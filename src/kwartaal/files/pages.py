@@ -49,6 +49,7 @@ from kwartaal.files.cache import (
 from kwartaal.files.keeping import index_file, seal, unsealed
 from kwartaal.files.pagekeys import key_of
 from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE
+from kwartaal.files.readbefore import read_before
 from kwartaal.files.sitefiles import Packed, SiteFiles, packed_bytes, packed_kind
 
 FORMAT = 3  # pages packed (files/sitefiles.py)
@@ -194,6 +195,7 @@ class PageIndex:
         parts = []
         if self.first_read is None:
             self.first_read = time.time_ns()
+            read_before(self.root, self.new_stats, self.first_read)  # (for the loader)
         for name in names:
             path = os.path.join(self.root, name)
             stat = stat_key(path)

@@ -19,6 +19,7 @@ again the files that did not change.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import marshal
 import os
@@ -43,6 +44,8 @@ from kwartaal.files.cache import (
 )
 from kwartaal.files.keeping import index_file
 from kwartaal.files.meetingblob import packed, unpack, with_later_parts
+from kwartaal.files.putoff import put_off
+from kwartaal.files.readbefore import digest_read_before
 from kwartaal.files.scalars import tag_scalar, untag_scalar
 
 if TYPE_CHECKING:
@@ -245,7 +248,6 @@ class ParseIndex:
         formed(tables) -> (the meeting without its later parts, those parts stored with the
         facts this run stores) or None (loader.formed_meeting): taken first, the meeting is
         then read from what is stored, its records built when first used."""
-
         name = path.name
         stat = stat_key(path)
         entry = self.entries.get(name)
@@ -255,14 +257,17 @@ class ParseIndex:
             entry = None  # kept as records of another kind only: parsed again
         if entry is None or name in self.fresh or not trusted(stat, entry[STAT],
                                                               self.saved_ns):
-            try:
-                data = None if stat is None or stat[0] > MAX_FILE_BYTES else path.read_bytes()
-            except OSError:
-                data = None
-            if data is None:  # refused or unreadable: the parse reports it, as without index
-                raw = parse(None)
-                return (False, None) if raw is None else (True, build(raw)[0])
-            key = digest(data)
+            # made ahead: the bytes must hash to what was parsed (as read before: readbefore)
+            key = digest_read_before(path, stat) if name in self.fresh else None
+            data = None
+            if key is None or entry is None or entry[KEY] != key:
+                with contextlib.suppress(OSError):
+                    data = None if stat is None or stat[0] > MAX_FILE_BYTES else \
+                        path.read_bytes()
+                if data is None:  # refused or unreadable: the parse reports it, as without
+                    raw = parse(None)  # an index
+                    return (False, None) if raw is None else (True, build(raw)[0])
+                key = digest(data)
             if entry is not None and entry[KEY] == key:
                 entry = (stat, key, entry[TABLES], entry[RECORDS])
                 self.changed = True
@@ -363,6 +368,12 @@ class ParseIndex:
         return {name: entry[KEY] for name, entry in self.used.items()}
 
     def save(self) -> None:
+        """Write the index (files/putoff.py: when the command says so, if it put saves
+        off) and let go of its files."""
+        if not put_off(self._save_now):
+            self._save_now()
+
+    def _save_now(self) -> None:
         if not self.enabled or not (self.changed or set(self.used) != set(self.entries)):
             self.close()
             return
