@@ -71,7 +71,9 @@ class _Runs:
     def add(self, theme: str, field: str, start: int, end: int) -> None:
         if start > end:
             return
-        runs = self._runs.setdefault(theme, {})
+        runs = self._runs.get(theme)
+        if runs is None:
+            runs = self._runs[theme] = {}
         found = runs.get(field)
         if found is None:
             found = runs[field] = array("q", bytes(8 * (self.size + 1)))
@@ -134,14 +136,14 @@ class ActionCounts:
         self.near = max(first, today.year if today < dt.date(today.year, 12, 31)
                         else today.year + 1)
         self._today = _Runs(max(0, last - self.near + 1), known)
+        self._near_start = dt.date(self.near, 1, 1)
         self._added = 0
 
     def add(self, made: dt.date, finished: dt.date | None, status: str, theme: str,
             due: dt.date | None) -> None:
         number, self._added = self._added, self._added + 1
         if self._today.size:
-            counted = count_one(made, finished, status, due, dt.date(self.near, 1, 1),
-                                self.today)
+            counted = count_one(made, finished, status, due, self._near_start, self.today)
             if counted is not None:
                 end = self._today.size - 1 if finished is None else min(
                     finished.year - self.near, self._today.size - 1)

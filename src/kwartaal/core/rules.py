@@ -31,7 +31,12 @@ def _due(action: m.Action | ActionFact) -> int:
 
 def is_overdue(action: m.Action | ActionFact, today: dt.date) -> bool:
     """Due before today and still open or in progress; due today is not overdue."""
-    return days_overdue(action, today) > 0
+    return _overdue_on(action, today.toordinal())
+
+
+def _overdue_on(action: m.Action | ActionFact, day: int) -> bool:
+    """is_overdue, today given as an ordinal."""
+    return query.days_overdue(action.status, _due(action), day) > 0
 
 
 def days_overdue(action: m.Action | ActionFact, today: dt.date) -> int:
@@ -105,10 +110,13 @@ class Progress:
 
     def __init__(self, body: m.Body, today: dt.date) -> None:
         self.themes, self.today = body.config.themes, today
+        self.day = today.toordinal()
         self.table: dict[str, ThemeProgress] = {k: ThemeProgress(k) for k in self.themes}
 
     def add(self, action: m.Action | ActionFact) -> None:
-        row = self.table.setdefault(action.theme, ThemeProgress(action.theme))
+        row = self.table.get(action.theme)
+        if row is None:
+            row = self.table[action.theme] = ThemeProgress(action.theme)
         if action.status == "done":
             row.done += 1
         elif action.status == "dropped":
@@ -117,7 +125,7 @@ class Progress:
             row.in_progress += 1
         else:
             row.open += 1
-        if is_overdue(action, self.today):
+        if _overdue_on(action, self.day):
             row.overdue += 1
 
     def rows(self) -> list[ThemeProgress]:

@@ -35,6 +35,7 @@ from kwartaal.files.lazy import (  # noqa: F401 - Decoded, read_first: read from
     Decoded,
     Later,
     Stored,
+    day_of,
     read_first,
     status_of,
 )
@@ -60,8 +61,6 @@ def _classes() -> dict[str, type]:
 
 
 CLASSES = _classes()
-_DAYS: dict[int, dt.date] = {}  # decoded dates, shared by every record of the run
-DAYS_SHARED = 1 << 12  # at most (11 years): a body of centuries starts sharing again
 _SECTIONS: dict[tuple[object, ...], tuple[object, ...]] = {}  # likewise the tables' places
 _NAMES = {cls: name for name, cls in CLASSES.items()}
 
@@ -387,12 +386,7 @@ def decode(value: Any, path: Path, stored: Stored | None = None) -> Any:
         section = tuple(value[1])  # ("action", 3, "history", 1) recurs in every meeting: shared
         return fields.Source(path, shared_section(section))
     if tag == "d":
-        day = _DAYS.get(value[1])
-        if day is None:
-            if len(_DAYS) >= DAYS_SHARED:
-                _DAYS.clear()
-            day = _DAYS[value[1]] = dt.date.fromordinal(value[1])
-        return day  # dates are immutable: one object per day
+        return day_of(value[1])
     if tag == "L":
         return [decode(item, path, stored) for item in value[1]]
     if tag == "H" or tag == "Z":
