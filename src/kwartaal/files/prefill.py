@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kwartaal.files.pacing import paced
-from kwartaal.files.workers import shared
+from kwartaal.files.workers import processes, shared
 
 if TYPE_CHECKING:
     from kwartaal.files.cache import ActionIndex
@@ -57,7 +57,7 @@ def prefill(index: ParseIndex, paths: list[Path], language: str, made: Made) -> 
         index.take(name, language, tuple(stat), key, stored)
         return True
 
-    shared(index.lacking(paths, language), work, take)
+    _shared(index.lacking(paths, language), work, take)
 
 
 def prefill_lane(index: ActionIndex, paths: list[Path], language: str) -> None:
@@ -88,4 +88,11 @@ def prefill_lane(index: ActionIndex, paths: list[Path], language: str) -> None:
         index.take(*value)
         return True
 
-    shared(index.lacking(paths), work, take)
+    _shared(index.lacking(paths), work, take)
+
+
+def _shared(files: list[Path], work: Any, take: Any) -> None:
+    """shared, two processes met in the middle (files/workers.py): neither waits for the
+    other at the end, however the files' costs or the processors' speeds differ; more
+    processes each take every n-th file."""
+    shared(files, work, take, meet=processes(len(files)) == 2)
