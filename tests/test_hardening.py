@@ -224,6 +224,43 @@ def test_values_reach_a_template_as_in_the_plain_sandbox(tmp_path: Path) -> None
     assert render(tmp_path, "probe.j2", "nl", **values) == plain.render(**values)
 
 
+@pytest.mark.parametrize("call", [
+    "'{0.__class__}'.format(d)", "'{a.__class__.__mro__}'.format(a=d)", "'{a[year]}'.format(a=d)",
+    "'{0[0]}'.format(l)", "'{a:{b}}'.format(a=5, b='>4')", "'{a:>{b}}'.format(a=5, b=4)",
+    "'{}-{}'.format(1, 2)", "'{0}{1}{0}'.format('x', 'y')", "'{name!r} {name!s}'.format(name=s)",
+    "'{n:>6.2f}'.format(n=3.14159)", "'{jaar}'.format(jaar=d.year)", "'{²}'.format(1)",
+    "'{a'.format(a=1)", "'}'.format()", "'{{a}}'.format(a=1)", "'{missing}'.format(a=1)",
+    "'{0.real}'.format(5)", "'{a.year}'.format_map({'a': d})", "'{a}'.format_map({'a': 1})",
+    "m.format(a='<b>')", "'{a}'.format(a=m)", "'{a}'.format(a='<i>')", "'{a.__init__}'.format(a=s)",
+])
+def test_str_format_reaches_into_a_value_as_in_the_plain_sandbox(tmp_path: Path,
+                                                                  call: str) -> None:
+    """A format string whose fields are names or numbers alone is formatted by str.format
+    (render.py _plain_fields); every other, Markup and format_map by the sandbox: the same
+    text, and the same refusal, as the sandbox jinja2 ships."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from markupsafe import Markup
+
+    from kwartaal.core.problems import KwartaalError
+    from kwartaal.documents.render import render
+
+    template = "{{ " + call + " }}"
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "probe.html.j2").write_text(template, encoding="utf-8")
+    values = {"d": {"year": 2026}, "l": ["x"], "s": "tekst", "m": Markup("<p>{a}</p>")}
+    plain = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+    try:
+        expected = plain.from_string(template).render(**values)
+    except Exception as exc:  # noqa: BLE001 - the refusal itself is compared
+        expected = f"refused: {type(exc).__name__}"
+    try:
+        found = render(tmp_path, "probe.html.j2", "nl", **values)
+    except KwartaalError as exc:
+        found = f"refused: {type(exc.__cause__).__name__}"
+    assert found == expected
+
+
 def test_hostile_public_agenda_template_sees_no_hidden_data(example: Path, run: Run) -> None:
     folder = example / "templates"
     folder.mkdir()
