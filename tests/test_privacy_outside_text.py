@@ -633,3 +633,15 @@ def test_the_first_look_for_contact_details_misses_none() -> None:
             text = template.format(*[chr(code)] * template.count("{}"))
             if not detect._may_hold_details(text):
                 assert detect.contact_details(text) == [], (hex(code), text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(list("%%%0123456789abcdefABCDEFgxyz é€\u202e\n")
+                               + ["%C3%A9", "%e2%82", "%zz", "%%41"]), max_size=30).map("".join))
+def test_a_text_is_percent_decoded_exactly_when_unquote_changes_it(text: str) -> None:
+    """percent_decoded searches for an escape before it decodes: the same decoding as
+    unquote, and None exactly where unquote gives the text back."""
+    from kwartaal.core.readings import percent_decoded
+
+    decoded = unquote(text)
+    assert percent_decoded(text) == (decoded if decoded != text else None)

@@ -28,3 +28,18 @@ def display_order(text: str) -> str:
     """A text as a reader sees it where a right-to-left override (U+202E) turns the letters
     after it around: 'Overleg \\u202ealim' shows 'Overleg mila'."""
     return _RIGHT_TO_LEFT_RUN.sub(lambda run: _DIRECTIONS.sub("", run.group(0))[::-1], text)
+
+
+_PERCENT_ESCAPE = re.compile("%[0-9A-Fa-f]{2}")  # the only thing unquote decodes
+
+
+def percent_decoded(text: str) -> str | None:
+    """The text with its percent-escapes decoded ('%67' is 'g'), when that differs from it
+    ('45%' decodes as itself); None otherwise, found by one search (a page of megabytes with
+    a share in percent is not decoded whole to find it the same)."""
+    from urllib.parse import unquote
+
+    if _PERCENT_ESCAPE.search(text) is None:
+        return None
+    decoded = unquote(text)
+    return decoded if decoded != text else None

@@ -44,6 +44,7 @@ from kwartaal.core.readings import (
     DIRECTION_MARKS,
     display_order,
     entities_decoded,
+    percent_decoded,
     without_directions,
 )
 from kwartaal.core.spelling import NameMatcher
@@ -340,7 +341,7 @@ class View:
         shown = display_order(value) if "\u202e" in value else ""
         value = without_directions(value)
         variants = [value] + ([shown] if shown else [])
-        if "%" in value and (decoded := unquote(value)) != value:  # ('45%' decodes as itself)
+        if (decoded := percent_decoded(value)) is not None:
             variants.append(decoded)
         people: dict[str, m.Person] = {}
         for variant in variants:
@@ -384,7 +385,7 @@ class View:
         # would hide everything after it from the first reading): what either finds is a leak.
         # (each reading made as it is searched: one of a long rendering at a time)
         readings = [(plain, (" ", None) if "<" in plain or "](" in plain else (" ",))]
-        if "%" in plain and (decoded := unquote(plain)) != plain:  # '%67' is 'g'
+        if (decoded := percent_decoded(plain)) is not None:  # '%67' is 'g'
             readings.append((decoded, (" ",)))
         if escaped:
             readings.append((forbidden.plain(unescaped), (" ",)))
