@@ -59,15 +59,7 @@ class _Build:
         self.spool = Spool(cache_folder() if index.enabled else None)
         self.named: list[tuple[str, str]] = []  # each file and the key the index keeps it under
         self.view = View(body, body.config.language, public=True)  # searches every file
-        self._check: str | None = None
-
-    @property
-    def check(self) -> str:
-        """The key of what every file is searched for (View.check_key), gathered when first
-        needed: each process its own, once the year reports' worker is forked."""
-        if self._check is None:
-            self._check = key_of(self.view.check_key())
-        return self._check
+        self.check = key_of(self.view.check_key())
 
     def made(self, key: str | None, kind: type) -> tuple[str | bytes, Packed] | None:
         """The file made before from exactly these inputs, and its packed bytes, if any."""
