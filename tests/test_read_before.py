@@ -205,3 +205,22 @@ def test_a_cold_site_saves_the_parse_index_refused_or_not(
     with pytest.raises(KwartaalError):
         site_files(root, today, lambda: loader.load_checked(root, indexed=True))
     assert saved.stat().st_size > 0
+
+
+def test_an_index_trusts_stat_records_by_when_its_run_began_reading(tmp_path: Path) -> None:
+    """A file written just before a run read it is not trusted by its stat record next time,
+    however long after its read the index was saved: on a file system that keeps whole
+    seconds, a write just after the read could leave the record as it was."""
+    from kwartaal.files.cache import trusted
+    from kwartaal.files.parsed import STAT, ParseIndex
+
+    root = tmp_path / "body"
+    shutil.copytree(Path(__file__).parents[1] / "meetings", root)  # written just now
+    with putoff.putting_off():
+        loader.load(root, indexed=True)
+        time.sleep(2.1)  # the index is saved now, more than two seconds after every write
+    index = ParseIndex.open(root)
+    files = loader.meeting_files(root)
+    assert files and all(path.name in index.entries for path in files)
+    assert not any(trusted(stat_key(path), index.entries[path.name][STAT], index.saved_ns)
+                   for path in files)

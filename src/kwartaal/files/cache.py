@@ -289,6 +289,7 @@ class ActionIndex:
         data = stored.data if stored is not None else {}
         self.entries: dict[str, Any] = data.get("files", {})
         self.saved_ns: int = data.get("saved", 0)
+        self.opened_ns = time.time_ns()  # what its stat records are trusted by (parsed.py)
         self.meta_before = {name: data.get(name) for name in META_FIELDS}
         self.used: dict[str, Any] = {}
         self.dates: tuple[int, dict[str, Any]] | None = None  # set when saved
@@ -393,7 +394,7 @@ class ActionIndex:
                 yield part if isinstance(part, bytes) else stored.raw(part)  # type: ignore[union-attr]
 
         try:
-            saved = time.time_ns()
+            saved = self.opened_ns
             header = sealed(marshal.dumps((FORMAT, __version__, where(self.root),
                                            {"files": files, "saved": saved, **now})))
             from pathlib import Path

@@ -4,7 +4,8 @@ builds no records of the files that did not change and redoes only the checks ac
 
 A file's entry is used only when all of these are what they were:
 - the file's content: its stat record, trusted only when it was older than two seconds when
-  the index was written, else the BLAKE2b digest of its bytes (as the action index, cache.py);
+  the run that wrote the index began, else the BLAKE2b digest of its bytes (as the action
+  index, cache.py);
 - the context: the bytes of kwartaal.toml and people.toml, kwartaal's code and version, and
   the native parser's version;
 - the answers about other files and about today: every question the file's checks asked
@@ -108,6 +109,7 @@ class CheckIndex:
         self.enabled = caching()
         self.entries: dict[str, Any] = {}
         self.saved_ns = 0
+        self.opened_ns = time.time_ns()  # what its stat records are trusted by (parsed.py)
         self.used: dict[str, Any] = {}
         self.changed = False
         # entries made this run ahead of reading (files/checkahead.py): taken only once the
@@ -261,7 +263,7 @@ class CheckIndex:
         if not self.enabled or not (self.changed or set(self.used) != set(self.entries)):
             return
         try:
-            saved = time.time_ns()
+            saved = self.opened_ns
             blob = sealed(marshal.dumps((FORMAT, where(self.root), saved, self.used)))
             path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -295,7 +295,8 @@ class PageIndex:
                 places[key] = (at, len(page) if isinstance(page, bytes) else page.length)
                 at += places[key][1]
             head = marshal.dumps((FORMAT, where(self.root), places, frozenset(self.used_clean),
-                                  self.new_site, self.new_stats, time.time_ns()))
+                                  self.new_site, self.new_stats,  # trusted by the time
+                                  self.first_read or time.time_ns()))  # before they were read
             size = len(head).to_bytes(8, "big")
             path = Path(index_path(self.root))
             path.parent.mkdir(parents=True, exist_ok=True)

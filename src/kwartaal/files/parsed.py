@@ -4,8 +4,8 @@ again the files that did not change.
 
 - Validated exactly as the action index (cache.py): a file's stored tables are used only when
   its stat record (size, modification time, inode change time, inode) is unchanged and was
-  older than two seconds when the index was written, or else when its bytes hash to the
-  stored digest. Anything else is parsed again; files that disappeared drop out.
+  older than two seconds when the run that wrote it began, or else when its bytes hash to
+  the stored digest. Anything else is parsed again; files that disappeared drop out.
 - Only files that parsed without a problem are stored, so the problems a command reports are
   the ones a parse would report. What is built from the tables (records, problems of keys and
   values) is built the usual way: the output is the uncached one by construction.
@@ -161,6 +161,7 @@ class ParseIndex:
         self.handle: Held | None = None if handle is None else Held(handle)
         self.entries: dict[str, Any] = stored.get("files", {})
         self.saved_ns: int = stored.get("saved", 0)
+        self.opened_ns = time.time_ns()  # before any file it keeps was read: saved as its time
         self.used: dict[str, Any] = {}
         self.dates: dict[str, int] = {}  # of the meetings built cleanly (meetingdates.remember)
         self.changed = False
@@ -368,8 +369,7 @@ class ParseIndex:
         return {name: entry[KEY] for name, entry in self.used.items()}
 
     def save(self) -> None:
-        """Write the index (files/putoff.py: when the command says so, if it put saves
-        off) and let go of its files."""
+        """Write the index (when the command says so, if it put saves off: putoff.py)."""
         if not put_off(self._save_now):
             self._save_now()
 
@@ -398,7 +398,7 @@ class ParseIndex:
             check = 0
             for stored in order:
                 check = zlib.crc32(self.blob(stored), check)
-            saved = time.time_ns()
+            saved = self.opened_ns
             data = {"files": files, "saved": saved, "check": check}
             header = sealed(marshal.dumps((FORMAT, stamp(), where(self.root), data)))
             header = len(header).to_bytes(8, "big") + header
