@@ -571,7 +571,8 @@ def goals(table: dict[str, dict[str, dict[str, Measure]]]) -> list[tuple[str, fl
     reads = [*READS, "actions --overdue"]
     rows.append(worst("1 warm read at 4,000 / F <= 0.25",
                       {r: over("4000", r, "warm", floor) for r in reads}, 0.25))
-    rows.append(worst("1 warm read, a file rewritten, at 4,000 / F <= 0.25",
+    # (rows 1+ and 5+ are ours, stricter than the goals: one meeting file rewritten first)
+    rows.append(worst("1+ stricter: a file rewritten, a read at 4,000 / F <= 0.25",
                       {r: over("4000", r, "rewritten", floor) for r in reads}, 0.25))
     rows.append(worst("2 cold agenda, minutes at 4,000 / F <= 0.5",
                       {r: over("4000", r, "cold", floor) for r in ("agenda", "minutes ID")}, 0.5))
@@ -585,7 +586,7 @@ def goals(table: dict[str, dict[str, dict[str, Measure]]]) -> list[tuple[str, fl
     beside = t("example", CLICK_WITH_READS) or click  # (a table saved before it was measured)
     rows.append(worst("5 warm read on the example / import click <= 2.5",
                       {r: over("example", r, "warm", beside) for r in READS}, 2.5))
-    rows.append(worst("5 warm read on the example, a file rewritten / import click <= 2.5",
+    rows.append(worst("5+ stricter: a file rewritten, a read on the example / import click <= 2.5",
                       {r: over("example", r, "rewritten", click) for r in READS}, 2.5))
     rows.append(worst("5 --help / import click <= 1.2",
                       {"kwartaal --help": over("example", "kwartaal --help", "warm", click)}, 1.2))
