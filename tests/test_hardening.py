@@ -153,6 +153,45 @@ def test_links_pointing_outside_are_refused(example: Path, tmp_path: Path, run: 
     assert "link to a place outside the body" in out
 
 
+@pytest.mark.parametrize("indexed", [False, True], ids=["plain", "parse-index"])
+def test_a_file_that_becomes_a_link_outside_after_the_check_is_not_followed(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indexed: bool) -> None:
+    """The links of a body are checked when a load starts; a meeting file replaced by a link
+    to a file outside after that (a pull while a command runs) is not read through it: the
+    load reports the file, and nothing of the outside file is in the body it gives."""
+    from kwartaal.core.problems import KwartaalError
+    from kwartaal.files import loader
+    from kwartaal.files.paths import inside, read_in_place
+
+    victim = example / "meetings" / "2025-06-12.toml"
+    outside = tmp_path / "elders.toml"
+    outside.write_text(victim.read_text(encoding="utf-8").replace(
+        'title = "', 'title = "BUITEN-DE-MAP ', 1), encoding="utf-8")
+    listed = loader.meeting_files
+
+    def listed_then_swapped(root: Path) -> list[Path]:
+        found = listed(root)
+        victim.unlink()
+        victim.symlink_to(outside)  # after the check of the body's links, before the read
+        return found
+
+    monkeypatch.setattr(loader, "meeting_files", listed_then_swapped)
+    with pytest.raises(KwartaalError) as refused:
+        loader.load_checked(example, indexed=indexed)
+    assert "2025-06-12.toml" in str(refused.value) and "outside" in str(refused.value)
+    loaded = loader.load(example, indexed=indexed)
+    assert all("BUITEN-DE-MAP" not in item.title
+               for meeting in loaded.body.meetings for item in meeting.items)
+    # a link that leads inside the body is read through, as the listing allows
+    victim.unlink()
+    (example / "elders.toml").write_text(outside.read_text(encoding="utf-8"), encoding="utf-8")
+    victim.symlink_to(example / "elders.toml")
+    assert inside(example, victim) and b"BUITEN-DE-MAP" in read_in_place(victim)
+    (example / "meetings" / "nergens.toml").symlink_to(outside)
+    with pytest.raises(OSError, match="outside the body"):
+        read_in_place(example / "meetings" / "nergens.toml")
+
+
 def test_publish_folder_must_stay_inside(example: Path, run: Run) -> None:
     config = example / "kwartaal.toml"
     config.write_text(config.read_text(encoding="utf-8").replace('folder = "public"',

@@ -133,7 +133,7 @@ def _read(root: Path, fallback: Callable[[], Lane | None]) -> Lane | None:
     from kwartaal.files.laneentry import lane_entry
     from kwartaal.files.loader import build_meeting, load_settings, read_toml
     from kwartaal.files.pacing import paced
-    from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE, meeting_files
+    from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE, meeting_files, read_in_place
 
     problems: list[Any] = []
     config_stat = cache.stat_key(root / CONFIG_FILE)
@@ -151,7 +151,8 @@ def _read(root: Path, fallback: Callable[[], Lane | None]) -> Lane | None:
     for path in paced(files):
         stat = cache.stat_key(path)
         try:
-            entry, data = index.find(path.name, stat, path.read_bytes, config.language)
+            entry, data = index.find(path.name, stat, lambda p=path: read_in_place(p),
+                                     config.language)
         except OSError:
             return fallback()
         if entry is None:

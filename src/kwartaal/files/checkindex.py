@@ -40,7 +40,7 @@ from kwartaal.files.cache import (
     where,
 )
 from kwartaal.files.keeping import index_file, read_sealed
-from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE
+from kwartaal.files.paths import CONFIG_FILE, PEOPLE_FILE, read_in_place
 
 FORMAT = 3
 # an entry: stat record, digest, context, facts, problems by phase, questions with answers,
@@ -142,7 +142,7 @@ class CheckIndex:
         data = None
         if stat is not None and stat[0] <= MAX_FILE_BYTES:
             try:
-                data = path.read_bytes()
+                data = read_in_place(path)
             except OSError:
                 data = None
         key = None if data is None else digest(data)
@@ -199,7 +199,7 @@ class CheckIndex:
         data = None
         if unit.size is not None and unit.size <= MAX_FILE_BYTES:
             try:
-                data = unit.path.read_bytes()
+                data = read_in_place(unit.path)
             except OSError:
                 data = None
         unit.digest = None if data is None else digest(data)

@@ -7,6 +7,7 @@ go through store.py.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from kwartaal.files.paths import (
     escaping_links,
     inside,
     meeting_files,
+    read_in_place,
     shown_path,
 )
 from kwartaal.files.tomlread import history_entry_line, parsed_quietly, read_toml
@@ -325,7 +327,8 @@ def _action_entries(root: Path) -> m.Body | tuple[m.Config, dict[str, m.Person],
     for path in meeting_files(root):
         stat = stat_key(path)
         try:
-            entry, data = index.lookup(path.name, stat, path.read_bytes, config.language)
+            entry, data = index.lookup(path.name, stat, partial(read_in_place, path),
+                                       config.language)
         except OSError:
             return load_checked(root)
         if entry is None:

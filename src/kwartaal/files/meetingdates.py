@@ -23,6 +23,7 @@ from pathlib import Path
 from kwartaal import __version__
 from kwartaal.files.cache import cache_folder, caching, sealed, stat_key, trusted, where
 from kwartaal.files.keeping import index_file, read_sealed
+from kwartaal.files.paths import read_in_place
 
 FORMAT = 1
 FIRST_TABLE = re.compile(rb"^[ \t]*\[", re.MULTILINE)
@@ -84,7 +85,7 @@ def meeting_dates(root: Path, folder: Path, names: list[str]) -> dict[str, dt.da
         path = folder / f"{name}.toml"
         stat = stat_key(path)
         try:
-            date = head_date(path.read_bytes())
+            date = head_date(read_in_place(path))
         except OSError:
             date = None
         dates[name] = date

@@ -44,6 +44,7 @@ from kwartaal.files.cache import (
 )
 from kwartaal.files.keeping import index_file
 from kwartaal.files.meetingblob import packed, unpack, with_later_parts
+from kwartaal.files.paths import read_in_place
 from kwartaal.files.putoff import put_off
 from kwartaal.files.readbefore import digest_read_before
 from kwartaal.files.scalars import tag_scalar, untag_scalar
@@ -264,9 +265,9 @@ class ParseIndex:
             if key is None or entry is None or entry[KEY] != key:
                 with contextlib.suppress(OSError):
                     data = None if stat is None or stat[0] > MAX_FILE_BYTES else \
-                        path.read_bytes()
-                if data is None:  # refused or unreadable: the parse reports it, as without
-                    raw = parse(None)  # an index
+                        read_in_place(path)
+                if data is None:  # refused or unreadable: the parse reports why
+                    raw = parse(None)
                     return (False, None) if raw is None else (True, build(raw)[0])
                 key = digest(data)
             if entry is not None and entry[KEY] == key:
@@ -295,8 +296,7 @@ class ParseIndex:
         return True, self._built(name, entry, path, language, raw, build, formed)
 
     def lacking(self, paths: list[Path], language: str) -> list[Path]:
-        """The files of which no records this run may use are stored at all: each is parsed
-        and stored in full whatever its stat record says."""
+        """The files with no records this run may use: parsed whatever their stat records say."""
         kinds = self._kinds(language)
         return [path for path in paths if (entry := self.entries.get(path.name)) is None
                 or not any(kind in entry[RECORDS] for kind in kinds)]
@@ -308,7 +308,7 @@ class ParseIndex:
         the file is left to meeting(), which reports what there is. Changes nothing."""
         stat = stat_key(path)
         try:
-            data = None if stat is None or stat[0] > MAX_FILE_BYTES else path.read_bytes()
+            data = None if stat is None or stat[0] > MAX_FILE_BYTES else read_in_place(path)
         except OSError:
             return None
         raw = None if data is None else parse(data)

@@ -7,6 +7,7 @@ so pathlib is imported only inside the functions that make paths.
 
 from __future__ import annotations
 
+import errno
 import os
 
 TYPE_CHECKING = False  # importing typing would cost the fast lane a tenth of its time
@@ -100,3 +101,28 @@ def shown_path(path: Path) -> str:
     except ValueError:
         return str(printable(str(path)))
     return str(printable(str(path) if rel.startswith("..") else rel))
+
+
+# opened without following a link in the last place of the path (where the system can)
+_NO_LINK = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_in_place(path: Path) -> bytes:
+    """The bytes of a file of the body, never through a link that leads outside the body
+    (the nearest folder upward that holds kwartaal.toml): a file is opened without following
+    a link, so that a link put in its place after the body's links were checked (a pull while
+    a command runs) is followed only when it leads inside."""
+    try:
+        fd = os.open(path, _NO_LINK)
+    except OSError as error:
+        if error.errno not in (errno.ELOOP, errno.EMLINK) or _NO_LINK == os.O_RDONLY:
+            raise
+        from pathlib import Path
+
+        root = root_folder(None, os.path.dirname(path))
+        if root is None or not inside(Path(root), path):
+            raise OSError(errno.ELOOP, "it is a link that leads outside the body's folder; "
+                          "kwartaal does not follow it", str(path)) from None
+        fd = os.open(os.path.realpath(path), _NO_LINK)
+    with open(fd, "rb") as handle:
+        return handle.read()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kwartaal.files.pacing import paced
+from kwartaal.files.paths import read_in_place
 from kwartaal.files.workers import processes, shared
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def prefill_lane(index: ActionIndex, paths: list[Path], language: str) -> None:
         for path in paced(share):
             stat = stat_key(path)
             try:
-                data = path.read_bytes()
+                data = read_in_place(path)
             except OSError:
                 continue
             raw = parsed_quietly(path, data)

@@ -22,7 +22,7 @@ from kwartaal.core.detect import (
 from kwartaal.core.fields import public_values
 from kwartaal.core.longtext import places_of
 from kwartaal.core.problems import Msg, Problem, msg
-from kwartaal.files.paths import published_minutes
+from kwartaal.files.paths import published_minutes, read_in_place
 
 # Two or more capitalised words ("Roos de Vries"): the shape of a legal name, not a working name.
 FULL_NAME = re.compile(
@@ -160,7 +160,7 @@ def read_any_text(path: Path) -> str | None:
     try:
         if path.stat().st_size > MAX_SCANNED:
             return None
-        data = path.read_bytes()
+        data = read_in_place(path)
     except OSError:
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -19,6 +19,7 @@ from typing import Any
 from kwartaal.core.problems import Problem, msg
 from kwartaal.core.values import MAX_FILE_BYTES, parse_date
 from kwartaal.files.keeping import relied_on
+from kwartaal.files.paths import read_in_place
 
 _NATIVE: list[Callable[[str], dict[str, Any]] | None] = []
 
@@ -139,7 +140,7 @@ def read_toml(path: Path, problems: list[Problem],
             if size > MAX_FILE_BYTES:  # refused before reading: parsing 50 MB takes minutes
                 problems.append(too_large(path, size))
                 return None
-            data = path.read_bytes()
+            data = read_in_place(path)
         except OSError as exc:
             problems.append(Problem(path, None, "error", msg(
                 "cannot read the file: {err}",
