@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -190,6 +192,80 @@ def test_a_file_that_becomes_a_link_outside_after_the_check_is_not_followed(
     (example / "meetings" / "nergens.toml").symlink_to(outside)
     with pytest.raises(OSError, match="outside the body"):
         read_in_place(example / "meetings" / "nergens.toml")
+
+
+def test_a_folder_that_becomes_a_link_outside_after_the_check_is_not_followed(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The meetings folder replaced by a link to a copy outside, after the listing: where
+    each file opened lies is asked of the open file, so none is read from outside."""
+    from kwartaal.core.problems import KwartaalError
+    from kwartaal.files import loader
+
+    folder = example / "meetings"
+    outside = tmp_path / "elders"
+    shutil.copytree(folder, outside)
+    for path in outside.glob("*.toml"):
+        path.write_text(path.read_text(encoding="utf-8").replace('title = "', 'title = "BUITEN ')
+                        , encoding="utf-8")
+    listed = loader.meeting_files
+
+    def listed_then_swapped(root: Path) -> list[Path]:
+        found = listed(root)
+        folder.rename(example / "weg")
+        folder.symlink_to(outside)
+        return found
+
+    monkeypatch.setattr(loader, "meeting_files", listed_then_swapped)
+    with pytest.raises(KwartaalError, match="outside"):
+        loader.load_checked(example, indexed=True)
+
+
+def test_a_link_swapped_while_it_is_read_never_gives_the_outside_file(
+        example: Path, tmp_path: Path) -> None:
+    """A link to a file inside and one to a file outside put in a file's place in turn, as
+    fast as a process can, while it is read: what is read is the inside file, or refused."""
+    import threading
+
+    from kwartaal.files.paths import read_in_place
+
+    (example / "binnen.toml").write_bytes(b"BINNEN")
+    (tmp_path / "geheim.toml").write_bytes(b"GEHEIM")
+    place = example / "meetings" / "wissel.toml"
+    place.symlink_to(example / "binnen.toml")
+    stop = threading.Event()
+
+    def swap() -> None:
+        for target in itertools.cycle([tmp_path / "geheim.toml", example / "binnen.toml"]):
+            if stop.is_set():
+                return
+            (example / "meetings" / ".nieuw").symlink_to(target)
+            os.replace(example / "meetings" / ".nieuw", place)
+
+    swapper = threading.Thread(target=swap)
+    swapper.start()
+    read, refused = set(), 0
+    try:
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:
+            try:
+                read.add(read_in_place(place))
+            except OSError:
+                refused += 1
+    finally:
+        stop.set()
+        swapper.join()
+    assert b"GEHEIM" not in read and (read or refused)
+
+
+def test_a_fifo_in_a_files_place_is_refused_at_once(example: Path) -> None:
+    from kwartaal.files.paths import read_in_place
+
+    fifo = example / "meetings" / "2099-01-01.toml"
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    with pytest.raises(OSError, match="not a plain file"):
+        read_in_place(fifo)
+    assert time.monotonic() - start < 5
 
 
 def test_publish_folder_must_stay_inside(example: Path, run: Run) -> None:

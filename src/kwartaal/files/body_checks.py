@@ -17,7 +17,13 @@ from kwartaal.core.problems import Problem, hints, msg
 from kwartaal.core.values import MAX_FILE_BYTES
 from kwartaal.files.meeting_checks import Checker
 from kwartaal.files.money_checks import payment_description_problems
-from kwartaal.files.paths import CONFIG_FILE, MEETINGS_DIR, PEOPLE_FILE, published_minutes
+from kwartaal.files.paths import (
+    CONFIG_FILE,
+    MEETINGS_DIR,
+    PEOPLE_FILE,
+    published_minutes,
+    read_text_in_place,
+)
 
 _Checker = Checker
 
@@ -107,7 +113,7 @@ def _size(path: Path) -> int | None:
 
 def _text(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return read_text_in_place(path)
     except (OSError, UnicodeDecodeError):
         return None  # reported by the loader
 

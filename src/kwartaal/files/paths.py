@@ -103,26 +103,63 @@ def shown_path(path: Path) -> str:
     return str(printable(str(path) if rel.startswith("..") else rel))
 
 
-# opened without following a link in the last place of the path (where the system can)
-_NO_LINK = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+# opened as it is read: never blocking on a FIFO put in a file's place (it is refused below)
+_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(
+    os, "O_CLOEXEC", 0)
 
 
 def read_in_place(path: Path) -> bytes:
-    """The bytes of a file of the body, never through a link that leads outside the body
-    (the nearest folder upward that holds kwartaal.toml): a file is opened without following
-    a link, so that a link put in its place after the body's links were checked (a pull while
-    a command runs) is followed only when it leads inside."""
-    try:
-        fd = os.open(path, _NO_LINK)
-    except OSError as error:
-        if error.errno not in (errno.ELOOP, errno.EMLINK) or _NO_LINK == os.O_RDONLY:
-            raise
-        from pathlib import Path
+    """The bytes of a file of the body, never from outside the body (the nearest folder
+    upward that holds kwartaal.toml) nor from anything but a plain file: where the file
+    opened lies is asked of the open file itself, so a link put in the place of the file or
+    of a folder on its way after the body's links were checked (a pull while a command runs)
+    is refused, whenever it was put there; a link that leads inside the body is followed."""
+    import stat
 
-        root = root_folder(None, os.path.dirname(path))
-        if root is None or not inside(Path(root), path):
-            raise OSError(errno.ELOOP, "it is a link that leads outside the body's folder; "
-                          "kwartaal does not follow it", str(path)) from None
-        fd = os.open(os.path.realpath(path), _NO_LINK)
-    with open(fd, "rb") as handle:
-        return handle.read()
+    fd = os.open(path, _READ)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "it is not a plain file", str(path))
+        real = _opened_at(fd, path)
+        if real != os.path.abspath(path):  # a link on the way: it must stay in the body
+            root = _body_of(os.path.dirname(os.path.abspath(path)))
+            if root is None or not (real == root or real.startswith(root + os.sep)):
+                raise OSError(errno.ELOOP, "it is a link that leads outside the body's "
+                              "folder; kwartaal does not follow it", str(path))
+        with open(fd, "rb", closefd=True) as handle:
+            fd = -1
+            return handle.read()
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+def _opened_at(fd: int, path: Path) -> str | None:
+    """Where the file open as fd lies, links resolved: as the system says (Linux), else the
+    path resolved now when it still names that very file; None when it cannot be told."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        pass
+    real = os.path.realpath(path)
+    try:
+        now, opened = os.stat(real), os.fstat(fd)
+    except OSError:
+        return None
+    return real if (now.st_dev, now.st_ino) == (opened.st_dev, opened.st_ino) else None
+
+
+_BODIES: dict[str, str | None] = {}  # the body each folder lies in, links resolved
+
+
+def _body_of(folder: str) -> str | None:
+    if folder not in _BODIES:
+        _BODIES[folder] = root_folder(None, folder)
+    return _BODIES[folder]
+
+
+def read_text_in_place(path: Path) -> str:
+    """read_in_place's bytes as Path.read_text(encoding="utf-8-sig") reads a file: each line
+    end ('\\r\\n', '\\r') a '\\n'."""
+    text = read_in_place(path).decode("utf-8-sig")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text

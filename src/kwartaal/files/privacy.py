@@ -22,7 +22,7 @@ from kwartaal.core.detect import (
 from kwartaal.core.fields import public_values
 from kwartaal.core.longtext import places_of
 from kwartaal.core.problems import Msg, Problem, msg
-from kwartaal.files.paths import published_minutes, read_in_place
+from kwartaal.files.paths import published_minutes, read_in_place, read_text_in_place
 
 # Two or more capitalised words ("Roos de Vries"): the shape of a legal name, not a working name.
 FULL_NAME = re.compile(
@@ -40,7 +40,7 @@ def lint(body: m.Body, files: Iterable[Path]) -> list[Problem]:
     record_files = list(files)
     for path in record_files:
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_text_in_place(path)
         except (OSError, UnicodeDecodeError):
             continue  # reported by the loader
         problems += scanner.scan(path, text)
@@ -399,7 +399,7 @@ def _declared_texts(record: Any, path: Path, section: tuple[object, ...],
 
 def _line_text(path: Path, number: int) -> str:
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        lines = read_text_in_place(path).splitlines()
     except (OSError, UnicodeDecodeError):
         return ""
     return lines[number - 1] if 0 < number <= len(lines) else ""

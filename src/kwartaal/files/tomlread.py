@@ -19,7 +19,7 @@ from typing import Any
 from kwartaal.core.problems import Problem, msg
 from kwartaal.core.values import MAX_FILE_BYTES, parse_date
 from kwartaal.files.keeping import relied_on
-from kwartaal.files.paths import read_in_place
+from kwartaal.files.paths import read_in_place, read_text_in_place
 
 _NATIVE: list[Callable[[str], dict[str, Any]] | None] = []
 
@@ -226,7 +226,7 @@ def history_entry_line(path: Path, section: tuple[object, ...], index: int) -> i
     from kwartaal.core.lines import line_of
 
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        lines = read_text_in_place(path).splitlines()
     except (OSError, UnicodeDecodeError):
         return None
     key = line_of(path, section, "history")
