@@ -31,7 +31,8 @@ DISGUISES = ["MiIa", "Mi1a", "Mi-la", "Mi la", "Mi.la", "M-i-l-a", "M/i/l/a", "M
              "Mi_la", "M-i.l a", "M·i·l·a", "Mi\u200bla", "Mi\u2060la", "Mi\u00adla",
              "Mi\u00a0la", "M\\i\\l\\a", "Mi - la", "rnila", "M1la", "MILA", "M1I4", "Mi|a",
              "M!la", "Μila", "Mi\u3164la", "MI-LA", "Mi\u2009la", "Mi+la", "Mi:la",
-             "M i\nl a"]
+             "M i\nl a", "M%ila", "Mi%la", "Mi&la", "Mi@la", "Mi$la", "Mi^la", "Mi?la",
+             'Mi"la', "Mi`la", "M%i%l%a"]
 
 
 # -- the one definition ------------------------------------------------------------------------

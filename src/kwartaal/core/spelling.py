@@ -11,8 +11,8 @@ A hidden name is found there as a whole word, also when it is
   'Mi1a'), I, 1, | or ! for an i, 0 for o, 3 for e, 4 for a, 5 for s, 7 for t, 'rn' for m,
   'vv' for w, and at a word's start a small l for a capital I ('lnge');
 - split: 'Mi-la', 'Mi la', 'Mi.la', 'Mi_la', 'Mi,la', 'Mi(la)', 'M-i-l-a', 'M/i/l/a',
-  'M i l a', 'M·i - la', 'Mi....la': up to four of - . / \\ | : ; , + = # _ · • ( ) [ ] { } * ~
-  and spaces between any two letters.
+  'M i l a', 'M·i - la', 'Mi....la', 'M%ila': up to four of - . / \\ | : ; , + = # _ · • ( ) [ ]
+  { } * ~ % & @ $ ^ ? " ` and spaces between any two letters.
 
 without hiding ordinary words, since look-alikes and splits count only where the whole result
 is a hidden name, and
@@ -47,8 +47,8 @@ _MARKS = frozenset("0123456789!|")  # look-alikes that are no letter
 
 # What may part the letters of one part of a name ('Mi-la', 'M/i/l/a', 'Mi la'), and the parts
 # of a name of several ('Anne-Marie', 'Anne Marie', 'AnneMarie', "D'Arcy").
-_GAP = r"(?:[\s\-./\\|:;,+=#_·•‧∙⁄∕()\[\]{}*~]{1,4})?"
-_PARTS_GAP = r"[\s\-'./\\|:;,+=#_·•‧∙⁄∕()\[\]{}*~]*"
+_GAP = r"(?:[\s\-./\\|:;,+=#_·•‧∙⁄∕()\[\]{}*~%&@$^?\"`]{1,4})?"
+_PARTS_GAP = r"[\s\-'./\\|:;,+=#_·•‧∙⁄∕()\[\]{}*~%&@$^?\"`]*"
 _STRICT_GAP = r"[\s\-']*"  # a shown person's name: 'Mila. De Vries komt' is not Mila de Vries
 _PART_SPLIT = re.compile(r"[\s\-'.]+")
 _SPACES = re.compile(r"\s+")
