@@ -399,3 +399,15 @@ def test_may_find_at_a_name_start(name: str, text: str) -> None:
     matcher = NameMatcher([(name, 0, True)])
     folded = name_fold(text)
     assert matcher.may_find(folded) == (re.search(matcher.pattern, folded) is not None)
+
+
+@pytest.mark.parametrize("text", ["%254Dila", "%25254Dila", "M%ila", "Mi%25la",
+                                  "%E2%80%AEalim", "over %E2%80%AE%61lim", "M%2569la"])
+def test_a_name_escaped_twice_split_by_a_percent_or_turned_around_escaped_is_found(
+        text: str) -> None:
+    """Percent-escapes decoded again while that changes the text; the decoded text also read
+    in the order a right-to-left override shows it; a '%' between letters parts them."""
+    view = _hostile_view()
+    assert view.hidden_person_in(text) is not None
+    assert view.leaks(f"<p>{text}</p>")
+    assert view.leaks(f"Agenda: {text}.")

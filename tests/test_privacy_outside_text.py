@@ -643,5 +643,9 @@ def test_a_text_is_percent_decoded_exactly_when_unquote_changes_it(text: str) ->
     unquote, and None exactly where unquote gives the text back."""
     from kwartaal.core.readings import percent_decoded
 
-    decoded = unquote(text)
+    decoded = text
+    for _ in range(4):  # decoded again while that changes it ('%2567' is '%67', then 'g')
+        if unquote(decoded) == decoded:
+            break
+        decoded = unquote(decoded)
     assert percent_decoded(text) == (decoded if decoded != text else None)

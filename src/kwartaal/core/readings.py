@@ -34,12 +34,18 @@ _PERCENT_ESCAPE = re.compile("%[0-9A-Fa-f]{2}")  # the only thing unquote decode
 
 
 def percent_decoded(text: str) -> str | None:
-    """The text with its percent-escapes decoded ('%67' is 'g'), when that differs from it
-    ('45%' decodes as itself); None otherwise, found by one search (a page of megabytes with
-    a share in percent is not decoded whole to find it the same)."""
+    """The text with its percent-escapes decoded ('%67' is 'g'), again while that changes it
+    ('%2567' is '%67', then 'g'; at most four times, as entities are), when that differs from
+    it ('45%' decodes as itself); None otherwise, found by one search (a page of megabytes
+    with a share in percent is not decoded whole to find it the same)."""
     from urllib.parse import unquote
 
-    if _PERCENT_ESCAPE.search(text) is None:
-        return None
-    decoded = unquote(text)
+    decoded = text
+    for _ in range(4):
+        if _PERCENT_ESCAPE.search(decoded) is None:
+            break
+        once = unquote(decoded)
+        if once == decoded:
+            break
+        decoded = once
     return decoded if decoded != text else None

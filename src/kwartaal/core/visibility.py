@@ -341,8 +341,8 @@ class View:
         shown = display_order(value) if "\u202e" in value else ""
         value = without_directions(value)
         variants = [value] + ([shown] if shown else [])
-        if (decoded := percent_decoded(value)) is not None:
-            variants.append(decoded)
+        if (decoded := percent_decoded(value)) is not None:  # (an override may be escaped)
+            variants += [without_directions(decoded), display_order(decoded)]
         people: dict[str, m.Person] = {}
         for variant in variants:
             for reading in each_reading(variant, readings_of(variant), "name"):
@@ -383,10 +383,10 @@ class View:
         # Tags, comments and link targets are taken out, as rendered Markdown hides them; and
         # kept, as the reader sees them where they were escaped ('&lt;!--' shows '<!--', and
         # would hide everything after it from the first reading): what either finds is a leak.
-        # (each reading made as it is searched: one of a long rendering at a time)
         readings = [(plain, (" ", None) if "<" in plain or "](" in plain else (" ",))]
         if (decoded := percent_decoded(plain)) is not None:  # '%67' is 'g'
-            readings.append((decoded, (" ",)))
+            readings += [(decoded, (" ",))] + (  # an override may be escaped too
+                [(display_order(decoded), (" ",))] if "\u202e" in decoded else [])
         if escaped:
             readings.append((forbidden.plain(unescaped), (" ",)))
         if "\u202e" in plain:
