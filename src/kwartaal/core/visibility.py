@@ -319,8 +319,7 @@ class View:
 
     def hidden_person_in(self, value: str) -> m.Person | None:
         """The first hidden person a text names, if any."""
-        found = self._hidden_people(value, first=True)
-        return found[0] if found else None
+        return next(iter(self._hidden_people(value, first=True)), None)
 
     def may_name_hidden(self, texts: list[str]) -> bool:
         """False when no text of these names a hidden person (hidden_person_in is None for
@@ -342,7 +341,8 @@ class View:
         value = without_directions(value)
         variants = [value] + ([shown] if shown else [])
         if (decoded := percent_decoded(value)) is not None:  # (an override may be escaped)
-            variants += [without_directions(decoded), display_order(decoded)]
+            variants += [without_directions(decoded)] + (
+                [display_order(decoded)] if "\u202e" in decoded else [])
         people: dict[str, m.Person] = {}
         for variant in variants:
             for reading in each_reading(variant, readings_of(variant), "name"):

@@ -123,7 +123,7 @@ def read_in_place(path: Path) -> bytes:
         real = _opened_at(fd, path)
         if real != os.path.abspath(path):  # a link on the way: it must stay in the body
             root = _body_of(os.path.dirname(os.path.abspath(path)))
-            if root is None or not (real == root or real.startswith(root + os.sep)):
+            if real is None or root is None or not real.startswith(root + os.sep):
                 raise OSError(errno.ELOOP, "it is a link that leads outside the body's "
                               "folder; kwartaal does not follow it", str(path))
         with open(fd, "rb", closefd=True) as handle:
